@@ -1,0 +1,1 @@
+"""Bottega's in-tree addons, one package each; see core.manifest for the contract."""

@@ -1,0 +1,233 @@
+"""The ``bottega`` command line.
+
+Every command is a thin shell over a core service. An error the user can act
+on (:class:`~core.errors.BottegaError`) is printed as one line on stderr and
+exits with status 2; nothing is changed in the database.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from functools import cached_property
+
+import click
+
+from core.catalog import Catalog
+from core.config import Config, load_config, write_enabled_addons
+from core.errors import BottegaError
+from core.lifecycle import Lifecycle, Plan
+from core.lifecycle.database import open_engine, redacted
+
+EXIT_USER_ERROR = 2
+
+
+class Context:
+    """What commands share: the configuration, the known addons, the database."""
+
+    def __init__(self, config_path: str | None = None, catalog: Catalog | None = None):
+        self.config_path = config_path
+        self._catalog = catalog
+
+    @cached_property
+    def config(self) -> Config:
+        config = load_config(self.config_path)
+        config.check_addons(self.catalog)
+        return config
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = Catalog.discover()
+            self._catalog.check_all()
+        return self._catalog
+
+    def engine(self, create: bool = False):
+        return open_engine(self.config.database_url, create=create)
+
+    def lifecycle(self) -> Lifecycle:
+        return Lifecycle(self.engine(), self.catalog)
+
+    def set_enabled(self, names) -> None:
+        write_enabled_addons(self.config, names)
+        note = " (BOTTEGA_ADDONS_ENABLED overrides it)" if "addons.enabled" in self.config.from_env else ""
+        click.echo(f"Config {self.config.path}: enabled = {sorted(names)}{note}")
+
+
+class BottegaGroup(click.Group):
+    """Prints user errors on one line with exit status 2, and finds addon commands."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except BottegaError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_USER_ERROR)
+        except Exception as exc:
+            if os.environ.get("BOTTEGA_DEBUG"):
+                raise
+            click.echo(
+                f"error: internal error ({type(exc).__name__}: {exc}); "
+                "run again with BOTTEGA_DEBUG=1 to see where",
+                err=True,
+            )
+            ctx.exit(1)
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is None and self is cli:
+            command = _addon_commands(ctx).get(name)
+        return command
+
+    def list_commands(self, ctx):
+        names = set(super().list_commands(ctx))
+        if self is cli:
+            names |= set(_addon_commands(ctx))
+        return sorted(names)
+
+
+def _addon_commands(ctx: click.Context) -> dict[str, click.Command]:
+    """Commands that installed addons add through ``register_commands``."""
+    group = click.Group()
+    try:
+        state = ctx.ensure_object(Context)
+        state.lifecycle().registry().hook.register_commands(cli=group)
+    except BottegaError:
+        return {}
+    return group.commands
+
+
+@click.group(cls=BottegaGroup)
+@click.option("--config", "config_path", metavar="PATH", help="Configuration file [default: $BOTTEGA_CONFIG or config/bottega.toml].")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None) -> None:
+    """Bottega: an ERP + CRM made of a small core and installable addons."""
+    state = ctx.ensure_object(Context)
+    if config_path:
+        state.config_path = config_path
+
+
+pass_state = click.make_pass_decorator(Context, ensure=True)
+
+
+@cli.command()
+@click.option("--admin-password", metavar="P", help="Password of the 'admin' user [default: a random one, printed].")
+@click.option("--company", default="My Company", show_default=True, help="Name of the first company.")
+@pass_state
+def init(state: Context, admin_password: str | None, company: str) -> None:
+    """Create the database, the core's tables, the first company and the admin user, then apply the config."""
+    from core.lifecycle.initialize import initialize
+
+    engine = state.engine(create=True)
+    generated = admin_password is None
+    password = admin_password or secrets.token_urlsafe(12)
+    initialize(engine, state.catalog, password, company_name=company)
+    click.echo(f"Initialized {redacted(state.config.database_url)}.")
+    click.echo(f"Log in as admin with password {password}" if generated else "Log in as admin.")
+    lifecycle = Lifecycle(engine, state.catalog)
+    _show_and_run(lifecycle, lifecycle.plan_apply(state.config.enabled_addons))
+
+
+@cli.group(cls=BottegaGroup)
+def addons() -> None:
+    """Install, upgrade and uninstall addons."""
+
+
+@addons.command("list")
+@pass_state
+def list_addons(state: Context) -> None:
+    """Every known addon: version, installed version, state, dependencies."""
+    rows = [("ADDON", "VERSION", "INSTALLED", "STATE", "DEPENDS")]
+    for status in state.lifecycle().status():
+        rows.append((status.name, status.version, status.installed_version or "-", status.state,
+                     ", ".join(status.depends) or "-"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+@addons.command()
+@pass_state
+def plan(state: Context) -> None:
+    """Show what `apply` would do, in order, with the migrations to run. Changes nothing."""
+    for line in state.lifecycle().plan_apply(state.config.enabled_addons).lines():
+        click.echo(line)
+
+
+@addons.command()
+@pass_state
+def apply(state: Context) -> None:
+    """Make the database match the config: install, upgrade and uninstall addons."""
+    lifecycle = state.lifecycle()
+    _show_and_run(lifecycle, lifecycle.plan_apply(state.config.enabled_addons))
+
+
+@addons.command()
+@click.argument("names", nargs=-1, required=True)
+@pass_state
+def install(state: Context, names: tuple[str, ...]) -> None:
+    """Install addons (and what they depend on), and enable them in the config."""
+    lifecycle = state.lifecycle()
+    _show_and_run(lifecycle, lifecycle.plan_install(names))
+    state.set_enabled(set(state.config.enabled_addons) | set(names))
+
+
+@addons.command()
+@click.argument("name")
+@click.option("--purge", is_flag=True, help="Drop the addon's tables and columns (after writing a backup).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--backup-dir", metavar="DIR", help="Where to write the backup before a purge [default: instance/backups].")
+@pass_state
+def uninstall(state: Context, name: str, purge: bool, yes: bool, backup_dir: str | None) -> None:
+    """Uninstall an addon, keeping its data unless --purge; disable it in the config."""
+    lifecycle = state.lifecycle()
+    plan = lifecycle.plan_uninstall(name, purge_data=purge)
+    for line in plan.lines():
+        click.echo(line)
+    if not yes:
+        click.confirm("Go ahead?", abort=True)
+    for path in lifecycle.run(plan, backup_dir=backup_dir):
+        click.echo(f"Backup written to {path}")
+    click.echo("Done.")
+    removed = {step.addon for step in plan.steps}
+    state.set_enabled(set(state.config.enabled_addons) - removed)
+
+
+@addons.command()
+@click.argument("names", nargs=-1)
+@pass_state
+def upgrade(state: Context, names: tuple[str, ...]) -> None:
+    """Run pending migrations of the core and of the named (default: all) installed addons."""
+    lifecycle = state.lifecycle()
+    _show_and_run(lifecycle, lifecycle.plan_upgrade(names))
+
+
+@cli.group(cls=BottegaGroup)
+def dev() -> None:
+    """Tools for addon developers."""
+
+
+@dev.command()
+@click.argument("addon")
+@click.option("-m", "--message", required=True, help="What the migration does.")
+@click.option("--autogenerate/--empty", default=True, help="Fill it from the addon's models [default: yes].")
+@pass_state
+def revision(state: Context, addon: str, message: str, autogenerate: bool) -> None:
+    """Write a new migration in ADDON's branch (or 'core'), diffing only that addon's tables."""
+    from core.lifecycle.revisions import new_revision
+
+    path = new_revision(state.engine(), state.catalog, addon, message, autogenerate)
+    click.echo(f"Wrote {path}")
+
+
+def _show_and_run(lifecycle: Lifecycle, plan: Plan) -> None:
+    for line in plan.lines():
+        click.echo(line)
+    if plan:
+        lifecycle.run(plan)
+        click.echo("Done.")
+
+
+def main() -> None:
+    cli(prog_name="bottega")

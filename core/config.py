@@ -1,0 +1,188 @@
+"""Configuration: ``config/bottega.toml`` plus ``BOTTEGA_<SECTION>_<KEY>`` environment overrides.
+
+The file is the desired state of the installation (database, enabled addons,
+server, mail, jobs). Every key is typed; an unknown section or key, a wrong
+type or a bad value is a :class:`ConfigError` naming the file (or variable),
+the key and the reason. The CLI keeps ``[addons] enabled`` in step when it
+installs or uninstalls an addon, preserving the file's comments.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from core.errors import ConfigError
+
+DEFAULT_PATH = Path("config/bottega.toml")
+ENV_PATH = "BOTTEGA_CONFIG"
+
+# section -> key -> (type, default)
+SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
+    "database": {"url": (str, "sqlite:///instance/bottega.db")},
+    "addons": {"enabled": (list, [])},
+    "server": {
+        "secret_key": (str, ""),
+        "host": (str, "127.0.0.1"),
+        "port": (int, 8000),
+        "workers": (int, 2),
+        "https": (bool, False),
+    },
+    "mail": {
+        "smtp_host": (str, "127.0.0.1"),
+        "smtp_port": (int, 25),
+        "smtp_user": (str, ""),
+        "smtp_password": (str, ""),
+        "smtp_starttls": (bool, False),
+        "from_address": (str, "bottega@localhost"),
+    },
+    "jobs": {
+        "backend": (str, "sqlite"),
+        "sqlite_path": (str, "instance/jobs.db"),
+        "redis_url": (str, "redis://127.0.0.1:6379/0"),
+    },
+}
+CHOICES = {("jobs", "backend"): ("sqlite", "redis")}
+_TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list of names"}
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    values: Mapping[str, Mapping[str, Any]]
+    from_env: frozenset[str] = frozenset()
+
+    def get(self, section: str, key: str) -> Any:
+        return self.values[section][key]
+
+    @property
+    def database_url(self) -> str:
+        return self.get("database", "url")
+
+    @property
+    def enabled_addons(self) -> list[str]:
+        return list(self.get("addons", "enabled"))
+
+    def check_addons(self, known) -> None:
+        unknown = [name for name in self.enabled_addons if name not in known]
+        if unknown:
+            where = "BOTTEGA_ADDONS_ENABLED" if "addons.enabled" in self.from_env else f"{self.path}: [addons] enabled"
+            raise ConfigError(
+                f"{where}: unknown addon {', '.join(map(repr, unknown))} "
+                f"(known: {', '.join(sorted(known)) or 'none'})"
+            )
+
+
+def config_path(explicit: str | os.PathLike | None = None) -> tuple[Path, bool]:
+    """The file to read, and whether the user named it (a named file must exist)."""
+    if explicit:
+        return Path(explicit), True
+    if os.environ.get(ENV_PATH):
+        return Path(os.environ[ENV_PATH]), True
+    return DEFAULT_PATH, False
+
+
+def load_config(explicit: str | os.PathLike | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    environ = os.environ if environ is None else environ
+    path, named = config_path(explicit)
+    raw: dict[str, Any] = {}
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    elif named:
+        raise ConfigError(f"{path}: no such configuration file")
+
+    values: dict[str, dict[str, Any]] = {}
+    for section, value in raw.items():
+        if section not in SCHEMA:
+            raise ConfigError(f"{path}: unknown section [{section}] (known: {', '.join(SCHEMA)})")
+        if not isinstance(value, dict):
+            raise ConfigError(f"{path}: [{section}] must be a table of keys")
+        for key in value:
+            if key not in SCHEMA[section]:
+                raise ConfigError(
+                    f"{path}: [{section}] {key}: unknown key (known: {', '.join(SCHEMA[section])})"
+                )
+    from_env = set()
+    for section, keys in SCHEMA.items():
+        values[section] = {}
+        for key, (kind, default) in keys.items():
+            env_name = f"BOTTEGA_{section.upper()}_{key.upper()}"
+            if env_name in environ:
+                value = _parse_env(env_name, environ[env_name], kind)
+                from_env.add(f"{section}.{key}")
+                where = env_name
+            else:
+                value = raw.get(section, {}).get(key, default)
+                where = f"{path}: [{section}] {key}"
+            values[section][key] = _check(where, section, key, value, kind)
+    return Config(path=path, values=values, from_env=frozenset(from_env))
+
+
+def _parse_env(name: str, text: str, kind: type) -> Any:
+    if kind is int:
+        try:
+            return int(text)
+        except ValueError:
+            raise ConfigError(f"{name}: expected an integer, got {text!r}") from None
+    if kind is bool:
+        lowered = text.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off", ""):
+            return False
+        raise ConfigError(f"{name}: expected true or false, got {text!r}")
+    if kind is list:
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return text
+
+
+def _check(where: str, section: str, key: str, value: Any, kind: type) -> Any:
+    ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+    if kind is list and ok:
+        ok = all(isinstance(item, str) for item in value)
+    if not ok:
+        raise ConfigError(f"{where}: expected {_TYPE_NAMES[kind]}, got {value!r}")
+    choices = CHOICES.get((section, key))
+    if choices and value not in choices:
+        raise ConfigError(f"{where}: must be one of {', '.join(choices)}, got {value!r}")
+    if kind is int and value < 0:
+        raise ConfigError(f"{where}: must not be negative, got {value}")
+    if (section, key) == ("database", "url"):
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ConfigError(f"{where}: not a database URL: {value!r}") from None
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ConfigError(f"{where}: only sqlite and postgresql databases are supported, got {value!r}")
+    if kind is list:
+        duplicated = sorted({v for v in value if value.count(v) > 1})
+        if duplicated:
+            raise ConfigError(f"{where}: listed twice: {', '.join(duplicated)}")
+    return list(value) if kind is list else value
+
+
+def write_enabled_addons(config: Config, names: list[str]) -> None:
+    """Set ``[addons] enabled`` in the config file, keeping everything else as written."""
+    path = config.path
+    document = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
+    if "addons" not in document:
+        document["addons"] = tomlkit.table()
+    array = tomlkit.array()
+    array.extend(sorted(names))
+    document["addons"]["enabled"] = array
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(tomlkit.dumps(document), encoding="utf-8")
+    tmp.replace(path)

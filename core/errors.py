@@ -1,0 +1,33 @@
+"""Errors a user can act on. The CLI prints their message on one line and exits 2."""
+
+
+class BottegaError(Exception):
+    """Base of every error whose message is meant for the person at the keyboard."""
+
+
+class ConfigError(BottegaError):
+    """The configuration file or an environment override is wrong."""
+
+
+class AddonError(BottegaError):
+    """An addon cannot be resolved, installed, upgraded or uninstalled as asked."""
+
+
+class DatabaseError(BottegaError):
+    """The database cannot be reached or is not in the expected state."""
+
+
+class AccessDenied(BottegaError):
+    """The acting user may not do this; nothing was changed."""
+
+
+class RecordNotFound(BottegaError):
+    """No record with this id exists, or the acting user may not see it."""
+
+
+class ValidationError(BottegaError):
+    """Input breaks a business rule; ``field`` names where, when there is one place."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field

@@ -1,0 +1,104 @@
+"""Hook specifications: the whole public extension API of the Bottega core.
+
+Rules (checked by tests/test_hookspecs_documented.py):
+
+- every spec has type hints and a docstring that says when it is called and
+  what it returns, with a ``:param name:`` line for each argument;
+- every spec appears in docs/hooks.md as ``name(arg, ...)`` with its current
+  arguments;
+- an implementation may accept any subset of the arguments and must not give
+  them default values (pluggy would silently not pass them).
+
+Only installed addons are registered with the plugin manager, so an addon that
+is not installed is never called. Addons are registered in dependency order;
+collecting hooks must not rely on the order of their results.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("bottega")
+hookimpl = pluggy.HookimplMarker("bottega")
+
+if TYPE_CHECKING:
+    import click
+
+    from core.db import Base
+    from core.menus import MenuItem
+    from core.security.declarations import Group, ModelAccess, RecordRule
+
+
+# --- Registration: called once when the registry of installed addons is built ---
+
+
+@hookspec
+def register_models() -> Iterable[type[Base]]:
+    """Return the mapped classes this addon owns.
+
+    Called once while the registry is built. Every returned class must have a
+    table named ``<addon>_...``; the registry uses the list to know which
+    tables an addon owns (for access checks, purge and the migration check).
+
+    :return: the addon's model classes
+    """
+
+
+@hookspec
+def register_groups() -> Iterable[Group]:
+    """Return the user groups (roles) this addon declares.
+
+    Called once while the registry is built. Group keys are namespaced
+    ``<addon>.<name>``; a group may imply other groups.
+
+    :return: :class:`core.security.Group` declarations
+    """
+
+
+@hookspec
+def register_model_access() -> Iterable[ModelAccess]:
+    """Return which group may read, create, write or delete which model.
+
+    Called once while the registry is built. Access is denied unless some
+    declaration grants it; every model an addon registers needs at least one.
+
+    :return: :class:`core.security.ModelAccess` declarations
+    """
+
+
+@hookspec
+def register_record_rules() -> Iterable[RecordRule]:
+    """Return row filters restricting which records of a model a user may touch.
+
+    Called once while the registry is built. A rule without groups applies to
+    everyone (rules are then combined with AND); rules for groups apply to
+    members of those groups (combined with OR among themselves). The company
+    rule for models with ``company_id`` is built in and need not be declared.
+
+    :return: :class:`core.security.RecordRule` declarations
+    """
+
+
+@hookspec
+def register_menu_items() -> Iterable[MenuItem]:
+    """Return this addon's menu entries.
+
+    Called once while the registry is built. Items form a tree through
+    ``parent``; siblings are ordered by ``sequence``, never by addon order.
+
+    :return: :class:`core.menus.MenuItem` declarations
+    """
+
+
+@hookspec
+def register_commands(cli: click.Group) -> None:
+    """Add commands to the ``bottega`` command line.
+
+    Called when the CLI starts, for the addons installed in the configured
+    database.
+
+    :param cli: the root ``bottega`` command group
+    :return: nothing; add commands with ``cli.add_command``
+    """

@@ -1,0 +1,4 @@
+"""Addon lifecycle: plan, install, upgrade, uninstall, over Alembic branches."""
+from .service import Lifecycle, Plan, Step
+
+__all__ = ["Lifecycle", "Plan", "Step"]

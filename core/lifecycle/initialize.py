@@ -1,0 +1,45 @@
+"""``bottega init``: the core's tables, the first company and the administrator."""
+from __future__ import annotations
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from core.catalog import Catalog
+from core.errors import DatabaseError
+from core.models import Company, User
+from core.models.user import Group as GroupRow
+from core.registry import CORE, build_registry
+from core.security import hash_password
+from core.security.actor import ADMIN_GROUP
+
+from .database import is_initialized, redacted
+from .migrations import Migrations
+from .service import Lifecycle
+
+
+def initialize(engine: Engine, catalog: Catalog, admin_password: str, company_name: str = "My Company",
+               admin_login: str = "admin") -> None:
+    if is_initialized(engine):
+        raise DatabaseError(
+            f"database {redacted(engine.url.render_as_string(hide_password=False))} is already initialized"
+        )
+    if len(admin_password) < 8:
+        raise DatabaseError("the admin password must have at least 8 characters")
+    with engine.connect() as connection:
+        with connection.begin():
+            Migrations(catalog).upgrade(connection, CORE)
+            Lifecycle.sync_groups(connection, build_registry(catalog, []))
+            with Session(bind=connection) as session:
+                company = Company(name=company_name)
+                session.add(company)
+                session.flush()
+                admin = User(
+                    login=admin_login,
+                    name="Administrator",
+                    password_hash=hash_password(admin_password),
+                    company_id=company.id,
+                    companies=[company],
+                    groups=list(session.scalars(select(GroupRow).where(GroupRow.key == ADMIN_GROUP))),
+                )
+                session.add(admin)
+                session.flush()

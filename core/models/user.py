@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, String, Table
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Base, TimestampMixin, intpk, str120
+
+if TYPE_CHECKING:
+    from .company import Company
+
+user_groups = Table(
+    "core_user_group",
+    Base.metadata,
+    Column("user_id", ForeignKey("core_user.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_id", ForeignKey("core_group.id", ondelete="CASCADE"), primary_key=True),
+)
+
+user_companies = Table(
+    "core_user_company",
+    Base.metadata,
+    Column("user_id", ForeignKey("core_user.id", ondelete="CASCADE"), primary_key=True),
+    Column("company_id", ForeignKey("core_company.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Group(Base):
+    """A role. Declared groups are kept in step with the installed addons' declarations."""
+
+    __tablename__ = "core_group"
+
+    id: Mapped[intpk]
+    key: Mapped[str120] = mapped_column(unique=True)
+    label: Mapped[str120]
+    addon: Mapped[str | None] = mapped_column(String(64))
+
+
+class User(TimestampMixin, Base):
+    __tablename__ = "core_user"
+    __audit_exclude__ = ("password_hash",)
+
+    id: Mapped[intpk]
+    login: Mapped[str120] = mapped_column(unique=True)
+    name: Mapped[str120]
+    email: Mapped[str | None]
+    password_hash: Mapped[str | None]
+    active: Mapped[bool] = mapped_column(default=True)
+    lang: Mapped[str] = mapped_column(String(8), default="en")
+    company_id: Mapped[int] = mapped_column(ForeignKey("core_company.id"))
+
+    groups: Mapped[list[Group]] = relationship(secondary=user_groups)
+    companies: Mapped[list[Company]] = relationship(secondary=user_companies)

@@ -1,0 +1,24 @@
+"""Who may do what: groups, model access, record rules, and their enforcement.
+
+Addons declare :class:`Group`, :class:`ModelAccess` and :class:`RecordRule`
+through hooks. :func:`actor_session` gives a session in which every ORM read
+and write is checked against them (see :mod:`core.security.enforcement`), so a
+service, a view, an export or a report cannot skip the rules by accident.
+"""
+from .actor import Actor, load_actor
+from .declarations import OPERATIONS, Group, ModelAccess, RecordRule
+from .enforcement import actor_session, install_enforcement
+from .passwords import hash_password, verify_password
+
+__all__ = [
+    "OPERATIONS",
+    "Actor",
+    "Group",
+    "ModelAccess",
+    "RecordRule",
+    "actor_session",
+    "hash_password",
+    "install_enforcement",
+    "load_actor",
+    "verify_password",
+]
