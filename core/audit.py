@@ -35,9 +35,8 @@ def _write_audit_rows(session: Session, _flush_context) -> None:
     rows = []
 
     def row(obj, action, field=None, old=None, new=None):
-        state = inspect(obj)
-        record_id = state.identity[0] if state.identity else None
-        if record_id is None or not isinstance(record_id, int):
+        record_id = inspect(type(obj)).primary_key_from_instance(obj)[0]
+        if not isinstance(record_id, int):
             return
         rows.append(
             {
@@ -81,7 +80,7 @@ def _label(obj) -> str:
         value = getattr(obj, name, None)
         if isinstance(value, str):
             return value
-    return f"{type(obj).__name__} {inspect(obj).identity[0]}"
+    return f"{type(obj).__name__} {inspect(type(obj)).primary_key_from_instance(obj)[0]}"
 
 
 def _text(value) -> str | None:

@@ -122,8 +122,9 @@ def _require_within_rules(session, registry, actor, model, operation, objs) -> N
     clause = registry.rule_clause(actor, model, operation)
     if clause is None:
         return
-    pk = inspect(model).primary_key[0]
-    ids = {inspect(obj).identity[0] for obj in objs if inspect(obj).identity}
+    mapper = inspect(model)
+    pk = mapper.primary_key[0]
+    ids = {mapper.primary_key_from_instance(obj)[0] for obj in objs} - {None}
     if not ids:
         return
     allowed = set(
