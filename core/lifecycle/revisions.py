@@ -24,10 +24,10 @@ def owned_tables(catalog: Catalog, branch: str) -> set[str]:
 
 
 def new_revision(engine: Engine, catalog: Catalog, branch: str, message: str, autogenerate: bool) -> str:
-    migrations = Migrations(catalog)
     if branch == CORE:
         version_path = CORE_MIGRATIONS / "versions"
         depends = []
+        migrations = Migrations(catalog)
     else:
         if branch not in catalog:
             raise AddonError(f"unknown addon {branch!r}")
@@ -36,6 +36,7 @@ def new_revision(engine: Engine, catalog: Catalog, branch: str, message: str, au
             raise AddonError(f"addon {branch}: its package folder is unknown")
         version_path = manifest.package_dir / manifest.migrations
         version_path.mkdir(parents=True, exist_ok=True)
+        migrations = Migrations(catalog)
         depends = [migrations.base_revision(d) for d in (CORE, *manifest.depends)]
         if None in depends:
             raise AddonError(f"addon {branch}: a dependency has no migrations yet")

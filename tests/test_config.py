@@ -1,0 +1,86 @@
+"""config/bottega.toml and its BOTTEGA_<SECTION>_<KEY> overrides."""
+from pathlib import Path
+
+import pytest
+
+from core.config import load_config, write_enabled_addons
+from core.errors import ConfigError
+
+EXAMPLE = Path(__file__).parent.parent / "config" / "bottega.toml"
+
+
+def write(tmp_path, text):
+    path = tmp_path / "bottega.toml"
+    path.write_text(text)
+    return path
+
+
+def test_committed_example_is_valid_and_uses_sqlite_under_instance():
+    config = load_config(EXAMPLE, environ={})
+    assert config.database_url == "sqlite:///instance/bottega.db"
+    assert config.get("jobs", "backend") == "sqlite"
+
+
+def test_defaults_apply_to_missing_keys(tmp_path):
+    config = load_config(write(tmp_path, '[addons]\nenabled = ["contacts"]\n'), environ={})
+    assert config.enabled_addons == ["contacts"]
+    assert config.get("server", "port") == 8000
+
+
+def test_environment_overrides_every_key(tmp_path):
+    path = write(tmp_path, '[server]\nport = 8000\n')
+    config = load_config(path, environ={
+        "BOTTEGA_SERVER_PORT": "9000",
+        "BOTTEGA_SERVER_HTTPS": "yes",
+        "BOTTEGA_ADDONS_ENABLED": "crm, contacts",
+        "BOTTEGA_DATABASE_URL": "postgresql+psycopg://u@db/bottega",
+    })
+    assert config.get("server", "port") == 9000
+    assert config.get("server", "https") is True
+    assert config.enabled_addons == ["crm", "contacts"]
+    assert config.database_url == "postgresql+psycopg://u@db/bottega"
+    assert "server.port" in config.from_env
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[server]\nprot = 1\n', "[server] prot: unknown key (known: secret_key, host, port, workers, https)"),
+    ('[serverr]\nport = 1\n', "unknown section [serverr]"),
+    ('[server]\nport = "80"\n', "[server] port: expected an integer, got '80'"),
+    ('[server]\nhttps = "yes"\n', "[server] https: expected true or false, got 'yes'"),
+    ('[addons]\nenabled = "crm"\n', "[addons] enabled: expected a list of names, got 'crm'"),
+    ('[addons]\nenabled = ["crm", "crm"]\n', "[addons] enabled: listed twice: crm"),
+    ('[jobs]\nbackend = "rabbit"\n', "[jobs] backend: must be one of sqlite, redis, got 'rabbit'"),
+    ('[database]\nurl = "mysql://x/y"\n', "only sqlite and postgresql databases are supported"),
+    ('[database]\nurl = "not a url"\n', "[database] url: not a database URL"),
+    ('[server\nport = 1\n', "not valid TOML"),
+])
+def test_bad_files_name_file_key_and_reason(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as error:
+        load_config(path, environ={})
+    assert str(error.value).startswith(str(path))
+    assert message in str(error.value)
+
+
+def test_bad_environment_value_names_the_variable(tmp_path):
+    with pytest.raises(ConfigError, match="^BOTTEGA_SERVER_PORT: expected an integer, got 'x'$"):
+        load_config(write(tmp_path, ""), environ={"BOTTEGA_SERVER_PORT": "x"})
+
+
+def test_named_file_must_exist(tmp_path):
+    with pytest.raises(ConfigError, match="no such configuration file"):
+        load_config(tmp_path / "missing.toml", environ={})
+
+
+def test_unknown_addons_are_rejected(tmp_path):
+    config = load_config(write(tmp_path, '[addons]\nenabled = ["contacts", "nope"]\n'), environ={})
+    with pytest.raises(ConfigError, match=r"\[addons\] enabled: unknown addon 'nope' \(known: contacts\)"):
+        config.check_addons({"contacts"})
+
+
+def test_writing_enabled_addons_keeps_comments_and_other_keys(tmp_path):
+    path = write(tmp_path, '# my notes\n[database]\nurl = "sqlite:///x.db"  # here\n\n[addons]\nenabled = []\n')
+    write_enabled_addons(load_config(path, environ={}), ["crm", "contacts"])
+    text = path.read_text()
+    assert "# my notes" in text and '# here' in text
+    assert load_config(path, environ={}).enabled_addons == ["contacts", "crm"]
