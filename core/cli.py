@@ -90,8 +90,10 @@ class BottegaGroup(click.Group):
 def _addon_commands(ctx: click.Context) -> dict[str, click.Command]:
     """Commands that installed addons add through ``register_commands``."""
     group = click.Group()
+    state = ctx.ensure_object(Context)
+    if ctx.params.get("config_path"):  # subcommands are resolved before cli() itself runs
+        state.config_path = ctx.params["config_path"]
     try:
-        state = ctx.ensure_object(Context)
         state.lifecycle().registry().hook.register_commands(cli=group)
     except BottegaError:
         return {}
@@ -99,7 +101,7 @@ def _addon_commands(ctx: click.Context) -> dict[str, click.Command]:
 
 
 @click.group(cls=BottegaGroup)
-@click.option("--config", "config_path", metavar="PATH", help="Configuration file [default: $BOTTEGA_CONFIG or config/bottega.toml].")
+@click.option("--config", "config_path", metavar="PATH", is_eager=True, help="Configuration file [default: $BOTTEGA_CONFIG or config/bottega.toml].")
 @click.pass_context
 def cli(ctx: click.Context, config_path: str | None) -> None:
     """Bottega: an ERP + CRM made of a small core and installable addons."""
