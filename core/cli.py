@@ -15,7 +15,7 @@ import click
 from core.catalog import Catalog
 from core.config import Config, load_config, write_enabled_addons
 from core.errors import BottegaError
-from core.lifecycle import Lifecycle, Plan
+from core.lifecycle import Lifecycle, Plan, enabled_after
 from core.lifecycle.database import open_engine, redacted
 
 EXIT_USER_ERROR = 2
@@ -171,8 +171,9 @@ def apply(state: Context) -> None:
 def install(state: Context, names: tuple[str, ...]) -> None:
     """Install addons (and what they depend on), and enable them in the config."""
     lifecycle = state.lifecycle()
-    _show_and_run(lifecycle, lifecycle.plan_install(names))
-    state.set_enabled(set(state.config.enabled_addons) | set(names))
+    plan = lifecycle.plan_install(names)
+    _show_and_run(lifecycle, plan)
+    state.set_enabled(enabled_after(state.config.enabled_addons, plan, names))
 
 
 @addons.command()
@@ -192,8 +193,7 @@ def uninstall(state: Context, name: str, purge: bool, yes: bool, backup_dir: str
     for path in lifecycle.run(plan, backup_dir=backup_dir):
         click.echo(f"Backup written to {path}")
     click.echo("Done.")
-    removed = {step.addon for step in plan.steps}
-    state.set_enabled(set(state.config.enabled_addons) - removed)
+    state.set_enabled(enabled_after(state.config.enabled_addons, plan))
 
 
 @addons.command()
@@ -203,6 +203,57 @@ def upgrade(state: Context, names: tuple[str, ...]) -> None:
     """Run pending migrations of the core and of the named (default: all) installed addons."""
     lifecycle = state.lifecycle()
     _show_and_run(lifecycle, lifecycle.plan_upgrade(names))
+
+
+@cli.command()
+@click.option("--host", help="Address to listen on [default: [server] host].")
+@click.option("--port", type=int, help="Port [default: [server] port].")
+@pass_state
+def run(state: Context, host: str | None, port: int | None) -> None:
+    """Serve the web UI with the development server (one process, reloads nothing)."""
+    _serve_development(state.config, state.catalog, host, port)
+
+
+@cli.command()
+@pass_state
+def serve(state: Context) -> None:
+    """Serve the web UI with gunicorn, [server] workers processes; needs [server] secret_key."""
+    from core.web.server import serve_production
+
+    serve_production(state.config, state.catalog)
+
+
+@cli.command()
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--no-serve", is_flag=True, help="Only create the demo database.")
+@pass_state
+def demo(state: Context, port: int, no_serve: bool) -> None:
+    """Create a fresh demo database under instance/ with every addon and demo data, and serve it."""
+    import dataclasses
+    from pathlib import Path
+
+    from core.demo import DEMO_PASSWORD, create_demo_database
+
+    path = Path("instance/demo.db").resolve()
+    url = create_demo_database(path, state.catalog)
+    click.echo(f"Demo database: {path}")
+    config = dataclasses.replace(state.config, values={**state.config.values, "database": {"url": url},
+                                                       "addons": {"enabled": sorted(state.catalog)}})
+    click.echo(f"Log in as admin / {DEMO_PASSWORD} (or maria / {DEMO_PASSWORD}, a contacts user)")
+    if not no_serve:
+        _serve_development(config, state.catalog, "127.0.0.1", port)
+
+
+def _serve_development(config: Config, catalog: Catalog, host: str | None, port: int | None) -> None:
+    from werkzeug.serving import run_simple
+
+    from core.web import create_wsgi_app
+
+    host = host or config.get("server", "host")
+    port = port or config.get("server", "port")
+    application = create_wsgi_app(config, catalog)
+    click.echo(f"Bottega is running at http://{host}:{port}/ (Ctrl+C to stop)")
+    run_simple(host, port, application, threaded=True)
 
 
 @cli.group(cls=BottegaGroup)
@@ -219,7 +270,7 @@ def revision(state: Context, addon: str, message: str, autogenerate: bool) -> No
     """Write a new migration in ADDON's branch (or 'core'), diffing only that addon's tables."""
     from core.lifecycle.revisions import new_revision
 
-    path = new_revision(state.engine(), state.catalog, addon, message, autogenerate)
+    path = new_revision(state.catalog, addon, message, autogenerate)
     click.echo(f"Wrote {path}")
 
 

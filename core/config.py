@@ -34,6 +34,7 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
         "port": (int, 8000),
         "workers": (int, 2),
         "https": (bool, False),
+        "ratelimit_storage": (str, "memory://"),
     },
     "mail": {
         "smtp_host": (str, "127.0.0.1"),

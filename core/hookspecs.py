@@ -25,10 +25,16 @@ hookimpl = pluggy.HookimplMarker("bottega")
 
 if TYPE_CHECKING:
     import click
+    from flask import Blueprint
+    from sqlalchemy.orm import Session
 
     from core.db import Base
     from core.menus import MenuItem
+    from core.models import Company
+    from core.security import Actor
     from core.security.declarations import Group, ModelAccess, RecordRule
+    from core.web.dashboard import Tile
+    from core.web.views import ModelView
 
 
 # --- Registration: called once when the registry of installed addons is built ---
@@ -101,4 +107,61 @@ def register_commands(cli: click.Group) -> None:
 
     :param cli: the root ``bottega`` command group
     :return: nothing; add commands with ``cli.add_command``
+    """
+
+
+# --- Web: called when the web application is built for the installed addons ---
+
+
+@hookspec
+def register_views() -> Iterable[ModelView]:
+    """Return the generic views (list, form, record, kanban, export) of this addon's models.
+
+    Called each time the web application is built (at start-up and after the
+    installed addons change). The core mounts each view under
+    ``/<addon>/<view.slug>/`` in a blueprint named after the addon, with
+    endpoints ``<addon>.<view.name>_list``, ``_view``, ``_new``, ``_edit``, ...
+
+    :return: :class:`core.web.views.ModelView` instances
+    """
+
+
+@hookspec
+def register_blueprints() -> Iterable[Blueprint]:
+    """Return Flask blueprints for pages the generic views do not cover.
+
+    Called each time the web application is built. A blueprint's name must
+    start with the addon's name; its templates belong under
+    ``templates/<addon>/``. Routes need a logged-in user unless the view is
+    marked with :func:`core.web.context.public`.
+
+    :return: blueprints to register
+    """
+
+
+@hookspec
+def dashboard_tiles(session: Session, actor: Actor) -> Iterable[Tile]:
+    """Return tiles (a figure, optionally a chart) for the home dashboard.
+
+    Called when a user opens the home page, with a session acting as that
+    user, so counts and charts only cover records the user may read. Return
+    nothing for a user who may not read the underlying model.
+
+    :param session: a session acting as ``actor``
+    :param actor: the user looking at the dashboard
+    :return: :class:`core.web.dashboard.Tile` instances
+    """
+
+
+@hookspec
+def load_demo_data(session: Session, company: Company) -> None:
+    """Create demonstration records for this addon (``bottega demo``).
+
+    Called once per addon, in dependency order, on a fresh demo database,
+    with a system session; an addon can rely on its dependencies' demo data
+    being there already. Do not commit.
+
+    :param session: a system session
+    :param company: the demo company
+    :return: nothing
     """

@@ -1,8 +1,11 @@
 """The core's own contributions, made through the same hooks an addon uses."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from core.hookspecs import hookimpl
-from core.models import AddonState, AuditLog, Company, Group, Sequence, User
+from core.menus import MenuItem
+from core.models import AddonState, AuditLog, Company, Credential, Group, RecoveryCode, Sequence, User
 from core.security import Group as GroupDecl
 from core.security import ModelAccess, RecordRule
 from core.security.actor import ADMIN_GROUP
@@ -12,7 +15,7 @@ USER_GROUP = "core.group_user"
 
 @hookimpl
 def register_models():
-    return (Company, User, Group, AddonState, AuditLog, Sequence)
+    return (Company, User, Group, AddonState, AuditLog, Sequence, Credential, RecoveryCode)
 
 
 @hookimpl
@@ -35,11 +38,43 @@ def register_model_access():
         ModelAccess(AddonState, ADMIN_GROUP, read=True),
         ModelAccess(AuditLog, ADMIN_GROUP, read=True),
         ModelAccess(Sequence, ADMIN_GROUP, read=True),
+        ModelAccess(Credential, ADMIN_GROUP),  # declared with no rights: only core.security.credentials
+        ModelAccess(RecoveryCode, ADMIN_GROUP),  # touches these, inside the caller's transaction
     )
 
 
 @hookimpl
 def register_record_rules():
     return (
-        RecordRule(Company, "own companies", lambda actor: Company.id.in_(sorted(actor.company_ids))),
+        RecordRule(Company, "own companies", lambda actor: Company.id.in_(sorted(actor.company_ids)),
+                   groups=(USER_GROUP,)),
+        RecordRule(Company, "all companies", lambda actor: Company.id.is_not(None), groups=(ADMIN_GROUP,)),
     )
+
+
+@hookimpl
+def register_menu_items():
+    return (
+        MenuItem(id="core.settings", label=_l("Settings"), sequence=900, group=ADMIN_GROUP, icon="settings"),
+        MenuItem(id="core.users", label=_l("Users"), parent="core.settings", endpoint="core.user_list", model=User),
+        MenuItem(id="core.companies", label=_l("Companies"), parent="core.settings", endpoint="core.company_list",
+                 model=Company, sequence=20),
+        MenuItem(id="core.groups", label=_l("Groups"), parent="core.settings", endpoint="core.group_list",
+                 model=Group, sequence=30),
+        MenuItem(id="core.addons", label=_l("Addons"), parent="core.settings", endpoint="core_admin.addons",
+                 group=ADMIN_GROUP, sequence=40),
+    )
+
+
+@hookimpl
+def register_views():
+    from core.web.admin import core_views
+
+    return core_views()
+
+
+@hookimpl
+def register_blueprints():
+    from core.web.admin import blueprint
+
+    return (blueprint,)

@@ -100,6 +100,12 @@ class Registry:
     def models(self) -> list[type]:
         return [m for models in self.models_by_addon.values() for m in models]
 
+    def model_of_table(self, table: str) -> type:
+        for model in self.models:
+            if model.__tablename__ == table:
+                return model
+        raise KeyError(f"no installed model maps table {table!r}")
+
     def tables_of(self, addon: str) -> list:
         """The tables an addon's models map, plus the association tables their relationships use."""
         tables = []

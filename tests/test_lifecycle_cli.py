@@ -225,3 +225,17 @@ def test_a_config_with_a_wrong_type_is_rejected(tmp_path, initialized_url):
     result = Bottega(path, fixture_catalog())("addons", "list")
     assert result.exit_code == 2
     assert result.stderr == f"error: {path}: [server] port: expected an integer, got 'eighty'\n"
+
+
+def test_purging_a_column_extension_keeps_every_row_that_points_at_that_table(bottega):
+    run = bottega("alpha", "extender")
+    assert run("addons", "install", "alpha", "extender").exit_code == 0
+    execute(bottega.url, "INSERT INTO contacts_partner (name, is_company, active, company_id, created_at, updated_at,"
+                         " extender_rating) VALUES ('Rated', true, true, 1, '2026-01-01', '2026-01-01', 5)")
+    execute(bottega.url, "INSERT INTO alpha_item (name, company_id, partner_id) VALUES ('points at it', 1, 1)")
+    result = run("addons", "uninstall", "extender", "--purge", "--yes", "--backup-dir", str(run.config_path.parent))
+    assert result.exit_code == 0, result.output
+    assert "drops column contacts_partner.extender_rating" in result.output
+    assert query(bottega.url, "SELECT name FROM contacts_partner") == [("Rated",)]
+    assert query(bottega.url, "SELECT name, partner_id FROM alpha_item") == [("points at it", 1)]
+    assert query(bottega.url, "SELECT count(*) FROM core_user_group") == [(1,)]

@@ -5,6 +5,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import Base, CompanyMixin, TimestampMixin, intpk, str120
 
+LANGUAGES = (("en", "English"), ("es", "Español"), ("it", "Italiano"))
+
 
 class Partner(CompanyMixin, TimestampMixin, Base):
     """A company or a person; a person may belong to a company (``parent``)."""
@@ -22,7 +24,7 @@ class Partner(CompanyMixin, TimestampMixin, Base):
     zip: Mapped[str | None] = mapped_column(String(20))
     country_code: Mapped[str | None] = mapped_column(String(2))
     vat: Mapped[str | None] = mapped_column(String(40))
-    lang: Mapped[str | None] = mapped_column(String(8))
+    lang: Mapped[str | None] = mapped_column(String(8), info={"choices": LANGUAGES})
     active: Mapped[bool] = mapped_column(default=True)
 
     parent: Mapped[Partner | None] = relationship(remote_side="Partner.id")

@@ -1,6 +1,6 @@
 from core import hookimpl
 
-from . import menus, models, security
+from . import dashboard, demo, menus, models, security, views
 
 
 @hookimpl
@@ -21,3 +21,18 @@ def register_model_access():
 @hookimpl
 def register_menu_items():
     return menus.MENU
+
+
+@hookimpl
+def register_views():
+    return (views.partner_view(),)
+
+
+@hookimpl
+def dashboard_tiles(session, actor):
+    return dashboard.partner_tiles(session, actor, session.info["registry"])
+
+
+@hookimpl
+def load_demo_data(session, company):
+    demo.load(session, company)

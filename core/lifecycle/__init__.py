@@ -1,4 +1,4 @@
 """Addon lifecycle: plan, install, upgrade, uninstall, over Alembic branches."""
-from .service import Lifecycle, Plan, Step
+from .service import Lifecycle, Plan, Step, enabled_after
 
-__all__ = ["Lifecycle", "Plan", "Step"]
+__all__ = ["Lifecycle", "Plan", "Step", "enabled_after"]

@@ -1,9 +1,11 @@
 """Reaching the database: clear errors for unreachable servers, creating a missing database."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -67,3 +69,42 @@ def require_initialized(engine: Engine) -> None:
         raise DatabaseError(
             f"database {redacted(engine.url.render_as_string(hide_password=False))} is not initialized: run `bottega init`"
         )
+
+
+@contextmanager
+def migration_transaction(engine: Engine, commit: bool = True) -> Iterator[Connection]:
+    """One transaction for a whole lifecycle run (or, with ``commit=False``, a dry run).
+
+    On SQLite, Alembic alters a table by copying it and dropping the old one;
+    with foreign keys enforced, that DROP would cascade into (or be refused
+    by) the rows of other tables. So enforcement is switched off before BEGIN
+    (SQLite ignores the switch inside a transaction), ``foreign_key_check``
+    verifies everything before COMMIT, and enforcement is switched back on.
+    PostgreSQL alters tables in place and needs none of this.
+    """
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        transaction = connection.begin()
+        try:
+            yield connection
+            if not commit:
+                transaction.rollback()
+                return
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    table, rowid, parent, _fk = broken[0]
+                    raise DatabaseError(
+                        f"{len(broken)} rows would point at missing rows "
+                        f"(first: {table} row {rowid} -> {parent}); nothing was changed"
+                    )
+            transaction.commit()
+        except BaseException:
+            if transaction.is_active:
+                transaction.rollback()
+            raise
+        finally:
+            if sqlite:
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")

@@ -9,10 +9,10 @@ from core.errors import DatabaseError
 from core.models import Company, User
 from core.models.user import Group as GroupRow
 from core.registry import CORE, build_registry
-from core.security import hash_password
+from core.security import credentials
 from core.security.actor import ADMIN_GROUP
 
-from .database import is_initialized, redacted
+from .database import is_initialized, migration_transaction, redacted
 from .migrations import Migrations
 from .service import Lifecycle
 
@@ -25,21 +25,20 @@ def initialize(engine: Engine, catalog: Catalog, admin_password: str, company_na
         )
     if len(admin_password) < 8:
         raise DatabaseError("the admin password must have at least 8 characters")
-    with engine.connect() as connection:
-        with connection.begin():
-            Migrations(catalog).upgrade(connection, CORE)
-            Lifecycle.sync_groups(connection, build_registry(catalog, []))
-            with Session(bind=connection) as session:
-                company = Company(name=company_name)
-                session.add(company)
-                session.flush()
-                admin = User(
-                    login=admin_login,
-                    name="Administrator",
-                    password_hash=hash_password(admin_password),
-                    company_id=company.id,
-                    companies=[company],
-                    groups=list(session.scalars(select(GroupRow).where(GroupRow.key == ADMIN_GROUP))),
-                )
-                session.add(admin)
-                session.flush()
+    with migration_transaction(engine) as connection:
+        Migrations(catalog).upgrade(connection, CORE)
+        Lifecycle.sync_groups(connection, build_registry(catalog, []))
+        with Session(bind=connection) as session:
+            company = Company(name=company_name)
+            session.add(company)
+            session.flush()
+            admin = User(
+                login=admin_login,
+                name="Administrator",
+                company_id=company.id,
+                companies=[company],
+                groups=list(session.scalars(select(GroupRow).where(GroupRow.key == ADMIN_GROUP))),
+            )
+            session.add(admin)
+            session.flush()
+            credentials.set_password(session, admin.id, admin_password)

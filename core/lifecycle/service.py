@@ -26,7 +26,7 @@ from core.models.user import Group as GroupRow
 from core.registry import CORE, Registry, build_registry
 
 from . import purge
-from .database import first_line, require_initialized
+from .database import first_line, migration_transaction, require_initialized
 from .migrations import Migration, Migrations
 
 INSTALL, REACTIVATE, UPGRADE, DEACTIVATE, PURGE = "install", "reactivate", "upgrade", "deactivate", "purge"
@@ -73,6 +73,12 @@ class Plan:
             if step.drops is not None:
                 lines.extend(f"     {line}" for line in step.drops.lines())
         return lines
+
+
+def enabled_after(enabled: Iterable[str], plan: Plan, asked: Iterable[str] = ()) -> list[str]:
+    """The config's enabled addons once ``plan`` (asked for ``asked``) has run."""
+    removed = {step.addon for step in plan.steps if step.action in (DEACTIVATE, PURGE)}
+    return sorted((set(enabled) | set(asked)) - removed)
 
 
 @dataclass(frozen=True)
@@ -155,12 +161,8 @@ class Lifecycle:
 
     def _plan(self, make_steps) -> Plan:
         require_initialized(self.engine)
-        with self.engine.connect() as connection:
-            transaction = connection.begin()
-            try:
-                return Plan(tuple(make_steps(connection)))
-            finally:
-                transaction.rollback()
+        with migration_transaction(self.engine, commit=False) as connection:
+            return Plan(tuple(make_steps(connection)))
 
     def _apply_steps(self, connection, enabled: list[str]) -> list[Step]:
         desired = self.catalog.with_auto_install(enabled)
@@ -210,7 +212,7 @@ class Lifecycle:
         steps = []
         core_pending = self.migrations.pending(connection, CORE)
         if core_pending:
-            steps.append(Step(UPGRADE, CORE, reason="core", migrations=tuple(core_pending)))
+            steps.append(Step(UPGRADE, CORE, migrations=tuple(core_pending)))
         states = self.states(connection)
         installed = self.installed(connection)
         for name in names or installed:
@@ -264,25 +266,24 @@ class Lifecycle:
         if not plan:
             return []
         backups: list[str] = []
-        with self.engine.connect() as connection:
-            with connection.begin():
-                if connection.dialect.name == "postgresql":
-                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
-                self._check_plan_current(connection, plan)
-                for step in plan.steps:
-                    try:
-                        backup = self._run_step(connection, step, backup_dir)
-                    except BottegaError:
-                        raise
-                    except Exception as exc:
-                        raise AddonError(
-                            f"{step.describe()} failed: {type(exc).__name__}: {first_line(exc)}; "
-                            "the database was left as it was"
-                        ) from exc
-                    if backup:
-                        backups.append(backup)
-                registry = build_registry(self.catalog, self.installed(connection))
-                self.sync_groups(connection, registry)
+        with migration_transaction(self.engine) as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+            self._check_plan_current(connection, plan)
+            for step in plan.steps:
+                try:
+                    backup = self._run_step(connection, step, backup_dir)
+                except BottegaError:
+                    raise
+                except Exception as exc:
+                    raise AddonError(
+                        f"{step.describe()} failed: {type(exc).__name__}: {first_line(exc)}; "
+                        "the database was left as it was"
+                    ) from exc
+                if backup:
+                    backups.append(backup)
+            registry = build_registry(self.catalog, self.installed(connection))
+            self.sync_groups(connection, registry)
         return backups
 
     def _check_plan_current(self, connection, plan: Plan) -> None:

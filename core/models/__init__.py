@@ -3,14 +3,16 @@ from .addon import AddonState
 from .audit import AuditLog
 from .company import Company, CompanyMixin
 from .sequence import Sequence
-from .user import Group, User, user_companies, user_groups
+from .user import Credential, Group, RecoveryCode, User, user_companies, user_groups
 
 __all__ = [
     "AddonState",
     "AuditLog",
     "Company",
+    "Credential",
     "CompanyMixin",
     "Group",
+    "RecoveryCode",
     "Sequence",
     "User",
     "user_companies",

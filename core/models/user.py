@@ -38,16 +38,40 @@ class Group(Base):
 
 class User(TimestampMixin, Base):
     __tablename__ = "core_user"
-    __audit_exclude__ = ("password_hash",)
 
     id: Mapped[intpk]
     login: Mapped[str120] = mapped_column(unique=True)
     name: Mapped[str120]
     email: Mapped[str | None]
-    password_hash: Mapped[str | None]
     active: Mapped[bool] = mapped_column(default=True)
     lang: Mapped[str] = mapped_column(String(8), default="en")
     company_id: Mapped[int] = mapped_column(ForeignKey("core_company.id"))
 
     groups: Mapped[list[Group]] = relationship(secondary=user_groups)
     companies: Mapped[list[Company]] = relationship(secondary=user_companies)
+
+
+class Credential(Base):
+    """A user's secrets, apart from the user record so that no user session can read them.
+
+    Only core.security.credentials reads and writes this table (granted to nobody).
+    """
+
+    __tablename__ = "core_credential"
+    __audit__ = False
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id", ondelete="CASCADE"), primary_key=True)
+    password_hash: Mapped[str | None]
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for the TOTP code; only its SHA-256 is stored."""
+
+    __tablename__ = "core_recovery_code"
+    __audit__ = False
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used: Mapped[bool] = mapped_column(default=False)

@@ -30,6 +30,15 @@ def register_menu_items():
 
 
 @hookimpl
+def register_views():
+    from core.web.views import ModelView
+
+    return (ModelView(Note, name="note", slug="notes", label="Note", label_plural="Notes",
+                      list_columns=("partner", "body", "created_at"), search_fields=("body",),
+                      form_fields=("partner_id", "body"), default_order="created_at"),)
+
+
+@hookimpl
 def register_commands(cli):
     @cli.group()
     def notes():

@@ -1,0 +1,49 @@
+"""``bottega demo``: a fresh SQLite database with every addon and its demonstration data."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from core.catalog import Catalog
+from core.db import make_engine
+from core.lifecycle import Lifecycle
+from core.lifecycle.initialize import initialize
+from core.models import Company, Group, User
+from core.security import credentials
+from core.sessions import make_session_factory
+
+DEMO_PASSWORD = "bottega-demo"
+DEMO_USERS = (("maria", "María García", ("contacts.group_user",)),)
+
+
+def create_demo_database(path: Path, catalog: Catalog) -> str:
+    """Replace ``path`` with a demo database; return its URL. Logins: admin and the demo users."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    try:
+        initialize(engine, catalog, DEMO_PASSWORD, company_name="Bottega Demo S.L.")
+        lifecycle = Lifecycle(engine, catalog)
+        lifecycle.run(lifecycle.plan_install(list(catalog)))
+        registry = lifecycle.registry()
+        with make_session_factory(engine)() as session:
+            company = session.scalars(select(Company)).one()
+            order = {name: index for index, name in enumerate(registry.installed)}
+            impls = sorted(registry.hook.load_demo_data.get_hookimpls(), key=lambda i: order.get(i.plugin_name, -1))
+            for impl in impls:
+                impl.function(session=session, company=company)
+                session.flush()
+            for login, name, groups in DEMO_USERS:
+                wanted = list(session.scalars(select(Group).where(Group.key.in_(groups))))
+                if len(wanted) == len(groups):
+                    user = User(login=login, name=name, company_id=company.id, companies=[company], groups=wanted)
+                    session.add(user)
+                    session.flush()
+                    credentials.set_password(session, user.id, DEMO_PASSWORD)
+            session.commit()
+    finally:
+        engine.dispose()
+    return url

@@ -1,0 +1,124 @@
+"""Administration: users, companies and groups (generic views), and the addons page.
+
+The addons page runs the same lifecycle service as ``bottega addons``, with
+the same plan, refusals and messages.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+from wtforms import PasswordField, SelectField
+from wtforms.validators import Length, Optional
+
+from core.config import write_enabled_addons
+from core.errors import BottegaError, ValidationError
+from core.lifecycle import enabled_after
+from core.models import Company, Group, User
+from core.security import credentials
+from core.security.actor import ADMIN_GROUP
+
+from .context import current_actor, state
+from .i18n import LANGUAGES
+from .views import ModelView
+
+blueprint = Blueprint("core_admin", __name__, url_prefix="/settings")
+
+
+class UserView(ModelView):
+    """Users, with a password field that is hashed, never stored or shown."""
+
+    def form_class(self, session):
+        base = super().form_class(session)
+        attributes = {
+            "lang": SelectField(_l("Language"), choices=LANGUAGES),
+            "new_password": PasswordField(_l("New password"), [Optional(), Length(min=8, max=1024)],
+                                          description=_l("Leave empty to keep the current password.")),
+        }
+        return type("UserForm", (base,), attributes)
+
+    def select_rows(self, params, actor):
+        return super().select_rows(params, actor).options(selectinload(User.groups))
+
+    def create(self, session, actor, values):
+        password = values.pop("new_password", None)
+        if not password:
+            raise ValidationError(gettext("A new user needs a password."), "new_password")
+        user = User(**values)
+        if user.company_id and all(c.id != user.company_id for c in user.companies):
+            user.companies.append(session.get(Company, user.company_id))
+        session.add(user)
+        session.flush()
+        credentials.set_password(session, user.id, password)
+        return user
+
+    def update(self, session, actor, record, values):
+        password = values.pop("new_password", None)
+        if record.id == actor.user_id and values.get("active") is False:
+            raise ValidationError(gettext("You cannot archive yourself."), "active")
+        super().update(session, actor, record, values)
+        if password:
+            credentials.set_password(session, record.id, password)
+        return record
+
+
+def core_views() -> tuple[ModelView, ...]:
+    return (
+        UserView(User, name="user", slug="users", label=_l("User"), label_plural=_l("Users"),
+                 list_columns=("login", "name", "email", "lang", "active", "groups"),
+                 search_fields=("login", "name", "email"),
+                 form_fields=("login", "name", "email", "lang", "active", "company_id", "companies", "groups",
+                              "new_password"),
+                 labels={"login": _l("Login"), "name": _l("Name"), "email": _l("Email"), "lang": _l("Language"),
+                         "active": _l("Active"), "company_id": _l("Main company"), "companies": _l("Companies"),
+                         "groups": _l("Groups")}),
+        ModelView(Company, name="company", slug="companies", label=_l("Company"), label_plural=_l("Companies"),
+                  list_columns=("name", "currency_code", "country_code"),
+                  form_fields=("name", "currency_code", "country_code"),
+                  labels={"name": _l("Name"), "currency_code": _l("Currency"), "country_code": _l("Country")}),
+        ModelView(Group, name="group", slug="groups", label=_l("Group"), label_plural=_l("Groups"),
+                  list_columns=("label", "key", "addon"), search_fields=("label", "key"), form_fields=("label",),
+                  labels={"label": _l("Name"), "key": _l("Key"), "addon": _l("Addon")}),
+    )
+
+
+def _require_admin() -> None:
+    if not current_actor().in_group(ADMIN_GROUP):
+        abort(403)
+
+
+@blueprint.route("/addons")
+def addons():
+    _require_admin()
+    return render_template("core/addons.html", addons=state().lifecycle().status())
+
+
+@blueprint.route("/addons/<name>/<action>", methods=["GET", "POST"])
+def addon_action(name: str, action: str):
+    _require_admin()
+    lifecycle = state().lifecycle()
+    purge = request.values.get("purge") == "1"
+    try:
+        if action == "install":
+            plan = lifecycle.plan_install([name])
+        elif action == "upgrade":
+            plan = lifecycle.plan_upgrade([name])
+        elif action == "uninstall":
+            plan = lifecycle.plan_uninstall(name, purge_data=purge)
+        else:
+            abort(404)
+        if request.method == "GET":
+            return render_template("core/addon_plan.html", name=name, action=action, plan=plan, purge=purge)
+        backups = lifecycle.run(plan)
+        config = state().config
+        write_enabled_addons(config, enabled_after(config.enabled_addons, plan, [name] if action == "install" else []))
+    except BottegaError as error:
+        flash(str(error), "error")
+        return redirect(url_for("core_admin.addons"))
+    for line in plan.lines():
+        flash(line, "info")
+    for path in backups:
+        flash(gettext("Backup written to %(path)s", path=path), "info")
+    flash(gettext("Done."), "success")
+    return redirect(url_for("core_admin.addons"))

@@ -1,0 +1,205 @@
+"""The Flask application: one per set of installed addons.
+
+:func:`build_app` makes a Flask app for a registry: the core's blueprints,
+then, for each installed addon, a blueprint with its generic views and the
+blueprints it registers. :class:`Dispatcher` is the WSGI entry point: it
+notices when the installed addons change (a cheap query per request, so
+several stateless workers stay in step) and builds a new app for them, so an
+addon installed from the web UI, the CLI or another worker has its routes at
+once, and an uninstalled addon has none.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Blueprint, Flask, current_app, g, redirect, request, session, url_for
+from flask_babel import format_datetime, get_locale
+from flask_wtf.csrf import CSRFProtect
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import sessionmaker
+
+from core.catalog import Catalog
+from core.config import Config
+from core.errors import AccessDenied, AddonError
+from core.lifecycle import Lifecycle
+from core.models import AddonState
+from core.registry import CORE, Registry
+from core.security import actor_session, load_actor
+from core.sessions import make_session_factory
+
+from . import auth, errors, i18n, shell
+from .context import PUBLIC_ATTRIBUTE
+from .limiter import limiter
+from .views import column_kind, mount
+
+WEB_DIR = Path(__file__).resolve().parent
+CORE_URL_PREFIX = "/settings"
+
+
+@dataclass
+class WebState:
+    """What every request needs; one per app build, shared by its requests."""
+
+    config: Config
+    catalog: Catalog
+    engine: Engine
+    registry: Registry
+    session_factory: sessionmaker
+
+    def lifecycle(self) -> Lifecycle:
+        return Lifecycle(self.engine, self.catalog)
+
+
+def build_app(state: WebState) -> Flask:
+    app = Flask(__name__, static_folder=str(WEB_DIR / "static"), static_url_path="/static/core",
+                template_folder=None)
+    _configure(app, state)
+    app.extensions["bottega"] = state
+    CSRFProtect(app)
+    i18n.init_app(app, state)
+    limiter.init_app(app)
+    app.jinja_loader = _template_loader(state)
+    app.jinja_env.globals.update(column_kind=column_kind, format_datetime=format_datetime, get_locale=get_locale)
+    for blueprint in (auth.blueprint, shell.blueprint):
+        app.register_blueprint(blueprint)
+    _register_addon_blueprints(app, state.registry)
+    errors.init_app(app)
+    app.before_request(_authenticate)
+    app.teardown_request(_close_sessions)
+    return app
+
+
+def _configure(app: Flask, state: WebState) -> None:
+    server = state.config.values["server"]
+    app.config.update(
+        SECRET_KEY=server["secret_key"] or _instance_secret(),
+        SESSION_COOKIE_NAME="bottega_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=server["https"],
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=12),
+        MAX_CONTENT_LENGTH=32 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+        RATELIMIT_STORAGE_URI=server["ratelimit_storage"],
+        RATELIMIT_HEADERS_ENABLED=True,
+    )
+
+
+def _instance_secret() -> str:
+    """A per-installation secret kept in instance/, for development without one configured."""
+    path = Path("instance/secret_key")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _template_loader(state: WebState) -> ChoiceLoader:
+    """Addon templates first (most dependent addon wins), then the core's.
+
+    An addon overrides a core template by shipping the same path, and can
+    still extend the original as ``"default:core/base.html"``.
+    """
+    core = FileSystemLoader(str(WEB_DIR / "templates"))
+    loaders = []
+    for name in reversed(state.registry.installed):
+        folder = state.catalog[name].package_dir and state.catalog[name].package_dir / "templates"
+        if folder and folder.is_dir():
+            loaders.append(FileSystemLoader(str(folder)))
+    return ChoiceLoader([*loaders, core, PrefixLoader({"default": core}, delimiter=":")])
+
+
+def _register_addon_blueprints(app: Flask, registry: Registry) -> None:
+    owners = {}
+    for impl in registry.hook.register_views.get_hookimpls():
+        owners.setdefault(impl.plugin_name, []).extend(impl.function() or ())
+    for addon in (CORE, *registry.installed):
+        views = owners.get(addon, [])
+        if views:
+            prefix = CORE_URL_PREFIX if addon == CORE else f"/{addon}"
+            blueprint = Blueprint(addon, __name__, url_prefix=prefix)
+            for view in views:
+                view.addon = addon
+                mount(view, blueprint)
+            app.register_blueprint(blueprint)
+    for impl in registry.hook.register_blueprints.get_hookimpls():
+        for blueprint in impl.function() or ():
+            if not blueprint.name.startswith(impl.plugin_name):
+                raise AddonError(f"addon {impl.plugin_name}: blueprint {blueprint.name!r} must start with its name")
+            app.register_blueprint(blueprint)
+
+
+def _authenticate():
+    """Load the logged-in user as an actor and open their session; send anonymous visitors to login."""
+    from .context import state as web_state
+
+    state = web_state()
+    g.actor = None
+    g.db = None
+    user_id = session.get("user_id")
+    if user_id is not None:
+        system = state.session_factory()
+        try:
+            user = system.get(auth.User, user_id)
+            if user is not None and user.active and session.get("stamp") == auth.session_stamp(system, user.id):
+                g.actor = load_actor(system, state.registry, user.id, session.get("company_ids"))
+                g.user = user
+        except AccessDenied:
+            g.actor = None
+        finally:
+            system.close()
+        if g.actor is None:
+            session.clear()
+        else:
+            g.db = actor_session(state.session_factory, state.registry, g.actor)
+    if g.actor is None and request.endpoint is not None:
+        function = current_app.view_functions.get(request.endpoint)
+        if not request.endpoint.endswith("static") and not getattr(function, PUBLIC_ATTRIBUTE, False):
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return None
+
+
+def _close_sessions(_exc):
+    for name in ("db", "system_db"):
+        opened = g.pop(name, None)
+        if opened is not None:
+            opened.close()
+
+
+class Dispatcher:
+    """WSGI entry point that rebuilds the Flask app when the installed addons change."""
+
+    def __init__(self, config: Config, catalog: Catalog, engine: Engine, session_factory=None):
+        self.config = config
+        self.catalog = catalog
+        self.engine = engine
+        self.session_factory = session_factory or make_session_factory(engine)
+        self._lock = threading.Lock()
+        self._fingerprint = None
+        self._app: Flask | None = None
+
+    def _installed_state(self) -> tuple:
+        with self.session_factory() as session:
+            return tuple(session.execute(
+                select(AddonState.name, AddonState.version, AddonState.state).order_by(AddonState.name)
+            ).all())
+
+    def current(self) -> Flask:
+        fingerprint = self._installed_state()
+        if fingerprint != self._fingerprint:
+            with self._lock:
+                if fingerprint != self._fingerprint:
+                    registry = Lifecycle(self.engine, self.catalog).registry()
+                    self._app = build_app(WebState(self.config, self.catalog, self.engine, registry,
+                                                   self.session_factory))
+                    self._fingerprint = fingerprint
+        return self._app
+
+    def __call__(self, environ, start_response):
+        return self.current()(environ, start_response)

@@ -1,0 +1,41 @@
+"""Per-request state: the registry, the logged-in actor and their session.
+
+``before_request`` (in core.web.app) loads the actor from the Flask session
+and opens a session acting as them; views reach both through these helpers.
+A view marked :func:`public` is served to anonymous visitors too.
+"""
+from __future__ import annotations
+
+from flask import current_app, g
+
+PUBLIC_ATTRIBUTE = "bottega_public"
+
+
+def public(view):
+    """Let anonymous visitors reach this view (login page, web-to-lead forms, health)."""
+    setattr(view, PUBLIC_ATTRIBUTE, True)
+    return view
+
+
+def state():
+    return current_app.extensions["bottega"]
+
+
+def current_registry():
+    return state().registry
+
+
+def current_actor():
+    return g.get("actor")
+
+
+def db():
+    """The request's session, acting as the logged-in user."""
+    return g.db
+
+
+def system_session():
+    """An unrestricted session for the request, for work done on the user's behalf after a check."""
+    if "system_db" not in g:
+        g.system_db = state().session_factory()
+    return g.system_db

@@ -1,0 +1,61 @@
+"""Friendly error pages (HTML, or JSON for API and kanban calls); never a stack trace."""
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from core.errors import AccessDenied, RecordNotFound
+
+log = logging.getLogger("bottega.web")
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (gettext("Bad request"), gettext("The request could not be understood.")),
+        403: (gettext("Not allowed"), gettext("You do not have access to this page or record.")),
+        404: (gettext("Not found"), gettext("This page or record does not exist, or you may not see it.")),
+        405: (gettext("Not allowed"), gettext("This action cannot be done this way.")),
+        413: (gettext("Too large"), gettext("What you sent is too large.")),
+        429: (gettext("Too many attempts"), gettext("Too many attempts. Wait a minute and try again.")),
+        500: (gettext("Something went wrong"),
+              gettext("An unexpected error happened. It was logged; nothing was saved.")),
+    }
+
+
+def render_error(code: int, detail: str | None = None):
+    title, message = _messages().get(code, (str(code), ""))
+    if request.is_json or request.accept_mimetypes.best == "application/json" or request.path.endswith(".json"):
+        return jsonify(error=detail or message), code
+    try:
+        return render_template("core/error.html", code=code, title=title, message=detail or message), code
+    except Exception:  # the error page must not fail in turn: plain text still tells the user
+        log.exception("cannot render the error page")
+        return f"{code} {title}: {detail or message}", code, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def init_app(app) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return render_error(400, gettext("This form has expired or was not sent from Bottega. "
+                                         "Reload the page and try again; nothing was saved."))
+
+    @app.errorhandler(AccessDenied)
+    def access_denied(error):
+        return render_error(403, str(error))
+
+    @app.errorhandler(RecordNotFound)
+    def not_found(_error):
+        return render_error(404)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        return render_error(error.code if error.code in _messages() else 400)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return render_error(500)

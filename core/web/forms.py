@@ -1,0 +1,164 @@
+"""WTForms built from model metadata, for the generic form view.
+
+Each column named in a view's ``form_fields`` becomes a field of the matching
+type, with ``required`` from nullability and ``max length`` from the column;
+a foreign key becomes a searchable select whose value must be a record the
+user may read; a many-to-many relationship becomes a list of checkboxes. A
+view can replace any field by overriding :meth:`ModelView.form_class`.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, Text, inspect, select
+from sqlalchemy.orm import RelationshipProperty
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    Field,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+TEXT_MAX_LENGTH = 20_000
+
+
+class SearchSelectWidget:
+    """A ``<select>`` holding the current choice; bottega.js turns it into a search box."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        current = ""
+        if field.data is not None:
+            current = f'<option value="{field.data}" selected>{escape(field.current_label or "")}</option>'
+        attrs = {"name": field.name, "data-options-url": field.options_url, "class": "search-select",
+                 "data-placeholder": str(_l("Search…"))}
+        attrs.update(kwargs)
+        rendered = " ".join(f'{k.replace("_", "-")}="{escape(v)}"' for k, v in attrs.items() if v is not None)
+        empty = f'<option value="">{escape(_l("— none —"))}</option>'
+        return Markup(f"<select {rendered}>{empty}{current}</select>")
+
+
+class RecordField(Field):
+    """A many-to-one choice: the id of a record of ``target`` the user may read."""
+
+    widget = SearchSelectWidget()
+
+    def __init__(self, label=None, validators=None, target=None, options_url="", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.target = target
+        self.options_url = options_url
+        self.current_label = None
+
+    def process_formdata(self, valuelist):
+        raw = valuelist[0].strip() if valuelist else ""
+        if not raw:
+            self.data = None
+            return
+        try:
+            self.data = int(raw)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Not a valid choice.")) from None
+
+    def pre_validate(self, form):
+        if self.data is None:
+            return
+        record = form.session.get(self.target, self.data)
+        if record is None:
+            raise ValidationError(_l("This record does not exist or you may not use it."))
+        self.current_label = display_name(record)
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def process_formdata(self, valuelist):
+        self.data = [int(v) for v in valuelist if str(v).isdigit()]
+
+    def pre_validate(self, form):
+        allowed = {value for value, _label in self.choices}
+        if any(value not in allowed for value in self.data or ()):
+            raise ValidationError(_l("Not a valid choice."))
+
+
+class ModelForm(FlaskForm):
+    """Base of generated forms: knows the session used to check related records."""
+
+    session = None
+
+
+def display_name(record) -> str:
+    for attribute in ("display_name", "name", "login", "key"):
+        value = getattr(record, attribute, None)
+        if isinstance(value, str) and value:
+            return value
+    return f"#{inspect(record).identity[0]}"
+
+
+def build_form_class(view, session, registry) -> type[ModelForm]:
+    mapper = inspect(view.model)
+    attributes = {}
+    for name in view.form_fields:
+        label = view.label_of(name)
+        prop = mapper.attrs[name]
+        if isinstance(prop, RelationshipProperty):
+            target = prop.mapper.class_
+            rows = session.scalars(select(target).order_by(*target.__mapper__.primary_key)).all()
+            attributes[name] = CheckboxListField(label, choices=[(r.id, display_name(r)) for r in rows], coerce=int)
+            continue
+        column = prop.columns[0]
+        attributes[name] = _column_field(view, column, label, registry)
+    attributes["session"] = session
+    return type(f"{view.model.__name__}Form", (ModelForm,), attributes)
+
+
+def _column_field(view, column, label, registry) -> Field:
+    required = not column.nullable and column.default is None and column.server_default is None
+    presence = [InputRequired()] if required else [Optional()]
+    choices = column.info.get("choices")
+    if choices:
+        return SelectField(label, choices=[("", "")] + list(choices) if not required else list(choices),
+                           validators=presence)
+    if column.foreign_keys:
+        fk = next(iter(column.foreign_keys))
+        target = registry.model_of_table(fk.column.table.name)
+        from flask import url_for
+
+        return RecordField(label, presence, target=target,
+                           options_url=url_for("web.options", table=fk.column.table.name))
+    kind = column.type
+    if isinstance(kind, Boolean):
+        return BooleanField(label)
+    if isinstance(kind, Numeric):
+        return DecimalField(label, presence, places=kind.scale or 2)
+    if isinstance(kind, Integer):
+        return IntegerField(label, presence + [NumberRange(min=-(2**31), max=2**31 - 1)])
+    if isinstance(kind, DateTime):
+        return DateTimeLocalField(label, presence, format="%Y-%m-%dT%H:%M")
+    if isinstance(kind, Date):
+        return DateField(label, presence)
+    if isinstance(kind, Text) or (isinstance(kind, String) and kind.length is None):
+        return TextAreaField(label, presence + [Length(max=TEXT_MAX_LENGTH)])
+    return StringField(label, presence + [Length(max=kind.length)])
+
+
+def form_values(form: ModelForm, names) -> dict:
+    """The submitted values, strings stripped and empty ones as None."""
+    values = {}
+    for name in names:
+        value = form[name].data
+        if isinstance(value, str):
+            value = value.strip() or None
+        values[name] = value
+    return values
+

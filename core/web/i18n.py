@@ -1,0 +1,42 @@
+"""Languages (Flask-Babel): English, Spanish and Italian, chosen per user.
+
+The user's own language wins; before login, the language picked on the login
+page, then the browser's. Money, dates and numbers are formatted for that
+locale. Each installed addon may ship ``translations/`` of its own.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import g, request, session
+from flask_babel import Babel, format_currency, format_decimal
+
+LANGUAGES = [("en", "English"), ("es", "Español"), ("it", "Italiano")]
+CODES = [code for code, _name in LANGUAGES]
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+
+def select_locale() -> str:
+    user = g.get("user")
+    if user is not None and user.lang in CODES:
+        return user.lang
+    if session.get("lang") in CODES:
+        return session["lang"]
+    return request.accept_languages.best_match(CODES) or "en"
+
+
+def money(value, currency: str = "EUR") -> str:
+    return "" if value is None else format_currency(value, currency)
+
+
+def init_app(app, state) -> None:
+    folders = [str(TRANSLATIONS)]
+    for name in state.registry.installed:
+        package = state.catalog[name].package_dir
+        if package is not None and (package / "translations").is_dir():
+            folders.append(str(package / "translations"))
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(folders)
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["number"] = format_decimal

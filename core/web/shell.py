@@ -1,0 +1,145 @@
+"""The shell around every page: home with the app switcher and dashboard, company switch, lookups."""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext
+from sqlalchemy import select
+
+from core.menus import visible_menu
+from core.models import Company, user_companies
+
+from .context import current_actor, current_registry, db, public, system_session
+from .forms import display_name
+from .i18n import CODES
+
+blueprint = Blueprint("web", __name__)
+log = logging.getLogger("bottega.web")
+
+OPTIONS_LIMIT = 20
+
+
+def menu_tree():
+    """The user's menu, without entries pointing at pages this app does not have (logged once per build)."""
+    actor = current_actor()
+    if actor is None:
+        return []
+    return _prune(visible_menu(current_registry(), actor), current_app.view_functions)
+
+
+def _prune(nodes, endpoints):
+    kept = []
+    for node in nodes:
+        if node.item.endpoint and node.item.endpoint not in endpoints:
+            log.warning("menu %s points at unknown endpoint %s", node.item.id, node.item.endpoint)
+            continue
+        node.children = _prune(node.children, endpoints)
+        if node.children or node.item.endpoint:
+            kept.append(node)
+    return kept
+
+
+def first_endpoint(node):
+    if node.item.endpoint:
+        return node.item.endpoint
+    for child in node.children:
+        found = first_endpoint(child)
+        if found:
+            return found
+    return None
+
+
+def current_app_node(tree):
+    """The app (top-level menu) that holds the page being shown."""
+    endpoint = request.endpoint or ""
+    prefix = endpoint.rsplit("_", 1)[0] if "." in endpoint else endpoint
+
+    def holds(node):
+        own = node.item.endpoint
+        if own and (own == endpoint or own.rsplit("_", 1)[0] == prefix):
+            return True
+        return any(holds(child) for child in node.children)
+
+    return next((node for node in tree if holds(node)), None)
+
+
+@blueprint.app_context_processor
+def shell_context():
+    tree = menu_tree()
+    companies = []
+    if current_actor() is not None:
+        companies = system_session().scalars(
+            select(Company).where(Company.id.in_(_allowed_company_ids())).order_by(Company.name)
+        ).all()
+    return {
+        "menu": tree,
+        "current_app_node": current_app_node(tree),
+        "first_endpoint": first_endpoint,
+        "actor": current_actor(),
+        "user": g.get("user"),
+        "companies": companies,
+    }
+
+
+def _allowed_company_ids() -> set[int]:
+    rows = system_session().scalars(
+        select(user_companies.c.company_id).where(user_companies.c.user_id == g.user.id)
+    )
+    return set(rows) | {g.user.company_id}
+
+
+@blueprint.route("/")
+def home():
+    tiles = [tile for result in current_registry().hook.dashboard_tiles(session=db(), actor=current_actor())
+             for tile in result or ()]
+    tiles.sort(key=lambda t: (t.sequence, t.title))
+    return render_template("core/home.html", tiles=tiles)
+
+
+@blueprint.route("/switch-company", methods=["POST"])
+def switch_company():
+    allowed = _allowed_company_ids()
+    chosen = {int(v) for v in request.form.getlist("company_id") if v.isdigit()}
+    if not chosen or not chosen <= allowed:
+        abort(403)
+    session["company_ids"] = sorted(chosen)
+    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url) else url_for("web.home"))
+
+
+@blueprint.route("/language", methods=["POST"])
+@public
+def language():
+    if request.form.get("lang") in CODES:
+        session["lang"] = request.form["lang"]
+    return redirect(url_for("auth.login"))
+
+
+@blueprint.route("/options/<table>.json")
+def options(table: str):
+    """Records of ``table`` matching ``q``, as the user may read them, for searchable selects."""
+    registry = current_registry()
+    try:
+        model = registry.model_of_table(table)
+    except KeyError:
+        abort(404)
+    if not registry.can(current_actor(), model, "read"):
+        return jsonify(error=gettext("You may not read these records.")), 403
+    statement = select(model)
+    text = request.args.get("q", "").strip()[:100]
+    for attribute in ("name", "login", "label"):
+        if hasattr(model, attribute):
+            column = getattr(model, attribute)
+            if text:
+                escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                statement = statement.where(column.ilike(f"%{escaped}%", escape="\\"))
+            statement = statement.order_by(column)
+            break
+    rows = db().scalars(statement.limit(OPTIONS_LIMIT)).all()
+    return jsonify(results=[{"id": row.id, "label": display_name(row)} for row in rows])
+
+
+@blueprint.route("/health")
+@public
+def health():
+    return {"status": "ok"}

@@ -1,0 +1,92 @@
+// Bottega's own behaviour for the generic views: kept small and dependency-free.
+(function () {
+  "use strict";
+  const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content || "";
+
+  // Selects and checkboxes that apply at once (company switch, list filters).
+  document.addEventListener("change", (event) => {
+    if (event.target.matches("[data-autosubmit]")) event.target.form.submit();
+  });
+
+  // A click anywhere on a list row opens the record.
+  document.addEventListener("click", (event) => {
+    const row = event.target.closest("tr[data-href]");
+    if (row && !event.target.closest("a, button, input")) window.location = row.dataset.href;
+  });
+
+  // Searchable selects: a text box above the <select> fetches matching records.
+  function enhanceSearchSelect(select) {
+    const box = document.createElement("input");
+    box.type = "search";
+    box.placeholder = select.dataset.placeholder || "";
+    box.className = "search-select-box";
+    box.setAttribute("aria-label", (select.labels[0]?.textContent || "") + " 🔍");
+    select.before(box);
+    let timer = null;
+    box.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const url = new URL(select.dataset.optionsUrl, window.location.origin);
+        url.searchParams.set("q", box.value);
+        const response = await fetch(url, { headers: { Accept: "application/json" } });
+        if (!response.ok) return;
+        const data = await response.json();
+        const keep = select.value;
+        [...select.options].slice(1).forEach((option) => option.remove());
+        for (const item of data.results) {
+          const option = new Option(item.label, item.id, false, String(item.id) === keep);
+          select.add(option);
+        }
+        if (data.results.length === 1 && box.value) select.value = data.results[0].id;
+      }, 200);
+    });
+  }
+  document.querySelectorAll("select.search-select").forEach(enhanceSearchSelect);
+
+  // Kanban: drag a card to another column; the server applies the same rules as the form.
+  const board = document.querySelector(".kanban");
+  if (board && board.dataset.canWrite === "true") {
+    const error = document.querySelector(".kanban-error");
+    let dragged = null;
+    board.addEventListener("dragstart", (event) => {
+      dragged = event.target.closest(".kanban-card");
+      if (!dragged) return;
+      dragged.classList.add("dragging");
+      event.dataTransfer.setData("text/plain", dragged.dataset.id);
+    });
+    board.addEventListener("dragend", () => dragged?.classList.remove("dragging"));
+    board.querySelectorAll(".kanban-column").forEach((column) => {
+      column.addEventListener("dragover", (event) => { event.preventDefault(); column.classList.add("over"); });
+      column.addEventListener("dragleave", () => column.classList.remove("over"));
+      column.addEventListener("drop", async (event) => {
+        event.preventDefault();
+        column.classList.remove("over");
+        if (!dragged) return;
+        const card = dragged;
+        const origin = card.parentElement;
+        if (origin === column.querySelector(".kanban-cards")) return;
+        column.querySelector(".kanban-cards").appendChild(card);
+        const url = board.dataset.stageUrl.replace(/\/0\/stage$/, "/" + card.dataset.id + "/stage");
+        const response = await fetch(url, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), Accept: "application/json" },
+          body: JSON.stringify({ stage: column.dataset.stage }),
+        });
+        if (response.ok) {
+          error.hidden = true;
+          updateCounts();
+        } else {
+          origin.appendChild(card);
+          const data = await response.json().catch(() => ({}));
+          error.textContent = data.error || response.statusText;
+          error.hidden = false;
+        }
+      });
+    });
+    function updateCounts() {
+      board.querySelectorAll(".kanban-column").forEach((column) => {
+        column.querySelector("h2 .count").textContent = column.querySelectorAll(".kanban-card").length;
+      });
+    }
+  }
+})();

@@ -1,0 +1,413 @@
+"""Generic views from model metadata: list, record, form, delete, export, kanban.
+
+An addon describes a model's UI with a :class:`ModelView` (a few lines) and
+returns it from ``register_views``; the core mounts the routes. Every read
+and write goes through the request's actor session, so model access and
+record rules apply, and saving goes through :meth:`ModelView.create` /
+:meth:`ModelView.update`, which an addon overrides to call its services.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_date, format_datetime, format_decimal, gettext
+from sqlalchemy import Boolean, String, Text, func, inspect, or_, select
+from sqlalchemy.orm import RelationshipProperty, selectinload
+
+from core.errors import AccessDenied, ValidationError
+from core.models import AuditLog, User
+
+from .context import current_actor, current_registry, db, system_session
+from .forms import RecordField, build_form_class, display_name, form_values
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A named list filter: ``where(actor)`` returns the condition rows must meet."""
+
+    key: str
+    label: str
+    where: Callable
+
+
+@dataclass
+class ListParams:
+    q: str
+    filters: tuple[str, ...]
+    sort: str
+    descending: bool
+    page: int
+
+    @classmethod
+    def from_request(cls, view: ModelView) -> ListParams:
+        args = request.args
+        sort = args.get("sort", view.default_order)
+        if sort not in view.sortable:
+            sort = view.default_order
+        try:
+            page = max(1, int(args.get("page", "1")))
+        except ValueError:
+            page = 1
+        known = {f.key for f in view.filters}
+        filters = tuple(key for key in args.getlist("filter") if key in known)
+        return cls(args.get("q", "").strip()[:200], filters, sort, args.get("dir") == "desc", page)
+
+    def query_args(self, **changes) -> dict:
+        values = {"q": self.q or None, "filter": list(self.filters) or None, "sort": self.sort,
+                  "dir": "desc" if self.descending else None, "page": self.page if self.page > 1 else None}
+        values.update(changes)
+        return {k: v for k, v in values.items() if v is not None}
+
+
+class ModelView:
+    """The UI of one model. Subclass it to customise; instances are cheap and stateless."""
+
+    list_template = "core/list.html"
+    record_template = "core/record.html"
+    form_template = "core/form.html"
+    kanban_template = "core/kanban.html"
+    page_size = 50
+
+    def __init__(self, model, *, name: str, slug: str, label: str, label_plural: str,
+                 list_columns=("name",), search_fields=("name",), form_fields=("name",),
+                 filters: tuple[Filter, ...] = (), labels: Mapping[str, str] | None = None,
+                 stage_field: str | None = None, default_order: str | None = None, icon: str | None = None):
+        self.model = model
+        self.name = name
+        self.slug = slug
+        self.label = label
+        self.label_plural = label_plural
+        self.list_columns = tuple(list_columns)
+        self.search_fields = tuple(search_fields)
+        self.form_fields = tuple(form_fields)
+        self.filters = tuple(filters)
+        self.labels = dict(labels or {})
+        self.stage_field = stage_field
+        self.default_order = default_order or self.list_columns[0]
+        self.icon = icon
+        self.addon: str | None = None
+
+    # --- metadata ----------------------------------------------------------------------
+
+    def endpoint(self, action: str) -> str:
+        return f"{self.addon}.{self.name}_{action}"
+
+    def label_of(self, field: str) -> str:
+        if field in self.labels:
+            return self.labels[field]
+        return gettext(field.removesuffix("_id").replace("_", " ").capitalize())
+
+    @property
+    def sortable(self) -> set[str]:
+        columns = inspect(self.model).column_attrs
+        return {name for name in self.list_columns if name in columns}
+
+    def is_relationship(self, field: str) -> bool:
+        return isinstance(inspect(self.model).attrs.get(field), RelationshipProperty)
+
+    def title(self, record) -> str:
+        return display_name(record)
+
+    def display(self, record, field: str) -> str:
+        value = getattr(record, field)
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return gettext("Yes") if value else gettext("No")
+        if isinstance(value, Decimal):
+            return format_decimal(value)
+        if hasattr(value, "hour"):
+            return format_datetime(value, "short")
+        if hasattr(value, "isoformat"):
+            return format_date(value)
+        if isinstance(value, list):
+            return ", ".join(display_name(v) for v in value)
+        if hasattr(value, "__table__"):
+            return display_name(value)
+        choices = dict(inspect(self.model).columns[field].info.get("choices", ())) if field in inspect(
+            self.model).columns else {}
+        return str(choices.get(value, value))
+
+    # --- data, through the actor session ----------------------------------------------
+
+    def conditions(self, params: ListParams, actor) -> list:
+        conditions = []
+        if params.q:
+            pattern = "%" + params.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            conditions.append(or_(*(getattr(self.model, f).ilike(pattern, escape="\\") for f in self.search_fields)))
+        by_key = {f.key: f for f in self.filters}
+        conditions += [by_key[key].where(actor) for key in params.filters]
+        return conditions
+
+    def select_rows(self, params: ListParams, actor):
+        column = getattr(self.model, params.sort)
+        order = column.desc() if params.descending else column.asc()
+        statement = select(self.model).where(*self.conditions(params, actor)).order_by(order, self.model.id)
+        loads = [selectinload(getattr(self.model, f)) for f in self.list_columns if self.is_relationship(f)]
+        return statement.options(*loads) if loads else statement
+
+    def count_rows(self, params: ListParams, actor):
+        return select(func.count(self.model.id)).where(*self.conditions(params, actor))
+
+    def create(self, session, actor, values: dict):
+        """Create a record from form values; override to call the addon's service."""
+        record = self.model(**values)
+        if hasattr(self.model, "company_id") and "company_id" not in values:
+            record.company_id = actor.company_id
+        session.add(record)
+        session.flush()
+        return record
+
+    def update(self, session, actor, record, values: dict):
+        """Write form values to ``record``; override to call the addon's service."""
+        for key, value in values.items():
+            setattr(record, key, value)
+        session.flush()
+        return record
+
+    def delete(self, session, actor, record) -> None:
+        session.delete(record)
+        session.flush()
+
+    def stages(self, session) -> list[tuple[object, str]]:
+        """The kanban columns: the stage column's choices, or the rows of the table it points to."""
+        column = inspect(self.model).columns[self.stage_field]
+        if column.info.get("choices"):
+            return [(value, str(label)) for value, label in column.info["choices"]]
+        target = current_registry().model_of_table(next(iter(column.foreign_keys)).column.table.name)
+        order = getattr(target, "sequence", target.id)
+        return [(row.id, display_name(row)) for row in session.scalars(select(target).order_by(order, target.id))]
+
+    def form_class(self, session):
+        return build_form_class(self, session, current_registry())
+
+
+# --- routes ----------------------------------------------------------------------------
+
+
+def mount(view: ModelView, blueprint: Blueprint) -> None:
+    """Add the view's routes to its addon's blueprint."""
+    prefix = f"/{view.slug}"
+    routes = [
+        ("/", "list", _list, ("GET",)),
+        ("/export.<fmt>", "export", _export, ("GET",)),
+        ("/new", "new", _new, ("GET", "POST")),
+        ("/<int:record_id>", "view", _view, ("GET",)),
+        ("/<int:record_id>/edit", "edit", _edit, ("GET", "POST")),
+        ("/<int:record_id>/delete", "delete", _delete, ("GET", "POST")),
+    ]
+    if view.stage_field:
+        routes += [("/kanban", "kanban", _kanban, ("GET",)), ("/<int:record_id>/stage", "stage", _stage, ("POST",))]
+    for rule, action, handler, methods in routes:
+        blueprint.add_url_rule(prefix + rule, f"{view.name}_{action}", _bind(handler, view), methods=methods)
+
+
+def _bind(handler, view):
+    def bound(**kwargs):
+        return handler(view, **kwargs)
+
+    bound.__name__ = f"{view.name}_{handler.__name__.strip('_')}"
+    return bound
+
+
+def _require(view: ModelView, operation: str) -> None:
+    current_registry().require(current_actor(), view.model, operation)
+
+
+def _record_or_404(view: ModelView, record_id: int):
+    record = db().get(view.model, record_id)
+    if record is None:
+        abort(404)
+    return record
+
+
+def _can(view: ModelView, operation: str) -> bool:
+    return current_registry().can(current_actor(), view.model, operation)
+
+
+def _list(view: ModelView):
+    _require(view, "read")
+    params = ListParams.from_request(view)
+    session, actor = db(), current_actor()
+    total = session.scalar(view.count_rows(params, actor))
+    pages = max(1, -(-total // view.page_size))
+    params.page = min(params.page, pages)
+    rows = session.scalars(
+        view.select_rows(params, actor).limit(view.page_size).offset((params.page - 1) * view.page_size)
+    ).all()
+    return render_template(view.list_template, view=view, rows=rows, total=total, pages=pages, params=params,
+                           can_create=_can(view, "create"), export_formats=EXPORT_FORMATS)
+
+
+def _export(view: ModelView, fmt: str):
+    _require(view, "read")
+    if fmt not in EXPORT_FORMATS:
+        abort(404)
+    params = ListParams.from_request(view)
+    rows = db().scalars(view.select_rows(params, current_actor()))
+    header = [str(view.label_of(f)) for f in view.list_columns]
+    table = ([view.display(row, f) for f in view.list_columns] for row in rows)
+    filename = f"{view.slug}.{fmt}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(table)
+        data, mimetype = buffer.getvalue().encode("utf-8-sig"), "text/csv"
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(str(view.label_plural)[:31])
+        sheet.append(header)
+        for line in table:
+            sheet.append(line)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        data, mimetype = buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _view(view: ModelView, record_id: int):
+    _require(view, "read")
+    record = _record_or_404(view, record_id)
+    return render_template(view.record_template, view=view, record=record,
+                           history=_history(view, record_id),
+                           can_write=_can(view, "write"), can_delete=_can(view, "delete"))
+
+
+def _history(view: ModelView, record_id: int) -> list[dict]:
+    """The record's audit entries; the caller has already loaded the record as the user."""
+    session = system_session()
+    rows = session.execute(
+        select(AuditLog, User.name)
+        .outerjoin(User, User.id == AuditLog.user_id)
+        .where(AuditLog.table_name == view.model.__tablename__, AuditLog.record_id == record_id)
+        .order_by(AuditLog.id.desc())
+        .limit(100)
+    ).all()
+    hidden = set(getattr(view.model, "__audit_exclude__", ()))
+    return [
+        {"entry": entry, "user": user_name or gettext("System"),
+         "field": view.label_of(entry.field) if entry.field else None}
+        for entry, user_name in rows
+        if entry.field not in hidden
+    ]
+
+
+def _new(view: ModelView):
+    _require(view, "create")
+    return _form(view, None)
+
+
+def _edit(view: ModelView, record_id: int):
+    _require(view, "write")
+    return _form(view, _record_or_404(view, record_id))
+
+
+def _form(view: ModelView, record):
+    session, actor = db(), current_actor()
+    form = view.form_class(session)(obj=record)
+    for field in form:
+        if isinstance(field, RecordField) and field.data is not None and field.current_label is None:
+            target = session.get(field.target, field.data)
+            field.current_label = display_name(target) if target is not None else ""
+    if form.validate_on_submit():
+        values = form_values(form, view.form_fields)
+        try:
+            if record is None:
+                record = view.create(session, actor, values)
+            else:
+                view.update(session, actor, record, values)
+            session.commit()
+        except ValidationError as error:
+            session.rollback()
+            _attach_error(form, error)
+        except AccessDenied as error:
+            session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            flash(gettext("Saved."), "success")
+            return redirect(url_for(view.endpoint("view"), record_id=record.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template(view.form_template, view=view, form=form, record=record), status
+
+
+def _attach_error(form, error: ValidationError) -> None:
+    if error.field and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+def _delete(view: ModelView, record_id: int):
+    _require(view, "delete")
+    record = _record_or_404(view, record_id)
+    if request.method == "POST":
+        session = db()
+        try:
+            view.delete(session, current_actor(), record)
+            session.commit()
+        except (AccessDenied, ValidationError) as error:
+            session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for(view.endpoint("view"), record_id=record_id))
+        flash(gettext("Deleted."), "success")
+        return redirect(url_for(view.endpoint("list")))
+    return render_template("core/delete.html", view=view, record=record)
+
+
+def _kanban(view: ModelView):
+    _require(view, "read")
+    params = ListParams.from_request(view)
+    session, actor = db(), current_actor()
+    stages = view.stages(session)
+    cards: dict = {value: [] for value, _label in stages}
+    for row in session.scalars(view.select_rows(params, actor).limit(1000)):
+        cards.setdefault(getattr(row, view.stage_field), []).append(row)
+    return render_template(view.kanban_template, view=view, stages=stages, cards=cards, params=params,
+                           can_write=_can(view, "write"))
+
+
+def _stage(view: ModelView, record_id: int):
+    if not _can(view, "write"):
+        return jsonify(error=gettext("You may not change these records.")), 403
+    session = db()
+    record = session.get(view.model, record_id)
+    if record is None:
+        return jsonify(error=gettext("This record does not exist or you may not see it.")), 404
+    payload = request.get_json(silent=True) or {}
+    allowed = {str(value): value for value, _label in view.stages(session)}
+    if str(payload.get("stage")) not in allowed:
+        return jsonify(error=gettext("Unknown stage.")), 422
+    try:
+        view.update(session, current_actor(), record, {view.stage_field: allowed[str(payload["stage"])]})
+        session.commit()
+    except ValidationError as error:
+        session.rollback()
+        return jsonify(error=str(error)), 422
+    except AccessDenied as error:
+        session.rollback()
+        return jsonify(error=str(error)), 403
+    return jsonify(ok=True)
+
+
+def column_kind(model, field: str) -> str:
+    """A CSS hint for alignment: 'number', 'bool' or 'text'."""
+    columns = inspect(model).columns
+    if field not in columns:
+        return "text"
+    kind = columns[field].type
+    if isinstance(kind, Boolean):
+        return "bool"
+    if isinstance(kind, (String, Text)):
+        return "text"
+    return "number" if kind.python_type in (int, Decimal, float) else "text"
+

@@ -1,0 +1,4 @@
+from core.manifest import AddonManifest
+
+MANIFEST = AddonManifest(name="extender", version="1.0.0", summary="Test: adds a column to contacts_partner",
+                         depends=("contacts",))
