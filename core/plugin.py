@@ -5,7 +5,19 @@ from flask_babel import lazy_gettext as _l
 
 from core.hookspecs import hookimpl
 from core.menus import MenuItem
-from core.models import AddonState, AuditLog, Company, Credential, Group, RecoveryCode, Sequence, User
+from sqlalchemy import select
+
+from core.models import (
+    AddonState,
+    AuditLog,
+    Company,
+    Credential,
+    Group,
+    RecoveryCode,
+    Sequence,
+    User,
+    user_companies,
+)
 from core.security import Group as GroupDecl
 from core.security import ModelAccess, RecordRule
 from core.security.actor import ADMIN_GROUP
@@ -49,7 +61,15 @@ def register_record_rules():
         RecordRule(Company, "own companies", lambda actor: Company.id.in_(sorted(actor.company_ids)),
                    groups=(USER_GROUP,)),
         RecordRule(Company, "all companies", lambda actor: Company.id.is_not(None), groups=(ADMIN_GROUP,)),
+        RecordRule(User, "users of my companies", _shares_a_company, groups=(USER_GROUP,)),
+        RecordRule(User, "all users", lambda actor: User.id.is_not(None), groups=(ADMIN_GROUP,)),
     )
+
+
+def _shares_a_company(actor):
+    companies = sorted(actor.company_ids)
+    members = select(user_companies.c.user_id).where(user_companies.c.company_id.in_(companies))
+    return User.company_id.in_(companies) | User.id.in_(members)
 
 
 @hookimpl

@@ -19,6 +19,7 @@ Fixtures, from the widest:
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from dataclasses import dataclass, field
 
@@ -28,17 +29,19 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from core.catalog import Catalog
+from core.config import Config, load_config
 from core.db import make_engine
 from core.lifecycle import Lifecycle
 from core.lifecycle.initialize import initialize
 from core.models import Company, User
 from core.models.user import Group as GroupRow
 from core.registry import Registry
-from core.security import actor_session, load_actor
+from core.security import actor_session, credentials, load_actor
 from core.sessions import make_session_factory
 
 TEST_URL_ENV = "BOTTEGA_TEST_DATABASE_URL"
 ADMIN_PASSWORD = "admin-password"
+USER_PASSWORD = "user-password"
 
 
 class Databases:
@@ -159,7 +162,7 @@ class RolledBackDatabase:
             session.commit()
             return company
 
-    def user(self, login: str, groups=(), companies=()) -> User:
+    def user(self, login: str, groups=(), companies=(), password: str = USER_PASSWORD) -> User:
         """A user in ``groups`` (keys) working in ``companies`` (default: the main company)."""
         companies = list(companies) or [self.main_company]
         with self.factory() as session:
@@ -171,6 +174,8 @@ class RolledBackDatabase:
                 groups=list(session.scalars(select(GroupRow).where(GroupRow.key.in_(groups)))),
             )
             session.add(user)
+            session.flush()
+            credentials.set_password(session, user.id, password)
             session.commit()
             return user
 
@@ -203,3 +208,66 @@ def initialized_url(databases, catalog) -> str:
     url = databases.new()
     initialized_database(url, catalog).dispose()
     return url
+
+
+def web_config(tmp_path) -> Config:
+    path = tmp_path / "web.toml"
+    path.write_text('[server]\nsecret_key = "test-secret-key-test-secret-key"\n')
+    return load_config(path, environ={})
+
+
+class WebClient:
+    """A Flask test client that logs in through the login form and sends CSRF tokens like a browser."""
+
+    CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+    def __init__(self, app):
+        self.app = app
+        self.client = app.test_client()
+        self.token = None
+
+    def get(self, url, **kwargs):
+        response = self.client.get(url, **kwargs)
+        found = self.CSRF.search(response.get_data(as_text=True)) if response.mimetype == "text/html" else None
+        if found:
+            self.token = found.group(1)
+        return response
+
+    def post(self, url, data=None, csrf=True, **kwargs):
+        data = dict(data or {})
+        if csrf:
+            if self.token is None:
+                self.get("/login")
+            data.setdefault("csrf_token", self.token)
+        return self.client.post(url, data=data, **kwargs)
+
+    def post_json(self, url, payload):
+        return self.client.post(url, json=payload, headers={"X-CSRFToken": self.token or ""})
+
+    def login(self, login: str, password: str = USER_PASSWORD):
+        self.get("/login")
+        response = self.post("/login", {"login": login, "password": password})
+        self.get("/")
+        return response
+
+
+@pytest.fixture
+def web(db, installed_engine, catalog, tmp_path):
+    """The web app over the test's rolled-back database; ``web.client()`` gives a fresh browser."""
+    from core.web.app import WebState, build_app
+    from core.web.limiter import limiter
+
+    app = build_app(WebState(web_config(tmp_path), catalog, installed_engine, db.registry, db.factory))
+    app.config["TESTING"] = True
+    with app.app_context():
+        limiter.reset()
+
+    class Web:
+        def __init__(self):
+            self.app = app
+            self.db = db
+
+        def client(self) -> WebClient:
+            return WebClient(app)
+
+    return Web()

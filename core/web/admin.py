@@ -20,6 +20,7 @@ from core.security import credentials
 from core.security.actor import ADMIN_GROUP
 
 from .context import current_actor, state
+from .forms import select_choices
 from .i18n import LANGUAGES
 from .views import ModelView
 
@@ -32,7 +33,7 @@ class UserView(ModelView):
     def form_class(self, session):
         base = super().form_class(session)
         attributes = {
-            "lang": SelectField(_l("Language"), choices=LANGUAGES),
+            "lang": SelectField(_l("Language"), choices=select_choices(LANGUAGES)),
             "new_password": PasswordField(_l("New password"), [Optional(), Length(min=8, max=1024)],
                                           description=_l("Leave empty to keep the current password.")),
         }

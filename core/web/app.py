@@ -166,7 +166,7 @@ def _authenticate():
 
 
 def _close_sessions(_exc):
-    for name in ("db", "system_db"):
+    for name in ("system_db", "db"):  # reverse of opening order (nested savepoints in tests)
         opened = g.pop(name, None)
         if opened is not None:
             opened.close()

@@ -26,6 +26,7 @@ from core.models import User
 from core.security import credentials
 
 from .context import public, state
+from .forms import select_choices
 from .i18n import LANGUAGES
 from .limiter import limiter, login_key
 
@@ -52,7 +53,7 @@ class PasswordForm(FlaskForm):
 
 
 class PreferencesForm(FlaskForm):
-    lang = SelectField(_l("Language"), choices=LANGUAGES)
+    lang = SelectField(_l("Language"), choices=select_choices(LANGUAGES))
 
 
 def session_stamp(system, user_id: int) -> str:

@@ -25,6 +25,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -86,9 +87,14 @@ class CheckboxListField(SelectMultipleField):
         self.data = [int(v) for v in valuelist if str(v).isdigit()]
 
     def pre_validate(self, form):
-        allowed = {value for value, _label in self.choices}
+        allowed = {choice.value for choice in self.choices}
         if any(value not in allowed for value in self.data or ()):
             raise ValidationError(_l("Not a valid choice."))
+
+
+def select_choices(pairs) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class ModelForm(FlaskForm):
@@ -114,7 +120,8 @@ def build_form_class(view, session, registry) -> type[ModelForm]:
         if isinstance(prop, RelationshipProperty):
             target = prop.mapper.class_
             rows = session.scalars(select(target).order_by(*target.__mapper__.primary_key)).all()
-            attributes[name] = CheckboxListField(label, choices=[(r.id, display_name(r)) for r in rows], coerce=int)
+            attributes[name] = CheckboxListField(label, choices=select_choices((r.id, display_name(r)) for r in rows),
+                                                 coerce=int)
             continue
         column = prop.columns[0]
         attributes[name] = _column_field(view, column, label, registry)
@@ -127,8 +134,8 @@ def _column_field(view, column, label, registry) -> Field:
     presence = [InputRequired()] if required else [Optional()]
     choices = column.info.get("choices")
     if choices:
-        return SelectField(label, choices=[("", "")] + list(choices) if not required else list(choices),
-                           validators=presence)
+        options = list(choices) if required else [("", ""), *choices]
+        return SelectField(label, choices=select_choices(options), validators=presence)
     if column.foreign_keys:
         fk = next(iter(column.foreign_keys))
         target = registry.model_of_table(fk.column.table.name)

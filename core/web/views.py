@@ -214,6 +214,7 @@ def _bind(handler, view):
         return handler(view, **kwargs)
 
     bound.__name__ = f"{view.name}_{handler.__name__.strip('_')}"
+    bound.model_view = view
     return bound
 
 

@@ -23,7 +23,7 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['company_id'], ['core_company.id'], name=op.f('fk_notes_note_company_id_core_company')),
-    sa.ForeignKeyConstraint(['partner_id'], ['contacts_partner.id'], name=op.f('fk_notes_note_partner_id_contacts_partner'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['partner_id'], ['contacts_partner.id'], name=op.f('fk_notes_note_partner_id_contacts_partner')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notes_note'))
     )
     with op.batch_alter_table('notes_note', schema=None) as batch_op:

@@ -1,0 +1,101 @@
+"""Every route of every installed addon: login required, model access enforced, other companies hidden."""
+import re
+
+import pytest
+from werkzeug.routing import Rule
+
+from addons.contacts.services import create_partner
+from core.models import Company
+
+ANY_LOGGED_IN_USER = {"web.home", "auth.account", "auth.enable_two_factor"}
+
+
+def concrete_url(rule: Rule, record_id: int) -> str:
+    values = {}
+    for argument in rule.arguments:
+        values[argument] = {"record_id": record_id, "fmt": "csv", "table": "contacts_partner",
+                            "name": "contacts", "action": "upgrade"}.get(argument, "x")
+    path = rule.rule
+    for key, value in values.items():
+        path = re.sub(rf"<(?:\w+:)?{key}>", str(value), path)
+    return path
+
+
+def routes(app):
+    return [rule for rule in app.url_map.iter_rules() if not rule.endpoint.endswith("static")]
+
+
+def test_there_are_routes_from_the_core_and_from_addons(web):
+    endpoints = {rule.endpoint for rule in routes(web.app)}
+    assert {"contacts.partner_list", "notes.note_list", "core.user_list", "core_admin.addons"} <= endpoints
+
+
+def test_anonymous_visitors_are_sent_to_login_everywhere_but_public_pages(web):
+    client = web.client()
+    public = {"auth.login", "auth.two_factor", "web.language", "web.health"}
+    for rule in routes(web.app):
+        if rule.endpoint in public:
+            continue
+        url = concrete_url(rule, 1)
+        if "GET" in rule.methods:
+            response = client.get(url)
+            assert response.status_code == 302, url
+            assert response.headers["Location"].startswith("/login?next="), url
+        else:
+            response = client.post(url, {})
+            assert response.status_code in (302, 400), url
+
+
+def test_a_user_without_access_gets_403_on_every_page_of_every_model(web):
+    web.db.user("nobody", groups=[])
+    client = web.client()
+    client.login("nobody")
+    checked = 0
+    for rule in routes(web.app):
+        function = web.app.view_functions[rule.endpoint]
+        url = concrete_url(rule, 1)
+        if rule.endpoint in ANY_LOGGED_IN_USER or rule.endpoint.startswith("auth.") or rule.endpoint in (
+                "web.health", "web.language", "web.switch_company"):
+            continue
+        if "GET" in rule.methods:
+            response = client.get(url)
+        else:
+            client.get("/account")
+            response = client.post(url, {}) if not rule.endpoint.endswith("_stage") else client.post_json(url, {})
+        assert response.status_code == 403, (url, response.status_code)
+        assert "Traceback" not in response.get_data(as_text=True)
+        checked += hasattr(function, "model_view")
+    assert checked >= 10
+
+
+@pytest.fixture
+def foreign_records(web):
+    other = web.db.company("Altra S.p.A.")
+    system = web.db.system()
+    partner = create_partner(system, other.id, name="Foreign partner")
+    system.commit()
+    stranger = web.db.user("stranger", groups=["contacts.group_manager"], companies=[other])
+    return {"contacts.partner": partner.id, "core.company": other.id, "core.user": stranger.id}
+
+
+def test_record_ids_of_another_company_are_not_found(web, foreign_records):
+    web.db.user("local", groups=["contacts.group_manager", "core.group_user"])
+    client = web.client()
+    client.login("local")
+    checked = []
+    for rule in routes(web.app):
+        view = getattr(web.app.view_functions[rule.endpoint], "model_view", None)
+        if view is None or "record_id" not in rule.arguments:
+            continue
+        key = f"{view.addon}.{view.name}"
+        if key not in foreign_records:
+            continue
+        url = concrete_url(rule, foreign_records[key])
+        response = client.get(url) if "GET" in rule.methods else client.post_json(url, {"stage": "x"})
+        assert response.status_code in (403, 404), url
+        if rule.endpoint.endswith("_view"):
+            assert response.status_code == 404
+        checked.append(url)
+    assert any("/contacts/partners/" in url for url in checked)
+    assert any("/settings/companies/" in url for url in checked)
+    assert web.db.system().get(Company, foreign_records["core.company"]).name == "Altra S.p.A."
