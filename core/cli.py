@@ -11,12 +11,14 @@ import secrets
 from functools import cached_property
 
 import click
+from sqlalchemy import inspect, select
 
 from core.catalog import Catalog
-from core.config import Config, load_config, write_enabled_addons
+from core.config import Config, EnabledAddonsWrite, load_config
 from core.errors import BottegaError
-from core.lifecycle import Lifecycle, Plan, enabled_after
+from core.lifecycle import Lifecycle, Plan
 from core.lifecycle.database import open_engine, redacted
+from core.models import AddonState
 
 EXIT_USER_ERROR = 2
 
@@ -31,7 +33,10 @@ class Context:
     @cached_property
     def config(self) -> Config:
         config = load_config(self.config_path)
-        config.check_addons(self.catalog)
+        known = set(self.catalog)
+        if any(name not in known for name in config.enabled_addons):
+            known |= _recorded_addons(config)  # code gone: the lifecycle says so, and uninstall still works
+        config.check_addons(known)
         return config
 
     @property
@@ -47,10 +52,35 @@ class Context:
     def lifecycle(self) -> Lifecycle:
         return Lifecycle(self.engine(), self.catalog)
 
-    def set_enabled(self, names) -> None:
-        write_enabled_addons(self.config, names)
-        note = " (BOTTEGA_ADDONS_ENABLED overrides it)" if "addons.enabled" in self.config.from_env else ""
-        click.echo(f"Config {self.config.path}: enabled = {sorted(names)}{note}")
+    def config_write(self, plan: Plan, asked=()) -> EnabledAddonsWrite:
+        """Stage the config file's new ``[addons] enabled``; fails (exit 2) before the database changes."""
+        return EnabledAddonsWrite(self.config, add=asked, remove=plan.removed)
+
+    def finish_config_write(self, write: EnabledAddonsWrite) -> None:
+        write.commit()
+        click.echo(f"Config {self.config.path}: enabled = {write.enabled}")
+        if write.overridden and (write.added or write.removed):
+            changes = [f"add {', '.join(write.added)}"] if write.added else []
+            changes += [f"remove {', '.join(write.removed)}"] if write.removed else []
+            click.echo(f"Note: BOTTEGA_ADDONS_ENABLED overrides it; {' and '.join(changes)} there too, "
+                       "or the next `bottega addons apply` undoes this")
+
+
+def _recorded_addons(config: Config) -> set[str]:
+    """Addons the configured database records, or none if it cannot be read (the command will say why)."""
+    try:
+        engine = open_engine(config.database_url)
+    except Exception:
+        return set()
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table(AddonState.__tablename__):
+                return set()
+            return set(connection.scalars(select(AddonState.name)))
+    except Exception:
+        return set()
+    finally:
+        engine.dispose()
 
 
 class BottegaGroup(click.Group):
@@ -95,7 +125,7 @@ def _addon_commands(ctx: click.Context) -> dict[str, click.Command]:
         state.config_path = ctx.params["config_path"]
     try:
         state.lifecycle().registry().hook.register_commands(cli=group)
-    except BottegaError:
+    except Exception:  # --help and the built-in commands must work whatever state the database is in
         return {}
     return group.commands
 
@@ -119,16 +149,35 @@ pass_state = click.make_pass_decorator(Context, ensure=True)
 @pass_state
 def init(state: Context, admin_password: str | None, company: str) -> None:
     """Create the database, the core's tables, the first company and the admin user, then apply the config."""
-    from core.lifecycle.initialize import initialize
+    from core.lifecycle.initialize import check_admin_password, initialize
 
+    # everything that can be checked is checked before the database (file, folder, server database) is created
+    if admin_password is not None:
+        try:
+            check_admin_password(admin_password)
+        except BottegaError as exc:
+            raise BottegaError(f"--admin-password: {exc}") from None
+    if not company.strip():
+        raise BottegaError("--company: the company needs a name")
+    config = state.config
+    state.catalog.with_auto_install(config.enabled_addons)
     engine = state.engine(create=True)
     generated = admin_password is None
     password = admin_password or secrets.token_urlsafe(12)
     initialize(engine, state.catalog, password, company_name=company)
-    click.echo(f"Initialized {redacted(state.config.database_url)}.")
+    click.echo(f"Initialized {redacted(config.database_url)}.")
     click.echo(f"Log in as admin with password {password}" if generated else "Log in as admin.")
     lifecycle = Lifecycle(engine, state.catalog)
-    _show_and_run(lifecycle, lifecycle.plan_apply(state.config.enabled_addons))
+    try:
+        _show_and_run(lifecycle, lifecycle.plan_apply(config.enabled_addons))
+    except Exception as exc:
+        if os.environ.get("BOTTEGA_DEBUG"):
+            raise
+        reason = str(exc) if isinstance(exc, BottegaError) else f"{type(exc).__name__}: {exc}"
+        raise BottegaError(
+            f"the database was initialized (company {company!r} and user admin exist), but installing the "
+            f"enabled addons failed: {reason}; fix that, then run `bottega addons apply`"
+        ) from exc
 
 
 @cli.group(cls=BottegaGroup)
@@ -172,8 +221,13 @@ def install(state: Context, names: tuple[str, ...]) -> None:
     """Install addons (and what they depend on), and enable them in the config."""
     lifecycle = state.lifecycle()
     plan = lifecycle.plan_install(names)
-    _show_and_run(lifecycle, plan)
-    state.set_enabled(enabled_after(state.config.enabled_addons, plan, names))
+    write = state.config_write(plan, names)
+    try:
+        _show_and_run(lifecycle, plan)
+    except BaseException:
+        write.discard()
+        raise
+    state.finish_config_write(write)
 
 
 @addons.command()
@@ -186,14 +240,19 @@ def uninstall(state: Context, name: str, purge: bool, yes: bool, backup_dir: str
     """Uninstall an addon, keeping its data unless --purge; disable it in the config."""
     lifecycle = state.lifecycle()
     plan = lifecycle.plan_uninstall(name, purge_data=purge)
-    for line in plan.lines():
-        click.echo(line)
-    if not yes:
-        click.confirm("Go ahead?", abort=True)
-    for path in lifecycle.run(plan, backup_dir=backup_dir):
-        click.echo(f"Backup written to {path}")
+    write = state.config_write(plan)
+    try:
+        for line in plan.lines():
+            click.echo(line)
+        if not yes:
+            click.confirm("Go ahead?", abort=True)
+        for path in lifecycle.run(plan, backup_dir=backup_dir):
+            click.echo(f"Backup written to {path}")
+    except BaseException:
+        write.discard()
+        raise
     click.echo("Done.")
-    state.set_enabled(enabled_after(state.config.enabled_addons, plan))
+    state.finish_config_write(write)
 
 
 @addons.command()

@@ -9,6 +9,8 @@ installs or uninstalls an addon, preserving the file's comments.
 from __future__ import annotations
 
 import os
+import stat
+import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -167,6 +169,7 @@ def _check(where: str, section: str, key: str, value: Any, kind: type) -> Any:
             raise ConfigError(f"{where}: not a database URL: {value!r}") from None
         if url.get_backend_name() not in ("sqlite", "postgresql"):
             raise ConfigError(f"{where}: only sqlite and postgresql databases are supported, got {value!r}")
+        _check_driver(where, url)
     if kind is list:
         duplicated = sorted({v for v in value if value.count(v) > 1})
         if duplicated:
@@ -174,16 +177,142 @@ def _check(where: str, section: str, key: str, value: Any, kind: type) -> Any:
     return list(value) if kind is list else value
 
 
-def write_enabled_addons(config: Config, names: list[str]) -> None:
-    """Set ``[addons] enabled`` in the config file, keeping everything else as written."""
-    path = config.path
-    document = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
-    if "addons" not in document:
-        document["addons"] = tomlkit.table()
-    array = tomlkit.array()
-    array.extend(sorted(names))
-    document["addons"]["enabled"] = array
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(tomlkit.dumps(document), encoding="utf-8")
-    tmp.replace(path)
+def _check_driver(where: str, url) -> None:
+    """The URL's driver must be importable and synchronous (Bottega does not use asyncio drivers)."""
+    name = url.drivername
+    try:
+        dialect = url.get_dialect()
+    except Exception:
+        raise ConfigError(f"{where}: unknown database driver {name!r} (use sqlite or postgresql+psycopg)") from None
+    if getattr(dialect, "is_async", False):
+        raise ConfigError(f"{where}: {name} is an asyncio driver, which Bottega does not use "
+                          "(use postgresql+psycopg)")
+    try:
+        dialect.import_dbapi()
+    except Exception as exc:
+        raise ConfigError(
+            f"{where}: the driver of {name} cannot be loaded ({type(exc).__name__}: {exc}); install it, or use "
+            "postgresql+psycopg"
+        ) from None
+
+
+class EnabledAddonsWrite:
+    """A new ``[addons] enabled`` for the config file, staged beside it and put in place by :meth:`commit`.
+
+    Made before the database is changed, so that a file that cannot be
+    written stops the command while nothing has happened yet. Only the
+    addons added or removed are changed in the file's own list: when
+    ``BOTTEGA_ADDONS_ENABLED`` overrides it, the environment's list is not
+    copied into the file.
+    """
+
+    def __init__(self, config: Config, names=None, *, add=(), remove=()):
+        self.path = config.path
+        previous = set(config.enabled_addons)
+        add, remove = set(add), set(remove)
+        if names is not None:
+            add |= set(names) - previous
+            remove |= previous - set(names)
+        add -= remove
+        # what changes in the list in effect (the environment's, when it overrides the file's)
+        self.added, self.removed = sorted(add - previous), sorted(remove & previous)
+        self.overridden = "addons.enabled" in config.from_env
+        self._created: list[Path] = []
+        self._staged: Path | None = None
+        document = self._read()
+        own = self._own_list(document)
+        self.enabled = sorted((set(own) | add) - remove)
+        if "addons" not in document:
+            document["addons"] = tomlkit.table()
+        array = tomlkit.array()
+        array.extend(self.enabled)
+        document["addons"]["enabled"] = array
+        self.text = tomlkit.dumps(document)
+        self.changed = self.enabled != own or not self.path.exists()
+        if self.changed:
+            self._stage()
+
+    def _read(self):
+        if not self.path.exists():
+            return tomlkit.document()
+        try:
+            return tomlkit.parse(self.path.read_text(encoding="utf-8"))
+        except Exception as exc:
+            raise ConfigError(f"{self.path}: cannot read it to update [addons] enabled: {exc}") from None
+
+    def _own_list(self, document) -> list[str]:
+        value = document.get("addons", {}).get("enabled", [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{self.path}: [addons] enabled: expected {_TYPE_NAMES[list]}, got {value!r}")
+        return [str(v) for v in value]
+
+    def _stage(self) -> None:
+        path = self.path
+        try:
+            if path.exists():
+                if not path.is_file():
+                    raise OSError(f"{path} is not a file")
+                if not os.access(path, os.W_OK) or not path.stat().st_mode & stat.S_IWUSR:
+                    raise OSError("the file is read-only")
+            missing = [folder for folder in [path.parent, *path.parent.parents] if not folder.exists()]
+            for folder in reversed(missing):
+                folder.mkdir()
+                self._created.append(folder)
+            descriptor, staged = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            self._staged = Path(staged)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                handle.write(self.text)
+            if path.exists():
+                os.chmod(staged, stat.S_IMODE(path.stat().st_mode))
+        except OSError as exc:
+            self.discard()
+            reason = exc.strerror or str(exc)
+            raise ConfigError(
+                f"{path}: cannot be written ({reason}), so [addons] enabled could not be kept in step; "
+                "nothing was changed"
+            ) from None
+
+    def commit(self) -> None:
+        """Put the new file in place; the database has already changed, so say what to write if it fails."""
+        if not self.changed:
+            return
+        try:
+            os.replace(self._staged, self.path)
+            self._staged, self._created = None, []
+        except OSError as exc:
+            self.discard()
+            raise ConfigError(
+                f"the database was changed, but {self.path} could not be written ({exc.strerror or exc}): "
+                f"set enabled = {_toml_list(self.enabled)} under [addons] in it by hand"
+            ) from None
+
+    def discard(self) -> None:
+        """Forget the staged file (the command stopped before changing the database)."""
+        if self._staged is not None:
+            self._staged.unlink(missing_ok=True)
+            self._staged = None
+        for folder in reversed(self._created):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        self._created = []
+
+
+def _toml_list(names) -> str:
+    return "[" + ", ".join(f'"{n}"' for n in names) + "]"
+
+
+def write_enabled_addons(config: Config, names=None, *, add=(), remove=()) -> list[str]:
+    """Change ``[addons] enabled`` in the config file; return the file's new list.
+
+    Either ``names``, the new list in effect (``config.enabled_addons`` after
+    the change), or ``add`` / ``remove``. Only the addons added or removed
+    change in the file's own list, which differs from ``config.enabled_addons``
+    when ``BOTTEGA_ADDONS_ENABLED`` overrides it; comments and other keys stay
+    as written. To fail before changing the database, use
+    :class:`EnabledAddonsWrite` (stage first, commit after).
+    """
+    write = EnabledAddonsWrite(config, names, add=add, remove=remove)
+    write.commit()
+    return write.enabled

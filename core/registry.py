@@ -169,7 +169,9 @@ class Registry:
     def rule_clause(self, actor: Actor, model: type, operation: str):
         """The SQL condition rows of ``model`` must meet for ``actor``, or None for no filter.
 
-        Reports written as Core SQL over a model's table must add this clause too.
+        User sessions add it to every ORM read (core.security.enforcement); a
+        report that runs Core SQL in a system session on a user's behalf must
+        add it itself.
         """
         global_rules, group_rules = self._applicable_rules(actor, model, operation)
         clauses = [rule.where(actor) for rule in global_rules]

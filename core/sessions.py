@@ -7,17 +7,50 @@ back-office jobs) and is not restricted.
 from __future__ import annotations
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from core.audit import install_audit
+from core.errors import AccessDenied
 from core.security.enforcement import install_enforcement
+
+
+class BottegaSession(Session):
+    """A session whose legacy bulk methods are refused when it acts for a user.
+
+    ``bulk_save_objects``, ``bulk_insert_mappings`` and ``bulk_update_mappings``
+    write without a flush, so without access checks, record rules or the audit
+    log. A system session may still use them.
+    """
+
+    def _refuse_bulk(self, method: str) -> None:
+        actor = self.info.get("actor")
+        if actor is not None:
+            raise AccessDenied(
+                f"access denied: {actor.login} may not use Session.{method}() in a user session; "
+                "add or change objects and flush, where access, record rules and the audit log apply"
+            )
+
+    def bulk_save_objects(self, *args, **kwargs):
+        self._refuse_bulk("bulk_save_objects")
+        return super().bulk_save_objects(*args, **kwargs)
+
+    def bulk_insert_mappings(self, *args, **kwargs):
+        self._refuse_bulk("bulk_insert_mappings")
+        return super().bulk_insert_mappings(*args, **kwargs)
+
+    def bulk_update_mappings(self, *args, **kwargs):
+        self._refuse_bulk("bulk_update_mappings")
+        return super().bulk_update_mappings(*args, **kwargs)
 
 
 def make_session_factory(bind: Engine | Connection, **kwargs) -> sessionmaker:
     """A session factory with enforcement and audit; bind a connection to work inside its transaction."""
+    session_class = kwargs.pop("class_", BottegaSession)
+    if not issubclass(session_class, BottegaSession):
+        raise TypeError(f"session class {session_class.__name__} must derive from BottegaSession")
     if isinstance(bind, Connection):
         kwargs.setdefault("join_transaction_mode", "create_savepoint")
-    factory = sessionmaker(bind=bind, expire_on_commit=False, **kwargs)
+    factory = sessionmaker(bind=bind, class_=session_class, expire_on_commit=False, **kwargs)
     install_enforcement(factory)
     install_audit(factory)
     return factory

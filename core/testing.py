@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import uuid
 from dataclasses import dataclass, field
 
@@ -55,6 +56,27 @@ class Databases:
     @property
     def engine_name(self) -> str:
         return make_url(self.server_url).get_backend_name() if self.server_url else "sqlite"
+
+    def copy(self, source_url: str, source_engine: Engine) -> str:
+        """A new database with the content of ``source_url`` (whose engine is closed for the copy)."""
+        if not self.server_url:
+            url = f"sqlite:///{self.tmp.mktemp('db') / 'bottega.db'}"
+            source = sqlite3.connect(make_url(source_url).database)
+            target = sqlite3.connect(make_url(url).database)
+            try:
+                source.backup(target)
+            finally:
+                source.close()
+                target.close()
+        else:
+            source_engine.dispose()
+            name = f"bottega_test_{uuid.uuid4().hex[:12]}"
+            template = make_url(source_url).database
+            with self._admin() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+            url = make_url(self.server_url).set(database=name).render_as_string(hide_password=False)
+        self.created.append(url)
+        return url
 
     def new(self) -> str:
         if not self.server_url:
@@ -129,10 +151,11 @@ def registry(installed_engine, catalog) -> Registry:
 
 
 @dataclass
-class RolledBackDatabase:
-    """One test's view of the installed database; everything is rolled back afterwards."""
+class TestData:
+    """Helpers over one test's database: sessions as the system or a user, companies, users."""
 
-    connection: object
+    __test__ = False  # not a pytest test class
+
     registry: Registry
     factory: object
     sessions: list = field(default_factory=list)
@@ -188,7 +211,7 @@ class RolledBackDatabase:
 def db(installed_engine, registry):
     connection = installed_engine.connect()
     transaction = connection.begin()
-    test_db = RolledBackDatabase(connection, registry, make_session_factory(connection))
+    test_db = TestData(registry, make_session_factory(connection))
     try:
         yield test_db
     finally:
@@ -222,8 +245,10 @@ class WebClient:
     CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 
     def __init__(self, app):
+        from werkzeug.test import Client
+
         self.app = app
-        self.client = app.test_client()
+        self.client = app.test_client() if hasattr(app, "test_client") else Client(app, use_cookies=True)
         self.token = None
 
     def get(self, url, **kwargs):
@@ -252,22 +277,64 @@ class WebClient:
 
 
 @pytest.fixture
-def web(db, installed_engine, catalog, tmp_path):
-    """The web app over the test's rolled-back database; ``web.client()`` gives a fresh browser."""
+def web(databases, installed_engine, registry, catalog, tmp_path):
+    """The web app over a copy of the installed database, with real commits as in production.
+
+    ``web.client()`` gives a fresh browser; ``web.db`` makes users, companies and sessions.
+    """
     from core.web.app import WebState, build_app
     from core.web.limiter import limiter
 
-    app = build_app(WebState(web_config(tmp_path), catalog, installed_engine, db.registry, db.factory))
+    engine = make_engine(databases.copy(installed_engine.url.render_as_string(hide_password=False),
+                                        installed_engine))
+    factory = make_session_factory(engine)
+    app = build_app(WebState(web_config(tmp_path), catalog, engine, registry, factory))
     app.config["TESTING"] = True
     with app.app_context():
         limiter.reset()
+    data = TestData(registry, factory)
 
     class Web:
         def __init__(self):
             self.app = app
-            self.db = db
+            self.db = data
 
         def client(self) -> WebClient:
             return WebClient(app)
 
-    return Web()
+    try:
+        yield Web()
+    finally:
+        for session in data.sessions:
+            session.close()
+        engine.dispose()
+
+
+@pytest.fixture
+def served(databases, tmp_path):
+    """``served(catalog, addons)``: a database of the test's own, served by the real Dispatcher.
+
+    Unlike ``web``, changes are committed, so lifecycle actions from the web UI
+    (which rebuild the app) can be tested; returns (client factory, database URL).
+    """
+    from core.web.app import Dispatcher
+    from core.web.limiter import limiter
+
+    engines = []
+
+    def serve(catalog: Catalog, addons=()):
+        url = databases.new()
+        engine = initialized_database(url, catalog, addons)
+        engines.append(engine)
+        config_path = tmp_path / "served.toml"
+        enabled = ", ".join(f'"{name}"' for name in addons)
+        config_path.write_text(f'[database]\nurl = "{url}"\n[addons]\nenabled = [{enabled}]\n'
+                               '[server]\nsecret_key = "test-secret-key-test-secret-key"\n')
+        dispatcher = Dispatcher(load_config(config_path, environ={}), catalog, engine)
+        with dispatcher.current().app_context():
+            limiter.reset()
+        return (lambda: WebClient(dispatcher)), url
+
+    yield serve
+    for engine in engines:
+        engine.dispose()

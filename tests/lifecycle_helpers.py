@@ -31,9 +31,10 @@ class Bottega:
         self.config_path = config_path
         self.catalog = catalog
 
-    def __call__(self, *args: str, input: str | None = None):
+    def __call__(self, *args: str, input: str | None = None, env: dict[str, str] | None = None):
         return CliRunner().invoke(
-            cli, ["--config", str(self.config_path), *args], obj=Context(catalog=self.catalog), input=input
+            cli, ["--config", str(self.config_path), *args], obj=Context(catalog=self.catalog), input=input,
+            env=env,
         )
 
 
@@ -42,6 +43,15 @@ def tables(url: str) -> set[str]:
     try:
         with engine.connect() as connection:
             return set(inspect(connection).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def columns(url: str, table: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return {column["name"] for column in inspect(connection).get_columns(table)}
     finally:
         engine.dispose()
 

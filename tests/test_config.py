@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from core.config import load_config, write_enabled_addons
+from core.config import EnabledAddonsWrite, load_config, write_enabled_addons
 from core.errors import ConfigError
 
 EXAMPLE = Path(__file__).parent.parent / "config" / "bottega.toml"
@@ -52,6 +52,10 @@ def test_environment_overrides_every_key(tmp_path):
     ('[jobs]\nbackend = "rabbit"\n', "[jobs] backend: must be one of sqlite, redis, got 'rabbit'"),
     ('[database]\nurl = "mysql://x/y"\n', "only sqlite and postgresql databases are supported"),
     ('[database]\nurl = "not a url"\n', "[database] url: not a database URL"),
+    ('[database]\nurl = "postgresql+asyncpg://u@h/db"\n', "[database] url: postgresql+asyncpg is an asyncio driver"),
+    ('[database]\nurl = "postgresql+nope://u@h/db"\n', "[database] url: unknown database driver 'postgresql+nope'"),
+    ('[database]\nurl = "postgresql+pg8000://u@h/db"\n',
+     "[database] url: the driver of postgresql+pg8000 cannot be loaded (ModuleNotFoundError"),
     ('[server\nport = 1\n', "not valid TOML"),
 ])
 def test_bad_files_name_file_key_and_reason(tmp_path, text, message):
@@ -84,3 +88,35 @@ def test_writing_enabled_addons_keeps_comments_and_other_keys(tmp_path):
     text = path.read_text()
     assert "# my notes" in text and '# here' in text
     assert load_config(path, environ={}).enabled_addons == ["contacts", "crm"]
+
+
+def test_an_environment_override_is_not_copied_into_the_file(tmp_path):
+    path = write(tmp_path, '[addons]\nenabled = ["crm"]  # mine\n')
+    config = load_config(path, environ={"BOTTEGA_ADDONS_ENABLED": "contacts, sales"})
+    # what the CLI and the web UI pass: the list in effect after installing notes and uninstalling sales
+    assert write_enabled_addons(config, ["contacts", "notes"]) == ["crm", "notes"]
+    assert load_config(path, environ={}).enabled_addons == ["crm", "notes"]
+    assert "# mine" in path.read_text()
+    write_enabled_addons(load_config(path, environ={"BOTTEGA_ADDONS_ENABLED": "contacts"}), remove=["crm"])
+    assert load_config(path, environ={}).enabled_addons == ["notes"]
+
+
+def test_a_config_file_that_cannot_be_written_is_refused_before_anything_is_staged(tmp_path):
+    path = write(tmp_path, '[addons]\nenabled = []\n')
+    path.chmod(0o444)
+    with pytest.raises(ConfigError, match=r"cannot be written \(the file is read-only\).*nothing was changed$"):
+        EnabledAddonsWrite(load_config(path, environ={}), add=["crm"])
+    assert path.read_text() == '[addons]\nenabled = []\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["bottega.toml"]
+
+
+def test_a_staged_write_changes_the_file_only_when_committed(tmp_path):
+    path = write(tmp_path, '[addons]\nenabled = []\n')
+    staged = EnabledAddonsWrite(load_config(path, environ={}), add=["crm"])
+    assert load_config(path, environ={}).enabled_addons == []
+    staged.discard()
+    assert [p.name for p in tmp_path.iterdir()] == ["bottega.toml"]
+    staged = EnabledAddonsWrite(load_config(path, environ={}), add=["crm"])
+    staged.commit()
+    assert load_config(path, environ={}).enabled_addons == ["crm"]
+    assert [p.name for p in tmp_path.iterdir()] == ["bottega.toml"]

@@ -1,4 +1,7 @@
 """An addon from another distribution (tests/sample_addon) is discovered, installed and removed like ours."""
+from importlib.metadata import distribution
+from pathlib import Path
+
 from click.testing import CliRunner
 
 from core.catalog import Catalog
@@ -14,7 +17,12 @@ def run(config, *args):
 def test_discovered_addon_installs_adds_its_command_and_purges_cleanly(tmp_path, initialized_url):
     config = write_config(tmp_path, initialized_url)
     manifest = Catalog.discover()["notes"]
-    assert "site-packages" in str(manifest.package_dir) or "sample_addon" in str(manifest.package_dir)
+    installed = distribution("bottega-notes")
+    assert [(ep.group, ep.name) for ep in installed.entry_points] == [("bottega.addons", "notes")]
+    package = Path(installed.locate_file("bottega_notes")).resolve()
+    assert manifest.package_dir.resolve() == package
+    assert manifest.migrations_dir is not None and manifest.migrations_dir.resolve() == package / "migrations/versions"
+    assert any(manifest.migrations_dir.glob("*.py"))
 
     assert run(config, "notes", "count").exit_code == 2  # not installed: no command
 

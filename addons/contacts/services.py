@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
@@ -36,26 +37,26 @@ def archive_partner(session: Session, partner: Partner) -> None:
 def _assign(session: Session, partner: Partner, values: dict) -> None:
     unknown = sorted(set(values) - set(FIELDS))
     if unknown:
-        raise ValidationError(f"unknown partner fields: {', '.join(unknown)}", unknown[0])
+        raise ValidationError(_l("unknown partner fields: %(names)s", names=", ".join(unknown)), unknown[0])
     for key, value in values.items():
         if isinstance(value, str):
             value = value.strip() or None
         setattr(partner, key, value)
     if not partner.name:
-        raise ValidationError("a partner needs a name", "name")
+        raise ValidationError(_l("A partner needs a name."), "name")
     if len(partner.name) > 120:
-        raise ValidationError("name: at most 120 characters", "name")
+        raise ValidationError(_l("The name can have at most 120 characters."), "name")
     if partner.email and not EMAIL_RE.match(partner.email):
-        raise ValidationError(f"email: {partner.email!r} is not an email address", "email")
+        raise ValidationError(_l("%(value)s is not an email address.", value=partner.email), "email")
     if partner.country_code:
         partner.country_code = partner.country_code.upper()
         if not re.fullmatch(r"[A-Z]{2}", partner.country_code):
-            raise ValidationError("country: use a two-letter ISO code such as ES or IT", "country_code")
+            raise ValidationError(_l("Use a two-letter country code such as ES or IT."), "country_code")
     if partner.parent_id is not None:
         parent = session.get(Partner, partner.parent_id)
         if parent is None:
-            raise ValidationError(f"parent: no partner {partner.parent_id}", "parent_id")
+            raise ValidationError(_l("There is no partner %(id)s.", id=partner.parent_id), "parent_id")
         if not parent.is_company:
-            raise ValidationError(f"parent: {parent.name} is a person, not a company", "parent_id")
+            raise ValidationError(_l("%(name)s is a person, not a company.", name=parent.name), "parent_id")
         if partner.is_company:
-            raise ValidationError("a company cannot belong to another company", "parent_id")
+            raise ValidationError(_l("A company cannot belong to another company."), "parent_id")

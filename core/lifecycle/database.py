@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from core.db import make_engine
 from core.errors import DatabaseError
@@ -24,24 +24,48 @@ def first_line(exc: Exception) -> str:
 
 
 def open_engine(url: str, create: bool = False) -> Engine:
-    """An engine whose database answers; with ``create``, make a missing database first."""
-    parsed = make_url(url)
+    """An engine whose database answers; with ``create``, make a missing database first.
+
+    Every failure to reach the database (a driver that cannot be loaded, a
+    server that does not answer, a file that is not a SQLite database) is a
+    :class:`DatabaseError` naming the URL, without its password.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseError(f"not a database URL: {url!r}") from None
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        folder = Path(parsed.database).parent
+        path = Path(parsed.database)
+        folder = path.parent
         if not folder.exists():
             if not create:
-                raise DatabaseError(f"cannot open database {url}: folder {folder} does not exist (run `bottega init`)")
+                raise DatabaseError(
+                    f"cannot open database {url}: folder {folder} does not exist (run `bottega init`)"
+                )
             folder.mkdir(parents=True)
-    engine = make_engine(url)
+        if path.is_dir():
+            raise DatabaseError(f"cannot open database {url}: {path} is a folder, not a database file")
+    try:
+        engine = make_engine(url)
+    except (ArgumentError, ImportError) as exc:
+        raise DatabaseError(f"cannot open database {redacted(url)}: cannot load its driver: {first_line(exc)}") from None
     try:
         with engine.connect():
             pass
-    except OperationalError as exc:
+    except DBAPIError as exc:
         engine.dispose()
-        if create and parsed.get_backend_name() == "postgresql" and "does not exist" in str(exc.orig):
+        if (create and parsed.get_backend_name() == "postgresql" and isinstance(exc, OperationalError)
+                and "does not exist" in str(exc.orig)):
             _create_postgresql_database(url)
             return open_engine(url)
+        if parsed.get_backend_name() == "sqlite" and not isinstance(exc, OperationalError):
+            raise DatabaseError(f"cannot open database {redacted(url)}: {first_line(exc)}") from None
         raise DatabaseError(f"cannot connect to database {redacted(url)}: {first_line(exc)}") from None
+    except Exception as exc:  # a driver failing in its own way (missing library, bad option)
+        engine.dispose()
+        raise DatabaseError(
+            f"cannot connect to database {redacted(url)}: {type(exc).__name__}: {first_line(exc)}"
+        ) from None
     return engine
 
 
@@ -53,7 +77,7 @@ def _create_postgresql_database(url: str) -> None:
         with maintenance.connect() as connection:
             name = parsed.database.replace('"', '""')
             connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as exc:
+    except DBAPIError as exc:
         raise DatabaseError(f"cannot create database {redacted(url)}: {first_line(exc)}") from None
     finally:
         maintenance.dispose()

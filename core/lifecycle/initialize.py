@@ -5,7 +5,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from core.catalog import Catalog
-from core.errors import DatabaseError
+from core.errors import DatabaseError, ValidationError
 from core.models import Company, User
 from core.models.user import Group as GroupRow
 from core.registry import CORE, build_registry
@@ -17,14 +17,23 @@ from .migrations import Migrations
 from .service import Lifecycle
 
 
+MIN_PASSWORD_LENGTH = 8
+
+
+def check_admin_password(password: str) -> None:
+    """Refuse a password too short for the administrator (called before anything is created)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(f"the admin password must have at least {MIN_PASSWORD_LENGTH} characters",
+                              field="admin_password")
+
+
 def initialize(engine: Engine, catalog: Catalog, admin_password: str, company_name: str = "My Company",
                admin_login: str = "admin") -> None:
     if is_initialized(engine):
         raise DatabaseError(
             f"database {redacted(engine.url.render_as_string(hide_password=False))} is already initialized"
         )
-    if len(admin_password) < 8:
-        raise DatabaseError("the admin password must have at least 8 characters")
+    check_admin_password(admin_password)
     with migration_transaction(engine) as connection:
         Migrations(catalog).upgrade(connection, CORE)
         Lifecycle.sync_groups(connection, build_registry(catalog, []))

@@ -8,6 +8,12 @@ installed-addon records and the declared groups are brought in step, and the
 registry of the resulting set of addons is built. If anything fails, the
 transaction is rolled back and the database is as it was (PostgreSQL and
 SQLite both roll back DDL; see core.db.make_engine).
+
+The database may record addons whose code is gone (their package was
+removed) or is older than what was installed. Such an addon is listed with
+its state; while one is *installed*, nothing is installed, upgraded or applied
+(its migrations cannot be checked), but it may be uninstalled without
+``--purge``, which only marks it deactivated. Purging needs its code.
 """
 from __future__ import annotations
 
@@ -63,6 +69,11 @@ class Plan:
     def __bool__(self) -> bool:
         return bool(self.steps)
 
+    @property
+    def removed(self) -> list[str]:
+        """The addons this plan uninstalls (deactivates or purges)."""
+        return [step.addon for step in self.steps if step.action in (DEACTIVATE, PURGE)]
+
     def lines(self) -> list[str]:
         if not self.steps:
             return ["Nothing to do: the database already matches."]
@@ -77,8 +88,7 @@ class Plan:
 
 def enabled_after(enabled: Iterable[str], plan: Plan, asked: Iterable[str] = ()) -> list[str]:
     """The config's enabled addons once ``plan`` (asked for ``asked``) has run."""
-    removed = {step.addon for step in plan.steps if step.action in (DEACTIVATE, PURGE)}
-    return sorted((set(enabled) | set(asked)) - removed)
+    return sorted((set(enabled) | set(asked)) - set(plan.removed))
 
 
 @dataclass(frozen=True)
@@ -112,24 +122,31 @@ class Lifecycle:
         return self.catalog.resolve(names)
 
     def status(self) -> list[AddonStatus]:
+        """Every known addon, and every addon the database records whose code is gone."""
         require_initialized(self.engine)
         with self.engine.connect() as connection:
             states = self.states(connection)
             result = []
-            for name in sorted(self.catalog):
-                manifest = self.catalog[name]
+            for name in sorted(set(self.catalog) | set(states)):
                 row = states.get(name)
+                installed_version = row.version if row and row.state == INSTALLED else None
+                if name not in self.catalog:
+                    state = "installed, code missing" if installed_version else "not installed (data kept), code missing"
+                    result.append(AddonStatus(name, "-", installed_version, state, (), ""))
+                    continue
+                manifest = self.catalog[name]
                 if row is None:
                     state = "not installed"
                 elif row.state == DEACTIVATED:
                     state = "not installed (data kept)"
+                elif self._code_is_older(name, row):
+                    state = "installed, code older than database"
                 elif self._needs_upgrade(connection, name, row):
                     state = "upgrade available"
                 else:
                     state = "installed"
                 result.append(
-                    AddonStatus(name, manifest.version, row.version if row and row.state == INSTALLED else None,
-                                state, manifest.depends, manifest.summary)
+                    AddonStatus(name, manifest.version, installed_version, state, manifest.depends, manifest.summary)
                 )
             return result
 
@@ -141,6 +158,39 @@ class Lifecycle:
             self.migrations.pending(connection, name)
         )
 
+    def _code_is_older(self, name: str, row: AddonState) -> bool:
+        return parse_version(self.catalog[name].version) < parse_version(row.version)
+
+    def _code_missing(self, states: dict[str, AddonState], installed_only: bool = True) -> list[str]:
+        return sorted(n for n, row in states.items()
+                      if n not in self.catalog and (row.state == INSTALLED or not installed_only))
+
+    def _refuse_unusable(self, connection: Connection) -> None:
+        """Refuse to plan while the database records addons whose code is missing or older."""
+        states = self.states(connection)
+        missing = self._code_missing(states)
+        if missing:
+            names = ", ".join(missing)
+            raise AddonError(
+                f"installed addon{'s' if len(missing) > 1 else ''} {names}: code missing (no installed package "
+                f"provides {'them' if len(missing) > 1 else 'it'}); reinstall "
+                f"{'their packages' if len(missing) > 1 else 'its package'}, or deactivate with "
+                f"`bottega addons uninstall {missing[0]}` (tables and data are kept)"
+            )
+        for name, row in sorted(states.items()):
+            if name in self.catalog and row.state == INSTALLED and self._code_is_older(name, row):
+                raise AddonError(
+                    f"addon {name}: the database has version {row.version} installed but the code is version "
+                    f"{self.catalog[name].version}, older than the database; install version {row.version} "
+                    "or newer of its code"
+                )
+        unknown = self.migrations.unknown_revisions(connection)
+        if unknown and not self._code_missing(states, installed_only=False):
+            raise AddonError(
+                f"the database has migrations that no known addon provides ({', '.join(unknown)}): "
+                "the code is older than the database; install the newer code"
+            )
+
     # --- planning ------------------------------------------------------------------------
 
     def plan_apply(self, enabled: Iterable[str]) -> Plan:
@@ -148,23 +198,35 @@ class Lifecycle:
         enabled = list(enabled)
         return self._plan(lambda c: self._apply_steps(c, enabled))
 
+    def _refuse_enabled_without_code(self, connection, enabled: list[str]) -> None:
+        states = self.states(connection)
+        for name in enabled:
+            if name not in self.catalog and name in states:
+                raise AddonError(
+                    f"{name} is enabled in the config but its code is missing (its data is kept in the database); "
+                    f"reinstall its package, or remove it from [addons] enabled"
+                )
+
     def plan_install(self, names: Iterable[str]) -> Plan:
         names = list(names)
         return self._plan(lambda c: self._install_steps(c, names))
 
     def plan_uninstall(self, name: str, purge_data: bool = False) -> Plan:
-        return self._plan(lambda c: self._uninstall_steps(c, name, purge_data))
+        return self._plan(lambda c: self._uninstall_steps(c, name, purge_data), check=False)
 
     def plan_upgrade(self, names: Iterable[str] = ()) -> Plan:
         names = list(names)
         return self._plan(lambda c: self._upgrade_steps(c, names))
 
-    def _plan(self, make_steps) -> Plan:
+    def _plan(self, make_steps, check: bool = True) -> Plan:
         require_initialized(self.engine)
         with migration_transaction(self.engine, commit=False) as connection:
+            if check:
+                self._refuse_unusable(connection)
             return Plan(tuple(make_steps(connection)))
 
     def _apply_steps(self, connection, enabled: list[str]) -> list[Step]:
+        self._refuse_enabled_without_code(connection, enabled)
         desired = self.catalog.with_auto_install(enabled)
         installed = self.installed(connection)
         steps = self._removal_steps(connection, [n for n in installed if n not in desired], "not enabled in the config")
@@ -180,14 +242,38 @@ class Lifecycle:
         )
 
     def _uninstall_steps(self, connection, name: str, purge_data: bool) -> list[Step]:
-        self.catalog.resolve([name])
         states = self.states(connection)
+        if name not in self.catalog and name in states:
+            return self._code_missing_uninstall_steps(states[name], purge_data)
+        self.catalog.resolve([name])
+        if purge_data:
+            kept = self._code_missing(states, installed_only=False)
+            if kept:
+                raise AddonError(
+                    f"cannot purge {name}: the database keeps data of {', '.join(kept)}, whose code is missing, "
+                    "so what depends on it cannot be told; reinstall their packages first"
+                )
+            self._refuse_unusable(connection)  # a purge runs migrations: they must all be known
+        elif self._code_missing(states):
+            self._refuse_unusable(connection)  # an installed addon without code might depend on this one
         installed = self.installed(connection)
         row = states.get(name)
         if row is None:
             raise AddonError(f"{name} is not installed")
         if row.state == DEACTIVATED and not purge_data:
             raise AddonError(f"{name} is not installed (its data is kept; add --purge to drop it)")
+        if purge_data:
+            if self._code_is_older(name, row):
+                raise AddonError(
+                    f"cannot purge {name}: the database has version {row.version} but the code is version "
+                    f"{self.catalog[name].version}, older than the database; install the newer code first"
+                )
+        manifest = self.catalog[name]
+        if manifest.auto_install and manifest.depends and set(manifest.depends) <= set(installed):
+            raise AddonError(
+                f"cannot uninstall {name}: it is a bridge between {', '.join(manifest.depends)} and comes and goes "
+                f"with them (uninstall one of {', '.join(manifest.depends)} instead)"
+            )
         dependents = self.catalog.dependents(name, installed)
         blocking = [d for d in dependents if not self.catalog[d].auto_install]
         if blocking:
@@ -208,7 +294,20 @@ class Lifecycle:
         doomed = dependents + [name]
         return self._removal_steps(connection, doomed, "", purge_data=purge_data, states=states)
 
+    def _code_missing_uninstall_steps(self, row: AddonState, purge_data: bool) -> list[Step]:
+        """An addon whose code is gone can only be marked deactivated; its data stays."""
+        if purge_data:
+            raise AddonError(
+                f"cannot purge {row.name}: its code is missing, and its migrations, which drop its tables, "
+                f"went with it; reinstall its package to purge it"
+                + (", or uninstall it without --purge to deactivate it" if row.state == INSTALLED else "")
+            )
+        if row.state == DEACTIVATED:
+            raise AddonError(f"{row.name} is not installed (its data is kept; its code is missing)")
+        return [Step(DEACTIVATE, row.name, row.version, "its code is missing")]
+
     def _upgrade_steps(self, connection, names: list[str]) -> list[Step]:
+        self.catalog.resolve(names)
         steps = []
         core_pending = self.migrations.pending(connection, CORE)
         if core_pending:
@@ -241,6 +340,12 @@ class Lifecycle:
             else:
                 needers = [n for n in desired if name in self.catalog.resolve([n])[:-1]]
                 reason = "required by " + ", ".join(needers)
+            if row is not None and self._code_is_older(name, row):
+                raise AddonError(
+                    f"cannot install {name} again: its kept data is from version {row.version} but the code is "
+                    f"version {manifest.version}, older than the database; install version {row.version} "
+                    "or newer of its code"
+                )
             action = REACTIVATE if row is not None else INSTALL
             steps.append(
                 Step(action, name, manifest.version, reason, tuple(self.migrations.pending(connection, name)))

@@ -12,9 +12,8 @@ from sqlalchemy.orm import selectinload
 from wtforms import PasswordField, SelectField
 from wtforms.validators import Length, Optional
 
-from core.config import write_enabled_addons
+from core.config import EnabledAddonsWrite
 from core.errors import BottegaError, ValidationError
-from core.lifecycle import enabled_after
 from core.models import Company, Group, User
 from core.security import credentials
 from core.security.actor import ADMIN_GROUP
@@ -46,7 +45,7 @@ class UserView(ModelView):
         password = values.pop("new_password", None)
         if not password:
             raise ValidationError(gettext("A new user needs a password."), "new_password")
-        user = User(**values)
+        user = User(**self.resolve(session, values))
         if user.company_id and all(c.id != user.company_id for c in user.companies):
             user.companies.append(session.get(Company, user.company_id))
         session.add(user)
@@ -69,8 +68,7 @@ def core_views() -> tuple[ModelView, ...]:
         UserView(User, name="user", slug="users", label=_l("User"), label_plural=_l("Users"),
                  list_columns=("login", "name", "email", "lang", "active", "groups"),
                  search_fields=("login", "name", "email"),
-                 form_fields=("login", "name", "email", "lang", "active", "company_id", "companies", "groups",
-                              "new_password"),
+                 form_fields=("login", "name", "email", "lang", "active", "company_id", "companies", "groups"),
                  labels={"login": _l("Login"), "name": _l("Name"), "email": _l("Email"), "lang": _l("Language"),
                          "active": _l("Active"), "company_id": _l("Main company"), "companies": _l("Companies"),
                          "groups": _l("Groups")}),
@@ -111,9 +109,14 @@ def addon_action(name: str, action: str):
             abort(404)
         if request.method == "GET":
             return render_template("core/addon_plan.html", name=name, action=action, plan=plan, purge=purge)
-        backups = lifecycle.run(plan)
-        config = state().config
-        write_enabled_addons(config, enabled_after(config.enabled_addons, plan, [name] if action == "install" else []))
+        write = EnabledAddonsWrite(state().config, add=[name] if action == "install" else [],
+                                   remove=plan.removed)
+        try:
+            backups = lifecycle.run(plan)
+        except BaseException:
+            write.discard()
+            raise
+        write.commit()
     except BottegaError as error:
         flash(str(error), "error")
         return redirect(url_for("core_admin.addons"))

@@ -8,6 +8,7 @@ view can replace any field by overriding :meth:`ModelView.form_class`.
 """
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -44,7 +45,8 @@ class SearchSelectWidget:
                  "data-placeholder": str(_l("Search…"))}
         attrs.update(kwargs)
         rendered = " ".join(f'{k.replace("_", "-")}="{escape(v)}"' for k, v in attrs.items() if v is not None)
-        empty = f'<option value="">{escape(_l("— none —"))}</option>'
+        none = gettext("— none —")
+        empty = f'<option value="">{escape(none)}</option>'
         return Markup(f"<select {rendered}>{empty}{current}</select>")
 
 
@@ -159,11 +161,13 @@ def _column_field(view, column, label, registry) -> Field:
     return StringField(label, presence + [Length(max=kind.length)])
 
 
-def form_values(form: ModelForm, names) -> dict:
-    """The submitted values, strings stripped and empty ones as None."""
+def form_values(form: ModelForm) -> dict:
+    """The submitted values of every field (a view's extra fields too), strings stripped, empty as None."""
     values = {}
-    for name in names:
-        value = form[name].data
+    for field in form:
+        if field.name == "csrf_token":
+            continue
+        name, value = field.name, field.data
         if isinstance(value, str):
             value = value.strip() or None
         values[name] = value

@@ -156,9 +156,23 @@ class ModelView:
     def count_rows(self, params: ListParams, actor):
         return select(func.count(self.model.id)).where(*self.conditions(params, actor))
 
+    def resolve(self, session, values: dict) -> dict:
+        """Replace the ids a form gives for many-to-many fields by records the user may read."""
+        mapper = inspect(self.model)
+        for key, value in values.items():
+            prop = mapper.attrs.get(key)
+            if isinstance(prop, RelationshipProperty) and prop.uselist:
+                target = prop.mapper.class_
+                wanted = set(value or ())
+                records = session.scalars(select(target).where(target.id.in_(wanted))).all() if wanted else []
+                if len(records) != len(wanted):
+                    raise ValidationError(gettext("This record does not exist or you may not use it."), key)
+                values[key] = records
+        return values
+
     def create(self, session, actor, values: dict):
         """Create a record from form values; override to call the addon's service."""
-        record = self.model(**values)
+        record = self.model(**self.resolve(session, values))
         if hasattr(self.model, "company_id") and "company_id" not in values:
             record.company_id = actor.company_id
         session.add(record)
@@ -167,7 +181,7 @@ class ModelView:
 
     def update(self, session, actor, record, values: dict):
         """Write form values to ``record``; override to call the addon's service."""
-        for key, value in values.items():
+        for key, value in self.resolve(session, values).items():
             setattr(record, key, value)
         session.flush()
         return record
@@ -321,7 +335,7 @@ def _form(view: ModelView, record):
             target = session.get(field.target, field.data)
             field.current_label = display_name(target) if target is not None else ""
     if form.validate_on_submit():
-        values = form_values(form, view.form_fields)
+        values = form_values(form)
         try:
             if record is None:
                 record = view.create(session, actor, values)

@@ -32,8 +32,9 @@ def seed(web, count, **values):
 
 def test_list_searches_filters_sorts_and_pages_on_the_server(web, clerk):
     seed(web, 60)
-    create_partner(web.db.system(), web.db.main_company.id, name="Zeta Holding", is_company=True, city="Bari")
-    web.db.system().commit()
+    session = web.db.system()
+    create_partner(session, web.db.main_company.id, name="Zeta Holding", is_company=True, city="Bari")
+    session.commit()
     page = clerk.get("/contacts/partners/").get_data(as_text=True)
     assert "Partner 000" in page and "Partner 049" in page and "Partner 050" not in page
     assert "Page 1 of 2" in page

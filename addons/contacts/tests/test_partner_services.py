@@ -19,12 +19,12 @@ def test_a_person_belongs_to_a_company(db, session):
 
 
 @pytest.mark.parametrize("values, field, message", [
-    ({"name": ""}, "name", "a partner needs a name"),
+    ({"name": ""}, "name", "A partner needs a name."),
     ({"name": "x" * 121}, "name", "at most 120 characters"),
     ({"name": "A", "email": "not-an-email"}, "email", "is not an email address"),
-    ({"name": "A", "country_code": "Spain"}, "country_code", "two-letter ISO code"),
+    ({"name": "A", "country_code": "Spain"}, "country_code", "two-letter country code"),
     ({"name": "A", "colour": "red"}, "colour", "unknown partner fields: colour"),
-    ({"name": "A", "parent_id": 999999}, "parent_id", "no partner 999999"),
+    ({"name": "A", "parent_id": 999999}, "parent_id", "There is no partner 999999"),
 ])
 def test_bad_input_names_the_field_and_saves_nothing(db, session, values, field, message):
     with pytest.raises(ValidationError, match=message) as error:

@@ -15,6 +15,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("partner_id", sa.Integer(), nullable=True),
         sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("stage", sa.String(length=16), nullable=False),
         sa.Column("company_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["company_id"], ["core_company.id"], name=op.f("fk_alpha_item_company_id_core_company")),
         sa.ForeignKeyConstraint(["partner_id"], ["contacts_partner.id"], name=op.f("fk_alpha_item_partner_id_contacts_partner")),
