@@ -343,3 +343,7 @@ def _show_and_run(lifecycle: Lifecycle, plan: Plan) -> None:
 
 def main() -> None:
     cli(prog_name="bottega")
+
+
+if __name__ == "__main__":
+    main()
