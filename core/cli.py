@@ -118,8 +118,13 @@ class BottegaGroup(click.Group):
 
 
 def _addon_commands(ctx: click.Context) -> dict[str, click.Command]:
-    """Commands that installed addons add through ``register_commands``."""
+    """Commands that installed addons add through ``register_commands``.
+
+    The group handed to the hook already holds an ``import`` group, so that
+    each addon can add ``bottega import <what> FILE`` beside the others'.
+    """
     group = click.Group()
+    group.add_command(click.Group("import", help="Import records from CSV or XLSX files."))
     state = ctx.ensure_object(Context)
     if ctx.params.get("config_path"):  # subcommands are resolved before cli() itself runs
         state.config_path = ctx.params["config_path"]
@@ -127,7 +132,8 @@ def _addon_commands(ctx: click.Context) -> dict[str, click.Command]:
         state.lifecycle().registry().hook.register_commands(cli=group)
     except Exception:  # --help and the built-in commands must work whatever state the database is in
         return {}
-    return group.commands
+    return {name: command for name, command in group.commands.items()
+            if not (isinstance(command, click.Group) and not command.commands)}
 
 
 @click.group(cls=BottegaGroup)

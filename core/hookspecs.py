@@ -33,7 +33,9 @@ if TYPE_CHECKING:
     from core.models import Company
     from core.security import Actor
     from core.security.declarations import Group, ModelAccess, RecordRule
+    from core.jobs import Job
     from core.web.dashboard import Tile
+    from core.web.panels import Panel
     from core.web.views import ModelView
 
 
@@ -105,8 +107,20 @@ def register_commands(cli: click.Group) -> None:
     Called when the CLI starts, for the addons installed in the configured
     database.
 
-    :param cli: the root ``bottega`` command group
+    :param cli: the root ``bottega`` command group; it holds an ``import`` group for import commands
     :return: nothing; add commands with ``cli.add_command``
+    """
+
+
+@hookspec
+def register_jobs() -> Iterable[Job]:
+    """Return the background and scheduled jobs this addon runs on the job queue.
+
+    Called when the queue is set up (by ``bottega worker`` and by every process
+    that enqueues jobs), for the installed addons only. Job names are
+    namespaced ``<addon>.<name>``; a job with a ``schedule`` runs periodically.
+
+    :return: :class:`core.jobs.Job` declarations
     """
 
 
@@ -163,5 +177,38 @@ def load_demo_data(session: Session, company: Company) -> None:
 
     :param session: a system session
     :param company: the demo company
+    :return: nothing
+    """
+
+
+# --- Business events: called inside the caller's transaction; do not commit ---
+
+
+@hookspec
+def partner_summary(session: Session, actor: Actor, partner: object) -> Iterable[Panel]:
+    """Return panels about a partner for its record page (open deals, unpaid invoices, ...).
+
+    Called when a user opens a partner, with a session acting as that user:
+    show only what the user may read, and nothing when they may read none of it.
+
+    :param session: a session acting as ``actor``
+    :param actor: the user looking at the partner
+    :param partner: the ``contacts.Partner`` being shown
+    :return: :class:`core.web.panels.Panel` instances
+    """
+
+
+@hookspec
+def partners_merged(session: Session, source: object, target: object) -> None:
+    """React to ``source`` being merged into ``target`` (both ``contacts.Partner``).
+
+    Called by the contacts merge service after it has re-pointed every foreign
+    key to ``source`` held by an installed addon to ``target``, and before
+    ``source`` is archived, in the same transaction. Implement it only for
+    references that are not foreign keys (e.g. partner ids in JSON).
+
+    :param session: the session doing the merge
+    :param source: the partner merged away (archived afterwards)
+    :param target: the partner that remains
     :return: nothing
     """

@@ -1,0 +1,16 @@
+"""Panels: what addons add to another addon's record page (e.g. a partner's unpaid invoices)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A titled box of (label, value) lines, optionally a warning and a link to more."""
+
+    title: str
+    lines: tuple[tuple[str, str], ...] = ()
+    warning: str | None = None
+    endpoint: str | None = None
+    endpoint_args: tuple[tuple[str, object], ...] = ()
+    sequence: int = 10
