@@ -37,6 +37,9 @@ class Context:
         if any(name not in known for name in config.enabled_addons):
             known |= _recorded_addons(config)  # code gone: the lifecycle says so, and uninstall still works
         config.check_addons(known)
+        from core import jobs
+
+        jobs.configure(config)  # jobs enqueued by this process go to the queue of this configuration
         return config
 
     @property
@@ -304,6 +307,9 @@ def demo(state: Context, port: int, no_serve: bool) -> None:
     click.echo(f"Demo database: {path}")
     config = dataclasses.replace(state.config, values={**state.config.values, "database": {"url": url},
                                                        "addons": {"enabled": sorted(state.catalog)}})
+    from core import jobs
+
+    jobs.configure(config)
     click.echo(f"Log in as admin / {DEMO_PASSWORD} (or maria / {DEMO_PASSWORD}, a contacts user)")
     if not no_serve:
         _serve_development(config, state.catalog, "127.0.0.1", port)
@@ -319,6 +325,35 @@ def _serve_development(config: Config, catalog: Catalog, host: str | None, port:
     application = create_wsgi_app(config, catalog)
     click.echo(f"Bottega is running at http://{host}:{port}/ (Ctrl+C to stop)")
     run_simple(host, port, application, threaded=True)
+
+
+@cli.command()
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Threads running jobs at the same time.")
+@click.option("--periodic/--no-periodic", default=True, show_default=True,
+              help="Also run the periodic jobs (run them in one worker only).")
+@pass_state
+def worker(state: Context, workers: int, periodic: bool) -> None:
+    """Run the job queue: background jobs, retries and periodic jobs of the installed addons."""
+    import logging
+
+    from core.jobs import Worker
+    from core.lifecycle.database import require_initialized
+
+    config = state.config
+    engine = state.engine()
+    require_initialized(engine)
+    if not inspect(engine).has_table("core_job"):
+        raise BottegaError("the database lacks the job tables: run `bottega addons upgrade` first")
+    running = Worker(config, state.catalog, engine)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    scheduled = sorted(name for name, job in running.jobs.items() if job.schedule is not None)
+    click.echo(f"Bottega worker for {redacted(config.database_url)}: {workers} thread(s) on "
+               f"{running.queue.describe()}")
+    click.echo(f"Jobs: {', '.join(sorted(running.jobs)) or 'none'}")
+    click.echo(f"Periodic: {', '.join(scheduled) or 'none'}" if periodic else "Periodic jobs: not run here")
+    running.run(workers=workers, periodic=periodic)
 
 
 @cli.group(cls=BottegaGroup)

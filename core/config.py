@@ -45,6 +45,9 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
         "smtp_password": (str, ""),
         "smtp_starttls": (bool, False),
         "from_address": (str, "bottega@localhost"),
+        "timeout": (int, 30),
+        "retries": (int, 5),
+        "retry_delay": (int, 300),
     },
     "jobs": {
         "backend": (str, "sqlite"),

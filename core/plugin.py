@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from huey import crontab
 
 from core.hookspecs import hookimpl
 from core.menus import MenuItem
@@ -13,6 +14,8 @@ from core.models import (
     Company,
     Credential,
     Group,
+    JobRecord,
+    Mail,
     RecoveryCode,
     Sequence,
     User,
@@ -27,7 +30,7 @@ USER_GROUP = "core.group_user"
 
 @hookimpl
 def register_models():
-    return (Company, User, Group, AddonState, AuditLog, Sequence, Credential, RecoveryCode)
+    return (Company, User, Group, AddonState, AuditLog, Sequence, Credential, RecoveryCode, JobRecord, Mail)
 
 
 @hookimpl
@@ -52,6 +55,8 @@ def register_model_access():
         ModelAccess(Sequence, ADMIN_GROUP, read=True),
         ModelAccess(Credential, ADMIN_GROUP),  # declared with no rights: only core.security.credentials
         ModelAccess(RecoveryCode, ADMIN_GROUP),  # touches these, inside the caller's transaction
+        ModelAccess(JobRecord, ADMIN_GROUP, read=True, write=True),  # jobs and mails are written by core.jobs
+        ModelAccess(Mail, ADMIN_GROUP, read=True, write=True),  # and core.mail for any service; admins retry
     )
 
 
@@ -83,7 +88,20 @@ def register_menu_items():
                  model=Group, sequence=30),
         MenuItem(id="core.addons", label=_l("Addons"), parent="core.settings", endpoint="core_admin.addons",
                  group=ADMIN_GROUP, sequence=40),
+        MenuItem(id="core.jobs", label=_l("Jobs"), parent="core.settings", endpoint="core_admin.job_list",
+                 model=JobRecord, group=ADMIN_GROUP, sequence=50),
+        MenuItem(id="core.outbox", label=_l("Outbox"), parent="core.settings", endpoint="core_admin.mail_list",
+                 model=Mail, group=ADMIN_GROUP, sequence=60),
     )
+
+
+@hookimpl
+def register_jobs():
+    from core.jobs import Job
+    from core.jobs.maintenance import clean_jobs
+    from core.mail import SEND_MAIL_JOB
+
+    return (SEND_MAIL_JOB, Job("core.clean_jobs", clean_jobs, retries=0, schedule=crontab(minute="17", hour="3")))
 
 
 @hookimpl

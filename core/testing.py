@@ -115,6 +115,18 @@ class _DisposingConnection:
         self.engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _test_job_queue(tmp_path_factory):
+    """Jobs enqueued by a test go to a queue file of its own, never to instance/ in the repository."""
+    from huey import SqliteHuey
+
+    from core.jobs import JobQueue, use_queue
+
+    folder = tmp_path_factory.mktemp("queue")
+    with use_queue(JobQueue(SqliteHuey("test", filename=str(folder / "jobs.db"), results=False))):
+        yield
+
+
 @pytest.fixture(scope="session")
 def databases(tmp_path_factory):
     manager = Databases(tmp_path_factory)
@@ -219,6 +231,25 @@ def db(installed_engine, registry):
             session.close()
         transaction.rollback()
         connection.close()
+
+
+@pytest.fixture
+def db_copy(databases, installed_engine, registry):
+    """Like ``db``, but on a copy of the installed database with real commits.
+
+    For tests whose sessions interleave in ways savepoints on one shared
+    connection cannot follow (many users acting in turn, jobs).
+    """
+    engine = make_engine(databases.copy(installed_engine.url.render_as_string(hide_password=False),
+                                        installed_engine))
+    data = TestData(registry, make_session_factory(engine))
+    data.engine = engine
+    try:
+        yield data
+    finally:
+        for session in data.sessions:
+            session.close()
+        engine.dispose()
 
 
 @pytest.fixture

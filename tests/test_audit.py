@@ -50,13 +50,14 @@ def test_create_update_delete_are_logged_with_who_field_old_and_new(db):
 def test_create_logs_every_initial_non_null_value_and_delete_every_old_one(db):
     session = db.as_user(db.user("boss", groups=[MANAGER]))
     company_id = db.main_company.id
-    partner = create_partner(session, company_id, name="Acme", city="Bilbao", vat="ES123")
+    partner = create_partner(session, company_id, name="Acme", city="Bilbao", vat="ESB12345674")
     session.commit()
     created = logged(db, "contacts_partner", partner.id, "create")
     assert {k: v for k, v in created.items() if k not in ("created_at", "updated_at")} == {
         "name": (None, "Acme"),
         "city": (None, "Bilbao"),
-        "vat": (None, "ES123"),
+        "vat": (None, "B12345674"),
+        "country_code": (None, "ES"),
         "company_id": (None, str(company_id)),
         "is_company": (None, "False"),
         "active": (None, "True"),
@@ -84,8 +85,8 @@ def test_delete_of_an_expired_record_logs_its_values_from_the_database(db):
 def test_excluded_fields_and_opted_out_models_are_not_logged(db, monkeypatch):
     monkeypatch.setattr(Partner, "__audit_exclude__", ("vat", "email"), raising=False)
     session = db.system()
-    partner = create_partner(session, db.main_company.id, name="Acme", vat="ES1", email="a@b.es")
-    update_partner(session, partner, vat="ES2", email="c@d.es", city="Bilbao")
+    partner = create_partner(session, db.main_company.id, name="Acme", vat="ESB12345674", email="a@b.es")
+    update_partner(session, partner, vat="ESA58818501", email="c@d.es", city="Bilbao")
     partner_id = partner.id
     session.delete(partner)
     session.commit()

@@ -35,8 +35,8 @@ def test_install_pulls_dependencies_and_bridges_and_updates_config(bottega):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "1. install contacts 0.1.0 (required by alpha, beta, bridge)"
-    assert lines[2] == "2. install alpha 1.0.0 (required by beta, bridge)"
-    assert lines[3].strip() == "migration a1a1a1a1a1a1 alpha: items"
+    alpha = lines.index("2. install alpha 1.0.0 (required by beta, bridge)")
+    assert lines[alpha + 1].strip() == "migration a1a1a1a1a1a1 alpha: items"
     assert "install beta 1.0.0" in result.output
     assert "install bridge 1.0.0 (bridge between alpha, beta)" in result.output
     assert states(bottega.url) == {n: "installed" for n in ("contacts", "alpha", "beta", "bridge")}
@@ -59,7 +59,7 @@ def test_plan_changes_nothing_and_apply_twice_does_nothing_the_second_time(botte
     run = bottega("alpha", enabled=["alpha"])
     planned = run("addons", "plan")
     assert planned.exit_code == 0
-    assert planned.output.splitlines()[2] == "2. install alpha 1.0.0"
+    assert "2. install alpha 1.0.0" in planned.output.splitlines()
     assert "alpha_item" not in tables(bottega.url)
     assert run("addons", "apply").exit_code == 0
     assert "alpha_item" in tables(bottega.url)

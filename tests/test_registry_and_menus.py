@@ -43,7 +43,7 @@ def test_menu_shows_only_what_the_user_may_use_sorted_by_sequence():
     assert labels(visible_menu(registry, actor(registry, "alpha.group_user"))) == [("Alpha", [("Items", [])])]
     assert labels(visible_menu(registry, actor(registry, "alpha.group_manager", "contacts.group_user"))) == [
         ("Alpha", [("Items", []), ("Alpha settings", [])]),
-        ("Contacts", [("Partners", [])]),
+        ("Contacts", [("Partners", []), ("Tags", []), ("Duplicates", []), ("Import", [])]),
     ]
 
 

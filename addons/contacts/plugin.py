@@ -1,11 +1,11 @@
 from core import hookimpl
 
-from . import dashboard, demo, menus, models, security, views
+from . import dashboard, demo, menus, models, security
 
 
 @hookimpl
 def register_models():
-    return (models.Partner,)
+    return (models.Partner, models.Tag)
 
 
 @hookimpl
@@ -24,8 +24,29 @@ def register_menu_items():
 
 
 @hookimpl
+def register_commands(cli):
+    from core.imports import import_command
+
+    from .importing import PartnerImport
+
+    cli.commands["import"].add_command(import_command(
+        "contacts", PartnerImport,
+        help="Import partners (companies and people) from a CSV or XLSX file. Columns are matched to fields by "
+             "their header (English, Spanish or Italian names); lines already imported are skipped."))
+
+
+@hookimpl
 def register_views():
-    return (views.partner_view(),)
+    from . import views
+
+    return (views.partner_view(), views.tag_view())
+
+
+@hookimpl
+def register_blueprints():
+    from . import views
+
+    return (views.blueprint,)
 
 
 @hookimpl

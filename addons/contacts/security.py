@@ -1,6 +1,6 @@
 from core import Group, ModelAccess
 
-from .models import Partner
+from .models import Partner, Tag
 
 USER = "contacts.group_user"
 MANAGER = "contacts.group_manager"
@@ -10,7 +10,10 @@ GROUPS = (
     Group(MANAGER, "Contacts: manager", implies=(USER,), for_admin=True),
 )
 
+# Record rules: only the built-in "allowed companies" rule (partners and tags have company_id).
 ACCESS = (
     ModelAccess(Partner, USER, read=True, create=True, write=True),
     ModelAccess(Partner, MANAGER, read=True, create=True, write=True, delete=True),
+    ModelAccess(Tag, USER, read=True, create=True),
+    ModelAccess(Tag, MANAGER, read=True, create=True, write=True, delete=True),
 )

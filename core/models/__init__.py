@@ -1,7 +1,9 @@
-"""The core's own tables: companies, users, groups, addon state, audit log, sequences."""
+"""The core's own tables: companies, users, groups, addon state, audit log, sequences, jobs, outbox."""
 from .addon import AddonState
 from .audit import AuditLog
 from .company import Company, CompanyMixin
+from .job import JobRecord
+from .mail import Mail
 from .sequence import Sequence
 from .user import Credential, Group, RecoveryCode, User, user_companies, user_groups
 
@@ -12,6 +14,8 @@ __all__ = [
     "Credential",
     "CompanyMixin",
     "Group",
+    "JobRecord",
+    "Mail",
     "RecoveryCode",
     "Sequence",
     "User",

@@ -1,24 +1,28 @@
-"""Administration: users, companies and groups (generic views), and the addons page.
+"""Administration: users, companies and groups (generic views), the addons page, jobs and the outbox.
 
 The addons page runs the same lifecycle service as ``bottega addons``, with
-the same plan, refusals and messages.
+the same plan, refusals and messages. *Jobs* and *Outbox* list the job queue's
+and the mail outbox's records by state; failed ones can be retried.
 """
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from wtforms import PasswordField, SelectField
 from wtforms.validators import Length, Optional
 
 from core.config import EnabledAddonsWrite
 from core.errors import BottegaError, ValidationError
-from core.models import Company, Group, User
+from core.jobs import JOB_STATES, retry_job
+from core.mail import MAIL_STATES, requeue_mail
+from core.models import Company, Group, JobRecord, Mail, User
 from core.security import credentials
 from core.security.actor import ADMIN_GROUP
 
-from .context import current_actor, state
+from .context import current_actor, db, state
 from .forms import select_choices
 from .i18n import LANGUAGES
 from .views import ModelView
@@ -117,6 +121,7 @@ def addon_action(name: str, action: str):
             write.discard()
             raise
         write.commit()
+        state().addons_changed()
     except BottegaError as error:
         flash(str(error), "error")
         return redirect(url_for("core_admin.addons"))
@@ -126,3 +131,68 @@ def addon_action(name: str, action: str):
         flash(gettext("Backup written to %(path)s", path=path), "info")
     flash(gettext("Done."), "success")
     return redirect(url_for("core_admin.addons"))
+
+
+# --- jobs and outbox -------------------------------------------------------------------
+
+PAGE_SIZE = 50
+
+
+def _listing(model, states, order):
+    """One page of ``model`` rows filtered by ``?state=``, with the count of each state."""
+    session = db()
+    chosen = request.args.get("state") or None
+    if chosen not in states:
+        chosen = None
+    counts = dict(session.execute(select(model.state, func.count()).group_by(model.state)).all())
+    query = select(model)
+    if chosen:
+        query = query.where(model.state == chosen)
+    total = counts.get(chosen, 0) if chosen else sum(counts.values())
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    rows = session.scalars(query.order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return {"rows": rows, "counts": counts, "chosen": chosen, "page": page, "pages": pages, "total": total,
+            "states": states}
+
+
+@blueprint.route("/jobs")
+def job_list():
+    _require_admin()
+    return render_template("core/jobs.html", **_listing(JobRecord, JOB_STATES, (JobRecord.id.desc(),)))
+
+
+@blueprint.route("/jobs/<int:record_id>/retry", methods=["POST"])
+def job_retry(record_id: int):
+    _require_admin()
+    session = db()
+    try:
+        retry_job(session, record_id)
+        session.commit()
+    except BottegaError as error:
+        session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(gettext("Job %(id)s is queued again.", id=record_id), "success")
+    return redirect(url_for("core_admin.job_list", state=request.args.get("state") or None))
+
+
+@blueprint.route("/outbox")
+def mail_list():
+    _require_admin()
+    return render_template("core/outbox.html", **_listing(Mail, MAIL_STATES, (Mail.id.desc(),)))
+
+
+@blueprint.route("/outbox/<int:record_id>/requeue", methods=["POST"])
+def mail_requeue(record_id: int):
+    _require_admin()
+    session = db()
+    try:
+        requeue_mail(session, record_id)
+        session.commit()
+    except BottegaError as error:
+        session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(gettext("Mail %(id)s is queued again.", id=record_id), "success")
+    return redirect(url_for("core_admin.mail_list", state=request.args.get("state") or None))

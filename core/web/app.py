@@ -11,12 +11,15 @@ once, and an uninstalled addon has none.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, g, redirect, request, session, url_for
+from flask import Blueprint, Flask, abort, current_app, g, redirect, request, session, url_for
 from flask_babel import format_datetime, get_locale
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
@@ -33,11 +36,12 @@ from core.security import actor_session, load_actor
 from core.sessions import make_session_factory
 
 from . import auth, errors, i18n, shell
-from .context import PUBLIC_ATTRIBUTE
+from .context import CSRF_EXEMPT_ATTRIBUTE, PUBLIC_ATTRIBUTE
 from .limiter import limiter
 from .views import column_kind, mount
 
 WEB_DIR = Path(__file__).resolve().parent
+log = logging.getLogger("bottega.web")
 CORE_URL_PREFIX = "/settings"
 
 
@@ -50,6 +54,7 @@ class WebState:
     engine: Engine
     registry: Registry
     session_factory: sessionmaker
+    addons_changed: Callable[[], None] = lambda: None  # tells the Dispatcher to look again at once
 
     def lifecycle(self) -> Lifecycle:
         return Lifecycle(self.engine, self.catalog)
@@ -60,7 +65,7 @@ def build_app(state: WebState) -> Flask:
                 template_folder=None)
     _configure(app, state)
     app.extensions["bottega"] = state
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
     i18n.init_app(app, state)
     limiter.init_app(app)
     app.jinja_loader = _template_loader(state)
@@ -68,10 +73,44 @@ def build_app(state: WebState) -> Flask:
     for blueprint in (auth.blueprint, shell.blueprint):
         app.register_blueprint(blueprint)
     _register_addon_blueprints(app, state.registry)
+    for endpoint, function in app.view_functions.items():
+        if getattr(function, CSRF_EXEMPT_ATTRIBUTE, False):
+            if not getattr(function, PUBLIC_ATTRIBUTE, False):
+                raise AddonError(f"{endpoint}: only a public endpoint may accept posts from other sites")
+            csrf.exempt(function)
     errors.init_app(app)
+    app.before_request(_refuse_nul_bytes)
     app.before_request(_authenticate)
+    app.after_request(_security_headers)
     app.teardown_request(_close_sessions)
     return app
+
+
+def _is_static(endpoint: str | None) -> bool:
+    return endpoint == "static" or (endpoint or "").endswith(".static")
+
+
+def _refuse_nul_bytes():
+    """A NUL character is never valid input (and PostgreSQL refuses it in text): say so at once."""
+    values = [*request.args.values(), *request.args.keys()]
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        values += [*request.form.values(), *request.form.keys()]
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
+def _security_headers(response):
+    function = current_app.view_functions.get(request.endpoint or "")
+    embeddable = getattr(function, CSRF_EXEMPT_ATTRIBUTE, False)  # a web-to-lead form lives in other sites
+    if not embeddable:
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if not _is_static(request.endpoint):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
 
 
 def _configure(app: Flask, state: WebState) -> None:
@@ -142,6 +181,8 @@ def _authenticate():
     state = web_state()
     g.actor = None
     g.db = None
+    if _is_static(request.endpoint):
+        return None
     user_id = session.get("user_id")
     if user_id is not None:
         system = state.session_factory()
@@ -160,7 +201,7 @@ def _authenticate():
             g.db = actor_session(state.session_factory, state.registry, g.actor)
     if g.actor is None and request.endpoint is not None:
         function = current_app.view_functions.get(request.endpoint)
-        if not request.endpoint.endswith("static") and not getattr(function, PUBLIC_ATTRIBUTE, False):
+        if not getattr(function, PUBLIC_ATTRIBUTE, False):
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     return None
 
@@ -173,7 +214,15 @@ def _close_sessions(_exc):
 
 
 class Dispatcher:
-    """WSGI entry point that rebuilds the Flask app when the installed addons change."""
+    """WSGI entry point that rebuilds the Flask app when the installed addons change.
+
+    The installed-addon fingerprint is read at most every ``CHECK_SECONDS``.
+    If a rebuild fails, the last good app keeps serving (the failure is
+    logged) and the rebuild is tried again after ``RETRY_SECONDS``.
+    """
+
+    CHECK_SECONDS = 2.0
+    RETRY_SECONDS = 30.0
 
     def __init__(self, config: Config, catalog: Catalog, engine: Engine, session_factory=None):
         self.config = config
@@ -182,6 +231,8 @@ class Dispatcher:
         self.session_factory = session_factory or make_session_factory(engine)
         self._lock = threading.Lock()
         self._fingerprint = None
+        self._checked_at = 0.0
+        self._failed: tuple | None = None
         self._app: Flask | None = None
 
     def _installed_state(self) -> tuple:
@@ -191,15 +242,33 @@ class Dispatcher:
             ).all())
 
     def current(self) -> Flask:
-        fingerprint = self._installed_state()
-        if fingerprint != self._fingerprint:
-            with self._lock:
-                if fingerprint != self._fingerprint:
-                    registry = Lifecycle(self.engine, self.catalog).registry()
-                    self._app = build_app(WebState(self.config, self.catalog, self.engine, registry,
-                                                   self.session_factory))
-                    self._fingerprint = fingerprint
-        return self._app
+        now = time.monotonic()
+        if self._app is not None and now - self._checked_at < self.CHECK_SECONDS:
+            return self._app
+        with self._lock:
+            if self._app is not None and now - self._checked_at < self.CHECK_SECONDS:
+                return self._app
+            fingerprint = self._installed_state()
+            self._checked_at = now
+            if fingerprint == self._fingerprint:
+                return self._app
+            if self._failed and self._failed[0] == fingerprint and now - self._failed[1] < self.RETRY_SECONDS:
+                return self._app
+            try:
+                registry = Lifecycle(self.engine, self.catalog).registry()
+                self._app = build_app(WebState(self.config, self.catalog, self.engine, registry,
+                                               self.session_factory, self.addons_changed))
+                self._fingerprint = fingerprint
+                self._failed = None
+            except Exception:
+                if self._app is None:
+                    raise
+                log.exception("cannot build the web app for the installed addons; serving the previous one")
+                self._failed = (fingerprint, now)
+            return self._app
+
+    def addons_changed(self) -> None:
+        self._checked_at = 0.0
 
     def __call__(self, environ, start_response):
         return self.current()(environ, start_response)

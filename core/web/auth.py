@@ -11,6 +11,7 @@ and per account.
 from __future__ import annotations
 
 import hashlib
+import time
 
 import pyotp
 import segno
@@ -23,16 +24,19 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from core.models import User
-from core.security import credentials
+from core.security import credentials, hash_password, verify_password
 
 from .context import public, state
 from .forms import select_choices
 from .i18n import LANGUAGES
-from .limiter import limiter, login_key
+from .limiter import account_key, limiter, pending_login_key
 
 blueprint = Blueprint("auth", __name__)
 
-LOGIN_LIMIT = "10 per minute"
+LOGIN_LIMIT = "10 per minute"  # per account, and (below) per address
+ADDRESS_LIMIT = "30 per minute"
+PENDING_SECONDS = 300  # a password-checked login waits this long for its second factor
+DUMMY_HASH = hash_password("not a password: used to spend the same time on unknown logins")
 ISSUER = "Bottega"
 
 
@@ -74,18 +78,23 @@ def _safe_next(default: str) -> str:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
-@limiter.limit(LOGIN_LIMIT, key_func=login_key, methods=["POST"])
+@limiter.limit(LOGIN_LIMIT, key_func=account_key, methods=["POST"])
+@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
 @public
 def login():
     form = LoginForm()
     if form.validate_on_submit():
         with state().session_factory() as system:
             user = system.scalars(select(User).where(User.login == form.login.data.strip())).first()
+            if user is None:
+                verify_password(DUMMY_HASH, form.password.data)  # same time as a real check: no login probing
             if user is None or not user.active or not credentials.check_password(system, user.id, form.password.data):
                 form.form_errors.append(gettext("Wrong login or password."))
             elif credentials.totp_secret(system, user.id):
                 session.clear()
                 session["pending_user_id"] = user.id
+                session["pending_stamp"] = session_stamp(system, user.id)
+                session["pending_until"] = time.time() + PENDING_SECONDS
                 return redirect(url_for("auth.two_factor", next=request.args.get("next")))
             else:
                 _start_session(system, user.id)
@@ -94,17 +103,22 @@ def login():
 
 
 @blueprint.route("/login/2fa", methods=["GET", "POST"])
-@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+@limiter.limit("5 per minute", key_func=pending_login_key, methods=["POST"])
+@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
 @public
 def two_factor():
     user_id = session.get("pending_user_id")
-    if user_id is None:
+    if user_id is None or time.time() > session.get("pending_until", 0):
+        session.clear()
         return redirect(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():
         with state().session_factory() as system:
             user = system.get(User, user_id)
-            if user is not None and user.active and _check_code(system, user.id, form.code.data):
+            if user is None or session.get("pending_stamp") != session_stamp(system, user_id):
+                session.clear()  # the password or 2FA changed since: start again
+                return redirect(url_for("auth.login"))
+            if user.active and _check_code(system, user.id, form.code.data):
                 system.commit()
                 _start_session(system, user.id)
                 return redirect(_safe_next(url_for("web.home")))
@@ -160,6 +174,11 @@ def _submitted_with(form: FlaskForm) -> bool:
 
 @blueprint.route("/account/2fa", methods=["GET", "POST"])
 def enable_two_factor():
+    with state().session_factory() as system:
+        if credentials.totp_secret(system, g.user.id):
+            flash(gettext("Two-factor authentication is already on: turn it off first to set up a new device."),
+                  "error")
+            return redirect(url_for("auth.account"))
     secret = session.get("totp_enrolment") or pyotp.random_base32()
     session["totp_enrolment"] = secret
     uri = pyotp.TOTP(secret).provisioning_uri(name=g.user.login, issuer_name=ISSUER)

@@ -9,11 +9,22 @@ from __future__ import annotations
 from flask import current_app, g
 
 PUBLIC_ATTRIBUTE = "bottega_public"
+CSRF_EXEMPT_ATTRIBUTE = "bottega_csrf_exempt"
 
 
 def public(view):
     """Let anonymous visitors reach this view (login page, web-to-lead forms, health)."""
     setattr(view, PUBLIC_ATTRIBUTE, True)
+    return view
+
+
+def csrf_exempt(view):
+    """Accept posts from other sites (an embedded web-to-lead form, a mail gateway).
+
+    Only for public endpoints that act for nobody: a logged-in user's forms
+    always need the CSRF token.
+    """
+    setattr(view, CSRF_EXEMPT_ATTRIBUTE, True)
     return view
 
 
@@ -37,5 +48,7 @@ def db():
 def system_session():
     """An unrestricted session for the request, for work done on the user's behalf after a check."""
     if "system_db" not in g:
-        g.system_db = state().session_factory()
+        from core.security import actor_session
+
+        g.system_db = actor_session(state().session_factory, state().registry, None)
     return g.system_db

@@ -8,11 +8,14 @@ view can replace any field by overriding :meth:`ModelView.form_class`.
 """
 from __future__ import annotations
 
+import json
+from decimal import Decimal
+
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, Text, inspect, select
+from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, Numeric, String, Text, inspect, select
 from sqlalchemy.orm import RelationshipProperty
 from wtforms import (
     BooleanField,
@@ -27,10 +30,15 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 TEXT_MAX_LENGTH = 20_000
+MAX_ID = 2**31 - 1  # larger numbers are no record id: refuse them before the database overflows
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 class SearchSelectWidget:
@@ -70,7 +78,9 @@ class RecordField(Field):
             self.data = int(raw)
         except ValueError:
             self.data = None
-            raise ValueError(_l("Not a valid choice.")) from None
+        if self.data is None or not 0 < self.data <= MAX_ID:
+            self.data = None
+            raise ValueError(_l("Not a valid choice."))
 
     def pre_validate(self, form):
         if self.data is None:
@@ -85,8 +95,12 @@ class CheckboxListField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def process_data(self, value):
+        """The record's related objects (when editing) become the ids the checkboxes carry."""
+        self.data = [getattr(item, "id", item) for item in value or ()]
+
     def process_formdata(self, valuelist):
-        self.data = [int(v) for v in valuelist if str(v).isdigit()]
+        self.data = [int(v) for v in valuelist if str(v).isdigit() and int(v) <= MAX_ID]
 
     def pre_validate(self, form):
         allowed = {choice.value for choice in self.choices}
@@ -97,6 +111,26 @@ class CheckboxListField(SelectMultipleField):
 def select_choices(pairs) -> list[SelectChoice]:
     """WTForms choices from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class JSONField(TextAreaField):
+    """A JSON object typed as text; the form value is the parsed dict."""
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return json.dumps(self.data or {}, ensure_ascii=False, indent=1)
+
+    def process_formdata(self, valuelist):
+        raw = (valuelist[0] if valuelist else "").strip() or "{}"
+        try:
+            self.data = json.loads(raw)
+        except ValueError as error:
+            self.data = None
+            raise ValueError(gettext("Not valid JSON: %(reason)s", reason=str(error))) from None
+        if not isinstance(self.data, dict):
+            self.data = None
+            raise ValueError(gettext("Write a JSON object, between { and }."))
 
 
 class ModelForm(FlaskForm):
@@ -134,6 +168,7 @@ def build_form_class(view, session, registry) -> type[ModelForm]:
 def _column_field(view, column, label, registry) -> Field:
     required = not column.nullable and column.default is None and column.server_default is None
     presence = [InputRequired()] if required else [Optional()]
+    text_presence = [DataRequired()] if required else [Optional()]  # "   " is no name
     choices = column.info.get("choices")
     if choices:
         options = list(choices) if required else [("", ""), *choices]
@@ -146,10 +181,13 @@ def _column_field(view, column, label, registry) -> Field:
         return RecordField(label, presence, target=target,
                            options_url=url_for("web.options", table=fk.column.table.name))
     kind = column.type
+    if isinstance(kind, JSON):
+        return JSONField(label, [Length(max=TEXT_MAX_LENGTH)])
     if isinstance(kind, Boolean):
         return BooleanField(label)
     if isinstance(kind, Numeric):
-        return DecimalField(label, presence, places=kind.scale or 2)
+        limit = Decimal(10) ** ((kind.precision or 18) - (kind.scale or 2))
+        return DecimalField(label, presence + [NumberRange(min=-limit + 1, max=limit - 1)], places=kind.scale or 2)
     if isinstance(kind, Integer):
         return IntegerField(label, presence + [NumberRange(min=-(2**31), max=2**31 - 1)])
     if isinstance(kind, DateTime):
@@ -157,8 +195,8 @@ def _column_field(view, column, label, registry) -> Field:
     if isinstance(kind, Date):
         return DateField(label, presence)
     if isinstance(kind, Text) or (isinstance(kind, String) and kind.length is None):
-        return TextAreaField(label, presence + [Length(max=TEXT_MAX_LENGTH)])
-    return StringField(label, presence + [Length(max=kind.length)])
+        return TextAreaField(label, text_presence + [Length(max=TEXT_MAX_LENGTH)], filters=[strip])
+    return StringField(label, text_presence + [Length(max=kind.length)], filters=[strip])
 
 
 def form_values(form: ModelForm) -> dict:

@@ -10,22 +10,36 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import format_date, format_datetime, format_decimal, gettext
 from sqlalchemy import Boolean, String, Text, func, inspect, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import RelationshipProperty, selectinload
 
 from core.errors import AccessDenied, ValidationError
 from core.models import AuditLog, User
 
 from .context import current_actor, current_registry, db, system_session
-from .forms import RecordField, build_form_class, display_name, form_values
+from .forms import MAX_ID, RecordField, build_form_class, display_name, form_values
 
 EXPORT_FORMATS = ("csv", "xlsx")
+KANBAN_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -199,6 +213,10 @@ class ModelView:
         order = getattr(target, "sequence", target.id)
         return [(row.id, display_name(row)) for row in session.scalars(select(target).order_by(order, target.id))]
 
+    def record_context(self, record) -> dict:
+        """Extra template values for the record page (an addon's timeline, actions...)."""
+        return {}
+
     def form_class(self, session):
         return build_form_class(self, session, current_registry())
 
@@ -237,6 +255,8 @@ def _require(view: ModelView, operation: str) -> None:
 
 
 def _record_or_404(view: ModelView, record_id: int):
+    if not 0 < record_id <= MAX_ID:
+        abort(404)
     record = db().get(view.model, record_id)
     if record is None:
         abort(404)
@@ -261,33 +281,63 @@ def _list(view: ModelView):
                            can_create=_can(view, "create"), export_formats=EXPORT_FORMATS)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_BATCH = 1000
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Keep a spreadsheet from running a stored value as a formula (CSV/formula injection)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def _export(view: ModelView, fmt: str):
     _require(view, "read")
     if fmt not in EXPORT_FORMATS:
         abort(404)
     params = ListParams.from_request(view)
-    rows = db().scalars(view.select_rows(params, current_actor()))
+    session, actor = db(), current_actor()
     header = [str(view.label_of(f)) for f in view.list_columns]
-    table = ([view.display(row, f) for f in view.list_columns] for row in rows)
-    filename = f"{view.slug}.{fmt}"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(table)
-        data, mimetype = buffer.getvalue().encode("utf-8-sig"), "text/csv"
-    else:
-        from openpyxl import Workbook
 
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(str(view.label_plural)[:31])
-        sheet.append(header)
-        for line in table:
-            sheet.append(line)
-        buffer = io.BytesIO()
+    def lines():
+        rows = session.scalars(view.select_rows(params, actor).execution_options(yield_per=EXPORT_BATCH))
+        for row in rows:
+            yield [spreadsheet_safe(view.display(row, f)) for f in view.list_columns]
+
+    disposition = {"Content-Disposition": f'attachment; filename="{view.slug}.{fmt}"'}
+    if fmt == "csv":
+        def chunks():
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            buffer.write("\ufeff")
+            writer.writerow(header)
+            for number, line in enumerate(lines(), 1):
+                writer.writerow(line)
+                if number % EXPORT_BATCH == 0:
+                    yield buffer.getvalue()
+                    buffer.seek(0)
+                    buffer.truncate()
+            yield buffer.getvalue()
+
+        return Response(stream_with_context(chunks()), mimetype="text/csv", headers=disposition)
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(view.label_plural)[:31])
+    sheet.append(header)
+    for line in lines():
+        cells = []
+        for value in line:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            cells.append(cell)
+        sheet.append(cells)
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as buffer:
         workbook.save(buffer)
-        data, mimetype = buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+        buffer.seek(0)
+        data = buffer.read()
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers=disposition)
 
 
 def _view(view: ModelView, record_id: int):
@@ -295,7 +345,8 @@ def _view(view: ModelView, record_id: int):
     record = _record_or_404(view, record_id)
     return render_template(view.record_template, view=view, record=record,
                            history=_history(view, record_id),
-                           can_write=_can(view, "write"), can_delete=_can(view, "delete"))
+                           can_write=_can(view, "write"), can_delete=_can(view, "delete"),
+                           **view.record_context(record))
 
 
 def _history(view: ModelView, record_id: int) -> list[dict]:
@@ -348,6 +399,10 @@ def _form(view: ModelView, record):
         except AccessDenied as error:
             session.rollback()
             form.form_errors.append(str(error))
+        except IntegrityError:
+            session.rollback()
+            form.form_errors.append(gettext("This clashes with another record (a value that must be unique is "
+                                            "already used, or a related record is missing). Nothing was saved."))
         else:
             flash(gettext("Saved."), "success")
             return redirect(url_for(view.endpoint("view"), record_id=record.id))
@@ -374,6 +429,10 @@ def _delete(view: ModelView, record_id: int):
             session.rollback()
             flash(str(error), "error")
             return redirect(url_for(view.endpoint("view"), record_id=record_id))
+        except IntegrityError:
+            session.rollback()
+            flash(gettext("It cannot be deleted: other records refer to it. Archive it instead."), "error")
+            return redirect(url_for(view.endpoint("view"), record_id=record_id))
         flash(gettext("Deleted."), "success")
         return redirect(url_for(view.endpoint("list")))
     return render_template("core/delete.html", view=view, record=record)
@@ -385,10 +444,11 @@ def _kanban(view: ModelView):
     session, actor = db(), current_actor()
     stages = view.stages(session)
     cards: dict = {value: [] for value, _label in stages}
-    for row in session.scalars(view.select_rows(params, actor).limit(1000)):
+    rows = session.scalars(view.select_rows(params, actor).limit(KANBAN_LIMIT + 1)).all()
+    for row in rows[:KANBAN_LIMIT]:
         cards.setdefault(getattr(row, view.stage_field), []).append(row)
     return render_template(view.kanban_template, view=view, stages=stages, cards=cards, params=params,
-                           can_write=_can(view, "write"))
+                           can_write=_can(view, "write"), truncated=len(rows) > KANBAN_LIMIT)
 
 
 def _stage(view: ModelView, record_id: int):

@@ -1,0 +1,334 @@
+"""Importing partners from CSV or XLSX: the contacts part of the generic engine in core.imports.
+
+Every line is checked by :func:`~addons.contacts.services.clean_partner_values`
+(the same checks as the form) and created by
+:func:`~addons.contacts.services.create_partner`. A person's company is named
+in the ``parent`` column: an existing company of the same company account,
+or a company created by another line of the same file (companies are created
+first). Natural keys, which make a re-run create nothing twice: the tax id,
+and the email together with the name; a line with neither is recognised by
+the hash of its content, stored on the partner it created.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from functools import lru_cache
+
+from babel import Locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.errors import ValidationError
+from core.imports import ImportField, ImportSpec
+from core.imports.engine import normalize_header
+from core.imports.spec import read_bool
+from core.models import User
+
+from .matching import normalize_email, normalize_name
+from .models import CONTACT, DELIVERY, INVOICE, LANGUAGES, Partner, Tag
+from .services import PartnerValidationError, clean_partner_values, create_partner
+from .taxid import same_tax_id_key
+
+CHUNK = 500
+FLUSH_EVERY = 500
+LANGUAGE_LOCALES = tuple(code for code, _name in LANGUAGES)
+COUNTRY_ALIASES = {"uk": "GB", "usa": "US", "eeuu": "US", "ee uu": "US", "holland": "NL", "espana": "ES",
+                   "italia": "IT"}
+COMPANY_WORDS = {"company", "business", "organisation", "organization", "empresa", "sociedad", "compania",
+                 "azienda", "societa", "ditta", "impresa", "persona giuridica"}
+PERSON_WORDS = {"person", "individual", "people", "contact", "persona", "particular", "individuo", "privato",
+                "persona fisica"}
+TYPE_WORDS = {
+    CONTACT: {"contact", "person", "contacto", "persona", "contatto"},
+    INVOICE: {"invoice", "invoice address", "billing", "billing address", "factura", "facturacion",
+              "direccion de facturacion", "fattura", "fatturazione", "indirizzo di fatturazione"},
+    DELIVERY: {"delivery", "delivery address", "shipping", "shipping address", "entrega", "envio",
+               "direccion de entrega", "direccion de envio", "consegna", "spedizione", "indirizzo di consegna",
+               "indirizzo di spedizione"},
+}
+# partner service field -> import field
+SERVICE_TO_IMPORT = {"parent_id": "parent", "salesperson_id": "salesperson"}
+
+
+def _words(text: str) -> str:
+    return " ".join(normalize_header(part) for part in str(text).split() if normalize_header(part))
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, str]:
+    names = {}
+    for locale in LANGUAGE_LOCALES:
+        for code, name in Locale.parse(locale).territories.items():
+            if len(code) == 2 and code.isalpha():
+                names.setdefault(_words(name), code)
+                names.setdefault(code.lower(), code)
+    for alias, code in COUNTRY_ALIASES.items():
+        names.setdefault(alias, code)
+    return names
+
+
+@lru_cache(maxsize=1)
+def _languages() -> dict[str, str]:
+    names = {}
+    for code in LANGUAGE_LOCALES:
+        names[code] = code
+        for locale in LANGUAGE_LOCALES:
+            names[_words(Locale.parse(locale).languages[code])] = code
+    names.update({"castellano": "es", "english": "en"})
+    return names
+
+
+def read_country(text: str) -> str:
+    code = _countries().get(_words(text)) or _countries().get(text.strip().lower())
+    if code is None:
+        raise ValueError(_l("%(value)s is not a country: write its name or its two-letter code (ES, IT).",
+                            value=text))
+    return code
+
+
+def read_language(text: str) -> str:
+    raw = text.strip().lower()
+    if re.fullmatch(r"[a-z]{2}[-_][a-z]{2}", raw):  # es_ES, it-IT
+        raw = raw[:2]
+    code = _languages().get(_words(raw))
+    if code is None:
+        raise ValueError(_l("%(value)s is not a language: use English, Spanish or Italian (en, es, it).",
+                            value=text))
+    return code
+
+
+def read_is_company(text: str) -> bool:
+    word = _words(text)
+    if word in COMPANY_WORDS:
+        return True
+    if word in PERSON_WORDS:
+        return False
+    return read_bool(text)
+
+
+def read_type(text: str) -> str:
+    word = _words(text)
+    for kind, words in TYPE_WORDS.items():
+        if word in words or word == kind:
+            return kind
+    raise ValueError(_l("%(value)s is not a contact type: write contact, invoice or delivery.", value=text))
+
+
+FIELDS = (
+    ImportField("name", _l("Name"), required=True,
+                synonyms=("full name", "company name", "partner", "partner name", "contact name", "display name",
+                          "nombre", "nombre completo", "razon social", "denominacion", "nome", "nome completo",
+                          "ragione sociale", "denominazione", "nominativo")),
+    ImportField("is_company", _l("Is a company"), convert=read_is_company,
+                synonyms=("is company", "kind", "partner type", "es empresa", "es una empresa",
+                          "tipo de contacto", "e un azienda", "tipo soggetto")),
+    ImportField("parent", _l("Works at"),
+                synonyms=("company", "parent", "parent company", "organization", "organisation", "account",
+                          "employer", "empresa", "trabaja en", "organizacion", "azienda", "lavora presso",
+                          "organizzazione", "societa")),
+    ImportField("type", _l("Contact type"), convert=read_type,
+                synonyms=("address type", "contact type", "tipo", "tipo de direccion", "tipo indirizzo",
+                          "tipo contatto")),
+    ImportField("email", _l("Email"),
+                synonyms=("e-mail", "mail", "email address", "correo", "correo electronico", "posta elettronica",
+                          "indirizzo email", "pec")),
+    ImportField("phone", _l("Phone"),
+                synonyms=("telephone", "tel", "phone number", "telefono", "tel fijo", "fijo", "numero di telefono")),
+    ImportField("mobile", _l("Mobile"),
+                synonyms=("mobile phone", "cell", "cellphone", "cell phone", "movil", "telefono movil", "celular",
+                          "cellulare")),
+    ImportField("street", _l("Street"),
+                synonyms=("address", "address line 1", "street address", "direccion", "calle", "domicilio",
+                          "indirizzo", "via")),
+    ImportField("street2", _l("Street (2nd line)"),
+                synonyms=("street 2", "address line 2", "address 2", "direccion 2", "indirizzo 2")),
+    ImportField("zip", _l("Postcode"),
+                synonyms=("zip code", "postal code", "post code", "codigo postal", "cp", "cap", "codice postale")),
+    ImportField("city", _l("City"),
+                synonyms=("town", "ciudad", "poblacion", "localidad", "municipio", "citta", "comune", "localita")),
+    ImportField("country_code", _l("Country"), convert=read_country,
+                synonyms=("country", "country code", "pais", "paese", "nazione", "stato")),
+    ImportField("vat", _l("Tax ID"),
+                synonyms=("vat", "vat number", "vat id", "tax number", "tax id number", "nif", "cif", "nie", "dni",
+                          "nif cif", "nif/cif", "partita iva", "p iva", "piva", "p.iva", "codice fiscale", "cf")),
+    ImportField("lang", _l("Language"), convert=read_language,
+                synonyms=("lang", "idioma", "lengua", "lingua")),
+    ImportField("salesperson", _l("Salesperson"),
+                synonyms=("sales person", "account manager", "sales rep", "comercial", "vendedor", "agente",
+                          "commerciale", "venditore")),
+    ImportField("tags", _l("Tags"), kind="list",
+                synonyms=("tag", "categories", "category", "labels", "etiquetas", "categorias", "etichette",
+                          "categorie")),
+)
+
+
+class PartnerImport(ImportSpec):
+    """Partners of one company, from a file; one instance per import run."""
+
+    name = "contacts"
+    model = Partner
+    fields = FIELDS
+
+    def __init__(self, session: Session, company_id: int):
+        self.company_id = company_id
+        self.created: dict[str, int] = {}
+        self.pending = 0
+        self.kept: list[Partner] = []
+        self.parents: dict[int, Partner] = {}
+
+    # --- preparation: everything looked up once, not per line ------------------------------
+
+    def prepare(self, session: Session, rows: list[dict]) -> None:
+        self.by_key: dict[str, dict] = {"vat": {}, "email_name": {}}
+        self.names: dict[str, list[str]] = defaultdict(list)
+        self.emails: dict[str, str] = {}
+        self.companies: dict[str, int] = {}
+        statement = select(Partner.id, Partner.name, Partner.is_company, Partner.vat, Partner.country_code,
+                           Partner.email, Partner.active).where(Partner.company_id == self.company_id)
+        for partner_id, name, is_company, vat, country, email, active in session.execute(statement):
+            label = name if active else str(_l("%(name)s (archived)", name=name))
+            vat_key = same_tax_id_key(vat, country)
+            if vat_key:
+                self.by_key["vat"].setdefault(vat_key, label)
+            normalized = normalize_name(name)
+            if email:
+                self.by_key["email_name"].setdefault((normalize_email(email), normalized), label)
+                self.emails.setdefault(normalize_email(email), label)
+            if active:
+                self.names[normalized].append(name)
+                if is_company:
+                    self.companies.setdefault(normalized, partner_id)
+        self.file_companies = {normalize_name(row["name"]) for row in rows
+                               if row.get("is_company") and row.get("name")}
+        self.tags = {tag.name.lower(): tag for tag in session.scalars(
+            select(Tag).where(Tag.company_id == self.company_id))}
+        self.users: dict[str, int] = {}
+        for user_id, login, name, email in session.execute(
+                select(User.id, User.login, User.name, User.email).where(User.active.is_(True))):
+            for handle in (login, name, email):
+                if handle:
+                    self.users.setdefault(handle.strip().lower(), user_id)
+        self.file_emails: dict[str, list[str]] = defaultdict(list)
+        for row in rows:
+            if row.get("email"):
+                self.file_emails[normalize_email(row["email"])].append(normalize_name(row.get("name")))
+
+    # --- one line ---------------------------------------------------------------------------
+
+    def validate(self, session: Session, values: dict) -> dict:
+        errors = []
+        values = dict(values)
+        parent_name = values.pop("parent", None)
+        salesperson = values.pop("salesperson", None)
+        tags = values.pop("tags", None)
+        values = {k: v for k, v in values.items() if v is not None}
+        parent_key = None
+        if parent_name:
+            wanted = normalize_name(parent_name)
+            if wanted in self.companies:
+                values["parent_id"] = self.companies[wanted]
+                if values["parent_id"] not in self.parents:  # a strong reference keeps it in the identity map
+                    self.parents[values["parent_id"]] = session.get(Partner, values["parent_id"])
+            elif wanted in self.file_companies:
+                parent_key = wanted
+            else:
+                errors.append(("parent", _l("There is no company called %(name)s among your partners or in this "
+                                            "file.", name=parent_name)))
+        if salesperson:
+            user_id = self.users.get(salesperson.strip().lower())
+            if user_id is None:
+                errors.append(("salesperson", _l("There is no user %(name)s (give a login, name or email).",
+                                                 name=salesperson)))
+            else:
+                values["salesperson_id"] = user_id
+        if tags:
+            values["tags"] = [self.tags.get(tag.lower(), tag) for tag in tags]
+        checked_type = values.get("type")
+        if parent_key is not None:
+            if values.get("is_company"):
+                errors.append(("parent", _l("A company cannot belong to another company.")))
+            values.pop("type", None)  # checked against the parent once it exists; the type itself is valid
+        try:
+            cleaned = clean_partner_values(session, self.company_id, values)
+        except PartnerValidationError as invalid:
+            errors += [(SERVICE_TO_IMPORT.get(field, field), message) for field, message in invalid.errors]
+            cleaned = None
+        if errors:
+            seen, unique = set(), []
+            for field, message in errors:
+                if field not in seen:
+                    seen.add(field)
+                    unique.append((field, message))
+            raise PartnerValidationError(unique)
+        if parent_key is not None:
+            cleaned["type"] = checked_type or CONTACT
+            cleaned["_parent"] = parent_key
+        return cleaned
+
+    def keys(self, values: dict) -> dict:
+        found = {}
+        vat_key = same_tax_id_key(values.get("vat"), values.get("country_code"))
+        if vat_key:
+            found["vat"] = vat_key
+        if values.get("email"):
+            found["email_name"] = (normalize_email(values["email"]), normalize_name(values.get("name")))
+        return found
+
+    def key_label(self, key: str):
+        return _l("tax ID") if key == "vat" else _l("email and name")
+
+    def find_existing(self, session: Session, key: str, values: set) -> dict:
+        known = self.by_key.get(key, {})
+        return {value: known[value] for value in values if value in known}
+
+    def find_imported(self, session: Session, hashes: set[str]) -> dict[str, str]:
+        found = {}
+        wanted = sorted(hashes)
+        for start in range(0, len(wanted), CHUNK):
+            for digest, name in session.execute(
+                    select(Partner.import_hash, Partner.name).where(Partner.company_id == self.company_id,
+                                                                    Partner.import_hash.in_(wanted[start:start + CHUNK]))):
+                found.setdefault(digest, name)
+        return found
+
+    def warnings(self, session: Session, line: int, values: dict):
+        found = []
+        name = normalize_name(values.get("name"))
+        if name in self.names:
+            found.append(("name", _l("Looks like %(name)s, an existing partner with a similar name.",
+                                     name=self.names[name][0])))
+        email = normalize_email(values.get("email"))
+        if email and email in self.emails and (email, name) not in self.by_key["email_name"]:
+            found.append(("email", _l("%(partner)s, an existing partner, has the same email.",
+                                      partner=self.emails[email])))
+        elif email and len(set(self.file_emails.get(email, ()))) > 1:
+            found.append(("email", _l("Other lines of this file have the same email.")))
+        return found
+
+    def describe(self, values: dict) -> str:
+        return values.get("name") or ""
+
+    def priority(self, values: dict) -> int:
+        return 0 if values.get("is_company") else 1
+
+    def create(self, session: Session, values: dict, line_hash: str):
+        values = dict(values)
+        parent_key = values.pop("_parent", None)
+        if parent_key is not None:
+            values["parent_id"] = self.created.get(parent_key) or self.companies.get(parent_key)
+            if values["parent_id"] is None:
+                raise ValidationError(_l("There is no company called %(name)s among your partners or in this file.",
+                                         name=parent_key), "parent_id")
+        is_company = bool(values.get("is_company"))
+        partner = create_partner(session, self.company_id, flush=is_company, **values, import_hash=line_hash)
+        if is_company:
+            self.created.setdefault(normalize_name(partner.name), partner.id)
+            self.kept.append(partner)  # kept in the identity map: the people's parent check needs no query
+        self.pending += 1
+        if self.pending % FLUSH_EVERY == 0:
+            session.flush()
+        for tag in partner.tags:
+            self.tags.setdefault(tag.name.lower(), tag)
+        return partner

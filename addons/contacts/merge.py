@@ -1,0 +1,196 @@
+"""Merging two partners that are the same: every reference to the source moves to the target.
+
+:func:`merge_partners` finds the references through the registry, not through
+a list kept here: every foreign key to ``contacts_partner`` in a table of an
+installed addon (its models' tables and their association tables), so an
+addon installed later (CRM leads, invoices, a third-party addon's notes) is
+covered without knowing about it. References that are not foreign keys are
+the business of the ``partners_merged`` hook.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, insert, inspect, or_, select, update
+from sqlalchemy.orm import Session
+
+from core.audit import audited
+from core.db import utcnow
+from core.errors import AccessDenied, ValidationError
+from core.models import AuditLog
+from core.registry import CORE
+
+from .models import Partner
+
+# Values the target keeps, or takes from the source when it has none.
+FILLED_FROM_SOURCE = ("email", "phone", "mobile", "street", "street2", "zip", "city", "country_code", "vat", "lang",
+                      "salesperson_id")
+MERGED_FIELD = "merged"
+
+
+@dataclass
+class MergeResult:
+    """What a merge changed: rows re-pointed per ``table.column``."""
+
+    source_id: int
+    target_id: int
+    repointed: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.repointed.values())
+
+
+def partner_references(registry) -> list:
+    """(table, column) of every foreign key to ``contacts_partner.id`` in an installed addon's tables."""
+    partner_table = Partner.__table__
+    found, seen = [], set()
+    for addon in (CORE, *registry.installed):
+        for table in registry.tables_of(addon):
+            for foreign_key in table.foreign_keys:
+                if foreign_key.column.table is partner_table and (table.name, foreign_key.parent.name) not in seen:
+                    seen.add((table.name, foreign_key.parent.name))
+                    found.append((table, foreign_key.parent))
+    return found
+
+
+def check_can_merge(session: Session, source: Partner, target: Partner) -> None:
+    """Raise unless ``source`` may be merged into ``target`` by the session's user."""
+    if source.id == target.id:
+        raise ValidationError(_l("Choose two different partners to merge."), "target")
+    if source.company_id != target.company_id:
+        raise ValidationError(_l("%(source)s and %(target)s belong to different companies.",
+                                 source=source.name, target=target.name), "target")
+    if target.parent_id == source.id:
+        raise ValidationError(_l("%(target)s works at %(source)s: merge the person into the company's "
+                                 "contact list instead.", source=source.name, target=target.name), "target")
+    if not target.active:
+        raise ValidationError(_l("%(target)s is archived: restore it before merging into it.", target=target.name),
+                              "target")
+    if source.is_company and not target.is_company:
+        has_children = session.scalar(select(Partner.id).where(Partner.parent_id == source.id).limit(1))
+        if has_children:
+            raise ValidationError(_l("%(source)s has contacts and %(target)s is a person: merge into a company.",
+                                     source=source.name, target=target.name), "target")
+    _require_write(session, [source, target])
+
+
+def _require_write(session: Session, partners: list[Partner]) -> None:
+    """The acting user (if any) may write both partners: access right and write record rules."""
+    actor = session.info.get("actor")
+    if actor is None:
+        return
+    registry = session.info["registry"]
+    registry.require(actor, Partner, "write")
+    clause = registry.rule_clause(actor, Partner, "write")
+    ids = {p.id for p in partners}
+    if clause is not None:
+        allowed = set(session.connection().scalars(select(Partner.id).where(Partner.id.in_(ids), clause)))
+        refused = sorted(ids - allowed)
+        if refused:
+            raise AccessDenied(f"access denied: {actor.login} may not write Partner {', '.join(map(str, refused))} "
+                               f"(record rules: {', '.join(registry.rule_names(actor, Partner, 'write'))})")
+
+
+def merge_partners(session: Session, source: Partner, target: Partner) -> MergeResult:
+    """Merge ``source`` into ``target`` inside the session's transaction (the caller commits).
+
+    1. checks that the acting user may write both partners;
+    2. gives ``target`` the values it lacks (email, phone, address...) and the source's tags;
+    3. re-points every foreign key to ``source`` held by an installed addon's table to ``target``
+       (Core UPDATEs on the session's connection, each changed row written to the audit log);
+       a row that would then clash with one of the target's (the same tag twice) is dropped;
+    4. calls the ``partners_merged(session, source, target)`` hook;
+    5. archives ``source`` and logs the merge on ``target`` (field ``merged``).
+    """
+    check_can_merge(session, source, target)
+    registry = session.info["registry"]
+    actor = session.info.get("actor")
+    user_id = actor.user_id if actor is not None else session.info.get("user_id")
+
+    for name in FILLED_FROM_SOURCE:
+        if getattr(target, name) in (None, "") and getattr(source, name) not in (None, ""):
+            setattr(target, name, getattr(source, name))
+    for tag in source.tags:
+        if tag not in target.tags:
+            target.tags.append(tag)
+    session.flush()
+
+    result = MergeResult(source.id, target.id)
+    connection = session.connection()
+    audit_rows = []
+    now = utcnow()
+    for table, column in partner_references(registry):
+        primary_key = list(table.primary_key.columns)
+        clash = _clash_condition(table, column, target.id)
+        if clash is not None:
+            connection.execute(table.delete().where(column == source.id, clash))
+        ids = []
+        if len(primary_key) == 1:
+            ids = list(connection.scalars(select(primary_key[0]).where(column == source.id)))
+        changed = connection.execute(update(table).where(column == source.id).values({column.name: target.id}))
+        if changed.rowcount:
+            result.repointed[f"{table.name}.{column.name}"] = changed.rowcount
+        model = _model_of(registry, table)
+        if model is not None and audited(model) and column.key not in _hidden(model):
+            audit_rows += [
+                {"at": now, "user_id": user_id, "table_name": table.name, "record_id": record_id, "action": "update",
+                 "field": _attribute_name(model, column), "old_value": str(source.id), "new_value": str(target.id)}
+                for record_id in ids if isinstance(record_id, int)
+            ]
+    audit_rows.append({"at": now, "user_id": user_id, "table_name": Partner.__tablename__, "record_id": target.id,
+                       "action": "update", "field": MERGED_FIELD, "old_value": None,
+                       "new_value": f"{source.name} (#{source.id})"[:2000]})
+    connection.execute(insert(AuditLog.__table__), audit_rows)
+    # what the ORM holds about the re-pointed rows is stale now
+    for obj in list(session.identity_map.values()):
+        if obj is not source and obj is not target:
+            session.expire(obj)
+    session.expire(source, ["tags"])
+    session.expire(target, ["tags"])
+
+    registry.hook.partners_merged(session=session, source=source, target=target)
+    source.active = False
+    session.flush()
+    return result
+
+
+def _clash_condition(table, column, target_id):
+    """For a table where ``column`` is part of a unique key: rows whose re-pointing would duplicate a target's row."""
+    keys = []
+    if column in set(table.primary_key.columns) and len(table.primary_key.columns) > 1:
+        keys.append([c for c in table.primary_key.columns if c is not column])
+    for constraint in table.constraints:
+        columns = list(getattr(constraint, "columns", ()))
+        if constraint.__class__.__name__ == "UniqueConstraint" and column in columns and len(columns) > 1:
+            keys.append([c for c in columns if c is not column])
+    for index in table.indexes:
+        if index.unique and column in list(index.columns) and len(index.columns) > 1:
+            keys.append([c for c in index.columns if c is not column])
+    if not keys:
+        return None
+    other = table.alias("existing")
+    conditions = []
+    for others in keys:
+        conditions.append(exists().where(other.c[column.name] == target_id,
+                                         *(other.c[c.name] == c for c in others)))
+    return or_(*conditions) if len(conditions) > 1 else conditions[0]
+
+
+def _model_of(registry, table):
+    for model in registry.models:
+        if model.__table__ is table:
+            return model
+    return None
+
+
+def _hidden(model) -> tuple:
+    return tuple(getattr(model, "__audit_exclude__", ()) or ())
+
+
+def _attribute_name(model, column) -> str:
+    for attribute in inspect(model).column_attrs:
+        if attribute.columns[0] is column:
+            return attribute.key
+    return column.name

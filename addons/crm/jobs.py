@@ -1,0 +1,34 @@
+"""The CRM's jobs on the queue: rules for new leads, and the daily reminders."""
+from huey import crontab
+
+from core.jobs import Job
+
+from . import automation
+from .models import Lead
+
+
+def new_lead(context, lead_id: int) -> None:
+    with context.session() as session:
+        lead = session.get(Lead, lead_id)
+        if lead is not None:
+            automation.run_new_lead_rules(session, lead)
+            session.commit()
+
+
+def inactivity(context) -> None:
+    with context.session() as session:
+        automation.remind_inactive(session)
+        session.commit()
+
+
+def activity_reminders(context) -> None:
+    with context.session() as session:
+        automation.send_activity_reminders(session)
+        session.commit()
+
+
+JOBS = (
+    Job("crm.new_lead", new_lead),
+    Job("crm.inactivity", inactivity, schedule=crontab(hour="6", minute="30")),
+    Job("crm.activity_reminders", activity_reminders, schedule=crontab(hour="7", minute="0")),
+)

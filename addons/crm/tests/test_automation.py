@@ -1,0 +1,178 @@
+"""Automation rules: validation, what each rule does to a new lead, reminders, and the real queue end to end."""
+import datetime as dt
+import socket
+import time
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from addons.crm import automation, capture, services
+from addons.crm.models import OPPORTUNITY, Activity, Lead, Rule, Team, Unsubscribe
+from core.catalog import Catalog
+from core.config import load_config
+from core.db import utcnow
+from core.errors import ValidationError
+from core.jobs.queue import JobQueue, use_queue
+from core.jobs.worker import Worker
+from core.lifecycle import Lifecycle
+from core.models.mail import Mail
+from core.models import User
+from core.sessions import make_session_factory
+from core.security import actor_session
+from core.testing import initialized_database
+
+
+def rule(session, company, **values):
+    return automation.save_rule(session, company, **values)
+
+
+@pytest.mark.parametrize("values, field, message", [
+    ({"action": "nope"}, "action", "Unknown action"),
+    ({"action": "assign_round_robin"}, "team_id", "Choose the team"),
+    ({"action": "assign_by_country", "parameters": {"countries": {"Spain": "ana"}}}, "parameters", "two-letter"),
+    ({"action": "classify", "parameters": {"keywords": {"complaint": []}}}, "parameters", "has no keywords"),
+    ({"action": "classify", "parameters": {"keywords": {"gossip": ["x"]}}}, "parameters", "Unknown category"),
+    ({"action": "acknowledge", "parameters": {"subject": "Hi"}}, "parameters", "needs a subject and a text"),
+    ({"action": "remind_inactive", "parameters": {"days": 0}}, "parameters", "between 1 and 365"),
+])
+def test_bad_rules_are_refused_with_the_field(db_copy, values, field, message):
+    session = db_copy.system()
+    with pytest.raises(ValidationError, match=message) as error:
+        rule(session, db_copy.main_company.id, name="Bad", **values)
+    assert error.value.field == field
+
+
+def test_new_lead_rules_classify_assign_by_country_and_in_turn(db_copy):
+    session = db_copy.system()
+    company = db_copy.main_company.id
+    ana = db_copy.user("ana", groups=["crm.group_salesperson"])
+    bea = db_copy.user("bea", groups=["crm.group_salesperson"])
+    luca = db_copy.user("luca", groups=["crm.group_salesperson"])
+    session = db_copy.system()
+    team = Team(company_id=company, name="Iberia", members=[session.get(User, ana.id), session.get(User, bea.id)])
+    session.add(team)
+    session.flush()
+    rule(session, company, name="Classify", sequence=1, action="classify",
+         parameters={"keywords": {"complaint": ["reclamación", "queja"], "quote_request": "presupuesto, preventivo"}})
+    rule(session, company, name="Italy", sequence=2, action="assign_by_country", parameters={"countries": {"it": "luca"}})
+    rule(session, company, name="Iberia in turn", sequence=3, action="assign_round_robin", team_id=team.id)
+    session.commit()
+    leads = [Lead(company_id=company, name=name, country_code=country, source="web")
+             for name, country in (("Queja por retraso", "ES"), ("Preventivo scaffali", "IT"),
+                                   ("Hola", "ES"), ("Otra RECLAMACIÓN", "ES"))]
+    session.add_all(leads)
+    session.flush()
+    for lead in leads:
+        automation.run_new_lead_rules(session, lead)
+    assert [lead.category for lead in leads] == ["complaint", "quote_request", None, "complaint"]
+    owners = [lead.user_id for lead in leads]
+    assert owners[1] == luca.id
+    assert [owners[0], owners[2], owners[3]] == [ana.id, bea.id, ana.id]
+
+
+def test_a_rule_matching_every_lead_acts_once_per_lead_and_never_loops(db_copy):
+    session = db_copy.system()
+    company = db_copy.main_company.id
+    rule(session, company, name="Everything is a question", action="classify",
+         parameters={"keywords": {"question": ["a", "e", "i", "o", "u", "the", "el", "il"]}})
+    for number in range(50):
+        services.create_lead(session, company, name=f"Lead {number} a e i o u")
+    session.commit()
+    for lead in session.scalars(select(Lead)):
+        assert automation.run_new_lead_rules(session, lead) == ["Everything is a question: question"]
+        assert automation.run_new_lead_rules(session, lead) == []  # a second run changes nothing
+
+
+def test_inactive_opportunities_get_one_follow_up(db_copy):
+    session = db_copy.system()
+    company = db_copy.main_company.id
+    ana = db_copy.user("ana", groups=["crm.group_salesperson"])
+    session = db_copy.system()
+    rule(session, company, name="Nudge", action="remind_inactive", parameters={"days": 7})
+    lead = services.create_lead(session, company, name="Quiet deal", user_id=ana.id)
+    lead.kind = OPPORTUNITY
+    lead.created_at = utcnow() - dt.timedelta(days=10)
+    session.commit()
+    assert automation.remind_inactive(session) == 1
+    assert automation.remind_inactive(session) == 0  # an open follow-up exists already
+    [activity] = session.scalars(select(Activity)).all()
+    assert (activity.user_id, activity.lead_id, activity.summary) == (ana.id, lead.id,
+                                                                       "Follow up: no activity for 7 days")
+
+
+def test_unsubscribed_addresses_get_no_acknowledgement(db_copy):
+    session = db_copy.system()
+    company = db_copy.main_company.id
+    rule(session, company, name="Thanks", action="acknowledge", parameters={"subject": "Gracias", "body": "Hola {name}"})
+    session.add(Unsubscribe(company_id=company, email="no@example.es", at=utcnow()))
+    lead = Lead(company_id=company, name="x", email="no@example.es", source="web")
+    session.add(lead)
+    session.flush()
+    assert automation.run_new_lead_rules(session, lead) == []
+    assert session.scalars(select(Mail)).all() == []
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, smtp_session, envelope):
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+def _port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_web_lead_is_assigned_classified_and_acknowledged_by_the_real_queue_and_smtp(tmp_path, databases):
+    inbox, port = Inbox(), _port()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=port)
+    smtp.start()
+    catalog = Catalog.discover()
+    url = databases.new()
+    engine = initialized_database(url, catalog, ["crm"])
+    config_path = tmp_path / "bottega.toml"
+    config_path.write_text(f'[database]\nurl = "{url}"\n[jobs]\nsqlite_path = "{tmp_path / "jobs.db"}"\n'
+                           f'[mail]\nsmtp_host = "127.0.0.1"\nsmtp_port = {port}\nfrom_address = "ventas@bottega.example"\n')
+    config = load_config(config_path, environ={})
+    queue = JobQueue.from_config(config, name=f"crm_{port}")
+    worker = None
+    try:
+        with use_queue(queue):
+            registry = Lifecycle(engine, catalog).registry()
+            factory = make_session_factory(engine)
+            with actor_session(factory, registry, None) as session:
+                admin = session.scalars(select(User).where(User.login == "admin")).one()
+                team = Team(company_id=1, name="Web", members=[admin])
+                session.add(team)
+                session.flush()
+                automation.save_rule(session, 1, name="Classify", sequence=1, action="classify",
+                                     parameters={"keywords": {"quote_request": ["presupuesto"]}})
+                automation.save_rule(session, 1, name="In turn", sequence=2, action="assign_round_robin",
+                                     team_id=team.id)
+                automation.save_rule(session, 1, name="Thanks", sequence=3, action="acknowledge",
+                                     parameters={"subject": "Gracias", "body": "Hola {name}, le respondemos pronto."})
+                lead = capture.from_web_form(session, team, {"name": "Lucía", "email": "lucia@example.es",
+                                                             "subject": "Presupuesto de estanterías"})
+                session.commit()
+                lead_id = lead.id
+            worker = Worker(config, catalog, engine, queue).start(1, False)
+            deadline = time.monotonic() + 30
+            while not inbox.messages and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert [m["Subject"] for m in inbox.messages] == ["Gracias"]
+            assert inbox.messages[0].get_content().strip() == "Hola Lucía, le respondemos pronto."
+            with actor_session(factory, registry, None) as session:
+                lead = session.get(Lead, lead_id)
+                assert (lead.category, lead.user_id) == ("quote_request", admin.id)
+                assert session.scalars(select(Mail.state)).all() == ["sent"]
+    finally:
+        if worker is not None:
+            worker.stop()
+        smtp.stop()
+        engine.dispose()

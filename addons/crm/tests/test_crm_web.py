@@ -1,0 +1,85 @@
+"""The CRM in the browser's place: pipeline kanban, lead actions, access by URL, reports."""
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from addons.crm import services
+from addons.crm.models import LostReason, Stage, StageChange, Team
+from core.models import User
+
+
+@pytest.fixture
+def crm(web):
+    session = web.db.system()
+    company = web.db.main_company.id
+    stages = [Stage(company_id=company, name=name, sequence=n, probability=Decimal(p), is_won=name == "Won")
+              for n, (name, p) in enumerate((("New", "10"), ("Proposal", "50"), ("Won", "100")))]
+    session.add_all(stages)
+    session.add(LostReason(company_id=company, name="No budget"))
+    session.commit()
+    ana = web.db.user("ana", groups=["crm.group_salesperson"])
+    bea = web.db.user("bea", groups=["crm.group_salesperson"])
+    session = web.db.system()
+    session.add(Team(company_id=company, name="Iberia", members=[session.get(User, ana.id)]))
+    session.commit()
+    return {"company": company, "ana": ana, "bea": bea, "stages": {s.name: s.id for s in stages}}
+
+
+def opportunity(web, crm, owner, name="Shelving", revenue="1000"):
+    session = web.db.as_user(owner)
+    lead = services.create_lead(session, crm["company"], name=name, user_id=owner.id,
+                                expected_revenue=Decimal(revenue))
+    services.qualify(session, lead)
+    session.commit()
+    return lead.id
+
+
+def test_dragging_a_card_on_the_pipeline_moves_the_stage_through_the_service(web, crm):
+    lead_id = opportunity(web, crm, crm["ana"])
+    client = web.client()
+    client.login("ana")
+    board = client.get("/crm/opportunities/kanban").get_data(as_text=True)
+    assert "Shelving" in board and f'data-stage="{crm["stages"]["New"]}"' in board
+    moved = client.post_json(f"/crm/opportunities/{lead_id}/stage", {"stage": crm["stages"]["Proposal"]})
+    assert moved.status_code == 200, moved.get_data(as_text=True)
+    changes = web.db.system().scalars(select(StageChange.to_stage_id).where(StageChange.lead_id == lead_id)).all()
+    assert changes == [crm["stages"]["New"], crm["stages"]["Proposal"]]
+
+
+def test_won_lost_and_reopen_buttons_work_and_errors_are_shown(web, crm):
+    lead_id = opportunity(web, crm, crm["ana"])
+    client = web.client()
+    client.login("ana")
+    page = client.get(f"/crm/opportunities/{lead_id}")
+    assert "Mark as lost" in page.get_data(as_text=True)
+    no_reason = client.post(f"/crm/leads/{lead_id}/lost", {}, follow_redirects=True)
+    assert "Choose why it was lost." in no_reason.get_data(as_text=True)
+    reason = web.db.system().scalars(select(LostReason)).one()
+    lost = client.post(f"/crm/leads/{lead_id}/lost", {"lost_reason_id": str(reason.id)}, follow_redirects=True)
+    assert "Marked as lost." in lost.get_data(as_text=True)
+    reopened = client.post(f"/crm/leads/{lead_id}/reopen", follow_redirects=True)
+    assert "Reopened." in reopened.get_data(as_text=True)
+    won = client.post(f"/crm/leads/{lead_id}/won", follow_redirects=True).get_data(as_text=True)
+    assert "Won!" in won and "state-won" in won
+
+
+def test_a_salesperson_cannot_open_another_salespersons_opportunity_by_url(web, crm):
+    lead_id = opportunity(web, crm, crm["ana"])
+    client = web.client()
+    client.login("bea")
+    assert client.get(f"/crm/opportunities/{lead_id}").status_code == 404
+    assert client.get(f"/crm/opportunities/{lead_id}/edit").status_code == 404
+    assert client.post(f"/crm/leads/{lead_id}/won").status_code == 404
+    assert client.post_json(f"/crm/opportunities/{lead_id}/stage", {"stage": crm["stages"]["Won"]}).status_code == 404
+    assert "Shelving" not in client.get("/crm/opportunities/").get_data(as_text=True)
+
+
+def test_the_reports_page_shows_the_pipeline_computed_in_sql(web, crm):
+    for number, revenue in enumerate(("1000", "2500.50")):
+        opportunity(web, crm, crm["ana"], name=f"Deal {number}", revenue=revenue)
+    client = web.client()
+    client.login("ana")
+    page = client.get("/crm/reports").get_data(as_text=True)
+    assert "3,500.50" in page  # 1000 + 2500.50, both in New
+    assert "350.05" in page  # weighted at New's 10 %

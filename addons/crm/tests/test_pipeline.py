@@ -1,0 +1,179 @@
+"""Leads to won deals: qualification, stages, won / lost / reopen, activities and the timeline."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from addons.contacts.services import create_partner
+from addons.crm import services
+from addons.crm.models import LEAD, LOST, OPEN, OPPORTUNITY, WON, Lead, LostReason, Message, Stage, StageChange, Team
+from core.errors import AccessDenied, ValidationError
+
+SALES, MANAGER, READONLY = "crm.group_salesperson", "crm.group_manager", "crm.group_readonly"
+
+
+@pytest.fixture
+def pipeline(db_copy):
+    db = db_copy
+    """A team with two salespeople, and stages New -> Proposal -> Won."""
+    session = db.system()
+    company = db.main_company.id
+    stages = [Stage(company_id=company, name=name, sequence=number, probability=Decimal(p), is_won=name == "Won")
+              for number, (name, p) in enumerate((("New", "10"), ("Proposal", "60"), ("Won", "100")))]
+    session.add_all(stages)
+    session.add(LostReason(company_id=company, name="Too expensive"))
+    session.commit()
+    ana = db.user("ana", groups=[SALES])
+    bea = db.user("bea", groups=[SALES])
+    outsider = db.user("carl", groups=[SALES])
+    boss = db.user("boss", groups=[MANAGER])
+    session = db.system()
+    team = Team(company_id=company, name="Iberia", members=[session.get(type(ana), ana.id),
+                                                            session.get(type(bea), bea.id)])
+    session.add(team)
+    session.commit()
+    return {"company": company, "team": team.id, "ana": ana, "bea": bea, "carl": outsider, "boss": boss,
+            "stages": {s.name: s.id for s in stages}}
+
+
+def new_lead(session, pipeline, owner, **values):
+    values.setdefault("name", "Shop fittings")
+    values.setdefault("email", "lucia@ferreteria.example")
+    return services.create_lead(session, pipeline["company"], user_id=owner.id, team_id=pipeline["team"], **values)
+
+
+def test_a_lead_becomes_a_won_opportunity_and_every_step_is_on_the_timeline(db_copy, pipeline):
+    db = db_copy
+    session = db.as_user(pipeline["ana"])
+    lead = new_lead(session, pipeline, pipeline["ana"], partner_name="Ferretería Ibérica S.L.",
+                    expected_revenue="18500.50")
+    assert (lead.kind, lead.state, lead.expected_revenue) == (LEAD, OPEN, Decimal("18500.50"))
+    services.qualify(session, lead, create_partner=True)
+    assert lead.kind == OPPORTUNITY and lead.partner.name == "Ferretería Ibérica S.L." and lead.partner.is_company
+    assert lead.stage.name == "New" and lead.probability == Decimal("10")
+    services.set_stage(session, lead, pipeline["stages"]["Proposal"])
+    assert lead.probability == Decimal("60")
+    services.mark_won(session, lead)
+    session.commit()
+    assert (lead.state, lead.stage.name, lead.probability) == (WON, "Won", Decimal("100"))
+    assert lead.closed_at is not None
+    moves = db.system().execute(select(StageChange.from_stage_id, StageChange.to_stage_id)
+                                .where(StageChange.lead_id == lead.id).order_by(StageChange.id)).all()
+    stages = pipeline["stages"]
+    assert moves == [(None, stages["New"]), (stages["New"], stages["Proposal"]), (stages["Proposal"], stages["Won"])]
+    messages, _pending = services.timeline(session, lead=lead)
+    assert [m.kind for m in messages].count("stage") == 3
+    assert messages[0].body == "Won."
+
+
+def test_qualifying_refuses_to_create_a_duplicate_partner_unless_forced(db_copy, pipeline):
+    db = db_copy
+    system = db.system()
+    existing = create_partner(system, pipeline["company"], name="Ferretería Ibérica, S.L.", is_company=True,
+                              email="info@ferreteria.example")
+    system.commit()
+    session = db.as_user(pipeline["ana"])
+    lead = new_lead(session, pipeline, pipeline["ana"], partner_name="Ferreteria Iberica SL")
+    session.commit()
+    with pytest.raises(ValidationError, match="Possible duplicates: Ferretería Ibérica, S.L."):
+        services.qualify(session, lead, create_partner=True)
+    session.rollback()
+    lead = session.get(Lead, lead.id)
+    assert lead.kind == LEAD and lead.partner_id is None
+    services.qualify(session, lead, partner_id=existing.id)
+    assert lead.partner_id == existing.id
+
+
+def test_lost_needs_a_reason_of_the_same_company_and_reopen_restores(db_copy, pipeline):
+    db = db_copy
+    session = db.as_user(pipeline["ana"])
+    lead = new_lead(session, pipeline, pipeline["ana"])
+    services.qualify(session, lead)
+    with pytest.raises(ValidationError, match="Choose why it was lost"):
+        services.mark_lost(session, lead, None)
+    reason = session.scalars(select(LostReason)).one()
+    services.mark_lost(session, lead, reason.id, note="Chose the cheaper offer")
+    assert (lead.state, lead.probability, lead.lost_reason.name) == (LOST, Decimal("0"), "Too expensive")
+    with pytest.raises(ValidationError, match="Only an open lead or opportunity can be lost"):
+        services.mark_lost(session, lead, reason.id)
+    services.reopen(session, lead)
+    assert (lead.state, lead.lost_reason_id, lead.probability) == (OPEN, None, Decimal("10"))
+
+
+def test_a_stage_of_another_teams_pipeline_is_refused(db_copy, pipeline):
+    db = db_copy
+    system = db.system()
+    other_team = Team(company_id=pipeline["company"], name="Export")
+    system.add(other_team)
+    system.flush()
+    foreign = Stage(company_id=pipeline["company"], name="Export only", team_id=other_team.id)
+    system.add(foreign)
+    system.commit()
+    session = db.as_user(pipeline["ana"])
+    lead = new_lead(session, pipeline, pipeline["ana"])
+    with pytest.raises(ValidationError, match="another team's pipeline"):
+        services.set_stage(session, lead, foreign.id)
+
+
+def test_salespeople_see_their_teams_deals_but_change_only_their_own(db_copy, pipeline):
+    db = db_copy
+    ana_session = db.as_user(pipeline["ana"])
+    lead = new_lead(ana_session, pipeline, pipeline["ana"])
+    ana_session.commit()
+    teammate = db.as_user(pipeline["bea"])
+    seen = teammate.get(Lead, lead.id)
+    assert seen is not None
+    seen.name = "Taken over"
+    with pytest.raises(AccessDenied, match="may not write Lead"):
+        teammate.flush()
+    teammate.rollback()
+    assert db.as_user(pipeline["carl"]).get(Lead, lead.id) is None
+    boss = db.as_user(pipeline["boss"])
+    boss_lead = boss.get(Lead, lead.id)
+    services.update_lead(boss, boss_lead, name="Reviewed by the manager")
+    boss.commit()
+    reader = db.as_user(db.user("auditor", groups=[READONLY]))
+    assert reader.get(Lead, lead.id).name == "Reviewed by the manager"
+    with pytest.raises(AccessDenied):
+        services.create_lead(reader, pipeline["company"], name="Not allowed")
+
+
+def test_activities_are_scheduled_completed_and_land_on_the_timelines(db_copy, pipeline):
+    db = db_copy
+    session = db.as_user(pipeline["ana"])
+    system = db.system()
+    partner = create_partner(system, pipeline["company"], name="Rossi Arredamenti S.r.l.", is_company=True)
+    system.commit()
+    lead = new_lead(session, pipeline, pipeline["ana"], partner_id=partner.id)
+    services.qualify(session, lead)
+    activity = services.schedule_activity(session, kind="call", summary="Call Giulia", lead=lead,
+                                          user_id=pipeline["ana"].id, due_date=dt.date(2026, 1, 5))
+    messages, pending = services.timeline(session, lead=lead)
+    assert pending == [activity]
+    services.complete_activity(session, activity, feedback="Wants a quote by Friday")
+    with pytest.raises(ValidationError, match="already done"):
+        services.complete_activity(session, activity)
+    services.log_message(session, kind="email_in", lead=lead, subject="Re: quote", body="Here are the sizes")
+    session.commit()
+    messages, pending = services.timeline(session, lead=lead)
+    assert pending == []
+    assert [(m.kind, m.body.split("\n")[0]) for m in messages[:2]] == [("email_in", "Here are the sizes"),
+                                                                        ("call", "Call Giulia")]
+    assert lead.last_activity_at is not None
+    by_partner, _ = services.timeline(session, partner_id=partner.id)
+    assert {m.kind for m in by_partner} >= {"call", "email_in", "stage"}
+
+
+def test_bad_lead_input_is_refused_with_the_field(db_copy, pipeline):
+    db = db_copy
+    session = db.as_user(pipeline["ana"])
+    for values, field in (({"email": "nope"}, "email"), ({"expected_revenue": "lots"}, "expected_revenue"),
+                          ({"expected_revenue": "-5"}, "expected_revenue"), ({"country_code": "Spain"}, "country_code"),
+                          ({"name": "", "email": None}, "name"), ({"description": "x" * 20_001}, "description")):
+        with pytest.raises(ValidationError) as error:
+            new_lead(session, pipeline, pipeline["ana"], **values)
+        assert error.value.field == field
+    session.rollback()
+    assert db.system().scalars(select(Lead)).all() == []
+    assert db.system().scalars(select(Message)).all() == []

@@ -1,0 +1,182 @@
+"""CRM pages beyond the generic views: lead actions, reports, and the public capture endpoints."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
+from sqlalchemy import select
+
+from core.db import utcnow
+from core.errors import AccessDenied, ValidationError
+from core.web.context import csrf_exempt, current_actor, current_registry, db, public, system_session
+from core.web.limiter import limiter
+
+from . import capture, reports, services
+from .models import Activity, Lead, LostReason, Recipient, Team
+
+blueprint = Blueprint("crm_web", __name__, url_prefix="/crm")
+CAPTURE_LIMIT = "30 per minute"
+
+
+def _lead(lead_id: int) -> Lead:
+    lead = db().get(Lead, lead_id)
+    if lead is None:
+        abort(404)
+    return lead
+
+
+def _back(lead: Lead):
+    endpoint = "crm.opportunity_view" if lead.kind == "opportunity" else "crm.lead_view"
+    return redirect(url_for(endpoint, record_id=lead.id))
+
+
+def _act(lead_id: int, action):
+    """Run a service on a lead the user may see; errors become a message, nothing is saved."""
+    lead = _lead(lead_id)
+    session = db()
+    try:
+        message = action(session, lead)
+        session.commit()
+    except (ValidationError, AccessDenied) as error:
+        session.rollback()
+        flash(str(error), "error")
+        return _back(_lead(lead_id))
+    flash(message, "success")
+    return _back(lead)
+
+
+@blueprint.route("/leads/<int:lead_id>/qualify", methods=["POST"])
+def qualify(lead_id: int):
+    form = request.form
+    partner_id = int(form["partner_id"]) if form.get("partner_id", "").isdigit() else None
+    return _act(lead_id, lambda session, lead: (
+        services.qualify(session, lead, partner_id=partner_id, create_partner=form.get("create_partner") == "1",
+                         force=form.get("force") == "1"), gettext("Qualified as an opportunity."))[1])
+
+
+@blueprint.route("/leads/<int:lead_id>/won", methods=["POST"])
+def won(lead_id: int):
+    return _act(lead_id, lambda session, lead: (services.mark_won(session, lead), gettext("Won!"))[1])
+
+
+@blueprint.route("/leads/<int:lead_id>/lost", methods=["POST"])
+def lost(lead_id: int):
+    reason = request.form.get("lost_reason_id", "")
+    return _act(lead_id, lambda session, lead: (
+        services.mark_lost(session, lead, int(reason) if reason.isdigit() else None, request.form.get("note")),
+        gettext("Marked as lost."))[1])
+
+
+@blueprint.route("/leads/<int:lead_id>/reopen", methods=["POST"])
+def reopen(lead_id: int):
+    return _act(lead_id, lambda session, lead: (services.reopen(session, lead), gettext("Reopened."))[1])
+
+
+@blueprint.route("/leads/<int:lead_id>/note", methods=["POST"])
+def note(lead_id: int):
+    kind = request.form.get("kind", "note")
+    return _act(lead_id, lambda session, lead: (
+        services.log_message(session, kind=kind, lead=lead, body=request.form.get("body", "")),
+        gettext("Added to the timeline."))[1])
+
+
+@blueprint.route("/leads/<int:lead_id>/activity", methods=["POST"])
+def schedule(lead_id: int):
+    form = request.form
+
+    def action(session, lead):
+        try:
+            due = dt.date.fromisoformat(form.get("due_date", ""))
+        except ValueError:
+            raise ValidationError(gettext("Give a due date."), "due_date") from None
+        services.schedule_activity(session, kind=form.get("kind", ""), summary=form.get("summary", ""), due_date=due,
+                                   user_id=current_actor().user_id, lead=lead)
+        return gettext("Activity scheduled.")
+
+    return _act(lead_id, action)
+
+
+@blueprint.route("/activities/<int:activity_id>/done", methods=["POST"])
+def done(activity_id: int):
+    session = db()
+    activity = session.get(Activity, activity_id)
+    if activity is None:
+        abort(404)
+    try:
+        services.complete_activity(session, activity, request.form.get("feedback"))
+        session.commit()
+        flash(gettext("Done."), "success")
+    except (ValidationError, AccessDenied) as error:
+        session.rollback()
+        flash(str(error), "error")
+    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
+                    else url_for("crm.activity_list"))
+
+
+@blueprint.route("/reports")
+def report_page():
+    if not current_registry().can(current_actor(), Lead, "read"):
+        abort(403)
+    session, actor, registry = db(), current_actor(), current_registry()
+    campaigns = reports.campaign_effectiveness(session) if registry.can(actor, Recipient, "read") else None
+    return render_template("crm/reports.html", pipeline=reports.pipeline_by_stage(session),
+                           funnel=reports.funnel(session), salespeople=reports.win_rate_by_salesperson(session),
+                           campaigns=campaigns, overdue=reports.overdue_activities(session, utcnow().date()))
+
+
+def lead_record_context(lead: Lead) -> dict:
+    """What the lead page shows beside the fields: timeline, pending activities, lost reasons."""
+    session = db()
+    messages, pending = services.timeline(session, lead=lead)
+    reasons = session.scalars(select(LostReason).where(LostReason.active.is_(True)).order_by(LostReason.name)).all()
+    return {"messages": messages, "pending": pending, "lost_reasons": reasons, "today": utcnow().date()}
+
+
+# --- public capture: embeddable web-to-lead form and incoming email ------------------------
+
+
+@blueprint.route("/capture/<key>", methods=["GET", "POST"])
+@limiter.limit(CAPTURE_LIMIT, methods=["POST"])
+@csrf_exempt
+@public
+def capture_form(key: str):
+    """A web-to-lead form a company embeds on its site (HTML form or JSON)."""
+    system = system_session()
+    team = system.scalars(select(Team).where(Team.capture_key == key, Team.active.is_(True))).first()
+    if team is None:
+        abort(404)
+    if request.method == "GET":
+        return render_template("crm/capture.html", key=key, team=team, values={}, error=None)
+    payload = request.get_json(silent=True) if request.is_json else request.form.to_dict()
+    try:
+        lead = capture.from_web_form(system, team, payload or {})
+        system.commit()
+    except ValidationError as error:
+        system.rollback()
+        if request.is_json:
+            return jsonify(error=str(error), field=error.field), 422
+        return render_template("crm/capture.html", key=key, team=team, values=payload, error=error), 422
+    if request.is_json:
+        return jsonify(ok=True, reference=lead.id if lead else None), 201
+    return render_template("crm/capture_thanks.html"), 201
+
+
+@blueprint.route("/inbound-email/<key>", methods=["POST"])
+@limiter.limit(CAPTURE_LIMIT)
+@csrf_exempt
+@public
+def inbound_email(key: str):
+    """A mail gateway posts a raw RFC 5322 message here; it becomes a lead or joins one."""
+    system = system_session()
+    team = system.scalars(select(Team).where(Team.capture_key == key, Team.active.is_(True))).first()
+    if team is None:
+        abort(404)
+    try:
+        result = capture.from_email(system, team, request.get_data(cache=False))
+        system.commit()
+    except ValidationError as error:
+        system.rollback()
+        return jsonify(error=str(error)), 422
+    return jsonify(ok=True, lead=result.lead_id, created=result.created), 201
+

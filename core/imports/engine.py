@@ -1,0 +1,409 @@
+"""The import engine: column mapping, a checked preview with a per-line report, and an all-or-nothing commit.
+
+The steps, for any :class:`~core.imports.spec.ImportSpec`:
+
+1. **mapping**: each column of the file goes to a field, found by header name
+   (the field's name, label or synonyms, in any case and without accents), or
+   as the person importing says (``{"Column header" or "3": "field" or None}``);
+   a required field without a column stops the import before any line is read;
+2. **analysis** (:func:`analyse`): every line is converted and checked by the
+   spec (which calls the model's services), and gets a status: ``new``,
+   ``exists`` (same natural key as an existing record, or imported before:
+   skipped, so re-running a file creates nothing twice) or ``error``. A line
+   repeating another line, or another line's key, is an error. Each problem is
+   an :class:`ImportIssue` with its line, column and reason;
+3. **commit** (:func:`run_import`): only when no line has an error, every new
+   line is created inside a savepoint; if anything fails, the savepoint is
+   rolled back and nothing is stored. The caller commits the session.
+
+All of it runs in the caller's session, so a user session applies that user's
+access and record rules; the user needs create access to ``spec.model``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from core.errors import AccessDenied, ValidationError
+
+from .reading import SourceTable
+from .spec import ImportSpec
+
+NEW, EXISTS, ERROR = "new", "exists", "error"
+ERROR_LEVEL, WARNING_LEVEL = "error", "warning"
+PROGRESS_EVERY = 100
+IGNORE = ("", "-", "ignore", "none")
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ImportIssue:
+    """One problem: ``line`` None for the whole file, ``column`` the header text when there is one."""
+
+    line: int | None
+    column: str | None
+    field: str | None
+    message: object
+    level: str = ERROR_LEVEL
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == ERROR_LEVEL
+
+    def __str__(self) -> str:
+        where = []
+        if self.line is not None:
+            where.append(str(_l("line %(line)s", line=self.line)))
+        if self.column:
+            where.append(str(self.column))
+        return f"{', '.join(where)}: {self.message}" if where else str(self.message)
+
+
+@dataclass
+class ImportLine:
+    """One line of the file after analysis."""
+
+    line: int
+    values: dict
+    status: str
+    hash: str
+    label: str = ""
+    existing: str | None = None
+
+
+@dataclass
+class ImportReport:
+    """What an analysis found, and what a commit did."""
+
+    spec_name: str
+    filename: str
+    format: str
+    encoding: str | None
+    headers: list[str]
+    mapping: dict[int, str]
+    lines: list[ImportLine] = field(default_factory=list)
+    issues: list[ImportIssue] = field(default_factory=list)
+    notices: list = field(default_factory=list)
+    total: int = 0
+    created: int = 0
+    committed: bool = False
+
+    @property
+    def errors(self) -> list[ImportIssue]:
+        return [issue for issue in self.issues if issue.is_error]
+
+    @property
+    def warnings(self) -> list[ImportIssue]:
+        return [issue for issue in self.issues if not issue.is_error]
+
+    @property
+    def ok(self) -> bool:
+        """No error anywhere: the file can be committed."""
+        return not self.errors
+
+    def count(self, status: str) -> int:
+        return sum(1 for line in self.lines if line.status == status)
+
+    @property
+    def new(self) -> int:
+        return self.count(NEW)
+
+    @property
+    def existing(self) -> int:
+        return self.count(EXISTS)
+
+    @property
+    def with_errors(self) -> int:
+        return len({issue.line for issue in self.errors if issue.line is not None})
+
+    def column_of(self, field_name: str) -> str | None:
+        for index, name in self.mapping.items():
+            if name == field_name:
+                return self.headers[index]
+        return None
+
+    def issues_of(self, line: int) -> list[ImportIssue]:
+        return [issue for issue in self.issues if issue.line == line]
+
+
+# --- mapping -----------------------------------------------------------------------------------
+
+
+def normalize_header(text) -> str:
+    text = unicodedata.normalize("NFKD", str(text or ""))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "", text)
+
+
+def auto_mapping(spec: ImportSpec, headers: list[str]) -> dict[int, str]:
+    """Column index -> field name, by header name; the first column wins when two mean the same field."""
+    names: dict[str, str] = {}
+    for spec_field in spec.fields:  # a field's own name and label beat another field's synonym
+        for candidate in (spec_field.name, str(spec_field.label)):
+            names.setdefault(normalize_header(candidate), spec_field.name)
+    for spec_field in spec.fields:
+        for candidate in spec_field.synonyms:
+            names.setdefault(normalize_header(candidate), spec_field.name)
+    mapping, taken = {}, set()
+    for index, header in enumerate(headers):
+        name = names.get(normalize_header(header))
+        if name and name not in taken:
+            mapping[index] = name
+            taken.add(name)
+    return mapping
+
+
+def resolve_mapping(spec: ImportSpec, headers: list[str],
+                    overrides: Mapping[str, str | None] | None = None) -> tuple[dict[int, str], list[ImportIssue]]:
+    """The automatic mapping changed by ``overrides``: column (header text or 1-based number) -> field or None.
+
+    A field given to a column by an override is taken from any column the
+    automatic mapping gave it to. Returns the mapping and the problems found
+    (unknown column or field, two columns for one field, a required field
+    without a column).
+    """
+    mapping = auto_mapping(spec, headers)
+    issues = []
+    known = {f.name for f in spec.fields}
+    by_header = {}
+    for index, header in enumerate(headers):
+        by_header.setdefault(normalize_header(header), index)
+    explicit: dict[str, int] = {}
+    for column, target in (overrides or {}).items():
+        column_text = str(column).strip()
+        if column_text.isdigit() and 1 <= int(column_text) <= len(headers):
+            index = int(column_text) - 1
+        elif normalize_header(column_text) in by_header and column_text:
+            index = by_header[normalize_header(column_text)]
+        else:
+            issues.append(ImportIssue(None, column_text, None, _l("Column %(column)s is not in the file.",
+                                                                   column=column_text)))
+            continue
+        target = (target or "").strip()
+        if target.lower() in IGNORE:
+            mapping.pop(index, None)
+            continue
+        if target not in known:
+            issues.append(ImportIssue(None, headers[index], None,
+                                      _l("Unknown field %(field)s; the fields are: %(fields)s.",
+                                         field=target, fields=", ".join(f.name for f in spec.fields))))
+            continue
+        if target in explicit and explicit[target] != index:
+            issues.append(ImportIssue(None, headers[index], target,
+                                      _l("Columns %(first)s and %(second)s are both mapped to %(field)s.",
+                                         first=headers[explicit[target]], second=headers[index], field=target)))
+            continue
+        explicit[target] = index
+        for other, name in list(mapping.items()):
+            if name == target and other != index:
+                del mapping[other]
+        mapping[index] = target
+    for spec_field in spec.fields:
+        if spec_field.required and spec_field.name not in mapping.values():
+            issues.append(ImportIssue(None, None, spec_field.name,
+                                      _l("Required column %(field)s is missing: name a column of the file "
+                                         "%(field)s, or map one to it.", field=spec_field.label)))
+    return dict(sorted(mapping.items())), issues
+
+
+def parse_mapping_options(options: Iterable[str]) -> dict[str, str]:
+    """``["Header=field", "3=name", "Fax="]`` (the CLI's ``--mapping``) as an overrides dict."""
+    result = {}
+    for option in options:
+        column, sep, target = option.partition("=")
+        if not sep or not column.strip():
+            raise ValidationError(_l("%(option)s is not a mapping: write COLUMN=FIELD (or COLUMN= to skip a "
+                                     "column).", option=option), "mapping")
+        result[column.strip()] = target.strip()
+    return result
+
+
+# --- analysis ----------------------------------------------------------------------------------
+
+
+def line_hash(spec: ImportSpec, values: dict) -> str:
+    """A fingerprint of a line's content, independent of column order and spacing."""
+    content = {k: v for k, v in values.items() if v not in (None, "", [])}
+    payload = json.dumps([spec.name, sorted((k, _plain(v)) for k, v in content.items())], ensure_ascii=False,
+                         default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _plain(value):
+    if isinstance(value, str):
+        return " ".join(value.split()).lower()
+    if isinstance(value, (list, tuple)):
+        return sorted(_plain(v) for v in value)
+    return str(value)
+
+
+def _check_access(session: Session, spec: ImportSpec) -> None:
+    actor = session.info.get("actor")
+    registry = session.info.get("registry")
+    if actor is not None and spec.model is not None:
+        if registry is None:
+            raise AccessDenied("access denied: the session has no registry")
+        registry.require(actor, spec.model, "create")
+
+
+def _validation_issues(error: ValidationError) -> list[tuple[str | None, object]]:
+    found = getattr(error, "errors", None)
+    if found:
+        return [(field_name, message) for field_name, message in found]
+    return [(error.field, str(error))]
+
+
+def analyse(session: Session, spec: ImportSpec, table: SourceTable,
+            mapping: Mapping[str, str | None] | None = None, progress: Progress | None = None) -> ImportReport:
+    """Map, convert and check every line; write nothing. See the module docstring."""
+    _check_access(session, spec)
+    resolved, issues = resolve_mapping(spec, table.headers, mapping)
+    report = ImportReport(spec.name, table.filename, table.format, table.encoding, list(table.headers), resolved,
+                          issues=list(issues), notices=list(table.notices), total=len(table.rows))
+    if report.errors:
+        return report
+    headers = table.headers
+    column_of = {name: headers[index] for index, name in resolved.items()}
+    total = len(table.rows)
+
+    def issue(line, field_name, message, level=ERROR_LEVEL):
+        report.issues.append(ImportIssue(line, column_of.get(field_name), field_name, message, level))
+
+    # 1. convert the cells
+    converted: list[tuple[int, dict, str, bool]] = []
+    for row in table.rows:
+        values, ok = {}, True
+        for index, name in resolved.items():
+            spec_field = spec.field(name)
+            text = row.cells[index] if index < len(row.cells) else ""
+            if text == "":
+                values[name] = None
+                if spec_field.required:
+                    issue(row.line, name, _l("%(field)s is empty; it is required.", field=spec_field.label))
+                    ok = False
+                continue
+            try:
+                values[name] = spec_field.read(text)
+            except ValueError as error:
+                issue(row.line, name, error.args[0] if error.args else str(error))
+                values[name] = text
+                ok = False
+        converted.append((row.line, values, line_hash(spec, values), ok))
+
+    # 2. check each line through the spec
+    spec.prepare(session, [values for _line, values, _hash, ok in converted if ok])
+    lines: list[ImportLine] = []
+    for done, (line, values, digest, ok) in enumerate(converted, start=1):
+        status, cleaned = ERROR, values
+        if ok:
+            try:
+                cleaned = spec.validate(session, dict(values))
+                status = NEW
+            except ValidationError as error:
+                for field_name, message in _validation_issues(error):
+                    issue(line, field_name, message)
+        lines.append(ImportLine(line, cleaned, status, digest, label=spec.describe(cleaned)))
+        if progress and (done % PROGRESS_EVERY == 0 or done == total):
+            progress("check", done, total)
+    report.lines = lines
+
+    # 3. duplicates within the file: a repeated line, or a repeated natural key
+    first_of_hash: dict[str, int] = {}
+    first_of_key: dict[tuple[str, object], int] = {}
+    line_keys: dict[int, dict] = {}
+    for item in lines:
+        if item.status == ERROR:
+            continue
+        if item.hash in first_of_hash:
+            issue(item.line, None, _l("This line repeats line %(line)s.", line=first_of_hash[item.hash]))
+            item.status = ERROR
+            continue
+        first_of_hash[item.hash] = item.line
+        keys = spec.keys(item.values)
+        line_keys[item.line] = keys
+        for key, value in keys.items():
+            if (key, value) in first_of_key:
+                issue(item.line, key, _l("Same %(key)s as line %(line)s.", key=spec.key_label(key),
+                                         line=first_of_key[key, value]))
+                item.status = ERROR
+            else:
+                first_of_key[key, value] = item.line
+
+    # 4. what exists already: by natural key, then by the hash of earlier imports
+    candidates = [item for item in lines if item.status == NEW]
+    wanted: dict[str, set] = defaultdict(set)
+    for item in candidates:
+        for key, value in line_keys.get(item.line, {}).items():
+            wanted[key].add(value)
+    found = {key: spec.find_existing(session, key, values) for key, values in wanted.items() if values}
+    imported = spec.find_imported(session, {item.hash for item in candidates})
+    for item in candidates:
+        for key, value in line_keys.get(item.line, {}).items():
+            label = found.get(key, {}).get(value)
+            if label is not None:
+                item.status, item.existing = EXISTS, label
+                issue(item.line, key, _l("Already exists as %(record)s (same %(key)s): this line will be skipped.",
+                                         record=label, key=spec.key_label(key)), WARNING_LEVEL)
+                break
+        else:
+            if item.hash in imported:
+                item.status, item.existing = EXISTS, imported[item.hash]
+                issue(item.line, None, _l("Imported before as %(record)s: this line will be skipped.",
+                                          record=imported[item.hash]), WARNING_LEVEL)
+    # 5. the spec's own doubts
+    for item in lines:
+        if item.status == NEW:
+            for field_name, message in spec.warnings(session, item.line, item.values) or ():
+                issue(item.line, field_name, message, WARNING_LEVEL)
+    report.issues.sort(key=lambda i: (i.line is not None, i.line or 0, not i.is_error))
+    return report
+
+
+def run_import(session: Session, spec: ImportSpec, table: SourceTable,
+               mapping: Mapping[str, str | None] | None = None, *, dry_run: bool = False,
+               progress: Progress | None = None) -> ImportReport:
+    """Analyse, then, when no line has an error and not ``dry_run``, create every new line.
+
+    All or nothing: the lines are created inside a savepoint of ``session``;
+    an error while creating rolls it back, is added to the report, and
+    nothing is stored. The caller commits the session (a report with
+    ``committed`` True) or not.
+    """
+    report = analyse(session, spec, table, mapping, progress)
+    if dry_run or not report.ok:
+        return report
+    todo = sorted((item for item in report.lines if item.status == NEW), key=lambda i: (spec.priority(i.values),
+                                                                                      i.line))
+    savepoint = session.begin_nested()
+    current = None
+    try:
+        for done, item in enumerate(todo, start=1):
+            current = item
+            spec.create(session, item.values, item.hash)
+            if progress and (done % PROGRESS_EVERY == 0 or done == len(todo)):
+                progress("import", done, len(todo))
+        session.flush()
+    except ValidationError as error:
+        savepoint.rollback()
+        line = current.line if current is not None else None
+        for field_name, message in _validation_issues(error):
+            report.issues.append(ImportIssue(line, report.column_of(field_name) if field_name else None,
+                                             field_name, message))
+        report.issues.append(ImportIssue(None, None, None, _l("Nothing was imported.")))
+        return report
+    except BaseException:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
+    report.created = len(todo)
+    report.committed = True
+    return report

@@ -1,0 +1,329 @@
+"""The queue: huey storage, the jobs of the installed addons, and sending on commit.
+
+A job is first a ``core_job`` row written in the caller's transaction; its
+id goes to huey only once that transaction commits (an ``after_commit``
+listener on the session), so a worker never sees a job whose data is not
+there yet, and a rolled back transaction (or savepoint) sends nothing.
+
+huey carries one task, ``bottega_run_job(job_id)``, with the job's retries and
+retry delay; the worker looks the job up by name in the registry of the
+installed addons. Where a process sends its jobs: the queue in
+``session.info["bottega.job_queue"]`` when the session has one (sessions of a
+running job do), else the one set with :func:`configure` / :func:`use_queue`,
+else the one the configuration file describes.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import weakref
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import lazy_gettext as _l
+from huey import RedisHuey, SqliteHuey
+from sqlalchemy import Connection, Engine, event, update
+from sqlalchemy.orm import Session
+
+from core.config import Config, load_config
+from core.db import utcnow
+from core.errors import AddonError, RecordNotFound, ValidationError
+from core.models.job import FAILED, QUEUED, JobRecord
+
+from .declarations import Job, JobError
+
+if TYPE_CHECKING:
+    from huey import Huey
+
+    from core.registry import Registry
+
+log = logging.getLogger("bottega.jobs")
+
+QUEUE_INFO = "bottega.job_queue"
+DEFAULT_NAME = "bottega"
+RUN_TASK = "bottega_run_job"
+_PENDING = "bottega.jobs_pending"
+_REGISTRY_CACHE = "bottega.jobs_registry"
+MAX_ERROR = 2000
+
+
+# --- the queue ----------------------------------------------------------------------
+
+
+def make_huey(config: Config, name: str = DEFAULT_NAME) -> Huey:
+    """The huey instance ``[jobs]`` describes: SQLite file (default) or Redis."""
+    jobs = config.values["jobs"]
+    if jobs["backend"] == "redis":
+        return RedisHuey(name, url=jobs["redis_url"], results=False)
+    path = Path(jobs["sqlite_path"]).expanduser().resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey(name, filename=str(path), results=False)
+
+
+class JobQueue:
+    """A huey queue of one installation: where jobs are sent, and where ``bottega worker`` takes them.
+
+    ``overrides`` maps a job name to (retries, retry_delay) used instead of the
+    declaration's (the core's mail job takes them from ``[mail]``).
+    """
+
+    def __init__(self, huey: Huey, overrides: Mapping[str, tuple[int, int]] | None = None):
+        self.huey = huey
+        self.overrides = dict(overrides or {})
+        self.executor = None  # the Worker running jobs from this queue, in a worker process
+        self._task = huey.task(context=True, name=RUN_TASK)(self._run)
+
+    @classmethod
+    def from_config(cls, config: Config, name: str = DEFAULT_NAME) -> JobQueue:
+        mail = config.values["mail"]
+        return cls(make_huey(config, name), {"core.send_mail": (mail["retries"], mail["retry_delay"])})
+
+    def describe(self) -> str:
+        storage = self.huey.storage
+        where = getattr(storage, "filename", None) or getattr(storage, "queue_key", "")
+        return f"{type(self.huey).__name__} {self.huey.name} ({where})"
+
+    def retry_settings(self, job: Job) -> tuple[int, int]:
+        return self.overrides.get(job.name, (job.retries, job.retry_delay))
+
+    def send(self, job_id: int, job: Job) -> None:
+        """Hand a recorded job to huey (call only once its row is committed)."""
+        retries, retry_delay = self.retry_settings(job)
+        self.huey.enqueue(self._task.s(job_id, retries=retries, retry_delay=retry_delay))
+
+    def _run(self, job_id: int, task=None):
+        if self.executor is None:
+            raise JobError(f"job {job_id} reached a process that runs no worker for this queue")
+        return self.executor.execute(job_id, task)
+
+
+_lock = threading.Lock()
+_queues: dict[tuple, JobQueue] = {}
+_configured: Config | None = None
+_override: JobQueue | None = None
+
+
+def queue_for_config(config: Config, name: str = DEFAULT_NAME) -> JobQueue:
+    """The process's queue for this configuration (one huey instance per storage)."""
+    jobs, mail = config.values["jobs"], config.values["mail"]
+    where = jobs["redis_url"] if jobs["backend"] == "redis" else str(Path(jobs["sqlite_path"]).expanduser().resolve())
+    key = (jobs["backend"], where, name, mail["retries"], mail["retry_delay"])
+    with _lock:
+        if key not in _queues:
+            _queues[key] = JobQueue.from_config(config, name)
+        return _queues[key]
+
+
+def configure(config: Config | None) -> None:
+    """Send this process's jobs to the queue of ``config`` (the CLI does it with the configuration it read)."""
+    global _configured
+    _configured = config
+
+
+@contextmanager
+def use_queue(queue: JobQueue) -> Iterator[JobQueue]:
+    """Send this process's jobs to ``queue`` for the duration of the block (tests, embedding)."""
+    global _override
+    previous, _override = _override, queue
+    try:
+        yield queue
+    finally:
+        _override = previous
+
+
+def default_queue() -> JobQueue:
+    if _override is not None:
+        return _override
+    return queue_for_config(_configured or load_config())
+
+
+def queue_for(session: Session) -> JobQueue:
+    return session.info.get(QUEUE_INFO) or default_queue()
+
+
+# --- the jobs of the installed addons ----------------------------------------------
+
+_jobs_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_catalog = None
+
+
+def jobs_of(registry: Registry) -> Mapping[str, Job]:
+    """The jobs the core and the installed addons declare, by name."""
+    try:
+        return _jobs_cache[registry]
+    except KeyError:
+        pass
+    jobs: dict[str, Job] = {}
+    for impl in registry.hook.register_jobs.get_hookimpls():
+        addon = impl.plugin_name
+        for job in impl.function() or ():
+            if not isinstance(job, Job):
+                raise AddonError(f"addon {addon}: register_jobs() must return core.jobs.Job, got {job!r}")
+            if not job.name.startswith(f"{addon}."):
+                raise AddonError(f"addon {addon}: job {job.name!r} must start with '{addon}.'")
+            if job.name in jobs:
+                raise AddonError(f"job {job.name!r} is declared twice")
+            jobs[job.name] = job
+    _jobs_cache[registry] = jobs
+    return jobs
+
+
+def registry_of(session: Session) -> Registry:
+    """The registry a session carries (``actor_session`` puts it there), else the one of its database."""
+    registry = session.info.get("registry") or session.info.get(_REGISTRY_CACHE)
+    if registry is None:
+        global _catalog
+        from core.catalog import Catalog
+        from core.lifecycle import Lifecycle
+        from core.registry import build_registry
+
+        if _catalog is None:
+            _catalog = Catalog.discover()
+        connection = session.connection()
+        registry = build_registry(_catalog, Lifecycle(connection.engine, _catalog).installed(connection))
+        session.info[_REGISTRY_CACHE] = registry
+    return registry
+
+
+def job_named(registry: Registry, name: str) -> Job:
+    jobs = jobs_of(registry)
+    if name not in jobs:
+        raise JobError(f"unknown job {name!r}: no installed addon declares it "
+                       f"(known: {', '.join(sorted(jobs)) or 'none'})")
+    return jobs[name]
+
+
+# --- writing job rows in the caller's transaction -------------------------------------
+
+
+@contextmanager
+def system_rows(session: Session) -> Iterator[Session]:
+    """A system session writing inside ``session``'s transaction.
+
+    ``session`` itself when it has no acting user; otherwise a system session
+    on its connection (in a savepoint), since the bookkeeping rows of jobs and
+    mails are written by the core on behalf of whichever service asked, not
+    granted to each user. Either way they commit or roll back with ``session``.
+    """
+    if session.info.get("actor") is None:
+        yield session
+        session.flush()
+        return
+    from core.security import actor_session
+    from core.sessions import make_session_factory
+
+    system = actor_session(make_session_factory(session.connection()), registry_of(session), None)
+    try:
+        yield system
+        system.commit()
+    except BaseException:
+        system.rollback()
+        raise
+    finally:
+        system.close()
+
+
+def add_job(session: Session, system: Session, name: str, arguments: dict[str, Any]) -> JobRecord:
+    """Record job ``name`` with ``system`` and send it when ``session`` commits; see :func:`enqueue`."""
+    job = job_named(registry_of(session), name)
+    try:
+        json.dumps(arguments, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise JobError(f"job {name}: arguments must be JSON values (numbers, strings, lists, "
+                       f"dicts, true/false/null): {exc}") from None
+    record = JobRecord(name=name, arguments=dict(arguments), state=QUEUED, attempts=0)
+    system.add(record)
+    system.flush()
+    send_on_commit(session, record.id, job)
+    return record
+
+
+def enqueue(session: Session, name: str, /, **arguments: Any) -> JobRecord:
+    """Record job ``name`` (``<addon>.<name>``) with ``arguments`` and send it when ``session`` commits.
+
+    The job's row is written in ``session``'s transaction; nothing reaches
+    the queue if it rolls back. An unknown name (or a job of an addon that is
+    not installed) is a :class:`JobError`; ``arguments`` must be JSON values.
+    """
+    with system_rows(session) as system:
+        return add_job(session, system, name, arguments)
+
+
+def retry_job(session: Session, job_id: int) -> JobRecord:
+    """Queue a failed job again (with its full retries); it is sent when ``session`` commits."""
+    record = session.get(JobRecord, job_id, with_for_update=True)
+    if record is None:
+        raise RecordNotFound(_l("There is no job %(id)s.", id=job_id))
+    if record.state != FAILED:
+        raise ValidationError(_l("Only a failed job can be retried."))
+    job = job_named(registry_of(session), record.name)
+    record.state = QUEUED
+    record.finished_at = None
+    session.flush()
+    send_on_commit(session, record.id, job)
+    return record
+
+
+# --- sending on commit ------------------------------------------------------------------
+
+
+def send_on_commit(session: Session, job_id: int, job: Job) -> None:
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_PENDING, []).append((queue_for(session), job_id, job, transaction))
+
+
+@event.listens_for(Session, "after_commit")
+def _send_pending(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint was released: the transaction goes on
+        return
+    pending = session.info.pop(_PENDING, None)
+    failed: list[tuple[int, str]] = []
+    for queue, job_id, job, _transaction in pending or ():
+        try:
+            queue.send(job_id, job)
+        except Exception as exc:  # the row is committed: make it visible as failed, to retry
+            log.exception("job %s (%s) could not be sent to the job queue", job_id, job.name)
+            failed.append((job_id, f"could not be sent to the job queue: {type(exc).__name__}: {exc}"[:MAX_ERROR]))
+    if failed:
+        _mark_unsent(session, failed)
+
+
+def _mark_unsent(session: Session, failed: list[tuple[int, str]]) -> None:
+    try:
+        bind = session.get_bind()
+        statements = [update(JobRecord).where(JobRecord.id == job_id, JobRecord.state == QUEUED)
+                      .values(state=FAILED, last_error=error, finished_at=utcnow()) for job_id, error in failed]
+        if isinstance(bind, Connection):
+            for statement in statements:
+                bind.execute(statement)
+        elif isinstance(bind, Engine):
+            with bind.begin() as connection:
+                for statement in statements:
+                    connection.execute(statement)
+    except Exception:
+        log.exception("jobs %s could not be marked failed", [job_id for job_id, _ in failed])
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session: Session, previous_transaction) -> None:
+    pending = session.info.get(_PENDING)
+    if not pending:
+        return
+
+    def inside(transaction) -> bool:
+        while transaction is not None:
+            if transaction is previous_transaction:
+                return True
+            transaction = transaction.parent
+        return False
+
+    session.info[_PENDING] = [entry for entry in pending if not inside(entry[3])]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_at_end(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the session's transaction ended without commit: nothing to send
+        session.info.pop(_PENDING, None)
