@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from huey import crontab
+from sqlalchemy import select
 
 from core.hookspecs import hookimpl
 from core.menus import MenuItem
-from sqlalchemy import select
-
 from core.models import (
     AddonState,
     AuditLog,
@@ -15,6 +14,7 @@ from core.models import (
     Credential,
     Group,
     JobRecord,
+    LoginSession,
     Mail,
     RecoveryCode,
     Sequence,
@@ -30,7 +30,8 @@ USER_GROUP = "core.group_user"
 
 @hookimpl
 def register_models():
-    return (Company, User, Group, AddonState, AuditLog, Sequence, Credential, RecoveryCode, JobRecord, Mail)
+    return (Company, User, Group, AddonState, AuditLog, Sequence, Credential, RecoveryCode, LoginSession, JobRecord,
+            Mail)
 
 
 @hookimpl
@@ -55,6 +56,7 @@ def register_model_access():
         ModelAccess(Sequence, ADMIN_GROUP, read=True),
         ModelAccess(Credential, ADMIN_GROUP),  # declared with no rights: only core.security.credentials
         ModelAccess(RecoveryCode, ADMIN_GROUP),  # touches these, inside the caller's transaction
+        ModelAccess(LoginSession, ADMIN_GROUP),
         ModelAccess(JobRecord, ADMIN_GROUP, read=True, write=True),  # jobs and mails are written by core.jobs
         ModelAccess(Mail, ADMIN_GROUP, read=True, write=True),  # and core.mail for any service; admins retry
     )

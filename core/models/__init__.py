@@ -5,7 +5,7 @@ from .company import Company, CompanyMixin
 from .job import JobRecord
 from .mail import Mail
 from .sequence import Sequence
-from .user import Credential, Group, RecoveryCode, User, user_companies, user_groups
+from .user import Credential, Group, LoginSession, RecoveryCode, User, user_companies, user_groups
 
 __all__ = [
     "AddonState",
@@ -14,6 +14,7 @@ __all__ = [
     "Credential",
     "CompanyMixin",
     "Group",
+    "LoginSession",
     "JobRecord",
     "Mail",
     "RecoveryCode",

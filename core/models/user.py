@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import Column, ForeignKey, String, Table
 from typing import TYPE_CHECKING
 
@@ -63,6 +65,24 @@ class Credential(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id", ondelete="CASCADE"), primary_key=True)
     password_hash: Mapped[str | None]
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None]  # the last accepted 30-second step: a code works once
+
+
+class LoginSession(Base):
+    """A logged-in browser: the cookie carries a random token, only its SHA-256 is stored.
+
+    Logging out deletes the row, so a copied cookie stops working at once.
+    Granted to nobody: only core.security.credentials touches it.
+    """
+
+    __tablename__ = "core_login_session"
+    __audit__ = False
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
 
 
 class RecoveryCode(Base):

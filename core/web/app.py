@@ -32,7 +32,7 @@ from core.errors import AccessDenied, AddonError
 from core.lifecycle import Lifecycle
 from core.models import AddonState
 from core.registry import CORE, Registry
-from core.security import actor_session, load_actor
+from core.security import actor_session, credentials, load_actor
 from core.sessions import make_session_factory
 
 from . import auth, errors, i18n, shell
@@ -188,7 +188,8 @@ def _authenticate():
         system = state.session_factory()
         try:
             user = system.get(auth.User, user_id)
-            if user is not None and user.active and session.get("stamp") == auth.session_stamp(system, user.id):
+            if (user is not None and user.active and session.get("stamp") == auth.session_stamp(system, user.id)
+                    and credentials.login_session_user(system, session.get("sid")) == user.id):
                 g.actor = load_actor(system, state.registry, user.id, session.get("company_ids"))
                 g.user = user
         except AccessDenied:

@@ -15,7 +15,7 @@ import time
 
 import pyotp
 import segno
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -66,10 +66,14 @@ def session_stamp(system, user_id: int) -> str:
 
 
 def _start_session(system, user_id: int) -> None:
+    """A new login: a fresh cookie (the old one is dropped) tied to a new server-side session row."""
+    credentials.close_login_session(system, session.get("sid"))
     session.clear()
     session.permanent = True
     session["user_id"] = user_id
+    session["sid"] = credentials.open_login_session(system, user_id, current_app.permanent_session_lifetime)
     session["stamp"] = session_stamp(system, user_id)
+    system.commit()
 
 
 def _safe_next(default: str) -> str:
@@ -128,14 +132,14 @@ def two_factor():
 
 def _check_code(system, user_id: int, code: str) -> bool:
     code = code.replace(" ", "").strip()
-    secret = credentials.totp_secret(system, user_id)
-    if code.isdigit() and secret and pyotp.TOTP(secret).verify(code, valid_window=1):
-        return True
-    return credentials.use_recovery_code(system, user_id, code)
+    return credentials.use_totp_code(system, user_id, code) or credentials.use_recovery_code(system, user_id, code)
 
 
 @blueprint.route("/logout", methods=["POST"])
 def logout():
+    with state().session_factory() as system:
+        credentials.close_login_session(system, session.get("sid"))
+        system.commit()
     session.clear()
     flash(gettext("You are logged out."), "success")
     return redirect(url_for("auth.login"))
@@ -157,7 +161,7 @@ def account():
                 password.current.errors = [gettext("This is not your current password.")]
             else:
                 credentials.set_password(system, g.user.id, password.new.data)
-                system.commit()
+                credentials.close_other_login_sessions(system, g.user.id)
                 _start_session(system, g.user.id)
                 flash(gettext("Password changed. Other sessions were logged out."), "success")
                 return redirect(url_for("auth.account"))
@@ -187,7 +191,7 @@ def enable_two_factor():
         if pyotp.TOTP(secret).verify(form.code.data.replace(" ", ""), valid_window=1):
             with state().session_factory() as system:
                 codes = credentials.enable_totp(system, g.user.id, secret)
-                system.commit()
+                credentials.close_other_login_sessions(system, g.user.id)
                 _start_session(system, g.user.id)
             return render_template("core/recovery_codes.html", codes=codes)
         form.code.errors = [gettext("This code is not valid. Check the time on your phone and try again.")]
@@ -202,7 +206,7 @@ def disable_two_factor():
             flash(gettext("This is not your current password."), "error")
             return redirect(url_for("auth.account"))
         credentials.disable_totp(system, g.user.id)
-        system.commit()
+        credentials.close_other_login_sessions(system, g.user.id)
         _start_session(system, g.user.id)
     flash(gettext("Two-factor authentication is off."), "success")
     return redirect(url_for("auth.account"))

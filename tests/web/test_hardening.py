@@ -129,3 +129,35 @@ def test_a_pending_second_factor_expires(web, monkeypatch):
     later = time.time() + 301
     monkeypatch.setattr("core.web.auth.time.time", lambda: later)
     assert client.get("/login/2fa").headers["Location"] == "/login"
+
+
+def test_logging_out_ends_the_session_even_for_a_copied_cookie(web):
+    client = web.client()
+    client.login("admin", ADMIN_PASSWORD)
+    stolen = client.client.get_cookie("bottega_session").value
+    client.post("/logout")
+    thief = web.client()
+    thief.client.set_cookie("bottega_session", stolen)
+    response = thief.get("/contacts/partners/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_a_totp_code_works_only_once(web):
+    import pyotp
+
+    from core.security import credentials
+
+    secret = pyotp.random_base32()
+    session = web.db.system()
+    credentials.enable_totp(session, web.db.admin().id, secret)
+    session.commit()
+    code = pyotp.TOTP(secret).now()
+    first = web.client()
+    first.login("admin", ADMIN_PASSWORD)
+    first.get("/login/2fa")
+    assert first.post("/login/2fa", {"code": code}).status_code == 302
+    second = web.client()
+    second.login("admin", ADMIN_PASSWORD)
+    second.get("/login/2fa")
+    assert second.post("/login/2fa", {"code": code}).status_code == 200
+    assert second.get("/").status_code == 302
