@@ -37,6 +37,7 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
         "workers": (int, 2),
         "https": (bool, False),
         "ratelimit_storage": (str, "memory://"),
+        "public_url": (str, "http://127.0.0.1:8000"),
     },
     "mail": {
         "smtp_host": (str, "127.0.0.1"),

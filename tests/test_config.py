@@ -43,7 +43,7 @@ def test_environment_overrides_every_key(tmp_path):
 
 
 @pytest.mark.parametrize("text, message", [
-    ('[server]\nprot = 1\n', "[server] prot: unknown key (known: secret_key, host, port, workers, https, ratelimit_storage)"),
+    ('[server]\nprot = 1\n', "[server] prot: unknown key (known: secret_key, host, port, workers, https, ratelimit_storage, public_url)"),
     ('[serverr]\nport = 1\n', "unknown section [serverr]"),
     ('[server]\nport = "80"\n', "[server] port: expected an integer, got '80'"),
     ('[server]\nhttps = "yes"\n', "[server] https: expected true or false, got 'yes'"),

@@ -27,7 +27,16 @@ def activity_reminders(context) -> None:
         session.commit()
 
 
+def send_campaign(context, campaign_id: int) -> None:
+    from .campaigns import send_queued
+
+    with context.session() as session:
+        send_queued(session, campaign_id, context.config.get("server", "public_url"))
+        session.commit()
+
+
 JOBS = (
+    Job("crm.send_campaign", send_campaign),
     Job("crm.new_lead", new_lead),
     Job("crm.inactivity", inactivity, schedule=crontab(hour="6", minute="30")),
     Job("crm.activity_reminders", activity_reminders, schedule=crontab(hour="7", minute="0")),

@@ -223,8 +223,8 @@ class Recipient(CompanyMixin, Base):
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"))
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("crm_lead.id"))
     status: Mapped[str] = mapped_column(String(16), default="queued", info={"choices": (
-        ("queued", "Queued"), ("sent", "Sent"), ("bounced", "Bounced"), ("failed", "Failed"),
-        ("skipped", "Unsubscribed"))})
+        ("queued", "Queued"), ("mailed", "Handed to the outbox"), ("sent", "Sent"), ("bounced", "Bounced"),
+        ("failed", "Failed"), ("skipped", "Unsubscribed"))})
     reason: Mapped[str | None]
     token: Mapped[str] = mapped_column(String(64), unique=True)
 

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from core.db import utcnow
 from core.web.views import Filter, ModelView
 
-from . import automation, services
+from . import automation, campaigns, services
 from .models import LEAD, OPEN, OPPORTUNITY, Activity, Campaign, Lead, LostReason, Rule, Segment, Stage, Team
 
 LABELS = {
@@ -71,6 +71,23 @@ class RuleView(ModelView):
         return automation.save_rule(session, record.company_id, record, **values)
 
 
+class SegmentView(ModelView):
+    def create(self, session, actor, values):
+        return campaigns.save_segment(session, actor.company_id, **values)
+
+    def update(self, session, actor, record, values):
+        return campaigns.save_segment(session, record.company_id, record, **values)
+
+
+class CampaignView(ModelView):
+    record_template = "crm/campaign_record.html"
+
+    def record_context(self, record):
+        from core.web.context import system_session
+
+        return {"statuses": campaigns.recipient_statuses(system_session(), record.id)}
+
+
 class ActivityView(ModelView):
     def create(self, session, actor, values):
         lead = session.get(Lead, values["lead_id"]) if values.get("lead_id") else None
@@ -125,10 +142,10 @@ def crm_views() -> tuple[ModelView, ...]:
                  default_order="sequence",
                  labels={"name": _l("Name"), "action": _l("Action"), "team_id": _l("Team"), "sequence": _l("Order"),
                          "active": _l("Active"), "parameters": _l("Parameters")}),
-        ModelView(Segment, name="segment", slug="segments", label=_l("Segment"), label_plural=_l("Segments"),
+        SegmentView(Segment, name="segment", slug="segments", label=_l("Segment"), label_plural=_l("Segments"),
                   list_columns=("name", "target"), form_fields=("name", "target", "conditions"),
                   labels={"name": _l("Name"), "target": _l("Of"), "conditions": _l("Conditions")}),
-        ModelView(Campaign, name="campaign", slug="campaigns", label=_l("Campaign"), label_plural=_l("Campaigns"),
+        CampaignView(Campaign, name="campaign", slug="campaigns", label=_l("Campaign"), label_plural=_l("Campaigns"),
                   list_columns=("name", "state", "sent_at"), form_fields=("name", "segment_id", "subject", "body"),
                   labels={"name": _l("Name"), "state": _l("Status"), "sent_at": _l("Sent"),
                           "segment_id": _l("Segment"), "subject": _l("Subject"), "body": _l("Text")}),

@@ -12,8 +12,8 @@ from core.errors import AccessDenied, ValidationError
 from core.web.context import csrf_exempt, current_actor, current_registry, db, public, system_session
 from core.web.limiter import limiter
 
-from . import capture, reports, services
-from .models import Activity, Lead, LostReason, Recipient, Team
+from . import campaigns, capture, reports, services
+from .models import Activity, Campaign, Lead, LostReason, Recipient, Team
 
 blueprint = Blueprint("crm_web", __name__, url_prefix="/crm")
 CAPTURE_LIMIT = "30 per minute"
@@ -112,6 +112,40 @@ def done(activity_id: int):
         flash(str(error), "error")
     return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
                     else url_for("crm.activity_list"))
+
+
+@blueprint.route("/campaigns/<int:campaign_id>/send", methods=["POST"])
+def send_campaign(campaign_id: int):
+    session = db()
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        abort(404)
+    if not current_registry().can(current_actor(), Recipient, "create"):
+        abort(403)
+    try:
+        count = campaigns.start(session, campaign)
+        session.commit()
+        flash(gettext("Sending to %(count)s recipients.", count=count), "success")
+    except (ValidationError, AccessDenied) as error:
+        session.rollback()
+        flash(str(error), "error")
+    return redirect(url_for("crm.campaign_view", record_id=campaign_id))
+
+
+@blueprint.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf_exempt
+@public
+def unsubscribe(token: str):
+    """The link in every campaign mail: one click (GET shows, POST confirms, as mail clients prefetch links)."""
+    system = system_session()
+    recipient = system.scalars(select(Recipient).where(Recipient.token == token)).first()
+    if recipient is None:
+        abort(404)
+    if request.method == "POST":
+        campaigns.unsubscribe(system, token)
+        system.commit()
+        return render_template("crm/unsubscribed.html", email=recipient.email, done=True)
+    return render_template("crm/unsubscribed.html", email=recipient.email, done=False)
 
 
 @blueprint.route("/reports")

@@ -15,7 +15,7 @@ def concrete_url(rule: Rule, record_id: int) -> str:
     values = {}
     for argument in rule.arguments:
         values[argument] = {"fmt": "csv", "table": "contacts_partner", "name": "contacts", "action": "upgrade",
-                            "key": "not-a-key"}.get(argument, record_id)
+                            "key": "not-a-key", "token": "not-a-token"}.get(argument, record_id)
     path = rule.rule
     for key, value in values.items():
         path = re.sub(rf"<(?:\w+:)?{key}>", str(value), path)
@@ -38,7 +38,7 @@ def is_public(app, rule) -> bool:
 def test_only_the_expected_pages_are_public(web):
     public = {rule.endpoint for rule in routes(web.app) if is_public(web.app, rule)}
     assert public == {"auth.login", "auth.two_factor", "web.language", "web.health", "crm_web.capture_form",
-                      "crm_web.inbound_email"}
+                      "crm_web.inbound_email", "crm_web.unsubscribe"}
 
 
 def test_anonymous_visitors_are_sent_to_login_everywhere_but_public_pages(web):
