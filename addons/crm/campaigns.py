@@ -134,7 +134,8 @@ def send_queued(session: Session, campaign_id: int, base_url: str) -> int:
             recipient.status = "skipped"
             continue
         link = f"{base_url.rstrip('/')}{UNSUBSCRIBE_PATH}{recipient.token}"
-        text = f"{campaign.body}\n\n--\n{_l('To stop receiving these emails: %(link)s', link=link)}"
+        footer = _l("To stop receiving these emails: %(link)s", link=link)
+        text = campaign.body + "\n\n--\n" + str(footer)
         queue_mail(session, to=recipient.email, subject=campaign.subject, text=text,
                    reference=f"crm.recipient:{recipient.id}")
         recipient.status = "mailed"
