@@ -1,7 +1,7 @@
 """CRM on the home page and on partner pages."""
 from __future__ import annotations
 
-from flask_babel import format_decimal
+from flask_babel import format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -10,8 +10,8 @@ from core.web.dashboard import Tile
 from core.web.i18n import money
 from core.web.panels import Panel
 
-from . import reports
-from .models import OPEN, OPPORTUNITY, Activity, Lead
+from . import reports, services
+from .models import MESSAGE_KINDS, OPEN, OPPORTUNITY, Activity, Lead, Message
 
 
 def tiles(session, actor, registry):
@@ -42,4 +42,11 @@ def partner_panels(session, actor, registry, partner):
     ).all() if registry.can(actor, Activity, "read") else []
     lines = tuple((lead.name, money(lead.expected_revenue)) for lead in opportunities)
     lines += tuple((f"{a.due_date.isoformat()} · {a.summary}", a.user.name) for a in activities)
-    return (Panel(title=_l("CRM"), lines=lines or ((str(_l("No open opportunity")), ""),), sequence=10),)
+    panels = [Panel(title=_l("CRM"), lines=lines or ((str(_l("No open opportunity")), ""),), sequence=10)]
+    if registry.can(actor, Message, "read"):
+        messages, _pending = services.timeline(session, partner_id=partner.id, limit=10)
+        kinds = dict(MESSAGE_KINDS)
+        panels.append(Panel(title=_l("Timeline"), sequence=11, lines=tuple(
+            (f"{format_datetime(m.at, 'short')} · {kinds.get(m.kind, m.kind)}",
+             (m.subject or (m.body or ""))[:80]) for m in messages) or ((str(_l("Nothing yet.")), ""),)))
+    return tuple(panels)

@@ -83,3 +83,26 @@ def test_the_reports_page_shows_the_pipeline_computed_in_sql(web, crm):
     page = client.get("/crm/reports").get_data(as_text=True)
     assert "3,500.50" in page  # 1000 + 2500.50, both in New
     assert "350.05" in page  # weighted at New's 10 %
+
+
+def test_the_partner_page_shows_open_opportunities_and_the_timeline_from_crm(web, crm):
+    from addons.contacts.services import create_partner
+
+    system = web.db.system()
+    partner = create_partner(system, crm["company"], name="Rossi Arredamenti S.r.l.", is_company=True)
+    system.commit()
+    session = web.db.as_user(crm["ana"])
+    lead = services.create_lead(session, crm["company"], name="Chairs for 40", user_id=crm["ana"].id,
+                                partner_id=partner.id, expected_revenue=Decimal("9200"))
+    services.qualify(session, lead)
+    services.log_message(session, kind="call", lead=lead, body="Asked for a quote by Friday")
+    session.commit()
+    client = web.client()
+    client.login("ana")
+    page = client.get(f"/contacts/partners/{partner.id}").get_data(as_text=True)
+    assert "Chairs for 40" in page and "9,200.00" in page
+    assert "Timeline" in page and "Asked for a quote by Friday" in page
+    outsider = web.client()
+    web.db.user("viewer", groups=["contacts.group_user"])
+    outsider.login("viewer")
+    assert "Chairs for 40" not in outsider.get(f"/contacts/partners/{partner.id}").get_data(as_text=True)
