@@ -87,6 +87,7 @@ class Lead(CompanyMixin, TimestampMixin, Base):
     """A lead (unqualified interest) or, once qualified, an opportunity in a team's pipeline."""
 
     __tablename__ = "crm_lead"
+    __audit_exclude__ = ("import_hash",)
     __table_args__ = (
         Index("ix_crm_lead_pipeline", "company_id", "kind", "state", "stage_id"),
         Index("ix_crm_lead_email", "email"),
@@ -116,6 +117,7 @@ class Lead(CompanyMixin, TimestampMixin, Base):
     qualified_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
     last_activity_at: Mapped[dt.datetime | None]
+    import_hash: Mapped[str | None] = mapped_column(String(64), index=True)  # the file line it came from
 
     partner: Mapped[Partner | None] = relationship()
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])

@@ -49,6 +49,17 @@ def register_jobs():
 
 
 @hookimpl
+def register_commands(cli):
+    from core.imports import import_command
+
+    from .importing import LeadImport
+
+    cli.commands["import"].add_command(import_command(
+        "leads", LeadImport, help="Import leads from a CSV or XLSX file. Columns are matched to fields by their "
+                                  "header (English, Spanish or Italian names); lines already imported are skipped."))
+
+
+@hookimpl
 def dashboard_tiles(session, actor):
     return dashboard.tiles(session, actor, session.info["registry"])
 

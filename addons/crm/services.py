@@ -45,6 +45,11 @@ def _actor_id(session: Session) -> int | None:
     return actor.user_id if actor is not None else None
 
 
+def clean_lead_values(values: dict) -> dict:
+    """Check and normalise lead values as every entry point does; raises ValidationError naming the field."""
+    return _clean(values)
+
+
 def _clean(values: dict) -> dict:
     unknown = sorted(set(values) - set(LEAD_FIELDS))
     if unknown:

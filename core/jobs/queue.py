@@ -199,6 +199,9 @@ def job_named(registry: Registry, name: str) -> Job:
 # --- writing job rows in the caller's transaction -------------------------------------
 
 
+_SYSTEM_FACTORY = "bottega.jobs.system_factory"
+
+
 @contextmanager
 def system_rows(session: Session) -> Iterator[Session]:
     """A system session writing inside ``session``'s transaction.
@@ -215,7 +218,12 @@ def system_rows(session: Session) -> Iterator[Session]:
     from core.security import actor_session
     from core.sessions import make_session_factory
 
-    system = actor_session(make_session_factory(session.connection()), registry_of(session), None)
+    connection = session.connection()
+    cached = session.info.get(_SYSTEM_FACTORY)
+    if cached is None or cached[0] is not connection:  # one factory per connection, not one per job
+        cached = (connection, make_session_factory(connection))
+        session.info[_SYSTEM_FACTORY] = cached
+    system = actor_session(cached[1], registry_of(session), None)
     try:
         yield system
         system.commit()
