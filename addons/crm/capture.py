@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from core.errors import ValidationError
 
 from . import services
-from .models import OPEN, Lead, Team
+from .models import OPEN, Campaign, Lead, Team
 
 HONEYPOT = "website"  # hidden in the form: people leave it empty, bots fill it
 FORM_FIELDS = {"name": "contact_name", "email": "email", "phone": "phone", "company": "partner_name",
@@ -37,7 +37,17 @@ def from_web_form(session: Session, team: Team, payload: dict) -> Lead | None:
     if not values.get("name"):
         values["name"] = values.get("partner_name") or values.get("contact_name") or values.get("email") \
             or values.get("phone")
-    return services.create_lead(session, team.company_id, team_id=team.id, source="web", **values)
+    campaign = _campaign(session, team, payload.get("campaign"))
+    return services.create_lead(session, team.company_id, team_id=team.id, source="web",
+                                campaign_id=campaign.id if campaign else None, **values)
+
+
+def _campaign(session: Session, team: Team, value):
+    """The campaign a form names (its id, e.g. from a link in a campaign mail); unknown ones are ignored."""
+    if value in (None, "") or not str(value).isdigit():
+        return None
+    campaign = session.get(Campaign, int(value))
+    return campaign if campaign is not None and campaign.company_id == team.company_id else None
 
 
 @dataclass(frozen=True)

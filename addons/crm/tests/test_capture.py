@@ -44,6 +44,18 @@ def test_a_web_form_creates_a_lead_for_the_team(db, team):
         lead.id, "web", team.id, "ana@example.es", "Ana S.L.", "ES")
 
 
+def test_a_form_names_its_campaign_and_the_lead_is_attributed_to_it(db, team):
+    from addons.crm.models import Campaign
+
+    session = db.system()
+    campaign = Campaign(company_id=db.main_company.id, name="Autumn")
+    session.add(campaign)
+    session.flush()
+    lead = capture.from_web_form(session, team, {"email": "a@example.es", "campaign": str(campaign.id)})
+    unknown = capture.from_web_form(session, team, {"email": "b@example.es", "campaign": "999999"})
+    assert (lead.campaign_id, unknown.campaign_id) == (campaign.id, None)
+
+
 def test_a_form_filled_by_a_bot_creates_nothing(db, team):
     session = db.system()
     assert capture.from_web_form(session, team, {"email": "bot@spam.example", "website": "http://spam"}) is None
