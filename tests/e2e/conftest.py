@@ -1,18 +1,21 @@
 """A real Bottega server in a thread and a real headless Chromium driven by Playwright."""
 import os
-import threading
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from core.config import load_config
 from core.testing import initialized_database
-from core.web.app import Dispatcher
 from tests.lifecycle_helpers import fixture_catalog
 
+ROOT = Path(__file__).resolve().parents[2]
+
 CHROMIUM = os.environ.get("BOTTEGA_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -30,17 +33,29 @@ def pytest_collection_modifyitems(items):
 def server(databases, tmp_path_factory):
     catalog = fixture_catalog("alpha")
     url = databases.new()
-    engine = initialized_database(url, catalog, ["contacts", "alpha"])
+    initialized_database(url, catalog, ["contacts", "alpha"]).dispose()
     config_path = tmp_path_factory.mktemp("e2e") / "bottega.toml"
     config_path.write_text(f'[database]\nurl = "{url}"\n[addons]\nenabled = ["contacts", "alpha"]\n'
                            '[server]\nsecret_key = "e2e-secret-key-e2e-secret-key"\n')
-    dispatcher = Dispatcher(load_config(config_path, environ={}), catalog, engine)
-    http = make_server("127.0.0.1", 0, dispatcher, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{http.port}", "database": url}
-    http.shutdown()
-    engine.dispose()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "tests.e2e.server", str(config_path), str(port)],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/health", timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("the test server did not start: " + process.stdout.read().decode()[-2000:])
+            time.sleep(0.2)
+    yield {"url": base, "database": url}
+    process.terminate()
+    process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
