@@ -5,6 +5,7 @@ import datetime as dt
 import secrets
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Column, ForeignKey, Index, Numeric, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -14,15 +15,15 @@ from core.models import User
 
 LEAD, OPPORTUNITY = "lead", "opportunity"
 OPEN, WON, LOST = "open", "won", "lost"
-KINDS = ((LEAD, "Lead"), (OPPORTUNITY, "Opportunity"))
-STATES = ((OPEN, "Open"), (WON, "Won"), (LOST, "Lost"))
-SOURCES = (("manual", "Manual"), ("web", "Web form"), ("email", "Email"), ("import", "Import"),
-           ("campaign", "Campaign"))
-CATEGORIES = (("complaint", "Complaint"), ("question", "Question"), ("quote_request", "Quote request"))
-ACTIVITY_KINDS = (("call", "Call"), ("email", "Email"), ("meeting", "Meeting"), ("task", "Task"))
-MESSAGE_KINDS = (("note", "Note"), ("call", "Logged call"), ("email_in", "Email received"),
-                 ("email_out", "Email sent"), ("chat", "Chat message"), ("stage", "Stage change"),
-                 ("system", "System"))
+KINDS = ((LEAD, _l("Lead")), (OPPORTUNITY, _l("Opportunity")))
+STATES = ((OPEN, _l("Open")), (WON, _l("Won")), (LOST, _l("Lost")))
+SOURCES = (("manual", _l("Manual")), ("web", _l("Web form")), ("email", _l("Email")), ("import", _l("Import")),
+           ("campaign", _l("Campaign")))
+CATEGORIES = (("complaint", _l("Complaint")), ("question", _l("Question")), ("quote_request", _l("Quote request")))
+ACTIVITY_KINDS = (("call", _l("Call")), ("email", _l("Email")), ("meeting", _l("Meeting")), ("task", _l("Task")))
+MESSAGE_KINDS = (("note", _l("Note")), ("call", _l("Logged call")), ("email_in", _l("Email received")),
+                 ("email_out", _l("Email sent")), ("chat", _l("Chat message")), ("stage", _l("Stage change")),
+                 ("system", _l("System")))
 
 team_members = Table(
     "crm_team_member",
@@ -79,7 +80,7 @@ class Campaign(CompanyMixin, TimestampMixin, Base):
     subject: Mapped[str | None]
     body: Mapped[str | None] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(16), default="draft", info={"choices": (
-        ("draft", "Draft"), ("sending", "Sending"), ("sent", "Sent"))})
+        ("draft", _l("Draft")), ("sending", _l("Sending")), ("sent", _l("Sent")))})
     sent_at: Mapped[dt.datetime | None]
 
 
@@ -189,11 +190,11 @@ class Rule(CompanyMixin, TimestampMixin, Base):
     name: Mapped[str120]
     active: Mapped[bool] = mapped_column(default=True)
     action: Mapped[str] = mapped_column(String(24), info={"choices": (
-        ("assign_round_robin", "Assign new leads in turn within a team"),
-        ("assign_by_country", "Assign new leads by country"),
-        ("acknowledge", "Send an acknowledgement to new leads"),
-        ("classify", "Classify incoming requests by keywords"),
-        ("remind_inactive", "Remind when an opportunity has no activity"),
+        ("assign_round_robin", _l("Assign new leads in turn within a team")),
+        ("assign_by_country", _l("Assign new leads by country")),
+        ("acknowledge", _l("Send an acknowledgement to new leads")),
+        ("classify", _l("Classify incoming requests by keywords")),
+        ("remind_inactive", _l("Remind when an opportunity has no activity")),
     )})
     team_id: Mapped[int | None] = mapped_column(ForeignKey("crm_team.id"))
     sequence: Mapped[int] = mapped_column(default=10)
@@ -209,7 +210,7 @@ class Segment(CompanyMixin, TimestampMixin, Base):
     id: Mapped[intpk]
     name: Mapped[str120]
     target: Mapped[str] = mapped_column(String(16), default="partner", info={"choices": (
-        ("partner", "Partners"), ("lead", "Leads"))})
+        ("partner", _l("Partners")), ("lead", _l("Leads")))})
     conditions: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
@@ -225,8 +226,8 @@ class Recipient(CompanyMixin, Base):
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"))
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("crm_lead.id"))
     status: Mapped[str] = mapped_column(String(16), default="queued", info={"choices": (
-        ("queued", "Queued"), ("mailed", "Handed to the outbox"), ("sent", "Sent"), ("bounced", "Bounced"),
-        ("failed", "Failed"), ("skipped", "Unsubscribed"))})
+        ("queued", _l("Queued")), ("mailed", _l("Handed to the outbox")), ("sent", _l("Sent")), ("bounced", _l("Bounced")),
+        ("failed", _l("Failed")), ("skipped", _l("Unsubscribed")))})
     reason: Mapped[str | None]
     token: Mapped[str] = mapped_column(String(64), unique=True)
 
