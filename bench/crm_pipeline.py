@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from core.models import User  # noqa: E402
 from core.security import actor_session, load_actor  # noqa: E402
 from core.sessions import make_session_factory  # noqa: E402
 from core.testing import initialized_database  # noqa: E402
+from timing import median_seconds  # noqa: E402
 
 RAW = """
 SELECT s.name, count(l.id), sum(l.expected_revenue), sum(l.expected_revenue * l.probability / 100)
@@ -61,15 +60,6 @@ def fill(engine, rows: int) -> None:
             connection.execute(insert(Lead.__table__), batch)
 
 
-def median(action, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
@@ -87,9 +77,9 @@ def main() -> None:
             admin_id = system.scalars(select(User.id).where(User.login == "admin")).one()
             actor = load_actor(system, registry, admin_id)
         session = actor_session(factory, registry, actor)
-        report_time, report = median(lambda: pipeline_by_stage(session), args.repeat)
+        report_time, report = median_seconds(lambda: pipeline_by_stage(session), args.repeat)
         with engine.connect() as connection:
-            raw_time, raw = median(lambda: connection.execute(text(RAW)).all(), args.repeat)
+            raw_time, raw = median_seconds(lambda: connection.execute(text(RAW)).all(), args.repeat)
         assert [(r.stage, r.count) for r in report] == [(name, count) for name, count, _v, _w in raw]
         for row, (_name, _count, value, weighted) in zip(report, raw):
             assert row.value == Decimal(str(value)).quantize(Decimal("0.01")), (row, value)

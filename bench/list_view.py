@@ -8,10 +8,8 @@ case with the median times and their ratio.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -26,6 +24,7 @@ from core.lifecycle import Lifecycle  # noqa: E402
 from core.sessions import make_session_factory  # noqa: E402
 from core.testing import ADMIN_PASSWORD, WebClient, initialized_database  # noqa: E402
 from core.web.app import WebState, build_app  # noqa: E402
+from timing import median_seconds  # noqa: E402
 
 CITIES = ("Madrid", "Milano", "Valencia", "Torino", "Sevilla", "Napoli", "Bilbao", "Firenze")
 
@@ -43,15 +42,6 @@ def fill(engine, rows: int) -> None:
                 batch = []
         if batch:
             connection.execute(insert(Partner.__table__), batch)
-
-
-def median_seconds(action, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -95,7 +85,7 @@ def main() -> None:
                     response = client.get(path)
                     assert response.status_code == 200, response.status_code
 
-                view, baseline = median_seconds(page, args.repeat), median_seconds(raw, args.repeat)
+                view, baseline = median_seconds(page, args.repeat)[0], median_seconds(raw, args.repeat)[0]
                 print(f"  {label:<20} view {view * 1000:8.1f} ms   raw SQL {baseline * 1000:8.1f} ms   "
                       f"ratio {view / baseline:5.1f}x")
         engine.dispose()

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import sqlite3
 import uuid
 from dataclasses import dataclass, field
@@ -43,6 +44,13 @@ from core.sessions import make_session_factory
 TEST_URL_ENV = "BOTTEGA_TEST_DATABASE_URL"
 ADMIN_PASSWORD = "admin-password"
 USER_PASSWORD = "user-password"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now (for test servers)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class Databases:

@@ -5,7 +5,6 @@ import asyncio
 import email
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -17,6 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
+from core.testing import free_port
 from core.config import load_config
 from core.errors import ValidationError
 from core.jobs import DONE, FAILED, JobRecord, queue_for_config, use_queue
@@ -54,12 +54,6 @@ class Inbox:
 
     def ids(self) -> list[str]:
         return [message["Message-ID"] for _, _, message in self.messages]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class SMTPServer:

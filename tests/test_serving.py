@@ -1,5 +1,4 @@
 """`bottega demo` and `bottega serve`: what a newcomer and an operator start."""
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from addons.contacts.models import Partner
+from core.testing import free_port
 from core.catalog import Catalog
 from core.cli import Context, cli
 from core.db import make_engine
@@ -52,14 +52,8 @@ def test_serve_refuses_to_start_without_a_secret_key(tmp_path, initialized_url):
     assert "[server] secret_key is empty" in result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_serve_runs_several_stateless_workers_that_share_logins(tmp_path, initialized_url):
-    port = _free_port()
+    port = free_port()
     config = tmp_path / "serve.toml"
     config.write_text(f'[database]\nurl = "{initialized_url}"\n[server]\nsecret_key = "serve-test-secret-key-0123456789"\n'
                       f'port = {port}\nworkers = 2\n')

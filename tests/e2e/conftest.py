@@ -1,6 +1,5 @@
 """A real Bottega server in a thread and a real headless Chromium driven by Playwright."""
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -9,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.testing import initialized_database
+from core.testing import free_port, initialized_database
 from tests.lifecycle_helpers import fixture_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,9 +36,7 @@ def server(databases, tmp_path_factory):
     config_path = tmp_path_factory.mktemp("e2e") / "bottega.toml"
     config_path.write_text(f'[database]\nurl = "{url}"\n[addons]\nenabled = ["contacts", "alpha"]\n'
                            '[server]\nsecret_key = "e2e-secret-key-e2e-secret-key"\n')
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "tests.e2e.server", str(config_path), str(port)],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

@@ -1,5 +1,4 @@
 """A CRM installation with a real job worker and a real SMTP server on loopback, for end-to-end tests."""
-import socket
 import time
 from email import message_from_bytes, policy
 
@@ -13,7 +12,7 @@ from core.jobs.worker import Worker
 from core.lifecycle import Lifecycle
 from core.security import actor_session
 from core.sessions import make_session_factory
-from core.testing import initialized_database
+from core.testing import free_port, initialized_database
 
 
 class Inbox:
@@ -32,12 +31,6 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for(predicate, timeout=30.0):

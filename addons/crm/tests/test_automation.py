@@ -1,6 +1,5 @@
 """Automation rules: validation, what each rule does to a new lead, reminders, and the real queue end to end."""
 import datetime as dt
-import socket
 import time
 from email import message_from_bytes, policy
 
@@ -21,7 +20,9 @@ from core.models.mail import Mail
 from core.models import User
 from core.sessions import make_session_factory
 from core.security import actor_session
-from core.testing import initialized_database
+from core.testing import free_port, initialized_database
+
+from .conftest import Inbox
 
 
 def rule(session, company, **values):
@@ -114,23 +115,8 @@ def test_unsubscribed_addresses_get_no_acknowledgement(db_copy):
     assert session.scalars(select(Mail)).all() == []
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, smtp_session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-def _port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_a_web_lead_is_assigned_classified_and_acknowledged_by_the_real_queue_and_smtp(tmp_path, databases):
-    inbox, port = Inbox(), _port()
+    inbox, port = Inbox(), free_port()
     smtp = Controller(inbox, hostname="127.0.0.1", port=port)
     smtp.start()
     catalog = Catalog.discover()
