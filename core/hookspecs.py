@@ -181,6 +181,27 @@ def load_demo_data(session: Session, company: Company) -> None:
     """
 
 
+# --- Data integrity: called at every flush, for system and user sessions alike ---
+
+
+@hookspec
+def validate_flush(session: Session, new: list, dirty: list, deleted: list) -> None:
+    """Refuse a flush that would break one of this addon's invariants (e.g. change a posted entry).
+
+    Called before each flush of every session, system sessions included, with
+    the objects about to be inserted, updated and deleted (of every addon:
+    filter by type). Raise :class:`core.errors.ValidationError` with a message
+    for the user to refuse; the flush and its transaction are then rolled back.
+    Use ``sqlalchemy.inspect(obj).attrs[name].history`` to see what changed.
+
+    :param session: the session being flushed
+    :param new: objects to be inserted
+    :param dirty: objects with changed attributes, to be updated
+    :param deleted: objects to be deleted
+    :return: nothing
+    """
+
+
 # --- Business events: called inside the caller's transaction; do not commit ---
 
 
@@ -210,5 +231,31 @@ def partners_merged(session: Session, source: object, target: object) -> None:
     :param session: the session doing the merge
     :param source: the partner merged away (archived afterwards)
     :param target: the partner that remains
+    :return: nothing
+    """
+
+
+@hookspec
+def invoice_posted(session: Session, invoice: object) -> None:
+    """React to an invoice, bill or credit note being posted (its journal entry exists and is numbered).
+
+    Called by the accounting posting service in its transaction, with the
+    session of the user who posted it.
+
+    :param session: the session that posted the invoice
+    :param invoice: the ``accounting.Invoice`` just posted
+    :return: nothing
+    """
+
+
+@hookspec
+def invoice_paid(session: Session, invoice: object) -> None:
+    """React to an invoice becoming fully paid (its residual reached zero by reconciliation).
+
+    Called by the accounting reconciliation service in its transaction; it is
+    called again if the invoice is unreconciled and later paid again.
+
+    :param session: the session that reconciled the invoice
+    :param invoice: the ``accounting.Invoice`` now paid
     :return: nothing
     """

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.audit import install_audit
 from core.errors import AccessDenied
 from core.security.enforcement import install_enforcement
+from core.validation import install_validation
 
 
 class BottegaSession(Session):
@@ -51,6 +52,7 @@ def make_session_factory(bind: Engine | Connection, **kwargs) -> sessionmaker:
     if isinstance(bind, Connection):
         kwargs.setdefault("join_transaction_mode", "create_savepoint")
     factory = sessionmaker(bind=bind, class_=session_class, expire_on_commit=False, **kwargs)
+    install_validation(factory)
     install_enforcement(factory)
     install_audit(factory)
     return factory

@@ -8,7 +8,7 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from core.errors import AccessDenied, RecordNotFound
+from core.errors import AccessDenied, RecordNotFound, ValidationError
 
 log = logging.getLogger("bottega.web")
 
@@ -46,6 +46,10 @@ def init_app(app) -> None:
     @app.errorhandler(AccessDenied)
     def access_denied(error):
         return render_error(403, str(error))
+
+    @app.errorhandler(ValidationError)
+    def refused(error):
+        return render_error(400, str(error))
 
     @app.errorhandler(RecordNotFound)
     def not_found(_error):

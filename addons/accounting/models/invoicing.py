@@ -1,0 +1,150 @@
+"""Customer invoices, supplier bills and credit notes, their lines and taxes, and payment terms.
+
+Amounts on an invoice are in its own currency; posting converts them at the
+invoice date's rate into the journal entry (``move``). ``residual`` and
+``payment_state`` are kept by the reconciliation service.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, Date, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from addons.contacts.models import Partner
+from core import Base, CompanyMixin, TimestampMixin, intpk, str120
+
+from .ledger import Account, Journal, Money, Move
+from .taxes import Tax
+
+OUT_INVOICE, IN_INVOICE, OUT_REFUND, IN_REFUND = "out_invoice", "in_invoice", "out_refund", "in_refund"
+INVOICE_KINDS = ((OUT_INVOICE, _l("Customer invoice")), (IN_INVOICE, _l("Supplier bill")),
+                 (OUT_REFUND, _l("Customer credit note")), (IN_REFUND, _l("Supplier credit note")))
+DRAFT, POSTED, CANCELLED = "draft", "posted", "cancelled"
+INVOICE_STATES = ((DRAFT, _l("Draft")), (POSTED, _l("Posted")), (CANCELLED, _l("Cancelled")))
+NOT_PAID, PARTIAL, PAID = "not_paid", "partial", "paid"
+PAYMENT_STATES = ((NOT_PAID, _l("Open")), (PARTIAL, _l("Partially paid")), (PAID, _l("Paid")))
+
+
+class PaymentTerm(CompanyMixin, TimestampMixin, Base):
+    """When an invoice falls due: one or more instalments (e.g. 30/60/90 days, end of month)."""
+
+    __tablename__ = "accounting_payment_term"
+
+    id: Mapped[intpk]
+    name: Mapped[str120]
+    active: Mapped[bool] = mapped_column(default=True)
+
+    lines: Mapped[list[PaymentTermLine]] = relationship(back_populates="term", order_by="PaymentTermLine.sequence",
+                                                        cascade="all, delete-orphan")
+
+
+class PaymentTermLine(CompanyMixin, Base):
+    """An instalment: ``percent`` of the total (the last one takes the balance), ``days`` after the date,
+    optionally moved to the end of that month."""
+
+    __tablename__ = "accounting_payment_term_line"
+
+    id: Mapped[intpk]
+    term_id: Mapped[int] = mapped_column(ForeignKey("accounting_payment_term.id"), index=True)
+    sequence: Mapped[int] = mapped_column(default=10)
+    percent: Mapped[Decimal] = mapped_column(Numeric(7, 4), default=Decimal("100"))
+    days: Mapped[int] = mapped_column(default=0)
+    end_of_month: Mapped[bool] = mapped_column(default=False)
+
+    term: Mapped[PaymentTerm] = relationship(back_populates="lines")
+
+
+class Invoice(CompanyMixin, TimestampMixin, Base):
+    __tablename__ = "accounting_invoice"
+
+    id: Mapped[intpk]
+    kind: Mapped[str] = mapped_column(String(12), default=OUT_INVOICE, info={"choices": INVOICE_KINDS})
+    state: Mapped[str] = mapped_column(String(10), default=DRAFT, info={"choices": INVOICE_STATES})
+    number: Mapped[str | None] = mapped_column(String(32), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("contacts_partner.id"), index=True)
+    journal_id: Mapped[int] = mapped_column(ForeignKey("accounting_journal.id"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    payment_term_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_payment_term.id"))
+    currency_code: Mapped[str] = mapped_column(String(3), default="EUR")
+    rate: Mapped[Decimal] = mapped_column(Numeric(18, 8), default=Decimal("1"))
+    reference: Mapped[str | None] = mapped_column(String(64))
+    narration: Mapped[str | None] = mapped_column(Text)
+    origin_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_invoice.id"))
+    move_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_move.id"))
+    amount_untaxed: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    amount_tax: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    amount_total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    residual: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    payment_state: Mapped[str] = mapped_column(String(10), default=NOT_PAID, info={"choices": PAYMENT_STATES})
+
+    partner: Mapped[Partner] = relationship()
+    journal: Mapped[Journal] = relationship()
+    payment_term: Mapped[PaymentTerm | None] = relationship()
+    move: Mapped[Move | None] = relationship()
+    origin_invoice: Mapped[Invoice | None] = relationship(remote_side="Invoice.id")
+    lines: Mapped[list[InvoiceLine]] = relationship(back_populates="invoice", order_by="InvoiceLine.sequence",
+                                                    cascade="all, delete-orphan")
+    taxes: Mapped[list[InvoiceTax]] = relationship(back_populates="invoice", cascade="all, delete-orphan")
+
+    @property
+    def display_name(self) -> str:
+        return self.number or f"draft #{self.id}"
+
+    @property
+    def is_customer(self) -> bool:
+        return self.kind in (OUT_INVOICE, OUT_REFUND)
+
+    @property
+    def is_refund(self) -> bool:
+        return self.kind in (OUT_REFUND, IN_REFUND)
+
+
+invoice_line_taxes = Table(
+    "accounting_invoice_line_tax",
+    Base.metadata,
+    Column("line_id", ForeignKey("accounting_invoice_line.id"), primary_key=True),
+    Column("tax_id", ForeignKey("accounting_tax.id"), primary_key=True, index=True),
+)
+
+
+class InvoiceLine(CompanyMixin, Base):
+    __tablename__ = "accounting_invoice_line"
+
+    id: Mapped[intpk]
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("accounting_invoice.id"), index=True)
+    sequence: Mapped[int] = mapped_column(default=10)
+    description: Mapped[str] = mapped_column(String(255))
+    product_code: Mapped[str | None] = mapped_column(String(40))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounting_account.id"))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(16, 4), default=Decimal("1"))
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(18, 6), default=Decimal("0"))
+    discount: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    subtotal: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+
+    invoice: Mapped[Invoice] = relationship(back_populates="lines")
+    account: Mapped[Account] = relationship()
+    taxes: Mapped[list[Tax]] = relationship(secondary=invoice_line_taxes, order_by=Tax.sequence)
+
+
+class InvoiceTax(CompanyMixin, Base):
+    """One tax of an invoice: its base and amount in the invoice's currency, as printed and posted."""
+
+    __tablename__ = "accounting_invoice_tax"
+    __table_args__ = (UniqueConstraint("invoice_id", "tax_id"),)
+
+    id: Mapped[intpk]
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("accounting_invoice.id"), index=True)
+    tax_id: Mapped[int] = mapped_column(ForeignKey("accounting_tax.id"))
+    base: Mapped[Decimal] = mapped_column(Money)
+    amount: Mapped[Decimal] = mapped_column(Money)
+
+    invoice: Mapped[Invoice] = relationship(back_populates="taxes")
+    tax: Mapped[Tax] = relationship()
+
+
+

@@ -1,0 +1,204 @@
+"""The ledger: accounts, fiscal years and periods, journals, journal entries (moves) and their lines.
+
+Amounts on lines are in the company's currency (``debit``/``credit``, both
+non-negative, one of them zero); a line in another currency also keeps
+``currency_code`` and the signed ``amount_currency``. ``date``,
+``journal_id`` and ``posted`` are copied from the move onto its lines so the
+reports read one table. Once posted, a move and its lines never change: the
+database refuses it (see the ``ledger_guards`` migration) and so does the
+``validate_flush`` hook, with a readable message.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from addons.contacts.models import Partner
+from core import Base, CompanyMixin, TimestampMixin, intpk, str120
+
+RECEIVABLE, PAYABLE, BANK, CASH = "receivable", "payable", "bank", "cash"
+INCOME, EXPENSE, EQUITY, ASSET, LIABILITY, TAX = "income", "expense", "equity", "asset", "liability", "tax"
+ACCOUNT_TYPES = (
+    (RECEIVABLE, _l("Receivable")), (PAYABLE, _l("Payable")), (BANK, _l("Bank")), (CASH, _l("Cash")),
+    (INCOME, _l("Income")), (EXPENSE, _l("Expense")), (EQUITY, _l("Equity")), (ASSET, _l("Asset")),
+    (LIABILITY, _l("Liability")), (TAX, _l("Tax")),
+)
+#: Types whose balance goes to the profit and loss statement (and is closed at year end).
+RESULT_TYPES = (INCOME, EXPENSE)
+
+SALE, PURCHASE, GENERAL = "sale", "purchase", "general"
+JOURNAL_KINDS = ((SALE, _l("Sales")), (PURCHASE, _l("Purchases")), (BANK, _l("Bank")), (CASH, _l("Cash")),
+                 (GENERAL, _l("Miscellaneous")))
+
+DRAFT, POSTED = "draft", "posted"
+MOVE_STATES = ((DRAFT, _l("Draft")), (POSTED, _l("Posted")))
+OPEN, CLOSED = "open", "closed"
+YEAR_STATES = ((OPEN, _l("Open")), (CLOSED, _l("Closed")))
+ROUNDING = (("line", _l("Round each line")), ("global", _l("Round the total")))
+
+Money = Numeric(18, 2)
+
+
+class Settings(CompanyMixin, Base):
+    """A company's accounting settings: lock date, rounding and the accounts services fall back on."""
+
+    __tablename__ = "accounting_settings"
+    __table_args__ = (UniqueConstraint("company_id"),)
+
+    id: Mapped[intpk]
+    chart: Mapped[str] = mapped_column(String(16), default="generic")
+    lock_date: Mapped[dt.date | None] = mapped_column(Date)
+    tax_rounding: Mapped[str] = mapped_column(String(8), default="line", info={"choices": ROUNDING})
+    receivable_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"))
+    payable_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"))
+    income_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"))
+    expense_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"))
+    retained_earnings_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"))
+    exchange_gain_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"))
+    exchange_loss_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"))
+    writeoff_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"))
+
+
+class Account(CompanyMixin, TimestampMixin, Base):
+    """An account of the chart; ``reconcile`` accounts (receivable, payable) have lines matched by payments."""
+
+    __tablename__ = "accounting_account"
+    __table_args__ = (UniqueConstraint("company_id", "code"),)
+
+    id: Mapped[intpk]
+    code: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str120]
+    type: Mapped[str] = mapped_column(String(16), info={"choices": ACCOUNT_TYPES})
+    reconcile: Mapped[bool] = mapped_column(default=False)
+    currency_code: Mapped[str | None] = mapped_column(String(3))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class FiscalYear(CompanyMixin, TimestampMixin, Base):
+    """A fiscal year; closing it carries the year's result to equity and forbids new entries in it."""
+
+    __tablename__ = "accounting_fiscal_year"
+    __table_args__ = (UniqueConstraint("company_id", "name"), CheckConstraint("date_start <= date_end", "dates"))
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(String(16))
+    date_start: Mapped[dt.date] = mapped_column(Date)
+    date_end: Mapped[dt.date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(8), default=OPEN, info={"choices": YEAR_STATES})
+
+    periods: Mapped[list[Period]] = relationship(back_populates="fiscal_year", order_by="Period.date_start")
+
+
+class Period(CompanyMixin, Base):
+    """A month (or other span) of a fiscal year: the unit of the tax report and of budgets."""
+
+    __tablename__ = "accounting_period"
+    __table_args__ = (UniqueConstraint("fiscal_year_id", "name"),)
+
+    id: Mapped[intpk]
+    fiscal_year_id: Mapped[int] = mapped_column(ForeignKey("accounting_fiscal_year.id"), index=True)
+    name: Mapped[str] = mapped_column(String(16))
+    date_start: Mapped[dt.date] = mapped_column(Date)
+    date_end: Mapped[dt.date] = mapped_column(Date)
+
+    fiscal_year: Mapped[FiscalYear] = relationship(back_populates="periods")
+
+
+class Journal(CompanyMixin, TimestampMixin, Base):
+    """A book of entries (sales, purchases, a bank account, cash, miscellaneous), numbered on its own."""
+
+    __tablename__ = "accounting_journal"
+    __table_args__ = (UniqueConstraint("company_id", "code"),)
+
+    id: Mapped[intpk]
+    code: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str120]
+    kind: Mapped[str] = mapped_column(String(8), info={"choices": JOURNAL_KINDS})
+    default_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"))
+    currency_code: Mapped[str | None] = mapped_column(String(3))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    default_account: Mapped[Account | None] = relationship()
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Move(CompanyMixin, TimestampMixin, Base):
+    """A journal entry. Draft entries may change; posting numbers it and freezes it for good."""
+
+    __tablename__ = "accounting_move"
+    __table_args__ = (
+        UniqueConstraint("journal_id", "fiscal_year_id", "sequence_number"),
+        Index("ix_accounting_move_company_date", "company_id", "date"),
+    )
+
+    id: Mapped[intpk]
+    journal_id: Mapped[int] = mapped_column(ForeignKey("accounting_journal.id"), index=True)
+    fiscal_year_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_fiscal_year.id"))
+    period_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_period.id"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    number: Mapped[str | None] = mapped_column(String(32))
+    sequence_number: Mapped[int | None]
+    ref: Mapped[str | None]
+    narration: Mapped[str | None] = mapped_column(Text)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"), index=True)
+    state: Mapped[str] = mapped_column(String(8), default=DRAFT, info={"choices": MOVE_STATES})
+    origin: Mapped[str] = mapped_column(String(16), default="entry")
+    reversed_move_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_move.id"))
+    posted_at: Mapped[dt.datetime | None]
+    posted_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+
+    journal: Mapped[Journal] = relationship()
+    partner: Mapped[Partner | None] = relationship()
+    fiscal_year: Mapped[FiscalYear | None] = relationship(foreign_keys=[fiscal_year_id])
+    lines: Mapped[list[MoveLine]] = relationship(back_populates="move", order_by="MoveLine.id",
+                                                 cascade="all, delete-orphan")
+
+    @property
+    def display_name(self) -> str:
+        return self.number or f"draft #{self.id}"
+
+
+class MoveLine(CompanyMixin, Base):
+    """One debit or credit of a journal entry, on one account."""
+
+    __tablename__ = "accounting_move_line"
+    __table_args__ = (
+        CheckConstraint("debit >= 0 AND credit >= 0 AND (debit = 0 OR credit = 0)", "one_side"),
+        Index("ix_accounting_move_line_report", "company_id", "posted", "date", "account_id"),
+        Index("ix_accounting_move_line_open", "account_id", "partner_id", "date_maturity"),
+    )
+
+    id: Mapped[intpk]
+    move_id: Mapped[int] = mapped_column(ForeignKey("accounting_move.id"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounting_account.id"))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"), index=True)
+    name: Mapped[str | None]
+    debit: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    credit: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    currency_code: Mapped[str | None] = mapped_column(String(3))
+    amount_currency: Mapped[Decimal | None] = mapped_column(Money)
+    date: Mapped[dt.date] = mapped_column(Date)
+    date_maturity: Mapped[dt.date | None] = mapped_column(Date)
+    journal_id: Mapped[int] = mapped_column(ForeignKey("accounting_journal.id"))
+    posted: Mapped[bool] = mapped_column(default=False)
+    tax_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_tax.id"))
+    tax_base_amount: Mapped[Decimal | None] = mapped_column(Money)
+
+    move: Mapped[Move] = relationship(back_populates="lines")
+    account: Mapped[Account] = relationship()
+    partner: Mapped[Partner | None] = relationship()
+
+    @property
+    def balance(self) -> Decimal:
+        return self.debit - self.credit

@@ -1,0 +1,57 @@
+"""Rounding per currency and conversion at the rate of a date, in exact Decimal arithmetic."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask_babel import gettext
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.errors import ValidationError
+from core.models.company import Company
+
+from ..models import Currency, CurrencyRate
+
+ONE = Decimal(1)
+
+
+def decimals(session: Session, currency_code: str) -> int:
+    currency = session.get(Currency, currency_code)
+    if currency is None:
+        raise ValidationError(gettext("Unknown currency %(code)s.", code=currency_code), "currency_code")
+    return currency.decimals
+
+
+def quantum(places: int) -> Decimal:
+    return Decimal(1).scaleb(-places)
+
+
+def round_amount(amount: Decimal, places: int = 2) -> Decimal:
+    """Round half up (away from zero on ties), as invoices and tax offices do."""
+    return Decimal(amount).quantize(quantum(places), rounding=ROUND_HALF_UP)
+
+
+def company_currency(session: Session, company_id: int) -> str:
+    return session.get(Company, company_id).currency_code
+
+
+def rate_at(session: Session, company_id: int, currency_code: str, date: dt.date) -> Decimal:
+    """Company-currency units for one unit of ``currency_code`` on ``date`` (the latest rate on or before it)."""
+    if currency_code == company_currency(session, company_id):
+        return ONE
+    rate = session.scalar(
+        select(CurrencyRate.rate)
+        .where(CurrencyRate.company_id == company_id, CurrencyRate.currency_code == currency_code,
+               CurrencyRate.date <= date)
+        .order_by(CurrencyRate.date.desc()).limit(1)
+    )
+    if rate is None:
+        raise ValidationError(gettext("There is no exchange rate for %(code)s on or before %(date)s; "
+                                      "enter one under Accounting › Configuration › Currency rates.",
+                                      code=currency_code, date=date.isoformat()), "currency_code")
+    return Decimal(rate)
+
+
+def to_company(amount: Decimal, rate: Decimal) -> Decimal:
+    return round_amount(Decimal(amount) * rate, 2)

@@ -1,0 +1,120 @@
+"""Journal entries: create, post (gapless numbering per journal and fiscal year), reverse.
+
+Posting checks the balance to the cent, the lock date and the fiscal year,
+takes the next number of ``accounting.journal.<id>`` for the fiscal year
+from :mod:`core.sequences` (row-locked until commit, given back on
+rollback), and freezes the entry: from then on only a reversal corrects it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import gettext
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.db import utcnow
+from core.errors import ValidationError
+from core.sequences import next_number
+
+from ..models import FiscalYear, Journal, Move, MoveLine, Period
+from ..models.ledger import CLOSED, DRAFT, POSTED
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class LineSpec:
+    """One line to book: a positive ``debit`` or ``credit`` in company currency."""
+
+    account_id: int
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+    name: str | None = None
+    partner_id: int | None = None
+    currency_code: str | None = None
+    amount_currency: Decimal | None = None
+    date_maturity: dt.date | None = None
+    tax_id: int | None = None
+    tax_base_amount: Decimal | None = None
+
+
+def fiscal_year_of(session: Session, company_id: int, date: dt.date) -> FiscalYear:
+    year = session.scalar(select(FiscalYear).where(
+        FiscalYear.company_id == company_id, FiscalYear.date_start <= date, FiscalYear.date_end >= date))
+    if year is None:
+        raise ValidationError(gettext("No fiscal year covers %(date)s; create it first.", date=date.isoformat()),
+                              "date")
+    if year.state == CLOSED and not session.info.get("accounting.closing_year"):
+        raise ValidationError(gettext("Fiscal year %(name)s is closed.", name=year.name), "date")
+    return year
+
+
+def create_move(session: Session, journal: Journal, date: dt.date, lines: list[LineSpec], *, ref: str | None = None,
+                partner_id: int | None = None, origin: str = "entry", narration: str | None = None) -> Move:
+    """A draft entry in ``journal`` with ``lines``; nothing is checked but the shape of each line."""
+    move = Move(company_id=journal.company_id, journal_id=journal.id, date=date, ref=ref, partner_id=partner_id,
+                origin=origin, narration=narration, state=DRAFT)
+    for spec in lines:
+        if spec.debit < 0 or spec.credit < 0 or (spec.debit and spec.credit):
+            raise ValidationError(gettext("A line has either a debit or a credit, never both, and never negative."))
+        move.lines.append(MoveLine(
+            company_id=journal.company_id, account_id=spec.account_id, partner_id=spec.partner_id, name=spec.name,
+            debit=spec.debit, credit=spec.credit, currency_code=spec.currency_code,
+            amount_currency=spec.amount_currency, date=date, date_maturity=spec.date_maturity,
+            journal_id=journal.id, posted=False, tax_id=spec.tax_id, tax_base_amount=spec.tax_base_amount))
+    session.add(move)
+    return move
+
+
+def post_move(session: Session, move: Move) -> Move:
+    """Number and post a draft entry; it must balance, be dated in an open year and after the lock date."""
+    if move.state != DRAFT:
+        raise ValidationError(gettext("Entry %(name)s is already posted.", name=move.display_name))
+    debit = sum((line.debit for line in move.lines), ZERO)
+    credit = sum((line.credit for line in move.lines), ZERO)
+    if not move.lines:
+        raise ValidationError(gettext("An entry without lines cannot be posted."))
+    if debit != credit:
+        raise ValidationError(gettext(
+            "The entry is not balanced: debit %(debit)s, credit %(credit)s (difference %(diff)s).",
+            debit=debit, credit=credit, diff=debit - credit))
+    year = fiscal_year_of(session, move.company_id, move.date)
+    session.flush()  # the draft is checked (lock date, access) before a number is taken
+    journal = session.get(Journal, move.journal_id)
+    sequence = next_number(session, move.company_id, f"accounting.journal.{journal.id}", year.name)
+    move.fiscal_year_id = year.id
+    move.period_id = session.scalar(select(Period.id).where(
+        Period.fiscal_year_id == year.id, Period.date_start <= move.date, Period.date_end >= move.date))
+    move.sequence_number = sequence
+    move.number = f"{journal.code}/{year.name}/{sequence:05d}"
+    move.state = POSTED
+    move.posted_at = utcnow()
+    actor = session.info.get("actor")
+    move.posted_by_id = actor.user_id if actor is not None else None
+    for line in move.lines:
+        line.posted = True
+        line.date = move.date
+    session.flush()
+    return move
+
+
+def reverse_move(session: Session, move: Move, date: dt.date | None = None, *, post: bool = True) -> Move:
+    """The entry that cancels ``move`` line by line (debit and credit swapped), posted unless told not to."""
+    if move.state != POSTED:
+        raise ValidationError(gettext("Only a posted entry is reversed; a draft can simply be changed or deleted."))
+    if session.scalar(select(Move.id).where(Move.reversed_move_id == move.id)) is not None:
+        raise ValidationError(gettext("Entry %(name)s has already been reversed.", name=move.number))
+    journal = session.get(Journal, move.journal_id)
+    reversal = create_move(session, journal, date or move.date, [
+        LineSpec(account_id=line.account_id, debit=line.credit, credit=line.debit, name=line.name,
+                 partner_id=line.partner_id, currency_code=line.currency_code,
+                 amount_currency=-line.amount_currency if line.amount_currency is not None else None,
+                 date_maturity=line.date_maturity, tax_id=line.tax_id,
+                 tax_base_amount=-line.tax_base_amount if line.tax_base_amount is not None else None)
+        for line in move.lines
+    ], ref=gettext("Reversal of %(name)s", name=move.number), partner_id=move.partner_id, origin="reversal")
+    reversal.reversed_move_id = move.id
+    return post_move(session, reversal) if post else reversal
