@@ -31,3 +31,38 @@ def register_menu_items():
 @hookimpl
 def validate_flush(session, new, dirty, deleted):
     guards.validate_flush(session, new, dirty, deleted)
+
+
+@hookimpl
+def register_views():
+    from .views import accounting_views
+
+    return accounting_views()
+
+
+@hookimpl
+def register_blueprints():
+    from .web import blueprint
+
+    return (blueprint,)
+
+
+@hookimpl
+def partner_summary(session, actor, partner):
+    from .panels import partner_panels
+
+    return partner_panels(session, actor, session.info["registry"], partner)
+
+
+@hookimpl
+def dashboard_tiles(session, actor):
+    from .dashboard import tiles
+
+    return tiles(session, actor, session.info["registry"])
+
+
+@hookimpl
+def load_demo_data(session, company):
+    from . import demo
+
+    demo.load(session, company)

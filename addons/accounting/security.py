@@ -9,6 +9,7 @@
 """
 from sqlalchemy import true
 
+from addons.contacts.models import Partner
 from core import Group, ModelAccess, RecordRule
 
 from . import models as m
@@ -41,6 +42,7 @@ ACCESS = (
     *(_grant(model, BILLING, "r") for model in _BILLING_READS),
     *(_grant(model, BILLING, "rcwd") for model in _BILLING_DRAFTS),
     _grant(m.PartnerAccounting, BILLING, "rc"),
+    _grant(Partner, AUDITOR, "r"),
 )
 
 

@@ -378,6 +378,12 @@ def _check_flush_after(session: Session, _flush_context) -> None:
     if actor is None or not pending:
         return
     for (model, operation), objs in pending.items():
+        orphans = [obj for obj in objs if inspect(obj).was_deleted]
+        if orphans:
+            # Removed from a delete-orphan collection: the flush deleted them, so
+            # this was a delete (model access), of rows that met the write rules.
+            registry.require(actor, model, "delete")
+            objs = [obj for obj in objs if not inspect(obj).was_deleted]
         _require_within_rules(session, registry, actor, model, operation, objs)
 
 

@@ -148,35 +148,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_accounting_period_company_id'), ['company_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_accounting_period_fiscal_year_id'), ['fiscal_year_id'], unique=False)
 
-    op.create_table('accounting_settings',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('chart', sa.String(length=16), nullable=False),
-    sa.Column('lock_date', sa.Date(), nullable=True),
-    sa.Column('tax_rounding', sa.String(length=8), nullable=False),
-    sa.Column('receivable_account_id', sa.Integer(), nullable=True),
-    sa.Column('payable_account_id', sa.Integer(), nullable=True),
-    sa.Column('income_account_id', sa.Integer(), nullable=True),
-    sa.Column('expense_account_id', sa.Integer(), nullable=True),
-    sa.Column('retained_earnings_account_id', sa.Integer(), nullable=True),
-    sa.Column('exchange_gain_account_id', sa.Integer(), nullable=True),
-    sa.Column('exchange_loss_account_id', sa.Integer(), nullable=True),
-    sa.Column('writeoff_account_id', sa.Integer(), nullable=True),
-    sa.Column('company_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['company_id'], ['core_company.id'], name=op.f('fk_accounting_settings_company_id_core_company')),
-    sa.ForeignKeyConstraint(['exchange_gain_account_id'], ['accounting_account.id'], name=op.f('fk_accounting_settings_exchange_gain_account_id_accounting_account')),
-    sa.ForeignKeyConstraint(['exchange_loss_account_id'], ['accounting_account.id'], name=op.f('fk_accounting_settings_exchange_loss_account_id_accounting_account')),
-    sa.ForeignKeyConstraint(['expense_account_id'], ['accounting_account.id'], name=op.f('fk_accounting_settings_expense_account_id_accounting_account')),
-    sa.ForeignKeyConstraint(['income_account_id'], ['accounting_account.id'], name=op.f('fk_accounting_settings_income_account_id_accounting_account')),
-    sa.ForeignKeyConstraint(['payable_account_id'], ['accounting_account.id'], name=op.f('fk_accounting_settings_payable_account_id_accounting_account')),
-    sa.ForeignKeyConstraint(['receivable_account_id'], ['accounting_account.id'], name=op.f('fk_accounting_settings_receivable_account_id_accounting_account')),
-    sa.ForeignKeyConstraint(['retained_earnings_account_id'], ['accounting_account.id'], name=op.f('fk_accounting_settings_retained_earnings_account_id_accounting_account')),
-    sa.ForeignKeyConstraint(['writeoff_account_id'], ['accounting_account.id'], name=op.f('fk_accounting_settings_writeoff_account_id_accounting_account')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_accounting_settings')),
-    sa.UniqueConstraint('company_id', name=op.f('uq_accounting_settings_company_id'))
-    )
-    with op.batch_alter_table('accounting_settings', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_accounting_settings_company_id'), ['company_id'], unique=False)
-
     op.create_table('accounting_tax',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=24), nullable=False),
@@ -292,6 +263,37 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('accounting_partner', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_accounting_partner_company_id'), ['company_id'], unique=False)
+
+    op.create_table('accounting_settings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('chart', sa.String(length=16), nullable=False),
+    sa.Column('partner_id', sa.Integer(), nullable=True),
+    sa.Column('lock_date', sa.Date(), nullable=True),
+    sa.Column('tax_rounding', sa.String(length=8), nullable=False),
+    sa.Column('receivable_account_id', sa.Integer(), nullable=True),
+    sa.Column('payable_account_id', sa.Integer(), nullable=True),
+    sa.Column('income_account_id', sa.Integer(), nullable=True),
+    sa.Column('expense_account_id', sa.Integer(), nullable=True),
+    sa.Column('retained_earnings_account_id', sa.Integer(), nullable=True),
+    sa.Column('exchange_gain_account_id', sa.Integer(), nullable=True),
+    sa.Column('exchange_loss_account_id', sa.Integer(), nullable=True),
+    sa.Column('writeoff_account_id', sa.Integer(), nullable=True),
+    sa.Column('company_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['company_id'], ['core_company.id'], name=op.f('fk_accounting_settings_company_id_core_company')),
+    sa.ForeignKeyConstraint(['exchange_gain_account_id'], ['accounting_account.id'], name=op.f('fk_accounting_settings_exchange_gain_account_id_accounting_account')),
+    sa.ForeignKeyConstraint(['exchange_loss_account_id'], ['accounting_account.id'], name=op.f('fk_accounting_settings_exchange_loss_account_id_accounting_account')),
+    sa.ForeignKeyConstraint(['expense_account_id'], ['accounting_account.id'], name=op.f('fk_accounting_settings_expense_account_id_accounting_account')),
+    sa.ForeignKeyConstraint(['income_account_id'], ['accounting_account.id'], name=op.f('fk_accounting_settings_income_account_id_accounting_account')),
+    sa.ForeignKeyConstraint(['partner_id'], ['contacts_partner.id'], name=op.f('fk_accounting_settings_partner_id_contacts_partner')),
+    sa.ForeignKeyConstraint(['payable_account_id'], ['accounting_account.id'], name=op.f('fk_accounting_settings_payable_account_id_accounting_account')),
+    sa.ForeignKeyConstraint(['receivable_account_id'], ['accounting_account.id'], name=op.f('fk_accounting_settings_receivable_account_id_accounting_account')),
+    sa.ForeignKeyConstraint(['retained_earnings_account_id'], ['accounting_account.id'], name=op.f('fk_accounting_settings_retained_earnings_account_id_accounting_account')),
+    sa.ForeignKeyConstraint(['writeoff_account_id'], ['accounting_account.id'], name=op.f('fk_accounting_settings_writeoff_account_id_accounting_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_accounting_settings')),
+    sa.UniqueConstraint('company_id', name=op.f('uq_accounting_settings_company_id'))
+    )
+    with op.batch_alter_table('accounting_settings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_accounting_settings_company_id'), ['company_id'], unique=False)
 
     op.create_table('accounting_bank_statement_line',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -534,6 +536,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_accounting_bank_statement_line_company_id'))
 
     op.drop_table('accounting_bank_statement_line')
+    with op.batch_alter_table('accounting_settings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_accounting_settings_company_id'))
+
+    op.drop_table('accounting_settings')
     with op.batch_alter_table('accounting_partner', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_accounting_partner_company_id'))
 
@@ -559,10 +565,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_accounting_tax_company_id'))
 
     op.drop_table('accounting_tax')
-    with op.batch_alter_table('accounting_settings', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_accounting_settings_company_id'))
-
-    op.drop_table('accounting_settings')
     with op.batch_alter_table('accounting_period', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_accounting_period_fiscal_year_id'))
         batch_op.drop_index(batch_op.f('ix_accounting_period_company_id'))

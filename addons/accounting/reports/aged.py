@@ -1,0 +1,109 @@
+"""Aged receivables and payables: each partner's open amounts by how long they are overdue at a date.
+
+A line's residual is its amount less the reconciliations dated on or before
+the date (two grouped subqueries over ``Reconciliation``, one per side).
+Lines fall in buckets by their due date (the line date when it has none)
+against cut-off dates computed here, so the SQL needs no date arithmetic
+and runs the same on SQLite and PostgreSQL.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from addons.contacts.models import Partner
+
+from ..models import Account, MoveLine, Reconciliation
+from ..models.ledger import PAYABLE, RECEIVABLE
+from .base import MONEY, ZERO, Column, Report, column_totals, money, posted_of, require_ledger_read, sum_if
+
+BUCKETS = ("not_due", "days_1_30", "days_31_60", "days_61_90", "older")
+
+
+@dataclass(frozen=True)
+class AgedRow:
+    partner_id: int | None
+    partner: str
+    not_due: Decimal
+    days_1_30: Decimal
+    days_31_60: Decimal
+    days_61_90: Decimal
+    older: Decimal
+    total: Decimal
+
+
+COLUMNS = (
+    Column("partner", _l("Partner")), Column("not_due", _l("Not due"), MONEY),
+    Column("days_1_30", _l("1-30 days"), MONEY), Column("days_31_60", _l("31-60 days"), MONEY),
+    Column("days_61_90", _l("61-90 days"), MONEY), Column("older", _l("Over 90 days"), MONEY),
+    Column("total", _l("Total"), MONEY),
+)
+
+
+def _matched(side, at: dt.date):
+    return (
+        select(side.label("line_id"), func.sum(Reconciliation.amount).label("amount"))
+        .where(Reconciliation.date <= at)
+        .group_by(side)
+        .subquery()
+    )
+
+
+def residual_statement(company_id: int, account_type: str, at: dt.date):
+    """The aged figures per partner as one SELECT (also what the benchmark times)."""
+    as_debit = _matched(Reconciliation.debit_line_id, at)
+    as_credit = _matched(Reconciliation.credit_line_id, at)
+    residual = (MoveLine.debit - MoveLine.credit - func.coalesce(as_debit.c.amount, 0)
+                + func.coalesce(as_credit.c.amount, 0))
+    if account_type == PAYABLE:
+        residual = -residual
+    due = func.coalesce(MoveLine.date_maturity, MoveLine.date)
+    cut = [at - dt.timedelta(days=days) for days in (30, 60, 90)]
+    buckets = (
+        sum_if(due >= at, residual),
+        sum_if(and_(due < at, due >= cut[0]), residual),
+        sum_if(and_(due < cut[0], due >= cut[1]), residual),
+        sum_if(and_(due < cut[1], due >= cut[2]), residual),
+        sum_if(due < cut[2], residual),
+    )
+    figures = (
+        select(MoveLine.partner_id.label("partner_id"), *(b.label(name) for b, name in zip(buckets, BUCKETS)))
+        .join(Account, Account.id == MoveLine.account_id)
+        .outerjoin(as_debit, as_debit.c.line_id == MoveLine.id)
+        .outerjoin(as_credit, as_credit.c.line_id == MoveLine.id)
+        .where(posted_of(company_id), MoveLine.date <= at, Account.type == account_type)
+        .group_by(MoveLine.partner_id)
+        .subquery()
+    )
+    return (
+        select(figures.c.partner_id, Partner.name, *(figures.c[name] for name in BUCKETS))
+        .select_from(figures)
+        .outerjoin(Partner, Partner.id == figures.c.partner_id)
+        .order_by(Partner.name, figures.c.partner_id)
+    )
+
+
+def _aged(session: Session, company_id: int, at: dt.date, account_type: str, title, slug: str) -> Report:
+    require_ledger_read(session)
+    rows = []
+    for partner_id, name, *amounts in session.execute(residual_statement(company_id, account_type, at)):
+        amounts = [money(amount) for amount in amounts]
+        if any(amounts):
+            rows.append(AgedRow(partner_id, name or str(_l("(no partner)")), *amounts, sum(amounts, ZERO)))
+    return Report(title, COLUMNS, rows, [(_l("Total"), column_totals(rows, (*BUCKETS, "total")))],
+                  filters=[(_l("At"), at)], slug=slug)
+
+
+def aged_receivables(session: Session, company_id: int, at: dt.date) -> Report:
+    """What customers owe at ``at`` (positive), by days overdue."""
+    return _aged(session, company_id, at, RECEIVABLE, _l("Aged receivables"), "aged-receivables")
+
+
+def aged_payables(session: Session, company_id: int, at: dt.date) -> Report:
+    """What the company owes suppliers at ``at`` (positive), by days overdue."""
+    return _aged(session, company_id, at, PAYABLE, _l("Aged payables"), "aged-payables")

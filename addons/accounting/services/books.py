@@ -1,0 +1,113 @@
+"""Setting up a company's books from a chart template, and each partner's accounting row.
+
+``setup_books`` runs once per company: the accounts, taxes, journals and
+payment terms of the template, the settings with their default accounts,
+the currencies (added when missing) and the current calendar year with its
+monthly periods. It is also what the ``backfill`` migration runs for the
+companies that existed before accounting was installed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import gettext
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from addons.contacts.models import Partner
+from core.errors import ValidationError
+from core.models.company import Company
+
+from ..charts import BY_COUNTRY, CURRENCIES, ChartTemplate, templates
+from ..models import Account, Currency, Journal, PartnerAccounting, PaymentTerm, PaymentTermLine, Settings, Tax
+from .years import create_fiscal_year, require_accountant
+
+
+def chart_for(company: Company, chart: str | None = None) -> ChartTemplate:
+    """The template named ``chart``, or the one of the company's country (generic elsewhere)."""
+    key = chart or BY_COUNTRY.get((company.country_code or "").upper(), "generic")
+    found = templates().get(key)
+    if found is None:
+        raise ValidationError(gettext("Unknown chart of accounts %(key)s; choose one of %(keys)s.",
+                                      key=key, keys=", ".join(sorted(templates()))), "chart")
+    return found
+
+
+def has_books(session: Session, company_id: int) -> bool:
+    return session.scalar(select(Settings.id).where(Settings.company_id == company_id)) is not None
+
+
+def setup_books(session: Session, company: Company, chart: str | None = None) -> Settings:
+    """Create ``company``'s chart, taxes, journals, payment terms, settings and current fiscal year."""
+    require_accountant(session, gettext("set up the books"))
+    template = chart_for(company, chart)
+    if has_books(session, company.id):
+        raise ValidationError(gettext("%(company)s already has its books set up; they are set up only once.",
+                                      company=company.name), "chart")
+    ensure_currencies(session)
+    accounts = {}
+    for item in template.accounts:
+        accounts[item.code] = Account(company_id=company.id, code=item.code, name=item.name, type=item.type,
+                                      reconcile=item.reconcile)
+    session.add_all(accounts.values())
+    session.flush()
+    session.add_all(Tax(company_id=company.id, code=item.code, name=item.name, use=item.use, percent=item.percent,
+                        price_include=item.price_include, account_id=accounts[item.account].id,
+                        reverse_charge_account_id=(accounts[item.reverse_charge_account].id
+                                                   if item.reverse_charge_account else None),
+                        sequence=item.sequence)
+                    for item in template.taxes)
+    session.add_all(Journal(company_id=company.id, code=item.code, name=item.name, kind=item.kind,
+                            default_account_id=accounts[item.default_account].id if item.default_account else None)
+                    for item in template.journals)
+    for item in template.terms:
+        term = PaymentTerm(company_id=company.id, name=item.name)
+        term.lines = [PaymentTermLine(company_id=company.id, sequence=index, percent=percent, days=days,
+                                      end_of_month=end_of_month)
+                      for index, (percent, days, end_of_month) in enumerate(item.lines, start=1)]
+        session.add(term)
+    settings = Settings(company_id=company.id, chart=template.key,
+                        **{f"{name}_account_id": accounts[code].id for name, code in template.defaults.items()})
+    session.add(settings)
+    session.flush()
+    create_fiscal_year(session, company.id, dt.date.today().year)
+    return settings
+
+
+def ensure_currencies(session: Session) -> None:
+    """Add the usual currencies that are not there yet (never changes existing ones)."""
+    known = set(session.scalars(select(Currency.code)))
+    session.add_all(Currency(code=code, name=name, symbol=symbol, decimals=places)
+                    for code, name, symbol, places in CURRENCIES if code not in known)
+    session.flush()
+
+
+def company_settings(session: Session, company_id: int) -> Settings:
+    settings = session.scalar(select(Settings).where(Settings.company_id == company_id))
+    if settings is None:
+        raise ValidationError(gettext("This company has no books yet: set them up under Accounting › "
+                                      "Configuration first."))
+    return settings
+
+
+def default_journal(session: Session, company_id: int, kind: str) -> Journal:
+    """The company's first active journal of ``kind`` (sale, purchase, bank, cash, general)."""
+    journal = session.scalar(select(Journal).where(Journal.company_id == company_id, Journal.kind == kind,
+                                                   Journal.active.is_(True)).order_by(Journal.id).limit(1))
+    if journal is None:
+        raise ValidationError(gettext("There is no %(kind)s journal in this company.", kind=kind), "journal_id")
+    return journal
+
+
+def partner_accounts(session: Session, partner: Partner) -> PartnerAccounting:
+    """The partner's accounting row, created with the company's default receivable and payable on first use."""
+    row = session.scalar(select(PartnerAccounting).where(PartnerAccounting.partner_id == partner.id))
+    if row is not None:
+        return row
+    settings = company_settings(session, partner.company_id)
+    row = PartnerAccounting(company_id=partner.company_id, partner_id=partner.id,
+                            receivable_account_id=settings.receivable_account_id,
+                            payable_account_id=settings.payable_account_id)
+    session.add(row)
+    session.flush()
+    return row

@@ -1,0 +1,397 @@
+"""Customer invoices, supplier bills and credit notes: drafts, totals, posting, credit notes.
+
+A draft is created and changed through :func:`create_invoice` and
+:func:`update_invoice`, which check every value (naming the field, as
+``lines-0-quantity``) before anything is written, and recompute the lines'
+amounts and the invoice's taxes (:mod:`.taxes`). A line may have a negative
+quantity (a returned item or a discount line), never a negative price; the
+invoice as a whole must not be negative when posted (that is a credit note).
+
+:func:`post_invoice` (accountants only) turns a draft into its journal entry:
+one receivable/payable line per instalment of the payment term, one
+income/expense line per invoice line, one line per tax (two, opposite, for a
+reverse charge), converted at the invoice date's rate when the invoice is in
+another currency. Everything happens in a savepoint: a missing rate, a
+closed year or a lock date leave nothing behind.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import gettext
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
+
+from addons.contacts.models import Partner
+from core.errors import AccessDenied, ValidationError
+
+from ..models import Account, Invoice, InvoiceLine, InvoiceTax, Journal, Move, PartnerAccounting, PaymentTerm, Tax
+from ..models.invoicing import DRAFT, IN_INVOICE, IN_REFUND, INVOICE_KINDS, NOT_PAID, OUT_INVOICE, OUT_REFUND, POSTED
+from ..models.ledger import PURCHASE, SALE
+from .books import company_settings, default_journal, partner_accounts
+from .currency import company_currency, decimals, rate_at, round_amount
+from .ledger import LineSpec, create_move, post_move
+from .taxes import Totals, compute_line, compute_totals
+from .terms import Instalment, instalments
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+REFUND_OF = {OUT_INVOICE: OUT_REFUND, IN_INVOICE: IN_REFUND}
+#: Header fields :func:`update_invoice` accepts besides ``lines``.
+HEADER_FIELDS = ("partner_id", "date", "journal_id", "currency_code", "payment_term_id", "due_date", "reference",
+                 "narration")
+
+
+@dataclass
+class LineInput:
+    """One line as given by a form, the API or a test (a dict with these keys works too)."""
+
+    description: str
+    quantity: Decimal | int | str = Decimal(1)
+    unit_price: Decimal | int | str = ZERO
+    discount: Decimal | int | str = ZERO
+    tax_ids: Sequence[int] = field(default_factory=tuple)
+    account_id: int | None = None
+    product_code: str | None = None
+
+
+def tax_use(kind: str) -> str:
+    return SALE if kind in (OUT_INVOICE, OUT_REFUND) else PURCHASE
+
+
+# --- drafts -----------------------------------------------------------------------------
+
+
+def create_invoice(session: Session, *, partner_id: int, kind: str = OUT_INVOICE, date: dt.date | None = None,
+                   lines: Iterable[LineInput | Mapping] = (), company_id: int | None = None,
+                   journal_id: int | None = None, currency_code: str | None = None,
+                   payment_term_id: int | None = None, due_date: dt.date | None = None,
+                   reference: str | None = None, narration: str | None = None,
+                   origin_invoice_id: int | None = None) -> Invoice:
+    """A draft invoice (``kind``: out_invoice, in_invoice, out_refund, in_refund) with its lines and totals."""
+    if kind not in dict(INVOICE_KINDS):
+        raise ValidationError(gettext("Unknown kind of invoice %(kind)s.", kind=kind), "kind")
+    partner = _partner(session, partner_id)
+    company_id = company_id or partner.company_id
+    if partner.company_id != company_id:
+        raise ValidationError(gettext("%(partner)s belongs to another company.", partner=partner.name), "partner_id")
+    invoice = Invoice(company_id=company_id, kind=kind, state=DRAFT, partner_id=partner.id)
+    invoice.partner = partner
+    values = {"date": date or dt.date.today(), "journal_id": journal_id, "currency_code": currency_code,
+              "payment_term_id": payment_term_id, "due_date": due_date, "reference": reference,
+              "narration": narration}
+    if payment_term_id is None and kind in (OUT_INVOICE, IN_INVOICE):
+        values["payment_term_id"] = _partner_term(session, partner, kind)
+    _set_header(session, invoice, values)
+    invoice.origin_invoice_id = origin_invoice_id
+    invoice.lines = _make_lines(session, invoice, list(lines))
+    compute_invoice(session, invoice)
+    session.add(invoice)
+    session.flush()
+    return invoice
+
+
+def update_invoice(session: Session, invoice: Invoice, *, lines: Iterable[LineInput | Mapping] | None = None,
+                   **values) -> Invoice:
+    """Change a draft's header fields (see ``HEADER_FIELDS``) and, when given, replace its lines."""
+    _require_draft(invoice)
+    unknown = sorted(set(values) - set(HEADER_FIELDS))
+    if unknown:
+        raise ValidationError(gettext("Unknown invoice fields: %(names)s", names=", ".join(unknown)), unknown[0])
+    if "partner_id" in values:
+        partner = _partner(session, values.pop("partner_id"))
+        if partner.company_id != invoice.company_id:
+            raise ValidationError(gettext("%(partner)s belongs to another company.", partner=partner.name),
+                                  "partner_id")
+    else:
+        partner = invoice.partner
+    current = {name: getattr(invoice, name) for name in HEADER_FIELDS if name != "partner_id"}
+    _set_header(session, invoice, {**current, **values}, check_only=True)
+    new_lines = _make_lines(session, invoice, list(lines)) if lines is not None else None
+    # everything is checked: now change the draft
+    invoice.partner = partner
+    _set_header(session, invoice, {**current, **values})
+    if new_lines is not None:
+        _discard(session, invoice.lines)
+        invoice.lines = new_lines
+    compute_invoice(session, invoice)
+    session.flush()
+    return invoice
+
+
+def compute_invoice(session: Session, invoice: Invoice) -> Totals:
+    """Recompute the lines' subtotal and total, the invoice's ``InvoiceTax`` rows and its amounts."""
+    places = decimals(session, invoice.currency_code)
+    rounding = company_settings(session, invoice.company_id).tax_rounding
+    computed = []
+    for line in invoice.lines:
+        amounts = compute_line(line.quantity, line.unit_price, line.discount, line.taxes, places, rounding)
+        line.subtotal, line.total = amounts.base, amounts.total
+        computed.append(amounts)
+    totals = compute_totals(computed, places, rounding)
+    existing = {row.tax_id: row for row in invoice.taxes}
+    rows = []
+    for item in totals.taxes:
+        row = existing.pop(item.tax.id, None) or InvoiceTax(company_id=invoice.company_id, tax_id=item.tax.id)
+        row.tax = item.tax
+        row.base, row.amount = item.base, item.amount
+        rows.append(row)
+    _discard(session, existing.values())
+    invoice.taxes = rows
+    invoice.amount_untaxed, invoice.amount_tax, invoice.amount_total = totals.untaxed, totals.tax, totals.total
+    invoice.residual = totals.total
+    return totals
+
+
+def _discard(session: Session, rows) -> None:
+    """Delete rows leaving a collection explicitly, so the flush sees deletions (not writes) of them."""
+    for row in list(rows):
+        if row in session and inspect(row).persistent:
+            session.delete(row)
+
+
+def invoice_instalments(session: Session, invoice: Invoice) -> list[Instalment]:
+    """When the invoice's total falls due: its payment term's instalments, else one on its due date."""
+    places = decimals(session, invoice.currency_code)
+    term_lines = invoice.payment_term.lines if invoice.payment_term is not None else None
+    return instalments(term_lines, invoice.date if term_lines else (invoice.due_date or invoice.date),
+                       invoice.amount_total, places)
+
+
+def _partner(session: Session, partner_id) -> Partner:
+    if partner_id in (None, ""):
+        raise ValidationError(gettext("An invoice needs a partner."), "partner_id")
+    partner = session.get(Partner, _int(partner_id, "partner_id"))
+    if partner is None:
+        raise ValidationError(gettext("There is no partner %(id)s.", id=partner_id), "partner_id")
+    return partner
+
+
+def _partner_term(session: Session, partner: Partner, kind: str) -> int | None:
+    row = session.scalar(select(PartnerAccounting).where(PartnerAccounting.partner_id == partner.id))
+    if row is None:
+        return None
+    return row.customer_payment_term_id if tax_use(kind) == SALE else row.supplier_payment_term_id
+
+
+def _set_header(session: Session, invoice: Invoice, values: dict, check_only: bool = False) -> None:
+    """Check the header ``values`` of ``invoice`` (and set them unless ``check_only``)."""
+    date = values["date"]
+    if not isinstance(date, dt.date):
+        raise ValidationError(gettext("An invoice needs a date."), "date")
+    due = values["due_date"]
+    if due is not None and (not isinstance(due, dt.date) or due < date):
+        raise ValidationError(gettext("The due date cannot be before the invoice date."), "due_date")
+    currency = values["currency_code"] or company_currency(session, invoice.company_id)
+    decimals(session, currency)
+    journal_kind = tax_use(invoice.kind)
+    if values["journal_id"] is None:
+        journal = default_journal(session, invoice.company_id, journal_kind)
+    else:
+        journal = session.get(Journal, _int(values["journal_id"], "journal_id"))
+        if journal is None or journal.company_id != invoice.company_id or journal.kind != journal_kind:
+            raise ValidationError(gettext("Choose a %(kind)s journal of this company.", kind=journal_kind),
+                                  "journal_id")
+    term = None
+    if values["payment_term_id"] is not None:
+        term = session.get(PaymentTerm, _int(values["payment_term_id"], "payment_term_id"))
+        if term is None or term.company_id != invoice.company_id:
+            raise ValidationError(gettext("Choose a payment term of this company."), "payment_term_id")
+    for name, limit in (("reference", 64),):
+        if values[name] is not None and len(values[name]) > limit:
+            raise ValidationError(gettext("At most %(count)s characters.", count=limit), name)
+    if check_only:
+        return
+    invoice.date, invoice.due_date, invoice.currency_code = date, due, currency
+    invoice.journal_id, invoice.journal = journal.id, journal
+    invoice.payment_term_id, invoice.payment_term = (term.id, term) if term else (None, None)
+    invoice.reference, invoice.narration = values["reference"], values["narration"]
+
+
+def _make_lines(session: Session, invoice: Invoice, lines: list) -> list[InvoiceLine]:
+    settings = company_settings(session, invoice.company_id)
+    default_account = settings.income_account_id if tax_use(invoice.kind) == SALE else settings.expense_account_id
+    return [_make_line(session, invoice, raw, index, default_account) for index, raw in enumerate(lines)]
+
+
+def _make_line(session: Session, invoice: Invoice, raw, index: int, default_account: int | None) -> InvoiceLine:
+    data = dict(raw) if isinstance(raw, Mapping) else vars(raw)
+    where = f"lines-{index}-"
+    unknown = sorted(set(data) - set(LineInput.__dataclass_fields__))
+    if unknown:
+        raise ValidationError(gettext("Unknown line fields: %(names)s", names=", ".join(unknown)), where + unknown[0])
+    description = (data.get("description") or "").strip()
+    if not description:
+        raise ValidationError(gettext("Line %(number)s needs a description.", number=index + 1),
+                              where + "description")
+    if len(description) > 255:
+        raise ValidationError(gettext("At most %(count)s characters.", count=255), where + "description")
+    product_code = (data.get("product_code") or "").strip() or None
+    if product_code and len(product_code) > 40:
+        raise ValidationError(gettext("At most %(count)s characters.", count=40), where + "product_code")
+    quantity = _number(data.get("quantity", 1), where + "quantity", 4)
+    unit_price = _number(data.get("unit_price", 0), where + "unit_price", 6)
+    discount = _number(data.get("discount", 0), where + "discount", 2)
+    if quantity == 0:
+        raise ValidationError(gettext("The quantity cannot be zero."), where + "quantity")
+    if unit_price < 0:
+        raise ValidationError(gettext("The unit price cannot be negative; use a negative quantity for a "
+                                      "deduction."), where + "unit_price")
+    if not ZERO <= discount <= HUNDRED:
+        raise ValidationError(gettext("The discount is a percentage between 0 and 100."), where + "discount")
+    account_id = data.get("account_id") or default_account
+    account = session.get(Account, _int(account_id, where + "account_id")) if account_id else None
+    if account is None or account.company_id != invoice.company_id:
+        raise ValidationError(gettext("Line %(number)s needs an account of this company.", number=index + 1),
+                              where + "account_id")
+    taxes = [_tax(session, invoice, tax_id, where + "tax_ids") for tax_id in data.get("tax_ids") or ()]
+    if len({tax.id for tax in taxes}) != len(taxes):
+        raise ValidationError(gettext("A tax is given twice on line %(number)s.", number=index + 1),
+                              where + "tax_ids")
+    return InvoiceLine(company_id=invoice.company_id, sequence=(index + 1) * 10, description=description,
+                       product_code=product_code, account_id=account.id, account=account, quantity=quantity,
+                       unit_price=unit_price, discount=discount, taxes=sorted(taxes, key=lambda t: t.sequence))
+
+
+def _tax(session: Session, invoice: Invoice, tax_id, where: str) -> Tax:
+    tax = session.get(Tax, _int(tax_id, where))
+    if tax is None or tax.company_id != invoice.company_id or not tax.active:
+        raise ValidationError(gettext("There is no active tax %(id)s in this company.", id=tax_id), where)
+    if tax.use != tax_use(invoice.kind):
+        message = (gettext("%(tax)s is a purchase tax; a customer document needs sales taxes.", tax=tax.name)
+                   if tax_use(invoice.kind) == SALE else
+                   gettext("%(tax)s is a sales tax; a supplier document needs purchase taxes.", tax=tax.name))
+        raise ValidationError(message, where)
+    return tax
+
+
+def _number(value, where: str, places: int) -> Decimal:
+    try:
+        number = Decimal(str(value).strip()) if isinstance(value, (str, float)) else Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError(gettext("%(value)s is not a number.", value=value), where) from None
+    if not number.is_finite():
+        raise ValidationError(gettext("%(value)s is not a number.", value=value), where)
+    if number != round_amount(number, places):
+        raise ValidationError(gettext("At most %(count)s decimals.", count=places), where)
+    return number
+
+
+def _int(value, where: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(gettext("%(value)s is not a valid choice.", value=value), where) from None
+
+
+def _require_draft(invoice: Invoice) -> None:
+    if invoice.state != DRAFT:
+        raise ValidationError(gettext("Invoice %(name)s is posted: it cannot be changed or deleted; "
+                                      "issue a credit note instead.", name=invoice.display_name))
+
+
+# --- posting ----------------------------------------------------------------------------
+
+
+def post_invoice(session: Session, invoice: Invoice) -> Invoice:
+    """Post a draft: its journal entry, number, residual; then the ``invoice_posted`` hook."""
+    actor, registry = session.info.get("actor"), session.info.get("registry")
+    if actor is not None and not registry.can(actor, Move, "create"):
+        raise AccessDenied(gettext("Only an accountant can post invoices; %(login)s may prepare drafts.",
+                                   login=actor.login))
+    _require_draft(invoice)
+    if not invoice.lines:
+        raise ValidationError(gettext("An invoice without lines cannot be posted."), "lines")
+    with session.begin_nested():
+        compute_invoice(session, invoice)
+        if invoice.amount_total < 0:
+            raise ValidationError(gettext("The total is negative: issue a credit note instead."), "lines")
+        if invoice.amount_total == 0 and all(line.subtotal == 0 for line in invoice.lines):
+            raise ValidationError(gettext(
+                "Once rounded to the currency's %(places)s decimals the invoice amounts to zero: there is "
+                "nothing to post.", places=decimals(session, invoice.currency_code)), "lines")
+        rate = rate_at(session, invoice.company_id, invoice.currency_code, invoice.date)
+        due = invoice_instalments(session, invoice)
+        specs = _entry_lines(session, invoice, rate, due)
+        move = create_move(session, invoice.journal, invoice.date, specs, ref=invoice.reference,
+                           partner_id=invoice.partner_id, origin="invoice", narration=invoice.narration)
+        post_move(session, move)
+        invoice.move_id, invoice.move = move.id, move
+        invoice.number = move.number
+        invoice.rate = rate
+        invoice.state = POSTED
+        invoice.residual = invoice.amount_total
+        invoice.payment_state = NOT_PAID
+        invoice.due_date = max(item.date for item in due)
+        session.flush()
+    if registry is not None:
+        registry.hook.invoice_posted(session=session, invoice=invoice)
+    return invoice
+
+
+def _entry_lines(session: Session, invoice: Invoice, rate: Decimal, due: list[Instalment]) -> list[LineSpec]:
+    """The entry's lines: amounts signed (debit positive) in the invoice currency, then converted."""
+    # income, expense and taxes go this way (credit on a customer invoice), receivable/payable the other
+    sign = Decimal(-1) if invoice.kind in (OUT_INVOICE, IN_REFUND) else Decimal(1)
+    base_sign = Decimal(-1) if invoice.is_refund else Decimal(1)
+    partner_row = partner_accounts(session, invoice.partner)
+    counterpart = (partner_row.receivable_account_id if invoice.is_customer else partner_row.payable_account_id)
+    rows: list[tuple[Decimal, dict]] = []
+    for line in invoice.lines:
+        if line.subtotal:
+            rows.append((sign * line.subtotal, {"account_id": line.account_id, "name": line.description}))
+    for row in invoice.taxes:
+        tax = row.tax
+        details = {"tax_id": tax.id, "name": tax.name, "tax_base_amount": base_sign * row.base}
+        rows.append((sign * row.amount, {"account_id": tax.account_id, **details}))
+        if tax.reverse_charge_account_id is not None:
+            rows.append((-sign * row.amount, {"account_id": tax.reverse_charge_account_id, **details}))
+    for item in due:
+        if item.amount:
+            rows.append((-sign * item.amount, {"account_id": counterpart, "date_maturity": item.date,
+                                               "name": invoice.reference}))
+    return _convert(session, invoice, rate, rows)
+
+
+def _convert(session: Session, invoice: Invoice, rate: Decimal, rows) -> list[LineSpec]:
+    """Company-currency lines; the conversion's rounding difference goes on the largest line."""
+    home = company_currency(session, invoice.company_id)
+    places = decimals(session, home)
+    foreign = invoice.currency_code != home
+    balances = [round_amount(amount * rate, places) if foreign else amount for amount, _details in rows]
+    difference = sum(balances, ZERO)
+    if difference:
+        largest = max(range(len(balances)), key=lambda index: abs(balances[index]))
+        balances[largest] -= difference
+    specs = []
+    for balance, (amount, details) in zip(balances, rows, strict=True):
+        if "tax_base_amount" in details and foreign:
+            details = {**details, "tax_base_amount": round_amount(details["tax_base_amount"] * rate, places)}
+        specs.append(LineSpec(debit=max(balance, ZERO), credit=max(-balance, ZERO),
+                              currency_code=invoice.currency_code if foreign else None,
+                              amount_currency=amount if foreign else None, partner_id=invoice.partner_id,
+                              **details))
+    return specs
+
+
+# --- credit notes -----------------------------------------------------------------------
+
+
+def create_credit_note(session: Session, invoice: Invoice, lines: Iterable[LineInput | Mapping] | None = None,
+                       date: dt.date | None = None, reference: str | None = None) -> Invoice:
+    """A draft credit note of a posted invoice or bill: all its lines, or the ``lines`` given."""
+    if invoice.state != POSTED or invoice.is_refund:
+        raise ValidationError(gettext("Only a posted invoice or bill can be credited."))
+    if lines is None:
+        lines = [LineInput(description=line.description, quantity=line.quantity, unit_price=line.unit_price,
+                           discount=line.discount, tax_ids=[tax.id for tax in line.taxes],
+                           account_id=line.account_id, product_code=line.product_code)
+                 for line in invoice.lines]
+    return create_invoice(
+        session, partner_id=invoice.partner_id, kind=REFUND_OF[invoice.kind], date=date or dt.date.today(),
+        lines=lines, company_id=invoice.company_id, currency_code=invoice.currency_code,
+        reference=reference or invoice.number, origin_invoice_id=invoice.id,
+        narration=gettext("Credit note of %(number)s", number=invoice.number))

@@ -1,0 +1,64 @@
+"""Several real connections posting in one journal at once get unique, consecutive numbers (PostgreSQL)."""
+import datetime as dt
+import os
+import threading
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from addons.accounting.models import Journal, Move
+from addons.accounting.services.ledger import LineSpec, create_move, post_move
+from core.testing import TEST_URL_ENV
+
+from .conftest import make_books
+
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.skipif(not (os.environ.get(TEST_URL_ENV) or "").startswith("postgresql"),
+                       reason="concurrent posting needs PostgreSQL (set BOTTEGA_TEST_DATABASE_URL)"),
+]
+
+WRITERS = 8
+
+
+def test_concurrent_posts_get_unique_consecutive_numbers_and_a_rollback_leaves_no_gap(db_copy):
+    books = make_books(db_copy, "Concurrencia S.L.")
+    journal_id = books.journal("INV").id
+    receivable, income = books.account("430").id, books.account("700").id
+    year = dt.date.today().year
+    sessions = [db_copy.system() for _ in range(WRITERS)]
+    start = threading.Barrier(WRITERS)
+    numbers, errors = {}, []
+
+    def post(index, session):
+        try:
+            journal = session.get(Journal, journal_id)
+            move = create_move(session, journal, dt.date(year, 6, 1), [
+                LineSpec(account_id=receivable, debit=Decimal(index + 1)),
+                LineSpec(account_id=income, credit=Decimal(index + 1)),
+            ], ref=f"writer {index}")
+            session.flush()
+            start.wait(timeout=60)
+            post_move(session, move)
+            if index == 0:
+                session.rollback()  # its number is given back to the others
+            else:
+                session.commit()
+                numbers[index] = move.sequence_number
+        except Exception as error:  # reported by the main thread
+            errors.append(error)
+            session.rollback()
+
+    threads = [threading.Thread(target=post, args=(i, s)) for i, s in enumerate(sessions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    assert sorted(numbers.values()) == list(range(1, WRITERS))
+    with db_copy.factory() as check:
+        stored = check.execute(select(Move.number, Move.ref).where(Move.journal_id == journal_id,
+                                                                   Move.state == "posted")).all()
+    assert sorted(number for number, _ref in stored) == [f"INV/{year}/{n:05d}" for n in range(1, WRITERS)]
+    assert "writer 0" not in {ref for _number, ref in stored}

@@ -1,0 +1,278 @@
+"""The accounting UI through HTTP: menus per role, invoices from draft to paid, posted documents frozen."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from addons.accounting.models import Invoice, InvoiceLine, Move, Payment, Settings
+from addons.accounting.services.invoices import create_invoice, post_invoice
+from addons.accounting.tests.conftest import make_books
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def shop(web):
+    return make_books(web.db, "Taller Web S.L.", "ES")
+
+
+def client_for(web, user):
+    client = web.client()
+    client.login(user.login)
+    return client
+
+
+def sidebar(page: str) -> str:
+    return page[page.index('<nav class="sidebar"'):page.index("</nav>", page.index('<nav class="sidebar"'))]
+
+
+def invoice_form(shop, partner, lines, **header):
+    data = {"partner_id": str(partner.id), "date": TODAY.isoformat(), "journal_id": str(shop.journal("INV").id),
+            "currency_code": "EUR", **header}
+    for n, line in enumerate(lines):
+        for key, value in line.items():
+            data[f"lines-{n}-{key}"] = [str(v) for v in value] if isinstance(value, list) else str(value)
+    return data
+
+
+def draft(shop, partner, price="100"):
+    invoice = create_invoice(shop.session, partner_id=partner.id, date=TODAY,
+                             lines=[{"description": "Repair", "unit_price": price,
+                                     "tax_ids": [shop.tax("S_IVA21").id]}])
+    shop.session.commit()
+    return invoice
+
+
+def count(web, model) -> int:
+    return web.db.system().scalar(select(func.count(model.id)))
+
+
+# --- menus and what each role may do ---------------------------------------------------------------------------
+
+
+def test_each_role_sees_the_menus_it_may_use(web, shop):
+    accountant = sidebar(client_for(web, shop.accountant()).get("/accounting/invoices/").get_data(as_text=True))
+    for label in ("Invoices", "Credit notes", "Payments received", "Bills", "Payments sent", "Journal entries",
+                  "Journal items", "Bank statements", "Reconciliation", "Financial reports", "Chart of accounts",
+                  "Journals", "Taxes", "Payment terms", "Fiscal years", "Currencies and rates", "Budgets",
+                  "Settings and lock date"):
+        assert f">{label}<" in accountant, label
+
+    billing_page = client_for(web, shop.billing()).get("/accounting/invoices/").get_data(as_text=True)
+    billing = sidebar(billing_page)
+    for label in ("Invoices", "Credit notes", "Bills"):
+        assert f">{label}<" in billing, label
+    for label in ("Payments received", "Journal entries", "Bank statements", "Reconciliation", "Financial reports",
+                  "Configuration", "Chart of accounts", "Settings and lock date"):
+        assert f">{label}<" not in billing, label
+    assert "/accounting/invoices/new" in billing_page  # billing users prepare drafts
+
+    auditor_client = client_for(web, shop.auditor())
+    auditor_page = auditor_client.get("/accounting/invoices/").get_data(as_text=True)
+    auditor = sidebar(auditor_page)
+    for label in ("Invoices", "Journal entries", "Financial reports", "Chart of accounts", "Taxes"):
+        assert f">{label}<" in auditor, label
+    for label in ("Reconciliation", "Settings and lock date"):
+        assert f">{label}<" not in auditor, label
+    assert "/accounting/invoices/new" not in auditor_page  # read-only: no New button
+    assert auditor_client.get("/accounting/invoices/new").status_code == 403
+    assert "/accounting/accounts/new" not in auditor_client.get("/accounting/accounts/").get_data(as_text=True)
+
+
+def test_a_billing_user_cannot_reach_the_ledger_or_the_reports(web, shop):
+    client = client_for(web, shop.billing())
+    for url in ("/accounting/entries/", "/accounting/reports?report=trial_balance", "/accounting/settings"):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "Traceback" not in response.get_data(as_text=True)
+
+
+# --- an invoice from draft to paid, through the pages ------------------------------------------------------------
+
+
+def test_an_invoice_is_created_posted_printed_and_paid_through_the_pages(web, shop):
+    partner = shop.partner("Cliente Web", email="pagos@cliente.example")
+    client = client_for(web, shop.accountant())
+    iva = shop.tax("S_IVA21").id
+    created = client.post("/accounting/invoices/new", invoice_form(shop, partner, [
+        {"description": "Consulting", "product_code": "CONS", "quantity": "2", "unit_price": "100",
+         "discount": "10", "tax_ids": [iva]},
+        {"description": "Travel", "quantity": "1", "unit_price": "50.50", "tax_ids": [iva]},
+        {"description": "", "quantity": "1", "unit_price": ""},  # the blank row the page offers
+    ]))
+    assert created.status_code == 302, created.get_data(as_text=True)
+    invoice_url = created.headers["Location"]
+    invoice_id = int(re.search(r"/invoices/(\d+)$", invoice_url).group(1))
+    invoice = web.db.system().get(Invoice, invoice_id)
+    assert invoice.state == "draft" and [line.description for line in invoice.lines] == ["Consulting", "Travel"]
+    assert (invoice.amount_untaxed, invoice.amount_tax, invoice.amount_total) == (
+        Decimal("230.50"), Decimal("48.41"), Decimal("278.91"))  # 180 + 50.50; 21 % of each line, rounded per line
+
+    page = client.get(invoice_url).get_data(as_text=True)
+    assert "€278.91" in page and ">Post<" in page and ">Edit<" in page
+
+    posted = client.post(f"/accounting/documents/{invoice_id}/post", follow_redirects=True)
+    page = posted.get_data(as_text=True)
+    assert "Posted as INV/" in page
+    assert ">Edit<" not in page and ">Delete<" not in page and ">Post<" not in page
+    assert "Download PDF" in page and "Register payment" in page
+
+    pdf = client.get(f"/accounting/documents/{invoice_id}/pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    ubl = client.get(f"/accounting/documents/{invoice_id}/ubl")
+    assert ubl.status_code == 200 and b"<cbc:PayableAmount" in ubl.data and b"278.91" in ubl.data
+
+    bank = shop.journal("BNK1").id
+    form = client.get(f"/accounting/documents/{invoice_id}/payment").get_data(as_text=True)
+    assert 'value="278.91"' in form
+    too_much = client.post(f"/accounting/documents/{invoice_id}/payment",
+                           {"amount": "500", "date": TODAY.isoformat(), "journal_id": str(bank)})
+    assert too_much.status_code == 422
+    assert count(web, Payment) == 0
+    partial = client.post(f"/accounting/documents/{invoice_id}/payment",
+                          {"amount": "100", "date": TODAY.isoformat(), "journal_id": str(bank)},
+                          follow_redirects=True)
+    assert "Payment of €100.00 registered." in partial.get_data(as_text=True)
+    invoice = web.db.system().get(Invoice, invoice_id)
+    assert (invoice.payment_state, invoice.residual) == ("partial", Decimal("178.91"))
+    client.post(f"/accounting/documents/{invoice_id}/payment",
+                {"amount": "178.91", "date": TODAY.isoformat(), "journal_id": str(bank)})
+    invoice = web.db.system().get(Invoice, invoice_id)
+    assert (invoice.payment_state, invoice.residual) == ("paid", Decimal("0.00"))
+    assert "Register payment" not in client.get(invoice_url).get_data(as_text=True)
+
+
+def test_bad_input_on_the_invoice_form_shows_the_field_error_and_stores_nothing(web, shop):
+    partner = shop.partner("Cliente Torpe")
+    client = client_for(web, shop.accountant())
+    before = count(web, Invoice)
+    not_a_number = client.post("/accounting/invoices/new", invoice_form(shop, partner, [
+        {"description": "Consulting", "quantity": "1", "unit_price": "12,5x"}]))
+    assert not_a_number.status_code == 422
+    assert "Not a valid decimal value" in not_a_number.get_data(as_text=True)
+    no_description = client.post("/accounting/invoices/new", invoice_form(shop, partner, [
+        {"description": "Consulting", "unit_price": "10"}, {"description": "", "product_code": "X1", "unit_price": "5"}]))
+    page = no_description.get_data(as_text=True)
+    assert no_description.status_code == 422
+    assert re.search(r'col-description">\s*<input[^>]*aria-invalid="true"[^>]*value=""', page) or \
+        "Line 2 needs a description." in page
+    assert "Line 2 needs a description." in page
+    negative = client.post("/accounting/invoices/new", invoice_form(shop, partner, [
+        {"description": "Refund?", "unit_price": "-3"}]))
+    assert negative.status_code == 422 and "The unit price cannot be negative" in negative.get_data(as_text=True)
+    assert count(web, Invoice) == before and count(web, InvoiceLine) == 0
+
+
+# --- posted documents cannot change, whatever the way in ----------------------------------------------------------
+
+
+def test_a_posted_invoice_cannot_be_changed_through_the_form_or_the_json(web, shop):
+    partner = shop.partner("Cliente Fijo")
+    invoice = draft(shop, partner)
+    post_invoice(shop.session, invoice)
+    shop.session.commit()
+    client = client_for(web, shop.accountant())
+    url = f"/accounting/invoices/{invoice.id}"
+
+    page = client.get(url).get_data(as_text=True)
+    assert f'href="{url}/edit"' not in page
+    edit = client.post(f"{url}/edit", invoice_form(shop, partner, [{"description": "Changed", "unit_price": "1"}]))
+    assert edit.status_code == 422
+    text = edit.get_data(as_text=True)
+    assert "is posted: it cannot be changed or deleted; issue a credit note instead." in text
+    assert "Traceback" not in text
+
+    as_json = client.get(f"/accounting/documents/{invoice.id}.json")
+    assert as_json.status_code == 200 and as_json.json["state"] == "posted" and as_json.json["amount_total"] == "121.00"
+    for method in ("patch", "post"):
+        refused = getattr(client.client, method)(f"/accounting/documents/{invoice.id}.json",
+                                                 json={"reference": "changed", "lines": [
+                                                     {"description": "Changed", "unit_price": "1"}]},
+                                                 headers={"X-CSRFToken": client.token})
+        assert refused.status_code == 422, refused.get_data(as_text=True)
+        assert "is posted: it cannot be changed" in refused.json["error"]
+
+    stored = web.db.system().get(Invoice, invoice.id)
+    assert (stored.reference, stored.amount_total) == (None, Decimal("121.00"))
+    assert [line.description for line in stored.lines] == ["Repair"]
+
+
+def test_a_draft_changes_through_the_json_and_bad_json_is_refused(web, shop):
+    partner = shop.partner("Cliente API")
+    invoice = draft(shop, partner)
+    client = client_for(web, shop.accountant())
+    url = f"/accounting/documents/{invoice.id}.json"
+    changed = client.client.patch(url, json={"reference": "PO-7", "lines": [
+        {"description": "Repair", "quantity": "2", "unit_price": "100", "tax_ids": [shop.tax("S_IVA21").id]}]},
+        headers={"X-CSRFToken": client.token})
+    assert changed.status_code == 200, changed.get_data(as_text=True)
+    assert changed.json["reference"] == "PO-7" and changed.json["amount_total"] == "242.00"
+    wrong = client.client.patch(url, json={"lines": [{"description": "X", "unit_price": "abc"}]},
+                                headers={"X-CSRFToken": client.token})
+    assert wrong.status_code == 422 and wrong.json["field"] == "lines[0].unit_price"
+    unknown = client.client.patch(url, json={"amount_total": "1"}, headers={"X-CSRFToken": client.token})
+    assert unknown.status_code == 422 and "amount_total" in unknown.json["error"]
+    assert web.db.system().get(Invoice, invoice.id).amount_total == Decimal("242.00")
+
+
+def test_a_posted_journal_entry_has_no_edit_and_its_form_is_refused_cleanly(web, shop):
+    partner = shop.partner("Cliente Asiento")
+    invoice = draft(shop, partner)
+    post_invoice(shop.session, invoice)
+    shop.session.commit()
+    client = client_for(web, shop.accountant())
+    page = client.get(f"/accounting/entries/{invoice.move_id}").get_data(as_text=True)
+    assert invoice.number in page and "/edit" not in page and "€121.00" in page
+    refused = client.post(f"/accounting/entries/{invoice.move_id}/edit", {"ref": "changed"})
+    assert refused.status_code == 403
+    assert "cannot be edited by hand" in refused.get_data(as_text=True)
+    assert web.db.system().get(Move, invoice.move_id).ref is None
+
+
+def test_a_billing_user_prepares_drafts_but_cannot_post(web, shop):
+    partner = shop.partner("Cliente Borrador")
+    client = client_for(web, shop.billing())
+    created = client.post("/accounting/invoices/new", invoice_form(shop, partner, [
+        {"description": "Draft work", "unit_price": "40"}]))
+    assert created.status_code == 302, created.get_data(as_text=True)
+    invoice_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    page = client.get(created.headers["Location"]).get_data(as_text=True)
+    assert ">Edit<" in page and ">Post<" not in page
+    refused = client.post(f"/accounting/documents/{invoice_id}/post", follow_redirects=True)
+    assert "Only an accountant can post invoices" in refused.get_data(as_text=True)
+    stored = web.db.system().get(Invoice, invoice_id)
+    assert stored.state == "draft" and stored.move_id is None and count(web, Move) == 0
+
+
+# --- reports, lock date --------------------------------------------------------------------------------------------
+
+
+def test_the_reports_page_shows_a_report_and_exports_it(web, shop):
+    partner = shop.partner("Cliente Informe")
+    post_invoice(shop.session, draft(shop, partner))
+    shop.session.commit()
+    client = client_for(web, shop.auditor())
+    args = f"report=trial_balance&date_from={TODAY.year}-01-01&date_to={TODAY.year}-12-31"
+    page = client.get(f"/accounting/reports?{args}").get_data(as_text=True)
+    assert "Trial balance" in page and "430" in page and "121.00" in page
+    assert f"/accounting/reports/export.xlsx?{args}" in page.replace("&amp;", "&") or "export.xlsx" in page
+    csv = client.get(f"/accounting/reports/export.csv?{args}")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv" and "121.00" in csv.get_data(as_text=True)
+    bad = client.get("/accounting/reports?report=trial_balance&date_from=2026-13-45")
+    assert bad.status_code == 422 and "is not a date" in bad.get_data(as_text=True)
+
+
+def test_an_accountant_sets_the_lock_date_and_a_bad_date_is_refused(web, shop):
+    client = client_for(web, shop.accountant())
+    page = client.get("/accounting/settings").get_data(as_text=True)
+    assert "The books are not locked." in page
+    wrong = client.post("/accounting/settings/lock-date", {"lock_date": "31/12/2025"}, follow_redirects=True)
+    assert "Give the lock date as a date" in wrong.get_data(as_text=True)
+    done = client.post("/accounting/settings/lock-date", {"lock_date": "2025-12-31"}, follow_redirects=True)
+    assert "Lock date set to 2025-12-31." in done.get_data(as_text=True)
+    assert web.db.system().scalars(select(Settings.lock_date).where(
+        Settings.company_id == shop.company.id)).one() == dt.date(2025, 12, 31)

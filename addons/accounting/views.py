@@ -1,0 +1,296 @@
+"""The accounting UI over the generic views: configuration, read-only ledger records, and invoices.
+
+Ledger records (entries, items, payments, statements) are only ever written by
+the services (posting, payments, imports), so their views are read-only. An
+invoice is edited here only while it is a draft: the page hides Edit on a
+posted one, and the service and the flush guards refuse the change anyway.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect, or_
+from sqlalchemy.orm import RelationshipProperty
+
+from addons.contacts.models import Partner
+from core.db import utcnow
+from core.errors import AccessDenied
+from core.web.forms import display_name
+from core.web.i18n import money
+from core.web.views import Filter, ModelView
+
+from .web import invoice_form
+from .models import (
+    Account,
+    BankStatement,
+    Budget,
+    BudgetLine,
+    CurrencyRate,
+    FiscalYear,
+    Invoice,
+    Journal,
+    Move,
+    MoveLine,
+    Payment,
+    PaymentTerm,
+    Reconciliation,
+    Settings,
+    Tax,
+)
+from .models.invoicing import DRAFT, IN_INVOICE, IN_REFUND, OUT_INVOICE, OUT_REFUND, PAID, POSTED
+from .models.payments import INBOUND, OUTBOUND
+
+LABELS = {
+    "name": _l("Name"), "code": _l("Code"), "type": _l("Type"), "reconcile": _l("Reconcilable"),
+    "currency_code": _l("Currency"), "active": _l("Active"), "kind": _l("Kind"), "state": _l("Status"),
+    "default_account_id": _l("Default account"), "use": _l("Used on"), "percent": _l("Rate (%)"),
+    "price_include": _l("Included in price"), "account_id": _l("Account"), "account": _l("Account"),
+    "reverse_charge_account_id": _l("Reverse charge account"), "sequence": _l("Order"),
+    "date_start": _l("Start date"), "date_end": _l("End date"), "date": _l("Date"), "rate": _l("Rate"),
+    "fiscal_year_id": _l("Fiscal year"), "fiscal_year": _l("Fiscal year"), "number": _l("Number"),
+    "journal_id": _l("Journal"), "journal": _l("Journal"), "partner_id": _l("Partner"), "partner": _l("Partner"),
+    "ref": _l("Reference"), "reference": _l("Reference"), "narration": _l("Notes"), "move": _l("Entry"),
+    "move_id": _l("Entry"), "debit": _l("Debit"), "credit": _l("Credit"), "amount": _l("Amount"),
+    "amount_currency": _l("Amount in currency"), "date_maturity": _l("Due date"), "due_date": _l("Due date"),
+    "posted": _l("Posted"), "balance_start": _l("Opening balance"), "balance_end": _l("Closing balance"),
+    "filename": _l("File"), "budget_id": _l("Budget"), "budget": _l("Budget"), "period_id": _l("Period"),
+    "period": _l("Period"), "payment_term_id": _l("Payment terms"), "payment_term": _l("Payment terms"),
+    "amount_untaxed": _l("Untaxed"), "amount_tax": _l("Taxes"), "amount_total": _l("Total"),
+    "residual": _l("Amount due"), "payment_state": _l("Payment"), "origin": _l("Origin"),
+    "debit_line_id": _l("Debit line"), "credit_line_id": _l("Credit line"), "chart": _l("Chart of accounts"),
+    "tax_rounding": _l("Tax rounding"), "receivable_account_id": _l("Receivable account"),
+    "payable_account_id": _l("Payable account"), "income_account_id": _l("Income account"),
+    "expense_account_id": _l("Expense account"), "retained_earnings_account_id": _l("Retained earnings account"),
+    "exchange_gain_account_id": _l("Exchange gain account"), "exchange_loss_account_id": _l("Exchange loss account"),
+    "writeoff_account_id": _l("Write-off account"),
+}
+
+
+class AccountingView(ModelView):
+    """Shows related records by name and amounts as money; hides Edit and Delete where ``editable`` says no."""
+
+    record_template = "accounting/record.html"
+    list_template = "accounting/list.html"
+    form_template = "accounting/form.html"
+    read_only = False
+
+    def __init__(self, model, **kwargs):
+        kwargs.setdefault("labels", LABELS)
+        super().__init__(model, **kwargs)
+
+    def editable(self, record) -> bool:
+        return not self.read_only
+
+    def conditions(self, params, actor):
+        if not self.search_fields:
+            params.q = ""
+        return super().conditions(params, actor)
+
+    def display(self, record, field: str) -> str:
+        relation = field.removesuffix("_id")
+        if field.endswith("_id") and isinstance(inspect(self.model).attrs.get(relation), RelationshipProperty):
+            related = getattr(record, relation)
+            return display_name(related) if related is not None else ""
+        return super().display(record, field)
+
+
+class ReadOnlyView(AccountingView):
+    """Records that only the services write: a list and a record page, no form."""
+
+    read_only = True
+
+    def form_class(self, session):
+        raise AccessDenied(gettext("These records are written by the accounting services only (posting, "
+                                   "payments, imports); they cannot be edited by hand."))
+
+    def delete(self, session, actor, record) -> None:
+        self.form_class(session)
+
+
+class MoveView(ReadOnlyView):
+    record_template = "accounting/move_record.html"
+
+
+class MoneyView(ReadOnlyView):
+    """Amounts shown in the record's own currency."""
+
+    money_fields = ("amount",)
+
+    def display(self, record, field: str) -> str:
+        if field in self.money_fields:
+            return money(getattr(record, field), getattr(record, "currency_code", None) or "EUR")
+        return super().display(record, field)
+
+
+class PaymentView(MoneyView):
+    def __init__(self, direction: str, **kwargs):
+        super().__init__(Payment, **kwargs)
+        self.direction = direction
+
+    def conditions(self, params, actor):
+        return [Payment.kind == self.direction, *super().conditions(params, actor)]
+
+
+class StatementView(ReadOnlyView):
+    record_template = "accounting/statement_record.html"
+
+
+class FiscalYearView(AccountingView):
+    """Years are created with their monthly periods; the state moves only by the year-end closing."""
+
+    def create(self, session, actor, values):
+        from .services.years import create_fiscal_year
+
+        return create_fiscal_year(session, actor.company_id, date_start=values["date_start"],
+                                  date_end=values["date_end"])
+
+    def update(self, session, actor, record, values):
+        raise AccessDenied(gettext("A fiscal year's dates cannot be changed; close it, or create the next one."))
+
+    def editable(self, record) -> bool:
+        return False
+
+
+class InvoiceView(AccountingView):
+    """Invoices of one kind; the form holds the lines and saving goes through the invoicing service."""
+
+    record_template = "accounting/invoice_record.html"
+    form_template = "accounting/invoice_form.html"
+    money_fields = ("amount_untaxed", "amount_tax", "amount_total", "residual")
+
+    def __init__(self, kind: str, **kwargs):
+        super().__init__(Invoice, **kwargs)
+        self.kind = kind
+
+    def conditions(self, params, actor):
+        """Of this kind; the search also finds the partner's name."""
+        conditions = [Invoice.kind == self.kind]
+        if params.q:
+            pattern = "%" + params.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            conditions.append(or_(Invoice.number.ilike(pattern, escape="\\"),
+                                  Invoice.reference.ilike(pattern, escape="\\"),
+                                  Invoice.partner.has(Partner.name.ilike(pattern, escape="\\"))))
+        by_key = {f.key: f for f in self.filters}
+        return conditions + [by_key[key].where(actor) for key in params.filters]
+
+    def editable(self, record) -> bool:
+        return record.state == DRAFT
+
+    def display(self, record, field: str) -> str:
+        if field in self.money_fields:
+            return money(getattr(record, field), record.currency_code)
+        if field == "number":
+            return record.display_name
+        return super().display(record, field)
+
+    def form_class(self, session):
+        return invoice_form.invoice_form_class(self, session, self.kind)
+
+    def create(self, session, actor, values):
+        return invoice_form.save(session, actor, None, self.kind, values)
+
+    def update(self, session, actor, record, values):
+        return invoice_form.save(session, actor, record, self.kind, values)
+
+    def record_context(self, record) -> dict:
+        from .web.invoices import invoice_page_context
+
+        return invoice_page_context(record)
+
+
+def _invoice_filters():
+    today = lambda: utcnow().date()  # noqa: E731 - evaluated per request
+    return (
+        Filter("draft", _l("Draft"), lambda actor: Invoice.state == DRAFT),
+        Filter("posted", _l("Posted"), lambda actor: Invoice.state == POSTED),
+        Filter("unpaid", _l("Not paid"), lambda actor: (Invoice.state == POSTED) & (Invoice.payment_state != PAID)),
+        Filter("overdue", _l("Overdue"), lambda actor: (Invoice.state == POSTED) & (Invoice.payment_state != PAID)
+               & (Invoice.due_date < today())),
+    )
+
+
+def _invoice_view(kind, name, slug, label, label_plural):
+    partner = _l("Customer") if kind in (OUT_INVOICE, OUT_REFUND) else _l("Supplier")
+    return InvoiceView(
+        kind, name=name, slug=slug, label=label, label_plural=label_plural,
+        list_columns=("number", "partner", "date", "due_date", "amount_total", "residual", "state", "payment_state"),
+        search_fields=("number", "reference"), default_order="date",
+        form_fields=("partner_id", "date", "payment_term_id", "due_date", "journal_id", "currency_code", "reference",
+                     "narration"),
+        filters=_invoice_filters(), labels={**LABELS, "partner": partner, "partner_id": partner})
+
+
+def accounting_views() -> tuple[ModelView, ...]:
+    return (
+        _invoice_view(OUT_INVOICE, "invoice", "invoices", _l("Customer invoice"), _l("Customer invoices")),
+        _invoice_view(OUT_REFUND, "credit_note", "credit-notes", _l("Credit note"), _l("Credit notes")),
+        _invoice_view(IN_INVOICE, "bill", "bills", _l("Supplier bill"), _l("Supplier bills")),
+        _invoice_view(IN_REFUND, "refund", "supplier-credit-notes", _l("Supplier credit note"),
+                      _l("Supplier credit notes")),
+        PaymentView(INBOUND, name="payment_in", slug="payments-received", label=_l("Payment received"),
+                    label_plural=_l("Payments received"),
+                    list_columns=("date", "partner", "journal", "amount", "reference", "state"),
+                    search_fields=("reference",),
+                    form_fields=("date", "partner_id", "journal_id", "amount", "currency_code", "reference", "state",
+                                 "move_id")),
+        PaymentView(OUTBOUND, name="payment_out", slug="payments-sent", label=_l("Payment sent"),
+                    label_plural=_l("Payments sent"),
+                    list_columns=("date", "partner", "journal", "amount", "reference", "state"),
+                    search_fields=("reference",),
+                    form_fields=("date", "partner_id", "journal_id", "amount", "currency_code", "reference", "state",
+                                 "move_id")),
+        MoveView(Move, name="move", slug="entries", label=_l("Journal entry"), label_plural=_l("Journal entries"),
+                 list_columns=("number", "date", "journal", "partner", "ref", "state"), search_fields=("number", "ref"), default_order="date",
+                 form_fields=("number", "date", "journal_id", "partner_id", "ref", "state", "origin", "narration"),
+                 filters=(Filter("draft", _l("Draft"), lambda actor: Move.state == DRAFT),
+                          Filter("posted", _l("Posted"), lambda actor: Move.state == POSTED))),
+        ReadOnlyView(MoveLine, name="move_line", slug="items", label=_l("Journal item"),
+                     label_plural=_l("Journal items"),
+                     list_columns=("date", "move", "account", "partner", "name", "debit", "credit"),
+                     search_fields=("name",), default_order="date",
+                     form_fields=("move_id", "date", "account_id", "partner_id", "name", "debit", "credit",
+                                  "currency_code", "amount_currency", "date_maturity"),
+                     filters=(Filter("posted", _l("Posted"), lambda actor: MoveLine.posted.is_(True)),)),
+        StatementView(BankStatement, name="statement", slug="statements", label=_l("Bank statement"),
+                      label_plural=_l("Bank statements"),
+                      list_columns=("date", "name", "journal", "balance_start", "balance_end"),
+                      form_fields=("name", "date", "journal_id", "balance_start", "balance_end", "filename")),
+        ReadOnlyView(Reconciliation, name="reconciliation", slug="reconciliations", label=_l("Reconciliation"),
+                     label_plural=_l("Reconciliations"), list_columns=("date", "amount"), search_fields=(),
+                     form_fields=("date", "debit_line_id", "credit_line_id", "amount")),
+        AccountingView(Account, name="account", slug="accounts", label=_l("Account"),
+                       label_plural=_l("Chart of accounts"),
+                       list_columns=("code", "name", "type", "reconcile", "active"), search_fields=("code", "name"),
+                       form_fields=("code", "name", "type", "reconcile", "currency_code", "active"),
+                       filters=(Filter("inactive", _l("Archived"), lambda actor: Account.active.is_(False)),)),
+        AccountingView(Journal, name="journal", slug="journals", label=_l("Journal"), label_plural=_l("Journals"),
+                       list_columns=("code", "name", "kind", "default_account", "active"),
+                       search_fields=("code", "name"),
+                       form_fields=("code", "name", "kind", "default_account_id", "currency_code", "active")),
+        AccountingView(Tax, name="tax", slug="taxes", label=_l("Tax"), label_plural=_l("Taxes"),
+                       list_columns=("sequence", "code", "name", "use", "percent", "price_include", "active"),
+                       search_fields=("code", "name"), default_order="sequence",
+                       form_fields=("code", "name", "use", "percent", "price_include", "account_id",
+                                    "reverse_charge_account_id", "sequence", "active")),
+        AccountingView(PaymentTerm, name="payment_term", slug="payment-terms", label=_l("Payment terms"),
+                       label_plural=_l("Payment terms"), list_columns=("name", "active"),
+                       form_fields=("name", "active")),
+        FiscalYearView(FiscalYear, name="fiscal_year", slug="fiscal-years", label=_l("Fiscal year"),
+                       label_plural=_l("Fiscal years"), list_columns=("name", "date_start", "date_end", "state"),
+                       form_fields=("date_start", "date_end"), default_order="date_start"),
+        AccountingView(CurrencyRate, name="currency_rate", slug="currency-rates", label=_l("Currency rate"),
+                       label_plural=_l("Currencies and rates"), list_columns=("currency_code", "date", "rate"),
+                       search_fields=("currency_code",), form_fields=("currency_code", "date", "rate"),
+                       default_order="date"),
+        AccountingView(Settings, name="settings", slug="defaults", label=_l("Accounting settings"),
+                       label_plural=_l("Accounting settings"), list_columns=("chart", "tax_rounding"),
+                       search_fields=(), form_fields=(
+                           "tax_rounding", "receivable_account_id", "payable_account_id", "income_account_id",
+                           "expense_account_id", "retained_earnings_account_id", "exchange_gain_account_id",
+                           "exchange_loss_account_id", "writeoff_account_id")),
+        AccountingView(Budget, name="budget", slug="budgets", label=_l("Budget"), label_plural=_l("Budgets"),
+                       list_columns=("name", "fiscal_year"), form_fields=("name", "fiscal_year_id")),
+        AccountingView(BudgetLine, name="budget_line", slug="budget-lines", label=_l("Budget line"),
+                       label_plural=_l("Budget lines"), list_columns=("budget", "account", "period", "amount"),
+                       search_fields=(), form_fields=("budget_id", "account_id", "period_id", "amount")),
+    )

@@ -1,0 +1,2 @@
+"""placeholder"""
+from . import blueprint  # noqa: F401

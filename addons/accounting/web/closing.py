@@ -1,0 +1,65 @@
+"""Settings an accountant keeps: setting up the books, the lock date, and the year-end closing."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from sqlalchemy import select
+
+from core.models import Company
+from core.web.context import current_actor, db
+
+from ..charts import templates
+from ..models import FiscalYear, Settings
+from . import blueprint
+from .common import record_or_404, require, run_and_flash
+
+
+@blueprint.route("/settings")
+def closing_page():
+    require(Settings, "write")
+    session = db()
+    settings = session.scalar(select(Settings).where(Settings.company_id == current_actor().company_id))
+    years = session.scalars(select(FiscalYear).order_by(FiscalYear.date_start.desc())).all()
+    charts = sorted(((key, chart.name) for key, chart in templates().items()), key=lambda pair: pair[1])
+    return render_template("accounting/closing.html", settings=settings, years=years, charts=charts)
+
+
+@blueprint.route("/settings/setup", methods=["POST"])
+def closing_setup():
+    from ..services.books import setup_books
+
+    require(Settings, "create")
+    company = db().get(Company, current_actor().company_id)
+    if company is None:
+        abort(404)
+    chart = request.form.get("chart") or None
+    run_and_flash(lambda session: setup_books(session, company, chart), gettext("The books are set up."))
+    return redirect(url_for("accounting_web.closing_page"))
+
+
+@blueprint.route("/settings/lock-date", methods=["POST"])
+def closing_lock():
+    from ..services.years import set_lock_date
+
+    raw = request.form.get("lock_date", "").strip()
+    try:
+        date = dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        flash(gettext("Give the lock date as a date, for example 2025-12-31."), "error")
+        return redirect(url_for("accounting_web.closing_page"))
+    run_and_flash(lambda session: set_lock_date(session, current_actor().company_id, date),
+                  gettext("Lock date set to %(date)s.", date=date.isoformat()) if date
+                  else gettext("The books are unlocked."))
+    return redirect(url_for("accounting_web.closing_page"))
+
+
+@blueprint.route("/settings/years/<int:year_id>/close", methods=["POST"])
+def closing_year(year_id: int):
+    from ..services.years import close_fiscal_year
+
+    year = record_or_404(FiscalYear, year_id)
+    run_and_flash(lambda session: close_fiscal_year(session, year),
+                  gettext("Fiscal year %(name)s is closed.", name=year.name))
+    return redirect(url_for("accounting_web.closing_page"))

@@ -1,0 +1,51 @@
+"""Helpers shared by the accounting pages: loading a record as the user, running a service safely."""
+from __future__ import annotations
+
+from flask import abort, flash
+from flask_babel import gettext
+from sqlalchemy.exc import IntegrityError
+
+from core.errors import AccessDenied, ValidationError
+from core.web.context import current_actor, current_registry, db
+from core.web.forms import MAX_ID
+
+
+def record_or_404(model, record_id: int):
+    if not 0 < record_id <= MAX_ID:
+        abort(404)
+    record = db().get(model, record_id)
+    if record is None:
+        abort(404)
+    return record
+
+
+def can(model, operation: str) -> bool:
+    return current_registry().can(current_actor(), model, operation)
+
+
+def require(model, operation: str) -> None:
+    current_registry().require(current_actor(), model, operation)
+
+
+def run(action) -> tuple[object, ValidationError | AccessDenied | None]:
+    """Run ``action(session)`` and commit; on a refusal roll back and return the error instead."""
+    session = db()
+    try:
+        result = action(session)
+        session.commit()
+    except (ValidationError, AccessDenied) as error:
+        session.rollback()
+        return None, error
+    except IntegrityError:
+        session.rollback()
+        return None, ValidationError(gettext("This clashes with another record; nothing was saved."))
+    return result, None
+
+
+def run_and_flash(action, success: str) -> bool:
+    result, error = run(action)
+    if error:
+        flash(str(error), "error")
+        return False
+    flash(success, "success")
+    return True

@@ -1,0 +1,133 @@
+"""The invoice form: header fields from the generic form builder, plus a table of lines.
+
+Only input parsing lives here; the invoicing service computes the totals,
+checks the invoice and refuses to change one that is posted.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms import DateField, DecimalField, FieldList, Form, FormField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import Option, Select
+
+from core.web.context import current_registry
+from core.web.forms import CheckboxListField, build_form_class, select_choices
+
+from ..models import Account, Currency, Journal, Tax
+from ..models.invoicing import IN_INVOICE, IN_REFUND
+from ..models.ledger import EXPENSE, INCOME, PURCHASE, SALE
+from ..models.taxes import PURCHASE as TAX_PURCHASE
+from ..models.taxes import SALE as TAX_SALE
+
+MAX_LINES = 200
+LIMIT = Decimal(10) ** 12
+
+
+class TaxesField(CheckboxListField):
+    """Several taxes of a line, as a multiple select holding tax ids."""
+
+    widget = Select(multiple=True)
+    option_widget = Option()
+
+
+def is_purchase(kind: str) -> bool:
+    return kind in (IN_INVOICE, IN_REFUND)
+
+
+def _line_form_class(session, kind: str):
+    purchase = is_purchase(kind)
+    tax_rows = session.scalars(select(Tax).where(Tax.use == (TAX_PURCHASE if purchase else TAX_SALE),
+                                              Tax.active.is_(True)).order_by(Tax.sequence, Tax.id)).all()
+    account_rows = session.scalars(select(Account).where(Account.active.is_(True)).order_by(
+        (Account.type != (EXPENSE if purchase else INCOME)), Account.code)).all()
+
+    class LineForm(Form):
+        description = StringField(_l("Description"), [Optional(), Length(max=255)])
+        product_code = StringField(_l("Product code"), [Optional(), Length(max=40)])
+        quantity = DecimalField(_l("Quantity"), [Optional(), NumberRange(min=-LIMIT, max=LIMIT)], default=Decimal(1),
+                                places=None)
+        unit_price = DecimalField(_l("Unit price"), [Optional(), NumberRange(min=-LIMIT, max=LIMIT)], places=None)
+        discount = DecimalField(_l("Discount (%)"), [Optional(), NumberRange(min=0, max=100)], default=Decimal(0),
+                                places=None)
+        tax_ids = TaxesField(_l("Taxes"), choices=select_choices((t.id, t.name) for t in tax_rows), coerce=int)
+        account_id = SelectField(_l("Account"), choices=select_choices(
+            [("", ""), *((a.id, a.display_name) for a in account_rows)]), validate_choice=True, coerce=_optional_int)
+
+    return LineForm
+
+
+def _optional_int(value):
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, int) else int(value)
+
+
+def invoice_form_class(view, session, kind: str):
+    base = build_form_class(view, session, current_registry())
+    journals = session.scalars(select(Journal).where(Journal.kind == (PURCHASE if is_purchase(kind) else SALE),
+                                                     Journal.active.is_(True)).order_by(Journal.code)).all()
+    currencies = session.scalars(select(Currency.code).order_by(Currency.code)).all()
+
+    class InvoiceForm(base):
+        date = DateField(view.label_of("date"), [InputRequired()], default=dt.date.today)
+        journal_id = SelectField(view.label_of("journal_id"), coerce=_optional_int, choices=select_choices(
+            [("", ""), *((j.id, j.display_name) for j in journals)]), validators=[Optional()],
+            default=journals[0].id if journals else None)
+        currency_code = SelectField(view.label_of("currency_code"), choices=select_choices(
+            (code, code) for code in currencies), default="EUR")
+        lines = FieldList(FormField(_line_form_class(session, kind)), min_entries=1, max_entries=MAX_LINES)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if not self.is_submitted() and len(self.lines) < MAX_LINES:
+                self.lines.append_entry()  # room for one more line; JS adds others
+
+        def validate(self, extra_validators=None):
+            """Rows left blank are not lines: drop them, so a line's position is the service's index."""
+            kept = [entry for entry in self.lines.entries if not _blank(entry.form)]
+            self.lines.entries = kept or self.lines.entries[:1]
+            return super().validate(extra_validators)
+
+        def __contains__(self, name):
+            return _line_field(self, name) is not None or super().__contains__(name)
+
+        def __getitem__(self, name):
+            return _line_field(self, name) or super().__getitem__(name)
+
+    return InvoiceForm
+
+
+LINE_FIELD = re.compile(r"lines-(\d+)-(\w+)")
+
+
+def _line_field(form, name):
+    """``lines-N-field`` (how the service names a line's field in its errors) as the form's field."""
+    found = LINE_FIELD.fullmatch(name or "")
+    if found is None or int(found.group(1)) >= len(form.lines.entries):
+        return None
+    return form.lines.entries[int(found.group(1))].form._fields.get(found.group(2))
+
+
+def _blank(line) -> bool:
+    return not ((line.description.data or "").strip() or (line.product_code.data or "").strip()
+                or line.unit_price.raw_data and line.unit_price.raw_data[0].strip())
+
+
+def save(session, actor, invoice, kind: str, values: dict):
+    """Create or update a draft invoice through the invoicing service; without ``lines`` they stay as they are.
+
+    A value left empty on a line takes the service's default (quantity 1, the default account...).
+    """
+    from ..services import invoices
+
+    lines = values.pop("lines", None)
+    if lines is not None:
+        lines = [{key: value for key, value in line.items() if value not in (None, "")} for line in lines]
+    if invoice is None:
+        return invoices.create_invoice(session, company_id=actor.company_id, kind=kind, lines=lines or (), **values)
+    return invoices.update_invoice(session, invoice, lines=lines, **values)

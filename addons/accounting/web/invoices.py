@@ -1,0 +1,192 @@
+"""Invoice actions (post, credit note, payment, PDF, UBL) and the invoice's JSON."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from flask import Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, DateField, DecimalField, SelectField
+from wtforms.validators import InputRequired, NumberRange
+
+from core.errors import AccessDenied, ValidationError
+from core.web.context import current_actor, db
+from core.web.forms import select_choices
+from core.web.i18n import money
+
+from ..models import Invoice, Journal, Move, Payment
+from ..models.invoicing import DRAFT, IN_INVOICE, IN_REFUND, OUT_INVOICE, OUT_REFUND, PAID, POSTED
+from ..models.ledger import BANK, CASH
+from . import blueprint
+from .common import can, record_or_404, run
+
+VIEW_OF_KIND = {OUT_INVOICE: "invoice", OUT_REFUND: "credit_note", IN_INVOICE: "bill", IN_REFUND: "refund"}
+
+
+def invoice_url(invoice: Invoice, action: str = "view", **kwargs) -> str:
+    return url_for(f"accounting.{VIEW_OF_KIND[invoice.kind]}_{action}", record_id=invoice.id, **kwargs)
+
+
+def invoice_page_context(invoice: Invoice) -> dict:
+    """What the invoice page shows beside the fields: which actions this user may take now."""
+    posted = invoice.state == POSTED
+    return {
+        "can_post": invoice.state == DRAFT and can(Move, "create"),
+        "can_credit": posted and not invoice.is_refund and can(Invoice, "create") and can(Move, "create"),
+        "can_pay": posted and invoice.payment_state != PAID and can(Payment, "create"),
+        "can_print": posted,
+        "can_einvoice": posted and invoice.is_customer,
+    }
+
+
+def _invoice(invoice_id: int) -> Invoice:
+    return record_or_404(Invoice, invoice_id)
+
+
+@blueprint.route("/documents/<int:invoice_id>/post", methods=["POST"])
+def invoice_post(invoice_id: int):
+    from ..services import invoices
+
+    invoice = _invoice(invoice_id)
+    _, error = run(lambda session: invoices.post_invoice(session, invoice))
+    if error:
+        flash(str(error), "error")
+    else:
+        flash(gettext("Posted as %(number)s.", number=invoice.number), "success")
+    return redirect(invoice_url(_invoice(invoice_id)))
+
+
+@blueprint.route("/documents/<int:invoice_id>/credit-note", methods=["POST"])
+def invoice_credit(invoice_id: int):
+    from ..services import invoices
+
+    invoice = _invoice(invoice_id)
+    note, error = run(lambda session: invoices.create_credit_note(session, invoice))
+    if error:
+        flash(str(error), "error")
+        return redirect(invoice_url(_invoice(invoice_id)))
+    flash(gettext("Draft credit note created: check it, then post it."), "success")
+    return redirect(invoice_url(note))
+
+
+class PaymentForm(FlaskForm):
+    amount = DecimalField(_l("Amount"), [InputRequired(), NumberRange(min=Decimal("0.01"), max=Decimal(10) ** 12)])
+    date = DateField(_l("Date"), [InputRequired()])
+    journal_id = SelectField(_l("Journal"), coerce=int, validators=[InputRequired()])
+    writeoff = BooleanField(_l("Write off the difference"))
+
+
+@blueprint.route("/documents/<int:invoice_id>/payment", methods=["GET", "POST"])
+def invoice_payment(invoice_id: int):
+    from ..services import payments
+
+    invoice = _invoice(invoice_id)
+    if not can(Payment, "create"):
+        raise AccessDenied(gettext("You may not register payments."))
+    session = db()
+    journals = session.scalars(select(Journal).where(Journal.kind.in_((BANK, CASH)), Journal.active.is_(True))
+                               .order_by(Journal.code)).all()
+    form = PaymentForm(data={"amount": invoice.residual, "date": dt.date.today()})
+    form.journal_id.choices = select_choices((j.id, j.display_name) for j in journals)
+    if form.validate_on_submit():
+        journal = session.get(Journal, form.journal_id.data)
+        _, error = run(lambda s: payments.register_payment(s, invoice, journal, form.date.data, form.amount.data,
+                                                           writeoff=form.writeoff.data))
+        if error is None:
+            flash(gettext("Payment of %(amount)s registered.", amount=money(form.amount.data, invoice.currency_code)),
+                  "success")
+            return redirect(invoice_url(_invoice(invoice_id)))
+        if getattr(error, "field", None) in ("amount", "journal_id", "date"):
+            form[error.field].errors = [*form[error.field].errors, str(error)]
+        else:
+            form.form_errors.append(str(error))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounting/payment_form.html", form=form, invoice=_invoice(invoice_id),
+                           back=invoice_url(invoice)), status
+
+
+@blueprint.route("/documents/<int:invoice_id>/pdf")
+def invoice_pdf(invoice_id: int):
+    from ..documents import pdf
+
+    invoice = _invoice(invoice_id)
+    return Response(pdf.invoice_pdf(db(), invoice), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{pdf.invoice_filename(invoice)}"'})
+
+
+@blueprint.route("/documents/<int:invoice_id>/ubl")
+def invoice_ubl(invoice_id: int):
+    from ..documents import ubl
+    from ..documents.pdf import invoice_filename
+
+    invoice = _invoice(invoice_id)
+    return Response(ubl.invoice_ubl(db(), invoice), mimetype="application/xml",
+                    headers={"Content-Disposition": f'attachment; filename="{invoice_filename(invoice, "xml")}"'})
+
+
+# --- JSON ------------------------------------------------------------------------------------------
+
+
+def invoice_json(invoice: Invoice) -> dict:
+    return {
+        "id": invoice.id, "kind": invoice.kind, "state": invoice.state, "number": invoice.number,
+        "partner_id": invoice.partner_id, "journal_id": invoice.journal_id, "date": invoice.date.isoformat(),
+        "due_date": invoice.due_date.isoformat() if invoice.due_date else None,
+        "payment_term_id": invoice.payment_term_id, "currency_code": invoice.currency_code,
+        "reference": invoice.reference, "narration": invoice.narration,
+        "amount_untaxed": str(invoice.amount_untaxed), "amount_tax": str(invoice.amount_tax),
+        "amount_total": str(invoice.amount_total), "residual": str(invoice.residual),
+        "payment_state": invoice.payment_state,
+        "lines": [{"id": line.id, "description": line.description, "product_code": line.product_code,
+                   "account_id": line.account_id, "quantity": str(line.quantity), "unit_price": str(line.unit_price),
+                   "discount": str(line.discount), "tax_ids": [tax.id for tax in line.taxes],
+                   "subtotal": str(line.subtotal), "total": str(line.total)} for line in invoice.lines],
+    }
+
+
+JSON_FIELDS = {"partner_id": int, "journal_id": int, "payment_term_id": int, "date": dt.date.fromisoformat,
+               "due_date": dt.date.fromisoformat, "currency_code": str, "reference": str, "narration": str}
+LINE_FIELDS = {"description": str, "product_code": str, "account_id": int, "quantity": Decimal,
+               "unit_price": Decimal, "discount": Decimal, "tax_ids": lambda ids: [int(i) for i in ids]}
+
+
+def _parse(payload: dict, fields: dict, where: str = "") -> dict:
+    values = {}
+    for key, value in payload.items():
+        if key not in fields:
+            raise ValidationError(gettext("Unknown field %(field)s.", field=where + key), where + key)
+        try:
+            values[key] = None if value is None else fields[key](value)
+        except (TypeError, ValueError, InvalidOperation):
+            raise ValidationError(gettext("%(field)s has a value of the wrong kind.", field=where + key),
+                                  where + key) from None
+    return values
+
+
+@blueprint.route("/documents/<int:invoice_id>.json", methods=["GET", "POST", "PATCH"])
+def invoice_api(invoice_id: int):
+    """The invoice as JSON; POST or PATCH changes a draft through the same service as the form."""
+    from .invoice_form import save
+
+    invoice = _invoice(invoice_id)
+    if request.method == "GET":
+        return jsonify(invoice_json(invoice))
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return jsonify(error=gettext("Send a JSON object.")), 400
+    try:
+        values = _parse({k: v for k, v in payload.items() if k != "lines"}, JSON_FIELDS)
+        if "lines" in payload:
+            if not isinstance(payload["lines"], list) or not all(isinstance(row, dict) for row in payload["lines"]):
+                raise ValidationError(gettext("lines must be a list of objects."), "lines")
+            values["lines"] = [_parse(row, LINE_FIELDS, f"lines[{n}].") for n, row in enumerate(payload["lines"])]
+    except ValidationError as error:
+        return jsonify(error=str(error), field=error.field), 422
+    _, error = run(lambda session: save(session, current_actor(), invoice, invoice.kind, values))
+    if error:
+        return jsonify(error=str(error), field=getattr(error, "field", None)), \
+            403 if isinstance(error, AccessDenied) else 422
+    return jsonify(invoice_json(_invoice(invoice_id)))

@@ -1,0 +1,73 @@
+"""Manual reconciliation: pick a partner's open items on a receivable or payable account and match them."""
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext
+from sqlalchemy import func, select
+
+from addons.contacts.models import Partner
+from core.web.context import current_actor, db
+
+from ..models import Account, MoveLine, Reconciliation
+from ..services import reconcile as service
+from ..services.books import company_settings
+from . import blueprint
+from .common import record_or_404, require, run_and_flash
+
+PARTNERS_SHOWN = 200
+
+
+def _open_by_partner(session):
+    """(partner, account, open item count, open balance) for every partner with something open."""
+    matched = service.matched_totals()
+    residual = service.residual_column(matched)
+    return session.execute(
+        select(Partner.id, Partner.name, Account.id, Account.code, func.count(MoveLine.id), func.sum(residual))
+        .join(Account, Account.id == MoveLine.account_id).join(Partner, Partner.id == MoveLine.partner_id)
+        .outerjoin(matched, matched.c.line_id == MoveLine.id)
+        .where(Account.reconcile.is_(True), MoveLine.posted.is_(True), func.round(residual, 2) != 0,
+               MoveLine.company_id == current_actor().company_id)
+        .group_by(Partner.id, Partner.name, Account.id, Account.code).order_by(Partner.name, Account.code)
+        .limit(PARTNERS_SHOWN)).all()
+
+
+@blueprint.route("/reconcile")
+def reconcile_page():
+    require(Reconciliation, "create")
+    session = db()
+    partner_id = request.args.get("partner_id", type=int)
+    account_id = request.args.get("account_id", type=int)
+    lines, left = [], {}
+    if partner_id and account_id:
+        record_or_404(Partner, partner_id)
+        record_or_404(Account, account_id)
+        lines = service.open_lines(session, current_actor().company_id, account_id, partner_id)
+        left = service.residuals(session, [line.id for line in lines])
+    return render_template("accounting/reconcile.html", groups=_open_by_partner(session), lines=lines, left=left,
+                           partner_id=partner_id, account_id=account_id)
+
+
+@blueprint.route("/reconcile", methods=["POST"])
+def reconcile_lines():
+    require(Reconciliation, "create")
+    session = db()
+    ids = [int(value) for value in request.form.getlist("line_id") if value.isdigit()]
+    lines = session.scalars(select(MoveLine).where(MoveLine.id.in_(ids))).all() if ids else []
+    writeoff = request.form.get("writeoff") == "1"
+
+    def action(session):
+        account = company_settings(session, current_actor().company_id).writeoff_account_id if writeoff else None
+        return service.reconcile(session, lines, writeoff_account_id=account)
+
+    run_and_flash(action, gettext("Matched."))
+    return redirect(url_for("accounting_web.reconcile_page", partner_id=request.form.get("partner_id"),
+                            account_id=request.form.get("account_id")))
+
+
+@blueprint.route("/reconcile/lines/<int:line_id>/undo", methods=["POST"])
+def reconcile_undo(line_id: int):
+    require(Reconciliation, "delete")
+    line = record_or_404(MoveLine, line_id)
+    run_and_flash(lambda session: service.unreconcile(session, line), gettext("The matches of this line are undone."))
+    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
+                    else url_for("accounting_web.reconcile_page"))

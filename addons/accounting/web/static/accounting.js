@@ -1,0 +1,44 @@
+// The invoice line editor: add and remove rows, keeping WTForms' lines-N-field names in order.
+(function () {
+  "use strict";
+  const table = document.querySelector("[data-lines]");
+  if (!table) return;
+  const body = table.querySelector("tbody");
+
+  function renumber() {
+    body.querySelectorAll("tr[data-line]").forEach((row, index) => {
+      row.querySelectorAll("[name]").forEach((field) => {
+        field.name = field.name.replace(/^lines-\d+-/, "lines-" + index + "-");
+        if (field.id) field.id = field.id.replace(/^lines-\d+-/, "lines-" + index + "-");
+      });
+    });
+  }
+
+  document.querySelector("[data-add-line]")?.addEventListener("click", () => {
+    const last = body.querySelector("tr[data-line]:last-child");
+    const row = last.cloneNode(true);
+    row.querySelectorAll("input").forEach((input) => {
+      input.value = input.name.endsWith("-quantity") ? "1" : input.name.endsWith("-discount") ? "0" : "";
+      input.removeAttribute("aria-invalid");
+    });
+    row.querySelectorAll("select").forEach((select) => {
+      [...select.options].forEach((option) => { option.selected = false; });
+      if (!select.multiple) select.value = last.querySelector(`select[name="${select.name}"]`)?.value || "";
+    });
+    row.querySelectorAll(".errors").forEach((list) => list.remove());
+    row.querySelectorAll(".has-error").forEach((cell) => cell.classList.remove("has-error"));
+    body.appendChild(row);
+    renumber();
+    row.querySelector("input")?.focus();
+  });
+
+  body.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-remove-line]");
+    if (!button) return;
+    const rows = body.querySelectorAll("tr[data-line]");
+    const row = button.closest("tr");
+    if (rows.length > 1) row.remove();
+    else row.querySelectorAll("input").forEach((input) => { input.value = ""; });
+    renumber();
+  });
+})();

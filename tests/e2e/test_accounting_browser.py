@@ -1,0 +1,141 @@
+"""An accountant invoices a customer in a real browser: two lines, post, open the PDF, at laptop width.
+
+The server is ``bottega run`` on a database of its own with contacts and
+accounting installed and Spanish books set up. Screenshots go to
+``$BOTTEGA_E2E_SHOTS`` (default: test-artifacts/).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from core.catalog import Catalog
+from core.lifecycle import Lifecycle
+from core.models import Company
+from core.sessions import make_session_factory
+from core.testing import ADMIN_PASSWORD, free_port, initialized_database
+
+from .conftest import ARTIFACTS, ROOT
+
+SHOTS = Path(os.environ.get("BOTTEGA_E2E_SHOTS") or ARTIFACTS)
+
+
+@pytest.fixture(scope="module")
+def books_server(databases, tmp_path_factory):
+    from addons.accounting.services.books import partner_accounts
+    from addons.contacts.models import Partner
+
+    url = databases.new()
+    catalog = Catalog.discover()
+    engine = initialized_database(url, catalog)
+    factory = make_session_factory(engine)
+    with factory() as session:  # a Spanish company: installing accounting sets up its books from the PGC
+        company = session.scalars(select(Company).order_by(Company.id)).first()
+        company.name, company.country_code, company.currency_code = "Taller Bottega S.L.", "ES", "EUR"
+        session.commit()
+    lifecycle = Lifecycle(engine, catalog)
+    lifecycle.run(lifecycle.plan_install(["contacts", "accounting"]))
+    with factory() as session:
+        company = session.scalars(select(Company).order_by(Company.id)).first()
+        partner = Partner(company_id=company.id, name="Cerámicas Alhambra S.L.", is_company=True, vat="ESB12345674",
+                          street="Calle Real 1", city="Granada", zip="18001", country_code="ES")
+        session.add(partner)
+        session.flush()
+        partner_accounts(session, partner)
+        session.commit()
+    engine.dispose()
+    config = tmp_path_factory.mktemp("e2e-accounting") / "bottega.toml"
+    config.write_text(f'[database]\nurl = "{url}"\n[addons]\nenabled = ["contacts", "accounting"]\n'
+                      '[server]\nsecret_key = "e2e-secret-key-e2e-secret-key"\n')
+    port = free_port()
+    command = [shutil.which("bottega") or sys.executable, "run", "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "BOTTEGA_CONFIG": str(config)},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/health", timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("the server did not start: " + process.stdout.read().decode()[-3000:])
+            time.sleep(0.3)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def snap(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"accounting-{name}.png"), full_page=True)
+
+
+def test_an_accountant_invoices_posts_and_prints(books_server, browser):
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(books_server + "/login")
+    page.fill("#login", "admin")
+    page.fill("#password", ADMIN_PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("h1.welcome")).to_be_visible()
+
+    page.goto(books_server + "/accounting/invoices/")
+    expect(page.locator("nav.sidebar")).to_contain_text("Bank statements")
+    page.click(".page-head >> text=New")
+    expect(page.locator("h1")).to_have_text("New Customer invoice")
+    page.fill(".field.recordfield .search-select-box", "Alhambra")
+    expect(page.locator("#partner_id option", has_text="Cerámicas Alhambra")).to_have_count(1)
+    page.select_option("#partner_id", label="Cerámicas Alhambra S.L.")
+
+    page.fill("#lines-0-description", "Azulejos pintados a mano")
+    page.fill("#lines-0-product_code", "AZ-01")
+    page.fill("#lines-0-quantity", "12")
+    page.fill("#lines-0-unit_price", "8.50")
+    page.select_option("#lines-0-tax_ids", label="IVA 21% (ventas)")
+    page.click("text=+ Add a line")
+    page.fill("#lines-1-description", "Transporte")
+    page.fill("#lines-1-unit_price", "30")
+    page.select_option("#lines-1-tax_ids", label="IVA 21% (ventas)")
+    snap(page, "01-invoice-form")
+    page.click("button:has-text('Save')")
+
+    expect(page.locator(".flash-success")).to_have_text("Saved.")
+    expect(page.locator(".invoice-totals")).to_contain_text("€159.72")  # (102 + 30) x 1.21
+    expect(page.locator(".invoice-lines tbody tr")).to_have_count(2)
+    snap(page, "02-draft")
+
+    page.click("button:has-text('Post')")
+    expect(page.locator(".flash-success")).to_contain_text("Posted as INV/")
+    expect(page.locator(".badge.state-posted")).to_be_visible()
+    expect(page.locator(".page-head >> text=Edit")).to_have_count(0)
+    snap(page, "03-posted")
+
+    link = page.locator("a:has-text('Download PDF')")
+    with page.context.expect_page() as opened:
+        link.click()
+    pdf_page = opened.value
+    pdf_page.wait_for_load_state()
+    response = page.request.get(books_server + link.get_attribute("href"))
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
+    (SHOTS / "accounting-04-invoice.pdf").write_bytes(response.body())
+    pdf_page.close()
+
+    page.goto(books_server + "/accounting/reports?report=trial_balance")
+    expect(page.locator("table.report")).to_contain_text("430")
+    snap(page, "05-trial-balance")
+
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.context.add_cookies(page.context.cookies())
+    phone.goto(page.url)
+    snap(phone, "06-phone-report")
