@@ -12,6 +12,7 @@ from addons.contacts.models import Partner
 from .models import FiscalYear, Journal, PartnerAccounting, PaymentTerm, PaymentTermLine, Tax
 from .models.ledger import BANK, PURCHASE as PURCHASE_JOURNAL
 from .models.taxes import PURCHASE, SALE
+from .services.bank_import import ParsedLine, ParsedStatement, store_statement
 from .services.books import has_books, partner_accounts, setup_books
 from .services.invoices import create_invoice, post_invoice
 from .services.payments import register_payment
@@ -87,4 +88,10 @@ def load(session, company) -> None:
 
 
 def _statement(session, company, bank, invoices, today) -> None:
-    """A bank statement whose lines pay the open invoices: matching suggestions find them."""
+    """A bank statement whose lines pay two open invoices, as a bank writes them, and a fee to book."""
+    lines = [ParsedLine(date=today - dt.timedelta(days=1), amount=invoice.residual,
+                        label=f"TRANSFERENCIA {invoice.number}", partner_name=invoice.partner.name.upper())
+             for invoice in invoices if invoice.residual > 0][-2:]
+    lines.append(ParsedLine(date=today - dt.timedelta(days=1), amount=Decimal("-9.80"),
+                            label="COMISION MANTENIMIENTO"))
+    store_statement(session, bank, ParsedStatement(name=None, lines=lines), name=f"{bank.code} {today:%Y-%m}")

@@ -19,7 +19,7 @@ from core.web.forms import display_name
 from core.web.i18n import money
 from core.web.views import Filter, ModelView
 
-from .web import invoice_form
+from .web import invoice_form, term_form
 from .models import (
     Account,
     BankStatement,
@@ -151,11 +151,31 @@ class FiscalYearView(AccountingView):
         return False
 
 
+class PaymentTermView(AccountingView):
+    """A payment term and its instalments, edited together."""
+
+    form_template = "accounting/lines_form.html"
+    record_template = "accounting/payment_term_record.html"
+    line_fields = ("percent", "days", "end_of_month")
+    shows_totals = False
+
+    def form_class(self, session):
+        return term_form.payment_term_form_class(self, session)
+
+    def create(self, session, actor, values):
+        return term_form.save(session, actor, None, values)
+
+    def update(self, session, actor, record, values):
+        return term_form.save(session, actor, record, values)
+
+
 class InvoiceView(AccountingView):
     """Invoices of one kind; the form holds the lines and saving goes through the invoicing service."""
 
     record_template = "accounting/invoice_record.html"
-    form_template = "accounting/invoice_form.html"
+    form_template = "accounting/lines_form.html"
+    line_fields = ("description", "product_code", "account_id", "quantity", "unit_price", "discount", "tax_ids")
+    shows_totals = True
     money_fields = ("amount_untaxed", "amount_tax", "amount_total", "residual")
 
     def __init__(self, kind: str, **kwargs):
@@ -272,9 +292,9 @@ def accounting_views() -> tuple[ModelView, ...]:
                        search_fields=("code", "name"), default_order="sequence",
                        form_fields=("code", "name", "use", "percent", "price_include", "account_id",
                                     "reverse_charge_account_id", "sequence", "active")),
-        AccountingView(PaymentTerm, name="payment_term", slug="payment-terms", label=_l("Payment terms"),
-                       label_plural=_l("Payment terms"), list_columns=("name", "active"),
-                       form_fields=("name", "active")),
+        PaymentTermView(PaymentTerm, name="payment_term", slug="payment-terms", label=_l("Payment terms"),
+                        label_plural=_l("Payment terms"), list_columns=("name", "active"),
+                        form_fields=("name", "active")),
         FiscalYearView(FiscalYear, name="fiscal_year", slug="fiscal-years", label=_l("Fiscal year"),
                        label_plural=_l("Fiscal years"), list_columns=("name", "date_start", "date_end", "state"),
                        form_fields=("date_start", "date_end"), default_order="date_start"),

@@ -378,16 +378,10 @@ def _check_flush_after(session: Session, _flush_context) -> None:
     if actor is None or not pending:
         return
     for (model, operation), objs in pending.items():
-        orphans = [obj for obj in objs if inspect(obj).was_deleted]
-        if orphans:
-            # Removed from a delete-orphan collection: the flush deleted them, so
-            # this was a delete (model access), of rows that met the write rules.
-            registry.require(actor, model, "delete")
-            objs = [obj for obj in objs if not inspect(obj).was_deleted]
-        _require_within_rules(session, registry, actor, model, operation, objs)
+        _require_within_rules(session, registry, actor, model, operation, objs, after_flush=True)
 
 
-def _require_within_rules(session, registry, actor, model, operation, objs) -> None:
+def _require_within_rules(session, registry, actor, model, operation, objs, after_flush=False) -> None:
     """Raise unless every row of ``objs`` meets ``actor``'s rules for ``operation``.
 
     Runs as a Core statement on the session's connection, so it sees the rows
@@ -406,6 +400,14 @@ def _require_within_rules(session, registry, actor, model, operation, objs) -> N
         session.connection().execute(select(pk).where(pk.in_(ids), clause)).scalars()
     )
     refused = sorted(ids - allowed)
+    if refused and after_flush:
+        # A changed child removed from a delete-orphan collection was deleted by
+        # the flush itself: that was a delete (model access), of a row that met
+        # the write rules before the flush.
+        gone = set(refused) - set(session.connection().execute(select(pk).where(pk.in_(refused))).scalars())
+        if gone:
+            registry.require(actor, model, "delete")
+            refused = sorted(set(refused) - gone)
     if refused:
         rules = ", ".join(registry.rule_names(actor, model, operation))
         raise AccessDenied(

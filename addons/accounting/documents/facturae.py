@@ -25,7 +25,7 @@ from core.errors import ValidationError
 
 from ..models import Invoice
 from .data import InvoiceDocument, Party, invoice_document, require_customer_document, vat_tax
-from .xml import amount, child, serialize
+from .elements import amount, child, serialize
 
 NAMESPACE = "http://www.facturae.gob.es/formato/Versiones/Facturaev3_2_2.xml"
 VAT, IRPF = "01", "04"

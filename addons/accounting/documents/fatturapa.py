@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Invoice
 from .data import InvoiceDocument, Party, invoice_document, require_customer_document, vat_tax
-from .xml import amount, child, serialize
+from .elements import amount, child, serialize
 
 NAMESPACE = "http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2"
 NOT_SUBJECT, REVERSE_CHARGE = "N2.2", "N6.9"

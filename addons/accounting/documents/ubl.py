@@ -23,7 +23,7 @@ from ..models import Invoice, InvoiceLine, Tax
 from ..services.currency import company_currency, round_amount
 from ..services.taxes import line_amount
 from .data import InvoiceDocument, Party, invoice_document, require_customer_document, vat_tax
-from .xml import amount, child, plain, serialize
+from .elements import amount, child, plain, serialize
 
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"

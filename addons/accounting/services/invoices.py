@@ -186,7 +186,9 @@ def _set_header(session: Session, invoice: Invoice, values: dict, check_only: bo
     if due is not None and (not isinstance(due, dt.date) or due < date):
         raise ValidationError(gettext("The due date cannot be before the invoice date."), "due_date")
     currency = values["currency_code"] or company_currency(session, invoice.company_id)
-    decimals(session, currency)
+    if decimals(session, currency) > 2:  # amounts are stored as Numeric(18, 2)
+        raise ValidationError(gettext("Invoices in %(code)s are not supported: its amounts have more than two "
+                                      "decimals.", code=currency), "currency_code")
     journal_kind = tax_use(invoice.kind)
     if values["journal_id"] is None:
         journal = default_journal(session, invoice.company_id, journal_kind)
@@ -393,5 +395,4 @@ def create_credit_note(session: Session, invoice: Invoice, lines: Iterable[LineI
     return create_invoice(
         session, partner_id=invoice.partner_id, kind=REFUND_OF[invoice.kind], date=date or dt.date.today(),
         lines=lines, company_id=invoice.company_id, currency_code=invoice.currency_code,
-        reference=reference or invoice.number, origin_invoice_id=invoice.id,
-        narration=gettext("Credit note of %(number)s", number=invoice.number))
+        reference=reference or invoice.number, origin_invoice_id=invoice.id)

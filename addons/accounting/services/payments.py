@@ -36,7 +36,7 @@ from ..models.payments import CANCELLED, INBOUND, OUTBOUND, POSTED
 from .books import company_settings, partner_accounts
 from .currency import company_currency, decimals, rate_at, round_amount, to_company
 from .ledger import LineSpec, create_move, post_move
-from .reconcile import cancel_entry, invoice_lines, open_lines, reconcile, residuals, unreconcile
+from .reconcile import cancel_entry, invoice_lines, lock_lines, open_lines, reconcile, residuals, unreconcile
 
 ZERO = Decimal(0)
 
@@ -58,8 +58,9 @@ def open_items(session: Session, target, kind: str | None = None) -> OpenItems:
     if isinstance(target, Partner):
         accounts = partner_accounts(session, target)
         account_id = accounts.payable_account_id if kind == OUTBOUND else accounts.receivable_account_id
-        return OpenItems(target.id, account_id, open_lines(session, target.company_id, account_id, target.id), [],
-                         target.name)
+        lines = open_lines(session, target.company_id, account_id, target.id)
+        lock_lines(session, [line.id for line in lines])
+        return OpenItems(target.id, account_id, lines, [], target.name)
     items = [target] if isinstance(target, (Invoice, MoveLine)) else list(target)
     if not items:
         raise ValidationError(gettext("Choose the invoices to pay."))
@@ -70,6 +71,7 @@ def open_items(session: Session, target, kind: str | None = None) -> OpenItems:
                                           name=invoice.display_name))
     lines = invoice_lines(session, [invoice.move_id for invoice in invoices])
     lines += [item for item in items if isinstance(item, MoveLine)]
+    lock_lines(session, [line.id for line in lines])
     left = residuals(session, [line.id for line in lines])
     lines = [line for line in lines if left[line.id].amount or left[line.id].amount_currency]
     names = ", ".join(invoice.display_name for invoice in invoices) or ", ".join(
@@ -122,12 +124,13 @@ def register_payment(session: Session, target, journal: Journal, date: dt.date, 
     amount = round_amount(amount, decimals(session, currency_code))
     rate = rate_at(session, company_id, currency_code, date)
     company_amount = to_company(amount, rate)
-    foreign = currency_code != company_currency(session, company_id)
+    home = company_currency(session, company_id)
     if writeoff and writeoff_account_id is None:
         writeoff_account_id = company_settings(session, company_id).writeoff_account_id
         if writeoff_account_id is None:
             raise ValidationError(gettext("Set a write-off account in the accounting settings."), "writeoff")
-    _check_amount(session, items, left, due, amount, company_amount, currency_code,
+    settle_currency, settle_amount = _settlement(session, items, left, currency_code, amount, date)
+    _check_amount(session, items, left, due, settle_amount, company_amount, settle_currency,
                   allow_advance or writeoff_account_id is not None)
 
     sign = 1 if direction == INBOUND else -1
@@ -135,12 +138,12 @@ def register_payment(session: Session, target, journal: Journal, date: dt.date, 
     partner_line = LineSpec(account_id=items.account_id, partner_id=items.partner_id, date_maturity=date,
                             name=reference or items.names,
                             debit=company_amount if sign < 0 else ZERO, credit=company_amount if sign > 0 else ZERO,
-                            currency_code=currency_code if foreign else None,
-                            amount_currency=-sign * amount if foreign else None)
+                            currency_code=settle_currency if settle_currency != home else None,
+                            amount_currency=-sign * settle_amount if settle_currency != home else None)
     bank_line = LineSpec(account_id=bank_account, partner_id=items.partner_id, name=reference or items.names,
                          debit=partner_line.credit, credit=partner_line.debit,
-                         currency_code=partner_line.currency_code,
-                         amount_currency=sign * amount if foreign else None)
+                         currency_code=currency_code if currency_code != home else None,
+                         amount_currency=sign * amount if currency_code != home else None)
     move = create_move(session, journal, date, [bank_line, partner_line], ref=reference or items.names,
                        partner_id=items.partner_id, origin="payment")
     post_move(session, move)
@@ -159,6 +162,21 @@ def _default_currency(session: Session, items: OpenItems, journal: Journal) -> s
     if len(currencies) == 1 and (journal.currency_code is None or journal.currency_code in currencies):
         return currencies.pop()
     return journal.currency_code or company_currency(session, journal.company_id)
+
+
+def _settlement(session: Session, items: OpenItems, left, currency_code: str, amount: Decimal,
+                date: dt.date) -> tuple[str, Decimal]:
+    """The currency and amount the partner's line is kept in: the payment's own, except for a payment in the
+    company's currency of items all in one foreign currency: then that currency at the date's rate, so the
+    match is made in it and the exchange difference booked as for a payment in it."""
+    home = company_currency(session, items.lines[0].company_id) if items.lines else currency_code
+    currencies = {line.currency_code if left[line.id].amount_currency is not None else home
+                  for line in items.lines}
+    if currency_code != home or len(currencies) != 1 or home in currencies:
+        return currency_code, amount
+    other = currencies.pop()
+    rate = rate_at(session, items.lines[0].company_id, other, date)
+    return other, round_amount(amount / rate, decimals(session, other))
 
 
 def _check_amount(session, items: OpenItems, left, due: Decimal, amount: Decimal, company_amount: Decimal,

@@ -66,7 +66,7 @@ def matched_totals():
             .group_by(sides.c.line_id).subquery("reconciled"))
 
 
-def residual_column(matched=None):
+def residual_column(matched):
     """The signed company-currency residual of ``MoveLine`` as a SQL expression over :func:`matched_totals`."""
     return MoveLine.debit - MoveLine.credit - func.coalesce(matched.c.total, 0)
 
@@ -122,11 +122,12 @@ def reconcile(session: Session, lines: Iterable[MoveLine], *, writeoff_account_i
     lines = list({line.id: line for line in lines}.values())
     _check_lines(session, lines, writeoff=writeoff_account_id is not None)
     date = date or max(line.date for line in lines)
+    lock_lines(session, [line.id for line in lines])
     left = residuals(session, [line.id for line in lines])
-    if not any(line.debit and _open(left[line.id]) for line in lines) or \
-            not any(line.credit and _open(left[line.id]) for line in lines):
-        if writeoff_account_id is None:
-            raise ValidationError(gettext("Nothing to reconcile: the debit or the credit side is already settled."))
+    both_sides = any(line.debit and _open(left[line.id]) for line in lines) and \
+        any(line.credit and _open(left[line.id]) for line in lines)
+    if writeoff_account_id is None and not both_sides:
+        raise ValidationError(gettext("Nothing to reconcile: the debit or the credit side is already settled."))
     rows = _match(session, lines, left)
     if writeoff_account_id is not None:
         rows += _writeoff(session, lines, left, writeoff_account_id, date)
@@ -135,6 +136,12 @@ def reconcile(session: Session, lines: Iterable[MoveLine], *, writeoff_account_i
     session.flush()
     refresh_invoices(session, {line.move_id for line in lines})
     return rows
+
+
+def lock_lines(session: Session, line_ids: list[int]) -> None:
+    """Row-lock the lines (PostgreSQL) so two people settling the same invoice at once are serialised: the
+    second one reads the residual the first one left."""
+    session.execute(select(MoveLine.id).where(MoveLine.id.in_(line_ids)).order_by(MoveLine.id).with_for_update())
 
 
 def _check_lines(session: Session, lines: list[MoveLine], writeoff: bool) -> None:
@@ -184,7 +191,11 @@ def _match(session: Session, lines: list[MoveLine], left: dict[int, Residual]) -
             amount = min(_share(d.amount, d.amount_currency, currency),
                          _share(-c.amount, -c.amount_currency, currency))
             d_currency = c_currency = currency
-        else:
+        elif d.amount_currency is not None and c.amount_currency is not None:
+            # one of them is settled in the currency already (an exchange or write-off line): company amounts only
+            amount, d_currency = min(d.amount, -c.amount), ZERO
+            currency = c_currency = d_currency
+        else:  # one side in the company's currency: the foreign side's currency follows its share
             amount = min(d.amount, -c.amount)
             d_currency = _share(d.amount_currency, d.amount, amount) if d.amount_currency is not None else None
             c_currency = _share(-c.amount_currency, -c.amount, amount) if c.amount_currency is not None else None

@@ -106,19 +106,19 @@ def es_invoice(books, lang="es"):
 # --- PDF ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang, date, total, heading", [
-    ("es", f"15 de marzo de {YEAR}", "898,49\xa0€", "descripción"),
-    ("it", f"15 marzo {YEAR}", "898,49\xa0€", "descrizione"),
-    ("en", f"March 15, {YEAR}", "€898.49", "description"),
+@pytest.mark.parametrize("lang, title, date, total, heading", [
+    ("es", "Factura", f"15 de marzo de {YEAR}", "898,49\xa0€", "descripción"),
+    ("it", "Fattura", f"15 marzo {YEAR}", "898,49\xa0€", "descrizione"),
+    ("en", "Invoice", f"March 15, {YEAR}", "€898.49", "description"),
 ])
-def test_pdf_in_the_partner_s_language(spanish, lang, date, total, heading):
+def test_pdf_in_the_partner_s_language(spanish, lang, title, date, total, heading):
     session, invoice = es_invoice(spanish, lang)
     pdf = invoice_pdf(session, invoice)
     assert pdf.startswith(b"%PDF")
     text = pdf_text(render_invoice(session, invoice))
-    assert invoice.number in text
+    assert f"{title} {invoice.number}" in text
     assert date in text and total in text
-    assert heading in text.lower()  # a column heading from the catalogues, printed upper-case
+    assert heading in text.lower()  # a column heading, printed upper-case
     for words in ("Taller Bottega S.L.", "ESB87654321", "Calle Mayor 1", "Ferretería Ibérica S.A.", "Gran Vía 2",
                   "Consultoría técnica", "[LIB-1]"):
         assert words in text

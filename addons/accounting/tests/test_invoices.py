@@ -305,6 +305,7 @@ def test_a_posted_invoice_refuses_changes_through_the_service_and_the_orm(books,
     ({"lines": [LineInput("x", discount="120")]}, "lines-0-discount", "between 0 and 100"),
     ({"lines": [{"description": "x", "colour": "red"}]}, "lines-0-colour", "Unknown line fields"),
     ({"currency_code": "XXX"}, "currency_code", "Unknown currency"),
+    ({"currency_code": "KWD"}, "currency_code", "more than two decimals"),
     ({"kind": "quote"}, "kind", "Unknown kind"),
 ])
 def test_bad_input_is_refused_with_its_field_and_nothing_is_stored(books, accountant, values, field, message):
@@ -337,3 +338,41 @@ def test_taxes_must_match_the_document_and_empty_invoices_are_not_posted(books, 
                               lines=[LineInput("Devolución", quantity=D("-1"), unit_price=D("10"))])
     with pytest.raises(ValidationError, match="credit note"):
         post_invoice(accountant, negative)
+
+
+def test_locked_or_missing_years_refuse_posting_and_leave_nothing(books, accountant):
+    partner = books.partner()
+    tax = books.tax("S_IVA21")
+
+    def invoice(date):
+        return create_invoice(accountant, partner_id=partner.id, date=date,
+                              lines=[LineInput("Servicio", unit_price=D("100"), tax_ids=[tax.id])])
+
+    books.settings.lock_date = dt.date(YEAR, 3, 31)
+    books.session.commit()
+    locked, next_year = invoice(DAY), invoice(dt.date(YEAR + 1, 1, 10))
+    accountant.commit()
+    before = counts(accountant)
+    with pytest.raises(ValidationError, match="locked"):
+        post_invoice(accountant, locked)
+    with pytest.raises(ValidationError, match="No fiscal year covers"):
+        post_invoice(accountant, next_year)
+    accountant.commit()
+    assert counts(accountant) == before
+    assert [accountant.scalar(select(Invoice.state).where(Invoice.id == i.id)) for i in (locked, next_year)] == [
+        "draft", "draft"]
+    assert post_invoice(accountant, invoice(dt.date(YEAR, 4, 1))).number == f"INV/{YEAR}/00001"
+
+
+def test_a_billing_user_replaces_draft_lines_through_the_orm(books):
+    """Removing children from a delete-orphan collection is a delete the user may do, not a refused write."""
+    billing = books.as_user(books.billing())
+    invoice = create_invoice(billing, partner_id=books.partner().id, date=DAY,
+                             lines=[LineInput("Old", unit_price=D("10"))])
+    billing.commit()
+    old_line_id = invoice.lines[0].id
+    invoice.lines = [InvoiceLine(company_id=books.company.id, description="New", account_id=invoice.lines[0].account_id,
+                                 quantity=D("1"), unit_price=D("20"))]
+    billing.flush()
+    assert billing.get(InvoiceLine, old_line_id) is None
+    assert [line.description for line in invoice.lines] == ["New"]

@@ -1,5 +1,6 @@
 """Payments of real invoices and bills: full, partial, refused, written off, cancelled, in a foreign currency."""
-import datetime as dt
+import os
+import threading
 from decimal import Decimal as D
 
 import pytest
@@ -12,7 +13,9 @@ from addons.accounting.services.payments import cancel_payment, payments_of, reg
 from addons.accounting.services.reconcile import open_lines, residuals, unreconcile
 from core import hookimpl
 from core.errors import AccessDenied, ValidationError
+from core.testing import TEST_URL_ENV
 
+from .conftest import make_books
 from .test_reconcile import FEB, JAN, MAR, account_id, journal, usd_rates
 
 
@@ -135,6 +138,16 @@ def test_a_small_difference_is_written_off_and_closes_the_invoice(books, session
     assert (writeoff.debit, writeoff.move.journal.code, writeoff.move.state) == (D("0.02"), "MISC", "posted")
 
 
+def test_a_small_overpayment_is_written_off_too(books, session):
+    customer = books.partner()
+    bill = invoice(session, books, customer, "100.00")
+    payment = register_payment(session, bill, bank(session), FEB, D("121.03"), writeoff=True)
+    assert state(bill) == ("paid", 0)
+    assert residuals(session, [payment.move.lines[1].id])[payment.move.lines[1].id].amount == 0
+    writeoff = session.scalars(select(MoveLine).where(MoveLine.account_id == account_id(session, "678"))).one()
+    assert writeoff.credit == D("0.03")
+
+
 def test_unreconcile_restores_residual_and_state_and_a_new_payment_fires_the_hook_again(books, session, paid):
     customer = books.partner()
     bill = invoice(session, books, customer, "100.00")
@@ -203,6 +216,37 @@ def test_a_usd_invoice_paid_in_usd_at_another_rate_books_the_exchange_difference
                          bank(session), FEB, D("100.01"))
 
 
+def test_cancelling_a_usd_payment_reverses_its_exchange_difference(books, session):
+    usd_rates(books.session, books)
+    books.session.commit()
+    customer = books.partner("Acme Inc")
+    bill = invoice(session, books, customer, "100.00", currency="USD", taxes=())
+    payment = register_payment(session, bill, bank(session), FEB, D("100.00"))
+    cancel_payment(session, payment)
+    assert state(bill) == ("not_paid", D("100.00"))
+    losses = session.scalars(select(MoveLine).where(MoveLine.account_id == account_id(session, "668"))).all()
+    assert sorted((line.debit, line.credit) for line in losses) == [(0, D("5.00")), (D("5.00"), 0)]
+    assert [line.move_id for line in open_lines(session, books.company.id, account_id(session, "430"),
+                                                customer.id)] == [bill.move_id]
+
+
+def test_a_usd_invoice_paid_in_euros_is_settled_in_usd_at_the_day_s_rate(books, session):
+    usd_rates(books.session, books)
+    books.session.commit()
+    customer = books.partner("Acme Inc")
+    bill = invoice(session, books, customer, "100.00", currency="USD", taxes=())
+    payment = register_payment(session, bill, bank(session), FEB, D("105.00"), currency_code="EUR")
+    received = payment.move.lines[1]
+    assert (received.credit, received.currency_code, received.amount_currency) == (D("105.00"), "USD", D("-100.00"))
+    assert payment.move.lines[0].currency_code is None
+    assert state(bill) == ("paid", 0)
+    loss = session.scalars(select(MoveLine).where(MoveLine.account_id == account_id(session, "668"))).one()
+    assert loss.debit == D("5.00")
+    with pytest.raises(ValidationError, match=r"payment of 100\.01 USD is more than the 100\.00 USD"):
+        register_payment(session, invoice(session, books, customer, "100.00", currency="USD", taxes=()),
+                         bank(session), FEB, D("105.01"), currency_code="EUR")
+
+
 def test_a_billing_user_cannot_register_payments(books, session):
     customer = books.partner()
     bill, journal_id = invoice(session, books, customer, "100.00"), bank(session).id
@@ -210,3 +254,39 @@ def test_a_billing_user_cannot_register_payments(books, session):
     clerk = books.as_user(books.billing())
     with pytest.raises(AccessDenied):
         register_payment(clerk, clerk.get(Invoice, bill.id), clerk.get(Journal, journal_id), FEB, D("121.00"))
+
+
+@pytest.mark.postgresql
+@pytest.mark.skipif(not (os.environ.get(TEST_URL_ENV) or "").startswith("postgresql"),
+                    reason="concurrent payments need PostgreSQL (set BOTTEGA_TEST_DATABASE_URL)")
+def test_two_people_paying_the_same_invoice_at_once_pay_it_once(db_copy):
+    books = make_books(db_copy, "Cobros Concurrentes S.L.")
+    customer = books.partner()
+    setup = books.as_user(books.accountant())
+    bill_id, journal_id = invoice(setup, books, customer, "100.00").id, bank(setup).id
+    setup.commit()
+    sessions = [books.as_user(books.accountant()) for _ in range(2)]
+    start = threading.Barrier(2)
+    done, errors = [], []
+
+    def pay(session):
+        try:
+            bill, journal = session.get(Invoice, bill_id), session.get(Journal, journal_id)
+            start.wait(timeout=60)
+            register_payment(session, bill, journal, FEB, D("121.00"))
+            session.commit()
+            done.append(session)
+        except ValidationError as error:
+            errors.append(str(error))
+            session.rollback()
+
+    threads = [threading.Thread(target=pay, args=(session,)) for session in sessions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(done) == 1 and len(errors) == 1, errors
+    assert "nothing is left to pay" in errors[0]
+    with db_copy.factory() as check:
+        assert check.scalar(select(func.count(Payment.id))) == 1
+        assert state(check.get(Invoice, bill_id)) == ("paid", 0)

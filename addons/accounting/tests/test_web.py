@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
-from addons.accounting.models import Invoice, InvoiceLine, Move, Payment, Settings
+from addons.accounting.models import BankStatement, BankStatementLine, Invoice, InvoiceLine, Move, Payment, Settings
 from addons.accounting.services.invoices import create_invoice, post_invoice
 from addons.accounting.tests.conftest import make_books
 
@@ -276,3 +277,127 @@ def test_an_accountant_sets_the_lock_date_and_a_bad_date_is_refused(web, shop):
     assert "Lock date set to 2025-12-31." in done.get_data(as_text=True)
     assert web.db.system().scalars(select(Settings.lock_date).where(
         Settings.company_id == shop.company.id)).one() == dt.date(2025, 12, 31)
+
+
+# --- bank statements ------------------------------------------------------------------------------------------------
+
+CSV = ("Fecha;Concepto;Importe;Ordenante\n"
+       "{d};Pago factura {number};{amount};CLIENTE BANCO SL\n"
+       "{d};Comisión mantenimiento;-12,50;\n")
+
+
+def test_a_csv_statement_is_mapped_imported_once_and_matched_from_its_suggestion(web, shop):
+    partner = shop.partner("Cliente Banco S.L.")
+    invoice = draft(shop, partner)
+    post_invoice(shop.session, invoice)
+    shop.session.commit()
+    client = client_for(web, shop.accountant())
+    bank = shop.journal("BNK1").id
+    content = CSV.format(d=TODAY.strftime("%d/%m/%Y"), number=invoice.number, amount="121,00").encode()
+
+    def upload(data):
+        return client.post("/accounting/bank/import", {"journal_id": str(bank),
+                                                       "file": (io.BytesIO(data), "extracto.csv")},
+                           content_type="multipart/form-data")
+
+    uploaded = upload(content)
+    assert uploaded.status_code == 302
+    mapping_url = uploaded.headers["Location"]
+    page = client.get(mapping_url).get_data(as_text=True)
+    assert "Columns of extracto.csv" in page and "<th>Concepto</th>" in page
+    mapping = {"journal_id": str(bank), "date": "Fecha", "label": "Concepto", "amount": "Importe",
+               "partner_name": "Ordenante", "date_format": "%d/%m/%Y", "decimal_separator": ",",
+               "thousands_separator": ".", "delimiter": ";", "encoding": "utf-8"}
+    wrong_column = client.post(mapping_url, {**mapping, "amount": "Importe total"})
+    assert wrong_column.status_code == 422 and "are not in the file" in wrong_column.get_data(as_text=True)
+    wrong_date = client.post(mapping_url, {**mapping, "date_format": "%Y-%m-%d"})
+    assert wrong_date.status_code == 422 and "is not a date in the format" in wrong_date.get_data(as_text=True)
+    assert count(web, BankStatement) == 0
+    imported = client.post(mapping_url, mapping, follow_redirects=True)
+    page = imported.get_data(as_text=True)
+    assert "2 lines imported." in page, page
+    assert invoice.number in page and "same amount" in page and ">Confirm<" in page
+
+    again = client.post(upload(content).headers["Location"], mapping, follow_redirects=True)
+    assert "2 lines were already imported and are skipped." in again.get_data(as_text=True)
+    assert count(web, BankStatementLine) == 2
+
+    not_a_number = upload(content.replace(b"121,00", b"12x"))
+    refused = client.post(not_a_number.headers["Location"], mapping)
+    assert refused.status_code == 422 and "is not a number" in refused.get_data(as_text=True)
+    assert count(web, BankStatementLine) == 2
+
+    line = web.db.system().scalars(select(BankStatementLine).where(BankStatementLine.amount > 0)).one()
+    matched = client.post(f"/accounting/bank/lines/{line.id}/match", {"invoice_id": str(invoice.id)},
+                          follow_redirects=True)
+    assert "The bank line is matched." in matched.get_data(as_text=True)
+    stored = web.db.system().get(Invoice, invoice.id)
+    assert stored.payment_state == "paid"
+    fee = web.db.system().scalars(select(BankStatementLine).where(BankStatementLine.amount < 0)).one()
+    booked = client.post(f"/accounting/bank/lines/{fee.id}/match", {"account_id": str(shop.account("626").id)},
+                         follow_redirects=True)
+    assert "The bank line is matched." in booked.get_data(as_text=True)
+    assert web.db.system().get(BankStatementLine, fee.id).state == "matched"
+
+
+def test_a_credit_note_is_drafted_from_a_posted_invoice_and_posted(web, shop):
+    partner = shop.partner("Cliente Abono")
+    invoice = draft(shop, partner)
+    post_invoice(shop.session, invoice)
+    shop.session.commit()
+    client = client_for(web, shop.accountant())
+    created = client.post(f"/accounting/documents/{invoice.id}/credit-note")
+    assert created.status_code == 302 and "/accounting/credit-notes/" in created.headers["Location"]
+    page = client.get(created.headers["Location"]).get_data(as_text=True)
+    assert "Draft credit note created" in page and "€121.00" in page and ">Post<" in page
+    note_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    client.post(f"/accounting/documents/{note_id}/post")
+    note = web.db.system().get(Invoice, note_id)
+    assert (note.kind, note.state, note.origin_invoice_id) == ("out_refund", "posted", invoice.id)
+    assert ">Credit note<" not in client.get(f"/accounting/credit-notes/{note_id}").get_data(as_text=True)
+
+
+def test_an_accountant_closes_a_fiscal_year_from_the_settings_page(web, shop):
+    from addons.accounting.models import FiscalYear
+
+    client = client_for(web, shop.accountant())
+    created = client.post("/accounting/fiscal-years/new", {"date_start": f"{TODAY.year - 1}-01-01",
+                                                          "date_end": f"{TODAY.year - 1}-12-31"})
+    assert created.status_code == 302, created.get_data(as_text=True)
+    overlapping = client.post("/accounting/fiscal-years/new", {"date_start": f"{TODAY.year - 1}-06-01",
+                                                              "date_end": f"{TODAY.year}-05-31"})
+    assert overlapping.status_code == 422 and "overlap fiscal year" in overlapping.get_data(as_text=True)
+    year = web.db.system().scalars(select(FiscalYear).where(FiscalYear.company_id == shop.company.id,
+                                                            FiscalYear.name == str(TODAY.year - 1))).one()
+    assert len(year.periods) == 12
+    closed = client.post(f"/accounting/settings/years/{year.id}/close", follow_redirects=True)
+    assert f"Fiscal year {year.name} is closed." in closed.get_data(as_text=True)
+    again = client.post(f"/accounting/settings/years/{year.id}/close", follow_redirects=True)
+    assert "is already closed" in again.get_data(as_text=True)
+    assert web.db.system().get(FiscalYear, year.id).state == "closed"
+
+
+def test_payment_terms_are_edited_with_their_instalments(web, shop):
+    from addons.accounting.models import PaymentTerm
+
+    client = client_for(web, shop.accountant())
+    form = client.get("/accounting/payment-terms/new").get_data(as_text=True)
+    assert 'name="lines-0-percent"' in form and 'name="lines-1-percent"' not in form
+    before = count(web, PaymentTerm)
+    too_much = client.post("/accounting/payment-terms/new", {
+        "name": "Raro", "active": "y", "lines-0-percent": "80", "lines-0-days": "30",
+        "lines-1-percent": "40", "lines-1-days": "60", "lines-2-percent": "10", "lines-2-days": "90"})
+    assert too_much.status_code == 422 and "add up to more than 100 percent" in too_much.get_data(as_text=True)
+    assert count(web, PaymentTerm) == before
+    created = client.post("/accounting/payment-terms/new", {
+        "name": "30/70", "active": "y", "lines-0-percent": "30", "lines-0-days": "30",
+        "lines-1-percent": "70", "lines-1-days": "60", "lines-1-end_of_month": "y",
+        "lines-2-percent": "", "lines-2-days": "0"})
+    assert created.status_code == 302, created.get_data(as_text=True)
+    term = web.db.system().scalars(select(PaymentTerm).where(PaymentTerm.name == "30/70")).one()
+    assert [(line.percent, line.days, line.end_of_month) for line in term.lines] == [
+        (Decimal("30"), 30, False), (Decimal("70"), 60, True)]
+    page = client.get(created.headers["Location"]).get_data(as_text=True)
+    assert "Instalments" in page and "70 %" in page
+    edit = client.get(f"/accounting/payment-terms/{term.id}/edit").get_data(as_text=True)
+    assert 'name="lines-2-percent"' in edit  # its two instalments and room for a third

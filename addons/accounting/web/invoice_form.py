@@ -6,12 +6,11 @@ checks the invoice and refuses to change one that is posted.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import DateField, DecimalField, FieldList, Form, FormField, SelectField, StringField
+from wtforms import DateField, DecimalField, Form, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import Option, Select
 
@@ -23,8 +22,8 @@ from ..models.invoicing import IN_INVOICE, IN_REFUND
 from ..models.ledger import EXPENSE, INCOME, PURCHASE, SALE
 from ..models.taxes import PURCHASE as TAX_PURCHASE
 from ..models.taxes import SALE as TAX_SALE
+from .lines import filled, with_lines
 
-MAX_LINES = 200
 LIMIT = Decimal(10) ** 12
 
 
@@ -58,6 +57,9 @@ def _line_form_class(session, kind: str):
         account_id = SelectField(_l("Account"), choices=select_choices(
             [("", ""), *((a.id, a.display_name) for a in account_rows)]), validate_choice=True, coerce=_optional_int)
 
+        def is_blank(self) -> bool:
+            return not any(filled(field) for field in (self.description, self.product_code, self.unit_price))
+
     return LineForm
 
 
@@ -73,49 +75,15 @@ def invoice_form_class(view, session, kind: str):
                                                      Journal.active.is_(True)).order_by(Journal.code)).all()
     currencies = session.scalars(select(Currency.code).order_by(Currency.code)).all()
 
-    class InvoiceForm(base):
+    class InvoiceForm(with_lines(base, _line_form_class(session, kind))):
         date = DateField(view.label_of("date"), [InputRequired()], default=dt.date.today)
         journal_id = SelectField(view.label_of("journal_id"), coerce=_optional_int, choices=select_choices(
             [("", ""), *((j.id, j.display_name) for j in journals)]), validators=[Optional()],
             default=journals[0].id if journals else None)
         currency_code = SelectField(view.label_of("currency_code"), choices=select_choices(
             (code, code) for code in currencies), default="EUR")
-        lines = FieldList(FormField(_line_form_class(session, kind)), min_entries=1, max_entries=MAX_LINES)
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            if not self.is_submitted() and len(self.lines) < MAX_LINES:
-                self.lines.append_entry()  # room for one more line; JS adds others
-
-        def validate(self, extra_validators=None):
-            """Rows left blank are not lines: drop them, so a line's position is the service's index."""
-            kept = [entry for entry in self.lines.entries if not _blank(entry.form)]
-            self.lines.entries = kept or self.lines.entries[:1]
-            return super().validate(extra_validators)
-
-        def __contains__(self, name):
-            return _line_field(self, name) is not None or super().__contains__(name)
-
-        def __getitem__(self, name):
-            return _line_field(self, name) or super().__getitem__(name)
 
     return InvoiceForm
-
-
-LINE_FIELD = re.compile(r"lines-(\d+)-(\w+)")
-
-
-def _line_field(form, name):
-    """``lines-N-field`` (how the service names a line's field in its errors) as the form's field."""
-    found = LINE_FIELD.fullmatch(name or "")
-    if found is None or int(found.group(1)) >= len(form.lines.entries):
-        return None
-    return form.lines.entries[int(found.group(1))].form._fields.get(found.group(2))
-
-
-def _blank(line) -> bool:
-    return not ((line.description.data or "").strip() or (line.product_code.data or "").strip()
-                or line.unit_price.raw_data and line.unit_price.raw_data[0].strip())
 
 
 def save(session, actor, invoice, kind: str, values: dict):
