@@ -8,6 +8,7 @@ from .models import (
     Account,
     BankStatement,
     Budget,
+    BudgetLine,
     CurrencyRate,
     FiscalYear,
     Invoice,
@@ -56,6 +57,7 @@ MENU = (
     _entry("years", _l("Fiscal years"), "config", "accounting.fiscal_year_list", FiscalYear, 5),
     _entry("rates", _l("Currencies and rates"), "config", "accounting.currency_rate_list", CurrencyRate, 6),
     _entry("budgets", _l("Budgets"), "config", "accounting.budget_list", Budget, 7),
-    _entry("settings", _l("Settings and lock date"), "config", "accounting_web.closing_page", Settings, 8,
+    _entry("budget_lines", _l("Budget lines"), "config", "accounting.budget_line_list", BudgetLine, 8),
+    _entry("settings", _l("Settings and lock date"), "config", "accounting_web.closing_page", Settings, 9,
            operation="write"),
 )

@@ -72,4 +72,5 @@ def partner_panels(session, actor, registry, partner, today: dt.date | None = No
     if balance.overdue > 0:
         warnings.append(gettext("%(amount)s is overdue.", amount=money(balance.overdue, currency)))
     return (Panel(title=_l("Invoicing"), lines=tuple(lines), warning=" ".join(warnings) or None,
-                  endpoint="accounting.invoice_list", endpoint_args=(("filter", "unpaid"), ("q", partner.name)), sequence=20),)
+                  endpoint="accounting.invoice_list", endpoint_args=(("filter", "unpaid"), ("q", partner.name)),
+                  sequence=20),)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import RelationshipProperty
 from addons.contacts.models import Partner
 from core.db import utcnow
 from core.errors import AccessDenied
+from core.web.context import current_registry, db
 from core.web.forms import display_name
 from core.web.i18n import money
 from core.web.views import Filter, ModelView
@@ -64,6 +65,8 @@ LABELS = {
     "exchange_gain_account_id": _l("Exchange gain account"), "exchange_loss_account_id": _l("Exchange loss account"),
     "writeoff_account_id": _l("Write-off account"),
 }
+#: on the settings form, ``partner_id`` is the company itself as a partner (its address and VAT on invoices)
+SETTINGS_LABELS = {**LABELS, "partner_id": _l("The company as a partner (address and tax ID on invoices)")}
 
 
 class AccountingView(ModelView):
@@ -81,15 +84,24 @@ class AccountingView(ModelView):
     def editable(self, record) -> bool:
         return not self.read_only
 
+    def deletable(self, record) -> bool:
+        return self.editable(record)
+
     def conditions(self, params, actor):
         if not self.search_fields:
             params.q = ""
         return super().conditions(params, actor)
 
     def display(self, record, field: str) -> str:
+        """A foreign key shows the name of the record it points to (through its relationship when there is one)."""
         relation = field.removesuffix("_id")
         if field.endswith("_id") and isinstance(inspect(self.model).attrs.get(relation), RelationshipProperty):
             related = getattr(record, relation)
+            return display_name(related) if related is not None else ""
+        column = inspect(self.model).columns.get(field)
+        if column is not None and column.foreign_keys and getattr(record, field) is not None:
+            target = current_registry().model_of_table(next(iter(column.foreign_keys)).column.table.name)
+            related = db().get(target, getattr(record, field))
             return display_name(related) if related is not None else ""
         return super().display(record, field)
 
@@ -133,6 +145,19 @@ class PaymentView(MoneyView):
 
 class StatementView(ReadOnlyView):
     record_template = "accounting/statement_record.html"
+
+
+class SettingsView(AccountingView):
+    """A company's one settings row: changed, never deleted (the lock date has its own page and service)."""
+
+    def title(self, record) -> str:
+        return str(self.label)
+
+    def deletable(self, record) -> bool:
+        return False
+
+    def delete(self, session, actor, record) -> None:
+        raise AccessDenied(gettext("The accounting settings of a company cannot be deleted."))
 
 
 class FiscalYearView(AccountingView):
@@ -260,7 +285,8 @@ def accounting_views() -> tuple[ModelView, ...]:
                     form_fields=("date", "partner_id", "journal_id", "amount", "currency_code", "reference", "state",
                                  "move_id")),
         MoveView(Move, name="move", slug="entries", label=_l("Journal entry"), label_plural=_l("Journal entries"),
-                 list_columns=("number", "date", "journal", "partner", "ref", "state"), search_fields=("number", "ref"), default_order="date",
+                 list_columns=("number", "date", "journal", "partner", "ref", "state"), search_fields=("number", "ref"),
+                 default_order="date",
                  form_fields=("number", "date", "journal_id", "partner_id", "ref", "state", "origin", "narration"),
                  filters=(Filter("draft", _l("Draft"), lambda actor: Move.state == DRAFT),
                           Filter("posted", _l("Posted"), lambda actor: Move.state == POSTED))),
@@ -302,10 +328,11 @@ def accounting_views() -> tuple[ModelView, ...]:
                        label_plural=_l("Currencies and rates"), list_columns=("currency_code", "date", "rate"),
                        search_fields=("currency_code",), form_fields=("currency_code", "date", "rate"),
                        default_order="date"),
-        AccountingView(Settings, name="settings", slug="defaults", label=_l("Accounting settings"),
+        SettingsView(Settings, name="settings", slug="defaults", label=_l("Accounting settings"),
                        label_plural=_l("Accounting settings"), list_columns=("chart", "tax_rounding"),
+                       labels=SETTINGS_LABELS,
                        search_fields=(), form_fields=(
-                           "tax_rounding", "receivable_account_id", "payable_account_id", "income_account_id",
+                           "partner_id", "tax_rounding", "receivable_account_id", "payable_account_id", "income_account_id",
                            "expense_account_id", "retained_earnings_account_id", "exchange_gain_account_id",
                            "exchange_loss_account_id", "writeoff_account_id")),
         AccountingView(Budget, name="budget", slug="budgets", label=_l("Budget"), label_plural=_l("Budgets"),

@@ -1,7 +1,8 @@
 """Aged receivables and payables: each partner's open amounts by how long they are overdue at a date.
 
 A line's residual is its amount less the reconciliations dated on or before
-the date (two grouped subqueries over ``Reconciliation``, one per side).
+the date: one grouped subquery over ``Reconciliation`` gives each line its
+matched amount (positive on the debit side, negative on the credit side).
 Lines fall in buckets by their due date (the line date when it has none)
 against cut-off dates computed here, so the SQL needs no date arithmetic
 and runs the same on SQLite and PostgreSQL.
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, union_all
 from sqlalchemy.orm import Session
 
 from addons.contacts.models import Partner
@@ -45,21 +46,20 @@ COLUMNS = (
 )
 
 
-def _matched(side, at: dt.date):
-    return (
-        select(side.label("line_id"), func.sum(Reconciliation.amount).label("amount"))
-        .where(Reconciliation.date <= at)
-        .group_by(side)
-        .subquery()
-    )
+def _matched(at: dt.date):
+    sides = union_all(
+        select(Reconciliation.debit_line_id.label("line_id"), Reconciliation.amount.label("amount"))
+        .where(Reconciliation.date <= at),
+        select(Reconciliation.credit_line_id.label("line_id"), (-Reconciliation.amount).label("amount"))
+        .where(Reconciliation.date <= at),
+    ).subquery()
+    return select(sides.c.line_id, func.sum(sides.c.amount).label("amount")).group_by(sides.c.line_id).subquery()
 
 
 def residual_statement(company_id: int, account_type: str, at: dt.date):
-    """The aged figures per partner as one SELECT (also what the benchmark times)."""
-    as_debit = _matched(Reconciliation.debit_line_id, at)
-    as_credit = _matched(Reconciliation.credit_line_id, at)
-    residual = (MoveLine.debit - MoveLine.credit - func.coalesce(as_debit.c.amount, 0)
-                + func.coalesce(as_credit.c.amount, 0))
+    """The aged figures per partner as one SELECT."""
+    matched = _matched(at)
+    residual = MoveLine.debit - MoveLine.credit - func.coalesce(matched.c.amount, 0)
     if account_type == PAYABLE:
         residual = -residual
     due = func.coalesce(MoveLine.date_maturity, MoveLine.date)
@@ -74,8 +74,7 @@ def residual_statement(company_id: int, account_type: str, at: dt.date):
     figures = (
         select(MoveLine.partner_id.label("partner_id"), *(b.label(name) for b, name in zip(buckets, BUCKETS)))
         .join(Account, Account.id == MoveLine.account_id)
-        .outerjoin(as_debit, as_debit.c.line_id == MoveLine.id)
-        .outerjoin(as_credit, as_credit.c.line_id == MoveLine.id)
+        .outerjoin(matched, matched.c.line_id == MoveLine.id)
         .where(posted_of(company_id), MoveLine.date <= at, Account.type == account_type)
         .group_by(MoveLine.partner_id)
         .subquery()

@@ -21,7 +21,7 @@ from ..models import MoveLine
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-TEXT, MONEY, PERCENT, DATE, INTEGER = "text", "money", "percent", "date", "integer"
+TEXT, MONEY, PERCENT, DATE = "text", "money", "percent", "date"
 
 
 def money(value) -> Decimal:

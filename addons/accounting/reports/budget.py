@@ -30,7 +30,7 @@ class BudgetRow:
 COLUMNS = (
     Column("code", _l("Account")), Column("name", _l("Name")), Column("period", _l("Period")),
     Column("budget", _l("Budget"), MONEY), Column("actual", _l("Actual"), MONEY),
-    Column("variance", _l("Variance"), MONEY), Column("percent", _l("% of budget"), PERCENT),
+    Column("variance", _l("Variance"), MONEY), Column("percent", _l("Used of budget (%)"), PERCENT),
 )
 
 

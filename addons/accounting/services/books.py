@@ -20,7 +20,6 @@ from core.models.company import Company
 
 from ..charts import BY_COUNTRY, CURRENCIES, ChartTemplate, templates
 from ..models import Account, Currency, Journal, PartnerAccounting, PaymentTerm, PaymentTermLine, Settings, Tax
-from .years import create_fiscal_year, require_accountant
 
 
 def chart_for(company: Company, chart: str | None = None) -> ChartTemplate:
@@ -39,6 +38,8 @@ def has_books(session: Session, company_id: int) -> bool:
 
 def setup_books(session: Session, company: Company, chart: str | None = None) -> Settings:
     """Create ``company``'s chart, taxes, journals, payment terms, settings and current fiscal year."""
+    from .years import create_fiscal_year, require_accountant  # years reads the settings through this module
+
     require_accountant(session, gettext("set up the books"))
     template = chart_for(company, chart)
     if has_books(session, company.id):

@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 from core.errors import AccessDenied, ValidationError
 from core.security.actor import ADMIN_GROUP
 
-from ..models import Account, FiscalYear, Journal, Move, MoveLine, Period, Settings
+from ..models import Account, FiscalYear, Move, MoveLine, Period, Settings
 from ..models.ledger import CLOSED, DRAFT, GENERAL, RESULT_TYPES
 from ..security import ACCOUNTANT
+from .books import company_settings, default_journal
 from .ledger import LineSpec, create_move, post_move
 
 CENT = Decimal("0.01")
@@ -74,9 +75,7 @@ def _months(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
 def set_lock_date(session: Session, company_id: int, date: dt.date | None) -> Settings:
     """Lock the books up to ``date`` included (``None`` unlocks; see the module's policy)."""
     require_accountant(session, gettext("set the lock date"))
-    settings = session.scalar(select(Settings).where(Settings.company_id == company_id))
-    if settings is None:
-        raise ValidationError(gettext("This company has no books yet."))
+    settings = company_settings(session, company_id)
     current = settings.lock_date
     moving_back = current is not None and (date is None or date < current)
     actor = session.info.get("actor")
@@ -106,14 +105,14 @@ def close_fiscal_year(session: Session, fiscal_year: FiscalYear) -> Move | None:
     if fiscal_year.state == CLOSED:
         raise ValidationError(gettext("Fiscal year %(name)s is already closed.", name=fiscal_year.name))
     company_id = fiscal_year.company_id
-    in_year = (Move.company_id == company_id, Move.date >= fiscal_year.date_start,
-               Move.date <= fiscal_year.date_end)
-    drafts = session.scalar(select(func.count(Move.id)).where(*in_year, Move.state == DRAFT))
+    drafts = session.scalar(select(func.count(Move.id)).where(
+        Move.company_id == company_id, Move.state == DRAFT, Move.date >= fiscal_year.date_start,
+        Move.date <= fiscal_year.date_end))
     if drafts:
         raise ValidationError(gettext("Fiscal year %(name)s still has %(count)s draft entries: post or delete "
                                       "them before closing it.", name=fiscal_year.name, count=drafts))
-    settings = session.scalar(select(Settings).where(Settings.company_id == company_id))
-    if settings is None or settings.retained_earnings_account_id is None:
+    settings = company_settings(session, company_id)
+    if settings.retained_earnings_account_id is None:
         raise ValidationError(gettext("Set the retained earnings account in the accounting settings first."))
     balances = session.execute(
         select(MoveLine.account_id, func.sum(MoveLine.debit) - func.sum(MoveLine.credit))
@@ -134,10 +133,7 @@ def close_fiscal_year(session: Session, fiscal_year: FiscalYear) -> Move | None:
         if profit:
             lines.append(LineSpec(account_id=settings.retained_earnings_account_id, debit=max(-profit, Decimal(0)),
                                   credit=max(profit, Decimal(0)), name=gettext("Result of the year")))
-        journal = session.scalar(select(Journal).where(Journal.company_id == company_id, Journal.kind == GENERAL,
-                                                       Journal.active.is_(True)).order_by(Journal.id).limit(1))
-        if journal is None:
-            raise ValidationError(gettext("A miscellaneous journal is needed for the closing entry."))
+        journal = default_journal(session, company_id, GENERAL)
         move = create_move(session, journal, fiscal_year.date_end, lines, origin="closing",
                            ref=gettext("Closing of fiscal year %(name)s", name=fiscal_year.name))
         post_move(session, move)

@@ -37,14 +37,15 @@ def test_install_accounting_later_on_a_crm_database_then_uninstall(databases, ca
             session.flush()
             partners = [Partner(company_id=company.id, name=f"{company.name} partner {n}", is_company=True)
                         for company in (main, spain) for n in range(3)]
-            session.add_all(partners)
+            spare = [Partner(company_id=spain.id, name=f"No deals {n}") for n in range(2)]
+            session.add_all(partners + spare)
             session.flush()
             for partner in partners:
                 lead = create_lead(session, partner.company_id, name=f"Deal with {partner.name}",
                                    email="buyer@example.com", expected_revenue="1500.00")
                 qualify(session, lead, partner_id=partner.id)
             session.commit()
-            partner_companies = {p.id: p.company_id for p in partners}
+            partner_companies = {p.id: p.company_id for p in partners + spare}
         before = snapshot(engine)
         assert before["crm_lead"] and before["contacts_partner"]
 
@@ -62,6 +63,11 @@ def test_install_accounting_later_on_a_crm_database_then_uninstall(databases, ca
                 assert (row.receivable_account.type, row.payable_account.type) == ("receivable", "payable")
             assert {row.receivable_account.code for row in rows if row.company_id == spain.id} == {"430"}
             assert {row.payable_account.code for row in rows if row.company_id == spain.id} == {"400"}
+            session.delete(session.get(Partner, spare[0].id))  # its accounting row goes with it
+            session.commit()
+            assert session.scalar(select(PartnerAccounting.id).where(
+                PartnerAccounting.partner_id == spare[0].id)) is None
+        before["contacts_partner"] = [row for row in before["contacts_partner"] if row.id != spare[0].id]
 
         lifecycle = Lifecycle(engine, catalog)
         lifecycle.run(lifecycle.plan_uninstall("accounting"))
@@ -71,6 +77,7 @@ def test_install_accounting_later_on_a_crm_database_then_uninstall(databases, ca
         with system_session(engine, catalog) as session:
             lead = create_lead(session, spain.id, name="After accounting", email="new@example.com")
             qualify(session, lead, partner_id=partners[3].id)
+            session.delete(session.get(Partner, spare[1].id))  # the kept accounting row does not block it
             session.commit()
             assert session.scalar(select(Lead.kind).where(Lead.id == lead.id)) == "opportunity"
             assert session.scalar(select(Account.id).limit(1)) is not None

@@ -14,7 +14,8 @@ from addons.accounting.tests.conftest import make_books
 def posted_invoice(shop, partner, amount, date):
     """A posted invoice due on ``date`` (the partner has no payment terms)."""
     session = shop.session
-    invoice = create_invoice(session, partner_id=partner.id, date=date, lines=[{"description": "Work", "unit_price": amount}])
+    invoice = create_invoice(session, partner_id=partner.id, date=date,
+                             lines=[{"description": "Work", "unit_price": amount}])
     post_invoice(session, invoice)
     session.commit()
     return invoice

@@ -73,6 +73,9 @@ def bank_upload():
                                error=gettext("Choose a CSV or CAMT.053 file to import.")), 422
     journal = _journal(request.form.get("journal_id"))
     data = upload.read()
+    if not data.strip():
+        return render_template("accounting/bank_upload.html", journals=journals, error=gettext(
+            "%(file)s is empty: there is no header and no line to import.", file=upload.filename)), 422
     if data.lstrip()[:1] == b"<":
         result, error = run(lambda session: bank_import.import_file(session, journal, data, filename=upload.filename))
         if error:

@@ -17,6 +17,9 @@ from core.web.context import current_actor, db
 from core.web.forms import select_choices
 from core.web.i18n import money
 
+from ..documents.facturae import invoice_facturae
+from ..documents.fatturapa import invoice_fatturapa
+from ..documents.ubl import invoice_ubl
 from ..models import Invoice, Journal, Move, Payment
 from ..models.invoicing import DRAFT, IN_INVOICE, IN_REFUND, OUT_INVOICE, OUT_REFUND, PAID, POSTED
 from ..models.ledger import BANK, CASH
@@ -117,14 +120,20 @@ def invoice_pdf(invoice_id: int):
                     headers={"Content-Disposition": f'inline; filename="{pdf.invoice_filename(invoice)}"'})
 
 
-@blueprint.route("/documents/<int:invoice_id>/ubl")
-def invoice_ubl(invoice_id: int):
-    from ..documents import ubl
+#: e-invoice formats: the document's writer and the file name's suffix
+EINVOICES = {"ubl": (invoice_ubl, "ubl.xml"), "fatturapa": (invoice_fatturapa, "fatturapa.xml"),
+             "facturae": (invoice_facturae, "facturae.xml")}
+
+
+@blueprint.route("/documents/<int:invoice_id>/<any(ubl, fatturapa, facturae):fmt>")
+def invoice_einvoice(invoice_id: int, fmt: str):
+    """The invoice as UBL 2.1 (Peppol BIS 3), FatturaPA or Facturae XML."""
     from ..documents.pdf import invoice_filename
 
+    write, suffix = EINVOICES[fmt]
     invoice = _invoice(invoice_id)
-    return Response(ubl.invoice_ubl(db(), invoice), mimetype="application/xml",
-                    headers={"Content-Disposition": f'attachment; filename="{invoice_filename(invoice, "xml")}"'})
+    return Response(write(db(), invoice), mimetype="application/xml",
+                    headers={"Content-Disposition": f'attachment; filename="{invoice_filename(invoice, suffix)}"'})
 
 
 # --- JSON ------------------------------------------------------------------------------------------

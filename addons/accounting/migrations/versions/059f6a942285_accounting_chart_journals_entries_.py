@@ -254,7 +254,7 @@ def upgrade() -> None:
     sa.Column('company_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['company_id'], ['core_company.id'], name=op.f('fk_accounting_partner_company_id_core_company')),
     sa.ForeignKeyConstraint(['customer_payment_term_id'], ['accounting_payment_term.id'], name=op.f('fk_accounting_partner_customer_payment_term_id_accounting_payment_term')),
-    sa.ForeignKeyConstraint(['partner_id'], ['contacts_partner.id'], name=op.f('fk_accounting_partner_partner_id_contacts_partner')),
+    sa.ForeignKeyConstraint(['partner_id'], ['contacts_partner.id'], name=op.f('fk_accounting_partner_partner_id_contacts_partner'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['payable_account_id'], ['accounting_account.id'], name=op.f('fk_accounting_partner_payable_account_id_accounting_account')),
     sa.ForeignKeyConstraint(['receivable_account_id'], ['accounting_account.id'], name=op.f('fk_accounting_partner_receivable_account_id_accounting_account')),
     sa.ForeignKeyConstraint(['supplier_payment_term_id'], ['accounting_payment_term.id'], name=op.f('fk_accounting_partner_supplier_payment_term_id_accounting_payment_term')),
