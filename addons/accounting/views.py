@@ -20,7 +20,6 @@ from core.web.forms import display_name
 from core.web.i18n import money
 from core.web.views import Filter, ModelView
 
-from .web import invoice_form, term_form
 from .models import (
     Account,
     BankStatement,
@@ -40,6 +39,7 @@ from .models import (
 )
 from .models.invoicing import DRAFT, IN_INVOICE, IN_REFUND, OUT_INVOICE, OUT_REFUND, PAID, POSTED
 from .models.payments import INBOUND, OUTBOUND
+from .web import invoice_form, term_form
 
 LABELS = {
     "name": _l("Name"), "code": _l("Code"), "type": _l("Type"), "reconcile": _l("Reconcilable"),
@@ -106,41 +106,41 @@ class AccountingView(ModelView):
         return super().display(record, field)
 
 
+def _written_by_services() -> AccessDenied:
+    return AccessDenied(gettext("These records are written by the accounting services only (posting, payments, "
+                                "imports); they cannot be edited by hand."))
+
+
 class ReadOnlyView(AccountingView):
     """Records that only the services write: a list and a record page, no form."""
 
     read_only = True
 
     def form_class(self, session):
-        raise AccessDenied(gettext("These records are written by the accounting services only (posting, "
-                                   "payments, imports); they cannot be edited by hand."))
+        raise _written_by_services()
 
     def delete(self, session, actor, record) -> None:
-        self.form_class(session)
+        raise _written_by_services()
 
 
 class MoveView(ReadOnlyView):
     record_template = "accounting/move_record.html"
 
 
-class MoneyView(ReadOnlyView):
-    """Amounts shown in the record's own currency."""
+class PaymentView(ReadOnlyView):
+    """Payments of one direction (received or sent), amounts in their own currency."""
 
-    money_fields = ("amount",)
-
-    def display(self, record, field: str) -> str:
-        if field in self.money_fields:
-            return money(getattr(record, field), getattr(record, "currency_code", None) or "EUR")
-        return super().display(record, field)
-
-
-class PaymentView(MoneyView):
     def __init__(self, direction: str, **kwargs):
         super().__init__(Payment, **kwargs)
         self.direction = direction
 
     def conditions(self, params, actor):
         return [Payment.kind == self.direction, *super().conditions(params, actor)]
+
+    def display(self, record, field: str) -> str:
+        if field == "amount":
+            return money(record.amount, record.currency_code)
+        return super().display(record, field)
 
 
 class StatementView(ReadOnlyView):
@@ -332,9 +332,9 @@ def accounting_views() -> tuple[ModelView, ...]:
                        label_plural=_l("Accounting settings"), list_columns=("chart", "tax_rounding"),
                        labels=SETTINGS_LABELS,
                        search_fields=(), form_fields=(
-                           "partner_id", "tax_rounding", "receivable_account_id", "payable_account_id", "income_account_id",
-                           "expense_account_id", "retained_earnings_account_id", "exchange_gain_account_id",
-                           "exchange_loss_account_id", "writeoff_account_id")),
+                           "partner_id", "tax_rounding", "receivable_account_id", "payable_account_id",
+                           "income_account_id", "expense_account_id", "retained_earnings_account_id",
+                           "exchange_gain_account_id", "exchange_loss_account_id", "writeoff_account_id")),
         AccountingView(Budget, name="budget", slug="budgets", label=_l("Budget"), label_plural=_l("Budgets"),
                        list_columns=("name", "fiscal_year"), form_fields=("name", "fiscal_year_id")),
         AccountingView(BudgetLine, name="budget_line", slug="budget-lines", label=_l("Budget line"),

@@ -1,4 +1,5 @@
-"""An accountant invoices a customer in a real browser: two lines, post, open the PDF, at laptop width.
+"""An accountant in a real browser: invoices a customer (two lines, post, open the PDF), then imports a CSV bank
+statement through its column mapping and confirms the suggested match.
 
 The server is ``bottega run`` on a database of its own with contacts and
 accounting installed and Spanish books set up. Screenshots go to
@@ -7,7 +8,6 @@ accounting installed and Spanish books set up. Screenshots go to
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -31,6 +31,7 @@ SHOTS = Path(os.environ.get("BOTTEGA_E2E_SHOTS") or ARTIFACTS)
 
 @pytest.fixture(scope="module")
 def books_server(databases, tmp_path_factory):
+    """``url``: the server's base URL; ``database``: its database URL."""
     from addons.accounting.services.books import partner_accounts
     from addons.contacts.models import Partner
 
@@ -53,13 +54,16 @@ def books_server(databases, tmp_path_factory):
         partner_accounts(session, partner)
         session.commit()
     engine.dispose()
-    config = tmp_path_factory.mktemp("e2e-accounting") / "bottega.toml"
+    folder = tmp_path_factory.mktemp("e2e-accounting")
+    config, log = folder / "bottega.toml", folder / "server.log"
     config.write_text(f'[database]\nurl = "{url}"\n[addons]\nenabled = ["contacts", "accounting"]\n'
                       '[server]\nsecret_key = "e2e-secret-key-e2e-secret-key"\n')
     port = free_port()
-    command = [shutil.which("bottega") or sys.executable, "run", "--host", "127.0.0.1", "--port", str(port)]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "BOTTEGA_CONFIG": str(config)},
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    command = [sys.executable, "-c", "from core.cli import main; main()", "run", "--host", "127.0.0.1",
+               "--port", str(port)]
+    with log.open("wb") as output:  # a file, not a pipe nobody reads: the server's log never blocks it
+        process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "BOTTEGA_CONFIG": str(config)},
+                                   stdout=output, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -69,9 +73,9 @@ def books_server(databases, tmp_path_factory):
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                pytest.fail("the server did not start: " + process.stdout.read().decode()[-3000:])
+                pytest.fail("the server did not start: " + log.read_text(errors="replace")[-3000:])
             time.sleep(0.3)
-    yield base
+    yield {"url": base, "database": url}
     process.terminate()
     process.wait(timeout=10)
 
@@ -82,14 +86,15 @@ def snap(page, name):
 
 
 def test_an_accountant_invoices_posts_and_prints(books_server, browser):
+    base = books_server["url"]
     page = browser.new_page(viewport={"width": 1366, "height": 900})
-    page.goto(books_server + "/login")
+    page.goto(base + "/login")
     page.fill("#login", "admin")
     page.fill("#password", ADMIN_PASSWORD)
     page.click("button[type=submit]")
     expect(page.locator("h1.welcome")).to_be_visible()
 
-    page.goto(books_server + "/accounting/invoices/")
+    page.goto(base + "/accounting/invoices/")
     expect(page.locator("nav.sidebar")).to_contain_text("Bank statements")
     page.click(".page-head >> text=New")
     expect(page.locator("h1")).to_have_text("New Customer invoice")
@@ -125,13 +130,13 @@ def test_an_accountant_invoices_posts_and_prints(books_server, browser):
         link.click()
     pdf_page = opened.value
     pdf_page.wait_for_load_state()
-    response = page.request.get(books_server + link.get_attribute("href"))
+    response = page.request.get(base + link.get_attribute("href"))
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")
     (SHOTS / "accounting-04-invoice.pdf").write_bytes(response.body())
     pdf_page.close()
 
-    page.goto(books_server + "/accounting/reports?report=trial_balance")
+    page.goto(base + "/accounting/reports?report=trial_balance")
     expect(page.locator("table.report")).to_contain_text("430")
     snap(page, "05-trial-balance")
 
@@ -139,3 +144,47 @@ def test_an_accountant_invoices_posts_and_prints(books_server, browser):
     phone.context.add_cookies(page.context.cookies())
     phone.goto(page.url)
     snap(phone, "06-phone-report")
+
+
+def test_an_accountant_imports_a_csv_statement_and_confirms_the_suggested_match(books_server, browser, tmp_path):
+    base = books_server["url"]
+    import datetime as dt
+
+    from addons.accounting.services.invoices import create_invoice, post_invoice
+    from addons.contacts.models import Partner
+    from core.db import make_engine
+
+    engine = make_engine(books_server["database"])
+    with make_session_factory(engine)() as session:
+        partner = session.scalars(select(Partner).where(Partner.name == "Cerámicas Alhambra S.L.")).one()
+        invoice = create_invoice(session, partner_id=partner.id, lines=[{"description": "Zócalo", "unit_price": "250"}])
+        post_invoice(session, invoice)
+        session.commit()
+        number, total = invoice.number, invoice.amount_total
+    engine.dispose()
+    statement = tmp_path / "extracto.csv"
+    statement.write_text(f"Fecha;Concepto;Importe;Ordenante\n{dt.date.today():%d/%m/%Y};Transferencia {number};"
+                         f"{str(total).replace('.', ',')};CERAMICAS ALHAMBRA SL\n", encoding="utf-8")
+
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(base + "/login")
+    page.fill("#login", "admin")
+    page.fill("#password", ADMIN_PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(base + "/accounting/bank/import")
+    page.set_input_files("#file", str(statement))
+    page.click("button:has-text('Upload')")
+    expect(page.locator("h1")).to_have_text("Columns of extracto.csv")
+    expect(page.locator("#map-date")).to_have_value("Fecha")  # recognised from the header
+    page.select_option("#map-amount", "Importe")
+    page.select_option("#map-partner_name", "Ordenante")
+    page.select_option("#date_format", "%d/%m/%Y")
+    page.select_option("#decimal_separator", ",")
+    snap(page, "07-bank-mapping")
+    page.click("button:has-text('Import the lines')")
+    expect(page.locator(".flash-success")).to_have_text("1 line imported.")
+    expect(page.locator(".suggestions")).to_contain_text(number)
+    snap(page, "08-bank-suggestions")
+    page.click(".suggestions button:has-text('Confirm')")
+    expect(page.locator(".flash-success")).to_have_text("The bank line is matched.")
+    expect(page.locator(".statement-lines")).to_contain_text("Matched")

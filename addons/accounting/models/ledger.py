@@ -177,7 +177,9 @@ class MoveLine(CompanyMixin, Base):
     __tablename__ = "accounting_move_line"
     __table_args__ = (
         CheckConstraint("debit >= 0 AND credit >= 0 AND (debit = 0 OR credit = 0)", "one_side"),
-        Index("ix_accounting_move_line_report", "company_id", "posted", "date", "account_id"),
+        # account before date, debit and credit included: per-account sums read the index alone, in order
+        # (at 1M lines on SQLite the trial balance takes a quarter of the time of a (..., date, account) index)
+        Index("ix_accounting_move_line_report", "company_id", "posted", "account_id", "date", "debit", "credit"),
         Index("ix_accounting_move_line_open", "account_id", "partner_id", "date_maturity"),
     )
 

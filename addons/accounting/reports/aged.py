@@ -47,6 +47,7 @@ COLUMNS = (
 
 
 def _matched(at: dt.date):
+    """Per line, the amount reconciled on or before ``at``: + on its debit side, - on its credit side."""
     sides = union_all(
         select(Reconciliation.debit_line_id.label("line_id"), Reconciliation.amount.label("amount"))
         .where(Reconciliation.date <= at),
@@ -56,8 +57,8 @@ def _matched(at: dt.date):
     return select(sides.c.line_id, func.sum(sides.c.amount).label("amount")).group_by(sides.c.line_id).subquery()
 
 
-def residual_statement(company_id: int, account_type: str, at: dt.date):
-    """The aged figures per partner as one SELECT."""
+def _statement(company_id: int, account_type: str, at: dt.date):
+    """The open amount of each partner in each bucket, as one SELECT."""
     matched = _matched(at)
     residual = MoveLine.debit - MoveLine.credit - func.coalesce(matched.c.amount, 0)
     if account_type == PAYABLE:
@@ -90,7 +91,7 @@ def residual_statement(company_id: int, account_type: str, at: dt.date):
 def _aged(session: Session, company_id: int, at: dt.date, account_type: str, title, slug: str) -> Report:
     require_ledger_read(session)
     rows = []
-    for partner_id, name, *amounts in session.execute(residual_statement(company_id, account_type, at)):
+    for partner_id, name, *amounts in session.execute(_statement(company_id, account_type, at)):
         amounts = [money(amount) for amount in amounts]
         if any(amounts):
             rows.append(AgedRow(partner_id, name or str(_l("(no partner)")), *amounts, sum(amounts, ZERO)))

@@ -31,12 +31,16 @@ MONEY_FORMAT = "#,##0.00"
 XLSX_FORMATS = {MONEY: MONEY_FORMAT, PERCENT: "0.00", DATE: "yyyy-mm-dd"}
 
 
+def _cell(value):
+    return value + 0 if isinstance(value, Decimal) else value  # -0.00 (a negated zero) prints as 0.00
+
+
 def _lines(report: Report):
     """(kind, cells) for every printed line: the rows, then each total with its label in the first column."""
     for row in report.rows:
-        yield "row", [report.value(row, column) for column in report.columns]
+        yield "row", [_cell(report.value(row, column)) for column in report.columns]
     for label, values in report.totals:
-        cells = [values.get(column.key) for column in report.columns]
+        cells = [_cell(values.get(column.key)) for column in report.columns]
         cells[0] = str(label)
         yield "total", cells
 

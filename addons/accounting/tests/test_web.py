@@ -125,9 +125,9 @@ def test_an_invoice_is_created_posted_printed_and_paid_through_the_pages(web, sh
 
     pdf = client.get(f"/accounting/documents/{invoice_id}/pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
-    ubl = client.get(f"/accounting/documents/{invoice_id}/ubl")
+    ubl = client.get(f"/accounting/documents/{invoice_id}/einvoice/ubl")
     assert ubl.status_code == 200 and b"<cbc:PayableAmount" in ubl.data and b"278.91" in ubl.data
-    facturae = client.get(f"/accounting/documents/{invoice_id}/facturae")  # the company has no tax ID yet
+    facturae = client.get(f"/accounting/documents/{invoice_id}/einvoice/facturae")  # the company has no tax ID yet
     assert facturae.status_code == 400 and "needs a tax number for a Facturae invoice" in facturae.get_data(
         as_text=True)
 
@@ -148,7 +148,14 @@ def test_an_invoice_is_created_posted_printed_and_paid_through_the_pages(web, sh
                 {"amount": "178.91", "date": TODAY.isoformat(), "journal_id": str(bank)})
     invoice = web.db.system().get(Invoice, invoice_id)
     assert (invoice.payment_state, invoice.residual) == ("paid", Decimal("0.00"))
-    assert "Register payment" not in client.get(invoice_url).get_data(as_text=True)
+    page = client.get(invoice_url).get_data(as_text=True)
+    assert "Register payment" not in page and page.count("Cancel payment") == 2
+    first = web.db.system().scalars(select(Payment).order_by(Payment.id)).first()
+    cancelled = client.post(f"/accounting/payments/{first.id}/cancel", {"invoice_id": str(invoice_id)},
+                            follow_redirects=True)
+    assert "The payment is cancelled" in cancelled.get_data(as_text=True)
+    invoice = web.db.system().get(Invoice, invoice_id)
+    assert (invoice.payment_state, invoice.residual) == ("partial", Decimal("100.00"))
 
 
 def test_bad_input_on_the_invoice_form_shows_the_field_error_and_stores_nothing(web, shop):
@@ -204,6 +211,8 @@ def test_a_posted_invoice_cannot_be_changed_through_the_form_or_the_json(web, sh
         assert refused.status_code == 422, refused.get_data(as_text=True)
         assert "is posted: it cannot be changed" in refused.json["error"]
 
+    deleted = client.post(f"{url}/delete", follow_redirects=True)
+    assert "is posted: it cannot be changed or deleted" in deleted.get_data(as_text=True)
     stored = web.db.system().get(Invoice, invoice.id)
     assert (stored.reference, stored.amount_total) == (None, Decimal("121.00"))
     assert [line.description for line in stored.lines] == ["Repair"]
@@ -215,16 +224,16 @@ def test_a_draft_changes_through_the_json_and_bad_json_is_refused(web, shop):
     client = client_for(web, shop.accountant())
     url = f"/accounting/documents/{invoice.id}.json"
     changed = client.client.patch(url, json={"reference": "PO-7", "lines": [
-        {"description": "Repair", "quantity": "2", "unit_price": "100", "tax_ids": [shop.tax("S_IVA21").id]}]},
+        {"description": "Repair", "quantity": 2, "unit_price": 100.1, "tax_ids": [shop.tax("S_IVA21").id]}]},
         headers={"X-CSRFToken": client.token})
     assert changed.status_code == 200, changed.get_data(as_text=True)
-    assert changed.json["reference"] == "PO-7" and changed.json["amount_total"] == "242.00"
+    assert changed.json["reference"] == "PO-7" and changed.json["amount_total"] == "242.24"  # 200.20 x 1.21
     wrong = client.client.patch(url, json={"lines": [{"description": "X", "unit_price": "abc"}]},
                                 headers={"X-CSRFToken": client.token})
     assert wrong.status_code == 422 and wrong.json["field"] == "lines[0].unit_price"
     unknown = client.client.patch(url, json={"amount_total": "1"}, headers={"X-CSRFToken": client.token})
     assert unknown.status_code == 422 and "amount_total" in unknown.json["error"]
-    assert web.db.system().get(Invoice, invoice.id).amount_total == Decimal("242.00")
+    assert web.db.system().get(Invoice, invoice.id).amount_total == Decimal("242.24")
 
 
 def test_a_posted_journal_entry_has_no_edit_and_its_form_is_refused_cleanly(web, shop):
@@ -466,3 +475,56 @@ def test_a_camt053_file_is_imported_at_once_and_a_broken_one_stores_nothing(web,
     assert count(web, BankStatement) == 1
     nothing = upload(b"")
     assert nothing.status_code == 422
+
+
+def test_an_invoice_and_its_credit_note_are_matched_on_the_reconciliation_page_and_undone(web, shop):
+    from addons.accounting.services.invoices import create_credit_note
+
+    partner = shop.partner("Cliente Concilia")
+    invoice = draft(shop, partner)
+    post_invoice(shop.session, invoice)
+    note = create_credit_note(shop.session, invoice)
+    post_invoice(shop.session, note)
+    shop.session.commit()
+    client = client_for(web, shop.accountant())
+    receivable = shop.account("430").id
+    overview = client.get("/accounting/reconcile").get_data(as_text=True)
+    assert "Cliente Concilia" in overview
+    url = f"/accounting/reconcile?partner_id={partner.id}&account_id={receivable}"
+    page = client.get(url).get_data(as_text=True)
+    assert invoice.number in page and note.number in page
+    ids = re.findall(r'name="line_id" value="(\d+)"', page)
+    assert len(ids) == 2
+    one_side = client.post("/accounting/reconcile", {"line_id": ids[:1], "partner_id": str(partner.id),
+                                                     "account_id": str(receivable)}, follow_redirects=True)
+    assert "Choose at least one debit and one credit line to reconcile." in one_side.get_data(as_text=True)
+    matched = client.post("/accounting/reconcile", {"line_id": ids, "partner_id": str(partner.id),
+                                                    "account_id": str(receivable)}, follow_redirects=True)
+    assert "Matched." in matched.get_data(as_text=True)
+    assert web.db.system().get(Invoice, invoice.id).payment_state == "paid"
+    assert "Cliente Concilia" not in client.get("/accounting/reconcile").get_data(as_text=True)
+    page = client.get(f"/accounting/invoices/{invoice.id}").get_data(as_text=True)
+    assert "Undo the matches" in page
+    undone = client.post(f"/accounting/documents/{invoice.id}/unreconcile", follow_redirects=True)
+    assert "The matches of this invoice are undone; it is open again." in undone.get_data(as_text=True)
+    assert web.db.system().get(Invoice, invoice.id).payment_state == "not_paid"
+
+
+def test_an_auditor_reads_a_paid_invoice_and_may_change_nothing(web, shop):
+    from addons.accounting.services.payments import register_payment
+
+    partner = shop.partner("Cliente Auditado")
+    invoice = draft(shop, partner)
+    post_invoice(shop.session, invoice)
+    register_payment(shop.session, invoice, shop.journal("BNK1"), TODAY, Decimal("121.00"))
+    shop.session.commit()
+    client = client_for(web, shop.auditor())
+    page = client.get(f"/accounting/invoices/{invoice.id}").get_data(as_text=True)
+    assert "Download PDF" in page and "Payments" in page and "€121.00" in page
+    for action in (">Edit<", ">Delete<", ">Post<", "Register payment", ">Credit note<", "Cancel payment",
+                   "Undo the matches"):
+        assert action not in page, action
+    refused = client.post(f"/accounting/documents/{invoice.id}/credit-note", follow_redirects=True)
+    assert re.search(r'flash-error">access denied: \w+ may not create Invoice records<',
+                     refused.get_data(as_text=True))
+    assert count(web, Invoice) == 1

@@ -15,15 +15,13 @@ from core.web.context import current_actor, db
 
 from ..models import Account, BankStatement, BankStatementLine, Invoice, Journal, MoveLine
 from ..models.bank import OPEN
-from ..models.ledger import BANK, CASH
 from ..services import bank_import, bank_matching
 from . import blueprint
-from .common import can, record_or_404, require, run
+from .common import can, money_journals, record_or_404, require, run
 
 uploads = UploadStore()
 PREVIEW_ROWS = 5
-MAPPED = ("date", "amount", "debit", "credit", "label", "reference", "partner_name", "account_number",
-          "bank_reference")
+#: the ColumnMapping fields that name a column, as the mapping page offers them
 FIELD_LABELS = {
     "date": _l("Date"), "amount": _l("Amount (signed)"), "debit": _l("Money out"), "credit": _l("Money in"),
     "label": _l("Label"), "reference": _l("Reference"), "partner_name": _l("Partner name"),
@@ -36,11 +34,6 @@ SEPARATORS = (("", _l("none")), (".", "."), (",", ","), (" ", _l("space")), ("'"
 REASONS = {bank_matching.AMOUNT: _l("same amount"), bank_matching.REFERENCE: _l("its number is in the label"),
            bank_matching.PARTNER: _l("same partner")}
 ENCODINGS = (("utf-8", "UTF-8"), ("cp1252", "Windows-1252"), ("latin-1", "Latin-1"))
-
-
-def _journals():
-    return db().scalars(select(Journal).where(Journal.kind.in_((BANK, CASH)), Journal.active.is_(True))
-                        .order_by(Journal.code)).all()
 
 
 def _journal(value) -> Journal:
@@ -64,7 +57,7 @@ def _after_import(result):
 @blueprint.route("/bank/import", methods=["GET", "POST"])
 def bank_upload():
     require(BankStatement, "create")
-    journals = _journals()
+    journals = money_journals(db())
     if request.method == "GET":
         return render_template("accounting/bank_upload.html", journals=journals, error=None)
     upload = request.files.get("file")
@@ -100,7 +93,7 @@ def _guess_delimiter(data: bytes) -> str:
 
 
 def _mapping_from(form) -> bank_import.ColumnMapping:
-    values = {name: (form.get(name) or None) for name in MAPPED}
+    values = {name: (form.get(name) or None) for name in FIELD_LABELS}
     return bank_import.ColumnMapping(
         **values, date_format=form.get("date_format") or "%Y-%m-%d",
         decimal_separator=form.get("decimal_separator") or ".",

@@ -43,6 +43,7 @@ def closing_setup():
 def closing_lock():
     from ..services.years import set_lock_date
 
+    require(Settings, "write")
     raw = request.form.get("lock_date", "").strip()
     try:
         date = dt.date.fromisoformat(raw) if raw else None

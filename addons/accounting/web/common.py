@@ -3,11 +3,21 @@ from __future__ import annotations
 
 from flask import abort, flash
 from flask_babel import gettext
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.errors import AccessDenied, ValidationError
 from core.web.context import current_actor, current_registry, db
 from core.web.forms import MAX_ID
+
+from ..models import Journal
+from ..models.ledger import BANK, CASH
+
+
+def money_journals(session) -> list[Journal]:
+    """The active bank and cash journals the user may read: where money comes in and goes out."""
+    return session.scalars(select(Journal).where(Journal.kind.in_((BANK, CASH)), Journal.active.is_(True))
+                           .order_by(Journal.code)).all()
 
 
 def record_or_404(model, record_id: int):
@@ -42,10 +52,7 @@ def run(action) -> tuple[object, ValidationError | AccessDenied | None]:
     return result, None
 
 
-def run_and_flash(action, success: str) -> bool:
-    result, error = run(action)
-    if error:
-        flash(str(error), "error")
-        return False
-    flash(success, "success")
-    return True
+def run_and_flash(action, success: str) -> None:
+    """:func:`run`, then tell the user how it went (``success``, or the refusal's message)."""
+    _result, error = run(action)
+    flash(str(error) if error else success, "error" if error else "success")

@@ -55,7 +55,8 @@ def _line_form_class(session, kind: str):
                                 places=None)
         tax_ids = TaxesField(_l("Taxes"), choices=select_choices((t.id, t.name) for t in tax_rows), coerce=int)
         account_id = SelectField(_l("Account"), choices=select_choices(
-            [("", ""), *((a.id, a.display_name) for a in account_rows)]), validate_choice=True, coerce=_optional_int)
+            [("", _l("Default account")), *((a.id, a.display_name) for a in account_rows)]),
+            coerce=_optional_int)
 
         def is_blank(self) -> bool:
             return not any(filled(field) for field in (self.description, self.product_code, self.unit_price))

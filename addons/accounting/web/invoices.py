@@ -1,14 +1,13 @@
-"""Invoice actions (post, credit note, payment, PDF, UBL) and the invoice's JSON."""
+"""Invoice actions (post, credit note, payment, PDF, e-invoices) and the invoice's JSON."""
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from flask import Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import BooleanField, DateField, DecimalField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
@@ -20,11 +19,12 @@ from core.web.i18n import money
 from ..documents.facturae import invoice_facturae
 from ..documents.fatturapa import invoice_fatturapa
 from ..documents.ubl import invoice_ubl
-from ..models import Invoice, Journal, Move, Payment
+from ..models import Invoice, Journal, Move, Payment, Reconciliation
 from ..models.invoicing import DRAFT, IN_INVOICE, IN_REFUND, OUT_INVOICE, OUT_REFUND, PAID, POSTED
-from ..models.ledger import BANK, CASH
+from ..services import invoices, payments
 from . import blueprint
-from .common import can, record_or_404, run
+from .common import can, money_journals, record_or_404, run, run_and_flash
+from .invoice_form import save
 
 VIEW_OF_KIND = {OUT_INVOICE: "invoice", OUT_REFUND: "credit_note", IN_INVOICE: "bill", IN_REFUND: "refund"}
 
@@ -36,7 +36,11 @@ def invoice_url(invoice: Invoice, action: str = "view", **kwargs) -> str:
 def invoice_page_context(invoice: Invoice) -> dict:
     """What the invoice page shows beside the fields: which actions this user may take now."""
     posted = invoice.state == POSTED
+    session = db()
     return {
+        "payments": payments.payments_of(session, [invoice]) if posted and can(Payment, "read") else [],
+        "can_cancel_payment": can(Payment, "write") and can(Move, "create"),
+        "can_unreconcile": posted and invoice.residual != invoice.amount_total and can(Reconciliation, "delete"),
         "can_post": invoice.state == DRAFT and can(Move, "create"),
         "can_credit": posted and not invoice.is_refund and can(Invoice, "create") and can(Move, "create"),
         "can_pay": posted and invoice.payment_state != PAID and can(Payment, "create"),
@@ -45,14 +49,24 @@ def invoice_page_context(invoice: Invoice) -> dict:
     }
 
 
+@blueprint.route("/payments/<int:payment_id>/cancel", methods=["POST"])
+def payment_cancel(payment_id: int):
+    """Cancel a payment: its entry is reversed and what it paid is open again."""
+    payment = record_or_404(Payment, payment_id)
+    run_and_flash(lambda session: payments.cancel_payment(session, payment),
+                  gettext("The payment is cancelled: its entry is reversed."))
+    target = request.form.get("invoice_id", type=int)
+    return redirect(invoice_url(_invoice(target)) if target else url_for(
+        "accounting.payment_in_view" if payment.kind == "inbound" else "accounting.payment_out_view",
+        record_id=payment_id))
+
+
 def _invoice(invoice_id: int) -> Invoice:
     return record_or_404(Invoice, invoice_id)
 
 
 @blueprint.route("/documents/<int:invoice_id>/post", methods=["POST"])
 def invoice_post(invoice_id: int):
-    from ..services import invoices
-
     invoice = _invoice(invoice_id)
     _, error = run(lambda session: invoices.post_invoice(session, invoice))
     if error:
@@ -64,8 +78,6 @@ def invoice_post(invoice_id: int):
 
 @blueprint.route("/documents/<int:invoice_id>/credit-note", methods=["POST"])
 def invoice_credit(invoice_id: int):
-    from ..services import invoices
-
     invoice = _invoice(invoice_id)
     note, error = run(lambda session: invoices.create_credit_note(session, invoice))
     if error:
@@ -84,14 +96,11 @@ class PaymentForm(FlaskForm):
 
 @blueprint.route("/documents/<int:invoice_id>/payment", methods=["GET", "POST"])
 def invoice_payment(invoice_id: int):
-    from ..services import payments
-
     invoice = _invoice(invoice_id)
     if not can(Payment, "create"):
         raise AccessDenied(gettext("You may not register payments."))
     session = db()
-    journals = session.scalars(select(Journal).where(Journal.kind.in_((BANK, CASH)), Journal.active.is_(True))
-                               .order_by(Journal.code)).all()
+    journals = money_journals(session)
     form = PaymentForm(data={"amount": invoice.residual, "date": dt.date.today()})
     form.journal_id.choices = select_choices((j.id, j.display_name) for j in journals)
     if form.validate_on_submit():
@@ -113,7 +122,7 @@ def invoice_payment(invoice_id: int):
 
 @blueprint.route("/documents/<int:invoice_id>/pdf")
 def invoice_pdf(invoice_id: int):
-    from ..documents import pdf
+    from ..documents import pdf  # WeasyPrint is slow to import: only when a PDF is asked for
 
     invoice = _invoice(invoice_id)
     return Response(pdf.invoice_pdf(db(), invoice), mimetype="application/pdf",
@@ -125,13 +134,15 @@ EINVOICES = {"ubl": (invoice_ubl, "ubl.xml"), "fatturapa": (invoice_fatturapa, "
              "facturae": (invoice_facturae, "facturae.xml")}
 
 
-@blueprint.route("/documents/<int:invoice_id>/<any(ubl, fatturapa, facturae):fmt>")
+@blueprint.route("/documents/<int:invoice_id>/einvoice/<fmt>")
 def invoice_einvoice(invoice_id: int, fmt: str):
     """The invoice as UBL 2.1 (Peppol BIS 3), FatturaPA or Facturae XML."""
     from ..documents.pdf import invoice_filename
 
-    write, suffix = EINVOICES[fmt]
     invoice = _invoice(invoice_id)
+    if fmt not in EINVOICES:
+        abort(404)
+    write, suffix = EINVOICES[fmt]
     return Response(write(db(), invoice), mimetype="application/xml",
                     headers={"Content-Disposition": f'attachment; filename="{invoice_filename(invoice, suffix)}"'})
 
@@ -158,8 +169,15 @@ def invoice_json(invoice: Invoice) -> dict:
 
 JSON_FIELDS = {"partner_id": int, "journal_id": int, "payment_term_id": int, "date": dt.date.fromisoformat,
                "due_date": dt.date.fromisoformat, "currency_code": str, "reference": str, "narration": str}
-LINE_FIELDS = {"description": str, "product_code": str, "account_id": int, "quantity": Decimal,
-               "unit_price": Decimal, "discount": Decimal, "tax_ids": lambda ids: [int(i) for i in ids]}
+
+
+def _decimal(value) -> Decimal:
+    """A JSON number or string as the Decimal it reads as (12.1 is 12.1, not the float's binary expansion)."""
+    return Decimal(str(value))
+
+
+LINE_FIELDS = {"description": str, "product_code": str, "account_id": int, "quantity": _decimal,
+               "unit_price": _decimal, "discount": _decimal, "tax_ids": lambda ids: [int(i) for i in ids]}
 
 
 def _parse(payload: dict, fields: dict, where: str = "") -> dict:
@@ -178,8 +196,6 @@ def _parse(payload: dict, fields: dict, where: str = "") -> dict:
 @blueprint.route("/documents/<int:invoice_id>.json", methods=["GET", "POST", "PATCH"])
 def invoice_api(invoice_id: int):
     """The invoice as JSON; POST or PATCH changes a draft through the same service as the form."""
-    from .invoice_form import save
-
     invoice = _invoice(invoice_id)
     if request.method == "GET":
         return jsonify(invoice_json(invoice))

@@ -8,11 +8,12 @@ from sqlalchemy import func, select
 from addons.contacts.models import Partner
 from core.web.context import current_actor, db
 
-from ..models import Account, MoveLine, Reconciliation
+from ..models import Account, Invoice, MoveLine, Reconciliation
 from ..services import reconcile as service
 from ..services.books import company_settings
 from . import blueprint
 from .common import record_or_404, require, run_and_flash
+from .invoices import invoice_url
 
 PARTNERS_SHOWN = 200
 
@@ -64,10 +65,11 @@ def reconcile_lines():
                             account_id=request.form.get("account_id")))
 
 
-@blueprint.route("/reconcile/lines/<int:line_id>/undo", methods=["POST"])
-def reconcile_undo(line_id: int):
+@blueprint.route("/documents/<int:invoice_id>/unreconcile", methods=["POST"])
+def reconcile_undo(invoice_id: int):
+    """Undo every match of an invoice's receivable or payable items: it is open again."""
     require(Reconciliation, "delete")
-    line = record_or_404(MoveLine, line_id)
-    run_and_flash(lambda session: service.unreconcile(session, line), gettext("The matches of this line are undone."))
-    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
-                    else url_for("accounting_web.reconcile_page"))
+    invoice = record_or_404(Invoice, invoice_id)
+    run_and_flash(lambda session: service.unreconcile(session, service.invoice_lines(session, [invoice.move_id])),
+                  gettext("The matches of this invoice are undone; it is open again."))
+    return redirect(invoice_url(invoice))

@@ -391,7 +391,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_accounting_move_line_move_id'), ['move_id'], unique=False)
         batch_op.create_index('ix_accounting_move_line_open', ['account_id', 'partner_id', 'date_maturity'], unique=False)
         batch_op.create_index(batch_op.f('ix_accounting_move_line_partner_id'), ['partner_id'], unique=False)
-        batch_op.create_index('ix_accounting_move_line_report', ['company_id', 'posted', 'date', 'account_id'], unique=False)
+        batch_op.create_index('ix_accounting_move_line_report', ['company_id', 'posted', 'account_id', 'date', 'debit', 'credit'], unique=False)
 
     op.create_table('accounting_payment',
     sa.Column('id', sa.Integer(), nullable=False),
