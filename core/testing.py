@@ -26,7 +26,7 @@ import uuid
 from dataclasses import dataclass, field
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -191,7 +191,18 @@ class TestData:
     def _open(self, actor) -> Session:
         session = actor_session(self.factory, self.registry, actor)
         self.sessions.append(session)
+        event.listen(session, "after_begin", self._began)
         return session
+
+    def _began(self, session, _transaction, _connection) -> None:
+        """Keep ``sessions`` in the order their transactions began (savepoints nest in that order)."""
+        self.sessions.remove(session)
+        self.sessions.append(session)
+
+    def close_all(self) -> None:
+        """Close the sessions innermost savepoint first, so each one still finds its own."""
+        for session in reversed(self.sessions):
+            session.close()
 
     @property
     def main_company(self) -> Company:
@@ -235,8 +246,7 @@ def db(installed_engine, registry):
     try:
         yield test_db
     finally:
-        for session in reversed(test_db.sessions):
-            session.close()
+        test_db.close_all()
         transaction.rollback()
         connection.close()
 
@@ -255,8 +265,7 @@ def db_copy(databases, installed_engine, registry):
     try:
         yield data
     finally:
-        for session in data.sessions:
-            session.close()
+        data.close_all()
         engine.dispose()
 
 
@@ -344,8 +353,7 @@ def web(databases, installed_engine, registry, catalog, tmp_path):
     try:
         yield Web()
     finally:
-        for session in data.sessions:
-            session.close()
+        data.close_all()
         engine.dispose()
 
 

@@ -360,7 +360,11 @@ def _check_flush_before(session: Session, _flush_context, _instances) -> None:
         registry.require(actor, type(obj), "create")
         after[type(obj), "create"].append(obj)
     for obj in session.dirty:
-        if session.is_modified(obj):
+        if _is_pending_orphan(obj):
+            # Removed from a delete-orphan collection: this flush deletes it.
+            registry.require(actor, type(obj), "delete")
+            before[type(obj), "delete"].append(obj)
+        elif session.is_modified(obj):
             registry.require(actor, type(obj), "write")
             before[type(obj), "write"].append(obj)
             after[type(obj), "write"].append(obj)
@@ -378,10 +382,16 @@ def _check_flush_after(session: Session, _flush_context) -> None:
     if actor is None or not pending:
         return
     for (model, operation), objs in pending.items():
-        _require_within_rules(session, registry, actor, model, operation, objs, after_flush=True)
+        _require_within_rules(session, registry, actor, model, operation, objs)
 
 
-def _require_within_rules(session, registry, actor, model, operation, objs, after_flush=False) -> None:
+def _is_pending_orphan(obj) -> bool:
+    """Whether the flush will delete ``obj`` as an orphan (SQLAlchemy's own test, ``Mapper._is_orphan``)."""
+    state = inspect(obj)
+    return state.has_identity and state.mapper._is_orphan(state)
+
+
+def _require_within_rules(session, registry, actor, model, operation, objs) -> None:
     """Raise unless every row of ``objs`` meets ``actor``'s rules for ``operation``.
 
     Runs as a Core statement on the session's connection, so it sees the rows
@@ -400,14 +410,6 @@ def _require_within_rules(session, registry, actor, model, operation, objs, afte
         session.connection().execute(select(pk).where(pk.in_(ids), clause)).scalars()
     )
     refused = sorted(ids - allowed)
-    if refused and after_flush:
-        # A changed child removed from a delete-orphan collection was deleted by
-        # the flush itself: that was a delete (model access), of a row that met
-        # the write rules before the flush.
-        gone = set(refused) - set(session.connection().execute(select(pk).where(pk.in_(refused))).scalars())
-        if gone:
-            registry.require(actor, model, "delete")
-            refused = sorted(set(refused) - gone)
     if refused:
         rules = ", ".join(registry.rule_names(actor, model, operation))
         raise AccessDenied(

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Date, Numeric, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core import Base, CompanyMixin, intpk
@@ -29,7 +29,7 @@ class CurrencyRate(CompanyMixin, Base):
     """From ``date`` on, one unit of ``currency_code`` is worth ``rate`` units of the company's currency."""
 
     __tablename__ = "accounting_currency_rate"
-    __table_args__ = (UniqueConstraint("company_id", "currency_code", "date"),)
+    __table_args__ = (UniqueConstraint("company_id", "currency_code", "date"), CheckConstraint("rate > 0", "positive"))
 
     id: Mapped[intpk]
     currency_code: Mapped[str] = mapped_column(String(3))

@@ -63,6 +63,8 @@ class Settings(CompanyMixin, Base):
     exchange_gain_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"))
     exchange_loss_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"))
     writeoff_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"))
+    #: The largest difference a payment or a bank match may write off without booking an advance.
+    writeoff_limit: Mapped[Decimal] = mapped_column(Money, default=Decimal("1.00"))
 
 
 class Account(CompanyMixin, TimestampMixin, Base):
@@ -141,6 +143,9 @@ class Move(CompanyMixin, TimestampMixin, Base):
     __tablename__ = "accounting_move"
     __table_args__ = (
         UniqueConstraint("journal_id", "fiscal_year_id", "sequence_number"),
+        UniqueConstraint("reversed_move_id"),
+        CheckConstraint("state <> 'posted' OR (number IS NOT NULL AND sequence_number IS NOT NULL "
+                        "AND fiscal_year_id IS NOT NULL)", "posted_numbered"),
         Index("ix_accounting_move_company_date", "company_id", "date"),
     )
 

@@ -22,7 +22,7 @@ class PartnerAccounting(CompanyMixin, Base):
     __table_args__ = (UniqueConstraint("partner_id"),)
 
     id: Mapped[intpk]
-    partner_id: Mapped[int] = mapped_column(ForeignKey("contacts_partner.id", ondelete="CASCADE"))
+    partner_id: Mapped[int] = mapped_column(ForeignKey("contacts_partner.id"))
     receivable_account_id: Mapped[int] = mapped_column(ForeignKey("accounting_account.id"))
     payable_account_id: Mapped[int] = mapped_column(ForeignKey("accounting_account.id"))
     customer_payment_term_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_payment_term.id"))

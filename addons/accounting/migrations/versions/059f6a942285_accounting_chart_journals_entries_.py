@@ -46,6 +46,7 @@ def upgrade() -> None:
     sa.Column('date', sa.Date(), nullable=False),
     sa.Column('rate', sa.Numeric(precision=18, scale=8), nullable=False),
     sa.Column('company_id', sa.Integer(), nullable=False),
+    sa.CheckConstraint('rate > 0', name=op.f('ck_accounting_currency_rate_positive')),
     sa.ForeignKeyConstraint(['company_id'], ['core_company.id'], name=op.f('fk_accounting_currency_rate_company_id_core_company')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_accounting_currency_rate')),
     sa.UniqueConstraint('company_id', 'currency_code', 'date', name=op.f('uq_accounting_currency_rate_company_id_currency_code_date'))
@@ -227,6 +228,7 @@ def upgrade() -> None:
     sa.Column('company_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint("state <> 'posted' OR (number IS NOT NULL AND sequence_number IS NOT NULL AND fiscal_year_id IS NOT NULL)", name=op.f('ck_accounting_move_posted_numbered')),
     sa.ForeignKeyConstraint(['company_id'], ['core_company.id'], name=op.f('fk_accounting_move_company_id_core_company')),
     sa.ForeignKeyConstraint(['fiscal_year_id'], ['accounting_fiscal_year.id'], name=op.f('fk_accounting_move_fiscal_year_id_accounting_fiscal_year')),
     sa.ForeignKeyConstraint(['journal_id'], ['accounting_journal.id'], name=op.f('fk_accounting_move_journal_id_accounting_journal')),
@@ -235,7 +237,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['posted_by_id'], ['core_user.id'], name=op.f('fk_accounting_move_posted_by_id_core_user')),
     sa.ForeignKeyConstraint(['reversed_move_id'], ['accounting_move.id'], name=op.f('fk_accounting_move_reversed_move_id_accounting_move')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_accounting_move')),
-    sa.UniqueConstraint('journal_id', 'fiscal_year_id', 'sequence_number', name=op.f('uq_accounting_move_journal_id_fiscal_year_id_sequence_number'))
+    sa.UniqueConstraint('journal_id', 'fiscal_year_id', 'sequence_number', name=op.f('uq_accounting_move_journal_id_fiscal_year_id_sequence_number')),
+    sa.UniqueConstraint('reversed_move_id', name=op.f('uq_accounting_move_reversed_move_id'))
     )
     with op.batch_alter_table('accounting_move', schema=None) as batch_op:
         batch_op.create_index('ix_accounting_move_company_date', ['company_id', 'date'], unique=False)
@@ -254,7 +257,7 @@ def upgrade() -> None:
     sa.Column('company_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['company_id'], ['core_company.id'], name=op.f('fk_accounting_partner_company_id_core_company')),
     sa.ForeignKeyConstraint(['customer_payment_term_id'], ['accounting_payment_term.id'], name=op.f('fk_accounting_partner_customer_payment_term_id_accounting_payment_term')),
-    sa.ForeignKeyConstraint(['partner_id'], ['contacts_partner.id'], name=op.f('fk_accounting_partner_partner_id_contacts_partner'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['partner_id'], ['contacts_partner.id'], name=op.f('fk_accounting_partner_partner_id_contacts_partner')),
     sa.ForeignKeyConstraint(['payable_account_id'], ['accounting_account.id'], name=op.f('fk_accounting_partner_payable_account_id_accounting_account')),
     sa.ForeignKeyConstraint(['receivable_account_id'], ['accounting_account.id'], name=op.f('fk_accounting_partner_receivable_account_id_accounting_account')),
     sa.ForeignKeyConstraint(['supplier_payment_term_id'], ['accounting_payment_term.id'], name=op.f('fk_accounting_partner_supplier_payment_term_id_accounting_payment_term')),
@@ -278,6 +281,7 @@ def upgrade() -> None:
     sa.Column('exchange_gain_account_id', sa.Integer(), nullable=True),
     sa.Column('exchange_loss_account_id', sa.Integer(), nullable=True),
     sa.Column('writeoff_account_id', sa.Integer(), nullable=True),
+    sa.Column('writeoff_limit', sa.Numeric(precision=18, scale=2), nullable=False),
     sa.Column('company_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['company_id'], ['core_company.id'], name=op.f('fk_accounting_settings_company_id_core_company')),
     sa.ForeignKeyConstraint(['exchange_gain_account_id'], ['accounting_account.id'], name=op.f('fk_accounting_settings_exchange_gain_account_id_accounting_account')),

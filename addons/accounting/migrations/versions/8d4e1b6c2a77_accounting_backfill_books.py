@@ -1,9 +1,13 @@
-"""accounting: back-fill books for existing companies and accounting rows for existing partners
+"""accounting: back-fill books for existing companies
 
 Installing accounting on a database that already holds companies and
 partners (e.g. one running CRM) gives every company its books, with the
-chart of its country, and every partner its receivable and payable
-accounts. Later companies and partners get theirs from the services.
+chart of its country; every partner, old or new, then has the company's
+receivable and payable accounts (``services.books.partner_accounts``),
+and gets a row of its own in ``accounting_partner`` only when it is first
+invoiced or given its own terms or credit limit. No row is written for
+partners here, so uninstalling accounting without purge leaves every
+partner as deletable as it was before.
 Nothing to undo: the base revision's downgrade drops these tables.
 
 Revision ID: 8d4e1b6c2a77
@@ -21,9 +25,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    from addons.accounting.models import PartnerAccounting, Settings
-    from addons.accounting.services.books import partner_accounts, setup_books
-    from addons.contacts.models import Partner
+    from addons.accounting.models import Settings
+    from addons.accounting.services.books import setup_books
     from core.models.company import Company
 
     session = Session(bind=op.get_bind())
@@ -31,9 +34,6 @@ def upgrade() -> None:
         companies = select(Company).where(Company.id.not_in(select(Settings.company_id))).order_by(Company.id)
         for company in session.scalars(companies).all():
             setup_books(session, company)
-        partners = select(Partner).where(Partner.id.not_in(select(PartnerAccounting.partner_id))).order_by(Partner.id)
-        for partner in session.scalars(partners).all():
-            partner_accounts(session, partner)
         session.flush()
     finally:
         session.close()
