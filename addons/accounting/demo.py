@@ -54,7 +54,8 @@ def load(session, company) -> None:
     bank = _first(session, Journal, Journal.company_id == company.id, Journal.kind == BANK)
     term30 = _term_of_days(session, company, 30)
     invoices = []
-    for name, days_ago, lines, paid in CUSTOMER_INVOICES:
+    # oldest first: a sales journal numbers its entries in date order
+    for name, days_ago, lines, paid in sorted(CUSTOMER_INVOICES, key=lambda row: -row[1]):
         partner = _partner(session, company, name)
         if partner is None:
             continue

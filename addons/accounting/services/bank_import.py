@@ -207,6 +207,10 @@ def _csv_line(row: list[str], number: int, index: dict[str, int], mapping: Colum
             problems.add(gettext("%(where)s: the amount is missing.", where=where("amount")))
     else:
         debit, credit = number_of("debit"), number_of("credit")
+        for name, value in (("debit", debit), ("credit", credit)):
+            if value is not None and value < 0:
+                problems.add(gettext("%(where)s: '%(value)s' is negative; a debit or credit column holds amounts "
+                                     "without sign.", where=where(name), value=cell(name)))
         amount = None if debit is None and credit is None else (credit or 0) - (debit or 0)
         if not cell("debit") and not cell("credit"):
             problems.add(gettext("line %(line)s: neither '%(debit)s' nor '%(credit)s' has an amount.",
@@ -286,6 +290,14 @@ def _camt_entry(entry, number: int, ns, problems: _Problems) -> ParsedLine | Non
         return None  # pending or informational entries are not on the account yet
     failed = len(problems.messages)
     amount = _camt_amount(entry, ns, where, problems)
+    text = entry.findtext("c:Amt", namespaces=ns)
+    if amount is not None and amount == 0:
+        problems.add(gettext("%(where)s: the amount is zero.", where=where))
+    elif amount is not None and (amount < 0) != (entry.findtext("c:CdtDbtInd", namespaces=ns) == "DBIT"):
+        problems.add(gettext("%(where)s: Amt '%(value)s' is negative; CdtDbtInd gives the sign.", where=where,
+                             value=text))
+    elif amount is not None and amount != amount.quantize(CENT):
+        problems.add(gettext("%(where)s: '%(value)s' has more than two decimals.", where=where, value=text))
     date_text = (entry.findtext("c:BookgDt/c:Dt", namespaces=ns) or entry.findtext("c:BookgDt/c:DtTm", namespaces=ns)
                  or entry.findtext("c:ValDt/c:Dt", namespaces=ns) or "")
     try:

@@ -32,11 +32,15 @@ from ..models import Account, BankStatementLine, Invoice, Journal, Move, MoveLin
 from ..models.bank import MATCHED, OPEN
 from ..models.ledger import POSTED
 from .ledger import LineSpec, create_move, post_move
-from .payments import register_payment
+from .books import company_settings
+from .currency import company_currency
+from .payments import check_account, check_payment_journal, register_payment
 from .reconcile import matched_totals, residual_column
 
 AMOUNT, REFERENCE, PARTNER = "amount", "reference", "partner"
 POINTS = {AMOUNT: 50, REFERENCE: 40, PARTNER: 20}
+#: letters that take accents or cedillas in the languages of the bank files
+_ACCENTED = "aeiouycnsz"
 #: words that say what kind of company it is, not which one
 _LEGAL_FORMS = {"sl", "sa", "slu", "sll", "srl", "spa", "snc", "sas", "sapa", "ltd", "llc", "inc", "gmbh", "bv",
                 "sarl", "co", "cia", "y", "e", "and", "de", "di", "del", "la", "el"}
@@ -77,8 +81,14 @@ def matching_partners(session: Session, line: BankStatementLine) -> set[int]:
     if not words:
         return set()
     candidates = session.execute(select(Partner.id, Partner.name).where(
-        Partner.company_id == line.company_id, func.lower(Partner.name).contains(words[0][:4]))).all()
+        Partner.company_id == line.company_id, func.lower(Partner.name).like(_prefilter(words[0])))).all()
     return {partner_id for partner_id, name in candidates if names_match(name, line.partner_name)}
+
+
+def _prefilter(word: str) -> str:
+    """A LIKE pattern for names holding ``word`` written with or without accents: each letter that often
+    carries one matches any single character ("ceramicas" finds "Cerámicas"); ``names_match`` decides."""
+    return "%" + re.sub(f"[{_ACCENTED}]", "_", word) + "%"
 
 
 def suggest(session: Session, line: BankStatementLine, limit: int = 10) -> list[Suggestion]:
@@ -139,22 +149,34 @@ def confirm_match(session: Session, line: BankStatementLine, target=None, *,
     line's amount reconciled with them; a difference with what they owe (a
     bank fee, a rounding) goes to ``counterpart_account_id`` when given,
     else a short payment leaves them partly paid and an excess is refused.
+    The company's write-off account as counterpart follows the write-off
+    limit; another account (bank fees) is the user's choice and has none.
     Without ``target``, the whole amount goes to ``counterpart_account_id``
     (bank fees, interest, a transfer).
+
+    The payment is in the statement's currency (the journal's, else the
+    company's) whatever the invoices' currency, so the bank account moves by
+    exactly the line's amount. The line is row-locked and its state read again
+    first: two people confirming it at once book it once.
     """
+    _lock(session, line)
     if line.state != OPEN:
         raise ValidationError(gettext("This bank line is already matched."))
     journal = session.get(Journal, line.journal_id)
+    check_payment_journal(session, line.company_id, journal)
+    if counterpart_account_id is not None:
+        check_account(session, line.company_id, counterpart_account_id, "counterpart_account_id")
     kind = "inbound" if line.amount > 0 else "outbound"
+    settings = company_settings(session, line.company_id)
     if target is not None and (not isinstance(target, (list, tuple)) or target):
         payment = register_payment(session, target, journal, line.date, abs(line.amount), kind=kind,
+                                   currency_code=journal.currency_code or company_currency(session, line.company_id),
                                    writeoff_account_id=counterpart_account_id,
-                                   reference=line.reference or line.label)
+                                   reference=line.reference or line.label,
+                                   limit_writeoff=counterpart_account_id == settings.writeoff_account_id)
         line.partner_id, line.move_id = payment.partner_id, payment.move_id
         move = payment.move
     elif counterpart_account_id is not None:
-        if journal.default_account_id is None:
-            raise ValidationError(gettext("Journal %(journal)s has no account.", journal=journal.display_name))
         amount = abs(line.amount)
         money_in = line.amount > 0
         label = line.label or line.reference
@@ -171,3 +193,9 @@ def confirm_match(session: Session, line: BankStatementLine, target=None, *,
     line.state = MATCHED
     session.flush()
     return move
+
+
+def _lock(session: Session, line: BankStatementLine) -> None:
+    """Row-lock the statement line (PostgreSQL) and reload it, so its state is the committed one."""
+    session.scalars(select(BankStatementLine).where(BankStatementLine.id == line.id).with_for_update()
+                    .execution_options(populate_existing=True)).one()

@@ -53,5 +53,6 @@ def rate_at(session: Session, company_id: int, currency_code: str, date: dt.date
     return Decimal(rate)
 
 
-def to_company(amount: Decimal, rate: Decimal) -> Decimal:
-    return round_amount(Decimal(amount) * rate, 2)
+def to_company(session: Session, company_id: int, amount: Decimal, rate: Decimal) -> Decimal:
+    """``amount`` at ``rate`` in the company's currency, rounded to that currency's decimals."""
+    return round_amount(Decimal(amount) * rate, decimals(session, company_currency(session, company_id)))

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from addons.contacts.models import Partner
 from core.errors import AccessDenied, ValidationError
 
+from ..guards import posting_invoice
 from ..models import Account, Invoice, InvoiceLine, InvoiceTax, Journal, Move, PartnerAccounting, PaymentTerm, Tax
 from ..models.invoicing import DRAFT, IN_INVOICE, IN_REFUND, INVOICE_KINDS, NOT_PAID, OUT_INVOICE, OUT_REFUND, POSTED
 from ..models.ledger import PURCHASE, SALE
@@ -244,11 +245,7 @@ def _make_line(session: Session, invoice: Invoice, raw, index: int, default_acco
                                       "deduction."), where + "unit_price")
     if not ZERO <= discount <= HUNDRED:
         raise ValidationError(gettext("The discount is a percentage between 0 and 100."), where + "discount")
-    account_id = data.get("account_id") or default_account
-    account = session.get(Account, _int(account_id, where + "account_id")) if account_id else None
-    if account is None or account.company_id != invoice.company_id:
-        raise ValidationError(gettext("Line %(number)s needs an account of this company.", number=index + 1),
-                              where + "account_id")
+    account = _line_account(session, invoice, data.get("account_id") or default_account, index)
     taxes = [_tax(session, invoice, tax_id, where + "tax_ids") for tax_id in data.get("tax_ids") or ()]
     if len({tax.id for tax in taxes}) != len(taxes):
         raise ValidationError(gettext("A tax is given twice on line %(number)s.", number=index + 1),
@@ -256,6 +253,33 @@ def _make_line(session: Session, invoice: Invoice, raw, index: int, default_acco
     return InvoiceLine(company_id=invoice.company_id, sequence=(index + 1) * 10, description=description,
                        product_code=product_code, account_id=account.id, account=account, quantity=quantity,
                        unit_price=unit_price, discount=discount, taxes=sorted(taxes, key=lambda t: t.sequence))
+
+
+def _line_account(session: Session, invoice: Invoice, account_id, index: int) -> Account:
+    """An active account of the invoice's company for line ``index``."""
+    where = f"lines-{index}-account_id"
+    account = (session.scalar(select(Account).where(Account.id == _int(account_id, where)))
+               if account_id else None)
+    if account is None or account.company_id != invoice.company_id:
+        raise ValidationError(gettext("Line %(number)s needs an account of this company.", number=index + 1), where)
+    if not account.active:
+        raise ValidationError(gettext("Line %(number)s: account %(account)s is archived.", number=index + 1,
+                                      account=account.display_name), where)
+    return account
+
+
+def _check_draft(session: Session, invoice: Invoice) -> None:
+    """Check a stored draft again before posting it: its rows may have been changed around the services
+    (another company's journal, account or tax written into them)."""
+    if invoice.partner.company_id != invoice.company_id:
+        raise ValidationError(gettext("%(partner)s belongs to another company.", partner=invoice.partner.name),
+                              "partner_id")
+    _set_header(session, invoice, {name: getattr(invoice, name) for name in HEADER_FIELDS if name != "partner_id"},
+                check_only=True)
+    for index, line in enumerate(invoice.lines):
+        _line_account(session, invoice, line.account_id, index)
+        for tax in line.taxes:
+            _tax(session, invoice, tax.id, f"lines-{index}-tax_ids")
 
 
 def _tax(session: Session, invoice: Invoice, tax_id, where: str) -> Tax:
@@ -308,6 +332,7 @@ def post_invoice(session: Session, invoice: Invoice) -> Invoice:
     if not invoice.lines:
         raise ValidationError(gettext("An invoice without lines cannot be posted."), "lines")
     with session.begin_nested():
+        _check_draft(session, invoice)
         compute_invoice(session, invoice)
         if invoice.amount_total < 0:
             raise ValidationError(gettext("The total is negative: issue a credit note instead."), "lines")
@@ -324,11 +349,12 @@ def post_invoice(session: Session, invoice: Invoice) -> Invoice:
         invoice.move_id, invoice.move = move.id, move
         invoice.number = move.number
         invoice.rate = rate
-        invoice.state = POSTED
-        invoice.residual = invoice.amount_total
-        invoice.payment_state = NOT_PAID
-        invoice.due_date = max(item.date for item in due)
-        session.flush()
+        with posting_invoice(session, invoice):
+            invoice.state = POSTED
+            invoice.residual = invoice.amount_total
+            invoice.payment_state = NOT_PAID
+            invoice.due_date = max(item.date for item in due)
+            session.flush()
     if registry is not None:
         registry.hook.invoice_posted(session=session, invoice=invoice)
     return invoice
@@ -342,9 +368,9 @@ def _entry_lines(session: Session, invoice: Invoice, rate: Decimal, due: list[In
     partner_row = partner_accounts(session, invoice.partner)
     counterpart = (partner_row.receivable_account_id if invoice.is_customer else partner_row.payable_account_id)
     rows: list[tuple[Decimal, dict]] = []
-    for line in invoice.lines:
-        if line.subtotal:
-            rows.append((sign * line.subtotal, {"account_id": line.account_id, "name": line.description}))
+    for line, subtotal in zip(invoice.lines, _posted_subtotals(invoice), strict=True):
+        if subtotal:
+            rows.append((sign * subtotal, {"account_id": line.account_id, "name": line.description}))
     for row in invoice.taxes:
         tax = row.tax
         details = {"tax_id": tax.id, "name": tax.name, "tax_base_amount": base_sign * row.base}
@@ -356,6 +382,17 @@ def _entry_lines(session: Session, invoice: Invoice, rate: Decimal, due: list[In
             rows.append((-sign * item.amount, {"account_id": counterpart, "date_maturity": item.date,
                                                "name": invoice.reference}))
     return _convert(session, invoice, rate, rows)
+
+
+def _posted_subtotals(invoice: Invoice) -> list[Decimal]:
+    """The lines' subtotals as booked: under global rounding of price-included taxes the untaxed amount may
+    differ from their sum by a cent or so, which the largest line takes."""
+    subtotals = [line.subtotal for line in invoice.lines]
+    difference = invoice.amount_untaxed - sum(subtotals, ZERO)
+    if difference:
+        largest = max(range(len(subtotals)), key=lambda index: abs(subtotals[index]))
+        subtotals[largest] += difference
+    return subtotals
 
 
 def _convert(session: Session, invoice: Invoice, rate: Decimal, rows) -> list[LineSpec]:

@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import exc, func, select
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
 from core.errors import ValidationError
 from core.sequences import next_number
 
+from ..guards import POSTING, allow
 from ..models import FiscalYear, Journal, Move, MoveLine, Period
-from ..models.ledger import CLOSED, DRAFT, POSTED
+from ..models.ledger import CLOSED, DRAFT, POSTED, PURCHASE, SALE
 
 ZERO = Decimal(0)
 
@@ -82,29 +83,54 @@ def post_move(session: Session, move: Move) -> Move:
             "The entry is not balanced: debit %(debit)s, credit %(credit)s (difference %(diff)s).",
             debit=debit, credit=credit, diff=debit - credit))
     year = fiscal_year_of(session, move.company_id, move.date)
+    for line in move.lines:  # the lines carry the entry's date and journal; posting then only flips ``posted``
+        line.date, line.journal_id = move.date, move.journal_id
     session.flush()  # the draft is checked (lock date, access) before a number is taken
     journal = session.get(Journal, move.journal_id)
     sequence = next_number(session, move.company_id, f"accounting.journal.{journal.id}", year.name)
-    move.fiscal_year_id = year.id
-    move.period_id = session.scalar(select(Period.id).where(
+    if journal.kind in (SALE, PURCHASE):
+        _require_chronological(session, move, journal, year)
+    period_id = session.scalar(select(Period.id).where(
         Period.fiscal_year_id == year.id, Period.date_start <= move.date, Period.date_end >= move.date))
-    move.sequence_number = sequence
-    move.number = f"{journal.code}/{year.name}/{sequence:05d}"
-    move.state = POSTED
-    move.posted_at = utcnow()
-    actor = session.info.get("actor")
-    move.posted_by_id = actor.user_id if actor is not None else None
-    for line in move.lines:
-        line.posted = True
-        line.date = move.date
-    session.flush()
+    with allow(session, POSTING, move):
+        move.fiscal_year_id, move.period_id = year.id, period_id
+        move.sequence_number = sequence
+        move.number = f"{journal.code}/{year.name}/{sequence:05d}"
+        move.state = POSTED
+        move.posted_at = utcnow()
+        actor = session.info.get("actor")
+        move.posted_by_id = actor.user_id if actor is not None else None
+        for line in move.lines:
+            line.posted = True
+        session.flush()
     return move
 
 
+def _require_chronological(session: Session, move: Move, journal: Journal, year: FiscalYear) -> None:
+    """Sales and purchases are numbered in date order (required in Spain and Italy).
+
+    Runs once the journal's sequence is row-locked, so no other posting in the journal can interleave.
+    """
+    latest = session.scalar(select(func.max(Move.date)).where(
+        Move.journal_id == journal.id, Move.fiscal_year_id == year.id, Move.state == POSTED))
+    if latest is not None and move.date < latest:
+        raise ValidationError(gettext(
+            "Journal %(journal)s already has an entry posted on %(latest)s: entries of a sales or purchase journal "
+            "are numbered in date order, so this one cannot be dated %(date)s; date it on or after %(latest)s.",
+            journal=journal.code, latest=latest.isoformat(), date=move.date.isoformat()), "date")
+
+
 def reverse_move(session: Session, move: Move, date: dt.date | None = None, *, post: bool = True) -> Move:
-    """The entry that cancels ``move`` line by line (debit and credit swapped), posted unless told not to."""
+    """The entry that cancels ``move`` line by line (debit and credit swapped), posted unless told not to.
+
+    The original is row-locked first (PostgreSQL), so two sessions reversing it at once queue up and the
+    second sees the first reversal. Should a concurrent reversal still win, the flush fails on the unique
+    ``reversed_move_id`` and a ValidationError is raised: the session's transaction is then rolled back by
+    the flush, and the caller must call ``session.rollback()`` before using the session again.
+    """
     if move.state != POSTED:
         raise ValidationError(gettext("Only a posted entry is reversed; a draft can simply be changed or deleted."))
+    session.execute(select(Move.id).where(Move.id == move.id).with_for_update())
     if session.scalar(select(Move.id).where(Move.reversed_move_id == move.id)) is not None:
         raise ValidationError(gettext("Entry %(name)s has already been reversed.", name=move.number))
     journal = session.get(Journal, move.journal_id)
@@ -117,4 +143,10 @@ def reverse_move(session: Session, move: Move, date: dt.date | None = None, *, p
         for line in move.lines
     ], ref=gettext("Reversal of %(name)s", name=move.number), partner_id=move.partner_id, origin="reversal")
     reversal.reversed_move_id = move.id
+    try:
+        session.flush()
+    except exc.IntegrityError as error:
+        if "reversed_move_id" not in str(error.orig):
+            raise
+        raise ValidationError(gettext("Entry %(name)s has already been reversed.", name=move.number)) from error
     return post_move(session, reversal) if post else reversal

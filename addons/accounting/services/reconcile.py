@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
 
+from ..guards import INVOICE_PAYMENT_STATE, allow
 from ..models import Account, Invoice, Move, MoveLine, Reconciliation
 from ..models.invoicing import NOT_PAID, PAID, PARTIAL, POSTED as INVOICE_POSTED
 from ..models.ledger import GENERAL
@@ -265,7 +266,7 @@ def _writeoff(session, lines, left, account_id, date) -> list[Reconciliation]:
         rest = left[line.id]
         if rest.amount_currency:
             rate = rate_at(session, line.company_id, line.currency_code, date)
-            amount = to_company(rest.amount_currency, rate)
+            amount = to_company(session, line.company_id, rest.amount_currency, rate)
             amount = max(min(amount, rest.amount), ZERO) if amount > 0 else min(max(amount, rest.amount), ZERO)
         elif rest.amount_currency is None:
             amount = rest.amount
@@ -379,19 +380,20 @@ def refresh_invoices(session: Session, move_ids: Iterable[int]) -> list[Invoice]
     lines = invoice_lines(session, [invoice.move_id for invoice in invoices])
     left = residuals(session, [line.id for line in lines])
     registry = session.info.get("registry")
-    for invoice in invoices:
-        mine = [left[line.id] for line in lines if line.move_id == invoice.move_id]
-        if invoice.currency_code == company_currency(session, invoice.company_id):
-            residual = abs(sum((r.amount for r in mine), ZERO))
-        else:
-            residual = abs(sum((r.amount_currency or ZERO for r in mine), ZERO))
-        residual = round_amount(residual, decimals(session, invoice.currency_code))
-        state = PAID if residual == 0 else NOT_PAID if residual >= abs(invoice.amount_total) else PARTIAL
-        became_paid = state == PAID and invoice.payment_state != PAID
-        if (invoice.residual, invoice.payment_state) != (residual, state):
-            invoice.residual, invoice.payment_state = residual, state
-        if became_paid and registry is not None:
-            session.flush()
-            registry.hook.invoice_paid(session=session, invoice=invoice)
-    session.flush()
+    with allow(session, INVOICE_PAYMENT_STATE):  # the one place a posted invoice's payment state moves
+        for invoice in invoices:
+            mine = [left[line.id] for line in lines if line.move_id == invoice.move_id]
+            if invoice.currency_code == company_currency(session, invoice.company_id):
+                residual = abs(sum((r.amount for r in mine), ZERO))
+            else:
+                residual = abs(sum((r.amount_currency or ZERO for r in mine), ZERO))
+            residual = round_amount(residual, decimals(session, invoice.currency_code))
+            state = PAID if residual == 0 else NOT_PAID if residual >= abs(invoice.amount_total) else PARTIAL
+            became_paid = state == PAID and invoice.payment_state != PAID
+            if (invoice.residual, invoice.payment_state) != (residual, state):
+                invoice.residual, invoice.payment_state = residual, state
+            if became_paid and registry is not None:
+                session.flush()
+                registry.hook.invoice_paid(session=session, invoice=invoice)
+        session.flush()
     return invoices

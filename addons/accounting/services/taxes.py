@@ -15,7 +15,11 @@ company's ``Settings.tax_rounding``):
   invoice sums the rounded figures; a price-included line keeps its printed
   price exactly (base = rounded price − rounded included taxes);
 - ``global``: each line's base is rounded (it is printed), but each tax is
-  summed unrounded over the lines and rounded once per invoice.
+  summed unrounded over the lines and rounded once per invoice. Prices
+  including taxes stay exact here too: the untaxed amount of those lines is
+  the sum of their rounded prices less the included taxes rounded once (three
+  lines at 1.00 with 21% included total 3.00: 2.48 + 0.52), so it may differ
+  from the sum of the printed line bases by a cent or so.
 
 Example, the "0.0035 unit price with 10% tax": 100 units cost exactly
 0.35; the tax is exactly 0.035, which rounds half up to 0.04, so the total
@@ -63,12 +67,14 @@ class LineTax:
 
 @dataclass(frozen=True)
 class LineAmounts:
-    """A computed line: ``base`` (before taxes, rounded) and ``total`` (what the customer pays for it)."""
+    """A computed line: ``base`` (before taxes, rounded) and ``total`` (what the customer pays for it);
+    ``price`` is the rounded amount including taxes when some are included in the price."""
 
     base_exact: Decimal
     base: Decimal
     total: Decimal
     taxes: tuple[LineTax, ...] = ()
+    price: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -124,7 +130,8 @@ def compute_line(quantity: Decimal, unit_price: Decimal, discount: Decimal, taxe
         rounded = {id(tax): round_amount(amounts[id(tax)], places) for tax in taxes}
     line_taxes = tuple(LineTax(tax, base_exact, amounts[id(tax)], base, rounded[id(tax)]) for tax in taxes)
     total = base + sum((item.amount for item in line_taxes if not item.reverse_charge), ZERO)
-    return LineAmounts(base_exact=base_exact, base=base, total=total, taxes=line_taxes)
+    price = round_amount(amount, places) if included else None
+    return LineAmounts(base_exact=base_exact, base=base, total=total, taxes=line_taxes, price=price)
 
 
 def compute_totals(lines: Iterable[LineAmounts], places: int = 2, rounding: str = LINE) -> Totals:
@@ -133,19 +140,27 @@ def compute_totals(lines: Iterable[LineAmounts], places: int = 2, rounding: str 
     The untaxed amount is the sum of the lines' rounded bases (what the
     lines print). A tax's base is the sum of the rounded bases of its lines;
     its amount the sum of the lines' rounded amounts (``line``) or their
-    exact amounts rounded once (``global``). Reverse-charge taxes are listed
-    but add nothing to the total.
+    exact amounts rounded once (``global``; a price-included tax's base is
+    then its exact base rounded once, and the untaxed amount of price-included
+    lines their prices less those taxes). Reverse-charge taxes are listed but
+    add nothing to the total.
     """
     untaxed = ZERO
     per_tax: dict[int, list] = {}
     for line in lines:
-        untaxed += line.base
+        untaxed += line.price if rounding == GLOBAL and line.price is not None else line.base
         for item in line.taxes:
-            entry = per_tax.setdefault(id(item.tax), [item.tax, ZERO, ZERO, ZERO])
+            entry = per_tax.setdefault(id(item.tax), [item.tax, ZERO, ZERO, ZERO, ZERO])
             entry[1] += item.base
             entry[2] += item.amount
             entry[3] += item.amount_exact
-    taxes = tuple(TaxTotal(tax, base, rounded if rounding == LINE else round_amount(exact, places))
-                  for tax, base, rounded, exact in per_tax.values())
+            entry[4] += item.base_exact
+    if rounding == LINE:
+        taxes = tuple(TaxTotal(tax, base, rounded) for tax, base, rounded, _exact, _base_exact in per_tax.values())
+    else:
+        taxes = tuple(TaxTotal(tax, round_amount(base_exact, places) if tax.price_include else base,
+                               round_amount(exact, places))
+                      for tax, base, _rounded, exact, base_exact in per_tax.values())
+        untaxed -= sum((item.amount for item in taxes if item.tax.price_include), ZERO)
     tax_amount = sum((item.amount for item in taxes if not item.reverse_charge), ZERO)
     return Totals(untaxed=untaxed, tax=tax_amount, total=untaxed + tax_amount, taxes=taxes)

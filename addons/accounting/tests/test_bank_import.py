@@ -1,18 +1,23 @@
 """Bank statements: CSV with a column mapping, CAMT.053, bad files refused whole, duplicates skipped, matching."""
 import datetime as dt
+import os
+import threading
 from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from addons.accounting.models import BankStatement, BankStatementLine, Invoice, MoveLine, Payment
+from addons.accounting.models import Account, BankStatement, BankStatementLine, Invoice, Move, MoveLine, Payment
 from addons.accounting.services.bank_import import ColumnMapping, import_camt053, import_csv, import_file
-from addons.accounting.services.bank_matching import confirm_match, suggest
+from addons.accounting.services.bank_matching import confirm_match, matching_partners, suggest
+from addons.accounting.services.books import company_settings
 from core.errors import ValidationError
+from core.testing import TEST_URL_ENV
 
+from .conftest import make_books
 from .test_payments import invoice
-from .test_reconcile import account_id, journal
+from .test_reconcile import FEB, account_id, journal, usd_rates
 
 DATA = Path(__file__).parent / "data"
 SPANISH = ColumnMapping(date="Fecha", amount="Importe", label="Concepto", reference="Referencia",
@@ -211,3 +216,132 @@ def test_a_payment_larger_than_the_invoice_is_refused_when_matching(books, sessi
     assert line.state == "open"
     assert session.get(Invoice, invoices[0].id).payment_state == "not_paid"
     assert session.scalar(select(func.count(Payment.id))) == 0
+
+
+# --- review fixes: signs and decimals, currency of a match, foreign or archived accounts, accents, races ---------
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("Fecha,Concepto,Cargo,Abono\n2026-02-10,Comision,-12.00,\n2026-02-11,Cobro,,100.00\n",
+     "line 2, column 'Cargo': '-12.00' is negative"),
+    ("Fecha,Concepto,Cargo,Abono\n2026-02-11,Cobro,,-100.00\n", "line 2, column 'Abono': '-100.00' is negative"),
+])
+def test_a_negative_number_in_a_debit_or_credit_column_is_refused(books, session, content, message):
+    mapping = ColumnMapping(date="Fecha", label="Concepto", debit="Cargo", credit="Abono")
+    with pytest.raises(ValidationError, match=message):
+        import_csv(session, journal(session, "BNK1"), content, mapping)
+    assert stored(session) == (0, 0)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (("<Amt Ccy=\"EUR\">3.50</Amt>", "<Amt Ccy=\"EUR\">0.00</Amt>"), r"entry 2 \(2026021600007\): the amount is zero"),
+    (("<Amt Ccy=\"EUR\">3.50</Amt>", "<Amt Ccy=\"EUR\">3.505</Amt>"), "'3.505' has more than two decimals"),
+    (("<Amt Ccy=\"EUR\">3.50</Amt>", "<Amt Ccy=\"EUR\">-3.50</Amt>"), "'-3.50' is negative; CdtDbtInd gives the sign"),
+])
+def test_camt053_amounts_are_checked_like_csv(books, session, change, message):
+    content = (DATA / "camt053_v02.xml").read_text()
+    assert change[0] in content
+    with pytest.raises(ValidationError, match=message):
+        import_camt053(session, journal(session, "BNK1"), content.replace(*change).encode(), filename="feb.xml")
+    assert stored(session) == (0, 0)
+
+
+def test_the_partner_clue_ignores_accents(books, session):
+    ceramicas = books.partner("Cerámicas Alhambra S.L.")
+    bill = invoice(session, books, ceramicas, "10.00")
+    line = statement_line(session, "TRANSFERENCIA", "999.00", partner_name="CERAMICAS ALHAMBRA SL")
+    assert matching_partners(session, line) == {ceramicas.id}
+    [suggestion] = suggest(session, line)
+    assert (suggestion.invoice, suggestion.reasons) == (bill, ["partner"])
+
+
+def test_a_eur_bank_line_paying_a_usd_invoice_moves_the_bank_by_the_statement_amount(books, session):
+    usd_rates(books.session, books)
+    books.session.commit()
+    bill = invoice(session, books, books.partner("Acme Inc"), "100.00", currency="USD", taxes=())  # 110.00 EUR
+    line = statement_line(session, "ACME", "105.00")  # 100 USD at the 1.05 of 15 February
+    move = confirm_match(session, line, bill)
+    bank_line, partner_line = move.lines
+    assert (bank_line.account_id, bank_line.debit, bank_line.currency_code) == (account_id(session, "572"),
+                                                                                D("105.00"), None)
+    assert (partner_line.credit, partner_line.currency_code, partner_line.amount_currency) == \
+        (D("105.00"), "USD", D("-100.00"))
+    assert bill.payment_state == "paid"
+    loss = session.scalars(select(MoveLine).where(MoveLine.account_id == account_id(session, "668"))).one()
+    assert loss.debit == D("5.00")
+
+
+def test_a_write_off_when_matching_follows_the_limit_but_a_fee_account_does_not(books, session, invoices):
+    settings = company_settings(session, books.company.id)  # not books.settings: one session, one savepoint stack
+    writeoff = settings.writeoff_account_id
+    assert writeoff is not None and settings.writeoff_limit == D("1.00")
+    line = statement_line(session, "TRANSFERENCIA", "118.50")
+    with pytest.raises(ValidationError, match="more than the write-off limit of 1.00 EUR"):
+        confirm_match(session, line, invoices[0], counterpart_account_id=writeoff)
+    assert (line.state, invoices[0].payment_state) == ("open", "not_paid")
+    confirm_match(session, line, invoices[0], counterpart_account_id=account_id(session, "626"))
+    assert (line.state, invoices[0].payment_state) == ("matched", "paid")
+
+
+def test_matching_refuses_an_archived_or_foreign_counterpart(books):
+    other = books.generic()  # first: the other company's books are committed
+    foreign = other.session.scalar(select(Account.id).where(Account.company_id == other.company.id,
+                                                            Account.type == "expense"))
+    assert foreign is not None
+    session = books.as_user(books.accountant())
+    bill = invoice(session, books, books.partner(), "100.00")
+    fees = session.get(Account, account_id(session, "626"))
+    fees.active = False
+    session.flush()
+    line = statement_line(session, "COMISION", "-3.50")
+    with pytest.raises(ValidationError, match="archived"):
+        confirm_match(session, line, counterpart_account_id=fees.id)
+    with pytest.raises(ValidationError, match="archived"):
+        confirm_match(session, statement_line(session, "PAGO", "118.50"), bill, counterpart_account_id=fees.id)
+    with pytest.raises(ValidationError, match="not an account of this company"):
+        confirm_match(session, line, counterpart_account_id=foreign)
+    assert line.state == "open"
+    assert session.scalar(select(func.count(Payment.id))) == 0
+
+
+@pytest.mark.postgresql
+@pytest.mark.skipif(not (os.environ.get(TEST_URL_ENV) or "").startswith("postgresql"),
+                    reason="concurrent matching needs PostgreSQL (set BOTTEGA_TEST_DATABASE_URL)")
+def test_two_people_confirming_the_same_line_at_once_book_it_once(db_copy):
+    books = make_books(db_copy, "Carrera S.L.")
+    journal_id, fees = books.journal("BNK1").id, books.account("626").id
+    setup = db_copy.system()
+    statement = BankStatement(company_id=books.company.id, journal_id=journal_id, name="s", date=FEB)
+    statement.lines.append(BankStatementLine(company_id=books.company.id, journal_id=journal_id, date=FEB,
+                                             amount=D("-12.00"), unique_key="fee", label="Comisión"))
+    setup.add(statement)
+    setup.commit()
+    line_id = statement.lines[0].id
+    sessions = [db_copy.system(), db_copy.system()]
+    lines = [s.get(BankStatementLine, line_id) for s in sessions]  # both read it open
+    start = threading.Barrier(2)
+    booked, refused, errors = [], [], []
+
+    def confirm(session, line):
+        try:
+            start.wait(timeout=60)
+            confirm_match(session, line, counterpart_account_id=fees)
+            session.commit()
+            booked.append(line.move_id)
+        except ValidationError as error:
+            refused.append(str(error))
+            session.rollback()
+        except Exception as error:  # reported by the main thread
+            errors.append(error)
+            session.rollback()
+
+    threads = [threading.Thread(target=confirm, args=pair) for pair in zip(sessions, lines)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    assert (len(booked), refused) == (1, ["This bank line is already matched."])
+    with db_copy.factory() as check:
+        assert check.scalar(select(func.count(Move.id)).where(Move.origin == "bank",
+                                                              Move.company_id == books.company.id)) == 1

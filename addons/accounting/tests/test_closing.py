@@ -98,3 +98,33 @@ def test_only_an_accountant_closes_a_year(books, last_year):
         close_fiscal_year(billing, billing.get(FiscalYear, last_year.id))
     accountant = books.as_user(books.accountant())
     assert close_fiscal_year(accountant, accountant.get(FiscalYear, last_year.id)).state == "posted"
+
+
+def test_a_closed_year_is_reopened_only_by_the_system(books):
+    accountant = books.as_user(books.accountant())
+    last = create_fiscal_year(accountant, books.company.id, LAST)
+    close_fiscal_year(accountant, last)
+    accountant.commit()
+    last.state = "open"
+    with pytest.raises(AccessDenied, match="closed: it cannot be reopened"):
+        accountant.flush()
+    accountant.rollback()
+    year = books.session.get(FiscalYear, last.id)
+    year.state = "open"
+    books.session.commit()
+    assert books.session.scalar(select(FiscalYear.state).where(FiscalYear.id == last.id)) == "open"
+
+
+def test_an_entry_moved_across_a_closed_year_between_two_open_ones_is_accepted(books):
+    """Each date is checked, not the span between them: a closed year in the middle is not touched."""
+    create_fiscal_year(books.session, books.company.id, LAST - 1)
+    closed = create_fiscal_year(books.session, books.company.id, LAST)
+    close_fiscal_year(books.session, closed)
+    draft = book(books, dt.date(LAST - 1, 6, 1), "430", "700", "10.00", post=False)
+    books.session.commit()
+    draft.date = dt.date(LAST + 1, 2, 1)
+    for line in draft.lines:
+        line.date = draft.date
+    books.session.commit()
+    post_move(books.session, draft)
+    assert draft.state == "posted"

@@ -1,8 +1,9 @@
-"""Installing accounting on a database already running CRM: partners get their accounts, CRM stays as it was;
-uninstalling accounting without purge leaves CRM working."""
+"""Installing accounting on a database already running CRM: partners resolve to their company's accounts, CRM
+stays as it was, partners stay deletable; uninstalling accounting without purge leaves CRM working."""
 from sqlalchemy import MetaData, inspect, select
 
 from addons.accounting.models import Account, PartnerAccounting, Settings
+from addons.accounting.services.books import partner_accounts
 from addons.contacts.models import Partner
 from addons.crm.models import Lead
 from addons.crm.services import create_lead, qualify
@@ -56,15 +57,22 @@ def test_install_accounting_later_on_a_crm_database_then_uninstall(databases, ca
         with system_session(engine, catalog) as session:
             charts = dict(session.execute(select(Settings.company_id, Settings.chart)).all())
             assert charts == {main.id: "generic", spain.id: "es"}
-            rows = session.scalars(select(PartnerAccounting)).all()
-            assert {row.partner_id: row.company_id for row in rows} == partner_companies
-            for row in rows:
-                assert row.receivable_account.company_id == row.company_id == row.payable_account.company_id
+            assert session.scalars(select(PartnerAccounting)).all() == []  # rows come on first use only
+            settings = {row.company_id: row for row in session.scalars(select(Settings))}
+            for partner_id, company_id in partner_companies.items():
+                row = partner_accounts(session, session.get(Partner, partner_id))
+                assert row.company_id == company_id
+                assert (row.receivable_account_id, row.payable_account_id) == (
+                    settings[company_id].receivable_account_id, settings[company_id].payable_account_id)
                 assert (row.receivable_account.type, row.payable_account.type) == ("receivable", "payable")
-            assert {row.receivable_account.code for row in rows if row.company_id == spain.id} == {"430"}
-            assert {row.payable_account.code for row in rows if row.company_id == spain.id} == {"400"}
+                if company_id == spain.id:
+                    assert (row.receivable_account.code, row.payable_account.code) == ("430", "400")
+            session.rollback()  # resolving wrote rows: drop them, so only spare[0] keeps one
+            partner_accounts(session, session.get(Partner, spare[0].id))
+            session.commit()
             session.delete(session.get(Partner, spare[0].id))  # its accounting row goes with it
             session.commit()
+            assert session.get(Partner, spare[0].id) is None
             assert session.scalar(select(PartnerAccounting.id).where(
                 PartnerAccounting.partner_id == spare[0].id)) is None
         before["contacts_partner"] = [row for row in before["contacts_partner"] if row.id != spare[0].id]
@@ -77,7 +85,7 @@ def test_install_accounting_later_on_a_crm_database_then_uninstall(databases, ca
         with system_session(engine, catalog) as session:
             lead = create_lead(session, spain.id, name="After accounting", email="new@example.com")
             qualify(session, lead, partner_id=partners[3].id)
-            session.delete(session.get(Partner, spare[1].id))  # the kept accounting row does not block it
+            session.delete(session.get(Partner, spare[1].id))  # no accounting row was ever written for it
             session.commit()
             assert session.scalar(select(Lead.kind).where(Lead.id == lead.id)) == "opportunity"
             assert session.scalar(select(Account.id).limit(1)) is not None

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, select
 
-from addons.accounting.models import CurrencyRate, Invoice, InvoiceLine, Move, MoveLine, PaymentTerm
+from addons.accounting.models import Account, CurrencyRate, Invoice, InvoiceLine, Move, MoveLine, PaymentTerm, Tax
 from addons.accounting.services.invoices import (
     LineInput,
     create_credit_note,
@@ -258,9 +258,9 @@ def test_billing_user_drafts_but_cannot_post(books):
     before = counts(books.session)
     with pytest.raises(AccessDenied, match="Only an accountant"):
         post_invoice(billing, invoice)
-    # even around the service, the access rules refuse the entry and the posted state
+    # even around the service, the access rules (or the ledger guards, first) refuse the posted state
     invoice.state = "posted"
-    with pytest.raises(AccessDenied):
+    with pytest.raises((AccessDenied, ValidationError)):
         billing.flush()
     billing.rollback()
     assert counts(books.session) == before
@@ -376,3 +376,44 @@ def test_a_billing_user_replaces_draft_lines_through_the_orm(books):
     billing.flush()
     assert billing.get(InvoiceLine, old_line_id) is None
     assert [line.description for line in invoice.lines] == ["New"]
+
+
+def test_global_rounding_with_prices_including_tax_books_the_printed_total(books, accountant):
+    books.settings.tax_rounding = "global"
+    sales = books.tax("S_IVA21")
+    included = Tax(company_id=books.company.id, code="S_IVA21_INC", name="IVA 21% incluido", use=sales.use,
+                   percent=D("21"), price_include=True, account_id=sales.account_id)
+    books.session.add(included)
+    books.session.commit()
+    partner = books.partner()
+    invoice = create_invoice(accountant, partner_id=partner.id, date=DAY, lines=[
+        LineInput(f"Item {n}", unit_price=D("1.00"), tax_ids=[included.id]) for n in range(3)])
+    assert (invoice.amount_untaxed, invoice.amount_tax, invoice.amount_total) == (D("2.48"), D("0.52"), D("3.00"))
+    post_invoice(accountant, invoice)
+    booked = lines_of(accountant, invoice.move)
+    receivable = [(debit, credit) for code, debit, credit in booked if code == "430"]
+    assert receivable == [(D("3.00"), 0)]
+    assert sum(credit for code, _debit, credit in booked if code.startswith("7")) == D("2.48")
+    assert sum(credit for _code, _debit, credit in booked) == D("3.00")
+
+
+def test_posting_checks_the_stored_draft_again(books, accountant):
+    """Drafts changed after the service checked them (an account archived since, a purchase tax written into
+    a customer invoice's line through the ORM) are refused when posted, and nothing is booked."""
+    partner = books.partner()
+    invoice = create_invoice(accountant, partner_id=partner.id, date=DAY,
+                             lines=[LineInput("Servicio", unit_price=D("100"), tax_ids=[books.tax("S_IVA21").id])])
+    accountant.commit()
+    before = counts(accountant)
+    account = accountant.get(Account, invoice.lines[0].account_id)
+    account.active = False
+    accountant.flush()
+    with pytest.raises(ValidationError, match="Line 1: account .* is archived") as error:
+        post_invoice(accountant, invoice)
+    assert error.value.field == "lines-0-account_id"
+    account.active = True
+    invoice.lines[0].taxes = [accountant.get(Tax, books.tax("P_IVA21").id)]
+    accountant.flush()
+    with pytest.raises(ValidationError, match="purchase tax"):
+        post_invoice(accountant, invoice)
+    assert (invoice.state, counts(accountant)) == ("draft", before)

@@ -1,5 +1,7 @@
 """Journal entries: posting, gapless numbers, reversal, immutability (ORM and database), lock date, closed years."""
 import datetime as dt
+import os
+import threading
 from decimal import Decimal
 
 import pytest
@@ -9,6 +11,9 @@ from addons.accounting.models import FiscalYear, Journal, Move, MoveLine, Settin
 from addons.accounting.services.ledger import LineSpec, create_move, post_move, reverse_move
 from addons.accounting.services.years import close_fiscal_year, create_fiscal_year, set_lock_date
 from core.errors import AccessDenied, ValidationError
+from core.testing import TEST_URL_ENV
+
+from .conftest import make_books
 
 YEAR = dt.date.today().year
 JAN_15, JAN_31, FEB_10 = dt.date(YEAR, 1, 15), dt.date(YEAR, 1, 31), dt.date(YEAR, 2, 10)
@@ -57,11 +62,12 @@ def test_an_unbalanced_entry_is_refused_and_nothing_is_stored(books):
     assert count_moves(books) == before
 
 
-def test_setting_the_state_of_an_unbalanced_draft_by_hand_is_refused(books):
-    draft = entry(books.session, books, "10.00", credit="9.00", post=False)
+@pytest.mark.parametrize("credit", ["9.00", "10.00"])
+def test_setting_the_state_of_a_draft_by_hand_is_refused_even_balanced(books, credit):
+    draft = entry(books.session, books, "10.00", credit=credit, post=False)
     books.session.flush()
-    draft.state = "posted"
-    with pytest.raises(ValidationError, match="not balanced"):
+    draft.state, draft.number = "posted", "MISC/FAKE/1"
+    with pytest.raises(ValidationError, match="posted only by posting it"):
         books.session.flush()
 
 
@@ -235,3 +241,48 @@ def test_fiscal_years_do_not_overlap_and_a_date_needs_one(books):
                                date_end=dt.date(YEAR + 2, 6, 30))
     assert (split.name, len(split.periods), split.periods[-1].date_end) == (f"{YEAR + 1}-{YEAR + 2}", 18,
                                                                              dt.date(YEAR + 2, 6, 30))
+
+
+def test_sales_and_purchases_are_numbered_in_date_order(books):
+    for journal in ("INV", "BILL"):
+        entry(books.session, books, journal=journal, date=FEB_10)
+        books.session.commit()
+        with pytest.raises(ValidationError, match=f"{journal} already has an entry posted on {YEAR}-02-10"):
+            entry(books.session, books, journal=journal, date=JAN_15)
+        books.session.rollback()
+        assert entry(books.session, books, journal=journal, date=FEB_10).number == f"{journal}/{YEAR}/00002"
+    assert entry(books.session, books, journal="MISC", date=JAN_15).state == "posted"  # other journals: any date
+
+
+@pytest.mark.postgresql
+@pytest.mark.skipif(not (os.environ.get(TEST_URL_ENV) or "").startswith("postgresql"),
+                    reason="concurrent reversals need PostgreSQL (set BOTTEGA_TEST_DATABASE_URL)")
+def test_two_sessions_reversing_one_entry_at_once_make_one_reversal(db_copy):
+    books = make_books(db_copy, "Reversa S.L.")
+    original = entry(books.session, books)
+    books.session.commit()
+    sessions = [db_copy.system(), db_copy.system()]
+    moves = [session.get(Move, original.id) for session in sessions]
+    for move in moves:
+        assert len(move.lines) == 2  # loaded before the race
+    start, errors = threading.Barrier(2), []
+
+    def reverse(session, move):
+        try:
+            start.wait(timeout=30)
+            reverse_move(session, move, FEB_10)
+            session.commit()
+        except Exception as error:  # reported by the main thread
+            errors.append(error)
+            session.rollback()
+
+    threads = [threading.Thread(target=reverse, args=pair) for pair in zip(sessions, moves)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    with db_copy.factory() as check:
+        reversals = check.scalars(select(Move.id).where(Move.reversed_move_id == original.id)).all()
+    assert len(reversals) == 1
+    assert [type(error) for error in errors] == [ValidationError]
+    assert "already been reversed" in str(errors[0])

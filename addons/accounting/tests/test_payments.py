@@ -6,13 +6,15 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, select
 
-from addons.accounting.models import Invoice, Journal, Move, MoveLine, Payment, Reconciliation, Tax
+from addons.accounting.models import Account, Invoice, Journal, Move, MoveLine, Payment, Reconciliation, Settings, Tax
 from addons.accounting.models.invoicing import IN_INVOICE, OUT_INVOICE, OUT_REFUND
 from addons.accounting.services.invoices import LineInput, create_invoice, post_invoice
 from addons.accounting.services.payments import cancel_payment, payments_of, register_payment
+from addons.accounting.services.currency import to_company
 from addons.accounting.services.reconcile import open_lines, residuals, unreconcile
 from core import hookimpl
 from core.errors import AccessDenied, ValidationError
+from core.models.company import Company
 from core.testing import TEST_URL_ENV
 
 from .conftest import make_books
@@ -290,3 +292,90 @@ def test_two_people_paying_the_same_invoice_at_once_pay_it_once(db_copy):
     with db_copy.factory() as check:
         assert check.scalar(select(func.count(Payment.id))) == 1
         assert state(check.get(Invoice, bill_id)) == ("paid", 0)
+
+
+# --- review fixes: direction, write-off limit, other companies, savepoint, rounding ------------------------------
+
+
+def test_a_receipt_from_a_partner_is_inbound_whatever_the_balance(books, session):
+    customer = books.partner()
+    register_payment(session, invoice(session, books, customer, "100.00"), bank(session), FEB, D("150.00"),
+                     allow_advance=True)           # 29.00 advance left
+    invoice(session, books, customer, "20.00", date=MAR)  # 24.20 due: the partner's balance is a credit
+    receipt = register_payment(session, customer, bank(session), MAR, D("0.80"))
+    bank_line = receipt.move.lines[0]
+    assert (receipt.kind, bank_line.debit, bank_line.credit) == ("inbound", D("0.80"), 0)
+
+
+def test_a_receipt_from_a_partner_owing_nothing_is_refused_unless_an_advance(books, session):
+    customer = books.partner()
+    register_payment(session, customer, bank(session), FEB, D("50.00"), allow_advance=True)
+    with pytest.raises(ValidationError, match="nothing to settle by money received") as error:
+        register_payment(session, customer, bank(session), MAR, D("10.00"), kind="inbound")
+    assert error.value.field == "kind"
+    second = register_payment(session, customer, bank(session), MAR, D("10.00"), allow_advance=True)
+    assert (second.kind, second.move.lines[0].debit) == ("inbound", D("10.00"))
+    assert [line.credit for line in open_lines(session, books.company.id, account_id(session, "430"),
+                                               customer.id)] == [D("50.00"), D("10.00")]
+
+
+def test_a_write_off_beyond_the_limit_is_refused(books, session):
+    bill = invoice(session, books, books.partner(), "100.00")
+    with pytest.raises(ValidationError, match="difference of 99879.00 EUR .* write-off limit of 1.00 EUR"):
+        register_payment(session, bill, bank(session), FEB, D("100000.00"), writeoff=True)
+    with pytest.raises(ValidationError, match="difference of 21.00 EUR"):
+        register_payment(session, bill, bank(session), FEB, D("100.00"), writeoff=True)
+    assert state(bill) == ("not_paid", D("121.00"))
+    assert session.scalar(select(func.count(Payment.id))) == 0
+
+
+def test_an_excess_beyond_the_write_off_limit_stays_open_as_an_advance_when_allowed(books, session):
+    customer = books.partner()
+    bill = invoice(session, books, customer, "100.00")
+    payment = register_payment(session, bill, bank(session), FEB, D("150.00"), writeoff=True, allow_advance=True)
+    assert state(bill) == ("paid", 0)
+    assert residuals(session, [payment.move.lines[1].id])[payment.move.lines[1].id].amount == D("-29.00")
+    assert session.scalar(select(func.count(Move.id)).where(Move.origin == "reconcile")) == 0
+
+
+def test_foreign_or_archived_journals_and_accounts_are_refused(books):
+    other = books.generic()  # first: the other company's books are committed
+    foreign_account = other.session.scalar(select(Account.id).where(Account.company_id == other.company.id))
+    foreign_bank = other.journal("bank").id
+    system = books.session
+    customer = books.partner()
+    with pytest.raises(ValidationError, match="belongs to another company"):
+        register_payment(system, customer, system.get(Journal, foreign_bank), FEB, D("50.00"), allow_advance=True)
+    session = books.as_user(books.accountant())
+    bill = invoice(session, books, customer, "100.00")
+    with pytest.raises(ValidationError, match="not an account of this company") as error:
+        register_payment(session, bill, bank(session), FEB, D("121.50"), writeoff_account_id=foreign_account)
+    assert error.value.field == "writeoff_account_id"
+    session.get(Account, account_id(session, "572")).active = False
+    with pytest.raises(ValidationError, match="archived"):
+        register_payment(session, bill, bank(session), FEB, D("121.00"))
+    assert state(bill) == ("not_paid", D("121.00"))
+    assert session.scalar(select(func.count(Payment.id))) == 0
+
+
+def test_a_payment_refused_half_way_leaves_nothing_and_the_session_usable(books, session):
+    usd_rates(session, books)
+    bill = invoice(session, books, books.partner("Acme Inc"), "100.00", currency="USD", taxes=())
+    settings = session.scalar(select(Settings).where(Settings.company_id == books.company.id))
+    loss, settings.exchange_loss_account_id = settings.exchange_loss_account_id, None
+    session.flush()
+    before = books_snapshot(session)
+    with pytest.raises(ValidationError, match="exchange gain and loss accounts"):  # after booking the payment
+        register_payment(session, bill, bank(session), FEB, D("100.00"))
+    assert books_snapshot(session) == before
+    settings.exchange_loss_account_id = loss
+    register_payment(session, bill, bank(session), FEB, D("100.00"))
+    assert state(bill) == ("paid", 0)
+
+
+def test_amounts_are_converted_to_the_company_currency_s_decimals(books):
+    yen = Company(name="Yen K.K.", currency_code="JPY")
+    books.session.add(yen)
+    books.session.flush()
+    assert to_company(books.session, yen.id, D("10.50"), D("1.1")) == D("12")
+    assert to_company(books.session, books.company.id, D("10.50"), D("1.1")) == D("11.55")

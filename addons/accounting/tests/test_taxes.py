@@ -161,3 +161,18 @@ def test_chart_taxes_compute_like_the_plain_rates(books):
     assert line.total == D("1020.00")
     reverse = compute_line(D("1"), D("1000"), D("0"), [books.tax("P_IVA21_IC")])
     assert (reverse.taxes[0].amount, reverse.total) == (D("210.00"), D("1000.00"))
+
+
+def test_global_rounding_keeps_prices_including_tax_exact():
+    included = Rate(D("21"), price_include=True)
+    lines = [compute_line(D("1"), D("1.00"), D("0"), [included], 2, GLOBAL) for _ in range(3)]
+    totals = compute_totals(lines, 2, GLOBAL)
+    assert (totals.untaxed, totals.tax, totals.total) == (D("2.48"), D("0.52"), D("3.00"))
+    assert [(item.base, item.amount) for item in totals.taxes] == [(D("2.48"), D("0.52"))]
+    line = compute_line(D("1"), D("100.00"), D("0"), [included, Rate(D("5.2"), price_include=True)], 2, GLOBAL)
+    totals = compute_totals([line], 2, GLOBAL)
+    assert (totals.untaxed, totals.tax, totals.total) == (D("79.24"), D("20.76"), D("100.00"))
+    mixed = [compute_line(D("1"), D("1.00"), D("0"), [included], 2, GLOBAL),
+             compute_line(D("1"), D("0.50"), D("0"), [IVA21], 2, GLOBAL)]
+    totals = compute_totals(mixed, 2, GLOBAL)
+    assert (totals.untaxed, totals.tax, totals.total) == (D("1.33"), D("0.28"), D("1.61"))

@@ -4,10 +4,15 @@ The ``validate_flush`` hook (addons/accounting/guards.py) refuses the same
 things with a readable message; these triggers catch whatever bypasses the
 ORM (raw SQL, another program). They refuse:
 
-- updating or deleting a move line whose ``posted`` is true;
-- inserting a line into a posted move;
+- inserting, updating or deleting a line of a posted move (old or new
+  move), but for the posting itself: once the move is posted, its lines'
+  ``posted`` goes from false to true and nothing else changes;
+- a line flagged posted in a move that is not posted;
 - updating or deleting a move whose state is ``posted``;
 - switching a move to ``posted`` while its lines' debits and credits differ.
+
+On PostgreSQL, deferred constraint triggers re-check at commit every move
+touched in the transaction: balanced when posted, lines flagged as the move.
 
 Revision ID: 3f7a9c2e5b10
 Revises: 059f6a942285
@@ -22,23 +27,42 @@ depends_on = None
 
 LINE_POSTED = "accounting: the lines of a posted journal entry cannot be changed or deleted"
 LINE_ADDED = "accounting: no line can be added to a posted journal entry"
+LINE_FLAG = "accounting: a line is posted exactly when its journal entry is"
 MOVE_POSTED = "accounting: a posted journal entry cannot be changed or deleted"
 UNBALANCED = "accounting: a journal entry whose debits and credits differ cannot be posted"
 
 UNBALANCED_SQL = ("(SELECT ROUND(COALESCE(SUM(debit), 0) - COALESCE(SUM(credit), 0), 2) "
                   "FROM accounting_move_line WHERE move_id = NEW.id) <> 0")
 
+
+def _posted(move_id: str) -> str:
+    return f"EXISTS (SELECT 1 FROM accounting_move WHERE id = {move_id} AND state = 'posted')"
+
+
+#: Every column of a line but ``posted``: posting a move may change nothing else on its lines.
+LINE_COLUMNS = ("id", "move_id", "account_id", "partner_id", "name", "debit", "credit", "currency_code",
+                "amount_currency", "date", "date_maturity", "journal_id", "tax_id", "tax_base_amount", "company_id")
+#: The update ``post_move`` makes once the move is posted: ``posted`` from false to true, nothing else.
+POSTING_UPDATE = " AND ".join(["NOT OLD.posted", "NEW.posted", _posted("NEW.move_id")]
+                              + [f"NEW.{column} IS OLD.{column}" for column in LINE_COLUMNS])
+
 SQLITE_TRIGGERS = {
     "accounting_move_line_update_posted":
-        f"BEFORE UPDATE ON accounting_move_line WHEN OLD.posted "
+        f"BEFORE UPDATE ON accounting_move_line "
+        f"WHEN (OLD.posted OR {_posted('OLD.move_id')} OR {_posted('NEW.move_id')}) AND NOT ({POSTING_UPDATE}) "
         f"BEGIN SELECT RAISE(ABORT, '{LINE_POSTED}'); END",
+    "accounting_move_line_update_flag":
+        f"BEFORE UPDATE ON accounting_move_line WHEN NEW.posted AND NOT {_posted('NEW.move_id')} "
+        f"BEGIN SELECT RAISE(ABORT, '{LINE_FLAG}'); END",
     "accounting_move_line_delete_posted":
-        f"BEFORE DELETE ON accounting_move_line WHEN OLD.posted "
+        f"BEFORE DELETE ON accounting_move_line WHEN OLD.posted OR {_posted('OLD.move_id')} "
         f"BEGIN SELECT RAISE(ABORT, '{LINE_POSTED}'); END",
     "accounting_move_line_insert_posted":
-        f"BEFORE INSERT ON accounting_move_line "
-        f"WHEN (SELECT state FROM accounting_move WHERE id = NEW.move_id) = 'posted' "
+        f"BEFORE INSERT ON accounting_move_line WHEN {_posted('NEW.move_id')} "
         f"BEGIN SELECT RAISE(ABORT, '{LINE_ADDED}'); END",
+    "accounting_move_line_insert_flag":
+        f"BEFORE INSERT ON accounting_move_line WHEN NEW.posted "
+        f"BEGIN SELECT RAISE(ABORT, '{LINE_FLAG}'); END",
     "accounting_move_update_posted":
         f"BEFORE UPDATE ON accounting_move WHEN OLD.state = 'posted' "
         f"BEGIN SELECT RAISE(ABORT, '{MOVE_POSTED}'); END",
@@ -52,20 +76,38 @@ SQLITE_TRIGGERS = {
 
 POSTGRESQL_LINE_FUNCTION = f"""
 CREATE FUNCTION accounting_move_line_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    probe accounting_move_line;
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        IF EXISTS (SELECT 1 FROM accounting_move WHERE id = NEW.move_id AND state = 'posted') THEN
+        IF {_posted('NEW.move_id')} THEN
             RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
                 MESSAGE = '{LINE_ADDED} (entry ' || NEW.move_id || ')';
         END IF;
+        IF NEW.posted THEN
+            RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
+                MESSAGE = '{LINE_FLAG} (entry ' || NEW.move_id || ')';
+        END IF;
         RETURN NEW;
     END IF;
-    IF OLD.posted THEN
+    IF TG_OP = 'DELETE' THEN
+        IF OLD.posted OR {_posted('OLD.move_id')} THEN
+            RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
+                MESSAGE = '{LINE_POSTED} (line ' || OLD.id || ')';
+        END IF;
+        RETURN OLD;
+    END IF;
+    probe := NEW;
+    probe.posted := OLD.posted;
+    IF (OLD.posted OR {_posted('OLD.move_id')} OR {_posted('NEW.move_id')})
+            AND NOT (NOT OLD.posted AND NEW.posted AND probe IS NOT DISTINCT FROM OLD
+                     AND {_posted('NEW.move_id')}) THEN
         RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
             MESSAGE = '{LINE_POSTED} (line ' || OLD.id || ')';
     END IF;
-    IF TG_OP = 'DELETE' THEN
-        RETURN OLD;
+    IF NEW.posted AND NOT {_posted('NEW.move_id')} THEN
+        RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
+            MESSAGE = '{LINE_FLAG} (line ' || OLD.id || ')';
     END IF;
     RETURN NEW;
 END;
@@ -91,18 +133,59 @@ END;
 $$
 """
 
+#: At commit, every entry touched in the transaction balances if posted, and its lines' flags match its state.
+POSTGRESQL_CHECK_FUNCTION = f"""
+CREATE FUNCTION accounting_move_check() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    entry_id integer;
+    entry_state varchar;
+BEGIN
+    IF TG_TABLE_NAME = 'accounting_move' THEN
+        entry_id := NEW.id;
+    ELSIF TG_OP = 'DELETE' THEN
+        entry_id := OLD.move_id;
+    ELSE
+        entry_id := NEW.move_id;
+    END IF;
+    SELECT state INTO entry_state FROM accounting_move WHERE id = entry_id;
+    IF entry_state IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF EXISTS (SELECT 1 FROM accounting_move_line WHERE move_id = entry_id
+               AND posted <> (entry_state = 'posted')) THEN
+        RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
+            MESSAGE = '{LINE_FLAG} (entry ' || entry_id || ')';
+    END IF;
+    IF entry_state = 'posted' AND (SELECT ROUND(COALESCE(SUM(debit), 0) - COALESCE(SUM(credit), 0), 2)
+                                   FROM accounting_move_line WHERE move_id = entry_id) <> 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
+            MESSAGE = '{UNBALANCED} (entry ' || entry_id || ')';
+    END IF;
+    RETURN NULL;
+END;
+$$
+"""
+
 POSTGRESQL_CREATE = (
     POSTGRESQL_LINE_FUNCTION,
     POSTGRESQL_MOVE_FUNCTION,
+    POSTGRESQL_CHECK_FUNCTION,
     "CREATE TRIGGER accounting_move_line_guard BEFORE INSERT OR UPDATE OR DELETE ON accounting_move_line "
     "FOR EACH ROW EXECUTE FUNCTION accounting_move_line_guard()",
     "CREATE TRIGGER accounting_move_guard BEFORE UPDATE OR DELETE ON accounting_move "
     "FOR EACH ROW EXECUTE FUNCTION accounting_move_guard()",
+    "CREATE CONSTRAINT TRIGGER accounting_move_line_check AFTER INSERT OR UPDATE OR DELETE ON accounting_move_line "
+    "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION accounting_move_check()",
+    "CREATE CONSTRAINT TRIGGER accounting_move_check AFTER UPDATE ON accounting_move "
+    "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION accounting_move_check()",
 )
 
 POSTGRESQL_DROP = (
+    "DROP TRIGGER IF EXISTS accounting_move_check ON accounting_move",
+    "DROP TRIGGER IF EXISTS accounting_move_line_check ON accounting_move_line",
     "DROP TRIGGER IF EXISTS accounting_move_guard ON accounting_move",
     "DROP TRIGGER IF EXISTS accounting_move_line_guard ON accounting_move_line",
+    "DROP FUNCTION IF EXISTS accounting_move_check()",
     "DROP FUNCTION IF EXISTS accounting_move_guard()",
     "DROP FUNCTION IF EXISTS accounting_move_line_guard()",
 )
