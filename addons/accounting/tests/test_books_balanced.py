@@ -2,7 +2,9 @@
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from addons.accounting.services.ledger import LineSpec, create_move, post_move, reverse_move
 from addons.accounting.services.years import close_fiscal_year, create_fiscal_year
@@ -39,11 +41,26 @@ def test_every_posted_entry_in_the_database_balances_and_its_lines_are_posted(bo
 
 
 def test_the_check_finds_lines_posted_outside_a_posted_entry(books):
-    """What the triggers let through (a draft's line flagged posted) is caught by the check."""
+    """Raw SQL flagging a draft's lines as posted is refused by the triggers; were they gone, the check finds it."""
     draft = create_move(books.session, books.journal("MISC"), dt.date(YEAR, 3, 1), [
         LineSpec(account_id=books.account("430").id, debit=Decimal("1.00")),
         LineSpec(account_id=books.account("700").id, credit=Decimal("1.00"))])
     books.session.flush()
     connection = books.session.connection()
-    connection.execute(text("UPDATE accounting_move_line SET posted = true WHERE move_id = :id"), {"id": draft.id})
+    flag_posted = text("UPDATE accounting_move_line SET posted = true WHERE move_id = :id")
+    with pytest.raises(IntegrityError, match="accounting"), connection.begin_nested():
+        connection.execute(flag_posted, {"id": draft.id})
+    _drop_line_triggers(connection)  # inside the test's transaction, rolled back with it
+    connection.execute(flag_posted, {"id": draft.id})
     assert ledger_problems(connection) == {"line posted flag differs from its entry": [draft.id]}
+
+
+def _drop_line_triggers(connection):
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))  # run the deferred checks still pending
+        connection.execute(text("ALTER TABLE accounting_move_line DISABLE TRIGGER USER"))
+        return
+    names = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                    "AND tbl_name = 'accounting_move_line'")).scalars().all()
+    for name in names:
+        connection.execute(text(f'DROP TRIGGER "{name}"'))
