@@ -8,7 +8,8 @@ Overpayment policy: a payment larger than what is open is refused with the
 amounts in the message, and nothing is booked, unless the caller asks for
 ``allow_advance`` (the excess then stays open on the partner's account, as an
 advance to match with later invoices) or for a write-off (the difference,
-either way, goes to the write-off account). A payment to a partner with no
+either way, goes to the write-off account, up to the company's
+``Settings.writeoff_limit``). A payment to a partner with no
 invoice given is an advance by nature and needs ``allow_advance`` too when
 nothing is open.
 
@@ -123,7 +124,8 @@ def register_payment(session: Session, target, journal: Journal, date: dt.date, 
     """Book and post a payment of ``amount`` (in ``currency_code``) and reconcile it with ``target``.
 
     ``target``: an invoice, a list of invoices or of open move lines, or a partner (then ``kind`` chooses
-    ``inbound``, the default, or ``outbound``, whatever the sign of the partner's balance). With invoices
+    ``inbound``, the default, or ``outbound``, whatever the sign of the partner's balance; refused when all
+    the partner's open items are the other way round, unless ``allow_advance``). With invoices
     the direction follows them (customer invoices inbound, supplier bills outbound); a ``kind`` that
     contradicts them is refused. The currency defaults to the invoices' own, else the journal's, else the
     company's. ``writeoff`` (or an explicit ``writeoff_account_id``) settles the difference to the open

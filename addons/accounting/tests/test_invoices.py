@@ -3,7 +3,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from addons.accounting.models import Account, CurrencyRate, Invoice, InvoiceLine, Move, MoveLine, PaymentTerm, Tax
 from addons.accounting.services.invoices import (
@@ -318,7 +318,7 @@ def test_bad_input_is_refused_with_its_field_and_nothing_is_stored(books, accoun
     assert accountant.scalar(select(func.count(Invoice.id))) == before
 
 
-def test_taxes_must_match_the_document_and_empty_invoices_are_not_posted(books, accountant):
+def test_taxes_must_match_the_document(books, accountant):
     partner = books.partner()
     with pytest.raises(ValidationError, match="purchase tax") as error:
         create_invoice(accountant, partner_id=partner.id, date=DAY,
@@ -331,6 +331,10 @@ def test_taxes_must_match_the_document_and_empty_invoices_are_not_posted(books, 
     with pytest.raises(ValidationError, match="no active tax"):
         create_invoice(accountant, partner_id=partner.id, date=DAY,
                        lines=[LineInput("x", unit_price=D("1"), tax_ids=[other.tax("S_IVA22").id])])
+
+
+def test_empty_or_negative_invoices_are_not_posted(books, accountant):
+    partner = books.partner()
     empty = create_invoice(accountant, partner_id=partner.id, date=DAY)
     with pytest.raises(ValidationError, match="without lines"):
         post_invoice(accountant, empty)
@@ -417,3 +421,20 @@ def test_posting_checks_the_stored_draft_again(books, accountant):
     with pytest.raises(ValidationError, match="purchase tax"):
         post_invoice(accountant, invoice)
     assert (invoice.state, counts(accountant)) == ("draft", before)
+
+
+def test_a_draft_pointing_at_another_company_s_account_is_not_posted(books):
+    """Written around the services and the flush guards (straight into the table), and still refused."""
+    other = books.generic()  # first: the other company's books are committed
+    foreign = other.session.scalar(select(Account.id).where(Account.company_id == other.company.id,
+                                                            Account.type == "income"))
+    system = books.session
+    invoice = create_invoice(system, partner_id=books.partner().id, date=DAY,
+                             lines=[LineInput("Servicio", unit_price=D("100"))])
+    system.connection().execute(update(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)
+                                .values(account_id=foreign))
+    system.commit()
+    accountant = books.as_user(books.accountant())
+    with pytest.raises(ValidationError, match="Line 1 needs an account of this company"):
+        post_invoice(accountant, accountant.get(Invoice, invoice.id))
+    assert accountant.scalar(select(Invoice.state).where(Invoice.id == invoice.id)) == "draft"
