@@ -144,16 +144,21 @@ def _check_lines(session, new, dirty, deleted):
                                       "reverse the entry instead."))
 
 
+def require_balanced(lines) -> None:
+    """Refuse an entry without lines, or whose debits and credits differ by as much as a cent."""
+    debit = sum((line.debit or Decimal(0) for line in lines), Decimal(0))
+    credit = sum((line.credit or Decimal(0) for line in lines), Decimal(0))
+    if not lines:
+        raise ValidationError(gettext("An entry without lines cannot be posted."))
+    if debit != credit:
+        raise ValidationError(gettext(
+            "The entry is not balanced: debit %(debit)s, credit %(credit)s (difference %(diff)s).",
+            debit=debit, credit=credit, diff=debit - credit))
+
+
 def _check_posting_balances(moves):
     for move in moves:
-        debit = sum((line.debit or Decimal(0) for line in move.lines), Decimal(0))
-        credit = sum((line.credit or Decimal(0) for line in move.lines), Decimal(0))
-        if not move.lines:
-            raise ValidationError(gettext("An entry without lines cannot be posted."))
-        if debit != credit:
-            raise ValidationError(gettext(
-                "The entry is not balanced: debit %(debit)s, credit %(credit)s (difference %(diff)s).",
-                debit=debit, credit=credit, diff=debit - credit))
+        require_balanced(move.lines)
         if not all(line.posted for line in move.lines):
             raise ValidationError(gettext("A line is posted exactly when its journal entry is; post the entry."))
 

@@ -19,7 +19,7 @@ from core.db import utcnow
 from core.errors import ValidationError
 from core.sequences import next_number
 
-from ..guards import POSTING, allow
+from ..guards import POSTING, allow, require_balanced
 from ..models import FiscalYear, Journal, Move, MoveLine, Period
 from ..models.ledger import CLOSED, DRAFT, POSTED, PURCHASE, SALE
 
@@ -74,14 +74,7 @@ def post_move(session: Session, move: Move) -> Move:
     """Number and post a draft entry; it must balance, be dated in an open year and after the lock date."""
     if move.state != DRAFT:
         raise ValidationError(gettext("Entry %(name)s is already posted.", name=move.display_name))
-    debit = sum((line.debit for line in move.lines), ZERO)
-    credit = sum((line.credit for line in move.lines), ZERO)
-    if not move.lines:
-        raise ValidationError(gettext("An entry without lines cannot be posted."))
-    if debit != credit:
-        raise ValidationError(gettext(
-            "The entry is not balanced: debit %(debit)s, credit %(credit)s (difference %(diff)s).",
-            debit=debit, credit=credit, diff=debit - credit))
+    require_balanced(move.lines)
     year = fiscal_year_of(session, move.company_id, move.date)
     for line in move.lines:  # the lines carry the entry's date and journal; posting then only flips ``posted``
         line.date, line.journal_id = move.date, move.journal_id
