@@ -9,8 +9,9 @@ an independent Decimal computation.
 
 Raw SQL baseline: the very rows Bottega wrote (moves, move lines, invoices,
 invoice lines, invoice taxes and the line-tax links) are read back and
-inserted again through the driver with executemany, chunk by chunk, moves
-posted last as the database's ledger guards require.
+inserted again through the driver with executemany, chunk by chunk: moves
+and lines as drafts, then posted (entries, then their lines), as the
+database's ledger guards require.
 
 Tryton: ../shared/peers/tryton's bench_tryton.py --only c,d -n N in its
 virtual environment (see its README; skipped with a note when missing).
@@ -132,7 +133,8 @@ def raw_insert(engine, chunk: int) -> float:
                       "number": "RAW/" + moves[inv["move_id"]]["number"],
                       "sequence_number": moves[inv["move_id"]]["sequence_number"] + sequence_shift}
                      for inv in batch]
-        line_rows = [{**line, "id": line["id"] + shift[MoveLine], "move_id": line["move_id"] + shift[Move]}
+        line_rows = [{**line, "id": line["id"] + shift[MoveLine], "move_id": line["move_id"] + shift[Move],
+                      "posted": False}
                      for inv in batch for line in lines_of[inv["move_id"]]]
         invoice_rows = [{**inv, "id": inv["id"] + shift[Invoice], "move_id": inv["move_id"] + shift[Move],
                          "number": "RAW/" + inv["number"]} for inv in batch]
@@ -148,8 +150,9 @@ def raw_insert(engine, chunk: int) -> float:
                                   (InvoiceLine, item_rows), (InvoiceTax, tax_rows)):
                 connection.execute(insert(model.__table__), values)
             connection.execute(insert(invoice_line_taxes), link_rows)
-            connection.execute(update(Move.__table__).where(Move.id.in_([row["id"] for row in move_rows]))
-                               .values(state="posted"))
+            move_ids = [row["id"] for row in move_rows]
+            connection.execute(update(Move.__table__).where(Move.id.in_(move_ids)).values(state="posted"))
+            connection.execute(update(MoveLine.__table__).where(MoveLine.move_id.in_(move_ids)).values(posted=True))
     return time.perf_counter() - start
 
 

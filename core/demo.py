@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.catalog import Catalog
 from core.db import make_engine
@@ -26,6 +26,8 @@ def create_demo_database(path: Path, catalog: Catalog) -> str:
     engine = make_engine(url)
     try:
         initialize(engine, catalog, DEMO_PASSWORD, company_name="Bottega Demo S.L.")
+        with engine.begin() as connection:  # a Spanish company: accounting sets it up with the Spanish chart
+            connection.execute(update(Company).values(country_code="ES"))
         lifecycle = Lifecycle(engine, catalog)
         lifecycle.run(lifecycle.plan_install(list(catalog)))
         registry = lifecycle.registry()
