@@ -161,8 +161,7 @@ class Filler:
                        CASE WHEN {kind} IN (0, 1) THEN {partner} END, 'bench',
                        {amount(f"CASE WHEN {kind} = 3 THEN {paid} ELSE {cents} END")}, 0,
                        {self._date()}, CASE WHEN {kind} IN (0, 1) THEN {self._date(" + 30")} END,
-                       CASE {kind} WHEN 2 THEN :purchase WHEN 3 THEN :bankj ELSE :sale END,
-                       CASE WHEN {posted} THEN {true} ELSE {false} END
+                       CASE {kind} WHEN 2 THEN :purchase WHEN 3 THEN :bankj ELSE :sale END, {false}
                 FROM n
                 UNION ALL
                 SELECT :line0 + 2 * i + 1, :company, :move0 + i,
@@ -170,16 +169,17 @@ class Filler:
                        CASE WHEN {kind} IN (2, 3) THEN {partner} END, 'bench', 0,
                        {amount(f"CASE WHEN {kind} = 3 THEN {paid} ELSE {cents} END")},
                        {self._date()}, CASE WHEN {kind} = 2 THEN {self._date(" + 30")} END,
-                       CASE {kind} WHEN 2 THEN :purchase WHEN 3 THEN :bankj ELSE :sale END,
-                       CASE WHEN {posted} THEN {true} ELSE {false} END
+                       CASE {kind} WHEN 2 THEN :purchase WHEN 3 THEN :bankj ELSE :sale END, {false}
                 FROM n""",
+            f"""UPDATE accounting_move SET state = 'posted', fiscal_year_id = :year,
+                       sequence_number = id, number = 'BENCH/' || id
+                WHERE id >= :move0 + :first AND id < :move0 + :last AND (id - :move0) % 20 <> 19""",
+            f"""UPDATE accounting_move_line SET posted = {true}
+                WHERE move_id >= :move0 + :first AND move_id < :move0 + :last AND (move_id - :move0) % 20 <> 19""",
             f"""INSERT INTO accounting_reconciliation (id, company_id, debit_line_id, credit_line_id, amount, date)
                 {self._numbers()}
                 SELECT :rec0 + i, :company, :line0 + 2 * (i - 3), :line0 + 2 * i + 1, {amount(paid)}, {self._date()}
                 FROM n WHERE {kind} = 3 AND {posted}""",
-            f"""UPDATE accounting_move SET state = 'posted', fiscal_year_id = :year,
-                       sequence_number = id, number = 'BENCH/' || id
-                WHERE id >= :move0 + :first AND id < :move0 + :last AND (id - :move0) % 20 <> 19""",
         ]
         with self.engine.begin() as connection:
             for statement in statements:
