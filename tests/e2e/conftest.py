@@ -4,6 +4,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,22 +38,31 @@ def server(databases, tmp_path_factory):
     config_path.write_text(f'[database]\nurl = "{url}"\n[addons]\nenabled = ["contacts", "alpha"]\n'
                            '[server]\nsecret_key = "e2e-secret-key-e2e-secret-key"\n')
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "tests.e2e.server", str(config_path), str(port)],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    command = [sys.executable, "-m", "tests.e2e.server", str(config_path), str(port)]
+    with server_process(command, port, config_path.with_suffix(".log")) as base:
+        yield {"url": base, "database": url}
+
+
+@contextmanager
+def server_process(command, port, log: Path, env=None, timeout=60):
+    """Run a server ``command`` listening on ``port``; yield its base URL once ``/health`` answers."""
+    with log.open("wb") as output:  # a file, not a pipe nobody reads: the server's log never blocks it
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/health", timeout=2)
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("the test server did not start: " + process.stdout.read().decode()[-2000:])
-            time.sleep(0.2)
-    yield {"url": base, "database": url}
-    process.terminate()
-    process.wait(timeout=10)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(base + "/health", timeout=2)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("the test server did not start: " + log.read_text(errors="replace")[-3000:])
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,7 @@ accounting installed and Spanish books set up. Screenshots go to
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -24,7 +21,7 @@ from core.models import Company
 from core.sessions import make_session_factory
 from core.testing import ADMIN_PASSWORD, free_port, initialized_database
 
-from .conftest import ARTIFACTS, ROOT
+from .conftest import ARTIFACTS, server_process
 
 SHOTS = Path(os.environ.get("BOTTEGA_E2E_SHOTS") or ARTIFACTS)
 
@@ -61,23 +58,8 @@ def books_server(databases, tmp_path_factory):
     port = free_port()
     command = [sys.executable, "-c", "from core.cli import main; main()", "run", "--host", "127.0.0.1",
                "--port", str(port)]
-    with log.open("wb") as output:  # a file, not a pipe nobody reads: the server's log never blocks it
-        process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "BOTTEGA_CONFIG": str(config)},
-                                   stdout=output, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/health", timeout=2)
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("the server did not start: " + log.read_text(errors="replace")[-3000:])
-            time.sleep(0.3)
-    yield {"url": base, "database": url}
-    process.terminate()
-    process.wait(timeout=10)
+    with server_process(command, port, log, env={**os.environ, "BOTTEGA_CONFIG": str(config)}) as base:
+        yield {"url": base, "database": url}
 
 
 def snap(page, name):

@@ -25,7 +25,7 @@ INVOICE_KINDS = ((OUT_INVOICE, _l("Customer invoice")), (IN_INVOICE, _l("Supplie
 DRAFT, POSTED, CANCELLED = "draft", "posted", "cancelled"
 INVOICE_STATES = ((DRAFT, _l("Draft")), (POSTED, _l("Posted")), (CANCELLED, _l("Cancelled")))
 NOT_PAID, PARTIAL, PAID = "not_paid", "partial", "paid"
-PAYMENT_STATES = ((NOT_PAID, _l("Open")), (PARTIAL, _l("Partially paid")), (PAID, _l("Paid")))
+PAYMENT_STATES = ((NOT_PAID, _l("Unpaid")), (PARTIAL, _l("Partially paid")), (PAID, _l("Paid")))
 
 
 class PaymentTerm(CompanyMixin, TimestampMixin, Base):

@@ -37,7 +37,7 @@ JOURNAL_KINDS = ((SALE, _l("Sales")), (PURCHASE, _l("Purchases")), (BANK, _l("Ba
 DRAFT, POSTED = "draft", "posted"
 MOVE_STATES = ((DRAFT, _l("Draft")), (POSTED, _l("Posted")))
 OPEN, CLOSED = "open", "closed"
-YEAR_STATES = ((OPEN, _l("Open")), (CLOSED, _l("Closed")))
+YEAR_STATES = ((OPEN, _l("Open year")), (CLOSED, _l("Closed year")))
 ROUNDING = (("line", _l("Round each line")), ("global", _l("Round the total")))
 
 Money = Numeric(18, 2)
