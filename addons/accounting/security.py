@@ -20,8 +20,8 @@ ACCOUNTANT = "accounting.group_accountant"
 AUDITOR = "accounting.group_auditor"
 
 GROUPS = (
-    Group(BILLING, "Accounting: billing user", implies=("contacts.group_user",)),
-    Group(AUDITOR, "Accounting: auditor (read-only)", implies=("core.group_user",)),
+    Group(BILLING, "Accounting: billing user", implies=("contacts.group_user", "products.group_user")),
+    Group(AUDITOR, "Accounting: auditor (read-only)", implies=("products.group_user",)),
     Group(ACCOUNTANT, "Accounting: accountant", implies=(BILLING, AUDITOR), for_admin=True),
 )
 

@@ -199,7 +199,7 @@ class InvoiceView(AccountingView):
 
     record_template = "accounting/invoice_record.html"
     form_template = "accounting/lines_form.html"
-    line_fields = ("description", "product_code", "account_id", "quantity", "unit_price", "discount", "tax_ids")
+    line_fields = ("description", "product_id", "account_id", "quantity", "unit_price", "discount", "tax_ids")
     shows_totals = True
     money_fields = ("amount_untaxed", "amount_tax", "amount_total", "residual")
 

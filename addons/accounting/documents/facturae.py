@@ -145,8 +145,8 @@ def _line(items, line, computed, sign: Decimal) -> None:
     rate = _rate(vat)
     item = next((item for item in computed.taxes if item.tax is vat), None)
     _tax(outputs, "Tax", VAT, rate, sign * line.subtotal, sign * item.amount if rate else ZERO)
-    if line.product_code:
-        child(node, "ArticleCode", line.product_code[:20])
+    if line.product is not None:
+        child(node, "ArticleCode", line.product.code[:20])
 
 
 def _rate(tax) -> Decimal:

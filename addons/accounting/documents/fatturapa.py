@@ -82,10 +82,10 @@ def build(doc: InvoiceDocument):
         rate, nature = _rate(tax)
         detail = child(goods, "DettaglioLinee")
         child(detail, "NumeroLinea", number)
-        if line.product_code:
+        if line.product is not None:
             code = child(detail, "CodiceArticolo")
             child(code, "CodiceTipo", "INTERNO")
-            child(code, "CodiceValore", line.product_code[:35])
+            child(code, "CodiceValore", line.product.code[:35])
         child(detail, "Descrizione", line.description[:1000])
         child(detail, "Quantita", _decimal(abs(line.quantity)))
         child(detail, "PrezzoUnitario", _decimal(-line.unit_price if line.quantity < 0 else line.unit_price))

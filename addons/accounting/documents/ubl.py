@@ -214,7 +214,7 @@ def _line(root, root_name: str, index: int, line: InvoiceLine, category: Categor
             child(allowance, cbc("BaseAmount"), amount(gross, doc.places), currencyID=currency)
     item = child(node, cac("Item"))
     child(item, cbc("Name"), line.description[:100])
-    if line.product_code:
-        child(child(item, cac("SellersItemIdentification")), cbc("ID"), line.product_code)
+    if line.product is not None:
+        child(child(item, cac("SellersItemIdentification")), cbc("ID"), line.product.code)
     _category(item, "ClassifiedTaxCategory", category)
     child(child(node, cac("Price")), cbc("PriceAmount"), plain(price), currencyID=currency)

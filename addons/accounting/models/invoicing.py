@@ -14,6 +14,7 @@ from sqlalchemy import Column, Date, ForeignKey, Numeric, String, Table, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from addons.contacts.models import Partner
+from addons.products.models import Product
 from core import Base, CompanyMixin, TimestampMixin, intpk, str120
 
 from .ledger import Account, Journal, Money, Move
@@ -118,7 +119,7 @@ class InvoiceLine(CompanyMixin, Base):
     invoice_id: Mapped[int] = mapped_column(ForeignKey("accounting_invoice.id"), index=True)
     sequence: Mapped[int] = mapped_column(default=10)
     description: Mapped[str] = mapped_column(String(255))
-    product_code: Mapped[str | None] = mapped_column(String(40))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products_product.id"), index=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounting_account.id"))
     quantity: Mapped[Decimal] = mapped_column(Numeric(16, 4), default=Decimal("1"))
     unit_price: Mapped[Decimal] = mapped_column(Numeric(18, 6), default=Decimal("0"))
@@ -128,6 +129,7 @@ class InvoiceLine(CompanyMixin, Base):
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
     account: Mapped[Account] = relationship()
+    product: Mapped[Product | None] = relationship()
     taxes: Mapped[list[Tax]] = relationship(secondary=invoice_line_taxes, order_by=Tax.sequence)
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from addons.contacts.models import Partner
+from addons.products.models import Product
 from core.errors import AccessDenied, ValidationError
 
 from ..guards import posting_invoice
@@ -50,13 +51,13 @@ HEADER_FIELDS = ("partner_id", "date", "journal_id", "currency_code", "payment_t
 class LineInput:
     """One line as given by a form, the API or a test (a dict with these keys works too)."""
 
-    description: str
+    description: str = ""
     quantity: Decimal | int | str = Decimal(1)
-    unit_price: Decimal | int | str = ZERO
+    unit_price: Decimal | int | str | None = None
     discount: Decimal | int | str = ZERO
     tax_ids: Sequence[int] = field(default_factory=tuple)
     account_id: int | None = None
-    product_code: str | None = None
+    product_id: int | None = None
 
 
 def tax_use(kind: str) -> str:
@@ -226,17 +227,18 @@ def _make_line(session: Session, invoice: Invoice, raw, index: int, default_acco
     unknown = sorted(set(data) - set(LineInput.__dataclass_fields__))
     if unknown:
         raise ValidationError(gettext("Unknown line fields: %(names)s", names=", ".join(unknown)), where + unknown[0])
-    description = (data.get("description") or "").strip()
+    product = _line_product(session, invoice, data.get("product_id"), index)
+    description = (data.get("description") or "").strip() or (product.name if product else "")
     if not description:
         raise ValidationError(gettext("Line %(number)s needs a description.", number=index + 1),
                               where + "description")
     if len(description) > 255:
         raise ValidationError(gettext("At most %(count)s characters.", count=255), where + "description")
-    product_code = (data.get("product_code") or "").strip() or None
-    if product_code and len(product_code) > 40:
-        raise ValidationError(gettext("At most %(count)s characters.", count=40), where + "product_code")
     quantity = _number(data.get("quantity", 1), where + "quantity", 4)
-    unit_price = _number(data.get("unit_price", 0), where + "unit_price", 6)
+    price = data.get("unit_price")
+    if price is None or (isinstance(price, str) and not price.strip()):
+        price = product.list_price if product else ZERO
+    unit_price = _number(price, where + "unit_price", 6)
     discount = _number(data.get("discount", 0), where + "discount", 2)
     if quantity == 0:
         raise ValidationError(gettext("The quantity cannot be zero."), where + "quantity")
@@ -251,8 +253,23 @@ def _make_line(session: Session, invoice: Invoice, raw, index: int, default_acco
         raise ValidationError(gettext("A tax is given twice on line %(number)s.", number=index + 1),
                               where + "tax_ids")
     return InvoiceLine(company_id=invoice.company_id, sequence=(index + 1) * 10, description=description,
-                       product_code=product_code, account_id=account.id, account=account, quantity=quantity,
-                       unit_price=unit_price, discount=discount, taxes=sorted(taxes, key=lambda t: t.sequence))
+                       product_id=product.id if product else None, product=product, account_id=account.id,
+                       account=account, quantity=quantity, unit_price=unit_price, discount=discount,
+                       taxes=sorted(taxes, key=lambda t: t.sequence))
+
+
+def _line_product(session: Session, invoice: Invoice, product_id, index: int) -> Product | None:
+    """The active product of the invoice's company chosen on line ``index``, if any."""
+    if product_id in (None, ""):
+        return None
+    where = f"lines-{index}-product_id"
+    product = session.scalar(select(Product).where(Product.id == _int(product_id, where)))
+    if product is None or product.company_id != invoice.company_id:
+        raise ValidationError(gettext("Line %(number)s needs a product of this company.", number=index + 1), where)
+    if not product.active:
+        raise ValidationError(gettext("Line %(number)s: product %(product)s is archived.", number=index + 1,
+                                      product=product.display_name), where)
+    return product
 
 
 def _line_account(session: Session, invoice: Invoice, account_id, index: int) -> Account:
@@ -427,7 +444,7 @@ def create_credit_note(session: Session, invoice: Invoice, lines: Iterable[LineI
     if lines is None:
         lines = [LineInput(description=line.description, quantity=line.quantity, unit_price=line.unit_price,
                            discount=line.discount, tax_ids=[tax.id for tax in line.taxes],
-                           account_id=line.account_id, product_code=line.product_code)
+                           account_id=line.account_id, product_id=line.product_id)
                  for line in invoice.lines]
     return create_invoice(
         session, partner_id=invoice.partner_id, kind=REFUND_OF[invoice.kind], date=date or dt.date.today(),

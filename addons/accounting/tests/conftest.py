@@ -8,6 +8,7 @@ over any ``TestData`` (e.g. ``db_copy`` for tests with real commits).
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select, text
@@ -16,6 +17,8 @@ from addons.accounting.models import Account, Journal, Settings, Tax
 from addons.accounting.security import ACCOUNTANT, AUDITOR, BILLING
 from addons.accounting.services.books import partner_accounts, setup_books
 from addons.contacts.models import Partner
+from addons.products.models import Product
+from addons.products.services import create_product
 from core.models import Company
 
 _names = itertools.count(1)
@@ -57,6 +60,13 @@ class Books:
         partner_accounts(self.session, partner)
         self.session.commit()
         return partner
+
+    def product(self, code: str, name: str | None = None, list_price="0", **values) -> Product:
+        """A committed product of the company."""
+        product = create_product(self.session, self.company.id, code=code, name=name or code,
+                                 list_price=Decimal(list_price), **values)
+        self.session.commit()
+        return product
 
     # users working in this company only
     def user(self, login: str | None = None, groups=()):

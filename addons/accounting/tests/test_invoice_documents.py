@@ -99,7 +99,7 @@ def es_invoice(books, lang="es"):
     return post(books, customer, [
         LineInput("Consultoría técnica", quantity=D("10"), unit_price=D("80"),
                   tax_ids=[books.tax("S_IVA21").id, books.tax("S_IRPF15").id]),
-        LineInput("Libros", quantity=D("2"), unit_price=D("25.50"), discount=D("10"), product_code="LIB-1",
+        LineInput("Libros", quantity=D("2"), unit_price=D("25.50"), discount=D("10"), product_id=books.product("LIB-1").id,
                   tax_ids=[books.tax("S_IVA10").id])])
 
 
@@ -162,6 +162,7 @@ def test_ubl_invoice_validates_against_the_ubl_2_1_schema(spanish):
     assert subtotals == [("45.90", "4.59", "S", "10.00"), ("800.00", "168.00", "S", "21.00")]
     discount = document.find("cac:InvoiceLine[2]/cac:AllowanceCharge", namespaces=NS)
     assert discount.findtext("cbc:Amount", namespaces=NS) == "5.10"
+    assert find("cac:InvoiceLine[2]/cac:Item/cac:SellersItemIdentification/cbc:ID") == "LIB-1"
 
 
 def test_ubl_credit_note_in_a_foreign_currency_validates(spanish):
@@ -265,6 +266,7 @@ def test_facturae_validates_against_the_3_2_2_schema(spanish):
     assert document.findtext(".//InvoiceTotals/TotalExecutableAmount") == "898.49"
     assert document.findtext(".//InvoiceTotals/TotalTaxesWithheld") == "120.00"
     assert document.findtext("FileHeader/Batch/TotalInvoicesAmount/TotalAmount") == "898.49"
+    assert [code.text for code in document.iter("ArticleCode")] == ["LIB-1"]
     # a credit note is a corrective invoice "by differences", negative
     credit = post_invoice(session, create_credit_note(session, invoice, date=DAY))
     xml = invoice_facturae(session, credit)

@@ -54,12 +54,13 @@ class Recorder:
 def test_posting_a_customer_invoice_books_a_balanced_entry(books, accountant, db):
     partner = books.partner("Ferretería Ibérica", vat="ESB12345678")
     iva21, irpf, iva10 = books.tax("S_IVA21"), books.tax("S_IRPF15"), books.tax("S_IVA10")
+    libros = books.product("LIB-1")
     invoice = create_invoice(accountant, partner_id=partner.id, date=DAY,
                              payment_term_id=term(accountant, books, "30/60/90 días").id, lines=[
                                  LineInput("Consultoría", quantity=D("10"), unit_price=D("80"),
                                            tax_ids=[iva21.id, irpf.id]),
                                  {"description": "Libros", "quantity": "2", "unit_price": "25.50",
-                                  "discount": "10", "tax_ids": [iva10.id], "product_code": "LIB-1"}])
+                                  "discount": "10", "tax_ids": [iva10.id], "product_id": libros.id}])
     assert (invoice.amount_untaxed, invoice.amount_tax, invoice.amount_total) == (
         D("845.90"), D("52.59"), D("898.49"))  # 800 + 45.90; 168 - 120 + 4.59
     assert invoice.state == "draft" and invoice.number is None
@@ -438,3 +439,35 @@ def test_a_draft_pointing_at_another_company_s_account_is_not_posted(books):
     with pytest.raises(ValidationError, match="Line 1 needs an account of this company"):
         post_invoice(accountant, accountant.get(Invoice, invoice.id))
     assert accountant.scalar(select(Invoice.state).where(Invoice.id == invoice.id)) == "draft"
+
+
+# --- products on lines ------------------------------------------------------------------
+
+
+def test_a_product_fills_the_line_description_and_price_unless_given(books, accountant):
+    labels = books.product("ETIQ", "Etiqueta adhesiva", "0.0035")
+    hours = books.product("CONS-H", "Consultoría (hora)", "60")
+    invoice = create_invoice(accountant, partner_id=books.partner().id, date=DAY, lines=[
+        LineInput(product_id=labels.id, quantity=D("10000")),
+        {"product_id": str(hours.id), "description": "Puesta en marcha", "unit_price": "45", "quantity": "2"}])
+    assert [(line.product.code, line.description, line.unit_price, line.subtotal) for line in invoice.lines] == [
+        ("ETIQ", "Etiqueta adhesiva", D("0.0035"), D("35.00")),
+        ("CONS-H", "Puesta en marcha", D("45"), D("90.00"))]
+
+
+@pytest.mark.parametrize("which, message", [
+    ("foreign", "Line 2 needs a product of this company."),
+    ("archived", "Line 2: product \\[OLD\\] Viejo is archived."),
+])
+def test_a_product_of_another_company_or_archived_is_refused_on_its_line(books, accountant, which, message):
+    if which == "foreign":
+        product = books.italian().product("IT-1", "Prodotto")
+    else:
+        product = books.product("OLD", "Viejo", "5", active=False)
+    partner = books.partner()
+    with pytest.raises(ValidationError, match=message) as error:
+        create_invoice(accountant, partner_id=partner.id, date=DAY, lines=[
+            LineInput("Bien", unit_price=D("1")), LineInput(product_id=product.id)])
+    assert error.value.field == "lines-1-product_id"
+    accountant.rollback()
+    assert books.session.scalar(select(func.count(Invoice.id)).where(Invoice.partner_id == partner.id)) == 0

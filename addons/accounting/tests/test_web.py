@@ -101,7 +101,7 @@ def test_an_invoice_is_created_posted_printed_and_paid_through_the_pages(web, sh
     client = client_for(web, shop.accountant())
     iva = shop.tax("S_IVA21").id
     created = client.post("/accounting/invoices/new", invoice_form(shop, partner, [
-        {"description": "Consulting", "product_code": "CONS", "quantity": "2", "unit_price": "100",
+        {"description": "Consulting", "product_id": shop.product("CONS").id, "quantity": "2", "unit_price": "100",
          "discount": "10", "tax_ids": [iva]},
         {"description": "Travel", "quantity": "1", "unit_price": "50.50", "tax_ids": [iva]},
         {"description": "", "quantity": "1", "unit_price": ""},  # the blank row the page offers
@@ -115,7 +115,7 @@ def test_an_invoice_is_created_posted_printed_and_paid_through_the_pages(web, sh
         Decimal("230.50"), Decimal("48.41"), Decimal("278.91"))  # 180 + 50.50; 21 % of each line, rounded per line
 
     page = client.get(invoice_url).get_data(as_text=True)
-    assert "€278.91" in page and ">Post<" in page and ">Edit<" in page
+    assert "€278.91" in page and ">Post<" in page and ">Edit<" in page and "<td>CONS</td>" in page
 
     posted = client.post(f"/accounting/documents/{invoice_id}/post", follow_redirects=True)
     page = posted.get_data(as_text=True)
@@ -168,7 +168,7 @@ def test_bad_input_on_the_invoice_form_shows_the_field_error_and_stores_nothing(
     assert "Not a valid decimal value" in not_a_number.get_data(as_text=True)
     no_description = client.post("/accounting/invoices/new", invoice_form(shop, partner, [
         {"description": "Consulting", "unit_price": "10"},
-        {"description": "", "product_code": "X1", "unit_price": "5"}]))
+        {"description": "", "quantity": "3", "unit_price": "5"}]))
     page = no_description.get_data(as_text=True)
     assert no_description.status_code == 422
     # the service's error lands on the second row's description, not on the form as a whole

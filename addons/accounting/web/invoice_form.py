@@ -14,6 +14,7 @@ from wtforms import DateField, DecimalField, Form, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import Option, Select
 
+from addons.products.models import Product
 from core.web.context import current_registry
 from core.web.forms import CheckboxListField, build_form_class, select_choices
 
@@ -44,10 +45,12 @@ def _line_form_class(session, kind: str):
                                               Tax.active.is_(True)).order_by(Tax.sequence, Tax.id)).all()
     account_rows = session.scalars(select(Account).where(Account.active.is_(True)).order_by(
         (Account.type != (EXPENSE if purchase else INCOME)), Account.code)).all()
+    product_rows = session.scalars(select(Product).where(Product.active.is_(True)).order_by(Product.code)).all()
 
     class LineForm(Form):
         description = StringField(_l("Description"), [Optional(), Length(max=255)])
-        product_code = StringField(_l("Product code"), [Optional(), Length(max=40)])
+        product_id = SelectField(_l("Product"), choices=select_choices(
+            [("", ""), *((p.id, p.display_name) for p in product_rows)]), coerce=_optional_int)
         quantity = DecimalField(_l("Quantity"), [Optional(), NumberRange(min=-LIMIT, max=LIMIT)], default=Decimal(1),
                                 places=None)
         unit_price = DecimalField(_l("Unit price"), [Optional(), NumberRange(min=-LIMIT, max=LIMIT)], places=None)
@@ -59,7 +62,7 @@ def _line_form_class(session, kind: str):
             coerce=_optional_int)
 
         def is_blank(self) -> bool:
-            return not any(filled(field) for field in (self.description, self.product_code, self.unit_price))
+            return not any(filled(field) for field in (self.description, self.product_id, self.unit_price))
 
     return LineForm
 

@@ -160,7 +160,7 @@ def invoice_json(invoice: Invoice) -> dict:
         "amount_untaxed": str(invoice.amount_untaxed), "amount_tax": str(invoice.amount_tax),
         "amount_total": str(invoice.amount_total), "residual": str(invoice.residual),
         "payment_state": invoice.payment_state,
-        "lines": [{"id": line.id, "description": line.description, "product_code": line.product_code,
+        "lines": [{"id": line.id, "description": line.description, "product_id": line.product_id,
                    "account_id": line.account_id, "quantity": str(line.quantity), "unit_price": str(line.unit_price),
                    "discount": str(line.discount), "tax_ids": [tax.id for tax in line.taxes],
                    "subtotal": str(line.subtotal), "total": str(line.total)} for line in invoice.lines],
@@ -176,7 +176,7 @@ def _decimal(value) -> Decimal:
     return Decimal(str(value))
 
 
-LINE_FIELDS = {"description": str, "product_code": str, "account_id": int, "quantity": _decimal,
+LINE_FIELDS = {"description": str, "product_id": int, "account_id": int, "quantity": _decimal,
                "unit_price": _decimal, "discount": _decimal, "tax_ids": lambda ids: [int(i) for i in ids]}
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 revision = '059f6a942285'
 down_revision = None
 branch_labels = ('accounting',)
-depends_on = ['4d76cd7361dc', '6841b6a662f3']
+depends_on = ['4d76cd7361dc', '6841b6a662f3', '47343094fa1c']
 
 
 def upgrade() -> None:
@@ -428,7 +428,7 @@ def upgrade() -> None:
     sa.Column('invoice_id', sa.Integer(), nullable=False),
     sa.Column('sequence', sa.Integer(), nullable=False),
     sa.Column('description', sa.String(length=255), nullable=False),
-    sa.Column('product_code', sa.String(length=40), nullable=True),
+    sa.Column('product_id', sa.Integer(), nullable=True),
     sa.Column('account_id', sa.Integer(), nullable=False),
     sa.Column('quantity', sa.Numeric(precision=16, scale=4), nullable=False),
     sa.Column('unit_price', sa.Numeric(precision=18, scale=6), nullable=False),
@@ -439,11 +439,13 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['account_id'], ['accounting_account.id'], name=op.f('fk_accounting_invoice_line_account_id_accounting_account')),
     sa.ForeignKeyConstraint(['company_id'], ['core_company.id'], name=op.f('fk_accounting_invoice_line_company_id_core_company')),
     sa.ForeignKeyConstraint(['invoice_id'], ['accounting_invoice.id'], name=op.f('fk_accounting_invoice_line_invoice_id_accounting_invoice')),
+    sa.ForeignKeyConstraint(['product_id'], ['products_product.id'], name=op.f('fk_accounting_invoice_line_product_id_products_product')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_accounting_invoice_line'))
     )
     with op.batch_alter_table('accounting_invoice_line', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_accounting_invoice_line_company_id'), ['company_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_accounting_invoice_line_invoice_id'), ['invoice_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_accounting_invoice_line_product_id'), ['product_id'], unique=False)
 
     op.create_table('accounting_invoice_tax',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -512,6 +514,7 @@ def downgrade() -> None:
 
     op.drop_table('accounting_invoice_tax')
     with op.batch_alter_table('accounting_invoice_line', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_accounting_invoice_line_product_id'))
         batch_op.drop_index(batch_op.f('ix_accounting_invoice_line_invoice_id'))
         batch_op.drop_index(batch_op.f('ix_accounting_invoice_line_company_id'))
 

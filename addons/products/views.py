@@ -1,0 +1,39 @@
+"""The products UI: generic views over products, saving through the services."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from core.web.views import Filter, ModelView
+
+from . import services
+from .models import KINDS, SERVICE, Product
+
+
+class ProductView(ModelView):
+    def create(self, session, actor, values):
+        return services.create_product(session, actor.company_id, **self.resolve(session, values))
+
+    def update(self, session, actor, record, values):
+        return services.update_product(session, record, **self.resolve(session, values))
+
+    def display(self, record, field: str) -> str:
+        if field == "kind":
+            return str(dict(KINDS).get(record.kind, record.kind or ""))
+        return super().display(record, field)
+
+
+def product_view() -> ProductView:
+    return ProductView(
+        Product, name="product", slug="products", label=_l("Product"), label_plural=_l("Products"),
+        list_columns=("code", "name", "kind", "list_price"),
+        search_fields=("code", "name"),
+        form_fields=("code", "name", "kind", "list_price", "description", "active"),
+        filters=(
+            Filter("services", _l("Services"), lambda actor: Product.kind == SERVICE),
+            Filter("archived", _l("Archived"), lambda actor: Product.active.is_(False)),
+        ),
+        labels={
+            "code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"), "list_price": _l("List price"),
+            "description": _l("Description"), "active": _l("Active"),
+        },
+    )
