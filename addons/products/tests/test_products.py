@@ -40,3 +40,18 @@ def test_a_code_is_unique_within_the_company_only(db):
     with pytest.raises(ValidationError, match="Another product already has the code A."):
         update_product(session, second, code="A")
     assert update_product(session, second, code="B", name="Bee").name == "Bee"
+
+
+def test_the_pages_create_a_product_and_name_a_code_already_used(web):
+    manager = web.db.user("catalogue", groups=["products.group_manager"])
+    client = web.client()
+    client.login(manager.login)
+    form = {"code": "TORN-M6", "name": "Tornillo M6", "kind": "goods", "list_price": "0.0035", "active": "y"}
+    created = client.post("/products/products/new", data=form)
+    assert created.status_code == 302, created.get_data(as_text=True)
+    assert "[TORN-M6] Tornillo M6" in client.get(created.headers["Location"]).get_data(as_text=True)
+    again = client.post("/products/products/new", data={**form, "name": "Otro"})
+    assert again.status_code == 422
+    assert "Another product already has the code TORN-M6." in again.get_data(as_text=True)
+    listed = client.get("/products/products/?q=torn").get_data(as_text=True)
+    assert "Tornillo M6" in listed and "Otro" not in listed
