@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,7 @@ def books_server(databases, tmp_path_factory):
     """``url``: the server's base URL; ``database``: its database URL."""
     from addons.accounting.services.books import partner_accounts
     from addons.contacts.models import Partner
+    from addons.products.models import Product
 
     url = databases.new()
     catalog = Catalog.discover()
@@ -49,11 +51,13 @@ def books_server(databases, tmp_path_factory):
         session.add(partner)
         session.flush()
         partner_accounts(session, partner)
+        session.add(Product(company_id=company.id, code="AZ-01", name="Azulejos pintados a mano",
+                            list_price=Decimal("8.50")))
         session.commit()
     engine.dispose()
     folder = tmp_path_factory.mktemp("e2e-accounting")
     config, log = folder / "bottega.toml", folder / "server.log"
-    config.write_text(f'[database]\nurl = "{url}"\n[addons]\nenabled = ["contacts", "accounting"]\n'
+    config.write_text(f'[database]\nurl = "{url}"\n[addons]\nenabled = ["contacts", "products", "accounting"]\n'
                       '[server]\nsecret_key = "e2e-secret-key-e2e-secret-key"\n')
     port = free_port()
     command = [sys.executable, "-c", "from core.cli import main; main()", "run", "--host", "127.0.0.1",
@@ -85,7 +89,7 @@ def test_an_accountant_invoices_posts_and_prints(books_server, browser):
     page.select_option("#partner_id", label="Cerámicas Alhambra S.L.")
 
     page.fill("#lines-0-description", "Azulejos pintados a mano")
-    page.fill("#lines-0-product_code", "AZ-01")
+    page.select_option("#lines-0-product_id", label="[AZ-01] Azulejos pintados a mano")
     page.fill("#lines-0-quantity", "12")
     page.fill("#lines-0-unit_price", "8.50")
     page.select_option("#lines-0-tax_ids", label="IVA 21% (ventas)")
