@@ -360,12 +360,17 @@ def _history(view: ModelView, record_id: int) -> list[dict]:
         .limit(100)
     ).all()
     hidden = set(getattr(view.model, "__audit_exclude__", ()))
-    return [
-        {"entry": entry, "user": user_name or gettext("System"),
-         "field": view.label_of(entry.field) if entry.field else None}
-        for entry, user_name in rows
-        if entry.field not in hidden
-    ]
+    history, last = [], None
+    for entry, user_name in rows:
+        if entry.field in hidden:
+            continue
+        whole_record = (entry.action, entry.user_id, entry.at) if entry.action in ("create", "delete") else None
+        if whole_record is not None and whole_record == last:
+            continue  # the log has a row per field; "created this record" is said once
+        last = whole_record
+        history.append({"entry": entry, "user": user_name or gettext("System"),
+                        "field": view.label_of(entry.field) if entry.field else None})
+    return history
 
 
 def _new(view: ModelView):

@@ -94,6 +94,7 @@ def test_an_accountant_invoices_posts_and_prints(books_server, browser):
     page.fill("#lines-0-unit_price", "8.50")
     page.select_option("#lines-0-tax_ids", label="IVA 21% (ventas)")
     page.click("text=+ Add a line")
+    expect(page.locator("#lines-1-product_id")).to_have_value("")  # a new line does not repeat the product
     page.fill("#lines-1-description", "Transporte")
     page.fill("#lines-1-unit_price", "30")
     page.select_option("#lines-1-tax_ids", label="IVA 21% (ventas)")

@@ -68,6 +68,7 @@ def test_create_through_the_form_goes_through_the_service_and_is_audited(web, cl
     assert (partner.country_code, partner.company_id) == ("ES", web.db.main_company.id)
     record = clerk.get(response.headers["Location"]).get_data(as_text=True)
     assert "Clerk" in record and "created this record" in record
+    assert record.count("created this record") == 1  # one line for the creation, not one per field logged
 
 
 def test_invalid_input_is_shown_next_to_the_field_and_nothing_is_saved(web, clerk):

@@ -36,7 +36,9 @@
     });
     row.querySelectorAll("select").forEach((select) => {
       [...select.options].forEach((option) => { option.selected = false; });
-      if (!select.multiple) select.value = last.querySelector(`select[name="${select.name}"]`)?.value || "";
+      // a new line keeps the previous line's account, never its product
+      const keep = !select.multiple && !select.name.endsWith("-product_id");
+      select.value = keep ? last.querySelector(`select[name="${select.name}"]`)?.value || "" : "";
     });
     row.querySelectorAll(".errors").forEach((list) => list.remove());
     row.querySelectorAll(".has-error").forEach((cell) => cell.classList.remove("has-error"));
