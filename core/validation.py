@@ -16,7 +16,7 @@ def install_validation(factory: sessionmaker) -> None:
 
 def _validate(session: Session, _flush_context, _instances) -> None:
     registry = session.info.get("registry")
-    if registry is None:
+    if registry is None or not registry.hook.validate_flush.get_hookimpls():
         return
     new, dirty, deleted = list(session.new), [o for o in session.dirty if session.is_modified(o)], list(session.deleted)
     if new or dirty or deleted:

@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from flask_babel import gettext
-from sqlalchemy import exists, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from addons.contacts.models import Partner
@@ -57,6 +57,7 @@ _INVOICE_PAYMENT_FIELDS = {"residual", "payment_state"}
 #: Models whose rows belong to one company and may only reference rows of that company.
 _OWNED = tuple(model for model in models.ALL if "company_id" in model.__table__.c)
 _TARGETS = {model.__table__: model for model in (*_OWNED, Partner)}
+_WATCHED = (*models.ALL, Partner)
 
 
 @contextmanager
@@ -82,6 +83,8 @@ def _allowed(session: Session, what: str, obj) -> bool:
 
 
 def validate_flush(session: Session, new: list, dirty: list, deleted: list) -> None:
+    if not any(isinstance(o, _WATCHED) for o in (*new, *dirty, *deleted)):
+        return  # most flushes (a lead, a contact) touch nothing accounting guards
     with session.no_autoflush:
         moves = _committed_state(session, Move, [o for o in (*dirty, *deleted) if isinstance(o, Move)],
                                  (Move.state, Move.date, Move.company_id))
@@ -306,12 +309,12 @@ def _check_settings(session, dirty):
         if year_states[year.id][0] == CLOSED and actor is not None and _changed(year) - {"updated_at"}:
             raise AccessDenied(gettext("Fiscal year %(name)s is closed: it cannot be reopened or changed.",
                                        name=year.name))
-    accounts = [o for o in dirty if isinstance(o, Account) and _changed(o) & {"type", "reconcile"}]
-    for account in accounts:
-        if session.connection().execute(select(exists().where(MoveLine.account_id == account.id,
-                                                              MoveLine.posted.is_(True)))).scalar():
-            raise ValidationError(gettext("Account %(code)s has posted entries: its type and reconciliation "
-                                          "cannot change.", code=account.code), "type")
+    accounts = {o.id: o for o in dirty if isinstance(o, Account) and _changed(o) & {"type", "reconcile"}}
+    used = session.connection().execute(select(MoveLine.account_id).where(
+        MoveLine.account_id.in_(accounts), MoveLine.posted.is_(True)).limit(1)).scalar() if accounts else None
+    if used is not None:
+        raise ValidationError(gettext("Account %(code)s has posted entries: its type and reconciliation "
+                                      "cannot change.", code=accounts[used].code), "type")
 
 
 def _delete_partner_accounting(session, partners):

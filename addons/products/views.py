@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from core.web.views import Filter, ModelView
 
 from . import services
-from .models import KINDS, SERVICE, Product
+from .models import SERVICE, Product
 
 
 class ProductView(ModelView):
@@ -15,11 +15,6 @@ class ProductView(ModelView):
 
     def update(self, session, actor, record, values):
         return services.update_product(session, record, **self.resolve(session, values))
-
-    def display(self, record, field: str) -> str:
-        if field == "kind":
-            return str(dict(KINDS).get(record.kind, record.kind or ""))
-        return super().display(record, field)
 
 
 def product_view() -> ProductView:

@@ -1,7 +1,7 @@
 """Small helpers the XML e-invoices share: building elements in order, and amounts as text."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from lxml import etree
 
@@ -20,8 +20,11 @@ def amount(value: Decimal, places: int = 2) -> str:
     return f"{round_amount(value, places):f}"
 
 
-def plain(value: Decimal) -> str:
-    """A decimal without exponent or trailing zeros beyond what it needs (at least 2 decimals)."""
+def plain(value: Decimal, max_places: int | None = None) -> str:
+    """A decimal without exponent or trailing zeros beyond what it needs (at least 2 decimals,
+    at most ``max_places``, rounded half up)."""
+    if max_places is not None:
+        value = Decimal(value).quantize(Decimal(1).scaleb(-max_places), rounding=ROUND_HALF_UP)
     value = Decimal(value).normalize()
     return f"{value:f}" if -value.as_tuple().exponent >= 2 else f"{value.quantize(Decimal('0.01')):f}"
 

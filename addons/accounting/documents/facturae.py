@@ -25,7 +25,7 @@ from core.errors import ValidationError
 
 from ..models import Invoice
 from .data import InvoiceDocument, Party, invoice_document, require_customer_document, vat_tax
-from .elements import amount, child, serialize
+from .elements import amount, child, plain, serialize
 
 NAMESPACE = "http://www.facturae.gob.es/formato/Versiones/Facturaev3_2_2.xml"
 VAT, IRPF = "01", "04"
@@ -127,14 +127,14 @@ def _line(items, line, computed, sign: Decimal) -> None:
     else:
         unit_price = Decimal(line.unit_price)
         cost = (line.quantity * unit_price).quantize(Decimal("0.01"))
-    child(node, "UnitPriceWithoutTax", _upto8(unit_price))
-    child(node, "TotalCost", _upto8(sign * cost))
+    child(node, "UnitPriceWithoutTax", plain(unit_price, 8))
+    child(node, "TotalCost", plain(sign * cost, 8))
     if cost != line.subtotal:
         discount = child(child(node, "DiscountsAndRebates"), "Discount")
         child(discount, "DiscountReason", "Descuento")
-        child(discount, "DiscountRate", _upto8(line.discount))
-        child(discount, "DiscountAmount", _upto8(sign * (cost - line.subtotal)))
-    child(node, "GrossAmount", _upto8(sign * line.subtotal))
+        child(discount, "DiscountRate", plain(line.discount, 8))
+        child(discount, "DiscountAmount", plain(sign * (cost - line.subtotal), 8))
+    child(node, "GrossAmount", plain(sign * line.subtotal, 8))
     withholdings = [item for item in computed.taxes if item.tax.percent < 0]
     if withholdings:
         withheld = child(node, "TaxesWithheld")
@@ -214,6 +214,3 @@ def _tax_number(party: Party) -> str:
         raise ValidationError(gettext("%(name)s needs a tax number for a Facturae invoice.", name=party.name))
     return party.vat_number if (party.country_code or "ES") == "ES" else party.vat.replace(" ", "").upper()
 
-
-def _upto8(value: Decimal) -> str:
-    return f"{Decimal(value).quantize(Decimal('0.00000001')).normalize():f}"

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Invoice
 from .data import InvoiceDocument, Party, invoice_document, require_customer_document, vat_tax
-from .elements import amount, child, serialize
+from .elements import amount, child, plain, serialize
 
 NAMESPACE = "http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2"
 NOT_SUBJECT, REVERSE_CHARGE = "N2.2", "N6.9"
@@ -87,8 +87,8 @@ def build(doc: InvoiceDocument):
             child(code, "CodiceTipo", "INTERNO")
             child(code, "CodiceValore", line.product.code[:35])
         child(detail, "Descrizione", line.description[:1000])
-        child(detail, "Quantita", _decimal(abs(line.quantity)))
-        child(detail, "PrezzoUnitario", _decimal(-line.unit_price if line.quantity < 0 else line.unit_price))
+        child(detail, "Quantita", plain(abs(line.quantity), 8))
+        child(detail, "PrezzoUnitario", plain(-line.unit_price if line.quantity < 0 else line.unit_price, 8))
         if line.discount:
             discount = child(detail, "ScontoMaggiorazione")
             child(discount, "Tipo", "SC")
@@ -145,13 +145,6 @@ def _address(parent, party: Party) -> None:
     child(seat, "CAP", party.zip if party.zip and party.zip.isdigit() and len(party.zip) == 5 else "00000")
     child(seat, "Comune", (party.city or "-")[:60])
     child(seat, "Nazione", party.country_code or "IT")
-
-
-def _decimal(value: Decimal) -> str:
-    """Quantities and unit prices: 2 to 8 decimals, as FatturaPA wants them."""
-    text = f"{Decimal(value).normalize():f}"
-    whole, _dot, decimals = text.partition(".")
-    return f"{whole}.{decimals.ljust(2, '0')[:8]}"
 
 
 def _ascii(text: str, limit: int) -> str:

@@ -128,9 +128,10 @@ class InvoiceLine(CompanyMixin, Base):
     total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
-    account: Mapped[Account] = relationship()
-    product: Mapped[Product | None] = relationship()
-    taxes: Mapped[list[Tax]] = relationship(secondary=invoice_line_taxes, order_by=Tax.sequence)
+    # loaded with the lines (the invoice page, PDF, e-invoices and posting read them for every line)
+    account: Mapped[Account] = relationship(lazy="selectin")
+    product: Mapped[Product | None] = relationship(lazy="selectin")
+    taxes: Mapped[list[Tax]] = relationship(secondary=invoice_line_taxes, order_by=Tax.sequence, lazy="selectin")
 
 
 class InvoiceTax(CompanyMixin, Base):

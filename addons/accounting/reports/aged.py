@@ -21,7 +21,8 @@ from addons.contacts.models import Partner
 
 from ..models import Account, MoveLine, Reconciliation
 from ..models.ledger import PAYABLE, RECEIVABLE
-from .base import MONEY, ZERO, Column, Report, column_totals, money, posted_of, require_ledger_read, sum_if
+from ..services.currency import sql_money
+from .base import MONEY, ZERO, Column, Report, column_totals, posted_of, require_ledger_read, sum_if
 
 BUCKETS = ("not_due", "days_1_30", "days_31_60", "days_61_90", "older")
 
@@ -92,7 +93,7 @@ def _aged(session: Session, company_id: int, at: dt.date, account_type: str, tit
     require_ledger_read(session)
     rows = []
     for partner_id, name, *amounts in session.execute(_statement(company_id, account_type, at)):
-        amounts = [money(amount) for amount in amounts]
+        amounts = [sql_money(amount) for amount in amounts]
         if any(amounts):
             rows.append(AgedRow(partner_id, name or str(_l("(no partner)")), *amounts, sum(amounts, ZERO)))
     return Report(title, COLUMNS, rows, [(_l("Total"), column_totals(rows, (*BUCKETS, "total")))],

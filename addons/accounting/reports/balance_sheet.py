@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from ..models import Account, FiscalYear, MoveLine
 from ..models.ledger import ASSET, EQUITY, LIABILITY, RESULT_TYPES
-from .base import BALANCE, MONEY, ZERO, Column, Report, money, posted_of, require_ledger_read, sum_if
+from ..services.currency import sql_money
+from .base import BALANCE, MONEY, ZERO, Column, Report, posted_of, require_ledger_read, sum_if
 
 ASSETS, LIABILITIES, EQUITY_SECTION = "assets", "liabilities", "equity"
 SECTIONS = {ASSETS: _l("Assets"), LIABILITIES: _l("Liabilities"), EQUITY_SECTION: _l("Equity")}
@@ -64,10 +65,10 @@ def balance_sheet(session: Session, company_id: int, at: dt.date) -> Report:
     )
     rows, result, earlier_result = [], ZERO, ZERO
     for kind, code, name, balance, earlier in session.execute(statement):
-        balance = money(balance)
+        balance = sql_money(balance)
         if kind in RESULT_TYPES:
-            result -= balance - money(earlier)
-            earlier_result -= money(earlier)
+            result -= balance - sql_money(earlier)
+            earlier_result -= sql_money(earlier)
             continue
         section = _section(kind, balance)
         rows.append(BalanceSheetRow(str(SECTIONS[section]), code, name,

@@ -18,17 +18,10 @@ from sqlalchemy.orm import Session
 from core.errors import AccessDenied, ValidationError
 
 from ..models import MoveLine
+from ..services.currency import CENT
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 TEXT, MONEY, PERCENT, DATE = "text", "money", "percent", "date"
-
-
-def money(value) -> Decimal:
-    """A SQL sum as Decimal to the cent (SQLite returns floats: go through ``str`` to keep their digits)."""
-    if value is None:
-        return ZERO
-    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def percent(part: Decimal, whole: Decimal) -> Decimal | None:

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from core.errors import ValidationError
 
 from ..models import Account, Budget, BudgetLine, MoveLine, Period
-from .base import BALANCE, MONEY, PERCENT, Column, Report, column_totals, money, percent, require_ledger_read
+from ..services.currency import sql_money
+from .base import BALANCE, MONEY, PERCENT, Column, Report, column_totals, percent, require_ledger_read
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def budget_vs_actual(session: Session, budget_id: int) -> Report:
     )
     rows = []
     for code, name, period, planned, actual in session.execute(statement):
-        planned, actual = money(planned), money(actual)
+        planned, actual = sql_money(planned), sql_money(actual)
         rows.append(BudgetRow(code, name, period, planned, actual, actual - planned, percent(actual, planned)))
     totals = column_totals(rows, ("budget", "actual", "variance"))
     totals["percent"] = percent(totals["actual"], totals["budget"])

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from addons.contacts.models import Partner
 
 from ..models import Account, Move, MoveLine
-from .base import BALANCE, DATE, MONEY, Column, Report, check_range, money, posted_of, require_ledger_read
+from ..services.currency import sql_money
+from .base import BALANCE, DATE, MONEY, Column, Report, check_range, posted_of, require_ledger_read
 
 PAGE_SIZE = 200
 
@@ -83,7 +84,7 @@ def general_ledger(session: Session, company_id: int, date_from: dt.date | None,
         pages = max(1, -(-count // page_size))
         page = min(max(1, page), pages)
         statement = statement.limit(page_size).offset((page - 1) * page_size)
-    rows = [LedgerLine(code, name, date, number, partner, label, money(debit), money(credit), money(balance))
+    rows = [LedgerLine(code, name, date, number, partner, label, sql_money(debit), sql_money(credit), sql_money(balance))
             for code, name, date, number, partner, label, debit, credit, balance in session.execute(statement)]
     return Report(_l("General ledger"), COLUMNS, rows, filters=[(_l("From"), date_from), (_l("To"), date_to)],
                   page=page, pages=pages, slug="general-ledger")

@@ -13,7 +13,8 @@ from addons.contacts.models import Partner
 
 from ..models import Account, MoveLine
 from ..models.ledger import ACCOUNT_TYPES, PAYABLE, RECEIVABLE
-from .base import (MONEY, Column, Report, check_range, column_totals, money, posted_of, require_ledger_read,
+from ..services.currency import sql_money
+from .base import (MONEY, Column, Report, check_range, column_totals, posted_of, require_ledger_read,
                    sum_if)
 
 
@@ -62,7 +63,7 @@ def partner_ledger(session: Session, company_id: int, date_from: dt.date | None,
     labels = dict(ACCOUNT_TYPES)
     rows = []
     for partner_id, name, kind, opening, debit, credit in session.execute(statement):
-        opening, debit, credit = money(opening), money(debit), money(credit)
+        opening, debit, credit = sql_money(opening), sql_money(debit), sql_money(credit)
         rows.append(PartnerLedgerRow(partner_id, name or str(_l("(no partner)")), str(labels.get(kind, kind)),
                                      opening, debit, credit, opening + debit - credit))
     return Report(_l("Partner ledger"), COLUMNS, rows,

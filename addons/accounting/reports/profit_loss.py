@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from ..models import Account, MoveLine
 from ..models.ledger import EXPENSE, INCOME, RESULT_TYPES
-from .base import BALANCE, MONEY, ZERO, Column, Report, check_range, money, posted_of, require_ledger_read
+from ..services.currency import sql_money
+from .base import BALANCE, MONEY, ZERO, Column, Report, check_range, posted_of, require_ledger_read
 
 SECTIONS = {INCOME: _l("Income"), EXPENSE: _l("Expenses")}
 
@@ -47,7 +48,7 @@ def profit_and_loss(session: Session, company_id: int, date_from: dt.date | None
     )
     rows = []
     for kind, code, name, balance in session.execute(statement):
-        amount = -money(balance) if kind == INCOME else money(balance)
+        amount = -sql_money(balance) if kind == INCOME else sql_money(balance)
         rows.append(ProfitLossRow(str(SECTIONS[kind]), kind, code, name, amount))
     income = sum((row.amount for row in rows if row.type == INCOME), ZERO)
     expense = sum((row.amount for row in rows if row.type == EXPENSE), ZERO)

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from ..models import Account, Move, MoveLine, Period, Tax
 from ..models.taxes import SALE
-from .base import BALANCE, MONEY, Column, Report, check_range, column_totals, money, posted_of, require_ledger_read
+from ..services.currency import sql_money
+from .base import BALANCE, MONEY, Column, Report, check_range, column_totals, posted_of, require_ledger_read
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def tax_report(session: Session, company_id: int, date_from: dt.date | None, dat
     )
     rows = []
     for period, code, name, use, account, base, balance in session.execute(statement):
-        amount = -money(balance) if use == SALE else money(balance)
-        rows.append(TaxRow(period or "", code, name, account, money(base), amount))
+        amount = -sql_money(balance) if use == SALE else sql_money(balance)
+        rows.append(TaxRow(period or "", code, name, account, sql_money(base), amount))
     return Report(_l("Tax report"), COLUMNS, rows, [(_l("Total"), column_totals(rows, ("base", "amount")))],
                   filters=[(_l("From"), date_from), (_l("To"), date_to)], slug="tax-report")

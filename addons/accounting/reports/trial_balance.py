@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Account, MoveLine
-from .base import MONEY, Column, Report, check_range, column_totals, money, posted_of, require_ledger_read, sum_if
+from ..services.currency import sql_money
+from .base import MONEY, Column, Report, check_range, column_totals, posted_of, require_ledger_read, sum_if
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def trial_balance(session: Session, company_id: int, date_from: dt.date | None, 
     )
     rows = []
     for account_id, code, name, kind, opening, debit, credit in session.execute(statement):
-        opening, debit, credit = money(opening), money(debit), money(credit)
+        opening, debit, credit = sql_money(opening), sql_money(debit), sql_money(credit)
         rows.append(TrialBalanceRow(account_id, code, name, kind, opening, debit, credit, opening + debit - credit))
     totals = column_totals(rows, ("opening", "debit", "credit", "closing"))
     return Report(_l("Trial balance"), COLUMNS, rows, [(_l("Total"), totals)],

@@ -33,7 +33,7 @@ from ..models.bank import MATCHED, OPEN
 from ..models.ledger import POSTED
 from .ledger import LineSpec, create_move, post_move
 from .books import company_settings
-from .currency import company_currency
+from .currency import company_currency, sql_money
 from .payments import check_account, check_payment_journal, register_payment
 from .reconcile import matched_totals, residual_column
 
@@ -121,7 +121,7 @@ def suggest(session: Session, line: BankStatementLine, limit: int = 10) -> list[
         key = ("invoice", invoice.id) if invoice is not None else ("line", move_line.id)
         group = groups.setdefault(key, Suggestion([], invoice, Decimal(0)))
         group.lines.append(move_line)
-        group.residual += abs(Decimal(str(open_amount)))
+        group.residual += abs(sql_money(open_amount))
     for group in groups.values():
         _explain(group, amount, text, partners)
     ranked = sorted(groups.values(), key=lambda s: (-s.score, s.lines[0].date_maturity or s.lines[0].date))

@@ -14,6 +14,7 @@ from core.models.company import Company
 from ..models import Currency, CurrencyRate
 
 ONE = Decimal(1)
+CENT = Decimal("0.01")
 
 
 def decimals(session: Session, currency_code: str) -> int:
@@ -30,6 +31,11 @@ def quantum(places: int) -> Decimal:
 def round_amount(amount: Decimal, places: int = 2) -> Decimal:
     """Round half up (away from zero on ties), as invoices and tax offices do."""
     return Decimal(amount).quantize(quantum(places), rounding=ROUND_HALF_UP)
+
+
+def sql_money(value) -> Decimal:
+    """A SQL sum as Decimal to the cent (SQLite returns floats: go through ``str`` to keep their digits)."""
+    return Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def company_currency(session: Session, company_id: int) -> str:

@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from flask_babel import gettext
 from sqlalchemy import func, or_, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from core.errors import ValidationError
 
@@ -33,11 +33,10 @@ from ..models import Account, Invoice, Move, MoveLine, Reconciliation
 from ..models.invoicing import NOT_PAID, PAID, PARTIAL, POSTED as INVOICE_POSTED
 from ..models.ledger import GENERAL
 from .books import company_settings, default_journal
-from .currency import company_currency, decimals, rate_at, round_amount, to_company
+from .currency import company_currency, decimals, rate_at, round_amount, sql_money, to_company
 from .ledger import LineSpec, create_move, post_move, reverse_move
 
 ZERO = Decimal(0)
-CENT = Decimal("0.01")
 
 
 @dataclass
@@ -47,11 +46,6 @@ class Residual:
     amount: Decimal
     #: in the line's currency when it is a foreign one, else ``None``
     amount_currency: Decimal | None
-
-
-def _decimal(value) -> Decimal:
-    """SQLite sums Numeric columns as floats: back to an exact Decimal of cents."""
-    return Decimal(str(value or 0)).quantize(CENT)
 
 
 def matched_totals():
@@ -87,8 +81,8 @@ def residuals(session: Session, line_ids: Iterable[int]) -> dict[int, Residual]:
     result = {}
     for line_id, company_id, currency, amount_currency, residual, matched_currency in rows:
         foreign = _is_foreign(session, company_id, currency, amount_currency)
-        result[line_id] = Residual(_decimal(residual),
-                                   _decimal(amount_currency) - _decimal(matched_currency) if foreign else None)
+        result[line_id] = Residual(sql_money(residual),
+                                   sql_money(amount_currency) - sql_money(matched_currency) if foreign else None)
     return result
 
 
@@ -105,7 +99,8 @@ def open_lines(session: Session, company_id: int, account_id: int, partner_id: i
         .where(MoveLine.company_id == company_id, MoveLine.account_id == account_id,
                MoveLine.partner_id == partner_id, MoveLine.posted.is_(True),
                func.round(residual_column(matched), 2) != 0)
-        .order_by(func.coalesce(MoveLine.date_maturity, MoveLine.date), MoveLine.id)))
+        .order_by(func.coalesce(MoveLine.date_maturity, MoveLine.date), MoveLine.id)
+        .options(selectinload(MoveLine.move))))
 
 
 # --- reconcile ------------------------------------------------------------------------------------------------

@@ -23,9 +23,9 @@ from ..models import Account, FiscalYear, Move, MoveLine, Period, Settings
 from ..models.ledger import CLOSED, DRAFT, GENERAL, RESULT_TYPES
 from ..security import ACCOUNTANT
 from .books import company_settings, default_journal
+from .currency import sql_money
 from .ledger import LineSpec, create_move, post_move
 
-CENT = Decimal("0.01")
 
 
 def require_accountant(session: Session, what: str) -> None:
@@ -123,7 +123,7 @@ def close_fiscal_year(session: Session, fiscal_year: FiscalYear) -> Move | None:
         .group_by(MoveLine.account_id).order_by(MoveLine.account_id)).all()
     lines = []
     for account_id, balance in balances:
-        balance = Decimal(str(balance or 0)).quantize(CENT)
+        balance = sql_money(balance)
         if balance:
             lines.append(LineSpec(account_id=account_id, debit=max(-balance, Decimal(0)),
                                   credit=max(balance, Decimal(0)), name=gettext("Year-end closing")))

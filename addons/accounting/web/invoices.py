@@ -23,7 +23,7 @@ from ..models import Invoice, Journal, Move, Payment, Reconciliation
 from ..models.invoicing import DRAFT, IN_INVOICE, IN_REFUND, OUT_INVOICE, OUT_REFUND, PAID, POSTED
 from ..services import invoices, payments
 from . import blueprint
-from .common import can, money_journals, record_or_404, run, run_and_flash
+from .common import can, money_journals, record_or_404, require, run, run_and_flash
 from .invoice_form import save
 
 VIEW_OF_KIND = {OUT_INVOICE: "invoice", OUT_REFUND: "credit_note", IN_INVOICE: "bill", IN_REFUND: "refund"}
@@ -97,8 +97,7 @@ class PaymentForm(FlaskForm):
 @blueprint.route("/documents/<int:invoice_id>/payment", methods=["GET", "POST"])
 def invoice_payment(invoice_id: int):
     invoice = _invoice(invoice_id)
-    if not can(Payment, "create"):
-        raise AccessDenied(gettext("You may not register payments."))
+    require(Payment, "create")
     session = db()
     journals = money_journals(session)
     form = PaymentForm(data={"amount": invoice.residual, "date": dt.date.today()})
