@@ -39,6 +39,7 @@ from .models import (
 )
 from .models.invoicing import DRAFT, IN_INVOICE, IN_REFUND, OUT_INVOICE, OUT_REFUND, PAID, POSTED
 from .models.payments import INBOUND, OUTBOUND
+from .services import terms
 from .web import invoice_form, term_form
 
 LABELS = {
@@ -188,10 +189,12 @@ class PaymentTermView(AccountingView):
         return term_form.payment_term_form_class(self, session)
 
     def create(self, session, actor, values):
-        return term_form.save(session, actor, None, values)
+        return terms.save_term(session, actor.company_id, None, values["name"], values["lines"],
+                               values.get("active", True))
 
     def update(self, session, actor, record, values):
-        return term_form.save(session, actor, record, values)
+        return terms.save_term(session, record.company_id, record, values["name"], values["lines"],
+                               values.get("active", True))
 
 
 class InvoiceView(AccountingView):

@@ -15,9 +15,11 @@ from decimal import Decimal
 from typing import Protocol
 
 from flask_babel import gettext
+from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
 
+from ..models import PaymentTerm, PaymentTermLine
 from .currency import round_amount
 
 ZERO = Decimal(0)
@@ -62,3 +64,20 @@ def instalments(lines: Sequence[TermLine] | None, date: dt.date, total: Decimal,
         left -= amount
         result.append(Instalment(due_date(date, line.days, line.end_of_month), amount))
     return result
+
+
+def save_term(session: Session, company_id: int, term: PaymentTerm | None, name: str, lines: Sequence[dict],
+              active: bool = True) -> PaymentTerm:
+    """Create or rewrite a payment term with its instalments (``percent``, ``days``, ``end_of_month`` each),
+    refused unless they give due dates as ``instalments`` will use them."""
+    rows = [PaymentTermLine(company_id=company_id, sequence=(index + 1) * 10, percent=row["percent"],
+                            days=row.get("days") or 0, end_of_month=bool(row.get("end_of_month")))
+            for index, row in enumerate(lines)]
+    instalments(rows, dt.date.today(), Decimal(100))
+    if term is None:
+        term = PaymentTerm(company_id=company_id)
+        session.add(term)
+    term.name, term.active = name, active
+    term.lines = rows
+    session.flush()
+    return term

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 
 from addons.accounting.services.taxes import GLOBAL, LINE, compute_line, compute_totals, line_amount
-from addons.accounting.services.terms import due_date, instalments
+from addons.accounting.services.terms import due_date, instalments, save_term
 from core.errors import ValidationError
 
 
@@ -176,3 +176,13 @@ def test_global_rounding_keeps_prices_including_tax_exact():
              compute_line(D("1"), D("0.50"), D("0"), [IVA21], 2, GLOBAL)]
     totals = compute_totals(mixed, 2, GLOBAL)
     assert (totals.untaxed, totals.tax, totals.total) == (D("1.33"), D("0.28"), D("1.61"))
+
+
+def test_saving_a_term_checks_its_instalments_whatever_the_caller(books):
+    session = books.session
+    with pytest.raises(ValidationError):
+        save_term(session, books.company.id, None, "Before the invoice", [{"percent": D("100"), "days": -1}])
+    term = save_term(session, books.company.id, None, "Half now, half in 60 days",
+                     [{"percent": D("50")}, {"percent": D("50"), "days": 60, "end_of_month": True}])
+    assert [(line.sequence, line.percent, line.days, line.end_of_month) for line in term.lines] == [
+        (10, D("50"), 0, False), (20, D("50"), 60, True)]
