@@ -106,20 +106,23 @@ def open_lines(session: Session, company_id: int, account_id: int, partner_id: i
 # --- reconcile ------------------------------------------------------------------------------------------------
 
 
-def reconcile(session: Session, lines: Iterable[MoveLine], *, writeoff_account_id: int | None = None,
-              date: dt.date | None = None) -> list[Reconciliation]:
+def reconcile(session: Session, lines: Iterable[MoveLine], *, writeoff: bool = False,
+              writeoff_account_id: int | None = None, date: dt.date | None = None) -> list[Reconciliation]:
     """Match the debit with the credit ``lines`` (same reconcilable account and partner), oldest due first.
 
     Partial matches are kept (the rest stays open). Exchange differences are
     booked; with ``writeoff_account_id`` what is left is written off to that
-    account, closing every line. Adjustment entries are dated ``date``
-    (default: the latest line's date). Returns the rows created.
+    account, closing every line; ``writeoff`` does so to the company's
+    write-off account, up to its write-off limit. Adjustment entries are
+    dated ``date`` (default: the latest line's date). Returns the rows created.
     """
     lines = list({line.id: line for line in lines}.values())
-    _check_lines(session, lines, writeoff=writeoff_account_id is not None)
+    _check_lines(session, lines, writeoff=writeoff or writeoff_account_id is not None)
     date = date or max(line.date for line in lines)
     lock_lines(session, [line.id for line in lines])
     left = residuals(session, [line.id for line in lines])
+    if writeoff and writeoff_account_id is None:
+        writeoff_account_id = _company_writeoff_account(session, lines[0].company_id, left)
     both_sides = any(line.debit and _open(left[line.id]) for line in lines) and \
         any(line.credit and _open(left[line.id]) for line in lines)
     if writeoff_account_id is None and not both_sides:
@@ -132,6 +135,19 @@ def reconcile(session: Session, lines: Iterable[MoveLine], *, writeoff_account_i
     session.flush()
     refresh_invoices(session, {line.move_id for line in lines})
     return rows
+
+
+def _company_writeoff_account(session: Session, company_id: int, left: dict[int, Residual]) -> int:
+    """The company's write-off account, for a difference (what the lines leave open) within its limit."""
+    settings = company_settings(session, company_id)
+    if settings.writeoff_account_id is None:
+        raise ValidationError(gettext("Set a write-off account in the accounting settings."), "writeoff")
+    difference = abs(sum((residual.amount for residual in left.values()), ZERO))
+    if difference > settings.writeoff_limit:
+        raise ValidationError(gettext(
+            "The %(difference)s left open is more than the write-off limit of %(limit)s: match more items, "
+            "or correct the entries.", difference=difference, limit=settings.writeoff_limit), "writeoff")
+    return settings.writeoff_account_id
 
 
 def lock_lines(session: Session, line_ids: list[int]) -> None:

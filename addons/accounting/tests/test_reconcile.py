@@ -137,6 +137,20 @@ def test_write_off_closes_what_is_left(books, session):
     assert session.scalar(select(Move).where(Move.reversed_move_id == writeoff.id)).state == "posted"
 
 
+def test_the_company_write_off_goes_to_its_account_within_its_limit(books, session):
+    customer = books.partner()
+    invoice = sale(session, books, customer, "100.00")
+    short = receipt(session, books, customer, "98.00")
+    with pytest.raises(ValidationError, match="more than the write-off limit of 1.00"):
+        reconcile(session, [invoice, short], writeoff=True)
+    assert left(session, invoice, short) == [D("100.00"), D("-98.00")]
+    close = receipt(session, books, customer, "1.50")
+    reconcile(session, [invoice, short, close], writeoff=True)
+    assert left(session, invoice, short, close) == [0, 0, 0]
+    writeoff = session.scalars(select(Move).where(Move.origin == "reconcile")).one()
+    assert {line.account.code for line in writeoff.lines} == {"430", books.account("678").code}
+
+
 def usd_rates(session, books):
     for date, rate in ((JAN, "1.10"), (FEB, "1.05"), (MAR, "1.20")):
         session.add(CurrencyRate(company_id=books.company.id, currency_code="USD", date=date, rate=D(rate)))

@@ -10,7 +10,6 @@ from core.web.context import current_actor, db
 
 from ..models import Account, Invoice, MoveLine, Reconciliation
 from ..services import reconcile as service
-from ..services.books import company_settings
 from . import blueprint
 from .common import record_or_404, require, run_and_flash
 from .invoices import invoice_url
@@ -55,12 +54,7 @@ def reconcile_lines():
     ids = [int(value) for value in request.form.getlist("line_id") if value.isdigit()]
     lines = session.scalars(select(MoveLine).where(MoveLine.id.in_(ids))).all() if ids else []
     writeoff = request.form.get("writeoff") == "1"
-
-    def action(session):
-        account = company_settings(session, current_actor().company_id).writeoff_account_id if writeoff else None
-        return service.reconcile(session, lines, writeoff_account_id=account)
-
-    run_and_flash(action, gettext("Matched."))
+    run_and_flash(lambda session: service.reconcile(session, lines, writeoff=writeoff), gettext("Matched."))
     return redirect(url_for("accounting_web.reconcile_page", partner_id=request.form.get("partner_id"),
                             account_id=request.form.get("account_id")))
 
