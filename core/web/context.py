@@ -6,7 +6,7 @@ A view marked :func:`public` is served to anonymous visitors too.
 """
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import abort, current_app, g
 
 PUBLIC_ATTRIBUTE = "bottega_public"
 CSRF_EXEMPT_ATTRIBUTE = "bottega_csrf_exempt"
@@ -52,3 +52,25 @@ def system_session():
 
         g.system_db = actor_session(state().session_factory, state().registry, None)
     return g.system_db
+
+
+def can(model, operation: str) -> bool:
+    """Whether the logged-in user may do ``operation`` (read, create, write, delete) on ``model``."""
+    return current_registry().can(current_actor(), model, operation)
+
+
+def require(model, operation: str) -> None:
+    """Raise :class:`core.errors.AccessDenied` (a 403 page) unless the user may do ``operation`` on ``model``."""
+    current_registry().require(current_actor(), model, operation)
+
+
+def record_or_404(model, record_id: int):
+    """The record as the user may see it, or a 404 page (also for ids no database column can hold)."""
+    from .forms import MAX_ID
+
+    if not 0 < record_id <= MAX_ID:
+        abort(404)
+    record = db().get(model, record_id)
+    if record is None:
+        abort(404)
+    return record

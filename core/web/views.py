@@ -35,8 +35,8 @@ from sqlalchemy.orm import RelationshipProperty, selectinload
 from core.errors import AccessDenied, ValidationError
 from core.models import AuditLog, User
 
-from .context import current_actor, current_registry, db, system_session
-from .forms import MAX_ID, RecordField, build_form_class, display_name, form_values
+from .context import can, current_actor, current_registry, db, record_or_404, require, system_session
+from .forms import RecordField, build_form_class, display_name, form_values
 
 EXPORT_FORMATS = ("csv", "xlsx")
 KANBAN_LIMIT = 1000
@@ -250,25 +250,8 @@ def _bind(handler, view):
     return bound
 
 
-def _require(view: ModelView, operation: str) -> None:
-    current_registry().require(current_actor(), view.model, operation)
-
-
-def _record_or_404(view: ModelView, record_id: int):
-    if not 0 < record_id <= MAX_ID:
-        abort(404)
-    record = db().get(view.model, record_id)
-    if record is None:
-        abort(404)
-    return record
-
-
-def _can(view: ModelView, operation: str) -> bool:
-    return current_registry().can(current_actor(), view.model, operation)
-
-
 def _list(view: ModelView):
-    _require(view, "read")
+    require(view.model, "read")
     params = ListParams.from_request(view)
     session, actor = db(), current_actor()
     total = session.scalar(view.count_rows(params, actor))
@@ -278,7 +261,7 @@ def _list(view: ModelView):
         view.select_rows(params, actor).limit(view.page_size).offset((params.page - 1) * view.page_size)
     ).all()
     return render_template(view.list_template, view=view, rows=rows, total=total, pages=pages, params=params,
-                           can_create=_can(view, "create"), export_formats=EXPORT_FORMATS)
+                           can_create=can(view.model, "create"), export_formats=EXPORT_FORMATS)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -291,7 +274,7 @@ def spreadsheet_safe(value: str) -> str:
 
 
 def _export(view: ModelView, fmt: str):
-    _require(view, "read")
+    require(view.model, "read")
     if fmt not in EXPORT_FORMATS:
         abort(404)
     params = ListParams.from_request(view)
@@ -341,11 +324,11 @@ def _export(view: ModelView, fmt: str):
 
 
 def _view(view: ModelView, record_id: int):
-    _require(view, "read")
-    record = _record_or_404(view, record_id)
+    require(view.model, "read")
+    record = record_or_404(view.model, record_id)
     return render_template(view.record_template, view=view, record=record,
                            history=_history(view, record_id),
-                           can_write=_can(view, "write"), can_delete=_can(view, "delete"),
+                           can_write=can(view.model, "write"), can_delete=can(view.model, "delete"),
                            **view.record_context(record))
 
 
@@ -374,13 +357,13 @@ def _history(view: ModelView, record_id: int) -> list[dict]:
 
 
 def _new(view: ModelView):
-    _require(view, "create")
+    require(view.model, "create")
     return _form(view, None)
 
 
 def _edit(view: ModelView, record_id: int):
-    _require(view, "write")
-    return _form(view, _record_or_404(view, record_id))
+    require(view.model, "write")
+    return _form(view, record_or_404(view.model, record_id))
 
 
 def _form(view: ModelView, record):
@@ -423,8 +406,8 @@ def _attach_error(form, error: ValidationError) -> None:
 
 
 def _delete(view: ModelView, record_id: int):
-    _require(view, "delete")
-    record = _record_or_404(view, record_id)
+    require(view.model, "delete")
+    record = record_or_404(view.model, record_id)
     if request.method == "POST":
         session = db()
         try:
@@ -444,7 +427,7 @@ def _delete(view: ModelView, record_id: int):
 
 
 def _kanban(view: ModelView):
-    _require(view, "read")
+    require(view.model, "read")
     params = ListParams.from_request(view)
     session, actor = db(), current_actor()
     stages = view.stages(session)
@@ -453,11 +436,11 @@ def _kanban(view: ModelView):
     for row in rows[:KANBAN_LIMIT]:
         cards.setdefault(getattr(row, view.stage_field), []).append(row)
     return render_template(view.kanban_template, view=view, stages=stages, cards=cards, params=params,
-                           can_write=_can(view, "write"), truncated=len(rows) > KANBAN_LIMIT)
+                           can_write=can(view.model, "write"), truncated=len(rows) > KANBAN_LIMIT)
 
 
 def _stage(view: ModelView, record_id: int):
-    if not _can(view, "write"):
+    if not can(view.model, "write"):
         return jsonify(error=gettext("You may not change these records.")), 403
     session = db()
     record = session.get(view.model, record_id)

@@ -26,6 +26,7 @@ from flask_babel import gettext
 from sqlalchemy import func, or_, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
+from addons.contacts.models import Partner
 from core.errors import ValidationError
 
 from ..guards import INVOICE_PAYMENT_STATE, allow
@@ -101,6 +102,21 @@ def open_lines(session: Session, company_id: int, account_id: int, partner_id: i
                func.round(residual_column(matched), 2) != 0)
         .order_by(func.coalesce(MoveLine.date_maturity, MoveLine.date), MoveLine.id)
         .options(selectinload(MoveLine.move))))
+
+
+def open_by_partner(session: Session, company_id: int, limit: int) -> list:
+    """(partner id, name, account id, code, open item count, open balance) of the first ``limit`` partners
+    with open items on a reconcilable account, by name."""
+    matched = matched_totals()
+    residual = residual_column(matched)
+    return session.execute(
+        select(Partner.id, Partner.name, Account.id, Account.code, func.count(MoveLine.id), func.sum(residual))
+        .join(Account, Account.id == MoveLine.account_id).join(Partner, Partner.id == MoveLine.partner_id)
+        .outerjoin(matched, matched.c.line_id == MoveLine.id)
+        .where(Account.reconcile.is_(True), MoveLine.posted.is_(True), func.round(residual, 2) != 0,
+               MoveLine.company_id == company_id)
+        .group_by(Partner.id, Partner.name, Account.id, Account.code).order_by(Partner.name, Account.code)
+        .limit(limit)).all()
 
 
 # --- reconcile ------------------------------------------------------------------------------------------------

@@ -11,13 +11,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.imports import ImportFileError, UploadStore
-from core.web.context import current_actor, db
+from core.web.context import can, current_actor, db, record_or_404, require
 
 from ..models import Account, BankStatement, BankStatementLine, Invoice, Journal, MoveLine
 from ..models.bank import OPEN
 from ..services import bank_import, bank_matching
 from . import blueprint
-from .common import can, money_journals, record_or_404, require, run
+from .common import money_journals, run
 
 uploads = UploadStore()
 PREVIEW_ROWS = 5

@@ -8,12 +8,12 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from core.models import Company
-from core.web.context import current_actor, db
+from core.web.context import current_actor, db, record_or_404, require
 
 from ..charts import templates
 from ..models import FiscalYear, Settings
 from . import blueprint
-from .common import record_or_404, require, run_and_flash
+from .common import run_and_flash
 
 
 @blueprint.route("/settings")

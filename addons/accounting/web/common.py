@@ -1,14 +1,13 @@
 """Helpers shared by the accounting pages: loading a record as the user, running a service safely."""
 from __future__ import annotations
 
-from flask import abort, flash
+from flask import flash
 from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.errors import AccessDenied, ValidationError
-from core.web.context import current_actor, current_registry, db
-from core.web.forms import MAX_ID
+from core.web.context import db
 
 from ..models import Journal
 from ..models.ledger import BANK, CASH
@@ -18,23 +17,6 @@ def money_journals(session) -> list[Journal]:
     """The active bank and cash journals the user may read: where money comes in and goes out."""
     return session.scalars(select(Journal).where(Journal.kind.in_((BANK, CASH)), Journal.active.is_(True))
                            .order_by(Journal.code)).all()
-
-
-def record_or_404(model, record_id: int):
-    if not 0 < record_id <= MAX_ID:
-        abort(404)
-    record = db().get(model, record_id)
-    if record is None:
-        abort(404)
-    return record
-
-
-def can(model, operation: str) -> bool:
-    return current_registry().can(current_actor(), model, operation)
-
-
-def require(model, operation: str) -> None:
-    current_registry().require(current_actor(), model, operation)
 
 
 def run(action) -> tuple[object, ValidationError | AccessDenied | None]:

@@ -12,7 +12,7 @@ from wtforms import BooleanField, DateField, DecimalField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
 from core.errors import AccessDenied, ValidationError
-from core.web.context import current_actor, db
+from core.web.context import can, current_actor, db, record_or_404, require
 from core.web.forms import select_choices
 from core.web.i18n import money
 
@@ -23,7 +23,7 @@ from ..models import Invoice, Journal, Move, Payment, Reconciliation
 from ..models.invoicing import DRAFT, IN_INVOICE, IN_REFUND, OUT_INVOICE, OUT_REFUND, PAID, POSTED
 from ..services import invoices, payments
 from . import blueprint
-from .common import can, money_journals, record_or_404, require, run, run_and_flash
+from .common import money_journals, run, run_and_flash
 from .invoice_form import save
 
 VIEW_OF_KIND = {OUT_INVOICE: "invoice", OUT_REFUND: "credit_note", IN_INVOICE: "bill", IN_REFUND: "refund"}

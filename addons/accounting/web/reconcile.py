@@ -3,32 +3,18 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from addons.contacts.models import Partner
-from core.web.context import current_actor, db
+from core.web.context import current_actor, db, record_or_404, require
 
 from ..models import Account, Invoice, MoveLine, Reconciliation
 from ..services import reconcile as service
 from . import blueprint
-from .common import record_or_404, require, run_and_flash
+from .common import run_and_flash
 from .invoices import invoice_url
 
 PARTNERS_SHOWN = 200
-
-
-def _open_by_partner(session):
-    """(partner, account, open item count, open balance) for every partner with something open."""
-    matched = service.matched_totals()
-    residual = service.residual_column(matched)
-    return session.execute(
-        select(Partner.id, Partner.name, Account.id, Account.code, func.count(MoveLine.id), func.sum(residual))
-        .join(Account, Account.id == MoveLine.account_id).join(Partner, Partner.id == MoveLine.partner_id)
-        .outerjoin(matched, matched.c.line_id == MoveLine.id)
-        .where(Account.reconcile.is_(True), MoveLine.posted.is_(True), func.round(residual, 2) != 0,
-               MoveLine.company_id == current_actor().company_id)
-        .group_by(Partner.id, Partner.name, Account.id, Account.code).order_by(Partner.name, Account.code)
-        .limit(PARTNERS_SHOWN)).all()
 
 
 @blueprint.route("/reconcile")
@@ -43,7 +29,7 @@ def reconcile_page():
         record_or_404(Account, account_id)
         lines = service.open_lines(session, current_actor().company_id, account_id, partner_id)
         left = service.residuals(session, [line.id for line in lines])
-    return render_template("accounting/reconcile.html", groups=_open_by_partner(session), lines=lines, left=left,
+    return render_template("accounting/reconcile.html", groups=service.open_by_partner(session, current_actor().company_id, PARTNERS_SHOWN), lines=lines, left=left,
                            partner_id=partner_id, account_id=account_id)
 
 

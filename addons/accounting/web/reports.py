@@ -10,14 +10,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.errors import ValidationError
-from core.web.context import current_actor, db
+from core.web.context import current_actor, db, require
 
 from .. import reports
 from ..models import Budget, MoveLine
 from ..reports.base import DATE, MONEY, PERCENT
 from ..reports.general_ledger import PAGE_SIZE
 from . import blueprint
-from .common import require
 
 RANGE, AT, BUDGET = "range", "at", "budget"
 
