@@ -277,6 +277,11 @@ def _line_account(session: Session, invoice: Invoice, account_id, index: int) ->
     where = f"lines-{index}-account_id"
     account = (session.scalar(select(Account).where(Account.id == _int(account_id, where)))
                if account_id else None)
+    return _usable_account(invoice, account, index)
+
+
+def _usable_account(invoice: Invoice, account: Account | None, index: int) -> Account:
+    where = f"lines-{index}-account_id"
     if account is None or account.company_id != invoice.company_id:
         raise ValidationError(gettext("Line %(number)s needs an account of this company.", number=index + 1), where)
     if not account.active:
@@ -293,8 +298,8 @@ def _check_draft(session: Session, invoice: Invoice) -> None:
                               "partner_id")
     _set_header(session, invoice, {name: getattr(invoice, name) for name in HEADER_FIELDS if name != "partner_id"},
                 check_only=True)
-    for index, line in enumerate(invoice.lines):
-        _line_account(session, invoice, line.account_id, index)
+    for index, line in enumerate(invoice.lines):  # accounts and taxes are loaded with the lines
+        _usable_account(invoice, line.account, index)
         for tax in line.taxes:
             _tax(session, invoice, tax.id, f"lines-{index}-tax_ids")
 

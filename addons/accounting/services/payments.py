@@ -53,6 +53,8 @@ class OpenItems:
     lines: list[MoveLine]
     invoices: list[Invoice]
     names: str
+    #: what is still open on each line, by line id (see ``reconcile.residuals``)
+    left: dict
 
 
 def open_items(session: Session, target, kind: str | None = None) -> OpenItems:
@@ -63,7 +65,8 @@ def open_items(session: Session, target, kind: str | None = None) -> OpenItems:
         account_id = accounts.payable_account_id if kind == OUTBOUND else accounts.receivable_account_id
         lines = open_lines(session, target.company_id, account_id, target.id)
         lock_lines(session, [line.id for line in lines])
-        return OpenItems(target.company_id, target.id, account_id, lines, [], target.name)
+        return OpenItems(target.company_id, target.id, account_id, lines, [], target.name,
+                         residuals(session, [line.id for line in lines]))
     items = [target] if isinstance(target, (Invoice, MoveLine)) else list(target)
     if not items:
         raise ValidationError(gettext("Choose the invoices to pay."))
@@ -89,7 +92,7 @@ def open_items(session: Session, target, kind: str | None = None) -> OpenItems:
         raise ValidationError(gettext("One payment settles items of one receivable or payable account only."))
     if len({line.company_id for line in lines}) > 1:
         raise ValidationError(gettext("One payment settles the items of one company only."))
-    return OpenItems(lines[0].company_id, partners.pop(), accounts.pop(), lines, invoices, names)
+    return OpenItems(lines[0].company_id, partners.pop(), accounts.pop(), lines, invoices, names, left)
 
 
 def check_account(session: Session, company_id: int, account_id: int | None, field: str) -> Account:
@@ -148,7 +151,7 @@ def _register(session, target, journal, date, amount, currency_code, kind, write
     items = open_items(session, target, kind)
     company_id = items.company_id
     check_payment_journal(session, company_id, journal)
-    left = residuals(session, [line.id for line in items.lines])
+    left = items.left
     direction, settled = _direction(items, left, target, kind, allow_advance)
     currency_code = currency_code or _default_currency(session, items, journal)
     if journal.currency_code and journal.currency_code != currency_code:
