@@ -27,7 +27,7 @@ from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from addons.accounting.models import Account, FiscalYear, Journal, Move  # noqa: E402
 from addons.accounting.reports import aged_receivables, trial_balance  # noqa: E402
-from addons.accounting.reports.base import money  # noqa: E402
+from addons.accounting.services.currency import sql_money  # noqa: E402
 from addons.accounting.security import ACCOUNTANT  # noqa: E402
 from addons.contacts.models import Partner  # noqa: E402
 from core.catalog import Catalog  # noqa: E402
@@ -171,7 +171,7 @@ class Filler:
                        {self._date()}, CASE WHEN {kind} = 2 THEN {self._date(" + 30")} END,
                        CASE {kind} WHEN 2 THEN :purchase WHEN 3 THEN :bankj ELSE :sale END, {false}
                 FROM n""",
-            f"""UPDATE accounting_move SET state = 'posted', fiscal_year_id = :year,
+            """UPDATE accounting_move SET state = 'posted', fiscal_year_id = :year,
                        sequence_number = id, number = 'BENCH/' || id
                 WHERE id >= :move0 + :first AND id < :move0 + :last AND (id - :move0) % 20 <> 19""",
             f"""UPDATE accounting_move_line SET posted = {true}
@@ -194,15 +194,15 @@ class Filler:
 
 def check_trial_balance(report, raw) -> None:
     ours = {row.code: (row.opening, row.debit, row.credit) for row in report.rows}
-    theirs = {code: (money(o), money(d), money(c)) for code, o, d, c in raw}
+    theirs = {code: (sql_money(o), sql_money(d), sql_money(c)) for code, o, d, c in raw}
     assert ours == theirs, (ours, theirs)
 
 
 def check_aged(report, raw) -> None:
     ours = {row.partner_id: (row.not_due, row.days_1_30, row.days_31_60, row.days_61_90, row.older)
             for row in report.rows}
-    theirs = {partner: tuple(money(x) for x in amounts) for partner, *amounts in raw
-              if any(money(x) for x in amounts)}
+    theirs = {partner: tuple(sql_money(x) for x in amounts) for partner, *amounts in raw
+              if any(sql_money(x) for x in amounts)}
     assert ours == theirs, "aged receivables differ from the hand-written SQL"
 
 
