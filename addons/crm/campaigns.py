@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from addons.contacts.models import Partner
+from addons.contacts.models import Partner, Tag
 from core.db import utcnow
 from core.errors import ValidationError
 from core.models.mail import Mail
@@ -78,10 +78,9 @@ def members(session: Session, segment: Segment) -> list[tuple[str, int | None, i
             statement = statement.where(Partner.country_code.in_(conditions["country_code"]))
         if "is_company" in conditions:
             statement = statement.where(Partner.is_company.is_(conditions["is_company"]))
-        if "tag" in conditions:
-            from addons.contacts.models import Tag
-
-            statement = statement.where(Partner.tags.any(Tag.name == conditions["tag"]))
+        if "tag" in conditions:  # a join through the relationship, which record rules filter on both sides
+            statement = statement.join(Partner.tags).where(Tag.company_id == segment.company_id,
+                                                            Tag.name == conditions["tag"])
         return [(email, partner_id, None) for email, partner_id in session.execute(statement.order_by(Partner.id))]
     statement = select(Lead.email, Lead.partner_id, Lead.id).where(
         Lead.company_id == segment.company_id, Lead.email.is_not(None))

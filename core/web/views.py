@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from flask import (
     url_for,
 )
 from flask_babel import format_date, format_datetime, format_decimal, gettext
-from sqlalchemy import Boolean, String, Text, func, inspect, or_, select
+from sqlalchemy import JSON, Boolean, String, Text, func, inspect, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import RelationshipProperty, selectinload
 
@@ -104,7 +105,9 @@ class ModelView:
         self.filters = tuple(filters)
         self.labels = dict(labels or {})
         self.stage_field = stage_field
-        self.default_order = default_order or self.list_columns[0]
+        self.default_order = default_order or next((f for f in self.list_columns if f in self.sortable), "id")
+        if self.default_order not in inspect(model).column_attrs:
+            raise ValueError(f"{model.__name__}: default_order {self.default_order!r} is not a column")
         self.icon = icon
         self.addon: str | None = None
 
@@ -141,6 +144,8 @@ class ModelView:
             return format_datetime(value, "short")
         if hasattr(value, "isoformat"):
             return format_date(value)
+        if field in inspect(self.model).columns and isinstance(inspect(self.model).columns[field].type, JSON):
+            return json.dumps(value, ensure_ascii=False, sort_keys=True)
         if isinstance(value, list):
             return ", ".join(display_name(v) for v in value)
         if hasattr(value, "__table__"):
@@ -281,8 +286,10 @@ def _export(view: ModelView, fmt: str):
     session, actor = db(), current_actor()
     header = [str(view.label_of(f)) for f in view.list_columns]
 
+    statement = view.select_rows(params, actor).execution_options(yield_per=EXPORT_BATCH)
+
     def lines():
-        rows = session.scalars(view.select_rows(params, actor).execution_options(yield_per=EXPORT_BATCH))
+        rows = session.scalars(statement)
         for row in rows:
             yield [spreadsheet_safe(view.display(row, f)) for f in view.list_columns]
 

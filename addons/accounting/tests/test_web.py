@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from addons.accounting.models import BankStatement, BankStatementLine, Invoice, InvoiceLine, Move, Payment, Settings
+from addons.accounting.models import (BankStatement, BankStatementLine, Budget, BudgetLine, FiscalYear, Invoice,
+                                      InvoiceLine, Move, Payment, Settings)
 from addons.accounting.services.invoices import create_invoice, post_invoice
 from addons.accounting.tests.conftest import make_books
 
@@ -528,3 +529,19 @@ def test_an_auditor_reads_a_paid_invoice_and_may_change_nothing(web, shop):
     assert re.search(r'flash-error">access denied: \w+ may not create Invoice records<',
                      refused.get_data(as_text=True))
     assert count(web, Invoice) == 1
+
+
+def test_the_budget_lines_list_and_its_exports_show_the_lines(web, shop):
+    year = shop.session.scalars(select(FiscalYear).where(FiscalYear.company_id == shop.company.id)).first()
+    budget = Budget(company_id=shop.company.id, name="Plan 2026", fiscal_year_id=year.id)
+    budget.lines.append(BudgetLine(company_id=shop.company.id, account_id=shop.account("629").id,
+                                   period_id=year.periods[0].id, amount=Decimal("1500.00")))
+    shop.session.add(budget)
+    shop.session.commit()
+    client = client_for(web, shop.accountant())
+    listed = client.get("/accounting/budget-lines/")
+    assert listed.status_code == 200 and "Plan 2026" in listed.get_data(as_text=True)
+    exported = client.get("/accounting/budget-lines/export.csv?sort=budget")
+    assert exported.status_code == 200
+    assert "Plan 2026" in exported.get_data(as_text=True) and "1,500" in exported.get_data(as_text=True)
+    assert client.get("/accounting/budget-lines/export.xlsx").status_code == 200

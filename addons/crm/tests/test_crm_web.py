@@ -4,9 +4,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from addons.crm import services
-from addons.crm.models import LostReason, Stage, StageChange, Team
+from addons.contacts.models import Tag
+from addons.contacts.services import create_partner
+from addons.crm import automation, campaigns, services
+from addons.crm.models import Campaign, LostReason, Recipient, Stage, StageChange, Team
 from core.models import User
+from core.testing import ADMIN_PASSWORD
 
 
 @pytest.fixture
@@ -86,8 +89,6 @@ def test_the_reports_page_shows_the_pipeline_computed_in_sql(web, crm):
 
 
 def test_the_partner_page_shows_open_opportunities_and_the_timeline_from_crm(web, crm):
-    from addons.contacts.services import create_partner
-
     system = web.db.system()
     partner = create_partner(system, crm["company"], name="Rossi Arredamenti S.r.l.", is_company=True)
     system.commit()
@@ -106,3 +107,48 @@ def test_the_partner_page_shows_open_opportunities_and_the_timeline_from_crm(web
     web.db.user("viewer", groups=["contacts.group_user"])
     outsider.login("viewer")
     assert "Chairs for 40" not in outsider.get(f"/contacts/partners/{partner.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("login", ["manager", "admin"])
+def test_a_tag_segment_is_sent_by_a_sales_manager_and_by_an_administrator(web, login):
+    company = web.db.main_company.id
+    system = web.db.system()
+    vip, other = Tag(company_id=company, name="VIP"), Tag(company_id=company, name="Press")
+    partners = []
+    for name, email, tags in (("Rossi", "rossi@example.com", [vip]), ("Conti", "conti@example.com", [vip, other]),
+                              ("Bianchi", "bianchi@example.com", [other]), ("Verdi", None, [vip])):
+        partners.append(create_partner(system, company, name=name, email=email))
+        partners[-1].tags.extend(tags)
+    segment = campaigns.save_segment(system, company, name="VIP", target="partner", conditions={"tag": "VIP"})
+    campaign = Campaign(company_id=company, name="Spring", segment_id=segment.id, subject="News", body="Hello")
+    system.add(campaign)
+    system.commit()
+    web.db.user("manager", groups=["crm.group_manager"])
+    client = web.client()
+    if login == "admin":
+        client.login("admin", ADMIN_PASSWORD)
+    else:
+        client.login(login)
+    page = client.post(f"/crm/campaigns/{campaign.id}/send", follow_redirects=True).get_data(as_text=True)
+    assert "Sending to 2 recipients." in page
+    emails = web.db.system().scalars(select(Recipient.email).where(Recipient.campaign_id == campaign.id)).all()
+    assert sorted(emails) == ["conti@example.com", "rossi@example.com"]
+
+
+@pytest.mark.parametrize("path", ["segments", "rules"])
+def test_segment_and_rule_pages_show_their_json_values(web, path):
+    system = web.db.system()
+    company = web.db.main_company.id
+    record = (campaigns.save_segment(system, company, name="Italy", target="partner",
+                                     conditions={"country_code": ["IT"], "is_company": True})
+              if path == "segments" else
+              automation.save_rule(system, company, name="Classify", action="classify",
+                                   parameters={"keywords": {"complaint": ["queja"]}}))
+    system.commit()
+    client = web.client()
+    client.login("admin", ADMIN_PASSWORD)
+    for url in (f"/crm/{path}/", f"/crm/{path}/{record.id}", f"/crm/{path}/{record.id}/edit"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    shown = client.get(f"/crm/{path}/{record.id}").get_data(as_text=True)
+    assert ("&#34;country_code&#34;: [&#34;IT&#34;]" in shown) if path == "segments" else ("queja" in shown)
