@@ -220,6 +220,24 @@ def partner_summary(session: Session, actor: Actor, partner: object) -> Iterable
 
 
 @hookspec
+def partner_merge_blockers(session: Session, source: object, target: object) -> Iterable[str]:
+    """Say why ``source`` cannot be merged into ``target`` (both ``contacts.Partner``), if it cannot.
+
+    Called by the contacts merge service before it changes anything, when the
+    merge page is shown and again when the merge is done. Return a reason for
+    each reference to ``source`` that may not move to ``target`` (e.g. posted
+    accounting entries, which never change partner); any reason refuses the
+    merge and is shown to the user. Count every row, not only those the
+    session's user may read: a merge re-points them all.
+
+    :param session: the session doing the merge (acting as the user, or the system)
+    :param source: the partner that would be merged away
+    :param target: the partner that would remain
+    :return: reasons as sentences for the user; nothing when the addon does not object
+    """
+
+
+@hookspec
 def partners_merged(session: Session, source: object, target: object) -> None:
     """React to ``source`` being merged into ``target`` (both ``contacts.Partner``).
 

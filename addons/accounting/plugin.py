@@ -55,6 +55,13 @@ def partner_summary(session, actor, partner):
 
 
 @hookimpl
+def partner_merge_blockers(session, source, target):
+    from .services.ledger import partner_merge_blockers as blockers
+
+    return blockers(session, source, target)
+
+
+@hookimpl
 def dashboard_tiles(session, actor):
     from .dashboard import tiles
 

@@ -56,7 +56,11 @@ def partner_references(registry) -> list:
 
 
 def check_can_merge(session: Session, source: Partner, target: Partner) -> None:
-    """Raise unless ``source`` may be merged into ``target`` by the session's user."""
+    """Raise unless ``source`` may be merged into ``target`` by the session's user.
+
+    Installed addons may object through the ``partner_merge_blockers`` hook
+    (accounting: posted entries never change partner).
+    """
     if source.id == target.id:
         raise ValidationError(_l("Choose two different partners to merge."), "target")
     if source.company_id != target.company_id:
@@ -73,6 +77,10 @@ def check_can_merge(session: Session, source: Partner, target: Partner) -> None:
         if has_children:
             raise ValidationError(_l("%(source)s has contacts and %(target)s is a person: merge into a company.",
                                      source=source.name, target=target.name), "target")
+    blockers = session.info["registry"].hook.partner_merge_blockers(session=session, source=source, target=target)
+    reasons = [str(reason) for found in blockers for reason in found or ()]
+    if reasons:
+        raise ValidationError(" ".join(reasons), "source")
     _require_write(session, [source, target])
 
 
@@ -157,16 +165,22 @@ def merge_partners(session: Session, source: Partner, target: Partner) -> MergeR
 
 
 def _clash_condition(table, column, target_id):
-    """For a table where ``column`` is part of a unique key: rows whose re-pointing would duplicate a target's row."""
+    """For a table where ``column`` is part of a unique key: rows whose re-pointing would duplicate a target's row.
+
+    When ``column`` alone is unique (one row per partner, e.g. accounting's
+    partner settings), the target keeps its own row and the source's is dropped.
+    """
     keys = []
     if column in set(table.primary_key.columns) and len(table.primary_key.columns) > 1:
         keys.append([c for c in table.primary_key.columns if c is not column])
+    if column.unique:
+        keys.append([])
     for constraint in table.constraints:
         columns = list(getattr(constraint, "columns", ()))
-        if constraint.__class__.__name__ == "UniqueConstraint" and column in columns and len(columns) > 1:
+        if constraint.__class__.__name__ == "UniqueConstraint" and column in columns:
             keys.append([c for c in columns if c is not column])
     for index in table.indexes:
-        if index.unique and column in list(index.columns) and len(index.columns) > 1:
+        if index.unique and column in list(index.columns):
             keys.append([c for c in index.columns if c is not column])
     if not keys:
         return None

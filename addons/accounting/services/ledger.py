@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask_babel import gettext
-from sqlalchemy import exc, func, select
+from flask_babel import gettext, ngettext
+from sqlalchemy import exc, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
@@ -143,3 +143,24 @@ def reverse_move(session: Session, move: Move, date: dt.date | None = None, *, p
             raise
         raise ValidationError(gettext("Entry %(name)s has already been reversed.", name=move.number)) from error
     return post_move(session, reversal) if post else reversal
+
+
+def posted_entry_count(session: Session, partner_id: int) -> int:
+    """How many posted entries name the partner, on the entry or on a line, whoever may read them."""
+    mentions = or_(Move.partner_id == partner_id,
+                   Move.id.in_(select(MoveLine.move_id).where(MoveLine.partner_id == partner_id)))
+    return session.connection().scalar(select(func.count(Move.id)).where(Move.state == POSTED, mentions))
+
+
+def partner_merge_blockers(session: Session, source, target) -> list[str]:
+    """A partner with posted entries cannot be merged away: a posted entry never changes partner."""
+    count = posted_entry_count(session, source.id)
+    if not count:
+        return []
+    if posted_entry_count(session, target.id):
+        return [gettext("%(source)s and %(target)s both have posted journal entries, and a posted entry never "
+                        "changes partner: they cannot be merged.", source=source.name, target=target.name)]
+    return [ngettext("%(source)s has %(num)s posted journal entry, and a posted entry never changes partner: "
+                     "merge %(target)s into %(source)s instead.",
+                     "%(source)s has %(num)s posted journal entries, and a posted entry never changes partner: "
+                     "merge %(target)s into %(source)s instead.", count, source=source.name, target=target.name)]

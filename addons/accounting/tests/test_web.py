@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from addons.accounting.models import (BankStatement, BankStatementLine, Budget, BudgetLine, FiscalYear, Invoice,
-                                      InvoiceLine, Move, Payment, Settings)
+                                      InvoiceLine, Move, PartnerAccounting, Payment, Settings)
 from addons.accounting.services.invoices import create_invoice, post_invoice
 from addons.accounting.tests.conftest import make_books
 
@@ -545,3 +545,44 @@ def test_the_budget_lines_list_and_its_exports_show_the_lines(web, shop):
     assert exported.status_code == 200
     assert "Plan 2026" in exported.get_data(as_text=True) and "1,500" in exported.get_data(as_text=True)
     assert client.get("/accounting/budget-lines/export.xlsx").status_code == 200
+
+
+def test_a_partner_with_posted_entries_is_not_merged_away_and_the_page_says_why(web, shop):
+    from addons.contacts.merge import merge_partners
+    from addons.contacts.models import Partner
+    from core.errors import ValidationError
+
+    booked, twin = shop.partner("Cliente Contable"), shop.partner("CLIENTE CONTABLE")
+    post_invoice(shop.session, draft(shop, booked))
+    shop.session.commit()
+    reason = "Cliente Contable has 1 posted journal entry, and a posted entry never changes partner"
+    client = client_for(web, shop.accountant())
+    page = client.get(f"/contacts/merge?source={booked.id}&target={twin.id}").get_data(as_text=True)
+    assert reason in page and '<button type="submit" class="button primary">Merge</button>' not in page
+    refused = client.post("/contacts/merge", {"source": booked.id, "target": twin.id})
+    assert refused.status_code == 422 and reason in refused.get_data(as_text=True)
+    with pytest.raises(ValidationError, match=reason):
+        merge_partners(shop.as_user(shop.accountant()), booked, twin)
+    check = web.db.system()
+    assert check.get(Partner, booked.id).active
+    assert check.scalars(select(Invoice.partner_id)).all() == [booked.id]
+
+    kept = client.post("/contacts/merge", {"source": twin.id, "target": booked.id})  # the other way round is fine
+    assert kept.status_code == 302
+    check = web.db.system()
+    assert not check.get(Partner, twin.id).active
+    assert check.scalars(select(PartnerAccounting.partner_id).where(
+        PartnerAccounting.partner_id.in_([booked.id, twin.id]))).all() == [booked.id]  # the kept one's settings
+
+
+def test_two_partners_with_posted_entries_cannot_be_merged_either_way(web, shop):
+    from addons.contacts.merge import check_can_merge
+    from core.errors import ValidationError
+
+    first, second = shop.partner("Uno"), shop.partner("UNO")
+    for partner in (first, second):
+        post_invoice(shop.session, draft(shop, partner))
+    shop.session.commit()
+    for source, target in ((first, second), (second, first)):
+        with pytest.raises(ValidationError, match="both have posted journal entries"):
+            check_can_merge(shop.session, source, target)
