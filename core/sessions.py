@@ -1,4 +1,4 @@
-"""Session factories: every session Bottega opens has access enforcement and the audit log.
+"""Session factories: every session Bottega opens has access enforcement, the audit log and column bounds.
 
 Open a session acting as a user with :func:`core.security.actor_session`;
 a session without an actor is a system session (lifecycle, migrations,
@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.audit import install_audit
+from core.bounds import install_bounds
 from core.errors import AccessDenied
 from core.security.enforcement import install_enforcement
 from core.validation import install_validation
@@ -52,6 +53,7 @@ def make_session_factory(bind: Engine | Connection, **kwargs) -> sessionmaker:
     if isinstance(bind, Connection):
         kwargs.setdefault("join_transaction_mode", "create_savepoint")
     factory = sessionmaker(bind=bind, class_=session_class, expire_on_commit=False, **kwargs)
+    install_bounds(factory)
     install_validation(factory)
     install_enforcement(factory)
     install_audit(factory)

@@ -32,8 +32,10 @@ from core.imports import (
     resolve_mapping,
     run_import,
 )
+from core.imports import limits
 from core.imports.spec import read_bool, read_date, read_decimal, read_int
 from core.models import Company
+from tests import bombs
 
 
 class CompanyImport(ImportSpec):
@@ -159,6 +161,64 @@ def test_xlsx_cells_become_text_the_way_people_typed_them():
     assert table.headers == ["Name", "Phone", "Founded", "Capital"]
     assert [(row.line, row.cells[:4]) for row in table.rows] == [
         (2, ["Rossi", "612345678", "2020-05-17", "1234.5"]), (4, ["Verdi", "", "2021-01-02", "yes"])]
+
+
+# --- files built to exhaust the server ----------------------------------------------------------
+
+
+def test_an_xlsx_zip_bomb_is_refused_from_its_zip_directory_before_anything_is_unpacked():
+    bomb = bombs.zip_bomb(megabytes=64)
+    assert len(bomb) < 1024 * 1024  # under a megabyte, 64 MB of sheet inside
+    with pytest.raises(ImportFileError, match=r"bomb.xlsx is not read: its part xl/worksheets/sheet1.xml is "
+                                              r"compressed more than 200 times"):
+        read_file(bomb, "bomb.xlsx")
+
+
+def test_an_xlsx_with_a_huge_shared_strings_table_is_refused():
+    with pytest.raises(ImportFileError, match="its part xl/sharedStrings.xml is compressed more than 200 times"):
+        read_file(bombs.shared_strings_bomb(megabytes=64), "strings.xlsx")
+
+
+def test_an_xlsx_that_unpacks_to_more_than_the_limit_is_refused(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_UNPACKED_BYTES", 2 * bombs.MEGABYTE)
+    lines = (bombs.row(f"Cliente {n}", f"c{n}@example.es") for n in range(60_000))  # compressed ~10 times only
+    data = bombs.with_parts(bombs.workbook([["Name"]]), {bombs.SHEET: bombs.sheet(*lines)})
+    with pytest.raises(ImportFileError, match=r"big.xlsx unpacks to \d+\.\d MB; an XLSX import file may unpack to "
+                                              r"at most 2.0 MB"):
+        read_file(data, "big.xlsx")
+
+
+def test_a_sheet_claiming_a_million_rows_stops_at_the_line_limit():
+    far = bombs.sized_sheet("A1:XFD1048576", last_row=1_048_576)
+    assert len(far) < 10_000
+    with pytest.raises(ImportFileError, match="far.xlsx has more than 100000 lines; split it into smaller files"):
+        read_file(far, "far.xlsx")
+
+
+def test_a_sheet_claiming_16384_columns_is_read_at_its_real_width():
+    table = read_file(bombs.sized_sheet("A1:XFD1048576"), "sized.xlsx")
+    assert table.headers == ["Name"] and [(row.line, row.cells) for row in table.rows] == [(2, ["Rossi"])]
+
+
+def test_an_xlsx_sheet_with_a_billion_laughs_is_refused():
+    with pytest.raises(ImportFileError, match="laughs.xlsx cannot be opened as an XLSX workbook"):
+        read_file(bombs.laughing_sheet(), "laughs.xlsx")
+
+
+def test_csv_files_over_the_line_cell_and_size_limits_are_refused():
+    with pytest.raises(ImportFileError, match="long.csv has more than 100000 lines"):
+        read_file(b"Name\n" + b"x\n" * 100_000, "long.csv")
+    with pytest.raises(ImportFileError, match="wide.csv, line 2: a cell may hold at most 32767 characters"):
+        read_file(b"Name\n" + b"x" * 40_000 + b"\n", "wide.csv")
+    with pytest.raises(ImportFileError, match="wider.csv, line 2: a cell may hold at most 32767 characters"):
+        read_file(b"Name\n" + b"x" * 200_000 + b"\n", "wider.csv")  # past csv's own limit too
+    with pytest.raises(ImportFileError, match=r"line.csv is 100.0 MB; an import file may have at most 32.0 MB"):
+        read_file(b"Name;" + b"x" * (100 * bombs.MEGABYTE - 5), "line.csv")
+
+
+def test_a_file_just_within_the_limits_is_read():
+    table = read_file(b"Name\n" + b"x" * 32_767 + b"\n" + b"y\n" * 99_997, "full.csv")
+    assert len(table) == 99_998 and len(table.rows[0].cells[0]) == 32_767
 
 
 # --- conversions and mapping -----------------------------------------------------------------

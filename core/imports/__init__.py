@@ -6,7 +6,8 @@ validation through its services, natural keys); this package reads the file
 line into an :class:`ImportReport` (:func:`analyse`) and creates the records
 only when nothing is wrong (:func:`run_import`). :func:`import_command` gives
 the ``bottega import <name> FILE`` command, and :class:`UploadStore` keeps an
-uploaded file between the web pages of an import.
+uploaded file between the web pages of an import. :mod:`~core.imports.limits`
+bounds what a file may hold, so that a file built to expand is refused early.
 """
 from .cli import import_command
 from .engine import (
@@ -23,7 +24,8 @@ from .engine import (
     resolve_mapping,
     run_import,
 )
-from .reading import ImportFileError, SourceRow, SourceTable, read_file
+from .limits import ImportFileError
+from .reading import SourceRow, SourceTable, csv_records, read_file
 from .spec import ImportField, ImportSpec
 from .uploads import UploadStore
 
@@ -42,6 +44,7 @@ __all__ = [
     "UploadStore",
     "analyse",
     "auto_mapping",
+    "csv_records",
     "import_command",
     "line_hash",
     "parse_mapping_options",

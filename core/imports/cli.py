@@ -23,6 +23,7 @@ from sqlalchemy import select
 from core.errors import BottegaError
 
 from .engine import analyse, parse_mapping_options, run_import
+from .limits import check_file_size
 from .reading import read_file
 
 SHOWN_ISSUES = 50
@@ -73,6 +74,7 @@ def import_command(name: str, make_spec: Callable, help: str | None = None) -> c
         from core.sessions import make_session_factory
 
         overrides = parse_mapping_options(mappings)
+        check_file_size(file.stat().st_size, file.name)  # before reading it into memory
         table = read_file(file.read_bytes(), file.name, encoding)
         engine = state.engine()
         try:

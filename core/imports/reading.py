@@ -8,8 +8,12 @@ letters in the preview. An explicit ``encoding`` is used as given, and a byte
 it cannot decode is an error naming the line. The delimiter (``,``, ``;``,
 tab or ``|``) is detected from the first lines.
 
-XLSX: the first worksheet, through openpyxl; numbers that are whole become
-``"12"`` rather than ``"12.0"``, dates become ISO dates.
+XLSX: the first worksheet, through openpyxl in read-only mode (streamed);
+numbers that are whole become ``"12"`` rather than ``"12.0"``, dates become
+ISO dates.
+
+Both are read within the limits of :mod:`core.imports.limits` (file size,
+unpacked size, lines, cells), checked before and while reading.
 
 Line numbers are the file's row numbers as a spreadsheet shows them: the
 header is line 1. Blank rows are skipped (they keep their number).
@@ -20,20 +24,17 @@ import codecs
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
-from core.errors import BottegaError
+from .limits import (MAX_COLUMNS, ImportFileError, LineLimits, check_archive, check_file_size,
+                     unreadable_workbook)
 
-MAX_COLUMNS = 500
 DELIMITERS = ",;\t|"
 ENCODING_NAMES = {"cp1252": "Windows-1252", "latin-1": "Latin-1 (ISO-8859-1)"}
-
-
-class ImportFileError(BottegaError):
-    """The file cannot be read at all (unknown type, binary data, undecodable text, no header)."""
 
 
 @dataclass
@@ -60,6 +61,7 @@ class SourceTable:
 def read_file(data: bytes, filename: str, encoding: str | None = None) -> SourceTable:
     """Read ``data`` as CSV or XLSX, chosen by the extension of ``filename`` (then by content)."""
     suffix = Path(filename or "").suffix.lower()
+    check_file_size(len(data), filename)
     if suffix == ".xls":
         raise ImportFileError(_l("%(file)s is an old Excel .xls file: save it as .xlsx or CSV and try again.",
                                  file=filename))
@@ -121,6 +123,27 @@ def _utf8(data: bytes) -> bool:
     return True
 
 
+def csv_records(text: str, delimiter: str, filename: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of each record of a CSV text, within the line and cell limits."""
+    if len(delimiter) != 1 or delimiter in '"\r\n':
+        raise ImportFileError(_l("%(value)s cannot separate the columns of a CSV file: choose one character, "
+                                 "such as , or ;.", value=repr(delimiter)[:20]))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True,
+                        strict=False)
+    limits = LineLimits(filename)
+    line = 0
+    try:
+        for record in reader:
+            line += 1
+            limits.check(line, record)
+            yield line, record
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):  # csv's own cell limit, above ours
+            limits.cell_too_long(line + 1)
+        raise ImportFileError(_l("%(file)s cannot be read as CSV at line %(line)s: %(reason)s",
+                                 file=filename, line=line + 1, reason=str(error))) from None
+
+
 def read_csv(data: bytes, filename: str, encoding: str | None = None) -> SourceTable:
     text, used, notices = decode(data, filename, encoding)
     sample = text[:20000]
@@ -130,50 +153,62 @@ def read_csv(data: bytes, filename: str, encoding: str | None = None) -> SourceT
     except csv.Error:
         first = sample.splitlines()[0] if sample else ""
         delimiter = max(DELIMITERS, key=first.count) if first and any(d in first for d in DELIMITERS) else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True,
-                        strict=False)
-    rows = []
-    headers = None
-    line = 0
-    try:
-        for record in reader:
-            line += 1
-            if headers is None:
-                if not any(cell.strip() for cell in record):
-                    continue
-                headers = [cell.strip() for cell in record]
-                continue
-            if any(cell.strip() for cell in record):
-                rows.append(SourceRow(line, [cell.strip() for cell in record]))
-    except csv.Error as error:
-        raise ImportFileError(_l("%(file)s cannot be read as CSV at line %(line)s: %(reason)s",
-                                 file=filename, line=line + 1, reason=str(error))) from None
+    headers, rows = _collect(csv_records(text, delimiter, filename))
     return _table(filename, headers, rows, "csv", used, notices)
 
 
 def read_xlsx(data: bytes, filename: str) -> SourceTable:
     from openpyxl import load_workbook
 
+    check_archive(data, filename)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds (zipfile.BadZipFile, KeyError, InvalidFileException)
-        raise ImportFileError(_l("%(file)s cannot be opened as an XLSX workbook. Save it again from your spreadsheet "
-                                 "program as .xlsx, or as CSV UTF-8.", file=filename)) from None
+    except Exception:  # openpyxl raises many kinds (zipfile.BadZipFile, KeyError, InvalidFileException, XML errors)
+        raise unreadable_workbook(filename) from None
     try:
-        sheet = workbook.worksheets[0]
-        headers = None
-        rows = []
-        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell_text(value) for value in values]
-            if headers is None:
-                if any(cells):
-                    headers = cells
-                continue
-            if any(cells):
-                rows.append(SourceRow(line, cells))
+        headers, rows = _collect(_xlsx_records(workbook.worksheets[0], filename))
+    except ImportFileError:
+        raise
+    except Exception:  # a part that is not the XML it should be, or fails its checksum
+        raise unreadable_workbook(filename) from None
     finally:
         workbook.close()
     return _table(filename, headers, rows, "xlsx", None, [])
+
+
+def _xlsx_records(sheet, filename: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of a read-only worksheet, streamed, within the line and cell limits.
+
+    The size the sheet claims (up to 16384 columns by 1048576 rows) is ignored,
+    so it pads no row; rows after the header are cut to its width, as no cell
+    past it is imported.
+    """
+    sheet.reset_dimensions()
+    limits = LineLimits(filename)
+    width = MAX_COLUMNS + 1
+    for line, values in enumerate(sheet.iter_rows(max_col=width, values_only=True), start=1):
+        values = values[:width]
+        cells = [] if values.count(None) == len(values) else [_cell_text(value) for value in values]
+        limits.check(line, cells)
+        if width > MAX_COLUMNS and any(cells):
+            width = max(index for index, cell in enumerate(cells, start=1) if cell)
+        yield line, cells
+
+
+def _collect(records: Iterable[tuple[int, list[str]]]) -> tuple[list[str] | None, list[SourceRow]]:
+    """The first non-blank record as the header, then the non-blank rows, each cell stripped."""
+    headers, rows = None, []
+    for line, record in records:
+        cells = [cell.strip() for cell in record]
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            continue
+        if headers is None:
+            headers = cells
+        else:
+            rows.append(SourceRow(line, cells))
+    return headers, rows
 
 
 def _cell_text(value) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
-from .reading import ImportFileError
+from .limits import ImportFileError
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 

@@ -66,9 +66,11 @@ def require(model, operation: str) -> None:
 
 def record_or_404(model, record_id: int):
     """The record as the user may see it, or a 404 page (also for ids no database column can hold)."""
-    from .forms import MAX_ID
+    from sqlalchemy import inspect
 
-    if not 0 < record_id <= MAX_ID:
+    from core.bounds import fits_id
+
+    if not fits_id(inspect(model).primary_key[0], record_id):
         abort(404)
     record = db().get(model, record_id)
     if record is None:

@@ -9,7 +9,6 @@ view can replace any field by overriding :meth:`ModelView.form_class`.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -33,8 +32,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from core import bounds
+from core.errors import ValidationError as DomainError
+
 TEXT_MAX_LENGTH = 20_000
-MAX_ID = 2**31 - 1  # larger numbers are no record id: refuse them before the database overflows
 
 
 def strip(value):
@@ -71,16 +72,13 @@ class RecordField(Field):
 
     def process_formdata(self, valuelist):
         raw = valuelist[0].strip() if valuelist else ""
+        self.data = None
         if not raw:
-            self.data = None
             return
         try:
-            self.data = int(raw)
-        except ValueError:
-            self.data = None
-        if self.data is None or not 0 < self.data <= MAX_ID:
-            self.data = None
-            raise ValueError(_l("Not a valid choice."))
+            self.data = bounds.parse_id(raw, self.name, inspect(self.target).primary_key[0])
+        except DomainError:
+            raise ValueError(_l("Not a valid choice.")) from None
 
     def pre_validate(self, form):
         if self.data is None:
@@ -100,7 +98,12 @@ class CheckboxListField(SelectMultipleField):
         self.data = [getattr(item, "id", item) for item in value or ()]
 
     def process_formdata(self, valuelist):
-        self.data = [int(v) for v in valuelist if str(v).isdigit() and int(v) <= MAX_ID]
+        self.data = []
+        for value in valuelist:
+            try:
+                self.data.append(bounds.parse_id(value, self.name))
+            except DomainError:
+                raise ValueError(_l("Not a valid choice.")) from None
 
     def pre_validate(self, form):
         allowed = {choice.value for choice in self.choices}
@@ -131,6 +134,16 @@ class JSONField(TextAreaField):
         if not isinstance(self.data, dict):
             self.data = None
             raise ValueError(gettext("Write a JSON object, between { and }."))
+
+
+class FiniteDecimalField(DecimalField):
+    """A decimal that is a number: "NaN" and "Infinity" are refused (NaN cannot even be compared to a limit)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
 
 
 class ModelForm(FlaskForm):
@@ -185,11 +198,13 @@ def _column_field(view, column, label, registry) -> Field:
         return JSONField(label, [Length(max=TEXT_MAX_LENGTH)])
     if isinstance(kind, Boolean):
         return BooleanField(label)
-    if isinstance(kind, Numeric):
-        limit = Decimal(10) ** ((kind.precision or 18) - (kind.scale or 2))
-        return DecimalField(label, presence + [NumberRange(min=-limit + 1, max=limit - 1)], places=kind.scale or 2)
     if isinstance(kind, Integer):
-        return IntegerField(label, presence + [NumberRange(min=-(2**31), max=2**31 - 1)])
+        low, high = bounds.integer_range(kind)
+        return IntegerField(label, presence + [NumberRange(min=low, max=high)])
+    if isinstance(kind, Numeric):
+        largest = bounds.largest_decimal(kind)
+        return FiniteDecimalField(label, presence + [NumberRange(min=-largest, max=largest)],
+                                  places=bounds.decimal_digits(kind)[1])
     if isinstance(kind, DateTime):
         return DateTimeLocalField(label, presence, format="%Y-%m-%dT%H:%M")
     if isinstance(kind, Date):

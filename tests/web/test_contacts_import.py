@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from addons.contacts.models import Partner
 from core.models import User
+from tests import bombs
 
 GOOD = ("Nombre;Correo;Ciudad;NIF;País;Fax\n"
         "Ferretería Ibérica S.L.;info@iberica.es;Madrid;B12345674;ES;555\n"
@@ -120,3 +121,16 @@ def test_the_import_pages_speak_spanish(web):
     page = client.get(upload(client, data).headers["Location"]).get_data(as_text=True)
     assert "dos(at)example.es no es una dirección de correo electrónico." in page
     assert "1 línea leída." in page and "Columnas" in page
+
+
+@pytest.mark.parametrize("make, name, message", [
+    (bombs.zip_bomb, "bomb.xlsx",
+     "bomb.xlsx is not read: its part xl/worksheets/sheet1.xml is compressed more than 200 times"),
+    (lambda: bombs.sized_sheet("A1:XFD1048576", last_row=1_048_576), "far.xlsx",
+     "far.xlsx has more than 100000 lines"),
+])
+def test_a_file_built_to_exhaust_the_server_is_refused_at_upload(web, clerk, make, name, message):
+    response = upload(clerk, make(), name)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert count(web) == 0

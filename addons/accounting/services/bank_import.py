@@ -13,10 +13,8 @@ day are two lines; the same file read again gives the same keys).
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,7 +25,10 @@ from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import bounds
 from core.errors import ValidationError
+from core.imports import ImportFileError, csv_records
+from core.imports.limits import MAX_LINES, check_file_size
 
 from ..models import BankStatement, BankStatementLine, Journal
 from ..models.ledger import BANK, CASH
@@ -131,12 +132,21 @@ def parse_number(text: str, decimal_separator: str = ".", thousands_separator: s
 
 
 def parse_csv(content: bytes | str, mapping: ColumnMapping, filename: str | None = None) -> ParsedStatement:
+    """The lines of a CSV statement, read within the limits of :mod:`core.imports.limits`."""
+    try:
+        check_file_size(len(content), filename or gettext("The file"))
+        return _parse_csv(content, mapping, filename)
+    except ImportFileError as error:
+        raise ValidationError(str(error), "file") from None
+
+
+def _parse_csv(content: bytes | str, mapping: ColumnMapping, filename: str | None) -> ParsedStatement:
     problems = _Problems(filename)
     text = _decode(content, mapping.encoding, problems)
     if mapping.amount is None and not (mapping.debit and mapping.credit):
         raise ValidationError(gettext("Map a column to the amount, or two columns to debit and credit."), "amount")
-    rows = csv.reader(io.StringIO(text), delimiter=mapping.delimiter)
-    header = next((row for row in rows if any(cell.strip() for cell in row)), None)
+    rows = csv_records(text, mapping.delimiter, filename or gettext("The file"))
+    header = next((row for _number, row in rows if any(cell.strip() for cell in row)), None)
     if header is None:
         raise ValidationError(gettext("%(file)s is empty: there is no header and no line to import.",
                                       file=filename or gettext("The file")), "file")
@@ -148,10 +158,10 @@ def parse_csv(content: bytes | str, mapping: ColumnMapping, filename: str | None
             missing=", ".join(missing), columns=", ".join(f"'{column}'" for column in header)), "mapping")
     index = {name: header.index(column) for name, column in mapping.columns().items()}
     lines = []
-    for row in rows:
+    for number, row in rows:
         if not any(cell.strip() for cell in row):
             continue
-        line = _csv_line(row, rows.line_num, index, mapping, problems)
+        line = _csv_line(row, number, index, mapping, problems)
         if line is not None:
             lines.append(line)
     problems.raise_any()
@@ -218,6 +228,8 @@ def _csv_line(row: list[str], number: int, index: dict[str, int], mapping: Colum
     column = "amount" if mapping.amount else "credit" if amount and amount > 0 else "debit"
     if amount is not None and amount == 0:
         problems.add(gettext("%(where)s: the amount is zero.", where=where(column)))
+    elif amount is not None and (too_large := bounds.problem(BankStatementLine.amount.type, amount)):
+        problems.add(f"{where(column)}: {too_large}")
     elif amount is not None and amount != amount.quantize(CENT):
         problems.add(gettext("%(where)s: '%(value)s' has more than two decimals.", where=where(column),
                              value=cell(column)))
@@ -235,15 +247,27 @@ def parse_camt053(content: bytes, filename: str | None = None) -> list[ParsedSta
     """Each ``Stmt`` of a CAMT.053 file (versions 001.02 to 001.13), its booked entries one line each."""
     problems = _Problems(filename)
     try:
-        root = etree.fromstring(content, etree.XMLParser(resolve_entities=False, no_network=True))
+        check_file_size(len(content), filename or gettext("The file"))
+    except ImportFileError as error:
+        raise ValidationError(str(error), "file") from None
+    if b"<!DOCTYPE" in content:
+        raise _declares_entities(filename)
+    try:
+        # entities stay unexpanded, nothing is fetched, and libxml2 keeps its depth and text-size limits
+        root = etree.fromstring(content, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
     except etree.XMLSyntaxError as error:
         raise ValidationError(gettext("%(file)s is not a valid XML file: %(error)s.",
                                       file=filename or gettext("The file"), error=error), "file") from None
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise _declares_entities(filename)
     namespace = etree.QName(root).namespace or ""
     if not CAMT053.fullmatch(namespace):
         raise ValidationError(gettext("%(file)s is not a CAMT.053 bank statement (its namespace is '%(ns)s').",
                                       file=filename or gettext("The file"), ns=namespace), "file")
     ns = {"c": namespace}
+    if sum(1 for _entry in root.iterfind("c:BkToCstmrStmt/c:Stmt/c:Ntry", ns)) > MAX_LINES:
+        raise ValidationError(gettext("%(file)s has more than %(count)s entries; split it into smaller files.",
+                                      file=filename or gettext("The file"), count=MAX_LINES), "file")
     statements = []
     for statement in root.iterfind("c:BkToCstmrStmt/c:Stmt", ns):
         parsed = ParsedStatement(statement.findtext("c:Id", namespaces=ns), [],
@@ -267,12 +291,21 @@ def parse_camt053(content: bytes, filename: str | None = None) -> list[ParsedSta
     return statements
 
 
+def _declares_entities(filename: str | None) -> ValidationError:
+    return ValidationError(gettext("%(file)s declares a document type (<!DOCTYPE>), which a bank statement never "
+                                   "has; it is not read.", file=filename or gettext("The file")), "file")
+
+
 def _camt_amount(element, ns, where: str, problems: _Problems) -> Decimal | None:
     text = element.findtext("c:Amt", namespaces=ns) or ""
     try:
         amount = parse_number(text)
     except InvalidOperation:
         problems.add(gettext("%(where)s: Amt '%(value)s' is not a number.", where=where, value=text))
+        return None
+    too_large = bounds.problem(BankStatementLine.amount.type, amount)
+    if too_large:
+        problems.add(gettext("%(where)s: Amt %(problem)s", where=where, problem=too_large))
         return None
     indicator = element.findtext("c:CdtDbtInd", namespaces=ns)
     if indicator not in ("CRDT", "DBIT"):

@@ -15,6 +15,8 @@ from addons.accounting.services.books import company_settings
 from core.errors import ValidationError
 from core.testing import TEST_URL_ENV
 
+from tests import bombs
+
 from .conftest import make_books
 from .test_payments import invoice
 from .test_reconcile import FEB, account_id, journal, usd_rates
@@ -345,3 +347,53 @@ def test_two_people_confirming_the_same_line_at_once_book_it_once(db_copy):
     with db_copy.factory() as check:
         assert check.scalar(select(func.count(Move.id)).where(Move.origin == "bank",
                                                               Move.company_id == books.company.id)) == 1
+
+
+# --- files built to exhaust the server, and amounts no column holds ----------------------------------------
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"date,amount,label\n2026-02-01,10.00," + b"x" * 40_000 + b"\n",
+     "big.csv, line 2: a cell may hold at most 32767 characters"),
+    (b"date,amount,label\n2026-02-01,10.00," + b"x" * 200_000 + b"\n",
+     "big.csv, line 2: a cell may hold at most 32767 characters"),
+    (b"date,amount,label\n" + b"2026-02-01,1.00,x\n" * 100_000, "big.csv has more than 100000 lines"),
+    (b"date,amount,label;" + b"x" * (100 * 1024 * 1024), r"big.csv is 100.0 MB; an import file may have at most 32.0 MB"),
+    (b"date,amount,label\n2026-02-01,99999999999999999999.00,huge\n",
+     "line 2, column 'amount': 99999999999999999999.00 is out of range: at most 16 digits before the decimal point"),
+])
+def test_a_csv_over_the_limits_or_with_an_amount_no_column_holds_is_refused_whole(books, session, content,
+                                                                                   message):
+    with pytest.raises(ValidationError, match=message):
+        import_csv(session, journal(session, "BNK1"), content, PLAIN, filename="big.csv")
+    assert stored(session) == (0, 0)
+
+
+def test_a_delimiter_of_more_than_one_character_is_refused(books, session):
+    mapping = ColumnMapping(date="date", amount="amount", delimiter=";;")
+    with pytest.raises(ValidationError, match="';;' cannot separate the columns of a CSV file"):
+        import_csv(session, journal(session, "BNK1"), b"date;;amount\n2026-02-01;;1.00\n", mapping,
+                   filename="odd.csv")
+
+
+def camt(**changes) -> bytes:
+    content = (DATA / "camt053_v02.xml").read_text()
+    for old, new in changes.items():
+        assert old in content
+        content = content.replace(old, new)
+    return content.encode()
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda: bombs.billion_laughs(b"Document", camt(**{'<?xml version="1.0" encoding="UTF-8"?>': ""}).replace(
+        b"<Id>ES-2026-02</Id>", b"<Id>LAUGHS</Id>")),
+     r"feb.xml declares a document type \(<!DOCTYPE>\), which a bank statement never has; it is not read"),
+    (lambda: camt(**{'<Amt Ccy="EUR">3.50</Amt>': '<Amt Ccy="EUR">123456789012345678.00</Amt>'}),
+     r"entry 2 \(2026021600007\): Amt 123456789012345678.00 is out of range"),
+    (lambda: camt(**{"<Stmt>": "<Stmt>" + "<x>" * 10_000, "<Id>ES-2026-02</Id>": "<Id>ES-2026-02</Id>"
+                     + "</x>" * 10_000}), "feb.xml is not a valid XML file: .*[Ee]xcessive depth"),
+])
+def test_a_camt053_built_to_exhaust_the_server_or_with_a_huge_amount_is_refused(books, session, make, message):
+    with pytest.raises(ValidationError, match=message):
+        import_camt053(session, journal(session, "BNK1"), make(), filename="feb.xml")
+    assert stored(session) == (0, 0)

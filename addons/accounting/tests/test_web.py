@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from addons.accounting.models import (BankStatement, BankStatementLine, Budget, 
                                       InvoiceLine, Move, PartnerAccounting, Payment, Settings)
 from addons.accounting.services.invoices import create_invoice, post_invoice
 from addons.accounting.tests.conftest import make_books
+from tests import bombs
 
 TODAY = dt.date.today()
 
@@ -586,3 +588,29 @@ def test_two_partners_with_posted_entries_cannot_be_merged_either_way(web, shop)
     for source, target in ((first, second), (second, first)):
         with pytest.raises(ValidationError, match="both have posted journal entries"):
             check_can_merge(shop.session, source, target)
+
+
+def test_bank_files_built_to_exhaust_the_server_are_refused_on_the_pages(web, shop):
+    client = client_for(web, shop.accountant())
+    bank = str(shop.journal("BNK1").id)
+
+    def upload(content, name):
+        return client.post("/accounting/bank/import", {"journal_id": bank, "file": (io.BytesIO(content), name)},
+                           content_type="multipart/form-data")
+
+    laughs = bombs.billion_laughs(b"Document", b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">'
+                                               b"<BkToCstmrStmt><Stmt><Id>LAUGHS</Id></Stmt></BkToCstmrStmt></Document>")
+    refused = upload(laughs, "laughs.xml")
+    assert refused.status_code == 422
+    assert "laughs.xml declares a document type (&lt;!DOCTYPE&gt;)" in refused.get_data(as_text=True)
+
+    wide = b"date;amount;label\n2026-02-01;1.00;" + b"x" * 200_000 + b"\n"
+    mapping_url = upload(wide, "wide.csv").headers["Location"]
+    for odd in ({"encoding": "no-such-encoding"}, {"delimiter": "ab"}, {"delimiter": '"'}):
+        assert client.get(f"{mapping_url}&{urlencode(odd)}").status_code == 200, odd
+        posted = client.post(mapping_url, {"journal_id": bank, "date": "date", "amount": "amount", **odd})
+        assert posted.status_code == 422, odd
+    too_long = client.post(mapping_url, {"journal_id": bank, "date": "date", "amount": "amount", "delimiter": ";"})
+    assert too_long.status_code == 422
+    assert "wide.csv, line 2: a cell may hold at most 32767 characters" in too_long.get_data(as_text=True)
+    assert count(web, BankStatement) == 0

@@ -2,15 +2,14 @@
 with what it pays from the suggestions, or book it to an account (fees, interest)."""
 from __future__ import annotations
 
-import csv
-import io
+from itertools import islice
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.imports import ImportFileError, UploadStore
+from core.imports import ImportFileError, UploadStore, csv_records
 from core.web.context import can, current_actor, db, record_or_404, require
 
 from ..models import Account, BankStatement, BankStatementLine, Invoice, Journal, MoveLine
@@ -78,12 +77,16 @@ def bank_upload():
     return redirect(url_for("accounting_web.bank_mapping", token=token, journal_id=journal.id))
 
 
-def _header_and_preview(data: bytes, delimiter: str, encoding: str) -> tuple[list[str], list[list[str]]]:
+def _header_and_preview(data: bytes, delimiter: str, encoding: str, filename: str) -> tuple[list, list]:
+    """The first lines of the file, read only as far as they go (a bad file is refused by the import itself)."""
     try:
         text = data.decode(encoding).lstrip("\ufeff")
-    except UnicodeDecodeError:
+    except (UnicodeDecodeError, LookupError):
         text = data.decode("latin-1")
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))[:PREVIEW_ROWS + 1]
+    try:
+        rows = [row for _number, row in islice(csv_records(text, delimiter, filename), PREVIEW_ROWS + 1)]
+    except ImportFileError:
+        rows = []
     return (rows[0] if rows else []), rows[1:]
 
 
@@ -113,7 +116,7 @@ def bank_mapping(token: str):
     journal = _journal(request.values.get("journal_id"))
     form = request.form if request.method == "POST" else {}
     delimiter = form.get("delimiter") or request.args.get("delimiter") or _guess_delimiter(data)
-    header, preview = _header_and_preview(data, delimiter, form.get("encoding") or "utf-8")
+    header, preview = _header_and_preview(data, delimiter, form.get("encoding") or "utf-8", filename)
     error = None
     if request.method == "POST":
         mapping = _mapping_from(form)

@@ -16,6 +16,7 @@ from core.db import make_engine
 from core.imports import ImportFileError
 from core.imports import EXISTS, NEW, analyse, read_file, run_import
 from core.models import AuditLog
+from tests import bombs
 
 HEADER = "Nombre;Empresa;Es empresa;Correo electrónico;Teléfono;Dirección;CP;Ciudad;País;NIF;Idioma;Etiquetas\n"
 SAMPLE = HEADER + (
@@ -240,5 +241,34 @@ def test_the_cli_imports_with_a_mapping_dry_run_and_progress_and_refuses_bad_fil
         wrong = run("import", "contacts", str(bad), "--mapping", "Correo=colour")
         assert wrong.exit_code == 2 and "Unknown field colour" in wrong.output
         assert count() == 250
+    finally:
+        engine.dispose()
+
+
+def test_the_cli_refuses_files_built_to_exhaust_the_server_and_stores_nothing(tmp_path, initialized_url):
+    config = tmp_path / "bottega.toml"
+    config.write_text(f'[database]\nurl = "{initialized_url}"\n[addons]\nenabled = ["contacts"]\n')
+    catalog = Catalog.discover()
+
+    def run(*args):
+        return CliRunner().invoke(cli, ["--config", str(config), *args], obj=Context(catalog=catalog))
+
+    assert run("addons", "apply").exit_code == 0
+    bomb, line = tmp_path / "bomb.xlsx", tmp_path / "line.csv"
+    bomb.write_bytes(bombs.zip_bomb())
+    with line.open("wb") as handle:  # 100 MB on one line, without writing them: the size alone is refused
+        handle.write(b"Name;")
+        handle.truncate(100 * bombs.MEGABYTE)
+    refused = run("import", "contacts", str(bomb))
+    assert refused.exit_code == 2
+    assert "bomb.xlsx is not read: its part xl/worksheets/sheet1.xml is compressed more than 200 times" \
+        in refused.output
+    too_big = run("import", "contacts", str(line))
+    assert too_big.exit_code == 2
+    assert "line.csv is 100.0 MB; an import file may have at most 32.0 MB" in too_big.output
+    engine = make_engine(initialized_url)
+    try:
+        with engine.connect() as connection:
+            assert connection.scalar(select(func.count(Partner.id))) == 0
     finally:
         engine.dispose()

@@ -1,0 +1,141 @@
+"""What a value must be to fit its column, read from the column's SQLAlchemy type.
+
+PostgreSQL refuses an integer or a decimal its column cannot hold, and
+SQLite an integer past 64 bits: the user would get an error page. Checking
+input against the column's own bounds first turns that into a message
+naming the field. The bounds come from the type alone: ``SmallInteger``,
+``Integer`` and ``BigInteger`` hold 16, 32 and 64-bit integers, and
+``Numeric(p, s)`` holds ``p - s`` digits before the point and ``s`` after.
+
+The generic forms, JSON input and imports check their values here, and
+:func:`install_bounds` checks every flushed object, the last barrier for a
+path that forgot.
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import BigInteger, Integer, Numeric, SmallInteger, event, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.errors import ValidationError
+
+#: bits of each integer type, the most specific first (BigInteger and SmallInteger derive from Integer)
+INTEGER_BITS = ((BigInteger, 64), (SmallInteger, 16), (Integer, 32))
+#: Numeric without a precision is taken as the money type, Numeric(18, 2)
+DEFAULT_PRECISION, DEFAULT_SCALE = 18, 2
+
+
+def integer_range(type_) -> tuple[int, int] | None:
+    """The smallest and largest integer a column of ``type_`` holds (None: not an integer type)."""
+    for kind, bits in INTEGER_BITS:
+        if isinstance(type_, kind):
+            return -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    return None
+
+
+def decimal_digits(type_) -> tuple[int, int] | None:
+    """(digits before the point, digits after) of a Numeric column type (None: not a decimal type)."""
+    if not isinstance(type_, Numeric) or isinstance(type_, Integer):
+        return None
+    precision = type_.precision or DEFAULT_PRECISION
+    scale = type_.scale if type_.scale is not None else DEFAULT_SCALE
+    return precision - scale, scale
+
+
+def largest_decimal(type_) -> Decimal | None:
+    """The largest magnitude a Numeric column type holds, e.g. 9999999999999999.99 for Numeric(18, 2)."""
+    digits = decimal_digits(type_)
+    if digits is None:
+        return None
+    before, after = digits
+    return Decimal(10) ** before - Decimal(10) ** -after
+
+
+def problem(type_, value) -> str | None:
+    """Why ``value`` does not fit a column of ``type_``, or None when it does (or the type has no bounds)."""
+    if value is None or isinstance(value, bool):
+        return None
+    bounds = integer_range(type_)
+    if bounds is not None and isinstance(value, int):
+        low, high = bounds
+        if not low <= value <= high:
+            return str(_l("%(value)s is out of range: a whole number from %(low)s to %(high)s.",
+                          value=_short(value), low=low, high=high))
+        return None
+    largest = largest_decimal(type_)
+    if largest is not None and isinstance(value, (int, float, Decimal)):
+        try:
+            number = Decimal(value)
+            too_large = not number.is_finite() or abs(number) > largest
+        except (InvalidOperation, ValueError):
+            too_large = True
+        if too_large:
+            return str(_l("%(value)s is out of range: at most %(digits)s digits before the decimal point.",
+                          value=_short(value), digits=decimal_digits(type_)[0]))
+    return None
+
+
+def check(column, value, field: str | None = None) -> None:
+    """Raise :class:`ValidationError` naming ``field`` (default: the column's name) unless ``value`` fits."""
+    found = problem(column.type, value)
+    if found is not None:
+        name = field or column.key
+        raise ValidationError(_l("%(field)s: %(problem)s", field=name, problem=found), name)
+
+
+def parse_id(value, field: str, column=None) -> int:
+    """``value`` (from a URL, a form, a query or JSON) as a record id ``column`` can hold (default: Integer).
+
+    Raises :class:`ValidationError` naming ``field`` for anything else: a
+    non-number, a list, zero or less, or more than the column holds.
+    """
+    number = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        number = int(value.strip()) if len(value.strip()) < 30 else None
+    high = integer_range(column.type if column is not None else Integer())[1]
+    if number is None or not 0 < number <= high:
+        raise ValidationError(_l("%(field)s: %(value)s is not the id of a record.", field=field,
+                                 value=_short(value)), field)
+    return number
+
+
+def fits_id(column, value: int) -> bool:
+    """Whether ``value`` can be an id in ``column`` (a primary or foreign key)."""
+    return 0 < value <= integer_range(column.type)[1]
+
+
+def _short(value) -> str:
+    text = str(value)
+    return text if len(text) <= 30 else text[:27] + "..."
+
+
+# --- the last barrier: every flush --------------------------------------------------------
+
+
+def install_bounds(factory: sessionmaker) -> None:
+    event.listen(factory, "before_flush", _check_flush)
+
+
+def _check_flush(session: Session, _flush_context, _instances) -> None:
+    for obj in [*session.new, *session.dirty]:
+        state = inspect(obj)
+        for key, column in _bounded_columns(state.mapper):
+            for value in state.attrs[key].history.added:
+                check(column, value, key)
+
+
+_BOUNDED: dict = {}
+
+
+def _bounded_columns(mapper) -> list:
+    """(attribute, column) of the mapper's integer and decimal columns, computed once per mapper."""
+    found = _BOUNDED.get(mapper)
+    if found is None:
+        found = _BOUNDED[mapper] = [
+            (attribute.key, attribute.columns[0]) for attribute in mapper.column_attrs
+            if integer_range(attribute.columns[0].type) or decimal_digits(attribute.columns[0].type)]
+    return found
