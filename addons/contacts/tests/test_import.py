@@ -198,15 +198,21 @@ def test_a_user_who_may_not_create_partners_cannot_import(db):
 # --- the command line ------------------------------------------------------------------------
 
 
-def test_the_cli_imports_with_a_mapping_dry_run_and_progress_and_refuses_bad_files(tmp_path, initialized_url):
+@pytest.fixture
+def run(tmp_path, initialized_url):
+    """``run(*arguments)``: the bottega command on a database with contacts installed."""
     config = tmp_path / "bottega.toml"
     config.write_text(f'[database]\nurl = "{initialized_url}"\n[addons]\nenabled = ["contacts"]\n')
     catalog = Catalog.discover()
 
-    def run(*args):
+    def invoke(*args):
         return CliRunner().invoke(cli, ["--config", str(config), *args], obj=Context(catalog=catalog))
 
-    assert run("addons", "apply").exit_code == 0
+    assert invoke("addons", "apply").exit_code == 0
+    return invoke
+
+
+def test_the_cli_imports_with_a_mapping_dry_run_and_progress_and_refuses_bad_files(tmp_path, initialized_url, run):
     path = tmp_path / "clientes.csv"
     path.write_bytes(("Razón social;Fax;Correo\n" + "".join(
         f"Cliente {n:03d};555;c{n}@example.es\n" for n in range(250))).encode("utf-8-sig"))
@@ -245,15 +251,7 @@ def test_the_cli_imports_with_a_mapping_dry_run_and_progress_and_refuses_bad_fil
         engine.dispose()
 
 
-def test_the_cli_refuses_files_built_to_exhaust_the_server_and_stores_nothing(tmp_path, initialized_url):
-    config = tmp_path / "bottega.toml"
-    config.write_text(f'[database]\nurl = "{initialized_url}"\n[addons]\nenabled = ["contacts"]\n')
-    catalog = Catalog.discover()
-
-    def run(*args):
-        return CliRunner().invoke(cli, ["--config", str(config), *args], obj=Context(catalog=catalog))
-
-    assert run("addons", "apply").exit_code == 0
+def test_the_cli_refuses_files_built_to_exhaust_the_server_and_stores_nothing(tmp_path, initialized_url, run):
     bomb, line = tmp_path / "bomb.xlsx", tmp_path / "line.csv"
     bomb.write_bytes(bombs.zip_bomb())
     with line.open("wb") as handle:  # 100 MB on one line, without writing them: the size alone is refused
