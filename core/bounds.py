@@ -6,6 +6,9 @@ input against the column's own bounds first turns that into a message
 naming the field. The bounds come from the type alone: ``SmallInteger``,
 ``Integer`` and ``BigInteger`` hold 16, 32 and 64-bit integers, and
 ``Numeric(p, s)`` holds ``p - s`` digits before the point and ``s`` after.
+A ``Date`` or ``DateTime`` is kept within :data:`DATE_RANGE`, away from the
+ends of the calendar, so that date arithmetic (90 days earlier, the end of
+the next month) never overflows.
 
 The generic forms, JSON input and imports check their values here, and
 :func:`install_bounds` checks every flushed object, the last barrier for a
@@ -13,10 +16,11 @@ path that forgot.
 """
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, Integer, Numeric, SmallInteger, event, inspect
+from sqlalchemy import BigInteger, Date, DateTime, Integer, Numeric, SmallInteger, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import ValidationError
@@ -25,6 +29,8 @@ from core.errors import ValidationError
 INTEGER_BITS = ((BigInteger, 64), (SmallInteger, 16), (Integer, 32))
 #: Numeric without a precision is taken as the money type, Numeric(18, 2)
 DEFAULT_PRECISION, DEFAULT_SCALE = 18, 2
+#: the dates a record or a report may name
+DATE_RANGE = (dt.date(1900, 1, 1), dt.date(9990, 12, 31))
 
 
 def integer_range(type_) -> tuple[int, int] | None:
@@ -53,10 +59,30 @@ def largest_decimal(type_) -> Decimal | None:
     return Decimal(10) ** before - Decimal(10) ** -after
 
 
+def date_problem(value: dt.date) -> str | None:
+    """Why ``value`` (a date or a datetime) is no date a record or a report may name, or None."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    low, high = DATE_RANGE
+    if low <= day <= high:
+        return None
+    return str(_l("%(value)s is out of range: a date from %(low)s to %(high)s.", value=day.isoformat(),
+                  low=low.isoformat(), high=high.isoformat()))
+
+
+def check_date(value: dt.date, field: str) -> dt.date:
+    """``value``, or a :class:`ValidationError` naming ``field`` when it is outside :data:`DATE_RANGE`."""
+    found = date_problem(value)
+    if found is not None:
+        raise ValidationError(_l("%(field)s: %(problem)s", field=field, problem=found), field)
+    return value
+
+
 def problem(type_, value) -> str | None:
     """Why ``value`` does not fit a column of ``type_``, or None when it does (or the type has no bounds)."""
     if value is None or isinstance(value, bool):
         return None
+    if isinstance(type_, (Date, DateTime)) and isinstance(value, dt.date):
+        return date_problem(value)
     bounds = integer_range(type_)
     if bounds is not None and isinstance(value, int):
         low, high = bounds
@@ -132,10 +158,10 @@ _BOUNDED: dict = {}
 
 
 def _bounded_columns(mapper) -> list:
-    """(attribute, column) of the mapper's integer and decimal columns, computed once per mapper."""
+    """(attribute, column) of the mapper's integer, decimal and date columns, computed once per mapper."""
     found = _BOUNDED.get(mapper)
     if found is None:
         found = _BOUNDED[mapper] = [
             (attribute.key, attribute.columns[0]) for attribute in mapper.column_attrs
-            if integer_range(attribute.columns[0].type) or decimal_digits(attribute.columns[0].type)]
+            if isinstance(attribute.columns[0].type, (Integer, Numeric, Date, DateTime))]
     return found

@@ -33,11 +33,7 @@ def create_demo_database(path: Path, catalog: Catalog) -> str:
         registry = lifecycle.registry()
         with make_session_factory(engine)() as session:
             company = session.scalars(select(Company)).one()
-            order = {name: index for index, name in enumerate(registry.installed)}
-            impls = sorted(registry.hook.load_demo_data.get_hookimpls(), key=lambda i: order.get(i.plugin_name, -1))
-            for impl in impls:
-                impl.function(session=session, company=company)
-                session.flush()
+            load_demo_data(session, registry, company)
             for login, name, groups in DEMO_USERS:
                 wanted = list(session.scalars(select(Group).where(Group.key.in_(groups))))
                 if len(wanted) == len(groups):
@@ -49,3 +45,11 @@ def create_demo_database(path: Path, catalog: Catalog) -> str:
     finally:
         engine.dispose()
     return url
+
+
+def load_demo_data(session, registry, company: Company) -> None:
+    """Every installed addon's demonstration data for ``company``, addons in dependency order (not committed)."""
+    order = {name: index for index, name in enumerate(registry.installed)}
+    for impl in sorted(registry.hook.load_demo_data.get_hookimpls(), key=lambda i: order.get(i.plugin_name, -1)):
+        impl.function(session=session, company=company)
+        session.flush()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, or_
+from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import RelationshipProperty
 
 from addons.contacts.models import Partner
@@ -217,7 +217,8 @@ class InvoiceView(AccountingView):
             pattern = "%" + params.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             conditions.append(or_(Invoice.number.ilike(pattern, escape="\\"),
                                   Invoice.reference.ilike(pattern, escape="\\"),
-                                  Invoice.partner.has(Partner.name.ilike(pattern, escape="\\"))))
+                                  Invoice.partner_id.in_(select(Partner.id).where(
+                                      Partner.name.ilike(pattern, escape="\\")))))
         by_key = {f.key: f for f in self.filters}
         return conditions + [by_key[key].where(actor) for key in params.filters]
 

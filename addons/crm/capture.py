@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.bounds import fits_id
 from core.errors import ValidationError
 
 from . import services
@@ -44,9 +45,10 @@ def from_web_form(session: Session, team: Team, payload: dict) -> Lead | None:
 
 def _campaign(session: Session, team: Team, value):
     """The campaign a form names (its id, e.g. from a link in a campaign mail); unknown ones are ignored."""
-    if value in (None, "") or not str(value).isdigit():
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit() and len(text) < 20 and fits_id(Campaign.id, int(text))):
         return None
-    campaign = session.get(Campaign, int(value))
+    campaign = session.get(Campaign, int(text))
     return campaign if campaign is not None and campaign.company_id == team.company_id else None
 
 

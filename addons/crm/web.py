@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from core.db import utcnow
 from core.errors import AccessDenied, ValidationError
-from core.web.context import csrf_exempt, current_actor, current_registry, db, public, system_session
+from core.web.context import csrf_exempt, current_actor, current_registry, db, public, record_or_404, system_session
+from core.web.inputs import accepts_json, id_arg, json_object
 from core.web.limiter import limiter
 
 from . import campaigns, capture, reports, services
@@ -17,13 +18,12 @@ from .models import Activity, Campaign, Lead, LostReason, Recipient, Team
 
 blueprint = Blueprint("crm_web", __name__, url_prefix="/crm")
 CAPTURE_LIMIT = "30 per minute"
+#: what a JSON capture may send: text, or numbers for a phone or a campaign's id
+CAPTURE_FIELDS = {name: (str, int) for name in (*capture.FORM_FIELDS, capture.HONEYPOT, "campaign")}
 
 
 def _lead(lead_id: int) -> Lead:
-    lead = db().get(Lead, lead_id)
-    if lead is None:
-        abort(404)
-    return lead
+    return record_or_404(Lead, lead_id)
 
 
 def _back(lead: Lead):
@@ -49,7 +49,7 @@ def _act(lead_id: int, action):
 @blueprint.route("/leads/<int:lead_id>/qualify", methods=["POST"])
 def qualify(lead_id: int):
     form = request.form
-    partner_id = int(form["partner_id"]) if form.get("partner_id", "").isdigit() else None
+    partner_id = id_arg("partner_id")
     return _act(lead_id, lambda session, lead: (
         services.qualify(session, lead, partner_id=partner_id, create_partner=form.get("create_partner") == "1",
                          force=form.get("force") == "1"), gettext("Qualified as an opportunity."))[1])
@@ -62,9 +62,9 @@ def won(lead_id: int):
 
 @blueprint.route("/leads/<int:lead_id>/lost", methods=["POST"])
 def lost(lead_id: int):
-    reason = request.form.get("lost_reason_id", "")
+    reason = id_arg("lost_reason_id")
     return _act(lead_id, lambda session, lead: (
-        services.mark_lost(session, lead, int(reason) if reason.isdigit() else None, request.form.get("note")),
+        services.mark_lost(session, lead, reason, request.form.get("note")),
         gettext("Marked as lost."))[1])
 
 
@@ -100,9 +100,7 @@ def schedule(lead_id: int):
 @blueprint.route("/activities/<int:activity_id>/done", methods=["POST"])
 def done(activity_id: int):
     session = db()
-    activity = session.get(Activity, activity_id)
-    if activity is None:
-        abort(404)
+    activity = record_or_404(Activity, activity_id)
     try:
         services.complete_activity(session, activity, request.form.get("feedback"))
         session.commit()
@@ -117,9 +115,7 @@ def done(activity_id: int):
 @blueprint.route("/campaigns/<int:campaign_id>/send", methods=["POST"])
 def send_campaign(campaign_id: int):
     session = db()
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        abort(404)
+    campaign = record_or_404(Campaign, campaign_id)
     if not current_registry().can(current_actor(), Recipient, "create"):
         abort(403)
     try:
@@ -174,6 +170,7 @@ def lead_record_context(lead: Lead) -> dict:
 @limiter.limit(CAPTURE_LIMIT, methods=["POST"])
 @csrf_exempt
 @public
+@accepts_json
 def capture_form(key: str):
     """A web-to-lead form a company embeds on its site (HTML form or JSON)."""
     system = system_session()
@@ -182,9 +179,9 @@ def capture_form(key: str):
         abort(404)
     if request.method == "GET":
         return render_template("crm/capture.html", key=key, team=team, values={}, error=None)
-    payload = request.get_json(silent=True) if request.is_json else request.form.to_dict()
+    payload = json_object(CAPTURE_FIELDS) if request.is_json else request.form.to_dict()
     try:
-        lead = capture.from_web_form(system, team, payload or {})
+        lead = capture.from_web_form(system, team, payload)
         system.commit()
     except ValidationError as error:
         system.rollback()

@@ -1,4 +1,10 @@
-"""Friendly error pages (HTML, or JSON for API and kanban calls); never a stack trace."""
+"""Friendly error pages (HTML, or JSON for API and kanban calls); never a stack trace.
+
+A refused input (:class:`core.errors.ValidationError`) is a 400 whose JSON
+names the field. Some bad requests are refused before the page runs
+(:func:`core.web.inputs.init_app`): a JSON body sent to a page that takes a
+form, an id in the URL past the database's integers.
+"""
 from __future__ import annotations
 
 import logging
@@ -9,6 +15,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from core.errors import AccessDenied, RecordNotFound, ValidationError
+
+from . import inputs
 
 log = logging.getLogger("bottega.web")
 
@@ -26,10 +34,10 @@ def _messages() -> dict[int, tuple[str, str]]:
     }
 
 
-def render_error(code: int, detail: str | None = None):
+def render_error(code: int, detail: str | None = None, field: str | None = None):
     title, message = _messages().get(code, (str(code), ""))
     if request.is_json or request.accept_mimetypes.best == "application/json" or request.path.endswith(".json"):
-        return jsonify(error=detail or message), code
+        return jsonify(error=detail or message, **({"field": field} if field else {})), code
     try:
         return render_template("core/error.html", code=code, title=title, message=detail or message), code
     except Exception:  # the error page must not fail in turn: plain text still tells the user
@@ -38,6 +46,8 @@ def render_error(code: int, detail: str | None = None):
 
 
 def init_app(app) -> None:
+    inputs.init_app(app)  # bad requests are refused before any view: ids past the database, misplaced JSON
+
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
         return render_error(400, gettext("This form has expired or was not sent from Bottega. "
@@ -49,7 +59,7 @@ def init_app(app) -> None:
 
     @app.errorhandler(ValidationError)
     def refused(error):
-        return render_error(400, str(error))
+        return render_error(400, str(error), error.field)
 
     @app.errorhandler(RecordNotFound)
     def not_found(_error):

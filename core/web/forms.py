@@ -111,6 +111,13 @@ class CheckboxListField(SelectMultipleField):
             raise ValidationError(_l("Not a valid choice."))
 
 
+def within_dates(_form, field) -> None:
+    """A WTForms validator: the date is one a record may hold (:data:`core.bounds.DATE_RANGE`)."""
+    found = bounds.date_problem(field.data) if field.data is not None else None
+    if found is not None:
+        raise ValidationError(found)
+
+
 def select_choices(pairs) -> list[SelectChoice]:
     """WTForms choices from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
@@ -134,16 +141,6 @@ class JSONField(TextAreaField):
         if not isinstance(self.data, dict):
             self.data = None
             raise ValueError(gettext("Write a JSON object, between { and }."))
-
-
-class FiniteDecimalField(DecimalField):
-    """A decimal that is a number: "NaN" and "Infinity" are refused (NaN cannot even be compared to a limit)."""
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        if self.data is not None and not self.data.is_finite():
-            self.data = None
-            raise ValueError(self.gettext("Not a valid decimal value."))
 
 
 class ModelForm(FlaskForm):
@@ -203,12 +200,12 @@ def _column_field(view, column, label, registry) -> Field:
         return IntegerField(label, presence + [NumberRange(min=low, max=high)])
     if isinstance(kind, Numeric):
         largest = bounds.largest_decimal(kind)
-        return FiniteDecimalField(label, presence + [NumberRange(min=-largest, max=largest)],
-                                  places=bounds.decimal_digits(kind)[1])
+        return DecimalField(label, presence + [NumberRange(min=-largest, max=largest)],
+                            places=bounds.decimal_digits(kind)[1])
     if isinstance(kind, DateTime):
-        return DateTimeLocalField(label, presence, format="%Y-%m-%dT%H:%M")
+        return DateTimeLocalField(label, presence + [within_dates], format="%Y-%m-%dT%H:%M")
     if isinstance(kind, Date):
-        return DateField(label, presence)
+        return DateField(label, presence + [within_dates])
     if isinstance(kind, Text) or (isinstance(kind, String) and kind.length is None):
         return TextAreaField(label, text_presence + [Length(max=TEXT_MAX_LENGTH)], filters=[strip])
     return StringField(label, text_presence + [Length(max=kind.length)], filters=[strip])

@@ -38,6 +38,7 @@ from core.models import AuditLog, User
 
 from .context import can, current_actor, current_registry, db, record_or_404, require, system_session
 from .forms import RecordField, build_form_class, display_name, form_values
+from .inputs import ACCEPTS_JSON_ATTRIBUTE, accepts_json, json_object
 
 EXPORT_FORMATS = ("csv", "xlsx")
 KANBAN_LIMIT = 1000
@@ -252,7 +253,7 @@ def _bind(handler, view):
 
     bound.__name__ = f"{view.name}_{handler.__name__.strip('_')}"
     bound.model_view = view
-    return bound
+    return accepts_json(bound) if getattr(handler, ACCEPTS_JSON_ATTRIBUTE, False) else bound
 
 
 def _list(view: ModelView):
@@ -446,19 +447,18 @@ def _kanban(view: ModelView):
                            can_write=can(view.model, "write"), truncated=len(rows) > KANBAN_LIMIT)
 
 
+@accepts_json
 def _stage(view: ModelView, record_id: int):
     if not can(view.model, "write"):
         return jsonify(error=gettext("You may not change these records.")), 403
     session = db()
-    record = session.get(view.model, record_id)
-    if record is None:
-        return jsonify(error=gettext("This record does not exist or you may not see it.")), 404
-    payload = request.get_json(silent=True) or {}
+    record = record_or_404(view.model, record_id)
+    stage = json_object({"stage": (int, str)}).get("stage")
     allowed = {str(value): value for value, _label in view.stages(session)}
-    if str(payload.get("stage")) not in allowed:
-        return jsonify(error=gettext("Unknown stage.")), 422
+    if str(stage) not in allowed:
+        return jsonify(error=gettext("Unknown stage."), field="stage"), 422
     try:
-        view.update(session, current_actor(), record, {view.stage_field: allowed[str(payload["stage"])]})
+        view.update(session, current_actor(), record, {view.stage_field: allowed[str(stage)]})
         session.commit()
     except ValidationError as error:
         session.rollback()

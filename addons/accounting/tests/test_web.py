@@ -598,8 +598,9 @@ def test_bank_files_built_to_exhaust_the_server_are_refused_on_the_pages(web, sh
         return client.post("/accounting/bank/import", {"journal_id": bank, "file": (io.BytesIO(content), name)},
                            content_type="multipart/form-data")
 
-    laughs = bombs.billion_laughs(b"Document", b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">'
-                                               b"<BkToCstmrStmt><Stmt><Id>LAUGHS</Id></Stmt></BkToCstmrStmt></Document>")
+    statement = (b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">'
+                 b"<BkToCstmrStmt><Stmt><Id>LAUGHS</Id></Stmt></BkToCstmrStmt></Document>")
+    laughs = bombs.billion_laughs(b"Document", statement)
     refused = upload(laughs, "laughs.xml")
     assert refused.status_code == 422
     assert "laughs.xml declares a document type (&lt;!DOCTYPE&gt;)" in refused.get_data(as_text=True)
@@ -614,3 +615,90 @@ def test_bank_files_built_to_exhaust_the_server_are_refused_on_the_pages(web, sh
     assert too_long.status_code == 422
     assert "wide.csv, line 2: a cell may hold at most 32767 characters" in too_long.get_data(as_text=True)
     assert count(web, BankStatement) == 0
+
+
+@pytest.mark.parametrize("report, args, message", [
+    ("aged_receivables", "at=0001-01-01", "at: 0001-01-01 is out of range: a date from 1900-01-01 to 9990-12-31."),
+    ("aged_payables", "at=9999-12-31", "at: 9999-12-31 is out of range"),
+    ("balance_sheet", "at=0001-01-01", "at: 0001-01-01 is out of range"),
+    ("general_ledger", "date_from=0001-01-01", "date_from: 0001-01-01 is out of range"),
+    ("budget_vs_actual", f"budget_id={2**64}", f"budget_id: {2**64} is not the id of a record."),
+])
+def test_report_dates_at_the_ends_of_the_calendar_and_ids_past_the_database_are_refused(web, shop, report, args,
+                                                                                          message):
+    client = client_for(web, shop.accountant())
+    page = client.get(f"/accounting/reports?report={report}&{args}")
+    assert page.status_code == 422 and message in page.get_data(as_text=True)
+    export = client.get(f"/accounting/reports/export.csv?report={report}&{args}")
+    assert export.status_code == 400 and message in export.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("body, status, field", [
+    ([{"reference": "PO-1"}], 400, "body"),
+    ("reference", 400, "body"),
+    ({"reference": "PO\u00001"}, 400, "reference"),
+    ({"reference": ["PO-1"]}, 422, "reference"),
+    ({"partner_id": 2**64}, 422, "partner_id"),
+    ({"partner_id": [1]}, 422, "partner_id"),
+    ({"date": "0001-01-01"}, 422, "date"),
+    ({"lines": {"description": "Repair"}}, 400, "lines"),
+    ({"lines": [{"description": "Repair", "unit_price": "1e30"}]}, 422, "lines[0].unit_price"),
+    ({"lines": [{"description": "Repair", "quantity": 12345678901234567}]}, 422, "lines[0].quantity"),
+    ({"lines": [{"description": "Repair", "unit_price": "NaN"}]}, 422, "lines[0].unit_price"),
+    ({"lines": [{"description": "Repair", "tax_ids": [2**64]}]}, 422, "lines[0].tax_ids"),
+    ({"lines": [{"description": "Repair", "tax_ids": "1"}]}, 422, "lines[0].tax_ids"),
+])
+def test_malformed_invoice_json_is_refused_naming_the_field_and_changes_nothing(web, shop, body, status, field):
+    invoice = draft(shop, shop.partner("Cliente JSON"))
+    client = client_for(web, shop.accountant())
+    response = client.client.patch(f"/accounting/documents/{invoice.id}.json", json=body,
+                                   headers={"X-CSRFToken": client.token})
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.get_json()["field"] == field
+    stored = web.db.system().get(Invoice, invoice.id)
+    assert (stored.reference, stored.amount_total, stored.date) == (None, Decimal("121.00"), TODAY)
+
+
+def test_an_amount_past_its_column_on_the_invoice_form_is_a_field_error(web, shop):
+    partner = shop.partner("Cliente Enorme")
+    client = client_for(web, shop.accountant())
+    client.get("/accounting/invoices/new")
+    response = client.post("/accounting/invoices/new", invoice_form(shop, partner, [
+        {"description": "Everything", "quantity": "999999999", "unit_price": "999999999999"}]))
+    assert response.status_code == 422
+    assert "is out of range: at most 16 digits before the decimal point." in response.get_data(as_text=True)
+    assert count(web, Invoice) == 0
+
+
+@pytest.mark.parametrize("url, data", [
+    ("/accounting/reconcile", {"line_id": str(2**64)}),
+    ("/accounting/bank/lines/LINE/match", {"move_line_id": str(2**64)}),
+    ("/accounting/bank/lines/LINE/match", {"account_id": "99999999999999999999"}),
+])
+def test_ids_past_the_database_in_accounting_forms_are_refused_naming_the_field(web, shop, url, data):
+    line = BankStatementLine(company_id=shop.company.id, journal_id=shop.journal("BNK1").id, sequence=1, date=TODAY,
+                             amount=Decimal("10.00"), unique_key="line-1")
+    statement = BankStatement(company_id=shop.company.id, journal_id=shop.journal("BNK1").id, date=TODAY,
+                              name="Sweep", lines=[line])
+    shop.session.add(statement)
+    shop.session.commit()
+    client = client_for(web, shop.accountant())
+    response = client.post(url.replace("LINE", str(line.id)), data)
+    [(name, value)] = data.items()
+    assert response.status_code == 400
+    assert f"{name}: {value} is not the id of a record." in response.get_data(as_text=True)
+
+
+def test_an_invoice_id_past_the_database_when_cancelling_a_payment_is_refused_naming_it(web, shop):
+    from addons.accounting.services.payments import register_payment
+
+    invoice = draft(shop, shop.partner("Cliente Pago"))
+    post_invoice(shop.session, invoice)
+    payment = register_payment(shop.session, invoice, shop.journal("BNK1"), TODAY, Decimal("121.00"))
+    shop.session.commit()
+    client = client_for(web, shop.accountant())
+    client.get(f"/accounting/invoices/{invoice.id}")
+    response = client.post(f"/accounting/payments/{payment.id}/cancel", {"invoice_id": str(2**63)})
+    assert response.status_code == 400
+    assert f"invoice_id: {2**63} is not the id of a record." in response.get_data(as_text=True)
+    assert web.db.system().get(Payment, payment.id).state == "posted"

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from core.imports import ImportFileError, UploadStore, csv_records
 from core.web.context import can, current_actor, db, record_or_404, require
+from core.web.inputs import id_arg, id_args
 
 from ..models import Account, BankStatement, BankStatementLine, Invoice, Journal, MoveLine
 from ..models.bank import OPEN
@@ -167,9 +168,9 @@ def bank_match(line_id: int):
     require(BankStatementLine, "write")
     session = db()
     line = record_or_404(BankStatementLine, line_id)
-    invoice_id = request.form.get("invoice_id", type=int)
-    line_ids = [int(value) for value in request.form.getlist("move_line_id") if value.isdigit()]
-    account_id = request.form.get("account_id", type=int)
+    invoice_id = id_arg("invoice_id", Invoice.id)
+    line_ids = id_args("move_line_id", MoveLine.id)
+    account_id = id_arg("account_id", Account.id)
     if invoice_id:
         target = record_or_404(Invoice, invoice_id)
     elif line_ids:

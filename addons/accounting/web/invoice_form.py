@@ -16,7 +16,7 @@ from wtforms.widgets import Option, Select
 
 from addons.products.models import Product
 from core.web.context import current_registry
-from core.web.forms import CheckboxListField, build_form_class, select_choices
+from core.web.forms import CheckboxListField, build_form_class, select_choices, within_dates
 
 from ..models import Account, Currency, Journal, Tax
 from ..models.invoicing import IN_INVOICE, IN_REFUND
@@ -80,7 +80,7 @@ def invoice_form_class(view, session, kind: str):
     currencies = session.scalars(select(Currency.code).order_by(Currency.code)).all()
 
     class InvoiceForm(with_lines(base, _line_form_class(session, kind))):
-        date = DateField(view.label_of("date"), [InputRequired()], default=dt.date.today)
+        date = DateField(view.label_of("date"), [InputRequired(), within_dates], default=dt.date.today)
         journal_id = SelectField(view.label_of("journal_id"), coerce=_optional_int, choices=select_choices(
             [("", ""), *((j.id, j.display_name) for j in journals)]), validators=[Optional()],
             default=journals[0].id if journals else None)

@@ -8,18 +8,21 @@ from flask import Response, abort, flash, jsonify, redirect, render_template, re
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy import inspect
 from wtforms import BooleanField, DateField, DecimalField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
+from core import bounds
 from core.errors import AccessDenied, ValidationError
 from core.web.context import can, current_actor, db, record_or_404, require
-from core.web.forms import select_choices
+from core.web.forms import select_choices, within_dates
+from core.web.inputs import accepts_json, id_arg, json_object
 from core.web.i18n import money
 
 from ..documents.facturae import invoice_facturae
 from ..documents.fatturapa import invoice_fatturapa
 from ..documents.ubl import invoice_ubl
-from ..models import Invoice, Journal, Move, Payment, Reconciliation
+from ..models import Invoice, InvoiceLine, Journal, Move, Payment, Reconciliation
 from ..models.invoicing import DRAFT, IN_INVOICE, IN_REFUND, OUT_INVOICE, OUT_REFUND, PAID, POSTED
 from ..services import invoices, payments
 from . import blueprint
@@ -53,9 +56,9 @@ def invoice_page_context(invoice: Invoice) -> dict:
 def payment_cancel(payment_id: int):
     """Cancel a payment: its entry is reversed and what it paid is open again."""
     payment = record_or_404(Payment, payment_id)
+    target = id_arg("invoice_id", Invoice.id)  # read before acting: a bad one changes nothing
     run_and_flash(lambda session: payments.cancel_payment(session, payment),
                   gettext("The payment is cancelled: its entry is reversed."))
-    target = request.form.get("invoice_id", type=int)
     return redirect(invoice_url(_invoice(target)) if target else url_for(
         "accounting.payment_in_view" if payment.kind == "inbound" else "accounting.payment_out_view",
         record_id=payment_id))
@@ -89,7 +92,7 @@ def invoice_credit(invoice_id: int):
 
 class PaymentForm(FlaskForm):
     amount = DecimalField(_l("Amount"), [InputRequired(), NumberRange(min=Decimal("0.01"), max=Decimal(10) ** 12)])
-    date = DateField(_l("Date"), [InputRequired()])
+    date = DateField(_l("Date"), [InputRequired(), within_dates])
     journal_id = SelectField(_l("Journal"), coerce=int, validators=[InputRequired()])
     writeoff = BooleanField(_l("Write off the difference"))
 
@@ -166,47 +169,71 @@ def invoice_json(invoice: Invoice) -> dict:
     }
 
 
-JSON_FIELDS = {"partner_id": int, "journal_id": int, "payment_term_id": int, "date": dt.date.fromisoformat,
-               "due_date": dt.date.fromisoformat, "currency_code": str, "reference": str, "narration": str}
+def _record_id(value) -> int:
+    return bounds.parse_id(value, "id")
+
+
+def _text(value) -> str:
+    if not isinstance(value, str):
+        raise TypeError(value)
+    return value
+
+
+def _date(value) -> dt.date:
+    return dt.date.fromisoformat(_text(value))
 
 
 def _decimal(value) -> Decimal:
     """A JSON number or string as the Decimal it reads as (12.1 is 12.1, not the float's binary expansion)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise TypeError(value)
     return Decimal(str(value))
 
 
-LINE_FIELDS = {"description": str, "product_id": int, "account_id": int, "quantity": _decimal,
-               "unit_price": _decimal, "discount": _decimal, "tax_ids": lambda ids: [int(i) for i in ids]}
+def _record_ids(values) -> list[int]:
+    if not isinstance(values, list):
+        raise TypeError(values)
+    return [_record_id(value) for value in values]
 
 
-def _parse(payload: dict, fields: dict, where: str = "") -> dict:
+JSON_FIELDS = {"partner_id": _record_id, "journal_id": _record_id, "payment_term_id": _record_id, "date": _date,
+               "due_date": _date, "currency_code": _text, "reference": _text, "narration": _text}
+LINE_FIELDS = {"description": _text, "product_id": _record_id, "account_id": _record_id, "quantity": _decimal,
+               "unit_price": _decimal, "discount": _decimal, "tax_ids": _record_ids}
+
+
+def _parse(payload: dict, fields: dict, model, where: str = "") -> dict:
+    """Convert each value, then check it against its column's bounds; a refusal names the field by its path."""
+    columns = inspect(model).columns
     values = {}
     for key, value in payload.items():
+        field = where + key
         if key not in fields:
-            raise ValidationError(gettext("Unknown field %(field)s.", field=where + key), where + key)
+            raise ValidationError(gettext("Unknown field %(field)s.", field=field), field)
         try:
             values[key] = None if value is None else fields[key](value)
-        except (TypeError, ValueError, InvalidOperation):
-            raise ValidationError(gettext("%(field)s has a value of the wrong kind.", field=where + key),
-                                  where + key) from None
+        except (TypeError, ValueError, InvalidOperation, ValidationError):
+            raise ValidationError(gettext("%(field)s has a value of the wrong kind.", field=field), field) from None
+        if key in columns:
+            bounds.check(columns[key], values[key], field)
     return values
 
 
 @blueprint.route("/documents/<int:invoice_id>.json", methods=["GET", "POST", "PATCH"])
+@accepts_json
 def invoice_api(invoice_id: int):
     """The invoice as JSON; POST or PATCH changes a draft through the same service as the form."""
     invoice = _invoice(invoice_id)
     if request.method == "GET":
         return jsonify(invoice_json(invoice))
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        return jsonify(error=gettext("Send a JSON object.")), 400
+    payload = json_object({"lines": list})
     try:
-        values = _parse({k: v for k, v in payload.items() if k != "lines"}, JSON_FIELDS)
+        values = _parse({k: v for k, v in payload.items() if k != "lines"}, JSON_FIELDS, Invoice)
         if "lines" in payload:
-            if not isinstance(payload["lines"], list) or not all(isinstance(row, dict) for row in payload["lines"]):
+            if not all(isinstance(row, dict) for row in payload["lines"]):
                 raise ValidationError(gettext("lines must be a list of objects."), "lines")
-            values["lines"] = [_parse(row, LINE_FIELDS, f"lines[{n}].") for n, row in enumerate(payload["lines"])]
+            values["lines"] = [_parse(row, LINE_FIELDS, InvoiceLine, f"lines[{n}].")
+                               for n, row in enumerate(payload["lines"])]
     except ValidationError as error:
         return jsonify(error=str(error), field=error.field), 422
     _, error = run(lambda session: save(session, current_actor(), invoice, invoice.kind, values))

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from addons.contacts.models import Partner
 from core.web.context import current_actor, db, record_or_404, require
+from core.web.inputs import id_arg, id_args
 
 from ..models import Account, Invoice, MoveLine, Reconciliation
 from ..services import reconcile as service
@@ -21,8 +22,8 @@ PARTNERS_SHOWN = 200
 def reconcile_page():
     require(Reconciliation, "create")
     session = db()
-    partner_id = request.args.get("partner_id", type=int)
-    account_id = request.args.get("account_id", type=int)
+    partner_id = id_arg("partner_id", Partner.id)
+    account_id = id_arg("account_id", Account.id)
     lines, left = [], {}
     if partner_id and account_id:
         record_or_404(Partner, partner_id)
@@ -37,12 +38,13 @@ def reconcile_page():
 def reconcile_lines():
     require(Reconciliation, "create")
     session = db()
-    ids = [int(value) for value in request.form.getlist("line_id") if value.isdigit()]
+    ids = id_args("line_id", MoveLine.id)
+    back = url_for("accounting_web.reconcile_page", partner_id=id_arg("partner_id", Partner.id),
+                   account_id=id_arg("account_id", Account.id))  # every input is read before anything changes
     lines = session.scalars(select(MoveLine).where(MoveLine.id.in_(ids))).all() if ids else []
     writeoff = request.form.get("writeoff") == "1"
     run_and_flash(lambda session: service.reconcile(session, lines, writeoff=writeoff), gettext("Matched."))
-    return redirect(url_for("accounting_web.reconcile_page", partner_id=request.form.get("partner_id"),
-                            account_id=request.form.get("account_id")))
+    return redirect(back)
 
 
 @blueprint.route("/documents/<int:invoice_id>/unreconcile", methods=["POST"])

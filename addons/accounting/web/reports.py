@@ -9,8 +9,10 @@ from flask_babel import format_date, format_decimal, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from core import bounds
 from core.errors import ValidationError
 from core.web.context import current_actor, db, require
+from core.web.inputs import id_arg
 
 from .. import reports
 from ..models import Budget, MoveLine
@@ -48,16 +50,17 @@ def _date(name: str, default: dt.date | None) -> dt.date | None:
     if not raw:
         return default
     try:
-        return dt.date.fromisoformat(raw)
+        date = dt.date.fromisoformat(raw)
     except ValueError:
         raise ValidationError(gettext("%(value)s is not a date (write it as 2026-12-31).", value=raw[:20]),
                               name) from None
+    return bounds.check_date(date, name)
 
 
 def _asked() -> dict:
     today = dt.date.today()
     return {"date_from": _date("date_from", today.replace(month=1, day=1)), "date_to": _date("date_to", today),
-            "at": _date("at", today), "budget_id": request.args.get("budget_id", type=int),
+            "at": _date("at", today), "budget_id": id_arg("budget_id", Budget.id),
             "page": max(1, request.args.get("page", 1, type=int))}
 
 

@@ -146,3 +146,22 @@ def test_the_inbound_email_endpoint_takes_raw_messages(web, web_team):
     broken = client.client.post(f"/crm/inbound-email/{team.capture_key}", data=b"garbage",
                                 content_type="message/rfc822")
     assert broken.status_code == 422
+
+
+@pytest.mark.parametrize("body, field", [
+    (["ana@example.es"], "body"),
+    ("ana@example.es", "body"),
+    ({"email": ["ana@example.es"]}, "email"),
+    ({"email": {"address": "ana@example.es"}}, "email"),
+    ({"email": "ana@example.es", "message": "hola\u0000"}, "message"),
+])
+def test_the_public_form_refuses_json_that_is_not_an_object_of_texts(web, web_team, body, field):
+    client = web.client()
+    response = client.client.post(f"/crm/capture/{web_team.capture_key}", json=body)
+    assert response.status_code == 400 and response.get_json()["field"] == field
+    assert web.db.system().scalars(select(Lead)).all() == []
+
+
+def test_a_campaign_id_past_the_database_is_ignored_like_an_unknown_one(db, team):
+    lead = capture.from_web_form(db.system(), team, {"email": "a@example.es", "campaign": str(2**64)})
+    assert lead.campaign_id is None

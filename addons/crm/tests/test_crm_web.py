@@ -7,7 +7,7 @@ from sqlalchemy import select
 from addons.contacts.models import Tag
 from addons.contacts.services import create_partner
 from addons.crm import automation, campaigns, services
-from addons.crm.models import Campaign, LostReason, Recipient, Stage, StageChange, Team
+from addons.crm.models import Campaign, Lead, LostReason, Recipient, Stage, StageChange, Team
 from core.models import User
 from core.testing import ADMIN_PASSWORD
 
@@ -152,3 +152,14 @@ def test_segment_and_rule_pages_show_their_json_values(web, path):
         assert response.status_code == 200, url
     shown = client.get(f"/crm/{path}/{record.id}").get_data(as_text=True)
     assert ("&#34;country_code&#34;: [&#34;IT&#34;]" in shown) if path == "segments" else ("queja" in shown)
+
+
+def test_a_lost_reason_id_past_the_database_is_refused_naming_it(web, crm):
+    lead_id = opportunity(web, crm, crm["ana"])
+    client = web.client()
+    client.login("ana")
+    client.get(f"/crm/opportunities/{lead_id}")
+    refused = client.post(f"/crm/leads/{lead_id}/lost", {"lost_reason_id": str(2**64)})
+    assert refused.status_code == 400
+    assert f"lost_reason_id: {2**64} is not the id of a record." in refused.get_data(as_text=True)
+    assert web.db.system().get(Lead, lead_id).state == "open"
