@@ -702,3 +702,15 @@ def test_an_invoice_id_past_the_database_when_cancelling_a_payment_is_refused_na
     assert response.status_code == 400
     assert f"invoice_id: {2**63} is not the id of a record." in response.get_data(as_text=True)
     assert web.db.system().get(Payment, payment.id).state == "posted"
+
+
+def test_invoices_are_found_by_their_partners_name_in_the_list_and_its_export(web, shop):
+    invoice = draft(shop, shop.partner("Ferretería Buscada"))
+    post_invoice(shop.session, invoice)
+    shop.session.commit()
+    client = client_for(web, shop.accountant())
+    listed = client.get("/accounting/invoices/?q=Buscada")
+    assert listed.status_code == 200 and invoice.number in listed.get_data(as_text=True)
+    exported = client.get("/accounting/invoices/export.csv?q=Buscada")
+    assert exported.status_code == 200 and invoice.number in exported.get_data(as_text=True)
+    assert invoice.number not in client.get("/accounting/invoices/?q=Nadie").get_data(as_text=True)
