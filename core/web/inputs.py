@@ -26,6 +26,7 @@ from collections.abc import Mapping
 
 from flask import abort, current_app, request
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer
 
 from core import bounds
@@ -35,7 +36,8 @@ ACCEPTS_JSON_ATTRIBUTE = "bottega_accepts_json"
 MAX_DEPTH = 32
 BODY = "body"
 #: what a JSON type is called in a message
-JSON_TYPES = {str: "text", int: "number", float: "number", bool: "true or false", list: "list", dict: "object"}
+JSON_TYPES = {str: _l("text"), int: _l("a number"), float: _l("a number"), bool: _l("true or false"),
+              list: _l("a list"), dict: _l("an object")}
 
 
 def accepts_json(view):
@@ -79,7 +81,7 @@ def json_object(fields: Mapping[str, type | tuple[type, ...]] | None = None) -> 
         value = payload.get(name)
         kinds = kinds if isinstance(kinds, tuple) else (kinds,)
         if value is not None and (not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds)):
-            expected = " / ".join(dict.fromkeys(JSON_TYPES[kind] for kind in kinds))
+            expected = " / ".join(dict.fromkeys(str(JSON_TYPES[kind]) for kind in kinds))
             raise ValidationError(gettext("%(field)s must be %(expected)s.", field=name, expected=expected), name)
     return payload
 
