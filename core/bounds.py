@@ -20,7 +20,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, Date, DateTime, Integer, Numeric, SmallInteger, event, inspect
+from sqlalchemy import BigInteger, Date, DateTime, Float, Integer, Numeric, SmallInteger, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import ValidationError
@@ -43,7 +43,7 @@ def integer_range(type_) -> tuple[int, int] | None:
 
 def decimal_digits(type_) -> tuple[int, int] | None:
     """(digits before the point, digits after) of a Numeric column type (None: not a decimal type)."""
-    if not isinstance(type_, Numeric) or isinstance(type_, Integer):
+    if not isinstance(type_, Numeric) or isinstance(type_, (Integer, Float)):
         return None
     precision = type_.precision or DEFAULT_PRECISION
     scale = type_.scale if type_.scale is not None else DEFAULT_SCALE
@@ -57,6 +57,11 @@ def largest_decimal(type_) -> Decimal | None:
         return None
     before, after = digits
     return Decimal(10) ** before - Decimal(10) ** -after
+
+
+def has_bounds(type_) -> bool:
+    """Whether a column of ``type_`` has bounds to check (integers, decimals, dates)."""
+    return integer_range(type_) is not None or decimal_digits(type_) is not None or isinstance(type_, (Date, DateTime))
 
 
 def date_problem(value: dt.date) -> str | None:
@@ -163,5 +168,5 @@ def _bounded_columns(mapper) -> list:
     if found is None:
         found = _BOUNDED[mapper] = [
             (attribute.key, attribute.columns[0]) for attribute in mapper.column_attrs
-            if isinstance(attribute.columns[0].type, (Integer, Numeric, Date, DateTime))]
+            if has_bounds(attribute.columns[0].type)]
     return found

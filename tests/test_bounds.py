@@ -3,7 +3,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import BigInteger, Column, Date, Integer, Numeric, SmallInteger, String, func, select
+from sqlalchemy import BigInteger, Column, Date, Float, Integer, Numeric, SmallInteger, String, func, select
 
 from addons.crm.models import Lead, Stage
 from core import bounds
@@ -27,6 +27,7 @@ def test_integer_ranges_and_decimal_digits_come_from_the_type():
     (Numeric(18, 2), Decimal("-1E+16"), False), (Numeric(18, 2), Decimal("NaN"), False),
     (Numeric(18, 2), float("inf"), False), (Date(), dt.date(1, 1, 1), False), (Date(), dt.date(2026, 5, 1), True),
     (Date(), dt.date(9999, 12, 31), False), (String(), "anything", True), (Integer(), None, True),
+    (Float(), 1e300, True),
 ])
 def test_a_value_fits_its_column_or_says_why_not(type_, value, fits):
     assert (bounds.problem(type_, value) is None) == fits

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from core.errors import AccessDenied, ValidationError
 from core.imports import ERROR, EXISTS, NEW, ImportFileError, UploadStore, read_file, run_import
 from core.imports.engine import resolve_mapping
-from core.web.context import current_actor, current_registry, db, system_session
+from core.web.context import current_actor, current_registry, db, record_or_404, system_session
 from core.web.forms import display_name
 from core.web.views import Filter, ModelView
 
@@ -114,15 +114,9 @@ def _require(operation: str) -> None:
 
 def _partner_or_404(value) -> Partner:
     try:
-        partner_id = int(value)
+        return record_or_404(Partner, int(value))
     except (TypeError, ValueError):
         abort(404)
-    if not 0 < partner_id < 2**31:
-        abort(404)
-    partner = db().get(Partner, partner_id)
-    if partner is None:
-        abort(404)
-    return partner
 
 
 @blueprint.route("/duplicates")

@@ -133,9 +133,16 @@ def parse_number(text: str, decimal_separator: str = ".", thousands_separator: s
 
 def parse_csv(content: bytes | str, mapping: ColumnMapping, filename: str | None = None) -> ParsedStatement:
     """The lines of a CSV statement, read within the limits of :mod:`core.imports.limits`."""
+    _check_size(content, filename)
+    try:
+        return _parse_csv(content, mapping, filename)
+    except ImportFileError as error:
+        raise ValidationError(str(error), "file") from None
+
+
+def _check_size(content: bytes | str, filename: str | None) -> None:
     try:
         check_file_size(len(content), filename or gettext("The file"))
-        return _parse_csv(content, mapping, filename)
     except ImportFileError as error:
         raise ValidationError(str(error), "file") from None
 
@@ -211,6 +218,9 @@ def _csv_line(row: list[str], number: int, index: dict[str, int], mapping: Colum
         except ValueError:
             problems.add(gettext("%(where)s: '%(value)s' is not a date in the format %(format)s.",
                                  where=where("date"), value=cell("date"), format=mapping.date_format))
+        else:
+            if out_of_range := bounds.date_problem(date):
+                problems.add(f"{where('date')}: {out_of_range}")
     if mapping.amount:
         amount = number_of("amount")
         if not cell("amount"):
@@ -246,10 +256,7 @@ def _csv_line(row: list[str], number: int, index: dict[str, int], mapping: Colum
 def parse_camt053(content: bytes, filename: str | None = None) -> list[ParsedStatement]:
     """Each ``Stmt`` of a CAMT.053 file (versions 001.02 to 001.13), its booked entries one line each."""
     problems = _Problems(filename)
-    try:
-        check_file_size(len(content), filename or gettext("The file"))
-    except ImportFileError as error:
-        raise ValidationError(str(error), "file") from None
+    _check_size(content, filename)
     if b"<!DOCTYPE" in content:
         raise _declares_entities(filename)
     try:
@@ -337,6 +344,9 @@ def _camt_entry(entry, number: int, ns, problems: _Problems) -> ParsedLine | Non
         date = dt.date.fromisoformat(date_text[:10])
     except ValueError:
         problems.add(gettext("%(where)s: BookgDt '%(value)s' is not a date.", where=where, value=date_text))
+    else:
+        if out_of_range := bounds.date_problem(date):
+            problems.add(f"{where}: BookgDt {out_of_range}")
     if len(problems.messages) > failed:
         return None
     details = entry.find("c:NtryDtls/c:TxDtls", ns)

@@ -361,6 +361,8 @@ def test_two_people_confirming_the_same_line_at_once_book_it_once(db_copy):
     (b"date,amount,label;" + b"x" * (100 * 1024 * 1024), r"big.csv is 100.0 MB; an import file may have at most 32.0 MB"),
     (b"date,amount,label\n2026-02-01,99999999999999999999.00,huge\n",
      "line 2, column 'amount': 99999999999999999999.00 is out of range: at most 16 digits before the decimal point"),
+    (b"date,amount,label\n0001-01-01,1.00,ancient\n",
+     "line 2, column 'date': 0001-01-01 is out of range: a date from 1900-01-01"),
 ])
 def test_a_csv_over_the_limits_or_with_an_amount_no_column_holds_is_refused_whole(books, session, content,
                                                                                    message):
@@ -390,6 +392,8 @@ def camt(**changes) -> bytes:
      r"feb.xml declares a document type \(<!DOCTYPE>\), which a bank statement never has; it is not read"),
     (lambda: camt(**{'<Amt Ccy="EUR">3.50</Amt>': '<Amt Ccy="EUR">123456789012345678.00</Amt>'}),
      r"entry 2 \(2026021600007\): Amt 123456789012345678.00 is out of range"),
+    (lambda: camt(**{"<Dt>2026-02-16</Dt>": "<Dt>9999-02-16</Dt>"}),
+     r"entry 2 \(2026021600007\): BookgDt 9999-02-16 is out of range"),
     (lambda: camt(**{"<Stmt>": "<Stmt>" + "<x>" * 10_000, "<Id>ES-2026-02</Id>": "<Id>ES-2026-02</Id>"
                      + "</x>" * 10_000}), "feb.xml is not a valid XML file: .*[Ee]xcessive depth"),
 ])
