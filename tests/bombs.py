@@ -69,10 +69,14 @@ def zip_bomb(megabytes: int = 64) -> bytes:
 
 def shared_strings_bomb(megabytes: int = 64) -> bytes:
     """A workbook whose shared-strings table holds millions of strings."""
-    xlsx = workbook([["Name"], ["Rossi"]])
-    table = (b'<sst xmlns="' + MAIN + b'">', *(b"<si><t>spam</t></si>" * (MEGABYTE // 20) for _ in range(megabytes)),
-             b"</sst>")
-    return with_parts(xlsx, {SHARED_STRINGS: table})
+    def table():
+        yield b'<sst xmlns="' + MAIN + b'">'
+        chunk = b"<si><t>spam</t></si>" * (MEGABYTE // 20)
+        for _ in range(megabytes):
+            yield chunk
+        yield b"</sst>"
+
+    return with_parts(workbook([["Name"], ["Rossi"]]), {SHARED_STRINGS: table()})
 
 
 def sized_sheet(claimed: str, last_row: int | None = None) -> bytes:
