@@ -711,6 +711,6 @@ def test_invoices_are_found_by_their_partners_name_in_the_list_and_its_export(we
     client = client_for(web, shop.accountant())
     listed = client.get("/accounting/invoices/?q=Buscada")
     assert listed.status_code == 200 and invoice.number in listed.get_data(as_text=True)
-    exported = client.get("/accounting/invoices/export.csv?q=Buscada")
-    assert exported.status_code == 200 and invoice.number in exported.get_data(as_text=True)
+    with client.get("/accounting/invoices/export.csv?q=Buscada") as exported:  # closing ends the streamed request
+        assert exported.status_code == 200 and invoice.number in exported.get_data(as_text=True)
     assert invoice.number not in client.get("/accounting/invoices/?q=Nadie").get_data(as_text=True)
