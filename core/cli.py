@@ -275,7 +275,7 @@ def upgrade(state: Context, names: tuple[str, ...]) -> None:
 
 @cli.command()
 @click.option("--host", help="Address to listen on [default: [server] host].")
-@click.option("--port", type=int, help="Port [default: [server] port].")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port [default: [server] port].")
 @pass_state
 def run(state: Context, host: str | None, port: int | None) -> None:
     """Serve the web UI with the development server (one process, reloads nothing)."""
@@ -292,7 +292,7 @@ def serve(state: Context) -> None:
 
 
 @cli.command()
-@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--no-serve", is_flag=True, help="Only create the demo database.")
 @pass_state
 def demo(state: Context, port: int, no_serve: bool) -> None:

@@ -57,6 +57,15 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
     },
 }
 CHOICES = {("jobs", "backend"): ("sqlite", "redis")}
+# (section, key) -> (lowest, highest or None) allowed for each integer key
+INT_RANGES: dict[tuple[str, str], tuple[int, int | None]] = {
+    ("server", "port"): (1, 65535),
+    ("server", "workers"): (1, None),
+    ("mail", "smtp_port"): (1, 65535),
+    ("mail", "timeout"): (1, None),  # seconds
+    ("mail", "retries"): (0, None),
+    ("mail", "retry_delay"): (0, None),  # seconds
+}
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list of names"}
 
 
@@ -164,8 +173,8 @@ def _check(where: str, section: str, key: str, value: Any, kind: type) -> Any:
     choices = CHOICES.get((section, key))
     if choices and value not in choices:
         raise ConfigError(f"{where}: must be one of {', '.join(choices)}, got {value!r}")
-    if kind is int and value < 0:
-        raise ConfigError(f"{where}: must not be negative, got {value}")
+    if kind is int:
+        _check_range(where, value, *INT_RANGES.get((section, key), (0, None)))
     if (section, key) == ("database", "url"):
         try:
             url = make_url(value)
@@ -179,6 +188,13 @@ def _check(where: str, section: str, key: str, value: Any, kind: type) -> Any:
         if duplicated:
             raise ConfigError(f"{where}: listed twice: {', '.join(duplicated)}")
     return list(value) if kind is list else value
+
+
+def _check_range(where: str, value: int, lowest: int, highest: int | None) -> None:
+    if highest is not None and not lowest <= value <= highest:
+        raise ConfigError(f"{where}: must be between {lowest} and {highest}, got {value}")
+    if value < lowest:
+        raise ConfigError(f"{where}: must be at least {lowest}, got {value}")
 
 
 def _check_driver(where: str, url) -> None:

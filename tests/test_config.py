@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from core.config import EnabledAddonsWrite, load_config, write_enabled_addons
+from core.config import INT_RANGES, SCHEMA, EnabledAddonsWrite, load_config, write_enabled_addons
 from core.errors import ConfigError
 
 EXAMPLE = Path(__file__).parent.parent / "config" / "bottega.toml"
@@ -64,6 +64,47 @@ def test_bad_files_name_file_key_and_reason(tmp_path, text, message):
         load_config(path, environ={})
     assert str(error.value).startswith(str(path))
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[server]\nworkers = 0\n', "[server] workers: must be at least 1, got 0"),
+    ('[server]\nport = 70000\n', "[server] port: must be between 1 and 65535, got 70000"),
+    ('[server]\nport = 0\n', "[server] port: must be between 1 and 65535, got 0"),
+    ('[mail]\nsmtp_port = 65536\n', "[mail] smtp_port: must be between 1 and 65535, got 65536"),
+    ('[mail]\ntimeout = 0\n', "[mail] timeout: must be at least 1, got 0"),
+    ('[mail]\nretries = -1\n', "[mail] retries: must be at least 0, got -1"),
+    ('[mail]\nretry_delay = -5\n', "[mail] retry_delay: must be at least 0, got -5"),
+])
+def test_integers_out_of_range_name_file_key_and_reason(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as error:
+        load_config(path, environ={})
+    assert str(error.value) == f"{path}: {message}"
+
+
+@pytest.mark.parametrize("variable, value, message", [
+    ("BOTTEGA_SERVER_WORKERS", "0", "must be at least 1, got 0"),
+    ("BOTTEGA_SERVER_PORT", "70000", "must be between 1 and 65535, got 70000"),
+])
+def test_integers_out_of_range_in_the_environment_name_the_variable(tmp_path, variable, value, message):
+    with pytest.raises(ConfigError) as error:
+        load_config(write(tmp_path, ""), environ={variable: value})
+    assert str(error.value) == f"{variable}: {message}"
+
+
+def test_the_limits_themselves_are_accepted(tmp_path):
+    path = write(tmp_path, "[server]\nport = 65535\nworkers = 1\n[mail]\nsmtp_port = 1\ntimeout = 1\n"
+                           "retries = 0\nretry_delay = 0\n")
+    config = load_config(path, environ={})
+    assert (config.get("server", "port"), config.get("server", "workers")) == (65535, 1)
+
+
+def test_every_integer_key_declares_its_range():
+    integers = {(section, key) for section, keys in SCHEMA.items() for key, (kind, _d) in keys.items() if kind is int}
+    assert integers == set(INT_RANGES)
+    for (section, key), (lowest, highest) in INT_RANGES.items():
+        default = SCHEMA[section][key][1]
+        assert default >= lowest and (highest is None or default <= highest), (section, key)
 
 
 def test_bad_environment_value_names_the_variable(tmp_path):
