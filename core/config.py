@@ -9,6 +9,7 @@ installs or uninstalls an addon, preserving the file's comments.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 import tomllib
@@ -241,6 +242,7 @@ class EnabledAddonsWrite:
         self._staged: Path | None = None
         document = self._read()
         own = self._own_list(document)
+        self.before = sorted(own)
         self.enabled = sorted((set(own) | add) - remove)
         if "addons" not in document:
             document["addons"] = tomlkit.table()
@@ -261,10 +263,7 @@ class EnabledAddonsWrite:
             raise ConfigError(f"{self.path}: cannot read it to update [addons] enabled: {exc}") from None
 
     def _own_list(self, document) -> list[str]:
-        value = document.get("addons", {}).get("enabled", [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{self.path}: [addons] enabled: expected {_TYPE_NAMES[list]}, got {value!r}")
-        return [str(v) for v in value]
+        return _enabled_of(document, self.path)
 
     def _stage(self) -> None:
         path = self.path
@@ -278,7 +277,9 @@ class EnabledAddonsWrite:
             for folder in reversed(missing):
                 folder.mkdir()
                 self._created.append(folder)
-            descriptor, staged = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            remove_orphaned_staged_files(path)
+            descriptor, staged = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.",
+                                                  suffix=".tmp")
             self._staged = Path(staged)
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
                 handle.write(self.text)
@@ -317,6 +318,49 @@ class EnabledAddonsWrite:
             except OSError:
                 pass
         self._created = []
+
+
+def _enabled_of(document, path: Path) -> list[str]:
+    value = document.get("addons", {}).get("enabled", [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path}: [addons] enabled: expected {_TYPE_NAMES[list]}, got {value!r}")
+    return [str(v) for v in value]
+
+
+def enabled_in_file(config: Config) -> list[str]:
+    """The file's own ``[addons] enabled``, whatever ``BOTTEGA_ADDONS_ENABLED`` says."""
+    if not config.path.exists():
+        return []
+    try:
+        return _enabled_of(tomllib.loads(config.path.read_text(encoding="utf-8")), config.path)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{config.path}: cannot read: {exc}") from None
+
+
+def remove_orphaned_staged_files(path: Path) -> list[Path]:
+    """Remove the files staged beside ``path`` by processes that are gone (killed before commit or discard).
+
+    A staged file is named ``.<file name>.<process id>.<random>.tmp``; a file
+    whose process still runs belongs to a command under way and is kept.
+    """
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)\.[^.]+\.tmp$")
+    removed = []
+    for candidate in path.parent.glob(f".{path.name}.*.tmp"):
+        found = pattern.match(candidate.name)
+        if found and candidate.is_file() and not _process_exists(int(found.group(1))):
+            candidate.unlink(missing_ok=True)
+            removed.append(candidate)
+    return removed
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _toml_list(names) -> str:

@@ -11,6 +11,7 @@ from core.models import (
     AddonState,
     AuditLog,
     Company,
+    ConfigIntent,
     Credential,
     Group,
     JobRecord,
@@ -31,7 +32,7 @@ USER_GROUP = "core.group_user"
 @hookimpl
 def register_models():
     return (Company, User, Group, AddonState, AuditLog, Sequence, Credential, RecoveryCode, LoginSession, JobRecord,
-            Mail)
+            Mail, ConfigIntent)
 
 
 @hookimpl

@@ -1,4 +1,6 @@
 """config/bottega.toml and its BOTTEGA_<SECTION>_<KEY> overrides."""
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -161,3 +163,20 @@ def test_a_staged_write_changes_the_file_only_when_committed(tmp_path):
     staged.commit()
     assert load_config(path, environ={}).enabled_addons == ["crm"]
     assert [p.name for p in tmp_path.iterdir()] == ["bottega.toml"]
+
+
+def test_a_file_staged_by_a_process_that_is_gone_is_removed_when_the_next_write_is_staged(tmp_path):
+    path = write(tmp_path, '[addons]\nenabled = []\n')
+    gone = int(subprocess.check_output([sys.executable, "-c", "import os; print(os.getpid())"]))  # ended
+    running = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        orphan = tmp_path / f".bottega.toml.{gone}.k2j3h4.tmp"
+        busy = tmp_path / f".bottega.toml.{running.pid}.a8b7c6.tmp"
+        for staged in (orphan, busy):
+            staged.write_text('[addons]\nenabled = ["half"]\n')
+        write_enabled_addons(load_config(path, environ={}), add=["crm"])
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["bottega.toml", busy.name])
+    finally:
+        running.communicate(b"")
+    assert load_config(path, environ={}).enabled_addons == ["crm"]
+

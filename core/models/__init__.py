@@ -1,7 +1,8 @@
-"""The core's own tables: companies, users, groups, addon state, audit log, sequences, jobs, outbox."""
+"""The core's own tables: companies, users, groups, addon state, audit log, sequences, jobs, outbox, config intents."""
 from .addon import AddonState
 from .audit import AuditLog
 from .company import Company, CompanyMixin
+from .config_intent import ConfigIntent
 from .job import JobRecord
 from .mail import Mail
 from .sequence import Sequence
@@ -13,6 +14,7 @@ __all__ = [
     "Company",
     "Credential",
     "CompanyMixin",
+    "ConfigIntent",
     "Group",
     "LoginSession",
     "JobRecord",
