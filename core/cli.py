@@ -287,9 +287,17 @@ def _ask(question: str, refusal: str, yes: bool) -> None:
 
 @addons.command()
 @click.argument("names", nargs=-1, required=True)
+@click.option("--restore-from", "restore_from", metavar="BACKUP.json",
+              help="A backup written by `uninstall --purge`: put its users back in the addon's groups.")
 @pass_state
-def install(state: Context, names: tuple[str, ...]) -> None:
+def install(state: Context, names: tuple[str, ...], restore_from: str | None) -> None:
     """Install addons (and what they depend on), and enable them in the config."""
+    from core.lifecycle.purge import read_memberships
+
+    memberships = read_memberships(restore_from) if restore_from else None
+    if memberships is not None and memberships.addon not in names:
+        raise BottegaError(f"--restore-from: {restore_from} is a backup of {memberships.addon}, "
+                           f"not of {', '.join(names)}")
     lifecycle = state.lifecycle()
     lost = state.lost_config_write(lifecycle)
     plan = lifecycle.plan_install(names)
@@ -300,6 +308,10 @@ def install(state: Context, names: tuple[str, ...]) -> None:
         write.discard()
         raise
     state.finish_config_write(lifecycle, write, lost)
+    if memberships is not None:
+        click.echo(f"Group memberships from {restore_from}:")
+        for line in lifecycle.restore_memberships(memberships).lines():
+            click.echo(f"  {line}")
 
 
 @addons.command()

@@ -404,6 +404,13 @@ class Lifecycle:
                 intent.record(connection, config_write.path, config_write.before, config_write.enabled)
         return backups
 
+    def restore_memberships(self, memberships: purge.Memberships) -> purge.RestoredMemberships:
+        """Give the users a purge backup names their groups of its addon back (the addon must be installed)."""
+        if memberships.addon not in self.installed():
+            raise AddonError(f"{memberships.source} is a backup of {memberships.addon}, which is not installed")
+        with migration_transaction(self.engine) as connection:
+            return purge.restore_memberships(connection, memberships)
+
     def lost_config_write(self, path, in_file) -> intent.LostWrite | None:
         """The change of ``[addons] enabled`` the last command could not get into ``path``, if any."""
         return intent.lost_write(self.engine, path, in_file, self.installed())
@@ -437,10 +444,8 @@ class Lifecycle:
             return None
         path = purge.backup(connection, step.drops, backup_dir) if step.drops.has_data else None
         self.migrations.downgrade_to_base(connection, step.addon)
-        with Session(bind=connection) as session:
-            session.execute(delete(AddonState).where(AddonState.name == step.addon))
-            session.execute(delete(GroupRow).where(GroupRow.addon == step.addon))
-            session.flush()
+        connection.execute(delete(AddonState).where(AddonState.name == step.addon))
+        purge.drop_groups(connection, step.addon)
         return path
 
     def _set_state(self, connection, name: str, state: str, version: str | None = None) -> None:
