@@ -432,6 +432,45 @@ def worker(state: Context, workers: int, periodic: bool) -> None:
     running.run(workers=workers, periodic=periodic)
 
 
+@cli.command()
+@click.argument("file", required=False)
+@pass_state
+def backup(state: Context, file: str | None) -> None:
+    """Back up the whole database to FILE [default: instance/backups/bottega-<engine>-<time>.tar.gz].
+
+    Safe while the server runs. The file (mode 0600) also records the installed addons and their versions.
+    """
+    from core.backup.service import describe, take_backup
+
+    path, manifest = take_backup(state.config.database_url, file)
+    click.echo(f"Backup of {redacted(state.config.database_url)} written to {path}")
+    click.echo(f"  {describe(manifest)}")
+
+
+@cli.command()
+@click.argument("file")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_state
+def restore(state: Context, file: str, yes: bool) -> None:
+    """Replace the content of the configured database with the backup in FILE."""
+    from core.backup.service import describe, prepared_restore
+
+    url = state.config.database_url
+    with prepared_restore(file, url, state.catalog) as restoring:
+        click.echo(f"Backup {file}: {describe(restoring.manifest)}")
+        _ask(f"Replace the content of {redacted(url)} with it?",
+             f"restoring replaces the content of {redacted(url)}: run `bottega restore {file} --yes` to go ahead",
+             yes)
+        restoring.run()
+    click.echo(f"Restored {redacted(url)} from {file}.")
+    lifecycle = state.lifecycle()
+    if lifecycle.plan_upgrade():
+        click.echo("The backup is from older code: run `bottega addons upgrade`.")
+    if lifecycle.plan_apply(state.config.enabled_addons):
+        click.echo(f"Note: its installed addons differ from [addons] enabled in {state.config.path}: "
+                   "`bottega addons plan` shows what `apply` would change.")
+
+
 @cli.group(cls=BottegaGroup)
 def dev() -> None:
     """Tools for addon developers."""

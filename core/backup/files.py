@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+DEFAULT_BACKUP_DIR = Path("instance/backups")
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
 

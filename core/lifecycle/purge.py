@@ -18,13 +18,11 @@ from pathlib import Path
 
 from sqlalchemy import Connection, MetaData, Table, delete, func, insert, inspect, select
 
-from core.backup.files import write_private
+from core.backup.files import DEFAULT_BACKUP_DIR, write_private
 from core.errors import AddonError
 from core.models import Group, User, user_groups
 
 from .migrations import Migrations
-
-DEFAULT_BACKUP_DIR = Path("instance/backups")
 
 
 @dataclass(frozen=True)
