@@ -13,6 +13,7 @@ the record is forgotten.
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,22 +42,23 @@ class LostWrite:
 
 
 def _key(path: Path) -> str:
-    return str(Path(path).resolve())
+    return hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()
 
 
 def record(connection: Connection, path: Path, before: Iterable[str], after: Iterable[str]) -> None:
     """Inside the command's transaction: the file is about to go from ``before`` to ``after``."""
     if not inspect(connection).has_table(ConfigIntent.__tablename__):
         return  # the core's migrations are pending (an uninstall does not run them)
-    connection.execute(delete(ConfigIntent).where(ConfigIntent.config_path == _key(path)))
+    connection.execute(delete(ConfigIntent).where(ConfigIntent.config_key == _key(path)))
     connection.execute(ConfigIntent.__table__.insert().values(
-        config_path=_key(path), enabled_before=sorted(before), enabled_after=sorted(after)))
+        config_key=_key(path), config_path=str(Path(path).resolve()), enabled_before=sorted(before),
+        enabled_after=sorted(after)))
 
 
 def forget(engine: Engine, path: Path) -> None:
     """The file was written: nothing to remember."""
     with engine.begin() as connection:
-        connection.execute(delete(ConfigIntent).where(ConfigIntent.config_path == _key(path)))
+        connection.execute(delete(ConfigIntent).where(ConfigIntent.config_key == _key(path)))
 
 
 def lost_write(engine: Engine, path: Path, in_file: Iterable[str], installed: Iterable[str]) -> LostWrite | None:
@@ -65,7 +67,7 @@ def lost_write(engine: Engine, path: Path, in_file: Iterable[str], installed: It
         if not inspect(connection).has_table(ConfigIntent.__tablename__):
             return None  # a database whose core is not upgraded yet records nothing
         row = connection.execute(select(ConfigIntent.enabled_before, ConfigIntent.enabled_after)
-                                 .where(ConfigIntent.config_path == _key(path))).first()
+                                 .where(ConfigIntent.config_key == _key(path))).first()
     if row is None:
         return None
     before, after, now, installed = set(row.enabled_before), set(row.enabled_after), set(in_file), set(installed)

@@ -20,12 +20,13 @@ depends_on = None
 def upgrade() -> None:
     op.create_table('core_config_intent',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('config_path', sa.String(length=1024), nullable=False),
+    sa.Column('config_key', sa.String(length=64), nullable=False),
+    sa.Column('config_path', sa.Text(), nullable=False),
     sa.Column('enabled_before', sa.JSON(), nullable=False),
     sa.Column('enabled_after', sa.JSON(), nullable=False),
     sa.Column('recorded_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_core_config_intent')),
-    sa.UniqueConstraint('config_path', name=op.f('uq_core_config_intent_config_path'))
+    sa.UniqueConstraint('config_key', name=op.f('uq_core_config_intent_config_key'))
     )
 
 
