@@ -249,7 +249,9 @@ def apply(state: Context, yes: bool) -> None:
     for line in plan.lines():
         click.echo(line)
     undoing = _undoing(lost, plan)
-    if undoing:
+    if undoing and yes:
+        click.echo(f"Note: {undoing}")
+    elif undoing:
         _ask(f"Warning: {undoing}. Go ahead?",
              f"{undoing}; to keep it, set enabled = {_lost_enabled(state, lost)} under [addons] in "
              f"{state.config.path}; to go ahead, run `bottega addons apply --yes`", yes)

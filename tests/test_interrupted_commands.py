@@ -121,6 +121,7 @@ def test_apply_after_a_lost_install_says_so_and_does_not_uninstall_without_a_yes
 
     applied = site("addons", "apply", "--yes")
     assert applied.returncode == 0, applied.stderr
+    assert f"Note: {lost}, so applying it would uninstall contacts" in applied.stdout.splitlines()
     assert states(site.url) == {"contacts": "deactivated"}
     again = site("addons", "apply")
     assert (again.returncode, again.stdout) == (0, "Nothing to do: the database already matches.\n")
