@@ -221,7 +221,9 @@ class EnabledAddonsWrite:
     """A new ``[addons] enabled`` for the config file, staged beside it and put in place by :meth:`commit`.
 
     Made before the database is changed, so that a file that cannot be
-    written stops the command while nothing has happened yet. Only the
+    written stops the command while nothing has happened yet. The staged
+    file's name carries the process id, so that the next write removes one
+    left by a process that was killed (:func:`remove_orphaned_staged_files`). Only the
     addons added or removed are changed in the file's own list: when
     ``BOTTEGA_ADDONS_ENABLED`` overrides it, the environment's list is not
     copied into the file.
@@ -337,20 +339,17 @@ def enabled_in_file(config: Config) -> list[str]:
         raise ConfigError(f"{config.path}: cannot read: {exc}") from None
 
 
-def remove_orphaned_staged_files(path: Path) -> list[Path]:
+def remove_orphaned_staged_files(path: Path) -> None:
     """Remove the files staged beside ``path`` by processes that are gone (killed before commit or discard).
 
     A staged file is named ``.<file name>.<process id>.<random>.tmp``; a file
     whose process still runs belongs to a command under way and is kept.
     """
     pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)\.[^.]+\.tmp$")
-    removed = []
     for candidate in path.parent.glob(f".{path.name}.*.tmp"):
         found = pattern.match(candidate.name)
         if found and candidate.is_file() and not _process_exists(int(found.group(1))):
             candidate.unlink(missing_ok=True)
-            removed.append(candidate)
-    return removed
 
 
 def _process_exists(pid: int) -> bool:

@@ -58,6 +58,7 @@ def register_model_access():
         ModelAccess(Credential, ADMIN_GROUP),  # declared with no rights: only core.security.credentials
         ModelAccess(RecoveryCode, ADMIN_GROUP),  # touches these, inside the caller's transaction
         ModelAccess(LoginSession, ADMIN_GROUP),
+        ModelAccess(ConfigIntent, ADMIN_GROUP),  # no rights: only core.lifecycle.intent, on the lifecycle's connection
         ModelAccess(JobRecord, ADMIN_GROUP, read=True, write=True),  # jobs and mails are written by core.jobs
         ModelAccess(Mail, ADMIN_GROUP, read=True, write=True),  # and core.mail for any service; admins retry
     )
