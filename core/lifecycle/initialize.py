@@ -14,7 +14,7 @@ from core.security.actor import ADMIN_GROUP
 
 from .database import is_initialized, migration_transaction, redacted
 from .migrations import Migrations
-from .service import Lifecycle
+from .setup import set_up
 
 
 MIN_PASSWORD_LENGTH = 8
@@ -36,7 +36,7 @@ def initialize(engine: Engine, catalog: Catalog, admin_password: str, company_na
     check_admin_password(admin_password)
     with migration_transaction(engine) as connection:
         Migrations(catalog).upgrade(connection, CORE)
-        Lifecycle.sync_groups(connection, build_registry(catalog, []))
+        set_up(connection, build_registry(catalog, []), CORE, None)
         with Session(bind=connection) as session:
             company = Company(name=company_name)
             session.add(company)

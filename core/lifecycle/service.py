@@ -3,11 +3,12 @@
 Every change is first computed as a :class:`Plan` (what will happen, in
 order, with the migrations to run) and then carried out by :meth:`Lifecycle.run`
 on one connection inside one transaction: the plan is computed again inside
-that transaction and must match what was shown, the migrations run, the
-installed-addon records and the declared groups are brought in step, and the
-registry of the resulting set of addons is built. If anything fails, the
-transaction is rolled back and the database is as it was (PostgreSQL and
-SQLite both roll back DDL; see core.db.make_engine).
+that transaction and must match what was shown. Each addon installed or
+upgraded has its migrations run (schema only), its installed-addon record
+updated, and is then set up: its groups and its ``after_install`` hook
+(:mod:`core.lifecycle.setup`). If anything fails, the transaction is rolled
+back and the database is as it was (PostgreSQL and SQLite both roll back DDL;
+see core.db.make_engine).
 
 The database may record addons whose code is gone (their package was
 removed) or is older than what was installed. Such an addon is listed with
@@ -28,10 +29,10 @@ from core.errors import AddonError, BottegaError
 from core.manifest import parse_version
 from core.models import AddonState
 from core.models.addon import DEACTIVATED, INSTALLED
-from core.models.user import Group as GroupRow
 from core.registry import CORE, Registry, build_registry
 
 from . import intent, purge
+from .setup import set_up
 from .database import first_line, migration_transaction, require_initialized
 from .migrations import Migration, Migrations
 
@@ -393,13 +394,10 @@ class Lifecycle:
                     raise
                 except Exception as exc:
                     raise AddonError(
-                        f"{step.describe()} failed: {type(exc).__name__}: {first_line(exc)}; "
-                        "the database was left as it was"
+                        f"{step.describe()} failed: {_reason(exc)}; the database was left as it was"
                     ) from exc
                 if backup:
                     backups.append(backup)
-            registry = build_registry(self.catalog, self.installed(connection))
-            self.sync_groups(connection, registry)
             if config_write is not None and config_write.changed:
                 intent.record(connection, config_write.path, config_write.before, config_write.enabled)
         return backups
@@ -435,9 +433,17 @@ class Lifecycle:
 
     def _run_step(self, connection, step: Step, backup_dir) -> str | None:
         if step.action in (INSTALL, REACTIVATE, UPGRADE):
+            kept = self.states(connection).get(step.addon)
+            previous_version = kept.version if kept is not None else None
             self.migrations.upgrade(connection, step.addon)
             if step.addon != CORE:
                 self._set_state(connection, step.addon, INSTALLED, self.catalog[step.addon].version)
+            try:
+                set_up(connection, build_registry(self.catalog, self.installed(connection)), step.addon,
+                       previous_version)
+            except Exception as exc:
+                raise AddonError(f"{step.describe()} failed while setting up its data: {_reason(exc)}; "
+                                 "the database was left as it was") from exc
             return None
         if step.action == DEACTIVATE:
             self._set_state(connection, step.addon, DEACTIVATED)
@@ -457,14 +463,9 @@ class Lifecycle:
             session.add(row)
             session.flush()
 
-    @staticmethod
-    def sync_groups(connection, registry: Registry) -> None:
-        """Create or relabel the rows of the groups the installed addons declare."""
-        with Session(bind=connection) as session:
-            existing = {g.key: g for g in session.scalars(select(GroupRow))}
-            for key, (addon, group) in registry.groups.items():
-                row = existing.get(key) or GroupRow(key=key)
-                row.label = group.label
-                row.addon = addon
-                session.add(row)
-            session.flush()
+
+def _reason(exc: Exception) -> str:
+    """Why a step failed, in one line: a user's error as it is, anything else with its type."""
+    if isinstance(exc, BottegaError):
+        return str(exc)
+    return f"{type(exc).__name__}: {first_line(exc)}"
