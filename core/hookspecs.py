@@ -136,7 +136,8 @@ def after_install(session: Session, previous_version: str | None) -> None:
     each install, each install again after an uninstall without purge, and
     each upgrade; with a system session on the lifecycle's connection, inside
     its transaction: an exception rolls the whole command back, and the addon
-    is not installed. Do not commit.
+    is not installed. Do not commit, and do not enqueue jobs or mail (they
+    are sent when a session commits, and this one never does).
 
     Migrations change the schema only; this hook runs today's models and
     services on today's schema, so a column a later migration adds never

@@ -32,9 +32,9 @@ from core.models.addon import DEACTIVATED, INSTALLED
 from core.registry import CORE, Registry, build_registry
 
 from . import intent, purge
-from .setup import set_up
 from .database import first_line, migration_transaction, require_initialized
 from .migrations import Migration, Migrations
+from .setup import set_up
 
 INSTALL, REACTIVATE, UPGRADE, DEACTIVATE, PURGE = "install", "reactivate", "upgrade", "deactivate", "purge"
 LOCK_KEY = 0x626F7474  # "bott": serialises lifecycle runs on PostgreSQL
