@@ -30,6 +30,7 @@ from core.models import AddonState
 from core.models.addon import DEACTIVATED, INSTALLED
 from core.models.user import Group as GroupRow
 from core.registry import CORE, Registry, build_registry
+from core.security.events import log_addon_step
 
 from . import purge
 from .database import first_line, migration_transaction, require_initialized
@@ -387,6 +388,7 @@ class Lifecycle:
                     ) from exc
                 if backup:
                     backups.append(backup)
+                log_addon_step(connection, step.action, step.addon, step.describe())
             registry = build_registry(self.catalog, self.installed(connection))
             self.sync_groups(connection, registry)
         return backups

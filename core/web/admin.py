@@ -2,7 +2,9 @@
 
 The addons page runs the same lifecycle service as ``bottega addons``, with
 the same plan, refusals and messages. *Jobs* and *Outbox* list the job queue's
-and the mail outbox's records by state; failed ones can be retried.
+and the mail outbox's records by state; failed ones can be retried. Changing
+users, groups or addons needs a recent confirmation of identity
+(core.web.reauth) and is written to the security log.
 """
 from __future__ import annotations
 
@@ -19,13 +21,17 @@ from core.errors import BottegaError, ValidationError
 from core.jobs import JOB_STATES, retry_job
 from core.mail import MAIL_STATES, requeue_mail
 from core.models import Company, Group, JobRecord, Mail, User
-from core.security import credentials
+from core.security import credentials, log_event
 from core.security.actor import ADMIN_GROUP
+from core.security.password_policy import check_password_policy
 
 from .context import current_actor, db, state
 from .forms import select_choices
 from .i18n import LANGUAGES
+from .reauth import recent_auth_required
 from .views import ModelView
+
+SENSITIVE_ACTIONS = ("new", "edit", "delete")
 
 blueprint = Blueprint("core_admin", __name__, url_prefix="/settings")
 
@@ -33,11 +39,13 @@ blueprint = Blueprint("core_admin", __name__, url_prefix="/settings")
 class UserView(ModelView):
     """Users, with a password field that is hashed, never stored or shown."""
 
+    recent_auth_actions = SENSITIVE_ACTIONS
+
     def form_class(self, session):
         base = super().form_class(session)
         attributes = {
             "lang": SelectField(_l("Language"), choices=select_choices(LANGUAGES)),
-            "new_password": PasswordField(_l("New password"), [Optional(), Length(min=8, max=1024)],
+            "new_password": PasswordField(_l("New password"), [Optional(), Length(max=1024)],
                                           description=_l("Leave empty to keep the current password.")),
         }
         return type("UserForm", (base,), attributes)
@@ -49,21 +57,56 @@ class UserView(ModelView):
         password = values.pop("new_password", None)
         if not password:
             raise ValidationError(gettext("A new user needs a password."), "new_password")
+        check_password_policy(password, (values.get("login"), values.get("name"), values.get("email")),
+                              "new_password")
         user = User(**self.resolve(session, values))
         if user.company_id and all(c.id != user.company_id for c in user.companies):
             user.companies.append(session.get(Company, user.company_id))
         session.add(user)
         session.flush()
         credentials.set_password(session, user.id, password)
+        log_event(session, "user_created", login=user.login, detail=_access_summary(user))
         return user
 
     def update(self, session, actor, record, values):
         password = values.pop("new_password", None)
         if record.id == actor.user_id and values.get("active") is False:
             raise ValidationError(gettext("You cannot archive yourself."), "active")
+        if password:
+            check_password_policy(password, (values.get("login", record.login), values.get("name", record.name),
+                                             values.get("email", record.email)), "new_password")
+        before = _access_summary(record)
         super().update(session, actor, record, values)
         if password:
             credentials.set_password(session, record.id, password)
+        changes = [f"{before} → {_access_summary(record)}"] if _access_summary(record) != before else []
+        changes += ["password set by an administrator"] if password else []
+        if changes:
+            log_event(session, "user_changed", login=record.login, detail="; ".join(changes))
+        return record
+
+    def delete(self, session, actor, record) -> None:
+        log_event(session, "user_changed", login=record.login, detail=f"{_access_summary(record)} → deleted")
+        super().delete(session, actor, record)
+
+
+def _access_summary(user: User) -> str:
+    """What decides a user's access, for the security log: active or archived, groups, companies."""
+    groups = ", ".join(sorted(group.key for group in user.groups)) or "-"
+    companies = ", ".join(sorted(company.name for company in user.companies)) or "-"
+    return f"{'active' if user.active else 'archived'}; groups {groups}; companies {companies}"
+
+
+class GroupView(ModelView):
+    """Groups: only their label can change here; membership is set on the user's form."""
+
+    recent_auth_actions = SENSITIVE_ACTIONS
+
+    def update(self, session, actor, record, values):
+        before = record.label
+        super().update(session, actor, record, values)
+        if record.label != before:
+            log_event(session, "group_changed", detail=f"{record.key}: {before} → {record.label}")
         return record
 
 
@@ -80,7 +123,7 @@ def core_views() -> tuple[ModelView, ...]:
                   list_columns=("name", "currency_code", "country_code"),
                   form_fields=("name", "currency_code", "country_code"),
                   labels={"name": _l("Name"), "currency_code": _l("Currency"), "country_code": _l("Country")}),
-        ModelView(Group, name="group", slug="groups", label=_l("Group"), label_plural=_l("Groups"),
+        GroupView(Group, name="group", slug="groups", label=_l("Group"), label_plural=_l("Groups"),
                   list_columns=("label", "key", "addon"), search_fields=("label", "key"), form_fields=("label",),
                   labels={"label": _l("Name"), "key": _l("Key"), "addon": _l("Addon")}),
     )
@@ -98,6 +141,7 @@ def addons():
 
 
 @blueprint.route("/addons/<name>/<action>", methods=["GET", "POST"])
+@recent_auth_required
 def addon_action(name: str, action: str):
     _require_admin()
     lifecycle = state().lifecycle()
