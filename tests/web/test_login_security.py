@@ -3,6 +3,7 @@ import dataclasses
 
 import pyotp
 import pytest
+import redis
 from argon2 import PasswordHasher
 from limits.storage import MemoryStorage
 from sqlalchemy import update
@@ -14,6 +15,8 @@ from core.security import credentials, passwords
 from core.security.throttle import LoginPolicy, LoginThrottle
 from core.testing import ADMIN_PASSWORD, USER_PASSWORD, WebClient
 from core.web.app import build_app
+from core.web.limiter import limiter
+from tests.test_jobs import redis_server_url
 
 OFF_SITE = [
     "/%09/evil.example",  # a tab: browsers drop it and read //evil.example
@@ -200,3 +203,19 @@ def test_without_trusted_proxies_a_forwarded_address_is_ignored(web):
     codes = [client.post("/login", {"login": f"user{n}", "password": "guess"},
                          headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code for n in range(allowed + 1)]
     assert codes[-1] == 429
+
+
+def test_with_redis_storage_the_counters_live_in_redis(web, tmp_path):
+    url = redis_server_url()
+    app = app_with(web, tmp_path, f'ratelimit_storage = "{url}"\n')
+    app.config["BOTTEGA_LOGIN_POLICY"] = policy = LoginPolicy(first_delay=60)
+    client = WebClient(app)
+    client.get("/login")
+    try:
+        codes = [post_from(client, f"198.51.100.{n}", "redis-ana", "guess").status_code
+                 for n in range(policy.free_failures + 2)]
+        assert codes == [401] * (policy.free_failures + 1) + [429]
+        assert redis.Redis.from_url(url).keys("LIMITS*login-failures|redis-ana*")
+    finally:
+        with app.app_context():
+            limiter.reset()
