@@ -150,8 +150,10 @@ def open_login_session(session: Session, user_id: int, lifetime: dt.timedelta, i
 def resume_login_session(session: Session, token: str | None, idle: dt.timedelta | None = None) -> int | None:
     """The user a session token belongs to, while it is neither expired nor idle for ``idle``.
 
-    Notes the visit (at most every :data:`SEEN_EVERY`, so a busy user does not
-    write on every page); the caller commits.
+    Notes the visit at most every :data:`SEEN_EVERY` (a busy user does not
+    write on every page), in a transaction of its own: the session's
+    transaction is committed first, since on SQLite a transaction that has
+    read may not write once another connection has.
     """
     if not token:
         return None
@@ -159,12 +161,14 @@ def resume_login_session(session: Session, token: str | None, idle: dt.timedelta
     valid = (_sessions.c.token_hash == _digest(token)) & (_sessions.c.expires_at > now)
     if idle:
         valid &= _sessions.c.last_seen_at > now - idle
-    connection = session.connection()
-    row = connection.execute(select(_sessions.c.id, _sessions.c.user_id, _sessions.c.last_seen_at).where(valid)).first()
+    row = session.connection().execute(
+        select(_sessions.c.id, _sessions.c.user_id, _sessions.c.last_seen_at).where(valid)).first()
     if row is None:
         return None
     if row.last_seen_at <= now - SEEN_EVERY:
-        connection.execute(update(_sessions).where(_sessions.c.id == row.id).values(last_seen_at=now))
+        session.commit()
+        session.connection().execute(update(_sessions).where(_sessions.c.id == row.id).values(last_seen_at=now))
+        session.commit()
     return row.user_id
 
 

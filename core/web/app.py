@@ -210,7 +210,6 @@ def _authenticate():
             user = system.get(auth.User, user_id)
             if (user is not None and user.active and session.get("stamp") == auth.session_stamp(system, user.id)
                     and credentials.resume_login_session(system, session.get("sid"), idle) == user.id):
-                system.commit()  # the session's last visit
                 g.actor = load_actor(system, state.registry, user.id, session.get("company_ids"))
                 g.user = user
         except AccessDenied:
