@@ -110,6 +110,28 @@ def refuse_for_now(login: str, wait: int) -> None:
         record_event("login_throttled", login=login, detail=f"wait {wait} s")
 
 
+def throttled_check(login: str, check, failure_event: str, user_id: int | None = None, detail: str | None = None):
+    """Run ``check()`` unless ``login`` must wait; returns (seconds to wait, what ``check`` returned).
+
+    A falsy result counts as a failure (towards the account's wait) and is
+    written to the security log as ``failure_event``; a truthy one ends the
+    account's run of failures.
+    """
+    throttle, address = login_throttle(), get_remote_address()
+    wait = throttle.attempt(login, address)
+    if wait:
+        refuse_for_now(login, wait)
+        return wait, None
+    result = check()
+    if result:
+        throttle.succeeded(login)
+    else:
+        delay = throttle.failed(login, address)
+        record_event(failure_event, user_id=user_id, login=login,
+                     detail="; ".join(filter(None, (detail, f"account waits {delay} s" if delay else None))) or None)
+    return 0, result
+
+
 def start_session(system, user_id: int, event: str | None = None) -> None:
     """A new login: a fresh cookie (the old one is dropped) tied to a new server-side session row.
 
@@ -160,36 +182,35 @@ def login():
     form = LoginForm()
     status, wait = 200, 0
     if form.validate_on_submit():
-        name, address = form.login.data.strip(), get_remote_address()
-        throttle = login_throttle()
-        wait = throttle.attempt(name, address)
+        name = form.login.data.strip()
+        wait, user_id = throttled_check(name, lambda: _check_login(name, form.password.data), "login_failed")
         if wait:
-            refuse_for_now(name, wait)
             form.form_errors.append(wait_message(wait))
             status = 429
+        elif user_id is None:
+            form.form_errors.append(gettext("Wrong login or password."))
+            status = 401
         else:
-            with state().session_factory() as system:
-                user_id = credentials.check_login(system, name, form.password.data)
-                second_factor = user_id is not None and bool(credentials.totp_secret(system, user_id))
-            if user_id is None:
-                delay = throttle.failed(name, address)
-                record_event("login_failed", login=name, detail=f"account waits {delay} s" if delay else None)
-                form.form_errors.append(gettext("Wrong login or password."))
-                status = 401
-            else:
-                throttle.succeeded(name)
-                return _password_accepted(user_id, second_factor, safe_next(request.args.get("next")))
+            return _password_accepted(user_id, safe_next(request.args.get("next")))
     return throttled_response("core/login.html", status, wait, form=form)
 
 
-def _password_accepted(user_id: int, second_factor: bool, target: str | None):
+def _check_login(login: str, password: str) -> int | None:
     with state().session_factory() as system:
-        if second_factor:
-            session.clear()
-            session["pending_user_id"] = user_id
-            session["pending_stamp"] = session_stamp(system, user_id)
-            session["pending_until"] = time.time() + PENDING_SECONDS
-            return redirect(url_for("auth.two_factor", next=target))
+        return credentials.check_login(system, login, password)
+
+
+def _password_accepted(user_id: int, target: str | None):
+    with state().session_factory() as system:
+        second_factor = bool(credentials.totp_secret(system, user_id))
+        stamp = session_stamp(system, user_id)
+    if second_factor:
+        session.clear()
+        session["pending_user_id"] = user_id
+        session["pending_stamp"] = stamp
+        session["pending_until"] = time.time() + PENDING_SECONDS
+        return redirect(url_for("auth.two_factor", next=target))
+    with state().session_factory() as system:
         start_session(system, user_id, "login_succeeded")
     return redirect(target or url_for("web.home"))
 
@@ -210,23 +231,18 @@ def two_factor():
             if user is None or session.get("pending_stamp") != session_stamp(system, user_id):
                 session.clear()  # the password or 2FA changed since: start again
                 return redirect(url_for("auth.login"))
-        throttle = login_throttle()
-        wait = throttle.attempt(user.login, get_remote_address())
-        used = None if wait or not user.active else use_code(user.id, form.code.data)
+        wait, used = throttled_check(user.login, lambda: user.active and use_code(user.id, form.code.data),
+                                     "login_failed", user.id, "wrong second-factor code")
         if wait:
-            refuse_for_now(user.login, wait)
             form.code.errors = [wait_message(wait)]
             status = 429
         elif used:
-            throttle.succeeded(user.login)
             if used == "recovery":
                 record_event("recovery_code_used", user_id=user.id, login=user.login)
             with state().session_factory() as system:
                 start_session(system, user.id, "login_succeeded")
             return redirect(safe_next(request.args.get("next")) or url_for("web.home"))
         else:
-            throttle.failed(user.login, get_remote_address())
-            record_event("login_failed", user_id=user.id, login=user.login, detail="wrong second-factor code")
             form.code.errors = [gettext("This code is not valid.")]
     return throttled_response("core/two_factor.html", status, wait, form=form)
 

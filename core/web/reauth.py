@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, request, session, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_limiter.util import get_remote_address
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
 from core.security import credentials
 
-from .auth import login_throttle, record_event, refuse_for_now, safe_next, throttled_response, use_code, wait_message
+from .auth import record_event, safe_next, throttled_check, throttled_response, use_code, wait_message
 from .context import state
 
 blueprint = Blueprint("reauth", __name__)
@@ -83,20 +82,17 @@ def confirm():
     form = CodeAgainForm() if with_code else PasswordAgainForm()
     status, wait = 200, 0
     if form.validate_on_submit():
-        throttle = login_throttle()
-        wait = throttle.attempt(user.login, get_remote_address())
+        wait, confirmed = throttled_check(
+            user.login, lambda: use_code(user.id, form.code.data) if with_code
+            else _password_is_right(user.id, form.password.data), "reauthentication_failed", user.id)
         if wait:
-            refuse_for_now(user.login, wait)
             form.form_errors.append(wait_message(wait))
             status = 429
-        elif use_code(user.id, form.code.data) if with_code else _password_is_right(user.id, form.password.data):
-            throttle.succeeded(user.login)
+        elif confirmed:
             record_event("reauthenticated", user_id=user.id, login=user.login)
             session["auth_at"] = time.time()
             return redirect(safe_next(request.args.get("next")) or url_for("web.home"))
         else:
-            throttle.failed(user.login, get_remote_address())
-            record_event("reauthentication_failed", user_id=user.id, login=user.login)
             form.form_errors.append(gettext("This code is not valid.") if with_code
                                     else gettext("This is not your password."))
             status = 401
