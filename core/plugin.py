@@ -99,7 +99,7 @@ def register_menu_items():
         MenuItem(id="core.outbox", label=_l("Outbox"), parent="core.settings", endpoint="core_admin.mail_list",
                  model=Mail, group=ADMIN_GROUP, sequence=60),
         MenuItem(id="core.security_log", label=_l("Security log"), parent="core.settings",
-                 endpoint="core_security.listing", model=SecurityEvent, group=ADMIN_GROUP, sequence=70),
+                 endpoint="core_admin.security_log", model=SecurityEvent, group=ADMIN_GROUP, sequence=70),
     )
 
 
@@ -125,6 +125,5 @@ def register_views():
 @hookimpl
 def register_blueprints():
     from core.web.admin import blueprint
-    from core.web.security_log import blueprint as security_log
 
-    return (blueprint, security_log)
+    return (blueprint,)

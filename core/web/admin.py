@@ -1,4 +1,4 @@
-"""Administration: users, companies and groups (generic views), the addons page, jobs and the outbox.
+"""Administration: users, companies and groups (generic views), the addons page, jobs, outbox, security log.
 
 The addons page runs the same lifecycle service as ``bottega addons``, with
 the same plan, refusals and messages. *Jobs* and *Outbox* list the job queue's
@@ -9,7 +9,7 @@ users, groups or addons needs a recent confirmation of identity
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -20,15 +20,17 @@ from core.config import EnabledAddonsWrite
 from core.errors import BottegaError, ValidationError
 from core.jobs import JOB_STATES, retry_job
 from core.mail import MAIL_STATES, requeue_mail
-from core.models import Company, Group, JobRecord, Mail, User
+from core.models import Company, Group, JobRecord, Mail, SecurityEvent, User
 from core.security import credentials, log_event
 from core.security.actor import ADMIN_GROUP
 from core.security.password_policy import check_password_policy
 
-from .context import current_actor, db, state
+from .context import current_actor, db, require, state
+from .exports import EXPORT_BATCH, EXPORT_FORMATS, export_response
 from .forms import select_choices
 from .i18n import LANGUAGES
 from .reauth import recent_auth_required
+from .security_log import KIND_LABELS, LogFilter, security_events
 from .views import ModelView
 
 SENSITIVE_ACTIONS = ("new", "edit", "delete")
@@ -240,3 +242,41 @@ def mail_requeue(record_id: int):
     else:
         flash(gettext("Mail %(id)s is queued again.", id=record_id), "success")
     return redirect(url_for("core_admin.mail_list", state=request.args.get("state") or None))
+
+
+# --- security log --------------------------------------------------------------------
+
+LOG_PAGE_SIZE = 50
+
+
+@blueprint.route("/security-log/")
+def security_log():
+    require(SecurityEvent, "read")
+    chosen = LogFilter.from_request()
+    session = db()
+    total = session.scalar(select(func.count()).select_from(security_events(chosen).subquery()))
+    pages = max(1, -(-total // LOG_PAGE_SIZE))
+    chosen.page = min(chosen.page, pages)
+    rows = session.execute(security_events(chosen).order_by(SecurityEvent.id.desc())
+                           .limit(LOG_PAGE_SIZE).offset((chosen.page - 1) * LOG_PAGE_SIZE)).all()
+    return render_template("core/security_log.html", rows=rows, chosen=chosen, kinds=KIND_LABELS, pages=pages,
+                           total=total, export_formats=EXPORT_FORMATS)
+
+
+@blueprint.route("/security-log/export.<fmt>")
+def security_log_export(fmt: str):
+    require(SecurityEvent, "read")
+    if fmt not in EXPORT_FORMATS:
+        abort(404)
+    chosen = LogFilter.from_request()
+    header = [gettext("When"), gettext("Event"), gettext("User"), gettext("Login"), gettext("Address"),
+              gettext("Browser"), gettext("Detail")]
+    session = db()
+
+    def lines():  # run when the download is written, inside the streamed response
+        statement = security_events(chosen).order_by(SecurityEvent.id.desc()).execution_options(yield_per=EXPORT_BATCH)
+        for event, user_login in session.execute(statement):
+            yield [format_datetime(event.at, "short"), str(KIND_LABELS.get(event.kind, event.kind)),
+                   user_login or "", event.login or "", event.ip or "", event.user_agent or "", event.detail or ""]
+
+    return export_response(fmt, "security-log", gettext("Security log"), header, lines())

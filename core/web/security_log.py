@@ -1,22 +1,19 @@
-"""*Settings → Security log*: logins and privileged changes, filtered, paginated and exported."""
+"""*Settings → Security log*: what administrators filter by (:class:`LogFilter`) and the events' labels.
+
+The pages themselves are in core.web.admin, with the other settings pages.
+"""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, render_template, request
-from flask_babel import format_datetime, gettext
+from flask import request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from core.models import SecurityEvent, User
 from core.security.events import KINDS
-
-from .context import db, require
-from .exports import EXPORT_BATCH, EXPORT_FORMATS, export_response
-
-blueprint = Blueprint("core_security", __name__, url_prefix="/settings/security-log")
-PAGE_SIZE = 50
 
 KIND_LABELS = {
     "login_succeeded": _l("Login"),
@@ -90,39 +87,7 @@ class LogFilter:
         return {key: value for key, value in values.items() if value is not None}
 
 
-def _events(chosen: LogFilter):
+def security_events(chosen: LogFilter):
+    """The events ``chosen`` asks for, each with the login of the user who acted."""
     return (select(SecurityEvent, User.login.label("user_login"))
             .outerjoin(User, User.id == SecurityEvent.user_id).where(*chosen.conditions()))
-
-
-@blueprint.route("/")
-def listing():
-    require(SecurityEvent, "read")
-    chosen = LogFilter.from_request()
-    session = db()
-    total = session.scalar(select(func.count()).select_from(_events(chosen).subquery()))
-    pages = max(1, -(-total // PAGE_SIZE))
-    chosen.page = min(chosen.page, pages)
-    rows = session.execute(_events(chosen).order_by(SecurityEvent.id.desc())
-                           .limit(PAGE_SIZE).offset((chosen.page - 1) * PAGE_SIZE)).all()
-    return render_template("core/security_log.html", rows=rows, chosen=chosen, kinds=KIND_LABELS, pages=pages,
-                           total=total, export_formats=EXPORT_FORMATS)
-
-
-@blueprint.route("/export.<fmt>")
-def export(fmt: str):
-    require(SecurityEvent, "read")
-    if fmt not in EXPORT_FORMATS:
-        abort(404)
-    chosen = LogFilter.from_request()
-    header = [gettext("When"), gettext("Event"), gettext("User"), gettext("Login"), gettext("Address"),
-              gettext("Browser"), gettext("Detail")]
-    session = db()
-
-    def lines():  # run when the download is written, inside the streamed response
-        statement = _events(chosen).order_by(SecurityEvent.id.desc()).execution_options(yield_per=EXPORT_BATCH)
-        for event, user_login in session.execute(statement):
-            yield [format_datetime(event.at, "short"), str(KIND_LABELS.get(event.kind, event.kind)),
-                   user_login or "", event.login or "", event.ip or "", event.user_agent or "", event.detail or ""]
-
-    return export_response(fmt, "security-log", gettext("Security log"), header, lines())

@@ -113,6 +113,8 @@ def test_administrators_filter_page_and_export_the_log(web):
     admin = admin_client(web)
     page = admin.get("/settings/security-log/?kind=login_failed").get_data(as_text=True)
     assert page.count('class="event-login_failed"') == 50 and "Page 1 of 2" in page
+    current = page[page.index('<nav class="sidebar"'):page.index("</nav>", page.index('<nav class="sidebar"'))]
+    assert current.count('aria-current="page"') == 1 and 'aria-current="page">Security log<' in current
     second = admin.get("/settings/security-log/?kind=login_failed&page=2").get_data(as_text=True)
     assert second.count('class="event-login_failed"') == 10
     by_user = admin.get("/settings/security-log/?user=probe1").get_data(as_text=True)
