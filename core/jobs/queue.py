@@ -29,7 +29,7 @@ from sqlalchemy import Connection, Engine, event, update
 from sqlalchemy.orm import Session
 
 from core.config import Config, load_config
-from core.db import utcnow
+from core.db import SQLITE_BUSY_TIMEOUT, utcnow
 from core.errors import AddonError, RecordNotFound, ValidationError
 from core.models.job import FAILED, QUEUED, JobRecord
 
@@ -60,7 +60,8 @@ def make_huey(config: Config, name: str = DEFAULT_NAME) -> Huey:
         return RedisHuey(name, url=jobs["redis_url"], results=False)
     path = Path(jobs["sqlite_path"]).expanduser().resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(name, filename=str(path), results=False)
+    # the queue file is written by every process that enqueues: wait for the lock as long as the database does
+    return SqliteHuey(name, filename=str(path), results=False, timeout=SQLITE_BUSY_TIMEOUT)
 
 
 class JobQueue:

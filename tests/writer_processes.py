@@ -1,0 +1,70 @@
+"""Processes that write to one database at the same time, for the concurrency tests.
+
+Run as ``python -m tests.writer_processes COMMAND ...``. Each command prints
+``ready`` once it is set up and waits for a line on stdin before it starts,
+so the test starts every process at the same moment without sleeping; it
+then prints one JSON object per line: what it wrote, or the error it got.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import traceback
+from decimal import Decimal
+
+import click
+
+
+def _emit(**what) -> None:
+    print(json.dumps(what, default=str), flush=True)
+
+
+def _wait_for_start() -> None:
+    print("ready", flush=True)
+    sys.stdin.readline()
+
+
+def _system(url: str):
+    """A system session factory over ``url`` with the installed addons' registry."""
+    from core.catalog import Catalog
+    from core.db import make_engine
+    from core.lifecycle import Lifecycle
+    from core.security import actor_session
+    from core.sessions import make_session_factory
+
+    engine = make_engine(url)
+    registry = Lifecycle(engine, Catalog.discover()).registry()
+    factory = make_session_factory(engine)
+    return lambda: actor_session(factory, registry, None)
+
+
+@click.group()
+def cli() -> None:
+    """Concurrent writers for the tests."""
+
+
+@cli.command("post-invoices")
+@click.argument("url")
+@click.argument("partner_id", type=int)
+@click.argument("count", type=int)
+def post_invoices(url: str, partner_id: int, count: int) -> None:
+    """Create and post COUNT customer invoices for PARTNER_ID, one transaction each."""
+    from addons.accounting.services.invoices import LineInput, create_invoice, post_invoice
+
+    session_for = _system(url)
+    _wait_for_start()
+    for index in range(count):
+        try:
+            with session_for() as session:
+                invoice = create_invoice(session, partner_id=partner_id, date=dt.date.today(), lines=[
+                    LineInput(f"Service {index}", quantity=Decimal(1), unit_price=Decimal(index + 10))])
+                post_invoice(session, invoice)
+                session.commit()
+                _emit(number=invoice.number)
+        except Exception as exc:  # reported to the test, which fails on it
+            _emit(error=f"{type(exc).__name__}: {exc}", detail=traceback.format_exc())
+
+
+if __name__ == "__main__":
+    cli()
