@@ -3,17 +3,28 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from addons.accounting.models import Invoice
 from addons.accounting.tests.conftest import make_books
+from addons.crm.automation import save_rule
+from addons.crm.models import Team
+from core.config import load_config
+from core.db import make_engine
+from core.lifecycle import Lifecycle
+from core.models import User
+from core.security import actor_session
 from core.sessions import make_session_factory
 from core.testing import TestData, initialized_database
+from tests.test_jobs import wait_for
+from tests.test_mail import inbox, smtp  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = 3
@@ -71,9 +82,6 @@ def accounting_url(databases, catalog):
 
 
 def test_processes_posting_invoices_at_once_all_succeed_with_gapless_numbers(accounting_url, catalog, writers):
-    from core.lifecycle import Lifecycle
-    from core.db import make_engine
-
     engine = make_engine(accounting_url)
     try:
         data = TestData(Lifecycle(engine, catalog).registry(), make_session_factory(engine))
@@ -94,3 +102,95 @@ def test_processes_posting_invoices_at_once_all_succeed_with_gapless_numbers(acc
         assert sorted(stored) == expected
     finally:
         engine.dispose()
+
+
+WEB_WRITES = 25  # the public lead form takes 30 a minute from one address
+IMPORTED_CONTACTS = 300
+IMPORTED_LEADS = 60
+
+
+def bottega(config_path, *arguments: str, log=None) -> subprocess.Popen:
+    """A ``bottega`` command in a process of its own."""
+    return subprocess.Popen([sys.executable, "-m", "core.cli", "--config", str(config_path), *arguments], cwd=ROOT,
+                            stdout=log or subprocess.PIPE, stderr=subprocess.STDOUT if log else subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+
+def crm_installation(tmp_path, url, catalog, smtp_port) -> tuple[Path, str]:
+    """A CRM whose new leads are classified, assigned and acknowledged by mail; returns (config, form key)."""
+    engine = initialized_database(url, catalog, ["crm"])
+    try:
+        with actor_session(make_session_factory(engine), Lifecycle(engine, catalog).registry(), None) as session:
+            admin = session.scalars(select(User).where(User.login == "admin")).one()
+            team = Team(company_id=admin.company_id, name="Web", members=[admin])
+            session.add(team)
+            session.flush()
+            company = admin.company_id
+            save_rule(session, company, name="Classify", sequence=1, action="classify",
+                      parameters={"keywords": {"quote_request": ["quote"]}})
+            save_rule(session, company, name="In turn", sequence=2, action="assign_round_robin", team_id=team.id)
+            save_rule(session, company, name="Thanks", sequence=3, action="acknowledge",
+                      parameters={"subject": "Thank you", "body": "Hello {name}, we will answer soon."})
+            session.commit()
+            key = team.capture_key
+    finally:
+        engine.dispose()
+    config_path = tmp_path / "bottega.toml"
+    config_path.write_text(
+        f'[database]\nurl = "{url}"\n[addons]\nenabled = ["contacts", "crm"]\n'
+        f'[server]\nsecret_key = "stress-test-secret-stress-test-secret"\n'
+        f'[jobs]\nsqlite_path = "{tmp_path / "queue.db"}"\n'
+        f'[mail]\nsmtp_host = "127.0.0.1"\nsmtp_port = {smtp_port}\nfrom_address = "ventas@bottega.test"\n'
+        f'retries = 3\nretry_delay = 1\n')
+    return config_path, key
+
+
+def test_the_web_app_the_worker_and_imports_write_at_once_and_nothing_is_lost(tmp_path, databases, catalog, smtp,
+                                                                               inbox, writers):
+    config_path, key = crm_installation(tmp_path, databases.new(), catalog, smtp.port)
+    contacts_file, leads_file = tmp_path / "contacts.csv", tmp_path / "leads.csv"
+    contacts_file.write_text("Razón social;Correo\n" + "".join(
+        f"Importado {n:03d};imported{n}@example.es\n" for n in range(IMPORTED_CONTACTS)))
+    leads_file.write_text("Asunto;Nombre;Correo;País\n" + "".join(
+        f"Quote {n};Cliente {n};lead{n}@example.es;ES\n" for n in range(IMPORTED_LEADS)))
+    with open(tmp_path / "worker.log", "w") as log:
+        worker = bottega(config_path, "worker", "--workers", "2", log=log)
+    try:
+        writers.start("web-writes", str(config_path), key, str(WEB_WRITES))
+        writers.go()
+        imports = [bottega(config_path, "import", "contacts", str(contacts_file), "--user", "admin", "--quiet"),
+                   bottega(config_path, "import", "leads", str(leads_file), "--user", "admin", "--quiet")]
+        web = writers.results()
+        imported = [process.communicate(timeout=300) + (process.returncode,) for process in imports]
+
+        assert [result["error"] for result in web if "error" in result] == []
+        assert len(web) == WEB_WRITES
+        assert [code for _out, _err, code in imported] == [0, 0], imported
+        assert f"imported {IMPORTED_CONTACTS} record(s)" in imported[0][0]
+        assert f"imported {IMPORTED_LEADS} record(s)" in imported[1][0]
+
+        leads = WEB_WRITES + IMPORTED_LEADS
+        engine = make_engine(load_config(config_path, environ={}).database_url)
+        try:
+            def count(sql):
+                with engine.connect() as connection:
+                    return connection.scalar(text(sql))
+
+            wait_for(lambda: count("SELECT count(*) FROM core_mail WHERE state = 'sent'") == leads
+                     and not count("SELECT count(*) FROM core_job WHERE state IN ('queued', 'running')")
+                     or worker.poll() is not None, timeout=180, what="the worker to run every job")
+            assert count("SELECT count(*) FROM contacts_partner WHERE name LIKE 'Web partner %'") == WEB_WRITES
+            assert count("SELECT count(*) FROM contacts_partner WHERE name LIKE 'Importado %'") == IMPORTED_CONTACTS
+            assert count("SELECT count(*) FROM crm_lead WHERE source = 'web'") == WEB_WRITES
+            assert count("SELECT count(*) FROM crm_lead WHERE source = 'import'") == IMPORTED_LEADS
+            assert count("SELECT count(*) FROM crm_lead WHERE category = 'quote_request'") == leads
+            assert count("SELECT count(*) FROM crm_lead WHERE source = 'web' AND user_id IS NULL") == 0
+            assert count("SELECT count(*) FROM core_job WHERE name = 'crm.new_lead' AND state = 'done'") == leads
+            assert count("SELECT count(*) FROM core_job WHERE state <> 'done' OR attempts <> 1") == 0  # no retry
+            assert len(inbox.messages) == leads
+        finally:
+            engine.dispose()
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=60)
+    assert worker.returncode == 0, (tmp_path / "worker.log").read_text()

@@ -66,5 +66,32 @@ def post_invoices(url: str, partner_id: int, count: int) -> None:
             _emit(error=f"{type(exc).__name__}: {exc}", detail=traceback.format_exc())
 
 
+@cli.command("web-writes")
+@click.argument("config_path")
+@click.argument("capture_key")
+@click.argument("count", type=int)
+def web_writes(config_path: str, capture_key: str, count: int) -> None:
+    """Through the web app (Flask's test client): COUNT partners by the admin's form, COUNT leads by the public form."""
+    from core import jobs
+    from core.config import load_config
+    from core.testing import ADMIN_PASSWORD, WebClient
+    from core.web import create_wsgi_app
+
+    config = load_config(config_path)
+    jobs.configure(config)  # as `bottega run` / `bottega serve` do: jobs go to this configuration's queue
+    client = WebClient(create_wsgi_app(config))
+    assert client.login("admin", ADMIN_PASSWORD).status_code == 302
+    _wait_for_start()
+    for index in range(count):
+        partner = client.post("/contacts/partners/new", {"name": f"Web partner {index:03d}",
+                                                         "email": f"web{index}@example.es"})
+        lead = client.client.post(f"/crm/capture/{capture_key}", json={
+            "name": f"Visitor {index}", "email": f"visitor{index}@example.es", "subject": f"Quote {index}"})
+        outcome = {"partner": partner.status_code, "lead": lead.status_code}
+        if (partner.status_code, lead.status_code) != (302, 201):
+            outcome["error"] = f"{partner.get_data(as_text=True)[:2000]}\n{lead.get_data(as_text=True)[:2000]}"
+        _emit(**outcome)
+
+
 if __name__ == "__main__":
     cli()
