@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select, text
 
 from addons.accounting.models import Invoice
-from addons.accounting.tests.conftest import make_books
+from addons.accounting.tests.conftest import ledger_problems, make_books
 from addons.crm.automation import save_rule
 from addons.crm.models import Team
 from core.config import load_config
@@ -22,7 +22,7 @@ from core.lifecycle import Lifecycle
 from core.models import User
 from core.security import actor_session
 from core.sessions import make_session_factory
-from core.testing import TestData, initialized_database
+from core.testing import TEST_URL_ENV, TestData, initialized_database
 from tests.test_jobs import wait_for
 from tests.test_mail import inbox, smtp  # noqa: F401 (fixtures)
 
@@ -32,28 +32,31 @@ POSTS = 20
 
 
 class Writers:
-    """Writer processes (``tests.writer_processes``) started together once all of them are ready."""
+    """Writer processes (``tests.writer_processes``); those started ``together`` go once all are ready."""
 
     def __init__(self):
         self.processes: list[subprocess.Popen] = []
+        self.together: list[subprocess.Popen] = []
 
-    def start(self, *arguments: str) -> subprocess.Popen:
+    def start(self, *arguments: str, together: bool = True) -> subprocess.Popen:
         process = subprocess.Popen([sys.executable, "-m", "tests.writer_processes", *arguments], cwd=ROOT,
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.processes.append(process)
+        if together:
+            self.together.append(process)
         return process
 
     def go(self) -> None:
-        for process in self.processes:
+        for process in self.together:
             ready = process.stdout.readline()
             assert ready.strip() == "ready", f"a writer did not start: {ready!r} {process.stderr.read()}"
-        for process in self.processes:
+        for process in self.together:
             process.stdin.write("go\n")
             process.stdin.flush()
 
     def results(self, timeout: float = 300) -> list[dict]:
         found = []
-        for process in self.processes:
+        for process in self.together:
             out, err = process.communicate(timeout=timeout)
             assert process.returncode == 0, err
             found.extend(json.loads(line) for line in out.splitlines())
@@ -194,3 +197,42 @@ def test_the_web_app_the_worker_and_imports_write_at_once_and_nothing_is_lost(tm
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=60)
     assert worker.returncode == 0, (tmp_path / "worker.log").read_text()
+
+
+@pytest.mark.postgresql
+@pytest.mark.skipif(not (os.environ.get(TEST_URL_ENV) or "").startswith("postgresql"),
+                    reason="the row lock of a killed connection is PostgreSQL's (set BOTTEGA_TEST_DATABASE_URL)")
+def test_a_process_killed_while_it_holds_the_journal_number_loses_no_number_and_leaves_no_half_entry(
+        accounting_url, catalog, writers):
+    """The number is a row lock on core_sequence (core.sequences): the killed connection's goes with it."""
+    engine = make_engine(accounting_url)
+    try:
+        data = TestData(Lifecycle(engine, catalog).registry(), make_session_factory(engine))
+        partner = make_books(data, "Interrumpida S.L.").partner("Cliente")
+        data.close_all()
+        holder = writers.start("post-and-hold", accounting_url, str(partner.id), together=False)
+        year = dt.date.today().year
+        assert json.loads(holder.stdout.readline()) == {"holding": f"INV/{year}/00001"}
+
+        writers.start("post-invoices", accounting_url, str(partner.id), "2")
+        writers.go()
+
+        def blocked_on_a_lock():
+            with engine.connect() as connection:
+                return connection.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                              "current_database() AND wait_event_type = 'Lock'"))
+        wait_for(blocked_on_a_lock, what="the second poster to wait for the journal's number")
+        holder.kill()
+        holder.communicate()
+
+        assert writers.results() == [  # the killed one's number is not lost: the next poster takes it
+            {"number": f"INV/{year}/00001"}, {"number": f"INV/{year}/00002"}]
+        with engine.connect() as connection:
+            assert ledger_problems(connection) == {}
+            rows = connection.execute(select(Invoice.number, Invoice.state).where(Invoice.partner_id == partner.id)
+                                      .order_by(Invoice.number)).all()
+            moves = connection.scalar(text("SELECT count(*) FROM accounting_move"))
+        assert rows == [(f"INV/{year}/00001", "posted"), (f"INV/{year}/00002", "posted")]  # nothing half written
+        assert moves == 2
+    finally:
+        engine.dispose()

@@ -44,26 +44,41 @@ def cli() -> None:
     """Concurrent writers for the tests."""
 
 
+def _invoice(session, partner_id: int, index: int):
+    from addons.accounting.services.invoices import LineInput, create_invoice, post_invoice
+
+    invoice = create_invoice(session, partner_id=partner_id, date=dt.date.today(), lines=[
+        LineInput(f"Service {index}", quantity=Decimal(1), unit_price=Decimal(index + 10))])
+    return post_invoice(session, invoice)
+
+
 @cli.command("post-invoices")
 @click.argument("url")
 @click.argument("partner_id", type=int)
 @click.argument("count", type=int)
 def post_invoices(url: str, partner_id: int, count: int) -> None:
     """Create and post COUNT customer invoices for PARTNER_ID, one transaction each."""
-    from addons.accounting.services.invoices import LineInput, create_invoice, post_invoice
-
     session_for = _system(url)
     _wait_for_start()
     for index in range(count):
         try:
             with session_for() as session:
-                invoice = create_invoice(session, partner_id=partner_id, date=dt.date.today(), lines=[
-                    LineInput(f"Service {index}", quantity=Decimal(1), unit_price=Decimal(index + 10))])
-                post_invoice(session, invoice)
+                invoice = _invoice(session, partner_id, index)
                 session.commit()
                 _emit(number=invoice.number)
         except Exception as exc:  # reported to the test, which fails on it
             _emit(error=f"{type(exc).__name__}: {exc}", detail=traceback.format_exc())
+
+
+@cli.command("post-and-hold")
+@click.argument("url")
+@click.argument("partner_id", type=int)
+def post_and_hold(url: str, partner_id: int) -> None:
+    """Post an invoice and stay inside the transaction, holding the journal's number, until killed."""
+    session = _system(url)()
+    invoice = _invoice(session, partner_id, 0)
+    _emit(holding=invoice.number)
+    sys.stdin.readline()  # the test kills this process here; a line on stdin would roll back
 
 
 @cli.command("web-writes")
