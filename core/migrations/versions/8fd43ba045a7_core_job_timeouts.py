@@ -1,7 +1,7 @@
 """core: job timeouts (a running job past its timeout is taken back)
 
 Revision ID: 8fd43ba045a7
-Revises: 0e0f889e4095
+Revises: fa783204aecd
 Create Date: 2026-12-02 18:40:26.435001
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '8fd43ba045a7'
-down_revision = '0e0f889e4095'
+down_revision = 'fa783204aecd'
 branch_labels = None
 depends_on = None
 
