@@ -11,6 +11,7 @@ from core.models import (
     AddonState,
     AuditLog,
     Company,
+    ConfigIntent,
     Credential,
     Group,
     JobRecord,
@@ -33,7 +34,7 @@ USER_GROUP = "core.group_user"
 @hookimpl
 def register_models():
     return (Company, User, Group, AddonState, AuditLog, Sequence, Credential, RecoveryCode, LoginSession, JobRecord,
-            Mail, SecurityEvent, RateLimitCounter)
+            Mail, SecurityEvent, RateLimitCounter, ConfigIntent)
 
 
 @hookimpl
@@ -61,6 +62,7 @@ def register_model_access():
         ModelAccess(LoginSession, ADMIN_GROUP),
         ModelAccess(RateLimitCounter, ADMIN_GROUP),
         ModelAccess(SecurityEvent, ADMIN_GROUP, read=True),  # written by core.security.log_event only
+        ModelAccess(ConfigIntent, ADMIN_GROUP),  # no rights: only core.lifecycle.intent, on the lifecycle's connection
         ModelAccess(JobRecord, ADMIN_GROUP, read=True, write=True),  # jobs and mails are written by core.jobs
         ModelAccess(Mail, ADMIN_GROUP, read=True, write=True),  # and core.mail for any service; admins retry
     )

@@ -32,7 +32,7 @@ from core.models.user import Group as GroupRow
 from core.registry import CORE, Registry, build_registry
 from core.security.events import log_addon_step
 
-from . import purge
+from . import intent, purge
 from .database import first_line, migration_transaction, require_initialized
 from .migrations import Migration, Migrations
 
@@ -74,6 +74,11 @@ class Plan:
     def removed(self) -> list[str]:
         """The addons this plan uninstalls (deactivates or purges)."""
         return [step.addon for step in self.steps if step.action in (DEACTIVATE, PURGE)]
+
+    @property
+    def added(self) -> list[str]:
+        """The addons this plan installs (for the first time or again)."""
+        return [step.addon for step in self.steps if step.action in (INSTALL, REACTIVATE)]
 
     def lines(self) -> list[str]:
         if not self.steps:
@@ -367,8 +372,14 @@ class Lifecycle:
 
     # --- carrying out ----------------------------------------------------------------------
 
-    def run(self, plan: Plan, backup_dir=None) -> list[str]:
-        """Carry out ``plan`` in one transaction; return the paths of backups written."""
+    def run(self, plan: Plan, backup_dir=None, config_write=None) -> list[str]:
+        """Carry out ``plan`` in one transaction; return the paths of backups written.
+
+        ``config_write``, the staged :class:`~core.config.EnabledAddonsWrite`
+        the caller commits afterwards, is recorded in the same transaction, so
+        that the next command notices if it never reaches the file (see
+        :mod:`core.lifecycle.intent`).
+        """
         if not plan:
             return []
         backups: list[str] = []
@@ -391,7 +402,23 @@ class Lifecycle:
                 log_addon_step(connection, step.action, step.addon, step.describe())
             registry = build_registry(self.catalog, self.installed(connection))
             self.sync_groups(connection, registry)
+            if config_write is not None and config_write.changed:
+                intent.record(connection, config_write.path, config_write.before, config_write.enabled)
         return backups
+
+    def restore_memberships(self, memberships: purge.Memberships) -> purge.RestoredMemberships:
+        """Give the users a purge backup names their groups of its addon back (the addon must be installed)."""
+        if memberships.addon not in self.installed():
+            raise AddonError(f"{memberships.source} is a backup of {memberships.addon}, which is not installed")
+        with migration_transaction(self.engine) as connection:
+            return purge.restore_memberships(connection, memberships)
+
+    def lost_config_write(self, path, in_file) -> intent.LostWrite | None:
+        """The change of ``[addons] enabled`` the last command could not get into ``path``, if any."""
+        return intent.lost_write(self.engine, path, in_file, self.installed())
+
+    def forget_config_write(self, path) -> None:
+        intent.forget(self.engine, path)
 
     def _check_plan_current(self, connection, plan: Plan) -> None:
         """Refuse to act on a plan computed before someone else changed the database."""
@@ -419,10 +446,8 @@ class Lifecycle:
             return None
         path = purge.backup(connection, step.drops, backup_dir) if step.drops.has_data else None
         self.migrations.downgrade_to_base(connection, step.addon)
-        with Session(bind=connection) as session:
-            session.execute(delete(AddonState).where(AddonState.name == step.addon))
-            session.execute(delete(GroupRow).where(GroupRow.addon == step.addon))
-            session.flush()
+        connection.execute(delete(AddonState).where(AddonState.name == step.addon))
+        purge.drop_groups(connection, step.addon)
         return path
 
     def _set_state(self, connection, name: str, state: str, version: str | None = None) -> None:

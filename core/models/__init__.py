@@ -1,7 +1,9 @@
-"""The core's own tables: companies, users, groups, addon state, audit and security logs, sequences, jobs, outbox."""
+"""The core's own tables: companies, users, groups, addon state, audit and security logs, sequences, jobs, outbox,
+config intents."""
 from .addon import AddonState
 from .audit import AuditLog
 from .company import Company, CompanyMixin
+from .config_intent import ConfigIntent
 from .job import JobRecord
 from .mail import Mail
 from .security import RateLimitCounter, SecurityEvent
@@ -14,6 +16,7 @@ __all__ = [
     "Company",
     "Credential",
     "CompanyMixin",
+    "ConfigIntent",
     "Group",
     "LoginSession",
     "JobRecord",

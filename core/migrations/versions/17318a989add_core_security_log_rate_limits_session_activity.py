@@ -1,7 +1,7 @@
 """core: security log, shared rate-limit counters, login session activity
 
 Revision ID: 17318a989add
-Revises: 0e0f889e4095
+Revises: 8fd43ba045a7
 Create Date: 2026-12-02 18:27:47.619313
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '17318a989add'
-down_revision = '0e0f889e4095'
+down_revision = '8fd43ba045a7'
 branch_labels = None
 depends_on = None
 
