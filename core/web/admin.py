@@ -162,7 +162,7 @@ def addon_action(name: str, action: str):
         write = EnabledAddonsWrite(state().config, add=[name] if action == "install" else [],
                                    remove=plan.removed)
         try:
-            backups = lifecycle.run(plan)
+            backups = lifecycle.run(plan, config_write=write)
         except BaseException:
             write.discard()
             raise
