@@ -69,7 +69,7 @@ def test_environment_overrides_every_key(tmp_path):
     ('[server]\nratelimit_storage = "memcached://x"\n',
      '[server] ratelimit_storage: expected "database", "memory://" or a redis:// URL, got \'memcached://x\''),
     ('[server]\nratelimit_storage = "redis"\n', "[server] ratelimit_storage: expected \"database\""),
-    ('[security]\nsession_idle_minutes = -5\n', "[security] session_idle_minutes: must not be negative, got -5"),
+    ('[security]\nsession_idle_minutes = -5\n', "[security] session_idle_minutes: must be at least 1, got -5"),
     ('[security]\nrequire_two_factor_groups = "core.group_admin"\n',
      "[security] require_two_factor_groups: expected a list of names, got 'core.group_admin'"),
     ('[serverr]\nport = 1\n', "unknown section [serverr]"),
