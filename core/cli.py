@@ -410,9 +410,17 @@ def _serve_development(config: Config, catalog: Catalog, host: str | None, port:
               help="Threads running jobs at the same time.")
 @click.option("--periodic/--no-periodic", default=True, show_default=True,
               help="Also run the periodic jobs (run them in one worker only).")
+@click.option("--grace-period", type=click.FloatRange(min=0), default=20, show_default=True, metavar="SECONDS",
+              help="On SIGTERM, how long running jobs may take to finish before they go back to the queue.")
 @pass_state
-def worker(state: Context, workers: int, periodic: bool) -> None:
-    """Run the job queue: background jobs, retries and periodic jobs of the installed addons."""
+def worker(state: Context, workers: int, periodic: bool, grace_period: float) -> None:
+    """Run the job queue: background jobs, retries and periodic jobs of the installed addons.
+
+    SIGTERM stops it gracefully (running jobs get --grace-period seconds, then
+    go back to the queue); SIGINT, or a second SIGTERM, stops it at once, giving
+    running jobs back. Jobs of a worker killed outright are queued again once
+    past their timeout.
+    """
     import logging
 
     from core.jobs import Worker
@@ -431,7 +439,7 @@ def worker(state: Context, workers: int, periodic: bool) -> None:
                f"{running.queue.describe()}")
     click.echo(f"Jobs: {', '.join(sorted(running.jobs)) or 'none'}")
     click.echo(f"Periodic: {', '.join(scheduled) or 'none'}" if periodic else "Periodic jobs: not run here")
-    running.run(workers=workers, periodic=periodic)
+    running.run(workers=workers, periodic=periodic, grace_period=grace_period)
 
 
 @cli.command()

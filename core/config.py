@@ -37,8 +37,15 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
         "port": (int, 8000),
         "workers": (int, 2),
         "https": (bool, False),
-        "ratelimit_storage": (str, "memory://"),
+        "ratelimit_storage": (str, "database"),
+        "trusted_proxies": (int, 0),
         "public_url": (str, "http://127.0.0.1:8000"),
+    },
+    "security": {
+        "session_idle_minutes": (int, 60),
+        "reauth_minutes": (int, 5),
+        "require_two_factor_groups": (list, []),
+        "log_retention_days": (int, 365),
     },
     "mail": {
         "smtp_host": (str, "127.0.0.1"),
@@ -58,6 +65,7 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
     },
 }
 CHOICES = {("jobs", "backend"): ("sqlite", "redis")}
+RATELIMIT_SCHEMES = ("memory", "redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster")
 # (section, key) -> (lowest, highest or None) allowed for each integer key
 INT_RANGES: dict[tuple[str, str], tuple[int, int | None]] = {
     ("server", "port"): (1, 65535),
@@ -66,6 +74,10 @@ INT_RANGES: dict[tuple[str, str], tuple[int, int | None]] = {
     ("mail", "timeout"): (1, None),  # seconds
     ("mail", "retries"): (0, None),
     ("mail", "retry_delay"): (0, None),  # seconds
+    ("server", "trusted_proxies"): (0, 10),  # reverse proxies in front of the app whose headers are believed
+    ("security", "session_idle_minutes"): (1, None),
+    ("security", "reauth_minutes"): (1, None),
+    ("security", "log_retention_days"): (1, None),
 }
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list of names"}
 
@@ -176,6 +188,9 @@ def _check(where: str, section: str, key: str, value: Any, kind: type) -> Any:
         raise ConfigError(f"{where}: must be one of {', '.join(choices)}, got {value!r}")
     if kind is int:
         _check_range(where, value, *INT_RANGES.get((section, key), (0, None)))
+    if (section, key) == ("server", "ratelimit_storage") and value != "database" and (
+            value.partition("://")[0] not in RATELIMIT_SCHEMES or "://" not in value):
+        raise ConfigError(f'{where}: expected "database", "memory://" or a redis:// URL, got {value!r}')
     if (section, key) == ("database", "url"):
         try:
             url = make_url(value)

@@ -21,6 +21,25 @@ def test_committed_example_is_valid_and_uses_sqlite_under_instance():
     config = load_config(EXAMPLE, environ={})
     assert config.database_url == "sqlite:///instance/bottega.db"
     assert config.get("jobs", "backend") == "sqlite"
+    assert config.get("server", "ratelimit_storage") == "database"
+
+
+def test_the_example_shows_every_server_and_security_key():
+    text = EXAMPLE.read_text()
+    for section in ("server", "security"):
+        assert f"[{section}]" in text
+        for key in SCHEMA[section]:
+            assert f"{key} = " in text, f"[{section}] {key}"
+
+
+def test_rate_limit_storage_and_security_settings(tmp_path):
+    config = load_config(write(tmp_path, '[server]\nratelimit_storage = "redis://127.0.0.1:6379/1"\n'
+                                         'trusted_proxies = 2\n[security]\nrequire_two_factor_groups = '
+                                         '["core.group_admin", "accounting.group_accountant"]\n'), environ={})
+    assert config.get("server", "ratelimit_storage") == "redis://127.0.0.1:6379/1"
+    assert config.get("server", "trusted_proxies") == 2
+    assert config.get("security", "require_two_factor_groups") == ["core.group_admin", "accounting.group_accountant"]
+    assert config.get("security", "log_retention_days") == 365
 
 
 def test_defaults_apply_to_missing_keys(tmp_path):
@@ -45,7 +64,14 @@ def test_environment_overrides_every_key(tmp_path):
 
 
 @pytest.mark.parametrize("text, message", [
-    ('[server]\nprot = 1\n', "[server] prot: unknown key (known: secret_key, host, port, workers, https, ratelimit_storage, public_url)"),
+    ('[server]\nprot = 1\n', "[server] prot: unknown key (known: secret_key, host, port, workers, https, ratelimit_storage, "
+                            "trusted_proxies, public_url)"),
+    ('[server]\nratelimit_storage = "memcached://x"\n',
+     '[server] ratelimit_storage: expected "database", "memory://" or a redis:// URL, got \'memcached://x\''),
+    ('[server]\nratelimit_storage = "redis"\n', "[server] ratelimit_storage: expected \"database\""),
+    ('[security]\nsession_idle_minutes = -5\n', "[security] session_idle_minutes: must be at least 1, got -5"),
+    ('[security]\nrequire_two_factor_groups = "core.group_admin"\n',
+     "[security] require_two_factor_groups: expected a list of names, got 'core.group_admin'"),
     ('[serverr]\nport = 1\n', "unknown section [serverr]"),
     ('[server]\nport = "80"\n', "[server] port: expected an integer, got '80'"),
     ('[server]\nhttps = "yes"\n', "[server] https: expected true or false, got 'yes'"),

@@ -278,13 +278,13 @@ def test_an_uninitialized_database_asks_for_init(tmp_path, fresh_url):
 
 def test_init_creates_admin_and_applies_the_config_and_refuses_to_run_twice(tmp_path, fresh_url):
     run = Bottega(write_config(tmp_path, fresh_url, enabled=["alpha"]), fixture_catalog("alpha"))
-    result = run("init", "--admin-password", "s3cret-pass", "--company", "Rossi S.r.l.")
+    result = run("init", "--admin-password", "olive-grove-73", "--company", "Rossi S.r.l.")
     assert result.exit_code == 0, result.output
     assert "install contacts 0.1.0 (required by alpha)" in result.output
     assert query(fresh_url, "SELECT name FROM core_company") == [("Rossi S.r.l.",)]
     assert query(fresh_url, "SELECT login FROM core_user") == [("admin",)]
     assert states(fresh_url) == {"contacts": "installed", "alpha": "installed"}
-    again = run("init", "--admin-password", "s3cret-pass")
+    again = run("init", "--admin-password", "olive-grove-73")
     assert again.exit_code == 2
     assert "is already initialized" in again.stderr
 
@@ -498,9 +498,9 @@ def _exists(databases, tmp_path, url) -> bool:
 
 
 @pytest.mark.parametrize("enabled, args, message", [
-    ((), ("--admin-password", "short"), "error: --admin-password: the admin password must have at least 8 characters\n"),
-    (("cycle_a",), ("--admin-password", "long-enough"), "error: dependency cycle: cycle_a -> cycle_b -> cycle_a\n"),
-    ((), ("--admin-password", "long-enough", "--company", " "), "error: --company: the company needs a name\n"),
+    ((), ("--admin-password", "short"), "error: --admin-password: The password is too short: use at least 10 characters.\n"),
+    (("cycle_a",), ("--admin-password", "olive-grove-73"), "error: dependency cycle: cycle_a -> cycle_b -> cycle_a\n"),
+    ((), ("--admin-password", "olive-grove-73", "--company", " "), "error: --company: the company needs a name\n"),
 ])
 def test_init_checks_its_input_before_creating_the_database(databases, tmp_path, enabled, args, message):
     url = _uncreated_url(databases, tmp_path)
@@ -512,7 +512,7 @@ def test_init_checks_its_input_before_creating_the_database(databases, tmp_path,
 
 def test_init_says_the_database_was_initialized_when_installing_the_addons_fails(tmp_path, fresh_url):
     run = Bottega(write_config(tmp_path, fresh_url, enabled=["broken"]), fixture_catalog("broken"))
-    result = run("init", "--admin-password", "s3cret-pass", "--company", "Rossi")
+    result = run("init", "--admin-password", "olive-grove-73", "--company", "Rossi")
     assert result.exit_code == 2
     assert result.stderr.startswith(
         "error: the database was initialized (company 'Rossi' and user admin exist), but installing the enabled "

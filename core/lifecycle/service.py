@@ -30,6 +30,7 @@ from core.manifest import parse_version
 from core.models import AddonState
 from core.models.addon import DEACTIVATED, INSTALLED
 from core.registry import CORE, Registry, build_registry
+from core.security.events import log_addon_step
 
 from . import intent, purge
 from .database import first_line, migration_transaction, require_initialized
@@ -398,6 +399,7 @@ class Lifecycle:
                     ) from exc
                 if backup:
                     backups.append(backup)
+                log_addon_step(connection, step.action, step.addon, step.describe())
             if config_write is not None and config_write.changed:
                 intent.record(connection, config_write.path, config_write.before, config_write.enabled)
         return backups
