@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
+import sys
 from functools import cached_property
 
 import click
 from sqlalchemy import inspect, select
 
 from core.catalog import Catalog
-from core.config import Config, EnabledAddonsWrite, load_config
+from core.config import Config, EnabledAddonsWrite, enabled_in_file, load_config
 from core.errors import BottegaError
 from core.lifecycle import Lifecycle, Plan
 from core.lifecycle.database import open_engine, redacted
+from core.lifecycle.intent import LostWrite
 from core.models import AddonState
 
 EXIT_USER_ERROR = 2
@@ -55,13 +58,28 @@ class Context:
     def lifecycle(self) -> Lifecycle:
         return Lifecycle(self.engine(), self.catalog)
 
-    def config_write(self, plan: Plan, asked=()) -> EnabledAddonsWrite:
-        """Stage the config file's new ``[addons] enabled``; fails (exit 2) before the database changes."""
-        return EnabledAddonsWrite(self.config, add=asked, remove=plan.removed)
+    def lost_config_write(self, lifecycle: Lifecycle) -> LostWrite | None:
+        """The change the last command could not write into the config file (it was killed), if any."""
+        return lifecycle.lost_config_write(self.config.path, enabled_in_file(self.config))
 
-    def finish_config_write(self, write: EnabledAddonsWrite) -> None:
+    def config_write(self, plan: Plan, asked=(), lost: LostWrite | None = None) -> EnabledAddonsWrite:
+        """Stage the config file's new ``[addons] enabled``; fails (exit 2) before the database changes.
+
+        A change the last command could not write (``lost``) is written with it.
+        """
+        add, remove = list(asked), list(plan.removed)
+        if lost is not None:
+            add += lost.added
+            remove += lost.removed
+        return EnabledAddonsWrite(self.config, add=add, remove=remove)
+
+    def finish_config_write(self, lifecycle: Lifecycle, write: EnabledAddonsWrite,
+                            lost: LostWrite | None = None) -> None:
         write.commit()
+        lifecycle.forget_config_write(write.path)
         click.echo(f"Config {self.config.path}: enabled = {write.enabled}")
+        if lost is not None:
+            click.echo(f"Note: {lost}; it is written there now")
         if write.overridden and (write.added or write.removed):
             changes = [f"add {', '.join(write.added)}"] if write.added else []
             changes += [f"remove {', '.join(write.removed)}"] if write.removed else []
@@ -211,32 +229,91 @@ def list_addons(state: Context) -> None:
 @pass_state
 def plan(state: Context) -> None:
     """Show what `apply` would do, in order, with the migrations to run. Changes nothing."""
-    for line in state.lifecycle().plan_apply(state.config.enabled_addons).lines():
+    lifecycle = state.lifecycle()
+    plan = lifecycle.plan_apply(state.config.enabled_addons)
+    undoing = _undoing(state.lost_config_write(lifecycle), plan)
+    if undoing:
+        click.echo(f"Note: {undoing}")
+    for line in plan.lines():
         click.echo(line)
 
 
 @addons.command()
+@click.option("--yes", is_flag=True, help="Do not ask before undoing a change the config file missed.")
 @pass_state
-def apply(state: Context) -> None:
+def apply(state: Context, yes: bool) -> None:
     """Make the database match the config: install, upgrade and uninstall addons."""
     lifecycle = state.lifecycle()
-    _show_and_run(lifecycle, lifecycle.plan_apply(state.config.enabled_addons))
+    lost = state.lost_config_write(lifecycle)
+    plan = lifecycle.plan_apply(state.config.enabled_addons)
+    for line in plan.lines():
+        click.echo(line)
+    undoing = _undoing(lost, plan)
+    if undoing and yes:
+        click.echo(f"Note: {undoing}")
+    elif undoing:
+        _ask(f"Warning: {undoing}. Go ahead?",
+             f"{undoing}; to keep it, set enabled = {_lost_enabled(state, lost)} under [addons] in "
+             f"{state.config.path}; to go ahead, run `bottega addons apply --yes`", yes)
+    if plan:
+        lifecycle.run(plan)
+        click.echo("Done.")
+    if lost is not None:
+        lifecycle.forget_config_write(state.config.path)
+
+
+def _undoing(lost: LostWrite | None, plan: Plan) -> str:
+    """What applying ``plan`` would undo of a change the config file missed, said in a sentence."""
+    if lost is None:
+        return ""
+    uninstalled, installed = lost.undone_by(plan.added, plan.removed)
+    undone = [f"uninstall {', '.join(uninstalled)}"] if uninstalled else []
+    undone += [f"install {', '.join(installed)} again"] if installed else []
+    return f"{lost}, so applying it would {' and '.join(undone)}" if undone else ""
+
+
+def _lost_enabled(state: Context, lost: LostWrite) -> str:
+    """The file's ``[addons] enabled`` with the lost change written in, as TOML."""
+    names = (set(enabled_in_file(state.config)) | set(lost.added)) - set(lost.removed)
+    return "[" + ", ".join(f'"{name}"' for name in sorted(names)) + "]"
+
+
+def _ask(question: str, refusal: str, yes: bool) -> None:
+    """Go on with --yes; ask at a terminal; in a script, where nobody can answer, refuse (exit 2)."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise BottegaError(refusal)
+    click.confirm(question, abort=True)
 
 
 @addons.command()
 @click.argument("names", nargs=-1, required=True)
+@click.option("--restore-from", "restore_from", metavar="BACKUP.json",
+              help="A backup written by `uninstall --purge`: put its users back in the addon's groups.")
 @pass_state
-def install(state: Context, names: tuple[str, ...]) -> None:
+def install(state: Context, names: tuple[str, ...], restore_from: str | None) -> None:
     """Install addons (and what they depend on), and enable them in the config."""
+    from core.lifecycle.purge import read_memberships
+
+    memberships = read_memberships(restore_from) if restore_from else None
+    if memberships is not None and memberships.addon not in names:
+        raise BottegaError(f"--restore-from: {restore_from} is a backup of {memberships.addon}, "
+                           f"not of {', '.join(names)}")
     lifecycle = state.lifecycle()
+    lost = state.lost_config_write(lifecycle)
     plan = lifecycle.plan_install(names)
-    write = state.config_write(plan, names)
+    write = state.config_write(plan, names, lost)
     try:
-        _show_and_run(lifecycle, plan)
+        _show_and_run(lifecycle, plan, write)
     except BaseException:
         write.discard()
         raise
-    state.finish_config_write(write)
+    state.finish_config_write(lifecycle, write, lost)
+    if memberships is not None:
+        click.echo(f"Group memberships from {restore_from}:")
+        for line in lifecycle.restore_memberships(memberships).lines():
+            click.echo(f"  {line}")
 
 
 @addons.command()
@@ -248,20 +325,21 @@ def install(state: Context, names: tuple[str, ...]) -> None:
 def uninstall(state: Context, name: str, purge: bool, yes: bool, backup_dir: str | None) -> None:
     """Uninstall an addon, keeping its data unless --purge; disable it in the config."""
     lifecycle = state.lifecycle()
+    lost = state.lost_config_write(lifecycle)
     plan = lifecycle.plan_uninstall(name, purge_data=purge)
-    write = state.config_write(plan)
+    write = state.config_write(plan, lost=lost)
     try:
         for line in plan.lines():
             click.echo(line)
         if not yes:
             click.confirm("Go ahead?", abort=True)
-        for path in lifecycle.run(plan, backup_dir=backup_dir):
+        for path in lifecycle.run(plan, backup_dir=backup_dir, config_write=write):
             click.echo(f"Backup written to {path}")
     except BaseException:
         write.discard()
         raise
     click.echo("Done.")
-    state.finish_config_write(write)
+    state.finish_config_write(lifecycle, write, lost)
 
 
 @addons.command()
@@ -275,7 +353,7 @@ def upgrade(state: Context, names: tuple[str, ...]) -> None:
 
 @cli.command()
 @click.option("--host", help="Address to listen on [default: [server] host].")
-@click.option("--port", type=int, help="Port [default: [server] port].")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port [default: [server] port].")
 @pass_state
 def run(state: Context, host: str | None, port: int | None) -> None:
     """Serve the web UI with the development server (one process, reloads nothing)."""
@@ -292,7 +370,7 @@ def serve(state: Context) -> None:
 
 
 @cli.command()
-@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--no-serve", is_flag=True, help="Only create the demo database.")
 @pass_state
 def demo(state: Context, port: int, no_serve: bool) -> None:
@@ -332,9 +410,17 @@ def _serve_development(config: Config, catalog: Catalog, host: str | None, port:
               help="Threads running jobs at the same time.")
 @click.option("--periodic/--no-periodic", default=True, show_default=True,
               help="Also run the periodic jobs (run them in one worker only).")
+@click.option("--grace-period", type=click.FloatRange(min=0), default=20, show_default=True, metavar="SECONDS",
+              help="On SIGTERM, how long running jobs may take to finish before they go back to the queue.")
 @pass_state
-def worker(state: Context, workers: int, periodic: bool) -> None:
-    """Run the job queue: background jobs, retries and periodic jobs of the installed addons."""
+def worker(state: Context, workers: int, periodic: bool, grace_period: float) -> None:
+    """Run the job queue: background jobs, retries and periodic jobs of the installed addons.
+
+    SIGTERM stops it gracefully (running jobs get --grace-period seconds, then
+    go back to the queue); SIGINT, or a second SIGTERM, stops it at once, giving
+    running jobs back. Jobs of a worker killed outright are queued again once
+    past their timeout.
+    """
     import logging
 
     from core.jobs import Worker
@@ -353,7 +439,46 @@ def worker(state: Context, workers: int, periodic: bool) -> None:
                f"{running.queue.describe()}")
     click.echo(f"Jobs: {', '.join(sorted(running.jobs)) or 'none'}")
     click.echo(f"Periodic: {', '.join(scheduled) or 'none'}" if periodic else "Periodic jobs: not run here")
-    running.run(workers=workers, periodic=periodic)
+    running.run(workers=workers, periodic=periodic, grace_period=grace_period)
+
+
+@cli.command()
+@click.argument("file", required=False)
+@pass_state
+def backup(state: Context, file: str | None) -> None:
+    """Back up the whole database to FILE [default: instance/backups/bottega-<engine>-<time>.tar.gz].
+
+    Safe while the server runs. The file (mode 0600) also records the installed addons and their versions.
+    """
+    from core.backup.service import describe, take_backup
+
+    path, manifest = take_backup(state.config.database_url, file)
+    click.echo(f"Backup of {redacted(state.config.database_url)} written to {path}")
+    click.echo(f"  {describe(manifest)}")
+
+
+@cli.command()
+@click.argument("file")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_state
+def restore(state: Context, file: str, yes: bool) -> None:
+    """Replace the content of the configured database with the backup in FILE."""
+    from core.backup.service import describe, prepared_restore
+
+    url = state.config.database_url
+    with prepared_restore(file, url, state.catalog) as restoring:
+        click.echo(f"Backup {file}: {describe(restoring.manifest)}")
+        _ask(f"Replace the content of {redacted(url)} with it?",
+             f"restoring replaces the content of {redacted(url)}: run `bottega restore {file} --yes` to go ahead",
+             yes)
+        restoring.run()
+    click.echo(f"Restored {redacted(url)} from {file}.")
+    lifecycle = state.lifecycle()
+    if lifecycle.plan_upgrade():
+        click.echo("The backup is from older code: run `bottega addons upgrade`.")
+    if lifecycle.plan_apply(state.config.enabled_addons):
+        click.echo(f"Note: its installed addons differ from [addons] enabled in {state.config.path}: "
+                   "`bottega addons plan` shows what `apply` would change.")
 
 
 @cli.group(cls=BottegaGroup)
@@ -374,16 +499,22 @@ def revision(state: Context, addon: str, message: str, autogenerate: bool) -> No
     click.echo(f"Wrote {path}")
 
 
-def _show_and_run(lifecycle: Lifecycle, plan: Plan) -> None:
+def _show_and_run(lifecycle: Lifecycle, plan: Plan, config_write: EnabledAddonsWrite | None = None) -> None:
     for line in plan.lines():
         click.echo(line)
     if plan:
-        lifecycle.run(plan)
+        lifecycle.run(plan, config_write=config_write)
         click.echo("Done.")
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, _stop)
     cli(prog_name="bottega")
+
+
+def _stop(signum, _frame) -> None:
+    """``kill`` (SIGTERM) unwinds like Ctrl+C: transactions roll back, staged files are removed."""
+    raise SystemExit(128 + signum)
 
 
 if __name__ == "__main__":

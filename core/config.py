@@ -9,6 +9,7 @@ installs or uninstalls an addon, preserving the file's comments.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 import tomllib
@@ -36,8 +37,15 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
         "port": (int, 8000),
         "workers": (int, 2),
         "https": (bool, False),
-        "ratelimit_storage": (str, "memory://"),
+        "ratelimit_storage": (str, "database"),
+        "trusted_proxies": (int, 0),
         "public_url": (str, "http://127.0.0.1:8000"),
+    },
+    "security": {
+        "session_idle_minutes": (int, 60),
+        "reauth_minutes": (int, 5),
+        "require_two_factor_groups": (list, []),
+        "log_retention_days": (int, 365),
     },
     "mail": {
         "smtp_host": (str, "127.0.0.1"),
@@ -57,6 +65,20 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
     },
 }
 CHOICES = {("jobs", "backend"): ("sqlite", "redis")}
+RATELIMIT_SCHEMES = ("memory", "redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster")
+# (section, key) -> (lowest, highest or None) allowed for each integer key
+INT_RANGES: dict[tuple[str, str], tuple[int, int | None]] = {
+    ("server", "port"): (1, 65535),
+    ("server", "workers"): (1, None),
+    ("mail", "smtp_port"): (1, 65535),
+    ("mail", "timeout"): (1, None),  # seconds
+    ("mail", "retries"): (0, None),
+    ("mail", "retry_delay"): (0, None),  # seconds
+    ("server", "trusted_proxies"): (0, 10),  # reverse proxies in front of the app whose headers are believed
+    ("security", "session_idle_minutes"): (1, None),
+    ("security", "reauth_minutes"): (1, None),
+    ("security", "log_retention_days"): (1, None),
+}
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list of names"}
 
 
@@ -164,8 +186,11 @@ def _check(where: str, section: str, key: str, value: Any, kind: type) -> Any:
     choices = CHOICES.get((section, key))
     if choices and value not in choices:
         raise ConfigError(f"{where}: must be one of {', '.join(choices)}, got {value!r}")
-    if kind is int and value < 0:
-        raise ConfigError(f"{where}: must not be negative, got {value}")
+    if kind is int:
+        _check_range(where, value, *INT_RANGES.get((section, key), (0, None)))
+    if (section, key) == ("server", "ratelimit_storage") and value != "database" and (
+            value.partition("://")[0] not in RATELIMIT_SCHEMES or "://" not in value):
+        raise ConfigError(f'{where}: expected "database", "memory://" or a redis:// URL, got {value!r}')
     if (section, key) == ("database", "url"):
         try:
             url = make_url(value)
@@ -179,6 +204,13 @@ def _check(where: str, section: str, key: str, value: Any, kind: type) -> Any:
         if duplicated:
             raise ConfigError(f"{where}: listed twice: {', '.join(duplicated)}")
     return list(value) if kind is list else value
+
+
+def _check_range(where: str, value: int, lowest: int, highest: int | None) -> None:
+    if highest is not None and not lowest <= value <= highest:
+        raise ConfigError(f"{where}: must be between {lowest} and {highest}, got {value}")
+    if value < lowest:
+        raise ConfigError(f"{where}: must be at least {lowest}, got {value}")
 
 
 def _check_driver(where: str, url) -> None:
@@ -204,7 +236,9 @@ class EnabledAddonsWrite:
     """A new ``[addons] enabled`` for the config file, staged beside it and put in place by :meth:`commit`.
 
     Made before the database is changed, so that a file that cannot be
-    written stops the command while nothing has happened yet. Only the
+    written stops the command while nothing has happened yet. The staged
+    file's name carries the process id, so that the next write removes one
+    left by a process that was killed (:func:`remove_orphaned_staged_files`). Only the
     addons added or removed are changed in the file's own list: when
     ``BOTTEGA_ADDONS_ENABLED`` overrides it, the environment's list is not
     copied into the file.
@@ -225,6 +259,7 @@ class EnabledAddonsWrite:
         self._staged: Path | None = None
         document = self._read()
         own = self._own_list(document)
+        self.before = sorted(own)
         self.enabled = sorted((set(own) | add) - remove)
         if "addons" not in document:
             document["addons"] = tomlkit.table()
@@ -245,10 +280,7 @@ class EnabledAddonsWrite:
             raise ConfigError(f"{self.path}: cannot read it to update [addons] enabled: {exc}") from None
 
     def _own_list(self, document) -> list[str]:
-        value = document.get("addons", {}).get("enabled", [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{self.path}: [addons] enabled: expected {_TYPE_NAMES[list]}, got {value!r}")
-        return [str(v) for v in value]
+        return _enabled_of(document, self.path)
 
     def _stage(self) -> None:
         path = self.path
@@ -262,7 +294,9 @@ class EnabledAddonsWrite:
             for folder in reversed(missing):
                 folder.mkdir()
                 self._created.append(folder)
-            descriptor, staged = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            remove_orphaned_staged_files(path)
+            descriptor, staged = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.",
+                                                  suffix=".tmp")
             self._staged = Path(staged)
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
                 handle.write(self.text)
@@ -301,6 +335,46 @@ class EnabledAddonsWrite:
             except OSError:
                 pass
         self._created = []
+
+
+def _enabled_of(document, path: Path) -> list[str]:
+    value = document.get("addons", {}).get("enabled", [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path}: [addons] enabled: expected {_TYPE_NAMES[list]}, got {value!r}")
+    return [str(v) for v in value]
+
+
+def enabled_in_file(config: Config) -> list[str]:
+    """The file's own ``[addons] enabled``, whatever ``BOTTEGA_ADDONS_ENABLED`` says."""
+    if not config.path.exists():
+        return []
+    try:
+        return _enabled_of(tomllib.loads(config.path.read_text(encoding="utf-8")), config.path)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{config.path}: cannot read: {exc}") from None
+
+
+def remove_orphaned_staged_files(path: Path) -> None:
+    """Remove the files staged beside ``path`` by processes that are gone (killed before commit or discard).
+
+    A staged file is named ``.<file name>.<process id>.<random>.tmp``; a file
+    whose process still runs belongs to a command under way and is kept.
+    """
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)\.[^.]+\.tmp$")
+    for candidate in path.parent.glob(f".{path.name}.*.tmp"):
+        found = pattern.match(candidate.name)
+        if found and candidate.is_file() and not _process_exists(int(found.group(1))):
+            candidate.unlink(missing_ok=True)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _toml_list(names) -> str:

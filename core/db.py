@@ -7,6 +7,7 @@ addon's ``register_models`` hook.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated
 
@@ -55,17 +56,28 @@ class TimestampMixin:
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+#: How long a SQLite connection waits for another one's write lock before "database is locked" (seconds).
+SQLITE_BUSY_TIMEOUT = 30
+_WRITING = "bottega.sqlite_writing"
+_CHANGES = "bottega.sqlite_changes"
+_NO_WRITE = re.compile(r"\s*(SELECT|VALUES|EXPLAIN|PRAGMA|BEGIN|COMMIT|ROLLBACK|RELEASE|END)\b", re.IGNORECASE)
+_DML = re.compile(r"\b(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
 def make_engine(url: str, **kwargs) -> Engine:
-    """Create an engine; SQLite gets foreign keys and real (DDL-covering) transactions.
+    """Create an engine; SQLite gets foreign keys, WAL, and real transactions whose writers wait their turn.
 
     pysqlite by default neither begins a transaction before DDL nor lets
     SQLite see BEGIN at all; we switch its own handling off and emit BEGIN
     ourselves (the recipe from SQLAlchemy's SQLite dialect docs), so that an
     addon install that fails halfway rolls back its CREATE TABLEs too.
+
+    Writers wait for each other (see :func:`_take_write_lock`); readers never
+    wait, as WAL lets them read while another connection writes.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        kwargs.setdefault("connect_args", {}).setdefault("timeout", 30)
+        kwargs.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT)
         engine = create_engine(url, **kwargs)
 
         @event.listens_for(engine, "connect")
@@ -79,9 +91,46 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
+            conn.info[_WRITING] = False
+            conn.info[_CHANGES] = conn.connection.dbapi_connection.total_changes
             conn.exec_driver_sql("BEGIN")
 
+        event.listen(engine, "before_cursor_execute", _take_write_lock)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
 
+
+def _take_write_lock(conn, _cursor, statement, _parameters, context, _executemany) -> None:
+    """Before a SQLite transaction's first write, trade its read snapshot for the write lock (BEGIN IMMEDIATE).
+
+    A transaction begins DEFERRED, so that reading takes no lock: a page can
+    read through two sessions at once, and a long report holds up nobody. A
+    deferred transaction that has read and then writes cannot wait for the
+    lock: if another connection committed meanwhile, its snapshot is stale
+    and SQLite fails at once with "database is locked". So before the first
+    write (or SAVEPOINT, or SELECT ... FOR UPDATE) the transaction is begun
+    again with BEGIN IMMEDIATE, which waits up to :data:`SQLITE_BUSY_TIMEOUT`
+    seconds for the writer ahead of it. What was read before is re-read from
+    the database by later queries, as on PostgreSQL (read committed), and
+    what is written from then on is serialized with every other writer.
+    """
+    info = conn.info
+    if info.get(_WRITING, True) or not _will_write(statement, context):
+        return
+    info[_WRITING] = True
+    dbapi_connection = conn.connection.dbapi_connection
+    if dbapi_connection.total_changes == info[_CHANGES]:  # only read so far: nothing to lose
+        dbapi_connection.execute("ROLLBACK")
+        dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
+def _will_write(statement: str, context) -> bool:
+    compiled = getattr(context, "compiled", None)
+    if compiled is not None and getattr(compiled.statement, "_for_update_arg", None) is not None:
+        return True
+    if _NO_WRITE.match(statement):
+        return False
+    if statement.lstrip()[:4].upper() == "WITH":
+        return bool(_DML.search(statement))
+    return True

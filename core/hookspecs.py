@@ -124,6 +124,35 @@ def register_jobs() -> Iterable[Job]:
     """
 
 
+# --- Lifecycle: called while an addon is installed or upgraded ---
+
+
+@hookspec
+def after_install(session: Session, previous_version: str | None) -> None:
+    """Create the setup data this addon needs (charts, journals, stages, defaults, a row per company).
+
+    Called for this addon only (never for the other installed addons), after
+    its migrations have brought its branch to head and its groups exist, on
+    each install, each install again after an uninstall without purge, and
+    each upgrade; with a system session on the lifecycle's connection, inside
+    its transaction: an exception rolls the whole command back, and the addon
+    is not installed. Do not commit, and do not enqueue jobs or mail (they
+    are sent when a session commits, and this one never does).
+
+    Migrations change the schema only; this hook runs today's models and
+    services on today's schema, so a column a later migration adds never
+    breaks it. It is one hook rather than one per case because every case
+    needs the same thing: it must be idempotent (create only what is
+    missing), since an install again finds the data of the first install and
+    an upgrade finds everything but what the new release brings.
+
+    :param session: a system session bound to the lifecycle's connection
+    :param previous_version: the version recorded before (the installed one on upgrade, the kept one on
+        an install again); ``None`` on a first install
+    :return: nothing
+    """
+
+
 # --- Web: called when the web application is built for the installed addons ---
 
 

@@ -11,12 +11,15 @@ from core.models import (
     AddonState,
     AuditLog,
     Company,
+    ConfigIntent,
     Credential,
     Group,
     JobRecord,
     LoginSession,
     Mail,
+    RateLimitCounter,
     RecoveryCode,
+    SecurityEvent,
     Sequence,
     User,
     user_companies,
@@ -31,7 +34,7 @@ USER_GROUP = "core.group_user"
 @hookimpl
 def register_models():
     return (Company, User, Group, AddonState, AuditLog, Sequence, Credential, RecoveryCode, LoginSession, JobRecord,
-            Mail)
+            Mail, SecurityEvent, RateLimitCounter, ConfigIntent)
 
 
 @hookimpl
@@ -57,6 +60,9 @@ def register_model_access():
         ModelAccess(Credential, ADMIN_GROUP),  # declared with no rights: only core.security.credentials
         ModelAccess(RecoveryCode, ADMIN_GROUP),  # touches these, inside the caller's transaction
         ModelAccess(LoginSession, ADMIN_GROUP),
+        ModelAccess(RateLimitCounter, ADMIN_GROUP),
+        ModelAccess(SecurityEvent, ADMIN_GROUP, read=True),  # written by core.security.log_event only
+        ModelAccess(ConfigIntent, ADMIN_GROUP),  # no rights: only core.lifecycle.intent, on the lifecycle's connection
         ModelAccess(JobRecord, ADMIN_GROUP, read=True, write=True),  # jobs and mails are written by core.jobs
         ModelAccess(Mail, ADMIN_GROUP, read=True, write=True),  # and core.mail for any service; admins retry
     )
@@ -94,6 +100,8 @@ def register_menu_items():
                  model=JobRecord, group=ADMIN_GROUP, sequence=50),
         MenuItem(id="core.outbox", label=_l("Outbox"), parent="core.settings", endpoint="core_admin.mail_list",
                  model=Mail, group=ADMIN_GROUP, sequence=60),
+        MenuItem(id="core.security_log", label=_l("Security log"), parent="core.settings",
+                 endpoint="core_admin.security_log", model=SecurityEvent, group=ADMIN_GROUP, sequence=70),
     )
 
 
@@ -102,8 +110,11 @@ def register_jobs():
     from core.jobs import Job
     from core.jobs.maintenance import clean_jobs
     from core.mail import SEND_MAIL_JOB
+    from core.security.housekeeping import security_housekeeping
 
-    return (SEND_MAIL_JOB, Job("core.clean_jobs", clean_jobs, retries=0, schedule=crontab(minute="17", hour="3")))
+    return (SEND_MAIL_JOB, Job("core.clean_jobs", clean_jobs, retries=0, schedule=crontab(minute="17", hour="3")),
+            Job("core.security_housekeeping", security_housekeeping, retries=0,
+                schedule=crontab(minute="27", hour="3")))
 
 
 @hookimpl

@@ -43,7 +43,7 @@ from core.sessions import make_session_factory
 
 TEST_URL_ENV = "BOTTEGA_TEST_DATABASE_URL"
 ADMIN_PASSWORD = "admin-password"
-USER_PASSWORD = "user-password"
+USER_PASSWORD = "staff-user-password"
 
 
 def free_port() -> int:

@@ -2,16 +2,18 @@
 
 For each addon: its manifest resolves; its Alembic branch has one head,
 labelled with its name, depending on the core's and its dependencies' bases;
-its migrations produce exactly its models (autogenerate finds no difference);
-and install -> uninstall --purge -> install leaves the schema identical.
+its migrations produce exactly its models (autogenerate finds no difference)
+and write no row (setup data comes from its after_install hook); and
+install -> uninstall --purge -> install leaves the schema identical.
 """
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import MetaData, inspect
+from sqlalchemy import MetaData, func, inspect, select, table
 
 from core.catalog import Catalog
 from core.lifecycle import Lifecycle
+from core.lifecycle.database import migration_transaction
 from core.lifecycle.migrations import Migrations
 from core.registry import CORE, build_registry
 from core.testing import initialized_database
@@ -82,6 +84,27 @@ def test_migrations_produce_exactly_the_models_and_purge_then_install_is_identic
 
         lifecycle.run(lifecycle.plan_install([name]))
         assert _schema(engine) == installed_schema
+    finally:
+        engine.dispose()
+
+
+def _row_counts(engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return {name: connection.scalar(select(func.count()).select_from(table(name)))
+                for name in inspect(connection).get_table_names() if name != "alembic_version"}
+
+
+def test_migrations_change_the_schema_only(databases, catalog):
+    """Every addon's migrations, run without the lifecycle's setup, leave every table's row count as it was."""
+    engine = initialized_database(databases.new(), catalog)
+    try:
+        before = _row_counts(engine)
+        migrations = Migrations(catalog)
+        with migration_transaction(engine) as connection:
+            for name in ADDONS:
+                migrations.upgrade(connection, name)
+        written = {name: count for name, count in _row_counts(engine).items() if count != before.get(name, 0)}
+        assert written == {}
     finally:
         engine.dispose()
 

@@ -6,6 +6,7 @@ jobs come through the same hook and registry as any addon's.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 import time
@@ -21,10 +22,12 @@ from core.catalog import Catalog
 from core.config import load_config
 from core.errors import AddonError, ValidationError
 from core.hookspecs import hookimpl
+from core.db import utcnow
 from core.jobs import (
     DONE,
     FAILED,
     QUEUED,
+    RUNNING,
     Job,
     JobError,
     JobQueue,
@@ -81,6 +84,19 @@ def tick_job(context):
     _note("tick", job_id=context.job_id)
 
 
+# A job that waits until its test lets it go (a job outlasting a stopping worker's grace period).
+ENTERED: dict[str, threading.Event] = defaultdict(threading.Event)
+RELEASED: dict[str, threading.Event] = defaultdict(threading.Event)
+
+
+def waiting_job(context, token, fail_attempt=None):
+    ENTERED[token, context.attempt].set()
+    assert RELEASED[token, context.attempt].wait(60), "the test never let the job finish"
+    _note(token, attempt=context.attempt)
+    if context.attempt == fail_attempt:
+        raise RuntimeError(f"attempt {context.attempt} failed late")
+
+
 @hookimpl
 def register_jobs():
     return (
@@ -89,6 +105,8 @@ def register_jobs():
         Job("jobtest.broken", broken_job, retries=1, retry_delay=0),
         Job("jobtest.chain", chain_job),
         Job("jobtest.tick", tick_job, schedule=crontab()),
+        Job("jobtest.wait", waiting_job, retries=2, timeout=30),
+        Job("jobtest.hang", waiting_job, retries=2, retry_delay=0, timeout=1),
     )
 
 
@@ -142,6 +160,13 @@ class JobsEnvironment:
 
     def session(self):
         return actor_session(self.factory, self.registry, None)
+
+    def enqueue(self, name: str, **arguments) -> int:
+        """Enqueue job ``name`` in a transaction of its own; returns the job's id."""
+        with self.session() as session:
+            job_id = enqueue(session, name, **arguments).id
+            session.commit()
+        return job_id
 
     def data(self) -> TestData:
         return TestData(self.registry, self.factory)
@@ -233,10 +258,14 @@ def test_a_job_declaration_is_checked():
         Job("jobtest.x", record_job, retries=-1)
     with pytest.raises(JobError, match="not callable"):
         Job("jobtest.x", "record_job")
+    with pytest.raises(JobError, match="timeout must be a whole number of seconds, at least 1, got 0"):
+        Job("jobtest.x", record_job, timeout=0)
+    assert Job("jobtest.x", record_job).timeout == 600
 
 
 def test_only_installed_addons_jobs_exist(job_catalog):
-    assert set(jobs_of(build_registry(job_catalog, []))) == {"core.send_mail", "core.clean_jobs"}
+    assert set(jobs_of(build_registry(job_catalog, []))) == {"core.send_mail", "core.clean_jobs",
+                                                             "core.security_housekeeping"}
     installed = jobs_of(build_registry(job_catalog, ["jobtest"]))
     assert {"jobtest.record", "jobtest.tick"} <= set(installed)
     assert installed["jobtest.flaky"].retries == 3 and installed["jobtest.flaky"].retry_delay == 1
@@ -289,7 +318,7 @@ def test_unknown_names_and_bad_arguments_are_clear_errors_and_write_nothing(sqli
     env = sqlite_env
     with env.session() as session:
         with pytest.raises(JobError, match=r"unknown job 'jobtest.nope': no installed addon declares it \(known: "
-                                           r"core.clean_jobs, core.send_mail, jobtest.broken"):
+                                           r"core.clean_jobs, core.security_housekeeping, core.send_mail, jobtest.broken"):
             enqueue(session, "jobtest.nope")
         with pytest.raises(JobError, match="arguments must be JSON values"):
             enqueue(session, "jobtest.record", token=object())
@@ -372,9 +401,7 @@ def test_the_worker_runs_jobs_retries_them_and_records_failures(env):
 def test_a_job_between_retries_is_queued_with_its_last_error(sqlite_env):
     env = sqlite_env
     flaky = token()
-    with env.session() as session:
-        job_id = enqueue(session, "jobtest.flaky", token=flaky, succeed_on=3).id
-        session.commit()
+    job_id = env.enqueue("jobtest.flaky", token=flaky, succeed_on=3)
     env.start_worker(workers=1)
     between = wait_for(lambda: (j := env.job(job_id)).state == QUEUED and j.attempts >= 1 and j,
                        what="the first failure")
@@ -418,3 +445,88 @@ def test_one_worker_per_queue_in_a_process(sqlite_env):
     env.start_worker(workers=1)
     with pytest.raises(JobError, match="already has a worker"):
         Worker(env.config, env.catalog, env.engine, env.queue)
+
+
+# --- stopping and lost runs -------------------------------------------------------------------
+
+
+def test_a_stopping_worker_gives_back_a_job_that_outlasts_its_grace_period(sqlite_env):
+    env = sqlite_env
+    t = token()
+    job_id = env.enqueue("jobtest.wait", token=t)
+    env.worker = Worker(env.config, env.catalog, env.engine, env.queue).start(1, False, grace_period=0.2)
+    assert ENTERED[t, 1].wait(30)
+    env.stop_worker()  # the job does not finish within 0.2 s: it goes back to the queue
+    given_back = env.job(job_id)
+    assert (given_back.state, given_back.attempts) == (QUEUED, 1)
+    assert given_back.last_error == "the worker stopped before attempt 1 finished: queued again"
+    assert given_back.timeout_at > utcnow() and pending(env.queue) == 1
+
+    RELEASED[t, 1].set()  # the abandoned run ends after all: no newer attempt began, so its outcome counts
+    wait_for(lambda: env.job(job_id).state == DONE, what="the late run to be recorded")
+    env.start_worker(workers=1, periodic=False)
+    wait_for(lambda: pending(env.queue) == 0, what="the given-back message to be taken")
+    env.stop_worker()
+    assert (env.job(job_id).state, env.job(job_id).attempts) == (DONE, 1)  # and it was not run again
+    assert len(CALLS[t]) == 1
+
+
+def lost_run(env, name, attempts, state=RUNNING, **arguments) -> int:
+    """A job row as a killed worker leaves it: ``state`` with ``attempts``, its deadline passed."""
+    with env.session() as session:
+        record = JobRecord(name=name, arguments=arguments, state=state, attempts=attempts,
+                           started_at=utcnow(), timeout_at=utcnow() - dt.timedelta(seconds=1))
+        session.add(record)
+        session.commit()
+        return record.id
+
+
+def test_jobs_past_their_deadline_are_taken_back_as_a_failed_attempt(sqlite_env):
+    env = sqlite_env
+    worker = Worker(env.config, env.catalog, env.engine, env.queue)
+    try:
+        t = token()
+        lost = lost_run(env, "jobtest.record", 1, token=t)
+        last = lost_run(env, "jobtest.broken", 2, token=token())  # retries=1: that was its last attempt
+        handed_over = lost_run(env, "jobtest.record", 1, state=QUEUED, token=t)  # its message was lost
+        in_time = lost_run(env, "jobtest.record", 1, token=t)
+        with env.session() as session:
+            session.get(JobRecord, in_time).timeout_at = utcnow() + dt.timedelta(minutes=5)
+            session.commit()
+
+        assert worker.take_back_stalled() == 3
+        queued = env.job(lost)
+        assert (queued.state, queued.attempts) == (QUEUED, 1) and queued.timeout_at > utcnow()
+        assert queued.last_error == "attempt 1 did not finish within 600 s (its worker stopped?): queued again"
+        failed = env.job(last)
+        assert failed.state == FAILED and failed.finished_at is not None
+        assert failed.last_error == "attempt 2 did not finish within 600 s (its worker stopped?); it was the last attempt"
+        assert (env.job(handed_over).state, env.job(handed_over).last_error) == (QUEUED, None)
+        assert env.job(in_time).state == RUNNING
+        assert pending(env.queue) == 2
+    finally:
+        worker.stop()
+
+    env.start_worker(workers=1, periodic=False)
+    wait_for(lambda: env.job(lost).state == DONE and env.job(handed_over).state == DONE, what="the jobs to run")
+    assert env.job(lost).attempts == 2 and env.job(lost).last_error is None and env.job(lost).timeout_at is None
+    assert [call["attempt"] for call in CALLS[t]] == [2, 2]
+
+
+def test_a_run_taken_over_after_its_deadline_cannot_overwrite_the_newer_attempt(sqlite_env):
+    env = sqlite_env
+    t = token()
+    job_id = env.enqueue("jobtest.hang", token=t, fail_attempt=1)
+    worker = env.start_worker(workers=2, periodic=False)
+    assert ENTERED[t, 1].wait(30)
+    deadline = env.job(job_id).timeout_at
+    wait_for(lambda: utcnow() > deadline, what="the run to outlast its 1 s timeout")
+    assert worker.take_back_stalled() == 1  # the periodic check: attempt 1 is taken for lost
+    assert ENTERED[t, 2].wait(30)  # and the other thread runs attempt 2
+    RELEASED[t, 2].set()
+    wait_for(lambda: env.job(job_id).state == DONE, what="attempt 2 to finish")
+    RELEASED[t, 1].set()  # attempt 1 ends late, failing: too late to change anything
+    env.stop_worker()  # waits for it
+    final = env.job(job_id)
+    assert (final.state, final.attempts, final.last_error) == (DONE, 2, None)
+    assert [call["attempt"] for call in CALLS[t]] == [2, 1]

@@ -137,6 +137,82 @@ def test_purge_writes_a_backup_then_drops_only_that_addons_tables(bottega, tmp_p
     assert "alpha" not in states(bottega.url)
 
 
+def add_user(url, login, *group_keys):
+    execute(url, "INSERT INTO core_user (login, name, active, lang, company_id, created_at, updated_at) "
+                 "VALUES (:login, :login, true, 'en', 1, '2026-01-01', '2026-01-01')", login=login)
+    for key in group_keys:
+        execute(url, "INSERT INTO core_user_group (user_id, group_id) SELECT u.id, g.id FROM core_user u, core_group g"
+                     " WHERE u.login = :login AND g.key = :key", login=login, key=key)
+
+
+def memberships(url, prefix):
+    return query(url, "SELECT g.key, u.login FROM core_user_group m JOIN core_group g ON g.id = m.group_id "
+                      "JOIN core_user u ON u.id = m.user_id WHERE g.key LIKE :prefix ORDER BY 1, 2",
+                 prefix=f"{prefix}%")
+
+
+def test_purge_lists_and_backs_up_group_memberships_in_a_file_only_its_owner_reads(bottega, tmp_path):
+    run = bottega("alpha")
+    run("addons", "install", "alpha")
+    add_user(bottega.url, "carol", "alpha.group_user", "alpha.group_manager")
+    add_user(bottega.url, "bob", "alpha.group_user")
+    backups = tmp_path / "private" / "backups"
+    result = run("addons", "uninstall", "alpha", "--purge", "--yes", "--backup-dir", str(backups))
+    assert result.exit_code == 0, result.output
+    assert "     drops group alpha.group_manager and its members: carol" in result.output.splitlines()
+    assert "     drops group alpha.group_user and its members: bob, carol" in result.output.splitlines()
+    [backup] = backups.glob("alpha-*.json")
+    assert json.loads(backup.read_text())["memberships"] == {"alpha.group_manager": ["carol"],
+                                                             "alpha.group_user": ["bob", "carol"]}
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert stat.S_IMODE(backups.stat().st_mode) == stat.S_IMODE(backups.parent.stat().st_mode) == 0o700
+    assert memberships(bottega.url, "alpha.") == []
+    assert query(bottega.url, "SELECT count(*) FROM core_group WHERE key LIKE 'alpha.%'") == [(0,)]
+    assert sorted(query(bottega.url, "SELECT login FROM core_user")) == [("admin",), ("bob",), ("carol",)]
+
+
+def test_install_restores_the_memberships_of_a_purge_backup_and_names_what_it_could_not(bottega, tmp_path):
+    run = bottega("alpha", "beta")
+    run("addons", "install", "alpha")
+    add_user(bottega.url, "carol", "alpha.group_user", "alpha.group_manager")
+    add_user(bottega.url, "bob", "alpha.group_user")
+    run("addons", "uninstall", "alpha", "--purge", "--yes", "--backup-dir", str(tmp_path / "backups"))
+    [backup] = (tmp_path / "backups").glob("alpha-*.json")
+    execute(bottega.url, "DELETE FROM core_user WHERE login = 'bob'")
+
+    wrong = run("addons", "install", "beta", "--restore-from", str(backup))
+    assert wrong.exit_code == 2
+    assert wrong.stderr == f"error: --restore-from: {backup} is a backup of alpha, not of beta\n"
+    assert "alpha" not in states(bottega.url)
+
+    result = run("addons", "install", "alpha", "--restore-from", str(backup))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-4:] == [
+        f"Group memberships from {backup}:",
+        "  restored: carol in alpha.group_manager",
+        "  restored: carol in alpha.group_user",
+        "  not restored: bob in alpha.group_user (no user bob any more)",
+    ]
+    assert memberships(bottega.url, "alpha.") == [("alpha.group_manager", "carol"), ("alpha.group_user", "carol")]
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{not json", "not a purge backup (not JSON: "),
+    ('{"tables": {}}', "not a purge backup (it names no addon)"),
+    ('{"addon": "alpha", "tables": {}}', "this backup of alpha records no group memberships"),
+    ('{"addon": "alpha", "memberships": {"alpha.group_user": "bob"}}', '"memberships" must map each group'),
+])
+def test_a_file_that_is_not_a_purge_backup_is_refused_before_anything_changes(bottega, tmp_path, content, message):
+    run = bottega("alpha")
+    backup = tmp_path / "backup.json"
+    backup.write_text(content)
+    result = run("addons", "install", "alpha", "--restore-from", str(backup))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {backup}: {message}")
+    assert "alpha" not in states(bottega.url)
+    assert 'enabled = []' in run.config_path.read_text()
+
+
 def test_a_migration_failing_halfway_leaves_the_database_as_it_was(bottega):
     run = bottega("broken")
     run("addons", "install", "contacts")
@@ -202,13 +278,13 @@ def test_an_uninitialized_database_asks_for_init(tmp_path, fresh_url):
 
 def test_init_creates_admin_and_applies_the_config_and_refuses_to_run_twice(tmp_path, fresh_url):
     run = Bottega(write_config(tmp_path, fresh_url, enabled=["alpha"]), fixture_catalog("alpha"))
-    result = run("init", "--admin-password", "s3cret-pass", "--company", "Rossi S.r.l.")
+    result = run("init", "--admin-password", "olive-grove-73", "--company", "Rossi S.r.l.")
     assert result.exit_code == 0, result.output
     assert "install contacts 0.1.0 (required by alpha)" in result.output
     assert query(fresh_url, "SELECT name FROM core_company") == [("Rossi S.r.l.",)]
     assert query(fresh_url, "SELECT login FROM core_user") == [("admin",)]
     assert states(fresh_url) == {"contacts": "installed", "alpha": "installed"}
-    again = run("init", "--admin-password", "s3cret-pass")
+    again = run("init", "--admin-password", "olive-grove-73")
     assert again.exit_code == 2
     assert "is already initialized" in again.stderr
 
@@ -422,9 +498,9 @@ def _exists(databases, tmp_path, url) -> bool:
 
 
 @pytest.mark.parametrize("enabled, args, message", [
-    ((), ("--admin-password", "short"), "error: --admin-password: the admin password must have at least 8 characters\n"),
-    (("cycle_a",), ("--admin-password", "long-enough"), "error: dependency cycle: cycle_a -> cycle_b -> cycle_a\n"),
-    ((), ("--admin-password", "long-enough", "--company", " "), "error: --company: the company needs a name\n"),
+    ((), ("--admin-password", "short"), "error: --admin-password: The password is too short: use at least 10 characters.\n"),
+    (("cycle_a",), ("--admin-password", "olive-grove-73"), "error: dependency cycle: cycle_a -> cycle_b -> cycle_a\n"),
+    ((), ("--admin-password", "olive-grove-73", "--company", " "), "error: --company: the company needs a name\n"),
 ])
 def test_init_checks_its_input_before_creating_the_database(databases, tmp_path, enabled, args, message):
     url = _uncreated_url(databases, tmp_path)
@@ -436,7 +512,7 @@ def test_init_checks_its_input_before_creating_the_database(databases, tmp_path,
 
 def test_init_says_the_database_was_initialized_when_installing_the_addons_fails(tmp_path, fresh_url):
     run = Bottega(write_config(tmp_path, fresh_url, enabled=["broken"]), fixture_catalog("broken"))
-    result = run("init", "--admin-password", "s3cret-pass", "--company", "Rossi")
+    result = run("init", "--admin-password", "olive-grove-73", "--company", "Rossi")
     assert result.exit_code == 2
     assert result.stderr.startswith(
         "error: the database was initialized (company 'Rossi' and user admin exist), but installing the enabled "

@@ -2,8 +2,11 @@
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from http.cookiejar import CookieJar
 
 from click.testing import CliRunner
@@ -16,7 +19,9 @@ from core.cli import Context, cli
 from core.db import make_engine
 from core.demo import DEMO_PASSWORD, create_demo_database
 from core.security import credentials
+from core.security.throttle import LoginPolicy
 from core.sessions import make_session_factory
+from core.testing import ADMIN_PASSWORD
 
 from .lifecycle_helpers import query, write_config
 
@@ -52,11 +57,23 @@ def test_serve_refuses_to_start_without_a_secret_key(tmp_path, initialized_url):
     assert "[server] secret_key is empty" in result.stderr
 
 
-def test_serve_runs_several_stateless_workers_that_share_logins(tmp_path, initialized_url):
+def test_serve_refuses_a_per_process_rate_limit_store_with_several_workers(tmp_path, initialized_url):
+    config = write_config(tmp_path, initialized_url)
+    config.write_text(config.read_text() + '[server]\nsecret_key = "serve-test-secret-key-0123456789"\n'
+                      'workers = 2\nratelimit_storage = "memory://"\n')
+    result = CliRunner().invoke(cli, ["--config", str(config), "serve"], obj=Context(catalog=Catalog.discover()))
+    assert result.exit_code == 2
+    assert '[server] ratelimit_storage = "memory://" keeps login attempts per process' in result.stderr
+    assert "2 workers would allow 2 times the limits" in result.stderr
+
+
+@contextmanager
+def serving(tmp_path, url, extra=""):
+    """``bottega serve`` with two gunicorn workers on ``url``; yields its base URL."""
     port = free_port()
     config = tmp_path / "serve.toml"
-    config.write_text(f'[database]\nurl = "{initialized_url}"\n[server]\nsecret_key = "serve-test-secret-key-0123456789"\n'
-                      f'port = {port}\nworkers = 2\n')
+    config.write_text(f'[database]\nurl = "{url}"\n[server]\nsecret_key = "serve-test-secret-key-0123456789"\n'
+                      f'port = {port}\nworkers = 2\n{extra}')
     server = subprocess.Popen([sys.executable, "-m", "core.cli", "--config", str(config), "serve"],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
@@ -70,16 +87,51 @@ def test_serve_runs_several_stateless_workers_that_share_logins(tmp_path, initia
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise AssertionError(server.stdout.read().decode() if server.poll() is not None else "no answer")
                 time.sleep(0.3)
-        jar = CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        page = opener.open(base + "/login").read().decode()
-        token = page.split('name="csrf-token" content="')[1].split('"')[0]
-        data = urllib.parse.urlencode({"login": "admin", "password": "admin-password", "csrf_token": token}).encode()
-        opener.open(base + "/login", data=data)
-        for _ in range(20):  # spread over both workers: each must accept the other's session
-            home = opener.open(base + "/")
-            assert home.geturl() == base + "/"
-        assert "Hello, Administrator" in home.read().decode()
+        yield base
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+class Browser:
+    """A urllib opener with cookies that posts forms with the page's CSRF token."""
+
+    def __init__(self, base):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        page = self.opener.open(base + "/login").read().decode()
+        self.token = page.split('name="csrf-token" content="')[1].split('"')[0]
+
+    def post(self, path, fields) -> int:
+        data = urllib.parse.urlencode({**fields, "csrf_token": self.token}).encode()
+        try:
+            return self.opener.open(self.base + path, data=data).status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+
+def test_serve_runs_several_stateless_workers_that_share_logins(tmp_path, initialized_url):
+    with serving(tmp_path, initialized_url) as base:
+        browser = Browser(base)
+        browser.post("/login", {"login": "admin", "password": ADMIN_PASSWORD})
+        for _ in range(20):  # spread over both workers: each must accept the other's session
+            home = browser.opener.open(base + "/")
+            assert home.geturl() == base + "/"
+        assert "Hello, Administrator" in home.read().decode()
+
+
+def test_the_workers_share_one_login_budget_with_the_default_storage(tmp_path, initialized_url):
+    """Two clients at once keep both workers busy (each verifies Argon2 hashes); in-process counters
+    would let each worker take the whole budget."""
+    budget = int(LoginPolicy().per_address.split()[0])
+    with serving(tmp_path, initialized_url) as base:
+        browsers = [Browser(base), Browser(base)]
+
+        def guesses(index):
+            return [browsers[index].post("/login", {"login": f"nobody-{index}-{n}", "password": "guess"})
+                    for n in range(budget)]
+
+        with ThreadPoolExecutor(2) as pool:
+            codes = [code for result in pool.map(guesses, range(2)) for code in result]
+    assert codes.count(401) == budget
+    assert codes.count(429) == budget

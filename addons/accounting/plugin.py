@@ -29,6 +29,13 @@ def register_menu_items():
 
 
 @hookimpl
+def after_install(session):
+    from .services.books import set_up_missing_books
+
+    set_up_missing_books(session)
+
+
+@hookimpl
 def validate_flush(session, new, dirty, deleted):
     guards.validate_flush(session, new, dirty, deleted)
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from core.registry import Registry
 
 NAME_RE = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_.]*")
+DEFAULT_TIMEOUT = 600
 
 
 class JobError(BottegaError):
@@ -31,6 +32,12 @@ class Job:
     ``retry_delay`` seconds apart; after the last attempt the job is *failed*
     and shown under *Settings → Jobs*. ``schedule`` (a ``huey.crontab(...)``,
     evaluated in UTC) makes the worker run it periodically, without arguments.
+
+    ``timeout`` (seconds) is how long one run may take. A run still going
+    after it is taken to be lost (its worker was killed, or it hangs): the
+    worker's periodic check queues the job again, counting the lost run as a
+    failed attempt. A job may therefore run again after a partial run, as
+    after a retry: it must be safe to repeat (check what is already done).
     """
 
     name: str
@@ -38,6 +45,7 @@ class Job:
     retries: int = 3
     retry_delay: int = 60
     schedule: Callable[[dt.datetime], bool] | None = None
+    timeout: int = DEFAULT_TIMEOUT
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not NAME_RE.fullmatch(self.name):
@@ -48,6 +56,9 @@ class Job:
             value = getattr(self, field)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise JobError(f"job {self.name}: {field} must be a whole number of at least 0, got {value!r}")
+        if not isinstance(self.timeout, int) or isinstance(self.timeout, bool) or self.timeout < 1:
+            raise JobError(f"job {self.name}: timeout must be a whole number of seconds, at least 1, "
+                           f"got {self.timeout!r}")
         if self.schedule is not None and not callable(self.schedule):
             raise JobError(f"job {self.name}: schedule must be a huey.crontab(...), got {self.schedule!r}")
 

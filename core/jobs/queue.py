@@ -14,6 +14,7 @@ else the one the configuration file describes.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import threading
@@ -29,7 +30,7 @@ from sqlalchemy import Connection, Engine, event, update
 from sqlalchemy.orm import Session
 
 from core.config import Config, load_config
-from core.db import utcnow
+from core.db import SQLITE_BUSY_TIMEOUT, utcnow
 from core.errors import AddonError, RecordNotFound, ValidationError
 from core.models.job import FAILED, QUEUED, JobRecord
 
@@ -60,39 +61,48 @@ def make_huey(config: Config, name: str = DEFAULT_NAME) -> Huey:
         return RedisHuey(name, url=jobs["redis_url"], results=False)
     path = Path(jobs["sqlite_path"]).expanduser().resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(name, filename=str(path), results=False)
+    # the queue file is written by every process that enqueues: wait for the lock as long as the database does
+    return SqliteHuey(name, filename=str(path), results=False, timeout=SQLITE_BUSY_TIMEOUT)
 
 
 class JobQueue:
     """A huey queue of one installation: where jobs are sent, and where ``bottega worker`` takes them.
 
-    ``overrides`` maps a job name to (retries, retry_delay) used instead of the
+    ``overrides`` maps a job name to declaration fields (``retries``,
+    ``retry_delay``, ``timeout``) this installation sets instead of the
     declaration's (the core's mail job takes them from ``[mail]``).
     """
 
-    def __init__(self, huey: Huey, overrides: Mapping[str, tuple[int, int]] | None = None):
+    def __init__(self, huey: Huey, overrides: Mapping[str, Mapping[str, int]] | None = None):
         self.huey = huey
-        self.overrides = dict(overrides or {})
+        self.overrides = {name: dict(fields) for name, fields in (overrides or {}).items()}
         self.executor = None  # the Worker running jobs from this queue, in a worker process
         self._task = huey.task(context=True, name=RUN_TASK)(self._run)
 
     @classmethod
     def from_config(cls, config: Config, name: str = DEFAULT_NAME) -> JobQueue:
-        mail = config.values["mail"]
-        return cls(make_huey(config, name), {"core.send_mail": (mail["retries"], mail["retry_delay"])})
+        from core.mail import SEND_MAIL, job_settings
+
+        return cls(make_huey(config, name), {SEND_MAIL: job_settings(config)})
 
     def describe(self) -> str:
         storage = self.huey.storage
         where = getattr(storage, "filename", None) or getattr(storage, "queue_key", "")
         return f"{type(self.huey).__name__} {self.huey.name} ({where})"
 
-    def retry_settings(self, job: Job) -> tuple[int, int]:
-        return self.overrides.get(job.name, (job.retries, job.retry_delay))
+    def settings_for(self, job: Job) -> Job:
+        """``job`` as this installation runs it: its declaration with the overrides applied."""
+        overrides = self.overrides.get(job.name)
+        return dataclasses.replace(job, **overrides) if overrides else job
 
-    def send(self, job_id: int, job: Job) -> None:
-        """Hand a recorded job to huey (call only once its row is committed)."""
-        retries, retry_delay = self.retry_settings(job)
-        self.huey.enqueue(self._task.s(job_id, retries=retries, retry_delay=retry_delay))
+    def send(self, job_id: int, job: Job, retries: int | None = None) -> None:
+        """Hand a recorded job to huey (call only once its row is committed).
+
+        ``retries``: how many more times huey may try it after this run (default: all the job's retries).
+        """
+        job = self.settings_for(job)
+        retries = job.retries if retries is None else retries
+        self.huey.enqueue(self._task.s(job_id, retries=retries, retry_delay=job.retry_delay))
 
     def _run(self, job_id: int, task=None):
         if self.executor is None:
@@ -110,7 +120,7 @@ def queue_for_config(config: Config, name: str = DEFAULT_NAME) -> JobQueue:
     """The process's queue for this configuration (one huey instance per storage)."""
     jobs, mail = config.values["jobs"], config.values["mail"]
     where = jobs["redis_url"] if jobs["backend"] == "redis" else str(Path(jobs["sqlite_path"]).expanduser().resolve())
-    key = (jobs["backend"], where, name, mail["retries"], mail["retry_delay"])
+    key = (jobs["backend"], where, name, mail["retries"], mail["retry_delay"], mail["timeout"])
     with _lock:
         if key not in _queues:
             _queues[key] = JobQueue.from_config(config, name)

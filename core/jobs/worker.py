@@ -1,23 +1,36 @@
 """``bottega worker``: the huey consumer that runs the jobs of the installed addons.
 
 Each job runs with its ``core_job`` row kept up to date: *running* with one
-more attempt when it starts, *done* when it returns; when it raises, *queued*
+more attempt and a deadline (``timeout_at``: the start plus the job's
+timeout) when it starts, *done* when it returns; when it raises, *queued*
 again (huey tries it again after the retry delay) or, after the last
 attempt, *failed* with the error and its traceback. Periodic jobs are
 recorded as a new row each time they fire, then run like any other.
+
+Stopping: SIGTERM makes the worker take no new job and wait up to its grace
+period for the running ones; a job still running then is given back
+(*queued* and sent to the queue again, to run anew on the next worker).
+SIGINT, or a second SIGTERM, gives the running jobs back at once. A worker
+killed outright (SIGKILL, a crash, a lost machine) leaves its jobs
+*running*: every minute the periodic worker takes back those past their
+deadline (:meth:`Worker.take_back_stalled`). A run records its outcome only
+while it holds the job's latest attempt, so a run given up on that ends
+late cannot overwrite what a newer run did.
 
 When the installed addons change, the worker notices (a job it does not
 know, or a check every minute) and loads their jobs and schedules.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import traceback
 
 from huey import crontab
 from huey.consumer import Consumer
-from sqlalchemy import Engine, select, update
+from huey.signals import SIGNAL_INTERRUPTED
+from sqlalchemy import Engine, and_, or_, select, update
 
 from core.catalog import Catalog
 from core.config import Config
@@ -29,11 +42,18 @@ from core.security import actor_session
 from core.sessions import make_session_factory
 
 from .declarations import Job, JobContext, JobError
-from .queue import MAX_ERROR, QUEUE_INFO, JobQueue, jobs_of, queue_for_config
+from .queue import MAX_ERROR, QUEUE_INFO, RUN_TASK, JobQueue, jobs_of, queue_for_config
 
 log = logging.getLogger("bottega.jobs")
 MAX_DETAIL = 20000
 REFRESH_TASK = "bottega_refresh_jobs"
+STALLED_TASK = "bottega_take_back_stalled_jobs"
+#: Seconds a stopping worker waits for its running jobs before giving them back to the queue.
+DEFAULT_GRACE_PERIOD = 20
+
+
+def seconds_from(now: dt.datetime, seconds: int) -> dt.datetime:
+    return now + dt.timedelta(seconds=seconds)
 
 
 def describe_error(exc: BaseException) -> str:
@@ -58,11 +78,15 @@ class Worker:
         self.queue = queue or queue_for_config(config)
         self._lock = threading.RLock()
         self._periodic: dict[str, object] = {}
+        self._running: dict[int, int] = {}  # job id -> the attempt this process runs
         self.consumer: Consumer | None = None
         if self.queue.executor is not None:
             raise JobError(f"the queue {self.queue.describe()} already has a worker in this process")
         self._load()
-        self._refresh_task = self.queue.huey.periodic_task(crontab(), name=REFRESH_TASK)(self.refresh)
+        huey = self.queue.huey
+        self._housekeeping = (huey.periodic_task(crontab(), name=REFRESH_TASK)(self.refresh),
+                              huey.periodic_task(crontab(), name=STALLED_TASK)(self.take_back_stalled))
+        huey.signal(SIGNAL_INTERRUPTED)(self._give_back)
         self.queue.executor = self
 
     # --- what is installed ----------------------------------------------------------
@@ -106,10 +130,11 @@ class Worker:
         return fire
 
     def job(self, name: str) -> Job | None:
+        """Job ``name`` as this installation runs it (``[mail]`` settings applied), or None if not installed."""
         job = self.jobs.get(name)
         if job is None and self.refresh():
             job = self.jobs.get(name)
-        return job
+        return self.queue.settings_for(job) if job is not None else None
 
     def session(self):
         return actor_session(self.session_factory, self.registry, None)
@@ -129,81 +154,180 @@ class Worker:
         return record.id
 
     def execute(self, job_id: int, task=None) -> None:
-        """Run recorded job ``job_id`` (called by huey with its task; ``task.retries`` is what is left).
-
-        Each write comes first in its own short transaction, so concurrent
-        workers on SQLite wait for their turn instead of failing on a stale read.
-        """
+        """Run recorded job ``job_id`` (called by huey with its task; ``task.retries`` is what is left)."""
         last_attempt = task is None or not task.retries
-        with self.session() as session:
-            started = session.execute(
-                update(JobRecord).where(JobRecord.id == job_id, JobRecord.state.in_((QUEUED, RUNNING)))
-                .values(state=RUNNING, attempts=JobRecord.attempts + 1, started_at=utcnow(), finished_at=None))
-            record = session.get(JobRecord, job_id)
-            if not started.rowcount:
-                session.rollback()
-                if record is None:
-                    log.warning("job %s is not recorded (its transaction rolled back?): skipped", job_id)
-                else:
-                    log.info("job %s (%s) is already %s: skipped", job_id, record.name, record.state)
-                return
-            job = self.job(record.name)
-            if job is None:
-                record.state, record.finished_at = FAILED, utcnow()
-                record.last_error = f"unknown job {record.name!r}: its addon is not installed"
-                session.commit()
-                return
-            session.commit()
-            attempt, arguments, name = record.attempts, dict(record.arguments or {}), record.name
-        context = JobContext(self.session_factory, self.registry, self.config, job_id=job_id, name=name,
+        claimed = self._claim(job_id)
+        if claimed is None:
+            return
+        job, attempt, arguments = claimed
+        context = JobContext(self.session_factory, self.registry, self.config, job_id=job_id, name=job.name,
                              attempt=attempt, last_attempt=last_attempt)
+        self._running[job_id] = attempt
         try:
             job.function(context, **arguments)
         except Exception as exc:
             state = FAILED if last_attempt else QUEUED
-            self._finish(job_id, state, describe_error(exc), traceback.format_exc()[-MAX_DETAIL:])
+            self._finish(job_id, attempt, state, describe_error(exc), traceback.format_exc()[-MAX_DETAIL:],
+                         retry_by=None if last_attempt else job.retry_delay + job.timeout)
             if last_attempt:
-                log.error("job %s (%s) failed after %s attempts: %s", job_id, name, attempt, describe_error(exc))
+                log.error("job %s (%s) failed after %s attempts: %s", job_id, job.name, attempt, describe_error(exc))
             raise
-        self._finish(job_id, DONE, None, None)
+        finally:
+            self._running.pop(job_id, None)
+        self._finish(job_id, attempt, DONE, None, None)
 
-    def _finish(self, job_id: int, state: str, error: str | None, detail: str | None) -> None:
-        values = {"state": state}
+    def _claim(self, job_id: int) -> tuple[Job, int, dict] | None:
+        """Mark the job *running* with one more attempt and its deadline; None when it is not to run here.
+
+        A job runs when it is *queued*, or *running* past its deadline (that run
+        was lost); a job running elsewhere in time, done or failed is skipped.
+        """
+        now = utcnow()
+        with self.session() as session:
+            record = session.get(JobRecord, job_id)
+            if record is None:
+                log.warning("job %s is not recorded (its transaction rolled back?): skipped", job_id)
+                return None
+            job, arguments = self.job(record.name), dict(record.arguments or {})
+            if job is None:
+                session.execute(update(JobRecord).where(JobRecord.id == job_id, JobRecord.state == QUEUED).values(
+                    state=FAILED, finished_at=now, timeout_at=None,
+                    last_error=f"unknown job {record.name!r}: its addon is not installed"))
+                session.commit()
+                return None
+            attempt = session.execute(
+                update(JobRecord)
+                .where(JobRecord.id == job_id, or_(JobRecord.state == QUEUED,
+                                                   and_(JobRecord.state == RUNNING, JobRecord.timeout_at < now)))
+                .values(state=RUNNING, attempts=JobRecord.attempts + 1, started_at=now, finished_at=None,
+                        timeout_at=seconds_from(now, job.timeout))
+                .returning(JobRecord.attempts)).scalar()
+            if attempt is None:
+                session.rollback()
+                log.info("job %s (%s) is already %s: skipped", job_id, job.name, session.get(JobRecord, job_id).state)
+                return None
+            session.commit()
+        return job, attempt, arguments
+
+    def _finish(self, job_id: int, attempt: int, state: str, error: str | None, detail: str | None,
+                retry_by: int | None = None) -> None:
+        """Record how attempt ``attempt`` ended, unless a newer attempt took the job meanwhile.
+
+        A job *queued* for a retry gets a deadline ``retry_by`` seconds on: if
+        no worker has taken it by then (the retry was lost with its worker),
+        :meth:`take_back_stalled` sends it again.
+        """
+        now = utcnow()
+        values = {"state": state, "timeout_at": seconds_from(now, retry_by) if retry_by is not None else None}
         if error is not None or state == DONE:
             values.update(last_error=error, error_detail=detail)
         if state in (DONE, FAILED):
-            values["finished_at"] = utcnow()
+            values["finished_at"] = now
         with self.session() as session:
-            session.execute(update(JobRecord).where(JobRecord.id == job_id).values(**values))
+            session.execute(update(JobRecord).where(JobRecord.id == job_id, JobRecord.attempts == attempt)
+                            .values(**values))
             session.commit()
+
+    def _give_back(self, _signal, task, *_args) -> None:
+        """A run the stopping worker could not wait for: queue the job again (huey's SIGNAL_INTERRUPTED)."""
+        if task.name != RUN_TASK:
+            return
+        job_id = task.args[0]
+        attempt = self._running.get(job_id)
+        if attempt is None:
+            return
+        now = utcnow()
+        with self.session() as session:
+            record = session.get(JobRecord, job_id)
+            job = self.job(record.name) if record is not None else None
+            if job is None:
+                return
+            given_back = session.execute(
+                update(JobRecord).where(JobRecord.id == job_id, JobRecord.state == RUNNING,
+                                        JobRecord.attempts == attempt)
+                .values(state=QUEUED, timeout_at=seconds_from(now, job.timeout),
+                        last_error=f"the worker stopped before attempt {attempt} finished: queued again")).rowcount
+            session.commit()
+        if given_back:
+            self.queue.send(job_id, job, retries=task.retries)
+            log.warning("job %s (%s) did not finish before the worker stopped: given back to the queue",
+                        job_id, job.name)
+
+    def take_back_stalled(self) -> int:
+        """Queue again the jobs past their deadline; returns how many (run every minute by the periodic worker).
+
+        A *running* one lost its run (its worker was killed, or it hangs): that
+        counts as a failed attempt, so it is queued again, or *failed* if it was
+        the last. A *queued* one was handed over (a retry, a job given back) but
+        no worker took it in time: it is sent again.
+        """
+        now = utcnow()
+        to_send: list[tuple[int, Job, int]] = []
+        with self.session() as session:
+            stalled = session.execute(select(JobRecord.id, JobRecord.name, JobRecord.state, JobRecord.attempts).where(
+                JobRecord.state.in_((QUEUED, RUNNING)), JobRecord.timeout_at < now)).all()
+            for job_id, name, state, attempts in stalled:
+                job = self.job(name)
+                fenced = update(JobRecord).where(JobRecord.id == job_id, JobRecord.state == state,
+                                                 JobRecord.attempts == attempts)
+                if job is None:
+                    session.execute(fenced.values(state=FAILED, finished_at=now, timeout_at=None,
+                                                  last_error=f"unknown job {name!r}: its addon is not installed"))
+                    continue
+                retries = job.retries - attempts if state == RUNNING else max(job.retries - attempts, 0)
+                lost = f"attempt {attempts} did not finish within {job.timeout} s (its worker stopped?)"
+                if retries < 0:
+                    session.execute(fenced.values(state=FAILED, finished_at=now, timeout_at=None,
+                                                  last_error=f"{lost}; it was the last attempt"))
+                    continue
+                values = {"state": QUEUED, "timeout_at": seconds_from(now, job.timeout)}
+                if state == RUNNING:
+                    values["last_error"] = f"{lost}: queued again"
+                if session.execute(fenced.values(**values)).rowcount:
+                    to_send.append((job_id, job, retries))
+            session.commit()
+        for job_id, job, retries in to_send:
+            self.queue.send(job_id, job, retries=retries)
+            log.warning("job %s (%s) was past its deadline: queued again", job_id, job.name)
+        return len(stalled)
 
     # --- the consumer --------------------------------------------------------------------
 
     def create_consumer(self, workers: int = 2, periodic: bool = True, background: bool = False,
-                        max_delay: float = 1.0) -> Consumer:
-        """A huey consumer with ``workers`` threads; ``max_delay`` caps the idle polling interval (seconds)."""
+                        max_delay: float = 1.0, grace_period: float | None = DEFAULT_GRACE_PERIOD) -> Consumer:
+        """A huey consumer with ``workers`` threads; ``max_delay`` caps the idle polling interval (seconds).
+
+        SIGTERM stops it gracefully: running jobs get ``grace_period`` seconds
+        (None: as long as they take) before they are given back to the queue.
+        """
         consumer_class = _BackgroundConsumer if background else Consumer
         self.consumer = consumer_class(self.queue.huey, workers=workers, worker_type="thread", periodic=periodic,
-                                       initial_delay=0.05, backoff=1.5, max_delay=max_delay)
+                                       initial_delay=0.05, backoff=1.5, max_delay=max_delay,
+                                       graceful_signal="TERM", shutdown_timeout=grace_period)
         return self.consumer
 
-    def run(self, workers: int = 2, periodic: bool = True) -> None:
-        """Run the consumer in the foreground until SIGINT/SIGTERM (``bottega worker``)."""
-        self.create_consumer(workers, periodic).run()
+    def run(self, workers: int = 2, periodic: bool = True, grace_period: float = DEFAULT_GRACE_PERIOD) -> None:
+        """Run the consumer in the foreground until SIGTERM or SIGINT (``bottega worker``)."""
+        self.create_consumer(workers, periodic, grace_period=grace_period).run()
 
-    def start(self, workers: int = 2, periodic: bool = True, max_delay: float = 0.2) -> Worker:
+    def start(self, workers: int = 2, periodic: bool = True, max_delay: float = 0.2,
+              grace_period: float | None = None) -> Worker:
         """Start the consumer's threads in the background; :meth:`stop` ends them."""
-        self.create_consumer(workers, periodic, background=True, max_delay=max_delay).start()
+        self.create_consumer(workers, periodic, background=True, max_delay=max_delay,
+                             grace_period=grace_period).start()
         return self
 
     def stop(self) -> None:
-        """Stop the consumer (letting running jobs finish) and detach from the queue."""
+        """Stop the consumer (running jobs get its grace period, then are given back) and detach from the queue."""
+        huey = self.queue.huey
         if self.consumer is not None:
             self.consumer.stop(graceful=True)
+            huey.notify_interrupted_tasks()
             self.consumer = None
         with self._lock:
-            for wrapper in (*self._periodic.values(), self._refresh_task):
+            for wrapper in (*self._periodic.values(), *self._housekeeping):
                 wrapper.unregister()
             self._periodic = {}
+            huey.disconnect_signal(self._give_back, SIGNAL_INTERRUPTED)
             if self.queue.executor is self:
                 self.queue.executor = None

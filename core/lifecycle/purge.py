@@ -2,8 +2,11 @@
 
 The list is not guessed from table names: :func:`dry_run` runs the addon's
 downgrade inside a savepoint, compares the schema before and after, and rolls
-the savepoint back. The backup is a JSON file of every dropped table's rows
-and every dropped column's values, keyed by primary key.
+the savepoint back. The addon's groups go too, with the users' memberships
+of them. The backup is a JSON file, readable by its owner only, of every
+dropped table's rows, every dropped column's values (keyed by primary key)
+and the members (logins) of every dropped group; :func:`restore_memberships`
+gives those users their groups back once the addon is installed again.
 """
 from __future__ import annotations
 
@@ -13,11 +16,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Connection, MetaData, Table, func, inspect, select
+from sqlalchemy import Connection, MetaData, Table, delete, func, insert, inspect, select
+
+from core.backup.files import DEFAULT_BACKUP_DIR, write_private
+from core.errors import AddonError
+from core.models import Group, User, user_groups
 
 from .migrations import Migrations
-
-DEFAULT_BACKUP_DIR = Path("instance/backups")
 
 
 @dataclass(frozen=True)
@@ -25,14 +30,18 @@ class Drops:
     addon: str
     tables: tuple[tuple[str, int], ...]  # (table, row count)
     columns: tuple[tuple[str, str], ...]  # (table, column) dropped from tables that stay
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (group key, logins of its members)
 
     @property
     def has_data(self) -> bool:
-        return any(count for _t, count in self.tables) or bool(self.columns)
+        return (any(count for _t, count in self.tables) or bool(self.columns)
+                or any(logins for _g, logins in self.groups))
 
     def lines(self) -> list[str]:
         lines = [f"drops table {name} ({count} rows)" for name, count in self.tables]
         lines += [f"drops column {table}.{column}" for table, column in self.columns]
+        lines += [f"drops group {key} " + (f"and its members: {', '.join(logins)}" if logins else "(no members)")
+                  for key, logins in self.groups]
         return lines or ["drops nothing"]
 
 
@@ -63,16 +72,39 @@ def dry_run(connection: Connection, migrations: Migrations, addon: str) -> Drops
         for table in sorted(set(before) & set(after))
         for column in sorted(before[table] - after[table])
     )
-    return Drops(addon, counts, columns)
+    return Drops(addon, counts, columns, _groups(connection, addon))
+
+
+def _groups(connection: Connection, addon: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    members: dict[str, list[str]] = {
+        key: [] for key in connection.scalars(select(Group.key).where(Group.addon == addon).order_by(Group.key))
+    }
+    rows = connection.execute(
+        select(Group.key, User.login)
+        .join(user_groups, user_groups.c.group_id == Group.id)
+        .join(User, User.id == user_groups.c.user_id)
+        .where(Group.addon == addon)
+        .order_by(Group.key, User.login)
+    )
+    for key, login in rows:
+        members[key].append(login)
+    return tuple((key, tuple(logins)) for key, logins in members.items())
+
+
+def drop_groups(connection: Connection, addon: str) -> None:
+    """Drop the addon's groups and who belonged to them (explicitly: SQLite's foreign keys are off here)."""
+    doomed = select(Group.id).where(Group.addon == addon).scalar_subquery()
+    connection.execute(delete(user_groups).where(user_groups.c.group_id.in_(doomed)))
+    connection.execute(delete(Group).where(Group.addon == addon))
 
 
 def backup(connection: Connection, drops: Drops, folder: Path | str | None = None) -> str:
     folder = Path(folder) if folder else DEFAULT_BACKUP_DIR
-    folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     path = folder / f"{drops.addon}-{stamp}.json"
     metadata = MetaData()
-    content: dict = {"addon": drops.addon, "written_at": stamp, "tables": {}, "columns": {}}
+    content: dict = {"addon": drops.addon, "written_at": stamp, "tables": {}, "columns": {},
+                     "memberships": {key: list(logins) for key, logins in drops.groups}}
     for name, _count in drops.tables:
         table = Table(name, metadata, autoload_with=connection)
         rows = connection.execute(select(table)).mappings()
@@ -82,8 +114,74 @@ def backup(connection: Connection, drops: Drops, folder: Path | str | None = Non
         keys = [c for c in table.primary_key.columns]
         rows = connection.execute(select(*keys, table.c[column])).mappings()
         content["columns"][f"{table_name}.{column}"] = [dict(row) for row in rows]
-    path.write_text(json.dumps(content, default=_json_value, indent=1), encoding="utf-8")
-    return str(path)
+    text = json.dumps(content, default=_json_value, indent=1).encode("utf-8")
+    return str(write_private(path, lambda handle: handle.write(text)))
+
+
+@dataclass(frozen=True)
+class Memberships:
+    """Who belonged to which group of ``addon``, as read from a purge backup."""
+
+    addon: str
+    source: Path
+    members: tuple[tuple[str, tuple[str, ...]], ...]  # (group key, logins)
+
+
+def read_memberships(path: Path | str) -> Memberships:
+    """The group memberships a purge backup recorded; a file that is not one is a clear error."""
+    path = Path(path)
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise AddonError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise AddonError(f"{path}: not a purge backup (not JSON: {exc})") from None
+    addon = content.get("addon") if isinstance(content, dict) else None
+    members = content.get("memberships") if isinstance(content, dict) else None
+    if not isinstance(addon, str):
+        raise AddonError(f"{path}: not a purge backup (it names no addon)")
+    if members is None:
+        raise AddonError(f"{path}: this backup of {addon} records no group memberships "
+                         "(it was written before backups kept them)")
+    if not (isinstance(members, dict) and all(
+            isinstance(logins, list) and all(isinstance(login, str) for login in logins)
+            for logins in members.values())):
+        raise AddonError(f"{path}: \"memberships\" must map each group to a list of logins")
+    return Memberships(addon, path, tuple((key, tuple(logins)) for key, logins in sorted(members.items())))
+
+
+@dataclass(frozen=True)
+class RestoredMemberships:
+    restored: tuple[tuple[str, str], ...]  # (group key, login)
+    unknown_users: tuple[tuple[str, str], ...]  # (group key, login): no such user any more
+    unknown_groups: tuple[str, ...]  # no longer declared by the addon
+
+    def lines(self) -> list[str]:
+        lines = [f"restored: {login} in {key}" for key, login in self.restored]
+        lines += [f"not restored: {login} in {key} (no user {login} any more)" for key, login in self.unknown_users]
+        lines += [f"not restored: group {key} (the addon no longer declares it)" for key in self.unknown_groups]
+        return lines or ["no memberships to restore"]
+
+
+def restore_memberships(connection: Connection, memberships: Memberships) -> RestoredMemberships:
+    """Put the recorded users back in the addon's groups; users or groups that are gone are reported."""
+    groups = dict(connection.execute(select(Group.key, Group.id).where(Group.addon == memberships.addon)).all())
+    logins = {login for _key, members in memberships.members for login in members}
+    users = dict(connection.execute(select(User.login, User.id).where(User.login.in_(logins))).all())
+    existing = set(connection.execute(select(user_groups.c.user_id, user_groups.c.group_id)).all())
+    restored, unknown_users, unknown_groups = [], [], []
+    for key, members in memberships.members:
+        if key not in groups:
+            unknown_groups.append(key)
+            continue
+        for login in members:
+            if login not in users:
+                unknown_users.append((key, login))
+                continue
+            if (users[login], groups[key]) not in existing:
+                connection.execute(insert(user_groups).values(user_id=users[login], group_id=groups[key]))
+            restored.append((key, login))
+    return RestoredMemberships(tuple(restored), tuple(unknown_users), tuple(unknown_groups))
 
 
 def _json_value(value):

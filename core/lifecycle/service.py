@@ -3,11 +3,12 @@
 Every change is first computed as a :class:`Plan` (what will happen, in
 order, with the migrations to run) and then carried out by :meth:`Lifecycle.run`
 on one connection inside one transaction: the plan is computed again inside
-that transaction and must match what was shown, the migrations run, the
-installed-addon records and the declared groups are brought in step, and the
-registry of the resulting set of addons is built. If anything fails, the
-transaction is rolled back and the database is as it was (PostgreSQL and
-SQLite both roll back DDL; see core.db.make_engine).
+that transaction and must match what was shown. Each addon installed or
+upgraded has its migrations run (schema only), its installed-addon record
+updated, and is then set up: its groups and its ``after_install`` hook
+(:mod:`core.lifecycle.setup`). If anything fails, the transaction is rolled
+back and the database is as it was (PostgreSQL and SQLite both roll back DDL;
+see core.db.make_engine).
 
 The database may record addons whose code is gone (their package was
 removed) or is older than what was installed. Such an addon is listed with
@@ -28,12 +29,13 @@ from core.errors import AddonError, BottegaError
 from core.manifest import parse_version
 from core.models import AddonState
 from core.models.addon import DEACTIVATED, INSTALLED
-from core.models.user import Group as GroupRow
 from core.registry import CORE, Registry, build_registry
+from core.security.events import log_addon_step
 
-from . import purge
+from . import intent, purge
 from .database import first_line, migration_transaction, require_initialized
 from .migrations import Migration, Migrations
+from .setup import set_up
 
 INSTALL, REACTIVATE, UPGRADE, DEACTIVATE, PURGE = "install", "reactivate", "upgrade", "deactivate", "purge"
 LOCK_KEY = 0x626F7474  # "bott": serialises lifecycle runs on PostgreSQL
@@ -73,6 +75,11 @@ class Plan:
     def removed(self) -> list[str]:
         """The addons this plan uninstalls (deactivates or purges)."""
         return [step.addon for step in self.steps if step.action in (DEACTIVATE, PURGE)]
+
+    @property
+    def added(self) -> list[str]:
+        """The addons this plan installs (for the first time or again)."""
+        return [step.addon for step in self.steps if step.action in (INSTALL, REACTIVATE)]
 
     def lines(self) -> list[str]:
         if not self.steps:
@@ -366,8 +373,14 @@ class Lifecycle:
 
     # --- carrying out ----------------------------------------------------------------------
 
-    def run(self, plan: Plan, backup_dir=None) -> list[str]:
-        """Carry out ``plan`` in one transaction; return the paths of backups written."""
+    def run(self, plan: Plan, backup_dir=None, config_write=None) -> list[str]:
+        """Carry out ``plan`` in one transaction; return the paths of backups written.
+
+        ``config_write``, the staged :class:`~core.config.EnabledAddonsWrite`
+        the caller commits afterwards, is recorded in the same transaction, so
+        that the next command notices if it never reaches the file (see
+        :mod:`core.lifecycle.intent`).
+        """
         if not plan:
             return []
         backups: list[str] = []
@@ -382,14 +395,28 @@ class Lifecycle:
                     raise
                 except Exception as exc:
                     raise AddonError(
-                        f"{step.describe()} failed: {type(exc).__name__}: {first_line(exc)}; "
-                        "the database was left as it was"
+                        f"{step.describe()} failed: {_reason(exc)}; the database was left as it was"
                     ) from exc
                 if backup:
                     backups.append(backup)
-            registry = build_registry(self.catalog, self.installed(connection))
-            self.sync_groups(connection, registry)
+                log_addon_step(connection, step.action, step.addon, step.describe())
+            if config_write is not None and config_write.changed:
+                intent.record(connection, config_write.path, config_write.before, config_write.enabled)
         return backups
+
+    def restore_memberships(self, memberships: purge.Memberships) -> purge.RestoredMemberships:
+        """Give the users a purge backup names their groups of its addon back (the addon must be installed)."""
+        if memberships.addon not in self.installed():
+            raise AddonError(f"{memberships.source} is a backup of {memberships.addon}, which is not installed")
+        with migration_transaction(self.engine) as connection:
+            return purge.restore_memberships(connection, memberships)
+
+    def lost_config_write(self, path, in_file) -> intent.LostWrite | None:
+        """The change of ``[addons] enabled`` the last command could not get into ``path``, if any."""
+        return intent.lost_write(self.engine, path, in_file, self.installed())
+
+    def forget_config_write(self, path) -> None:
+        intent.forget(self.engine, path)
 
     def _check_plan_current(self, connection, plan: Plan) -> None:
         """Refuse to act on a plan computed before someone else changed the database."""
@@ -408,19 +435,25 @@ class Lifecycle:
 
     def _run_step(self, connection, step: Step, backup_dir) -> str | None:
         if step.action in (INSTALL, REACTIVATE, UPGRADE):
+            kept = self.states(connection).get(step.addon)
+            previous_version = kept.version if kept is not None else None
             self.migrations.upgrade(connection, step.addon)
             if step.addon != CORE:
                 self._set_state(connection, step.addon, INSTALLED, self.catalog[step.addon].version)
+            try:
+                set_up(connection, build_registry(self.catalog, self.installed(connection)), step.addon,
+                       previous_version)
+            except Exception as exc:
+                raise AddonError(f"{step.describe()} failed while setting up its data: {_reason(exc)}; "
+                                 "the database was left as it was") from exc
             return None
         if step.action == DEACTIVATE:
             self._set_state(connection, step.addon, DEACTIVATED)
             return None
         path = purge.backup(connection, step.drops, backup_dir) if step.drops.has_data else None
         self.migrations.downgrade_to_base(connection, step.addon)
-        with Session(bind=connection) as session:
-            session.execute(delete(AddonState).where(AddonState.name == step.addon))
-            session.execute(delete(GroupRow).where(GroupRow.addon == step.addon))
-            session.flush()
+        connection.execute(delete(AddonState).where(AddonState.name == step.addon))
+        purge.drop_groups(connection, step.addon)
         return path
 
     def _set_state(self, connection, name: str, state: str, version: str | None = None) -> None:
@@ -432,14 +465,9 @@ class Lifecycle:
             session.add(row)
             session.flush()
 
-    @staticmethod
-    def sync_groups(connection, registry: Registry) -> None:
-        """Create or relabel the rows of the groups the installed addons declare."""
-        with Session(bind=connection) as session:
-            existing = {g.key: g for g in session.scalars(select(GroupRow))}
-            for key, (addon, group) in registry.groups.items():
-                row = existing.get(key) or GroupRow(key=key)
-                row.label = group.label
-                row.addon = addon
-                session.add(row)
-            session.flush()
+
+def _reason(exc: Exception) -> str:
+    """Why a step failed, in one line: a user's error as it is, anything else with its type."""
+    if isinstance(exc, BottegaError):
+        return str(exc)
+    return f"{type(exc).__name__}: {first_line(exc)}"

@@ -10,8 +10,12 @@ is down or that drops the connection is recorded on the mail (``reason``,
 *failed* with the reason, and an administrator can send it again from
 *Settings → Outbox* (:func:`requeue_mail`).
 
-Delivery is at least once: should the database fail right after the server
-accepted a mail, the retry sends it again (with the same Message-ID).
+The outbox records that the server accepted a mail (*sent*, committed)
+before its job is done, and a job that runs again (a retry, a job given back
+by a stopping worker or taken back after its timeout) sends nothing that is
+already *sent*. So a mail goes out once, unless the worker dies in the
+instant between the server's acceptance and that commit: delivery is at
+least once, and a mail sent again keeps its Message-ID.
 """
 from __future__ import annotations
 
@@ -31,6 +35,7 @@ from core.config import Config
 from core.db import utcnow
 from core.errors import BottegaError, RecordNotFound, ValidationError
 from core.jobs import Job, JobContext, enqueue, retry_job
+from core.jobs.declarations import DEFAULT_TIMEOUT
 from core.jobs.queue import add_job, system_rows
 from core.models.job import FAILED as JOB_FAILED
 from core.models.job import JobRecord
@@ -40,6 +45,9 @@ __all__ = ["FAILED", "MAIL_STATES", "QUEUED", "SENT", "SEND_MAIL", "Mail", "Mail
            "parse_recipients", "queue_mail", "requeue_mail", "send_mail_job", "SEND_MAIL_JOB"]
 
 SEND_MAIL = "core.send_mail"
+#: A send talks to the SMTP server at most about this many times (connect, EHLO, STARTTLS, EHLO, AUTH,
+#: MAIL, RCPT, DATA, the message, QUIT), each allowed ``[mail] timeout`` seconds.
+SMTP_EXCHANGES = 10
 MAX_SUBJECT = 998
 MAX_REFERENCE = 255
 _LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -235,6 +243,17 @@ def _record(context: JobContext, mail_id: int, **values) -> None:
     with context.session() as session:
         session.execute(update(Mail).where(Mail.id == mail_id).values(attempts=Mail.attempts + 1, **values))
         session.commit()
+
+
+def job_settings(config: Config) -> dict[str, int]:
+    """The ``core.send_mail`` job's retries, retry delay and timeout, from ``[mail]``.
+
+    Its timeout follows the SMTP timeout, so that a send still talking to a
+    slow server is never taken for a lost one (and sent twice).
+    """
+    mail = config.values["mail"]
+    return {"retries": mail["retries"], "retry_delay": mail["retry_delay"],
+            "timeout": SMTP_EXCHANGES * mail["timeout"] if mail["timeout"] else DEFAULT_TIMEOUT}
 
 
 SEND_MAIL_JOB = Job(SEND_MAIL, send_mail_job, retries=5, retry_delay=300)

@@ -1,9 +1,12 @@
-"""The core's own tables: companies, users, groups, addon state, audit log, sequences, jobs, outbox."""
+"""The core's own tables: companies, users, groups, addon state, audit and security logs, sequences, jobs, outbox,
+config intents."""
 from .addon import AddonState
 from .audit import AuditLog
 from .company import Company, CompanyMixin
+from .config_intent import ConfigIntent
 from .job import JobRecord
 from .mail import Mail
+from .security import RateLimitCounter, SecurityEvent
 from .sequence import Sequence
 from .user import Credential, Group, LoginSession, RecoveryCode, User, user_companies, user_groups
 
@@ -13,11 +16,14 @@ __all__ = [
     "Company",
     "Credential",
     "CompanyMixin",
+    "ConfigIntent",
     "Group",
     "LoginSession",
     "JobRecord",
     "Mail",
+    "RateLimitCounter",
     "RecoveryCode",
+    "SecurityEvent",
     "Sequence",
     "User",
     "user_companies",

@@ -18,6 +18,11 @@ class JobRecord(TimestampMixin, Base):
     ``queued`` until a worker takes it (again ``queued`` between retries, with
     ``last_error`` set), ``running`` while it runs, then ``done`` or, after its
     last attempt, ``failed`` with the error, for an administrator to see and retry.
+
+    ``timeout_at`` is when the worker's periodic check takes the job back if
+    it is still ``running`` (its worker was killed, or it hangs), or sends it
+    again if it is ``queued`` after a hand-over (a retry, a job given back by a
+    stopping worker) and no worker has taken it by then.
     """
 
     __tablename__ = "core_job"
@@ -33,6 +38,7 @@ class JobRecord(TimestampMixin, Base):
     error_detail: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]
+    timeout_at: Mapped[dt.datetime | None]
 
     def __repr__(self) -> str:
         return f"<JobRecord {self.id} {self.name} {self.state}>"

@@ -82,7 +82,10 @@ class LoginSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime]
-    expires_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]  # the absolute end; an idle session ends earlier (see last_seen_at)
+    last_seen_at: Mapped[dt.datetime]
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None]
 
 
 class RecoveryCode(Base):

@@ -4,10 +4,12 @@ Addons declare :class:`Group`, :class:`ModelAccess` and :class:`RecordRule`
 through hooks. :func:`actor_session` gives a session in which every ORM read
 and write is checked against them (see :mod:`core.security.enforcement`), so a
 service, a view, an export or a report cannot skip the rules by accident.
+:func:`log_event` records logins and privileged changes in the security log.
 """
 from .actor import Actor, load_actor
 from .declarations import OPERATIONS, Group, ModelAccess, RecordRule
 from .enforcement import actor_session, install_enforcement
+from .events import log_event
 from .passwords import hash_password, verify_password
 
 __all__ = [
@@ -20,5 +22,6 @@ __all__ = [
     "hash_password",
     "install_enforcement",
     "load_actor",
+    "log_event",
     "verify_password",
 ]

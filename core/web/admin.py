@@ -1,13 +1,15 @@
-"""Administration: users, companies and groups (generic views), the addons page, jobs and the outbox.
+"""Administration: users, companies and groups (generic views), the addons page, jobs, outbox, security log.
 
 The addons page runs the same lifecycle service as ``bottega addons``, with
 the same plan, refusals and messages. *Jobs* and *Outbox* list the job queue's
-and the mail outbox's records by state; failed ones can be retried.
+and the mail outbox's records by state; failed ones can be retried. Changing
+users, groups or addons needs a recent confirmation of identity
+(core.web.reauth) and is written to the security log.
 """
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -18,14 +20,20 @@ from core.config import EnabledAddonsWrite
 from core.errors import BottegaError, ValidationError
 from core.jobs import JOB_STATES, retry_job
 from core.mail import MAIL_STATES, requeue_mail
-from core.models import Company, Group, JobRecord, Mail, User
-from core.security import credentials
+from core.models import Company, Group, JobRecord, Mail, SecurityEvent, User
+from core.security import credentials, log_event
 from core.security.actor import ADMIN_GROUP
+from core.security.password_policy import check_password_policy
 
-from .context import current_actor, db, state
+from .context import current_actor, db, require, state
+from .exports import EXPORT_BATCH, EXPORT_FORMATS, export_response
 from .forms import select_choices
 from .i18n import LANGUAGES
+from .reauth import recent_auth_required
+from .security_log import KIND_LABELS, LogFilter, security_events
 from .views import ModelView
+
+SENSITIVE_ACTIONS = ("new", "edit", "delete")
 
 blueprint = Blueprint("core_admin", __name__, url_prefix="/settings")
 
@@ -33,11 +41,13 @@ blueprint = Blueprint("core_admin", __name__, url_prefix="/settings")
 class UserView(ModelView):
     """Users, with a password field that is hashed, never stored or shown."""
 
+    recent_auth_actions = SENSITIVE_ACTIONS
+
     def form_class(self, session):
         base = super().form_class(session)
         attributes = {
             "lang": SelectField(_l("Language"), choices=select_choices(LANGUAGES)),
-            "new_password": PasswordField(_l("New password"), [Optional(), Length(min=8, max=1024)],
+            "new_password": PasswordField(_l("New password"), [Optional(), Length(max=1024)],
                                           description=_l("Leave empty to keep the current password.")),
         }
         return type("UserForm", (base,), attributes)
@@ -49,21 +59,56 @@ class UserView(ModelView):
         password = values.pop("new_password", None)
         if not password:
             raise ValidationError(gettext("A new user needs a password."), "new_password")
+        check_password_policy(password, (values.get("login"), values.get("name"), values.get("email")),
+                              "new_password")
         user = User(**self.resolve(session, values))
         if user.company_id and all(c.id != user.company_id for c in user.companies):
             user.companies.append(session.get(Company, user.company_id))
         session.add(user)
         session.flush()
         credentials.set_password(session, user.id, password)
+        log_event(session, "user_created", login=user.login, detail=_access_summary(user))
         return user
 
     def update(self, session, actor, record, values):
         password = values.pop("new_password", None)
         if record.id == actor.user_id and values.get("active") is False:
             raise ValidationError(gettext("You cannot archive yourself."), "active")
+        if password:
+            check_password_policy(password, (values.get("login", record.login), values.get("name", record.name),
+                                             values.get("email", record.email)), "new_password")
+        before = _access_summary(record)
         super().update(session, actor, record, values)
         if password:
             credentials.set_password(session, record.id, password)
+        changes = [f"{before} → {_access_summary(record)}"] if _access_summary(record) != before else []
+        changes += ["password set by an administrator"] if password else []
+        if changes:
+            log_event(session, "user_changed", login=record.login, detail="; ".join(changes))
+        return record
+
+    def delete(self, session, actor, record) -> None:
+        log_event(session, "user_changed", login=record.login, detail=f"{_access_summary(record)} → deleted")
+        super().delete(session, actor, record)
+
+
+def _access_summary(user: User) -> str:
+    """What decides a user's access, for the security log: active or archived, groups, companies."""
+    groups = ", ".join(sorted(group.key for group in user.groups)) or "-"
+    companies = ", ".join(sorted(company.name for company in user.companies)) or "-"
+    return f"{'active' if user.active else 'archived'}; groups {groups}; companies {companies}"
+
+
+class GroupView(ModelView):
+    """Groups: only their label can change here; membership is set on the user's form."""
+
+    recent_auth_actions = SENSITIVE_ACTIONS
+
+    def update(self, session, actor, record, values):
+        before = record.label
+        super().update(session, actor, record, values)
+        if record.label != before:
+            log_event(session, "group_changed", detail=f"{record.key}: {before} → {record.label}")
         return record
 
 
@@ -80,7 +125,7 @@ def core_views() -> tuple[ModelView, ...]:
                   list_columns=("name", "currency_code", "country_code"),
                   form_fields=("name", "currency_code", "country_code"),
                   labels={"name": _l("Name"), "currency_code": _l("Currency"), "country_code": _l("Country")}),
-        ModelView(Group, name="group", slug="groups", label=_l("Group"), label_plural=_l("Groups"),
+        GroupView(Group, name="group", slug="groups", label=_l("Group"), label_plural=_l("Groups"),
                   list_columns=("label", "key", "addon"), search_fields=("label", "key"), form_fields=("label",),
                   labels={"label": _l("Name"), "key": _l("Key"), "addon": _l("Addon")}),
     )
@@ -98,6 +143,7 @@ def addons():
 
 
 @blueprint.route("/addons/<name>/<action>", methods=["GET", "POST"])
+@recent_auth_required
 def addon_action(name: str, action: str):
     _require_admin()
     lifecycle = state().lifecycle()
@@ -116,7 +162,7 @@ def addon_action(name: str, action: str):
         write = EnabledAddonsWrite(state().config, add=[name] if action == "install" else [],
                                    remove=plan.removed)
         try:
-            backups = lifecycle.run(plan)
+            backups = lifecycle.run(plan, config_write=write)
         except BaseException:
             write.discard()
             raise
@@ -196,3 +242,41 @@ def mail_requeue(record_id: int):
     else:
         flash(gettext("Mail %(id)s is queued again.", id=record_id), "success")
     return redirect(url_for("core_admin.mail_list", state=request.args.get("state") or None))
+
+
+# --- security log --------------------------------------------------------------------
+
+LOG_PAGE_SIZE = 50
+
+
+@blueprint.route("/security-log/")
+def security_log():
+    require(SecurityEvent, "read")
+    chosen = LogFilter.from_request()
+    session = db()
+    total = session.scalar(select(func.count()).select_from(security_events(chosen).subquery()))
+    pages = max(1, -(-total // LOG_PAGE_SIZE))
+    chosen.page = min(chosen.page, pages)
+    rows = session.execute(security_events(chosen).order_by(SecurityEvent.id.desc())
+                           .limit(LOG_PAGE_SIZE).offset((chosen.page - 1) * LOG_PAGE_SIZE)).all()
+    return render_template("core/security_log.html", rows=rows, chosen=chosen, kinds=KIND_LABELS, pages=pages,
+                           total=total, export_formats=EXPORT_FORMATS)
+
+
+@blueprint.route("/security-log/export.<fmt>")
+def security_log_export(fmt: str):
+    require(SecurityEvent, "read")
+    if fmt not in EXPORT_FORMATS:
+        abort(404)
+    chosen = LogFilter.from_request()
+    header = [gettext("When"), gettext("Event"), gettext("User"), gettext("Login"), gettext("Address"),
+              gettext("Browser"), gettext("Detail")]
+    session = db()
+
+    def lines():  # run when the download is written, inside the streamed response
+        statement = security_events(chosen).order_by(SecurityEvent.id.desc()).execution_options(yield_per=EXPORT_BATCH)
+        for event, user_login in session.execute(statement):
+            yield [format_datetime(event.at, "short"), str(KIND_LABELS.get(event.kind, event.kind)),
+                   user_login or "", event.login or "", event.ip or "", event.user_agent or "", event.detail or ""]
+
+    return export_response(fmt, "security-log", gettext("Security log"), header, lines())

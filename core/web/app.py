@@ -25,6 +25,7 @@ from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import sessionmaker
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.catalog import Catalog
 from core.config import Config
@@ -33,16 +34,22 @@ from core.lifecycle import Lifecycle
 from core.models import AddonState
 from core.registry import CORE, Registry
 from core.security import actor_session, credentials, load_actor
+from core.security.throttle import LoginPolicy
 from core.sessions import make_session_factory
 
-from . import auth, errors, i18n, shell
+from . import auth, enrolment, errors, i18n, login_sessions, reauth, shell
 from .context import CSRF_EXEMPT_ATTRIBUTE, PUBLIC_ATTRIBUTE
-from .limiter import limiter
+from .limiter import limiter, storage_uri
 from .views import column_kind, mount
 
 WEB_DIR = Path(__file__).resolve().parent
 log = logging.getLogger("bottega.web")
 CORE_URL_PREFIX = "/settings"
+SESSION_LIFETIME = dt.timedelta(hours=12)  # the absolute end of a login; [security] session_idle_minutes ends it earlier
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+                           "form-action 'self'")
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 @dataclass
@@ -63,6 +70,7 @@ class WebState:
 def build_app(state: WebState) -> Flask:
     app = Flask(__name__, static_folder=str(WEB_DIR / "static"), static_url_path="/static/core",
                 template_folder=None)
+    enrolment.check_required_groups(state.config, state.catalog)
     _configure(app, state)
     app.extensions["bottega"] = state
     csrf = CSRFProtect(app)
@@ -70,7 +78,7 @@ def build_app(state: WebState) -> Flask:
     limiter.init_app(app)
     app.jinja_loader = _template_loader(state)
     app.jinja_env.globals.update(column_kind=column_kind, format_datetime=format_datetime, get_locale=get_locale)
-    for blueprint in (auth.blueprint, shell.blueprint):
+    for blueprint in (auth.blueprint, reauth.blueprint, login_sessions.blueprint, shell.blueprint):
         app.register_blueprint(blueprint)
     _register_addon_blueprints(app, state.registry)
     for endpoint, function in app.view_functions.items():
@@ -81,8 +89,13 @@ def build_app(state: WebState) -> Flask:
     errors.init_app(app)
     app.before_request(_refuse_nul_bytes)
     app.before_request(_authenticate)
+    app.before_request(enrolment.send_to_enrolment)
+    app.before_request(reauth.ask_again)
     app.after_request(_security_headers)
     app.teardown_request(_close_sessions)
+    proxies = state.config.get("server", "trusted_proxies")
+    if proxies:  # the client's address and scheme as the trusted proxies in front report them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     return app
 
 
@@ -103,9 +116,13 @@ def _refuse_nul_bytes():
 def _security_headers(response):
     function = current_app.view_functions.get(request.endpoint or "")
     embeddable = getattr(function, CSRF_EXEMPT_ATTRIBUTE, False)  # a web-to-lead form lives in other sites
-    if not embeddable:
+    if embeddable:
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    else:
         response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY + "; frame-ancestors 'none'")
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if not _is_static(request.endpoint):
@@ -121,11 +138,13 @@ def _configure(app: Flask, state: WebState) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=server["https"],
-        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=12),
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
         MAX_CONTENT_LENGTH=32 * 1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,
-        RATELIMIT_STORAGE_URI=server["ratelimit_storage"],
+        RATELIMIT_STORAGE_URI=storage_uri(server["ratelimit_storage"]),
+        RATELIMIT_STRATEGY="fixed-window",
         RATELIMIT_HEADERS_ENABLED=True,
+        BOTTEGA_LOGIN_POLICY=LoginPolicy(),
     )
 
 
@@ -185,11 +204,12 @@ def _authenticate():
         return None
     user_id = session.get("user_id")
     if user_id is not None:
+        idle = dt.timedelta(minutes=state.config.get("security", "session_idle_minutes")) or None
         system = state.session_factory()
         try:
             user = system.get(auth.User, user_id)
             if (user is not None and user.active and session.get("stamp") == auth.session_stamp(system, user.id)
-                    and credentials.login_session_user(system, session.get("sid")) == user.id):
+                    and credentials.resume_login_session(system, session.get("sid"), idle) == user.id):
                 g.actor = load_actor(system, state.registry, user.id, session.get("company_ids"))
                 g.user = user
         except AccessDenied:

@@ -32,4 +32,11 @@ def serve_production(config: Config, catalog: Catalog) -> None:
             f"{config.path}: [server] secret_key is empty: set a long random secret (or BOTTEGA_SERVER_SECRET_KEY) "
             "so that every worker signs sessions with the same key"
         )
+    workers = config.get("server", "workers")
+    if workers > 1 and config.get("server", "ratelimit_storage").startswith("memory://"):
+        raise ConfigError(
+            f'{config.path}: [server] ratelimit_storage = "memory://" keeps login attempts per process, so '
+            f'{workers} workers would allow {workers} times the limits: use "database" (the default) or a '
+            "redis:// URL, or set [server] workers = 1"
+        )
     _Gunicorn(config, catalog).run()

@@ -8,26 +8,12 @@ record rules apply, and saving goes through :meth:`ModelView.create` /
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    stream_with_context,
-    url_for,
-)
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, gettext
 from sqlalchemy import JSON, Boolean, String, Text, func, inspect, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -37,10 +23,10 @@ from core.errors import AccessDenied, ValidationError
 from core.models import AuditLog, User
 
 from .context import can, current_actor, current_registry, db, record_or_404, require, system_session
+from .exports import EXPORT_BATCH, EXPORT_FORMATS, export_response
 from .forms import RecordField, build_form_class, display_name, form_values
 from .inputs import ACCEPTS_JSON_ATTRIBUTE, accepts_json, json_object
 
-EXPORT_FORMATS = ("csv", "xlsx")
 KANBAN_LIMIT = 1000
 
 
@@ -270,65 +256,20 @@ def _list(view: ModelView):
                            can_create=can(view.model, "create"), export_formats=EXPORT_FORMATS)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-EXPORT_BATCH = 1000
-
-
-def spreadsheet_safe(value: str) -> str:
-    """Keep a spreadsheet from running a stored value as a formula (CSV/formula injection)."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 def _export(view: ModelView, fmt: str):
     require(view.model, "read")
     if fmt not in EXPORT_FORMATS:
         abort(404)
     params = ListParams.from_request(view)
     session, actor = db(), current_actor()
+    statement = view.select_rows(params, actor).execution_options(yield_per=EXPORT_BATCH)  # fails before streaming
+
+    def lines():  # run when the download is written, inside the streamed response
+        for row in session.scalars(statement):
+            yield [view.display(row, f) for f in view.list_columns]
+
     header = [str(view.label_of(f)) for f in view.list_columns]
-
-    statement = view.select_rows(params, actor).execution_options(yield_per=EXPORT_BATCH)
-
-    def lines():
-        rows = session.scalars(statement)
-        for row in rows:
-            yield [spreadsheet_safe(view.display(row, f)) for f in view.list_columns]
-
-    disposition = {"Content-Disposition": f'attachment; filename="{view.slug}.{fmt}"'}
-    if fmt == "csv":
-        def chunks():
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            buffer.write("\ufeff")
-            writer.writerow(header)
-            for number, line in enumerate(lines(), 1):
-                writer.writerow(line)
-                if number % EXPORT_BATCH == 0:
-                    yield buffer.getvalue()
-                    buffer.seek(0)
-                    buffer.truncate()
-            yield buffer.getvalue()
-
-        return Response(stream_with_context(chunks()), mimetype="text/csv", headers=disposition)
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(view.label_plural)[:31])
-    sheet.append(header)
-    for line in lines():
-        cells = []
-        for value in line:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
-    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as buffer:
-        workbook.save(buffer)
-        buffer.seek(0)
-        data = buffer.read()
-    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers=disposition)
+    return export_response(fmt, view.slug, str(view.label_plural), header, lines())
 
 
 def _view(view: ModelView, record_id: int):

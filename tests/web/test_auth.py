@@ -3,7 +3,8 @@ import re
 
 import pyotp
 
-from core.web.auth import LOGIN_LIMIT
+from core.security.throttle import LoginPolicy
+from core.testing import USER_PASSWORD
 
 
 def test_anonymous_visitors_are_sent_to_login(web):
@@ -26,7 +27,7 @@ def test_login_rotates_the_session_and_sets_safe_cookie_flags(web):
     client = web.client()
     client.get("/login")
     before = client.client.get_cookie("bottega_session")
-    response = client.post("/login?next=/contacts/partners/", {"login": "ana", "password": "user-password"})
+    response = client.post("/login?next=/contacts/partners/", {"login": "ana", "password": USER_PASSWORD})
     assert response.status_code == 302 and response.headers["Location"] == "/contacts/partners/"
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
@@ -38,20 +39,21 @@ def test_login_does_not_redirect_off_site(web):
     web.db.user("ana", groups=["contacts.group_user"])
     client = web.client()
     client.get("/login")
-    response = client.post("/login?next=//evil.example/", {"login": "ana", "password": "user-password"})
+    response = client.post("/login?next=//evil.example/", {"login": "ana", "password": USER_PASSWORD})
     assert response.headers["Location"] == "/"
 
 
-def test_many_wrong_passwords_are_rate_limited_with_a_friendly_page(web):
+def test_many_wrong_passwords_make_the_account_wait_with_a_friendly_page(web):
+    web.app.config["BOTTEGA_LOGIN_POLICY"] = policy = LoginPolicy(first_delay=30)
     web.db.user("ana", groups=["contacts.group_user"])
     client = web.client()
-    allowed = int(LOGIN_LIMIT.split()[0])
-    codes = [client.login("ana", f"guess-{n}").status_code for n in range(allowed + 1)]
-    assert codes[:allowed] == [401] * allowed
-    assert codes[-1] == 429
-    page = client.post("/login", {"login": "ana", "password": "user-password"})
+    codes = [client.login("ana", f"guess-{n}").status_code for n in range(policy.free_failures + 2)]
+    assert codes == [401] * (policy.free_failures + 1) + [429]
+    page = client.post("/login", {"login": "ana", "password": USER_PASSWORD})
     assert page.status_code == 429
-    assert "Too many attempts" in page.get_data(as_text=True)
+    wait = int(page.headers["Retry-After"])
+    assert 0 < wait <= 30
+    assert f"Too many attempts. Wait {wait} seconds and try again." in page.get_data(as_text=True)
     assert "Traceback" not in page.get_data(as_text=True)
 
 
@@ -82,7 +84,7 @@ def test_password_change_keeps_this_session_and_ends_the_others(web):
     first.login("ana")
     second.login("ana")
     first.get("/account")
-    response = first.post("/account", {"pw-current": "user-password", "pw-new": "a-new-password",
+    response = first.post("/account", {"pw-current": USER_PASSWORD, "pw-new": "a-new-password",
                                        "pw-confirm": "a-new-password"})
     assert response.status_code == 302
     assert first.get("/").status_code == 200
@@ -97,7 +99,7 @@ def test_wrong_current_password_changes_nothing(web):
     client.get("/account")
     page = client.post("/account", {"pw-current": "nope", "pw-new": "a-new-password", "pw-confirm": "a-new-password"})
     assert "This is not your current password." in page.get_data(as_text=True)
-    assert web.client().login("ana", "user-password").status_code == 302
+    assert web.client().login("ana", USER_PASSWORD).status_code == 302
 
 
 def test_two_factor_enrolment_then_login_needs_a_code_and_recovery_codes_work_once(web):

@@ -1,8 +1,8 @@
 """Any :class:`~.base.Report` to CSV, XLSX (openpyxl) or PDF (WeasyPrint from a Jinja2 template).
 
-The core has no shared exporter (the generic list view writes its CSV and
-XLSX inline, as text); reports need numbers kept as numbers, so this module
-is the one exporter for reports, reusing the core's formula-injection guard.
+The core's exporter (core.web.exports) writes every cell as text; reports
+need numbers kept as numbers, so this module is the one exporter for
+reports, reusing the core's formula-injection guard.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from babel.numbers import format_decimal
 from flask_babel import gettext, ngettext
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from core.web.views import spreadsheet_safe
+from core.web.exports import spreadsheet_safe
 
 from .base import DATE, MONEY, PERCENT, Report
 

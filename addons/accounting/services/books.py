@@ -3,8 +3,9 @@
 ``setup_books`` runs once per company: the accounts, taxes, journals and
 payment terms of the template, the settings with their default accounts,
 the currencies (added when missing) and the current calendar year with its
-monthly periods. It is also what the ``backfill`` migration runs for the
-companies that existed before accounting was installed.
+monthly periods. ``set_up_missing_books`` runs it, with the chart of each
+company's country, for every company that has no books yet: it is what
+accounting's ``after_install`` hook does on each install and upgrade.
 """
 from __future__ import annotations
 
@@ -73,6 +74,12 @@ def setup_books(session: Session, company: Company, chart: str | None = None) ->
     session.flush()
     create_fiscal_year(session, company.id, dt.date.today().year)
     return settings
+
+
+def set_up_missing_books(session: Session) -> list[Settings]:
+    """Set up the books of every company that has none yet, with its country's chart (idempotent)."""
+    companies = select(Company).where(Company.id.not_in(select(Settings.company_id))).order_by(Company.id)
+    return [setup_books(session, company) for company in session.scalars(companies).all()]
 
 
 def ensure_currencies(session: Session) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.errors import AccessDenied, ValidationError
+from core.security import log_event
 from core.security.actor import ADMIN_GROUP
 
 from ..models import Account, FiscalYear, Move, MoveLine, Period, Settings
@@ -92,6 +93,9 @@ def set_lock_date(session: Session, company_id: int, date: dt.date | None) -> Se
                 "lock_date")
     settings.lock_date = date
     session.flush()
+    if date != current:
+        log_event(session, "lock_date_changed", detail=f"company {company_id}: "
+                  f"{current.isoformat() if current else 'none'} → {date.isoformat() if date else 'none'}")
     return settings
 
 

@@ -1,6 +1,8 @@
-"""Installing accounting on a database already running CRM: partners resolve to their company's accounts, CRM
-stays as it was, partners stay deletable; uninstalling accounting without purge leaves CRM working."""
-from sqlalchemy import MetaData, inspect, select
+"""Installing accounting on a database already running CRM: every company gets its books from accounting's
+after_install hook (its migrations set up nothing), partners resolve to their company's accounts, CRM stays as
+it was, partners stay deletable; uninstalling accounting without purge leaves CRM working, and installing it
+again sets up only the company created meanwhile."""
+from sqlalchemy import MetaData, func, inspect, select
 
 from addons.accounting.models import Account, PartnerAccounting, Settings
 from addons.accounting.services.books import partner_accounts
@@ -8,6 +10,8 @@ from addons.contacts.models import Partner
 from addons.crm.models import Lead
 from addons.crm.services import create_lead, qualify
 from core.lifecycle import Lifecycle
+from core.lifecycle.database import migration_transaction
+from core.lifecycle.migrations import Migrations
 from core.models import Company
 from core.security import actor_session
 from core.sessions import make_session_factory
@@ -49,6 +53,9 @@ def test_install_accounting_later_on_a_crm_database_then_uninstall(databases, ca
             partner_companies = {p.id: p.company_id for p in partners + spare}
         before = snapshot(engine)
         assert before["crm_lead"] and before["contacts_partner"]
+        with migration_transaction(engine, commit=False) as connection:
+            Migrations(catalog).upgrade(connection, "accounting")
+            assert connection.scalar(select(func.count(Settings.id))) == 0  # the books come from the hook
 
         lifecycle = Lifecycle(engine, catalog)
         lifecycle.run(lifecycle.plan_install(["accounting"]))
@@ -89,5 +96,19 @@ def test_install_accounting_later_on_a_crm_database_then_uninstall(databases, ca
             session.commit()
             assert session.scalar(select(Lead.kind).where(Lead.id == lead.id)) == "opportunity"
             assert session.scalar(select(Account.id).limit(1)) is not None
+            italy = Company(name="Nuova Italia S.r.l.", country_code="IT")
+            session.add(italy)
+            session.commit()
+        kept = snapshot(engine, ("accounting_",))
+
+        lifecycle = Lifecycle(engine, catalog)
+        lifecycle.run(lifecycle.plan_install(["accounting"]))
+        again = snapshot(engine, ("accounting_",))
+        for name, rows in kept.items():
+            assert again[name][:len(rows)] == rows, name  # the kept books are as they were
+            assert {row.company_id for row in again[name][len(rows):]} <= {italy.id}, name  # none set up twice
+        with system_session(engine, catalog) as session:
+            charts = dict(session.execute(select(Settings.company_id, Settings.chart)).all())
+            assert charts == {main.id: "generic", spain.id: "es", italy.id: "it"}
     finally:
         engine.dispose()

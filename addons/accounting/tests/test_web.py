@@ -304,6 +304,30 @@ def test_an_accountant_sets_the_lock_date_and_a_bad_date_is_refused(web, shop):
         Settings.company_id == shop.company.id)).one() == dt.date(2025, 12, 31)
 
 
+def test_the_lock_date_needs_a_recent_confirmation_and_goes_to_the_security_log(web, shop):
+    from core.models import SecurityEvent
+    from core.testing import USER_PASSWORD
+
+    accountant = shop.accountant()
+    client = client_for(web, accountant)
+    client.get("/accounting/settings")
+    with client.client.session_transaction() as cookie:
+        cookie["auth_at"] = 0  # logged in long ago
+    asked = client.post("/accounting/settings/lock-date", {"lock_date": "2025-12-31"},
+                        headers={"Referer": "http://localhost/accounting/settings"})
+    assert asked.headers["Location"] == "/reauth?next=/accounting/settings"
+    assert web.db.system().scalars(select(Settings.lock_date).where(
+        Settings.company_id == shop.company.id)).one() is None
+    client.get(asked.headers["Location"])
+    assert client.post(asked.headers["Location"], {"password": USER_PASSWORD}).status_code == 302
+    client.get("/accounting/settings")
+    done = client.post("/accounting/settings/lock-date", {"lock_date": "2025-12-31"}, follow_redirects=True)
+    assert "Lock date set to 2025-12-31." in done.get_data(as_text=True)
+    event = web.db.system().scalars(select(SecurityEvent).where(SecurityEvent.kind == "lock_date_changed")).one()
+    assert event.user_id == accountant.id
+    assert event.detail == f"company {shop.company.id}: none → 2025-12-31"
+
+
 # --- bank statements ------------------------------------------------------------------------------------------------
 
 CSV = ("Fecha;Concepto;Importe;Ordenante\n"

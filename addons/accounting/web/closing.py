@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from core.models import Company
 from core.web.context import current_actor, db, record_or_404, require
+from core.web.reauth import recent_auth_required
 
 from ..charts import templates
 from ..models import FiscalYear, Settings
@@ -40,6 +41,7 @@ def closing_setup():
 
 
 @blueprint.route("/settings/lock-date", methods=["POST"])
+@recent_auth_required
 def closing_lock():
     from ..services.years import set_lock_date
 

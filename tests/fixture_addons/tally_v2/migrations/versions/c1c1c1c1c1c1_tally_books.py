@@ -1,0 +1,1 @@
+../../../tally/migrations/versions/c1c1c1c1c1c1_tally_books.py

@@ -1,0 +1,1 @@
+../../../tally/migrations/versions/c2c2c2c2c2c2_tally_book_code.py
