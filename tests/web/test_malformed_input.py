@@ -49,6 +49,8 @@ ARGUMENT_TABLES = {"invoice_id": "accounting_invoice", "payment_id": "accounting
                    "year_id": "accounting_fiscal_year", "lead_id": "crm_lead", "activity_id": "crm_activity",
                    "campaign_id": "crm_campaign", "core_admin.job_retry": "core_job",
                    "core_admin.mail_requeue": "core_mail"}
+#: arguments naming records the sweep must not act on (its own login session): an id no record has
+UNUSED_IDS = {"session_id": 2**31 - 1}
 #: routes that would end the sweep's own session or change the installed addons
 SKIPPED = {"auth.logout", "core_admin.addon_action"}
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,40}")
@@ -115,6 +117,9 @@ def url_for_rule(app, rule: Rule, ids: dict[str, int], huge: int | None = None) 
     values = {"fmt": "csv", "table": "contacts_partner", "key": CAPTURE_KEY, "token": "not-a-token",
               "name": "contacts", "action": "upgrade"}
     for argument in INT_ARGUMENT.findall(rule.rule):
+        if argument in UNUSED_IDS:
+            values[argument] = huge if huge is not None else UNUSED_IDS[argument]
+            continue
         if view is not None:
             table = view.model.__tablename__
         else:
