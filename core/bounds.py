@@ -93,7 +93,7 @@ def problem(type_, value) -> str | None:
         low, high = bounds
         if not low <= value <= high:
             return str(_l("%(value)s is out of range: a whole number from %(low)s to %(high)s.",
-                          value=_short(value), low=low, high=high))
+                          value=short(value), low=low, high=high))
         return None
     largest = largest_decimal(type_)
     if largest is not None and isinstance(value, (int, float, Decimal)):
@@ -104,7 +104,7 @@ def problem(type_, value) -> str | None:
             too_large = True
         if too_large:
             return str(_l("%(value)s is out of range: at most %(digits)s digits before the decimal point.",
-                          value=_short(value), digits=decimal_digits(type_)[0]))
+                          value=short(value), digits=decimal_digits(type_)[0]))
     return None
 
 
@@ -130,7 +130,7 @@ def parse_id(value, field: str, column=None) -> int:
     high = integer_range(column.type if column is not None else Integer())[1]
     if number is None or not 0 < number <= high:
         raise ValidationError(_l("%(field)s: %(value)s is not the id of a record.", field=field,
-                                 value=_short(value)), field)
+                                 value=short(value)), field)
     return number
 
 
@@ -139,7 +139,8 @@ def fits_id(column, value: int) -> bool:
     return 0 < value <= integer_range(column.type)[1]
 
 
-def _short(value) -> str:
+def short(value) -> str:
+    """``value`` as text cut to 30 characters, to quote it in a message."""
     text = str(value)
     return text if len(text) <= 30 else text[:27] + "..."
 

@@ -26,8 +26,14 @@ class RecordNotFound(BottegaError):
 
 
 class ValidationError(BottegaError):
-    """Input breaks a business rule; ``field`` names where, when there is one place."""
+    """Input breaks a rule; ``field`` names where, when there is one place.
 
-    def __init__(self, message: str, field: str | None = None):
+    ``errors`` maps every field found wrong to its message, when several were
+    checked at once (the field layer's cleaning); ``field`` and the message are
+    then the first of them.
+    """
+
+    def __init__(self, message: str, field: str | None = None, errors: dict | None = None):
         super().__init__(message)
         self.field = field
+        self.errors = dict(errors) if errors else ({field: message} if field else {})

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from core.db import Base
+    from core.fields import Extension
     from core.menus import MenuItem
     from core.models import Company
     from core.security import Actor
@@ -51,6 +52,20 @@ def register_models() -> Iterable[type[Base]]:
     tables an addon owns (for access checks, purge and the migration check).
 
     :return: the addon's model classes
+    """
+
+
+@hookspec
+def register_extensions() -> Iterable[Extension]:
+    """Return the fields this addon adds to models of other addons it depends on.
+
+    Called once while the registry is built. Each :class:`core.fields.Extension`
+    names the extended model and a side model of this addon (primary key = a
+    foreign key to the extended record, ``ondelete="CASCADE"``); the side
+    model's fields then appear in the extended model's form, list, record
+    page, import and export while this addon is installed.
+
+    :return: the addon's extensions
     """
 
 

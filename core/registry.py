@@ -12,6 +12,7 @@ import importlib
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import reduce
+from typing import TYPE_CHECKING
 
 import pluggy
 from sqlalchemy import and_, inspect, or_
@@ -22,6 +23,9 @@ from core.errors import AccessDenied, AddonError
 from core.menus import MenuItem, check_menu_items
 from core.security.actor import ADMIN_GROUP, Actor
 from core.security.declarations import OPERATIONS, Group, ModelAccess, RecordRule
+
+if TYPE_CHECKING:
+    from core.fields import Extension
 
 CORE = "core"
 
@@ -37,6 +41,7 @@ class Registry:
         self.access: dict[type, list[ModelAccess]] = defaultdict(list)
         self.rules: dict[type, list[RecordRule]] = defaultdict(list)
         self.menu_items: tuple[MenuItem, ...] = ()
+        self.extensions: dict[type, tuple[Extension, ...]] = {}
         self._frozen = False
 
     @property
@@ -60,6 +65,12 @@ class Registry:
                 if not group.key.startswith(f"{addon}."):
                     raise AddonError(f"addon {addon}: group {group.key!r} must start with '{addon}.'")
                 self.groups[group.key] = (addon, group)
+        extensions = defaultdict(list)
+        for addon, found in self._by_addon("register_extensions").items():
+            for extension in found:
+                extension.check(addon, self.models_by_addon.get(addon, ()))
+                extensions[extension.model].append(extension)
+        self.extensions = {model: tuple(items) for model, items in extensions.items()}
         for access in self._all("register_model_access"):
             self.access[access.model].append(access)
         for rule in self._all("register_record_rules"):

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, or_, select
-from sqlalchemy.orm import RelationshipProperty
+from sqlalchemy import or_, select
 
 from addons.contacts.models import Partner
 from core.db import utcnow
 from core.errors import AccessDenied
-from core.web.context import current_registry, db
-from core.web.forms import display_name
 from core.web.i18n import money
 from core.web.views import Filter, ModelView
 
@@ -93,19 +90,6 @@ class AccountingView(ModelView):
             params.q = ""
         return super().conditions(params, actor)
 
-    def display(self, record, field: str) -> str:
-        """A foreign key shows the name of the record it points to (through its relationship when there is one)."""
-        relation = field.removesuffix("_id")
-        if field.endswith("_id") and isinstance(inspect(self.model).attrs.get(relation), RelationshipProperty):
-            related = getattr(record, relation)
-            return display_name(related) if related is not None else ""
-        column = inspect(self.model).columns.get(field)
-        if column is not None and column.foreign_keys and getattr(record, field) is not None:
-            target = current_registry().model_of_table(next(iter(column.foreign_keys)).column.table.name)
-            related = db().get(target, getattr(record, field))
-            return display_name(related) if related is not None else ""
-        return super().display(record, field)
-
 
 def _written_by_services() -> AccessDenied:
     return AccessDenied(gettext("These records are written by the accounting services only (posting, payments, "
@@ -117,7 +101,7 @@ class ReadOnlyView(AccountingView):
 
     read_only = True
 
-    def form_class(self, session):
+    def form_class(self, session, record=None):
         raise _written_by_services()
 
     def delete(self, session, actor, record) -> None:
@@ -185,8 +169,8 @@ class PaymentTermView(AccountingView):
     line_fields = ("percent", "days", "end_of_month")
     shows_totals = False
 
-    def form_class(self, session):
-        return term_form.payment_term_form_class(self, session)
+    def form_class(self, session, record=None):
+        return term_form.payment_term_form_class(self, session, record)
 
     def create(self, session, actor, values):
         return terms.save_term(session, actor.company_id, None, values["name"], values["lines"],
@@ -232,8 +216,8 @@ class InvoiceView(AccountingView):
             return record.display_name
         return super().display(record, field)
 
-    def form_class(self, session):
-        return invoice_form.invoice_form_class(self, session, self.kind)
+    def form_class(self, session, record=None):
+        return invoice_form.invoice_form_class(self, session, self.kind, record)
 
     def create(self, session, actor, values):
         return invoice_form.save(session, actor, None, self.kind, values)

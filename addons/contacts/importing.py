@@ -253,7 +253,7 @@ class PartnerImport(ImportSpec):
         try:
             cleaned = clean_partner_values(session, self.company_id, values)
         except PartnerValidationError as invalid:
-            errors += [(SERVICE_TO_IMPORT.get(field, field), message) for field, message in invalid.errors]
+            errors += [(SERVICE_TO_IMPORT.get(field, field), message) for field, message in invalid.errors.items()]
             cleaned = None
         if errors:
             seen, unique = set(), []

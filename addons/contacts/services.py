@@ -32,11 +32,10 @@ TAG_MAX_LENGTH = 64
 
 
 class PartnerValidationError(ValidationError):
-    """Several fields can be wrong at once: ``errors`` is [(field, message), ...], first one also in ``field``."""
+    """Several fields can be wrong at once: ``errors`` maps each to its message, the first also in ``field``."""
 
     def __init__(self, errors: list[tuple[str, object]]):
-        super().__init__(errors[0][1], errors[0][0])
-        self.errors = errors
+        super().__init__(errors[0][1], errors[0][0], dict(errors))
 
 
 # --- partners -----------------------------------------------------------------------------

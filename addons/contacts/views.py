@@ -31,10 +31,10 @@ class PartnerView(ModelView):
     record_template = "contacts/partner_record.html"
 
     def create(self, session, actor, values):
-        return services.create_partner(session, actor.company_id, **self.resolve(session, values))
+        return services.create_partner(session, actor.company_id, **values)
 
     def update(self, session, actor, record, values):
-        return services.update_partner(session, record, **self.resolve(session, values))
+        return services.update_partner(session, record, **values)
 
     def display(self, record, field: str) -> str:
         if field == "parent_id":

@@ -1,10 +1,11 @@
-"""Saving products: the checks the database cannot word for a person (a code already used)."""
+"""Saving products: the field layer cleans the values; the business rule here is a code used once."""
 from __future__ import annotations
 
 from flask_babel import gettext
 from sqlalchemy import select
 
 from core.errors import ValidationError
+from core.fields import clean
 
 from .models import Product
 
@@ -18,6 +19,7 @@ def _check_code_free(session, company_id: int, code: str | None, exclude_id: int
 
 
 def create_product(session, company_id: int, **values) -> Product:
+    values = clean(Product, values)
     _check_code_free(session, company_id, values.get("code"))
     product = Product(company_id=company_id, **values)
     session.add(product)
@@ -26,6 +28,7 @@ def create_product(session, company_id: int, **values) -> Product:
 
 
 def update_product(session, product: Product, **values) -> Product:
+    values = clean(Product, values, record=product)
     _check_code_free(session, product.company_id, values.get("code", product.code), exclude_id=product.id)
     for key, value in values.items():
         setattr(product, key, value)

@@ -11,24 +11,18 @@ from .models import SERVICE, Product
 
 class ProductView(ModelView):
     def create(self, session, actor, values):
-        return services.create_product(session, actor.company_id, **self.resolve(session, values))
+        return services.create_product(session, actor.company_id, **values)
 
     def update(self, session, actor, record, values):
-        return services.update_product(session, record, **self.resolve(session, values))
+        return services.update_product(session, record, **values)
 
 
 def product_view() -> ProductView:
     return ProductView(
         Product, name="product", slug="products", label=_l("Product"), label_plural=_l("Products"),
-        list_columns=("code", "name", "kind", "list_price"),
         search_fields=("code", "name"),
-        form_fields=("code", "name", "kind", "list_price", "description", "active"),
         filters=(
             Filter("services", _l("Services"), lambda actor: Product.kind == SERVICE),
             Filter("archived", _l("Archived"), lambda actor: Product.active.is_(False)),
         ),
-        labels={
-            "code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"), "list_price": _l("List price"),
-            "description": _l("Description"), "active": _l("Active"),
-        },
     )

@@ -256,9 +256,8 @@ def _check_access(session: Session, spec: ImportSpec) -> None:
 
 
 def _validation_issues(error: ValidationError) -> list[tuple[str | None, object]]:
-    found = getattr(error, "errors", None)
-    if found:
-        return [(field_name, message) for field_name, message in found]
+    if error.errors:
+        return list(error.errors.items())
     return [(error.field, str(error))]
 
 

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, ForeignKey, String, Table
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, TimestampMixin, intpk, str120
+from core.fields import field
+
+LANGUAGES = (("en", "English"), ("es", "Español"), ("it", "Italiano"))
 
 if TYPE_CHECKING:
     from .company import Company
@@ -33,24 +37,26 @@ class Group(Base):
     __tablename__ = "core_group"
 
     id: Mapped[intpk]
-    key: Mapped[str120] = mapped_column(unique=True)
-    label: Mapped[str120]
-    addon: Mapped[str | None] = mapped_column(String(64))
+    key: Mapped[str120] = mapped_column(unique=True, info=field(_l("Key"), readonly=True))
+    label: Mapped[str120] = mapped_column(info=field(_l("Name"), listed=True))
+    addon: Mapped[str | None] = mapped_column(String(64), info=field(_l("Addon"), readonly=True))
 
 
 class User(TimestampMixin, Base):
     __tablename__ = "core_user"
 
     id: Mapped[intpk]
-    login: Mapped[str120] = mapped_column(unique=True)
-    name: Mapped[str120]
-    email: Mapped[str | None]
-    active: Mapped[bool] = mapped_column(default=True)
-    lang: Mapped[str] = mapped_column(String(8), default="en")
-    company_id: Mapped[int] = mapped_column(ForeignKey("core_company.id"))
+    login: Mapped[str120] = mapped_column(unique=True, info=field(_l("Login"), listed=True))
+    name: Mapped[str120] = mapped_column(info=field(_l("Name"), listed=True))
+    email: Mapped[str | None] = mapped_column(info=field(_l("Email"), format="email", listed=True))
+    active: Mapped[bool] = mapped_column(default=True, info=field(_l("Active"), listed=True))
+    lang: Mapped[str] = mapped_column(String(8), default="en", info=field(_l("Language"), choices=LANGUAGES,
+                                                                          listed=True))
+    company_id: Mapped[int] = mapped_column(ForeignKey("core_company.id"), info=field(_l("Main company"),
+                                                                                     required=True))
 
-    groups: Mapped[list[Group]] = relationship(secondary=user_groups)
-    companies: Mapped[list[Company]] = relationship(secondary=user_companies)
+    companies: Mapped[list[Company]] = relationship(secondary=user_companies, info=field(_l("Companies")))
+    groups: Mapped[list[Group]] = relationship(secondary=user_groups, info=field(_l("Groups"), listed=True))
 
 
 class Credential(Base):

@@ -13,11 +13,12 @@ from flask_babel import format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from wtforms import PasswordField, SelectField
+from wtforms import PasswordField
 from wtforms.validators import Length, Optional
 
 from core.config import EnabledAddonsWrite
 from core.errors import BottegaError, ValidationError
+from core.fields import clean
 from core.jobs import JOB_STATES, retry_job
 from core.mail import MAIL_STATES, requeue_mail
 from core.models import Company, Group, JobRecord, Mail, SecurityEvent, User
@@ -27,8 +28,6 @@ from core.security.password_policy import check_password_policy
 
 from .context import current_actor, db, require, state
 from .exports import EXPORT_BATCH, EXPORT_FORMATS, export_response
-from .forms import select_choices
-from .i18n import LANGUAGES
 from .reauth import recent_auth_required
 from .security_log import KIND_LABELS, LogFilter, security_events
 from .views import ModelView
@@ -43,10 +42,9 @@ class UserView(ModelView):
 
     recent_auth_actions = SENSITIVE_ACTIONS
 
-    def form_class(self, session):
-        base = super().form_class(session)
+    def form_class(self, session, record=None):
+        base = super().form_class(session, record)
         attributes = {
-            "lang": SelectField(_l("Language"), choices=select_choices(LANGUAGES)),
             "new_password": PasswordField(_l("New password"), [Optional(), Length(max=1024)],
                                           description=_l("Leave empty to keep the current password.")),
         }
@@ -61,7 +59,7 @@ class UserView(ModelView):
             raise ValidationError(gettext("A new user needs a password."), "new_password")
         check_password_policy(password, (values.get("login"), values.get("name"), values.get("email")),
                               "new_password")
-        user = User(**self.resolve(session, values))
+        user = User(**clean(User, values, session=session))
         if user.company_id and all(c.id != user.company_id for c in user.companies):
             user.companies.append(session.get(Company, user.company_id))
         session.add(user)
@@ -115,19 +113,14 @@ class GroupView(ModelView):
 def core_views() -> tuple[ModelView, ...]:
     return (
         UserView(User, name="user", slug="users", label=_l("User"), label_plural=_l("Users"),
-                 list_columns=("login", "name", "email", "lang", "active", "groups"),
                  search_fields=("login", "name", "email"),
-                 form_fields=("login", "name", "email", "lang", "active", "company_id", "companies", "groups"),
-                 labels={"login": _l("Login"), "name": _l("Name"), "email": _l("Email"), "lang": _l("Language"),
-                         "active": _l("Active"), "company_id": _l("Main company"), "companies": _l("Companies"),
-                         "groups": _l("Groups")}),
+                 form_fields=("login", "name", "email", "lang", "active", "company_id", "companies", "groups")),
         ModelView(Company, name="company", slug="companies", label=_l("Company"), label_plural=_l("Companies"),
                   list_columns=("name", "currency_code", "country_code"),
                   form_fields=("name", "currency_code", "country_code"),
                   labels={"name": _l("Name"), "currency_code": _l("Currency"), "country_code": _l("Country")}),
         GroupView(Group, name="group", slug="groups", label=_l("Group"), label_plural=_l("Groups"),
-                  list_columns=("label", "key", "addon"), search_fields=("label", "key"), form_fields=("label",),
-                  labels={"label": _l("Name"), "key": _l("Key"), "addon": _l("Addon")}),
+                  list_columns=("label", "key", "addon"), search_fields=("label", "key"), form_fields=("label",)),
     )
 
 

@@ -1,10 +1,13 @@
 """WTForms built from model metadata, for the generic form view.
 
-Each column named in a view's ``form_fields`` becomes a field of the matching
-type, with ``required`` from nullability and ``max length`` from the column;
-a foreign key becomes a searchable select whose value must be a record the
-user may read; a many-to-many relationship becomes a list of checkboxes. A
-view can replace any field by overriding :meth:`ModelView.form_class`.
+Each field named in a view's ``form_fields`` becomes a WTForms field of the
+matching kind, with label, help, required, length, choices and bounds read
+from the field layer (:mod:`core.fields`); a many-to-one field becomes a
+searchable select whose value must be a record the user may read; a
+many-to-many field becomes a list of checkboxes; a read-only field is shown
+disabled and not submitted. A view can replace any field by overriding
+:meth:`ModelView.form_class`. The same values are cleaned again by the field
+layer when saved, so a hand-made POST meets the same rules.
 """
 from __future__ import annotations
 
@@ -14,8 +17,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, Numeric, String, Text, inspect, select
-from sqlalchemy.orm import RelationshipProperty
+from sqlalchemy import inspect, select
 from wtforms import (
     BooleanField,
     DateField,
@@ -34,8 +36,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from core import bounds
 from core.errors import ValidationError as DomainError
+from core.fields.resolve import MAX_TEXT
 
-TEXT_MAX_LENGTH = 20_000
 
 
 def strip(value):
@@ -157,65 +159,64 @@ def display_name(record) -> str:
     return f"#{inspect(record).identity[0]}"
 
 
-def build_form_class(view, session, registry) -> type[ModelForm]:
-    mapper = inspect(view.model)
-    attributes = {}
-    for name in view.form_fields:
-        label = view.label_of(name)
-        prop = mapper.attrs[name]
-        if isinstance(prop, RelationshipProperty):
-            target = prop.mapper.class_
-            rows = session.scalars(select(target).order_by(*target.__mapper__.primary_key)).all()
-            attributes[name] = CheckboxListField(label, choices=select_choices((r.id, display_name(r)) for r in rows),
-                                                 coerce=int)
-            continue
-        column = prop.columns[0]
-        attributes[name] = _column_field(view, column, label, registry)
+def build_form_class(view, session, record=None) -> type[ModelForm]:
+    """A form class with one field per name in ``view.form_fields``, read from the field layer."""
+    fields = view.fields()
+    attributes = {name: form_field(fields[name], session, record) for name in view.form_fields}
     attributes["session"] = session
     return type(f"{view.model.__name__}Form", (ModelForm,), attributes)
 
 
-def _column_field(view, column, label, registry) -> Field:
-    required = not column.nullable and column.default is None and column.server_default is None
-    presence = [InputRequired()] if required else [Optional()]
-    text_presence = [DataRequired()] if required else [Optional()]  # "   " is no name
-    choices = column.info.get("choices")
-    if choices:
-        options = list(choices) if required else [("", ""), *choices]
-        return SelectField(label, choices=select_choices(options), validators=presence)
-    if column.foreign_keys:
-        fk = next(iter(column.foreign_keys))
-        target = registry.model_of_table(fk.column.table.name)
+def form_field(found, session, record=None) -> Field:
+    """The WTForms field for a field-layer :class:`~core.fields.Field` (disabled when read-only)."""
+    presence = [InputRequired()] if found.required else [Optional()]
+    options = {"description": found.help or "", "render_kw": {"disabled": True} if found.is_readonly(record) else {}}
+    label = found.label
+    if found.kind == "choice":
+        choices = list(found.choices) if found.required else [("", ""), *found.choices]
+        return SelectField(label, choices=select_choices(choices), validators=presence, **options)
+    if found.kind == "many2one":
         from flask import url_for
 
-        return RecordField(label, presence, target=target,
-                           options_url=url_for("web.options", table=fk.column.table.name))
-    kind = column.type
-    if isinstance(kind, JSON):
-        return JSONField(label, [Length(max=TEXT_MAX_LENGTH)])
-    if isinstance(kind, Boolean):
-        return BooleanField(label)
-    if isinstance(kind, Integer):
-        low, high = bounds.integer_range(kind)
-        return IntegerField(label, presence + [NumberRange(min=low, max=high)])
-    if isinstance(kind, Numeric):
-        largest = bounds.largest_decimal(kind)
-        return DecimalField(label, presence + [NumberRange(min=-largest, max=largest)],
-                            places=bounds.decimal_digits(kind)[1])
-    if isinstance(kind, DateTime):
-        return DateTimeLocalField(label, presence + [within_dates], format="%Y-%m-%dT%H:%M")
-    if isinstance(kind, Date):
-        return DateField(label, presence + [within_dates])
-    if isinstance(kind, Text) or (isinstance(kind, String) and kind.length is None):
-        return TextAreaField(label, text_presence + [Length(max=TEXT_MAX_LENGTH)], filters=[strip])
-    return StringField(label, text_presence + [Length(max=kind.length)], filters=[strip])
+        return RecordField(label, presence, target=found.target, options_url=url_for(
+            "web.options", table=found.model.__tablename__, field=found.name), **options)
+    if found.kind == "many2many":
+        statement = select(found.target).order_by(*found.target.__mapper__.primary_key)
+        if found.domain is not None:
+            statement = statement.where(found.domain(session.info.get("actor")))
+        rows = session.scalars(statement).all()
+        return CheckboxListField(label, choices=select_choices((r.id, display_name(r)) for r in rows), coerce=int,
+                                 **options)
+    if found.kind == "json":
+        return JSONField(label, [Length(max=MAX_TEXT)], **options)
+    if found.kind == "bool":
+        return BooleanField(label, **options)
+    column_type = found.column.type
+    if found.kind == "int":
+        low, high = bounds.integer_range(column_type)
+        low = max(low, found.minimum) if found.minimum is not None else low
+        high = min(high, found.maximum) if found.maximum is not None else high
+        return IntegerField(label, presence + [NumberRange(min=low, max=high)], **options)
+    if found.kind == "decimal":
+        largest = bounds.largest_decimal(column_type)
+        low = found.minimum if found.minimum is not None else -largest
+        high = found.maximum if found.maximum is not None else largest
+        return DecimalField(label, presence + [NumberRange(min=low, max=high)], places=found.places, **options)
+    if found.kind == "datetime":
+        return DateTimeLocalField(label, presence + [within_dates], format="%Y-%m-%dT%H:%M", **options)
+    if found.kind == "date":
+        return DateField(label, presence + [within_dates], **options)
+    text_presence = [DataRequired()] if found.required else [Optional()]  # "   " is no name
+    if found.kind == "longtext" or found.widget == "textarea":
+        return TextAreaField(label, text_presence + [Length(max=found.length)], filters=[strip], **options)
+    return StringField(label, text_presence + [Length(max=found.length)], filters=[strip], **options)
 
 
 def form_values(form: ModelForm) -> dict:
-    """The submitted values of every field (a view's extra fields too), strings stripped, empty as None."""
+    """The submitted values of every enabled field (a view's extra fields too), strings stripped, empty as None."""
     values = {}
     for field in form:
-        if field.name == "csrf_token":
+        if field.name == "csrf_token" or (field.render_kw or {}).get("disabled"):
             continue
         name, value = field.name, field.data
         if isinstance(value, str):

@@ -11,7 +11,8 @@ from pathlib import Path
 from flask import g, request, session
 from flask_babel import Babel, format_currency, format_decimal
 
-LANGUAGES = [("en", "English"), ("es", "Español"), ("it", "Italiano")]
+from core.models.user import LANGUAGES
+
 CODES = [code for code, _name in LANGUAGES]
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 

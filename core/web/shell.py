@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_te
 from flask_babel import gettext
 from sqlalchemy import select
 
+from core.fields import fields_of
 from core.menus import visible_menu
 from core.models import Company, user_companies
 
@@ -115,21 +116,30 @@ def language():
     return redirect(url_for("auth.login"))
 
 
-@blueprint.route("/options/<table>.json")
-def options(table: str):
-    """Records of ``table`` matching ``q``, as the user may read them, for searchable selects."""
+@blueprint.route("/options/<table>/<field>.json")
+def options(table: str, field: str):
+    """The records a many-to-one or many-to-many ``field`` of ``table``'s model may take, matching ``q``.
+
+    Only records the user may read and that meet the field's domain are offered.
+    """
     registry = current_registry()
     try:
         model = registry.model_of_table(table)
     except KeyError:
         abort(404)
-    if not registry.can(current_actor(), model, "read"):
+    found = fields_of(model).get(field)
+    if found is None or not found.is_relation:
+        abort(404)
+    target = found.target
+    if not registry.can(current_actor(), target, "read"):
         return jsonify(error=gettext("You may not read these records.")), 403
-    statement = select(model)
+    statement = select(target)
+    if found.domain is not None:
+        statement = statement.where(found.domain(current_actor()))
     text = request.args.get("q", "").strip()[:100]
     for attribute in ("name", "login", "label"):
-        if hasattr(model, attribute):
-            column = getattr(model, attribute)
+        if hasattr(target, attribute):
+            column = getattr(target, attribute)
             if text:
                 escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 statement = statement.where(column.ilike(f"%{escaped}%", escape="\\"))

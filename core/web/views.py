@@ -13,13 +13,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, has_request_context, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, gettext
-from sqlalchemy import JSON, Boolean, String, Text, func, inspect, or_, select
+from sqlalchemy import Boolean, String, Text, func, inspect, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import RelationshipProperty, selectinload
+from sqlalchemy.orm import RelationshipProperty, object_session, selectinload
 
 from core.errors import AccessDenied, ValidationError
+from core.fields import Field, clean, extension_values, extensions_of, fields_of, save_extension_values, split_values
 from core.models import AuditLog, User
 
 from .context import can, current_actor, current_registry, db, record_or_404, require, system_session
@@ -78,7 +79,7 @@ class ModelView:
     page_size = 50
 
     def __init__(self, model, *, name: str, slug: str, label: str, label_plural: str,
-                 list_columns=("name",), search_fields=("name",), form_fields=("name",),
+                 list_columns=None, search_fields=("name",), form_fields=None,
                  filters: tuple[Filter, ...] = (), labels: Mapping[str, str] | None = None,
                  stage_field: str | None = None, default_order: str | None = None, icon: str | None = None):
         self.model = model
@@ -86,32 +87,59 @@ class ModelView:
         self.slug = slug
         self.label = label
         self.label_plural = label_plural
-        self.list_columns = tuple(list_columns)
+        own = fields_of(model)
+        self.own_list_columns = tuple(list_columns) if list_columns is not None else (
+            tuple(n for n, f in own.items() if f.listed) or ("name",))
         self.search_fields = tuple(search_fields)
-        self.form_fields = tuple(form_fields)
+        self.own_form_fields = tuple(form_fields) if form_fields is not None else tuple(
+            n for n, f in own.items() if not f.automatic and n != "company_id" and f.kind != "binary")
         self.filters = tuple(filters)
         self.labels = dict(labels or {})
         self.stage_field = stage_field
-        self.default_order = default_order or next((f for f in self.list_columns if f in self.sortable), "id")
+        self.default_order = default_order or next((f for f in self.own_list_columns if f in self.sortable), "id")
         if self.default_order not in inspect(model).column_attrs:
             raise ValueError(f"{model.__name__}: default_order {self.default_order!r} is not a column")
         self.icon = icon
         self.addon: str | None = None
 
-    # --- metadata ----------------------------------------------------------------------
+    # --- metadata, from the field layer --------------------------------------------------
 
     def endpoint(self, action: str) -> str:
         return f"{self.addon}.{self.name}_{action}"
 
+    def extensions(self):
+        """The installed addons' extensions of this model (none outside a request)."""
+        return extensions_of(current_registry() if has_request_context() else None, self.model)
+
+    def fields(self) -> dict[str, Field]:
+        """The model's fields and those the installed addons add to it."""
+        found = dict(fields_of(self.model))
+        for extension in self.extensions():
+            found.update(extension.fields)
+        return found
+
+    @property
+    def form_fields(self) -> tuple[str, ...]:
+        added = tuple(name for extension in self.extensions() for name in extension.fields)
+        return self.own_form_fields + added
+
+    @property
+    def list_columns(self) -> tuple[str, ...]:
+        added = tuple(name for extension in self.extensions() for name, f in extension.fields.items() if f.listed)
+        return self.own_list_columns + added
+
     def label_of(self, field: str) -> str:
         if field in self.labels:
             return self.labels[field]
+        found = self.fields().get(field)
+        if found is not None:
+            return str(found.label)
         return gettext(field.removesuffix("_id").replace("_", " ").capitalize())
 
     @property
     def sortable(self) -> set[str]:
         columns = inspect(self.model).column_attrs
-        return {name for name in self.list_columns if name in columns}
+        return {name for name in self.own_list_columns if name in columns}
 
     def is_relationship(self, field: str) -> bool:
         return isinstance(inspect(self.model).attrs.get(field), RelationshipProperty)
@@ -119,10 +147,26 @@ class ModelView:
     def title(self, record) -> str:
         return display_name(record)
 
+    def value(self, record, field: str):
+        """The stored value of ``field`` on ``record``, an extension field's from its side row."""
+        for extension in self.extensions():
+            if field in extension.fields:
+                side = object_session(record).get(extension.side, record.id)
+                return getattr(side, field) if side is not None else None
+        found = fields_of(self.model).get(field)
+        if found is not None and found.kind == "many2one" and field.endswith("_id"):
+            related = getattr(record, field.removesuffix("_id"), None)
+            if related is not None:
+                return related
+        return getattr(record, field)
+
     def display(self, record, field: str) -> str:
-        value = getattr(record, field)
+        value = self.value(record, field)
         if value is None:
             return ""
+        found = self.fields().get(field)
+        if found is not None and found.kind == "choice":
+            return str(found.choice_label(value))
         if isinstance(value, bool):
             return gettext("Yes") if value else gettext("No")
         if isinstance(value, Decimal):
@@ -131,15 +175,24 @@ class ModelView:
             return format_datetime(value, "short")
         if hasattr(value, "isoformat"):
             return format_date(value)
-        if field in inspect(self.model).columns and isinstance(inspect(self.model).columns[field].type, JSON):
+        if found is not None and found.kind == "json":
             return json.dumps(value, ensure_ascii=False, sort_keys=True)
         if isinstance(value, list):
             return ", ".join(display_name(v) for v in value)
         if hasattr(value, "__table__"):
-            return display_name(value)
-        choices = dict(inspect(self.model).columns[field].info.get("choices", ())) if field in inspect(
-            self.model).columns else {}
-        return str(choices.get(value, value))
+            return str(getattr(value, found.display)) if found is not None and found.display else display_name(value)
+        if found is not None and found.kind == "many2one":
+            related = object_session(record).get(found.target, value)
+            return display_name(related) if related is not None else f"#{value}"
+        return str(value)
+
+    def prefetch(self, session, rows) -> None:
+        """Load the side rows of ``rows``' extension fields in one query per extension (no query per row)."""
+        ids = [row.id for row in rows]
+        for extension in self.extensions():
+            if ids and any(name in self.list_columns for name in extension.fields):
+                key = getattr(extension.side, extension.key)
+                session.scalars(select(extension.side).where(key.in_(ids))).all()
 
     # --- data, through the actor session ----------------------------------------------
 
@@ -156,29 +209,17 @@ class ModelView:
         column = getattr(self.model, params.sort)
         order = column.desc() if params.descending else column.asc()
         statement = select(self.model).where(*self.conditions(params, actor)).order_by(order, self.model.id)
-        loads = [selectinload(getattr(self.model, f)) for f in self.list_columns if self.is_relationship(f)]
+        related = [f.removesuffix("_id") if f.endswith("_id") and self.is_relationship(f.removesuffix("_id")) else f
+                   for f in self.own_list_columns]
+        loads = [selectinload(getattr(self.model, f)) for f in related if self.is_relationship(f)]
         return statement.options(*loads) if loads else statement
 
     def count_rows(self, params: ListParams, actor):
         return select(func.count(self.model.id)).where(*self.conditions(params, actor))
 
-    def resolve(self, session, values: dict) -> dict:
-        """Replace the ids a form gives for many-to-many fields by records the user may read."""
-        mapper = inspect(self.model)
-        for key, value in values.items():
-            prop = mapper.attrs.get(key)
-            if isinstance(prop, RelationshipProperty) and prop.uselist:
-                target = prop.mapper.class_
-                wanted = set(value or ())
-                records = session.scalars(select(target).where(target.id.in_(wanted))).all() if wanted else []
-                if len(records) != len(wanted):
-                    raise ValidationError(gettext("This record does not exist or you may not use it."), key)
-                values[key] = records
-        return values
-
     def create(self, session, actor, values: dict):
         """Create a record from form values; override to call the addon's service."""
-        record = self.model(**self.resolve(session, values))
+        record = self.model(**clean(self.model, values, session=session))
         if hasattr(self.model, "company_id") and "company_id" not in values:
             record.company_id = actor.company_id
         session.add(record)
@@ -187,9 +228,21 @@ class ModelView:
 
     def update(self, session, actor, record, values: dict):
         """Write form values to ``record``; override to call the addon's service."""
-        for key, value in self.resolve(session, values).items():
+        for key, value in clean(self.model, values, record=record, session=session).items():
             setattr(record, key, value)
         session.flush()
+        return record
+
+    def save(self, session, actor, record, values: dict):
+        """Create or update through :meth:`create` / :meth:`update`, then write the extension fields."""
+        registry = current_registry()
+        own, added = split_values(registry, self.model, values)
+        if added:
+            for extension, mine in added.items():
+                side = session.get(extension.side, record.id) if record is not None else None
+                clean(extension.side, mine, record=side, session=session, creating=False)  # refuse before writing
+        record = self.create(session, actor, own) if record is None else self.update(session, actor, record, own)
+        save_extension_values(session, registry, record, added)
         return record
 
     def delete(self, session, actor, record) -> None:
@@ -198,10 +251,10 @@ class ModelView:
 
     def stages(self, session) -> list[tuple[object, str]]:
         """The kanban columns: the stage column's choices, or the rows of the table it points to."""
-        column = inspect(self.model).columns[self.stage_field]
-        if column.info.get("choices"):
-            return [(value, str(label)) for value, label in column.info["choices"]]
-        target = current_registry().model_of_table(next(iter(column.foreign_keys)).column.table.name)
+        found = fields_of(self.model)[self.stage_field]
+        if found.choices:
+            return [(value, str(label)) for value, label in found.choices]
+        target = found.target
         order = getattr(target, "sequence", target.id)
         return [(row.id, display_name(row)) for row in session.scalars(select(target).order_by(order, target.id))]
 
@@ -209,8 +262,13 @@ class ModelView:
         """Extra template values for the record page (an addon's timeline, actions...)."""
         return {}
 
-    def form_class(self, session):
-        return build_form_class(self, session, current_registry())
+    @property
+    def export_columns(self) -> tuple[str, ...]:
+        """What an export holds: the list's columns, then every other field of the form."""
+        return self.list_columns + tuple(f for f in self.form_fields if f not in self.list_columns)
+
+    def form_class(self, session, record=None):
+        return build_form_class(self, session, record)
 
 
 # --- routes ----------------------------------------------------------------------------
@@ -252,6 +310,7 @@ def _list(view: ModelView):
     rows = session.scalars(
         view.select_rows(params, actor).limit(view.page_size).offset((params.page - 1) * view.page_size)
     ).all()
+    view.prefetch(session, rows)
     return render_template(view.list_template, view=view, rows=rows, total=total, pages=pages, params=params,
                            can_create=can(view.model, "create"), export_formats=EXPORT_FORMATS)
 
@@ -264,11 +323,13 @@ def _export(view: ModelView, fmt: str):
     session, actor = db(), current_actor()
     statement = view.select_rows(params, actor).execution_options(yield_per=EXPORT_BATCH)  # fails before streaming
 
+    columns = view.export_columns
+
     def lines():  # run when the download is written, inside the streamed response
         for row in session.scalars(statement):
-            yield [view.display(row, f) for f in view.list_columns]
+            yield [view.display(row, f) for f in columns]
 
-    header = [str(view.label_of(f)) for f in view.list_columns]
+    header = [str(view.label_of(f)) for f in columns]
     return export_response(fmt, view.slug, str(view.label_plural), header, lines())
 
 
@@ -317,7 +378,7 @@ def _edit(view: ModelView, record_id: int):
 
 def _form(view: ModelView, record):
     session, actor = db(), current_actor()
-    form = view.form_class(session)(obj=record)
+    form = view.form_class(session, record)(obj=record, **extension_values(session, current_registry(), record))
     for field in form:
         if isinstance(field, RecordField) and field.data is not None and field.current_label is None:
             target = session.get(field.target, field.data)
@@ -325,10 +386,7 @@ def _form(view: ModelView, record):
     if form.validate_on_submit():
         values = form_values(form)
         try:
-            if record is None:
-                record = view.create(session, actor, values)
-            else:
-                view.update(session, actor, record, values)
+            record = view.save(session, actor, record, values)
             session.commit()
         except ValidationError as error:
             session.rollback()
@@ -348,10 +406,13 @@ def _form(view: ModelView, record):
 
 
 def _attach_error(form, error: ValidationError) -> None:
-    if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
+    """Each problem on its field when the form has it, the rest above the form."""
+    problems = error.errors or {error.field: str(error)}
+    for name, problem in problems.items():
+        if name and name in form:
+            form[name].errors = [*form[name].errors, str(problem if len(problems) > 1 else error)]
+        else:
+            form.form_errors.append(str(error if len(problems) == 1 else problem))
 
 
 def _delete(view: ModelView, record_id: int):

@@ -165,10 +165,12 @@ def test_export_of_a_model_the_user_may_not_read_is_refused(web):
 
 def test_searchable_select_options_respect_access(web, clerk):
     seed(web, 2)
-    data = clerk.get("/options/contacts_partner.json?q=001").get_json()
+    data = clerk.get("/options/contacts_partner/parent_id.json?q=001").get_json()
     assert [r["label"] for r in data["results"]] == ["Partner 001"]
     outsider = web.client()
     web.db.user("outsider", groups=["core.group_user"])
     outsider.login("outsider")
-    assert outsider.get("/options/contacts_partner.json").status_code == 403
-    assert clerk.get("/options/nope.json").status_code == 404
+    assert outsider.get("/options/contacts_partner/parent_id.json").status_code == 403
+    assert clerk.get("/options/nope/parent_id.json").status_code == 404
+    assert clerk.get("/options/contacts_partner/name.json").status_code == 404  # not a relation
+    assert clerk.get("/options/contacts_partner/nothing.json").status_code == 404

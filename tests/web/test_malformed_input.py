@@ -114,7 +114,7 @@ def names_read_by(app, rule: Rule) -> list[str]:
 def url_for_rule(app, rule: Rule, ids: dict[str, int], huge: int | None = None) -> str:
     function = app.view_functions[rule.endpoint]
     view = getattr(function, "model_view", None)
-    values = {"fmt": "csv", "table": "contacts_partner", "key": CAPTURE_KEY, "token": "not-a-token",
+    values = {"fmt": "csv", "table": "contacts_partner", "field": "parent_id", "key": CAPTURE_KEY, "token": "not-a-token",
               "name": "contacts", "action": "upgrade"}
     for argument in INT_ARGUMENT.findall(rule.rule):
         if argument in UNUSED_IDS:

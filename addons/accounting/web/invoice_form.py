@@ -15,7 +15,6 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import Option, Select
 
 from addons.products.models import Product
-from core.web.context import current_registry
 from core.web.forms import CheckboxListField, build_form_class, select_choices, within_dates
 
 from ..models import Account, Currency, Journal, Tax
@@ -73,8 +72,8 @@ def _optional_int(value):
     return value if isinstance(value, int) else int(value)
 
 
-def invoice_form_class(view, session, kind: str):
-    base = build_form_class(view, session, current_registry())
+def invoice_form_class(view, session, kind: str, record=None):
+    base = build_form_class(view, session, record)
     journals = session.scalars(select(Journal).where(Journal.kind == (PURCHASE if is_purchase(kind) else SALE),
                                                      Journal.active.is_(True)).order_by(Journal.code)).all()
     currencies = session.scalars(select(Currency.code).order_by(Currency.code)).all()

@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DecimalField, Form, IntegerField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from core.web.context import current_registry
 from core.web.forms import build_form_class
 
 from .lines import filled, with_lines
@@ -20,6 +19,6 @@ class TermLineForm(Form):
         return not filled(self.percent)
 
 
-def payment_term_form_class(view, session):
-    return with_lines(build_form_class(view, session, current_registry()), TermLineForm)
+def payment_term_form_class(view, session, record=None):
+    return with_lines(build_form_class(view, session, record), TermLineForm)
 

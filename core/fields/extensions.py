@@ -1,0 +1,107 @@
+"""Fields an addon adds to a model it does not own.
+
+Storage: a one-to-one side table owned by the extending addon, whose primary
+key is a foreign key to the extended record with ``ON DELETE CASCADE``::
+
+    class PartnerAccounting(Base):
+        __tablename__ = "accounting_partner"
+        partner_id: Mapped[int] = mapped_column(
+            ForeignKey("contacts_partner.id", ondelete="CASCADE"), primary_key=True)
+        credit_limit: Mapped[Decimal | None] = mapped_column(Numeric(18, 2), info=field(_l("Credit limit")))
+
+    @hookimpl
+    def register_extensions():
+        return [Extension(Partner, PartnerAccounting)]
+
+Why a side table rather than columns added to the other addon's table: the
+table stays owned by one addon, so the migration check (each addon's
+migrations produce exactly its models), purge (downgrading the extending
+addon's branch drops its table and nothing else) and the extended model's
+class (which cannot change with what is installed) all stay simple.
+Uninstalling the extending addon unregisters the extension, so its fields
+leave every page while their rows stay; reinstalling shows them again;
+deleting the record deletes its side rows in the database, not in Python.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session
+
+from core.errors import AddonError
+
+from .cleaning import clean
+from .resolve import Field, fields_of
+
+
+@dataclass(frozen=True)
+class Extension:
+    """``side``'s fields shown and saved as if they were fields of ``model``."""
+
+    model: type
+    side: type
+
+    @property
+    def key(self) -> str:
+        """The side table's column that holds the extended record's id (its primary key)."""
+        (column,) = inspect(self.side).primary_key
+        return column.key
+
+    @property
+    def fields(self) -> dict[str, Field]:
+        return {name: found for name, found in fields_of(self.side).items()
+                if name != self.key and not found.automatic}
+
+    def check(self, addon: str, owned: tuple[type, ...]) -> None:
+        """Refuse a side model the addon does not own, or one not keyed by the extended record."""
+        name = f"addon {addon}: extension of {self.model.__name__} by {self.side.__name__}"
+        if self.side not in owned:
+            raise AddonError(f"{name}: the side model must be one of the addon's own models")
+        primary = inspect(self.side).primary_key
+        keys = [fk for fk in primary[0].foreign_keys] if len(primary) == 1 else []
+        if not keys or keys[0].column.table is not inspect(self.model).local_table:
+            raise AddonError(f"{name}: its primary key must be a foreign key to {self.model.__tablename__}.id")
+        if keys[0].ondelete != "CASCADE":
+            raise AddonError(f"{name}: its foreign key must say ondelete='CASCADE'")
+        clash = set(self.fields) & set(fields_of(self.model))
+        if clash:
+            raise AddonError(f"{name}: field(s) {', '.join(sorted(clash))} already exist on {self.model.__name__}")
+
+
+def extensions_of(registry, model: type) -> tuple[Extension, ...]:
+    """The extensions of ``model`` by installed addons (empty without a registry)."""
+    return registry.extensions.get(model, ()) if registry is not None else ()
+
+
+def extension_values(session: Session, registry, record) -> dict:
+    """The values of ``record``'s extension fields (None where no side row exists yet)."""
+    values = {}
+    for extension in extensions_of(registry, type(record)):
+        side = session.get(extension.side, record.id) if record is not None and record.id else None
+        for name in extension.fields:
+            values[name] = getattr(side, name) if side is not None else None
+    return values
+
+
+def split_values(registry, model: type, values: dict) -> tuple[dict, dict[Extension, dict]]:
+    """``values`` parted into the model's own and each extension's."""
+    own, by_extension = dict(values), {}
+    for extension in extensions_of(registry, model):
+        mine = {name: own.pop(name) for name in list(own) if name in extension.fields}
+        if mine:
+            by_extension[extension] = mine
+    return own, by_extension
+
+
+def save_extension_values(session: Session, registry, record, values: dict[Extension, dict]) -> None:
+    """Clean and write extension values on ``record``'s side rows, creating them when missing."""
+    for extension, mine in values.items():
+        side = session.get(extension.side, record.id)
+        cleaned = clean(extension.side, mine, record=side, session=session, creating=False)
+        if side is None:
+            side = extension.side(**{extension.key: record.id})
+            session.add(side)
+        for name, value in cleaned.items():
+            setattr(side, name, value)
+    session.flush()
