@@ -49,6 +49,20 @@ class ImportField:
         if self.kind not in KINDS:
             raise ValueError(f"unknown import field kind {self.kind!r}")
 
+    @classmethod
+    def from_field(cls, found, *, synonyms: tuple[str, ...] = (), key: bool = False, required: bool | None = None,
+                   convert: Callable[[str], object] | None = None) -> ImportField:
+        """The import field of a field-layer :class:`~core.fields.Field`: its name, label, requiredness and kind.
+
+        Choices are read by value or by label; other checks (length, format,
+        bounds) are the field layer's own, applied when the spec validates.
+        """
+        kind = FIELD_KINDS.get(found.kind, "text")
+        if convert is None and found.kind == "choice":
+            convert = _choice_reader(found)
+        return cls(found.name, found.label, found.required if required is None else required,
+                   tuple(synonyms), kind, key, convert)
+
     def read(self, text: str):
         """The value of a non-empty cell, or ``ValueError`` with a message for the person importing."""
         if self.convert is not None:
@@ -200,6 +214,22 @@ def read_date(text: str) -> dt.date:
 
 def read_list(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,;|]", text) if part.strip()]
+
+
+#: the import kind that reads each field-layer kind from a cell
+FIELD_KINDS = {"bool": "bool", "int": "int", "decimal": "decimal", "date": "date", "many2many": "list"}
+
+
+def _choice_reader(found) -> Callable[[str], object]:
+    def read(text: str):
+        wanted = " ".join(text.split()).casefold()
+        for value, label in found.choices:
+            if wanted in (str(value).casefold(), str(label).casefold()):
+                return value
+        allowed = ", ".join(str(label) for _value, label in found.choices)
+        raise ValueError(_l("%(value)s is not one of the choices: %(allowed)s.", value=text, allowed=allowed))
+
+    return read
 
 
 CONVERTERS = {

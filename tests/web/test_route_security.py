@@ -15,8 +15,8 @@ ANY_LOGGED_IN_USER = {"web.home", "auth.account", "auth.enable_two_factor", "rea
 def concrete_url(rule: Rule, record_id: int) -> str:
     values = {}
     for argument in rule.arguments:
-        values[argument] = {"fmt": "csv", "table": "contacts_partner", "name": "contacts", "action": "upgrade",
-                            "key": "not-a-key", "token": "not-a-token"}.get(argument, record_id)
+        values[argument] = {"fmt": "csv", "table": "contacts_partner", "field": "parent_id", "name": "contacts",
+                            "action": "upgrade", "key": "not-a-key", "token": "not-a-token"}.get(argument, record_id)
     path = rule.rule
     for key, value in values.items():
         path = re.sub(rf"<(?:\w+:)?{key}>", str(value), path)
