@@ -452,6 +452,23 @@ def revision(state: Context, addon: str, message: str, autogenerate: bool) -> No
     click.echo(f"Wrote {path}")
 
 
+@dev.command()
+@click.argument("name")
+@click.option("--dir", "directory", default=".", show_default=True, metavar="PATH",
+              help="Folder in which to create the addon's folder.")
+@click.option("--depends", multiple=True, metavar="ADDON", help="An addon it builds on (repeat for several).")
+@pass_state
+def scaffold(state: Context, name: str, directory: str, depends: tuple[str, ...]) -> None:
+    """Create addon NAME in a distribution of its own: manifest, model, migration, group, menu, views, tests."""
+    from pathlib import Path
+
+    from core.scaffold import scaffold_addon
+
+    path = scaffold_addon(state.catalog, name, Path(directory), depends)
+    click.echo(f"Created addon {name} in {path}")
+    click.echo(f"Next: pip install -e {path} && bottega addons install {name}; its tests: pytest {path}")
+
+
 def _show_and_run(lifecycle: Lifecycle, plan: Plan, config_write: EnabledAddonsWrite | None = None) -> None:
     for line in plan.lines():
         click.echo(line)
