@@ -74,10 +74,10 @@ def extensions_of(registry, model: type) -> tuple[Extension, ...]:
     return registry.extensions.get(model, ()) if registry is not None else ()
 
 
-def extension_values(session: Session, registry, record) -> dict:
-    """The values of ``record``'s extension fields (None where no side row exists yet)."""
+def extension_values(session: Session, extensions, record) -> dict:
+    """The values of ``record``'s fields of ``extensions`` (None where no side row exists yet)."""
     values = {}
-    for extension in extensions_of(registry, type(record)):
+    for extension in extensions:
         side = session.get(extension.side, record.id) if record is not None and record.id else None
         for name in extension.fields:
             values[name] = getattr(side, name) if side is not None else None

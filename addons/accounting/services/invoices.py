@@ -173,7 +173,7 @@ def _partner(session: Session, partner_id) -> Partner:
 
 
 def _partner_term(session: Session, partner: Partner, kind: str) -> int | None:
-    row = session.scalar(select(PartnerAccounting).where(PartnerAccounting.partner_id == partner.id))
+    row = session.get(PartnerAccounting, partner.id)
     if row is None:
         return None
     return row.customer_payment_term_id if tax_use(kind) == SALE else row.supplier_payment_term_id
