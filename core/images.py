@@ -40,6 +40,8 @@ def check_logo(data: bytes) -> str:
 
 
 def _decode(data: bytes, name: str) -> None:
+    """Pillow reads the whole file: ``verify`` first, as it refuses a cut file even once WeasyPrint (imported
+    anywhere in the process) has told Pillow to load truncated images, then ``load`` decodes the pixels."""
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -51,6 +53,8 @@ def _decode(data: bytes, name: str) -> None:
                     raise ImageProblem(_l("The image is too large: %(width)s × %(height)s pixels, at most "
                                           "%(limit)s million pixels.", width=width, height=height,
                                           limit=MAX_LOGO_PIXELS // 1_000_000))
+                image.verify()
+            with Image.open(io.BytesIO(data), formats=[name]) as image:
                 image.load()
     except ImageProblem:
         raise

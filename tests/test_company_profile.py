@@ -1,5 +1,6 @@
 """A company's profile: every value checked by core.companies, each refusal naming its field, nothing stored."""
 import pytest
+import weasyprint  # noqa: F401 (it makes Pillow load cut images: the logo check must not rely on Pillow's default)
 from sqlalchemy import select
 
 from core.companies import CompanyValidationError, create_company, update_company
@@ -126,6 +127,7 @@ SVG = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10"
     (image_bytes("GIF"), "not a PNG or JPEG image"),
     (SVG, "SVG images are not accepted"),
     (image_bytes("PNG")[:60], "damaged or incomplete"),
+    (image_bytes("JPEG")[:400], "damaged or incomplete"),
     (b"\x89PNG\r\n\x1a\n" + b"\x00" * (MAX_LOGO_BYTES + 10), "too big"),
     (image_bytes("PNG", size=(5000, 5000)), "too large: 5000 × 5000 pixels"),
     (b"", "empty"),
