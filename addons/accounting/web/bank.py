@@ -123,7 +123,7 @@ def bank_mapping(token: str):
     error = None
     if request.method == "POST":
         mapping = _mapping_from(form)
-        outcome = run_service(lambda session: bank_import.import_csv(session, journal, data, mapping,
+        outcome = run_service(lambda session: bank_import.import_csv(session, journal, data, mapping=mapping,
                                                                      filename=filename), flash_errors=False)
         if outcome.ok:
             uploads.discard(owner, token)

@@ -103,8 +103,8 @@ def invoice_payment(invoice_id: int):
     if form.validate_on_submit():
         journal = session.get(Journal, form.journal_id.data)
         outcome = run_service(
-            lambda s: payments.register_payment(s, invoice, journal, form.date.data, form.amount.data,
-                                                writeoff=form.writeoff.data),
+            lambda s: payments.register_payment(s, invoice, amount=form.amount.data, date=form.date.data,
+                                                journal=journal, writeoff=form.writeoff.data),
             form=form, success=gettext("Payment of %(amount)s registered.",
                                        amount=money(form.amount.data, invoice.currency_code)))
         if outcome.ok:
