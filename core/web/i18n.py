@@ -11,8 +11,8 @@ from pathlib import Path
 from flask import g, request, session
 from flask_babel import Babel, format_currency, format_decimal
 
-LANGUAGES = [("en", "English"), ("es", "Español"), ("it", "Italiano")]
-CODES = [code for code, _name in LANGUAGES]
+from core.languages import CODES, LANGUAGES  # noqa: F401 (LANGUAGES: the pages' language choices)
+
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 
