@@ -6,7 +6,7 @@ partner deletes its accounting row in the database. Every row is kept (SQLite
 copies the table, PostgreSQL alters it in place).
 
 Revision ID: 6c7d3e85edab
-Revises: 8d4e1b6c2a77
+Revises: 6a1d6dc1299d
 Create Date: 2026-12-05 10:00:00
 """
 from alembic import op
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '6c7d3e85edab'
-down_revision = '8d4e1b6c2a77'
+down_revision = '6a1d6dc1299d'
 branch_labels = None
 depends_on = None
 
