@@ -19,11 +19,7 @@ from core import Base
 from core.fields import field
 
 from .invoicing import PaymentTerm
-from .ledger import PAYABLE, RECEIVABLE, Account, Money
-
-
-def _account_of_type(kind: str):
-    return lambda actor: (Account.type == kind) & Account.active.is_(True)
+from .ledger import PAYABLE, RECEIVABLE, Account, Money, active_account
 
 
 def _active_term(actor):
@@ -39,11 +35,11 @@ class PartnerAccounting(Base):
     partner_id: Mapped[int] = mapped_column(ForeignKey("contacts_partner.id", ondelete="CASCADE"), primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("core_company.id"), index=True, info=field(internal=True))
     receivable_account_id: Mapped[int] = mapped_column(ForeignKey("accounting_account.id"), info=field(
-        _l("Receivable account"), required=False, domain=_account_of_type(RECEIVABLE),
+        _l("Receivable account"), required=False, domain=active_account(RECEIVABLE),
         domain_message=_l("Choose an active receivable account."),
         help=_l("What the partner owes; empty: the company's default receivable account.")))
     payable_account_id: Mapped[int] = mapped_column(ForeignKey("accounting_account.id"), info=field(
-        _l("Payable account"), required=False, domain=_account_of_type(PAYABLE),
+        _l("Payable account"), required=False, domain=active_account(PAYABLE),
         domain_message=_l("Choose an active payable account."),
         help=_l("What the company owes the partner; empty: the company's default payable account.")))
     customer_payment_term_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_payment_term.id"), info=field(
