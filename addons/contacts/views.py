@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from core.errors import AccessDenied, ValidationError
 from core.imports import ERROR, EXISTS, NEW, ImportFileError, UploadStore, read_file, run_import
 from core.imports.engine import resolve_mapping
-from core.web.context import current_actor, current_registry, db, record_or_404, system_session
+from core.web.actions import run_service
+from core.web.context import current_actor, current_registry, db, record_or_404, require, system_session
 from core.web.forms import display_name
 from core.web.views import Filter, ModelView
 
@@ -105,11 +106,7 @@ def tag_view() -> TagView:
 
 # --- duplicates and merge ----------------------------------------------------------------------
 
-blueprint = Blueprint("contacts_tools", __name__, url_prefix="/contacts")
-
-
-def _require(operation: str) -> None:
-    current_registry().require(current_actor(), Partner, operation)
+blueprint = Blueprint("contacts", __name__)  # mounted at /contacts, with the generic views (core.web.app)
 
 
 def _partner_or_404(value) -> Partner:
@@ -121,7 +118,7 @@ def _partner_or_404(value) -> Partner:
 
 @blueprint.route("/duplicates")
 def duplicates():
-    _require("write")
+    require(Partner, "write")
     pairs = find_duplicates(db(), limit=DUPLICATES_SHOWN + 1)
     return render_template("contacts/duplicates.html", pairs=pairs[:DUPLICATES_SHOWN],
                            more=len(pairs) > DUPLICATES_SHOWN)
@@ -140,7 +137,7 @@ def _references(partner: Partner) -> list[tuple[str, int]]:
 
 @blueprint.route("/merge", methods=("GET", "POST"))
 def merge():
-    _require("write")
+    require(Partner, "write")
     source = _partner_or_404(request.values.get("source"))
     target = _partner_or_404(request.values.get("target"))
     session = db()
@@ -150,17 +147,13 @@ def merge():
     except (ValidationError, AccessDenied) as error:
         problem = str(error)
     if request.method == "POST" and problem is None:
-        try:
-            result = merge_partners(session, source, target)
-            session.commit()
-        except (ValidationError, AccessDenied) as error:
-            session.rollback()
-            problem = str(error)
-        else:
+        outcome = run_service(lambda session: merge_partners(session, source, target), flash_errors=False)
+        if outcome.ok:
             flash(ngettext("%(source)s was merged into %(target)s; %(num)s reference moved.",
                            "%(source)s was merged into %(target)s; %(num)s references moved.",
-                           result.total, source=source.name, target=target.name), "success")
+                           outcome.result.total, source=source.name, target=target.name), "success")
             return redirect(url_for("contacts.partner_view", record_id=target.id))
+        problem = str(outcome.error)
     view = _partner_view_of_app()
     reasons = next((r for p, r in find_matches(session, target.company_id, name=source.name, email=source.email,
                                                  vat=source.vat, country_code=source.country_code)
@@ -182,7 +175,7 @@ def _partner_view_of_app() -> PartnerView:
 
 @blueprint.route("/import", methods=("GET", "POST"))
 def import_upload():
-    _require("create")
+    require(Partner, "create")
     if request.method == "POST":
         upload = request.files.get("file")
         if upload is None or not upload.filename:
@@ -195,19 +188,19 @@ def import_upload():
             flash(str(error), "error")
             return render_template("contacts/import_upload.html"), 422
         token = uploads.save(current_actor().user_id, upload.filename, data)
-        return redirect(url_for("contacts_tools.import_preview", token=token))
+        return redirect(url_for("contacts.import_preview", token=token))
     return render_template("contacts/import_upload.html")
 
 
 @blueprint.route("/import/<token>", methods=("GET", "POST"))
 def import_preview(token: str):
-    _require("create")
+    require(Partner, "create")
     actor, session = current_actor(), db()
     try:
         filename, data = uploads.load(actor.user_id, token)
     except ImportFileError as error:
         flash(str(error), "error")
-        return redirect(url_for("contacts_tools.import_upload"))
+        return redirect(url_for("contacts.import_upload"))
     encoding = request.form.get("encoding") or None
     if encoding not in {code for code, _label in ENCODINGS if code}:
         encoding = None
