@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core.errors import AccessDenied, ValidationError
-from core.web.context import current_actor, current_registry, db, record_or_404, system_session
+from core.web.actions import run_service
+from core.web.context import current_actor, current_registry, db, record_or_404, require, system_session
 from core.web.forms import display_name
 from core.web.views import Filter, ModelView
 
@@ -103,11 +104,7 @@ def tag_view() -> TagView:
 
 # --- duplicates and merge ----------------------------------------------------------------------
 
-blueprint = Blueprint("contacts_tools", __name__, url_prefix="/contacts")
-
-
-def _require(operation: str) -> None:
-    current_registry().require(current_actor(), Partner, operation)
+blueprint = Blueprint("contacts", __name__)  # mounted at /contacts, with the generic views (core.web.app)
 
 
 def _partner_or_404(value) -> Partner:
@@ -119,7 +116,7 @@ def _partner_or_404(value) -> Partner:
 
 @blueprint.route("/duplicates")
 def duplicates():
-    _require("write")
+    require(Partner, "write")
     pairs = find_duplicates(db(), limit=DUPLICATES_SHOWN + 1)
     return render_template("contacts/duplicates.html", pairs=pairs[:DUPLICATES_SHOWN],
                            more=len(pairs) > DUPLICATES_SHOWN)
@@ -138,7 +135,7 @@ def _references(partner: Partner) -> list[tuple[str, int]]:
 
 @blueprint.route("/merge", methods=("GET", "POST"))
 def merge():
-    _require("write")
+    require(Partner, "write")
     source = _partner_or_404(request.values.get("source"))
     target = _partner_or_404(request.values.get("target"))
     session = db()
@@ -148,17 +145,13 @@ def merge():
     except (ValidationError, AccessDenied) as error:
         problem = str(error)
     if request.method == "POST" and problem is None:
-        try:
-            result = merge_partners(session, source, target)
-            session.commit()
-        except (ValidationError, AccessDenied) as error:
-            session.rollback()
-            problem = str(error)
-        else:
+        outcome = run_service(lambda session: merge_partners(session, source, target), flash_errors=False)
+        if outcome.ok:
             flash(ngettext("%(source)s was merged into %(target)s; %(num)s reference moved.",
                            "%(source)s was merged into %(target)s; %(num)s references moved.",
-                           result.total, source=source.name, target=target.name), "success")
+                           outcome.result.total, source=source.name, target=target.name), "success")
             return redirect(url_for("contacts.partner_view", record_id=target.id))
+        problem = str(outcome.error)
     view = _partner_view_of_app()
     reasons = next((r for p, r in find_matches(session, target.company_id, name=source.name, email=source.email,
                                                  vat=source.vat, country_code=source.country_code)
