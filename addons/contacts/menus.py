@@ -13,5 +13,5 @@ MENU = (
     MenuItem(id="contacts.duplicates", label=_l("Duplicates"), parent="contacts.root", sequence=30,
              endpoint="contacts.duplicates", model=Partner, operation="write"),
     MenuItem(id="contacts.import", label=_l("Import"), parent="contacts.root", sequence=40,
-             endpoint="contacts.import_upload", model=Partner, operation="create"),
+             endpoint="contacts.partner_import_upload", model=Partner, operation="create"),
 )

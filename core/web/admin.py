@@ -49,6 +49,8 @@ blueprint = Blueprint("core", __name__)  # mounted at /settings, with the generi
 class UserView(ModelView):
     """Users, with a password field that is hashed, never stored or shown."""
 
+    importable = False  # administrators create these one by one (passwords, declared groups, logos)
+
     recent_auth_actions = SENSITIVE_ACTIONS
 
     def form_class(self, session, record=None):
@@ -109,6 +111,8 @@ def _access_summary(user: User) -> str:
 class GroupView(ModelView):
     """Groups: only their label can change here; membership is set on the user's form."""
 
+    importable = False  # administrators create these one by one (passwords, declared groups, logos)
+
     recent_auth_actions = SENSITIVE_ACTIONS
 
     def update(self, session, actor, record, values):
@@ -121,6 +125,8 @@ class GroupView(ModelView):
 
 class CompanyView(ModelView):
     """Companies and their profile, checked by :mod:`core.companies`; the logo is an uploaded file."""
+
+    importable = False  # administrators create these one by one (passwords, declared groups, logos)
 
     record_template = "core/company_record.html"
 

@@ -23,6 +23,7 @@ from core.fields import Field, clean, extension_values, extensions_of, fields_of
 from core.models import AuditLog, User
 
 from .actions import run_service
+from . import import_pages
 from .context import can, current_actor, current_registry, db, record_or_404, require, system_session
 from .exports import EXPORT_BATCH, EXPORT_FORMATS, export_response
 from .forms import RecordField, build_form_class, display_name, form_values
@@ -77,6 +78,8 @@ class ModelView:
     form_template = "core/form.html"
     kanban_template = "core/kanban.html"
     page_size = 50
+    #: whether the list offers an import page (``/<slug>/import``); records only services write say False
+    importable = True
 
     def __init__(self, model, *, name: str, slug: str, label: str, label_plural: str,
                  list_columns=None, search_fields=("name",), form_fields=None,
@@ -273,6 +276,12 @@ class ModelView:
         """Extra template values for the record page (an addon's timeline, actions...)."""
         return {}
 
+    def import_spec(self, session, actor):
+        """What an import into this model reads and how it saves (default: the form's fields, through :meth:`save`)."""
+        from core.imports.model_import import ModelImport
+
+        return ModelImport(self, current_registry(), actor)
+
     @property
     def export_columns(self) -> tuple[str, ...]:
         """What an export holds: the list's columns, then every other field of the record page."""
@@ -298,6 +307,9 @@ def mount(view: ModelView, blueprint: BlueprintSetupState) -> None:
     ]
     if view.stage_field:
         routes += [("/kanban", "kanban", _kanban, ("GET",)), ("/<int:record_id>/stage", "stage", _stage, ("POST",))]
+    if view.importable:
+        routes += [("/import", "import_upload", import_pages.upload, ("GET", "POST")),
+                   ("/import/<token>", "import_preview", import_pages.preview, ("GET", "POST"))]
     for rule, action, handler, methods in routes:
         blueprint.add_url_rule(prefix + rule, f"{view.name}_{action}", _bind(handler, view), methods=methods)
 
