@@ -115,9 +115,7 @@ class ModelView:
         ``operations`` on); none outside a request."""
         if not has_request_context() or current_actor() is None:
             return ()
-        registry, actor = current_registry(), current_actor()
-        return tuple(extension for extension in extensions_of(registry, self.model)
-                     if all(registry.can(actor, extension.side, operation) for operation in ("read", *operations)))
+        return extensions_of(current_registry(), self.model, current_actor(), operations)
 
     def fields(self) -> dict[str, Field]:
         """The model's fields and those the installed addons add to it (that the user may read)."""

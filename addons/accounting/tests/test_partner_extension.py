@@ -11,8 +11,10 @@ from sqlalchemy import func, select, text
 
 from addons.accounting.models import PartnerAccounting, PaymentTerm
 from addons.accounting.tests.conftest import client_for
+from addons.contacts.importing import PartnerImport
 from addons.contacts.models import Partner
 from addons.contacts.services import create_partner
+from core.imports import read_file, run_import
 from core.testing import ADMIN_PASSWORD
 from tests.lifecycle_helpers import query
 
@@ -195,3 +197,30 @@ def test_uninstalling_accounting_hides_the_fields_and_keeps_the_rows_and_reinsta
     admin.get("/settings/addons/accounting/install")
     assert admin.post("/settings/addons/accounting/install").status_code == 302
     assert "<dt>Credit limit</dt><dd>900</dd>" in admin.get(partner_page).get_data(as_text=True)
+
+
+def _import(session, company_id, text_data: str):
+    table = read_file(text_data.encode("utf-8"), "partners.csv", None)
+    return run_import(session, PartnerImport(session, company_id), table, None)
+
+
+def test_a_partner_import_fills_the_accounting_fields_for_who_may_write_them(books):
+    accountant = books.as_user(books.accountant())
+    report = _import(accountant, books.company.id,
+                     "Name;Credit limit;Customer payment terms\nImportada S.L.;1500;30 días\n")
+    assert report.ok and report.committed, [str(issue) for issue in report.issues]
+    accountant.commit()
+    partner = books.session.scalars(select(Partner).where(Partner.name == "Importada S.L.")).one()
+    row = books.session.get(PartnerAccounting, partner.id)
+    assert (row.credit_limit, row.customer_payment_term_id) == (Decimal("1500.00"), term(books, "30 días").id)
+    assert row.receivable_account_id == books.account("430").id
+
+    before = books.session.scalar(select(func.count(Partner.id)))
+    refused = _import(books.as_user(books.accountant()), books.company.id,
+                      "Name;Credit limit\nBuena S.L.;10\nMala S.L.;-5\n")
+    assert not refused.ok and not refused.committed
+    assert [(issue.line, issue.column) for issue in refused.errors] == [(3, "Credit limit")]
+    assert books.session.scalar(select(func.count(Partner.id))) == before
+
+    clerk = books.as_user(books.user(groups=["contacts.group_manager"]))
+    assert "credit_limit" not in {found.name for found in PartnerImport(clerk, books.company.id).fields}
