@@ -10,14 +10,13 @@ from sqlalchemy import func, select
 from core.errors import AccessDenied, ValidationError
 from core.web.actions import run_service
 from core.web.context import current_actor, current_registry, db, record_or_404, require, system_session
-from core.web.forms import display_name
 from core.web.views import Filter, ModelView
 
 from . import services
 from .importing import PartnerImport
 from .matching import REASONS, find_duplicates, find_matches
 from .merge import check_can_merge, merge_partners, partner_references
-from .models import CONTACT_TYPES, Partner, Tag
+from .models import Partner, Tag
 
 DUPLICATES_SHOWN = 200
 
@@ -34,15 +33,6 @@ class PartnerView(ModelView):
 
     def update(self, session, actor, record, values):
         return services.update_partner(session, record, **values)
-
-    def display(self, record, field: str) -> str:
-        if field == "parent_id":
-            return display_name(record.parent) if record.parent is not None else ""
-        if field == "salesperson_id":
-            return display_name(record.salesperson) if record.salesperson is not None else ""
-        if field == "type":
-            return str(dict(CONTACT_TYPES).get(record.type, record.type or ""))
-        return super().display(record, field)
 
     # --- the record page ---------------------------------------------------------------
 
@@ -77,29 +67,18 @@ class TagView(ModelView):
 def partner_view() -> PartnerView:
     return PartnerView(
         Partner, name="partner", slug="partners", label=_l("Partner"), label_plural=_l("Partners"),
-        list_columns=("name", "email", "phone", "city", "country_code", "parent"),
         search_fields=("name", "email", "city", "vat", "phone", "mobile"),
-        form_fields=("name", "is_company", "parent_id", "type", "email", "phone", "mobile", "street", "street2",
-                     "zip", "city", "country_code", "vat", "lang", "salesperson_id", "tags"),
         filters=(
             Filter("companies", _l("Companies"), lambda actor: Partner.is_company.is_(True)),
             Filter("people", _l("People"), lambda actor: Partner.is_company.is_(False)),
             Filter("mine", _l("My partners"), lambda actor: Partner.salesperson_id == actor.user_id),
             Filter("archived", _l("Archived"), lambda actor: Partner.active.is_(False)),
         ),
-        labels={
-            "name": _l("Name"), "is_company": _l("Is a company"), "parent_id": _l("Works at"),
-            "parent": _l("Works at"), "type": _l("Contact type"), "email": _l("Email"), "phone": _l("Phone"),
-            "mobile": _l("Mobile"), "street": _l("Street"), "street2": _l("Street (2nd line)"), "city": _l("City"),
-            "zip": _l("Postcode"), "country_code": _l("Country"), "vat": _l("Tax ID"), "lang": _l("Language"),
-            "salesperson_id": _l("Salesperson"), "salesperson": _l("Salesperson"), "tags": _l("Tags"),
-        },
     )
 
 
 def tag_view() -> TagView:
-    return TagView(Tag, name="tag", slug="tags", label=_l("Tag"), label_plural=_l("Tags"), list_columns=("name",),
-                   search_fields=("name",), form_fields=("name",), labels={"name": _l("Name")})
+    return TagView(Tag, name="tag", slug="tags", label=_l("Tag"), label_plural=_l("Tags"), search_fields=("name",))
 
 
 # --- duplicates and merge ----------------------------------------------------------------------

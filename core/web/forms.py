@@ -170,7 +170,8 @@ def build_form_class(view, session, record=None) -> type[ModelForm]:
 def form_field(found, session, record=None, label=None) -> Field:
     """The WTForms field for a field-layer :class:`~core.fields.Field` (disabled when read-only)."""
     presence = [InputRequired()] if found.required else [Optional()]
-    options = {"description": found.help or "", "render_kw": {"disabled": True} if found.is_readonly(record) else {}}
+    options = {"description": found.help or "", "render_kw": {"disabled": True} if found.is_readonly(record) else {},
+               "default": found.default}
     label = label or found.label
     if found.kind == "choice":
         choices = list(found.choices) if found.required else [("", ""), *found.choices]
@@ -207,9 +208,11 @@ def form_field(found, session, record=None, label=None) -> Field:
     if found.kind == "date":
         return DateField(label, presence + [within_dates], **options)
     text_presence = [DataRequired()] if found.required else [Optional()]  # "   " is no name
+    # a format normalises what is typed ("Spain" is stored as ES): the field layer checks the stored length
+    length = [Length(max=MAX_TEXT if found.format else found.length)]
     if found.kind == "longtext" or found.widget == "textarea":
-        return TextAreaField(label, text_presence + [Length(max=found.length)], filters=[strip], **options)
-    return StringField(label, text_presence + [Length(max=found.length)], filters=[strip], **options)
+        return TextAreaField(label, text_presence + length, filters=[strip], **options)
+    return StringField(label, text_presence + length, filters=[strip], **options)
 
 
 def form_values(form: ModelForm) -> dict:

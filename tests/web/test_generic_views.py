@@ -146,7 +146,7 @@ def test_csv_and_xlsx_export_contain_what_the_user_may_read_and_nothing_else(web
     exported = clerk.get("/contacts/partners/export.csv?q=Partner")
     assert exported.status_code == 200 and exported.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(exported.get_data().decode("utf-8-sig"))))
-    assert rows[0][:4] == ["Name", "Email", "Phone", "City"]
+    assert rows[0][:4] == ["Name", "Works at", "Email", "Phone"]
     assert [r[0] for r in rows[1:]] == ["Partner 000", "Partner 001", "Partner 002"]
     workbook = load_workbook(io.BytesIO(clerk.get("/contacts/partners/export.xlsx").get_data()))
     names = [row[0] for row in workbook.active.iter_rows(min_row=2, values_only=True)]
@@ -163,10 +163,13 @@ def test_export_of_a_model_the_user_may_not_read_is_refused(web):
     assert "text/html" in response.content_type
 
 
-def test_searchable_select_options_respect_access(web, clerk):
-    seed(web, 2)
+def test_searchable_select_options_respect_access_and_the_domain(web, clerk):
+    seed(web, 2, is_company=True)
+    session = web.db.system()
+    create_partner(session, web.db.main_company.id, name="Person 001")
+    session.commit()
     data = clerk.get("/options/contacts_partner/parent_id.json?q=001").get_json()
-    assert [r["label"] for r in data["results"]] == ["Partner 001"]
+    assert [r["label"] for r in data["results"]] == ["Partner 001"]  # a person is no company to work at
     outsider = web.client()
     web.db.user("outsider", groups=["core.group_user"])
     outsider.login("outsider")
@@ -174,3 +177,29 @@ def test_searchable_select_options_respect_access(web, clerk):
     assert clerk.get("/options/nope/parent_id.json").status_code == 404
     assert clerk.get("/options/contacts_partner/name.json").status_code == 404  # not a relation
     assert clerk.get("/options/contacts_partner/nothing.json").status_code == 404
+
+
+def test_a_list_is_narrowed_by_its_choice_yes_no_and_related_fields(web):
+    from addons.products.services import create_product
+
+    web.db.user("seller", groups=["products.group_user", "contacts.group_user"])
+    client = web.client()
+    client.login("seller")
+    session = web.db.system()
+    company = web.db.main_company.id
+    create_product(session, company, code="CHAIR", name="Chair", kind="goods")
+    create_product(session, company, code="FIT", name="Fitting", kind="service")
+    create_product(session, company, code="OLD", name="Old lamp", kind="goods", active=False)
+    session.commit()
+    page = client.get("/products/products/").get_data(as_text=True)
+    assert '<select name="by.kind"' in page and ">Service</option>" in page
+    services = client.get("/products/products/?by.kind=service").get_data(as_text=True)
+    assert "Fitting" in services and "Chair" not in services
+    assert 'value="service" selected' in services
+    assert "Fitting" in client.get("/products/products/?by.kind=Service&by.active=1").get_data(as_text=True)
+    archived = client.get("/products/products/?by.active=0").get_data(as_text=True)
+    assert "Old lamp" in archived and "Chair" not in archived
+    junk = client.get("/products/products/?by.kind=shoes&by.active=maybe&by.nothing=1")
+    assert junk.status_code == 200 and "Chair" in junk.get_data(as_text=True)
+    too_large = client.get(f"/contacts/partners/?by.parent_id={2 ** 70}")
+    assert too_large.status_code == 200
