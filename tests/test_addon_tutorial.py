@@ -171,6 +171,40 @@ def test_deleting_a_partner_deletes_its_colour_through_the_database(web, clerk, 
     assert web.db.system().scalars(select(PartnerNotes)).all() == []
 
 
+def test_an_import_of_partners_fills_their_colour(web, clerk):
+    clerk.get("/contacts/partners/import")
+    uploaded = clerk.post("/contacts/partners/import",
+                          {"file": (io.BytesIO(b"Name,Favourite colour\nVerdi Srl,Olive\n"), "partners.csv")},
+                          content_type="multipart/form-data")
+    assert uploaded.status_code == 302
+    preview = clerk.get(uploaded.headers["Location"]).get_data(as_text=True)
+    assert '<option value="favourite_colour" selected>' in preview  # matched by its label
+    done = clerk.post(uploaded.headers["Location"],
+                      {"action": "import", "column-1": "name", "column-2": "favourite_colour"})
+    assert done.status_code == 302, done.get_data(as_text=True)
+    [verdi] = web.db.system().scalars(select(Partner).where(Partner.name == "Verdi Srl")).all()
+    assert web.db.system().get(PartnerNotes, verdi.id).favourite_colour == "Olive"
+
+
+def test_an_import_with_a_colour_too_long_names_the_field_and_stores_nothing(web, clerk):
+    def upload(colour: bytes):
+        clerk.get("/contacts/partners/import")
+        return clerk.post("/contacts/partners/import",
+                          {"file": (io.BytesIO(b"Name,Favourite colour\nNeri Spa," + colour + b"\n"), "partners.csv")},
+                          content_type="multipart/form-data")
+
+    huge = upload(b"x" * 100_000)
+    assert huge.status_code == 422 and "the one in column Favourite colour has 100000" in huge.get_data(as_text=True)
+    long = upload(b"x" * 41)
+    refused = clerk.post(long.headers["Location"],
+                         {"action": "import", "column-1": "name", "column-2": "favourite_colour"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "1 problem must be fixed before importing; nothing has been stored." in page
+    assert re.search(r"<td>Favourite colour</td>\s*<td>.*At most 40 characters \(this has 41\)", page)
+    assert web.db.system().scalars(select(Partner).where(Partner.name == "Neri Spa")).all() == []
+    assert web.db.system().scalars(select(PartnerNotes)).all() == []
+
+
 def test_uninstalling_notes_hides_the_colour_and_keeps_it_for_a_reinstall(served, catalog):
     client_for, url = served(catalog, ["notes"])
     admin = client_for()
