@@ -10,53 +10,23 @@ import os
 import secrets
 import signal
 import sys
-from functools import cached_property
 
 import click
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect
 
 from core.catalog import Catalog
-from core.config import Config, EnabledAddonsWrite, enabled_in_file, load_config
+from core.config import Config, EnabledAddonsWrite, enabled_in_file
 from core.errors import BottegaError
+from core.installation import Installation
 from core.lifecycle import Lifecycle, Plan
-from core.lifecycle.database import open_engine, redacted
+from core.lifecycle.database import redacted
 from core.lifecycle.intent import LostWrite
-from core.models import AddonState
 
 EXIT_USER_ERROR = 2
 
 
-class Context:
-    """What commands share: the configuration, the known addons, the database."""
-
-    def __init__(self, config_path: str | None = None, catalog: Catalog | None = None):
-        self.config_path = config_path
-        self._catalog = catalog
-
-    @cached_property
-    def config(self) -> Config:
-        config = load_config(self.config_path)
-        known = set(self.catalog)
-        if any(name not in known for name in config.enabled_addons):
-            known |= _recorded_addons(config)  # code gone: the lifecycle says so, and uninstall still works
-        config.check_addons(known)
-        from core import jobs
-
-        jobs.configure(config)  # jobs enqueued by this process go to the queue of this configuration
-        return config
-
-    @property
-    def catalog(self) -> Catalog:
-        if self._catalog is None:
-            self._catalog = Catalog.discover()
-            self._catalog.check_all()
-        return self._catalog
-
-    def engine(self, create: bool = False):
-        return open_engine(self.config.database_url, create=create)
-
-    def lifecycle(self) -> Lifecycle:
-        return Lifecycle(self.engine(), self.catalog)
+class Context(Installation):
+    """What commands share: the installation (configuration, known addons, database), and config writes."""
 
     def lost_config_write(self, lifecycle: Lifecycle) -> LostWrite | None:
         """The change the last command could not write into the config file (it was killed), if any."""
@@ -85,23 +55,6 @@ class Context:
             changes += [f"remove {', '.join(write.removed)}"] if write.removed else []
             click.echo(f"Note: BOTTEGA_ADDONS_ENABLED overrides it; {' and '.join(changes)} there too, "
                        "or the next `bottega addons apply` undoes this")
-
-
-def _recorded_addons(config: Config) -> set[str]:
-    """Addons the configured database records, or none if it cannot be read (the command will say why)."""
-    try:
-        engine = open_engine(config.database_url)
-    except Exception:
-        return set()
-    try:
-        with engine.connect() as connection:
-            if not inspect(connection).has_table(AddonState.__tablename__):
-                return set()
-            return set(connection.scalars(select(AddonState.name)))
-    except Exception:
-        return set()
-    finally:
-        engine.dispose()
 
 
 class BottegaGroup(click.Group):
@@ -497,6 +450,23 @@ def revision(state: Context, addon: str, message: str, autogenerate: bool) -> No
 
     path = new_revision(state.catalog, addon, message, autogenerate)
     click.echo(f"Wrote {path}")
+
+
+@dev.command()
+@click.argument("name")
+@click.option("--dir", "directory", default=".", show_default=True, metavar="PATH",
+              help="Folder in which to create the addon's folder.")
+@click.option("--depends", multiple=True, metavar="ADDON", help="An addon it builds on (repeat for several).")
+@pass_state
+def scaffold(state: Context, name: str, directory: str, depends: tuple[str, ...]) -> None:
+    """Create addon NAME in a distribution of its own: manifest, model, migration, group, menu, views, tests."""
+    from pathlib import Path
+
+    from core.scaffold import scaffold_addon
+
+    path = scaffold_addon(state.catalog, name, Path(directory), depends)
+    click.echo(f"Created addon {name} in {path}")
+    click.echo(f"Next: pip install -e {path} && bottega addons install {name}; its tests: pytest {path}")
 
 
 def _show_and_run(lifecycle: Lifecycle, plan: Plan, config_write: EnabledAddonsWrite | None = None) -> None:

@@ -287,8 +287,11 @@ def partners_merged(session: Session, source: object, target: object) -> None:
 
     Called by the contacts merge service after it has re-pointed every foreign
     key to ``source`` held by an installed addon to ``target``, and before
-    ``source`` is archived, in the same transaction. Implement it only for
-    references that are not foreign keys (e.g. partner ids in JSON).
+    ``source`` is archived, in the same transaction. Foreign keys need
+    nothing here; implement it for references that are not foreign keys
+    (e.g. partner ids in JSON), or to react to the merge. The session acts as
+    the user who merges: write what the addon records on its own account
+    with :func:`core.sessions.system_rows`.
 
     :param session: the session doing the merge
     :param source: the partner merged away (archived afterwards)

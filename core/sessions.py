@@ -6,13 +6,16 @@ back-office jobs) and is not restricted.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.audit import install_audit
 from core.bounds import install_bounds
 from core.errors import AccessDenied
-from core.security.enforcement import install_enforcement
+from core.security.enforcement import actor_session, install_enforcement
 from core.validation import install_validation
 
 
@@ -58,3 +61,36 @@ def make_session_factory(bind: Engine | Connection, **kwargs) -> sessionmaker:
     install_enforcement(factory)
     install_audit(factory)
     return factory
+
+
+_SYSTEM_FACTORY = "bottega.system_factory"
+
+
+@contextmanager
+def system_rows(session: Session) -> Iterator[Session]:
+    """A system session writing inside ``session``'s transaction.
+
+    ``session`` itself when it has no acting user; otherwise a system session
+    on its connection (in a savepoint). For rows written on behalf of
+    whichever user triggered them, not granted to each user: the core's job
+    and mail bookkeeping, an addon's reaction to a business event. Either way
+    they commit or roll back with ``session``.
+    """
+    if session.info.get("actor") is None:
+        yield session
+        session.flush()
+        return
+    connection = session.connection()
+    cached = session.info.get(_SYSTEM_FACTORY)
+    if cached is None or cached[0] is not connection:  # one factory per connection, not one per call
+        cached = (connection, make_session_factory(connection))
+        session.info[_SYSTEM_FACTORY] = cached
+    system = actor_session(cached[1], session.info["registry"], None)
+    try:
+        yield system
+        system.commit()
+    except BaseException:
+        system.rollback()
+        raise
+    finally:
+        system.close()

@@ -26,7 +26,9 @@ import uuid
 from dataclasses import dataclass, field
 
 import pytest
-from sqlalchemy import Engine, event, select, text
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, MetaData, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -37,7 +39,7 @@ from core.lifecycle import Lifecycle
 from core.lifecycle.initialize import initialize
 from core.models import Company, User
 from core.models.user import Group as GroupRow
-from core.registry import Registry
+from core.registry import CORE, Registry
 from core.security import actor_session, credentials, load_actor
 from core.sessions import make_session_factory
 
@@ -147,6 +149,26 @@ def catalog() -> Catalog:
     catalog = Catalog.discover()
     catalog.check_all()
     return catalog
+
+
+def schema_differences(engine: Engine, registry: Registry, addon: str | None = None) -> list:
+    """What Alembic's autogenerate finds between the database and the installed models; empty when equal.
+
+    With ``addon``, only that addon's tables are compared: its migrations must
+    create exactly its models.
+    """
+    metadata = MetaData()
+    for owner in (CORE, *registry.installed):
+        for table in registry.tables_of(owner):
+            table.to_metadata(metadata)
+    options = {"compare_type": True}
+    if addon is not None:
+        owned = {table.name for table in registry.tables_of(addon)}
+        options["include_name"] = lambda name, type_, parents: type_ != "table" or name in owned
+        options["include_object"] = lambda obj, name, type_, reflected, compare_to: (
+            name in owned if type_ == "table" else obj.table.name in owned)
+    with engine.connect() as connection:
+        return compare_metadata(MigrationContext.configure(connection, opts=options), metadata)
 
 
 def initialized_database(url: str, catalog: Catalog, addons=()) -> Engine:

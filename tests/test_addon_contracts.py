@@ -7,16 +7,14 @@ and write no row (setup data comes from its after_install hook); and
 install -> uninstall --purge -> install leaves the schema identical.
 """
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
-from sqlalchemy import MetaData, func, inspect, select, table
+from sqlalchemy import func, inspect, select, table
 
 from core.catalog import Catalog
 from core.lifecycle import Lifecycle
 from core.lifecycle.database import migration_transaction
 from core.lifecycle.migrations import Migrations
 from core.registry import CORE, build_registry
-from core.testing import initialized_database
+from core.testing import initialized_database, schema_differences
 
 ADDONS = sorted(Catalog.discover())
 
@@ -39,14 +37,6 @@ def test_branch_is_labelled_linear_and_depends_like_the_manifest(catalog, name):
     expected = {migrations.base_revision(dep) for dep in (CORE, *catalog[name].depends)} - {None}
     depends_on = base.dependencies or ()
     assert set([depends_on] if isinstance(depends_on, str) else depends_on) == expected
-
-
-def _installed_metadata(registry) -> MetaData:
-    metadata = MetaData()
-    for addon in (CORE, *registry.installed):
-        for table in registry.tables_of(addon):
-            table.to_metadata(metadata)
-    return metadata
 
 
 def _schema(engine) -> dict:
@@ -73,9 +63,7 @@ def test_migrations_produce_exactly_the_models_and_purge_then_install_is_identic
     try:
         lifecycle = Lifecycle(engine, catalog)
         registry = lifecycle.registry()
-        with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
-            assert compare_metadata(context, _installed_metadata(registry)) == []
+        assert schema_differences(engine, registry) == []
         installed_schema = _schema(engine)
 
         lifecycle.run(lifecycle.plan_uninstall(name, purge_data=True))

@@ -20,7 +20,7 @@ def tiles(session, actor, registry, today: dt.date | None = None) -> tuple[Tile,
     if not registry.can(actor, Invoice, "read"):
         return ()
     today = today or dt.date.today()
-    balance = open_balance(session, today)
+    balance = open_balance(session, today=today)
     currency = company_currency(session, actor.company_id)
     result = [Tile(title=_l("Customers owe"), value=money(balance.receivable, currency),
                    caption=_l("of which overdue: %(amount)s", amount=money(balance.overdue, currency)),

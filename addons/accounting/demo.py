@@ -48,7 +48,7 @@ def load(session, company) -> None:
     earliest = today - dt.timedelta(days=max(days for _n, days, _l, _p in CUSTOMER_INVOICES))
     if earliest.year < today.year and _first(session, FiscalYear, FiscalYear.company_id == company.id,
                                              FiscalYear.date_start <= earliest) is None:
-        create_fiscal_year(session, company.id, earliest.year)
+        create_fiscal_year(session, company.id, year=earliest.year)
     sales_tax = _first(session, Tax, Tax.company_id == company.id, Tax.use == SALE, Tax.percent > 0)
     purchase_tax = _first(session, Tax, Tax.company_id == company.id, Tax.use == PURCHASE, Tax.percent > 0)
     bank = _first(session, Journal, Journal.company_id == company.id, Journal.kind == BANK)
@@ -68,7 +68,8 @@ def load(session, company) -> None:
         invoices.append(invoice)
         if paid:
             amount = invoice.amount_total if paid == "all" else (invoice.amount_total / 2).quantize(Decimal("0.01"))
-            register_payment(session, invoice, bank, date + dt.timedelta(days=10), amount, reference=invoice.number)
+            register_payment(session, invoice, amount=amount, date=date + dt.timedelta(days=10), journal=bank,
+                             reference=invoice.number)
     baker = _partner(session, company, "Panadería del Sol")
     if baker is not None:  # overdue and over its limit: the partner page warns
         partner_accounts(session, baker)

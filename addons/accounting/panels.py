@@ -20,7 +20,7 @@ from .services.currency import company_currency
 def partner_panels(session, actor, registry, partner, today: dt.date | None = None) -> tuple[Panel, ...]:
     if not registry.can(actor, Invoice, "read"):
         return ()
-    balance = open_balance(session, today or dt.date.today(), partner.id)
+    balance = open_balance(session, partner, today=today or dt.date.today())
     currency = company_currency(session, partner.company_id)
     lines = [(str(_l("Unpaid")), money(balance.receivable, currency)),
              (str(_l("Overdue")), money(balance.overdue, currency)),

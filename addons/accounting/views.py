@@ -173,12 +173,12 @@ class PaymentTermView(AccountingView):
         return term_form.payment_term_form_class(self, session, record)
 
     def create(self, session, actor, values):
-        return terms.save_term(session, actor.company_id, None, values["name"], values["lines"],
-                               values.get("active", True))
+        return terms.save_term(session, actor.company_id, None, name=values["name"], lines=values["lines"],
+                               active=values.get("active", True))
 
     def update(self, session, actor, record, values):
-        return terms.save_term(session, record.company_id, record, values["name"], values["lines"],
-                               values.get("active", True))
+        return terms.save_term(session, record.company_id, record, name=values["name"], lines=values["lines"],
+                               active=values.get("active", True))
 
 
 class InvoiceView(AccountingView):

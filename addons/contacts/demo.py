@@ -24,7 +24,7 @@ def load(session, company) -> None:
         domain = f"{_ascii(name.split()[0])}.example"
         firm = create_partner(session, company.id, name=name, is_company=True, city=city, country_code=country,
                               vat=vat, email=f"info@{domain}", lang=country.lower(),
-                              tags=[ensure_tag(session, company.id, tag) for tag in tags])
+                              tags=[ensure_tag(session, company.id, name=tag) for tag in tags])
         firms[name] = firm
         for person in people:
             create_partner(session, company.id, name=person, parent_id=firm.id, city=city, country_code=country,

@@ -4,7 +4,8 @@ Each takes a session: a user session applies that user's access and record
 rules, a system session none. Invalid input raises
 :class:`PartnerValidationError` (a :class:`core.errors.ValidationError`
 naming the first wrong field) whose ``errors`` lists every wrong field with
-its message; nothing is written then.
+its message; nothing is written then. They are called as docs/services.md
+says: ``create_partner(session, company_id, name=...)``, ``update_partner(session, partner, email=...)``.
 """
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ def restore_partner(session: Session, partner: Partner) -> None:
     session.flush()
 
 
-def clean_partner_values(session: Session, company_id: int, values: dict, partner: Partner | None = None) -> dict:
+def clean_partner_values(session: Session, company_id: int, values: dict, *, partner: Partner | None = None) -> dict:
     """The checked, normalized form of ``values`` for a new partner (or changes to ``partner``).
 
     Writes nothing: the import preview calls it for every line. Raises
@@ -198,7 +199,8 @@ def clean_partner_values(session: Session, company_id: int, values: dict, partne
 def _apply(session: Session, partner: Partner, cleaned: dict) -> None:
     for key, value in cleaned.items():
         if key == "tags":
-            value = [tag if isinstance(tag, Tag) else ensure_tag(session, partner.company_id, tag) for tag in value]
+            value = [tag if isinstance(tag, Tag) else ensure_tag(session, partner.company_id, name=tag)
+                     for tag in value]
         setattr(partner, key, value)
 
 
@@ -239,7 +241,7 @@ def _clean_tags(session: Session, company_id: int, tags: Iterable) -> list:
             if len(name) > TAG_MAX_LENGTH:
                 raise ValidationError(_l("A tag can have at most %(count)s characters.", count=TAG_MAX_LENGTH),
                                       "tags")
-            record = find_tag(session, company_id, name) or name
+            record = find_tag(session, company_id, name=name) or name
         if isinstance(record, Tag) and record.company_id != company_id:
             raise ValidationError(_l("The tag %(name)s belongs to another company.", name=record.name), "tags")
         key = record.id if isinstance(record, Tag) else record.lower()
@@ -253,7 +255,7 @@ def split_tag_names(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,;|]", text or "") if part.strip()]
 
 
-def find_tag(session: Session, company_id: int, name: str) -> Tag | None:
+def find_tag(session: Session, company_id: int, *, name: str) -> Tag | None:
     pending = [obj for obj in session.new if isinstance(obj, Tag) and obj.company_id == company_id
                and obj.name.lower() == name.lower()]
     if pending:
@@ -263,16 +265,16 @@ def find_tag(session: Session, company_id: int, name: str) -> Tag | None:
     ).first()
 
 
-def ensure_tag(session: Session, company_id: int, name: str) -> Tag:
+def ensure_tag(session: Session, company_id: int, *, name: str) -> Tag:
     """The company's tag called ``name`` (any case), created if it does not exist yet."""
     name = " ".join(name.split())
-    tag = find_tag(session, company_id, name)
+    tag = find_tag(session, company_id, name=name)
     if tag is None:
-        tag = create_tag(session, company_id, name)
+        tag = create_tag(session, company_id, name=name)
     return tag
 
 
-def create_tag(session: Session, company_id: int, name: str) -> Tag:
+def create_tag(session: Session, company_id: int, *, name: str) -> Tag:
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError(_l("A tag needs a name."), "name")
@@ -289,7 +291,7 @@ def create_tag(session: Session, company_id: int, name: str) -> Tag:
     return tag
 
 
-def rename_tag(session: Session, tag: Tag, name: str) -> Tag:
+def rename_tag(session: Session, tag: Tag, *, name: str) -> Tag:
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError(_l("A tag needs a name."), "name")

@@ -69,10 +69,10 @@ class PartnerView(ModelView):
 
 class TagView(ModelView):
     def create(self, session, actor, values):
-        return services.create_tag(session, actor.company_id, values.get("name"))
+        return services.create_tag(session, actor.company_id, name=values.get("name"))
 
     def update(self, session, actor, record, values):
-        return services.rename_tag(session, record, values.get("name"))
+        return services.rename_tag(session, record, name=values.get("name"))
 
 
 def partner_view() -> PartnerView:

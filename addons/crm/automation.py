@@ -138,7 +138,7 @@ def run_new_lead_rules(session: Session, lead: Lead) -> list[str]:
                        reference=f"crm.lead:{lead.id}")
             from .services import log_message
 
-            log_message(session, kind="email_out", lead=lead, subject=rule.parameters["subject"], body=text)
+            log_message(session, kind="email_out", lead_id=lead.id, subject=rule.parameters["subject"], body=text)
             done.append(f"{rule.name}: acknowledged")
     session.flush()
     return done

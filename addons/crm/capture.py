@@ -76,12 +76,12 @@ def from_email(session: Session, team: Team, raw: bytes) -> EmailResult:
                            Lead.state == OPEN).order_by(Lead.id.desc())
     ).first()
     if existing is not None:
-        services.log_message(session, kind="email_in", lead=existing, subject=str(subject), body=body)
+        services.log_message(session, kind="email_in", lead_id=existing.id, subject=str(subject), body=body)
         return EmailResult(existing.id, False)
     lead = services.create_lead(session, team.company_id, team_id=team.id, source="email", name=str(subject)[:255],
                                 contact_name=sender.display_name or None, email=sender.addr_spec,
                                 description=body)
-    services.log_message(session, kind="email_in", lead=lead, subject=str(subject), body=body)
+    services.log_message(session, kind="email_in", lead_id=lead.id, subject=str(subject), body=body)
     return EmailResult(lead.id, True)
 
 

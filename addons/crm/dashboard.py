@@ -44,7 +44,7 @@ def partner_panels(session, actor, registry, partner):
     lines += tuple((f"{a.due_date.isoformat()} · {a.summary}", a.user.name) for a in activities)
     panels = [Panel(title=_l("CRM"), lines=lines or ((str(_l("No open opportunity")), ""),), sequence=10)]
     if registry.can(actor, Message, "read"):
-        messages, _pending = services.timeline(session, partner_id=partner.id, limit=10)
+        messages, _pending = services.timeline(session, partner, limit=10)
         kinds = dict(MESSAGE_KINDS)
         panels.append(Panel(title=_l("Timeline"), sequence=11, lines=tuple(
             (f"{format_datetime(m.at, 'short')} · {kinds.get(m.kind, m.kind)}",

@@ -45,6 +45,6 @@ def load(session, company) -> None:
         if number == 4:
             continue
         services.qualify(session, lead, partner_id=partners[firm].id if firm in partners else None)
-        services.set_stage(session, lead, stages[min(number, 3)].id)
-        services.schedule_activity(session, kind="call", summary=f"Call {contact}", user_id=admin.id, lead=lead,
+        services.set_stage(session, lead, stage_id=stages[min(number, 3)].id)
+        services.schedule_activity(session, kind="call", summary=f"Call {contact}", user_id=admin.id, lead_id=lead.id,
                                    due_date=utcnow().date() + dt.timedelta(days=number - 1))

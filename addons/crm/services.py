@@ -3,6 +3,7 @@
 They take a session (acting as a user, or a system session for public
 capture and jobs) and the acting user where one exists. Records are loaded
 through the session, so a salesperson cannot touch another's opportunity.
+They are called as docs/services.md says: ``qualify(session, lead, partner_id=...)``.
 """
 from __future__ import annotations
 
@@ -142,7 +143,7 @@ def qualify(session: Session, lead: Lead, *, partner_id: int | None = None, crea
         lead.team_id = team_id
     lead.kind = OPPORTUNITY
     lead.qualified_at = utcnow()
-    first = first_stage(session, lead.company_id, lead.team_id)
+    first = first_stage(session, lead.company_id, team_id=lead.team_id)
     if first is not None:
         _move(session, lead, first)
     session.flush()
@@ -165,7 +166,7 @@ def _partner_for(session: Session, lead: Lead, force: bool):
                                    country_code=lead.country_code, is_company=bool(lead.partner_name))
 
 
-def first_stage(session: Session, company_id: int, team_id: int | None) -> Stage | None:
+def first_stage(session: Session, company_id: int, *, team_id: int | None) -> Stage | None:
     statement = select(Stage).where(Stage.company_id == company_id, Stage.is_won.is_(False))
     if team_id is not None:
         statement = statement.where((Stage.team_id == team_id) | Stage.team_id.is_(None))
@@ -174,7 +175,7 @@ def first_stage(session: Session, company_id: int, team_id: int | None) -> Stage
     return session.scalars(statement.order_by(Stage.sequence, Stage.id)).first()
 
 
-def set_stage(session: Session, lead: Lead, stage_id: int) -> Lead:
+def set_stage(session: Session, lead: Lead, *, stage_id: int) -> Lead:
     stage = session.get(Stage, stage_id)
     if stage is None or stage.company_id != lead.company_id:
         raise ValidationError(_l("Unknown stage."), "stage_id")
@@ -222,10 +223,10 @@ def mark_won(session: Session, lead: Lead) -> Lead:
     return lead
 
 
-def mark_lost(session: Session, lead: Lead, reason_id: int | None, note: str | None = None) -> Lead:
+def mark_lost(session: Session, lead: Lead, *, lost_reason_id: int | None, note: str | None = None) -> Lead:
     if lead.state != OPEN:
         raise ValidationError(_l("Only an open lead or opportunity can be lost."))
-    reason = session.get(LostReason, reason_id) if reason_id is not None else None
+    reason = session.get(LostReason, lost_reason_id) if lost_reason_id is not None else None
     if reason is None or reason.company_id != lead.company_id:
         raise ValidationError(_l("Choose why it was lost."), "lost_reason_id")
     lead.lost_reason_id = reason.id
@@ -250,7 +251,7 @@ def reopen(session: Session, lead: Lead) -> Lead:
     lead.closed_at = None
     lead.lost_reason_id = None
     if lead.stage is not None and lead.stage.is_won:
-        first = first_stage(session, lead.company_id, lead.team_id)
+        first = first_stage(session, lead.company_id, team_id=lead.team_id)
         if first is not None:
             _move(session, lead, first)
     lead.probability = lead.stage.probability if lead.stage else Decimal("10")
@@ -263,62 +264,75 @@ def reopen(session: Session, lead: Lead) -> Lead:
 
 
 def schedule_activity(session: Session, *, kind: str, summary: str, due_date: dt.date, user_id: int,
-                      lead: Lead | None = None, partner_id: int | None = None, note: str | None = None) -> Activity:
+                      lead_id: int | None = None, partner_id: int | None = None, note: str | None = None) -> Activity:
+    """An activity to do about a lead (its partner by default) and/or a partner."""
     if kind not in dict(ACTIVITY_KINDS):
         raise ValidationError(_l("Unknown kind of activity."), "kind")
     if not summary or not summary.strip():
         raise ValidationError(_l("Say what is to be done."), "summary")
-    if lead is None and partner_id is None:
-        raise ValidationError(_l("An activity is about a lead or a partner."))
-    company_id = lead.company_id if lead is not None else _partner_company(session, partner_id)
+    company_id, lead_id, partner_id = _about(session, lead_id, partner_id,
+                                             _l("An activity is about a lead or a partner."))
     activity = Activity(company_id=company_id, kind=kind, summary=summary.strip()[:255], note=note, due_date=due_date,
-                        user_id=user_id, lead_id=lead.id if lead else None,
-                        partner_id=partner_id if partner_id is not None else (lead.partner_id if lead else None))
+                        user_id=user_id, lead_id=lead_id, partner_id=partner_id)
     session.add(activity)
     session.flush()
     return activity
 
 
-def _partner_company(session: Session, partner_id: int) -> int:
+def _about(session: Session, lead_id: int | None, partner_id: int | None,
+           neither) -> tuple[int, int | None, int | None]:
+    """(company id, lead id, partner id) of what an activity or a message is about: the lead's partner by default.
+
+    An id the user may not see is refused naming its field; ``neither`` is the message when both are missing.
+    """
     from addons.contacts.models import Partner
 
-    partner = session.get(Partner, partner_id)
+    if lead_id is None and partner_id is None:
+        raise ValidationError(neither)
+    lead = _visible(session, Lead, lead_id, "lead_id")
+    partner = _visible(session, Partner, partner_id, "partner_id")
     if partner is None:
-        raise ValidationError(_l("This record does not exist or you may not use it."), "partner_id")
-    return partner.company_id
+        partner_id = lead.partner_id
+    return (lead or partner).company_id, lead_id, partner_id
 
 
-def complete_activity(session: Session, activity: Activity, feedback: str | None = None) -> Activity:
+def _visible(session: Session, model, record_id: int | None, field: str):
+    if record_id is None:
+        return None
+    record = session.get(model, record_id)
+    if record is None:
+        raise ValidationError(_l("This record does not exist or you may not use it."), field)
+    return record
+
+
+def complete_activity(session: Session, activity: Activity, *, feedback: str | None = None) -> Activity:
     if activity.done_at is not None:
         raise ValidationError(_l("This activity is already done."))
     activity.done_at = utcnow()
     kind = {"call": "call", "email": "email_out"}.get(activity.kind, "note")
     body = activity.summary + (f"\n{feedback.strip()}" if feedback and feedback.strip() else "")
-    log_message(session, kind=kind, body=body, lead=activity.lead, partner_id=activity.partner_id,
-                company_id=activity.company_id)
+    log_message(session, kind=kind, body=body, lead_id=activity.lead_id, partner_id=activity.partner_id)
     session.flush()
     return activity
 
 
-def log_message(session: Session, *, kind: str, body: str | None, lead: Lead | None = None,
-                partner_id: int | None = None, subject: str | None = None, company_id: int | None = None,
-                at: dt.datetime | None = None) -> Message:
-    """Put an interaction on the timeline of a lead and/or partner (and mark the lead active)."""
+def log_message(session: Session, *, kind: str, body: str | None, lead_id: int | None = None,
+                partner_id: int | None = None, subject: str | None = None, at: dt.datetime | None = None) -> Message:
+    """Put an interaction on the timeline of a lead (its partner's too by default) and/or a partner; mark the
+    lead active."""
     if kind not in dict(MESSAGE_KINDS):
         raise ValidationError(_l("Unknown kind of message."), "kind")
     if not (body and body.strip()) and not subject:
         raise ValidationError(_l("Write something first."), "body")
-    if lead is None and partner_id is None:
-        raise ValidationError(_l("A message is about a lead or a partner."))
+    company_id, lead_id, partner_id = _about(session, lead_id, partner_id,
+                                             _l("A message is about a lead or a partner."))
     now = at or utcnow()
-    message = Message(company_id=company_id or (lead.company_id if lead else _partner_company(session, partner_id)),
-                      kind=kind, lead_id=lead.id if lead else None,
-                      partner_id=partner_id if partner_id is not None else (lead.partner_id if lead else None),
+    message = Message(company_id=company_id, kind=kind, lead_id=lead_id, partner_id=partner_id,
                       author_id=_actor_id(session), subject=(subject or "")[:255] or None,
                       body=(body or "")[:MAX_DESCRIPTION], at=now)
     session.add(message)
-    if lead is not None and kind not in ("stage", "system"):
-        lead.last_activity_at = now
+    if lead_id is not None and kind not in ("stage", "system"):
+        session.get(Lead, lead_id).last_activity_at = now
     session.flush()
     return message
 
@@ -328,15 +342,13 @@ def _log(session: Session, lead: Lead, kind: str, body: str) -> None:
                         author_id=_actor_id(session), body=body, at=utcnow()))
 
 
-def timeline(session: Session, *, lead: Lead | None = None, partner_id: int | None = None, limit: int = 100):
-    """Every interaction about a lead or a partner, newest first: messages, then the activities still to do."""
-    statement = select(Message)
-    if lead is not None:
-        statement = statement.where(Message.lead_id == lead.id)
-    else:
-        statement = statement.where(Message.partner_id == partner_id)
-    messages = session.scalars(statement.order_by(Message.at.desc(), Message.id.desc()).limit(limit)).all()
-    pending = select(Activity).where(Activity.done_at.is_(None))
-    pending = pending.where(Activity.lead_id == lead.id) if lead is not None else pending.where(
-        Activity.partner_id == partner_id)
+def timeline(session: Session, about, *, limit: int = 100):
+    """Every interaction about ``about`` (a lead or a partner), newest first: messages, then the activities
+    still to do."""
+    on_lead = isinstance(about, Lead)
+    messages = session.scalars(
+        select(Message).where((Message.lead_id if on_lead else Message.partner_id) == about.id)
+        .order_by(Message.at.desc(), Message.id.desc()).limit(limit)).all()
+    pending = select(Activity).where(Activity.done_at.is_(None),
+                                     (Activity.lead_id if on_lead else Activity.partner_id) == about.id)
     return messages, session.scalars(pending.order_by(Activity.due_date)).all()

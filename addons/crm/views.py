@@ -35,7 +35,7 @@ class _LeadBase(ModelView):
         stage_id = values.pop("stage_id", None)
         services.update_lead(session, record, **values)
         if stage_id is not None and stage_id != record.stage_id:
-            services.set_stage(session, record, stage_id)
+            services.set_stage(session, record, stage_id=stage_id)
         return record
 
 
@@ -90,10 +90,10 @@ class CampaignView(ModelView):
 
 class ActivityView(ModelView):
     def create(self, session, actor, values):
-        lead = session.get(Lead, values["lead_id"]) if values.get("lead_id") else None
         return services.schedule_activity(session, kind=values["kind"], summary=values["summary"],
                                           due_date=values["due_date"], user_id=values.get("user_id") or actor.user_id,
-                                          lead=lead, partner_id=values.get("partner_id"), note=values.get("note"))
+                                          lead_id=values.get("lead_id"), partner_id=values.get("partner_id"),
+                                          note=values.get("note"))
 
 
 def crm_views() -> tuple[ModelView, ...]:

@@ -64,7 +64,7 @@ def won(lead_id: int):
 def lost(lead_id: int):
     reason = id_arg("lost_reason_id")
     return _act(lead_id, lambda session, lead: (
-        services.mark_lost(session, lead, reason, request.form.get("note")),
+        services.mark_lost(session, lead, lost_reason_id=reason, note=request.form.get("note")),
         gettext("Marked as lost."))[1])
 
 
@@ -77,7 +77,7 @@ def reopen(lead_id: int):
 def note(lead_id: int):
     kind = request.form.get("kind", "note")
     return _act(lead_id, lambda session, lead: (
-        services.log_message(session, kind=kind, lead=lead, body=request.form.get("body", "")),
+        services.log_message(session, kind=kind, lead_id=lead.id, body=request.form.get("body", "")),
         gettext("Added to the timeline."))[1])
 
 
@@ -91,7 +91,7 @@ def schedule(lead_id: int):
         except ValueError:
             raise ValidationError(gettext("Give a due date."), "due_date") from None
         services.schedule_activity(session, kind=form.get("kind", ""), summary=form.get("summary", ""), due_date=due,
-                                   user_id=current_actor().user_id, lead=lead)
+                                   user_id=current_actor().user_id, lead_id=lead.id)
         return gettext("Activity scheduled.")
 
     return _act(lead_id, action)
@@ -102,7 +102,7 @@ def done(activity_id: int):
     session = db()
     activity = record_or_404(Activity, activity_id)
     try:
-        services.complete_activity(session, activity, request.form.get("feedback"))
+        services.complete_activity(session, activity, feedback=request.form.get("feedback"))
         session.commit()
         flash(gettext("Done."), "success")
     except (ValidationError, AccessDenied) as error:
@@ -158,7 +158,7 @@ def report_page():
 def lead_record_context(lead: Lead) -> dict:
     """What the lead page shows beside the fields: timeline, pending activities, lost reasons."""
     session = db()
-    messages, pending = services.timeline(session, lead=lead)
+    messages, pending = services.timeline(session, lead)
     reasons = session.scalars(select(LostReason).where(LostReason.active.is_(True)).order_by(LostReason.name)).all()
     return {"messages": messages, "pending": pending, "lost_reasons": reasons, "today": utcnow().date()}
 

@@ -70,7 +70,7 @@ def import_command(name: str, make_spec: Callable, help: str | None = None) -> c
     @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
     @click.pass_obj
     def command(state, file: Path, mappings, dry_run, encoding, login, company, report_path, quiet):
-        from core.security import actor_session, load_actor
+        from core.security import actor_session
         from core.sessions import make_session_factory
 
         overrides = parse_mapping_options(mappings)
@@ -80,7 +80,7 @@ def import_command(name: str, make_spec: Callable, help: str | None = None) -> c
         try:
             registry = state.lifecycle().registry()
             factory = make_session_factory(engine)
-            actor, company_id = _actor_and_company(factory, registry, login, company, load_actor)
+            actor, company_id = _actor_and_company(factory, registry, login, company)
             session = actor_session(factory, registry, actor)
             with session:
                 spec = make_spec(session, company_id)
@@ -106,36 +106,21 @@ def import_command(name: str, make_spec: Callable, help: str | None = None) -> c
     return command
 
 
-def _actor_and_company(factory, registry, login, company, load_actor):
-    from core.models import Company, User
+def _actor_and_company(factory, registry, login, company):
+    """The user acting (None: the system) and the company the records go to."""
+    from core.models import Company
+    from core.security import find_actor, find_company
 
     with factory() as system:
-        actor = None
         if login:
-            user = system.scalars(select(User).where(User.login == login)).first()
-            if user is None:
-                raise BottegaError(f"there is no user {login!r}")
-            actor = load_actor(system, registry, user.id)
+            actor = find_actor(system, registry, login, company)
+            return actor, actor.company_id
         if company:
-            statement = select(Company)
-            statement = statement.where(Company.id == int(company)) if company.isdigit() else statement.where(
-                Company.name == company)
-            found = system.scalars(statement).first()
-            if found is None:
-                raise BottegaError(f"there is no company {company!r}")
-            if actor is not None and found.id not in actor.company_ids:
-                raise BottegaError(f"user {login} does not work in company {found.name!r}")
-            company_id = found.id
-        elif actor is not None:
-            company_id = actor.company_id
-        else:
-            first = system.scalars(select(Company).order_by(Company.id)).first()
-            if first is None:
-                raise BottegaError("the database has no company yet: run bottega init")
-            company_id = first.id
-        if actor is not None and company_id != actor.company_id:
-            actor = load_actor(system, registry, actor.user_id, [company_id])
-    return actor, company_id
+            return None, find_company(system, company).id
+        first = system.scalars(select(Company).order_by(Company.id)).first()
+        if first is None:
+            raise BottegaError("the database has no company yet: run bottega init")
+        return None, first.id
 
 
 def _print_report(report, dry_run: bool, report_path: Path | None) -> None:

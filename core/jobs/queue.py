@@ -34,6 +34,8 @@ from core.db import SQLITE_BUSY_TIMEOUT, utcnow
 from core.errors import AddonError, RecordNotFound, ValidationError
 from core.models.job import FAILED, QUEUED, JobRecord
 
+from core.sessions import system_rows
+
 from .declarations import Job, JobError
 
 if TYPE_CHECKING:
@@ -207,41 +209,6 @@ def job_named(registry: Registry, name: str) -> Job:
 
 
 # --- writing job rows in the caller's transaction -------------------------------------
-
-
-_SYSTEM_FACTORY = "bottega.jobs.system_factory"
-
-
-@contextmanager
-def system_rows(session: Session) -> Iterator[Session]:
-    """A system session writing inside ``session``'s transaction.
-
-    ``session`` itself when it has no acting user; otherwise a system session
-    on its connection (in a savepoint), since the bookkeeping rows of jobs and
-    mails are written by the core on behalf of whichever service asked, not
-    granted to each user. Either way they commit or roll back with ``session``.
-    """
-    if session.info.get("actor") is None:
-        yield session
-        session.flush()
-        return
-    from core.security import actor_session
-    from core.sessions import make_session_factory
-
-    connection = session.connection()
-    cached = session.info.get(_SYSTEM_FACTORY)
-    if cached is None or cached[0] is not connection:  # one factory per connection, not one per job
-        cached = (connection, make_session_factory(connection))
-        session.info[_SYSTEM_FACTORY] = cached
-    system = actor_session(cached[1], registry_of(session), None)
-    try:
-        yield system
-        system.commit()
-    except BaseException:
-        system.rollback()
-        raise
-    finally:
-        system.close()
 
 
 def add_job(session: Session, system: Session, name: str, arguments: dict[str, Any]) -> JobRecord:

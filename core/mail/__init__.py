@@ -36,10 +36,11 @@ from core.db import utcnow
 from core.errors import BottegaError, RecordNotFound, ValidationError
 from core.jobs import Job, JobContext, enqueue, retry_job
 from core.jobs.declarations import DEFAULT_TIMEOUT
-from core.jobs.queue import add_job, system_rows
+from core.jobs.queue import add_job
 from core.models.job import FAILED as JOB_FAILED
 from core.models.job import JobRecord
 from core.models.mail import FAILED, MAIL_STATES, QUEUED, SENT, Mail
+from core.sessions import system_rows
 
 __all__ = ["FAILED", "MAIL_STATES", "QUEUED", "SENT", "SEND_MAIL", "Mail", "MailNotSent", "deliver",
            "parse_recipients", "queue_mail", "requeue_mail", "send_mail_job", "SEND_MAIL_JOB"]

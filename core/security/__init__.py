@@ -6,7 +6,7 @@ and write is checked against them (see :mod:`core.security.enforcement`), so a
 service, a view, an export or a report cannot skip the rules by accident.
 :func:`log_event` records logins and privileged changes in the security log.
 """
-from .actor import Actor, load_actor
+from .actor import Actor, find_actor, find_company, find_user, load_actor
 from .declarations import OPERATIONS, Group, ModelAccess, RecordRule
 from .enforcement import actor_session, install_enforcement
 from .events import log_event
@@ -19,6 +19,9 @@ __all__ = [
     "ModelAccess",
     "RecordRule",
     "actor_session",
+    "find_actor",
+    "find_company",
+    "find_user",
     "hash_password",
     "install_enforcement",
     "load_actor",

@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from core.errors import AccessDenied
+from core.errors import AccessDenied, RecordNotFound, ValidationError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from core.models import Company, User
     from core.registry import Registry
 
 ADMIN_GROUP = "core.group_admin"
@@ -63,3 +64,56 @@ def load_actor(session: Session, registry: Registry, user_id: int, company_ids=N
         company_id=current,
         company_ids=frozenset(allowed),
     )
+
+
+def find_actor(session: Session, registry: Registry, user: str | int, company: str | int | None = None) -> Actor:
+    """The actor of ``user`` (a login or an id) working in ``company`` (a name or an id), for scripts and commands.
+
+    Without ``company`` the user works in their own company and sees all
+    their companies, as after logging in; with it, in that company only, as
+    after choosing it in the company switcher. ``session`` is a system
+    session. An unknown or archived user, an unknown company, or a company
+    the user may not work in is refused with a message naming the argument.
+    """
+    found = find_user(session, user)
+    if not found.active:
+        raise AccessDenied(f"user {user!r}: the user is archived")
+    if company is None:
+        return load_actor(session, registry, found.id)
+    place = find_company(session, company)
+    if place.id not in load_actor(session, registry, found.id).company_ids:
+        raise AccessDenied(f"company {company!r}: user {found.login!r} has no access to it")
+    return load_actor(session, registry, found.id, [place.id])
+
+
+def find_user(session: Session, user: str | int) -> User:
+    """The user whose login (a str) or id (an int) is ``user``, archived or not."""
+    from core.models import User
+
+    return _find(session, User, User.login, user, "user")
+
+
+def find_company(session: Session, company: str | int) -> Company:
+    """The company whose name (a str; digits alone are also tried as an id) or id (an int) is ``company``."""
+    from core.models import Company
+
+    return _find(session, Company, Company.name, company, "company")
+
+
+def _find(session: Session, model, name_column, wanted: str | int, argument: str):
+    from core.bounds import fits_id
+
+    if isinstance(wanted, bool) or not isinstance(wanted, (str, int)):
+        raise ValidationError(f"{argument} {wanted!r}: give a {name_column.key} or an id", argument)
+    found = None
+    if isinstance(wanted, str):
+        found = session.scalars(select(model).where(name_column == wanted)).first()
+        digits = wanted.isascii() and wanted.isdigit() and len(wanted) < 30
+        number = int(wanted) if digits else None
+    else:
+        number = wanted
+    if found is None and number is not None and fits_id(model.__table__.c.id, number):
+        found = session.get(model, number)
+    if found is None:
+        raise RecordNotFound(f"{argument} {wanted!r}: no such {argument}")
+    return found

@@ -55,7 +55,7 @@ def test_the_record_page_shows_the_panels_other_addons_return(web, clerk, panels
 def test_a_company_lists_its_contacts_and_addresses_and_the_fields_read_well(web, clerk):
     session = web.db.system()
     seller = web.db.user("seller", groups=["contacts.group_user"])
-    vip = create_tag(session, web.db.main_company.id, "VIP")
+    vip = create_tag(session, web.db.main_company.id, name="VIP")
     firm = create_partner(session, web.db.main_company.id, name="Ferretería Ibérica S.L.", is_company=True,
                           vat="B12345674", country_code="ES", salesperson_id=seller.id, tags=[vip])
     create_partner(session, web.db.main_company.id, name="Lucía Martín", parent_id=firm.id, email="lucia@iberica.es")
@@ -95,8 +95,8 @@ def test_the_partner_form_takes_the_new_fields_and_shows_tax_id_errors_on_the_fi
 
 def test_editing_keeps_and_changes_tags_and_the_contact_type(web, clerk):
     session = web.db.system()
-    vip = create_tag(session, web.db.main_company.id, "VIP")
-    supplier = create_tag(session, web.db.main_company.id, "Supplier")
+    vip = create_tag(session, web.db.main_company.id, name="VIP")
+    supplier = create_tag(session, web.db.main_company.id, name="Supplier")
     firm = create_partner(session, web.db.main_company.id, name="Firm", is_company=True)
     person = create_partner(session, web.db.main_company.id, name="Billing", parent_id=firm.id, tags=[vip])
     session.commit()

@@ -12,6 +12,8 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from addons.contacts.models import Partner
+
 from ..models import Invoice, PartnerAccounting
 from ..models.invoicing import IN_INVOICE, IN_REFUND, OUT_INVOICE, OUT_REFUND, POSTED
 from .currency import sql_money
@@ -29,7 +31,7 @@ class Balance:
         return self.credit_limit is not None and self.receivable > self.credit_limit
 
 
-def open_balance(session: Session, today: dt.date, partner_id: int | None = None) -> Balance:
+def open_balance(session: Session, partner: Partner | None = None, *, today: dt.date) -> Balance:
     """What customers owe (receivable, of it overdue) and suppliers are owed (payable): of one partner, or of all
     the partners the session may see; the credit limit only for one partner."""
     due = Invoice.residual * Invoice.rate
@@ -40,8 +42,8 @@ def open_balance(session: Session, today: dt.date, partner_id: int | None = None
                     func.sum(case((Invoice.kind.in_((IN_INVOICE, IN_REFUND)), signed), else_=0)))
              .where(Invoice.state == POSTED, Invoice.residual != 0))
     limit = None
-    if partner_id is not None:
-        query = query.where(Invoice.partner_id == partner_id)
-        limit = session.scalar(select(PartnerAccounting.credit_limit).where(PartnerAccounting.partner_id == partner_id))
+    if partner is not None:
+        query = query.where(Invoice.partner_id == partner.id)
+        limit = session.scalar(select(PartnerAccounting.credit_limit).where(PartnerAccounting.partner_id == partner.id))
     receivable, overdue, payable = session.execute(query).one()
     return Balance(sql_money(receivable), sql_money(overdue), sql_money(payable), limit)

@@ -430,7 +430,7 @@ def _cut(value: str | None, size: int) -> str | None:
     return value[:size] if value else None
 
 
-def import_csv(session: Session, journal: Journal, content: bytes | str, mapping: ColumnMapping, *,
+def import_csv(session: Session, journal: Journal, content: bytes | str, *, mapping: ColumnMapping,
                filename: str | None = None, name: str | None = None) -> ImportResult:
     """Import a CSV bank statement into ``journal`` (a bank or cash journal)."""
     parsed = parse_csv(content, mapping, filename)
@@ -457,4 +457,4 @@ def import_file(session: Session, journal: Journal, content: bytes, *, filename:
     if mapping is None:
         raise ValidationError(gettext("Say which columns of the CSV file hold the date, amount and label."),
                               "mapping")
-    return import_csv(session, journal, content, mapping, filename=filename)
+    return import_csv(session, journal, content, mapping=mapping, filename=filename)

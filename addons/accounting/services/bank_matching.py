@@ -91,7 +91,7 @@ def _prefilter(word: str) -> str:
     return "%" + re.sub(f"[{_ACCENTED}]", "_", word) + "%"
 
 
-def suggest(session: Session, line: BankStatementLine, limit: int = 10) -> list[Suggestion]:
+def suggest(session: Session, line: BankStatementLine, *, limit: int = 10) -> list[Suggestion]:
     """Open items this statement line may pay, best first."""
     amount = abs(line.amount)
     sign = 1 if line.amount > 0 else -1
@@ -165,11 +165,11 @@ def confirm_match(session: Session, line: BankStatementLine, target=None, *,
     journal = session.get(Journal, line.journal_id)
     check_payment_journal(session, line.company_id, journal)
     if counterpart_account_id is not None:
-        check_account(session, line.company_id, counterpart_account_id, "counterpart_account_id")
+        check_account(session, line.company_id, account_id=counterpart_account_id, field="counterpart_account_id")
     kind = "inbound" if line.amount > 0 else "outbound"
     settings = company_settings(session, line.company_id)
     if target is not None and (not isinstance(target, (list, tuple)) or target):
-        payment = register_payment(session, target, journal, line.date, abs(line.amount), kind=kind,
+        payment = register_payment(session, target, journal=journal, date=line.date, amount=abs(line.amount), kind=kind,
                                    currency_code=journal.currency_code or company_currency(session, line.company_id),
                                    writeoff_account_id=counterpart_account_id,
                                    reference=line.reference or line.label,
@@ -180,7 +180,7 @@ def confirm_match(session: Session, line: BankStatementLine, target=None, *,
         amount = abs(line.amount)
         money_in = line.amount > 0
         label = line.label or line.reference
-        move = create_move(session, journal, line.date, [
+        move = create_move(session, journal, date=line.date, lines=[
             LineSpec(account_id=journal.default_account_id, name=label, partner_id=line.partner_id,
                      debit=amount if money_in else Decimal(0), credit=Decimal(0) if money_in else amount),
             LineSpec(account_id=counterpart_account_id, name=label, partner_id=line.partner_id,

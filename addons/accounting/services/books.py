@@ -37,7 +37,7 @@ def has_books(session: Session, company_id: int) -> bool:
     return session.scalar(select(Settings.id).where(Settings.company_id == company_id)) is not None
 
 
-def setup_books(session: Session, company: Company, chart: str | None = None) -> Settings:
+def setup_books(session: Session, company: Company, *, chart: str | None = None) -> Settings:
     """Create ``company``'s chart, taxes, journals, payment terms, settings and current fiscal year."""
     from .years import create_fiscal_year, require_accountant  # years reads the settings through this module
 
@@ -72,7 +72,7 @@ def setup_books(session: Session, company: Company, chart: str | None = None) ->
                         **{f"{name}_account_id": accounts[code].id for name, code in template.defaults.items()})
     session.add(settings)
     session.flush()
-    create_fiscal_year(session, company.id, dt.date.today().year)
+    create_fiscal_year(session, company.id, year=dt.date.today().year)
     return settings
 
 

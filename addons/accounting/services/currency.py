@@ -42,7 +42,7 @@ def company_currency(session: Session, company_id: int) -> str:
     return session.get(Company, company_id).currency_code
 
 
-def rate_at(session: Session, company_id: int, currency_code: str, date: dt.date) -> Decimal:
+def rate_at(session: Session, company_id: int, currency_code: str, *, date: dt.date) -> Decimal:
     """Company-currency units for one unit of ``currency_code`` on ``date`` (the latest rate on or before it)."""
     if currency_code == company_currency(session, company_id):
         return ONE
@@ -59,6 +59,6 @@ def rate_at(session: Session, company_id: int, currency_code: str, date: dt.date
     return Decimal(rate)
 
 
-def to_company(session: Session, company_id: int, amount: Decimal, rate: Decimal) -> Decimal:
+def to_company(session: Session, company_id: int, *, amount: Decimal, rate: Decimal) -> Decimal:
     """``amount`` at ``rate`` in the company's currency, rounded to that currency's decimals."""
     return round_amount(Decimal(amount) * rate, decimals(session, company_currency(session, company_id)))

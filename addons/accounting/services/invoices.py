@@ -362,10 +362,10 @@ def post_invoice(session: Session, invoice: Invoice) -> Invoice:
             raise ValidationError(gettext(
                 "Once rounded to the currency's %(places)s decimals the invoice amounts to zero: there is "
                 "nothing to post.", places=decimals(session, invoice.currency_code)), "lines")
-        rate = rate_at(session, invoice.company_id, invoice.currency_code, invoice.date)
+        rate = rate_at(session, invoice.company_id, invoice.currency_code, date=invoice.date)
         due = invoice_instalments(session, invoice)
         specs = _entry_lines(session, invoice, rate, due)
-        move = create_move(session, invoice.journal, invoice.date, specs, ref=invoice.reference,
+        move = create_move(session, invoice.journal, date=invoice.date, lines=specs, ref=invoice.reference,
                            partner_id=invoice.partner_id, origin="invoice", narration=invoice.narration)
         post_move(session, move)
         invoice.move_id, invoice.move = move.id, move
@@ -441,7 +441,7 @@ def _convert(session: Session, invoice: Invoice, rate: Decimal, rows) -> list[Li
 # --- credit notes -----------------------------------------------------------------------
 
 
-def create_credit_note(session: Session, invoice: Invoice, lines: Iterable[LineInput | Mapping] | None = None,
+def create_credit_note(session: Session, invoice: Invoice, *, lines: Iterable[LineInput | Mapping] | None = None,
                        date: dt.date | None = None, reference: str | None = None) -> Invoice:
     """A draft credit note of a posted invoice or bill: all its lines, or the ``lines`` given."""
     if invoice.state != POSTED or invoice.is_refund:

@@ -15,6 +15,7 @@ from flask_babel import gettext, ngettext
 from sqlalchemy import exc, func, or_, select
 from sqlalchemy.orm import Session
 
+from addons.contacts.models import Partner
 from core.db import utcnow
 from core.errors import ValidationError
 from core.sequences import next_number
@@ -42,7 +43,7 @@ class LineSpec:
     tax_base_amount: Decimal | None = None
 
 
-def fiscal_year_of(session: Session, company_id: int, date: dt.date) -> FiscalYear:
+def fiscal_year_of(session: Session, company_id: int, *, date: dt.date) -> FiscalYear:
     year = session.scalar(select(FiscalYear).where(
         FiscalYear.company_id == company_id, FiscalYear.date_start <= date, FiscalYear.date_end >= date))
     if year is None:
@@ -53,7 +54,7 @@ def fiscal_year_of(session: Session, company_id: int, date: dt.date) -> FiscalYe
     return year
 
 
-def create_move(session: Session, journal: Journal, date: dt.date, lines: list[LineSpec], *, ref: str | None = None,
+def create_move(session: Session, journal: Journal, *, date: dt.date, lines: list[LineSpec], ref: str | None = None,
                 partner_id: int | None = None, origin: str = "entry", narration: str | None = None) -> Move:
     """A draft entry in ``journal`` with ``lines``; nothing is checked but the shape of each line."""
     move = Move(company_id=journal.company_id, journal_id=journal.id, date=date, ref=ref, partner_id=partner_id,
@@ -75,7 +76,7 @@ def post_move(session: Session, move: Move) -> Move:
     if move.state != DRAFT:
         raise ValidationError(gettext("Entry %(name)s is already posted.", name=move.display_name))
     require_balanced(move.lines)
-    year = fiscal_year_of(session, move.company_id, move.date)
+    year = fiscal_year_of(session, move.company_id, date=move.date)
     for line in move.lines:  # the lines carry the entry's date and journal; posting then only flips ``posted``
         line.date, line.journal_id = move.date, move.journal_id
     session.flush()  # the draft is checked (lock date, access) before a number is taken
@@ -113,7 +114,7 @@ def _require_chronological(session: Session, move: Move, journal: Journal, year:
             journal=journal.code, latest=latest.isoformat(), date=move.date.isoformat()), "date")
 
 
-def reverse_move(session: Session, move: Move, date: dt.date | None = None, *, post: bool = True) -> Move:
+def reverse_move(session: Session, move: Move, *, date: dt.date | None = None, post: bool = True) -> Move:
     """The entry that cancels ``move`` line by line (debit and credit swapped), posted unless told not to.
 
     The original is row-locked first (PostgreSQL), so two sessions reversing it at once queue up and the
@@ -127,7 +128,7 @@ def reverse_move(session: Session, move: Move, date: dt.date | None = None, *, p
     if session.scalar(select(Move.id).where(Move.reversed_move_id == move.id)) is not None:
         raise ValidationError(gettext("Entry %(name)s has already been reversed.", name=move.number))
     journal = session.get(Journal, move.journal_id)
-    reversal = create_move(session, journal, date or move.date, [
+    reversal = create_move(session, journal, date=date or move.date, lines=[
         LineSpec(account_id=line.account_id, debit=line.credit, credit=line.debit, name=line.name,
                  partner_id=line.partner_id, currency_code=line.currency_code,
                  amount_currency=-line.amount_currency if line.amount_currency is not None else None,
@@ -145,19 +146,19 @@ def reverse_move(session: Session, move: Move, date: dt.date | None = None, *, p
     return post_move(session, reversal) if post else reversal
 
 
-def posted_entry_count(session: Session, partner_id: int) -> int:
+def posted_entry_count(session: Session, partner: Partner) -> int:
     """How many posted entries name the partner, on the entry or on a line, whoever may read them."""
-    mentions = or_(Move.partner_id == partner_id,
-                   Move.id.in_(select(MoveLine.move_id).where(MoveLine.partner_id == partner_id)))
+    mentions = or_(Move.partner_id == partner.id,
+                   Move.id.in_(select(MoveLine.move_id).where(MoveLine.partner_id == partner.id)))
     return session.connection().scalar(select(func.count(Move.id)).where(Move.state == POSTED, mentions))
 
 
 def partner_merge_blockers(session: Session, source, target) -> list[str]:
     """A partner with posted entries cannot be merged away: a posted entry never changes partner."""
-    count = posted_entry_count(session, source.id)
+    count = posted_entry_count(session, source)
     if not count:
         return []
-    if posted_entry_count(session, target.id):
+    if posted_entry_count(session, target):
         return [gettext("%(source)s and %(target)s both have posted journal entries, and a posted entry never "
                         "changes partner: they cannot be merged.", source=source.name, target=target.name)]
     return [ngettext("%(source)s has %(num)s posted journal entry, and a posted entry never changes partner: "

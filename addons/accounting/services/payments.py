@@ -35,7 +35,7 @@ from ..models import Account, Invoice, Journal, MoveLine, Payment, Reconciliatio
 from ..models.invoicing import POSTED as INVOICE_POSTED
 from ..models.ledger import BANK, CASH
 from ..models.payments import CANCELLED, INBOUND, OUTBOUND, POSTED
-from .books import company_settings, partner_accounts
+from .books import company_settings, default_journal, partner_accounts
 from .currency import company_currency, decimals, rate_at, round_amount, to_company
 from .ledger import LineSpec, create_move, post_move
 from .reconcile import cancel_entry, invoice_lines, lock_lines, open_lines, reconcile, residuals, unreconcile
@@ -57,16 +57,15 @@ class OpenItems:
     left: dict
 
 
-def open_items(session: Session, target, kind: str | None = None) -> OpenItems:
+def open_items(session: Session, target, *, kind: str | None = None) -> OpenItems:
     """The open items of invoices (one or several), of explicit move lines, or of a partner (``kind`` says
     receivable for ``inbound``, payable for ``outbound``)."""
     if isinstance(target, Partner):
         accounts = partner_accounts(session, target)
         account_id = accounts.payable_account_id if kind == OUTBOUND else accounts.receivable_account_id
-        lines = open_lines(session, target.company_id, account_id, target.id)
-        lock_lines(session, [line.id for line in lines])
-        return OpenItems(target.company_id, target.id, account_id, lines, [], target.name,
-                         residuals(session, [line.id for line in lines]))
+        lines = open_lines(session, target.company_id, account_id=account_id, partner_id=target.id)
+        lock_lines(session, lines)
+        return OpenItems(target.company_id, target.id, account_id, lines, [], target.name, residuals(session, lines))
     items = [target] if isinstance(target, (Invoice, MoveLine)) else list(target)
     if not items:
         raise ValidationError(gettext("Choose the invoices to pay."))
@@ -75,10 +74,10 @@ def open_items(session: Session, target, kind: str | None = None) -> OpenItems:
         if invoice.state != INVOICE_POSTED:
             raise ValidationError(gettext("Invoice %(name)s is not posted: only posted invoices are paid.",
                                           name=invoice.display_name))
-    lines = invoice_lines(session, [invoice.move_id for invoice in invoices])
+    lines = invoice_lines(session, invoices)
     lines += [item for item in items if isinstance(item, MoveLine)]
-    lock_lines(session, [line.id for line in lines])
-    left = residuals(session, [line.id for line in lines])
+    lock_lines(session, lines)
+    left = residuals(session, lines)
     lines = [line for line in lines if left[line.id].amount or left[line.id].amount_currency]
     names = ", ".join(invoice.display_name for invoice in invoices) or ", ".join(
         line.move.display_name for line in lines)
@@ -95,7 +94,7 @@ def open_items(session: Session, target, kind: str | None = None) -> OpenItems:
     return OpenItems(lines[0].company_id, partners.pop(), accounts.pop(), lines, invoices, names, left)
 
 
-def check_account(session: Session, company_id: int, account_id: int | None, field: str) -> Account:
+def check_account(session: Session, company_id: int, *, account_id: int | None, field: str) -> Account:
     """The active account ``account_id`` of the company, else a ValidationError on ``field``."""
     account = session.scalar(select(Account).where(Account.id == account_id)) if account_id is not None else None
     if account is None or account.company_id != company_id:
@@ -117,22 +116,23 @@ def check_payment_journal(session: Session, company_id: int, journal: Journal) -
     if journal.kind not in (BANK, CASH) or journal.default_account_id is None:
         raise ValidationError(gettext("Payments go through a bank or cash journal with an account; %(journal)s "
                                       "is not one.", journal=journal.display_name), "journal_id")
-    check_account(session, company_id, journal.default_account_id, "journal_id")
+    check_account(session, company_id, account_id=journal.default_account_id, field="journal_id")
 
 
-def register_payment(session: Session, target, journal: Journal, date: dt.date, amount: Decimal, *,
+def register_payment(session: Session, target, *, amount: Decimal, date: dt.date, journal: Journal | None = None,
                      currency_code: str | None = None, kind: str | None = None, writeoff: bool = False,
                      writeoff_account_id: int | None = None, allow_advance: bool = False,
                      reference: str | None = None, limit_writeoff: bool = True) -> Payment:
-    """Book and post a payment of ``amount`` (in ``currency_code``) and reconcile it with ``target``.
+    """Book and post a payment of ``amount`` (in ``currency_code``) in ``journal`` and reconcile it with ``target``.
 
     ``target``: an invoice, a list of invoices or of open move lines, or a partner (then ``kind`` chooses
     ``inbound``, the default, or ``outbound``, whatever the sign of the partner's balance; refused when all
     the partner's open items are the other way round, unless ``allow_advance``). With invoices
     the direction follows them (customer invoices inbound, supplier bills outbound); a ``kind`` that
-    contradicts them is refused. The currency defaults to the invoices' own, else the journal's, else the
-    company's. ``writeoff`` (or an explicit ``writeoff_account_id``) settles the difference to the open
-    amount, closing the invoices, up to the company's ``writeoff_limit``; a larger excess needs
+    contradicts them is refused. ``journal`` (a bank or cash journal) defaults to the company's first bank
+    journal; the currency to the invoices' own, else the journal's, else the company's. ``writeoff`` (or an
+    explicit ``writeoff_account_id``) settles the difference to the open amount, closing the invoices, up to
+    the company's ``writeoff_limit``; a larger excess needs
     ``allow_advance`` (then nothing is written off and the excess stays open); ``limit_writeoff=False``
     lifts the limit for an account the user chose for the difference on purpose (bank fees). Everything
     happens in a savepoint: a refused payment leaves nothing behind.
@@ -148,8 +148,9 @@ def register_payment(session: Session, target, journal: Journal, date: dt.date, 
 
 def _register(session, target, journal, date, amount, currency_code, kind, writeoff, writeoff_account_id,
               allow_advance, reference, limit_writeoff) -> Payment:
-    items = open_items(session, target, kind)
+    items = open_items(session, target, kind=kind)
     company_id = items.company_id
+    journal = journal or default_journal(session, company_id, BANK)
     check_payment_journal(session, company_id, journal)
     left = items.left
     direction, settled = _direction(items, left, target, kind, allow_advance)
@@ -159,15 +160,15 @@ def _register(session, target, journal, date, amount, currency_code, kind, write
                                       journal=journal.display_name, currency=journal.currency_code),
                               "currency_code")
     amount = round_amount(amount, decimals(session, currency_code))
-    rate = rate_at(session, company_id, currency_code, date)
-    company_amount = to_company(session, company_id, amount, rate)
+    rate = rate_at(session, company_id, currency_code, date=date)
+    company_amount = to_company(session, company_id, amount=amount, rate=rate)
     home = company_currency(session, company_id)
     if writeoff and writeoff_account_id is None:
         writeoff_account_id = company_settings(session, company_id).writeoff_account_id
         if writeoff_account_id is None:
             raise ValidationError(gettext("Set a write-off account in the accounting settings."), "writeoff")
     if writeoff_account_id is not None:
-        check_account(session, company_id, writeoff_account_id, "writeoff_account_id")
+        check_account(session, company_id, account_id=writeoff_account_id, field="writeoff_account_id")
     settle_currency, settle_amount = _settlement(session, items, left, currency_code, amount, date)
     difference = _difference(session, items, settled, left, settle_amount, company_amount, settle_currency, date)
     if writeoff_account_id is not None and settled and limit_writeoff:
@@ -187,7 +188,7 @@ def _register(session, target, journal, date, amount, currency_code, kind, write
                          debit=partner_line.credit, credit=partner_line.debit,
                          currency_code=currency_code if currency_code != home else None,
                          amount_currency=sign * amount if currency_code != home else None)
-    move = create_move(session, journal, date, [bank_line, partner_line], ref=reference or items.names,
+    move = create_move(session, journal, date=date, lines=[bank_line, partner_line], ref=reference or items.names,
                        partner_id=items.partner_id, origin="payment")
     post_move(session, move)
     payment = Payment(company_id=company_id, kind=direction, state=POSTED, partner_id=items.partner_id,
@@ -245,7 +246,7 @@ def _settlement(session: Session, items: OpenItems, left, currency_code: str, am
     if currency_code != home or len(currencies) != 1 or home in currencies:
         return currency_code, amount
     other = currencies.pop()
-    rate = rate_at(session, items.company_id, other, date)
+    rate = rate_at(session, items.company_id, other, date=date)
     return other, round_amount(amount / rate, decimals(session, other))
 
 
@@ -266,9 +267,9 @@ def _difference(session, items: OpenItems, settled: list[MoveLine], left, amount
     if settled and all(line.currency_code == currency_code and left[line.id].amount_currency is not None
                        for line in settled):
         open_amount = abs(sum((left[line.id].amount_currency for line in settled), ZERO))
-        rate = rate_at(session, items.company_id, currency_code, date)
+        rate = rate_at(session, items.company_id, currency_code, date=date)
         return _Difference(amount - open_amount, open_amount, currency_code,
-                           to_company(session, items.company_id, amount - open_amount, rate))
+                           to_company(session, items.company_id, amount=amount - open_amount, rate=rate))
     open_amount = abs(sum((left[line.id].amount for line in settled), ZERO))
     return _Difference(company_amount - open_amount, open_amount, home, company_amount - open_amount)
 
@@ -304,13 +305,13 @@ def _refuse_excess(items: OpenItems, difference: _Difference) -> None:
         currency=difference.currency_code, names=items.names), "amount")
 
 
-def cancel_payment(session: Session, payment: Payment, date: dt.date | None = None) -> Payment:
+def cancel_payment(session: Session, payment: Payment, *, date: dt.date | None = None) -> Payment:
     """Unreconcile the payment and reverse its entry (dated ``date``, default the payment's date)."""
     if payment.state != POSTED:
         raise ValidationError(gettext("Only a posted payment can be cancelled."))
     reconcilable = [line for line in payment.move.lines if session.get(Account, line.account_id).reconcile]
-    unreconcile(session, reconcilable, date)
-    cancel_entry(session, payment.move, date)
+    unreconcile(session, reconcilable, date=date)
+    cancel_entry(session, payment.move, date=date)
     with allow(session, PAYMENT_CANCEL, payment):
         payment.state = CANCELLED
         session.flush()
@@ -319,7 +320,7 @@ def cancel_payment(session: Session, payment: Payment, date: dt.date | None = No
 
 def payments_of(session: Session, invoices: Iterable[Invoice]) -> list[Payment]:
     """The posted payments matched with these invoices."""
-    lines = [line.id for line in invoice_lines(session, [invoice.move_id for invoice in invoices])]
+    lines = [line.id for line in invoice_lines(session, invoices)]
     if not lines:
         return []
     other = select(MoveLine.move_id).join(

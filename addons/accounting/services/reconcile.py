@@ -67,9 +67,9 @@ def residual_column(matched):
     return MoveLine.debit - MoveLine.credit - func.coalesce(matched.c.total, 0)
 
 
-def residuals(session: Session, line_ids: Iterable[int]) -> dict[int, Residual]:
-    """The residual of each line (by id), in one query."""
-    ids = set(line_ids)
+def residuals(session: Session, lines: Iterable[MoveLine]) -> dict[int, Residual]:
+    """The residual of each line, by line id, in one query."""
+    ids = {line.id for line in lines}
     if not ids:
         return {}
     matched = matched_totals()
@@ -92,7 +92,7 @@ def _is_foreign(session, company_id, currency_code, amount_currency) -> bool:
             and currency_code != company_currency(session, company_id))
 
 
-def open_lines(session: Session, company_id: int, account_id: int, partner_id: int | None) -> list[MoveLine]:
+def open_lines(session: Session, company_id: int, *, account_id: int, partner_id: int | None) -> list[MoveLine]:
     """The posted lines of a reconcilable account and partner that are not fully reconciled, oldest due first."""
     matched = matched_totals()
     return list(session.scalars(
@@ -104,7 +104,7 @@ def open_lines(session: Session, company_id: int, account_id: int, partner_id: i
         .options(selectinload(MoveLine.move))))
 
 
-def open_by_partner(session: Session, company_id: int, limit: int) -> list:
+def open_by_partner(session: Session, company_id: int, *, limit: int) -> list:
     """(partner id, name, account id, code, open item count, open balance) of the first ``limit`` partners
     with open items on a reconcilable account, by name."""
     matched = matched_totals()
@@ -135,8 +135,8 @@ def reconcile(session: Session, lines: Iterable[MoveLine], *, writeoff: bool = F
     lines = list({line.id: line for line in lines}.values())
     _check_lines(session, lines, writeoff=writeoff or writeoff_account_id is not None)
     date = date or max(line.date for line in lines)
-    lock_lines(session, [line.id for line in lines])
-    left = residuals(session, [line.id for line in lines])
+    lock_lines(session, lines)
+    left = residuals(session, lines)
     if writeoff and writeoff_account_id is None:
         writeoff_account_id = _company_writeoff_account(session, lines[0].company_id, left)
     both_sides = any(line.debit and _open(left[line.id]) for line in lines) and \
@@ -149,7 +149,7 @@ def reconcile(session: Session, lines: Iterable[MoveLine], *, writeoff: bool = F
     rows += _exchange_difference(session, lines, left, date)
     session.add_all(rows)
     session.flush()
-    refresh_invoices(session, {line.move_id for line in lines})
+    _refresh_invoices(session, {line.move_id for line in lines})
     return rows
 
 
@@ -166,10 +166,11 @@ def _company_writeoff_account(session: Session, company_id: int, left: dict[int,
     return settings.writeoff_account_id
 
 
-def lock_lines(session: Session, line_ids: list[int]) -> None:
+def lock_lines(session: Session, lines: Iterable[MoveLine]) -> None:
     """Row-lock the lines (PostgreSQL) so two people settling the same invoice at once are serialised: the
     second one reads the residual the first one left."""
-    session.execute(select(MoveLine.id).where(MoveLine.id.in_(line_ids)).order_by(MoveLine.id).with_for_update())
+    ids = [line.id for line in lines]
+    session.execute(select(MoveLine.id).where(MoveLine.id.in_(ids)).order_by(MoveLine.id).with_for_update())
 
 
 def _check_lines(session: Session, lines: list[MoveLine], writeoff: bool) -> None:
@@ -273,7 +274,7 @@ def _adjust(session: Session, kind: str, items: list[tuple[MoveLine, Decimal, De
         if total:
             specs.append(LineSpec(account_id=counterpart[debit_side], name=kind,
                                   debit=total if debit_side else ZERO, credit=ZERO if debit_side else total))
-    move = create_move(session, default_journal(session, first.company_id, GENERAL), date, specs, ref=kind,
+    move = create_move(session, default_journal(session, first.company_id, GENERAL), date=date, lines=specs, ref=kind,
                        partner_id=first.partner_id, origin="reconcile")
     post_move(session, move)
     rows = []
@@ -292,8 +293,8 @@ def _writeoff(session, lines, left, account_id, date) -> list[Reconciliation]:
     for line in lines:
         rest = left[line.id]
         if rest.amount_currency:
-            rate = rate_at(session, line.company_id, line.currency_code, date)
-            amount = to_company(session, line.company_id, rest.amount_currency, rate)
+            rate = rate_at(session, line.company_id, line.currency_code, date=date)
+            amount = to_company(session, line.company_id, amount=rest.amount_currency, rate=rate)
             amount = max(min(amount, rest.amount), ZERO) if amount > 0 else min(max(amount, rest.amount), ZERO)
         elif rest.amount_currency is None:
             amount = rest.amount
@@ -329,7 +330,7 @@ def _exchange_difference(session, lines, left, date) -> list[Reconciliation]:
 # --- unreconcile ----------------------------------------------------------------------------------------------
 
 
-def unreconcile(session: Session, targets: MoveLine | Reconciliation | Iterable[MoveLine | Reconciliation],
+def unreconcile(session: Session, targets: MoveLine | Reconciliation | Iterable[MoveLine | Reconciliation], *,
                 date: dt.date | None = None) -> None:
     """Remove the matches of lines (all of their rows) or of the given rows.
 
@@ -359,19 +360,19 @@ def unreconcile(session: Session, targets: MoveLine | Reconciliation | Iterable[
         session.delete(row)
     session.flush()
     for move in session.scalars(select(Move).where(Move.id.in_(adjustments)).order_by(Move.id)):
-        cancel_entry(session, move, date)
-    refresh_invoices(session, moves)
+        cancel_entry(session, move, date=date)
+    _refresh_invoices(session, moves)
 
 
-def cancel_entry(session: Session, move: Move, date: dt.date | None = None) -> Move:
+def cancel_entry(session: Session, move: Move, *, date: dt.date | None = None) -> Move:
     """Reverse a posted entry and match each of its open items with the reversal's, so neither stays open."""
-    reversal = reverse_move(session, move, date)
+    reversal = reverse_move(session, move, date=date)
     by_key: dict[tuple, list[MoveLine]] = {}
     for line in (*move.lines, *reversal.lines):
         if session.get(Account, line.account_id).reconcile:
             by_key.setdefault((line.account_id, line.partner_id), []).append(line)
     for group in by_key.values():
-        left = residuals(session, [line.id for line in group])
+        left = residuals(session, group)
         group = [line for line in group if _open(left[line.id])]
         if any(line.debit for line in group) and any(line.credit for line in group):
             reconcile(session, group)
@@ -381,9 +382,9 @@ def cancel_entry(session: Session, move: Move, date: dt.date | None = None) -> M
 # --- invoices -------------------------------------------------------------------------------------------------
 
 
-def invoice_lines(session: Session, move_ids: Iterable[int]) -> list[MoveLine]:
-    """The receivable / payable lines (reconcilable accounts) of the given entries."""
-    ids = set(move_ids)
+def invoice_lines(session: Session, invoices: Iterable[Invoice]) -> list[MoveLine]:
+    """The receivable / payable lines (reconcilable accounts) of the posted invoices' entries."""
+    ids = {invoice.move_id for invoice in invoices if invoice.move_id is not None}
     if not ids:
         return []
     return list(session.scalars(select(MoveLine).join(Account, Account.id == MoveLine.account_id)
@@ -391,7 +392,7 @@ def invoice_lines(session: Session, move_ids: Iterable[int]) -> list[MoveLine]:
                                 .order_by(func.coalesce(MoveLine.date_maturity, MoveLine.date), MoveLine.id)))
 
 
-def refresh_invoices(session: Session, move_ids: Iterable[int]) -> list[Invoice]:
+def _refresh_invoices(session: Session, move_ids: Iterable[int]) -> list[Invoice]:
     """Recompute ``residual`` and ``payment_state`` of the posted invoices of these entries.
 
     The residual is in the invoice's currency. An invoice that becomes paid
@@ -404,8 +405,8 @@ def refresh_invoices(session: Session, move_ids: Iterable[int]) -> list[Invoice]
                                                           Invoice.state == INVOICE_POSTED)))
     if not invoices:
         return []
-    lines = invoice_lines(session, [invoice.move_id for invoice in invoices])
-    left = residuals(session, [line.id for line in lines])
+    lines = invoice_lines(session, invoices)
+    left = residuals(session, lines)
     registry = session.info.get("registry")
     with allow(session, INVOICE_PAYMENT_STATE):  # the one place a posted invoice's payment state moves
         for invoice in invoices:

@@ -66,7 +66,7 @@ def instalments(lines: Sequence[TermLine] | None, date: dt.date, total: Decimal,
     return result
 
 
-def save_term(session: Session, company_id: int, term: PaymentTerm | None, name: str, lines: Sequence[dict],
+def save_term(session: Session, company_id: int, term: PaymentTerm | None, *, name: str, lines: Sequence[dict],
               active: bool = True) -> PaymentTerm:
     """Create or rewrite a payment term with its instalments (``percent``, ``days``, ``end_of_month`` each),
     refused unless they give due dates as ``instalments`` will use them."""

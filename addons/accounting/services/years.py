@@ -36,7 +36,7 @@ def require_accountant(session: Session, what: str) -> None:
         raise AccessDenied(gettext("Only an accountant may %(what)s.", what=what))
 
 
-def create_fiscal_year(session: Session, company_id: int, year: int | None = None, *,
+def create_fiscal_year(session: Session, company_id: int, *, year: int | None = None,
                        date_start: dt.date | None = None, date_end: dt.date | None = None,
                        monthly: bool = True) -> FiscalYear:
     """A fiscal year (calendar ``year``, or ``date_start``..``date_end``) with a period per month.
@@ -73,7 +73,7 @@ def _months(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
     return spans
 
 
-def set_lock_date(session: Session, company_id: int, date: dt.date | None) -> Settings:
+def set_lock_date(session: Session, company_id: int, *, date: dt.date | None) -> Settings:
     """Lock the books up to ``date`` included (``None`` unlocks; see the module's policy)."""
     require_accountant(session, gettext("set the lock date"))
     settings = company_settings(session, company_id)
@@ -138,7 +138,7 @@ def close_fiscal_year(session: Session, fiscal_year: FiscalYear) -> Move | None:
             lines.append(LineSpec(account_id=settings.retained_earnings_account_id, debit=max(-profit, Decimal(0)),
                                   credit=max(profit, Decimal(0)), name=gettext("Result of the year")))
         journal = default_journal(session, company_id, GENERAL)
-        move = create_move(session, journal, fiscal_year.date_end, lines, origin="closing",
+        move = create_move(session, journal, date=fiscal_year.date_end, lines=lines, origin="closing",
                            ref=gettext("Closing of fiscal year %(name)s", name=fiscal_year.name))
         post_move(session, move)
     fiscal_year.state = CLOSED

@@ -105,7 +105,7 @@ def make_books(data, name: str | None = None, country: str | None = "ES") -> Boo
                       currency_code="EUR")
     session.add(company)
     session.flush()
-    setup_books(session, company, CHARTS[country])
+    setup_books(session, company, chart=CHARTS[country])
     session.commit()
     return Books(data, company)
 

@@ -40,7 +40,7 @@ def stored(session):
 
 def test_a_csv_statement_is_read_through_its_column_mapping(books, session):
     bank = journal(session, "BNK1")
-    result = import_csv(session, bank, (DATA / "bank_es.csv").read_bytes(), SPANISH, filename="bank_es.csv")
+    result = import_csv(session, bank, (DATA / "bank_es.csv").read_bytes(), mapping=SPANISH, filename="bank_es.csv")
     assert (result.imported, result.skipped) == (5, 0)
     statement = result.statements[0]
     assert (statement.name, statement.date, statement.journal_id) == ("bank_es.csv", dt.date(2026, 2, 20), bank.id)
@@ -58,13 +58,13 @@ def test_a_csv_statement_is_read_through_its_column_mapping(books, session):
 def test_re_importing_the_same_file_imports_nothing_new(books, session):
     bank = journal(session, "BNK1")
     content = (DATA / "bank_es.csv").read_bytes()
-    import_csv(session, bank, content, SPANISH)
+    import_csv(session, bank, content, mapping=SPANISH)
     before = stored(session)
-    again = import_csv(session, bank, content, SPANISH)
+    again = import_csv(session, bank, content, mapping=SPANISH)
     assert (again.imported, again.skipped, again.statements) == (0, 5, [])
     assert stored(session) == before
     longer = content + "21/02/2026;CAFE;;;;-1,20\n".encode()
-    more = import_csv(session, bank, longer, SPANISH)
+    more = import_csv(session, bank, longer, mapping=SPANISH)
     assert (more.imported, more.skipped) == (1, 5)
     assert [line.amount for line in more.statements[0].lines] == [D("-1.20")]
 
@@ -72,7 +72,7 @@ def test_re_importing_the_same_file_imports_nothing_new(books, session):
 def test_debit_and_credit_columns_with_a_comma_delimiter(books, session):
     content = "Date,Details,Money out,Money in\n2026-02-03,Interest,,0.45\n2026-02-04,Card fee,2.00,\n"
     mapping = ColumnMapping(date="Date", label="Details", debit="Money out", credit="Money in")
-    result = import_csv(session, journal(session, "BNK1"), content, mapping)
+    result = import_csv(session, journal(session, "BNK1"), content, mapping=mapping)
     assert [line.amount for line in result.statements[0].lines] == [D("0.45"), D("-2.00")]
 
 
@@ -93,14 +93,14 @@ def test_debit_and_credit_columns_with_a_comma_delimiter(books, session):
 ])
 def test_a_bad_csv_gives_a_clear_message_and_stores_nothing(books, session, content, mapping, message):
     with pytest.raises(ValidationError, match=message):
-        import_csv(session, journal(session, "BNK1"), content.encode(), mapping, filename="bad.csv")
+        import_csv(session, journal(session, "BNK1"), content.encode(), mapping=mapping, filename="bad.csv")
     assert stored(session) == (0, 0)
 
 
 def test_every_bad_line_is_named_at_once(books, session):
     content = "date,amount,label\n2026-02-01,x,a\n2026-02-02,10,b\n2026-13-01,y,c\n"
     with pytest.raises(ValidationError) as error:
-        import_csv(session, journal(session, "BNK1"), content, PLAIN, filename="feb.csv")
+        import_csv(session, journal(session, "BNK1"), content, mapping=PLAIN, filename="feb.csv")
     assert str(error.value).splitlines() == [
         "feb.csv was not imported, nothing was stored:",
         "line 2, column 'amount': 'x' is not a number.",
@@ -153,7 +153,7 @@ def statement_line(session, label, amount, partner_name=None, reference=None):
               f"{reference or ''}\n"
     mapping = ColumnMapping(date="date", amount="amount", label="label", partner_name="partner",
                             reference="reference")
-    return import_csv(session, journal(session, "BNK1"), content, mapping).statements[0].lines[0]
+    return import_csv(session, journal(session, "BNK1"), content, mapping=mapping).statements[0].lines[0]
 
 
 @pytest.fixture
@@ -231,7 +231,7 @@ def test_a_payment_larger_than_the_invoice_is_refused_when_matching(books, sessi
 def test_a_negative_number_in_a_debit_or_credit_column_is_refused(books, session, content, message):
     mapping = ColumnMapping(date="Fecha", label="Concepto", debit="Cargo", credit="Abono")
     with pytest.raises(ValidationError, match=message):
-        import_csv(session, journal(session, "BNK1"), content, mapping)
+        import_csv(session, journal(session, "BNK1"), content, mapping=mapping)
     assert stored(session) == (0, 0)
 
 
@@ -367,14 +367,14 @@ def test_two_people_confirming_the_same_line_at_once_book_it_once(db_copy):
 def test_a_csv_over_the_limits_or_with_an_amount_no_column_holds_is_refused_whole(books, session, content,
                                                                                    message):
     with pytest.raises(ValidationError, match=message):
-        import_csv(session, journal(session, "BNK1"), content, PLAIN, filename="big.csv")
+        import_csv(session, journal(session, "BNK1"), content, mapping=PLAIN, filename="big.csv")
     assert stored(session) == (0, 0)
 
 
 def test_a_delimiter_of_more_than_one_character_is_refused(books, session):
     mapping = ColumnMapping(date="date", amount="amount", delimiter=";;")
     with pytest.raises(ValidationError, match="';;' cannot separate the columns of a CSV file"):
-        import_csv(session, journal(session, "BNK1"), b"date;;amount\n2026-02-01;;1.00\n", mapping,
+        import_csv(session, journal(session, "BNK1"), b"date;;amount\n2026-02-01;;1.00\n", mapping=mapping,
                    filename="odd.csv")
 
 

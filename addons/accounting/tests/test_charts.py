@@ -95,7 +95,7 @@ def test_currencies_are_there_with_their_decimals(books):
 def test_setting_up_twice_is_refused_and_changes_nothing(books):
     before = books.session.scalar(select(func.count(Account.id)).where(Account.company_id == books.company.id))
     with pytest.raises(ValidationError, match="already has its books"):
-        setup_books(books.session, books.company, "es")
+        setup_books(books.session, books.company, chart="es")
     books.session.rollback()
     assert books.session.scalar(select(func.count(Account.id)).where(
         Account.company_id == books.company.id)) == before
@@ -106,7 +106,7 @@ def test_unknown_chart_is_refused(db):
     session = db.system()
     company = db.company("Sin plan")
     with pytest.raises(ValidationError, match="Unknown chart of accounts xx"):
-        setup_books(session, company, "xx")
+        setup_books(session, company, chart="xx")
 
 
 def test_chart_follows_the_company_country(db):

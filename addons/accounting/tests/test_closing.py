@@ -15,7 +15,7 @@ LAST = dt.date.today().year - 1
 
 def book(books, date, debit_code, credit_code, amount, post=True):
     session = books.session
-    move = create_move(session, books.journal("MISC"), date, [
+    move = create_move(session, books.journal("MISC"), date=date, lines=[
         LineSpec(account_id=books.account(debit_code).id, debit=Decimal(amount)),
         LineSpec(account_id=books.account(credit_code).id, credit=Decimal(amount)),
     ])
@@ -36,7 +36,7 @@ def balances(books, year, types=None):
 
 @pytest.fixture
 def last_year(books):
-    year = create_fiscal_year(books.session, books.company.id, LAST)
+    year = create_fiscal_year(books.session, books.company.id, year=LAST)
     book(books, dt.date(LAST, 3, 1), "430", "700", "1000.00")
     book(books, dt.date(LAST, 5, 2), "430", "705", "200.50")
     book(books, dt.date(LAST, 6, 3), "600", "400", "300.25")
@@ -67,7 +67,7 @@ def test_closing_carries_the_profit_to_equity_and_zeroes_income_and_expenses(boo
 
 
 def test_a_loss_goes_to_the_debit_of_equity(books):
-    year = create_fiscal_year(books.session, books.company.id, LAST)
+    year = create_fiscal_year(books.session, books.company.id, year=LAST)
     book(books, dt.date(LAST, 2, 1), "430", "700", "100.00")
     book(books, dt.date(LAST, 2, 2), "621", "410", "400.00")
     close_fiscal_year(books.session, year)
@@ -76,7 +76,7 @@ def test_a_loss_goes_to_the_debit_of_equity(books):
 
 
 def test_a_year_without_entries_closes_without_an_entry(books):
-    year = create_fiscal_year(books.session, books.company.id, LAST)
+    year = create_fiscal_year(books.session, books.company.id, year=LAST)
     assert close_fiscal_year(books.session, year) is None
     assert year.state == "closed"
     with pytest.raises(ValidationError, match="already closed"):
@@ -102,7 +102,7 @@ def test_only_an_accountant_closes_a_year(books, last_year):
 
 def test_a_closed_year_is_reopened_only_by_the_system(books):
     accountant = books.as_user(books.accountant())
-    last = create_fiscal_year(accountant, books.company.id, LAST)
+    last = create_fiscal_year(accountant, books.company.id, year=LAST)
     close_fiscal_year(accountant, last)
     accountant.commit()
     last.state = "open"
@@ -117,8 +117,8 @@ def test_a_closed_year_is_reopened_only_by_the_system(books):
 
 def test_an_entry_moved_across_a_closed_year_between_two_open_ones_is_accepted(books):
     """Each date is checked, not the span between them: a closed year in the middle is not touched."""
-    create_fiscal_year(books.session, books.company.id, LAST - 1)
-    closed = create_fiscal_year(books.session, books.company.id, LAST)
+    create_fiscal_year(books.session, books.company.id, year=LAST - 1)
+    closed = create_fiscal_year(books.session, books.company.id, year=LAST)
     close_fiscal_year(books.session, closed)
     draft = book(books, dt.date(LAST - 1, 6, 1), "430", "700", "10.00", post=False)
     books.session.commit()

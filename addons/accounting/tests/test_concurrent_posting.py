@@ -34,7 +34,7 @@ def test_concurrent_posts_get_unique_consecutive_numbers_and_a_rollback_leaves_n
     def post(index, session):
         try:
             journal = session.get(Journal, journal_id)
-            move = create_move(session, journal, dt.date(year, 6, 1), [
+            move = create_move(session, journal, date=dt.date(year, 6, 1), lines=[
                 LineSpec(account_id=receivable, debit=Decimal(index + 1)),
                 LineSpec(account_id=income, credit=Decimal(index + 1)),
             ], ref=f"writer {index}")

@@ -33,7 +33,7 @@ def session_of(books, who):
 
 
 def entry(session, books, amount="100.00", post=True, journal="MISC", date=DAY):
-    move = create_move(session, session.get(Journal, books.journal(journal).id), date, [
+    move = create_move(session, session.get(Journal, books.journal(journal).id), date=date, lines=[
         LineSpec(account_id=books.account("430").id, debit=D(amount)),
         LineSpec(account_id=books.account("700").id, credit=D(amount))])
     session.flush()
@@ -58,7 +58,7 @@ def test_a_draft_line_cannot_be_moved_into_a_posted_entry(books, who):
 @pytest.mark.parametrize("who", WHO)
 def test_a_line_is_posted_exactly_when_its_entry_is(books, who):
     session = session_of(books, who)
-    draft = create_move(session, books.journal("MISC"), DAY, [LineSpec(account_id=books.account("430").id,
+    draft = create_move(session, books.journal("MISC"), date=DAY, lines=[LineSpec(account_id=books.account("430").id,
                                                                          debit=D("77.00"))])
     session.flush()
     draft.lines[0].posted = True  # an unbalanced draft counted by every report
@@ -145,7 +145,7 @@ def foreign_account(books, kind="income"):
 def test_an_entry_cannot_use_an_account_of_another_company(books, who):
     foreign = foreign_account(books).id
     session = session_of(books, who)
-    move = create_move(session, books.journal("MISC"), DAY, [
+    move = create_move(session, books.journal("MISC"), date=DAY, lines=[
         LineSpec(account_id=books.account("430").id, debit=D("10.00")), LineSpec(account_id=foreign,
                                                                                  credit=D("10.00"))])
     with pytest.raises(ValidationError, match="MoveLine: account_id refers to a record of another company"):
@@ -231,16 +231,16 @@ def test_an_invoice_is_posted_and_paid_only_through_the_services(books, accounta
 def test_paying_an_invoice_of_a_locked_month_after_the_lock_date(books, accountant):
     bill = invoice(accountant, books, books.partner(), "100.00", date=JAN)
     accountant.commit()
-    set_lock_date(accountant, books.company.id, dt.date(JAN.year, 1, 31))
+    set_lock_date(accountant, books.company.id, date=dt.date(JAN.year, 1, 31))
     accountant.commit()
-    register_payment(accountant, bill, bank(accountant), FEB, D("121.00"))
+    register_payment(accountant, bill, journal=bank(accountant), date=FEB, amount=D("121.00"))
     accountant.commit()
     assert state(bill) == ("paid", 0)
 
 
 def test_a_posted_payment_is_only_cancelled(books, accountant):
-    payment = register_payment(accountant, invoice(accountant, books, books.partner(), "100.00"), bank(accountant),
-                               FEB, D("121.00"))
+    payment = register_payment(accountant, invoice(accountant, books, books.partner(), "100.00"),
+                               journal=bank(accountant), date=FEB, amount=D("121.00"))
     accountant.commit()
     for state_name in ("draft", "cancelled"):  # cancelled by hand skips the reversal
         payment.state = state_name
@@ -259,7 +259,7 @@ def test_a_reconciliation_matches_two_posted_lines_of_one_account_and_partner(bo
     partner = books.partner()
     session = books.session
     sale = entry(session, books)
-    payment = create_move(session, books.journal("BNK1"), DAY, [
+    payment = create_move(session, books.journal("BNK1"), date=DAY, lines=[
         LineSpec(account_id=books.account("572").id, debit=D("100.00")),
         LineSpec(account_id=books.account("430").id, credit=D("100.00"), partner_id=partner.id)])
     draft = entry(session, books, post=False)
@@ -281,7 +281,7 @@ def test_a_reconciliation_matches_two_posted_lines_of_one_account_and_partner(bo
 
 
 def test_only_an_administrator_moves_the_lock_date_back_through_the_orm(books, accountant):
-    set_lock_date(accountant, books.company.id, dt.date(YEAR, 3, 31))
+    set_lock_date(accountant, books.company.id, date=dt.date(YEAR, 3, 31))
     accountant.commit()
     settings = accountant.scalars(select(Settings)).one()
     for earlier in (dt.date(YEAR, 1, 1), None):

@@ -22,7 +22,7 @@ JAN_15, JAN_31, FEB_10 = dt.date(YEAR, 1, 15), dt.date(YEAR, 1, 31), dt.date(YEA
 def entry(session, books, amount="100.00", date=FEB_10, journal="MISC", credit=None, post=True):
     """An entry debiting 430 and crediting 700 (by ``credit`` when given, to make it unbalanced)."""
     journal = session.get(Journal, books.journal(journal).id)
-    move = create_move(session, journal, date, [
+    move = create_move(session, journal, date=date, lines=[
         LineSpec(account_id=books.account("430").id, debit=Decimal(amount)),
         LineSpec(account_id=books.account("700").id, credit=Decimal(credit or amount)),
     ], ref="test")
@@ -45,7 +45,7 @@ def test_posting_numbers_each_journal_without_gaps_and_freezes_the_lines(books):
 
 def test_reversal_swaps_every_line_and_is_posted_once(books):
     original = entry(books.session, books, "250.40")
-    reversal = reverse_move(books.session, original, dt.date(YEAR, 3, 1))
+    reversal = reverse_move(books.session, original, date=dt.date(YEAR, 3, 1))
     assert reversal.state == "posted" and reversal.reversed_move_id == original.id
     assert reversal.number == f"MISC/{YEAR}/00002"
     assert [(line.account_id, line.debit, line.credit) for line in reversal.lines] == [
@@ -145,7 +145,7 @@ def test_the_lock_date_binds_administrators_too(books):
     posted = entry(session, books, date=JAN_15)
     draft = entry(session, books, date=FEB_10, post=False)
     session.commit()
-    set_lock_date(session, books.company.id, JAN_31)
+    set_lock_date(session, books.company.id, date=JAN_31)
     session.commit()
 
     with pytest.raises(ValidationError, match=f"locked up to {YEAR}-01-31"):
@@ -159,7 +159,7 @@ def test_the_lock_date_binds_administrators_too(books):
     with pytest.raises(ValidationError, match="locked up to"):
         reverse_move(session, posted)  # cancelling it on its own date
     session.rollback()
-    reversal = reverse_move(session, posted, FEB_10)  # after the lock date: the way to correct it
+    reversal = reverse_move(session, posted, date=FEB_10)  # after the lock date: the way to correct it
     assert reversal.state == "posted"
 
 
@@ -183,21 +183,21 @@ def test_an_administrator_cannot_post_or_delete_a_draft_dated_before_the_lock_da
 def test_lock_date_service_rules(books):
     accountant, billing = books.as_user(books.accountant()), books.as_user(books.billing())
     with pytest.raises(AccessDenied, match="Only an accountant"):
-        set_lock_date(billing, books.company.id, JAN_31)
+        set_lock_date(billing, books.company.id, date=JAN_31)
     draft = entry(accountant, books, date=JAN_15, post=False)
     accountant.commit()
     with pytest.raises(ValidationError, match="post or delete the drafts"):
-        set_lock_date(accountant, books.company.id, JAN_31)
+        set_lock_date(accountant, books.company.id, date=JAN_31)
     accountant.rollback()
     accountant.delete(accountant.get(Move, draft.id))
-    set_lock_date(accountant, books.company.id, JAN_31)
-    set_lock_date(accountant, books.company.id, dt.date(YEAR, 2, 28))
+    set_lock_date(accountant, books.company.id, date=JAN_31)
+    set_lock_date(accountant, books.company.id, date=dt.date(YEAR, 2, 28))
     accountant.commit()
     with pytest.raises(AccessDenied, match="Only an administrator may move the lock date back"):
-        set_lock_date(accountant, books.company.id, JAN_31)
+        set_lock_date(accountant, books.company.id, date=JAN_31)
     accountant.rollback()
     admin = books.as_user(books.user(groups=["core.group_admin"]))
-    set_lock_date(admin, books.company.id, None)
+    set_lock_date(admin, books.company.id, date=None)
     admin.commit()
     assert books.session.scalar(select(Settings.lock_date).where(Settings.company_id == books.company.id)) is None
 
@@ -211,7 +211,7 @@ def test_a_rolled_back_post_does_not_burn_a_number(books):
 
 
 def test_nothing_is_booked_into_a_closed_year(books):
-    last = create_fiscal_year(books.session, books.company.id, YEAR - 1)
+    last = create_fiscal_year(books.session, books.company.id, year=YEAR - 1)
     old = entry(books.session, books, date=dt.date(YEAR - 1, 6, 30))
     assert old.number == f"MISC/{YEAR - 1}/00001"
     close_fiscal_year(books.session, last)
@@ -270,7 +270,7 @@ def test_two_sessions_reversing_one_entry_at_once_make_one_reversal(db_copy):
     def reverse(session, move):
         try:
             start.wait(timeout=30)
-            reverse_move(session, move, FEB_10)
+            reverse_move(session, move, date=FEB_10)
             session.commit()
         except Exception as error:  # reported by the main thread
             errors.append(error)

@@ -29,7 +29,7 @@ def post_entry(session, books, journal_code, date, partner, *lines, due=None):
                       partner_id=partner.id if partner else None, date_maturity=due,
                       currency_code=rest[0] if rest else None, amount_currency=D(rest[1]) if rest else None)
              for code, debit, credit, *rest in lines]
-    move = post_move(session, create_move(session, journal(session, journal_code), date, specs))
+    move = post_move(session, create_move(session, journal(session, journal_code), date=date, lines=specs))
     session.flush()
     return move
 
@@ -52,7 +52,7 @@ def session(books):
 
 
 def left(session, *lines):
-    found = residuals(session, [line.id for line in lines])
+    found = residuals(session, lines)
     return [found[line.id].amount for line in lines]
 
 
@@ -69,7 +69,7 @@ def test_partial_then_full_match_keeps_posted_lines_untouched(books, session):
     session.commit()
     stored = books.session.get(MoveLine, invoice.id)
     assert (stored.debit, stored.credit, stored.posted) == (D("121.00"), D("0.00"), True)
-    assert open_lines(session, books.company.id, account_id(session, "430"), customer.id) == []
+    assert open_lines(session, books.company.id, account_id=account_id(session, "430"), partner_id=customer.id) == []
 
 
 def test_oldest_due_is_paid_first(books, session):
@@ -79,8 +79,8 @@ def test_oldest_due_is_paid_first(books, session):
     payment = receipt(session, books, customer, "150.00", MAR)
     reconcile(session, [later, older, payment])
     assert left(session, older, later, payment) == [0, D("50.00"), 0]
-    assert [line.id for line in open_lines(session, books.company.id, account_id(session, "430"), customer.id)] \
-        == [later.id]
+    assert [line.id for line in open_lines(session, books.company.id, account_id=account_id(session, "430"),
+                                           partner_id=customer.id)] == [later.id]
 
 
 def test_what_cannot_be_reconciled_is_refused_and_nothing_is_stored(books, session):
@@ -96,7 +96,7 @@ def test_what_cannot_be_reconciled_is_refused_and_nothing_is_stored(books, sessi
         reconcile(session, [correction, income])
     with pytest.raises(ValidationError, match="one debit and one credit"):
         reconcile(session, [invoice, sale(session, books, one, "5.00")])
-    draft = create_move(session, journal(session, "BNK1"), FEB, [
+    draft = create_move(session, journal(session, "BNK1"), date=FEB, lines=[
         LineSpec(account_id=account_id(session, "572"), debit=D(10)),
         LineSpec(account_id=account_id(session, "430"), credit=D(10), partner_id=one.id)])
     session.flush()
@@ -166,7 +166,7 @@ def test_exchange_difference_is_booked_and_both_residuals_reach_zero(books, sess
     payment = post_entry(session, books, "BNK1", FEB, customer, ("572", "105.00", 0, "USD", "100.00"),
                          ("430", 0, "105.00", "USD", "-100.00")).lines[1]
     reconcile(session, [invoice, payment])
-    found = residuals(session, [invoice.id, payment.id])
+    found = residuals(session, [invoice, payment])
     assert (found[invoice.id].amount, found[invoice.id].amount_currency) == (0, 0)
     assert (found[payment.id].amount, found[payment.id].amount_currency) == (0, 0)
     exchange = session.scalars(select(Move).where(Move.origin == "reconcile")).one()
@@ -175,10 +175,11 @@ def test_exchange_difference_is_booked_and_both_residuals_reach_zero(books, sess
         ("430", 0, D("5.00")), ("668", D("5.00"), 0)]  # less received than booked: a loss
 
     unreconcile(session, payment)
-    found = residuals(session, [invoice.id, payment.id])
+    found = residuals(session, [invoice, payment])
     assert (found[invoice.id].amount, found[invoice.id].amount_currency) == (D("110.00"), D("100.00"))
     assert (found[payment.id].amount, found[payment.id].amount_currency) == (D("-105.00"), D("-100.00"))
-    assert open_lines(session, books.company.id, account_id(session, "430"), customer.id) == [invoice, payment]
+    assert open_lines(session, books.company.id, account_id=account_id(session, "430"),
+                      partner_id=customer.id) == [invoice, payment]
 
 
 def test_a_rate_that_rose_books_a_gain_on_partial_payments(books, session):
@@ -192,7 +193,7 @@ def test_a_rate_that_rose_books_a_gain_on_partial_payments(books, session):
     second = post_entry(session, books, "BNK1", MAR, customer, ("572", "72.00", 0, "USD", "60.00"),
                         ("430", 0, "72.00", "USD", "-60.00")).lines[1]
     reconcile(session, [invoice, first])
-    found = residuals(session, [invoice.id, first.id])
+    found = residuals(session, [invoice, first])
     assert (found[invoice.id].amount, found[invoice.id].amount_currency) == (D("66.00"), D("60.00"))
     assert (found[first.id].amount, found[first.id].amount_currency) == (0, 0)
     reconcile(session, [invoice, second])

@@ -31,7 +31,7 @@ def reports(books):
         ("BNK1", dt.date(Y, 3, 5), [LineSpec(account("572"), PAID),
                                     LineSpec(account("430"), credit=PAID, partner_id=customer.id)]),
     ):
-        post_move(books.session, create_move(books.session, books.journal(journal), date, lines))
+        post_move(books.session, create_move(books.session, books.journal(journal), date=date, lines=lines))
     books.session.commit()
     session = books.as_user(books.accountant())
     company = books.company.id

@@ -35,7 +35,7 @@ START, END = dt.date(Y, 1, 1), dt.date(Y, 12, 31)
 
 
 def entry(books, journal, date, *specs, post=True):
-    move = create_move(books.session, books.journal(journal), date, list(specs))
+    move = create_move(books.session, books.journal(journal), date=date, lines=list(specs))
     if post:
         post_move(books.session, move)
     books.session.commit()

@@ -181,8 +181,8 @@ def test_global_rounding_keeps_prices_including_tax_exact():
 def test_saving_a_term_checks_its_instalments_whatever_the_caller(books):
     session = books.session
     with pytest.raises(ValidationError):
-        save_term(session, books.company.id, None, "Before the invoice", [{"percent": D("100"), "days": -1}])
-    term = save_term(session, books.company.id, None, "Half now, half in 60 days",
-                     [{"percent": D("50")}, {"percent": D("50"), "days": 60, "end_of_month": True}])
+        save_term(session, books.company.id, None, name="Before the invoice", lines=[{"percent": D("100"), "days": -1}])
+    term = save_term(session, books.company.id, None, name="Half now, half in 60 days",
+                     lines=[{"percent": D("50")}, {"percent": D("50"), "days": 60, "end_of_month": True}])
     assert [(line.sequence, line.percent, line.days, line.end_of_month) for line in term.lines] == [
         (10, D("50"), 0, False), (20, D("50"), 60, True)]

@@ -543,7 +543,7 @@ def test_an_auditor_reads_a_paid_invoice_and_may_change_nothing(web, shop):
     partner = shop.partner("Cliente Auditado")
     invoice = draft(shop, partner)
     post_invoice(shop.session, invoice)
-    register_payment(shop.session, invoice, shop.journal("BNK1"), TODAY, Decimal("121.00"))
+    register_payment(shop.session, invoice, journal=shop.journal("BNK1"), date=TODAY, amount=Decimal("121.00"))
     shop.session.commit()
     client = client_for(web, shop.auditor())
     page = client.get(f"/accounting/invoices/{invoice.id}").get_data(as_text=True)
@@ -718,7 +718,8 @@ def test_an_invoice_id_past_the_database_when_cancelling_a_payment_is_refused_na
 
     invoice = draft(shop, shop.partner("Cliente Pago"))
     post_invoice(shop.session, invoice)
-    payment = register_payment(shop.session, invoice, shop.journal("BNK1"), TODAY, Decimal("121.00"))
+    payment = register_payment(shop.session, invoice, journal=shop.journal("BNK1"), date=TODAY,
+                               amount=Decimal("121.00"))
     shop.session.commit()
     client = client_for(web, shop.accountant())
     client.get(f"/accounting/invoices/{invoice.id}")

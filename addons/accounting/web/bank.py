@@ -121,7 +121,7 @@ def bank_mapping(token: str):
     error = None
     if request.method == "POST":
         mapping = _mapping_from(form)
-        result, error = run(lambda session: bank_import.import_csv(session, journal, data, mapping,
+        result, error = run(lambda session: bank_import.import_csv(session, journal, data, mapping=mapping,
                                                                    filename=filename))
         if error is None:
             uploads.discard(owner, token)

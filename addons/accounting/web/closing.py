@@ -36,7 +36,7 @@ def closing_setup():
     if company is None:
         abort(404)
     chart = request.form.get("chart") or None
-    run_and_flash(lambda session: setup_books(session, company, chart), gettext("The books are set up."))
+    run_and_flash(lambda session: setup_books(session, company, chart=chart), gettext("The books are set up."))
     return redirect(url_for("accounting_web.closing_page"))
 
 
@@ -52,7 +52,7 @@ def closing_lock():
     except ValueError:
         flash(gettext("Give the lock date as a date, for example 2025-12-31."), "error")
         return redirect(url_for("accounting_web.closing_page"))
-    run_and_flash(lambda session: set_lock_date(session, current_actor().company_id, date),
+    run_and_flash(lambda session: set_lock_date(session, current_actor().company_id, date=date),
                   gettext("Lock date set to %(date)s.", date=date.isoformat()) if date
                   else gettext("The books are unlocked."))
     return redirect(url_for("accounting_web.closing_page"))

@@ -107,8 +107,8 @@ def invoice_payment(invoice_id: int):
     form.journal_id.choices = select_choices((j.id, j.display_name) for j in journals)
     if form.validate_on_submit():
         journal = session.get(Journal, form.journal_id.data)
-        _, error = run(lambda s: payments.register_payment(s, invoice, journal, form.date.data, form.amount.data,
-                                                           writeoff=form.writeoff.data))
+        _, error = run(lambda s: payments.register_payment(s, invoice, amount=form.amount.data, date=form.date.data,
+                                                           journal=journal, writeoff=form.writeoff.data))
         if error is None:
             flash(gettext("Payment of %(amount)s registered.", amount=money(form.amount.data, invoice.currency_code)),
                   "success")

@@ -28,9 +28,10 @@ def reconcile_page():
     if partner_id and account_id:
         record_or_404(Partner, partner_id)
         record_or_404(Account, account_id)
-        lines = service.open_lines(session, current_actor().company_id, account_id, partner_id)
-        left = service.residuals(session, [line.id for line in lines])
-    return render_template("accounting/reconcile.html", groups=service.open_by_partner(session, current_actor().company_id, PARTNERS_SHOWN), lines=lines, left=left,
+        lines = service.open_lines(session, current_actor().company_id, account_id=account_id, partner_id=partner_id)
+        left = service.residuals(session, lines)
+    groups = service.open_by_partner(session, current_actor().company_id, limit=PARTNERS_SHOWN)
+    return render_template("accounting/reconcile.html", groups=groups, lines=lines, left=left,
                            partner_id=partner_id, account_id=account_id)
 
 
@@ -52,6 +53,6 @@ def reconcile_undo(invoice_id: int):
     """Undo every match of an invoice's receivable or payable items: it is open again."""
     require(Reconciliation, "delete")
     invoice = record_or_404(Invoice, invoice_id)
-    run_and_flash(lambda session: service.unreconcile(session, service.invoice_lines(session, [invoice.move_id])),
+    run_and_flash(lambda session: service.unreconcile(session, service.invoice_lines(session, [invoice])),
                   gettext("The matches of this invoice are undone; it is open again."))
     return redirect(invoice_url(invoice))

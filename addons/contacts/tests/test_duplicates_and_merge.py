@@ -80,7 +80,7 @@ def test_merge_repoints_notes_of_a_third_party_addon_children_and_tags_then_arch
                   vat="B12345674", country_code="ES")
     target = make(session, db, "Ferretería Ibérica S.L.", is_company=True, email="info@iberica.es",
                   country_code="ES", tags=["VIP"])
-    create_tag(session, db.main_company.id, "Supplier")
+    create_tag(session, db.main_company.id, name="Supplier")
     source.tags = list(target.tags)
     session.flush()
     make(session, db, "Supplier tag holder", tags=["Supplier"])

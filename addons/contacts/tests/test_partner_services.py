@@ -119,21 +119,21 @@ def test_invoice_and_delivery_addresses_belong_to_a_company(db, session):
 
 
 def test_tags_by_record_id_or_name_are_per_company(db, session):
-    vip = create_tag(session, db.main_company.id, "VIP")
+    vip = create_tag(session, db.main_company.id, name="VIP")
     partner = create_partner(session, db.main_company.id, name="Tagged", tags=[vip.id, "supplier", "Vip", "  "])
     assert sorted(tag.name for tag in partner.tags) == ["VIP", "supplier"]
     update_partner(session, partner, tags=["Supplier"])
     assert [tag.name for tag in partner.tags] == ["supplier"]
     with pytest.raises(ValidationError, match="There is already a tag VIP"):
-        create_tag(session, db.main_company.id, "vip")
+        create_tag(session, db.main_company.id, name="vip")
     other = db.company("Other Co")
-    foreign = create_tag(db.system(), other.id, "Foreign")
+    foreign = create_tag(db.system(), other.id, name="Foreign")
     db.sessions[-1].commit()
     system = db.system()
     with pytest.raises(ValidationError, match="The tag Foreign belongs to another company"):
         create_partner(system, db.main_company.id, name="Mixed", tags=[system.get(Tag, foreign.id)])
     manager = db.as_user(db.user("boss", groups=["contacts.group_manager"]))
-    renamed = rename_tag(manager, manager.get(Tag, vip.id), "V.I.P.")
+    renamed = rename_tag(manager, manager.get(Tag, vip.id), name="V.I.P.")
     assert renamed.name == "V.I.P."
 
 

@@ -96,7 +96,7 @@ def test_the_partner_page_shows_open_opportunities_and_the_timeline_from_crm(web
     lead = services.create_lead(session, crm["company"], name="Chairs for 40", user_id=crm["ana"].id,
                                 partner_id=partner.id, expected_revenue=Decimal("9200"))
     services.qualify(session, lead)
-    services.log_message(session, kind="call", lead=lead, body="Asked for a quote by Friday")
+    services.log_message(session, kind="call", lead_id=lead.id, body="Asked for a quote by Friday")
     session.commit()
     client = web.client()
     client.login("ana")

@@ -52,7 +52,7 @@ def test_a_lead_becomes_a_won_opportunity_and_every_step_is_on_the_timeline(db_c
     services.qualify(session, lead, create_partner=True)
     assert lead.kind == OPPORTUNITY and lead.partner.name == "Ferretería Ibérica S.L." and lead.partner.is_company
     assert lead.stage.name == "New" and lead.probability == Decimal("10")
-    services.set_stage(session, lead, pipeline["stages"]["Proposal"])
+    services.set_stage(session, lead, stage_id=pipeline["stages"]["Proposal"])
     assert lead.probability == Decimal("60")
     services.mark_won(session, lead)
     session.commit()
@@ -62,7 +62,7 @@ def test_a_lead_becomes_a_won_opportunity_and_every_step_is_on_the_timeline(db_c
                                 .where(StageChange.lead_id == lead.id).order_by(StageChange.id)).all()
     stages = pipeline["stages"]
     assert moves == [(None, stages["New"]), (stages["New"], stages["Proposal"]), (stages["Proposal"], stages["Won"])]
-    messages, _pending = services.timeline(session, lead=lead)
+    messages, _pending = services.timeline(session, lead)
     assert [m.kind for m in messages].count("stage") == 3
     assert messages[0].body == "Won."
 
@@ -91,12 +91,12 @@ def test_lost_needs_a_reason_of_the_same_company_and_reopen_restores(db_copy, pi
     lead = new_lead(session, pipeline, pipeline["ana"])
     services.qualify(session, lead)
     with pytest.raises(ValidationError, match="Choose why it was lost"):
-        services.mark_lost(session, lead, None)
+        services.mark_lost(session, lead, lost_reason_id=None)
     reason = session.scalars(select(LostReason)).one()
-    services.mark_lost(session, lead, reason.id, note="Chose the cheaper offer")
+    services.mark_lost(session, lead, lost_reason_id=reason.id, note="Chose the cheaper offer")
     assert (lead.state, lead.probability, lead.lost_reason.name) == (LOST, Decimal("0"), "Too expensive")
     with pytest.raises(ValidationError, match="Only an open lead or opportunity can be lost"):
-        services.mark_lost(session, lead, reason.id)
+        services.mark_lost(session, lead, lost_reason_id=reason.id)
     services.reopen(session, lead)
     assert (lead.state, lead.lost_reason_id, lead.probability) == (OPEN, None, Decimal("10"))
 
@@ -113,7 +113,7 @@ def test_a_stage_of_another_teams_pipeline_is_refused(db_copy, pipeline):
     session = db.as_user(pipeline["ana"])
     lead = new_lead(session, pipeline, pipeline["ana"])
     with pytest.raises(ValidationError, match="another team's pipeline"):
-        services.set_stage(session, lead, foreign.id)
+        services.set_stage(session, lead, stage_id=foreign.id)
 
 
 def test_salespeople_see_their_teams_deals_but_change_only_their_own(db_copy, pipeline):
@@ -147,21 +147,21 @@ def test_activities_are_scheduled_completed_and_land_on_the_timelines(db_copy, p
     system.commit()
     lead = new_lead(session, pipeline, pipeline["ana"], partner_id=partner.id)
     services.qualify(session, lead)
-    activity = services.schedule_activity(session, kind="call", summary="Call Giulia", lead=lead,
+    activity = services.schedule_activity(session, kind="call", summary="Call Giulia", lead_id=lead.id,
                                           user_id=pipeline["ana"].id, due_date=dt.date(2026, 1, 5))
-    messages, pending = services.timeline(session, lead=lead)
+    messages, pending = services.timeline(session, lead)
     assert pending == [activity]
     services.complete_activity(session, activity, feedback="Wants a quote by Friday")
     with pytest.raises(ValidationError, match="already done"):
         services.complete_activity(session, activity)
-    services.log_message(session, kind="email_in", lead=lead, subject="Re: quote", body="Here are the sizes")
+    services.log_message(session, kind="email_in", lead_id=lead.id, subject="Re: quote", body="Here are the sizes")
     session.commit()
-    messages, pending = services.timeline(session, lead=lead)
+    messages, pending = services.timeline(session, lead)
     assert pending == []
     assert [(m.kind, m.body.split("\n")[0]) for m in messages[:2]] == [("email_in", "Here are the sizes"),
                                                                         ("call", "Call Giulia")]
     assert lead.last_activity_at is not None
-    by_partner, _ = services.timeline(session, partner_id=partner.id)
+    by_partner, _ = services.timeline(session, partner)
     assert {m.kind for m in by_partner} >= {"call", "email_in", "stage"}
 
 

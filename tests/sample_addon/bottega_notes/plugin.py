@@ -1,11 +1,22 @@
 import click
+from flask import Blueprint, render_template
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core import Group, MenuItem, ModelAccess, hookimpl
+from core.sessions import system_rows
+from core.web.context import db
 
 from .models import Note
 
 USER = "notes.group_user"
+pages = Blueprint("notes_pages", __name__)
+
+
+@pages.route("/notes/latest")
+def latest():
+    return render_template("notes/latest.html", notes=db().scalars(select(Note).order_by(Note.id.desc()).limit(20)))
 
 
 @hookimpl
@@ -25,17 +36,31 @@ def register_model_access():
 
 @hookimpl
 def register_menu_items():
-    return (MenuItem(id="notes.notes", label="Notes", parent="contacts.root", endpoint="notes.note_list",
-                     model=Note, sequence=50),)
+    return (MenuItem(id="notes.notes", label=_l("Notes"), parent="contacts.root", endpoint="notes.note_list",
+                     model=Note, sequence=50),
+            MenuItem(id="notes.latest", label=_l("Latest notes"), parent="contacts.root",
+                     endpoint="notes_pages.latest", model=Note, sequence=51))
 
 
 @hookimpl
 def register_views():
     from core.web.views import ModelView
 
-    return (ModelView(Note, name="note", slug="notes", label="Note", label_plural="Notes",
+    return (ModelView(Note, name="note", slug="notes", label=_l("Note"), label_plural=_l("Notes"),
                       list_columns=("partner", "body", "created_at"), search_fields=("body",),
                       form_fields=("partner_id", "body"), default_order="created_at"),)
+
+
+@hookimpl
+def register_blueprints():
+    return (pages,)
+
+
+@hookimpl
+def partners_merged(session, source, target):
+    with system_rows(session) as system:  # whoever merges, even without access to notes, leaves this one
+        system.add(Note(partner_id=target.id, company_id=target.company_id,
+                        body=gettext("Merged with %(name)s.", name=source.name)))
 
 
 @hookimpl

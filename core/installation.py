@@ -1,0 +1,70 @@
+"""One installation as a command or a script sees it: the configuration, the known addons, the database.
+
+The ``bottega`` commands (:class:`core.cli.Context`) and scripts
+(:func:`core.scripting.session`) open it the same way: the configuration
+file (``--config``, ``BOTTEGA_CONFIG`` or ``config/bottega.toml``, with the
+environment's overrides) checked against the discovered addons, an engine on
+its database, and the registry of the addons installed there.
+"""
+from __future__ import annotations
+
+import os
+from functools import cached_property
+
+from sqlalchemy import Engine, inspect, select
+
+from core.catalog import Catalog
+from core.config import Config, load_config
+from core.lifecycle import Lifecycle
+from core.lifecycle.database import open_engine
+from core.models import AddonState
+
+
+class Installation:
+    """The configuration named by ``config_path`` (default: the usual resolution), its addons and database."""
+
+    def __init__(self, config_path: str | os.PathLike | None = None, catalog: Catalog | None = None):
+        self.config_path = config_path
+        self._catalog = catalog
+
+    @cached_property
+    def config(self) -> Config:
+        config = load_config(self.config_path)
+        known = set(self.catalog)
+        if any(name not in known for name in config.enabled_addons):
+            known |= _recorded_addons(config)  # code gone: the lifecycle says so, and uninstall still works
+        config.check_addons(known)
+        from core import jobs
+
+        jobs.configure(config)  # jobs enqueued by this process go to the queue of this configuration
+        return config
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = Catalog.discover()
+            self._catalog.check_all()
+        return self._catalog
+
+    def engine(self, create: bool = False) -> Engine:
+        return open_engine(self.config.database_url, create=create)
+
+    def lifecycle(self) -> Lifecycle:
+        return Lifecycle(self.engine(), self.catalog)
+
+
+def _recorded_addons(config: Config) -> set[str]:
+    """Addons the configured database records, or none if it cannot be read (the command will say why)."""
+    try:
+        engine = open_engine(config.database_url)
+    except Exception:
+        return set()
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table(AddonState.__tablename__):
+                return set()
+            return set(connection.scalars(select(AddonState.name)))
+    except Exception:
+        return set()
+    finally:
+        engine.dispose()
