@@ -1,6 +1,11 @@
 """Importing leads from CSV or XLSX: the CRM part of the generic engine in core.imports.
 
-Every line is checked by the same cleaning as the lead form and created by
+The columns a file may fill are the lead's fields (:mod:`core.fields`), so a
+new lead column is importable as it is declared; a header matches a field's
+name, its label, or one of the synonyms below. Not importable: what the
+services set (read-only fields, the source, which is "import") and related
+records, which a file could only give by id. Every line is checked by the
+same cleaning as the lead form and created by
 :func:`~addons.crm.services.create_lead` (so the rules for new leads apply).
 A line is recognised by the hash of its content, stored on the lead it
 created: re-running the same file creates nothing twice. The same address
@@ -8,31 +13,39 @@ twice in one file is reported as a duplicate line.
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from functools import cache
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.fields import fields_of
 from core.imports import ImportField, ImportSpec
 
 from . import services
 from .models import Lead
 
 CHUNK = 500
+#: other header names (any language, accents and case ignored) of some fields
+SYNONYMS = {
+    "name": ("title", "subject", "lead", "asunto", "titulo", "oggetto", "titolo"),
+    "contact_name": ("contact", "name", "full name", "nombre", "contacto", "nome", "contatto", "referente"),
+    "partner_name": ("company", "organisation", "organization", "empresa", "compania", "azienda", "societa", "ditta"),
+    "email": ("e-mail", "mail", "correo", "correo electronico", "posta elettronica"),
+    "phone": ("telephone", "mobile", "telefono", "movil", "cellulare"),
+    "country_code": ("country", "pais", "paese", "nazione"),
+    "expected_revenue": ("revenue", "amount", "value", "importe", "valor", "importo", "valore"),
+    "date_deadline": ("deadline", "closing date", "fecha de cierre", "cierre", "data di chiusura", "chiusura"),
+    "category": ("categoria",),
+    "description": ("notes", "message", "notas", "mensaje", "note", "messaggio"),
+}
 
-FIELDS = (
-    ImportField("name", _l("Title"), synonyms=("title", "subject", "lead", "asunto", "titulo", "oggetto", "titolo")),
-    ImportField("contact_name", _l("Contact"), synonyms=("contact", "name", "full name", "nombre", "contacto",
-                                                          "nome", "contatto", "referente")),
-    ImportField("partner_name", _l("Company name"), synonyms=("company", "organisation", "organization", "empresa",
-                                                              "compania", "azienda", "societa", "ditta")),
-    ImportField("email", _l("Email"), key=True, synonyms=("e-mail", "mail", "correo", "correo electronico",
-                                                          "posta elettronica")),
-    ImportField("phone", _l("Phone"), synonyms=("telephone", "mobile", "telefono", "movil", "cellulare")),
-    ImportField("country_code", _l("Country"), synonyms=("country", "pais", "paese", "nazione")),
-    ImportField("expected_revenue", _l("Expected revenue"), kind="decimal",
-                synonyms=("revenue", "amount", "value", "importe", "valor", "importo", "valore")),
-    ImportField("description", _l("Notes"), synonyms=("notes", "message", "notas", "mensaje", "note", "messaggio")),
-)
+
+@cache
+def import_fields() -> tuple[ImportField, ...]:
+    """The lead fields a file can fill; a title is not required (a name or an email stands in for it)."""
+    return tuple(ImportField.from_field(found, synonyms=SYNONYMS.get(name, ()), key=name == "email", required=False)
+                 for name, found in fields_of(Lead).items()
+                 if not (found.automatic or found.is_relation or found.is_readonly(None) or name == "source"))
 
 
 class LeadImport(ImportSpec):
@@ -40,20 +53,13 @@ class LeadImport(ImportSpec):
 
     name = "leads"
     model = Lead
-    fields = FIELDS
 
     def __init__(self, session: Session, company_id: int):
         self.company_id = company_id
+        self.fields = import_fields()
 
     def validate(self, session: Session, values: dict) -> dict:
-        cleaned = services.clean_lead_values({k: v for k, v in values.items() if v not in (None, "")})
-        if not cleaned.get("name"):
-            cleaned["name"] = cleaned.get("partner_name") or cleaned.get("contact_name") or cleaned.get("email")
-        if not cleaned.get("name"):
-            from core.errors import ValidationError
-
-            raise ValidationError(_l("A lead needs a title, a name or an email address."), "name")
-        return cleaned
+        return services.clean_lead_values(session, values)
 
     def find_existing(self, session: Session, key: str, values: set) -> dict:
         return {}  # the same person may send several requests: only identical lines count as imported
