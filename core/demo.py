@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select, update
+import io
+
+from sqlalchemy import select
 
 from core.catalog import Catalog
+from core.companies import update_company
 from core.db import make_engine
 from core.lifecycle import Lifecycle
 from core.lifecycle.initialize import initialize
@@ -15,6 +18,11 @@ from core.sessions import make_session_factory
 
 DEMO_PASSWORD = "bottega-demo"
 DEMO_USERS = (("maria", "María García", ("contacts.group_user",)),)
+#: a Spanish company (accounting sets it up with the Spanish chart); the tax id and IBAN pass their checks
+DEMO_PROFILE = {"street": "Calle de Alcalá 48", "street2": "3º izquierda", "zip": "28014", "city": "Madrid",
+                "province": "Madrid", "country_code": "ES", "vat": "B86963816",
+                "iban": "ES91 2100 0418 4502 0005 1332", "email": "facturas@bottega-demo.example",
+                "phone": "+34 910 123 456", "website": "https://bottega-demo.example", "lang": "es"}
 
 
 def create_demo_database(path: Path, catalog: Catalog) -> str:
@@ -26,8 +34,9 @@ def create_demo_database(path: Path, catalog: Catalog) -> str:
     engine = make_engine(url)
     try:
         initialize(engine, catalog, DEMO_PASSWORD, company_name="Bottega Demo S.L.")
-        with engine.begin() as connection:  # a Spanish company: accounting sets it up with the Spanish chart
-            connection.execute(update(Company).values(country_code="ES"))
+        with make_session_factory(engine)() as session:  # before the addons: accounting reads the country
+            update_company(session, session.scalars(select(Company)).one(), **DEMO_PROFILE, logo=demo_logo())
+            session.commit()
         lifecycle = Lifecycle(engine, catalog)
         lifecycle.run(lifecycle.plan_install(list(catalog)))
         registry = lifecycle.registry()
@@ -45,6 +54,20 @@ def create_demo_database(path: Path, catalog: Catalog) -> str:
     finally:
         engine.dispose()
     return url
+
+
+def demo_logo() -> bytes:
+    """A small PNG drawn here: the demo company's logo on its invoices."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (360, 120), "#ffffff")
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((8, 8, 112, 112), radius=18, fill="#b5523b")
+    draw.text((60, 60), "B", fill="#ffffff", font=ImageFont.load_default(72), anchor="mm")
+    draw.text((130, 60), "Bottega", fill="#3b3b3b", font=ImageFont.load_default(44), anchor="lm")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def load_demo_data(session, registry, company: Company) -> None:

@@ -303,6 +303,17 @@ def initialized_url(databases, catalog) -> str:
     return url
 
 
+def image_bytes(kind: str = "PNG", size: tuple[int, int] = (60, 30), color: str = "#c0392b") -> bytes:
+    """A small picture in Pillow's ``kind`` (PNG, JPEG, GIF...), for upload tests."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, kind)
+    return buffer.getvalue()
+
+
 def web_config(tmp_path) -> Config:
     path = tmp_path / "web.toml"
     path.write_text('[server]\nsecret_key = "test-secret-key-test-secret-key"\n')

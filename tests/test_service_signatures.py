@@ -20,7 +20,7 @@ import addons.accounting.services
 
 SERVICE_MODULES = sorted(
     [f"addons.accounting.services.{info.name}" for info in pkgutil.iter_modules(addons.accounting.services.__path__)]
-    + ["addons.contacts.services", "addons.crm.services", "addons.products.services"]
+    + ["addons.contacts.services", "addons.crm.services", "addons.products.services", "core.companies"]
 )
 #: annotations of what is never positional: an id, an amount, a date, a flag
 KEYWORD_ONLY_TYPES = re.compile(r"\b(int|Decimal|dt\.date|dt\.datetime|date|datetime|bool)\b")

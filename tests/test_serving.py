@@ -11,6 +11,7 @@ from http.cookiejar import CookieJar
 
 from click.testing import CliRunner
 from sqlalchemy import select
+from stdnum.iban import is_valid as is_valid_iban
 
 from addons.contacts.models import Partner
 from core.testing import free_port
@@ -18,6 +19,7 @@ from core.catalog import Catalog
 from core.cli import Context, cli
 from core.db import make_engine
 from core.demo import DEMO_PASSWORD, create_demo_database
+from core.taxid import check_tax_id
 from core.security import credentials
 from core.security.throttle import LoginPolicy
 from core.sessions import make_session_factory
@@ -39,6 +41,9 @@ def test_demo_database_has_every_addon_demo_data_and_working_logins(tmp_path):
         assert credentials.check_password(session, users["maria"], DEMO_PASSWORD)
     engine.dispose()
     assert query(url, "SELECT count(*) FROM core_audit_log WHERE action = 'create'")[0][0] > 0
+    [(vat, iban, city, lang, logo_type)] = query(url, "SELECT vat, iban, city, lang, logo_type FROM core_company")
+    assert check_tax_id(vat, "ES") == ("B86963816", "ES") and is_valid_iban(iban)
+    assert (city, lang, logo_type) == ("Madrid", "es", "image/png")
 
 
 def test_demo_command_without_serving_prints_the_logins(tmp_path, monkeypatch):

@@ -63,8 +63,6 @@ LABELS = {
     "exchange_gain_account_id": _l("Exchange gain account"), "exchange_loss_account_id": _l("Exchange loss account"),
     "writeoff_account_id": _l("Write-off account"),
 }
-#: on the settings form, ``partner_id`` is the company itself as a partner (its address and VAT on invoices)
-SETTINGS_LABELS = {**LABELS, "partner_id": _l("The company as a partner (address and tax ID on invoices)")}
 
 
 class AccountingView(ModelView):
@@ -318,9 +316,8 @@ def accounting_views() -> tuple[ModelView, ...]:
                        default_order="date"),
         SettingsView(Settings, name="settings", slug="defaults", label=_l("Accounting settings"),
                        label_plural=_l("Accounting settings"), list_columns=("chart", "tax_rounding"),
-                       labels=SETTINGS_LABELS,
                        search_fields=(), form_fields=(
-                           "partner_id", "tax_rounding", "receivable_account_id", "payable_account_id",
+                           "tax_rounding", "receivable_account_id", "payable_account_id",
                            "income_account_id", "expense_account_id", "retained_earnings_account_id",
                            "exchange_gain_account_id", "exchange_loss_account_id", "writeoff_account_id")),
         AccountingView(Budget, name="budget", slug="budgets", label=_l("Budget"), label_plural=_l("Budgets"),

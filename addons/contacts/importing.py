@@ -25,11 +25,11 @@ from core.imports import ImportField, ImportSpec
 from core.imports.engine import normalize_header
 from core.imports.spec import read_bool
 from core.models import User
+from core.taxid import same_tax_id_key
 
 from .matching import normalize_email, normalize_name
 from .models import CONTACT, DELIVERY, INVOICE, LANGUAGES, Partner, Tag
 from .services import PartnerValidationError, clean_partner_values, create_partner
-from .taxid import same_tax_id_key
 
 CHUNK = 500
 FLUSH_EVERY = 500

@@ -22,8 +22,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.taxid import COUNTRY_VAT_PREFIX, compact, same_tax_id_key
+
 from .models import Partner
-from .taxid import COUNTRY_VAT_PREFIX, compact, same_tax_id_key
 
 NAME_SIMILARITY = 0.92
 

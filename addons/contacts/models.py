@@ -5,9 +5,9 @@ from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import Base, CompanyMixin, TimestampMixin, intpk, str120
+from core.languages import LANGUAGES
 from core.models import User
 
-LANGUAGES = (("en", "English"), ("es", "Español"), ("it", "Italiano"))
 
 CONTACT, INVOICE, DELIVERY = "contact", "invoice", "delivery"
 CONTACT_TYPES = ((CONTACT, _l("Contact")), (INVOICE, _l("Invoice address")), (DELIVERY, _l("Delivery address")))

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
 from core.models import User
+from core.taxid import InvalidTaxId, check_tax_id
 
 from .models import CONTACT, CONTACT_TYPES, LANGUAGES, Partner, Tag
-from .taxid import InvalidTaxId, check_tax_id
 
 EMAIL_RE = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\".]{2,}$")
 PHONE_RE = re.compile(r"^\+?[0-9\s().\-/]{6,}(?:\s*(?:ext\.?|x)\s*[0-9]{1,6})?$", re.IGNORECASE)

@@ -7,7 +7,7 @@ key is a foreign key to the extended record with ``ON DELETE CASCADE``::
         __tablename__ = "accounting_partner"
         partner_id: Mapped[int] = mapped_column(
             ForeignKey("contacts_partner.id", ondelete="CASCADE"), primary_key=True)
-        credit_limit: Mapped[Decimal | None] = mapped_column(Numeric(18, 2), info=field(_l("Credit limit")))
+        credit_limit: Mapped[Decimal | None] = mapped_column(Numeric(18, 2), info=field(CREDIT_LIMIT))
 
     @hookimpl
     def register_extensions():

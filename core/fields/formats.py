@@ -14,12 +14,11 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 
 from core.bounds import short
+from core.languages import CODES as LANGUAGES
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-#: the languages the UI and documents speak
-LANGUAGES = ("en", "es", "it")
 
 
 class FormatProblem(ValueError):

@@ -10,8 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, TimestampMixin, intpk, str120
 from core.fields import field
-
-LANGUAGES = (("en", "English"), ("es", "Español"), ("it", "Italiano"))
+from core.languages import LANGUAGES
 
 if TYPE_CHECKING:
     from .company import Company

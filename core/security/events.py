@@ -1,4 +1,4 @@
-"""The security log: logins, throttling, credential, role, lock-date and addon changes.
+"""The security log: logins, throttling, credential, role, lock-date, bank account and addon changes.
 
 Any part of Bottega records an event with::
 
@@ -39,6 +39,7 @@ KINDS = (
     "user_changed",
     "group_changed",
     "lock_date_changed",
+    "company_iban_changed",
     "addon_installed",
     "addon_uninstalled",
     "api_key_created",

@@ -1,5 +1,8 @@
 """Administration: users, companies and groups (generic views), the addons page, jobs, outbox, security log.
 
+A company's form edits its profile (address, tax id, IBAN, contacts, logo,
+language) through :mod:`core.companies`, which names every wrong field.
+
 The addons page runs the same lifecycle service as ``bottega addons``, with
 the same plan, refusals and messages. *Jobs* and *Outbox* list the job queue's
 and the mail outbox's records by state; failed ones can be retried. Changing
@@ -8,15 +11,19 @@ users, groups or addons needs a recent confirmation of identity
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from wtforms import PasswordField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, PasswordField
 from wtforms.validators import Length, Optional
 
+from core.companies import LABELS as COMPANY_LABELS
+from core.companies import CompanyValidationError, clean_company_values, create_company, update_company
 from core.config import EnabledAddonsWrite
+from core.images import MAX_LOGO_BYTES
 from core.errors import BottegaError, ValidationError
 from core.fields import clean
 from core.jobs import JOB_STATES, retry_job
@@ -26,8 +33,9 @@ from core.security import credentials, log_event
 from core.security.actor import ADMIN_GROUP
 from core.security.password_policy import check_password_policy
 
-from .context import current_actor, db, require, state
+from .context import current_actor, db, record_or_404, require, state
 from .exports import EXPORT_BATCH, EXPORT_FORMATS, export_response
+from .forms import form_values
 from .reauth import recent_auth_required
 from .security_log import KIND_LABELS, LogFilter, security_events
 from .views import ModelView
@@ -110,15 +118,72 @@ class GroupView(ModelView):
         return record
 
 
+class CompanyView(ModelView):
+    """Companies and their profile, checked by :mod:`core.companies`; the logo is an uploaded file."""
+
+    record_template = "core/company_record.html"
+
+    def form_class(self, session, record=None):
+        base = super().form_class(session, record)
+
+        class CompanyForm(base):
+            logo = FileField(COMPANY_LABELS["logo"], description=_l("A PNG or JPEG image of at most %(size)s KB, "
+                                                                   "printed on invoices.", size=MAX_LOGO_BYTES // 1024))
+            remove_logo = BooleanField(_l("Remove the logo"))
+
+            def __init__(self, *args, obj=None, **kwargs):
+                super().__init__(*args, obj=obj, **kwargs)
+                self.record = obj
+
+            def validate(self, extra_validators=None):
+                """The form's own checks, then the profile's on the fields that passed them, all at once."""
+                valid = super().validate(extra_validators)
+                values = {name: value for name, value in _profile(form_values(self)).items()
+                          if name not in self or not self[name].errors}
+                try:
+                    clean_company_values(self.session, values, self.record)
+                except CompanyValidationError as error:
+                    for name, problem in error.errors.items():
+                        target = self[name] if name in self else None
+                        if target is None:
+                            self.form_errors.append(str(error))
+                        elif not target.errors:
+                            target.errors = [*target.errors, problem]
+                    return False
+                return valid
+
+        return CompanyForm
+
+    def create(self, session, actor, values):
+        return create_company(session, **_profile(values))
+
+    def update(self, session, actor, record, values):
+        return update_company(session, record, **_profile(values))
+
+
+def _profile(values: dict) -> dict:
+    """A company form's values as :mod:`core.companies` takes them: the logo as bytes, or None to remove it."""
+    values = dict(values)
+    upload, remove = values.pop("logo", None), values.pop("remove_logo", False)
+    if remove:
+        values["logo"] = None
+    elif upload is not None and upload.filename:
+        upload.stream.seek(0)
+        values["logo"] = upload.stream.read(MAX_LOGO_BYTES + 1)  # one byte more than allowed tells "too big"
+    return values
+
+
 def core_views() -> tuple[ModelView, ...]:
     return (
         UserView(User, name="user", slug="users", label=_l("User"), label_plural=_l("Users"),
                  search_fields=("login", "name", "email"),
                  form_fields=("login", "name", "email", "lang", "active", "company_id", "companies", "groups")),
-        ModelView(Company, name="company", slug="companies", label=_l("Company"), label_plural=_l("Companies"),
-                  list_columns=("name", "currency_code", "country_code"),
-                  form_fields=("name", "currency_code", "country_code"),
-                  labels={"name": _l("Name"), "currency_code": _l("Currency"), "country_code": _l("Country")}),
+        CompanyView(Company, name="company", slug="companies", label=_l("Company"), label_plural=_l("Companies"),
+                    list_columns=("name", "vat", "city", "country_code", "currency_code"),
+                    search_fields=("name", "vat", "city"),
+                    form_fields=("name", "vat", "street", "street2", "zip", "city", "province", "country_code",
+                                 "currency_code", "iban", "email", "phone", "website", "lang"),
+                    labels=COMPANY_LABELS),
         GroupView(Group, name="group", slug="groups", label=_l("Group"), label_plural=_l("Groups"),
                   list_columns=("label", "key", "addon"), search_fields=("label", "key"), form_fields=("label",)),
     )
@@ -170,6 +235,20 @@ def addon_action(name: str, action: str):
         flash(gettext("Backup written to %(path)s", path=path), "info")
     flash(gettext("Done."), "success")
     return redirect(url_for("core_admin.addons"))
+
+
+@blueprint.route("/companies/<int:record_id>/logo")
+def company_logo(record_id: int):
+    """The company's logo, as stored; only the types :mod:`core.images` accepts were ever stored."""
+    require(Company, "read")
+    company = record_or_404(Company, record_id)
+    if not company.logo_type:
+        abort(404)
+    response = make_response(company.logo)
+    response.headers["Content-Type"] = company.logo_type
+    response.headers["Content-Disposition"] = "inline"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 # --- jobs and outbox -------------------------------------------------------------------

@@ -162,16 +162,16 @@ def display_name(record) -> str:
 def build_form_class(view, session, record=None) -> type[ModelForm]:
     """A form class with one field per name in ``view.form_fields``, read from the field layer."""
     fields = view.fields()
-    attributes = {name: form_field(fields[name], session, record) for name in view.form_fields}
+    attributes = {name: form_field(fields[name], session, record, view.label_of(name)) for name in view.form_fields}
     attributes["session"] = session
     return type(f"{view.model.__name__}Form", (ModelForm,), attributes)
 
 
-def form_field(found, session, record=None) -> Field:
+def form_field(found, session, record=None, label=None) -> Field:
     """The WTForms field for a field-layer :class:`~core.fields.Field` (disabled when read-only)."""
     presence = [InputRequired()] if found.required else [Optional()]
     options = {"description": found.help or "", "render_kw": {"disabled": True} if found.is_readonly(record) else {}}
-    label = found.label
+    label = label or found.label
     if found.kind == "choice":
         choices = list(found.choices) if found.required else [("", ""), *found.choices]
         return SelectField(label, choices=select_choices(choices), validators=presence, **options)

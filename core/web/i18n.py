@@ -11,9 +11,8 @@ from pathlib import Path
 from flask import g, request, session
 from flask_babel import Babel, format_currency, format_decimal
 
-from core.models.user import LANGUAGES
+from core.languages import CODES, LANGUAGES  # noqa: F401 (LANGUAGES: the pages' language choices)
 
-CODES = [code for code, _name in LANGUAGES]
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 

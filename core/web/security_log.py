@@ -31,6 +31,7 @@ KIND_LABELS = {
     "user_changed": _l("User's access changed"),
     "group_changed": _l("Group changed"),
     "lock_date_changed": _l("Lock date changed"),
+    "company_iban_changed": _l("Company bank account changed"),
     "addon_installed": _l("Addon installed"),
     "addon_uninstalled": _l("Addon uninstalled"),
     "api_key_created": _l("API key created"),

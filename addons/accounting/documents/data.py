@@ -1,9 +1,9 @@
 """What every document of an invoice shows, gathered once: parties, lines, taxes, instalments.
 
 The seller is the company for customer documents and the partner for
-supplier bills (the buyer the other way round). The company's address and
-VAT number come from its partner record (``Settings.partner_id``); without
-one, only its name and country are known.
+supplier bills (the buyer the other way round). The company's side comes
+from its profile (core ``Company``: address, tax id, contacts, IBAN, logo,
+language), edited under Settings → Companies.
 """
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 
 from addons.contacts.models import Partner
 from core.errors import ValidationError
+from core.languages import CODES
 from core.models.company import Company
+from core.taxid import international_vat
 
 from ..models import Invoice, InvoiceLine, InvoiceTax, Tax
 from ..services.books import company_settings
@@ -24,8 +26,6 @@ from ..services.currency import decimals
 from ..services.invoices import invoice_instalments
 from ..services.taxes import LineAmounts, compute_line
 from ..services.terms import Instalment
-
-LANGUAGES = ("en", "es", "it")
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,11 @@ class Party:
     street2: str | None = None
     zip: str | None = None
     city: str | None = None
+    province: str | None = None
     country_code: str | None = None
     email: str | None = None
     phone: str | None = None
+    website: str | None = None
     is_company: bool = True
 
     @classmethod
@@ -46,6 +48,13 @@ class Party:
         return cls(name=partner.name, vat=partner.vat, street=partner.street, street2=partner.street2,
                    zip=partner.zip, city=partner.city, country_code=(partner.country_code or "").upper() or None,
                    email=partner.email, phone=partner.phone, is_company=partner.is_company)
+
+    @classmethod
+    def of_company(cls, company: Company) -> Party:
+        return cls(name=company.name, vat=company.vat, street=company.street, street2=company.street2,
+                   zip=company.zip, city=company.city, province=company.province,
+                   country_code=company.country_code, email=company.email, phone=company.phone,
+                   website=company.website)
 
     @property
     def vat_number(self) -> str | None:
@@ -56,9 +65,15 @@ class Party:
         return vat[2:] if self.country_code and vat.startswith(self.country_code) else vat
 
     @property
+    def vat_international(self) -> str | None:
+        """The VAT number with its country prefix where the EU wants one (as UBL wants it)."""
+        return international_vat(self.vat, self.country_code) if self.vat else None
+
+    @property
     def address_lines(self) -> list[str]:
         town = " ".join(part for part in (self.zip, self.city) if part)
-        return [part for part in (self.street, self.street2, town, self.country_code) if part]
+        region = self.province if self.province and self.province != self.city else None
+        return [part for part in (self.street, self.street2, town, region, self.country_code) if part]
 
 
 @dataclass(frozen=True)
@@ -71,6 +86,8 @@ class InvoiceDocument:
     taxes: list[InvoiceTax]
     instalments: list[Instalment]
     places: int
+    #: where the customer pays: the company's IBAN on customer invoices (a credit note is paid the other way)
+    iban: str | None
     #: Each line's computed taxes (its ``taxes`` in the order of ``line.taxes``), as the company rounds them.
     line_amounts: list[LineAmounts]
 
@@ -80,9 +97,9 @@ class InvoiceDocument:
 
     @property
     def lang(self) -> str:
-        """The partner's language, else the company country's, else English."""
-        for code in (self.invoice.partner.lang, (self.company.country_code or "").lower()):
-            if code in LANGUAGES:
+        """The partner's language, else the company's document language, else its country's, else English."""
+        for code in (self.invoice.partner.lang, self.company.lang, (self.company.country_code or "").lower()):
+            if code in CODES:
                 return code
         return "en"
 
@@ -111,8 +128,7 @@ class InvoiceDocument:
 def invoice_document(session: Session, invoice: Invoice) -> InvoiceDocument:
     settings = company_settings(session, invoice.company_id)
     company = session.get(Company, invoice.company_id)
-    own = session.get(Partner, settings.partner_id) if settings.partner_id else None
-    us = Party.of(own) if own is not None else Party(name=company.name, country_code=company.country_code)
+    us = Party.of_company(company)
     them = Party.of(invoice.partner)
     seller, buyer = (us, them) if invoice.is_customer else (them, us)
     places = decimals(session, invoice.currency_code)
@@ -120,6 +136,7 @@ def invoice_document(session: Session, invoice: Invoice) -> InvoiceDocument:
     return InvoiceDocument(invoice=invoice, company=company, seller=seller, buyer=buyer, lines=lines,
                            taxes=sorted(invoice.taxes, key=lambda row: (row.tax.sequence, row.tax.percent)),
                            instalments=invoice_instalments(session, invoice), places=places,
+                           iban=company.iban if invoice.is_customer and not invoice.is_refund else None,
                            line_amounts=[compute_line(line.quantity, line.unit_price, line.discount, line.taxes,
                                                       places, settings.tax_rounding) for line in lines])
 

@@ -6,8 +6,9 @@ shows a 0 % rate and its legal literal. ``InvoiceTotal`` is net of the
 withholding, as Facturae defines it. A credit note is a corrective invoice
 (class ``OR``) "by differences": its quantities and amounts are negative.
 Parties are written as legal entities; a Spanish address needs a 5-digit
-post code, and the partner's city stands in for the province, which
-partners do not record.
+post code. The company's province, contact details and IBAN (the account
+each instalment is paid into) come from its profile; a partner records no
+province, so its city stands in.
 
 The XAdES signature that FACe requires is added by the signing tool of the
 company's certificate, outside Bottega.
@@ -111,6 +112,8 @@ def build(doc: InvoiceDocument):
         child(instalment, "InstallmentDueDate", item.date.isoformat())
         child(instalment, "InstallmentAmount", amount(sign * item.amount))
         child(instalment, "PaymentMeans", TRANSFER)
+        if doc.iban:
+            child(child(instalment, "AccountToBeCredited"), "IBAN", doc.iban)
     if any(row.tax.reverse_charge_account_id for row in doc.vat_taxes):
         literals = child(node, "LegalLiterals")
         child(literals, "LegalReference", "Inversión del sujeto pasivo")
@@ -186,26 +189,38 @@ def _party(parent, party: Party) -> None:
     child(identification, "ResidenceTypeCode", "R" if country == "ES" else "U" if country in EU else "E")
     child(identification, "TaxIdentificationNumber", _tax_number(party))
     entity = child(parent, "LegalEntity")
-    child(entity, "CorporateName", party.name)
+    child(entity, "CorporateName", party.name[:80])
     if country == "ES":
         if not (party.zip and party.zip.isdigit() and len(party.zip) == 5):
             raise ValidationError(gettext("%(name)s needs a 5-digit post code for a Facturae invoice.",
                                           name=party.name))
         address = child(entity, "AddressInSpain")
-        child(address, "Address", party.street or "-")
+        child(address, "Address", (party.street or "-")[:80])
         child(address, "PostCode", party.zip)
-        child(address, "Town", party.city or "-")
-        child(address, "Province", party.city or "-")
+        child(address, "Town", (party.city or "-")[:50])
+        child(address, "Province", (party.province or party.city or "-")[:20])
         child(address, "CountryCode", "ESP")
     else:
         if country not in ALPHA3:
             raise ValidationError(gettext("Facturae does not know the country %(code)s of %(name)s.",
                                           code=country, name=party.name))
         address = child(entity, "OverseasAddress")
-        child(address, "Address", party.street or "-")
+        child(address, "Address", (party.street or "-")[:80])
         child(address, "PostCodeAndTown", " ".join(part for part in (party.zip, party.city) if part) or "-")
-        child(address, "Province", party.city or "-")
+        child(address, "Province", (party.province or party.city or "-")[:20])
         child(address, "CountryCode", ALPHA3[country])
+    _contact(entity, party)
+
+
+def _contact(entity, party: Party) -> None:
+    """Phone, web address and email, each where it fits Facturae's lengths (15, 60, 60 characters)."""
+    phone = "".join((party.phone or "").split())
+    values = (("Telephone", phone, 15), ("WebAddress", party.website, 60), ("ElectronicMail", party.email, 60))
+    present = [(tag, value) for tag, value, limit in values if value and len(value) <= limit]
+    if present:
+        details = child(entity, "ContactDetails")
+        for tag, value in present:
+            child(details, tag, value)
 
 
 def _tax_number(party: Party) -> str:

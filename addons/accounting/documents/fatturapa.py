@@ -9,9 +9,12 @@ number) to a recipient without an SdI code (``CodiceDestinatario``
 the ritenuta; the payment instalments are, as they are what the buyer pays.
 A credit note (TD04) carries positive amounts, and a negative quantity
 becomes a negative unit price (FatturaPA quantities are never negative).
+The seller's block, its contacts and the IBAN each instalment is paid into
+come from the company profile.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from decimal import Decimal
 
@@ -25,6 +28,7 @@ from .elements import amount, child, plain, serialize
 NAMESPACE = "http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2"
 NOT_SUBJECT, REVERSE_CHARGE = "N2.2", "N6.9"
 ZERO = Decimal(0)
+PROVINCE = re.compile(r"[A-Z]{2}")  # an Italian province's sigla (MI, RM); longer names are left out
 
 
 def invoice_fatturapa(session: Session, invoice: Invoice) -> bytes:
@@ -47,6 +51,7 @@ def build(doc: InvoiceDocument):
     child(child(data, "Anagrafica"), "Denominazione", doc.seller.name[:80])
     child(data, "RegimeFiscale", "RF01")
     _address(seller, doc.seller)
+    _contacts(seller, doc.seller)
     buyer = child(header, "CessionarioCommittente")
     data = child(buyer, "DatiAnagrafici")
     if doc.buyer.vat:
@@ -120,6 +125,8 @@ def build(doc: InvoiceDocument):
         child(detail, "ModalitaPagamento", "MP05")
         child(detail, "DataScadenzaPagamento", item.date.isoformat())
         child(detail, "ImportoPagamento", amount(item.amount))
+        if doc.iban:
+            child(detail, "IBAN", doc.iban)
     return root
 
 
@@ -144,7 +151,20 @@ def _address(parent, party: Party) -> None:
     child(seat, "Indirizzo", (party.street or "-")[:60])
     child(seat, "CAP", party.zip if party.zip and party.zip.isdigit() and len(party.zip) == 5 else "00000")
     child(seat, "Comune", (party.city or "-")[:60])
+    if party.province and PROVINCE.fullmatch(party.province):
+        child(seat, "Provincia", party.province)
     child(seat, "Nazione", party.country_code or "IT")
+
+
+def _contacts(parent, party: Party) -> None:
+    """The phone (5 to 12 characters, as FatturaPA wants it) and the email, when there are any."""
+    phone = "".join((party.phone or "").split())
+    present = [(tag, value) for tag, value in (("Telefono", phone if 5 <= len(phone) <= 12 else None),
+                                               ("Email", party.email)) if value]
+    if present:
+        contacts = child(parent, "Contatti")
+        for tag, value in present:
+            child(contacts, tag, value)
 
 
 def _ascii(text: str, limit: int) -> str:

@@ -1,5 +1,8 @@
 """The invoice PDF: ``templates/accounting/invoice_pdf.html`` rendered with WeasyPrint in the partner's language.
 
+The company's logo (a PNG or JPEG its profile holds) is embedded as a
+``data:`` URI, so WeasyPrint fetches nothing.
+
 Rendering needs no Flask application: the template gets Babel's
 translations for the document's language (core's and accounting's
 catalogues) and filters that format money, numbers and dates for that
@@ -7,6 +10,7 @@ locale, so a job or the CLI prints the same PDF as the web.
 """
 from __future__ import annotations
 
+import base64
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +18,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from stdnum import iban
 from sqlalchemy.orm import Session
 from weasyprint import HTML
 
@@ -46,11 +51,21 @@ def environment(lang: str) -> Environment:
     env.filters["price"] = lambda value: format_decimal(value, "#,##0.00####", locale=lang)
     env.filters["percent"] = lambda value: format_percent(value / 100, "#,##0.##%", locale=lang)
     env.filters["date"] = lambda value: format_date(value, "long", locale=lang)
+    env.filters["iban"] = lambda value: iban.format(value)
     return env
 
 
 def render_html(document: InvoiceDocument, lang: str | None = None) -> str:
-    return environment(lang or document.lang).get_template(TEMPLATE).render(doc=document, invoice=document.invoice)
+    return environment(lang or document.lang).get_template(TEMPLATE).render(doc=document, invoice=document.invoice,
+                                                                            logo=logo_uri(document))
+
+
+def logo_uri(document: InvoiceDocument) -> str | None:
+    """The company's logo on its own documents (customer invoices and credit notes), as a ``data:`` URI."""
+    company = document.company
+    if not document.invoice.is_customer or not company.logo_type:
+        return None
+    return f"data:{company.logo_type};base64,{base64.b64encode(company.logo).decode()}"
 
 
 def render_invoice(session: Session, invoice: Invoice, lang: str | None = None):

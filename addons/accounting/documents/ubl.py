@@ -36,6 +36,8 @@ NS = {
 #: Peppol electronic address schemes (EAS) of VAT numbers, by country.
 VAT_SCHEMES = {"ES": "9920", "IT": "0211", "FR": "9957", "DE": "9930", "BE": "9925", "NL": "9944", "PT": "9946",
                "AT": "9914", "IE": "9935", "GB": "9932"}
+#: UNCL 4461 payment means: a credit transfer to the seller's IBAN, or "not defined" without one
+CREDIT_TRANSFER, NOT_DEFINED = "30", "1"
 UNIT = "C62"  # UN/ECE rec. 20 "one": invoice lines have no unit of measure yet
 ZERO = Decimal(0)
 
@@ -87,10 +89,14 @@ def build(doc: InvoiceDocument, home_currency: str):
     _party(child(root, cac("AccountingSupplierParty")), doc.seller)
     _party(child(root, cac("AccountingCustomerParty")), doc.buyer)
     means = child(root, cac("PaymentMeans"))
-    child(means, cbc("PaymentMeansCode"), "1")
+    child(means, cbc("PaymentMeansCode"), CREDIT_TRANSFER if doc.iban else NOT_DEFINED)
     if invoice.is_refund:
         child(means, cbc("PaymentDueDate"), doc.due_date.isoformat())
     child(means, cbc("PaymentID"), doc.number)
+    if doc.iban:
+        account = child(means, cac("PayeeFinancialAccount"))
+        child(account, cbc("ID"), doc.iban)
+        child(account, cbc("Name"), doc.seller.name)
     terms = child(root, cac("PaymentTerms"))
     child(terms, cbc("Note"), "; ".join(f"{item.date.isoformat()}: {amount(item.amount, doc.places)} {currency}"
                                         for item in doc.instalments))
@@ -133,20 +139,20 @@ def _party(parent, party: Party) -> None:
     node = child(parent, cac("Party"))
     scheme = VAT_SCHEMES.get(party.country_code or "")
     if party.vat and scheme:
-        child(node, cbc("EndpointID"), party.vat.replace(" ", "").upper(), schemeID=scheme)
+        child(node, cbc("EndpointID"), party.vat_international, schemeID=scheme)
     elif party.email:
         child(node, cbc("EndpointID"), party.email, schemeID="EM")
     child(child(node, cac("PartyName")), cbc("Name"), party.name)
     address = child(node, cac("PostalAddress"))
     for tag, value in (("StreetName", party.street), ("AdditionalStreetName", party.street2),
-                       ("CityName", party.city), ("PostalZone", party.zip)):
+                       ("CityName", party.city), ("PostalZone", party.zip), ("CountrySubentity", party.province)):
         if value:
             child(address, cbc(tag), value)
     if party.country_code:
         child(child(address, cac("Country")), cbc("IdentificationCode"), party.country_code)
     if party.vat:
         scheme_node = child(node, cac("PartyTaxScheme"))
-        child(scheme_node, cbc("CompanyID"), party.vat.replace(" ", "").upper())
+        child(scheme_node, cbc("CompanyID"), party.vat_international)
         child(child(scheme_node, cac("TaxScheme")), cbc("ID"), "VAT")
     legal = child(node, cac("PartyLegalEntity"))
     child(legal, cbc("RegistrationName"), party.name)

@@ -51,8 +51,6 @@ class Settings(CompanyMixin, Base):
 
     id: Mapped[intpk]
     chart: Mapped[str] = mapped_column(String(16), default="generic")
-    #: The company as a partner: the address and VAT number printed on its invoices and e-invoices.
-    partner_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"))
     lock_date: Mapped[dt.date | None] = mapped_column(Date)
     tax_rounding: Mapped[str] = mapped_column(String(8), default="line", info={"choices": ROUNDING})
     receivable_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"))

