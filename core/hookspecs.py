@@ -177,8 +177,9 @@ def register_views() -> Iterable[ModelView]:
 
     Called each time the web application is built (at start-up and after the
     installed addons change). The core mounts each view under
-    ``/<addon>/<view.slug>/`` in a blueprint named after the addon, with
-    endpoints ``<addon>.<view.name>_list``, ``_view``, ``_new``, ``_edit``, ...
+    ``/<addon>/<view.slug>/`` on the addon's one blueprint (see
+    :func:`register_blueprints`), with endpoints ``<addon>.<view.name>_list``,
+    ``_view``, ``_new``, ``_edit``, ...
 
     :return: :class:`core.web.views.ModelView` instances
     """
@@ -186,14 +187,19 @@ def register_views() -> Iterable[ModelView]:
 
 @hookspec
 def register_blueprints() -> Iterable[Blueprint]:
-    """Return Flask blueprints for pages the generic views do not cover.
+    """Return the addon's blueprint, for pages the generic views do not cover.
 
-    Called each time the web application is built. A blueprint's name must
-    start with the addon's name; its templates belong under
+    Called each time the web application is built. An addon has one
+    blueprint, named exactly after the addon: the core mounts it at
+    ``/<addon>`` and adds the addon's generic views
+    (:func:`register_views`) to it, so all the addon's endpoints read
+    ``<addon>.<name>``. Returning a second blueprint, or one named otherwise,
+    is an :class:`core.errors.AddonError`. Its templates belong under
     ``templates/<addon>/``. Routes need a logged-in user unless the view is
-    marked with :func:`core.web.context.public`.
+    marked with :func:`core.web.context.public`; a view changing data runs
+    its service through :func:`core.web.actions.run_service`.
 
-    :return: blueprints to register
+    :return: the addon's blueprint, as a one-item iterable (or nothing)
     """
 
 

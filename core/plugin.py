@@ -94,14 +94,14 @@ def register_menu_items():
                  model=Company, sequence=20),
         MenuItem(id="core.groups", label=_l("Groups"), parent="core.settings", endpoint="core.group_list",
                  model=Group, sequence=30),
-        MenuItem(id="core.addons", label=_l("Addons"), parent="core.settings", endpoint="core_admin.addons",
+        MenuItem(id="core.addons", label=_l("Addons"), parent="core.settings", endpoint="core.addons",
                  group=ADMIN_GROUP, sequence=40),
-        MenuItem(id="core.jobs", label=_l("Jobs"), parent="core.settings", endpoint="core_admin.job_list",
+        MenuItem(id="core.jobs", label=_l("Jobs"), parent="core.settings", endpoint="core.job_list",
                  model=JobRecord, group=ADMIN_GROUP, sequence=50),
-        MenuItem(id="core.outbox", label=_l("Outbox"), parent="core.settings", endpoint="core_admin.mail_list",
+        MenuItem(id="core.outbox", label=_l("Outbox"), parent="core.settings", endpoint="core.mail_list",
                  model=Mail, group=ADMIN_GROUP, sequence=60),
         MenuItem(id="core.security_log", label=_l("Security log"), parent="core.settings",
-                 endpoint="core_admin.security_log", model=SecurityEvent, group=ADMIN_GROUP, sequence=70),
+                 endpoint="core.security_log", model=SecurityEvent, group=ADMIN_GROUP, sequence=70),
     )
 
 

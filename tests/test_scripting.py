@@ -157,3 +157,27 @@ def test_the_readme_script_bills_a_customer_and_records_the_payment(site, monkey
                                   .where(Partner.name == "Trattoria Da Mario")).one()
         assert (invoice.state, invoice.payment_state, invoice.residual) == (POSTED, PAID, 0)
         assert invoice.amount_total > 0
+
+
+def test_the_engine_is_disposed_whether_the_block_ends_or_raises(site, monkeypatch):
+    from core.installation import Installation
+
+    disposed = []
+    opened = Installation.engine
+
+    def engine(self, create=False):
+        made = opened(self, create)
+        dispose = made.dispose
+        monkeypatch.setattr(made, "dispose", lambda *args, **kwargs: (disposed.append(made), dispose(*args, **kwargs)))
+        return made
+
+    monkeypatch.setattr(Installation, "engine", engine)
+    with core.session(user="admin", config=site.config):
+        pass
+    with pytest.raises(RecordNotFound):
+        with core.session(user="bob", config=site.config):
+            pass
+    with pytest.raises(ZeroDivisionError):
+        with core.session(user="admin", config=site.config):
+            1 / 0
+    assert len(disposed) == 3 and len(set(map(id, disposed))) == 3

@@ -98,6 +98,7 @@ class ReadOnlyView(AccountingView):
     """Records that only the services write: a list and a record page, no form."""
 
     read_only = True
+    importable = False
 
     def form_class(self, session, record=None):
         raise _written_by_services()
@@ -133,6 +134,8 @@ class StatementView(ReadOnlyView):
 class SettingsView(AccountingView):
     """A company's one settings row: changed, never deleted (the lock date has its own page and service)."""
 
+    importable = False  # lines, a single row or posting: no flat file fits
+
     def title(self, record) -> str:
         return str(self.label)
 
@@ -162,6 +165,8 @@ class FiscalYearView(AccountingView):
 class PaymentTermView(AccountingView):
     """A payment term and its instalments, edited together."""
 
+    importable = False  # lines, a single row or posting: no flat file fits
+
     form_template = "accounting/lines_form.html"
     record_template = "accounting/payment_term_record.html"
     line_fields = ("percent", "days", "end_of_month")
@@ -181,6 +186,8 @@ class PaymentTermView(AccountingView):
 
 class InvoiceView(AccountingView):
     """Invoices of one kind; the form holds the lines and saving goes through the invoicing service."""
+
+    importable = False  # lines, a single row or posting: no flat file fits
 
     record_template = "accounting/invoice_record.html"
     form_template = "accounting/lines_form.html"

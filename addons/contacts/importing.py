@@ -1,19 +1,24 @@
 """Importing partners from CSV or XLSX: the contacts part of the generic engine in core.imports.
 
-Every line is checked by :func:`~addons.contacts.services.clean_partner_values`
-(the same checks as the form) and created by
+A file may fill every field of :class:`~addons.contacts.models.Partner` (a
+field added to the model is importable at once): the columns are recognised
+by the fields' names and labels and by the synonyms below. Every line is
+checked by :func:`~addons.contacts.services.clean_partner_values` (the same
+checks as the form) and created by
 :func:`~addons.contacts.services.create_partner`. A person's company is named
 in the ``parent`` column: an existing company of the same company account,
 or a company created by another line of the same file (companies are created
-first). Natural keys, which make a re-run create nothing twice: the tax id,
-and the email together with the name; a line with neither is recognised by
-the hash of its content, stored on the partner it created.
+first); the salesperson is named by login, name or email. Natural keys, which
+make a re-run create nothing twice: the tax id, and the email together with
+the name; a line with neither is recognised by the hash of its content,
+stored on the partner it created.
 """
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from functools import lru_cache
+from dataclasses import replace
+from functools import cache, lru_cache
 
 from babel import Locale
 from flask_babel import lazy_gettext as _l
@@ -21,21 +26,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
+from core.fields import clean_one, fields_of
 from core.imports import ImportField, ImportSpec
 from core.imports.engine import normalize_header
 from core.imports.spec import read_bool
+from core.languages import CODES
 from core.models import User
 from core.taxid import same_tax_id_key
 
 from .matching import normalize_email, normalize_name
-from .models import CONTACT, DELIVERY, INVOICE, LANGUAGES, Partner, Tag
-from .services import PartnerValidationError, clean_partner_values, create_partner
+from .models import CONTACT, DELIVERY, INVOICE, Partner, Tag
+from .services import clean_partner_values, create_partner
 
 CHUNK = 500
 FLUSH_EVERY = 500
-LANGUAGE_LOCALES = tuple(code for code, _name in LANGUAGES)
-COUNTRY_ALIASES = {"uk": "GB", "usa": "US", "eeuu": "US", "ee uu": "US", "holland": "NL", "espana": "ES",
-                   "italia": "IT"}
 COMPANY_WORDS = {"company", "business", "organisation", "organization", "empresa", "sociedad", "compania",
                  "azienda", "societa", "ditta", "impresa", "persona giuridica"}
 PERSON_WORDS = {"person", "individual", "people", "contact", "persona", "particular", "individuo", "privato",
@@ -48,8 +52,8 @@ TYPE_WORDS = {
                "direccion de entrega", "direccion de envio", "consegna", "spedizione", "indirizzo di consegna",
                "indirizzo di spedizione"},
 }
-# partner service field -> import field
-SERVICE_TO_IMPORT = {"parent_id": "parent", "salesperson_id": "salesperson"}
+#: relations a file names by text (looked up in :meth:`PartnerImport.validate`): field -> import field
+BY_NAME = {"parent_id": "parent", "salesperson_id": "salesperson"}
 
 
 def _words(text: str) -> str:
@@ -57,35 +61,14 @@ def _words(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _countries() -> dict[str, str]:
-    names = {}
-    for locale in LANGUAGE_LOCALES:
-        for code, name in Locale.parse(locale).territories.items():
-            if len(code) == 2 and code.isalpha():
-                names.setdefault(_words(name), code)
-                names.setdefault(code.lower(), code)
-    for alias, code in COUNTRY_ALIASES.items():
-        names.setdefault(alias, code)
-    return names
-
-
-@lru_cache(maxsize=1)
 def _languages() -> dict[str, str]:
     names = {}
-    for code in LANGUAGE_LOCALES:
+    for code in CODES:
         names[code] = code
-        for locale in LANGUAGE_LOCALES:
+        for locale in CODES:
             names[_words(Locale.parse(locale).languages[code])] = code
     names.update({"castellano": "es", "english": "en"})
     return names
-
-
-def read_country(text: str) -> str:
-    code = _countries().get(_words(text)) or _countries().get(text.strip().lower())
-    if code is None:
-        raise ValueError(_l("%(value)s is not a country: write its name or its two-letter code (ES, IT).",
-                            value=text))
-    return code
 
 
 def read_language(text: str) -> str:
@@ -116,52 +99,57 @@ def read_type(text: str) -> str:
     raise ValueError(_l("%(value)s is not a contact type: write contact, invoice or delivery.", value=text))
 
 
-FIELDS = (
-    ImportField("name", _l("Name"), required=True,
-                synonyms=("full name", "company name", "partner", "partner name", "contact name", "display name",
-                          "nombre", "nombre completo", "razon social", "denominacion", "nome", "nome completo",
-                          "ragione sociale", "denominazione", "nominativo")),
-    ImportField("is_company", _l("Is a company"), convert=read_is_company,
-                synonyms=("is company", "kind", "partner type", "es empresa", "es una empresa",
-                          "tipo de contacto", "e un azienda", "tipo soggetto")),
-    ImportField("parent", _l("Works at"),
-                synonyms=("company", "parent", "parent company", "organization", "organisation", "account",
-                          "employer", "empresa", "trabaja en", "organizacion", "azienda", "lavora presso",
-                          "organizzazione", "societa")),
-    ImportField("type", _l("Contact type"), convert=read_type,
-                synonyms=("address type", "contact type", "tipo", "tipo de direccion", "tipo indirizzo",
-                          "tipo contatto")),
-    ImportField("email", _l("Email"),
-                synonyms=("e-mail", "mail", "email address", "correo", "correo electronico", "posta elettronica",
-                          "indirizzo email", "pec")),
-    ImportField("phone", _l("Phone"),
-                synonyms=("telephone", "tel", "phone number", "telefono", "tel fijo", "fijo", "numero di telefono")),
-    ImportField("mobile", _l("Mobile"),
-                synonyms=("mobile phone", "cell", "cellphone", "cell phone", "movil", "telefono movil", "celular",
-                          "cellulare")),
-    ImportField("street", _l("Street"),
-                synonyms=("address", "address line 1", "street address", "direccion", "calle", "domicilio",
-                          "indirizzo", "via")),
-    ImportField("street2", _l("Street (2nd line)"),
-                synonyms=("street 2", "address line 2", "address 2", "direccion 2", "indirizzo 2")),
-    ImportField("zip", _l("Postcode"),
-                synonyms=("zip code", "postal code", "post code", "codigo postal", "cp", "cap", "codice postale")),
-    ImportField("city", _l("City"),
-                synonyms=("town", "ciudad", "poblacion", "localidad", "municipio", "citta", "comune", "localita")),
-    ImportField("country_code", _l("Country"), convert=read_country,
-                synonyms=("country", "country code", "pais", "paese", "nazione", "stato")),
-    ImportField("vat", _l("Tax ID"),
-                synonyms=("vat", "vat number", "vat id", "tax number", "tax id number", "nif", "cif", "nie", "dni",
-                          "nif cif", "nif/cif", "partita iva", "p iva", "piva", "p.iva", "codice fiscale", "cf")),
-    ImportField("lang", _l("Language"), convert=read_language,
-                synonyms=("lang", "idioma", "lengua", "lingua")),
-    ImportField("salesperson", _l("Salesperson"),
-                synonyms=("sales person", "account manager", "sales rep", "comercial", "vendedor", "agente",
-                          "commerciale", "venditore")),
-    ImportField("tags", _l("Tags"), kind="list",
-                synonyms=("tag", "categories", "category", "labels", "etiquetas", "categorias", "etichette",
-                          "categorie")),
-)
+#: cells read more leniently than the field's own choices (words in English, Spanish and Italian)
+READERS = {"is_company": read_is_company, "type": read_type, "lang": read_language}
+#: other header names, in English, Spanish and Italian; a field's name and label are recognised too
+SYNONYMS = {
+    "name": ("full name", "company name", "partner", "partner name", "contact name", "display name", "nombre",
+             "nombre completo", "razon social", "denominacion", "nome", "nome completo", "ragione sociale",
+             "denominazione", "nominativo"),
+    "is_company": ("is company", "kind", "partner type", "es empresa", "es una empresa", "tipo de contacto",
+                   "e un azienda", "tipo soggetto"),
+    "parent_id": ("company", "parent", "parent company", "organization", "organisation", "account", "employer",
+                  "empresa", "trabaja en", "organizacion", "azienda", "lavora presso", "organizzazione", "societa"),
+    "type": ("address type", "contact type", "tipo", "tipo de direccion", "tipo indirizzo", "tipo contatto"),
+    "email": ("e-mail", "mail", "email address", "correo", "correo electronico", "posta elettronica",
+              "indirizzo email", "pec"),
+    "phone": ("telephone", "tel", "phone number", "telefono", "tel fijo", "fijo", "numero di telefono"),
+    "mobile": ("mobile phone", "cell", "cellphone", "cell phone", "movil", "telefono movil", "celular",
+               "cellulare"),
+    "street": ("address", "address line 1", "street address", "direccion", "calle", "domicilio", "indirizzo",
+               "via"),
+    "street2": ("street 2", "address line 2", "address 2", "direccion 2", "indirizzo 2"),
+    "zip": ("zip code", "postal code", "post code", "codigo postal", "cp", "cap", "codice postale"),
+    "city": ("town", "ciudad", "poblacion", "localidad", "municipio", "citta", "comune", "localita"),
+    "country_code": ("country", "country code", "pais", "paese", "nazione", "stato"),
+    "vat": ("vat", "vat number", "vat id", "tax number", "tax id number", "nif", "cif", "nie", "dni", "nif cif",
+            "nif/cif", "partita iva", "p iva", "piva", "p.iva", "codice fiscale", "cf"),
+    "lang": ("lang", "idioma", "lengua", "lingua"),
+    "salesperson_id": ("sales person", "account manager", "sales rep", "comercial", "vendedor", "agente",
+                       "commerciale", "venditore"),
+    "tags": ("tag", "categories", "category", "labels", "etiquetas", "categorias", "etichette", "categorie"),
+}
+
+
+def _by_format(field):
+    """A cell of a field with a format (email, phone, country) read by it at once, so that a line reports
+    every wrong cell together; a tax id waits for the line's country."""
+    if field.format is None or field.format == "taxid":
+        return None
+    return lambda text: clean_one(field, text)
+
+
+@cache
+def import_fields() -> tuple[ImportField, ...]:
+    """What a file may fill: every field of a partner that a person fills, read from the field layer."""
+    found = []
+    for name, field in fields_of(Partner).items():
+        if field.automatic or name == "company_id":
+            continue
+        imported = ImportField.from_field(field, synonyms=SYNONYMS.get(name, ()),
+                                          convert=READERS.get(name) or _by_format(field))
+        found.append(replace(imported, name=BY_NAME.get(name, name)))
+    return tuple(found)
 
 
 class PartnerImport(ImportSpec):
@@ -169,9 +157,9 @@ class PartnerImport(ImportSpec):
 
     name = "contacts"
     model = Partner
-    fields = FIELDS
 
     def __init__(self, session: Session, company_id: int):
+        self.fields = import_fields()
         self.company_id = company_id
         self.created: dict[str, int] = {}
         self.pending = 0
@@ -218,7 +206,7 @@ class PartnerImport(ImportSpec):
     # --- one line ---------------------------------------------------------------------------
 
     def validate(self, session: Session, values: dict) -> dict:
-        errors = []
+        errors: dict[str, object] = {}
         values = dict(values)
         parent_name = values.pop("parent", None)
         salesperson = values.pop("salesperson", None)
@@ -234,13 +222,13 @@ class PartnerImport(ImportSpec):
             elif wanted in self.file_companies:
                 parent_key = wanted
             else:
-                errors.append(("parent", _l("There is no company called %(name)s among your partners or in this "
-                                            "file.", name=parent_name)))
+                errors["parent"] = _l("There is no company called %(name)s among your partners or in this file.",
+                                      name=parent_name)
         if salesperson:
             user_id = self.users.get(salesperson.strip().lower())
             if user_id is None:
-                errors.append(("salesperson", _l("There is no user %(name)s (give a login, name or email).",
-                                                 name=salesperson)))
+                errors["salesperson"] = _l("There is no user %(name)s (give a login, name or email).",
+                                           name=salesperson)
             else:
                 values["salesperson_id"] = user_id
         if tags:
@@ -248,20 +236,16 @@ class PartnerImport(ImportSpec):
         checked_type = values.get("type")
         if parent_key is not None:
             if values.get("is_company"):
-                errors.append(("parent", _l("A company cannot belong to another company.")))
+                errors["parent"] = _l("A company cannot belong to another company.")
             values.pop("type", None)  # checked against the parent once it exists; the type itself is valid
         try:
             cleaned = clean_partner_values(session, self.company_id, values)
-        except PartnerValidationError as invalid:
-            errors += [(SERVICE_TO_IMPORT.get(field, field), message) for field, message in invalid.errors.items()]
-            cleaned = None
+        except ValidationError as invalid:
+            for field, message in invalid.errors.items():
+                errors.setdefault(BY_NAME.get(field, field), message)
         if errors:
-            seen, unique = set(), []
-            for field, message in errors:
-                if field not in seen:
-                    seen.add(field)
-                    unique.append((field, message))
-            raise PartnerValidationError(unique)
+            field, message = next(iter(errors.items()))
+            raise ValidationError(str(message), field, errors)
         if parent_key is not None:
             cleaned["type"] = checked_type or CONTACT
             cleaned["_parent"] = parent_key

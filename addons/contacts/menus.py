@@ -11,7 +11,7 @@ MENU = (
     MenuItem(id="contacts.tags", label=_l("Tags"), parent="contacts.root", sequence=20,
              endpoint="contacts.tag_list", model=Tag),
     MenuItem(id="contacts.duplicates", label=_l("Duplicates"), parent="contacts.root", sequence=30,
-             endpoint="contacts_tools.duplicates", model=Partner, operation="write"),
+             endpoint="contacts.duplicates", model=Partner, operation="write"),
     MenuItem(id="contacts.import", label=_l("Import"), parent="contacts.root", sequence=40,
-             endpoint="contacts_tools.import_upload", model=Partner, operation="create"),
+             endpoint="contacts.partner_import_upload", model=Partner, operation="create"),
 )

@@ -18,14 +18,14 @@ from sqlalchemy.orm import Session
 from core.audit import audited
 from core.db import utcnow
 from core.errors import AccessDenied, ValidationError
+from core.fields import fields_of
 from core.models import AuditLog
 from core.registry import CORE
 
 from .models import Partner
 
-# Values the target keeps, or takes from the source when it has none.
-FILLED_FROM_SOURCE = ("email", "phone", "mobile", "street", "street2", "zip", "city", "country_code", "vat", "lang",
-                      "salesperson_id")
+#: what the target keeps as it is; every other field it takes from the source when it has no value
+KEPT = ("name", "is_company", "parent_id", "type", "company_id")
 MERGED_FIELD = "merged"
 
 
@@ -117,7 +117,9 @@ def merge_partners(session: Session, source: Partner, target: Partner) -> MergeR
     actor = session.info.get("actor")
     user_id = actor.user_id if actor is not None else session.info.get("user_id")
 
-    for name in FILLED_FROM_SOURCE:
+    for name, found in fields_of(Partner).items():
+        if found.automatic or found.kind == "many2many" or name in KEPT:
+            continue
         if getattr(target, name) in (None, "") and getattr(source, name) not in (None, ""):
             setattr(target, name, getattr(source, name))
     for tag in source.tags:

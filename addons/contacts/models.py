@@ -5,9 +5,9 @@ from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import Base, CompanyMixin, TimestampMixin, intpk, str120
+from core.fields import field
 from core.languages import LANGUAGES
 from core.models import User
-
 
 CONTACT, INVOICE, DELIVERY = "contact", "invoice", "delivery"
 CONTACT_TYPES = ((CONTACT, _l("Contact")), (INVOICE, _l("Invoice address")), (DELIVERY, _l("Delivery address")))
@@ -28,7 +28,16 @@ class Tag(CompanyMixin, TimestampMixin, Base):
     __table_args__ = (UniqueConstraint("company_id", "name"),)
 
     id: Mapped[intpk]
-    name: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(64), info=field(_l("Name"), listed=True))
+
+
+def _companies(actor):
+    """The partners a contact may work at: companies."""
+    return Partner.is_company.is_(True)
+
+
+def _active_users(actor):
+    return User.active.is_(True)
 
 
 class Partner(CompanyMixin, TimestampMixin, Base):
@@ -36,31 +45,36 @@ class Partner(CompanyMixin, TimestampMixin, Base):
 
     A contact of a company (``parent`` set) has a ``type``: a person to talk
     to (the default), or the company's invoice or delivery address; a
-    partner on its own has none.
+    partner on its own has none. ``active`` changes only through archiving
+    and restoring (services), never as a form or import value.
     """
 
     __tablename__ = "contacts_partner"
     __audit_exclude__ = ("import_hash",)
 
     id: Mapped[intpk]
-    name: Mapped[str120] = mapped_column(index=True)
-    is_company: Mapped[bool] = mapped_column(default=False)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"), index=True)
-    type: Mapped[str | None] = mapped_column(String(16), info={"choices": CONTACT_TYPES})
-    email: Mapped[str | None] = mapped_column(index=True)
-    phone: Mapped[str | None] = mapped_column(String(40))
-    mobile: Mapped[str | None] = mapped_column(String(40))
-    street: Mapped[str | None]
-    street2: Mapped[str | None]
-    city: Mapped[str | None] = mapped_column(String(120))
-    zip: Mapped[str | None] = mapped_column(String(20))
-    country_code: Mapped[str | None] = mapped_column(String(2))
-    vat: Mapped[str | None] = mapped_column(String(40), index=True)
-    lang: Mapped[str | None] = mapped_column(String(8), info={"choices": LANGUAGES})
-    salesperson_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), index=True)
-    active: Mapped[bool] = mapped_column(default=True)
+    name: Mapped[str120] = mapped_column(index=True, info=field(_l("Name"), listed=True))
+    is_company: Mapped[bool] = mapped_column(default=False, info=field(_l("Is a company")))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"), index=True, info=field(
+        _l("Works at"), listed=True, domain=_companies,
+        domain_message=_l("Choose one of your partners that is a company: a contact works at a company.")))
+    type: Mapped[str | None] = mapped_column(String(16), info=field(_l("Contact type"), choices=CONTACT_TYPES))
+    email: Mapped[str | None] = mapped_column(index=True, info=field(_l("Email"), format="email", listed=True))
+    phone: Mapped[str | None] = mapped_column(String(40), info=field(_l("Phone"), format="phone", listed=True))
+    mobile: Mapped[str | None] = mapped_column(String(40), info=field(_l("Mobile"), format="phone"))
+    street: Mapped[str | None] = mapped_column(info=field(_l("Street")))
+    street2: Mapped[str | None] = mapped_column(info=field(_l("Street (2nd line)")))
+    zip: Mapped[str | None] = mapped_column(String(20), info=field(_l("Postcode")))
+    city: Mapped[str | None] = mapped_column(String(120), info=field(_l("City"), listed=True))
+    country_code: Mapped[str | None] = mapped_column(String(2), info=field(_l("Country"), format="country",
+                                                                           listed=True))
+    vat: Mapped[str | None] = mapped_column(String(40), index=True, info=field(_l("Tax ID"), format="taxid"))
+    lang: Mapped[str | None] = mapped_column(String(8), info=field(_l("Language"), choices=LANGUAGES))
+    salesperson_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), index=True, info=field(
+        _l("Salesperson"), domain=_active_users, domain_message=_l("Choose an active user.")))
+    active: Mapped[bool] = mapped_column(default=True, info=field(_l("Active"), internal=True))
     import_hash: Mapped[str | None] = mapped_column(String(64), index=True)
 
     parent: Mapped[Partner | None] = relationship(remote_side="Partner.id")
     salesperson: Mapped[User | None] = relationship()
-    tags: Mapped[list[Tag]] = relationship(secondary=partner_tags, order_by=Tag.name)
+    tags: Mapped[list[Tag]] = relationship(secondary=partner_tags, order_by=Tag.name, info=field(_l("Tags")))

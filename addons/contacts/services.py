@@ -1,11 +1,14 @@
 """Partner services: every caller (web, API, CLI, import, jobs, tests) goes through these.
 
 Each takes a session: a user session applies that user's access and record
-rules, a system session none. Invalid input raises
-:class:`PartnerValidationError` (a :class:`core.errors.ValidationError`
-naming the first wrong field) whose ``errors`` lists every wrong field with
-its message; nothing is written then. They are called as docs/services.md
-says: ``create_partner(session, company_id, name=...)``, ``update_partner(session, partner, email=...)``.
+rules, a system session none. The field layer (:func:`core.fields.clean`)
+checks the values as the model declares them (types, lengths, choices, email,
+phone, country and tax-id formats, the related company and salesperson);
+these services add the partner's business rules. Invalid input raises a
+:class:`core.errors.ValidationError` naming the first wrong field, whose
+``errors`` maps every wrong field to its message; nothing is written then.
+They are called as docs/services.md says: ``create_partner(session,
+company_id, name=...)``, ``update_partner(session, partner, email=...)``.
 """
 from __future__ import annotations
 
@@ -16,39 +19,26 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.bounds import short
 from core.errors import ValidationError
-from core.models import User
+from core.fields import clean, clean_one, fields_of
+from core.fields.cleaning import Problem, error_for
 from core.taxid import InvalidTaxId, check_tax_id
 
-from .models import CONTACT, CONTACT_TYPES, LANGUAGES, Partner, Tag
-
-EMAIL_RE = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\".]{2,}$")
-PHONE_RE = re.compile(r"^\+?[0-9\s().\-/]{6,}(?:\s*(?:ext\.?|x)\s*[0-9]{1,6})?$", re.IGNORECASE)
-COUNTRY_RE = re.compile(r"[A-Z]{2}")
-FIELDS = ("name", "is_company", "parent_id", "type", "email", "phone", "mobile", "street", "street2", "zip",
-          "city", "country_code", "vat", "lang", "salesperson_id", "tags", "import_hash")
-MAX_LENGTHS = {"name": 120, "email": 255, "phone": 40, "mobile": 40, "street": 255, "street2": 255, "city": 120,
-               "zip": 20, "import_hash": 64}
-TAG_MAX_LENGTH = 64
-
-
-class PartnerValidationError(ValidationError):
-    """Several fields can be wrong at once: ``errors`` maps each to its message, the first also in ``field``."""
-
-    def __init__(self, errors: list[tuple[str, object]]):
-        super().__init__(errors[0][1], errors[0][0], dict(errors))
-
+from .models import CONTACT, Partner, Tag
 
 # --- partners -----------------------------------------------------------------------------
 
 
-def create_partner(session: Session, company_id: int, *, flush: bool = True, **values) -> Partner:
-    """Create a partner of ``company_id`` from checked ``values`` (see :data:`FIELDS`).
+def create_partner(session: Session, company_id: int, *, flush: bool = True, import_hash: str | None = None,
+                   **values) -> Partner:
+    """Create a partner of ``company_id`` from ``values`` (the fields of :class:`Partner`).
 
+    ``import_hash`` marks a partner created by an import line without a natural key;
     ``flush=False`` leaves the insert to the next flush (bulk imports flush every few hundred).
     """
-    partner = Partner(company_id=company_id)
     cleaned = clean_partner_values(session, company_id, values)
+    partner = Partner(company_id=company_id, import_hash=import_hash)
     _apply(session, partner, cleaned)
     session.add(partner)
     if flush:
@@ -57,7 +47,7 @@ def create_partner(session: Session, company_id: int, *, flush: bool = True, **v
 
 
 def update_partner(session: Session, partner: Partner, **values) -> Partner:
-    """Change ``partner``; the whole record is checked again (a new country re-checks the tax id)."""
+    """Change ``partner``; a new country checks its tax id again."""
     cleaned = clean_partner_values(session, partner.company_id, values, partner=partner)
     _apply(session, partner, cleaned)
     session.flush()
@@ -77,123 +67,78 @@ def restore_partner(session: Session, partner: Partner) -> None:
 def clean_partner_values(session: Session, company_id: int, values: dict, *, partner: Partner | None = None) -> dict:
     """The checked, normalized form of ``values`` for a new partner (or changes to ``partner``).
 
-    Writes nothing: the import preview calls it for every line. Raises
-    :class:`PartnerValidationError` listing every wrong field.
+    Writes nothing: the import preview calls it for every line. Tags may be
+    given as records, ids or names (a new name becomes a tag when saved).
+    Raises a ValidationError listing every wrong field.
     """
-    unknown = sorted(set(values) - set(FIELDS))
-    if unknown:
-        raise PartnerValidationError([(unknown[0], _l("unknown partner fields: %(names)s", names=", ".join(unknown)))])
-    cleaned = {}
-    for key, value in values.items():
-        if isinstance(value, str):
-            value = value.strip() or None
-        cleaned[key] = value
-    current = {field: getattr(partner, field) for field in FIELDS if field != "tags"} if partner else {}
-    merged = {**current, **cleaned}
-
-    def get(field):
-        return merged.get(field)
-
-    errors: list[tuple[str, object]] = []
-
-    def error(field, message):
-        if field not in {f for f, _m in errors}:
-            errors.append((field, message))
-
-    if not get("name"):
-        error("name", _l("A partner needs a name."))
-    for field, limit in MAX_LENGTHS.items():
-        value = get(field)
-        if isinstance(value, str) and len(value) > limit:
-            if field == "name":
-                error(field, _l("The name can have at most 120 characters."))
-            else:
-                error(field, _l("This can have at most %(count)s characters.", count=limit))
-    for field in ("is_company",):
-        if field in cleaned:
-            cleaned[field] = bool(cleaned[field])
-    if "is_company" not in merged or merged["is_company"] is None:
-        merged["is_company"] = cleaned["is_company"] = False if partner is None else partner.is_company
-
-    email = get("email")
-    if email and "email" not in {f for f, _m in errors} and not EMAIL_RE.match(email):
-        error("email", _l("%(value)s is not an email address.", value=email))
-    for field in ("phone", "mobile"):
-        number = get(field)
-        if number and field not in {f for f, _m in errors} and not PHONE_RE.match(number):
-            error(field, _l("%(value)s is not a phone number: use digits, spaces and an optional + prefix.",
-                            value=number))
-
-    country = get("country_code")
-    if country:
-        country = country.upper()
-        if not COUNTRY_RE.fullmatch(country):
-            error("country_code", _l("Use a two-letter country code such as ES or IT."))
-            country = None
-        elif "country_code" in cleaned:
-            cleaned["country_code"] = country
-    vat = get("vat")
-    if vat and "country_code" not in {f for f, _m in errors} and ("vat" in cleaned or "country_code" in cleaned):
+    values = dict(values)
+    given_tags = "tags" in values
+    tags = values.pop("tags", None)
+    if partner is not None and "country_code" in values and "vat" not in values and partner.vat:
+        values["vat"] = partner.vat  # the tax id is checked against the new country
+    _country_from_tax_id(values, partner)
+    errors: dict[str, str] = {}
+    try:
+        cleaned = clean(Partner, values, record=partner, session=session)
+    except ValidationError as invalid:
+        errors.update(invalid.errors)
+        cleaned = {}
+    if given_tags:
         try:
-            compact_vat, vat_country = check_tax_id(vat, country)
-        except InvalidTaxId as invalid:
-            error("vat", invalid.message)
-        else:
-            cleaned["vat"] = compact_vat
-            if not country and vat_country:
-                cleaned["country_code"] = vat_country
-
-    lang = get("lang")
-    if lang:
-        lang = lang.lower()
-        if lang not in dict(LANGUAGES):
-            error("lang", _l("Choose one of the languages: %(codes)s.", codes=", ".join(dict(LANGUAGES))))
-        elif "lang" in cleaned:
-            cleaned["lang"] = lang
-
-    # a contact of a company has a type (a person by default); a partner on its own has none
-    parent_id = get("parent_id")
-    kind = get("type")
-    if kind is not None and kind not in dict(CONTACT_TYPES):
-        error("type", _l("Choose contact, invoice or delivery."))
-    elif parent_id is not None and kind is None:
-        kind = cleaned["type"] = CONTACT
-    elif parent_id is None and kind == CONTACT:
-        kind = cleaned["type"] = None
-    if parent_id is not None:
-        parent = session.get(Partner, parent_id)
-        if parent is None:
-            error("parent_id", _l("There is no partner %(id)s.", id=parent_id))
-        elif partner is not None and parent.id == partner.id:
-            error("parent_id", _l("A partner cannot work at itself."))
-        elif not parent.is_company:
-            error("parent_id", _l("%(name)s is a person, not a company.", name=parent.name))
-        elif merged["is_company"]:
-            error("parent_id", _l("A company cannot belong to another company."))
-    elif kind is not None and kind != CONTACT and "type" not in {f for f, _m in errors}:
-        error("type", _l("Only a contact of a company can be its invoice or delivery address."))
-    if partner is not None and partner.id is not None and not merged["is_company"] and partner.is_company:
-        has_children = session.scalar(select(func.count(Partner.id)).where(Partner.parent_id == partner.id))
-        if has_children:
-            error("is_company", _l("%(name)s has contacts: move them to another company first.", name=partner.name))
-
-    salesperson_id = get("salesperson_id")
-    if salesperson_id is not None and "salesperson_id" in cleaned:
-        user = session.get(User, salesperson_id)
-        if user is None or not user.active:
-            error("salesperson_id", _l("There is no active user %(id)s.", id=salesperson_id))
-
-    if "tags" in cleaned:
-        try:
-            cleaned["tags"] = _clean_tags(session, company_id, cleaned["tags"] or ())
+            cleaned["tags"] = _clean_tags(session, company_id, tags or ())
         except ValidationError as invalid:
-            error("tags", str(invalid))
-
+            errors["tags"] = str(invalid)
+    if not errors:
+        errors = _partner_rules(session, partner, cleaned)
     if errors:
-        order = {field: i for i, field in enumerate(FIELDS)}
-        errors.sort(key=lambda item: order.get(item[0], -1))
-        raise PartnerValidationError(errors)
+        raise error_for(Partner, errors)
     return cleaned
+
+
+def _country_from_tax_id(values: dict, partner: Partner | None) -> None:
+    """A tax id written with its country prefix (FR40303265045) gives the country when none is set."""
+    vat = values.get("vat")
+    country = values["country_code"] if "country_code" in values else getattr(partner, "country_code", None)
+    if not isinstance(vat, str) or not vat.strip() or (isinstance(country, str) and country.strip()):
+        return
+    try:
+        found = check_tax_id(vat, None)[1]
+    except InvalidTaxId:
+        return  # the field layer says what is wrong with it
+    if found:
+        values["country_code"] = found
+
+
+def _partner_rules(session: Session, partner: Partner | None, cleaned: dict) -> dict[str, str]:
+    """The business rules on cleaned values; completes ``cleaned`` and returns the broken rules by field.
+
+    A contact of a company has a type (a person by default), a partner on
+    its own has none; a company belongs to no company, and stays a company
+    while it has contacts.
+    """
+    if cleaned.get("is_company", False) is None:
+        del cleaned["is_company"]  # not given: a new partner is a person, a partner keeps what it is
+
+    def current(name):
+        return cleaned[name] if name in cleaned else getattr(partner, name, None)
+
+    errors = {}
+    parent_id, kind, is_company = current("parent_id"), current("type"), bool(current("is_company"))
+    if parent_id is not None and kind is None:
+        cleaned["type"] = CONTACT
+    elif parent_id is None and kind == CONTACT:
+        cleaned["type"] = None
+    elif parent_id is None and kind is not None:
+        errors["type"] = str(_l("Only a contact of a company can be its invoice or delivery address."))
+    if parent_id is not None and partner is not None and parent_id == partner.id:
+        errors["parent_id"] = str(_l("A partner cannot work at itself."))
+    elif parent_id is not None and is_company:
+        errors["parent_id"] = str(_l("A company cannot belong to another company."))
+    if partner is not None and partner.id is not None and partner.is_company and not is_company:
+        if session.scalar(select(func.count(Partner.id)).where(Partner.parent_id == partner.id)):
+            errors["is_company"] = str(_l("%(name)s has contacts: move them to another company first.",
+                                          name=partner.name))
+    return errors
 
 
 def _apply(session: Session, partner: Partner, cleaned: dict) -> None:
@@ -238,9 +183,11 @@ def _clean_tags(session: Session, company_id: int, tags: Iterable) -> list:
             name = " ".join(str(tag).split())
             if not name:
                 continue
-            if len(name) > TAG_MAX_LENGTH:
-                raise ValidationError(_l("A tag can have at most %(count)s characters.", count=TAG_MAX_LENGTH),
-                                      "tags")
+            try:
+                clean_one(fields_of(Tag)["name"], name)
+            except Problem as problem:
+                raise ValidationError(_l("Tag %(name)s: %(problem)s", name=short(name), problem=str(problem)),
+                                      "tags") from None
             record = find_tag(session, company_id, name=name) or name
         if isinstance(record, Tag) and record.company_id != company_id:
             raise ValidationError(_l("The tag %(name)s belongs to another company.", name=record.name), "tags")
@@ -275,11 +222,7 @@ def ensure_tag(session: Session, company_id: int, *, name: str) -> Tag:
 
 
 def create_tag(session: Session, company_id: int, *, name: str) -> Tag:
-    name = " ".join((name or "").split())
-    if not name:
-        raise ValidationError(_l("A tag needs a name."), "name")
-    if len(name) > TAG_MAX_LENGTH:
-        raise ValidationError(_l("A tag can have at most %(count)s characters.", count=TAG_MAX_LENGTH), "name")
+    name = clean(Tag, {"name": " ".join((name or "").split())}, record=None)["name"]
     existing = session.scalars(
         select(Tag).where(Tag.company_id == company_id, func.lower(Tag.name) == name.lower())
     ).first()
@@ -292,11 +235,7 @@ def create_tag(session: Session, company_id: int, *, name: str) -> Tag:
 
 
 def rename_tag(session: Session, tag: Tag, *, name: str) -> Tag:
-    name = " ".join((name or "").split())
-    if not name:
-        raise ValidationError(_l("A tag needs a name."), "name")
-    if len(name) > TAG_MAX_LENGTH:
-        raise ValidationError(_l("A tag can have at most %(count)s characters.", count=TAG_MAX_LENGTH), "name")
+    name = clean(Tag, {"name": " ".join((name or "").split())}, record=tag)["name"]
     clash = session.scalars(select(Tag).where(Tag.company_id == tag.company_id, Tag.id != tag.id,
                                               func.lower(Tag.name) == name.lower())).first()
     if clash is not None:

@@ -3,47 +3,36 @@ plus the pages the generic views do not cover: duplicates and merge, and the imp
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext, ngettext
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core.errors import AccessDenied, ValidationError
-from core.imports import ERROR, EXISTS, NEW, ImportFileError, UploadStore, read_file, run_import
-from core.imports.engine import resolve_mapping
-from core.web.context import current_actor, current_registry, db, record_or_404, system_session
-from core.web.forms import display_name
+from core.web.actions import run_service
+from core.web.context import current_actor, current_registry, db, record_or_404, require, system_session
 from core.web.views import Filter, ModelView
 
 from . import services
 from .importing import PartnerImport
 from .matching import REASONS, find_duplicates, find_matches
 from .merge import check_can_merge, merge_partners, partner_references
-from .models import CONTACT_TYPES, Partner, Tag
+from .models import Partner, Tag
 
 DUPLICATES_SHOWN = 200
-PREVIEW_LINES = 100
-ISSUES_SHOWN = 500
-ENCODINGS = (("", _l("Detect")), ("utf-8", "UTF-8"), ("cp1252", "Windows-1252"), ("latin-1", "Latin-1"))
-uploads = UploadStore()
 
 
 class PartnerView(ModelView):
     record_template = "contacts/partner_record.html"
+
+    def import_spec(self, session, actor):
+        """Partners import with their own rules: existing partners and tax ids are matched, not created twice."""
+        return PartnerImport(session, actor.company_id)
 
     def create(self, session, actor, values):
         return services.create_partner(session, actor.company_id, **values)
 
     def update(self, session, actor, record, values):
         return services.update_partner(session, record, **values)
-
-    def display(self, record, field: str) -> str:
-        if field == "parent_id":
-            return display_name(record.parent) if record.parent is not None else ""
-        if field == "salesperson_id":
-            return display_name(record.salesperson) if record.salesperson is not None else ""
-        if field == "type":
-            return str(dict(CONTACT_TYPES).get(record.type, record.type or ""))
-        return super().display(record, field)
 
     # --- the record page ---------------------------------------------------------------
 
@@ -78,38 +67,23 @@ class TagView(ModelView):
 def partner_view() -> PartnerView:
     return PartnerView(
         Partner, name="partner", slug="partners", label=_l("Partner"), label_plural=_l("Partners"),
-        list_columns=("name", "email", "phone", "city", "country_code", "parent"),
         search_fields=("name", "email", "city", "vat", "phone", "mobile"),
-        form_fields=("name", "is_company", "parent_id", "type", "email", "phone", "mobile", "street", "street2",
-                     "zip", "city", "country_code", "vat", "lang", "salesperson_id", "tags"),
         filters=(
             Filter("companies", _l("Companies"), lambda actor: Partner.is_company.is_(True)),
             Filter("people", _l("People"), lambda actor: Partner.is_company.is_(False)),
             Filter("mine", _l("My partners"), lambda actor: Partner.salesperson_id == actor.user_id),
             Filter("archived", _l("Archived"), lambda actor: Partner.active.is_(False)),
         ),
-        labels={
-            "name": _l("Name"), "is_company": _l("Is a company"), "parent_id": _l("Works at"),
-            "parent": _l("Works at"), "type": _l("Contact type"), "email": _l("Email"), "phone": _l("Phone"),
-            "mobile": _l("Mobile"), "street": _l("Street"), "street2": _l("Street (2nd line)"), "city": _l("City"),
-            "zip": _l("Postcode"), "country_code": _l("Country"), "vat": _l("Tax ID"), "lang": _l("Language"),
-            "salesperson_id": _l("Salesperson"), "salesperson": _l("Salesperson"), "tags": _l("Tags"),
-        },
     )
 
 
 def tag_view() -> TagView:
-    return TagView(Tag, name="tag", slug="tags", label=_l("Tag"), label_plural=_l("Tags"), list_columns=("name",),
-                   search_fields=("name",), form_fields=("name",), labels={"name": _l("Name")})
+    return TagView(Tag, name="tag", slug="tags", label=_l("Tag"), label_plural=_l("Tags"), search_fields=("name",))
 
 
 # --- duplicates and merge ----------------------------------------------------------------------
 
-blueprint = Blueprint("contacts_tools", __name__, url_prefix="/contacts")
-
-
-def _require(operation: str) -> None:
-    current_registry().require(current_actor(), Partner, operation)
+blueprint = Blueprint("contacts", __name__)  # mounted at /contacts, with the generic views (core.web.app)
 
 
 def _partner_or_404(value) -> Partner:
@@ -121,7 +95,7 @@ def _partner_or_404(value) -> Partner:
 
 @blueprint.route("/duplicates")
 def duplicates():
-    _require("write")
+    require(Partner, "write")
     pairs = find_duplicates(db(), limit=DUPLICATES_SHOWN + 1)
     return render_template("contacts/duplicates.html", pairs=pairs[:DUPLICATES_SHOWN],
                            more=len(pairs) > DUPLICATES_SHOWN)
@@ -140,7 +114,7 @@ def _references(partner: Partner) -> list[tuple[str, int]]:
 
 @blueprint.route("/merge", methods=("GET", "POST"))
 def merge():
-    _require("write")
+    require(Partner, "write")
     source = _partner_or_404(request.values.get("source"))
     target = _partner_or_404(request.values.get("target"))
     session = db()
@@ -150,17 +124,13 @@ def merge():
     except (ValidationError, AccessDenied) as error:
         problem = str(error)
     if request.method == "POST" and problem is None:
-        try:
-            result = merge_partners(session, source, target)
-            session.commit()
-        except (ValidationError, AccessDenied) as error:
-            session.rollback()
-            problem = str(error)
-        else:
+        outcome = run_service(lambda session: merge_partners(session, source, target), flash_errors=False)
+        if outcome.ok:
             flash(ngettext("%(source)s was merged into %(target)s; %(num)s reference moved.",
                            "%(source)s was merged into %(target)s; %(num)s references moved.",
-                           result.total, source=source.name, target=target.name), "success")
+                           outcome.result.total, source=source.name, target=target.name), "success")
             return redirect(url_for("contacts.partner_view", record_id=target.id))
+        problem = str(outcome.error)
     view = _partner_view_of_app()
     reasons = next((r for p, r in find_matches(session, target.company_id, name=source.name, email=source.email,
                                                  vat=source.vat, country_code=source.country_code)
@@ -175,71 +145,3 @@ def _partner_view_of_app() -> PartnerView:
 
     function = current_app.view_functions.get("contacts.partner_view")
     return getattr(function, "model_view", None) or partner_view()
-
-
-# --- import ------------------------------------------------------------------------------------
-
-
-@blueprint.route("/import", methods=("GET", "POST"))
-def import_upload():
-    _require("create")
-    if request.method == "POST":
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            flash(gettext("Choose a CSV or XLSX file to import."), "error")
-            return render_template("contacts/import_upload.html"), 422
-        data = upload.read()
-        try:
-            read_file(data, upload.filename)
-        except ImportFileError as error:
-            flash(str(error), "error")
-            return render_template("contacts/import_upload.html"), 422
-        token = uploads.save(current_actor().user_id, upload.filename, data)
-        return redirect(url_for("contacts_tools.import_preview", token=token))
-    return render_template("contacts/import_upload.html")
-
-
-@blueprint.route("/import/<token>", methods=("GET", "POST"))
-def import_preview(token: str):
-    _require("create")
-    actor, session = current_actor(), db()
-    try:
-        filename, data = uploads.load(actor.user_id, token)
-    except ImportFileError as error:
-        flash(str(error), "error")
-        return redirect(url_for("contacts_tools.import_upload"))
-    encoding = request.form.get("encoding") or None
-    if encoding not in {code for code, _label in ENCODINGS if code}:
-        encoding = None
-    spec = PartnerImport(session, actor.company_id)
-    try:
-        table = read_file(data, filename, encoding)
-    except ImportFileError as error:
-        flash(str(error), "error")
-        table = None
-    if table is None:
-        return render_template("contacts/import_preview.html", token=token, filename=filename, report=None,
-                               spec=spec, table=None, encodings=ENCODINGS, encoding=encoding or ""), 422
-    overrides = None
-    if request.method == "POST":
-        overrides = {str(index + 1): request.form.get(f"column-{index + 1}", "")
-                     for index in range(len(table.headers))}
-    commit = request.method == "POST" and request.form.get("action") == "import"
-    report = run_import(session, spec, table, overrides, dry_run=not commit)
-    if report.committed:
-        session.commit()
-        uploads.discard(actor.user_id, token)
-        message = ngettext("%(num)s partner imported.", "%(num)s partners imported.", report.created)
-        if report.existing:
-            message += " " + ngettext("%(num)s line was already there and was skipped.",
-                                      "%(num)s lines were already there and were skipped.", report.existing)
-        flash(message, "success")
-        return redirect(url_for("contacts.partner_list"))
-    session.rollback()
-    mapping, _issues = resolve_mapping(spec, table.headers, overrides)
-    status = 422 if commit or (request.method == "POST" and not report.ok) else 200
-    return render_template("contacts/import_preview.html", token=token, filename=filename, report=report, spec=spec,
-                           table=table, mapping=mapping, encodings=ENCODINGS, encoding=encoding or "",
-                           lines=report.lines[:PREVIEW_LINES], issues=report.issues[:ISSUES_SHOWN],
-                           statuses={NEW: gettext("New"), EXISTS: gettext("Already there"),
-                                     ERROR: gettext("Error")}), status

@@ -14,7 +14,7 @@ MENU = (
     MenuItem(id="crm.leads", label=_l("Leads"), parent="crm.root", endpoint="crm.lead_list", model=Lead, sequence=3),
     MenuItem(id="crm.activities", label=_l("Activities"), parent="crm.root", endpoint="crm.activity_list",
              model=Activity, sequence=4),
-    MenuItem(id="crm.reports", label=_l("Reports"), parent="crm.root", endpoint="crm_web.report_page", model=Lead,
+    MenuItem(id="crm.reports", label=_l("Reports"), parent="crm.root", endpoint="crm.report_page", model=Lead,
              sequence=5),
     MenuItem(id="crm.marketing", label=_l("Marketing"), parent="crm.root", sequence=6, group=MANAGER),
     MenuItem(id="crm.campaigns", label=_l("Campaigns"), parent="crm.marketing", endpoint="crm.campaign_list",

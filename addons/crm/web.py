@@ -8,77 +8,60 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from core.db import utcnow
-from core.errors import AccessDenied, ValidationError
-from core.web.context import csrf_exempt, current_actor, current_registry, db, public, record_or_404, system_session
+from core.errors import ValidationError
+from core.web.actions import run_service
+from core.web.context import can, csrf_exempt, current_actor, db, public, record_or_404, require, system_session
 from core.web.inputs import accepts_json, id_arg, json_object
 from core.web.limiter import limiter
 
 from . import campaigns, capture, reports, services
 from .models import Activity, Campaign, Lead, LostReason, Recipient, Team
 
-blueprint = Blueprint("crm_web", __name__, url_prefix="/crm")
+blueprint = Blueprint("crm", __name__)  # mounted at /crm, with the generic views (core.web.app)
 CAPTURE_LIMIT = "30 per minute"
 #: what a JSON capture may send: text, or numbers for a phone or a campaign's id
 CAPTURE_FIELDS = {name: (str, int) for name in (*capture.FORM_FIELDS, capture.HONEYPOT, "campaign")}
 
 
-def _lead(lead_id: int) -> Lead:
-    return record_or_404(Lead, lead_id)
-
-
-def _back(lead: Lead):
+def _act(lead_id: int, action, success: str):
+    """Run ``action(session, lead)`` on a lead the user may see, then go back to it (nothing saved on an error)."""
+    lead = record_or_404(Lead, lead_id)
+    run_service(lambda session: action(session, lead), success=success)
     endpoint = "crm.opportunity_view" if lead.kind == "opportunity" else "crm.lead_view"
     return redirect(url_for(endpoint, record_id=lead.id))
-
-
-def _act(lead_id: int, action):
-    """Run a service on a lead the user may see; errors become a message, nothing is saved."""
-    lead = _lead(lead_id)
-    session = db()
-    try:
-        message = action(session, lead)
-        session.commit()
-    except (ValidationError, AccessDenied) as error:
-        session.rollback()
-        flash(str(error), "error")
-        return _back(_lead(lead_id))
-    flash(message, "success")
-    return _back(lead)
 
 
 @blueprint.route("/leads/<int:lead_id>/qualify", methods=["POST"])
 def qualify(lead_id: int):
     form = request.form
     partner_id = id_arg("partner_id")
-    return _act(lead_id, lambda session, lead: (
-        services.qualify(session, lead, partner_id=partner_id, create_partner=form.get("create_partner") == "1",
-                         force=form.get("force") == "1"), gettext("Qualified as an opportunity."))[1])
+    return _act(lead_id, lambda session, lead: services.qualify(
+        session, lead, partner_id=partner_id, create_partner=form.get("create_partner") == "1",
+        force=form.get("force") == "1"), gettext("Qualified as an opportunity."))
 
 
 @blueprint.route("/leads/<int:lead_id>/won", methods=["POST"])
 def won(lead_id: int):
-    return _act(lead_id, lambda session, lead: (services.mark_won(session, lead), gettext("Won!"))[1])
+    return _act(lead_id, services.mark_won, gettext("Won!"))
 
 
 @blueprint.route("/leads/<int:lead_id>/lost", methods=["POST"])
 def lost(lead_id: int):
     reason = id_arg("lost_reason_id")
-    return _act(lead_id, lambda session, lead: (
-        services.mark_lost(session, lead, lost_reason_id=reason, note=request.form.get("note")),
-        gettext("Marked as lost."))[1])
+    return _act(lead_id, lambda session, lead: services.mark_lost(
+        session, lead, lost_reason_id=reason, note=request.form.get("note")), gettext("Marked as lost."))
 
 
 @blueprint.route("/leads/<int:lead_id>/reopen", methods=["POST"])
 def reopen(lead_id: int):
-    return _act(lead_id, lambda session, lead: (services.reopen(session, lead), gettext("Reopened."))[1])
+    return _act(lead_id, services.reopen, gettext("Reopened."))
 
 
 @blueprint.route("/leads/<int:lead_id>/note", methods=["POST"])
 def note(lead_id: int):
     kind = request.form.get("kind", "note")
-    return _act(lead_id, lambda session, lead: (
-        services.log_message(session, kind=kind, lead_id=lead.id, body=request.form.get("body", "")),
-        gettext("Added to the timeline."))[1])
+    return _act(lead_id, lambda session, lead: services.log_message(
+        session, kind=kind, lead_id=lead.id, body=request.form.get("body", "")), gettext("Added to the timeline."))
 
 
 @blueprint.route("/leads/<int:lead_id>/activity", methods=["POST"])
@@ -92,39 +75,26 @@ def schedule(lead_id: int):
             raise ValidationError(gettext("Give a due date."), "due_date") from None
         services.schedule_activity(session, kind=form.get("kind", ""), summary=form.get("summary", ""), due_date=due,
                                    user_id=current_actor().user_id, lead_id=lead.id)
-        return gettext("Activity scheduled.")
 
-    return _act(lead_id, action)
+    return _act(lead_id, action, gettext("Activity scheduled."))
 
 
 @blueprint.route("/activities/<int:activity_id>/done", methods=["POST"])
 def done(activity_id: int):
-    session = db()
     activity = record_or_404(Activity, activity_id)
-    try:
-        services.complete_activity(session, activity, feedback=request.form.get("feedback"))
-        session.commit()
-        flash(gettext("Done."), "success")
-    except (ValidationError, AccessDenied) as error:
-        session.rollback()
-        flash(str(error), "error")
+    run_service(lambda session: services.complete_activity(session, activity, feedback=request.form.get("feedback")),
+                success=gettext("Done."))
     return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
                     else url_for("crm.activity_list"))
 
 
 @blueprint.route("/campaigns/<int:campaign_id>/send", methods=["POST"])
 def send_campaign(campaign_id: int):
-    session = db()
     campaign = record_or_404(Campaign, campaign_id)
-    if not current_registry().can(current_actor(), Recipient, "create"):
-        abort(403)
-    try:
-        count = campaigns.start(session, campaign)
-        session.commit()
-        flash(gettext("Sending to %(count)s recipients.", count=count), "success")
-    except (ValidationError, AccessDenied) as error:
-        session.rollback()
-        flash(str(error), "error")
+    require(Recipient, "create")
+    outcome = run_service(lambda session: campaigns.start(session, campaign))
+    if outcome.ok:
+        flash(gettext("Sending to %(count)s recipients.", count=outcome.result), "success")
     return redirect(url_for("crm.campaign_view", record_id=campaign_id))
 
 
@@ -146,10 +116,9 @@ def unsubscribe(token: str):
 
 @blueprint.route("/reports")
 def report_page():
-    if not current_registry().can(current_actor(), Lead, "read"):
-        abort(403)
-    session, actor, registry = db(), current_actor(), current_registry()
-    campaigns = reports.campaign_effectiveness(session) if registry.can(actor, Recipient, "read") else None
+    require(Lead, "read")
+    session = db()
+    campaigns = reports.campaign_effectiveness(session) if can(Recipient, "read") else None
     return render_template("crm/reports.html", pipeline=reports.pipeline_by_stage(session),
                            funnel=reports.funnel(session), salespeople=reports.win_rate_by_salesperson(session),
                            campaigns=campaigns, overdue=reports.overdue_activities(session, utcnow().date()))
@@ -180,16 +149,14 @@ def capture_form(key: str):
     if request.method == "GET":
         return render_template("crm/capture.html", key=key, team=team, values={}, error=None)
     payload = json_object(CAPTURE_FIELDS) if request.is_json else request.form.to_dict()
-    try:
-        lead = capture.from_web_form(system, team, payload)
-        system.commit()
-    except ValidationError as error:
-        system.rollback()
+    outcome = run_service(lambda session: capture.from_web_form(session, team, payload), session=system,
+                          flash_errors=False)
+    if not outcome.ok:
         if request.is_json:
-            return jsonify(error=str(error), field=error.field), 422
-        return render_template("crm/capture.html", key=key, team=team, values=payload, error=error), 422
+            return jsonify(error=str(outcome.error), field=getattr(outcome.error, "field", None)), 422
+        return render_template("crm/capture.html", key=key, team=team, values=payload, error=outcome.error), 422
     if request.is_json:
-        return jsonify(ok=True, reference=lead.id if lead else None), 201
+        return jsonify(ok=True, reference=outcome.result.id if outcome.result else None), 201
     return render_template("crm/capture_thanks.html"), 201
 
 
@@ -203,11 +170,10 @@ def inbound_email(key: str):
     team = system.scalars(select(Team).where(Team.capture_key == key, Team.active.is_(True))).first()
     if team is None:
         abort(404)
-    try:
-        result = capture.from_email(system, team, request.get_data(cache=False))
-        system.commit()
-    except ValidationError as error:
-        system.rollback()
-        return jsonify(error=str(error)), 422
-    return jsonify(ok=True, lead=result.lead_id, created=result.created), 201
+    body = request.get_data(cache=False)
+    outcome = run_service(lambda session: capture.from_email(session, team, body), session=system,
+                          flash_errors=False)
+    if not outcome.ok:
+        return jsonify(error=str(outcome.error)), 422
+    return jsonify(ok=True, lead=outcome.result.lead_id, created=outcome.result.created), 201
 

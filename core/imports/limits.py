@@ -83,18 +83,29 @@ class LineLimits:
     def __init__(self, filename: str):
         self.filename = filename
         self.cells = 0
+        self.headers: list[str] | None = None
 
     def check(self, line: int, cells: list[str]) -> None:
         if line > MAX_LINES:
             raise ImportFileError(_l("%(file)s has more than %(count)s lines; split it into smaller files.",
                                      file=self.filename, count=MAX_LINES))
-        if any(len(cell) > MAX_CELL_CHARS for cell in cells):
-            self.cell_too_long(line)
+        for index, cell in enumerate(cells):
+            if len(cell) > MAX_CELL_CHARS:
+                self.cell_too_long(line, index, len(cell))
+        if self.headers is None and any(cells):
+            self.headers = cells
         self.cells += sum(1 for cell in cells if cell)
         if self.cells > MAX_CELLS:
             raise ImportFileError(_l("%(file)s has more than %(count)s filled cells; split it into smaller files.",
                                      file=self.filename, count=MAX_CELLS))
 
-    def cell_too_long(self, line: int):
+    def cell_too_long(self, line: int, index: int | None = None, length: int | None = None):
+        """Refuse the file, naming the cell's column when the header has one."""
+        column = self.headers[index].strip() if self.headers and index is not None and index < len(self.headers) \
+            else ""
+        if column:
+            raise ImportFileError(_l("%(file)s, line %(line)s: a cell may hold at most %(count)s characters; the "
+                                     "one in column %(column)s has %(length)s.", file=self.filename, line=line,
+                                     count=MAX_CELL_CHARS, column=column[:80], length=length))
         raise ImportFileError(_l("%(file)s, line %(line)s: a cell may hold at most %(count)s characters.",
                                  file=self.filename, line=line, count=MAX_CELL_CHARS))

@@ -33,6 +33,7 @@ from core.security import credentials, log_event
 from core.security.actor import ADMIN_GROUP
 from core.security.password_policy import check_password_policy
 
+from .actions import run_service
 from .context import current_actor, db, record_or_404, require, state
 from .exports import EXPORT_BATCH, EXPORT_FORMATS, export_response
 from .forms import form_values
@@ -42,11 +43,13 @@ from .views import ModelView
 
 SENSITIVE_ACTIONS = ("new", "edit", "delete")
 
-blueprint = Blueprint("core_admin", __name__, url_prefix="/settings")
+blueprint = Blueprint("core", __name__)  # mounted at /settings, with the generic views (core.web.app)
 
 
 class UserView(ModelView):
     """Users, with a password field that is hashed, never stored or shown."""
+
+    importable = False  # administrators create these one by one (passwords, declared groups, logos)
 
     recent_auth_actions = SENSITIVE_ACTIONS
 
@@ -108,6 +111,8 @@ def _access_summary(user: User) -> str:
 class GroupView(ModelView):
     """Groups: only their label can change here; membership is set on the user's form."""
 
+    importable = False  # administrators create these one by one (passwords, declared groups, logos)
+
     recent_auth_actions = SENSITIVE_ACTIONS
 
     def update(self, session, actor, record, values):
@@ -120,6 +125,8 @@ class GroupView(ModelView):
 
 class CompanyView(ModelView):
     """Companies and their profile, checked by :mod:`core.companies`; the logo is an uploaded file."""
+
+    importable = False  # administrators create these one by one (passwords, declared groups, logos)
 
     record_template = "core/company_record.html"
 
@@ -228,13 +235,13 @@ def addon_action(name: str, action: str):
         state().addons_changed()
     except BottegaError as error:
         flash(str(error), "error")
-        return redirect(url_for("core_admin.addons"))
+        return redirect(url_for("core.addons"))
     for line in plan.lines():
         flash(line, "info")
     for path in backups:
         flash(gettext("Backup written to %(path)s", path=path), "info")
     flash(gettext("Done."), "success")
-    return redirect(url_for("core_admin.addons"))
+    return redirect(url_for("core.addons"))
 
 
 @blueprint.route("/companies/<int:record_id>/logo")
@@ -283,16 +290,9 @@ def job_list():
 @blueprint.route("/jobs/<int:record_id>/retry", methods=["POST"])
 def job_retry(record_id: int):
     _require_admin()
-    session = db()
-    try:
-        retry_job(session, record_id)
-        session.commit()
-    except BottegaError as error:
-        session.rollback()
-        flash(str(error), "error")
-    else:
-        flash(gettext("Job %(id)s is queued again.", id=record_id), "success")
-    return redirect(url_for("core_admin.job_list", state=request.args.get("state") or None))
+    run_service(lambda session: retry_job(session, record_id),
+                success=gettext("Job %(id)s is queued again.", id=record_id))
+    return redirect(url_for("core.job_list", state=request.args.get("state") or None))
 
 
 @blueprint.route("/outbox")
@@ -304,16 +304,9 @@ def mail_list():
 @blueprint.route("/outbox/<int:record_id>/requeue", methods=["POST"])
 def mail_requeue(record_id: int):
     _require_admin()
-    session = db()
-    try:
-        requeue_mail(session, record_id)
-        session.commit()
-    except BottegaError as error:
-        session.rollback()
-        flash(str(error), "error")
-    else:
-        flash(gettext("Mail %(id)s is queued again.", id=record_id), "success")
-    return redirect(url_for("core_admin.mail_list", state=request.args.get("state") or None))
+    run_service(lambda session: requeue_mail(session, record_id),
+                success=gettext("Mail %(id)s is queued again.", id=record_id))
+    return redirect(url_for("core.mail_list", state=request.args.get("state") or None))
 
 
 # --- security log --------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """The Flask application: one per set of installed addons.
 
 :func:`build_app` makes a Flask app for a registry: the core's blueprints,
-then, for each installed addon, a blueprint with its generic views and the
-blueprints it registers. :class:`Dispatcher` is the WSGI entry point: it
+then, for each installed addon, one blueprint named after it with its own
+pages and its generic views. :class:`Dispatcher` is the WSGI entry point: it
 notices when the installed addons change (a cheap query per request, so
 several stateless workers stay in step) and builds a new app for them, so an
 addon installed from the web UI, the CLI or another worker has its routes at
@@ -174,23 +174,36 @@ def _template_loader(state: WebState) -> ChoiceLoader:
 
 
 def _register_addon_blueprints(app: Flask, registry: Registry) -> None:
-    owners = {}
+    """One blueprint per addon, named after it, with its own pages and its generic views.
+
+    The blueprint is the one the addon returns from ``register_blueprints``
+    (at most one, named exactly after the addon) or, for an addon with only
+    generic views, an empty one made here. It is mounted at ``/<addon>``
+    (the core's at ``/settings``), then the addon's views are added to it, so
+    every endpoint of an addon reads ``<addon>.<name>``.
+    """
+    views: dict[str, list] = {}
     for impl in registry.hook.register_views.get_hookimpls():
-        owners.setdefault(impl.plugin_name, []).extend(impl.function() or ())
-    for addon in (CORE, *registry.installed):
-        views = owners.get(addon, [])
-        if views:
-            prefix = CORE_URL_PREFIX if addon == CORE else f"/{addon}"
-            blueprint = Blueprint(addon, __name__, url_prefix=prefix)
-            for view in views:
-                view.addon = addon
-                mount(view, blueprint)
-            app.register_blueprint(blueprint)
+        views.setdefault(impl.plugin_name, []).extend(impl.function() or ())
+    own = {}
     for impl in registry.hook.register_blueprints.get_hookimpls():
-        for blueprint in impl.function() or ():
-            if not blueprint.name.startswith(impl.plugin_name):
-                raise AddonError(f"addon {impl.plugin_name}: blueprint {blueprint.name!r} must start with its name")
-            app.register_blueprint(blueprint)
+        blueprints = list(impl.function() or ())
+        if len(blueprints) > 1 or any(blueprint.name != impl.plugin_name for blueprint in blueprints):
+            names = ", ".join(repr(blueprint.name) for blueprint in blueprints)
+            raise AddonError(f"addon {impl.plugin_name}: register_blueprints returned {names}; an addon has one "
+                             f"blueprint, named {impl.plugin_name!r}")
+        if blueprints:
+            own[impl.plugin_name] = blueprints[0]
+    for addon in (CORE, *registry.installed):
+        if addon not in own and addon not in views:
+            continue
+        blueprint = own.get(addon) or Blueprint(addon, __name__)
+        options = {"url_prefix": CORE_URL_PREFIX if addon == CORE else f"/{addon}"}
+        app.register_blueprint(blueprint, **options)
+        state = blueprint.make_setup_state(app, options)  # adds routes to the app under the blueprint's name
+        for view in views.get(addon, ()):
+            view.addon = addon
+            mount(view, state)
 
 
 def _authenticate():

@@ -207,9 +207,11 @@ def form_field(found, session, record=None, label=None) -> Field:
     if found.kind == "date":
         return DateField(label, presence + [within_dates], **options)
     text_presence = [DataRequired()] if found.required else [Optional()]  # "   " is no name
+    # a format normalises what is typed ("Spain" is stored as ES): the field layer checks the stored length
+    length = [Length(max=MAX_TEXT if found.format else found.length)]
     if found.kind == "longtext" or found.widget == "textarea":
-        return TextAreaField(label, text_presence + [Length(max=found.length)], filters=[strip], **options)
-    return StringField(label, text_presence + [Length(max=found.length)], filters=[strip], **options)
+        return TextAreaField(label, text_presence + length, filters=[strip], **options)
+    return StringField(label, text_presence + length, filters=[strip], **options)
 
 
 def form_values(form: ModelForm) -> dict:

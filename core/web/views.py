@@ -13,16 +13,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, has_request_context, jsonify, redirect, render_template, request, url_for
+from flask import abort, has_request_context, jsonify, redirect, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
 from flask_babel import format_date, format_datetime, format_decimal, gettext
 from sqlalchemy import Boolean, String, Text, func, inspect, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import RelationshipProperty, object_session, selectinload
 
-from core.errors import AccessDenied, ValidationError
 from core.fields import Field, clean, extension_values, extensions_of, fields_of, save_extension_values, split_values
 from core.models import AuditLog, User
 
+from .actions import run_service
+from . import import_pages
 from .context import can, current_actor, current_registry, db, record_or_404, require, system_session
 from .exports import EXPORT_BATCH, EXPORT_FORMATS, export_response
 from .forms import RecordField, build_form_class, display_name, form_values
@@ -77,6 +78,8 @@ class ModelView:
     form_template = "core/form.html"
     kanban_template = "core/kanban.html"
     page_size = 50
+    #: whether the list offers an import page (``/<slug>/import``); records only services write say False
+    importable = True
 
     def __init__(self, model, *, name: str, slug: str, label: str, label_plural: str,
                  list_columns=None, search_fields=("name",), form_fields=None,
@@ -262,6 +265,12 @@ class ModelView:
         """Extra template values for the record page (an addon's timeline, actions...)."""
         return {}
 
+    def import_spec(self, session, actor):
+        """What an import into this model reads and how it saves (default: the form's fields, through :meth:`save`)."""
+        from core.imports.model_import import ModelImport
+
+        return ModelImport(self, current_registry(), actor)
+
     @property
     def export_columns(self) -> tuple[str, ...]:
         """What an export holds: the list's columns, then every other field of the form."""
@@ -274,8 +283,8 @@ class ModelView:
 # --- routes ----------------------------------------------------------------------------
 
 
-def mount(view: ModelView, blueprint: Blueprint) -> None:
-    """Add the view's routes to its addon's blueprint."""
+def mount(view: ModelView, blueprint: BlueprintSetupState) -> None:
+    """Add the view's routes to its addon's blueprint, as the app registers it (endpoints ``<addon>.<name>_...``)."""
     prefix = f"/{view.slug}"
     routes = [
         ("/", "list", _list, ("GET",)),
@@ -287,6 +296,9 @@ def mount(view: ModelView, blueprint: Blueprint) -> None:
     ]
     if view.stage_field:
         routes += [("/kanban", "kanban", _kanban, ("GET",)), ("/<int:record_id>/stage", "stage", _stage, ("POST",))]
+    if view.importable:
+        routes += [("/import", "import_upload", import_pages.upload, ("GET", "POST")),
+                   ("/import/<token>", "import_preview", import_pages.preview, ("GET", "POST"))]
     for rule, action, handler, methods in routes:
         blueprint.add_url_rule(prefix + rule, f"{view.name}_{action}", _bind(handler, view), methods=methods)
 
@@ -385,53 +397,23 @@ def _form(view: ModelView, record):
             field.current_label = display_name(target) if target is not None else ""
     if form.validate_on_submit():
         values = form_values(form)
-        try:
-            record = view.save(session, actor, record, values)
-            session.commit()
-        except ValidationError as error:
-            session.rollback()
-            _attach_error(form, error)
-        except AccessDenied as error:
-            session.rollback()
-            form.form_errors.append(str(error))
-        except IntegrityError:
-            session.rollback()
-            form.form_errors.append(gettext("This clashes with another record (a value that must be unique is "
-                                            "already used, or a related record is missing). Nothing was saved."))
-        else:
-            flash(gettext("Saved."), "success")
-            return redirect(url_for(view.endpoint("view"), record_id=record.id))
+        outcome = run_service(lambda session: view.save(session, actor, record, values), form=form,
+                              success=gettext("Saved."))
+        if outcome.ok:
+            return redirect(url_for(view.endpoint("view"), record_id=outcome.result.id))
     status = 422 if request.method == "POST" else 200
     return render_template(view.form_template, view=view, form=form, record=record), status
-
-
-def _attach_error(form, error: ValidationError) -> None:
-    """Each problem on its field when the form has it, the rest above the form."""
-    problems = error.errors or {error.field: str(error)}
-    for name, problem in problems.items():
-        if name and name in form:
-            form[name].errors = [*form[name].errors, str(problem if len(problems) > 1 else error)]
-        else:
-            form.form_errors.append(str(error if len(problems) == 1 else problem))
 
 
 def _delete(view: ModelView, record_id: int):
     require(view.model, "delete")
     record = record_or_404(view.model, record_id)
     if request.method == "POST":
-        session = db()
-        try:
-            view.delete(session, current_actor(), record)
-            session.commit()
-        except (AccessDenied, ValidationError) as error:
-            session.rollback()
-            flash(str(error), "error")
+        outcome = run_service(lambda session: view.delete(session, current_actor(), record),
+                              success=gettext("Deleted."),
+                              clash=gettext("It cannot be deleted: other records refer to it. Archive it instead."))
+        if not outcome.ok:
             return redirect(url_for(view.endpoint("view"), record_id=record_id))
-        except IntegrityError:
-            session.rollback()
-            flash(gettext("It cannot be deleted: other records refer to it. Archive it instead."), "error")
-            return redirect(url_for(view.endpoint("view"), record_id=record_id))
-        flash(gettext("Deleted."), "success")
         return redirect(url_for(view.endpoint("list")))
     return render_template("core/delete.html", view=view, record=record)
 
@@ -459,15 +441,11 @@ def _stage(view: ModelView, record_id: int):
     allowed = {str(value): value for value, _label in view.stages(session)}
     if str(stage) not in allowed:
         return jsonify(error=gettext("Unknown stage."), field="stage"), 422
-    try:
-        view.update(session, current_actor(), record, {view.stage_field: allowed[str(stage)]})
-        session.commit()
-    except ValidationError as error:
-        session.rollback()
-        return jsonify(error=str(error)), 422
-    except AccessDenied as error:
-        session.rollback()
-        return jsonify(error=str(error)), 403
+    outcome = run_service(lambda session: view.update(session, current_actor(), record,
+                                                      {view.stage_field: allowed[str(stage)]}),
+                          flash_errors=False)
+    if not outcome.ok:
+        return jsonify(error=str(outcome.error)), outcome.status
     return jsonify(ok=True)
 
 

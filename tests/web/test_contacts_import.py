@@ -27,8 +27,8 @@ def count(web) -> int:
 
 
 def upload(client, data: bytes, name="clientes.csv"):
-    client.get("/contacts/import")
-    return client.post("/contacts/import", {"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+    client.get("/contacts/partners/import")
+    return client.post("/contacts/partners/import", {"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
 
 
 def test_upload_preview_then_import(web, clerk):
@@ -37,25 +37,25 @@ def test_upload_preview_then_import(web, clerk):
     preview_url = response.headers["Location"]
     page = clerk.get(preview_url).get_data(as_text=True)
     assert "Import clientes.csv" in page
-    assert "2 lines read." in page and "2 new partners will be created." in page
+    assert "2 lines read." in page and "New records to create: 2." in page
     assert re.search(r'<select id="column-1" name="column-1">.*?<option value="name" selected>', page, re.S)
     assert re.search(r'<select id="column-6" name="column-6">\s*<option value="">— do not import —</option>\s*'
                      r'(<option value="\w+" >[^<]*</option>\s*)+</select>', page)  # Fax: not matched
-    assert "Ferretería Ibérica S.L." in page and "Import 2 partners" in page
+    assert "Ferretería Ibérica S.L." in page and "Import 2 lines" in page
     assert count(web) == 0  # the preview stores nothing
 
     form = {"action": "import", **{f"column-{n}": f for n, f in
                                    enumerate(["name", "email", "city", "vat", "country_code", ""], start=1)}}
     done = clerk.post(preview_url, form)
     assert done.status_code == 302 and done.headers["Location"].endswith("/contacts/partners/")
-    assert "2 partners imported." in clerk.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Partners imported: 2." in clerk.get(done.headers["Location"]).get_data(as_text=True)
     assert count(web) == 2
     gone = clerk.get(preview_url)  # the upload is gone, and the page says so
-    assert gone.status_code == 302 and gone.headers["Location"].endswith("/contacts/import")
+    assert gone.status_code == 302 and gone.headers["Location"].endswith("/contacts/partners/import")
     assert "This import has expired" in clerk.get(gone.headers["Location"]).get_data(as_text=True)
 
     again = clerk.get(upload(clerk, GOOD).headers["Location"]).get_data(as_text=True)
-    assert "0 new partners will be created." in again and "2 lines are already there and will be skipped." in again
+    assert "New records to create: 0." in again and "2 lines are already there and will be skipped." in again
     assert "Import 0" not in again and count(web) == 2
 
 
@@ -76,7 +76,7 @@ def test_changing_the_mapping_and_a_missing_required_column(web, clerk):
     assert "Required column Name is missing" in page and 'value="import"' not in page
     remapped = clerk.post(preview_url, {"action": "check", "column-1": "name", "column-2": "city"})
     assert remapped.status_code == 200
-    assert "1 new partner will be created." in remapped.get_data(as_text=True)
+    assert "New records to create: 1." in remapped.get_data(as_text=True)
     assert count(web) == 0
 
 
@@ -101,11 +101,11 @@ def test_another_user_cannot_open_my_upload_and_readers_cannot_import(web, clerk
     other = web.client()
     other.login("other")
     response = other.get(preview_url)
-    assert response.status_code == 302 and response.headers["Location"].endswith("/contacts/import")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/contacts/partners/import")
     web.db.user("reader", groups=["core.group_user"])
     reader = web.client()
     reader.login("reader")
-    assert reader.get("/contacts/import").status_code == 403
+    assert reader.get("/contacts/partners/import").status_code == 403
     assert reader.get(preview_url).status_code == 403
 
 
@@ -116,7 +116,7 @@ def test_the_import_pages_speak_spanish(web):
     system.commit()
     client = web.client()
     client.login("lucia")
-    assert "Importar contactos" in client.get("/contacts/import").get_data(as_text=True)
+    assert "Importar: Contactos" in client.get("/contacts/partners/import").get_data(as_text=True)
     data = "Nombre;Correo\nDos;dos(at)example.es\n".encode()
     page = client.get(upload(client, data).headers["Location"]).get_data(as_text=True)
     assert "dos(at)example.es no es una dirección de correo electrónico." in page

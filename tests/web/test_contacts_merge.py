@@ -36,7 +36,7 @@ def test_the_duplicates_page_lists_pairs_with_their_reason(web, clerk, pair):
     assert '<span class="badge">Similar name</span>' in page
     assert f"/contacts/merge?source={merged}&amp;target={kept}" in page
     sidebar = clerk.get("/contacts/partners/").get_data(as_text=True)
-    assert 'href="/contacts/duplicates"' in sidebar and 'href="/contacts/import"' in sidebar  # in the menu
+    assert 'href="/contacts/duplicates"' in sidebar and 'href="/contacts/partners/import"' in sidebar  # in the menu
 
 
 def test_merging_asks_for_confirmation_then_moves_everything_and_archives(web, clerk, pair):

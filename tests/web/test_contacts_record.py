@@ -108,3 +108,35 @@ def test_editing_keeps_and_changes_tags_and_the_contact_type(web, clerk):
     page = clerk.get(response.headers["Location"]).get_data(as_text=True)
     assert "<dt>Contact type</dt><dd>Invoice address</dd>" in page
     assert "<dt>Tags</dt><dd>Supplier, VIP</dd>" in page
+
+
+def partner_names(web) -> list[str]:
+    from sqlalchemy import select
+
+    from addons.contacts.models import Partner
+
+    with web.db.factory() as session:
+        return list(session.scalars(select(Partner.name).order_by(Partner.id)))
+
+
+@pytest.mark.parametrize("values, field, message", [
+    ({"name": "Loose", "type": "warehouse"}, "type", "Not a valid choice."),
+    ({"name": "x" * 100_000}, "name", "Field cannot be longer than 120 characters."),
+    ({"name": "Nowhere", "country_code": "SP"}, "country_code",
+     "SP is not a country: write its name (Spain, España, Spagna) or its two-letter code (ES)."),
+])
+def test_bad_values_in_the_form_are_refused_on_their_field_and_nothing_is_saved(web, clerk, values, field, message):
+    clerk.get("/contacts/partners/new")
+    response = clerk.post("/contacts/partners/new", values)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    errors = html[html.index(f'id="{field}-errors"'):]
+    assert message in errors[:errors.index("</")]
+    assert partner_names(web) == []
+
+
+def test_a_country_typed_by_name_in_the_form_is_saved_as_its_code(web, clerk):
+    clerk.get("/contacts/partners/new")
+    created = clerk.post("/contacts/partners/new", {"name": "Ferretería", "country_code": "Spain"})
+    assert created.status_code == 302
+    assert "<dt>Country</dt><dd>ES</dd>" in clerk.get(created.headers["Location"]).get_data(as_text=True)

@@ -146,7 +146,7 @@ def test_csv_and_xlsx_export_contain_what_the_user_may_read_and_nothing_else(web
     exported = clerk.get("/contacts/partners/export.csv?q=Partner")
     assert exported.status_code == 200 and exported.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(exported.get_data().decode("utf-8-sig"))))
-    assert rows[0][:4] == ["Name", "Email", "Phone", "City"]
+    assert rows[0][:4] == ["Name", "Works at", "Email", "Phone"]
     assert [r[0] for r in rows[1:]] == ["Partner 000", "Partner 001", "Partner 002"]
     workbook = load_workbook(io.BytesIO(clerk.get("/contacts/partners/export.xlsx").get_data()))
     names = [row[0] for row in workbook.active.iter_rows(min_row=2, values_only=True)]
@@ -163,10 +163,13 @@ def test_export_of_a_model_the_user_may_not_read_is_refused(web):
     assert "text/html" in response.content_type
 
 
-def test_searchable_select_options_respect_access(web, clerk):
-    seed(web, 2)
+def test_searchable_select_options_respect_access_and_the_domain(web, clerk):
+    seed(web, 2, is_company=True)
+    session = web.db.system()
+    create_partner(session, web.db.main_company.id, name="Person 001")
+    session.commit()
     data = clerk.get("/options/contacts_partner/parent_id.json?q=001").get_json()
-    assert [r["label"] for r in data["results"]] == ["Partner 001"]
+    assert [r["label"] for r in data["results"]] == ["Partner 001"]  # a person is no company to work at
     outsider = web.client()
     web.db.user("outsider", groups=["core.group_user"])
     outsider.login("outsider")

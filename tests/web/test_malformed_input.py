@@ -47,12 +47,12 @@ PLAIN_GROUPS = ("contacts.group_user", "crm.group_salesperson", "accounting.grou
 ARGUMENT_TABLES = {"invoice_id": "accounting_invoice", "payment_id": "accounting_payment",
                    "statement_id": "accounting_bank_statement", "line_id": "accounting_bank_statement_line",
                    "year_id": "accounting_fiscal_year", "lead_id": "crm_lead", "activity_id": "crm_activity",
-                   "campaign_id": "crm_campaign", "core_admin.job_retry": "core_job",
-                   "core_admin.mail_requeue": "core_mail", "core_admin.company_logo": "core_company"}
+                   "campaign_id": "crm_campaign", "core.job_retry": "core_job",
+                   "core.mail_requeue": "core_mail", "core.company_logo": "core_company"}
 #: arguments naming records the sweep must not act on (its own login session): an id no record has
 UNUSED_IDS = {"session_id": 2**31 - 1}
 #: routes that would end the sweep's own session or change the installed addons
-SKIPPED = {"auth.logout", "core_admin.addon_action"}
+SKIPPED = {"auth.logout", "core.addon_action"}
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,40}")
 INT_ARGUMENT = re.compile(r"<int(?:\([^)]*\))?:(\w+)>")
 CAPTURE_KEY = "sweep-capture-key"

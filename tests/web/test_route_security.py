@@ -29,7 +29,7 @@ def routes(app):
 
 def test_there_are_routes_from_the_core_and_from_addons(web):
     endpoints = {rule.endpoint for rule in routes(web.app)}
-    assert {"contacts.partner_list", "notes.note_list", "core.user_list", "core_admin.addons"} <= endpoints
+    assert {"contacts.partner_list", "notes.note_list", "core.user_list", "core.addons"} <= endpoints
 
 
 def is_public(app, rule) -> bool:
@@ -38,8 +38,8 @@ def is_public(app, rule) -> bool:
 
 def test_only_the_expected_pages_are_public(web):
     public = {rule.endpoint for rule in routes(web.app) if is_public(web.app, rule)}
-    assert public == {"auth.login", "auth.two_factor", "web.language", "web.health", "crm_web.capture_form",
-                      "crm_web.inbound_email", "crm_web.unsubscribe"}
+    assert public == {"auth.login", "auth.two_factor", "web.language", "web.health", "crm.capture_form",
+                      "crm.inbound_email", "crm.unsubscribe"}
 
 
 def test_anonymous_visitors_are_sent_to_login_everywhere_but_public_pages(web):

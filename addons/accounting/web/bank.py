@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.imports import ImportFileError, UploadStore, csv_records
+from core.web.actions import run_service
 from core.web.context import can, current_actor, db, record_or_404, require
 from core.web.inputs import id_arg, id_args
 
@@ -17,7 +18,7 @@ from ..models import Account, BankStatement, BankStatementLine, Invoice, Journal
 from ..models.bank import OPEN
 from ..services import bank_import, bank_matching
 from . import blueprint
-from .common import money_journals, run
+from .common import money_journals
 
 uploads = UploadStore()
 PREVIEW_ROWS = 5
@@ -50,7 +51,7 @@ def _after_import(result):
         flash(ngettext("%(num)s line was already imported and is skipped.",
                        "%(num)s lines were already imported and are skipped.", result.skipped), "warning")
     if result.statements:
-        return redirect(url_for("accounting_web.statement_lines", statement_id=result.statements[0].id))
+        return redirect(url_for("accounting.statement_lines", statement_id=result.statements[0].id))
     return redirect(url_for("accounting.statement_list"))
 
 
@@ -70,12 +71,13 @@ def bank_upload():
         return render_template("accounting/bank_upload.html", journals=journals, error=gettext(
             "%(file)s is empty: there is no header and no line to import.", file=upload.filename)), 422
     if data.lstrip()[:1] == b"<":
-        result, error = run(lambda session: bank_import.import_file(session, journal, data, filename=upload.filename))
-        if error:
-            return render_template("accounting/bank_upload.html", journals=journals, error=str(error)), 422
-        return _after_import(result)
+        outcome = run_service(lambda session: bank_import.import_file(session, journal, data,
+                                                                      filename=upload.filename), flash_errors=False)
+        if not outcome.ok:
+            return render_template("accounting/bank_upload.html", journals=journals, error=str(outcome.error)), 422
+        return _after_import(outcome.result)
     token = uploads.save(current_actor().user_id, upload.filename, data)
-    return redirect(url_for("accounting_web.bank_mapping", token=token, journal_id=journal.id))
+    return redirect(url_for("accounting.bank_mapping", token=token, journal_id=journal.id))
 
 
 def _header_and_preview(data: bytes, delimiter: str, encoding: str, filename: str) -> tuple[list, list]:
@@ -113,7 +115,7 @@ def bank_mapping(token: str):
         filename, data = uploads.load(owner, token)
     except ImportFileError as error:
         flash(str(error), "error")
-        return redirect(url_for("accounting_web.bank_upload"))
+        return redirect(url_for("accounting.bank_upload"))
     journal = _journal(request.values.get("journal_id"))
     form = request.form if request.method == "POST" else {}
     delimiter = form.get("delimiter") or request.args.get("delimiter") or _guess_delimiter(data)
@@ -121,11 +123,12 @@ def bank_mapping(token: str):
     error = None
     if request.method == "POST":
         mapping = _mapping_from(form)
-        result, error = run(lambda session: bank_import.import_csv(session, journal, data, mapping=mapping,
-                                                                   filename=filename))
-        if error is None:
+        outcome = run_service(lambda session: bank_import.import_csv(session, journal, data, mapping=mapping,
+                                                                     filename=filename), flash_errors=False)
+        if outcome.ok:
             uploads.discard(owner, token)
-            return _after_import(result)
+            return _after_import(outcome.result)
+        error = outcome.error
     chosen = dict(form) or {"delimiter": delimiter, **_guess_columns(header)}
     return render_template("accounting/bank_mapping.html", token=token, journal=journal, filename=filename,
                            header=header, preview=preview, chosen=chosen, error=str(error) if error else None,
@@ -177,9 +180,6 @@ def bank_match(line_id: int):
         target = session.scalars(select(MoveLine).where(MoveLine.id.in_(line_ids))).all()
     else:
         target = None
-    _, error = run(lambda s: bank_matching.confirm_match(s, line, target, counterpart_account_id=account_id))
-    if error:
-        flash(str(error), "error")
-    else:
-        flash(gettext("The bank line is matched."), "success")
-    return redirect(url_for("accounting_web.statement_lines", statement_id=line.statement_id))
+    run_service(lambda s: bank_matching.confirm_match(s, line, target, counterpart_account_id=account_id),
+                success=gettext("The bank line is matched."))
+    return redirect(url_for("accounting.statement_lines", statement_id=line.statement_id))

@@ -8,13 +8,13 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from core.models import Company
+from core.web.actions import run_service
 from core.web.context import current_actor, db, record_or_404, require
 from core.web.reauth import recent_auth_required
 
 from ..charts import templates
 from ..models import FiscalYear, Settings
 from . import blueprint
-from .common import run_and_flash
 
 
 @blueprint.route("/settings")
@@ -36,8 +36,8 @@ def closing_setup():
     if company is None:
         abort(404)
     chart = request.form.get("chart") or None
-    run_and_flash(lambda session: setup_books(session, company, chart=chart), gettext("The books are set up."))
-    return redirect(url_for("accounting_web.closing_page"))
+    run_service(lambda session: setup_books(session, company, chart=chart), success=gettext("The books are set up."))
+    return redirect(url_for("accounting.closing_page"))
 
 
 @blueprint.route("/settings/lock-date", methods=["POST"])
@@ -51,11 +51,11 @@ def closing_lock():
         date = dt.date.fromisoformat(raw) if raw else None
     except ValueError:
         flash(gettext("Give the lock date as a date, for example 2025-12-31."), "error")
-        return redirect(url_for("accounting_web.closing_page"))
-    run_and_flash(lambda session: set_lock_date(session, current_actor().company_id, date=date),
-                  gettext("Lock date set to %(date)s.", date=date.isoformat()) if date
-                  else gettext("The books are unlocked."))
-    return redirect(url_for("accounting_web.closing_page"))
+        return redirect(url_for("accounting.closing_page"))
+    run_service(lambda session: set_lock_date(session, current_actor().company_id, date=date),
+                success=gettext("Lock date set to %(date)s.", date=date.isoformat()) if date
+                else gettext("The books are unlocked."))
+    return redirect(url_for("accounting.closing_page"))
 
 
 @blueprint.route("/settings/years/<int:year_id>/close", methods=["POST"])
@@ -63,6 +63,6 @@ def closing_year(year_id: int):
     from ..services.years import close_fiscal_year
 
     year = record_or_404(FiscalYear, year_id)
-    run_and_flash(lambda session: close_fiscal_year(session, year),
-                  gettext("Fiscal year %(name)s is closed.", name=year.name))
-    return redirect(url_for("accounting_web.closing_page"))
+    run_service(lambda session: close_fiscal_year(session, year),
+                success=gettext("Fiscal year %(name)s is closed.", name=year.name))
+    return redirect(url_for("accounting.closing_page"))

@@ -13,7 +13,8 @@ from wtforms import BooleanField, DateField, DecimalField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
 from core import bounds
-from core.errors import AccessDenied, ValidationError
+from core.errors import ValidationError
+from core.web.actions import run_service
 from core.web.context import can, current_actor, db, record_or_404, require
 from core.web.forms import select_choices, within_dates
 from core.web.inputs import accepts_json, id_arg, json_object
@@ -26,7 +27,7 @@ from ..models import Invoice, InvoiceLine, Journal, Move, Payment, Reconciliatio
 from ..models.invoicing import DRAFT, IN_INVOICE, IN_REFUND, OUT_INVOICE, OUT_REFUND, PAID, POSTED
 from ..services import invoices, payments
 from . import blueprint
-from .common import money_journals, run, run_and_flash
+from .common import money_journals
 from .invoice_form import save
 
 VIEW_OF_KIND = {OUT_INVOICE: "invoice", OUT_REFUND: "credit_note", IN_INVOICE: "bill", IN_REFUND: "refund"}
@@ -57,8 +58,8 @@ def payment_cancel(payment_id: int):
     """Cancel a payment: its entry is reversed and what it paid is open again."""
     payment = record_or_404(Payment, payment_id)
     target = id_arg("invoice_id", Invoice.id)  # read before acting: a bad one changes nothing
-    run_and_flash(lambda session: payments.cancel_payment(session, payment),
-                  gettext("The payment is cancelled: its entry is reversed."))
+    run_service(lambda session: payments.cancel_payment(session, payment),
+                success=gettext("The payment is cancelled: its entry is reversed."))
     return redirect(invoice_url(_invoice(target)) if target else url_for(
         "accounting.payment_in_view" if payment.kind == "inbound" else "accounting.payment_out_view",
         record_id=payment_id))
@@ -71,10 +72,7 @@ def _invoice(invoice_id: int) -> Invoice:
 @blueprint.route("/documents/<int:invoice_id>/post", methods=["POST"])
 def invoice_post(invoice_id: int):
     invoice = _invoice(invoice_id)
-    _, error = run(lambda session: invoices.post_invoice(session, invoice))
-    if error:
-        flash(str(error), "error")
-    else:
+    if run_service(lambda session: invoices.post_invoice(session, invoice)).ok:
         flash(gettext("Posted as %(number)s.", number=invoice.number), "success")
     return redirect(invoice_url(_invoice(invoice_id)))
 
@@ -82,12 +80,9 @@ def invoice_post(invoice_id: int):
 @blueprint.route("/documents/<int:invoice_id>/credit-note", methods=["POST"])
 def invoice_credit(invoice_id: int):
     invoice = _invoice(invoice_id)
-    note, error = run(lambda session: invoices.create_credit_note(session, invoice))
-    if error:
-        flash(str(error), "error")
-        return redirect(invoice_url(_invoice(invoice_id)))
-    flash(gettext("Draft credit note created: check it, then post it."), "success")
-    return redirect(invoice_url(note))
+    outcome = run_service(lambda session: invoices.create_credit_note(session, invoice),
+                          success=gettext("Draft credit note created: check it, then post it."))
+    return redirect(invoice_url(outcome.result if outcome.ok else _invoice(invoice_id)))
 
 
 class PaymentForm(FlaskForm):
@@ -107,16 +102,13 @@ def invoice_payment(invoice_id: int):
     form.journal_id.choices = select_choices((j.id, j.display_name) for j in journals)
     if form.validate_on_submit():
         journal = session.get(Journal, form.journal_id.data)
-        _, error = run(lambda s: payments.register_payment(s, invoice, amount=form.amount.data, date=form.date.data,
-                                                           journal=journal, writeoff=form.writeoff.data))
-        if error is None:
-            flash(gettext("Payment of %(amount)s registered.", amount=money(form.amount.data, invoice.currency_code)),
-                  "success")
+        outcome = run_service(
+            lambda s: payments.register_payment(s, invoice, amount=form.amount.data, date=form.date.data,
+                                                journal=journal, writeoff=form.writeoff.data),
+            form=form, success=gettext("Payment of %(amount)s registered.",
+                                       amount=money(form.amount.data, invoice.currency_code)))
+        if outcome.ok:
             return redirect(invoice_url(_invoice(invoice_id)))
-        if getattr(error, "field", None) in ("amount", "journal_id", "date"):
-            form[error.field].errors = [*form[error.field].errors, str(error)]
-        else:
-            form.form_errors.append(str(error))
     status = 422 if request.method == "POST" else 200
     return render_template("accounting/payment_form.html", form=form, invoice=_invoice(invoice_id),
                            back=invoice_url(invoice)), status
@@ -236,8 +228,8 @@ def invoice_api(invoice_id: int):
                                for n, row in enumerate(payload["lines"])]
     except ValidationError as error:
         return jsonify(error=str(error), field=error.field), 422
-    _, error = run(lambda session: save(session, current_actor(), invoice, invoice.kind, values))
-    if error:
-        return jsonify(error=str(error), field=getattr(error, "field", None)), \
-            403 if isinstance(error, AccessDenied) else 422
+    outcome = run_service(lambda session: save(session, current_actor(), invoice, invoice.kind, values),
+                          flash_errors=False)
+    if not outcome.ok:
+        return jsonify(error=str(outcome.error), field=getattr(outcome.error, "field", None)), outcome.status
     return jsonify(invoice_json(_invoice(invoice_id)))

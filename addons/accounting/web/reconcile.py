@@ -6,13 +6,13 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from addons.contacts.models import Partner
+from core.web.actions import run_service
 from core.web.context import current_actor, db, record_or_404, require
 from core.web.inputs import id_arg, id_args
 
 from ..models import Account, Invoice, MoveLine, Reconciliation
 from ..services import reconcile as service
 from . import blueprint
-from .common import run_and_flash
 from .invoices import invoice_url
 
 PARTNERS_SHOWN = 200
@@ -40,11 +40,11 @@ def reconcile_lines():
     require(Reconciliation, "create")
     session = db()
     ids = id_args("line_id", MoveLine.id)
-    back = url_for("accounting_web.reconcile_page", partner_id=id_arg("partner_id", Partner.id),
+    back = url_for("accounting.reconcile_page", partner_id=id_arg("partner_id", Partner.id),
                    account_id=id_arg("account_id", Account.id))  # every input is read before anything changes
     lines = session.scalars(select(MoveLine).where(MoveLine.id.in_(ids))).all() if ids else []
     writeoff = request.form.get("writeoff") == "1"
-    run_and_flash(lambda session: service.reconcile(session, lines, writeoff=writeoff), gettext("Matched."))
+    run_service(lambda session: service.reconcile(session, lines, writeoff=writeoff), success=gettext("Matched."))
     return redirect(back)
 
 
@@ -53,6 +53,6 @@ def reconcile_undo(invoice_id: int):
     """Undo every match of an invoice's receivable or payable items: it is open again."""
     require(Reconciliation, "delete")
     invoice = record_or_404(Invoice, invoice_id)
-    run_and_flash(lambda session: service.unreconcile(session, service.invoice_lines(session, [invoice])),
-                  gettext("The matches of this invoice are undone; it is open again."))
+    run_service(lambda session: service.unreconcile(session, service.invoice_lines(session, [invoice])),
+                success=gettext("The matches of this invoice are undone; it is open again."))
     return redirect(invoice_url(invoice))

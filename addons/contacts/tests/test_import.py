@@ -149,18 +149,51 @@ def test_each_wrong_cell_is_reported_on_its_own_column(db, session):
     report = do_import(session, db, data.encode())
     assert [(i.line, i.column, str(i.message)) for i in report.errors] == [
         (2, "NIF", "B12345675 is not a valid Spanish CIF. The check digit is wrong: look for a mistyped character."),
-        (3, "País", "Atlantis is not a country: write its name or its two-letter code (ES, IT)."),
+        (3, "País", "Atlantis is not a country: write its name (Spain, España, Spagna) or its two-letter code (ES)."),
         (3, "Idioma", "klingon is not a language: use English, Spanish or Italian (en, es, it)."),
         (4, "Es empresa", "maybe is not yes or no."),
+        (4, "Correo electrónico", "a@b is not an email address."),
+        (4, "Teléfono", "12 is not a phone number: use digits, spaces and an optional leading +."),
     ]
     fixed = do_import(session, db, (HEADER + "Nowhere Person;Ghost Company;no;;;;;;ES;;;\n"
                                     + "Typo;;no;a@b;12;;;;;;;\n").encode())
     assert [(i.line, i.column, str(i.message)) for i in fixed.errors] == [
         (2, "Empresa", "There is no company called Ghost Company among your partners or in this file."),
         (3, "Correo electrónico", "a@b is not an email address."),
-        (3, "Teléfono", "12 is not a phone number: use digits, spaces and an optional + prefix."),
+        (3, "Teléfono", "12 is not a phone number: use digits, spaces and an optional leading +."),
     ]
     assert stored(db) == 0
+
+
+def test_a_type_outside_its_choices_and_a_name_too_long_are_refused_on_their_column(db, session):
+    data = ("Name;Is a company;Company;Type;Country\n"
+            "Acme S.L.;yes;;;Spain\n"
+            "Ana;no;Acme S.L.;warehouse;ES\n"
+            + "x" * 1000 + ";no;;;ES\n").encode()
+    report = do_import(session, db, data)
+    assert [(i.line, i.column, str(i.message)) for i in report.errors] == [
+        (3, "Type", "warehouse is not a contact type: write contact, invoice or delivery."),
+        (4, "Name", "At most 120 characters (this has 1000)."),
+    ]
+    assert not report.committed and stored(db) == 0
+    with pytest.raises(ImportFileError, match="clientes.csv, line 4: a cell may hold at most 32767 characters; "
+                                              "the one in column Name has 100000."):
+        do_import(session, db, data.replace(b"x" * 1000, b"x" * 100_000))
+    assert stored(db) == 0
+    fixed = do_import(session, db, data.replace(b"warehouse", b"invoice").replace(b"x" * 1000, b"Beta"))
+    assert fixed.committed, [str(i) for i in fixed.issues]
+    session.commit()
+    acme, ana, beta = db.system().scalars(select(Partner).order_by(Partner.id)).all()
+    assert (acme.country_code, ana.parent_id, ana.type, beta.name) == ("ES", acme.id, "invoice", "Beta")
+
+
+def test_a_new_partner_column_is_importable_by_its_label(db, session):
+    """The import's fields come from the field layer: a file fills any field by its name or label."""
+    report = do_import(session, db, "Name;Street (2nd line);Mobile\nAcme;Piso 3;+34 600 11 22 33\n".encode())
+    assert report.mapping == {0: "name", 1: "street2", 2: "mobile"} and report.committed
+    session.commit()
+    partner = db.system().scalars(select(Partner)).one()
+    assert (partner.street2, partner.mobile) == ("Piso 3", "+34 600 11 22 33")
 
 
 def test_similar_names_and_shared_emails_are_flagged_but_do_not_stop_the_import(db, session):

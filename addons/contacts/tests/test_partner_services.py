@@ -19,12 +19,15 @@ def test_a_person_belongs_to_a_company(db, session):
 
 
 @pytest.mark.parametrize("values, field, message", [
-    ({"name": ""}, "name", "A partner needs a name."),
-    ({"name": "x" * 121}, "name", "at most 120 characters"),
-    ({"name": "A", "email": "not-an-email"}, "email", "is not an email address"),
-    ({"name": "A", "country_code": "Spain"}, "country_code", "two-letter country code"),
-    ({"name": "A", "colour": "red"}, "colour", "unknown partner fields: colour"),
-    ({"name": "A", "parent_id": 999999}, "parent_id", "There is no partner 999999"),
+    ({"name": ""}, "name", "Name: This field is required."),
+    ({"name": "x" * 121}, "name", r"Name: At most 120 characters \(this has 121\)"),
+    ({"name": "x" * 100_000}, "name", r"Name: At most 120 characters \(this has 100000\)"),
+    ({"name": "A", "email": "not-an-email"}, "email", "Email: not-an-email is not an email address"),
+    ({"name": "A", "country_code": "SP"}, "country_code", "Country: SP is not a country"),
+    ({"name": "A", "type": "warehouse"}, "type",
+     "Contact type: warehouse is not one of the choices: contact, invoice, delivery."),
+    ({"name": "A", "colour": "red"}, "colour", "There is no field colour here."),
+    ({"name": "A", "parent_id": 999999}, "parent_id", "Works at: Choose one of your partners that is a company"),
 ])
 def test_bad_input_names_the_field_and_saves_nothing(db, session, values, field, message):
     with pytest.raises(ValidationError, match=message) as error:
@@ -34,10 +37,18 @@ def test_bad_input_names_the_field_and_saves_nothing(db, session, values, field,
     assert db.system().scalars(select(Partner)).all() == []
 
 
+def test_a_country_is_written_by_name_in_any_of_the_languages_and_stored_as_its_code(db, session):
+    partner = create_partner(session, db.main_company.id, name="Spanish", country_code="Spain")
+    assert partner.country_code == "ES"
+    update_partner(session, partner, country_code="italia")
+    assert partner.country_code == "IT"
+
+
 def test_a_person_cannot_be_the_parent(db, session):
     ana = create_partner(session, db.main_company.id, name="Ana")
-    with pytest.raises(ValidationError, match="Ana is a person, not a company"):
+    with pytest.raises(ValidationError, match="Choose one of your partners that is a company") as error:
         create_partner(session, db.main_company.id, name="Bob", parent_id=ana.id)
+    assert error.value.field == "parent_id"
 
 
 def test_update_and_archive(db, session):
@@ -52,7 +63,7 @@ def test_update_and_archive(db, session):
 # --- tax ids, contact types, tags, salesperson ------------------------------------------------
 
 from addons.contacts.models import Tag  # noqa: E402
-from addons.contacts.services import PartnerValidationError, create_tag, rename_tag  # noqa: E402
+from addons.contacts.services import create_tag, rename_tag  # noqa: E402
 
 
 @pytest.mark.parametrize("vat, country, stored, stored_country", [
@@ -96,11 +107,10 @@ def test_changing_the_country_checks_the_tax_id_again(db, session):
 
 
 def test_every_wrong_field_is_reported_at_once(db, session):
-    with pytest.raises(PartnerValidationError) as error:
+    with pytest.raises(ValidationError) as error:
         create_partner(session, db.main_company.id, name="", email="nope", phone="call me", country_code="ESP",
                        lang="fr", type="warehouse")
-    assert list(error.value.errors) == [
-        "name", "type", "email", "phone", "country_code", "lang"]
+    assert list(error.value.errors) == ["name", "email", "phone", "country_code", "lang", "type"]
     assert error.value.field == "name"
 
 
@@ -141,7 +151,13 @@ def test_the_salesperson_is_an_active_user(db, session):
     seller = db.user("seller", groups=["contacts.group_user"])
     partner = create_partner(session, db.main_company.id, name="Sold", salesperson_id=seller.id)
     assert partner.salesperson.login == "seller"
-    with pytest.raises(ValidationError, match="There is no active user 999999") as error:
+    with pytest.raises(ValidationError, match="Salesperson: Choose an active user.") as error:
         update_partner(session, partner, salesperson_id=999999)
     assert error.value.field == "salesperson_id"
+    gone = db.user("gone", groups=["contacts.group_user"])
+    with db.factory() as system:
+        system.get(type(gone), gone.id).active = False
+        system.commit()
+    with pytest.raises(ValidationError, match="Salesperson: Choose an active user.") as error:
+        update_partner(session, partner, salesperson_id=gone.id)
 

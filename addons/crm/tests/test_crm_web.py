@@ -163,3 +163,47 @@ def test_a_lost_reason_id_past_the_database_is_refused_naming_it(web, crm):
     assert refused.status_code == 400
     assert f"lost_reason_id: {2**64} is not the id of a record." in refused.get_data(as_text=True)
     assert web.db.system().get(Lead, lead_id).state == "open"
+
+
+def test_a_lead_action_the_record_rules_refuse_is_said_and_changes_nothing(web, crm):
+    session = web.db.system()
+    carla = web.db.user("carla", groups=["crm.group_salesperson"])
+    team = session.scalars(select(Team).where(Team.name == "Iberia")).one()
+    team.members.append(session.get(User, carla.id))
+    session.commit()
+    session = web.db.as_user(crm["ana"])
+    lead = services.create_lead(session, crm["company"], name="Team deal", user_id=crm["ana"].id, team_id=team.id)
+    session.commit()
+    client = web.client()
+    client.login("carla")
+    assert "Team deal" in client.get(f"/crm/leads/{lead.id}").get_data(as_text=True)  # a teammate sees it
+    page = client.post(f"/crm/leads/{lead.id}/won", follow_redirects=True).get_data(as_text=True)
+    assert "access denied: carla may not write Lead" in page and "Won!" not in page
+    assert web.db.system().get(Lead, lead.id).state == "open"
+
+
+def test_a_campaign_send_clashing_with_a_recipient_already_recorded_says_so_and_writes_nothing(web):
+    """Another worker recorded a recipient of this campaign first: the unique (campaign, email) refuses the send."""
+    from core.models import JobRecord
+
+    company = web.db.main_company.id
+    system = web.db.system()
+    vip = Tag(company_id=company, name="VIP")
+    partner = create_partner(system, company, name="Rossi", email="rossi@example.com")
+    partner.tags.append(vip)
+    segment = campaigns.save_segment(system, company, name="VIP", target="partner", conditions={"tag": "VIP"})
+    campaign = Campaign(company_id=company, name="Spring", segment_id=segment.id, subject="News", body="Hello")
+    system.add(campaign)
+    system.flush()
+    system.add(Recipient(company_id=company, campaign_id=campaign.id, email="rossi@example.com", token="first"))
+    system.commit()
+    web.db.user("manager", groups=["crm.group_manager"])
+    client = web.client()
+    client.login("manager")
+    page = client.post(f"/crm/campaigns/{campaign.id}/send", follow_redirects=True).get_data(as_text=True)
+    assert "This clashes with another record" in page and "Nothing was saved." in page
+    assert "Sending to" not in page
+    system = web.db.system()
+    assert system.get(Campaign, campaign.id).state == "draft"
+    assert system.scalars(select(Recipient.token).where(Recipient.campaign_id == campaign.id)).all() == ["first"]
+    assert system.scalars(select(JobRecord).where(JobRecord.name == "crm.send_campaign")).all() == []

@@ -11,10 +11,10 @@ from core.web.context import db
 from .models import Note
 
 USER = "notes.group_user"
-pages = Blueprint("notes_pages", __name__)
+pages = Blueprint("notes", __name__)  # the addon's one blueprint, mounted at /notes
 
 
-@pages.route("/notes/latest")
+@pages.route("/latest")
 def latest():
     return render_template("notes/latest.html", notes=db().scalars(select(Note).order_by(Note.id.desc()).limit(20)))
 
@@ -39,7 +39,7 @@ def register_menu_items():
     return (MenuItem(id="notes.notes", label=_l("Notes"), parent="contacts.root", endpoint="notes.note_list",
                      model=Note, sequence=50),
             MenuItem(id="notes.latest", label=_l("Latest notes"), parent="contacts.root",
-                     endpoint="notes_pages.latest", model=Note, sequence=51))
+                     endpoint="notes.latest", model=Note, sequence=51))
 
 
 @hookimpl

@@ -1,0 +1,83 @@
+"""The import every generic view gets: its fields, cleaned by the field layer, saved by the view.
+
+A view's :meth:`~core.web.views.ModelView.import_spec` returns a
+:class:`ModelImport` unless the addon has a richer one (the partners' import
+matches existing partners and tax ids). The importable fields are the form's
+fields that a cell can hold (text, numbers, dates, yes/no, choices, and a
+related record written by its name), including the fields other addons add to
+the model, so a new column is importable with nothing else to write.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.errors import ValidationError
+from core.fields import clean, split_values
+
+from .spec import ImportField, ImportSpec
+
+IMPORTABLE_KINDS = frozenset({"text", "longtext", "int", "decimal", "bool", "date", "choice", "many2one"})
+
+
+class ModelImport(ImportSpec):
+    """An import into ``view``'s model, acting as ``actor``, created through ``view.save``."""
+
+    def __init__(self, view, registry, actor):
+        self.view, self.registry, self.actor = view, registry, actor
+        self.name = view.slug
+        self.model = view.model
+        self.by_field = {name: found for name, found in view.fields().items()
+                         if name in view.form_fields and found.kind in IMPORTABLE_KINDS}
+        self.fields = tuple(ImportField.from_field(found) for found in self.by_field.values())
+        self.names: dict[str, dict[str, int]] = {}
+
+    def prepare(self, session: Session, rows: list[dict]) -> None:
+        """Look up, once per file, the related records the file names (by name, as the user may read them)."""
+        for name, found in self.by_field.items():
+            if found.kind != "many2one":
+                continue
+            wanted = {str(row[name]).strip().casefold() for row in rows if row.get(name)}
+            label = _name_column(found.target)
+            if not wanted or label is None:
+                self.names[name] = {}
+                continue
+            statement = select(found.target.id, label).where(func.lower(label).in_(wanted))
+            self.names[name] = {str(text).casefold(): record_id for record_id, text in session.execute(statement)}
+
+    def validate(self, session: Session, values: dict) -> dict:
+        values = dict(values)
+        problems = {}
+        for name, found in self.by_field.items():
+            if found.kind == "many2one" and values.get(name):
+                record_id = self.names.get(name, {}).get(str(values[name]).strip().casefold())
+                if record_id is None:
+                    problems[name] = _unknown(found)
+                values[name] = record_id
+        own, added = split_values(self.registry, self.model, values)
+        errors = {}
+        for model, part in ((self.model, own), *((extension.side, part) for extension, part in added.items())):
+            try:
+                clean(model, part, session=session, creating=model is self.model)
+            except ValidationError as error:
+                errors.update(error.errors)
+        errors.update(problems)
+        if errors:
+            first = next(iter(errors))
+            raise ValidationError(errors[first], first, errors)
+        return values
+
+    def create(self, session: Session, values: dict, line_hash: str):
+        return self.view.save(session, self.actor, None, values)
+
+
+def _name_column(model):
+    for attribute in ("name", "login", "code", "label"):
+        if hasattr(model, attribute):
+            return getattr(model, attribute)
+    return None
+
+
+def _unknown(found) -> str:
+    return gettext("No %(what)s has this name, or you may not use it.", what=str(found.label).lower())
