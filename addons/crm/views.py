@@ -12,6 +12,7 @@ from core.db import utcnow
 from core.web.views import Filter, ModelView
 
 from . import automation, campaigns, services
+from .importing import LeadImport
 from .models import LEAD, OPEN, OPPORTUNITY, Activity, Campaign, Lead, LostReason, Rule, Segment, Stage, Team
 
 
@@ -41,6 +42,10 @@ class LeadView(_LeadBase):
     def form_fields(self) -> tuple[str, ...]:
         return tuple(name for name in super().form_fields if name != "stage_id")
 
+    def import_spec(self, session, actor):
+        """The leads import: headers in three languages, source "import", a line never imported twice."""
+        return LeadImport(session, actor.company_id)
+
 
 class OpportunityView(_LeadBase):
     kind = OPPORTUNITY
@@ -64,6 +69,8 @@ FILTERS = (
 
 
 class RuleView(ModelView):
+    importable = False  # the parameters are a JSON object: no flat file fits
+
     def create(self, session, actor, values):
         return automation.save_rule(session, actor.company_id, **values)
 
@@ -72,6 +79,8 @@ class RuleView(ModelView):
 
 
 class SegmentView(ModelView):
+    importable = False  # the conditions are a JSON object: no flat file fits
+
     def create(self, session, actor, values):
         return campaigns.save_segment(session, actor.company_id, **values)
 

@@ -1,5 +1,6 @@
 """CRM fields are declared once (core.fields): the lead form, an import, a service call and the public capture
 form all refuse the same bad values, naming the field, and write nothing."""
+import io
 from decimal import Decimal
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -205,6 +206,47 @@ def test_a_100000_character_cell_is_refused_with_the_file(db_copy):
     with pytest.raises(ImportFileError, match="line 2: a cell may hold at most 32767 characters"):
         read_file(f"Asunto;Contacto\nShelving;{HUGE}".encode(), "leads.csv")
     assert lead_count(db_copy) == 0
+
+
+def web_import(client, url: str, csv: str, columns: list[str]):
+    """Upload ``csv`` to an import page; (the preview page, the answer to importing it with ``columns``)."""
+    client.get(url)
+    uploaded = client.post(url, {"file": (io.BytesIO(csv.encode()), "leads.csv")}, content_type="multipart/form-data")
+    preview = uploaded.headers["Location"]
+    page = client.get(preview).get_data(as_text=True)
+    mapping = {f"column-{number}": name for number, name in enumerate(columns, start=1)}
+    return page, client.post(preview, {"action": "import", **mapping})
+
+
+@pytest.mark.parametrize("cell, message", [("gossip", "gossip is not one of the choices"),
+                                           ("y" * 300, "At most 255 characters (this has 300).")])
+def test_the_leads_import_page_refuses_a_bad_cell_naming_it_and_imports_nothing(web, admin, cell, message):
+    bad = "Asunto;Correo;Category\n" + ("Estanterías;ana@example.es;" + cell if cell == "gossip"
+                                        else cell + ";ana@example.es;Question")
+    page, answer = web_import(admin, "/crm/leads/import", bad, ["name", "email", "category"])
+    assert message in page and answer.status_code == 422
+    assert lead_count(web.db) == 0
+    _page, answer = web_import(admin, "/crm/leads/import", "Asunto;Correo;Category\nEstanterías;ana@example.es;"
+                               "Question", ["name", "email", "category"])
+    assert answer.status_code == 302
+    lead = web.db.system().scalars(select(Lead)).one()
+    assert (lead.name, lead.category, lead.source, lead.import_hash is not None) == (
+        "Estanterías", "question", "import", True)
+
+
+def test_the_opportunities_import_page_names_stages_and_offers_no_field_the_services_set(web, admin):
+    session = web.db.system()
+    session.add_all([Stage(company_id=web.db.main_company.id, name=name, sequence=n)
+                     for n, name in enumerate(("New", "Proposal"))])
+    session.commit()
+    page, answer = web_import(admin, "/crm/opportunities/import", "Title;Stage;Expected revenue\nShelving;Proposal;"
+                              "1200", ["name", "stage_id", "expected_revenue"])
+    assert '<option value="stage_id"' in page
+    for service_set in ("state", "probability", "lost_reason_id", "closed_at", "kind"):
+        assert f'<option value="{service_set}"' not in page, service_set
+    assert answer.status_code == 302
+    lead = web.db.system().scalars(select(Lead)).one()
+    assert (lead.kind, lead.stage.name, lead.expected_revenue) == (OPPORTUNITY, "Proposal", Decimal("1200.00"))
 
 
 # --- the public capture form and incoming email ---------------------------------------------------
