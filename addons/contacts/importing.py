@@ -1,8 +1,9 @@
 """Importing partners from CSV or XLSX: the contacts part of the generic engine in core.imports.
 
-A file may fill every field of :class:`~addons.contacts.models.Partner` (a
-field added to the model is importable at once): the columns are recognised
-by the fields' names and labels and by the synonyms below. Every line is
+A file may fill every field of :class:`~addons.contacts.models.Partner` and
+the fields installed addons add to it (a field added to the model is
+importable at once): the columns are recognised by the fields' names and
+labels and by the synonyms below. Every line is
 checked by :func:`~addons.contacts.services.clean_partner_values` (the same
 checks as the form) and created by
 :func:`~addons.contacts.services.create_partner`. A person's company is named
@@ -26,9 +27,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
-from core.fields import clean_one, fields_of
+from core.fields import clean_one, extensions_of, fields_of, save_extension_values, split_values
 from core.imports import ImportField, ImportSpec
 from core.imports.engine import normalize_header
+from core.imports.model_import import IMPORTABLE_KINDS, RelatedNames, clean_extensions
 from core.imports.spec import read_bool
 from core.languages import CODES
 from core.models import User
@@ -159,7 +161,11 @@ class PartnerImport(ImportSpec):
     model = Partner
 
     def __init__(self, session: Session, company_id: int):
-        self.fields = import_fields()
+        self.registry = session.info.get("registry")
+        added = {name: found for extension in extensions_of(self.registry, Partner)
+                 for name, found in extension.fields.items() if found.kind in IMPORTABLE_KINDS}
+        self.fields = import_fields() + tuple(ImportField.from_field(found) for found in added.values())
+        self.related = RelatedNames(added)  # the installed addons' fields on partners (accounting's accounts...)
         self.company_id = company_id
         self.created: dict[str, int] = {}
         self.pending = 0
@@ -169,6 +175,7 @@ class PartnerImport(ImportSpec):
     # --- preparation: everything looked up once, not per line ------------------------------
 
     def prepare(self, session: Session, rows: list[dict]) -> None:
+        self.related.prepare(session, rows)
         self.by_key: dict[str, dict] = {"vat": {}, "email_name": {}}
         self.names: dict[str, list[str]] = defaultdict(list)
         self.emails: dict[str, str] = {}
@@ -211,7 +218,8 @@ class PartnerImport(ImportSpec):
         parent_name = values.pop("parent", None)
         salesperson = values.pop("salesperson", None)
         tags = values.pop("tags", None)
-        values = {k: v for k, v in values.items() if v is not None}
+        errors.update(self.related.resolve(values))
+        values, added = split_values(self.registry, Partner, {k: v for k, v in values.items() if v is not None})
         parent_key = None
         if parent_name:
             wanted = normalize_name(parent_name)
@@ -243,12 +251,15 @@ class PartnerImport(ImportSpec):
         except ValidationError as invalid:
             for field, message in invalid.errors.items():
                 errors.setdefault(BY_NAME.get(field, field), message)
+        errors.update(clean_extensions(session, added))
         if errors:
             field, message = next(iter(errors.items()))
             raise ValidationError(str(message), field, errors)
         if parent_key is not None:
             cleaned["type"] = checked_type or CONTACT
             cleaned["_parent"] = parent_key
+        if added:
+            cleaned["_extensions"] = added
         return cleaned
 
     def keys(self, values: dict) -> dict:
@@ -300,13 +311,17 @@ class PartnerImport(ImportSpec):
     def create(self, session: Session, values: dict, line_hash: str):
         values = dict(values)
         parent_key = values.pop("_parent", None)
+        added = values.pop("_extensions", None)
         if parent_key is not None:
             values["parent_id"] = self.created.get(parent_key) or self.companies.get(parent_key)
             if values["parent_id"] is None:
                 raise ValidationError(_l("There is no company called %(name)s among your partners or in this file.",
                                          name=parent_key), "parent_id")
         is_company = bool(values.get("is_company"))
-        partner = create_partner(session, self.company_id, flush=is_company, **values, import_hash=line_hash)
+        partner = create_partner(session, self.company_id, flush=is_company or bool(added), **values,
+                                 import_hash=line_hash)
+        if added:
+            save_extension_values(session, self.registry, partner, added)
         if is_company:
             self.created.setdefault(normalize_name(partner.name), partner.id)
             self.kept.append(partner)  # kept in the identity map: the people's parent check needs no query

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from core.web.views import Filter, ModelView
 
 from . import services
-from .models import SERVICE, Product
+from .models import Product
 
 
 class ProductView(ModelView):
@@ -22,7 +22,6 @@ def product_view() -> ProductView:
         Product, name="product", slug="products", label=_l("Product"), label_plural=_l("Products"),
         search_fields=("code", "name"),
         filters=(
-            Filter("services", _l("Services"), lambda actor: Product.kind == SERVICE),
             Filter("archived", _l("Archived"), lambda actor: Product.active.is_(False)),
         ),
     )

@@ -19,6 +19,8 @@ from core.languages import CODES as LANGUAGES
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+#: names people write for a country that Babel does not list (folded, without dots)
+COUNTRY_ALIASES = {"uk": "GB", "usa": "US", "eeuu": "US", "ee uu": "US", "holland": "NL"}
 
 
 class FormatProblem(ValueError):
@@ -67,7 +69,7 @@ def _country(value: str, _country) -> str:
     codes, by_name = _countries()
     if value.upper() in codes and len(value) == 2:
         return value.upper()
-    code = by_name.get(_fold(value))
+    code = by_name.get(_fold(value)) or COUNTRY_ALIASES.get(_fold(value).replace(".", ""))
     if code is None:
         raise FormatProblem(_l("%(value)s is not a country: write its name (Spain, España, Spagna) or its "
                                "two-letter code (ES).", value=short(value)))

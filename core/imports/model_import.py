@@ -22,6 +22,47 @@ from .spec import ImportField, ImportSpec
 IMPORTABLE_KINDS = frozenset({"text", "longtext", "int", "decimal", "bool", "date", "choice", "many2one"})
 
 
+class RelatedNames:
+    """The records a file names in its many-to-one columns, looked up once per file (by name, as the user may
+    read them), then put in place of the names, line by line."""
+
+    def __init__(self, fields: dict):
+        self.fields = {name: found for name, found in fields.items() if found.kind == "many2one"}
+        self.names: dict[str, dict[str, int]] = {}
+
+    def prepare(self, session: Session, rows: list[dict]) -> None:
+        for name, found in self.fields.items():
+            wanted = {str(row[name]).strip().casefold() for row in rows if row.get(name)}
+            label = _name_column(found.target)
+            if not wanted or label is None:
+                self.names[name] = {}
+                continue
+            statement = select(found.target.id, label).where(func.lower(label).in_(wanted))
+            self.names[name] = {str(text).casefold(): record_id for record_id, text in session.execute(statement)}
+
+    def resolve(self, values: dict) -> dict[str, str]:
+        """Put each named record's id in ``values``; returns the names no record has, by field."""
+        problems = {}
+        for name, found in self.fields.items():
+            if values.get(name):
+                record_id = self.names.get(name, {}).get(str(values[name]).strip().casefold())
+                if record_id is None:
+                    problems[name] = _unknown(found)
+                values[name] = record_id
+        return problems
+
+
+def clean_extensions(session: Session, added: dict) -> dict[str, str]:
+    """The problems of the values an import gives to extension fields (``split_values``' second part)."""
+    errors = {}
+    for extension, part in added.items():
+        try:
+            clean(extension.side, part, session=session, creating=False)
+        except ValidationError as error:
+            errors.update(error.errors)
+    return errors
+
+
 class ModelImport(ImportSpec):
     """An import into ``view``'s model, acting as ``actor``, created through ``view.save``."""
 
@@ -32,37 +73,21 @@ class ModelImport(ImportSpec):
         self.by_field = {name: found for name, found in view.fields().items()
                          if name in view.form_fields and found.kind in IMPORTABLE_KINDS and not found.is_readonly(None)}
         self.fields = tuple(ImportField.from_field(found) for found in self.by_field.values())
-        self.names: dict[str, dict[str, int]] = {}
+        self.related = RelatedNames(self.by_field)
 
     def prepare(self, session: Session, rows: list[dict]) -> None:
-        """Look up, once per file, the related records the file names (by name, as the user may read them)."""
-        for name, found in self.by_field.items():
-            if found.kind != "many2one":
-                continue
-            wanted = {str(row[name]).strip().casefold() for row in rows if row.get(name)}
-            label = _name_column(found.target)
-            if not wanted or label is None:
-                self.names[name] = {}
-                continue
-            statement = select(found.target.id, label).where(func.lower(label).in_(wanted))
-            self.names[name] = {str(text).casefold(): record_id for record_id, text in session.execute(statement)}
+        self.related.prepare(session, rows)
 
     def validate(self, session: Session, values: dict) -> dict:
         values = dict(values)
-        problems = {}
-        for name, found in self.by_field.items():
-            if found.kind == "many2one" and values.get(name):
-                record_id = self.names.get(name, {}).get(str(values[name]).strip().casefold())
-                if record_id is None:
-                    problems[name] = _unknown(found)
-                values[name] = record_id
+        problems = self.related.resolve(values)
         own, added = split_values(self.registry, self.model, values)
         errors = {}
-        for model, part in ((self.model, own), *((extension.side, part) for extension, part in added.items())):
-            try:
-                clean(model, part, session=session, creating=model is self.model)
-            except ValidationError as error:
-                errors.update(error.errors)
+        try:
+            clean(self.model, own, session=session, creating=True)
+        except ValidationError as error:
+            errors.update(error.errors)
+        errors.update(clean_extensions(session, added))
         errors.update(problems)
         if errors:
             first = next(iter(errors))

@@ -170,7 +170,8 @@ def build_form_class(view, session, record=None) -> type[ModelForm]:
 def form_field(found, session, record=None, label=None) -> Field:
     """The WTForms field for a field-layer :class:`~core.fields.Field` (disabled when read-only)."""
     presence = [InputRequired()] if found.required else [Optional()]
-    options = {"description": found.help or "", "render_kw": {"disabled": True} if found.is_readonly(record) else {}}
+    options = {"description": found.help or "", "render_kw": {"disabled": True} if found.is_readonly(record) else {},
+               "default": found.default}
     label = label or found.label
     if found.kind == "choice":
         choices = list(found.choices) if found.required else [("", ""), *found.choices]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 
 from flask import abort, has_request_context, jsonify, redirect, render_template, request, url_for
@@ -19,7 +20,9 @@ from flask_babel import format_date, format_datetime, format_decimal, gettext
 from sqlalchemy import Boolean, String, Text, func, inspect, or_, select
 from sqlalchemy.orm import RelationshipProperty, object_session, selectinload
 
-from core.fields import Field, clean, extension_values, extensions_of, fields_of, save_extension_values, split_values
+from core.fields import (Field, clean, clean_one, extension_values, extensions_of, fields_of, save_extension_values,
+                         split_values)
+from core.fields.cleaning import Problem
 from core.models import AuditLog, User
 
 from .actions import run_service
@@ -30,6 +33,8 @@ from .forms import RecordField, build_form_class, display_name, form_values
 from .inputs import ACCEPTS_JSON_ATTRIBUTE, accepts_json, json_object
 
 KANBAN_LIMIT = 1000
+#: the kinds of field a list can be narrowed by (``?by.<field>=<value>``)
+FILTER_KINDS = frozenset({"choice", "bool", "many2one"})
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class ListParams:
     sort: str
     descending: bool
     page: int
+    by: dict = dataclass_field(default_factory=dict)
 
     @classmethod
     def from_request(cls, view: ModelView) -> ListParams:
@@ -61,13 +67,34 @@ class ListParams:
             page = 1
         known = {f.key for f in view.filters}
         filters = tuple(key for key in args.getlist("filter") if key in known)
-        return cls(args.get("q", "").strip()[:200], filters, sort, args.get("dir") == "desc", page)
+        return cls(args.get("q", "").strip()[:200], filters, sort, args.get("dir") == "desc", page,
+                   _field_filters(view, args))
 
     def query_args(self, **changes) -> dict:
         values = {"q": self.q or None, "filter": list(self.filters) or None, "sort": self.sort,
                   "dir": "desc" if self.descending else None, "page": self.page if self.page > 1 else None}
+        values.update({f"by.{name}": _query_value(value) for name, value in self.by.items()})
         values.update(changes)
         return {k: v for k, v in values.items() if v is not None}
+
+
+def _field_filters(view: ModelView, args) -> dict:
+    """``by.<field>=<value>`` arguments on the view's filterable fields, cleaned; a value that is none is ignored."""
+    found = {}
+    for name, spec in view.filterable_fields().items():
+        raw = args.get(f"by.{name}", "")
+        if raw:
+            try:
+                value = clean_one(spec, raw[:100])
+            except Problem:
+                continue
+            if value is not None:
+                found[name] = value
+    return found
+
+
+def _query_value(value) -> str:
+    return ("1" if value else "0") if isinstance(value, bool) else str(value)
 
 
 class ModelView:
@@ -139,6 +166,23 @@ class ModelView:
             return str(found.label)
         return gettext(field.removesuffix("_id").replace("_", " ").capitalize())
 
+    def filterable_fields(self) -> dict[str, Field]:
+        """The model's own choice, yes/no and many-to-one fields: a list may be narrowed by ``by.<field>``."""
+        return {name: found for name, found in fields_of(self.model).items()
+                if found.kind in FILTER_KINDS and not found.automatic}
+
+    def filter_choices(self) -> list[tuple[Field, list[tuple[str, str]]]]:
+        """The list's drop-down filters: its choice and yes/no columns, with their options."""
+        shown = []
+        for name, found in self.filterable_fields().items():
+            if name not in self.own_list_columns:
+                continue
+            if found.kind == "bool":
+                shown.append((found, [("1", gettext("Yes")), ("0", gettext("No"))]))
+            elif found.kind == "choice":
+                shown.append((found, [(str(value), str(label)) for value, label in found.choices]))
+        return shown
+
     @property
     def sortable(self) -> set[str]:
         columns = inspect(self.model).column_attrs
@@ -206,6 +250,7 @@ class ModelView:
             conditions.append(or_(*(getattr(self.model, f).ilike(pattern, escape="\\") for f in self.search_fields)))
         by_key = {f.key: f for f in self.filters}
         conditions += [by_key[key].where(actor) for key in params.filters]
+        conditions += [getattr(self.model, name) == value for name, value in params.by.items()]
         return conditions
 
     def select_rows(self, params: ListParams, actor):

@@ -177,3 +177,29 @@ def test_searchable_select_options_respect_access_and_the_domain(web, clerk):
     assert clerk.get("/options/nope/parent_id.json").status_code == 404
     assert clerk.get("/options/contacts_partner/name.json").status_code == 404  # not a relation
     assert clerk.get("/options/contacts_partner/nothing.json").status_code == 404
+
+
+def test_a_list_is_narrowed_by_its_choice_yes_no_and_related_fields(web):
+    from addons.products.services import create_product
+
+    web.db.user("seller", groups=["products.group_user", "contacts.group_user"])
+    client = web.client()
+    client.login("seller")
+    session = web.db.system()
+    company = web.db.main_company.id
+    create_product(session, company, code="CHAIR", name="Chair", kind="goods")
+    create_product(session, company, code="FIT", name="Fitting", kind="service")
+    create_product(session, company, code="OLD", name="Old lamp", kind="goods", active=False)
+    session.commit()
+    page = client.get("/products/products/").get_data(as_text=True)
+    assert '<select name="by.kind"' in page and ">Service</option>" in page
+    services = client.get("/products/products/?by.kind=service").get_data(as_text=True)
+    assert "Fitting" in services and "Chair" not in services
+    assert 'value="service" selected' in services
+    assert "Fitting" in client.get("/products/products/?by.kind=Service&by.active=1").get_data(as_text=True)
+    archived = client.get("/products/products/?by.active=0").get_data(as_text=True)
+    assert "Old lamp" in archived and "Chair" not in archived
+    junk = client.get("/products/products/?by.kind=shoes&by.active=maybe&by.nothing=1")
+    assert junk.status_code == 200 and "Chair" in junk.get_data(as_text=True)
+    too_large = client.get(f"/contacts/partners/?by.parent_id={2 ** 70}")
+    assert too_large.status_code == 200

@@ -303,3 +303,56 @@ def test_the_cli_refuses_files_built_to_exhaust_the_server_and_stores_nothing(tm
             assert connection.scalar(select(func.count(Partner.id))) == 0
     finally:
         engine.dispose()
+
+
+# --- the fields other addons add to partners ---------------------------------------------------
+
+from sqlalchemy import ForeignKey, String  # noqa: E402
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column  # noqa: E402
+
+from core.fields import Extension, field  # noqa: E402
+
+
+class OtherBase(DeclarativeBase):
+    """Another addon's models, outside the installed schema: the test creates their tables itself."""
+
+
+class Source(OtherBase):
+    __tablename__ = "test_rating_source"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+
+
+class PartnerRating(OtherBase):
+    __tablename__ = "test_partner_rating"
+
+    partner_id: Mapped[int] = mapped_column(ForeignKey(Partner.id, ondelete="CASCADE"), primary_key=True)
+    rating: Mapped[int | None] = mapped_column(info=field("Rating", minimum=1, maximum=5))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey(Source.id), info=field("Rated by"))
+
+
+@pytest.fixture
+def rating(db, monkeypatch):
+    """A system session on a database where another addon adds a rating and its source to partners."""
+    system = db.system()
+    OtherBase.metadata.create_all(system.connection())
+    system.add(Source(id=7, name="Cerved"))
+    monkeypatch.setitem(db.registry.extensions, Partner, (Extension(Partner, PartnerRating),))
+    return system
+
+
+def test_the_fields_another_addon_adds_to_partners_are_imported_and_checked(db, rating):
+    data = "Name;Rating;Rated by\nAcme;4;cerved\nBeta;9;\nGamma;;Nobody Ltd\nDelta;;\n".encode()
+    report = do_import(rating, db, data)
+    assert [(i.line, i.column, str(i.message)) for i in report.errors] == [
+        (3, "Rating", "It must be at most 5."),
+        (4, "Rated by", "No rated by has this name, or you may not use it."),
+    ]
+    assert rating.scalar(select(func.count(Partner.id))) == 0
+    report = do_import(rating, db, data.replace(b"Beta;9;", b"Beta;2;").replace(b"Gamma;;Nobody Ltd", b"Gamma;;"))
+    assert report.committed, [str(i) for i in report.issues]
+    rows = rating.execute(select(Partner.name, PartnerRating.rating, PartnerRating.source_id)
+                          .join(PartnerRating, PartnerRating.partner_id == Partner.id).order_by(Partner.name)).all()
+    assert rows == [("Acme", 4, 7), ("Beta", 2, None)]
+    assert rating.scalar(select(func.count(Partner.id))) == 4

@@ -42,6 +42,8 @@ def test_a_country_is_written_by_name_in_any_of_the_languages_and_stored_as_its_
     assert partner.country_code == "ES"
     update_partner(session, partner, country_code="italia")
     assert partner.country_code == "IT"
+    for written, code in (("UK", "GB"), ("EE.UU.", "US"), ("U.S.A.", "US"), ("Holland", "NL")):
+        assert update_partner(session, partner, country_code=written).country_code == code
 
 
 def test_a_person_cannot_be_the_parent(db, session):
