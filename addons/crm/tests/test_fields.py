@@ -180,11 +180,13 @@ def import_leads(db, lines):
 
 
 def test_a_lead_column_is_importable_as_declared_by_its_label(db_copy):
-    report = import_leads(db_copy, ["Asunto;Correo;Category;Expected closing",
-                                    "Estanterías;ana@example.es;Quote request;31/12/2027"])
+    ana = db_copy.user("ana", groups=["crm.group_salesperson"])
+    report = import_leads(db_copy, ["Asunto;Correo;Category;Expected closing;Salesperson",
+                                    "Estanterías;ana@example.es;Quote request;31/12/2027;ana"])
     assert report.ok, [str(issue) for issue in report.errors]
     lead = db_copy.system().scalars(select(Lead)).one()
-    assert (lead.category, lead.date_deadline.isoformat(), lead.source) == ("quote_request", "2027-12-31", "import")
+    assert (lead.category, lead.date_deadline.isoformat(), lead.source, lead.user_id) == (
+        "quote_request", "2027-12-31", "import", ana.id)
 
 
 @pytest.mark.parametrize("header, good, bad, field, message", [
@@ -192,6 +194,7 @@ def test_a_lead_column_is_importable_as_declared_by_its_label(db_copy):
     ("Contacto", "Lucía", "y" * 30_000, "contact_name", "At most 120 characters (this has 30000)."),
     ("Asunto", "Estanterías", "y" * 30_000, "name", "At most 255 characters (this has 30000)."),
     ("Correo", "ana@example.es", "not-an-email", "email", "not-an-email is not an email address."),
+    ("Team", "", "Nowhere", "team_id", "No team has this name, or you may not use it."),
 ])
 def test_a_bad_cell_is_reported_on_its_field_and_nothing_is_imported(db_copy, header, good, bad, field, message):
     report = import_leads(db_copy, [f"Empresa;{header}", f"Ferretería Ibérica;{good}", f"Talleres Levante;{bad}"])
