@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from addons.contacts.models import Partner
 
-from .models import FiscalYear, Journal, PartnerAccounting, PaymentTerm, PaymentTermLine, Tax
+from .models import FiscalYear, Journal, PaymentTerm, PaymentTermLine, Tax
 from .models.ledger import BANK, PURCHASE as PURCHASE_JOURNAL
 from .models.taxes import PURCHASE, SALE
 from .services.bank_import import ParsedLine, ParsedStatement, store_statement
@@ -72,9 +72,7 @@ def load(session, company) -> None:
                              reference=invoice.number)
     baker = _partner(session, company, "Panadería del Sol")
     if baker is not None:  # overdue and over its limit: the partner page warns
-        partner_accounts(session, baker)
-        session.scalars(select(PartnerAccounting).where(PartnerAccounting.partner_id == baker.id)).one() \
-            .credit_limit = Decimal("2000.00")
+        partner_accounts(session, baker).credit_limit = Decimal("2000.00")
     supplier = _partner(session, company, BILL[0])
     if supplier is not None:
         bill = create_invoice(

@@ -40,8 +40,8 @@ from core.errors import AccessDenied, ValidationError
 from core.security.actor import ADMIN_GROUP
 
 from . import models
-from .models import (Account, FiscalYear, Invoice, InvoiceLine, InvoiceTax, Move, MoveLine, PartnerAccounting,
-                     Payment, Reconciliation, Settings)
+from .models import (Account, FiscalYear, Invoice, InvoiceLine, InvoiceTax, Move, MoveLine, Payment, Reconciliation,
+                     Settings)
 from .models.ledger import CLOSED, DRAFT, POSTED
 
 #: What :func:`allow` grants, each to one service.
@@ -57,7 +57,6 @@ _INVOICE_PAYMENT_FIELDS = {"residual", "payment_state"}
 #: Models whose rows belong to one company and may only reference rows of that company.
 _OWNED = tuple(model for model in models.ALL if "company_id" in model.__table__.c)
 _TARGETS = {model.__table__: model for model in (*_OWNED, Partner)}
-_WATCHED = (*models.ALL, Partner)
 
 
 @contextmanager
@@ -83,7 +82,7 @@ def _allowed(session: Session, what: str, obj) -> bool:
 
 
 def validate_flush(session: Session, new: list, dirty: list, deleted: list) -> None:
-    if not any(isinstance(o, _WATCHED) for o in (*new, *dirty, *deleted)):
+    if not any(isinstance(o, models.ALL) for o in (*new, *dirty, *deleted)):
         return  # most flushes (a lead, a contact) touch nothing accounting guards
     with session.no_autoflush:
         moves = _committed_state(session, Move, [o for o in (*dirty, *deleted) if isinstance(o, Move)],
@@ -96,7 +95,6 @@ def validate_flush(session: Session, new: list, dirty: list, deleted: list) -> N
         _check_documents(session, new, dirty, deleted)
         _check_reconciliations(session, [o for o in new if isinstance(o, Reconciliation)])
         _check_settings(session, dirty)
-        _delete_partner_accounting(session, [o for o in deleted if isinstance(o, Partner)])
 
 
 def _check_moves(session, new, dirty, deleted, moves):
@@ -315,28 +313,6 @@ def _check_settings(session, dirty):
     if used is not None:
         raise ValidationError(gettext("Account %(code)s has posted entries: its type and reconciliation "
                                       "cannot change.", code=accounts[used].code), "type")
-
-
-def _delete_partner_accounting(session, partners):
-    """A deleted partner takes its accounting settings along, like a cascade.
-
-    Whoever may delete the partner removes its row, also without access to
-    accounting: through a system session of the same factory (so the audit
-    log records it, in the user's name) on a savepoint of the same transaction.
-    """
-    ids = {partner.id for partner in partners if not _is_new(partner)}
-    if not ids:
-        return
-    actor = session.info.get("actor")
-    system = type(session)(bind=session.connection(), join_transaction_mode="create_savepoint",
-                           info={"registry": session.info.get("registry"), "actor": None,
-                                 "user_id": actor.user_id if actor is not None else session.info.get("user_id")})
-    try:
-        for row in system.scalars(select(PartnerAccounting).where(PartnerAccounting.partner_id.in_(ids))):
-            system.delete(row)
-        system.commit()
-    finally:
-        system.close()
 
 
 def _parent(session, obj, key: str, model):

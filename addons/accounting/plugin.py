@@ -1,4 +1,6 @@
+from addons.contacts.models import Partner
 from core import hookimpl
+from core.fields import Extension
 
 from . import guards, menus, models, security
 
@@ -37,7 +39,15 @@ def after_install(session):
 
 @hookimpl
 def validate_flush(session, new, dirty, deleted):
+    from .services.books import complete_partner_rows
+
+    complete_partner_rows(session, [o for o in (*new, *dirty) if isinstance(o, models.PartnerAccounting)])
     guards.validate_flush(session, new, dirty, deleted)
+
+
+@hookimpl
+def register_extensions():
+    return [Extension(Partner, models.PartnerAccounting)]
 
 
 @hookimpl

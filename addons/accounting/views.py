@@ -39,32 +39,6 @@ from .models.payments import INBOUND, OUTBOUND
 from .services import terms
 from .web import invoice_form, term_form
 
-LABELS = {
-    "name": _l("Name"), "code": _l("Code"), "type": _l("Type"), "reconcile": _l("Reconcilable"),
-    "currency_code": _l("Currency"), "active": _l("Active"), "kind": _l("Kind"), "state": _l("Status"),
-    "default_account_id": _l("Default account"), "use": _l("Used on"), "percent": _l("Rate (%)"),
-    "price_include": _l("Included in price"), "account_id": _l("Account"), "account": _l("Account"),
-    "reverse_charge_account_id": _l("Reverse charge account"), "sequence": _l("Order"),
-    "date_start": _l("Start date"), "date_end": _l("End date"), "date": _l("Date"), "rate": _l("Rate"),
-    "fiscal_year_id": _l("Fiscal year"), "fiscal_year": _l("Fiscal year"), "number": _l("Number"),
-    "journal_id": _l("Journal"), "journal": _l("Journal"), "partner_id": _l("Partner"), "partner": _l("Partner"),
-    "ref": _l("Reference"), "reference": _l("Reference"), "narration": _l("Notes"), "move": _l("Entry"),
-    "move_id": _l("Entry"), "debit": _l("Debit"), "credit": _l("Credit"), "amount": _l("Amount"),
-    "amount_currency": _l("Amount in currency"), "date_maturity": _l("Due date"), "due_date": _l("Due date"),
-    "posted": _l("Posted"), "balance_start": _l("Opening balance"), "balance_end": _l("Closing balance"),
-    "filename": _l("File"), "budget_id": _l("Budget"), "budget": _l("Budget"), "period_id": _l("Period"),
-    "period": _l("Period"), "payment_term_id": _l("Payment terms"), "payment_term": _l("Payment terms"),
-    "amount_untaxed": _l("Untaxed"), "amount_tax": _l("Taxes"), "amount_total": _l("Total"),
-    "residual": _l("Amount due"), "payment_state": _l("Payment"), "origin": _l("Origin"),
-    "debit_line_id": _l("Debit line"), "credit_line_id": _l("Credit line"), "chart": _l("Chart of accounts"),
-    "tax_rounding": _l("Tax rounding"), "receivable_account_id": _l("Receivable account"),
-    "payable_account_id": _l("Payable account"), "income_account_id": _l("Income account"),
-    "expense_account_id": _l("Expense account"), "retained_earnings_account_id": _l("Retained earnings account"),
-    "exchange_gain_account_id": _l("Exchange gain account"), "exchange_loss_account_id": _l("Exchange loss account"),
-    "writeoff_account_id": _l("Write-off account"),
-}
-
-
 class AccountingView(ModelView):
     """Shows related records by name and amounts as money; hides Edit and Delete where ``editable`` says no."""
 
@@ -72,10 +46,6 @@ class AccountingView(ModelView):
     list_template = "accounting/list.html"
     form_template = "accounting/form.html"
     read_only = False
-
-    def __init__(self, model, **kwargs):
-        kwargs.setdefault("labels", LABELS)
-        super().__init__(model, **kwargs)
 
     def editable(self, record) -> bool:
         return not self.read_only
@@ -198,6 +168,10 @@ class InvoiceView(AccountingView):
     def __init__(self, kind: str, **kwargs):
         super().__init__(Invoice, **kwargs)
         self.kind = kind
+        self.partner_label = _l("Customer") if kind in (OUT_INVOICE, OUT_REFUND) else _l("Supplier")
+
+    def label_of(self, field: str) -> str:
+        return str(self.partner_label) if field == "partner_id" else super().label_of(field)
 
     def conditions(self, params, actor):
         """Of this kind; the search also finds the partner's name."""
@@ -236,6 +210,10 @@ class InvoiceView(AccountingView):
         return invoice_page_context(record)
 
 
+PAYMENT_COLUMNS = ("date", "partner_id", "journal_id", "amount", "reference", "state")
+PAYMENT_FIELDS = ("date", "partner_id", "journal_id", "amount", "currency_code", "reference", "state", "move_id")
+
+
 def _invoice_filters():
     today = lambda: utcnow().date()  # noqa: E731 - evaluated per request
     return (
@@ -248,14 +226,14 @@ def _invoice_filters():
 
 
 def _invoice_view(kind, name, slug, label, label_plural):
-    partner = _l("Customer") if kind in (OUT_INVOICE, OUT_REFUND) else _l("Supplier")
     return InvoiceView(
         kind, name=name, slug=slug, label=label, label_plural=label_plural,
-        list_columns=("number", "partner", "date", "due_date", "amount_total", "residual", "state", "payment_state"),
+        list_columns=("number", "partner_id", "date", "due_date", "amount_total", "residual", "state",
+                      "payment_state"),
         search_fields=("number", "reference"), default_order="date",
         form_fields=("partner_id", "date", "payment_term_id", "due_date", "journal_id", "currency_code", "reference",
                      "narration"),
-        filters=_invoice_filters(), labels={**LABELS, "partner": partner, "partner_id": partner})
+        filters=_invoice_filters())
 
 
 def accounting_views() -> tuple[ModelView, ...]:
@@ -266,70 +244,52 @@ def accounting_views() -> tuple[ModelView, ...]:
         _invoice_view(IN_REFUND, "refund", "supplier-credit-notes", _l("Supplier credit note"),
                       _l("Supplier credit notes")),
         PaymentView(INBOUND, name="payment_in", slug="payments-received", label=_l("Payment received"),
-                    label_plural=_l("Payments received"),
-                    list_columns=("date", "partner", "journal", "amount", "reference", "state"),
-                    search_fields=("reference",),
-                    form_fields=("date", "partner_id", "journal_id", "amount", "currency_code", "reference", "state",
-                                 "move_id")),
+                    label_plural=_l("Payments received"), list_columns=PAYMENT_COLUMNS, search_fields=("reference",),
+                    form_fields=PAYMENT_FIELDS),
         PaymentView(OUTBOUND, name="payment_out", slug="payments-sent", label=_l("Payment sent"),
-                    label_plural=_l("Payments sent"),
-                    list_columns=("date", "partner", "journal", "amount", "reference", "state"),
-                    search_fields=("reference",),
-                    form_fields=("date", "partner_id", "journal_id", "amount", "currency_code", "reference", "state",
-                                 "move_id")),
+                    label_plural=_l("Payments sent"), list_columns=PAYMENT_COLUMNS, search_fields=("reference",),
+                    form_fields=PAYMENT_FIELDS),
         MoveView(Move, name="move", slug="entries", label=_l("Journal entry"), label_plural=_l("Journal entries"),
-                 list_columns=("number", "date", "journal", "partner", "ref", "state"), search_fields=("number", "ref"),
-                 default_order="date",
+                 list_columns=("number", "date", "journal_id", "partner_id", "ref", "state"),
+                 search_fields=("number", "ref"), default_order="date",
                  form_fields=("number", "date", "journal_id", "partner_id", "ref", "state", "origin", "narration"),
                  filters=(Filter("draft", _l("Draft"), lambda actor: Move.state == DRAFT),
                           Filter("posted", _l("Posted"), lambda actor: Move.state == POSTED))),
         ReadOnlyView(MoveLine, name="move_line", slug="items", label=_l("Journal item"),
                      label_plural=_l("Journal items"),
-                     list_columns=("date", "move", "account", "partner", "name", "debit", "credit"),
+                     list_columns=("date", "move_id", "account_id", "partner_id", "name", "debit", "credit"),
                      search_fields=("name",), default_order="date",
                      form_fields=("move_id", "date", "account_id", "partner_id", "name", "debit", "credit",
                                   "currency_code", "amount_currency", "date_maturity"),
                      filters=(Filter("posted", _l("Posted"), lambda actor: MoveLine.posted.is_(True)),)),
         StatementView(BankStatement, name="statement", slug="statements", label=_l("Bank statement"),
                       label_plural=_l("Bank statements"),
-                      list_columns=("date", "name", "journal", "balance_start", "balance_end"),
+                      list_columns=("date", "name", "journal_id", "balance_start", "balance_end"),
                       form_fields=("name", "date", "journal_id", "balance_start", "balance_end", "filename")),
         ReadOnlyView(Reconciliation, name="reconciliation", slug="reconciliations", label=_l("Reconciliation"),
                      label_plural=_l("Reconciliations"), list_columns=("date", "amount"), search_fields=(),
                      form_fields=("date", "debit_line_id", "credit_line_id", "amount")),
         AccountingView(Account, name="account", slug="accounts", label=_l("Account"),
-                       label_plural=_l("Chart of accounts"),
-                       list_columns=("code", "name", "type", "reconcile", "active"), search_fields=("code", "name"),
-                       form_fields=("code", "name", "type", "reconcile", "currency_code", "active"),
+                       label_plural=_l("Chart of accounts"), search_fields=("code", "name"),
                        filters=(Filter("inactive", _l("Archived"), lambda actor: Account.active.is_(False)),)),
         AccountingView(Journal, name="journal", slug="journals", label=_l("Journal"), label_plural=_l("Journals"),
-                       list_columns=("code", "name", "kind", "default_account", "active"),
-                       search_fields=("code", "name"),
-                       form_fields=("code", "name", "kind", "default_account_id", "currency_code", "active")),
+                       search_fields=("code", "name")),
         AccountingView(Tax, name="tax", slug="taxes", label=_l("Tax"), label_plural=_l("Taxes"),
-                       list_columns=("sequence", "code", "name", "use", "percent", "price_include", "active"),
-                       search_fields=("code", "name"), default_order="sequence",
-                       form_fields=("code", "name", "use", "percent", "price_include", "account_id",
-                                    "reverse_charge_account_id", "sequence", "active")),
+                       search_fields=("code", "name"), default_order="sequence"),
         PaymentTermView(PaymentTerm, name="payment_term", slug="payment-terms", label=_l("Payment terms"),
-                        label_plural=_l("Payment terms"), list_columns=("name", "active"),
-                        form_fields=("name", "active")),
+                        label_plural=_l("Payment terms")),
         FiscalYearView(FiscalYear, name="fiscal_year", slug="fiscal-years", label=_l("Fiscal year"),
-                       label_plural=_l("Fiscal years"), list_columns=("name", "date_start", "date_end", "state"),
-                       form_fields=("date_start", "date_end"), default_order="date_start"),
+                       label_plural=_l("Fiscal years"), form_fields=("date_start", "date_end"),
+                       default_order="date_start"),
         AccountingView(CurrencyRate, name="currency_rate", slug="currency-rates", label=_l("Currency rate"),
-                       label_plural=_l("Currencies and rates"), list_columns=("currency_code", "date", "rate"),
-                       search_fields=("currency_code",), form_fields=("currency_code", "date", "rate"),
+                       label_plural=_l("Currencies and rates"), search_fields=("currency_code",),
                        default_order="date"),
         SettingsView(Settings, name="settings", slug="defaults", label=_l("Accounting settings"),
-                       label_plural=_l("Accounting settings"), list_columns=("chart", "tax_rounding"),
-                       search_fields=(), form_fields=(
-                           "tax_rounding", "receivable_account_id", "payable_account_id",
-                           "income_account_id", "expense_account_id", "retained_earnings_account_id",
-                           "exchange_gain_account_id", "exchange_loss_account_id", "writeoff_account_id")),
-        AccountingView(Budget, name="budget", slug="budgets", label=_l("Budget"), label_plural=_l("Budgets"),
-                       list_columns=("name", "fiscal_year"), form_fields=("name", "fiscal_year_id")),
+                     label_plural=_l("Accounting settings"), search_fields=(), form_fields=(
+                         "tax_rounding", "receivable_account_id", "payable_account_id", "income_account_id",
+                         "expense_account_id", "retained_earnings_account_id", "exchange_gain_account_id",
+                         "exchange_loss_account_id", "writeoff_account_id")),
+        AccountingView(Budget, name="budget", slug="budgets", label=_l("Budget"), label_plural=_l("Budgets")),
         AccountingView(BudgetLine, name="budget_line", slug="budget-lines", label=_l("Budget line"),
-                       label_plural=_l("Budget lines"), list_columns=("budget", "account", "period", "amount"),
-                       search_fields=(), form_fields=("budget_id", "account_id", "period_id", "amount")),
+                       label_plural=_l("Budget lines"), search_fields=()),
     )

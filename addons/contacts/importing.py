@@ -162,7 +162,8 @@ class PartnerImport(ImportSpec):
 
     def __init__(self, session: Session, company_id: int):
         self.registry = session.info.get("registry")
-        added = {name: found for extension in extensions_of(self.registry, Partner)
+        writable = extensions_of(self.registry, Partner, session.info.get("actor"), ("create", "write"))
+        added = {name: found for extension in writable
                  for name, found in extension.fields.items() if found.kind in IMPORTABLE_KINDS}
         self.fields = import_fields() + tuple(ImportField.from_field(found) for found in added.values())
         self.related = RelatedNames(added)  # the installed addons' fields on partners (accounting's accounts...)

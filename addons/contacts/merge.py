@@ -170,10 +170,10 @@ def _clash_condition(table, column, target_id):
     """For a table where ``column`` is part of a unique key: rows whose re-pointing would duplicate a target's row.
 
     When ``column`` alone is unique (one row per partner, e.g. accounting's
-    partner settings), the target keeps its own row and the source's is dropped.
+    partner row, keyed by the partner), the target keeps its own row and the source's is dropped.
     """
     keys = []
-    if column in set(table.primary_key.columns) and len(table.primary_key.columns) > 1:
+    if column in set(table.primary_key.columns):
         keys.append([c for c in table.primary_key.columns if c is not column])
     if column.unique:
         keys.append([])

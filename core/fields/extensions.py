@@ -69,15 +69,24 @@ class Extension:
             raise AddonError(f"{name}: field(s) {', '.join(sorted(clash))} already exist on {self.model.__name__}")
 
 
-def extensions_of(registry, model: type) -> tuple[Extension, ...]:
-    """The extensions of ``model`` by installed addons (empty without a registry)."""
-    return registry.extensions.get(model, ()) if registry is not None else ()
+def extensions_of(registry, model: type, actor=None, operations: tuple[str, ...] = ()) -> tuple[Extension, ...]:
+    """The extensions of ``model`` by installed addons (empty without a registry).
+
+    Given an ``actor``, only those whose side records the actor may read and do ``operations`` on
+    (e.g. ``("create", "write")`` for a form): a user without access to an addon's records does not
+    see its fields at all.
+    """
+    found = registry.extensions.get(model, ()) if registry is not None else ()
+    if actor is None:
+        return found
+    return tuple(extension for extension in found
+                 if all(registry.can(actor, extension.side, operation) for operation in ("read", *operations)))
 
 
-def extension_values(session: Session, registry, record) -> dict:
-    """The values of ``record``'s extension fields (None where no side row exists yet)."""
+def extension_values(session: Session, extensions, record) -> dict:
+    """The values of ``record``'s fields of ``extensions`` (None where no side row exists yet)."""
     values = {}
-    for extension in extensions_of(registry, type(record)):
+    for extension in extensions:
         side = session.get(extension.side, record.id) if record is not None and record.id else None
         for name in extension.fields:
             values[name] = getattr(side, name) if side is not None else None

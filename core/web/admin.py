@@ -20,8 +20,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField
 from wtforms.validators import Length, Optional
 
-from core.companies import LABELS as COMPANY_LABELS
-from core.companies import CompanyValidationError, clean_company_values, create_company, update_company
+from core.companies import clean_company, create_company, update_company
 from core.config import EnabledAddonsWrite
 from core.images import MAX_LOGO_BYTES
 from core.errors import BottegaError, ValidationError
@@ -132,10 +131,10 @@ class CompanyView(ModelView):
 
     def form_class(self, session, record=None):
         base = super().form_class(session, record)
+        picture = self.fields()["logo"]
 
         class CompanyForm(base):
-            logo = FileField(COMPANY_LABELS["logo"], description=_l("A PNG or JPEG image of at most %(size)s KB, "
-                                                                   "printed on invoices.", size=MAX_LOGO_BYTES // 1024))
+            logo = FileField(picture.label, description=picture.help)
             remove_logo = BooleanField(_l("Remove the logo"))
 
             def __init__(self, *args, obj=None, **kwargs):
@@ -148,14 +147,13 @@ class CompanyView(ModelView):
                 values = {name: value for name, value in _profile(form_values(self)).items()
                           if name not in self or not self[name].errors}
                 try:
-                    clean_company_values(self.session, values, self.record)
-                except CompanyValidationError as error:
+                    clean_company(self.session, values, self.record)
+                except ValidationError as error:
                     for name, problem in error.errors.items():
-                        target = self[name] if name in self else None
-                        if target is None:
+                        if name in self and not self[name].errors:
+                            self[name].errors = [problem]
+                        elif name not in self:
                             self.form_errors.append(str(error))
-                        elif not target.errors:
-                            target.errors = [*target.errors, problem]
                     return False
                 return valid
 
@@ -186,11 +184,7 @@ def core_views() -> tuple[ModelView, ...]:
                  search_fields=("login", "name", "email"),
                  form_fields=("login", "name", "email", "lang", "active", "company_id", "companies", "groups")),
         CompanyView(Company, name="company", slug="companies", label=_l("Company"), label_plural=_l("Companies"),
-                    list_columns=("name", "vat", "city", "country_code", "currency_code"),
-                    search_fields=("name", "vat", "city"),
-                    form_fields=("name", "vat", "street", "street2", "zip", "city", "province", "country_code",
-                                 "currency_code", "iban", "email", "phone", "website", "lang"),
-                    labels=COMPANY_LABELS),
+                    search_fields=("name", "vat", "city")),
         GroupView(Group, name="group", slug="groups", label=_l("Group"), label_plural=_l("Groups"),
                   list_columns=("label", "key", "addon"), search_fields=("label", "key"), form_fields=("label",)),
     )

@@ -137,12 +137,15 @@ class ModelView:
     def endpoint(self, action: str) -> str:
         return f"{self.addon}.{self.name}_{action}"
 
-    def extensions(self):
-        """The installed addons' extensions of this model (none outside a request)."""
-        return extensions_of(current_registry() if has_request_context() else None, self.model)
+    def extensions(self, *operations: str):
+        """The installed addons' extensions of this model whose side records the user may read (and do
+        ``operations`` on); none outside a request."""
+        if not has_request_context() or current_actor() is None:
+            return ()
+        return extensions_of(current_registry(), self.model, current_actor(), operations)
 
     def fields(self) -> dict[str, Field]:
-        """The model's fields and those the installed addons add to it."""
+        """The model's fields and those the installed addons add to it (that the user may read)."""
         found = dict(fields_of(self.model))
         for extension in self.extensions():
             found.update(extension.fields)
@@ -150,8 +153,14 @@ class ModelView:
 
     @property
     def form_fields(self) -> tuple[str, ...]:
-        added = tuple(name for extension in self.extensions() for name in extension.fields)
+        """What the form edits: the view's fields, then the extension fields the user may create and write."""
+        added = tuple(name for extension in self.extensions("create", "write") for name in extension.fields)
         return self.own_form_fields + added
+
+    @property
+    def record_fields(self) -> tuple[str, ...]:
+        """What the record page shows: the view's fields, then the extension fields the user may read."""
+        return self.own_form_fields + tuple(name for extension in self.extensions() for name in extension.fields)
 
     @property
     def list_columns(self) -> tuple[str, ...]:
@@ -318,8 +327,8 @@ class ModelView:
 
     @property
     def export_columns(self) -> tuple[str, ...]:
-        """What an export holds: the list's columns, then every other field of the form."""
-        return self.list_columns + tuple(f for f in self.form_fields if f not in self.list_columns)
+        """What an export holds: the list's columns, then every other field of the record page."""
+        return self.list_columns + tuple(f for f in self.record_fields if f not in self.list_columns)
 
     def form_class(self, session, record=None):
         return build_form_class(self, session, record)
@@ -435,7 +444,8 @@ def _edit(view: ModelView, record_id: int):
 
 def _form(view: ModelView, record):
     session, actor = db(), current_actor()
-    form = view.form_class(session, record)(obj=record, **extension_values(session, current_registry(), record))
+    form = view.form_class(session, record)(obj=record,
+                                            **extension_values(session, view.extensions("create", "write"), record))
     for field in form:
         if isinstance(field, RecordField) and field.data is not None and field.current_label is None:
             target = session.get(field.target, field.data)

@@ -112,3 +112,27 @@ def test_the_logo_of_a_company_the_user_does_not_work_in_is_not_found(web, admin
     clerk.login("clerk")
     assert clerk.get(f"/settings/companies/{other.id}/logo").status_code == 404
     assert admin.get(f"/settings/companies/{other.id}/logo").mimetype == "image/jpeg"
+
+
+def test_a_language_outside_the_list_or_a_wrong_country_sent_by_the_form_is_named_and_nothing_saved(web, admin):
+    before = company(web)
+    admin.get("/settings/companies/1/edit")
+    response = admin.post("/settings/companies/1/edit", {**PROFILE, "lang": "fr", "country_code": "Atlantis",
+                                                         "currency_code": "XYZ"})
+    assert response.status_code == 422
+    errors = field_errors(response)
+    assert set(errors) == {"lang", "country_code", "currency_code"}
+    assert "Atlantis is not a country" in errors["country_code"]
+    assert "XYZ is not a currency code" in errors["currency_code"]
+    assert company(web) == before
+
+
+def test_the_form_and_the_list_read_labels_and_help_from_the_fields(web, admin):
+    form = admin.get("/settings/companies/1/edit").get_data(as_text=True)
+    for words in ("Tax ID", "Province or state", "Document language", "The account customers pay into",
+                  "A PNG or JPEG image of at most 512 KB", "Remove the logo"):
+        assert words in form
+    assert 'name="logo_type"' not in form
+    listing = html.fromstring(admin.get("/settings/companies/").get_data(as_text=True))
+    assert [" ".join(th.itertext()).strip(" ▲▼") for th in listing.xpath("//table//th")][:5] == [
+        "Name", "Tax ID", "City", "Country", "Currency"]

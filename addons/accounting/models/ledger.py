@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from addons.contacts.models import Partner
 from core import Base, CompanyMixin, TimestampMixin, intpk, str120
+from core.fields import field
 
 RECEIVABLE, PAYABLE, BANK, CASH = "receivable", "payable", "bank", "cash"
 INCOME, EXPENSE, EQUITY, ASSET, LIABILITY, TAX = "income", "expense", "equity", "asset", "liability", "tax"
@@ -43,6 +44,24 @@ ROUNDING = (("line", _l("Round each line")), ("global", _l("Round the total")))
 Money = Numeric(18, 2)
 
 
+def active_account(*types: str):
+    """A domain: active accounts (of one of ``types``, when given)."""
+    if not types:
+        return lambda actor: Account.active.is_(True)
+    return lambda actor: Account.active.is_(True) & Account.type.in_(types)
+
+
+def _posted(record) -> bool:
+    return record.state == POSTED
+
+
+def _line_posted(record) -> bool:
+    return bool(record.posted)
+
+
+ACTIVE_ACCOUNT = _l("Choose an active account.")
+
+
 class Settings(CompanyMixin, Base):
     """A company's accounting settings: lock date, rounding and the accounts services fall back on."""
 
@@ -50,19 +69,36 @@ class Settings(CompanyMixin, Base):
     __table_args__ = (UniqueConstraint("company_id"),)
 
     id: Mapped[intpk]
-    chart: Mapped[str] = mapped_column(String(16), default="generic")
-    lock_date: Mapped[dt.date | None] = mapped_column(Date)
-    tax_rounding: Mapped[str] = mapped_column(String(8), default="line", info={"choices": ROUNDING})
-    receivable_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"))
-    payable_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"))
-    income_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"))
-    expense_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"))
-    retained_earnings_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"))
-    exchange_gain_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"))
-    exchange_loss_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"))
-    writeoff_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"))
+    chart: Mapped[str] = mapped_column(String(16), default="generic", info=field(_l("Chart of accounts"),
+                                                                                  readonly=True, listed=True))
+    lock_date: Mapped[dt.date | None] = mapped_column(Date, info=field(_l("Lock date"), readonly=True))
+    tax_rounding: Mapped[str] = mapped_column(String(8), default="line", info=field(
+        _l("Tax rounding"), choices=ROUNDING, listed=True))
+    receivable_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"), info=field(
+        _l("Receivable account"), domain=active_account(RECEIVABLE),
+        domain_message=_l("Choose an active receivable account.")))
+    payable_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"), info=field(
+        _l("Payable account"), domain=active_account(PAYABLE), domain_message=_l("Choose an active payable account.")))
+    income_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"), info=field(
+        _l("Income account"), domain=active_account(INCOME), domain_message=_l("Choose an active income account.")))
+    expense_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"), info=field(
+        _l("Expense account"), domain=active_account(EXPENSE), domain_message=_l("Choose an active expense account.")))
+    retained_earnings_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"), info=field(
+        _l("Retained earnings account"), domain=active_account(EQUITY),
+        domain_message=_l("Choose an active equity account.")))
+    exchange_gain_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"), info=field(
+        _l("Exchange gain account"), domain=active_account(INCOME),
+        domain_message=_l("Choose an active income account.")))
+    exchange_loss_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"), info=field(
+        _l("Exchange loss account"), domain=active_account(EXPENSE),
+        domain_message=_l("Choose an active expense account.")))
+    writeoff_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"), info=field(
+        _l("Write-off account"), domain=active_account(INCOME, EXPENSE),
+        domain_message=_l("Choose an active income or expense account.")))
     #: The largest difference a payment or a bank match may write off without booking an advance.
-    writeoff_limit: Mapped[Decimal] = mapped_column(Money, default=Decimal("1.00"))
+    writeoff_limit: Mapped[Decimal] = mapped_column(Money, default=Decimal("1.00"), info=field(
+        _l("Write-off limit"), minimum=Decimal(0),
+        help=_l("The largest difference a payment or a bank match may write off without booking an advance.")))
 
 
 class Account(CompanyMixin, TimestampMixin, Base):
@@ -72,12 +108,12 @@ class Account(CompanyMixin, TimestampMixin, Base):
     __table_args__ = (UniqueConstraint("company_id", "code"),)
 
     id: Mapped[intpk]
-    code: Mapped[str] = mapped_column(String(16))
-    name: Mapped[str120]
-    type: Mapped[str] = mapped_column(String(16), info={"choices": ACCOUNT_TYPES})
-    reconcile: Mapped[bool] = mapped_column(default=False)
-    currency_code: Mapped[str | None] = mapped_column(String(3))
-    active: Mapped[bool] = mapped_column(default=True)
+    code: Mapped[str] = mapped_column(String(16), info=field(_l("Code"), format="code", listed=True))
+    name: Mapped[str120] = mapped_column(info=field(_l("Name"), listed=True))
+    type: Mapped[str] = mapped_column(String(16), info=field(_l("Type"), choices=ACCOUNT_TYPES, listed=True))
+    reconcile: Mapped[bool] = mapped_column(default=False, info=field(_l("Reconcilable"), listed=True))
+    currency_code: Mapped[str | None] = mapped_column(String(3), info=field(_l("Currency")))
+    active: Mapped[bool] = mapped_column(default=True, info=field(_l("Active"), listed=True))
 
     @property
     def display_name(self) -> str:
@@ -91,10 +127,11 @@ class FiscalYear(CompanyMixin, TimestampMixin, Base):
     __table_args__ = (UniqueConstraint("company_id", "name"), CheckConstraint("date_start <= date_end", "dates"))
 
     id: Mapped[intpk]
-    name: Mapped[str] = mapped_column(String(16))
-    date_start: Mapped[dt.date] = mapped_column(Date)
-    date_end: Mapped[dt.date] = mapped_column(Date)
-    state: Mapped[str] = mapped_column(String(8), default=OPEN, info={"choices": YEAR_STATES})
+    name: Mapped[str] = mapped_column(String(16), info=field(_l("Name"), listed=True))
+    date_start: Mapped[dt.date] = mapped_column(Date, info=field(_l("Start date"), listed=True))
+    date_end: Mapped[dt.date] = mapped_column(Date, info=field(_l("End date"), listed=True))
+    state: Mapped[str] = mapped_column(String(8), default=OPEN, info=field(_l("Status"), choices=YEAR_STATES,
+                                                                           readonly=True, listed=True))
 
     periods: Mapped[list[Period]] = relationship(back_populates="fiscal_year", order_by="Period.date_start")
 
@@ -106,10 +143,11 @@ class Period(CompanyMixin, Base):
     __table_args__ = (UniqueConstraint("fiscal_year_id", "name"),)
 
     id: Mapped[intpk]
-    fiscal_year_id: Mapped[int] = mapped_column(ForeignKey("accounting_fiscal_year.id"), index=True)
-    name: Mapped[str] = mapped_column(String(16))
-    date_start: Mapped[dt.date] = mapped_column(Date)
-    date_end: Mapped[dt.date] = mapped_column(Date)
+    fiscal_year_id: Mapped[int] = mapped_column(ForeignKey("accounting_fiscal_year.id"), index=True,
+                                                info=field(_l("Fiscal year")))
+    name: Mapped[str] = mapped_column(String(16), info=field(_l("Name"), listed=True))
+    date_start: Mapped[dt.date] = mapped_column(Date, info=field(_l("Start date"), listed=True))
+    date_end: Mapped[dt.date] = mapped_column(Date, info=field(_l("End date"), listed=True))
 
     fiscal_year: Mapped[FiscalYear] = relationship(back_populates="periods")
 
@@ -121,12 +159,13 @@ class Journal(CompanyMixin, TimestampMixin, Base):
     __table_args__ = (UniqueConstraint("company_id", "code"),)
 
     id: Mapped[intpk]
-    code: Mapped[str] = mapped_column(String(8))
-    name: Mapped[str120]
-    kind: Mapped[str] = mapped_column(String(8), info={"choices": JOURNAL_KINDS})
-    default_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"))
-    currency_code: Mapped[str | None] = mapped_column(String(3))
-    active: Mapped[bool] = mapped_column(default=True)
+    code: Mapped[str] = mapped_column(String(8), info=field(_l("Code"), format="code", listed=True))
+    name: Mapped[str120] = mapped_column(info=field(_l("Name"), listed=True))
+    kind: Mapped[str] = mapped_column(String(8), info=field(_l("Kind"), choices=JOURNAL_KINDS, listed=True))
+    default_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"), info=field(
+        _l("Default account"), domain=active_account(), domain_message=ACTIVE_ACCOUNT, listed=True))
+    currency_code: Mapped[str | None] = mapped_column(String(3), info=field(_l("Currency")))
+    active: Mapped[bool] = mapped_column(default=True, info=field(_l("Active"), listed=True))
 
     default_account: Mapped[Account | None] = relationship()
 
@@ -148,20 +187,27 @@ class Move(CompanyMixin, TimestampMixin, Base):
     )
 
     id: Mapped[intpk]
-    journal_id: Mapped[int] = mapped_column(ForeignKey("accounting_journal.id"), index=True)
-    fiscal_year_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_fiscal_year.id"))
-    period_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_period.id"))
-    date: Mapped[dt.date] = mapped_column(Date)
-    number: Mapped[str | None] = mapped_column(String(32))
-    sequence_number: Mapped[int | None]
-    ref: Mapped[str | None]
-    narration: Mapped[str | None] = mapped_column(Text)
-    partner_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"), index=True)
-    state: Mapped[str] = mapped_column(String(8), default=DRAFT, info={"choices": MOVE_STATES})
-    origin: Mapped[str] = mapped_column(String(16), default="entry")
-    reversed_move_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_move.id"))
-    posted_at: Mapped[dt.datetime | None]
-    posted_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    journal_id: Mapped[int] = mapped_column(ForeignKey("accounting_journal.id"), index=True, info=field(
+        _l("Journal"), readonly=_posted))
+    fiscal_year_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_fiscal_year.id"), info=field(
+        _l("Fiscal year"), readonly=True))
+    period_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_period.id"), info=field(
+        _l("Period"), readonly=True))
+    date: Mapped[dt.date] = mapped_column(Date, info=field(_l("Date"), readonly=_posted))
+    number: Mapped[str | None] = mapped_column(String(32), info=field(_l("Number"), readonly=True))
+    sequence_number: Mapped[int | None] = mapped_column(info=field(internal=True))
+    ref: Mapped[str | None] = mapped_column(info=field(_l("Reference"), readonly=_posted))
+    narration: Mapped[str | None] = mapped_column(Text, info=field(_l("Notes"), readonly=_posted))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"), index=True, info=field(
+        _l("Partner"), readonly=_posted))
+    state: Mapped[str] = mapped_column(String(8), default=DRAFT, info=field(_l("Status"), choices=MOVE_STATES,
+                                                                            readonly=True))
+    origin: Mapped[str] = mapped_column(String(16), default="entry", info=field(_l("Origin"), readonly=True))
+    reversed_move_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_move.id"), info=field(
+        _l("Reversal of"), readonly=True))
+    posted_at: Mapped[dt.datetime | None] = mapped_column(info=field(_l("Posted on"), readonly=True))
+    posted_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), info=field(
+        _l("Posted by"), readonly=True))
 
     journal: Mapped[Journal] = relationship()
     partner: Mapped[Partner | None] = relationship()
@@ -187,20 +233,28 @@ class MoveLine(CompanyMixin, Base):
     )
 
     id: Mapped[intpk]
-    move_id: Mapped[int] = mapped_column(ForeignKey("accounting_move.id"), index=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounting_account.id"))
-    partner_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"), index=True)
-    name: Mapped[str | None]
-    debit: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
-    credit: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
-    currency_code: Mapped[str | None] = mapped_column(String(3))
-    amount_currency: Mapped[Decimal | None] = mapped_column(Money)
-    date: Mapped[dt.date] = mapped_column(Date)
-    date_maturity: Mapped[dt.date | None] = mapped_column(Date)
-    journal_id: Mapped[int] = mapped_column(ForeignKey("accounting_journal.id"))
-    posted: Mapped[bool] = mapped_column(default=False)
-    tax_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_tax.id"))
-    tax_base_amount: Mapped[Decimal | None] = mapped_column(Money)
+    move_id: Mapped[int] = mapped_column(ForeignKey("accounting_move.id"), index=True, info=field(
+        _l("Entry"), readonly=True))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounting_account.id"), info=field(
+        _l("Account"), readonly=_line_posted, domain=active_account(), domain_message=ACTIVE_ACCOUNT))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"), index=True, info=field(
+        _l("Partner"), readonly=_line_posted))
+    name: Mapped[str | None] = mapped_column(info=field(_l("Label"), readonly=_line_posted))
+    debit: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"), info=field(
+        _l("Debit"), minimum=Decimal(0), readonly=_line_posted))
+    credit: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"), info=field(
+        _l("Credit"), minimum=Decimal(0), readonly=_line_posted))
+    currency_code: Mapped[str | None] = mapped_column(String(3), info=field(_l("Currency"), readonly=_line_posted))
+    amount_currency: Mapped[Decimal | None] = mapped_column(Money, info=field(
+        _l("Amount in currency"), readonly=_line_posted))
+    date: Mapped[dt.date] = mapped_column(Date, info=field(_l("Date"), readonly=True))
+    date_maturity: Mapped[dt.date | None] = mapped_column(Date, info=field(_l("Due date"), readonly=_line_posted))
+    journal_id: Mapped[int] = mapped_column(ForeignKey("accounting_journal.id"), info=field(
+        _l("Journal"), readonly=True))
+    posted: Mapped[bool] = mapped_column(default=False, info=field(_l("Posted"), readonly=True))
+    tax_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_tax.id"), info=field(
+        _l("Tax"), readonly=_line_posted))
+    tax_base_amount: Mapped[Decimal | None] = mapped_column(Money, info=field(_l("Tax base"), readonly=_line_posted))
 
     move: Mapped[Move] = relationship(back_populates="lines")
     account: Mapped[Account] = relationship()

@@ -44,6 +44,7 @@ def open_balance(session: Session, partner: Partner | None = None, *, today: dt.
     limit = None
     if partner is not None:
         query = query.where(Invoice.partner_id == partner.id)
-        limit = session.scalar(select(PartnerAccounting.credit_limit).where(PartnerAccounting.partner_id == partner.id))
+        row = session.get(PartnerAccounting, partner.id)
+        limit = row.credit_limit if row is not None else None
     receivable, overdue, payable = session.execute(query).one()
     return Balance(sql_money(receivable), sql_money(overdue), sql_money(payable), limit)

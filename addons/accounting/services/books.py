@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from addons.contacts.models import Partner
 from core.errors import ValidationError
+from core.fields import field_of
 from core.models.company import Company
 
 from ..charts import BY_COUNTRY, CURRENCIES, ChartTemplate, templates
@@ -93,9 +94,13 @@ def ensure_currencies(session: Session) -> None:
 def company_settings(session: Session, company_id: int) -> Settings:
     settings = session.scalar(select(Settings).where(Settings.company_id == company_id))
     if settings is None:
-        raise ValidationError(gettext("This company has no books yet: set them up under Accounting › "
-                                      "Configuration first."))
+        raise _no_books()
     return settings
+
+
+def _no_books(field: str | None = None) -> ValidationError:
+    return ValidationError(gettext("This company has no books yet: set them up under Accounting › "
+                                   "Configuration first."), field)
 
 
 def default_journal(session: Session, company_id: int, kind: str) -> Journal:
@@ -109,13 +114,46 @@ def default_journal(session: Session, company_id: int, kind: str) -> Journal:
 
 def partner_accounts(session: Session, partner: Partner) -> PartnerAccounting:
     """The partner's accounting row, created with the company's default receivable and payable on first use."""
-    row = session.scalar(select(PartnerAccounting).where(PartnerAccounting.partner_id == partner.id))
-    if row is not None:
-        return row
-    settings = company_settings(session, partner.company_id)
-    row = PartnerAccounting(company_id=partner.company_id, partner_id=partner.id,
-                            receivable_account_id=settings.receivable_account_id,
-                            payable_account_id=settings.payable_account_id)
-    session.add(row)
-    session.flush()
+    row = session.get(PartnerAccounting, partner.id)
+    if row is None:
+        row = PartnerAccounting(partner_id=partner.id)
+        complete_partner_rows(session, [row])
+        session.add(row)
+        session.flush()
     return row
+
+
+def complete_partner_rows(session: Session, rows: list[PartnerAccounting]) -> None:
+    """Give partner rows about to be written their partner's company, and the company's default
+    receivable and payable account where none is chosen (run before every flush).
+
+    Whatever writes the row (the partner form, an invoice's first use, an import) leaves these to this rule,
+    so a user setting just a credit limit never has to pick accounts.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    partner_ids = {row.partner_id for row in rows if row.partner_id is not None}
+    companies = dict(connection.execute(
+        select(Partner.id, Partner.company_id).where(Partner.id.in_(partner_ids))).all())
+    for row in rows:
+        partner = row.__dict__.get("partner")  # set as an object, maybe not flushed yet
+        company_id = partner.company_id if partner is not None else companies.get(row.partner_id)
+        if row.company_id != company_id:
+            row.company_id = company_id
+    settings = {found.company_id: found for found in connection.execute(
+        select(Settings.company_id, Settings.receivable_account_id, Settings.payable_account_id)
+        .where(Settings.company_id.in_({row.company_id for row in rows})))}
+    for row in rows:
+        if row.company_id is None:
+            continue  # no such partner: the foreign key refuses the row
+        for name in ("receivable_account_id", "payable_account_id"):
+            if getattr(row, name) is not None:
+                continue
+            if row.company_id not in settings:
+                raise _no_books(name)
+            default = getattr(settings[row.company_id], name)
+            if default is None:
+                raise ValidationError(gettext("%(field)s: choose one, the accounting settings name no default.",
+                                              field=field_of(PartnerAccounting, name).label), name)
+            setattr(row, name, default)

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from addons.contacts.models import Partner
 from addons.products.models import Product
 from core.errors import AccessDenied, ValidationError
+from core.fields import clean
 
 from ..guards import posting_invoice
 from ..models import Account, Invoice, InvoiceLine, InvoiceTax, Journal, Move, PartnerAccounting, PaymentTerm, Tax
@@ -38,6 +39,7 @@ from .currency import company_currency, decimals, rate_at, round_amount
 from .ledger import LineSpec, create_move, post_move
 from .taxes import Totals, compute_line, compute_totals
 from .terms import Instalment, instalments
+from .values import clean_line
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -173,7 +175,7 @@ def _partner(session: Session, partner_id) -> Partner:
 
 
 def _partner_term(session: Session, partner: Partner, kind: str) -> int | None:
-    row = session.scalar(select(PartnerAccounting).where(PartnerAccounting.partner_id == partner.id))
+    row = session.get(PartnerAccounting, partner.id)
     if row is None:
         return None
     return row.customer_payment_term_id if tax_use(kind) == SALE else row.supplier_payment_term_id
@@ -181,11 +183,13 @@ def _partner_term(session: Session, partner: Partner, kind: str) -> int | None:
 
 def _set_header(session: Session, invoice: Invoice, values: dict, check_only: bool = False) -> None:
     """Check the header ``values`` of ``invoice`` (and set them unless ``check_only``)."""
+    values = {**values, **clean(Invoice, {name: value for name, value in values.items() if value is not None},
+                                creating=False)}
     date = values["date"]
-    if not isinstance(date, dt.date):
+    if date is None:
         raise ValidationError(gettext("An invoice needs a date."), "date")
     due = values["due_date"]
-    if due is not None and (not isinstance(due, dt.date) or due < date):
+    if due is not None and due < date:
         raise ValidationError(gettext("The due date cannot be before the invoice date."), "due_date")
     currency = values["currency_code"] or company_currency(session, invoice.company_id)
     if decimals(session, currency) > 2:  # amounts are stored as Numeric(18, 2)
@@ -195,18 +199,15 @@ def _set_header(session: Session, invoice: Invoice, values: dict, check_only: bo
     if values["journal_id"] is None:
         journal = default_journal(session, invoice.company_id, journal_kind)
     else:
-        journal = session.get(Journal, _int(values["journal_id"], "journal_id"))
+        journal = session.get(Journal, values["journal_id"])
         if journal is None or journal.company_id != invoice.company_id or journal.kind != journal_kind:
             raise ValidationError(gettext("Choose a %(kind)s journal of this company.", kind=journal_kind),
                                   "journal_id")
     term = None
     if values["payment_term_id"] is not None:
-        term = session.get(PaymentTerm, _int(values["payment_term_id"], "payment_term_id"))
+        term = session.get(PaymentTerm, values["payment_term_id"])
         if term is None or term.company_id != invoice.company_id:
             raise ValidationError(gettext("Choose a payment term of this company."), "payment_term_id")
-    for name, limit in (("reference", 64),):
-        if values[name] is not None and len(values[name]) > limit:
-            raise ValidationError(gettext("At most %(count)s characters.", count=limit), name)
     if check_only:
         return
     invoice.date, invoice.due_date, invoice.currency_code = date, due, currency
@@ -232,8 +233,7 @@ def _make_line(session: Session, invoice: Invoice, raw, index: int, default_acco
     if not description:
         raise ValidationError(gettext("Line %(number)s needs a description.", number=index + 1),
                               where + "description")
-    if len(description) > 255:
-        raise ValidationError(gettext("At most %(count)s characters.", count=255), where + "description")
+    description = clean_line(InvoiceLine, index, {"description": description})["description"]
     quantity = _number(data.get("quantity", 1), where + "quantity", 4)
     price = data.get("unit_price")
     if price is None or (isinstance(price, str) and not price.strip()):

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from addons.contacts.models import Partner
 from core.errors import ValidationError
+from core.fields import clean
 
 from ..guards import PAYMENT_CANCEL, allow
 from ..models import Account, Invoice, Journal, MoveLine, Payment, Reconciliation
@@ -137,6 +138,8 @@ def register_payment(session: Session, target, *, amount: Decimal, date: dt.date
     lifts the limit for an account the user chose for the difference on purpose (bank fees). Everything
     happens in a savepoint: a refused payment leaves nothing behind.
     """
+    checked = clean(Payment, {"date": date, "reference": reference}, creating=False)
+    date, reference = checked["date"], checked["reference"]
     amount = Decimal(amount)
     if amount <= 0:
         raise ValidationError(gettext("The amount of a payment must be positive."), "amount")

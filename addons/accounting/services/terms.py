@@ -18,9 +18,11 @@ from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
+from core.fields import clean
 
 from ..models import PaymentTerm, PaymentTermLine
 from .currency import round_amount
+from .values import clean_line
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -70,14 +72,18 @@ def save_term(session: Session, company_id: int, term: PaymentTerm | None, *, na
               active: bool = True) -> PaymentTerm:
     """Create or rewrite a payment term with its instalments (``percent``, ``days``, ``end_of_month`` each),
     refused unless they give due dates as ``instalments`` will use them."""
-    rows = [PaymentTermLine(company_id=company_id, sequence=(index + 1) * 10, percent=row["percent"],
-                            days=row.get("days") or 0, end_of_month=bool(row.get("end_of_month")))
-            for index, row in enumerate(lines)]
+    values = clean(PaymentTerm, {"name": name, "active": active}, record=term, creating=True)
+    rows = []
+    for index, row in enumerate(lines):
+        given = {name: value for name, value in row.items() if value is not None}
+        row = clean_line(PaymentTermLine, index, {"percent": HUNDRED, "days": 0, **given})
+        rows.append(PaymentTermLine(company_id=company_id, sequence=(index + 1) * 10, percent=row["percent"],
+                                    days=row["days"], end_of_month=bool(row.get("end_of_month"))))
     instalments(rows, dt.date.today(), Decimal(100))
     if term is None:
         term = PaymentTerm(company_id=company_id)
         session.add(term)
-    term.name, term.active = name, active
+    term.name, term.active = values["name"], values["active"]
     term.lines = rows
     session.flush()
     return term

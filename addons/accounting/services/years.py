@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.errors import AccessDenied, ValidationError
+from core.fields import clean
 from core.security import log_event
 from core.security.actor import ADMIN_GROUP
 
@@ -45,7 +46,9 @@ def create_fiscal_year(session: Session, company_id: int, *, year: int | None = 
     """
     if year is not None:
         date_start, date_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    if date_start is None or date_end is None or date_start > date_end:
+    dates = clean(FiscalYear, {"date_start": date_start, "date_end": date_end}, creating=False)
+    date_start, date_end = dates["date_start"], dates["date_end"]
+    if date_start > date_end:
         raise ValidationError(gettext("A fiscal year needs a start date on or before its end date."), "date_start")
     overlap = session.scalar(select(FiscalYear.name).where(
         FiscalYear.company_id == company_id, FiscalYear.date_start <= date_end, FiscalYear.date_end >= date_start))
@@ -76,6 +79,7 @@ def _months(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
 def set_lock_date(session: Session, company_id: int, *, date: dt.date | None) -> Settings:
     """Lock the books up to ``date`` included (``None`` unlocks; see the module's policy)."""
     require_accountant(session, gettext("set the lock date"))
+    date = clean(Settings, {"lock_date": date}, creating=False)["lock_date"]
     settings = company_settings(session, company_id)
     current = settings.lock_date
     moving_back = current is not None and (date is None or date < current)

@@ -144,3 +144,16 @@ def ledger_problems(connection) -> dict[str, list[int]]:
 @pytest.fixture
 def books(db) -> Books:
     return make_books(db, "Taller Bottega S.L.", "ES")
+
+
+@pytest.fixture
+def shop(web) -> Books:
+    """A Spanish company with books in the ``web`` app's database (real commits)."""
+    return make_books(web.db, "Taller Web S.L.", "ES")
+
+
+def client_for(web, user):
+    """A browser logged in as ``user``."""
+    client = web.client()
+    client.login(user.login)
+    return client

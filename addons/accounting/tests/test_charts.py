@@ -123,4 +123,4 @@ def test_partner_accounts_uses_the_company_defaults_once(books):
     books.session.flush()
     row = partner_accounts(books.session, partner)
     assert (row.receivable_account.code, row.payable_account.code) == ("430", "400")
-    assert partner_accounts(books.session, partner).id == row.id
+    assert partner_accounts(books.session, partner) is row

@@ -14,21 +14,10 @@ from sqlalchemy import func, select
 from addons.accounting.models import (BankStatement, BankStatementLine, Budget, BudgetLine, FiscalYear, Invoice,
                                       InvoiceLine, Move, PartnerAccounting, Payment, Settings)
 from addons.accounting.services.invoices import create_invoice, post_invoice
-from addons.accounting.tests.conftest import make_books
+from addons.accounting.tests.conftest import client_for
 from tests import bombs
 
 TODAY = dt.date.today()
-
-
-@pytest.fixture
-def shop(web):
-    return make_books(web.db, "Taller Web S.L.", "ES")
-
-
-def client_for(web, user):
-    client = web.client()
-    client.login(user.login)
-    return client
 
 
 def sidebar(page: str) -> str:

@@ -15,9 +15,10 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import Option, Select
 
 from addons.products.models import Product
+from core.fields import field_of
 from core.web.forms import CheckboxListField, build_form_class, select_choices, within_dates
 
-from ..models import Account, Currency, Journal, Tax
+from ..models import Account, Currency, InvoiceLine, Journal, Tax
 from ..models.invoicing import IN_INVOICE, IN_REFUND
 from ..models.ledger import EXPENSE, INCOME, PURCHASE, SALE
 from ..models.taxes import PURCHASE as TAX_PURCHASE
@@ -34,6 +35,10 @@ class TaxesField(CheckboxListField):
     option_widget = Option()
 
 
+def _line_label(name: str):
+    return field_of(InvoiceLine, name).label
+
+
 def is_purchase(kind: str) -> bool:
     return kind in (IN_INVOICE, IN_REFUND)
 
@@ -47,16 +52,16 @@ def _line_form_class(session, kind: str):
     product_rows = session.scalars(select(Product).where(Product.active.is_(True)).order_by(Product.code)).all()
 
     class LineForm(Form):
-        description = StringField(_l("Description"), [Optional(), Length(max=255)])
-        product_id = SelectField(_l("Product"), choices=select_choices(
+        description = StringField(_line_label("description"), [Optional(), Length(max=255)])
+        product_id = SelectField(_line_label("product_id"), choices=select_choices(
             [("", ""), *((p.id, p.display_name) for p in product_rows)]), coerce=_optional_int)
-        quantity = DecimalField(_l("Quantity"), [Optional(), NumberRange(min=-LIMIT, max=LIMIT)], default=Decimal(1),
+        quantity = DecimalField(_line_label("quantity"), [Optional(), NumberRange(min=-LIMIT, max=LIMIT)], default=Decimal(1),
                                 places=None)
-        unit_price = DecimalField(_l("Unit price"), [Optional(), NumberRange(min=-LIMIT, max=LIMIT)], places=None)
-        discount = DecimalField(_l("Discount (%)"), [Optional(), NumberRange(min=0, max=100)], default=Decimal(0),
+        unit_price = DecimalField(_line_label("unit_price"), [Optional(), NumberRange(min=-LIMIT, max=LIMIT)], places=None)
+        discount = DecimalField(_line_label("discount"), [Optional(), NumberRange(min=0, max=100)], default=Decimal(0),
                                 places=None)
-        tax_ids = TaxesField(_l("Taxes"), choices=select_choices((t.id, t.name) for t in tax_rows), coerce=int)
-        account_id = SelectField(_l("Account"), choices=select_choices(
+        tax_ids = TaxesField(_line_label("taxes"), choices=select_choices((t.id, t.name) for t in tax_rows), coerce=int)
+        account_id = SelectField(_line_label("account_id"), choices=select_choices(
             [("", _l("Default account")), *((a.id, a.display_name) for a in account_rows)]),
             coerce=_optional_int)
 
