@@ -24,7 +24,7 @@ def test_discovered_addon_installs_adds_its_command_and_purges_cleanly(tmp_path,
     assert manifest.migrations_dir is not None and manifest.migrations_dir.resolve() == package / "migrations/versions"
     assert any(manifest.migrations_dir.glob("*.py"))
 
-    assert run(config, "notes", "count").exit_code == 2  # not installed: no command
+    assert run(config, "notes").exit_code == 2  # not installed: no command
 
     result = run(config, "addons", "install", "notes")
     assert result.exit_code == 0, result.output
@@ -34,7 +34,7 @@ def test_discovered_addon_installs_adds_its_command_and_purges_cleanly(tmp_path,
                              " updated_at) VALUES ('P', false, true, 1, '2026-01-01', '2026-01-01')")
     execute(initialized_url, "INSERT INTO notes_note (partner_id, body, company_id, created_at, updated_at)"
                              " VALUES (1, 'called', 1, '2026-01-01', '2026-01-01')")
-    counted = run(config, "notes", "count")
+    counted = run(config, "notes")
     assert (counted.exit_code, counted.output) == (0, "1\n")
     assert "notes" in run(config, "--help").output
 
@@ -43,4 +43,4 @@ def test_discovered_addon_installs_adds_its_command_and_purges_cleanly(tmp_path,
     assert "drops table notes_note (1 rows)" in purged.output
     assert "notes_note" not in tables(initialized_url)
     assert "contacts_partner" in tables(initialized_url)
-    assert run(config, "notes", "count").exit_code == 2
+    assert run(config, "notes").exit_code == 2

@@ -37,11 +37,13 @@ KNOWN_UNEXTRACTABLE = {
 
 
 def _catalogues() -> dict[str, tuple[Path, Path]]:
-    """name -> (source folder, translations folder): the core, then every addon under addons/."""
+    """name -> (source folder, translations folder): the core, every addon under addons/, the tutorial's addon."""
     found = {"core": (ROOT / "core", ROOT / "core" / "web" / "translations")}
     for package in sorted((ROOT / "addons").iterdir()):
         if (package / "__init__.py").is_file():
             found[package.name] = (package, package / "translations")
+    notes = ROOT / "tests" / "sample_addon" / "bottega_notes"
+    found["notes"] = (notes, notes / "translations")
     return found
 
 

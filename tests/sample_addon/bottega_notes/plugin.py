@@ -4,11 +4,13 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from addons.contacts.models import Partner
 from core import Group, MenuItem, ModelAccess, hookimpl
+from core.fields import Extension
 from core.sessions import system_rows
 from core.web.context import db
 
-from .models import Note
+from .models import Note, PartnerNotes
 
 USER = "notes.group_user"
 pages = Blueprint("notes", __name__)  # the addon's one blueprint, mounted at /notes
@@ -21,7 +23,7 @@ def latest():
 
 @hookimpl
 def register_models():
-    return (Note,)
+    return (Note, PartnerNotes)
 
 
 @hookimpl
@@ -31,7 +33,13 @@ def register_groups():
 
 @hookimpl
 def register_model_access():
-    return (ModelAccess(Note, USER, read=True, create=True, write=True, delete=True),)
+    return (ModelAccess(Note, USER, read=True, create=True, write=True, delete=True),
+            ModelAccess(PartnerNotes, "contacts.group_user", read=True, create=True, write=True))
+
+
+@hookimpl
+def register_extensions():
+    return (Extension(Partner, PartnerNotes),)
 
 
 @hookimpl
@@ -47,8 +55,8 @@ def register_views():
     from core.web.views import ModelView
 
     return (ModelView(Note, name="note", slug="notes", label=_l("Note"), label_plural=_l("Notes"),
-                      list_columns=("partner", "body", "created_at"), search_fields=("body",),
-                      form_fields=("partner_id", "body"), default_order="created_at"),)
+                      list_columns=("partner_id", "body", "created_at"), search_fields=("body",),
+                      default_order="created_at"),)
 
 
 @hookimpl
@@ -65,13 +73,9 @@ def partners_merged(session, source, target):
 
 @hookimpl
 def register_commands(cli):
-    @cli.group()
-    def notes():
-        """Partner notes."""
-
-    @notes.command()
+    @cli.command("notes")
     @click.pass_obj
     def count(state):
         """How many notes are stored."""
         with state.engine().connect() as connection:
-            click.echo(connection.execute(select(func.count()).select_from(Note)).scalar_one())
+            click.echo(connection.scalar(select(func.count()).select_from(Note)))
