@@ -238,13 +238,14 @@ class TestData:
             session.commit()
             return company
 
-    def user(self, login: str, groups=(), companies=(), password: str = USER_PASSWORD) -> User:
-        """A user in ``groups`` (keys) working in ``companies`` (default: the main company)."""
+    def user(self, login: str, groups=(), companies=(), password: str = USER_PASSWORD, lang: str = "en") -> User:
+        """A user in ``groups`` (keys) working in ``companies`` (default: the main company), speaking ``lang``."""
         companies = list(companies) or [self.main_company]
         with self.factory() as session:
             user = User(
                 login=login,
                 name=login.title(),
+                lang=lang,
                 company_id=companies[0].id,
                 companies=[session.get(Company, c.id) for c in companies],
                 groups=list(session.scalars(select(GroupRow).where(GroupRow.key.in_(groups)))),

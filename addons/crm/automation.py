@@ -20,11 +20,10 @@ from sqlalchemy.orm import Session
 
 from core.db import utcnow
 from core.errors import ValidationError
+from core.fields import clean
 from core.models import User
 
 from .models import CATEGORIES, OPEN, OPPORTUNITY, Activity, Lead, Rule, Unsubscribe, team_members
-
-ACTIONS = dict(Rule.__table__.c.action.info["choices"])
 
 
 def lead_created(session: Session, lead: Lead) -> None:
@@ -39,9 +38,8 @@ def _words(text: str | None) -> str:
 
 
 def check_parameters(action: str, parameters: dict, team_id: int | None) -> dict:
-    """Validate a rule's parameters; returns them cleaned. Raises ValidationError naming the problem."""
-    if action not in ACTIONS:
-        raise ValidationError(_l("Unknown action."), "action")
+    """Validate the parameters of a rule of ``action`` (one of its choices); returns them cleaned. Raises
+    ValidationError naming the problem."""
     parameters = dict(parameters or {})
     if action == "assign_round_robin" and team_id is None:
         raise ValidationError(_l("Choose the team whose members get the leads in turn."), "team_id")
@@ -84,11 +82,10 @@ def check_parameters(action: str, parameters: dict, team_id: int | None) -> dict
 
 
 def save_rule(session: Session, company_id: int, rule: Rule | None = None, **values) -> Rule:
-    values["parameters"] = check_parameters(values.get("action") or (rule.action if rule else ""),
+    values = clean(Rule, values, record=rule, session=session)
+    values["parameters"] = check_parameters(values.get("action") or rule.action,
                                             values.get("parameters", rule.parameters if rule else {}),
                                             values.get("team_id", rule.team_id if rule else None))
-    if not str(values.get("name") or (rule.name if rule else "")).strip():
-        raise ValidationError(_l("A rule needs a name."), "name")
     if rule is None:
         rule = Rule(company_id=company_id)
         session.add(rule)

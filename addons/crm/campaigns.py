@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from addons.contacts.models import Partner, Tag
 from core.db import utcnow
 from core.errors import ValidationError
+from core.fields import clean
 from core.models.mail import Mail
 
 from .automation import is_unsubscribed
@@ -32,8 +33,7 @@ UNSUBSCRIBE_PATH = "/crm/unsubscribe/"
 
 
 def check_conditions(target: str, conditions: dict) -> dict:
-    if target not in CONDITION_KEYS:
-        raise ValidationError(_l("A segment is of partners or of leads."), "target")
+    """The conditions of a segment of ``target`` (one of its choices), checked and normalised."""
     unknown = sorted(set(conditions) - CONDITION_KEYS[target])
     if unknown:
         raise ValidationError(_l("Unknown conditions: %(names)s (known: %(known)s)", names=", ".join(unknown),
@@ -55,10 +55,10 @@ def check_conditions(target: str, conditions: dict) -> dict:
 
 
 def save_segment(session: Session, company_id: int, segment: Segment | None = None, **values) -> Segment:
-    target = values.get("target") or (segment.target if segment else "partner")
-    values["conditions"] = check_conditions(target, values.get("conditions", segment.conditions if segment else {}))
-    if not str(values.get("name") or (segment.name if segment else "")).strip():
-        raise ValidationError(_l("A segment needs a name."), "name")
+    values = clean(Segment, values, record=segment, session=session)
+    values["target"] = values.get("target") or (segment.target if segment else "partner")
+    values["conditions"] = check_conditions(values["target"], values.get("conditions", segment.conditions if segment
+                                                                          else {}) or {})
     if segment is None:
         segment = Segment(company_id=company_id)
         session.add(segment)

@@ -1,8 +1,12 @@
 """Leads from outside: the embeddable web form and incoming email (a posted or stored .eml).
 
 Both run in a system session for the capturing team's company (nobody is
-logged in) and go through :func:`services.create_lead`, so the rules for new
-leads apply to them like to any other lead.
+logged in) and go through :func:`services.create_lead`, so the field checks
+and the rules for new leads apply to them like to any other lead. The web
+form's names (``FORM_FIELDS``) are a public contract with the sites that
+embed it, and only those few lead fields are open to visitors; an error names
+the form's own field. What a mail brings is cut to the fields' lengths
+instead, as nobody can correct it.
 """
 from __future__ import annotations
 
@@ -18,15 +22,16 @@ from sqlalchemy.orm import Session
 
 from core.bounds import fits_id
 from core.errors import ValidationError
+from core.fields import field_of
 
 from . import services
-from .models import OPEN, Campaign, Lead, Team
+from .models import OPEN, Campaign, Lead, Message, Team
 
 HONEYPOT = "website"  # hidden in the form: people leave it empty, bots fill it
 FORM_FIELDS = {"name": "contact_name", "email": "email", "phone": "phone", "company": "partner_name",
                "country": "country_code", "subject": "name", "message": "description"}
+PUBLIC_NAMES = {field: name for name, field in FORM_FIELDS.items()}
 MAX_EMAIL_BYTES = 30 * 1024 * 1024  # a 20 MB attachment grows to about 27 MB in base64
-MAX_BODY_CHARACTERS = 20_000
 
 
 def from_web_form(session: Session, team: Team, payload: dict) -> Lead | None:
@@ -39,8 +44,13 @@ def from_web_form(session: Session, team: Team, payload: dict) -> Lead | None:
         values["name"] = values.get("partner_name") or values.get("contact_name") or values.get("email") \
             or values.get("phone")
     campaign = _campaign(session, team, payload.get("campaign"))
-    return services.create_lead(session, team.company_id, team_id=team.id, source="web",
-                                campaign_id=campaign.id if campaign else None, **values)
+    try:
+        return services.create_lead(session, team.company_id, team_id=team.id, source="web",
+                                    campaign_id=campaign.id if campaign else None, **values)
+    except ValidationError as error:
+        raise ValidationError(str(error), PUBLIC_NAMES.get(error.field, error.field),
+                              {PUBLIC_NAMES.get(name, name): problem for name, problem in error.errors.items()}) \
+            from None
 
 
 def _campaign(session: Session, team: Team, value):
@@ -67,22 +77,31 @@ def from_email(session: Session, team: Team, raw: bytes) -> EmailResult:
     message = _parse(raw)
     sender = _sender(message)
     subject = _header(message, "subject") or _l("(no subject)")
-    body = _text_of(message)
     attachments = [part.get_filename() or "?" for part in message.iter_attachments()]
-    if attachments:
-        body += "\n\n" + str(_l("Attachments (not stored): %(names)s", names=", ".join(attachments)))
+    notice = "\n\n" + str(_l("Attachments (not stored): %(names)s", names=", ".join(attachments))) if attachments \
+        else ""
+    room = max(0, field_of(Message, "body").length - len(notice))
+    body = _fit(Message, "body", _text_of(message)[:room] + notice)
     existing = session.scalars(
         select(Lead).where(Lead.company_id == team.company_id, Lead.email == sender.addr_spec.lower(),
                            Lead.state == OPEN).order_by(Lead.id.desc())
     ).first()
     if existing is not None:
-        services.log_message(session, kind="email_in", lead_id=existing.id, subject=str(subject), body=body)
+        services.log_message(session, kind="email_in", lead_id=existing.id, subject=_fit(Message, "subject", subject),
+                             body=body)
         return EmailResult(existing.id, False)
-    lead = services.create_lead(session, team.company_id, team_id=team.id, source="email", name=str(subject)[:255],
-                                contact_name=sender.display_name or None, email=sender.addr_spec,
-                                description=body)
-    services.log_message(session, kind="email_in", lead_id=lead.id, subject=str(subject), body=body)
+    lead = services.create_lead(session, team.company_id, team_id=team.id, source="email",
+                                name=_fit(Lead, "name", subject), contact_name=_fit(Lead, "contact_name",
+                                                                                   sender.display_name),
+                                email=sender.addr_spec, description=_fit(Lead, "description", body))
+    services.log_message(session, kind="email_in", lead_id=lead.id, subject=_fit(Message, "subject", subject),
+                         body=body)
     return EmailResult(lead.id, True)
+
+
+def _fit(model: type, name: str, text) -> str | None:
+    """``text`` without NUL characters, cut to what the field holds."""
+    return str(text).replace("\x00", "")[:field_of(model, name).length] if text else None
 
 
 def _parse(raw: bytes) -> EmailMessage:
@@ -125,4 +144,4 @@ def _text_of(message: EmailMessage) -> str:
         from markupsafe import Markup
 
         text = Markup(text).striptags()
-    return text.strip()[:MAX_BODY_CHARACTERS]
+    return text.strip()

@@ -1,6 +1,12 @@
 """Importing leads from CSV or XLSX: the CRM part of the generic engine in core.imports.
 
-Every line is checked by the same cleaning as the lead form and created by
+The columns a file may fill are the lead's fields (:mod:`core.fields`), so a
+new lead column is importable as it is declared; a header matches a field's
+name, its label, or one of the synonyms below, and a related record (the
+salesperson, the team, the partner, the campaign) is written by its name.
+Not importable: what the services set (read-only fields; the source, which
+is "import"; the stage, which qualifying gives). Every line is checked by
+the same cleaning as the lead form and created by
 :func:`~addons.crm.services.create_lead` (so the rules for new leads apply).
 A line is recognised by the hash of its content, stored on the lead it
 created: re-running the same file creates nothing twice. The same address
@@ -8,31 +14,53 @@ twice in one file is reported as a duplicate line.
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from functools import cache
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.errors import ValidationError
+from core.fields import Field, fields_of
 from core.imports import ImportField, ImportSpec
+from core.imports.model_import import IMPORTABLE_KINDS, RelatedNames
 
 from . import services
 from .models import Lead
 
 CHUNK = 500
+#: set by the import or the services, never by a file
+NOT_IMPORTED = ("company_id", "source", "stage_id")
+#: other header names (any language, accents and case ignored) of some fields
+SYNONYMS = {
+    "name": ("title", "subject", "lead", "asunto", "titulo", "oggetto", "titolo"),
+    "contact_name": ("contact", "name", "full name", "nombre", "contacto", "nome", "contatto", "referente"),
+    "partner_name": ("company", "organisation", "organization", "empresa", "compania", "azienda", "societa", "ditta"),
+    "email": ("e-mail", "mail", "correo", "correo electronico", "posta elettronica"),
+    "phone": ("telephone", "mobile", "telefono", "movil", "cellulare"),
+    "country_code": ("country", "pais", "paese", "nazione"),
+    "partner_id": ("customer", "cliente"),
+    "user_id": ("owner", "comercial", "vendedor", "commerciale", "venditore"),
+    "team_id": ("sales team", "equipo", "squadra"),
+    "expected_revenue": ("revenue", "amount", "value", "importe", "valor", "importo", "valore"),
+    "date_deadline": ("deadline", "closing date", "fecha de cierre", "cierre", "data di chiusura", "chiusura"),
+    "category": ("categoria",),
+    "campaign_id": ("campana", "campagna"),
+    "description": ("notes", "message", "notas", "mensaje", "note", "messaggio"),
+}
 
-FIELDS = (
-    ImportField("name", _l("Title"), synonyms=("title", "subject", "lead", "asunto", "titulo", "oggetto", "titolo")),
-    ImportField("contact_name", _l("Contact"), synonyms=("contact", "name", "full name", "nombre", "contacto",
-                                                          "nome", "contatto", "referente")),
-    ImportField("partner_name", _l("Company name"), synonyms=("company", "organisation", "organization", "empresa",
-                                                              "compania", "azienda", "societa", "ditta")),
-    ImportField("email", _l("Email"), key=True, synonyms=("e-mail", "mail", "correo", "correo electronico",
-                                                          "posta elettronica")),
-    ImportField("phone", _l("Phone"), synonyms=("telephone", "mobile", "telefono", "movil", "cellulare")),
-    ImportField("country_code", _l("Country"), synonyms=("country", "pais", "paese", "nazione")),
-    ImportField("expected_revenue", _l("Expected revenue"), kind="decimal",
-                synonyms=("revenue", "amount", "value", "importe", "valor", "importo", "valore")),
-    ImportField("description", _l("Notes"), synonyms=("notes", "message", "notas", "mensaje", "note", "messaggio")),
-)
+
+@cache
+def importable() -> dict[str, Field]:
+    """The lead fields a file can fill."""
+    return {name: found for name, found in fields_of(Lead).items() if found.kind in IMPORTABLE_KINDS
+            and not (found.automatic or found.is_readonly(None) or name in NOT_IMPORTED)}
+
+
+@cache
+def import_fields() -> tuple[ImportField, ...]:
+    """The import fields of :func:`importable`; a title is not required (a name or an email stands in for it)."""
+    return tuple(ImportField.from_field(found, synonyms=SYNONYMS.get(name, ()), key=name == "email", required=False)
+                 for name, found in importable().items())
 
 
 class LeadImport(ImportSpec):
@@ -40,19 +68,25 @@ class LeadImport(ImportSpec):
 
     name = "leads"
     model = Lead
-    fields = FIELDS
 
     def __init__(self, session: Session, company_id: int):
         self.company_id = company_id
+        self.fields = import_fields()
+        self.related = RelatedNames(importable())
+
+    def prepare(self, session: Session, rows: list[dict]) -> None:
+        self.related.prepare(session, rows)
 
     def validate(self, session: Session, values: dict) -> dict:
-        cleaned = services.clean_lead_values({k: v for k, v in values.items() if v not in (None, "")})
-        if not cleaned.get("name"):
-            cleaned["name"] = cleaned.get("partner_name") or cleaned.get("contact_name") or cleaned.get("email")
-        if not cleaned.get("name"):
-            from core.errors import ValidationError
-
-            raise ValidationError(_l("A lead needs a title, a name or an email address."), "name")
+        values = dict(values)
+        unknown = self.related.resolve(values)
+        try:
+            cleaned = services.clean_lead_values(session, values)
+        except ValidationError as error:
+            unknown = {**error.errors, **unknown}
+        if unknown:
+            field, message = next(iter(unknown.items()))
+            raise ValidationError(message, field, unknown)
         return cleaned
 
     def find_existing(self, session: Session, key: str, values: set) -> dict:

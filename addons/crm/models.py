@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from addons.contacts.models import Partner
 from core import Base, CompanyMixin, TimestampMixin, intpk, str120
+from core.fields import field
 from core.models import User
 
 LEAD, OPPORTUNITY = "lead", "opportunity"
@@ -24,6 +25,38 @@ ACTIVITY_KINDS = (("call", _l("Call")), ("email", _l("Email")), ("meeting", _l("
 MESSAGE_KINDS = (("note", _l("Note")), ("call", _l("Logged call")), ("email_in", _l("Email received")),
                  ("email_out", _l("Email sent")), ("chat", _l("Chat message")), ("stage", _l("Stage change")),
                  ("system", _l("System")))
+CAMPAIGN_STATES = (("draft", _l("Draft")), ("sending", _l("Sending")), ("sent", _l("Sent")))
+RULE_ACTIONS = (
+    ("assign_round_robin", _l("Assign new leads in turn within a team")),
+    ("assign_by_country", _l("Assign new leads by country")),
+    ("acknowledge", _l("Send an acknowledgement to new leads")),
+    ("classify", _l("Classify incoming requests by keywords")),
+    ("remind_inactive", _l("Remind when an opportunity has no activity")),
+)
+SEGMENT_TARGETS = (("partner", _l("Partners")), ("lead", _l("Leads")))
+RECIPIENT_STATUSES = (("queued", _l("Queued")), ("mailed", _l("Handed to the outbox")), ("sent", _l("Sent")),
+                      ("bounced", _l("Bounced")), ("failed", _l("Failed")), ("skipped", _l("Unsubscribed")))
+
+
+def _active_users(actor):
+    return User.active.is_(True)
+
+
+def _active_teams(actor):
+    return Team.active.is_(True)
+
+
+def _active_partners(actor):
+    return Partner.active.is_(True)
+
+
+def _active_reasons(actor):
+    return LostReason.active.is_(True)
+
+
+def _saved(record) -> bool:
+    """Read-only once the record exists: chosen when it is created."""
+    return record.id is not None
 
 team_members = Table(
     "crm_team_member",
@@ -39,12 +72,15 @@ class Team(CompanyMixin, TimestampMixin, Base):
     __tablename__ = "crm_team"
 
     id: Mapped[intpk]
-    name: Mapped[str120]
-    leader_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
-    active: Mapped[bool] = mapped_column(default=True)
-    capture_key: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_urlsafe(24))
+    name: Mapped[str120] = mapped_column(info=field(_l("Name"), listed=True))
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), info=field(
+        _l("Leader"), listed=True, domain=_active_users))
+    active: Mapped[bool] = mapped_column(default=True, info=field(_l("Active"), listed=True))
+    capture_key: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_urlsafe(24),
+                                             info=field(internal=True))  # the secret in the capture URLs
 
-    members: Mapped[list[User]] = relationship(secondary=team_members)
+    members: Mapped[list[User]] = relationship(secondary=team_members, info=field(_l("Members"),
+                                                                                    domain=_active_users))
     leader: Mapped[User | None] = relationship(foreign_keys=[leader_id])
 
 
@@ -54,19 +90,22 @@ class Stage(CompanyMixin, Base):
     __tablename__ = "crm_stage"
 
     id: Mapped[intpk]
-    name: Mapped[str120]
-    sequence: Mapped[int] = mapped_column(default=10)
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("crm_team.id"))
-    probability: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("10"))
-    is_won: Mapped[bool] = mapped_column(default=False)
+    name: Mapped[str120] = mapped_column(info=field(_l("Name"), listed=True))
+    sequence: Mapped[int] = mapped_column(default=10, info=field(_l("Order"), listed=True))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("crm_team.id"), info=field(
+        _l("Team"), listed=True, domain=_active_teams,
+        help=_l("Empty: the stage is in every team's pipeline.")))
+    probability: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("10"), info=field(
+        _l("Probability (%)"), listed=True, minimum=Decimal(0), maximum=Decimal(100)))
+    is_won: Mapped[bool] = mapped_column(default=False, info=field(_l("Won stage"), listed=True))
 
 
 class LostReason(CompanyMixin, Base):
     __tablename__ = "crm_lost_reason"
 
     id: Mapped[intpk]
-    name: Mapped[str120]
-    active: Mapped[bool] = mapped_column(default=True)
+    name: Mapped[str120] = mapped_column(info=field(_l("Name"), listed=True))
+    active: Mapped[bool] = mapped_column(default=True, info=field(_l("Active"), listed=True))
 
 
 class Campaign(CompanyMixin, TimestampMixin, Base):
@@ -75,17 +114,22 @@ class Campaign(CompanyMixin, TimestampMixin, Base):
     __tablename__ = "crm_campaign"
 
     id: Mapped[intpk]
-    name: Mapped[str120]
-    segment_id: Mapped[int | None] = mapped_column(ForeignKey("crm_segment.id"))
-    subject: Mapped[str | None]
-    body: Mapped[str | None] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(16), default="draft", info={"choices": (
-        ("draft", _l("Draft")), ("sending", _l("Sending")), ("sent", _l("Sent")))})
-    sent_at: Mapped[dt.datetime | None]
+    name: Mapped[str120] = mapped_column(info=field(_l("Name"), listed=True))
+    segment_id: Mapped[int | None] = mapped_column(ForeignKey("crm_segment.id"), info=field(_l("Segment")))
+    subject: Mapped[str | None] = mapped_column(info=field(_l("Subject")))
+    body: Mapped[str | None] = mapped_column(Text, info=field(_l("Text")))
+    state: Mapped[str] = mapped_column(String(16), default="draft", info=field(
+        _l("Status"), choices=CAMPAIGN_STATES, readonly=True, listed=True))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(info=field(_l("Sent"), readonly=True, listed=True))
 
 
 class Lead(CompanyMixin, TimestampMixin, Base):
-    """A lead (unqualified interest) or, once qualified, an opportunity in a team's pipeline."""
+    """A lead (unqualified interest) or, once qualified, an opportunity in a team's pipeline.
+
+    The read-only fields change only through the services (qualify, move,
+    win, lose, reopen, log), never as a value of a form, an import or
+    :func:`~addons.crm.services.update_lead`.
+    """
 
     __tablename__ = "crm_lead"
     __audit_exclude__ = ("import_hash",)
@@ -95,29 +139,42 @@ class Lead(CompanyMixin, TimestampMixin, Base):
     )
 
     id: Mapped[intpk]
-    kind: Mapped[str] = mapped_column(String(16), default=LEAD, info={"choices": KINDS})
-    name: Mapped[str] = mapped_column(String(255))
-    contact_name: Mapped[str | None] = mapped_column(String(120))
-    partner_name: Mapped[str | None] = mapped_column(String(120))
-    email: Mapped[str | None]
-    phone: Mapped[str | None] = mapped_column(String(40))
-    country_code: Mapped[str | None] = mapped_column(String(2))
-    partner_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"), index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), index=True)
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("crm_team.id"), index=True)
-    stage_id: Mapped[int | None] = mapped_column(ForeignKey("crm_stage.id"))
-    state: Mapped[str] = mapped_column(String(8), default=OPEN, info={"choices": STATES})
-    probability: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("10"))
-    expected_revenue: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0"))
-    date_deadline: Mapped[dt.date | None]
-    lost_reason_id: Mapped[int | None] = mapped_column(ForeignKey("crm_lost_reason.id"))
-    source: Mapped[str] = mapped_column(String(16), default="manual", info={"choices": SOURCES})
-    category: Mapped[str | None] = mapped_column(String(16), info={"choices": CATEGORIES})
-    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("crm_campaign.id"), index=True)
-    description: Mapped[str | None] = mapped_column(Text)
-    qualified_at: Mapped[dt.datetime | None]
-    closed_at: Mapped[dt.datetime | None]
-    last_activity_at: Mapped[dt.datetime | None]
+    kind: Mapped[str] = mapped_column(String(16), default=LEAD, info=field(_l("Kind"), choices=KINDS,
+                                                                             internal=True))
+    name: Mapped[str] = mapped_column(String(255), info=field(_l("Title"), listed=True))
+    contact_name: Mapped[str | None] = mapped_column(String(120), info=field(_l("Contact"), listed=True))
+    partner_name: Mapped[str | None] = mapped_column(String(120), info=field(_l("Company name")))
+    email: Mapped[str | None] = mapped_column(info=field(_l("Email"), format="email", listed=True))
+    phone: Mapped[str | None] = mapped_column(String(40), info=field(_l("Phone"), format="phone"))
+    country_code: Mapped[str | None] = mapped_column(String(2), info=field(_l("Country"), format="country",
+                                                                           listed=True))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"), index=True, info=field(
+        _l("Partner"), domain=_active_partners))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), index=True, info=field(
+        _l("Salesperson"), listed=True, domain=_active_users))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("crm_team.id"), index=True, info=field(
+        _l("Team"), domain=_active_teams))
+    stage_id: Mapped[int | None] = mapped_column(ForeignKey("crm_stage.id"), info=field(_l("Stage")))
+    state: Mapped[str] = mapped_column(String(8), default=OPEN, info=field(_l("Status"), choices=STATES,
+                                                                             readonly=True))
+    probability: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("10"), info=field(
+        _l("Probability (%)"), readonly=True, minimum=Decimal(0), maximum=Decimal(100)))
+    expected_revenue: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0"), info=field(
+        _l("Expected revenue"), minimum=Decimal(0)))
+    date_deadline: Mapped[dt.date | None] = mapped_column(info=field(_l("Expected closing")))
+    lost_reason_id: Mapped[int | None] = mapped_column(ForeignKey("crm_lost_reason.id"), info=field(
+        _l("Lost reason"), readonly=True, domain=_active_reasons,
+        domain_message=_l("Choose one of the active lost reasons.")))
+    source: Mapped[str] = mapped_column(String(16), default="manual", info=field(
+        _l("Source"), choices=SOURCES, readonly=_saved, listed=True))
+    category: Mapped[str | None] = mapped_column(String(16), info=field(_l("Category"), choices=CATEGORIES,
+                                                                        listed=True))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("crm_campaign.id"), index=True, info=field(
+        _l("Campaign")))
+    description: Mapped[str | None] = mapped_column(Text, info=field(_l("Notes")))
+    qualified_at: Mapped[dt.datetime | None] = mapped_column(info=field(_l("Qualified on"), readonly=True))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(info=field(_l("Closed on"), readonly=True))
+    last_activity_at: Mapped[dt.datetime | None] = mapped_column(info=field(_l("Last activity"), readonly=True))
     import_hash: Mapped[str | None] = mapped_column(String(64), index=True)  # the file line it came from
 
     partner: Mapped[Partner | None] = relationship()
@@ -135,11 +192,11 @@ class StageChange(CompanyMixin, Base):
     __audit__ = False  # already a history
 
     id: Mapped[intpk]
-    lead_id: Mapped[int] = mapped_column(ForeignKey("crm_lead.id"), index=True)
-    from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("crm_stage.id"))
-    to_stage_id: Mapped[int | None] = mapped_column(ForeignKey("crm_stage.id"))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
-    at: Mapped[dt.datetime]
+    lead_id: Mapped[int] = mapped_column(ForeignKey("crm_lead.id"), index=True, info=field(_l("Lead")))
+    from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("crm_stage.id"), info=field(_l("From stage")))
+    to_stage_id: Mapped[int | None] = mapped_column(ForeignKey("crm_stage.id"), info=field(_l("To stage")))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), info=field(_l("By")))
+    at: Mapped[dt.datetime] = mapped_column(info=field(_l("Date")))
 
 
 class Activity(CompanyMixin, TimestampMixin, Base):
@@ -148,15 +205,18 @@ class Activity(CompanyMixin, TimestampMixin, Base):
     __tablename__ = "crm_activity"
 
     id: Mapped[intpk]
-    kind: Mapped[str] = mapped_column(String(16), info={"choices": ACTIVITY_KINDS})
-    summary: Mapped[str] = mapped_column(String(255))
-    note: Mapped[str | None] = mapped_column(Text)
-    lead_id: Mapped[int | None] = mapped_column(ForeignKey("crm_lead.id"), index=True)
-    partner_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True)
-    due_date: Mapped[dt.date]
-    done_at: Mapped[dt.datetime | None]
-    reminded_at: Mapped[dt.datetime | None]
+    kind: Mapped[str] = mapped_column(String(16), info=field(_l("Kind"), choices=ACTIVITY_KINDS, listed=True))
+    summary: Mapped[str] = mapped_column(String(255), info=field(_l("Summary"), listed=True))
+    note: Mapped[str | None] = mapped_column(Text, info=field(_l("Notes")))
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("crm_lead.id"), index=True, info=field(
+        _l("Lead"), listed=True))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"), index=True, info=field(
+        _l("Partner"), listed=True))
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True, info=field(
+        _l("Assigned to"), listed=True, domain=_active_users))
+    due_date: Mapped[dt.date] = mapped_column(info=field(_l("Due"), listed=True))
+    done_at: Mapped[dt.datetime | None] = mapped_column(info=field(_l("Done"), readonly=True, listed=True))
+    reminded_at: Mapped[dt.datetime | None] = mapped_column(info=field(_l("Reminded"), readonly=True))
 
     lead: Mapped[Lead | None] = relationship()
     partner: Mapped[Partner | None] = relationship()
@@ -170,13 +230,13 @@ class Message(CompanyMixin, Base):
     __table_args__ = (Index("ix_crm_message_partner_at", "partner_id", "at"),)
 
     id: Mapped[intpk]
-    kind: Mapped[str] = mapped_column(String(16), info={"choices": MESSAGE_KINDS})
-    lead_id: Mapped[int | None] = mapped_column(ForeignKey("crm_lead.id"), index=True)
-    partner_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"))
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
-    subject: Mapped[str | None]
-    body: Mapped[str | None] = mapped_column(Text)
-    at: Mapped[dt.datetime]
+    kind: Mapped[str] = mapped_column(String(16), info=field(_l("Kind"), choices=MESSAGE_KINDS))
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("crm_lead.id"), index=True, info=field(_l("Lead")))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"), info=field(_l("Partner")))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), info=field(_l("Author")))
+    subject: Mapped[str | None] = mapped_column(info=field(_l("Subject")))
+    body: Mapped[str | None] = mapped_column(Text, info=field(_l("Text")))
+    at: Mapped[dt.datetime] = mapped_column(info=field(_l("Date")))
 
     author: Mapped[User | None] = relationship()
 
@@ -187,19 +247,14 @@ class Rule(CompanyMixin, TimestampMixin, Base):
     __tablename__ = "crm_rule"
 
     id: Mapped[intpk]
-    name: Mapped[str120]
-    active: Mapped[bool] = mapped_column(default=True)
-    action: Mapped[str] = mapped_column(String(24), info={"choices": (
-        ("assign_round_robin", _l("Assign new leads in turn within a team")),
-        ("assign_by_country", _l("Assign new leads by country")),
-        ("acknowledge", _l("Send an acknowledgement to new leads")),
-        ("classify", _l("Classify incoming requests by keywords")),
-        ("remind_inactive", _l("Remind when an opportunity has no activity")),
-    )})
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("crm_team.id"))
-    sequence: Mapped[int] = mapped_column(default=10)
-    parameters: Mapped[dict] = mapped_column(JSON, default=dict)
-    last_user_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    name: Mapped[str120] = mapped_column(info=field(_l("Name"), listed=True))
+    active: Mapped[bool] = mapped_column(default=True, info=field(_l("Active"), listed=True))
+    action: Mapped[str] = mapped_column(String(24), info=field(_l("Action"), choices=RULE_ACTIONS, listed=True))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("crm_team.id"), info=field(
+        _l("Team"), listed=True, domain=_active_teams))
+    sequence: Mapped[int] = mapped_column(default=10, info=field(_l("Order"), listed=True))
+    parameters: Mapped[dict] = mapped_column(JSON, default=dict, info=field(_l("Parameters")))
+    last_user_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), info=field(internal=True))
 
 
 class Segment(CompanyMixin, TimestampMixin, Base):
@@ -208,10 +263,10 @@ class Segment(CompanyMixin, TimestampMixin, Base):
     __tablename__ = "crm_segment"
 
     id: Mapped[intpk]
-    name: Mapped[str120]
-    target: Mapped[str] = mapped_column(String(16), default="partner", info={"choices": (
-        ("partner", _l("Partners")), ("lead", _l("Leads")))})
-    conditions: Mapped[dict] = mapped_column(JSON, default=dict)
+    name: Mapped[str120] = mapped_column(info=field(_l("Name"), listed=True))
+    target: Mapped[str] = mapped_column(String(16), default="partner", info=field(_l("Of"), choices=SEGMENT_TARGETS,
+                                                                                   listed=True))
+    conditions: Mapped[dict] = mapped_column(JSON, default=dict, info=field(_l("Conditions")))
 
 
 class Recipient(CompanyMixin, Base):
@@ -221,15 +276,14 @@ class Recipient(CompanyMixin, Base):
     __table_args__ = (UniqueConstraint("campaign_id", "email"),)
 
     id: Mapped[intpk]
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("crm_campaign.id"), index=True)
-    email: Mapped[str]
-    partner_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"))
-    lead_id: Mapped[int | None] = mapped_column(ForeignKey("crm_lead.id"))
-    status: Mapped[str] = mapped_column(String(16), default="queued", info={"choices": (
-        ("queued", _l("Queued")), ("mailed", _l("Handed to the outbox")), ("sent", _l("Sent")), ("bounced", _l("Bounced")),
-        ("failed", _l("Failed")), ("skipped", _l("Unsubscribed")))})
-    reason: Mapped[str | None]
-    token: Mapped[str] = mapped_column(String(64), unique=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("crm_campaign.id"), index=True, info=field(_l("Campaign")))
+    email: Mapped[str] = mapped_column(info=field(_l("Email"), format="email"))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"), info=field(_l("Partner")))
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("crm_lead.id"), info=field(_l("Lead")))
+    status: Mapped[str] = mapped_column(String(16), default="queued", info=field(_l("Status"),
+                                                                                  choices=RECIPIENT_STATUSES))
+    reason: Mapped[str | None] = mapped_column(info=field(_l("Reason")))
+    token: Mapped[str] = mapped_column(String(64), unique=True, info=field(internal=True))
 
 
 class Unsubscribe(CompanyMixin, Base):
@@ -239,5 +293,5 @@ class Unsubscribe(CompanyMixin, Base):
     __table_args__ = (UniqueConstraint("company_id", "email"),)
 
     id: Mapped[intpk]
-    email: Mapped[str]
-    at: Mapped[dt.datetime]
+    email: Mapped[str] = mapped_column(info=field(_l("Email"), format="email"))
+    at: Mapped[dt.datetime] = mapped_column(info=field(_l("Date")))

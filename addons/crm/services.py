@@ -8,8 +8,7 @@ They are called as docs/services.md says: ``qualify(session, lead, partner_id=..
 from __future__ import annotations
 
 import datetime as dt
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -17,12 +16,11 @@ from sqlalchemy.orm import Session
 
 from core.db import utcnow
 from core.errors import ValidationError
+from core.fields import clean
 
 from .models import (
-    ACTIVITY_KINDS,
     LEAD,
     LOST,
-    MESSAGE_KINDS,
     OPEN,
     OPPORTUNITY,
     WON,
@@ -34,10 +32,6 @@ from .models import (
     StageChange,
 )
 
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-LEAD_FIELDS = ("name", "contact_name", "partner_name", "email", "phone", "country_code", "partner_id", "user_id",
-               "team_id", "expected_revenue", "date_deadline", "description", "source", "campaign_id", "category")
-MAX_DESCRIPTION = 20_000
 HUNDRED = Decimal("100")
 
 
@@ -46,65 +40,44 @@ def _actor_id(session: Session) -> int | None:
     return actor.user_id if actor is not None else None
 
 
-def clean_lead_values(values: dict) -> dict:
-    """Check and normalise lead values as every entry point does; raises ValidationError naming the field."""
-    return _clean(values)
+def clean_lead_values(session: Session, values: dict, *, lead: Lead | None = None) -> dict:
+    """Lead values checked by the field layer, then the lead rules; raises ValidationError naming the field.
 
-
-def _clean(values: dict) -> dict:
-    unknown = sorted(set(values) - set(LEAD_FIELDS))
-    if unknown:
-        raise ValidationError(_l("Unknown lead fields: %(names)s", names=", ".join(unknown)), unknown[0])
-    cleaned = {}
-    for key, value in values.items():
-        if isinstance(value, str):
-            value = value.strip() or None
-        cleaned[key] = value
-    if "email" in cleaned and cleaned["email"]:
-        cleaned["email"] = cleaned["email"].lower()
-        if not EMAIL_RE.match(cleaned["email"]) or len(cleaned["email"]) > 255:
-            raise ValidationError(_l("%(value)s is not an email address.", value=cleaned["email"]), "email")
-    if cleaned.get("country_code"):
-        cleaned["country_code"] = cleaned["country_code"].upper()
-        if not re.fullmatch(r"[A-Z]{2}", cleaned["country_code"]):
-            raise ValidationError(_l("Use a two-letter country code such as ES or IT."), "country_code")
-    if "expected_revenue" in cleaned:
-        cleaned["expected_revenue"] = _money(cleaned["expected_revenue"])
-    if cleaned.get("description") and len(cleaned["description"]) > MAX_DESCRIPTION:
-        raise ValidationError(_l("The description can have at most %(count)s characters.", count=MAX_DESCRIPTION),
-                              "description")
-    for key, limit in (("name", 255), ("contact_name", 120), ("partner_name", 120), ("phone", 40)):
-        if cleaned.get(key) and len(cleaned[key]) > limit:
-            raise ValidationError(_l("At most %(count)s characters.", count=limit), key)
+    A new lead (``lead`` None) without a title takes the company's, the
+    contact's name or the email; an empty expected revenue is zero. Every
+    entry point (form, import, capture, API) goes through here.
+    """
+    values = dict(values)
+    if lead is None:
+        if not str(values.get("name") or "").strip():
+            values.pop("name", None)
+        lead = Lead(kind=LEAD, state=OPEN)  # a new lead: the fields only services set must stay as they start
+    cleaned = clean(Lead, values, record=lead, session=session, creating=False)
+    if "expected_revenue" in cleaned and cleaned["expected_revenue"] is None:
+        cleaned["expected_revenue"] = Decimal(0)
+    if lead.id is None:
+        cleaned = {key: value for key, value in cleaned.items() if value is not None or key == "name"}
+        cleaned["name"] = cleaned.get("name") or cleaned.get("partner_name") or cleaned.get("contact_name") \
+            or cleaned.get("email")
+        if not cleaned["name"]:
+            raise ValidationError(_l("A lead needs a title, a name or an email address."), "name")
     return cleaned
-
-
-def _money(value) -> Decimal:
-    if value is None or value == "":
-        return Decimal("0")
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        raise ValidationError(_l("%(value)s is not an amount.", value=value), "expected_revenue") from None
-    if amount < 0:
-        raise ValidationError(_l("The expected revenue cannot be negative."), "expected_revenue")
-    return amount
 
 
 # --- leads -------------------------------------------------------------------------------
 
 
 def create_lead(session: Session, company_id: int, **values) -> Lead:
-    """A new lead; the automation rules for new leads run on the job queue after commit."""
-    values = _clean(values)
-    if not values.get("name"):
-        values["name"] = values.get("partner_name") or values.get("contact_name") or values.get("email")
-    if not values.get("name"):
-        raise ValidationError(_l("A lead needs a title, a name or an email address."), "name")
-    lead = Lead(company_id=company_id, kind=LEAD, state=OPEN, **values)
+    """A new lead (an opportunity when a stage is given); the rules for new leads run on the job queue after
+    commit."""
+    values = clean_lead_values(session, values)
+    stage_id = values.pop("stage_id", None)
+    lead = Lead(**{**values, "company_id": company_id, "kind": LEAD, "state": OPEN})
     session.add(lead)
     session.flush()
     _log(session, lead, "system", body=f"Lead created ({lead.source}).")
+    if stage_id is not None:
+        set_stage(session, lead, stage_id=stage_id)
     from . import automation
 
     automation.lead_created(session, lead)
@@ -112,12 +85,14 @@ def create_lead(session: Session, company_id: int, **values) -> Lead:
 
 
 def update_lead(session: Session, lead: Lead, **values) -> Lead:
-    values = _clean(values)
-    if "name" in values and not values["name"]:
-        raise ValidationError(_l("A lead needs a title, a name or an email address."), "name")
+    """Change a lead's fields; a new stage moves it through :func:`set_stage` (its history and probability)."""
+    values = clean_lead_values(session, values, lead=lead)
+    stage_id = values.pop("stage_id", lead.stage_id)
     for key, value in values.items():
         setattr(lead, key, value)
     session.flush()
+    if stage_id is not None and stage_id != lead.stage_id:
+        set_stage(session, lead, stage_id=stage_id)
     return lead
 
 
@@ -131,16 +106,14 @@ def qualify(session: Session, lead: Lead, *, partner_id: int | None = None, crea
     """
     if lead.kind != LEAD or lead.state != OPEN:
         raise ValidationError(_l("Only an open lead can be qualified."))
-    if partner_id is not None:
-        from addons.contacts.models import Partner
-
-        if session.get(Partner, partner_id) is None:
-            raise ValidationError(_l("This record does not exist or you may not use it."), "partner_id")
-        lead.partner_id = partner_id
+    links = clean(Lead, {name: value for name, value in (("partner_id", partner_id), ("team_id", team_id))
+                         if value is not None}, session=session, creating=False)
+    if "partner_id" in links:
+        lead.partner_id = links["partner_id"]
     elif create_partner:
         lead.partner_id = _partner_for(session, lead, force).id
-    if team_id is not None:
-        lead.team_id = team_id
+    if "team_id" in links:
+        lead.team_id = links["team_id"]
     lead.kind = OPPORTUNITY
     lead.qualified_at = utcnow()
     first = first_stage(session, lead.company_id, team_id=lead.team_id)
@@ -226,13 +199,15 @@ def mark_won(session: Session, lead: Lead) -> Lead:
 def mark_lost(session: Session, lead: Lead, *, lost_reason_id: int | None, note: str | None = None) -> Lead:
     if lead.state != OPEN:
         raise ValidationError(_l("Only an open lead or opportunity can be lost."))
-    reason = session.get(LostReason, lost_reason_id) if lost_reason_id is not None else None
+    reason_id = clean(Lead, {"lost_reason_id": lost_reason_id}, session=session, creating=False)["lost_reason_id"]
+    note = clean(Message, {"body": note}, creating=False)["body"]
+    reason = session.get(LostReason, reason_id) if reason_id is not None else None
     if reason is None or reason.company_id != lead.company_id:
         raise ValidationError(_l("Choose why it was lost."), "lost_reason_id")
     lead.lost_reason_id = reason.id
     _close(session, lead, LOST)
-    if note and note.strip():
-        _log(session, lead, "note", body=note.strip()[:MAX_DESCRIPTION])
+    if note:
+        _log(session, lead, "note", body=note)
     session.flush()
     return lead
 
@@ -266,14 +241,11 @@ def reopen(session: Session, lead: Lead) -> Lead:
 def schedule_activity(session: Session, *, kind: str, summary: str, due_date: dt.date, user_id: int,
                       lead_id: int | None = None, partner_id: int | None = None, note: str | None = None) -> Activity:
     """An activity to do about a lead (its partner by default) and/or a partner."""
-    if kind not in dict(ACTIVITY_KINDS):
-        raise ValidationError(_l("Unknown kind of activity."), "kind")
-    if not summary or not summary.strip():
-        raise ValidationError(_l("Say what is to be done."), "summary")
-    company_id, lead_id, partner_id = _about(session, lead_id, partner_id,
-                                             _l("An activity is about a lead or a partner."))
-    activity = Activity(company_id=company_id, kind=kind, summary=summary.strip()[:255], note=note, due_date=due_date,
-                        user_id=user_id, lead_id=lead_id, partner_id=partner_id)
+    values = clean(Activity, {"kind": kind, "summary": summary, "due_date": due_date, "user_id": user_id,
+                              "lead_id": lead_id, "partner_id": partner_id, "note": note}, session=session)
+    company_id, values["lead_id"], values["partner_id"] = _about(
+        session, values["lead_id"], values["partner_id"], _l("An activity is about a lead or a partner."))
+    activity = Activity(company_id=company_id, **values)
     session.add(activity)
     session.flush()
     return activity
@@ -283,26 +255,17 @@ def _about(session: Session, lead_id: int | None, partner_id: int | None,
            neither) -> tuple[int, int | None, int | None]:
     """(company id, lead id, partner id) of what an activity or a message is about: the lead's partner by default.
 
-    An id the user may not see is refused naming its field; ``neither`` is the message when both are missing.
+    The ids were checked by the field layer (records the user may see); ``neither`` is the message when both are
+    missing.
     """
     from addons.contacts.models import Partner
 
     if lead_id is None and partner_id is None:
         raise ValidationError(neither)
-    lead = _visible(session, Lead, lead_id, "lead_id")
-    partner = _visible(session, Partner, partner_id, "partner_id")
-    if partner is None:
-        partner_id = lead.partner_id
-    return (lead or partner).company_id, lead_id, partner_id
-
-
-def _visible(session: Session, model, record_id: int | None, field: str):
-    if record_id is None:
-        return None
-    record = session.get(model, record_id)
-    if record is None:
-        raise ValidationError(_l("This record does not exist or you may not use it."), field)
-    return record
+    lead = session.get(Lead, lead_id) if lead_id is not None else None
+    if partner_id is None:
+        return lead.company_id, lead_id, lead.partner_id
+    return (lead or session.get(Partner, partner_id)).company_id, lead_id, partner_id
 
 
 def complete_activity(session: Session, activity: Activity, *, feedback: str | None = None) -> Activity:
@@ -320,19 +283,17 @@ def log_message(session: Session, *, kind: str, body: str | None, lead_id: int |
                 partner_id: int | None = None, subject: str | None = None, at: dt.datetime | None = None) -> Message:
     """Put an interaction on the timeline of a lead (its partner's too by default) and/or a partner; mark the
     lead active."""
-    if kind not in dict(MESSAGE_KINDS):
-        raise ValidationError(_l("Unknown kind of message."), "kind")
-    if not (body and body.strip()) and not subject:
+    values = clean(Message, {"kind": kind, "body": body, "subject": subject, "lead_id": lead_id,
+                             "partner_id": partner_id}, session=session, creating=False)
+    if not values["body"] and not values["subject"]:
         raise ValidationError(_l("Write something first."), "body")
-    company_id, lead_id, partner_id = _about(session, lead_id, partner_id,
-                                             _l("A message is about a lead or a partner."))
+    company_id, values["lead_id"], values["partner_id"] = _about(
+        session, values["lead_id"], values["partner_id"], _l("A message is about a lead or a partner."))
     now = at or utcnow()
-    message = Message(company_id=company_id, kind=kind, lead_id=lead_id, partner_id=partner_id,
-                      author_id=_actor_id(session), subject=(subject or "")[:255] or None,
-                      body=(body or "")[:MAX_DESCRIPTION], at=now)
+    message = Message(company_id=company_id, author_id=_actor_id(session), at=now, **values)
     session.add(message)
-    if lead_id is not None and kind not in ("stage", "system"):
-        session.get(Lead, lead_id).last_activity_at = now
+    if values["lead_id"] is not None and values["kind"] not in ("stage", "system"):
+        session.get(Lead, values["lead_id"]).last_activity_at = now
     session.flush()
     return message
 

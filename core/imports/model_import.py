@@ -4,8 +4,9 @@ A view's :meth:`~core.web.views.ModelView.import_spec` returns a
 :class:`ModelImport` unless the addon has a richer one (the partners' import
 matches existing partners and tax ids). The importable fields are the form's
 fields that a cell can hold (text, numbers, dates, yes/no, choices, and a
-related record written by its name), including the fields other addons add to
-the model, so a new column is importable with nothing else to write.
+related record written by its name) and a new record may take (not the
+read-only ones), including the fields other addons add to the model, so a new
+column is importable with nothing else to write.
 """
 from __future__ import annotations
 
@@ -70,7 +71,7 @@ class ModelImport(ImportSpec):
         self.name = view.slug
         self.model = view.model
         self.by_field = {name: found for name, found in view.fields().items()
-                         if name in view.form_fields and found.kind in IMPORTABLE_KINDS}
+                         if name in view.form_fields and found.kind in IMPORTABLE_KINDS and not found.is_readonly(None)}
         self.fields = tuple(ImportField.from_field(found) for found in self.by_field.values())
         self.related = RelatedNames(self.by_field)
 

@@ -81,3 +81,15 @@ def installation(tmp_path, databases, request):
             yield crm
     finally:
         crm.close()
+
+
+@pytest.fixture
+def web_team(web):
+    """A team whose capture form and inbound email address the web app serves."""
+    from addons.crm.models import Team
+
+    session = web.db.system()
+    team = Team(company_id=web.db.main_company.id, name="Web")
+    session.add(team)
+    session.commit()
+    return team

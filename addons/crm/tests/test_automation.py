@@ -29,7 +29,7 @@ def rule(session, company, **values):
 
 
 @pytest.mark.parametrize("values, field, message", [
-    ({"action": "nope"}, "action", "Unknown action"),
+    ({"action": "nope"}, "action", "Action: nope is not one of the choices"),
     ({"action": "assign_round_robin"}, "team_id", "Choose the team"),
     ({"action": "assign_by_country", "parameters": {"countries": {"Spain": "ana"}}}, "parameters", "two-letter"),
     ({"action": "classify", "parameters": {"keywords": {"complaint": []}}}, "parameters", "has no keywords"),

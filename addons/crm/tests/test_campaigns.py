@@ -15,7 +15,7 @@ from .conftest import wait_for
     ("partner", {"colour": "red"}, "Unknown conditions: colour"),
     ("partner", {"country_code": ["Spain"]}, "two-letter codes"),
     ("lead", {"state": "happy"}, "Unknown state happy"),
-    ("shop", {}, "of partners or of leads"),
+    ("shop", {}, "Of: shop is not one of the choices"),
 ])
 def test_bad_segments_are_refused(db_copy, target, conditions, message):
     with pytest.raises(ValidationError, match=message):

@@ -112,15 +112,6 @@ def test_a_malformed_subject_does_not_lose_the_message(db, team):
     assert db.system().get(Lead, result.lead_id).description == "Vorrei un preventivo."
 
 
-@pytest.fixture
-def web_team(web):
-    session = web.db.system()
-    team = Team(company_id=web.db.main_company.id, name="Web")
-    session.add(team)
-    session.commit()
-    return team
-
-
 def test_the_public_form_endpoint_works_without_login_or_csrf_and_refuses_unknown_keys(web, web_team):
     team = web_team
     client = web.client()
