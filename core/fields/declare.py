@@ -57,6 +57,4 @@ def field(label=None, **parts) -> dict:
 
 
 def spec_of(info: dict) -> FieldSpec:
-    if FIELD_KEY in info:
-        return info[FIELD_KEY]
-    return FieldSpec(choices=tuple(info["choices"])) if info.get("choices") else FieldSpec()
+    return info.get(FIELD_KEY) or FieldSpec()

@@ -9,7 +9,7 @@ record rules apply, and saving goes through :meth:`ModelView.create` /
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from decimal import Decimal
@@ -110,7 +110,7 @@ class ModelView:
 
     def __init__(self, model, *, name: str, slug: str, label: str, label_plural: str,
                  list_columns=None, search_fields=("name",), form_fields=None,
-                 filters: tuple[Filter, ...] = (), labels: Mapping[str, str] | None = None,
+                 filters: tuple[Filter, ...] = (),
                  stage_field: str | None = None, default_order: str | None = None, icon: str | None = None):
         self.model = model
         self.name = name
@@ -124,7 +124,6 @@ class ModelView:
         self.own_form_fields = tuple(form_fields) if form_fields is not None else tuple(
             n for n, f in own.items() if not f.automatic and n != "company_id" and f.kind != "binary")
         self.filters = tuple(filters)
-        self.labels = dict(labels or {})
         self.stage_field = stage_field
         self.default_order = default_order or next((f for f in self.own_list_columns if f in self.sortable), "id")
         if self.default_order not in inspect(model).column_attrs:
@@ -168,8 +167,6 @@ class ModelView:
         return self.own_list_columns + added
 
     def label_of(self, field: str) -> str:
-        if field in self.labels:
-            return self.labels[field]
         found = self.fields().get(field)
         if found is not None:
             return str(found.label)

@@ -2,6 +2,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core import Base, CompanyMixin, intpk, str120
+from core.fields import field
 
 STAGES = (("new", "New"), ("doing", "Doing"), ("done", "Done"))
 
@@ -13,4 +14,4 @@ class AlphaItem(CompanyMixin, Base):
     name: Mapped[str120]
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
-    stage: Mapped[str] = mapped_column(String(16), default="new", info={"choices": STAGES})
+    stage: Mapped[str] = mapped_column(String(16), default="new", info=field("Stage", choices=STAGES))
