@@ -152,9 +152,13 @@ class ModelView:
 
     @property
     def form_fields(self) -> tuple[str, ...]:
-        """What the form edits: the view's fields, then the extension fields the user may create and write."""
+        """What the form edits: the view's fields, then the extension fields the user may create and write.
+
+        A field that is always read-only (set by services only) is left to the record page.
+        """
         added = tuple(name for extension in self.extensions("create", "write") for name in extension.fields)
-        return self.own_form_fields + added
+        fields = self.fields()
+        return tuple(name for name in self.own_form_fields + added if fields[name].readonly is not True)
 
     @property
     def record_fields(self) -> tuple[str, ...]:
