@@ -13,7 +13,7 @@ An addon adds fields to another addon's model with an :class:`Extension`.
 from .cleaning import clean, clean_one
 from .declare import FieldSpec, field
 from .extensions import Extension, extension_values, extensions_of, save_extension_values, split_values
-from .resolve import Field, field_of, fields_of
+from .resolve import Field, field_of, fields_of, name_column
 
 __all__ = ["Extension", "Field", "FieldSpec", "clean", "clean_one", "extension_values", "extensions_of", "field",
-           "field_of", "fields_of", "save_extension_values", "split_values"]
+           "field_of", "fields_of", "name_column", "save_extension_values", "split_values"]

@@ -25,6 +25,7 @@ deleting the record deletes its side rows in the database, not in Python.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
@@ -48,8 +49,9 @@ class Extension:
         (column,) = inspect(self.side).primary_key
         return column.key
 
-    @property
+    @cached_property
     def fields(self) -> dict[str, Field]:
+        """The side model's fields shown on the extended model (not its key); computed once."""
         return {name: found for name, found in fields_of(self.side).items()
                 if name != self.key and not found.automatic}
 

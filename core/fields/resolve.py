@@ -85,6 +85,14 @@ def field_of(model: type, name: str) -> Field:
         raise KeyError(f"{model.__name__} has no field {name!r}") from None
 
 
+def name_column(model: type):
+    """The column people name a record of ``model`` by (to search or import it by name), or None."""
+    for attribute in ("name", "login", "code", "label"):
+        if attribute in inspect(model).columns:
+            return getattr(model, attribute)
+    return None
+
+
 def _resolve(model: type) -> dict[str, Field]:
     mapper = inspect(model)
     fields = {}

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
-from core.fields import clean, split_values
+from core.fields import clean, name_column, split_values
 
 from .spec import ImportField, ImportSpec
 
@@ -33,7 +33,7 @@ class RelatedNames:
     def prepare(self, session: Session, rows: list[dict]) -> None:
         for name, found in self.fields.items():
             wanted = {str(row[name]).strip().casefold() for row in rows if row.get(name)}
-            label = _name_column(found.target)
+            label = name_column(found.target)
             if not wanted or label is None:
                 self.names[name] = {}
                 continue
@@ -96,13 +96,6 @@ class ModelImport(ImportSpec):
 
     def create(self, session: Session, values: dict, line_hash: str):
         return self.view.save(session, self.actor, None, values)
-
-
-def _name_column(model):
-    for attribute in ("name", "login", "code", "label"):
-        if hasattr(model, attribute):
-            return getattr(model, attribute)
-    return None
 
 
 def _unknown(found) -> str:

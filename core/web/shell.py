@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_te
 from flask_babel import gettext
 from sqlalchemy import select
 
-from core.fields import fields_of
+from core.fields import fields_of, name_column
 from core.menus import visible_menu
 from core.models import Company, user_companies
 
@@ -137,14 +137,12 @@ def options(table: str, field: str):
     if found.domain is not None:
         statement = statement.where(found.domain(current_actor()))
     text = request.args.get("q", "").strip()[:100]
-    for attribute in ("name", "login", "label"):
-        if hasattr(target, attribute):
-            column = getattr(target, attribute)
-            if text:
-                escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                statement = statement.where(column.ilike(f"%{escaped}%", escape="\\"))
-            statement = statement.order_by(column)
-            break
+    column = name_column(target)
+    if column is not None:
+        if text:
+            escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            statement = statement.where(column.ilike(f"%{escaped}%", escape="\\"))
+        statement = statement.order_by(column)
     rows = db().scalars(statement.limit(OPTIONS_LIMIT)).all()
     return jsonify(results=[{"id": row.id, "label": display_name(row)} for row in rows])
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from decimal import Decimal
 
-from flask import abort, has_request_context, jsonify, redirect, render_template, request, url_for
+from flask import abort, g, has_request_context, jsonify, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import format_date, format_datetime, format_decimal, gettext
 from sqlalchemy import Boolean, String, Text, func, inspect, or_, select
@@ -141,12 +141,19 @@ class ModelView:
         ``operations`` on); none outside a request."""
         if not has_request_context() or current_actor() is None:
             return ()
-        return extensions_of(current_registry(), self.model, current_actor(), operations)
+        known = g.setdefault("model_extensions", {})  # asked for every cell of a list: once per request
+        key = (self.model, operations)
+        if key not in known:
+            known[key] = extensions_of(current_registry(), self.model, current_actor(), operations)
+        return known[key]
 
     def fields(self) -> dict[str, Field]:
         """The model's fields and those the installed addons add to it (that the user may read)."""
+        extensions = self.extensions()
+        if not extensions:
+            return fields_of(self.model)
         found = dict(fields_of(self.model))
-        for extension in self.extensions():
+        for extension in extensions:
             found.update(extension.fields)
         return found
 
@@ -295,10 +302,6 @@ class ModelView:
         """Create or update through :meth:`create` / :meth:`update`, then write the extension fields."""
         registry = current_registry()
         own, added = split_values(registry, self.model, values)
-        if added:
-            for extension, mine in added.items():
-                side = session.get(extension.side, record.id) if record is not None else None
-                clean(extension.side, mine, record=side, session=session, creating=False)  # refuse before writing
         record = self.create(session, actor, own) if record is None else self.update(session, actor, record, own)
         save_extension_values(session, registry, record, added)
         return record
