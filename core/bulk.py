@@ -56,11 +56,8 @@ def insert_rows(session: Session, model: type, rows: Sequence[dict],
     rows = [_with_defaults(table, row) for row in rows]
     for index, row in enumerate(rows):
         _check_bounds(model, row, index)
-    actor, registry = session.info.get("actor"), session.info.get("registry")
-    check = None
-    if actor is not None:
-        registry.require(actor, model, "create")
-        check = registry.rule_check(actor, model, "create")
+    actor, registry, check = _access(session, model, "create")
+    if check is not None:
         if check.companies is not None:
             refused = sorted({row.get("company_id") for row in rows} - check.companies, key=str)
             if refused:
@@ -95,11 +92,8 @@ def update_rows(session: Session, model: type, changes: Mapping[int, dict]) -> N
     ids = list(changes)
     for record_id, values in changes.items():
         _check_bounds(model, values, record_id)
-    actor, registry = session.info.get("actor"), session.info.get("registry")
-    check = None
-    if actor is not None:
-        registry.require(actor, model, "write")
-        check = registry.rule_check(actor, model, "write")
+    actor, registry, check = _access(session, model, "write")
+    if check is not None:
         if check.clause is not None:
             _require_rows_within(session, registry, actor, model, "write", check.clause, ids)
     _validate(session, registry, model, "write", [{"id": record_id, **values} for record_id, values in changes.items()])
@@ -128,6 +122,16 @@ def update_rows(session: Session, model: type, changes: Mapping[int, dict]) -> N
             for record_id, values in changes.items()
             if (found := {key: (old[record_id][key], value) for key, value in values.items()
                           if key in old[record_id] and old[record_id][key] != value})])
+
+
+def _access(session: Session, model: type, operation: str):
+    """The acting user, the registry, and the user's rules for ``operation`` once their access is checked
+    (no rules for a system session)."""
+    actor, registry = session.info.get("actor"), session.info.get("registry")
+    if actor is None:
+        return None, registry, None
+    registry.require(actor, model, operation)
+    return actor, registry, registry.rule_check(actor, model, operation)
 
 
 @contextmanager

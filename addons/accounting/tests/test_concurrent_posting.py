@@ -24,6 +24,15 @@ pytestmark = [
 WRITERS = 8
 
 
+def run_at_once(post, sessions) -> None:
+    """``post(index, session)`` in a thread per session; returns when all have finished."""
+    threads = [threading.Thread(target=post, args=(i, s)) for i, s in enumerate(sessions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+
 def test_concurrent_posts_get_unique_consecutive_numbers_and_a_rollback_leaves_no_gap(db_copy):
     books = make_books(db_copy, "Concurrencia S.L.")
     journal_id = books.journal("INV").id
@@ -52,11 +61,7 @@ def test_concurrent_posts_get_unique_consecutive_numbers_and_a_rollback_leaves_n
             errors.append(error)
             session.rollback()
 
-    threads = [threading.Thread(target=post, args=(i, s)) for i, s in enumerate(sessions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    run_at_once(post, sessions)
     assert not errors, errors
     assert sorted(numbers.values()) == list(range(1, WRITERS))
     with db_copy.factory() as check:
@@ -93,11 +98,7 @@ def test_batches_posted_at_once_take_unique_consecutive_numbers(db_copy):
             errors.append(error)
             session.rollback()
 
-    threads = [threading.Thread(target=post, args=(i, s)) for i, s in enumerate(sessions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    run_at_once(post, sessions)
     assert not errors, errors
     numbers = sorted(int(number.rsplit("/", 1)[1]) for batch in posted.values() for number in batch)
     assert numbers == list(range(1, 7))
