@@ -55,6 +55,11 @@ def validate_flush(session, new, dirty, deleted):
 
 
 @hookimpl
+def validate_rows(session, model, operation, rows):
+    guards.validate_rows(session, model, operation, rows)
+
+
+@hookimpl
 def register_extensions():
     from addons.contacts.models import Partner
     from core.fields import Extension
