@@ -56,6 +56,8 @@ def validate_flush(session, new, dirty, deleted):
 
 @hookimpl
 def validate_rows(session, model, operation, rows):
+    from . import guards
+
     guards.validate_rows(session, model, operation, rows)
 
 
