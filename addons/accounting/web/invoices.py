@@ -84,9 +84,9 @@ DRAFTS_PER_CLICK = 500
 @blueprint.route("/documents/<kind>/post-drafts", methods=["POST"])
 def invoices_post_drafts(kind: str):
     """Post this kind's drafts that the user sees, in one batch: all of them, or none and the reason."""
+    require(Move, "create")
     if kind not in VIEW_OF_KIND:
         abort(404)
-    require(Move, "create")
     session = db()
     drafts = session.scalars(select(Invoice).where(Invoice.kind == kind, Invoice.state == DRAFT)
                              .order_by(Invoice.date, Invoice.id).limit(DRAFTS_PER_CLICK)).all()
