@@ -25,8 +25,8 @@ from .engine import (
     run_import,
 )
 from .limits import ImportFileError
-from .reading import SourceRow, SourceTable, csv_records, read_file
-from .spec import ImportField, ImportSpec
+from .reading import SourceRow, SourceRows, SourceTable, csv_records, read_file
+from .spec import ImportField, ImportSpec, LineError
 from .uploads import UploadStore
 
 __all__ = [
@@ -39,7 +39,9 @@ __all__ = [
     "ImportLine",
     "ImportReport",
     "ImportSpec",
+    "LineError",
     "SourceRow",
+    "SourceRows",
     "SourceTable",
     "UploadStore",
     "analyse",
