@@ -43,6 +43,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from core.errors import AccessDenied, ValidationError
+from core.fields import related_remembered
 
 from .reading import SourceRow, SourceTable
 from .spec import ImportSpec, LineError
@@ -315,6 +316,7 @@ class _Run:
     def __init__(self, session: Session, spec: ImportSpec, report: ImportReport, resolved: dict[int, str]):
         self.session, self.spec, self.report, self.resolved = session, spec, report, resolved
         self.column_of = {name: report.headers[index] for index, name in resolved.items()}
+        self.columns = [(index, spec.field(name)) for index, name in resolved.items()]
         self.seen = SeenLines()
         self.issues: list[ImportIssue] = []
 
@@ -340,8 +342,8 @@ class _Run:
         converted = []
         for row in rows:
             values, ok = {}, True
-            for index, name in self.resolved.items():
-                spec_field = self.spec.field(name)
+            for index, spec_field in self.columns:
+                name = spec_field.name
                 text = row.cells[index] if index < len(row.cells) else ""
                 if text == "":
                     values[name] = None
@@ -445,11 +447,12 @@ def analyse(session: Session, spec: ImportSpec, table: SourceTable,
     report, run = _start(session, spec, table, mapping)
     if run is not None:
         done = 0
-        for rows in _chunks(table.rows):
-            run.check(rows)
-            done += len(rows)
-            if progress:
-                progress("check", done, report.total)
+        with related_remembered(session):
+            for rows in _chunks(table.rows):
+                run.check(rows)
+                done += len(rows)
+                if progress:
+                    progress("check", done, report.total)
     return report
 
 
@@ -469,23 +472,12 @@ def run_import(session: Session, spec: ImportSpec, table: SourceTable,
     if run is None:
         return report
     savepoint = session.begin_nested()
-    done = created = 0
     try:
-        for rows in _chunks(table.rows):
-            lines = run.check(rows)
-            done += len(rows)
-            if report.ok:  # after the first error, the rest of the file is only checked
-                todo = sorted((item for item in lines if item.status == NEW),
-                              key=lambda i: (spec.priority(i.values), i.line))
-                spec.create_lines(session, todo)
-                created += len(todo)
-            if progress:
-                progress("import", done, report.total)
-        if report.ok:
-            spec.finish(session)
-            session.flush()
+        with related_remembered(session):
+            _check_and_create(run, table, progress)
     except ValidationError as error:
         savepoint.rollback()
+        report.created = 0
         line = error.line if isinstance(error, LineError) else None
         for field_name, message in _validation_issues(error):
             report.add_issues([ImportIssue(line, report.column_of(field_name) if field_name else None,
@@ -497,8 +489,26 @@ def run_import(session: Session, spec: ImportSpec, table: SourceTable,
         raise
     if not report.ok:
         savepoint.rollback()
+        report.created = 0
         return report
     savepoint.commit()
-    report.created = created
     report.committed = True
     return report
+
+
+def _check_and_create(run: _Run, table: SourceTable, progress: Progress | None) -> None:
+    session, spec, report = run.session, run.spec, run.report
+    done = 0
+    for rows in _chunks(table.rows):
+        lines = run.check(rows)
+        done += len(rows)
+        if report.ok:  # after the first error, the rest of the file is only checked
+            todo = sorted((item for item in lines if item.status == NEW),
+                          key=lambda i: (spec.priority(i.values), i.line))
+            spec.create_lines(session, todo)
+            report.created += len(todo)
+        if progress:
+            progress("import", done, report.total)
+    if report.ok:
+        spec.finish(session)
+        session.flush()
