@@ -22,8 +22,8 @@ a time, with what the spec looks up done once per chunk (:meth:`ImportSpec.prepa
 and the existing records found with one query per chunk. What the report
 keeps is bounded (the first :data:`KEPT_LINES` lines for a preview, the first
 :data:`KEPT_ISSUES` errors and as many warnings, and counts of the rest); the
-only thing that grows with the file is :class:`SeenLines`, a few bytes per
-line to find the lines and keys a file repeats.
+lines and keys met so far, to find those a file repeats, are kept on disk
+(:class:`SeenLines`), so memory stays flat as the file grows.
 
 All of it runs in the caller's session, so a user session applies that user's
 access and record rules; the user needs create access to ``spec.model``.
@@ -33,9 +33,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sqlite3
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -53,6 +55,7 @@ ERROR_LEVEL, WARNING_LEVEL = "error", "warning"
 CHUNK = 2000
 KEPT_LINES = 100
 KEPT_ISSUES = 100
+SQLITE_PARAMETERS = 900
 IGNORE = ("", "-", "ignore", "none")
 
 Progress = Callable[[str, int, int], None]
@@ -296,18 +299,38 @@ def _validation_issues(error: ValidationError) -> list[tuple[str | None, object]
 
 
 class SeenLines:
-    """The lines and natural keys met so far in a file, by an 8-byte digest: the first line of each."""
+    """The lines and natural keys met so far in a file, by a 64-bit digest, with the line each was first met at.
+
+    They are kept in a private temporary SQLite database (the standard
+    library's, spilling to a temporary file past its small page cache), so the
+    memory an import holds stays flat however long the file is.
+    """
 
     def __init__(self):
-        self.first: dict[int, int] = {}
+        self.db = sqlite3.connect("")
+        self.db.execute("CREATE TABLE seen (digest INTEGER PRIMARY KEY, line INTEGER NOT NULL)")
 
-    def add(self, what, line: int) -> int | None:
-        """Remember ``what`` at ``line``; the line it was first met at when it was met before."""
-        digest = int.from_bytes(hashlib.blake2b(repr(what).encode("utf-8"), digest_size=8).digest(), "big")
-        first = self.first.get(digest)
-        if first is None:
-            self.first[digest] = line
-        return first
+    def first(self, entries: list[tuple[object, int]]) -> list[int | None]:
+        """For each ``(what, line)`` in order, the line ``what`` was first met at (earlier in the file or in
+        ``entries``), or None when it is new: it is remembered at ``line``."""
+        digests = [int.from_bytes(hashlib.blake2b(repr(what).encode("utf-8"), digest_size=8).digest(), "big",
+                                  signed=True) for what, _line in entries]
+        known: dict[int, int] = {}
+        for start in range(0, len(digests), SQLITE_PARAMETERS):
+            part = digests[start:start + SQLITE_PARAMETERS]
+            marks = ",".join("?" * len(part))
+            known.update(self.db.execute(f"SELECT digest, line FROM seen WHERE digest IN ({marks})", part))
+        found, new = [], {}
+        for digest, (_what, line) in zip(digests, entries):
+            first = known.get(digest) or new.get(digest)
+            if first is None:
+                new[digest] = line
+            found.append(first)
+        self.db.executemany("INSERT INTO seen (digest, line) VALUES (?, ?)", new.items())
+        return found
+
+    def close(self) -> None:
+        self.db.close()
 
 
 class _Run:
@@ -377,24 +400,19 @@ class _Run:
         return lines
 
     def _unique(self, lines: list[ImportLine]) -> dict[int, dict]:
-        """Duplicates within the file (a repeated line, or a repeated natural key) become errors."""
-        line_keys: dict[int, dict] = {}
-        for item in lines:
-            if item.status == ERROR:
-                continue
-            first = self.seen.add(("line", item.hash), item.line)
+        """Duplicates within the file (a repeated line, then a repeated natural key) become errors."""
+        checked = [item for item in lines if item.status != ERROR]
+        for item, first in zip(checked, self.seen.first([(("line", item.hash), item.line) for item in checked])):
             if first is not None:
                 self.issue(item.line, None, _l("This line repeats line %(line)s.", line=first))
                 item.status = ERROR
-                continue
-            keys = self.spec.keys(item.values)
-            line_keys[item.line] = keys
-            for key, value in keys.items():
-                first = self.seen.add((key, value), item.line)
-                if first is not None:
-                    self.issue(item.line, key, _l("Same %(key)s as line %(line)s.", key=self.spec.key_label(key),
-                                                  line=first))
-                    item.status = ERROR
+        by_line = {item.line: item for item in checked if item.status != ERROR}
+        line_keys = {line: self.spec.keys(item.values) for line, item in by_line.items()}
+        entries = [((key, value), line) for line, keys in line_keys.items() for key, value in keys.items()]
+        for ((key, _value), line), first in zip(entries, self.seen.first(entries)):
+            if first is not None:
+                self.issue(line, key, _l("Same %(key)s as line %(line)s.", key=self.spec.key_label(key), line=first))
+                by_line[line].status = ERROR
         return line_keys
 
     def _existing(self, lines: list[ImportLine], line_keys: dict[int, dict]) -> None:
@@ -447,7 +465,7 @@ def analyse(session: Session, spec: ImportSpec, table: SourceTable,
     report, run = _start(session, spec, table, mapping)
     if run is not None:
         done = 0
-        with related_remembered(session):
+        with related_remembered(session), closing(run.seen):
             for rows in _chunks(table.rows):
                 run.check(rows)
                 done += len(rows)
@@ -473,7 +491,7 @@ def run_import(session: Session, spec: ImportSpec, table: SourceTable,
         return report
     savepoint = session.begin_nested()
     try:
-        with related_remembered(session):
+        with related_remembered(session), closing(run.seen):
             _check_and_create(run, table, progress)
     except ValidationError as error:
         savepoint.rollback()
