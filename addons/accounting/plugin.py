@@ -46,6 +46,11 @@ def validate_flush(session, new, dirty, deleted):
 
 
 @hookimpl
+def validate_rows(session, model, operation, rows):
+    guards.validate_rows(session, model, operation, rows)
+
+
+@hookimpl
 def register_extensions():
     return [Extension(Partner, models.PartnerAccounting)]
 
