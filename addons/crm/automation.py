@@ -1,11 +1,12 @@
 """Automation rules: stored in ``crm_rule``, edited by sales managers, run by the job queue.
 
 New leads: ``leads_created`` enqueues ``crm.new_lead`` (one job for up to
-:data:`LEADS_PER_JOB` leads) after the creating transaction commits; the job runs the company's active rules in sequence
-order: classify by keywords, assign by country or in turn within a team,
-acknowledge by email. Periodically, ``crm.inactivity`` schedules a follow-up
-for opportunities without activity for N days and ``crm.activity_reminders``
-mails assignees their due activities. A rule only ever acts once per lead, so
+:data:`LEADS_PER_JOB` leads) after the creating transaction commits; the job
+runs the company's active rules on each lead in sequence order: classify by
+keywords, assign by country or in turn within a team, acknowledge by email.
+Periodically, ``crm.inactivity`` schedules a follow-up for opportunities
+without activity for N days and ``crm.activity_reminders`` mails assignees
+their due activities. A rule only ever acts once per lead, so
 even a rule that matches every lead cannot loop.
 """
 from __future__ import annotations

@@ -48,14 +48,14 @@ def clean(model: type, values: dict, *, record=None, session=None, creating: boo
     creating = record is None if creating is None else creating
     errors: dict[str, str] = {}
     cleaned = {}
+    country = _country(values, record)
     for name, value in values.items():
         found = fields.get(name)
         if found is None or found.automatic:
             errors[name] = str(_l("There is no field %(name)s here.", name=short(name)))
             continue
         try:
-            cleaned[name] = clean_one(found, value, record=record, session=session,
-                                      country=_country(values, record))
+            cleaned[name] = clean_one(found, value, record=record, session=session, country=country)
         except Problem as problem:
             errors[name] = str(problem)
     if creating:
