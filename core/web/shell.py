@@ -9,9 +9,8 @@ from sqlalchemy import select
 
 from core.fields import fields_of, name_column
 from core.menus import visible_menu
-from core.models import Company, user_companies
 
-from .context import current_actor, current_registry, db, public, system_session
+from .context import current_actor, current_registry, db, public
 from .forms import display_name
 from .i18n import CODES
 
@@ -68,26 +67,18 @@ def current_app_node(tree):
 @blueprint.app_context_processor
 def shell_context():
     tree = menu_tree()
-    companies = []
-    if current_actor() is not None:
-        companies = system_session().scalars(
-            select(Company).where(Company.id.in_(_allowed_company_ids())).order_by(Company.name)
-        ).all()
     return {
         "menu": tree,
         "current_app_node": current_app_node(tree),
         "first_endpoint": first_endpoint,
         "actor": current_actor(),
         "user": g.get("user"),
-        "companies": companies,
+        "companies": g.get("companies", []) if current_actor() is not None else [],
     }
 
 
 def _allowed_company_ids() -> set[int]:
-    rows = system_session().scalars(
-        select(user_companies.c.company_id).where(user_companies.c.user_id == g.user.id)
-    )
-    return set(rows) | {g.user.company_id}
+    return {company.id for company in g.companies}
 
 
 @blueprint.route("/")
