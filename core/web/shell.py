@@ -21,11 +21,18 @@ OPTIONS_LIMIT = 20
 
 
 def menu_tree():
-    """The user's menu, without entries pointing at pages this app does not have (logged once per build)."""
+    """The user's menu, without entries pointing at pages this app does not have (logged once per build).
+
+    What a user sees follows from their groups alone (the app is built anew when the addons change):
+    the tree is built once per set of groups and shared, read-only, by their requests.
+    """
     actor = current_actor()
     if actor is None:
         return []
-    return _prune(visible_menu(current_registry(), actor), current_app.view_functions)
+    trees = current_app.extensions.setdefault("bottega_menus", {})
+    if actor.groups not in trees:
+        trees[actor.groups] = _prune(visible_menu(current_registry(), actor), current_app.view_functions)
+    return trees[actor.groups]
 
 
 def _prune(nodes, endpoints):

@@ -1,8 +1,12 @@
 """The big lists' default order is read from an index, not sorted: the page query the list really sends
 (record rules included) is planned with the index its addon's migration creates, and no sort step."""
+import html
+import re
+
 import pytest
 from sqlalchemy import event, inspect
 
+from addons.contacts.services import create_partner
 from core.testing import ADMIN_PASSWORD
 
 #: list page -> (table, the index its default order needs, its columns)
@@ -55,3 +59,18 @@ def test_the_default_order_of_a_big_list_comes_from_its_index(web, url):
     shown = plan(engine, *page_query(web, client, url, table))
     assert index in shown
     assert "TEMP B-TREE" not in shown and "Sort" not in shown
+
+
+def test_a_page_reached_by_next_starts_in_the_index_at_the_previous_pages_last_row(web):
+    session = web.db.system()
+    for number in range(60):
+        create_partner(session, web.db.main_company.id, name=f"Partner {number:02d}")
+    session.commit()
+    engine = web.app.extensions["bottega"].engine
+    client = web.client()
+    client.login("admin", ADMIN_PASSWORD)
+    following = html.unescape(re.search(r'<a href="([^"]+)" rel="next"',
+                                        client.get("/contacts/partners/").get_data(as_text=True)).group(1))
+    shown = plan(engine, *page_query(web, client, following, "contacts_partner"))
+    assert "ix_contacts_partner_list" in shown and "TEMP B-TREE" not in shown and "Sort" not in shown
+    assert "name>?" in shown or "ROW((name)::text, id) >" in shown, "the scan starts past the cursor: " + shown
