@@ -231,12 +231,13 @@ class ModelView:
 
     def value(self, record, field: str):
         """The stored value of ``field`` on ``record``, an extension field's from its side row."""
-        for extension in self.extensions():
-            if field in extension.fields:
-                side = object_session(record).get(extension.side, record.id)
-                return getattr(side, field) if side is not None else None
-        found = fields_of(self.model).get(field)
-        if found is not None and found.kind == "many2one" and field.endswith("_id"):
+        found = fields_of(self.model).get(field)  # the model's own (no extension may reuse its names)
+        if found is None:
+            for extension in self.extensions():
+                if field in extension.fields:
+                    side = object_session(record).get(extension.side, record.id)
+                    return getattr(side, field) if side is not None else None
+        elif found.kind == "many2one" and field.endswith("_id"):
             related = getattr(record, field.removesuffix("_id"), None)
             if related is not None:
                 return related
@@ -246,7 +247,7 @@ class ModelView:
         value = self.value(record, field)
         if value is None:
             return ""
-        found = self.fields().get(field)
+        found = fields_of(self.model).get(field) or self.fields().get(field)
         if found is not None and found.kind == "choice":
             return str(found.choice_label(value))
         if isinstance(value, bool):
@@ -270,11 +271,14 @@ class ModelView:
 
     def prefetch(self, session, rows) -> None:
         """Load the side rows of ``rows``' extension fields in one query per extension (no query per row)."""
+        shown = [extension for extension in self.extensions()
+                 if any(name in self.list_columns for name in extension.fields)]
+        if not shown or not rows:
+            return
         ids = [row.id for row in rows]
-        for extension in self.extensions():
-            if ids and any(name in self.list_columns for name in extension.fields):
-                key = getattr(extension.side, extension.key)
-                session.scalars(select(extension.side).where(key.in_(ids))).all()
+        for extension in shown:
+            key = getattr(extension.side, extension.key)
+            session.scalars(select(extension.side).where(key.in_(ids))).all()
 
     # --- data, through the actor session ----------------------------------------------
 
