@@ -172,16 +172,22 @@ def _insert(connection, table, rows: list[dict]) -> list[int]:
 
 def _with_defaults(table, row: dict) -> dict:
     """``row`` with the column defaults the ORM would have filled in (so the audit log sees them)."""
-    missing = {}
-    for column in table.columns:
-        if column.key in row or column.default is None or column.primary_key:
-            continue
-        default = column.default
-        if default.is_scalar:
-            missing[column.key] = default.arg
-        elif default.is_callable:
-            missing[column.key] = default.arg(None)
+    missing = {key: default.arg if default.is_scalar else default.arg(None)
+               for key, default in _defaults(table) if key not in row}
     return {**row, **missing} if missing else row
+
+
+_DEFAULTS: dict = {}
+
+
+def _defaults(table) -> list:
+    """(column key, default) of the table's columns with a Python-side default, computed once per table."""
+    found = _DEFAULTS.get(table)
+    if found is None:
+        found = _DEFAULTS[table] = [(column.key, column.default) for column in table.columns
+                                    if column.default is not None and not column.primary_key
+                                    and (column.default.is_scalar or column.default.is_callable)]
+    return found
 
 
 def _check_bounds(model: type, values: dict, where) -> None:
