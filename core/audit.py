@@ -1,21 +1,22 @@
 """The audit log: every create, update and delete of a business record, written by the core.
 
 Installed on a session factory, it records at each flush who changed which
-field of which record from what to what, one ``core_audit_log`` row per field:
+record, one ``core_audit_log`` row per record with its field changes together
+(``changes``: field -> ``[old, new]`` as text), all rows of a flush written
+with one executemany:
 
-- a created record: one ``create`` row per initial non-null value (old value
-  empty), or a single plain ``create`` row when it has none;
-- a changed record: one ``update`` row per changed column (old -> new), and
-  per record added to (new value) or removed from (old value) a many-to-many
-  collection, by its display name, with the relationship's name as field.
-  One-to-many and many-to-one changes are logged where the foreign key lives,
-  as a change of that column;
-- a deleted record: one ``delete`` row per old non-null value (new value
-  empty), or a single plain ``delete`` row with the record's label.
+- a created record: its initial non-null values (old empty);
+- a changed record: each changed column (old -> new), and the records added
+  to (new) or removed from (old) a many-to-many collection, by display name,
+  under the relationship's name. One-to-many and many-to-one changes are
+  logged where the foreign key lives, as a change of that column;
+- a deleted record: its last non-null values (new empty), or its label under
+  ``record`` when it had none.
 
 Old values are what the database held before the flush: when an attribute was
 expired before it was changed (``session.expire()``, a rollback), a
-``before_flush`` listener reads it from the database first.
+``before_flush`` listener reads it from the database first. Batch services
+that write with :mod:`core.bulk` get the same rows from :func:`audit_rows`.
 
 A model opts out with ``__audit__ = False`` (the core's own bookkeeping tables
 do) and hides secrets (columns or relationships) with ``__audit_exclude__``;
@@ -54,31 +55,27 @@ def audited(model: type) -> bool:
 
 # --- what to look at ---------------------------------------------------------------
 
-
-def _columns(mapper, hidden, with_primary_key=True):
-    """The audited column attributes of ``mapper``: (key, column)."""
-    primary_key = set(mapper.primary_key)
-    for attr in mapper.column_attrs:
-        column = attr.columns[0]
-        if attr.key in hidden or not isinstance(column, Column):
-            continue
-        if not with_primary_key and column in primary_key:
-            continue
-        yield attr.key, column
-
-
-def _collections(mapper, hidden):
-    """The audited many-to-many relationships of ``mapper``."""
-    for rel in mapper.relationships:
-        if rel.secondary is not None and rel.uselist and not rel.viewonly and rel.key not in hidden:
-            yield rel
-
-
 ALWAYS_HIDDEN = ("created_at", "updated_at")  # each audit row carries its own time
+_SHAPES: dict = {}
 
 
-def _hidden(obj) -> tuple:
-    return ALWAYS_HIDDEN + tuple(getattr(obj, "__audit_exclude__", ()) or ())
+def _shape(model: type) -> tuple[tuple, tuple, tuple]:
+    """The audited (key, column) pairs of ``model`` without and with its primary key, and its
+    audited many-to-many relationships; computed once per model."""
+    excluded = tuple(getattr(model, "__audit_exclude__", ()) or ())
+    shape = _SHAPES.get((model, excluded))
+    if shape is None:
+        mapper = inspect(model)
+        hidden = set(ALWAYS_HIDDEN) | set(excluded)
+        primary_key = set(mapper.primary_key)
+        columns = [(attr.key, attr.columns[0]) for attr in mapper.column_attrs
+                   if attr.key not in hidden and isinstance(attr.columns[0], Column)]
+        collections = tuple(rel for rel in mapper.relationships
+                            if rel.secondary is not None and rel.uselist and not rel.viewonly
+                            and rel.key not in hidden)
+        shape = _SHAPES[model, excluded] = (tuple(c for c in columns if c[1] not in primary_key), tuple(columns),
+                                  collections)
+    return shape
 
 
 def _loaded_old_value(state, key):
@@ -111,22 +108,15 @@ def _read_unloaded_old_values(session: Session, _flush_context, _instances) -> N
         if not audited(type(obj)):
             continue
         state = inspect(obj)
-        keys = [
-            key
-            for key, _column in _columns(state.mapper, _hidden(obj))
-            if _changed_without_old_value(state.attrs[key].history)
-        ]
+        keys = [key for key, _column in _shape(type(obj))[1]
+                if _changed_without_old_value(state.attrs[key].history)]
         if keys:
             wanted[state.mapper][state] = keys
     for obj in session.deleted:
         if not audited(type(obj)):
             continue
         state = inspect(obj)
-        keys = [
-            key
-            for key, _column in _columns(state.mapper, _hidden(obj), with_primary_key=False)
-            if _loaded_old_value(state, key) is _UNKNOWN
-        ]
+        keys = [key for key, _column in _shape(type(obj))[0] if _loaded_old_value(state, key) is _UNKNOWN]
         if keys:
             wanted[state.mapper][state] = keys
     old_values: dict = {}
@@ -160,38 +150,43 @@ def _select_old_values(session: Session, mapper, states: dict) -> dict:
 
 def _write_audit_rows(session: Session, _flush_context) -> None:
     old_values = session.info.pop(_OLD_VALUES, None) or {}
+    entries = []
+    for obj in session.new:
+        if audited(type(obj)):
+            state = inspect(obj)
+            entries.append((state, "create", _created(state)))
+    for obj in session.dirty:
+        if audited(type(obj)):
+            state = inspect(obj)
+            changes = _updated(state, old_values.get(state, {}))
+            if changes:
+                entries.append((state, "update", changes))
+    for obj in session.deleted:
+        if audited(type(obj)):
+            state = inspect(obj)
+            entries.append((state, "delete", _deleted(state, old_values.get(state, {}))))
+    write_audit(session, [(state.class_, _record_id(state), action, changes)
+                          for state, action, changes in entries])
+
+
+def write_audit(session: Session, entries) -> None:
+    """Insert one audit row per ``(model, record id, action, changes)`` with one executemany.
+
+    ``changes`` maps fields to ``(old, new)`` values, turned into text here.
+    """
     actor = session.info.get("actor")
     user_id = actor.user_id if actor is not None else session.info.get("user_id")
     now = utcnow()
-    rows = []
-
-    def row(state, record_id, action, field=None, old=None, new=None):
-        if not isinstance(record_id, int):
-            return
-        rows.append(
-            {
-                "at": now,
-                "user_id": user_id,
-                "table_name": state.class_.__tablename__,
-                "record_id": record_id,
-                "action": action,
-                "field": field,
-                "old_value": _text(old),
-                "new_value": _text(new),
-            }
-        )
-
-    for obj in session.new:
-        if audited(type(obj)):
-            _created(inspect(obj), row)
-    for obj in session.dirty:
-        if audited(type(obj)):
-            _updated(inspect(obj), old_values.get(inspect(obj), {}), row)
-    for obj in session.deleted:
-        if audited(type(obj)):
-            _deleted(inspect(obj), old_values.get(inspect(obj), {}), row)
+    rows = [{"at": now, "user_id": user_id, "table_name": model.__tablename__, "record_id": record_id,
+             "action": action, "changes": {key: [_text(old), _text(new)] for key, (old, new) in changes.items()}}
+            for model, record_id, action, changes in entries if isinstance(record_id, int)]
     if rows:
         session.connection().execute(insert(AuditLog.__table__), rows)
+
+
+def created_changes(model: type, values: dict) -> dict:
+    """The audited initial values of a record created with the column ``values`` (see :mod:`core.bulk`)."""
+    return {key: (None, values[key]) for key, _column in _shape(model)[0] if values.get(key) is not None}
 
 
 def _record_id(state):
@@ -200,64 +195,54 @@ def _record_id(state):
     return state.mapper.primary_key_from_instance(state.obj())[0]
 
 
-def _created(state, row) -> None:
-    hidden = _hidden(state.obj())
-    record_id = _record_id(state)
-    count = 0
-    for key, _column in _columns(state.mapper, hidden, with_primary_key=False):
-        value = state.dict.get(key)
-        if value is not None:
-            row(state, record_id, "create", key, None, value)
-            count += 1
-    for rel in _collections(state.mapper, hidden):
-        for related in state.dict.get(rel.key) or ():
-            row(state, record_id, "create", rel.key, None, _label(related))
-            count += 1
-    if not count:
-        row(state, record_id, "create")
+def _created(state) -> dict:
+    columns, _all, collections = _shape(state.class_)
+    values = state.dict
+    changes = {key: (None, values[key]) for key, _column in columns if values.get(key) is not None}
+    for rel in collections:
+        related = values.get(rel.key)
+        if related:
+            changes[rel.key] = (None, _labels(related))
+    return changes
 
 
-def _updated(state, read_old: dict, row) -> None:
-    hidden = _hidden(state.obj())
-    record_id = _record_id(state)
-    for key, _column in _columns(state.mapper, hidden):
+def _updated(state, read_old: dict) -> dict:
+    _columns, columns, collections = _shape(state.class_)
+    changes = {}
+    for key, _column in columns:
         history = state.attrs[key].history
         if not history.has_changes():
             continue
-        if history.deleted:
-            old = history.deleted[0]
-        else:
-            old = read_old.get(key)
+        old = history.deleted[0] if history.deleted else read_old.get(key)
         new = history.added[0] if history.added else None
         if old != new:
-            row(state, record_id, "update", key, old, new)
-    for rel in _collections(state.mapper, hidden):
+            changes[key] = (old, new)
+    for rel in collections:
         history = state.attrs[rel.key].history
-        for removed in history.deleted or ():
-            row(state, record_id, "update", rel.key, _label(removed), None)
-        for added in history.added or ():
-            row(state, record_id, "update", rel.key, None, _label(added))
+        if history.added or history.deleted:
+            changes[rel.key] = (_labels(history.deleted) or None, _labels(history.added) or None)
+    return changes
 
 
-def _deleted(state, read_old: dict, row) -> None:
-    hidden = _hidden(state.obj())
-    record_id = _record_id(state)
+def _deleted(state, read_old: dict) -> dict:
+    columns, _all, collections = _shape(state.class_)
     values = {}
-    for key, _column in _columns(state.mapper, hidden, with_primary_key=False):
+    for key, _column in columns:
         value = _loaded_old_value(state, key)
         values[key] = read_old.get(key) if value is _UNKNOWN else value
-    count = 0
-    for key, value in values.items():
-        if value is not None:
-            row(state, record_id, "delete", key, value, None)
-            count += 1
-    for rel in _collections(state.mapper, hidden):
+    changes = {key: (value, None) for key, value in values.items() if value is not None}
+    for rel in collections:
         history = state.attrs[rel.key].history
-        for related in (*(history.unchanged or ()), *(history.deleted or ())):
-            row(state, record_id, "delete", rel.key, _label(related), None)
-            count += 1
-    if not count:
-        row(state, record_id, "delete", old=_label(state.obj(), {**state.dict, **values}, record_id))
+        related = (*(history.unchanged or ()), *(history.deleted or ()))
+        if related:
+            changes[rel.key] = (_labels(related), None)
+    if not changes:
+        changes["record"] = (_label(state.obj(), {**state.dict, **values}, _record_id(state)), None)
+    return changes
+
+
+def _labels(objects) -> str:
+    return ", ".join(_label(obj) for obj in objects)
 
 
 def _label(obj, values=None, record_id=None) -> str:

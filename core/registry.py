@@ -12,10 +12,11 @@ import importlib
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import reduce
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import pluggy
 from sqlalchemy import and_, inspect, or_
+from sqlalchemy.sql.elements import AsBoolean, True_
 
 from core import hookspecs
 from core.catalog import Catalog
@@ -42,6 +43,7 @@ class Registry:
         self.rules: dict[type, list[RecordRule]] = defaultdict(list)
         self.menu_items: tuple[MenuItem, ...] = ()
         self.extensions: dict[type, tuple[Extension, ...]] = {}
+        self._rule_checks: dict[tuple, RuleCheck] = {}
         self._frozen = False
 
     @property
@@ -184,15 +186,52 @@ class Registry:
         report that runs Core SQL in a system session on a user's behalf must
         add it itself.
         """
+        return self.rule_check(actor, model, operation).clause
+
+    def rule_check(self, actor: Actor, model: type, operation: str) -> RuleCheck:
+        """``actor``'s rules on ``model`` for ``operation``, built once per actor (rules depend on the actor only)."""
+        key = (actor, model, operation)
+        check = self._rule_checks.get(key)
+        if check is None:
+            if len(self._rule_checks) > RULE_CACHE_SIZE:
+                self._rule_checks.clear()
+            check = self._rule_checks[key] = self._build_rule_check(actor, model, operation)
+        return check
+
+    def _build_rule_check(self, actor: Actor, model: type, operation: str) -> RuleCheck:
         global_rules, group_rules = self._applicable_rules(actor, model, operation)
         clauses = [rule.where(actor) for rule in global_rules]
         if group_rules:
             clauses.append(or_(*(rule.where(actor) for rule in group_rules)))
-        if hasattr(model, "company_id"):
-            clauses.insert(0, model.company_id.in_(sorted(actor.company_ids)))
+        clauses = [clause for clause in clauses if not _always_true(clause)]
+        companies = frozenset(actor.company_ids) if hasattr(model, "company_id") else None
+        if companies is not None:
+            clauses.insert(0, model.company_id.in_(sorted(companies)))
         if not clauses:
-            return None
-        return reduce(and_, clauses) if len(clauses) > 1 else clauses[0]
+            return RuleCheck(None, None)
+        clause = reduce(and_, clauses) if len(clauses) > 1 else clauses[0]
+        return RuleCheck(clause, companies if len(clauses) == 1 else None)
+
+
+def _always_true(clause) -> bool:
+    """``true()``, or an ``or_()`` that SQLAlchemy reduced to it (a manager's "all records" rule)."""
+    return isinstance(clause, True_) or (isinstance(clause, AsBoolean) and isinstance(clause.element, True_))
+
+
+class RuleCheck(NamedTuple):
+    """A user's rules on one model for one operation.
+
+    ``clause``: the SQL condition (None: no rule). ``companies``: set when the
+    allowed companies are the only rule, so a row already in memory is
+    checked by its ``company_id`` alone, without a query.
+    """
+
+    clause: object
+    companies: frozenset[int] | None
+
+
+#: Rule checks kept per registry (actors x models x operations) before the cache starts again.
+RULE_CACHE_SIZE = 10_000
 
 
 def make_plugin_manager() -> pluggy.PluginManager:

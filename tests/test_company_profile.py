@@ -150,6 +150,7 @@ def test_a_logo_that_is_not_a_small_png_or_jpeg_is_refused(db, session, upload, 
 def test_the_audit_log_records_the_logo_s_type_not_its_bytes(db, session):
     company = create_company(session, name="Auditada S.L.", logo=image_bytes("PNG"))
     session.commit()
-    fields = {row.field: row.new_value for row in session.scalars(
-        select(AuditLog).where(AuditLog.table_name == "core_company", AuditLog.record_id == company.id))}
+    fields = {name: new for row in session.scalars(
+        select(AuditLog).where(AuditLog.table_name == "core_company", AuditLog.record_id == company.id))
+        for name, (_old, new) in row.changes.items()}
     assert fields["logo_type"] == "image/png" and "logo" not in fields

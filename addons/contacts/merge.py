@@ -12,14 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, insert, inspect, or_, select, update
+from sqlalchemy import exists, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
-from core.audit import audited
-from core.db import utcnow
+from core.audit import audited, write_audit
 from core.errors import AccessDenied, ValidationError
 from core.fields import fields_of
-from core.models import AuditLog
 from core.registry import CORE
 
 from .models import Partner
@@ -114,8 +112,6 @@ def merge_partners(session: Session, source: Partner, target: Partner) -> MergeR
     """
     check_can_merge(session, source, target)
     registry = session.info["registry"]
-    actor = session.info.get("actor")
-    user_id = actor.user_id if actor is not None else session.info.get("user_id")
 
     for name, found in fields_of(Partner).items():
         if found.automatic or found.kind == "many2many" or name in KEPT:
@@ -129,8 +125,7 @@ def merge_partners(session: Session, source: Partner, target: Partner) -> MergeR
 
     result = MergeResult(source.id, target.id)
     connection = session.connection()
-    audit_rows = []
-    now = utcnow()
+    audit_entries = []
     for table, column in partner_references(registry):
         primary_key = list(table.primary_key.columns)
         clash = _clash_condition(table, column, target.id)
@@ -144,15 +139,10 @@ def merge_partners(session: Session, source: Partner, target: Partner) -> MergeR
             result.repointed[f"{table.name}.{column.name}"] = changed.rowcount
         model = _model_of(registry, table)
         if model is not None and audited(model) and column.key not in _hidden(model):
-            audit_rows += [
-                {"at": now, "user_id": user_id, "table_name": table.name, "record_id": record_id, "action": "update",
-                 "field": _attribute_name(model, column), "old_value": str(source.id), "new_value": str(target.id)}
-                for record_id in ids if isinstance(record_id, int)
-            ]
-    audit_rows.append({"at": now, "user_id": user_id, "table_name": Partner.__tablename__, "record_id": target.id,
-                       "action": "update", "field": MERGED_FIELD, "old_value": None,
-                       "new_value": f"{source.name} (#{source.id})"[:2000]})
-    connection.execute(insert(AuditLog.__table__), audit_rows)
+            field = _attribute_name(model, column)
+            audit_entries += [(model, record_id, "update", {field: (source.id, target.id)}) for record_id in ids]
+    audit_entries.append((Partner, target.id, "update", {MERGED_FIELD: (None, f"{source.name} (#{source.id})")}))
+    write_audit(session, audit_entries)
     # what the ORM holds about the re-pointed rows is stale now
     for obj in list(session.identity_map.values()):
         if obj is not source and obj is not target:

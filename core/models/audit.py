@@ -2,14 +2,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, intpk, utcnow
 
 
 class AuditLog(Base):
-    """One changed field of one business record (or one create/delete), written by the core."""
+    """One created, changed or deleted business record, written by the core.
+
+    ``changes`` maps each field to ``[old, new]`` as text (``None`` for empty):
+    the initial values of a created record, the changed ones of an update, the
+    last values of a deleted record.
+    """
 
     __tablename__ = "core_audit_log"
     __table_args__ = (Index("ix_core_audit_log_record", "table_name", "record_id"),)
@@ -20,6 +25,4 @@ class AuditLog(Base):
     table_name: Mapped[str] = mapped_column(String(64))
     record_id: Mapped[int]
     action: Mapped[str] = mapped_column(String(8))
-    field: Mapped[str | None] = mapped_column(String(64))
-    old_value: Mapped[str | None] = mapped_column(Text)
-    new_value: Mapped[str | None] = mapped_column(Text)
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -47,6 +47,9 @@ class ModelAccess:
 class RecordRule:
     """A row filter: ``where(actor)`` returns the SQL condition rows must meet.
 
+    ``where`` depends on the actor alone (not on the time or the database):
+    the registry builds each actor's condition once and reuses it.
+
     With no ``groups`` the rule binds everybody; with groups it binds members
     of those groups, and a user's group rules are OR-ed (a manager's "all
     records" rule widens a salesperson's "own records" rule).

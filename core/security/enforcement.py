@@ -372,7 +372,7 @@ def _check_flush_before(session: Session, _flush_context, _instances) -> None:
         registry.require(actor, type(obj), "delete")
         before[type(obj), "delete"].append(obj)
     for (model, operation), objs in before.items():
-        _require_within_rules(session, registry, actor, model, operation, objs)
+        _require_within_rules(session, registry, actor, model, operation, objs, before=True)
     session.info[_PENDING] = after
 
 
@@ -382,7 +382,7 @@ def _check_flush_after(session: Session, _flush_context) -> None:
     if actor is None or not pending:
         return
     for (model, operation), objs in pending.items():
-        _require_within_rules(session, registry, actor, model, operation, objs)
+        _require_within_rules(session, registry, actor, model, operation, objs, before=False)
 
 
 def _is_pending_orphan(obj) -> bool:
@@ -391,28 +391,37 @@ def _is_pending_orphan(obj) -> bool:
     return state.has_identity and state.mapper._is_orphan(state)
 
 
-def _require_within_rules(session, registry, actor, model, operation, objs) -> None:
+def _require_within_rules(session, registry, actor, model, operation, objs, before: bool) -> None:
     """Raise unless every row of ``objs`` meets ``actor``'s rules for ``operation``.
 
-    Runs as a Core statement on the session's connection, so it sees the rows
-    as they are in the database at this point of the flush, and fires no ORM
+    ``before``: the rows as they were before this flush (the rows being
+    changed or deleted), else as written. When the allowed companies are the
+    only rule, each row's company is checked in Python (from the committed
+    value before the flush, the written one after); otherwise one Core
+    statement on the session's connection checks them all, so it sees the rows
+    as they are in the database at this point of the flush and fires no ORM
     event of its own.
     """
-    clause = registry.rule_clause(actor, model, operation)
-    if clause is None:
+    check = registry.rule_check(actor, model, operation)
+    if check.clause is None:
         return
     mapper = inspect(model)
-    pk = mapper.primary_key[0]
     ids = {mapper.primary_key_from_instance(obj)[0] for obj in objs} - {None}
     if not ids:
         return
-    allowed = set(
-        session.connection().execute(select(pk).where(pk.in_(ids), clause)).scalars()
-    )
-    refused = sorted(ids - allowed)
+    if check.companies is not None and not before:
+        refused = sorted(_id_of(mapper, obj) for obj in objs if obj.company_id not in check.companies)
+    else:
+        pk = mapper.primary_key[0]
+        allowed = set(session.connection().execute(select(pk).where(pk.in_(ids), check.clause)).scalars())
+        refused = sorted(ids - allowed)
     if refused:
         rules = ", ".join(registry.rule_names(actor, model, operation))
         raise AccessDenied(
             f"access denied: {actor.login} may not {operation} {model.__name__} "
             f"{', '.join(map(str, refused))} (record rules: {rules})"
         )
+
+
+def _id_of(mapper, obj):
+    return mapper.primary_key_from_instance(obj)[0]

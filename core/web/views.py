@@ -423,16 +423,13 @@ def _history(view: ModelView, record_id: int) -> list[dict]:
         .limit(100)
     ).all()
     hidden = set(getattr(view.model, "__audit_exclude__", ()))
-    history, last = [], None
+    history = []
     for entry, user_name in rows:
-        if entry.field in hidden:
+        changes = [{"field": view.label_of(name), "old": old, "new": new}
+                   for name, (old, new) in entry.changes.items() if name not in hidden and name != "record"]
+        if entry.action == "update" and not changes:
             continue
-        whole_record = (entry.action, entry.user_id, entry.at) if entry.action in ("create", "delete") else None
-        if whole_record is not None and whole_record == last:
-            continue  # the log has a row per field; "created this record" is said once
-        last = whole_record
-        history.append({"entry": entry, "user": user_name or gettext("System"),
-                        "field": view.label_of(entry.field) if entry.field else None})
+        history.append({"entry": entry, "user": user_name or gettext("System"), "changes": changes})
     return history
 
 

@@ -57,7 +57,10 @@ def test_merging_asks_for_confirmation_then_moves_everything_and_archives(web, c
     check = web.db.system()
     assert {note.partner_id for note in check.scalars(select(Note))} == {kept}
     assert not check.get(Partner, merged).active and check.get(Partner, kept).email == "old@iberica.es"
-    assert check.scalars(select(AuditLog.field).where(AuditLog.record_id == kept, AuditLog.field == "merged")).all()
+    logged = check.scalars(select(AuditLog.changes).where(AuditLog.record_id == kept,
+                                                          AuditLog.table_name == "contacts_partner")).all()
+    assert [changes["merged"] for changes in logged if "merged" in changes] == [
+        [None, f"FERRETERIA IBERICA SL (#{merged})"]]
 
 
 def test_a_merge_that_cannot_be_done_explains_why_and_changes_nothing(web, clerk, pair):

@@ -107,11 +107,12 @@ def test_merge_repoints_notes_of_a_third_party_addon_children_and_tags_then_arch
         "info@iberica.es", "+34 911 22 33", "B12345674")
     assert [t.name for t in stored_target.tags] == ["VIP"]
     audit = check.scalars(select(AuditLog).where(AuditLog.user_id == clerk.id, AuditLog.action == "update")).all()
-    merged = [a for a in audit if a.table_name == "contacts_partner" and a.field == "merged"]
-    assert [(a.record_id, a.new_value) for a in merged] == [(target.id, f"Ferreteria Iberica SL (#{source.id})")]
-    moved = sorted(a.record_id for a in audit if a.table_name == "notes_note" and a.field == "partner_id")
+    merged = [a for a in audit if a.table_name == "contacts_partner" and "merged" in a.changes]
+    assert [(a.record_id, a.changes["merged"]) for a in merged] == [
+        (target.id, [None, f"Ferreteria Iberica SL (#{source.id})"])]
+    moved = sorted(a.record_id for a in audit if a.table_name == "notes_note" and "partner_id" in a.changes)
     assert moved == sorted(n.id for n in notes)
-    assert any(a.record_id == source.id and a.field == "active" and a.new_value == "False" for a in audit)
+    assert any(a.record_id == source.id and a.changes.get("active") == ["True", "False"] for a in audit)
 
 
 def test_merge_finds_references_through_the_registry(db):
