@@ -40,6 +40,7 @@ from addons.accounting.models import (Account, FiscalYear, Invoice, InvoiceLine,
                                       MoveLine, Settings, Tax, invoice_line_taxes)
 from addons.accounting.reports import trial_balance  # noqa: E402
 from addons.accounting.services.books import partner_accounts  # noqa: E402
+from addons.accounting.services.invoice_batches import InvoiceInput, post_new_invoices  # noqa: E402
 from addons.accounting.services.invoices import LineInput, create_invoice, post_invoice  # noqa: E402
 from addons.contacts.models import Partner  # noqa: E402
 from core.catalog import Catalog  # noqa: E402
@@ -84,18 +85,26 @@ def prepare(engine) -> tuple[int, list[int]]:
         return tax.id, customers
 
 
-def bottega(engine, catalog, count: int, chunk: int, tax_id: int, customers: list[int]) -> tuple[float, object]:
+def bottega(engine, catalog, count: int, chunk: int, tax_id: int, customers: list[int],
+            one_by_one: bool = False) -> tuple[float, object]:
     session, _factory = accountant_session(engine, catalog)
     income = session.scalar(select(Account.id).where(Account.company_id == COMPANY, Account.type == "income")
                             .order_by(Account.code).limit(1))
+
+    def invoice(i: int) -> InvoiceInput:
+        return InvoiceInput(partner_id=customers[i % len(customers)], date=dt.date.today(),
+                            lines=[LineInput(f"Line {i}.{j}", quantity=q, unit_price=p, tax_ids=[tax_id],
+                                             account_id=income)
+                                   for j, (q, p) in enumerate(lines_spec(i))])
+
     start = time.perf_counter()
     for first in range(0, count, chunk):
-        for i in range(first, min(first + chunk, count)):
-            invoice = create_invoice(session, partner_id=customers[i % len(customers)], date=dt.date.today(),
-                                     lines=[LineInput(f"Line {i}.{j}", quantity=q, unit_price=p, tax_ids=[tax_id],
-                                                      account_id=income)
-                                            for j, (q, p) in enumerate(lines_spec(i))])
-            post_invoice(session, invoice)
+        batch = [invoice(i) for i in range(first, min(first + chunk, count))]
+        if one_by_one:
+            for data in batch:
+                post_invoice(session, create_invoice(session, **vars(data)))
+        else:
+            post_new_invoices(session, batch)
         session.commit()
     elapsed = time.perf_counter() - start
     totals = session.execute(select(Invoice.id, Invoice.amount_total, Invoice.state).order_by(Invoice.id)).all()
@@ -172,6 +181,18 @@ def tryton(python: str, count: int, chunk: int) -> dict | None:
     return found
 
 
+def one_by_one(args) -> float:
+    """The same invoices through create_invoice + post_invoice, one by one, on a SQLite database of their own."""
+    with tempfile.TemporaryDirectory() as folder:
+        engine = initialized_database(f"sqlite:///{Path(folder) / 'single.db'}", Catalog.discover(), ["accounting"])
+        tax_id, customers = prepare(engine)
+        elapsed, session = bottega(engine, Catalog.discover(), args.count, args.chunk, tax_id, customers,
+                                   one_by_one=True)
+        session.close()
+        engine.dispose()
+        return elapsed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", "--count", type=int, default=200)
@@ -179,6 +200,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="runs of the trial balance (median)")
     parser.add_argument("--url", help="an empty database instead of a temporary SQLite file")
     parser.add_argument("--tryton-python", default="/tmp/tryton-venv/bin/python")
+    parser.add_argument("--one-by-one", action="store_true",
+                        help="also time create_invoice + post_invoice per invoice (on a second database)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.url or f"sqlite:///{Path(folder) / 'bench.db'}"
@@ -201,7 +224,13 @@ def main() -> None:
     rate = args.count / ours
     print(f"create + post {args.count} customer invoices (3 lines, 21% VAT), chunks of {args.chunk} "
           f"({engine.dialect.name})")
-    print(f"  Bottega  {rate:8.1f} invoices/s ({ours:.2f} s, totals checked)")
+    print(f"  Bottega  {rate:8.1f} invoices/s ({ours:.2f} s, totals checked; post_new_invoices per chunk)")
+    if args.one_by_one and args.url:
+        print("  (--one-by-one runs on SQLite only: it needs a second database)")
+    elif args.one_by_one:
+        single = one_by_one(args)
+        print(f"  Bottega  {args.count / single:8.1f} invoices/s one by one (create_invoice + post_invoice), "
+              f"{single / ours:5.1f}x the batch's time")
     print(f"  raw SQL  {args.count / raw:8.1f} invoices/s ({raw:.3f} s for the same rows)   "
           f"Bottega takes {ours / raw:5.1f}x the raw insert's time")
     print(f"  trial balance over them ({len(report.rows)} accounts, accountant session): {tb_time * 1000:.1f} ms")

@@ -2,37 +2,27 @@
 
 Addon authors import from here: ``from core import hookimpl, Base, ...``; scripts open a
 session acting as a user with ``core.session(user=..., company=...)`` (:mod:`core.scripting`).
+Each name is imported on first use (:mod:`core.lazy`): importing ``core.cli`` or a plugin
+module does not load the models, the web layer or the database layer.
 """
-from core.db import Base, TimestampMixin, intpk, money, str40, str120, str255
-from core.hookspecs import hookimpl
-from core.manifest import AddonManifest
-from core.menus import MenuItem
-from core.models import CompanyMixin
-from core.security import Group, ModelAccess, RecordRule
+from core.lazy import lazy_exports
 
-__all__ = [
-    "AddonManifest",
-    "Base",
-    "CompanyMixin",
-    "Group",
-    "MenuItem",
-    "ModelAccess",
-    "RecordRule",
-    "TimestampMixin",
-    "hookimpl",
-    "intpk",
-    "money",
-    "session",
-    "str40",
-    "str120",
-    "str255",
-]
-
-
-def __getattr__(name: str):
-    """``core.session`` is imported on first use: the web app and the commands do not need it."""
-    if name == "session":
-        from core.scripting import session
-
-        return session
-    raise AttributeError(f"module 'core' has no attribute {name!r}")
+_EXPORTS = {
+    "AddonManifest": "core.manifest",
+    "Base": "core.db",
+    "CompanyMixin": "core.models",
+    "Group": "core.security",
+    "MenuItem": "core.menus",
+    "ModelAccess": "core.security",
+    "RecordRule": "core.security",
+    "TimestampMixin": "core.db",
+    "hookimpl": "core.hookspecs",
+    "intpk": "core.db",
+    "money": "core.db",
+    "session": "core.scripting",
+    "str40": "core.db",
+    "str120": "core.db",
+    "str255": "core.db",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -202,7 +202,7 @@ def _created(state) -> dict:
     for rel in collections:
         related = values.get(rel.key)
         if related:
-            changes[rel.key] = (None, _labels(related))
+            changes[rel.key] = (None, labels(related))
     return changes
 
 
@@ -220,7 +220,7 @@ def _updated(state, read_old: dict) -> dict:
     for rel in collections:
         history = state.attrs[rel.key].history
         if history.added or history.deleted:
-            changes[rel.key] = (_labels(history.deleted) or None, _labels(history.added) or None)
+            changes[rel.key] = (labels(history.deleted) or None, labels(history.added) or None)
     return changes
 
 
@@ -235,13 +235,14 @@ def _deleted(state, read_old: dict) -> dict:
         history = state.attrs[rel.key].history
         related = (*(history.unchanged or ()), *(history.deleted or ()))
         if related:
-            changes[rel.key] = (_labels(related), None)
+            changes[rel.key] = (labels(related), None)
     if not changes:
         changes["record"] = (_label(state.obj(), {**state.dict, **values}, _record_id(state)), None)
     return changes
 
 
-def _labels(objects) -> str:
+def labels(objects) -> str:
+    """The display names of ``objects``, comma separated (a collection's value in the log)."""
     return ", ".join(_label(obj) for obj in objects)
 
 
@@ -265,6 +266,8 @@ def _label(obj, values=None, record_id=None) -> str:
 def _text(value) -> str | None:
     if value is None:
         return None
+    if type(value) is str:
+        return value[:MAX_VALUE_LENGTH]
     if isinstance(value, (dt.date, dt.datetime)):
         text = value.isoformat()
     elif isinstance(value, Decimal):

@@ -160,6 +160,49 @@ def _check_flush(session: Session, _flush_context, _instances) -> None:
                 check(column, value, key)
 
 
+def check_values(model: type, values: dict) -> None:
+    """The flush's check for one row of column ``values`` written without the ORM (:mod:`core.bulk`).
+
+    A value within its column's plain range passes at once; any other goes
+    through :func:`check`, which refuses it with its message or lets it pass.
+    """
+    for key, column, low, high in _ranges(model):
+        value = values.get(key)
+        if value is None:
+            continue
+        try:
+            if low <= value <= high:
+                continue
+        except (TypeError, ArithmeticError):
+            pass
+        check(column, value, key)
+
+
+_RANGES: dict = {}
+
+
+def _ranges(model: type) -> list:
+    """(attribute, column, lowest, highest) of the model's bounded columns, computed once per model."""
+    found = _RANGES.get(model)
+    if found is None:
+        found = []
+        for key, column in _bounded_columns(inspect(model)):
+            type_ = column.type
+            if integer_range(type_) is not None:
+                low, high = integer_range(type_)
+            elif decimal_digits(type_) is not None:
+                high = largest_decimal(type_)
+                low = -high
+            elif isinstance(type_, DateTime):
+                low = dt.datetime.combine(DATE_RANGE[0], dt.time.min)
+                high = dt.datetime.combine(DATE_RANGE[1], dt.time.max)
+            else:
+                low, high = DATE_RANGE
+            found.append((key, column, low, high))
+        _RANGES[model] = found
+    return found
+
+
 _BOUNDED: dict = {}
 
 

@@ -3,6 +3,9 @@
 Every command is a thin shell over a core service. An error the user can act
 on (:class:`~core.errors.BottegaError`) is printed as one line on stderr and
 exits with status 2; nothing is changed in the database.
+
+Listing the commands (``bottega --help``) imports only the installed addons'
+plugin modules; each command imports the rest when it runs.
 """
 from __future__ import annotations
 
@@ -10,17 +13,19 @@ import os
 import secrets
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy import inspect
 
-from core.catalog import Catalog
 from core.config import Config, EnabledAddonsWrite, enabled_in_file
 from core.errors import BottegaError
 from core.installation import Installation
-from core.lifecycle import Lifecycle, Plan
 from core.lifecycle.database import redacted
-from core.lifecycle.intent import LostWrite
+
+if TYPE_CHECKING:
+    from core.catalog import Catalog
+    from core.lifecycle import Lifecycle, Plan
+    from core.lifecycle.intent import LostWrite
 
 EXIT_USER_ERROR = 2
 
@@ -103,7 +108,7 @@ def _addon_commands(ctx: click.Context) -> dict[str, click.Command]:
     if ctx.params.get("config_path"):  # subcommands are resolved before cli() itself runs
         state.config_path = ctx.params["config_path"]
     try:
-        state.lifecycle().registry().hook.register_commands(cli=group)
+        state.plugins().hook.register_commands(cli=group)
     except Exception:  # --help and the built-in commands must work whatever state the database is in
         return {}
     return {name: command for name, command in group.commands.items()
@@ -129,6 +134,7 @@ pass_state = click.make_pass_decorator(Context, ensure=True)
 @pass_state
 def init(state: Context, admin_password: str | None, company: str) -> None:
     """Create the database, the core's tables, the first company and the admin user, then apply the config."""
+    from core.lifecycle import Lifecycle
     from core.lifecycle.initialize import check_admin_password, initialize
 
     # everything that can be checked is checked before the database (file, folder, server database) is created
@@ -375,6 +381,8 @@ def worker(state: Context, workers: int, periodic: bool, grace_period: float) ->
     past their timeout.
     """
     import logging
+
+    from sqlalchemy import inspect
 
     from core.jobs import Worker
     from core.lifecycle.database import require_initialized

@@ -252,6 +252,26 @@ def validate_flush(session: Session, new: list, dirty: list, deleted: list) -> N
     """
 
 
+@hookspec
+def validate_rows(session: Session, model: type, operation: str, rows: list[dict]) -> None:
+    """Refuse a set-based write (:mod:`core.bulk`) that would break one of this addon's invariants.
+
+    The counterpart of ``validate_flush`` for batch services that write rows
+    without ORM objects. Called before the rows are written, for every model
+    (filter by ``model``), with the column values of each row: for
+    ``operation`` ``"create"`` the new row's values, for ``"write"`` the
+    record's ``id`` and its new values. Raise
+    :class:`core.errors.ValidationError` to refuse; nothing of the batch is
+    written.
+
+    :param session: the session the rows are written in
+    :param model: the model of the rows
+    :param operation: ``"create"`` or ``"write"``
+    :param rows: the column values of each row
+    :return: nothing
+    """
+
+
 # --- Business events: called inside the caller's transaction; do not commit ---
 
 

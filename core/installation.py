@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import os
 from functools import cached_property
-
-from sqlalchemy import Engine, inspect, select
+from typing import TYPE_CHECKING
 
 from core.catalog import Catalog
 from core.config import Config, load_config
-from core.lifecycle import Lifecycle
-from core.lifecycle.database import open_engine
-from core.models import AddonState
+
+if TYPE_CHECKING:
+    from pluggy import PluginManager
+    from sqlalchemy import Engine
+
+    from core.lifecycle import Lifecycle
 
 
 class Installation:
@@ -47,14 +49,34 @@ class Installation:
         return self._catalog
 
     def engine(self, create: bool = False) -> Engine:
+        from core.lifecycle.database import open_engine
+
         return open_engine(self.config.database_url, create=create)
 
     def lifecycle(self) -> Lifecycle:
+        from core.lifecycle import Lifecycle
+
         return Lifecycle(self.engine(), self.catalog)
+
+    def plugins(self) -> PluginManager:
+        """The hooks of the installed addons, without building the registry (the CLI finds their commands)."""
+        from core.lifecycle.installed import installed_addons
+        from core.registry import plugin_manager
+
+        engine = self.engine()
+        try:
+            return plugin_manager(self.catalog, installed_addons(self.catalog, engine))[0]
+        finally:
+            engine.dispose()
 
 
 def _recorded_addons(config: Config) -> set[str]:
     """Addons the configured database records, or none if it cannot be read (the command will say why)."""
+    from sqlalchemy import inspect, select
+
+    from core.lifecycle.database import open_engine
+    from core.models import AddonState
+
     try:
         engine = open_engine(config.database_url)
     except Exception:

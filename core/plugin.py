@@ -1,31 +1,12 @@
-"""The core's own contributions, made through the same hooks an addon uses."""
+"""The core's own contributions, made through the same hooks an addon uses.
+
+Like an addon's plugin module, it imports the models and the rest when a hook
+is called: registering it costs nothing (``bottega --help`` registers every
+plugin to find the commands).
+"""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from huey import crontab
-from sqlalchemy import select
-
 from core.hookspecs import hookimpl
-from core.menus import MenuItem
-from core.models import (
-    AddonState,
-    AuditLog,
-    Company,
-    ConfigIntent,
-    Credential,
-    Group,
-    JobRecord,
-    LoginSession,
-    Mail,
-    RateLimitCounter,
-    RecoveryCode,
-    SecurityEvent,
-    Sequence,
-    User,
-    user_companies,
-)
-from core.security import Group as GroupDecl
-from core.security import ModelAccess, RecordRule
 from core.security.actor import ADMIN_GROUP
 
 USER_GROUP = "core.group_user"
@@ -33,12 +14,17 @@ USER_GROUP = "core.group_user"
 
 @hookimpl
 def register_models():
+    from core.models import (AddonState, AuditLog, Company, ConfigIntent, Credential, Group, JobRecord, LoginSession,
+                             Mail, RateLimitCounter, RecoveryCode, SecurityEvent, Sequence, User)
+
     return (Company, User, Group, AddonState, AuditLog, Sequence, Credential, RecoveryCode, LoginSession, JobRecord,
             Mail, SecurityEvent, RateLimitCounter, ConfigIntent)
 
 
 @hookimpl
 def register_groups():
+    from core.security import Group as GroupDecl
+
     return (
         GroupDecl(USER_GROUP, "Internal user"),
         GroupDecl(ADMIN_GROUP, "Administrator", implies=(USER_GROUP,)),
@@ -47,6 +33,10 @@ def register_groups():
 
 @hookimpl
 def register_model_access():
+    from core.models import (AddonState, AuditLog, Company, ConfigIntent, Credential, Group, JobRecord, LoginSession,
+                             Mail, RateLimitCounter, RecoveryCode, SecurityEvent, Sequence, User)
+    from core.security import ModelAccess
+
     return (
         ModelAccess(Company, USER_GROUP, read=True),
         ModelAccess(Company, ADMIN_GROUP, read=True, create=True, write=True, delete=True),
@@ -70,6 +60,9 @@ def register_model_access():
 
 @hookimpl
 def register_record_rules():
+    from core.models import Company, User
+    from core.security import RecordRule
+
     return (
         RecordRule(Company, "own companies", lambda actor: Company.id.in_(sorted(actor.company_ids)),
                    groups=(USER_GROUP,)),
@@ -80,6 +73,10 @@ def register_record_rules():
 
 
 def _shares_a_company(actor):
+    from sqlalchemy import select
+
+    from core.models import User, user_companies
+
     companies = sorted(actor.company_ids)
     members = select(user_companies.c.user_id).where(user_companies.c.company_id.in_(companies))
     return User.company_id.in_(companies) | User.id.in_(members)
@@ -87,6 +84,11 @@ def _shares_a_company(actor):
 
 @hookimpl
 def register_menu_items():
+    from flask_babel import lazy_gettext as _l
+
+    from core.menus import MenuItem
+    from core.models import Company, Group, JobRecord, Mail, SecurityEvent, User
+
     return (
         MenuItem(id="core.settings", label=_l("Settings"), sequence=900, group=ADMIN_GROUP, icon="settings"),
         MenuItem(id="core.users", label=_l("Users"), parent="core.settings", endpoint="core.user_list", model=User),
@@ -107,6 +109,8 @@ def register_menu_items():
 
 @hookimpl
 def register_jobs():
+    from huey import crontab
+
     from core.jobs import Job
     from core.jobs.maintenance import clean_jobs
     from core.mail import SEND_MAIL_JOB

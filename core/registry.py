@@ -240,8 +240,12 @@ def make_plugin_manager() -> pluggy.PluginManager:
     return pm
 
 
-def build_registry(catalog: Catalog, installed: Iterable[str]) -> Registry:
-    """Register the core and the ``installed`` addons (dependencies first), then collect."""
+def plugin_manager(catalog: Catalog, installed: Iterable[str]) -> tuple[pluggy.PluginManager, list[str]]:
+    """The core and the ``installed`` addons registered (dependencies first), and that order.
+
+    Only the plugin modules are imported: the CLI calls ``register_commands``
+    on it without collecting the registry.
+    """
     order = catalog.resolve(installed)
     missing = set(order) - set(installed)
     if missing:
@@ -255,6 +259,12 @@ def build_registry(catalog: Catalog, installed: Iterable[str]) -> Registry:
         if manifest.plugin:
             pm.register(importlib.import_module(manifest.plugin), name=name)
     pm.check_pending()
+    return pm, order
+
+
+def build_registry(catalog: Catalog, installed: Iterable[str]) -> Registry:
+    """Register the core and the ``installed`` addons (dependencies first), then collect."""
+    pm, order = plugin_manager(catalog, installed)
     registry = Registry(catalog, order, pm)
     registry._collect()
     return registry

@@ -17,20 +17,25 @@ _table = Sequence.__table__
 
 
 def next_number(session: Session, company_id: int, key: str, period: str = "") -> int:
+    return reserve_numbers(session, company_id, key, period, 1)
+
+
+def reserve_numbers(session: Session, company_id: int, key: str, period: str = "", count: int = 1) -> int:
+    """Take ``count`` consecutive numbers at once (a batch's); return the first. Same lock as one by one."""
     connection = session.connection()
     where = (
         (_table.c.company_id == company_id)
         & (_table.c.key == key)
         & (_table.c.period == period)
     )
-    bump = update(_table).where(where).values(next_number=_table.c.next_number + 1).returning(
+    bump = update(_table).where(where).values(next_number=_table.c.next_number + count).returning(
         _table.c.next_number
     )
     taken = connection.execute(bump).scalar()
     if taken is None:
         _create_row(connection, company_id, key, period)
         taken = connection.execute(bump).scalar_one()
-    return taken - 1
+    return taken - count
 
 
 def _create_row(connection, company_id: int, key: str, period: str) -> None:

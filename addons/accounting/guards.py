@@ -49,11 +49,14 @@ POSTING = "posting"  # services.ledger.post_move: a draft entry becomes posted
 INVOICE_POSTING = "invoice_posting"  # services.invoices.post_invoice: a draft invoice becomes posted
 INVOICE_PAYMENT_STATE = "invoice_payment_state"  # services.reconcile.refresh_invoices
 PAYMENT_CANCEL = "payment_cancel"  # services.payments.cancel_payment
+BATCH_POSTING = "batch_posting"  # services.invoice_batches: writes invoices and entries with core.bulk
 
 #: What posting a draft may set on the entry; everything else is frozen once it is posted.
 _POSTING_FIELDS = {"state", "number", "sequence_number", "posted_at", "posted_by_id", "fiscal_year_id", "period_id",
                    "updated_at"}
 _INVOICE_PAYMENT_FIELDS = {"residual", "payment_state"}
+#: What a batch may create with core.bulk (posted later in the batch by an update of the posting fields).
+_BATCH_CREATES = (Move, MoveLine, Invoice, InvoiceLine, InvoiceTax)
 #: Models whose rows belong to one company and may only reference rows of that company.
 _OWNED = tuple(model for model in models.ALL if "company_id" in model.__table__.c)
 _TARGETS = {model.__table__: model for model in (*_OWNED, Partner)}
@@ -95,6 +98,56 @@ def validate_flush(session: Session, new: list, dirty: list, deleted: list) -> N
         _check_documents(session, new, dirty, deleted)
         _check_reconciliations(session, [o for o in new if isinstance(o, Reconciliation)])
         _check_settings(session, dirty)
+
+
+def validate_rows(session: Session, model: type, operation: str, rows: list[dict]) -> None:
+    """Set-based writes (core.bulk) of accounting rows: only a batch service's, and within the same rules.
+
+    A batch creates drafts (entries unposted, lines unflagged) and posts them
+    by writing the posting fields alone; dates stay after the lock date and
+    outside closed years, and every reference stays within the row's company.
+    The database's ledger triggers check the balance and the frozen rows.
+    """
+    if model not in models.ALL:
+        return
+    if not _allowed(session, BATCH_POSTING, None) or model not in _BATCH_CREATES:
+        raise ValidationError(gettext("Accounting records are written in batches only by the accounting "
+                                      "services that post them."))
+    if operation == "create":
+        if model is Move and any(row.get("state") != DRAFT for row in rows):
+            raise ValidationError(gettext("A journal entry is created as a draft and posted with its number."))
+        if model is MoveLine and any(row.get("posted") for row in rows):
+            raise ValidationError(gettext("A line is posted exactly when its journal entry is; post the entry."))
+        _check_row_companies(session, model, rows)
+    else:
+        allowed = {Move: _POSTING_FIELDS, MoveLine: {"posted", "updated_at"}}.get(model, set())
+        if any(set(row) - {"id"} - allowed for row in rows):
+            raise ValidationError(gettext("A journal entry cannot be changed while it is being posted."))
+    if model is Move:
+        dates: dict[int, set[dt.date]] = defaultdict(set)
+        for row in rows:
+            if "date" in row:
+                dates[row["company_id"]].add(row["date"])
+        _require_open_dates(session, dates)
+
+
+def _check_row_companies(session, model, rows: list[dict]) -> None:
+    """Every reference of new ``rows`` of ``model`` to a company-owned row points into the row's company."""
+    for column in model.__table__.columns:
+        for key in column.foreign_keys:
+            target = _TARGETS.get(key.column.table)
+            if target is None:
+                continue
+            refs = {row[column.key] for row in rows if row.get(column.key) is not None}
+            if not refs:
+                continue
+            companies = dict(session.connection().execute(
+                select(target.id, target.company_id).where(target.id.in_(refs))).all())
+            for row in rows:
+                ref = row.get(column.key)
+                if ref in companies and companies[ref] != row["company_id"]:
+                    raise ValidationError(gettext("%(model)s: %(field)s refers to a record of another company.",
+                                                  model=model.__name__, field=column.key), column.key)
 
 
 def _check_moves(session, new, dirty, deleted, moves):
@@ -215,6 +268,11 @@ def _check_dates(session, new, dirty, deleted, moves):
     for invoice in invoices:
         if _is_new(invoice) or committed[invoice.id][0] == DRAFT:  # being posted now
             dates[invoice.company_id].add(invoice.date)
+    _require_open_dates(session, dates)
+
+
+def _require_open_dates(session, dates: dict[int, set[dt.date]]) -> None:
+    """Refuse dates (by company) on or before the company's lock date, or inside a closed fiscal year."""
     if not dates:
         return
     connection = session.connection()

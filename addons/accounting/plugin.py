@@ -1,33 +1,40 @@
-from addons.contacts.models import Partner
+"""Accounting: its hooks; each imports what it needs when called, so registering the addon costs nothing."""
 from core import hookimpl
-from core.fields import Extension
-
-from . import guards, menus, models, security
 
 
 @hookimpl
 def register_models():
-    return models.ALL
+    from .models import ALL
+
+    return ALL
 
 
 @hookimpl
 def register_groups():
-    return security.GROUPS
+    from .security import GROUPS
+
+    return GROUPS
 
 
 @hookimpl
 def register_model_access():
-    return security.ACCESS
+    from .security import ACCESS
+
+    return ACCESS
 
 
 @hookimpl
 def register_record_rules():
-    return security.RULES
+    from .security import RULES
+
+    return RULES
 
 
 @hookimpl
 def register_menu_items():
-    return menus.MENU
+    from .menus import MENU
+
+    return MENU
 
 
 @hookimpl
@@ -39,15 +46,29 @@ def after_install(session):
 
 @hookimpl
 def validate_flush(session, new, dirty, deleted):
+    from . import guards
+    from .models import PartnerAccounting
     from .services.books import complete_partner_rows
 
-    complete_partner_rows(session, [o for o in (*new, *dirty) if isinstance(o, models.PartnerAccounting)])
+    complete_partner_rows(session, [o for o in (*new, *dirty) if isinstance(o, PartnerAccounting)])
     guards.validate_flush(session, new, dirty, deleted)
 
 
 @hookimpl
+def validate_rows(session, model, operation, rows):
+    from . import guards
+
+    guards.validate_rows(session, model, operation, rows)
+
+
+@hookimpl
 def register_extensions():
-    return [Extension(Partner, models.PartnerAccounting)]
+    from addons.contacts.models import Partner
+    from core.fields import Extension
+
+    from .models import PartnerAccounting
+
+    return [Extension(Partner, PartnerAccounting)]
 
 
 @hookimpl

@@ -1,36 +1,41 @@
+"""Contacts: its hooks; each imports what it needs when called, so registering the addon costs nothing."""
 from core import hookimpl
-
-from . import dashboard, demo, menus, models, security
 
 
 @hookimpl
 def register_models():
-    return (models.Partner, models.Tag)
+    from .models import Partner, Tag
+
+    return (Partner, Tag)
 
 
 @hookimpl
 def register_groups():
-    return security.GROUPS
+    from .security import GROUPS
+
+    return GROUPS
 
 
 @hookimpl
 def register_model_access():
-    return security.ACCESS
+    from .security import ACCESS
+
+    return ACCESS
 
 
 @hookimpl
 def register_menu_items():
-    return menus.MENU
+    from .menus import MENU
+
+    return MENU
 
 
 @hookimpl
 def register_commands(cli):
     from core.imports import import_command
 
-    from .importing import PartnerImport
-
     cli.commands["import"].add_command(import_command(
-        "contacts", PartnerImport,
+        "contacts", "addons.contacts.importing:PartnerImport",
         help="Import partners (companies and people) from a CSV or XLSX file. Columns are matched to fields by "
              "their header (English, Spanish or Italian names); lines already imported are skipped."))
 
@@ -51,9 +56,13 @@ def register_blueprints():
 
 @hookimpl
 def dashboard_tiles(session, actor):
-    return dashboard.partner_tiles(session, actor, session.info["registry"])
+    from .dashboard import partner_tiles
+
+    return partner_tiles(session, actor, session.info["registry"])
 
 
 @hookimpl
 def load_demo_data(session, company):
+    from . import demo
+
     demo.load(session, company)

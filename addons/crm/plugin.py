@@ -1,37 +1,48 @@
+"""CRM: its hooks; each imports what it needs when called, so registering the addon costs nothing."""
 from core import hookimpl
-
-from . import dashboard, menus, models, security, views
 
 
 @hookimpl
 def register_models():
+    from . import models
+
     return (models.Team, models.Stage, models.LostReason, models.Campaign, models.Lead, models.StageChange,
             models.Activity, models.Message, models.Rule, models.Segment, models.Recipient, models.Unsubscribe)
 
 
 @hookimpl
 def register_groups():
-    return security.GROUPS
+    from .security import GROUPS
+
+    return GROUPS
 
 
 @hookimpl
 def register_model_access():
-    return security.ACCESS
+    from .security import ACCESS
+
+    return ACCESS
 
 
 @hookimpl
 def register_record_rules():
-    return security.RULES
+    from .security import RULES
+
+    return RULES
 
 
 @hookimpl
 def register_menu_items():
-    return menus.MENU
+    from .menus import MENU
+
+    return MENU
 
 
 @hookimpl
 def register_views():
-    return views.crm_views()
+    from .views import crm_views
+
+    return crm_views()
 
 
 @hookimpl
@@ -52,20 +63,23 @@ def register_jobs():
 def register_commands(cli):
     from core.imports import import_command
 
-    from .importing import LeadImport
-
     cli.commands["import"].add_command(import_command(
-        "leads", LeadImport, help="Import leads from a CSV or XLSX file. Columns are matched to fields by their "
-                                  "header (English, Spanish or Italian names); lines already imported are skipped."))
+        "leads", "addons.crm.importing:LeadImport",
+        help="Import leads from a CSV or XLSX file. Columns are matched to fields by their header (English, Spanish "
+             "or Italian names); lines already imported are skipped."))
 
 
 @hookimpl
 def dashboard_tiles(session, actor):
+    from . import dashboard
+
     return dashboard.tiles(session, actor, session.info["registry"])
 
 
 @hookimpl
 def partner_summary(session, actor, partner):
+    from . import dashboard
+
     return dashboard.partner_panels(session, actor, session.info["registry"], partner)
 
 

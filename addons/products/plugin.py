@@ -1,26 +1,33 @@
+"""Products: its hooks; each imports what it needs when called, so registering the addon costs nothing."""
 from core import hookimpl
-
-from . import demo, menus, models, security
 
 
 @hookimpl
 def register_models():
-    return (models.Product,)
+    from .models import Product
+
+    return (Product,)
 
 
 @hookimpl
 def register_groups():
-    return security.GROUPS
+    from .security import GROUPS
+
+    return GROUPS
 
 
 @hookimpl
 def register_model_access():
-    return security.ACCESS
+    from .security import ACCESS
+
+    return ACCESS
 
 
 @hookimpl
 def register_menu_items():
-    return menus.MENU
+    from .menus import MENU
+
+    return MENU
 
 
 @hookimpl
@@ -32,4 +39,6 @@ def register_views():
 
 @hookimpl
 def load_demo_data(session, company):
+    from . import demo
+
     demo.load(session, company)

@@ -8,47 +8,21 @@ only when nothing is wrong (:func:`run_import`). :func:`import_command` gives
 the ``bottega import <name> FILE`` command, and :class:`UploadStore` keeps an
 uploaded file between the web pages of an import. :mod:`~core.imports.limits`
 bounds what a file may hold, so that a file built to expand is refused early.
-"""
-from .cli import import_command
-from .engine import (
-    ERROR,
-    EXISTS,
-    NEW,
-    ImportIssue,
-    ImportLine,
-    ImportReport,
-    analyse,
-    auto_mapping,
-    line_hash,
-    parse_mapping_options,
-    resolve_mapping,
-    run_import,
-)
-from .limits import ImportFileError
-from .reading import SourceRow, SourceTable, csv_records, read_file
-from .spec import ImportField, ImportSpec
-from .uploads import UploadStore
 
-__all__ = [
-    "ERROR",
-    "EXISTS",
-    "NEW",
-    "ImportField",
-    "ImportFileError",
-    "ImportIssue",
-    "ImportLine",
-    "ImportReport",
-    "ImportSpec",
-    "SourceRow",
-    "SourceTable",
-    "UploadStore",
-    "analyse",
-    "auto_mapping",
-    "csv_records",
-    "import_command",
-    "line_hash",
-    "parse_mapping_options",
-    "read_file",
-    "resolve_mapping",
-    "run_import",
-]
+Each name is imported on first use (:mod:`core.lazy`).
+"""
+from core.lazy import lazy_exports
+
+_EXPORTS = {
+    "import_command": ".cli",
+    **dict.fromkeys((
+        "ERROR", "EXISTS", "NEW", "ImportIssue", "ImportLine", "ImportReport", "analyse", "auto_mapping",
+        "line_hash", "parse_mapping_options", "resolve_mapping", "run_import",
+    ), ".engine"),
+    "ImportFileError": ".limits",
+    **dict.fromkeys(("SourceRow", "SourceTable", "csv_records", "read_file"), ".reading"),
+    **dict.fromkeys(("ImportField", "ImportSpec"), ".spec"),
+    "UploadStore": ".uploads",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

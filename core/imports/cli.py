@@ -2,9 +2,11 @@
 
 An addon adds its command from ``register_commands(cli)``::
 
-    cli.commands["import"].add_command(import_command("contacts", PartnerImport))
+    cli.commands["import"].add_command(import_command("contacts", "addons.contacts.importing:PartnerImport"))
 
-where the second argument makes the spec: ``make_spec(session, company_id)``.
+where the second argument makes the spec: ``make_spec(session, company_id)``; given
+as a ``"module:attribute"`` reference it is imported only when the command runs, so
+``bottega --help`` lists the command without loading the addon's models.
 The command reads the file, checks it with a progress bar, prints the
 report, and commits only when no line has an error (never with
 ``--dry-run``). It acts as ``--user LOGIN`` (whose access rules apply and
@@ -18,13 +20,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
 from core.errors import BottegaError
-
-from .engine import analyse, parse_mapping_options, run_import
-from .limits import check_file_size
-from .reading import read_file
+from core.lazy import load
 
 SHOWN_ISSUES = 50
 PHASES = {"check": "Checking", "import": "Importing"}
@@ -54,8 +52,11 @@ class _Bars:
             self.bar = None
 
 
-def import_command(name: str, make_spec: Callable, help: str | None = None) -> click.Command:
-    """A click command importing FILE with the spec ``make_spec(session, company_id)`` makes."""
+def import_command(name: str, make_spec: Callable | str, help: str | None = None) -> click.Command:
+    """A click command importing FILE with the spec ``make_spec(session, company_id)`` makes.
+
+    ``make_spec`` may be a ``"module:attribute"`` reference, loaded when the command runs.
+    """
 
     @click.command(name, help=help or f"Import {name} from a CSV or XLSX file.")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -73,6 +74,11 @@ def import_command(name: str, make_spec: Callable, help: str | None = None) -> c
         from core.security import actor_session
         from core.sessions import make_session_factory
 
+        from .engine import analyse, parse_mapping_options, run_import
+        from .limits import check_file_size
+        from .reading import read_file
+
+        spec_of = load(make_spec) if isinstance(make_spec, str) else make_spec
         overrides = parse_mapping_options(mappings)
         check_file_size(file.stat().st_size, file.name)  # before reading it into memory
         table = read_file(file.read_bytes(), file.name, encoding)
@@ -83,7 +89,7 @@ def import_command(name: str, make_spec: Callable, help: str | None = None) -> c
             actor, company_id = _actor_and_company(factory, registry, login, company)
             session = actor_session(factory, registry, actor)
             with session:
-                spec = make_spec(session, company_id)
+                spec = spec_of(session, company_id)
                 bars = _Bars(enabled=not quiet)
                 try:
                     if dry_run:
@@ -108,6 +114,8 @@ def import_command(name: str, make_spec: Callable, help: str | None = None) -> c
 
 def _actor_and_company(factory, registry, login, company):
     """The user acting (None: the system) and the company the records go to."""
+    from sqlalchemy import select
+
     from core.models import Company
     from core.security import find_actor, find_company
 

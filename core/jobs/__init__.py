@@ -19,43 +19,19 @@ they can be retried. Only the installed addons' jobs exist.
 
 ``[jobs] backend`` picks the storage: ``"sqlite"`` (a file at ``[jobs]
 sqlite_path``) or ``"redis"`` (``[jobs] redis_url``).
+
+Each name is imported on first use (:mod:`core.lazy`).
 """
-from core.models.job import DONE, FAILED, JOB_STATES, QUEUED, RUNNING, JobRecord
+from core.lazy import lazy_exports
 
-from .declarations import Job, JobContext, JobError
-from .queue import (
-    JobQueue,
-    configure,
-    default_queue,
-    enqueue,
-    jobs_of,
-    make_huey,
-    queue_for,
-    queue_for_config,
-    retry_job,
-    use_queue,
-)
-from .worker import Worker
-
-__all__ = [
-    "DONE",
-    "FAILED",
-    "JOB_STATES",
-    "QUEUED",
-    "RUNNING",
-    "Job",
-    "JobContext",
-    "JobError",
-    "JobQueue",
-    "JobRecord",
-    "Worker",
-    "configure",
-    "default_queue",
-    "enqueue",
-    "jobs_of",
-    "make_huey",
-    "queue_for",
-    "queue_for_config",
-    "retry_job",
-    "use_queue",
-]
+_EXPORTS = {
+    **dict.fromkeys(("DONE", "FAILED", "JOB_STATES", "QUEUED", "RUNNING", "JobRecord"), "core.models.job"),
+    **dict.fromkeys(("Job", "JobContext", "JobError"), ".declarations"),
+    **dict.fromkeys((
+        "JobQueue", "enqueue", "jobs_of", "make_huey", "queue_for", "queue_for_config", "retry_job",
+    ), ".queue"),
+    **dict.fromkeys(("configure", "default_queue", "use_queue"), ".target"),
+    "Worker": ".worker",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -9,9 +9,8 @@ jobs of one commit are sent together: a SQLite queue takes them in one write.
 huey carries one task, ``bottega_run_job(job_id)``, with the job's retries and
 retry delay; the worker looks the job up by name in the registry of the
 installed addons. Where a process sends its jobs: the queue in
-``session.info["bottega.job_queue"]`` when the session has one (sessions of a
-running job do), else the one set with :func:`configure` / :func:`use_queue`,
-else the one the configuration file describes.
+``session.info["bottega.job_queue"]`` when the session has one, else the one
+:mod:`core.jobs.target` chooses.
 """
 from __future__ import annotations
 
@@ -20,18 +19,15 @@ import json
 import logging
 import threading
 import weakref
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from huey import RedisHuey, SqliteHuey
-from huey.storage import SqliteStorage
 from sqlalchemy import Connection, Engine, event, update
 from sqlalchemy.orm import Session
 
-from core.config import Config, load_config
+from core.config import Config
 from core.db import SQLITE_BUSY_TIMEOUT, utcnow
 from core.errors import AddonError, RecordNotFound, ValidationError
 from core.models.job import FAILED, QUEUED, JobRecord
@@ -39,6 +35,7 @@ from core.models.job import FAILED, QUEUED, JobRecord
 from core.sessions import system_rows
 
 from .declarations import Job, JobError
+from .target import default_queue
 
 if TYPE_CHECKING:
     from huey import Huey
@@ -60,6 +57,8 @@ MAX_ERROR = 2000
 
 def make_huey(config: Config, name: str = DEFAULT_NAME) -> Huey:
     """The huey instance ``[jobs]`` describes: SQLite file (default) or Redis."""
+    from huey import RedisHuey, SqliteHuey
+
     jobs = config.values["jobs"]
     if jobs["backend"] == "redis":
         return RedisHuey(name, url=jobs["redis_url"], results=False)
@@ -113,6 +112,8 @@ class JobQueue:
         (one disk sync, all or none) instead of one write each; other queues
         take them one by one.
         """
+        from huey.storage import SqliteStorage
+
         storage = self.huey.storage
         if len(jobs) > 1 and isinstance(storage, SqliteStorage) and not self.huey.immediate:
             tasks = [self._signature(job_id, job) for job_id, job in jobs]
@@ -144,8 +145,6 @@ class JobQueue:
 
 _lock = threading.Lock()
 _queues: dict[tuple, JobQueue] = {}
-_configured: Config | None = None
-_override: JobQueue | None = None
 
 
 def queue_for_config(config: Config, name: str = DEFAULT_NAME) -> JobQueue:
@@ -157,29 +156,6 @@ def queue_for_config(config: Config, name: str = DEFAULT_NAME) -> JobQueue:
         if key not in _queues:
             _queues[key] = JobQueue.from_config(config, name)
         return _queues[key]
-
-
-def configure(config: Config | None) -> None:
-    """Send this process's jobs to the queue of ``config`` (the CLI does it with the configuration it read)."""
-    global _configured
-    _configured = config
-
-
-@contextmanager
-def use_queue(queue: JobQueue) -> Iterator[JobQueue]:
-    """Send this process's jobs to ``queue`` for the duration of the block (tests, embedding)."""
-    global _override
-    previous, _override = _override, queue
-    try:
-        yield queue
-    finally:
-        _override = previous
-
-
-def default_queue() -> JobQueue:
-    if _override is not None:
-        return _override
-    return queue_for_config(_configured or load_config())
 
 
 def queue_for(session: Session) -> JobQueue:
@@ -219,13 +195,11 @@ def registry_of(session: Session) -> Registry:
     if registry is None:
         global _catalog
         from core.catalog import Catalog
-        from core.lifecycle import Lifecycle
-        from core.registry import build_registry
+        from core.lifecycle.installed import installed_registry
 
         if _catalog is None:
             _catalog = Catalog.discover()
-        connection = session.connection()
-        registry = build_registry(_catalog, Lifecycle(connection.engine, _catalog).installed(connection))
+        registry = installed_registry(_catalog, session.connection())
         session.info[_REGISTRY_CACHE] = registry
     return registry
 

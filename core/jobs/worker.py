@@ -35,7 +35,7 @@ from sqlalchemy import Engine, and_, or_, select, update
 from core.catalog import Catalog
 from core.config import Config
 from core.db import utcnow
-from core.lifecycle import Lifecycle
+from core.lifecycle.installed import installed_registry
 from core.models import AddonState
 from core.models.job import DONE, FAILED, QUEUED, RUNNING, JobRecord
 from core.security import actor_session
@@ -99,7 +99,7 @@ class Worker:
     def _load(self) -> None:
         with self._lock:
             self.fingerprint = self._fingerprint()
-            self.registry = Lifecycle(self.engine, self.catalog).registry()
+            self.registry = installed_registry(self.catalog, self.engine)
             self.jobs = jobs_of(self.registry)
             self.session_factory = make_session_factory(self.engine, info={QUEUE_INFO: self.queue})
             self._schedule_periodic()

@@ -34,6 +34,7 @@ from core.security.events import log_addon_step
 
 from . import intent, purge
 from .database import first_line, migration_transaction, require_initialized
+from .installed import installed_addons, installed_registry
 from .migrations import Migration, Migrations
 from .setup import set_up
 
@@ -121,12 +122,7 @@ class Lifecycle:
             return {row.name: row for row in session.scalars(select(AddonState))}
 
     def installed(self, connection: Connection | None = None) -> list[str]:
-        if connection is None:
-            require_initialized(self.engine)
-            with self.engine.connect() as connection:
-                return self.installed(connection)
-        names = [n for n, s in self.states(connection).items() if s.state == INSTALLED and n in self.catalog]
-        return self.catalog.resolve(names)
+        return installed_addons(self.catalog, connection or self.engine)
 
     def status(self) -> list[AddonStatus]:
         """Every known addon, and every addon the database records whose code is gone."""
@@ -158,7 +154,7 @@ class Lifecycle:
             return result
 
     def registry(self) -> Registry:
-        return build_registry(self.catalog, self.installed())
+        return installed_registry(self.catalog, self.engine)
 
     def _needs_upgrade(self, connection: Connection, name: str, row: AddonState) -> bool:
         return parse_version(self.catalog[name].version) > parse_version(row.version) or bool(

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, utcnow
 
-INSTALLED = "installed"
+INSTALLED = "installed"  # core.lifecycle.installed reads this table with SQLAlchemy Core, by these names
 DEACTIVATED = "deactivated"
 
 

@@ -5,26 +5,17 @@ through hooks. :func:`actor_session` gives a session in which every ORM read
 and write is checked against them (see :mod:`core.security.enforcement`), so a
 service, a view, an export or a report cannot skip the rules by accident.
 :func:`log_event` records logins and privileged changes in the security log.
-"""
-from .actor import Actor, find_actor, find_company, find_user, load_actor
-from .declarations import OPERATIONS, Group, ModelAccess, RecordRule
-from .enforcement import actor_session, install_enforcement
-from .events import log_event
-from .passwords import hash_password, verify_password
 
-__all__ = [
-    "OPERATIONS",
-    "Actor",
-    "Group",
-    "ModelAccess",
-    "RecordRule",
-    "actor_session",
-    "find_actor",
-    "find_company",
-    "find_user",
-    "hash_password",
-    "install_enforcement",
-    "load_actor",
-    "log_event",
-    "verify_password",
-]
+Each name is imported on first use (:mod:`core.lazy`).
+"""
+from core.lazy import lazy_exports
+
+_EXPORTS = {
+    **dict.fromkeys(("Actor", "find_actor", "find_company", "find_user", "load_actor"), ".actor"),
+    **dict.fromkeys(("OPERATIONS", "Group", "ModelAccess", "RecordRule"), ".declarations"),
+    **dict.fromkeys(("actor_session", "install_enforcement"), ".enforcement"),
+    "log_event": ".events",
+    **dict.fromkeys(("hash_password", "verify_password"), ".passwords"),
+}
+__all__ = sorted(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

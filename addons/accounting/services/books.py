@@ -19,6 +19,7 @@ from addons.contacts.models import Partner
 from core.errors import ValidationError
 from core.fields import field_of
 from core.models.company import Company
+from core.transaction_cache import cached
 
 from ..charts import BY_COUNTRY, CURRENCIES, ChartTemplate, templates
 from ..models import Account, Currency, Journal, PartnerAccounting, PaymentTerm, PaymentTermLine, Settings, Tax
@@ -92,7 +93,10 @@ def ensure_currencies(session: Session) -> None:
 
 
 def company_settings(session: Session, company_id: int) -> Settings:
-    settings = session.scalar(select(Settings).where(Settings.company_id == company_id))
+    """The company's accounting settings (read once per transaction)."""
+    settings = cached(session, ("accounting.settings", company_id),
+                      lambda: session.scalar(select(Settings).where(Settings.company_id == company_id)),
+                      depends_on=(Settings,))
     if settings is None:
         raise _no_books()
     return settings
@@ -105,8 +109,9 @@ def _no_books(field: str | None = None) -> ValidationError:
 
 def default_journal(session: Session, company_id: int, kind: str) -> Journal:
     """The company's first active journal of ``kind`` (sale, purchase, bank, cash, general)."""
-    journal = session.scalar(select(Journal).where(Journal.company_id == company_id, Journal.kind == kind,
-                                                   Journal.active.is_(True)).order_by(Journal.id).limit(1))
+    journal = cached(session, ("accounting.default_journal", company_id, kind), lambda: session.scalar(
+        select(Journal).where(Journal.company_id == company_id, Journal.kind == kind, Journal.active.is_(True))
+        .order_by(Journal.id).limit(1)), depends_on=(Journal,))
     if journal is None:
         raise ValidationError(gettext("There is no %(kind)s journal in this company.", kind=kind), "journal_id")
     return journal

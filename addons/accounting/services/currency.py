@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
 from core.models.company import Company
+from core.transaction_cache import cached
 
 from ..models import Currency, CurrencyRate
 
@@ -18,7 +19,8 @@ CENT = Decimal("0.01")
 
 
 def decimals(session: Session, currency_code: str) -> int:
-    currency = session.get(Currency, currency_code)
+    currency = cached(session, ("accounting.currency", currency_code), lambda: session.get(Currency, currency_code),
+                      depends_on=(Currency,))
     if currency is None:
         raise ValidationError(gettext("Unknown currency %(code)s.", code=currency_code), "currency_code")
     return currency.decimals
@@ -39,7 +41,8 @@ def sql_money(value) -> Decimal:
 
 
 def company_currency(session: Session, company_id: int) -> str:
-    return session.get(Company, company_id).currency_code
+    return cached(session, ("core.company", company_id), lambda: session.get(Company, company_id),
+                  depends_on=(Company,)).currency_code
 
 
 def rate_at(session: Session, company_id: int, currency_code: str, *, date: dt.date) -> Decimal:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from addons.contacts.models import Partner
@@ -76,6 +76,21 @@ def create_invoice(session: Session, *, partner_id: int, kind: str = OUT_INVOICE
                    reference: str | None = None, narration: str | None = None,
                    origin_invoice_id: int | None = None) -> Invoice:
     """A draft invoice (``kind``: out_invoice, in_invoice, out_refund, in_refund) with its lines and totals."""
+    invoice = new_draft(session, partner_id=partner_id, kind=kind, date=date, lines=lines, company_id=company_id,
+                        journal_id=journal_id, currency_code=currency_code, payment_term_id=payment_term_id,
+                        due_date=due_date, reference=reference, narration=narration,
+                        origin_invoice_id=origin_invoice_id)
+    session.add(invoice)
+    session.flush()
+    return invoice
+
+
+def new_draft(session: Session, *, partner_id: int, kind: str = OUT_INVOICE, date: dt.date | None = None,
+              lines: Iterable[LineInput | Mapping] = (), company_id: int | None = None, journal_id: int | None = None,
+              currency_code: str | None = None, payment_term_id: int | None = None, due_date: dt.date | None = None,
+              reference: str | None = None, narration: str | None = None,
+              origin_invoice_id: int | None = None) -> Invoice:
+    """The checked draft :func:`create_invoice` stores, computed but not added to the session."""
     if kind not in dict(INVOICE_KINDS):
         raise ValidationError(gettext("Unknown kind of invoice %(kind)s.", kind=kind), "kind")
     partner = _partner(session, partner_id)
@@ -93,8 +108,6 @@ def create_invoice(session: Session, *, partner_id: int, kind: str = OUT_INVOICE
     invoice.origin_invoice_id = origin_invoice_id
     invoice.lines = _make_lines(session, invoice, list(lines))
     compute_invoice(session, invoice)
-    session.add(invoice)
-    session.flush()
     return invoice
 
 
@@ -263,7 +276,7 @@ def _line_product(session: Session, invoice: Invoice, product_id, index: int) ->
     if product_id in (None, ""):
         return None
     where = f"lines-{index}-product_id"
-    product = session.scalar(select(Product).where(Product.id == _int(product_id, where)))
+    product = session.get(Product, _int(product_id, where))
     if product is None or product.company_id != invoice.company_id:
         raise ValidationError(gettext("Line %(number)s needs a product of this company.", number=index + 1), where)
     if not product.active:
@@ -275,8 +288,7 @@ def _line_product(session: Session, invoice: Invoice, product_id, index: int) ->
 def _line_account(session: Session, invoice: Invoice, account_id, index: int) -> Account:
     """An active account of the invoice's company for line ``index``."""
     where = f"lines-{index}-account_id"
-    account = (session.scalar(select(Account).where(Account.id == _int(account_id, where)))
-               if account_id else None)
+    account = session.get(Account, _int(account_id, where)) if account_id else None
     return _usable_account(invoice, account, index)
 
 
@@ -346,40 +358,60 @@ def _require_draft(invoice: Invoice) -> None:
 
 def post_invoice(session: Session, invoice: Invoice) -> Invoice:
     """Post a draft: its journal entry, number, residual; then the ``invoice_posted`` hook."""
-    actor, registry = session.info.get("actor"), session.info.get("registry")
-    if actor is not None and not registry.can(actor, Move, "create"):
-        raise AccessDenied(gettext("Only an accountant can post invoices; %(login)s may prepare drafts.",
-                                   login=actor.login))
+    require_poster(session)
     _require_draft(invoice)
-    if not invoice.lines:
-        raise ValidationError(gettext("An invoice without lines cannot be posted."), "lines")
     with session.begin_nested():
         _check_draft(session, invoice)
         compute_invoice(session, invoice)
-        if invoice.amount_total < 0:
-            raise ValidationError(gettext("The total is negative: issue a credit note instead."), "lines")
-        if invoice.amount_total == 0 and all(line.subtotal == 0 for line in invoice.lines):
-            raise ValidationError(gettext(
-                "Once rounded to the currency's %(places)s decimals the invoice amounts to zero: there is "
-                "nothing to post.", places=decimals(session, invoice.currency_code)), "lines")
-        rate = rate_at(session, invoice.company_id, invoice.currency_code, date=invoice.date)
-        due = invoice_instalments(session, invoice)
-        specs = _entry_lines(session, invoice, rate, due)
-        move = create_move(session, invoice.journal, date=invoice.date, lines=specs, ref=invoice.reference,
+        booking = book(session, invoice)
+        move = create_move(session, invoice.journal, date=invoice.date, lines=booking.lines, ref=invoice.reference,
                            partner_id=invoice.partner_id, origin="invoice", narration=invoice.narration)
         post_move(session, move)
         invoice.move_id, invoice.move = move.id, move
         invoice.number = move.number
-        invoice.rate = rate
+        invoice.rate = booking.rate
         with posting_invoice(session, invoice):
             invoice.state = POSTED
             invoice.residual = invoice.amount_total
             invoice.payment_state = NOT_PAID
-            invoice.due_date = max(item.date for item in due)
+            invoice.due_date = booking.due_date
             session.flush()
+    registry = session.info.get("registry")
     if registry is not None:
         registry.hook.invoice_posted(session=session, invoice=invoice)
     return invoice
+
+
+def require_poster(session: Session) -> None:
+    """Only an accountant posts; a billing clerk prepares drafts."""
+    actor, registry = session.info.get("actor"), session.info.get("registry")
+    if actor is not None and not registry.can(actor, Move, "create"):
+        raise AccessDenied(gettext("Only an accountant can post invoices; %(login)s may prepare drafts.",
+                                   login=actor.login))
+
+
+@dataclass
+class Booking:
+    """What posting a computed draft books: its entry's lines, the rate used, and when it falls due."""
+
+    lines: list[LineSpec]
+    rate: Decimal
+    due_date: dt.date
+
+
+def book(session: Session, invoice: Invoice) -> Booking:
+    """Check that a computed draft can be posted, and work out its journal entry."""
+    if not invoice.lines:
+        raise ValidationError(gettext("An invoice without lines cannot be posted."), "lines")
+    if invoice.amount_total < 0:
+        raise ValidationError(gettext("The total is negative: issue a credit note instead."), "lines")
+    if invoice.amount_total == 0 and all(line.subtotal == 0 for line in invoice.lines):
+        raise ValidationError(gettext(
+            "Once rounded to the currency's %(places)s decimals the invoice amounts to zero: there is "
+            "nothing to post.", places=decimals(session, invoice.currency_code)), "lines")
+    rate = rate_at(session, invoice.company_id, invoice.currency_code, date=invoice.date)
+    due = invoice_instalments(session, invoice)
+    return Booking(_entry_lines(session, invoice, rate, due), rate, max(item.date for item in due))
 
 
 def _entry_lines(session: Session, invoice: Invoice, rate: Decimal, due: list[Instalment]) -> list[LineSpec]:

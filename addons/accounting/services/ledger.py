@@ -19,6 +19,7 @@ from addons.contacts.models import Partner
 from core.db import utcnow
 from core.errors import ValidationError
 from core.sequences import next_number
+from core.transaction_cache import cached
 
 from ..guards import POSTING, allow, require_balanced
 from ..models import FiscalYear, Journal, Move, MoveLine, Period
@@ -44,14 +45,29 @@ class LineSpec:
 
 
 def fiscal_year_of(session: Session, company_id: int, *, date: dt.date) -> FiscalYear:
-    year = session.scalar(select(FiscalYear).where(
-        FiscalYear.company_id == company_id, FiscalYear.date_start <= date, FiscalYear.date_end >= date))
+    """The company's fiscal year covering ``date``; its years are read once per transaction, without a flush."""
+    years = cached(session, ("accounting.fiscal_years", company_id), lambda: _years_of(session, company_id),
+                   depends_on=(FiscalYear,))
+    year = next((year for year in years if year.date_start <= date <= year.date_end), None)
     if year is None:
         raise ValidationError(gettext("No fiscal year covers %(date)s; create it first.", date=date.isoformat()),
                               "date")
     if year.state == CLOSED and not session.info.get("accounting.closing_year"):
         raise ValidationError(gettext("Fiscal year %(name)s is closed.", name=year.name), "date")
     return year
+
+
+def _years_of(session: Session, company_id: int) -> list[FiscalYear]:
+    with session.no_autoflush:
+        return list(session.scalars(select(FiscalYear).where(FiscalYear.company_id == company_id)))
+
+
+def period_of(session: Session, year: FiscalYear, date: dt.date) -> int | None:
+    """The id of ``year``'s period covering ``date`` (periods read once per transaction)."""
+    periods = cached(session, ("accounting.periods", year.id), lambda: session.execute(
+        select(Period.id, Period.date_start, Period.date_end).where(Period.fiscal_year_id == year.id)).all(),
+        depends_on=(Period,))
+    return next((period_id for period_id, start, end in periods if start <= date <= end), None)
 
 
 def create_move(session: Session, journal: Journal, *, date: dt.date, lines: list[LineSpec], ref: str | None = None,
@@ -84,20 +100,40 @@ def post_move(session: Session, move: Move) -> Move:
     sequence = next_number(session, move.company_id, f"accounting.journal.{journal.id}", year.name)
     if journal.kind in (SALE, PURCHASE):
         _require_chronological(session, move, journal, year)
-    period_id = session.scalar(select(Period.id).where(
-        Period.fiscal_year_id == year.id, Period.date_start <= move.date, Period.date_end >= move.date))
+    period_id = period_of(session, year, move.date)
     with allow(session, POSTING, move):
-        move.fiscal_year_id, move.period_id = year.id, period_id
-        move.sequence_number = sequence
-        move.number = f"{journal.code}/{year.name}/{sequence:05d}"
-        move.state = POSTED
-        move.posted_at = utcnow()
-        actor = session.info.get("actor")
-        move.posted_by_id = actor.user_id if actor is not None else None
+        for name, value in posting_values(session, journal, year, period_id, sequence).items():
+            setattr(move, name, value)
         for line in move.lines:
             line.posted = True
         session.flush()
     return move
+
+
+def posting_values(session: Session, journal: Journal, year: FiscalYear, period_id: int | None,
+                   sequence: int) -> dict:
+    """What posting writes on an entry numbered ``sequence`` of ``journal`` in ``year``."""
+    actor = session.info.get("actor")
+    return {"fiscal_year_id": year.id, "period_id": period_id, "sequence_number": sequence,
+            "number": entry_number(journal, year, sequence), "state": POSTED, "posted_at": utcnow(),
+            "posted_by_id": actor.user_id if actor is not None else None}
+
+
+def entry_number(journal: Journal, year: FiscalYear, sequence: int) -> str:
+    return f"{journal.code}/{year.name}/{sequence:05d}"
+
+
+def latest_posted_date(session: Session, journal: Journal, year: FiscalYear) -> dt.date | None:
+    """The date of the journal's last posted entry in ``year``: sales and purchases are numbered in date order."""
+    return session.scalar(select(func.max(Move.date)).where(
+        Move.journal_id == journal.id, Move.fiscal_year_id == year.id, Move.state == POSTED))
+
+
+def chronology_error(journal: Journal, latest: dt.date, date: dt.date) -> ValidationError:
+    return ValidationError(gettext(
+        "Journal %(journal)s already has an entry posted on %(latest)s: entries of a sales or purchase journal "
+        "are numbered in date order, so this one cannot be dated %(date)s; date it on or after %(latest)s.",
+        journal=journal.code, latest=latest.isoformat(), date=date.isoformat()), "date")
 
 
 def _require_chronological(session: Session, move: Move, journal: Journal, year: FiscalYear) -> None:
@@ -105,13 +141,9 @@ def _require_chronological(session: Session, move: Move, journal: Journal, year:
 
     Runs once the journal's sequence is row-locked, so no other posting in the journal can interleave.
     """
-    latest = session.scalar(select(func.max(Move.date)).where(
-        Move.journal_id == journal.id, Move.fiscal_year_id == year.id, Move.state == POSTED))
+    latest = latest_posted_date(session, journal, year)
     if latest is not None and move.date < latest:
-        raise ValidationError(gettext(
-            "Journal %(journal)s already has an entry posted on %(latest)s: entries of a sales or purchase journal "
-            "are numbered in date order, so this one cannot be dated %(date)s; date it on or after %(latest)s.",
-            journal=journal.code, latest=latest.isoformat(), date=move.date.isoformat()), "date")
+        raise chronology_error(journal, latest, move.date)
 
 
 def reverse_move(session: Session, move: Move, *, date: dt.date | None = None, post: bool = True) -> Move:

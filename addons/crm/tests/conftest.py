@@ -7,7 +7,7 @@ from aiosmtpd.controller import Controller
 
 from core.catalog import Catalog
 from core.config import load_config
-from core.jobs.queue import JobQueue, use_queue
+from core.jobs import JobQueue, use_queue
 from core.jobs.worker import Worker
 from core.lifecycle import Lifecycle
 from core.security import actor_session

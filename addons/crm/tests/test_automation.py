@@ -12,7 +12,7 @@ from core.catalog import Catalog
 from core.config import load_config
 from core.db import utcnow
 from core.errors import ValidationError
-from core.jobs.queue import JobQueue, use_queue
+from core.jobs import JobQueue, use_queue
 from core.jobs.worker import Worker
 from core.lifecycle import Lifecycle
 from core.models.mail import Mail
