@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import Base, CompanyMixin, TimestampMixin, intpk, str120
@@ -51,6 +51,7 @@ class Partner(CompanyMixin, TimestampMixin, Base):
 
     __tablename__ = "contacts_partner"
     __audit_exclude__ = ("import_hash",)
+    __table_args__ = (Index("ix_contacts_partner_list", "company_id", "name", "id"),)  # the list's default order
 
     id: Mapped[intpk]
     name: Mapped[str120] = mapped_column(index=True, info=field(_l("Name"), listed=True))

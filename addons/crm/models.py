@@ -136,6 +136,8 @@ class Lead(CompanyMixin, TimestampMixin, Base):
     __table_args__ = (
         Index("ix_crm_lead_pipeline", "company_id", "kind", "state", "stage_id"),
         Index("ix_crm_lead_email", "email"),
+        Index("ix_crm_lead_list", "company_id", "kind", "created_at", "id"),  # the leads list's default order
+        Index("ix_crm_lead_opportunity_list", "company_id", "kind", "name", "id"),  # the opportunities list's
     )
 
     id: Mapped[intpk]

@@ -33,14 +33,15 @@ from core.errors import AccessDenied, AddonError
 from core.lifecycle import Lifecycle
 from core.models import AddonState
 from core.registry import CORE, Registry
-from core.security import actor_session, credentials, load_actor
+from core.security import actor_session, credentials
+from core.security.actor import actor_of, allowed_companies
 from core.security.throttle import LoginPolicy
 from core.sessions import make_session_factory
 
 from . import auth, enrolment, errors, i18n, login_sessions, reauth, shell
 from .context import CSRF_EXEMPT_ATTRIBUTE, PUBLIC_ATTRIBUTE
 from .limiter import limiter, storage_uri
-from .views import column_kind, mount
+from .views import mount
 
 WEB_DIR = Path(__file__).resolve().parent
 log = logging.getLogger("bottega.web")
@@ -77,7 +78,7 @@ def build_app(state: WebState) -> Flask:
     i18n.init_app(app, state)
     limiter.init_app(app)
     app.jinja_loader = _template_loader(state)
-    app.jinja_env.globals.update(column_kind=column_kind, format_datetime=format_datetime, get_locale=get_locale)
+    app.jinja_env.globals.update(format_datetime=format_datetime, get_locale=get_locale)
     for blueprint in (auth.blueprint, reauth.blueprint, login_sessions.blueprint, shell.blueprint):
         app.register_blueprint(blueprint)
     _register_addon_blueprints(app, state.registry)
@@ -215,29 +216,44 @@ def _authenticate():
     g.db = None
     if _is_static(request.endpoint):
         return None
-    user_id = session.get("user_id")
-    if user_id is not None:
-        idle = dt.timedelta(minutes=state.config.get("security", "session_idle_minutes")) or None
-        system = state.session_factory()
-        try:
-            user = system.get(auth.User, user_id)
-            if (user is not None and user.active and session.get("stamp") == auth.session_stamp(system, user.id)
-                    and credentials.resume_login_session(system, session.get("sid"), idle) == user.id):
-                g.actor = load_actor(system, state.registry, user.id, session.get("company_ids"))
-                g.user = user
-        except AccessDenied:
-            g.actor = None
-        finally:
-            system.close()
-        if g.actor is None:
+    if session.get("user_id") is not None:
+        login = _logged_in(state)
+        if login is None:
             session.clear()
         else:
+            g.user, g.companies, g.actor = login
             g.db = actor_session(state.session_factory, state.registry, g.actor)
     if g.actor is None and request.endpoint is not None:
         function = current_app.view_functions.get(request.endpoint)
         if not getattr(function, PUBLIC_ATTRIBUTE, False):
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     return None
+
+
+def _logged_in(state: WebState) -> tuple | None:
+    """The cookie's user, their allowed companies and their actor, checked afresh on every request.
+
+    The login holds while the user is active, the cookie's stamp matches
+    their password and 2FA, and its server-side session is open and not
+    idle. One short transaction of four statements: the login session with
+    its user's stamp, the user, their companies, their groups.
+    """
+    user_id = session["user_id"]
+    idle = dt.timedelta(minutes=state.config.get("security", "session_idle_minutes")) or None
+    with state.session_factory() as system:
+        resumed = credentials.resume_login_session(system, session.get("sid"), idle)
+        if resumed is None or resumed[0] != user_id or session.get("stamp") != auth.stamp_of(*resumed):
+            return None
+        user = system.get(auth.User, user_id)
+        if user is None or not user.active:
+            return None
+        companies = allowed_companies(system, user)
+        try:
+            actor = actor_of(system, state.registry, user, {company.id for company in companies},
+                             session.get("company_ids"))
+        except AccessDenied:
+            return None
+    return user, companies, actor
 
 
 def _close_sessions(_exc):

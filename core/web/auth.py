@@ -76,8 +76,12 @@ class PreferencesForm(FlaskForm):
 
 
 def session_stamp(system, user_id: int) -> str:
-    material = f"{user_id}|{credentials.stamp_material(system, user_id)}".encode()
-    return hashlib.sha256(material).hexdigest()[:32]
+    return stamp_of(user_id, credentials.stamp_material(system, user_id))
+
+
+def stamp_of(user_id: int, material: str) -> str:
+    """The stamp a login's cookie carries: it changes when the user's password or 2FA does."""
+    return hashlib.sha256(f"{user_id}|{material}".encode()).hexdigest()[:32]
 
 
 def login_throttle() -> LoginThrottle:

@@ -9,9 +9,8 @@ from sqlalchemy import select
 
 from core.fields import fields_of, name_column
 from core.menus import visible_menu
-from core.models import Company, user_companies
 
-from .context import current_actor, current_registry, db, public, system_session
+from .context import current_actor, current_registry, db, public
 from .forms import display_name
 from .i18n import CODES
 
@@ -22,11 +21,18 @@ OPTIONS_LIMIT = 20
 
 
 def menu_tree():
-    """The user's menu, without entries pointing at pages this app does not have (logged once per build)."""
+    """The user's menu, without entries pointing at pages this app does not have (logged once per build).
+
+    What a user sees follows from their groups alone (the app is built anew when the addons change):
+    the tree is built once per set of groups and shared, read-only, by their requests.
+    """
     actor = current_actor()
     if actor is None:
         return []
-    return _prune(visible_menu(current_registry(), actor), current_app.view_functions)
+    trees = current_app.extensions.setdefault("bottega_menus", {})
+    if actor.groups not in trees:
+        trees[actor.groups] = _prune(visible_menu(current_registry(), actor), current_app.view_functions)
+    return trees[actor.groups]
 
 
 def _prune(nodes, endpoints):
@@ -68,26 +74,18 @@ def current_app_node(tree):
 @blueprint.app_context_processor
 def shell_context():
     tree = menu_tree()
-    companies = []
-    if current_actor() is not None:
-        companies = system_session().scalars(
-            select(Company).where(Company.id.in_(_allowed_company_ids())).order_by(Company.name)
-        ).all()
     return {
         "menu": tree,
         "current_app_node": current_app_node(tree),
         "first_endpoint": first_endpoint,
         "actor": current_actor(),
         "user": g.get("user"),
-        "companies": companies,
+        "companies": g.get("companies", []) if current_actor() is not None else [],
     }
 
 
 def _allowed_company_ids() -> set[int]:
-    rows = system_session().scalars(
-        select(user_companies.c.company_id).where(user_companies.c.user_id == g.user.id)
-    )
-    return set(rows) | {g.user.company_id}
+    return {company.id for company in g.companies}
 
 
 @blueprint.route("/")

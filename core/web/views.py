@@ -20,6 +20,7 @@ from flask_babel import format_date, format_datetime, format_decimal, gettext
 from sqlalchemy import Boolean, String, Text, func, inspect, or_, select
 from sqlalchemy.orm import RelationshipProperty, object_session, selectinload
 
+from core.bounds import fits_id
 from core.fields import (Field, clean, clean_one, extension_values, extensions_of, fields_of, save_extension_values,
                          split_values)
 from core.fields.cleaning import Problem
@@ -31,6 +32,7 @@ from .context import can, current_actor, current_registry, db, record_or_404, re
 from .exports import EXPORT_BATCH, EXPORT_FORMATS, export_response
 from .forms import RecordField, build_form_class, display_name, form_values
 from .inputs import ACCEPTS_JSON_ATTRIBUTE, accepts_json, json_object
+from .paging import MAX_PAGE, read_page
 
 KANBAN_LIMIT = 1000
 #: the kinds of field a list can be narrowed by (``?by.<field>=<value>``)
@@ -54,6 +56,8 @@ class ListParams:
     descending: bool
     page: int
     by: dict = dataclass_field(default_factory=dict)
+    after: int | None = None  # keyset paging: the page starts past this row (core.web.paging)
+    before: int | None = None  # ... or ends before it
 
     @classmethod
     def from_request(cls, view: ModelView) -> ListParams:
@@ -61,14 +65,12 @@ class ListParams:
         sort = args.get("sort", view.default_order)
         if sort not in view.sortable:
             sort = view.default_order
-        try:
-            page = max(1, int(args.get("page", "1")))
-        except ValueError:
-            page = 1
+        page = min(max(1, _integer(args.get("page")) or 1), MAX_PAGE)
         known = {f.key for f in view.filters}
         filters = tuple(key for key in args.getlist("filter") if key in known)
+        after = _row_id(view, args.get("after"))
         return cls(args.get("q", "").strip()[:200], filters, sort, args.get("dir") == "desc", page,
-                   _field_filters(view, args))
+                   _field_filters(view, args), after, None if after else _row_id(view, args.get("before")))
 
     def query_args(self, **changes) -> dict:
         values = {"q": self.q or None, "filter": list(self.filters) or None, "sort": self.sort,
@@ -76,6 +78,19 @@ class ListParams:
         values.update({f"by.{name}": _query_value(value) for name, value in self.by.items()})
         values.update(changes)
         return {k: v for k, v in values.items() if v is not None}
+
+
+def _integer(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _row_id(view: ModelView, raw: str | None) -> int | None:
+    """``raw`` as an id of the view's model, or None."""
+    value = _integer(raw)
+    return value if value is not None and fits_id(inspect(view.model).primary_key[0], value) else None
 
 
 def _field_filters(view: ModelView, args) -> dict:
@@ -105,6 +120,10 @@ class ModelView:
     form_template = "core/form.html"
     kanban_template = "core/kanban.html"
     page_size = 50
+    #: the list counts its rows up to this many, then says "10,000+" (a text search, whose every row is a
+    #: pattern match, up to ``search_count_limit``): see core.web.paging
+    count_limit = 10_000
+    search_count_limit = 1_000
     #: whether the list offers an import page (``/<slug>/import``); records only services write say False
     importable = True
 
@@ -141,21 +160,16 @@ class ModelView:
         ``operations`` on); none outside a request."""
         if not has_request_context() or current_actor() is None:
             return ()
-        known = g.setdefault("model_extensions", {})  # asked for every cell of a list: once per request
-        key = (self.model, operations)
-        if key not in known:
-            known[key] = extensions_of(current_registry(), self.model, current_actor(), operations)
-        return known[key]
+        return _once_per_request("model_extensions", (self.model, operations),
+                                 lambda: extensions_of(current_registry(), self.model, current_actor(), operations))
 
     def fields(self) -> dict[str, Field]:
         """The model's fields and those the installed addons add to it (that the user may read)."""
         extensions = self.extensions()
         if not extensions:
             return fields_of(self.model)
-        found = dict(fields_of(self.model))
-        for extension in extensions:
-            found.update(extension.fields)
-        return found
+        return _once_per_request("model_fields", self.model, lambda: {
+            **fields_of(self.model), **{name: found for e in extensions for name, found in e.fields.items()}})
 
     @property
     def form_fields(self) -> tuple[str, ...]:
@@ -176,6 +190,10 @@ class ModelView:
     def list_columns(self) -> tuple[str, ...]:
         added = tuple(name for extension in self.extensions() for name, f in extension.fields.items() if f.listed)
         return self.own_list_columns + added
+
+    def list_cells(self) -> list[tuple[str, str]]:
+        """The list's columns, each with its alignment hint (:func:`column_kind`)."""
+        return [(name, column_kind(self.model, name)) for name in self.list_columns]
 
     def label_of(self, field: str) -> str:
         found = self.fields().get(field)
@@ -213,12 +231,13 @@ class ModelView:
 
     def value(self, record, field: str):
         """The stored value of ``field`` on ``record``, an extension field's from its side row."""
-        for extension in self.extensions():
-            if field in extension.fields:
-                side = object_session(record).get(extension.side, record.id)
-                return getattr(side, field) if side is not None else None
-        found = fields_of(self.model).get(field)
-        if found is not None and found.kind == "many2one" and field.endswith("_id"):
+        found = fields_of(self.model).get(field)  # the model's own (no extension may reuse its names)
+        if found is None:
+            for extension in self.extensions():
+                if field in extension.fields:
+                    side = object_session(record).get(extension.side, record.id)
+                    return getattr(side, field) if side is not None else None
+        elif found.kind == "many2one" and field.endswith("_id"):
             related = getattr(record, field.removesuffix("_id"), None)
             if related is not None:
                 return related
@@ -228,7 +247,7 @@ class ModelView:
         value = self.value(record, field)
         if value is None:
             return ""
-        found = self.fields().get(field)
+        found = fields_of(self.model).get(field) or self.fields().get(field)
         if found is not None and found.kind == "choice":
             return str(found.choice_label(value))
         if isinstance(value, bool):
@@ -252,11 +271,14 @@ class ModelView:
 
     def prefetch(self, session, rows) -> None:
         """Load the side rows of ``rows``' extension fields in one query per extension (no query per row)."""
+        shown = [extension for extension in self.extensions()
+                 if any(name in self.list_columns for name in extension.fields)]
+        if not shown or not rows:
+            return
         ids = [row.id for row in rows]
-        for extension in self.extensions():
-            if ids and any(name in self.list_columns for name in extension.fields):
-                key = getattr(extension.side, extension.key)
-                session.scalars(select(extension.side).where(key.in_(ids))).all()
+        for extension in shown:
+            key = getattr(extension.side, extension.key)
+            session.scalars(select(extension.side).where(key.in_(ids))).all()
 
     # --- data, through the actor session ----------------------------------------------
 
@@ -271,16 +293,19 @@ class ModelView:
         return conditions
 
     def select_rows(self, params: ListParams, actor):
+        """The list's rows in order: the sort column, then the id the same way (the key of keyset paging)."""
         column = getattr(self.model, params.sort)
-        order = column.desc() if params.descending else column.asc()
-        statement = select(self.model).where(*self.conditions(params, actor)).order_by(order, self.model.id)
+        order = (column.desc(), self.model.id.desc()) if params.descending else (column.asc(), self.model.id.asc())
+        statement = select(self.model).where(*self.conditions(params, actor)).order_by(*order)
         related = [f.removesuffix("_id") if f.endswith("_id") and self.is_relationship(f.removesuffix("_id")) else f
                    for f in self.own_list_columns]
         loads = [selectinload(getattr(self.model, f)) for f in related if self.is_relationship(f)]
         return statement.options(*loads) if loads else statement
 
-    def count_rows(self, params: ListParams, actor):
-        return select(func.count(self.model.id)).where(*self.conditions(params, actor))
+    def count_rows(self, params: ListParams, actor, limit: int):
+        """How many rows the list has, counting no further than ``limit`` + 1."""
+        found = select(self.model.id).where(*self.conditions(params, actor)).limit(limit + 1).subquery()
+        return select(func.count()).select_from(found)
 
     def create(self, session, actor, values: dict):
         """Create a record from form values; override to call the addon's service."""
@@ -338,6 +363,14 @@ class ModelView:
         return build_form_class(self, session, record)
 
 
+def _once_per_request(name: str, key, compute):
+    """``compute()``, kept in the request's ``g.<name>[key]``: what a list asks for every cell is looked up once."""
+    known = g.setdefault(name, {})
+    if key not in known:
+        known[key] = compute()
+    return known[key]
+
+
 # --- routes ----------------------------------------------------------------------------
 
 
@@ -373,15 +406,11 @@ def _bind(handler, view):
 def _list(view: ModelView):
     require(view.model, "read")
     params = ListParams.from_request(view)
-    session, actor = db(), current_actor()
-    total = session.scalar(view.count_rows(params, actor))
-    pages = max(1, -(-total // view.page_size))
-    params.page = min(params.page, pages)
-    rows = session.scalars(
-        view.select_rows(params, actor).limit(view.page_size).offset((params.page - 1) * view.page_size)
-    ).all()
-    view.prefetch(session, rows)
-    return render_template(view.list_template, view=view, rows=rows, total=total, pages=pages, params=params,
+    session = db()
+    page = read_page(session, view, params, current_actor())
+    params.page = page.number
+    view.prefetch(session, page.rows)
+    return render_template(view.list_template, view=view, rows=page.rows, page=page, params=params,
                            can_create=can(view.model, "create"), export_formats=EXPORT_FORMATS)
 
 

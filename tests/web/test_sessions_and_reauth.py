@@ -52,6 +52,21 @@ def test_the_idle_limit_comes_from_the_config(web, tmp_path):
     assert client.get("/").status_code == 302
 
 
+def test_archiving_a_logged_in_user_refuses_their_next_request(web):
+    ana = web.db.user("ana", groups=["contacts.group_user"])
+    client = web.client()
+    client.login("ana")
+    assert client.get("/contacts/partners/").status_code == 200
+    session = web.db.system()
+    session.get(User, ana.id).active = False
+    session.commit()
+    response = client.get("/contacts/partners/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    session.get(User, ana.id).active = True
+    session.commit()
+    assert client.get("/contacts/partners/").status_code == 302, "the login ended with the archiving"
+
+
 def test_a_user_sees_their_sessions_and_ends_one_or_all_the_others(web):
     ana = web.db.user("ana", groups=["contacts.group_user"])
     laptop, phone, tablet = web.client(), web.client(), web.client()

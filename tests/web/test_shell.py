@@ -1,7 +1,10 @@
 """The shell around every page: company switcher, menus, dashboard, error pages, cookies."""
 import pytest
+from sqlalchemy import select
 
 from addons.contacts.services import create_partner
+from core.models import User
+from core.models.user import Group
 from core.testing import ADMIN_PASSWORD
 
 
@@ -96,3 +99,19 @@ def test_an_addon_overrides_a_core_template_and_extends_the_original(served):
     home = client.get("/").get_data(as_text=True)
     assert '<p class="skin-banner">Welcome to the skinned home</p>' in home
     assert "Hello, Administrator" in home
+
+
+def test_the_menu_follows_a_change_of_groups_on_the_next_request(web):
+    web.db.user("mover", groups=["core.group_user"])
+    client = web.client()
+    client.login("mover")
+    assert "Partners" not in client.get("/").get_data(as_text=True)
+    session = web.db.system()
+    mover = session.scalars(select(User).where(User.login == "mover")).one()
+    mover.groups.append(session.scalars(select(Group).where(Group.key == "contacts.group_user")).one())
+    session.commit()
+    assert "Partners" in client.get("/").get_data(as_text=True)
+    mover.groups = [group for group in mover.groups if group.key != "contacts.group_user"]
+    session.commit()
+    assert "Partners" not in client.get("/").get_data(as_text=True)
+    assert client.get("/contacts/partners/").status_code == 403

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, Date, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, Date, ForeignKey, Index, Numeric, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from addons.contacts.models import Partner
@@ -77,6 +77,7 @@ class PaymentTermLine(CompanyMixin, Base):
 
 class Invoice(CompanyMixin, TimestampMixin, Base):
     __tablename__ = "accounting_invoice"
+    __table_args__ = (Index("ix_accounting_invoice_list", "company_id", "kind", "date", "id"),)  # the lists' order
 
     id: Mapped[intpk]
     kind: Mapped[str] = mapped_column(String(12), default=OUT_INVOICE, info=field(

@@ -183,7 +183,7 @@ class Move(CompanyMixin, TimestampMixin, Base):
         UniqueConstraint("reversed_move_id"),
         CheckConstraint("state <> 'posted' OR (number IS NOT NULL AND sequence_number IS NOT NULL "
                         "AND fiscal_year_id IS NOT NULL)", "posted_numbered"),
-        Index("ix_accounting_move_company_date", "company_id", "date"),
+        Index("ix_accounting_move_list", "company_id", "date", "id"),  # the entries list's default order
     )
 
     id: Mapped[intpk]
