@@ -4,6 +4,10 @@ They take a session (acting as a user, or a system session for public
 capture and jobs) and the acting user where one exists. Records are loaded
 through the session, so a salesperson cannot touch another's opportunity.
 They are called as docs/services.md says: ``qualify(session, lead, partner_id=...)``.
+
+Moving a lead (qualify, set_stage, mark_won) changes objects without a flush
+of its own: its stage history, messages and audit entry are written by the
+next flush, at the latest the caller's commit, with those of other leads.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from core.bulk import insert_rows
 from core.db import utcnow
 from core.errors import ValidationError
 from core.fields import clean
+from core.transaction_cache import cached
 
 from .models import (
     LEAD,
@@ -156,7 +161,6 @@ def qualify(session: Session, lead: Lead, *, partner_id: int | None = None, crea
     first = first_stage(session, lead.company_id, team_id=lead.team_id)
     if first is not None:
         _move(session, lead, first)
-    session.flush()
     _log(session, lead, "system", body="Qualified as an opportunity.")
     return lead
 
@@ -176,13 +180,27 @@ def _partner_for(session: Session, lead: Lead, force: bool):
                                    country_code=lead.country_code, is_company=bool(lead.partner_name))
 
 
+def company_stages(session: Session, company_id: int) -> list[Stage]:
+    """The company's stages the user may see, by (sequence, id), read once per transaction (again once a
+    stage is written)."""
+    if session.autoflush and any(isinstance(obj, Stage) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.flush()  # what the query would do first: the list then follows the changed stages
+    return cached(session, ("crm.stages", company_id), lambda: session.scalars(
+        select(Stage).where(Stage.company_id == company_id).order_by(Stage.sequence, Stage.id)).all(),
+        depends_on=(Stage,))
+
+
 def first_stage(session: Session, company_id: int, *, team_id: int | None) -> Stage | None:
-    statement = select(Stage).where(Stage.company_id == company_id, Stage.is_won.is_(False))
-    if team_id is not None:
-        statement = statement.where((Stage.team_id == team_id) | Stage.team_id.is_(None))
-    else:
-        statement = statement.where(Stage.team_id.is_(None))
-    return session.scalars(statement.order_by(Stage.sequence, Stage.id)).first()
+    """The first stage that is not won of the team's pipeline (the stages of every team included)."""
+    return next((stage for stage in company_stages(session, company_id)
+                 if not stage.is_won and stage.team_id in (None, team_id)), None)
+
+
+def won_stage(session: Session, company_id: int, *, team_id: int | None) -> Stage | None:
+    """The won stage of the team's pipeline: the team's own first, else one of every team."""
+    won = [stage for stage in company_stages(session, company_id)
+           if stage.is_won and stage.team_id in (None, team_id)]
+    return min(won, key=lambda stage: stage.team_id is None, default=None)
 
 
 def set_stage(session: Session, lead: Lead, *, stage_id: int) -> Lead:
@@ -199,7 +217,6 @@ def set_stage(session: Session, lead: Lead, *, stage_id: int) -> Lead:
     _move(session, lead, stage)
     if stage.is_won:
         _close(session, lead, WON)
-    session.flush()
     return lead
 
 
@@ -218,18 +235,13 @@ def _move(session: Session, lead: Lead, stage: Stage) -> None:
 def mark_won(session: Session, lead: Lead) -> Lead:
     if lead.state != OPEN:
         raise ValidationError(_l("Only an open opportunity can be won."))
-    won = session.scalars(
-        select(Stage).where(Stage.company_id == lead.company_id, Stage.is_won.is_(True),
-                            (Stage.team_id == lead.team_id) | Stage.team_id.is_(None))
-        .order_by(Stage.team_id.is_(None), Stage.sequence)
-    ).first()
+    won = won_stage(session, lead.company_id, team_id=lead.team_id)
     if lead.kind == LEAD:
         lead.kind = OPPORTUNITY
         lead.qualified_at = utcnow()
     if won is not None:
         _move(session, lead, won)
     _close(session, lead, WON)
-    session.flush()
     return lead
 
 
