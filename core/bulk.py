@@ -33,6 +33,7 @@ from sqlalchemy.orm.util import identity_key
 
 from core.audit import audited, created_changes, labels, write_audit
 from core.bounds import check_values
+from core.db import hold_write_lock
 from core.errors import AccessDenied, ValidationError
 from core.transaction_cache import forget
 
@@ -157,13 +158,14 @@ def _insert(connection, table, rows: list[dict]) -> list[int]:
 
     PostgreSQL numbers them and returns the ids in the rows' order. SQLite
     can only keep that order by inserting one row per statement, so there
-    the batch takes the ids following the table's largest: the transaction
-    already holds SQLite's single write lock (taken by the savepoint around
-    this call), so no other connection can insert meanwhile.
+    the batch takes the ids following the table's largest, once the
+    transaction holds SQLite's single write lock: no other connection can
+    insert meanwhile (as :func:`core.db.install_batch_ids` does for flushes).
     """
     if connection.dialect.name != "sqlite":
         statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         return list(connection.execute(statement, rows).scalars())
+    hold_write_lock(connection)
     first = (connection.execute(select(func.max(table.c.id))).scalar() or 0) + 1
     ids = list(range(first, first + len(rows)))
     connection.execute(insert(table), [{**row, "id": record_id} for row, record_id in zip(rows, ids, strict=True)])

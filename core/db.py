@@ -19,9 +19,12 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     String,
+    Integer,
     create_engine,
     event,
+    func,
     inspect,
+    select,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -58,6 +61,56 @@ class Base(DeclarativeBase):
 class TimestampMixin:
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def install_batch_ids(factory: sessionmaker) -> None:
+    """On SQLite, the new rows of one table in a flush get their ids first, so they go in one executemany.
+
+    SQLite cannot return the ids of a many-row INSERT in the rows' order, so
+    SQLAlchemy would insert such rows with one statement each. Numbered after
+    the table's largest id while the transaction holds SQLite's single write
+    lock (no other connection inserts meanwhile), they get the very ids SQLite
+    would have given them.
+    """
+    event.listen(factory, "before_flush", _number_new_rows)
+
+
+def _number_new_rows(session: Session, _flush_context, _instances) -> None:
+    if len(session.new) < 2 or session.get_bind().dialect.name != "sqlite":
+        return
+    waiting: dict = {}
+    for obj in session.new:
+        state = inspect(obj)
+        key = _serial_key(state.mapper)
+        if key is not None and state.dict.get(key) is None:
+            waiting.setdefault(state.mapper, []).append(obj)
+    batches = {mapper: objs for mapper, objs in waiting.items() if len(objs) > 1}
+    if not batches:
+        return
+    connection = session.connection()
+    hold_write_lock(connection)
+    for mapper, objs in batches.items():
+        column = mapper.primary_key[0]
+        first = (connection.execute(select(func.max(column))).scalar() or 0) + 1
+        key = _serial_key(mapper)
+        for number, obj in enumerate(objs, first):
+            setattr(obj, key, number)
+
+
+_SERIAL_KEY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _serial_key(mapper) -> str | None:
+    """The attribute of a mapper's own integer primary key that the database numbers, if it has one."""
+    if mapper not in _SERIAL_KEY:
+        key = None
+        if len(mapper.primary_key) == 1 and mapper.inherits is None:
+            column = mapper.primary_key[0]
+            if (isinstance(column.type, Integer) and column.autoincrement in (True, "auto")
+                    and not column.foreign_keys and column.table is mapper.local_table):
+                key = mapper.get_property_by_column(column).key
+        _SERIAL_KEY[mapper] = key
+    return _SERIAL_KEY[mapper]
 
 
 def install_known_nulls(factory: sessionmaker) -> None:
@@ -152,8 +205,14 @@ def _take_write_lock(conn, _cursor, statement, _parameters, context, _executeman
     the database by later queries, as on PostgreSQL (read committed), and
     what is written from then on is serialized with every other writer.
     """
+    if _will_write(statement, context):
+        hold_write_lock(conn)
+
+
+def hold_write_lock(conn) -> None:
+    """Make sure the SQLite transaction of ``conn`` holds the write lock (see :func:`_take_write_lock`)."""
     info = conn.info
-    if info.get(_WRITING, True) or not _will_write(statement, context):
+    if info.get(_WRITING, True):
         return
     info[_WRITING] = True
     dbapi_connection = conn.connection.dbapi_connection
