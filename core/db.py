@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from decimal import Decimal
 from typing import Annotated
 
 from sqlalchemy import (
+    Column,
     DateTime,
     Engine,
     MetaData,
@@ -19,9 +21,11 @@ from sqlalchemy import (
     String,
     create_engine,
     event,
+    inspect,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -54,6 +58,39 @@ class Base(DeclarativeBase):
 class TimestampMixin:
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def install_known_nulls(factory: sessionmaker) -> None:
+    """A new record's attributes that were never set are known to be NULL once it is inserted.
+
+    SQLAlchemy writes them as NULL but leaves them unloaded, so reading one
+    afterwards, or the audit looking for the old value of one being set,
+    would select the row again.
+    """
+    event.listen(factory, "pending_to_persistent", _known_nulls)
+
+
+def _known_nulls(_session: Session, obj) -> None:
+    state = inspect(obj)
+    for key in _null_on_insert(state.mapper):
+        if key not in state.dict and key not in state.expired_attributes:
+            set_committed_value(obj, key, None)
+
+
+_NULL_ON_INSERT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _null_on_insert(mapper) -> tuple[str, ...]:
+    """The attributes an INSERT writes as NULL when not given: no default of any kind, and NULL meaning NULL
+    (not a JSON null)."""
+    keys = _NULL_ON_INSERT.get(mapper)
+    if keys is None:
+        keys = _NULL_ON_INSERT[mapper] = tuple(
+            attr.key for attr in mapper.column_attrs
+            if isinstance(column := attr.columns[0], Column) and not column.primary_key
+            and column.default is None and column.server_default is None and not column.type.should_evaluate_none
+        )
+    return keys
 
 
 #: How long a SQLite connection waits for another one's write lock before "database is locked" (seconds).

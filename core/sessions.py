@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.audit import install_audit
 from core.bounds import install_bounds
+from core.db import install_known_nulls
 from core.errors import AccessDenied
 from core.security.enforcement import actor_session, install_enforcement
 from core.transaction_cache import install_transaction_cache
@@ -62,6 +63,7 @@ def make_session_factory(bind: Engine | Connection, **kwargs) -> sessionmaker:
     install_enforcement(factory)
     install_audit(factory)
     install_transaction_cache(factory)
+    install_known_nulls(factory)
     return factory
 
 

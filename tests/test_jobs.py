@@ -530,3 +530,29 @@ def test_a_run_taken_over_after_its_deadline_cannot_overwrite_the_newer_attempt(
     final = env.job(job_id)
     assert (final.state, final.attempts, final.last_error) == (DONE, 2, None)
     assert [call["attempt"] for call in CALLS[t]] == [2, 1]
+
+
+def test_the_jobs_of_one_commit_reach_a_sqlite_queue_in_one_write_and_run_each_on_its_own(sqlite_env):
+    env, batch = sqlite_env, token()
+    writes = []  # the queue's write transactions
+    env.queue.huey.storage.conn.set_trace_callback(
+        lambda statement: writes.append(statement) if statement.lower().startswith("begin") else None)
+    with env.session() as session:
+        ids = [enqueue(session, "jobtest.record", token=batch, value=number).id for number in range(5)]
+        session.commit()
+    assert len(writes) == 1 and pending(env.queue) == 5
+    env.start_worker()
+    wait_for(lambda: all(env.job(job_id).state == DONE for job_id in ids), what="the five jobs")
+    assert sorted(call["value"] for call in CALLS[batch]) == list(range(5))
+
+
+def test_jobs_a_sqlite_queue_cannot_take_are_all_left_failed_and_visible(sqlite_env):
+    env = sqlite_env
+    env.queue.huey.storage.conn.execute("drop table task")  # the queue file broken after the jobs were recorded
+    with env.session() as session:
+        ids = [enqueue(session, "jobtest.record", token="t", value=number).id for number in range(3)]
+        session.commit()  # the commit itself succeeds: the data is safe
+    for job_id in ids:
+        stored = env.job(job_id)
+        assert stored.state == FAILED
+        assert stored.last_error.startswith("could not be sent to the job queue: OperationalError: no such table")

@@ -55,6 +55,9 @@ BATCH_POSTING = "batch_posting"  # services.invoice_batches: writes invoices and
 _POSTING_FIELDS = {"state", "number", "sequence_number", "posted_at", "posted_by_id", "fiscal_year_id", "period_id",
                    "updated_at"}
 _INVOICE_PAYMENT_FIELDS = {"residual", "payment_state"}
+#: What posting a draft invoice in a batch writes on it.
+_INVOICE_POSTING_FIELDS = {"state", "number", "move_id", "rate", "residual", "payment_state", "due_date",
+                           "updated_at"}
 #: What a batch may create with core.bulk (posted later in the batch by an update of the posting fields).
 _BATCH_CREATES = (Move, MoveLine, Invoice, InvoiceLine, InvoiceTax)
 #: Models whose rows belong to one company and may only reference rows of that company.
@@ -120,9 +123,15 @@ def validate_rows(session: Session, model: type, operation: str, rows: list[dict
             raise ValidationError(gettext("A line is posted exactly when its journal entry is; post the entry."))
         _check_row_companies(session, model, rows)
     else:
-        allowed = {Move: _POSTING_FIELDS, MoveLine: {"posted", "updated_at"}}.get(model, set())
+        allowed = {Move: _POSTING_FIELDS, MoveLine: {"posted", "updated_at"}, Invoice: _INVOICE_POSTING_FIELDS}.get(
+            model, set())
         if any(set(row) - {"id"} - allowed for row in rows):
             raise ValidationError(gettext("A journal entry cannot be changed while it is being posted."))
+        if model is Invoice:
+            states = session.connection().execute(
+                select(Invoice.state).where(Invoice.id.in_([row["id"] for row in rows]))).scalars()
+            if any(state != DRAFT for state in states):
+                raise ValidationError(gettext("Only draft invoices are posted."))
     if model is Move:
         dates: dict[int, set[dt.date]] = defaultdict(set)
         for row in rows:

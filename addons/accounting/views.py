@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from addons.contacts.models import Partner
 from core.db import utcnow
 from core.errors import AccessDenied
+from core.web.context import can
 from core.web.i18n import money
 from core.web.views import Filter, ModelView
 
@@ -159,6 +160,7 @@ class InvoiceView(AccountingView):
 
     importable = False  # lines, a single row or posting: no flat file fits
 
+    list_template = "accounting/invoice_list.html"
     record_template = "accounting/invoice_record.html"
     form_template = "accounting/lines_form.html"
     line_fields = ("description", "product_id", "account_id", "quantity", "unit_price", "discount", "tax_ids")
@@ -187,6 +189,10 @@ class InvoiceView(AccountingView):
 
     def editable(self, record) -> bool:
         return record.state == DRAFT
+
+    def can_post(self) -> bool:
+        """Whether the user may post (the list's "Post the drafts")."""
+        return can(Move, "create")
 
     def display(self, record, field: str) -> str:
         if field in self.money_fields:

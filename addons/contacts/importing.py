@@ -172,12 +172,37 @@ class PartnerImport(ImportSpec):
         self.pending = 0
         self.kept: list[Partner] = []
         self.parents: dict[int, Partner] = {}
+        self.by_key: dict[str, dict] | None = None
+        self.waiting: list = []
 
-    # --- preparation: everything looked up once, not per line ------------------------------
+    # --- preparation: everything looked up once (or once per chunk), not per line ---------------
+
+    def survey(self, rows, mapping: dict[int, str]) -> None:
+        """The companies the file creates (people may name them as their company) and its emails."""
+        columns = {name: index for index, name in mapping.items() if name in ("name", "is_company", "email")}
+        self.file_companies: set[str] = set()
+        self.file_emails: dict[str, list[str]] = defaultdict(list)
+        for row in rows:
+            values = {name: self._read(name, row.cells[index]) for name, index in columns.items()}
+            if values.get("is_company") and values.get("name"):
+                self.file_companies.add(normalize_name(values["name"]))
+            if values.get("email"):
+                self.file_emails[normalize_email(values["email"])].append(normalize_name(values.get("name")))
+
+    def _read(self, name: str, text: str):
+        try:
+            return self.field(name).read(text) if text else None
+        except ValueError:
+            return None  # the line's check reports it
 
     def prepare(self, session: Session, rows: list[dict]) -> None:
         self.related.prepare(session, rows)
-        self.by_key: dict[str, dict] = {"vat": {}, "email_name": {}}
+        if self.by_key is None:
+            self._load(session)
+
+    def _load(self, session: Session) -> None:
+        """The company's partners, tags and the users, as they were before the import."""
+        self.by_key = {"vat": {}, "email_name": {}}
         self.names: dict[str, list[str]] = defaultdict(list)
         self.emails: dict[str, str] = {}
         self.companies: dict[str, int] = {}
@@ -196,8 +221,6 @@ class PartnerImport(ImportSpec):
                 self.names[normalized].append(name)
                 if is_company:
                     self.companies.setdefault(normalized, partner_id)
-        self.file_companies = {normalize_name(row["name"]) for row in rows
-                               if row.get("is_company") and row.get("name")}
         self.tags = {tag.name.lower(): tag for tag in session.scalars(
             select(Tag).where(Tag.company_id == self.company_id))}
         self.users: dict[str, int] = {}
@@ -206,10 +229,6 @@ class PartnerImport(ImportSpec):
             for handle in (login, name, email):
                 if handle:
                     self.users.setdefault(handle.strip().lower(), user_id)
-        self.file_emails: dict[str, list[str]] = defaultdict(list)
-        for row in rows:
-            if row.get("email"):
-                self.file_emails[normalize_email(row["email"])].append(normalize_name(row.get("name")))
 
     # --- one line ---------------------------------------------------------------------------
 
@@ -308,6 +327,24 @@ class PartnerImport(ImportSpec):
 
     def priority(self, values: dict) -> int:
         return 0 if values.get("is_company") else 1
+
+    def create_lines(self, session: Session, lines: list) -> None:
+        """A chunk's lines, companies first; people whose company a later chunk creates wait for :meth:`finish`.
+
+        The filter runs as the lines are created, so a company created earlier in the chunk is seen.
+        """
+        super().create_lines(session, (item for item in lines if not self._waits(item)))
+
+    def _waits(self, item) -> bool:
+        parent_key = item.values.get("_parent")
+        if parent_key is None or parent_key in self.created or parent_key in self.companies:
+            return False
+        self.waiting.append(item)
+        return True
+
+    def finish(self, session: Session) -> None:
+        super().create_lines(session, self.waiting)
+        self.waiting = []
 
     def create(self, session: Session, values: dict, line_hash: str):
         values = dict(values)

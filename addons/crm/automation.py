@@ -1,11 +1,12 @@
 """Automation rules: stored in ``crm_rule``, edited by sales managers, run by the job queue.
 
-New leads: ``lead_created`` enqueues ``crm.new_lead`` after the creating
-transaction commits; the job runs the company's active rules in sequence
-order: classify by keywords, assign by country or in turn within a team,
-acknowledge by email. Periodically, ``crm.inactivity`` schedules a follow-up
-for opportunities without activity for N days and ``crm.activity_reminders``
-mails assignees their due activities. A rule only ever acts once per lead, so
+New leads: ``leads_created`` enqueues ``crm.new_lead`` (one job for up to
+:data:`LEADS_PER_JOB` leads) after the creating transaction commits; the job
+runs the company's active rules on each lead in sequence order: classify by
+keywords, assign by country or in turn within a team, acknowledge by email.
+Periodically, ``crm.inactivity`` schedules a follow-up for opportunities
+without activity for N days and ``crm.activity_reminders`` mails assignees
+their due activities. A rule only ever acts once per lead, so
 even a rule that matches every lead cannot loop.
 """
 from __future__ import annotations
@@ -26,10 +27,14 @@ from core.models import User
 from .models import CATEGORIES, OPEN, OPPORTUNITY, Activity, Lead, Rule, Unsubscribe, team_members
 
 
-def lead_created(session: Session, lead: Lead) -> None:
+LEADS_PER_JOB = 1000
+
+
+def leads_created(session: Session, lead_ids: list[int]) -> None:
     from core.jobs import enqueue
 
-    enqueue(session, "crm.new_lead", lead_id=lead.id)
+    for start in range(0, len(lead_ids), LEADS_PER_JOB):
+        enqueue(session, "crm.new_lead", lead_ids=lead_ids[start:start + LEADS_PER_JOB])
 
 
 def _words(text: str | None) -> str:
@@ -102,11 +107,25 @@ def _rules(session: Session, company_id: int, actions) -> list[Rule]:
     ).all()
 
 
-def run_new_lead_rules(session: Session, lead: Lead) -> list[str]:
-    """Apply the company's rules for new leads to ``lead``; returns what was done, for the log."""
+NEW_LEAD_ACTIONS = ("classify", "assign_by_country", "assign_round_robin", "acknowledge")
+
+
+def run_rules_for_new_leads(session: Session, lead_ids: list[int]) -> None:
+    """:func:`run_new_lead_rules` for each of ``lead_ids`` still there, in order, the rules loaded once a company."""
+    rules: dict[int, list[Rule]] = {}
+    for lead in session.scalars(select(Lead).where(Lead.id.in_(lead_ids)).order_by(Lead.id)):
+        if lead.company_id not in rules:
+            rules[lead.company_id] = _rules(session, lead.company_id, NEW_LEAD_ACTIONS)
+        if rules[lead.company_id]:
+            run_new_lead_rules(session, lead, rules[lead.company_id])
+
+
+def run_new_lead_rules(session: Session, lead: Lead, rules: list[Rule] | None = None) -> list[str]:
+    """Apply the company's rules for new leads (``rules``, else read now) to ``lead``; returns what was done."""
     done = []
-    for rule in _rules(session, lead.company_id, ("classify", "assign_by_country", "assign_round_robin",
-                                                   "acknowledge")):
+    if rules is None:
+        rules = _rules(session, lead.company_id, NEW_LEAD_ACTIONS)
+    for rule in rules:
         if rule.action == "classify" and lead.category is None:
             text = _words(f"{lead.name} {lead.description or ''}")
             for category, words in rule.parameters["keywords"].items():

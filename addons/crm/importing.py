@@ -6,8 +6,9 @@ name, its label, or one of the synonyms below, and a related record (the
 salesperson, the team, the partner, the campaign) is written by its name.
 Not importable: what the services set (read-only fields; the source, which
 is "import"; the stage, which qualifying gives). Every line is checked by
-the same cleaning as the lead form and created by
-:func:`~addons.crm.services.create_lead` (so the rules for new leads apply).
+the same cleaning as the lead form, and each chunk of lines is created by
+:func:`~addons.crm.services.create_leads` (set-wise, with what creating a
+lead does: the audit log, a message on its timeline, the rules for new leads).
 A line is recognised by the hash of its content, stored on the lead it
 created: re-running the same file creates nothing twice. The same address
 twice in one file is reported as a duplicate line.
@@ -101,7 +102,6 @@ class LeadImport(ImportSpec):
                 found.setdefault(digest, name)
         return found
 
-    def create(self, session: Session, values: dict, line_hash: str):
-        lead = services.create_lead(session, self.company_id, source="import", **values)
-        lead.import_hash = line_hash
-        return lead
+    def create_lines(self, session: Session, lines: list) -> None:
+        services.create_leads(session, self.company_id, [{**item.values, "import_hash": item.hash} for item in lines],
+                              source="import")

@@ -4,15 +4,13 @@ from huey import crontab
 from core.jobs import Job
 
 from . import automation
-from .models import Lead
 
 
-def new_lead(context, lead_id: int) -> None:
+def new_lead(context, lead_ids: list[int] = (), lead_id: int | None = None) -> None:
+    """The rules for new leads, on a batch of leads (``lead_id``: one job queued before batches existed)."""
     with context.session() as session:
-        lead = session.get(Lead, lead_id)
-        if lead is not None:
-            automation.run_new_lead_rules(session, lead)
-            session.commit()
+        automation.run_rules_for_new_leads(session, [*lead_ids, *([lead_id] if lead_id is not None else [])])
+        session.commit()
 
 
 def inactivity(context) -> None:

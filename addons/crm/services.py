@@ -4,19 +4,26 @@ They take a session (acting as a user, or a system session for public
 capture and jobs) and the acting user where one exists. Records are loaded
 through the session, so a salesperson cannot touch another's opportunity.
 They are called as docs/services.md says: ``qualify(session, lead, partner_id=...)``.
+
+Moving a lead (qualify, set_stage, mark_won) changes objects without a flush
+of its own: its stage history, messages and audit entry are written by the
+next flush, at the latest the caller's commit, with those of other leads.
 """
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.bulk import insert_rows
 from core.db import utcnow
 from core.errors import ValidationError
 from core.fields import clean
+from core.transaction_cache import cached
 
 from .models import (
     LEAD,
@@ -40,6 +47,12 @@ def _actor_id(session: Session) -> int | None:
     return actor.user_id if actor is not None else None
 
 
+@cache
+def _new_lead() -> Lead:
+    """A new lead, never saved nor changed: the fields only services set must stay as they start."""
+    return Lead(kind=LEAD, state=OPEN)
+
+
 def clean_lead_values(session: Session, values: dict, *, lead: Lead | None = None) -> dict:
     """Lead values checked by the field layer, then the lead rules; raises ValidationError naming the field.
 
@@ -51,7 +64,7 @@ def clean_lead_values(session: Session, values: dict, *, lead: Lead | None = Non
     if lead is None:
         if not str(values.get("name") or "").strip():
             values.pop("name", None)
-        lead = Lead(kind=LEAD, state=OPEN)  # a new lead: the fields only services set must stay as they start
+        lead = _new_lead()
     cleaned = clean(Lead, values, record=lead, session=session, creating=False)
     if "expected_revenue" in cleaned and cleaned["expected_revenue"] is None:
         cleaned["expected_revenue"] = Decimal(0)
@@ -75,13 +88,42 @@ def create_lead(session: Session, company_id: int, **values) -> Lead:
     lead = Lead(**{**values, "company_id": company_id, "kind": LEAD, "state": OPEN})
     session.add(lead)
     session.flush()
-    _log(session, lead, "system", body=f"Lead created ({lead.source}).")
+    _announce(session, company_id, [(lead.id, lead.partner_id)], lead.source)
     if stage_id is not None:
         set_stage(session, lead, stage_id=stage_id)
+    return lead
+
+
+def create_leads(session: Session, company_id: int, rows: list[dict], *, source: str) -> list[int]:
+    """New leads from values :func:`clean_lead_values` returned, written set-wise; returns their ids in order.
+
+    What :func:`create_lead` does for one lead is done once for the batch: one
+    insert (with the acting user's access, record rules and the audit log of
+    :func:`core.bulk.insert_rows`), a "Lead created" message on each, and the
+    rules for new leads queued in jobs of many leads. A stage is not taken here.
+    """
+    table = Lead.__table__
+    rows = [{**values, "company_id": company_id, "kind": LEAD, "state": OPEN, "source": source} for values in rows]
+    keys = set().union(*rows) if rows else set()
+    for row in rows:  # one shape for the batch: a missing value is the column's default, as the ORM writes it
+        for key in keys - row.keys():
+            default = table.c[key].default
+            row[key] = default.arg if default is not None and default.is_scalar else None
+    ids = insert_rows(session, Lead, rows)
+    _announce(session, company_id, [(lead_id, row.get("partner_id")) for lead_id, row in zip(ids, rows)], source)
+    return ids
+
+
+def _announce(session: Session, company_id: int, leads: list[tuple[int, int | None]], source: str) -> None:
+    """The follow-up of new leads ((id, partner id) pairs): "Lead created" on each timeline, the new-lead rules."""
     from . import automation
 
-    automation.lead_created(session, lead)
-    return lead
+    now, author = utcnow(), _actor_id(session)
+    insert_rows(session, Message, [
+        {"company_id": company_id, "kind": "system", "lead_id": lead_id, "partner_id": partner_id,
+         "author_id": author, "subject": None, "body": f"Lead created ({source}).", "at": now}
+        for lead_id, partner_id in leads])
+    automation.leads_created(session, [lead_id for lead_id, _partner in leads])
 
 
 def update_lead(session: Session, lead: Lead, **values) -> Lead:
@@ -119,7 +161,6 @@ def qualify(session: Session, lead: Lead, *, partner_id: int | None = None, crea
     first = first_stage(session, lead.company_id, team_id=lead.team_id)
     if first is not None:
         _move(session, lead, first)
-    session.flush()
     _log(session, lead, "system", body="Qualified as an opportunity.")
     return lead
 
@@ -139,13 +180,27 @@ def _partner_for(session: Session, lead: Lead, force: bool):
                                    country_code=lead.country_code, is_company=bool(lead.partner_name))
 
 
+def company_stages(session: Session, company_id: int) -> list[Stage]:
+    """The company's stages the user may see, by (sequence, id), read once per transaction (again once a
+    stage is written)."""
+    if session.autoflush and any(isinstance(obj, Stage) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.flush()  # what the query would do first: the list then follows the changed stages
+    return cached(session, ("crm.stages", company_id), lambda: session.scalars(
+        select(Stage).where(Stage.company_id == company_id).order_by(Stage.sequence, Stage.id)).all(),
+        depends_on=(Stage,))
+
+
 def first_stage(session: Session, company_id: int, *, team_id: int | None) -> Stage | None:
-    statement = select(Stage).where(Stage.company_id == company_id, Stage.is_won.is_(False))
-    if team_id is not None:
-        statement = statement.where((Stage.team_id == team_id) | Stage.team_id.is_(None))
-    else:
-        statement = statement.where(Stage.team_id.is_(None))
-    return session.scalars(statement.order_by(Stage.sequence, Stage.id)).first()
+    """The first stage that is not won of the team's pipeline (the stages of every team included)."""
+    return next((stage for stage in company_stages(session, company_id)
+                 if not stage.is_won and stage.team_id in (None, team_id)), None)
+
+
+def won_stage(session: Session, company_id: int, *, team_id: int | None) -> Stage | None:
+    """The won stage of the team's pipeline: the team's own first, else one of every team."""
+    won = [stage for stage in company_stages(session, company_id)
+           if stage.is_won and stage.team_id in (None, team_id)]
+    return min(won, key=lambda stage: stage.team_id is None, default=None)
 
 
 def set_stage(session: Session, lead: Lead, *, stage_id: int) -> Lead:
@@ -162,7 +217,6 @@ def set_stage(session: Session, lead: Lead, *, stage_id: int) -> Lead:
     _move(session, lead, stage)
     if stage.is_won:
         _close(session, lead, WON)
-    session.flush()
     return lead
 
 
@@ -181,18 +235,13 @@ def _move(session: Session, lead: Lead, stage: Stage) -> None:
 def mark_won(session: Session, lead: Lead) -> Lead:
     if lead.state != OPEN:
         raise ValidationError(_l("Only an open opportunity can be won."))
-    won = session.scalars(
-        select(Stage).where(Stage.company_id == lead.company_id, Stage.is_won.is_(True),
-                            (Stage.team_id == lead.team_id) | Stage.team_id.is_(None))
-        .order_by(Stage.team_id.is_(None), Stage.sequence)
-    ).first()
+    won = won_stage(session, lead.company_id, team_id=lead.team_id)
     if lead.kind == LEAD:
         lead.kind = OPPORTUNITY
         lead.qualified_at = utcnow()
     if won is not None:
         _move(session, lead, won)
     _close(session, lead, WON)
-    session.flush()
     return lead
 
 

@@ -10,7 +10,7 @@ the rest (label, help, choices, format, read-only rule, domain, widget)::
 cleaning (:func:`clean`), lists, record pages, import and export read them.
 An addon adds fields to another addon's model with an :class:`Extension`.
 """
-from .cleaning import clean, clean_one
+from .cleaning import clean, clean_one, related_remembered
 from .declare import FieldSpec, field
 from .extensions import Extension, extension_values, extensions_of, save_extension_values, split_values
 from .resolve import Field, field_of, fields_of, name_column

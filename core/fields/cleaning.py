@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
@@ -23,6 +25,7 @@ from core.errors import ValidationError
 from . import formats
 from .resolve import Field, fields_of
 
+_CHECKED = "bottega.related_checked"
 TRUE = frozenset({"1", "true", "yes", "y", "on", "si", "sí", "sì", "x"})
 FALSE = frozenset({"0", "false", "no", "n", "off", ""})
 
@@ -45,14 +48,14 @@ def clean(model: type, values: dict, *, record=None, session=None, creating: boo
     creating = record is None if creating is None else creating
     errors: dict[str, str] = {}
     cleaned = {}
+    country = _country(values, record)
     for name, value in values.items():
         found = fields.get(name)
         if found is None or found.automatic:
             errors[name] = str(_l("There is no field %(name)s here.", name=short(name)))
             continue
         try:
-            cleaned[name] = clean_one(found, value, record=record, session=session,
-                                      country=_country(values, record))
+            cleaned[name] = clean_one(found, value, record=record, session=session, country=country)
         except Problem as problem:
             errors[name] = str(problem)
     if creating:
@@ -260,8 +263,35 @@ CONVERTERS = {"text": _text, "longtext": _text, "int": _integer, "decimal": _dec
               "many2many": _many2many, "json": _json, "binary": _binary}
 
 
+@contextmanager
+def related_remembered(session) -> Iterator[None]:
+    """Within the block, a many-to-one id found allowed for a field is not looked up again for ``session``.
+
+    For a batch (an import's lines name the same salespeople and teams over
+    and over) in one transaction, where the user and their rules stay the same.
+    """
+    outer = session.info.get(_CHECKED)
+    session.info[_CHECKED] = set() if outer is None else outer
+    try:
+        yield
+    finally:
+        if outer is None:
+            session.info.pop(_CHECKED, None)
+
+
 def _related(field: Field, value, session):
     """Ids the session's user may read and the domain allows: an id (many-to-one) or records (many-to-many)."""
+    checked = session.info.get(_CHECKED)
+    key = (field.model, field.name, value) if field.kind == "many2one" else None
+    if checked is not None and key in checked:
+        return value
+    value = _look_up(field, value, session)
+    if checked is not None and key is not None:
+        checked.add(key)
+    return value
+
+
+def _look_up(field: Field, value, session):
     target = field.target
     ids = [value] if field.kind == "many2one" else [getattr(item, "id", item) for item in value]
     statement = select(target).where(target.id.in_(ids))

@@ -20,8 +20,8 @@ _EXPORTS = {
         "line_hash", "parse_mapping_options", "resolve_mapping", "run_import",
     ), ".engine"),
     "ImportFileError": ".limits",
-    **dict.fromkeys(("SourceRow", "SourceTable", "csv_records", "read_file"), ".reading"),
-    **dict.fromkeys(("ImportField", "ImportSpec"), ".spec"),
+    **dict.fromkeys(("SourceRow", "SourceRows", "SourceTable", "csv_records", "read_file"), ".reading"),
+    **dict.fromkeys(("ImportField", "ImportSpec", "LineError"), ".spec"),
     "UploadStore": ".uploads",
 }
 __all__ = sorted(_EXPORTS)

@@ -67,7 +67,7 @@ def import_command(name: str, make_spec: Callable | str, help: str | None = None
     @click.option("--user", "login", metavar="LOGIN", help="Act as this user (their access rules apply).")
     @click.option("--company", metavar="NAME|ID", help="The company the records belong to.")
     @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-                  help="Also write every problem found to this CSV file.")
+                  help="Also write the problems found (the first 100 errors and warnings) to this CSV file.")
     @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
     @click.pass_obj
     def command(state, file: Path, mappings, dry_run, encoding, login, company, report_path, quiet):
@@ -106,7 +106,7 @@ def import_command(name: str, make_spec: Callable | str, help: str | None = None
             engine.dispose()
         _print_report(report, dry_run, report_path)
         if not report.ok:
-            raise BottegaError(f"nothing was imported: {len(report.errors)} problem(s) in {file.name}; "
+            raise BottegaError(f"nothing was imported: {report.error_count} problem(s) in {file.name}; "
                                "fix them and run the command again")
 
     return command
@@ -145,9 +145,11 @@ def _print_report(report, dry_run: bool, report_path: Path | None) -> None:
         click.echo("ignored columns: " + ", ".join(unmapped))
     for issue in report.issues[:SHOWN_ISSUES]:
         click.echo(f"{issue.level}: {issue}", err=issue.is_error)
-    if len(report.issues) > SHOWN_ISSUES:
-        click.echo(f"... and {len(report.issues) - SHOWN_ISSUES} more problem(s)"
-                   + ("" if report_path else "; use --report FILE to see them all"))
+    shown = min(len(report.issues), SHOWN_ISSUES)
+    if report.issue_count > shown:
+        more = len(report.issues) > shown and not report_path
+        click.echo(f"... and {report.issue_count - shown} more problem(s)"
+                   + ("; use --report FILE to see the first 100 errors and warnings" if more else ""))
     if report_path:
         with report_path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)

@@ -12,9 +12,18 @@ The steps, for any :class:`~core.imports.spec.ImportSpec`:
    skipped, so re-running a file creates nothing twice) or ``error``. A line
    repeating another line, or another line's key, is an error. Each problem is
    an :class:`ImportIssue` with its line, column and reason;
-3. **commit** (:func:`run_import`): only when no line has an error, every new
-   line is created inside a savepoint; if anything fails, the savepoint is
-   rolled back and nothing is stored. The caller commits the session.
+3. **commit** (:func:`run_import`): the new lines are created chunk by chunk
+   as the file is checked, all inside one savepoint; a line with an error
+   anywhere, or a failure while creating, rolls the savepoint back and nothing
+   is stored. The caller commits the session.
+
+The file is streamed: it is read, checked and written :data:`CHUNK` lines at
+a time, with what the spec looks up done once per chunk (:meth:`ImportSpec.prepare`)
+and the existing records found with one query per chunk. What the report
+keeps is bounded (the first :data:`KEPT_LINES` lines for a preview, the first
+:data:`KEPT_ISSUES` errors and as many warnings, and counts of the rest); the
+lines and keys met so far, to find those a file repeats, are kept on disk
+(:class:`SeenLines`), so memory stays flat as the file grows.
 
 All of it runs in the caller's session, so a user session applies that user's
 access and record rules; the user needs create access to ``spec.model``.
@@ -24,22 +33,29 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sqlite3
 import unicodedata
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
+from itertools import islice
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from core.errors import AccessDenied, ValidationError
+from core.fields import related_remembered
 
-from .reading import SourceTable
-from .spec import ImportSpec
+from .reading import SourceRow, SourceTable
+from .spec import ImportSpec, LineError
 
 NEW, EXISTS, ERROR = "new", "exists", "error"
 ERROR_LEVEL, WARNING_LEVEL = "error", "warning"
-PROGRESS_EVERY = 100
+CHUNK = 2000
+KEPT_LINES = 100
+KEPT_ISSUES = 100
+SQLITE_PARAMETERS = 900
 IGNORE = ("", "-", "ignore", "none")
 
 Progress = Callable[[str, int, int], None]
@@ -82,7 +98,7 @@ class ImportLine:
 
 @dataclass
 class ImportReport:
-    """What an analysis found, and what a commit did."""
+    """What an analysis found, and what a commit did: counts of everything, the first lines and issues."""
 
     spec_name: str
     filename: str
@@ -96,6 +112,27 @@ class ImportReport:
     total: int = 0
     created: int = 0
     committed: bool = False
+    statuses: Counter = field(default_factory=Counter)
+    error_count: int = 0
+    warning_count: int = 0
+    with_errors: int = 0
+
+    def add_issues(self, issues: Iterable[ImportIssue]) -> None:
+        """Count ``issues`` and keep the first :data:`KEPT_ISSUES` errors and warnings."""
+        for issue in issues:
+            if issue.is_error:
+                self.error_count += 1
+                kept = self.error_count <= KEPT_ISSUES
+            else:
+                self.warning_count += 1
+                kept = self.warning_count <= KEPT_ISSUES
+            if kept:
+                self.issues.append(issue)
+
+    def add_lines(self, lines: list[ImportLine]) -> None:
+        self.statuses.update(line.status for line in lines)
+        self.with_errors += sum(1 for line in lines if line.status == ERROR)
+        self.lines.extend(lines[:max(0, KEPT_LINES - len(self.lines))])
 
     @property
     def errors(self) -> list[ImportIssue]:
@@ -106,12 +143,16 @@ class ImportReport:
         return [issue for issue in self.issues if not issue.is_error]
 
     @property
+    def issue_count(self) -> int:
+        return self.error_count + self.warning_count
+
+    @property
     def ok(self) -> bool:
         """No error anywhere: the file can be committed."""
-        return not self.errors
+        return not self.error_count
 
     def count(self, status: str) -> int:
-        return sum(1 for line in self.lines if line.status == status)
+        return self.statuses[status]
 
     @property
     def new(self) -> int:
@@ -120,10 +161,6 @@ class ImportReport:
     @property
     def existing(self) -> int:
         return self.count(EXISTS)
-
-    @property
-    def with_errors(self) -> int:
-        return len({issue.line for issue in self.errors if issue.line is not None})
 
     def column_of(self, field_name: str) -> str | None:
         for index, name in self.mapping.items():
@@ -261,148 +298,235 @@ def _validation_issues(error: ValidationError) -> list[tuple[str | None, object]
     return [(error.field, str(error))]
 
 
-def analyse(session: Session, spec: ImportSpec, table: SourceTable,
-            mapping: Mapping[str, str | None] | None = None, progress: Progress | None = None) -> ImportReport:
-    """Map, convert and check every line; write nothing. See the module docstring."""
+class SeenLines:
+    """The lines and natural keys met so far in a file, by a 64-bit digest, with the line each was first met at.
+
+    They are kept in a private temporary SQLite database (the standard
+    library's, spilling to a temporary file past its small page cache), so the
+    memory an import holds stays flat however long the file is.
+    """
+
+    def __init__(self):
+        self.db = sqlite3.connect("")
+        self.db.execute("CREATE TABLE seen (digest INTEGER PRIMARY KEY, line INTEGER NOT NULL)")
+
+    def first(self, entries: list[tuple[object, int]]) -> list[int | None]:
+        """For each ``(what, line)`` in order, the line ``what`` was first met at (earlier in the file or in
+        ``entries``), or None when it is new: it is remembered at ``line``."""
+        digests = [int.from_bytes(hashlib.blake2b(repr(what).encode("utf-8"), digest_size=8).digest(), "big",
+                                  signed=True) for what, _line in entries]
+        known: dict[int, int] = {}
+        for start in range(0, len(digests), SQLITE_PARAMETERS):
+            part = digests[start:start + SQLITE_PARAMETERS]
+            marks = ",".join("?" * len(part))
+            known.update(self.db.execute(f"SELECT digest, line FROM seen WHERE digest IN ({marks})", part))
+        found, new = [], {}
+        for digest, (_what, line) in zip(digests, entries):
+            first = known.get(digest) or new.get(digest)
+            if first is None:
+                new[digest] = line
+            found.append(first)
+        self.db.executemany("INSERT INTO seen (digest, line) VALUES (?, ?)", new.items())
+        return found
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class _Run:
+    """One pass over a file: the checks of each chunk, and (committing) its writes."""
+
+    def __init__(self, session: Session, spec: ImportSpec, report: ImportReport, resolved: dict[int, str]):
+        self.session, self.spec, self.report, self.resolved = session, spec, report, resolved
+        self.column_of = {name: report.headers[index] for index, name in resolved.items()}
+        self.columns = [(index, spec.field(name)) for index, name in resolved.items()]
+        self.seen = SeenLines()
+        self.issues: list[ImportIssue] = []
+
+    def issue(self, line, field_name, message, level=ERROR_LEVEL) -> None:
+        self.issues.append(ImportIssue(line, self.column_of.get(field_name), field_name, message, level))
+
+    def check(self, rows: list[SourceRow]) -> list[ImportLine]:
+        """Convert and check one chunk of rows; their issues go to the report."""
+        self.issues = []
+        lines = self._validated(self._converted(rows))
+        keys = self._unique(lines)
+        self._existing(lines, keys)
+        for item in lines:
+            if item.status == NEW:
+                for field_name, message in self.spec.warnings(self.session, item.line, item.values) or ():
+                    self.issue(item.line, field_name, message, WARNING_LEVEL)
+        self.issues.sort(key=lambda i: (i.line or 0, not i.is_error))
+        self.report.add_issues(self.issues)
+        self.report.add_lines(lines)
+        return lines
+
+    def _converted(self, rows: list[SourceRow]) -> list[tuple[int, dict, str, bool]]:
+        converted = []
+        for row in rows:
+            values, ok = {}, True
+            for index, spec_field in self.columns:
+                name = spec_field.name
+                text = row.cells[index] if index < len(row.cells) else ""
+                if text == "":
+                    values[name] = None
+                    if spec_field.required:
+                        self.issue(row.line, name, _l("%(field)s is empty; it is required.", field=spec_field.label))
+                        ok = False
+                    continue
+                try:
+                    values[name] = spec_field.read(text)
+                except ValueError as error:
+                    self.issue(row.line, name, error.args[0] if error.args else str(error))
+                    values[name] = text
+                    ok = False
+            converted.append((row.line, values, line_hash(self.spec, values), ok))
+        return converted
+
+    def _validated(self, converted: list[tuple[int, dict, str, bool]]) -> list[ImportLine]:
+        spec, session = self.spec, self.session
+        spec.prepare(session, [values for _line, values, _hash, ok in converted if ok])
+        lines = []
+        for line, values, digest, ok in converted:
+            status, cleaned = ERROR, values
+            if ok:
+                try:
+                    cleaned = spec.validate(session, dict(values))
+                    status = NEW
+                except ValidationError as error:
+                    for field_name, message in _validation_issues(error):
+                        self.issue(line, field_name, message)
+            lines.append(ImportLine(line, cleaned, status, digest, label=spec.describe(cleaned)))
+        return lines
+
+    def _unique(self, lines: list[ImportLine]) -> dict[int, dict]:
+        """Duplicates within the file (a repeated line, then a repeated natural key) become errors."""
+        checked = [item for item in lines if item.status != ERROR]
+        for item, first in zip(checked, self.seen.first([(("line", item.hash), item.line) for item in checked])):
+            if first is not None:
+                self.issue(item.line, None, _l("This line repeats line %(line)s.", line=first))
+                item.status = ERROR
+        by_line = {item.line: item for item in checked if item.status != ERROR}
+        line_keys = {line: self.spec.keys(item.values) for line, item in by_line.items()}
+        entries = [((key, value), line) for line, keys in line_keys.items() for key, value in keys.items()]
+        for ((key, _value), line), first in zip(entries, self.seen.first(entries)):
+            if first is not None:
+                self.issue(line, key, _l("Same %(key)s as line %(line)s.", key=self.spec.key_label(key), line=first))
+                by_line[line].status = ERROR
+        return line_keys
+
+    def _existing(self, lines: list[ImportLine], line_keys: dict[int, dict]) -> None:
+        """What exists already: by natural key, then by the hash of earlier imports (one query each)."""
+        spec, session = self.spec, self.session
+        candidates = [item for item in lines if item.status == NEW]
+        wanted: dict[str, set] = defaultdict(set)
+        for item in candidates:
+            for key, value in line_keys.get(item.line, {}).items():
+                wanted[key].add(value)
+        found = {key: spec.find_existing(session, key, values) for key, values in wanted.items() if values}
+        imported = spec.find_imported(session, {item.hash for item in candidates}) if candidates else {}
+        for item in candidates:
+            for key, value in line_keys.get(item.line, {}).items():
+                label = found.get(key, {}).get(value)
+                if label is not None:
+                    item.status, item.existing = EXISTS, label
+                    self.issue(item.line, key, _l("Already exists as %(record)s (same %(key)s): this line will be "
+                                                  "skipped.", record=label, key=spec.key_label(key)), WARNING_LEVEL)
+                    break
+            else:
+                if item.hash in imported:
+                    item.status, item.existing = EXISTS, imported[item.hash]
+                    self.issue(item.line, None, _l("Imported before as %(record)s: this line will be skipped.",
+                                                   record=imported[item.hash]), WARNING_LEVEL)
+
+
+def _chunks(rows: Iterable[SourceRow]) -> Iterator[list[SourceRow]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, CHUNK)):
+        yield chunk
+
+
+def _start(session: Session, spec: ImportSpec, table: SourceTable,
+           mapping: Mapping[str, str | None] | None) -> tuple[ImportReport, _Run | None]:
     _check_access(session, spec)
     resolved, issues = resolve_mapping(spec, table.headers, mapping)
     report = ImportReport(spec.name, table.filename, table.format, table.encoding, list(table.headers), resolved,
-                          issues=list(issues), notices=list(table.notices), total=len(table.rows))
-    if report.errors:
-        return report
-    headers = table.headers
-    column_of = {name: headers[index] for index, name in resolved.items()}
-    total = len(table.rows)
+                          notices=list(table.notices), total=len(table.rows))
+    report.add_issues(issues)
+    if not report.ok:
+        return report, None
+    spec.survey(table.rows, resolved)
+    return report, _Run(session, spec, report, resolved)
 
-    def issue(line, field_name, message, level=ERROR_LEVEL):
-        report.issues.append(ImportIssue(line, column_of.get(field_name), field_name, message, level))
 
-    # 1. convert the cells
-    converted: list[tuple[int, dict, str, bool]] = []
-    for row in table.rows:
-        values, ok = {}, True
-        for index, name in resolved.items():
-            spec_field = spec.field(name)
-            text = row.cells[index] if index < len(row.cells) else ""
-            if text == "":
-                values[name] = None
-                if spec_field.required:
-                    issue(row.line, name, _l("%(field)s is empty; it is required.", field=spec_field.label))
-                    ok = False
-                continue
-            try:
-                values[name] = spec_field.read(text)
-            except ValueError as error:
-                issue(row.line, name, error.args[0] if error.args else str(error))
-                values[name] = text
-                ok = False
-        converted.append((row.line, values, line_hash(spec, values), ok))
-
-    # 2. check each line through the spec
-    spec.prepare(session, [values for _line, values, _hash, ok in converted if ok])
-    lines: list[ImportLine] = []
-    for done, (line, values, digest, ok) in enumerate(converted, start=1):
-        status, cleaned = ERROR, values
-        if ok:
-            try:
-                cleaned = spec.validate(session, dict(values))
-                status = NEW
-            except ValidationError as error:
-                for field_name, message in _validation_issues(error):
-                    issue(line, field_name, message)
-        lines.append(ImportLine(line, cleaned, status, digest, label=spec.describe(cleaned)))
-        if progress and (done % PROGRESS_EVERY == 0 or done == total):
-            progress("check", done, total)
-    report.lines = lines
-
-    # 3. duplicates within the file: a repeated line, or a repeated natural key
-    first_of_hash: dict[str, int] = {}
-    first_of_key: dict[tuple[str, object], int] = {}
-    line_keys: dict[int, dict] = {}
-    for item in lines:
-        if item.status == ERROR:
-            continue
-        if item.hash in first_of_hash:
-            issue(item.line, None, _l("This line repeats line %(line)s.", line=first_of_hash[item.hash]))
-            item.status = ERROR
-            continue
-        first_of_hash[item.hash] = item.line
-        keys = spec.keys(item.values)
-        line_keys[item.line] = keys
-        for key, value in keys.items():
-            if (key, value) in first_of_key:
-                issue(item.line, key, _l("Same %(key)s as line %(line)s.", key=spec.key_label(key),
-                                         line=first_of_key[key, value]))
-                item.status = ERROR
-            else:
-                first_of_key[key, value] = item.line
-
-    # 4. what exists already: by natural key, then by the hash of earlier imports
-    candidates = [item for item in lines if item.status == NEW]
-    wanted: dict[str, set] = defaultdict(set)
-    for item in candidates:
-        for key, value in line_keys.get(item.line, {}).items():
-            wanted[key].add(value)
-    found = {key: spec.find_existing(session, key, values) for key, values in wanted.items() if values}
-    imported = spec.find_imported(session, {item.hash for item in candidates})
-    for item in candidates:
-        for key, value in line_keys.get(item.line, {}).items():
-            label = found.get(key, {}).get(value)
-            if label is not None:
-                item.status, item.existing = EXISTS, label
-                issue(item.line, key, _l("Already exists as %(record)s (same %(key)s): this line will be skipped.",
-                                         record=label, key=spec.key_label(key)), WARNING_LEVEL)
-                break
-        else:
-            if item.hash in imported:
-                item.status, item.existing = EXISTS, imported[item.hash]
-                issue(item.line, None, _l("Imported before as %(record)s: this line will be skipped.",
-                                          record=imported[item.hash]), WARNING_LEVEL)
-    # 5. the spec's own doubts
-    for item in lines:
-        if item.status == NEW:
-            for field_name, message in spec.warnings(session, item.line, item.values) or ():
-                issue(item.line, field_name, message, WARNING_LEVEL)
-    report.issues.sort(key=lambda i: (i.line is not None, i.line or 0, not i.is_error))
+def analyse(session: Session, spec: ImportSpec, table: SourceTable,
+            mapping: Mapping[str, str | None] | None = None, progress: Progress | None = None) -> ImportReport:
+    """Map, convert and check every line; write nothing. See the module docstring."""
+    report, run = _start(session, spec, table, mapping)
+    if run is not None:
+        done = 0
+        with related_remembered(session), closing(run.seen):
+            for rows in _chunks(table.rows):
+                run.check(rows)
+                done += len(rows)
+                if progress:
+                    progress("check", done, report.total)
     return report
 
 
 def run_import(session: Session, spec: ImportSpec, table: SourceTable,
                mapping: Mapping[str, str | None] | None = None, *, dry_run: bool = False,
                progress: Progress | None = None) -> ImportReport:
-    """Analyse, then, when no line has an error and not ``dry_run``, create every new line.
+    """Check the file chunk by chunk and, unless ``dry_run``, create the new lines of each chunk as it goes.
 
     All or nothing: the lines are created inside a savepoint of ``session``;
-    an error while creating rolls it back, is added to the report, and
-    nothing is stored. The caller commits the session (a report with
+    an error on any line, or while creating, rolls it back, is in the report,
+    and nothing is stored. The caller commits the session (a report with
     ``committed`` True) or not.
     """
-    report = analyse(session, spec, table, mapping, progress)
-    if dry_run or not report.ok:
+    if dry_run:
+        return analyse(session, spec, table, mapping, progress)
+    report, run = _start(session, spec, table, mapping)
+    if run is None:
         return report
-    todo = sorted((item for item in report.lines if item.status == NEW), key=lambda i: (spec.priority(i.values),
-                                                                                      i.line))
     savepoint = session.begin_nested()
-    current = None
     try:
-        for done, item in enumerate(todo, start=1):
-            current = item
-            spec.create(session, item.values, item.hash)
-            if progress and (done % PROGRESS_EVERY == 0 or done == len(todo)):
-                progress("import", done, len(todo))
-        session.flush()
+        with related_remembered(session), closing(run.seen):
+            _check_and_create(run, table, progress)
     except ValidationError as error:
         savepoint.rollback()
-        line = current.line if current is not None else None
+        report.created = 0
+        line = error.line if isinstance(error, LineError) else None
         for field_name, message in _validation_issues(error):
-            report.issues.append(ImportIssue(line, report.column_of(field_name) if field_name else None,
-                                             field_name, message))
-        report.issues.append(ImportIssue(None, None, None, _l("Nothing was imported.")))
+            report.add_issues([ImportIssue(line, report.column_of(field_name) if field_name else None,
+                                           field_name, message)])
+        report.add_issues([ImportIssue(None, None, None, _l("Nothing was imported."))])
         return report
     except BaseException:
         savepoint.rollback()
         raise
+    if not report.ok:
+        savepoint.rollback()
+        report.created = 0
+        return report
     savepoint.commit()
-    report.created = len(todo)
     report.committed = True
     return report
+
+
+def _check_and_create(run: _Run, table: SourceTable, progress: Progress | None) -> None:
+    session, spec, report = run.session, run.spec, run.report
+    done = 0
+    for rows in _chunks(table.rows):
+        lines = run.check(rows)
+        done += len(rows)
+        if report.ok:  # after the first error, the rest of the file is only checked
+            todo = sorted((item for item in lines if item.status == NEW),
+                          key=lambda i: (spec.priority(i.values), i.line))
+            spec.create_lines(session, todo)
+            report.created += len(todo)
+        if progress:
+            progress("import", done, report.total)
+    if report.ok:
+        spec.finish(session)
+        session.flush()

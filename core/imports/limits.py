@@ -19,7 +19,7 @@ from core.errors import BottegaError
 MEGABYTE = 1024 * 1024
 #: the largest file read at all (the web's upload limit too)
 MAX_FILE_BYTES = 32 * MEGABYTE
-#: lines of a file, counted as a spreadsheet numbers them (the header and blank lines included)
+#: lines of a file after its header, counted as a spreadsheet numbers them (blank lines included)
 MAX_LINES = 100_000
 MAX_COLUMNS = 500
 #: Excel's own limit for the text of one cell
@@ -86,8 +86,9 @@ class LineLimits:
         self.headers: list[str] | None = None
 
     def check(self, line: int, cells: list[str]) -> None:
-        if line > MAX_LINES:
-            raise ImportFileError(_l("%(file)s has more than %(count)s lines; split it into smaller files.",
+        if line > MAX_LINES + 1:
+            raise ImportFileError(_l("%(file)s has more than %(count)s lines after its header; split it into "
+                                     "smaller files.",
                                      file=self.filename, count=MAX_LINES))
         for index, cell in enumerate(cells):
             if len(cell) > MAX_CELL_CHARS:

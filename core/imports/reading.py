@@ -17,6 +17,11 @@ unpacked size, lines, cells), checked before and while reading.
 
 Line numbers are the file's row numbers as a spreadsheet shows them: the
 header is line 1. Blank rows are skipped (they keep their number).
+
+The rows are not kept: :func:`read_file` reads the file once (its limits, its
+header, how many rows), and each pass over :attr:`SourceTable.rows` reads
+them again from the file's bytes, so an import holds one chunk of rows at a
+time however long the file is.
 """
 from __future__ import annotations
 
@@ -24,8 +29,9 @@ import codecs
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
@@ -34,6 +40,8 @@ from .limits import (MAX_COLUMNS, ImportFileError, LineLimits, check_archive, ch
                      unreadable_workbook)
 
 DELIMITERS = ",;\t|"
+SNIFF_CHARS = 20000
+DECODE_STEP = 1 << 20
 ENCODING_NAMES = {"cp1252": "Windows-1252", "latin-1": "Latin-1 (ISO-8859-1)"}
 
 
@@ -43,13 +51,47 @@ class SourceRow:
     cells: list[str]
 
 
+Records = Callable[[], Iterator[tuple[int, list[str]]]]
+
+
+class SourceRows:
+    """The rows of a file under its header, read again from the file at each pass (see the module docstring)."""
+
+    def __init__(self, records: Records, width: int, count: int):
+        self.records, self.width, self.count = records, width, count
+
+    def __iter__(self) -> Iterator[SourceRow]:
+        header_seen = False
+        for line, record in self.records():
+            cells = _stripped(record)
+            if not cells:
+                continue
+            if not header_seen:
+                header_seen = True
+                continue
+            if len(cells) < self.width:
+                cells.extend([""] * (self.width - len(cells)))
+            yield SourceRow(line, cells)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index: int) -> SourceRow:
+        if not 0 <= index < self.count:
+            raise IndexError(index)
+        return next(islice(self, index, None))
+
+    def head(self, count: int) -> list[SourceRow]:
+        return list(islice(self, count))
+
+
 @dataclass
 class SourceTable:
     """A file's header and rows, every cell as stripped text (``""`` when empty)."""
 
     filename: str
     headers: list[str]
-    rows: list[SourceRow]
+    rows: SourceRows
     format: str
     encoding: str | None = None
     notices: list = field(default_factory=list)
@@ -72,63 +114,68 @@ def read_file(data: bytes, filename: str, encoding: str | None = None) -> Source
     return read_csv(data, filename, encoding)
 
 
-def decode(data: bytes, filename: str, encoding: str | None = None) -> tuple[str, str, list]:
-    """The text of a CSV file, the encoding used, and notices for the person importing."""
+def decode(data: bytes, filename: str, encoding: str | None = None) -> tuple[str, list]:
+    """The encoding a CSV file is read with, and notices for the person importing; raises when it cannot be read.
+
+    The text is checked step by step and not kept: the rows are decoded again as they are read.
+    """
     if encoding:
         try:
             codec = codecs.lookup(encoding).name
         except LookupError:
             raise ImportFileError(_l("Unknown encoding %(encoding)s.", encoding=encoding)) from None
-        try:
-            return data.decode(codec), codec, []
-        except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
+        bad = _undecodable(data, codec)
+        if bad is not None:
+            line = data[:bad].count(b"\n") + 1
             raise ImportFileError(_l("%(file)s is not %(encoding)s text: line %(line)s has a byte it cannot decode. "
                                      "Save the file as CSV UTF-8, or choose its encoding.",
-                                     file=filename, encoding=encoding, line=line)) from None
+                                     file=filename, encoding=encoding, line=line))
+        return codec, []
     if data.startswith(codecs.BOM_UTF8):
-        body = data[len(codecs.BOM_UTF8):]
-        if not _utf8(body):
+        if _undecodable(data, "utf-8") is not None:
             raise ImportFileError(_l("%(file)s says it is UTF-8 text but contains bytes that are not. "
                                      "Save it again as CSV UTF-8.", file=filename))
-        return body.decode("utf-8"), "utf-8-sig", []
+        return "utf-8-sig", []
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), "utf-16", []
-        except UnicodeDecodeError:
+        if _undecodable(data, "utf-16") is not None:
             raise ImportFileError(_l("%(file)s starts like UTF-16 text but cannot be read as such. "
-                                     "Save it as CSV UTF-8.", file=filename)) from None
+                                     "Save it as CSV UTF-8.", file=filename))
+        return "utf-16", []
     if b"\x00" in data[:65536]:
         raise ImportFileError(_l("%(file)s does not look like a text CSV file (it contains binary data). "
                                  "Save it as CSV UTF-8 or XLSX.", file=filename))
-    if _utf8(data):
-        return data.decode("utf-8"), "utf-8", []
-    for legacy in ("cp1252", "latin-1"):
+    if _undecodable(data, "utf-8") is None:
+        return "utf-8", []
+    legacy = "cp1252" if _undecodable(data, "cp1252") is None else "latin-1"  # latin-1 decodes any byte
+    return legacy, [_l("%(file)s is not UTF-8 text; it was read as %(encoding)s. Check that accented "
+                       "letters look right in the preview, or save the file as CSV UTF-8.",
+                       file=filename, encoding=ENCODING_NAMES[legacy])]
+
+
+def _undecodable(data: bytes, codec: str) -> int | None:
+    """The offset of the first byte ``codec`` cannot decode, or None; decoded step by step, nothing kept."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    view = memoryview(data)
+    for start in range(0, len(data), DECODE_STEP):
+        pending = len(decoder.getstate()[0])  # bytes of a character cut by the previous step
         try:
-            text = data.decode(legacy)
-        except UnicodeDecodeError:
-            continue
-        return text, legacy, [_l("%(file)s is not UTF-8 text; it was read as %(encoding)s. Check that accented "
-                                 "letters look right in the preview, or save the file as CSV UTF-8.",
-                                 file=filename, encoding=ENCODING_NAMES[legacy])]
-    raise ImportFileError(_l("The encoding of %(file)s cannot be recognised. Save it as CSV UTF-8.",
-                             file=filename))  # pragma: no cover (latin-1 decodes any byte)
+            decoder.decode(view[start:start + DECODE_STEP], final=start + DECODE_STEP >= len(data))
+        except UnicodeDecodeError as error:
+            return max(0, start - pending + error.start)
+    return None
 
 
-def _utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+def _text_stream(data: bytes, codec: str) -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(data), encoding=codec, newline="")
 
 
-def csv_records(text: str, delimiter: str, filename: str) -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) of each record of a CSV text, within the line and cell limits."""
+def csv_records(text, delimiter: str, filename: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of each record of a CSV text (a string or a text stream), within the limits."""
     if len(delimiter) != 1 or delimiter in '"\r\n':
         raise ImportFileError(_l("%(value)s cannot separate the columns of a CSV file: choose one character, "
                                  "such as , or ;.", value=repr(delimiter)[:20]))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True,
+    stream = io.StringIO(text, newline="") if isinstance(text, str) else text
+    reader = csv.reader(stream, delimiter=delimiter, quotechar='"', doublequote=True,
                         strict=False)
     limits = LineLimits(filename)
     line = 0
@@ -145,35 +192,41 @@ def csv_records(text: str, delimiter: str, filename: str) -> Iterator[tuple[int,
 
 
 def read_csv(data: bytes, filename: str, encoding: str | None = None) -> SourceTable:
-    text, used, notices = decode(data, filename, encoding)
-    sample = text[:20000]
+    used, notices = decode(data, filename, encoding)
+    sample = _text_stream(data, used).read(SNIFF_CHARS)
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=DELIMITERS)
         delimiter = dialect.delimiter
     except csv.Error:
         first = sample.splitlines()[0] if sample else ""
         delimiter = max(DELIMITERS, key=first.count) if first and any(d in first for d in DELIMITERS) else ","
-    headers, rows = _collect(csv_records(text, delimiter, filename))
-    return _table(filename, headers, rows, "csv", used, notices)
+
+    def records():
+        return csv_records(_text_stream(data, used), delimiter, filename)
+
+    return _table(filename, records, "csv", used, notices)
 
 
 def read_xlsx(data: bytes, filename: str) -> SourceTable:
     from openpyxl import load_workbook
 
     check_archive(data, filename)
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds (zipfile.BadZipFile, KeyError, InvalidFileException, XML errors)
-        raise unreadable_workbook(filename) from None
-    try:
-        headers, rows = _collect(_xlsx_records(workbook.worksheets[0], filename))
-    except ImportFileError:
-        raise
-    except Exception:  # a part that is not the XML it should be, or fails its checksum
-        raise unreadable_workbook(filename) from None
-    finally:
-        workbook.close()
-    return _table(filename, headers, rows, "xlsx", None, [])
+
+    def records():
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception:  # openpyxl raises many kinds (zipfile.BadZipFile, KeyError, InvalidFileException, XML)
+            raise unreadable_workbook(filename) from None
+        try:
+            yield from _xlsx_records(workbook.worksheets[0], filename)
+        except ImportFileError:
+            raise
+        except Exception:  # a part that is not the XML it should be, or fails its checksum
+            raise unreadable_workbook(filename) from None
+        finally:
+            workbook.close()
+
+    return _table(filename, records, "xlsx", None, [])
 
 
 def _xlsx_records(sheet, filename: str) -> Iterator[tuple[int, list[str]]]:
@@ -195,20 +248,26 @@ def _xlsx_records(sheet, filename: str) -> Iterator[tuple[int, list[str]]]:
         yield line, cells
 
 
-def _collect(records: Iterable[tuple[int, list[str]]]) -> tuple[list[str] | None, list[SourceRow]]:
-    """The first non-blank record as the header, then the non-blank rows, each cell stripped."""
-    headers, rows = None, []
-    for line, record in records:
-        cells = [cell.strip() for cell in record]
-        while cells and not cells[-1]:
-            cells.pop()
+def _stripped(record: list[str]) -> list[str]:
+    cells = [cell.strip() for cell in record]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+def _survey(records: Iterable[tuple[int, list[str]]]) -> tuple[list[str] | None, int]:
+    """The first non-blank record as the header, and how many non-blank rows follow it (read to the end, so
+    that every limit is checked before any line is imported)."""
+    headers, count = None, 0
+    for _line, record in records:
+        cells = _stripped(record)
         if not cells:
             continue
         if headers is None:
             headers = cells
         else:
-            rows.append(SourceRow(line, cells))
-    return headers, rows
+            count += 1
+    return headers, count
 
 
 def _cell_text(value) -> str:
@@ -225,15 +284,10 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _table(filename, headers, rows, fmt, encoding, notices) -> SourceTable:
+def _table(filename: str, records: Records, fmt: str, encoding: str | None, notices: list) -> SourceTable:
+    headers, count = _survey(records())
     if not headers:
         raise ImportFileError(_l("%(file)s is empty: the first line must name the columns.", file=filename))
-    while headers and not headers[-1]:
-        headers.pop()
     if len(headers) > MAX_COLUMNS:
         raise ImportFileError(_l("%(file)s has more than %(count)s columns.", file=filename, count=MAX_COLUMNS))
-    width = len(headers)
-    for row in rows:
-        if len(row.cells) < width:
-            row.cells.extend([""] * (width - len(row.cells)))
-    return SourceTable(filename, headers, rows, fmt, encoding, notices)
+    return SourceTable(filename, headers, SourceRows(records, len(headers), count), fmt, encoding, notices)

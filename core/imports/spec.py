@@ -18,10 +18,20 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from core.errors import ValidationError
+
 KINDS = ("text", "bool", "int", "decimal", "date", "list")
 TRUE_WORDS = {"1", "y", "yes", "true", "x", "s", "si", "sí", "vero", "v", "t", "on", "✓"}
 FALSE_WORDS = {"0", "n", "no", "false", "falso", "f", "off", "-"}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
+
+
+class LineError(ValidationError):
+    """A line of the file failed while its record was created: ``line`` says which."""
+
+    def __init__(self, line: int, error: ValidationError):
+        super().__init__(str(error), error.field, error.errors)
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -90,11 +100,19 @@ class ImportSpec:
                 return candidate
         raise KeyError(name)
 
-    def prepare(self, session: Session, rows: list[dict]) -> None:
-        """Called once per analysis with the converted values of every readable line, before :meth:`validate`.
+    def survey(self, rows: Iterable, mapping: dict[int, str]) -> None:
+        """Called once before any line is checked, with the file's rows (:class:`~core.imports.SourceRow`, read
+        again from the file) and the mapping (column index -> field name).
 
-        Load what validation needs in bulk here (existing keys, lookups by
-        name, names of records created by other lines of the same file).
+        For what checking a line needs to know of the whole file (the
+        companies other lines create); most specs need nothing.
+        """
+
+    def prepare(self, session: Session, rows: list[dict]) -> None:
+        """Called once per chunk of lines with the converted values of its readable lines, before :meth:`validate`.
+
+        Load what validation needs in bulk here (lookups by name, existing
+        records): one query per chunk, not one per line.
         """
 
     def validate(self, session: Session, values: dict) -> dict:
@@ -152,6 +170,23 @@ class ImportSpec:
     def create(self, session: Session, values: dict, line_hash: str):
         """Create the record of one checked line through the model's services; do not commit."""
         raise NotImplementedError
+
+    def create_lines(self, session: Session, lines: list) -> None:
+        """Create the records of a chunk's new lines (:class:`~core.imports.ImportLine`), in order.
+
+        The default calls :meth:`create` for each; a spec writing a chunk
+        set-wise overrides it. A :class:`LineError` names the line that failed.
+        """
+        for item in lines:
+            try:
+                self.create(session, item.values, item.hash)
+            except LineError:
+                raise
+            except ValidationError as error:
+                raise LineError(item.line, error) from None
+
+    def finish(self, session: Session) -> None:
+        """Called after the last chunk was created, when nothing failed: create what waited for later lines."""
 
 
 # --- conversions ---------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 A job is first a ``core_job`` row written in the caller's transaction; its
 id goes to huey only once that transaction commits (an ``after_commit``
 listener on the session), so a worker never sees a job whose data is not
-there yet, and a rolled back transaction (or savepoint) sends nothing.
+there yet, and a rolled back transaction (or savepoint) sends nothing. The
+jobs of one commit are sent together: a SQLite queue takes them in one write.
 
 huey carries one task, ``bottega_run_job(job_id)``, with the job's retries and
 retry delay; the worker looks the job up by name in the registry of the
@@ -102,9 +103,39 @@ class JobQueue:
 
         ``retries``: how many more times huey may try it after this run (default: all the job's retries).
         """
+        self.huey.enqueue(self._signature(job_id, job, retries))
+
+    def send_all(self, jobs: list[tuple[int, Job]]) -> list[tuple[int, Job, Exception]]:
+        """Hand the jobs one transaction committed to huey; returns those that could not be sent, with why.
+
+        Each stays a task of its own. A SQLite queue takes them in one write
+        (one disk sync, all or none) instead of one write each; other queues
+        take them one by one.
+        """
+        from huey.storage import SqliteStorage
+
+        storage = self.huey.storage
+        if len(jobs) > 1 and isinstance(storage, SqliteStorage) and not self.huey.immediate:
+            tasks = [self._signature(job_id, job) for job_id, job in jobs]
+            rows = [(storage.name, storage.to_blob(self.huey.serialize_task(task)), task.priority or 0)
+                    for task in tasks]
+            try:
+                with storage.db(commit=True) as cursor:  # what SqliteStorage.enqueue writes, for all at once
+                    cursor.executemany("insert into task (queue, data, priority) values (?, ?, ?)", rows)
+            except Exception as exc:
+                return [(job_id, job, exc) for job_id, job in jobs]
+            return []
+        unsent = []
+        for job_id, job in jobs:
+            try:
+                self.send(job_id, job)
+            except Exception as exc:
+                unsent.append((job_id, job, exc))
+        return unsent
+
+    def _signature(self, job_id: int, job: Job, retries: int | None = None):
         job = self.settings_for(job)
-        retries = job.retries if retries is None else retries
-        self.huey.enqueue(self._task.s(job_id, retries=retries, retry_delay=job.retry_delay))
+        return self._task.s(job_id, retries=job.retries if retries is None else retries, retry_delay=job.retry_delay)
 
     def _run(self, job_id: int, task=None):
         if self.executor is None:
@@ -238,12 +269,13 @@ def _send_pending(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint was released: the transaction goes on
         return
     pending = session.info.pop(_PENDING, None)
-    failed: list[tuple[int, str]] = []
+    by_queue: dict[int, tuple[JobQueue, list[tuple[int, Job]]]] = {}
     for queue, job_id, job, _transaction in pending or ():
-        try:
-            queue.send(job_id, job)
-        except Exception as exc:  # the row is committed: make it visible as failed, to retry
-            log.exception("job %s (%s) could not be sent to the job queue", job_id, job.name)
+        by_queue.setdefault(id(queue), (queue, []))[1].append((job_id, job))
+    failed: list[tuple[int, str]] = []
+    for queue, jobs in by_queue.values():
+        for job_id, job, exc in queue.send_all(jobs):  # the rows are committed: make them visible as failed
+            log.error("job %s (%s) could not be sent to the job queue", job_id, job.name, exc_info=exc)
             failed.append((job_id, f"could not be sent to the job queue: {type(exc).__name__}: {exc}"[:MAX_ERROR]))
     if failed:
         _mark_unsent(session, failed)

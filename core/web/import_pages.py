@@ -17,7 +17,7 @@ from core.imports.engine import resolve_mapping
 from .context import current_actor, db, require
 
 PREVIEW_LINES = 100
-ISSUES_SHOWN = 500
+ISSUES_SHOWN = 200
 ENCODINGS = (("", _l("Detect")), ("utf-8", "UTF-8"), ("cp1252", "Windows-1252"), ("latin-1", "Latin-1"))
 uploads = UploadStore()
 
@@ -77,7 +77,9 @@ def preview(view, token: str):
     session.rollback()
     mapping, _issues = resolve_mapping(spec, table.headers, overrides)
     status = 422 if commit or (request.method == "POST" and not report.ok) else 200
+    lines = report.lines[:PREVIEW_LINES]
     return render_template("core/import_preview.html", report=report, table=table, mapping=mapping,
-                           lines=report.lines[:PREVIEW_LINES], issues=report.issues[:ISSUES_SHOWN],
+                           lines=lines, rows=table.rows.head(max(len(lines), 1)),
+                           issues=report.issues[:ISSUES_SHOWN],
                            statuses={NEW: gettext("New"), EXISTS: gettext("Already there"), ERROR: gettext("Error")},
                            **page), status

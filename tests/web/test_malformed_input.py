@@ -115,7 +115,7 @@ def url_for_rule(app, rule: Rule, ids: dict[str, int], huge: int | None = None) 
     function = app.view_functions[rule.endpoint]
     view = getattr(function, "model_view", None)
     values = {"fmt": "csv", "table": "contacts_partner", "field": "parent_id", "key": CAPTURE_KEY, "token": "not-a-token",
-              "name": "contacts", "action": "upgrade"}
+              "name": "contacts", "action": "upgrade", "kind": "out_invoice"}
     for argument in INT_ARGUMENT.findall(rule.rule):
         if argument in UNUSED_IDS:
             values[argument] = huge if huge is not None else UNUSED_IDS[argument]

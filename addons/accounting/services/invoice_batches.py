@@ -1,9 +1,10 @@
-"""Many invoices created and posted at once: the checks of one by one, written a batch per statement.
+"""Many invoices posted at once: the checks of one by one, written a batch per statement.
 
 :func:`post_new_invoices` is for what arrives in bulk (a shop's orders of the
-day, a migration, an API client): each invoice is checked and computed by
-the very code :func:`~.invoices.create_invoice` and
-:func:`~.invoices.post_invoice` use, then the whole batch is written with
+day, a migration, an API client), :func:`post_invoices` for the drafts a user
+posts together: each invoice is checked and computed by the very code
+:func:`~.invoices.create_invoice` and :func:`~.invoices.post_invoice` use,
+then the whole batch is written with
 :mod:`core.bulk` (one statement per table, access, record rules, the
 accounting guards' ``validate_rows`` and the audit log applied to the batch)
 instead of one flush per invoice.
@@ -21,7 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 
 from flask_babel import gettext
@@ -38,7 +40,8 @@ from ..guards import BATCH_POSTING, allow, require_balanced
 from ..models import Account, Invoice, InvoiceLine, InvoiceTax, Journal, Move, MoveLine, PartnerAccounting, Tax
 from ..models.invoicing import NOT_PAID, OUT_INVOICE, POSTED
 from ..models.ledger import DRAFT, PURCHASE, SALE
-from .invoices import Booking, LineInput, book, new_draft, require_poster
+from .invoices import (Booking, LineInput, book, check_draft, compute_invoice, new_draft, require_draft,
+                       require_poster)
 from .ledger import (chronology_error, entry_number, fiscal_year_of, latest_posted_date, period_of,
                      posting_values)
 
@@ -75,21 +78,54 @@ def post_new_invoices(session: Session, inputs: Sequence[InvoiceInput | Mapping]
               for item in inputs]
     if not values:
         return []
-    with collector_paused(), session.begin_nested(), allow(session, BATCH_POSTING):
-        _references = _load_references(session, values)  # held, so session.get finds them in the identity map
-        postings = [_prepare(session, position, data) for position, data in enumerate(values, 1)]
+    with collector_paused(), session.begin_nested(), allow(session, BATCH_POSTING), _references(session, values):
+        postings = [_prepare(position, lambda data=data: new_draft(session, **data), session)
+                    for position, data in enumerate(values, 1)]
         _number(session, postings)
         move_ids = _write_entries(session, postings)
         invoice_ids = _write_invoices(session, postings, move_ids)
+    _announce(session, invoice_ids)
+    return invoice_ids
+
+
+def post_invoices(session: Session, drafts: Sequence[Invoice]) -> list[Invoice]:
+    """Post stored drafts in one go (the list's "Post the drafts"), each checked as :func:`post_invoice` does."""
+    require_poster(session)
+    if not drafts:
+        return []
+    with collector_paused(), session.begin_nested(), allow(session, BATCH_POSTING):
+        postings = [_prepare(position, lambda draft=draft: _checked_draft(session, draft), session)
+                    for position, draft in enumerate(drafts, 1)]
+        _number(session, postings)
+        move_ids = _write_entries(session, postings)
+        update_rows(session, Invoice, {
+            p.invoice.id: {"state": POSTED, "number": entry_number(p.invoice.journal, p.year, p.number),
+                           "move_id": move_id, "rate": p.booking.rate, "residual": p.invoice.amount_total,
+                           "payment_state": NOT_PAID, "due_date": p.booking.due_date}
+            for p, move_id in zip(postings, move_ids, strict=True)})
+    _announce(session, [draft.id for draft in drafts])
+    return list(drafts)
+
+
+def _checked_draft(session: Session, invoice: Invoice) -> Invoice:
+    require_draft(invoice)
+    check_draft(session, invoice)
+    compute_invoice(session, invoice)
+    return invoice
+
+
+def _announce(session: Session, invoice_ids: list[int]) -> None:
+    """The ``invoice_posted`` hook for each invoice, as posting one by one calls it."""
     registry = session.info.get("registry")
     if registry is not None and registry.hook.invoice_posted.get_hookimpls():
         for invoice in session.scalars(select(Invoice).where(Invoice.id.in_(invoice_ids)).order_by(Invoice.id)):
             registry.hook.invoice_posted(session=session, invoice=invoice)
-    return invoice_ids
 
 
-def _load_references(session: Session, values: list[dict]) -> list:
-    """The batch's partners, accounts, taxes, products and journals, one query per model, as the user."""
+@contextmanager
+def _references(session: Session, values: list[dict]) -> Iterator[None]:
+    """Load the batch's partners, accounts, taxes, products and journals, one query per model, as the user, and
+    hold them while the batch runs: the checks' ``session.get`` then finds them in the identity map."""
     wanted = defaultdict(set)
     for data in values:
         wanted[Partner].add(data.get("partner_id"))
@@ -107,12 +143,14 @@ def _load_references(session: Session, values: list[dict]) -> list:
     partner_ids = [obj.id for obj in loaded if isinstance(obj, Partner)]
     if partner_ids:
         loaded += session.scalars(select(PartnerAccounting).where(PartnerAccounting.partner_id.in_(partner_ids)))
-    return loaded
+    yield
+    loaded.clear()
 
 
-def _prepare(session: Session, position: int, data: dict) -> _Posting:
+def _prepare(position: int, draft, session: Session) -> _Posting:
+    """The draft ``draft()`` gives, checked and booked; an error names the invoice by its place in the batch."""
     try:
-        invoice = new_draft(session, **data)
+        invoice = draft()
         booking = book(session, invoice)
         require_balanced(booking.lines)
         year = fiscal_year_of(session, invoice.company_id, date=invoice.date)

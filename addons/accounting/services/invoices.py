@@ -114,7 +114,7 @@ def new_draft(session: Session, *, partner_id: int, kind: str = OUT_INVOICE, dat
 def update_invoice(session: Session, invoice: Invoice, *, lines: Iterable[LineInput | Mapping] | None = None,
                    **values) -> Invoice:
     """Change a draft's header fields (see ``HEADER_FIELDS``) and, when given, replace its lines."""
-    _require_draft(invoice)
+    require_draft(invoice)
     unknown = sorted(set(values) - set(HEADER_FIELDS))
     if unknown:
         raise ValidationError(gettext("Unknown invoice fields: %(names)s", names=", ".join(unknown)), unknown[0])
@@ -302,7 +302,7 @@ def _usable_account(invoice: Invoice, account: Account | None, index: int) -> Ac
     return account
 
 
-def _check_draft(session: Session, invoice: Invoice) -> None:
+def check_draft(session: Session, invoice: Invoice) -> None:
     """Check a stored draft again before posting it: its rows may have been changed around the services
     (another company's journal, account or tax written into them)."""
     if invoice.partner.company_id != invoice.company_id:
@@ -347,7 +347,7 @@ def _int(value, where: str) -> int:
         raise ValidationError(gettext("%(value)s is not a valid choice.", value=value), where) from None
 
 
-def _require_draft(invoice: Invoice) -> None:
+def require_draft(invoice: Invoice) -> None:
     if invoice.state != DRAFT:
         raise ValidationError(gettext("Invoice %(name)s is posted: it cannot be changed or deleted; "
                                       "issue a credit note instead.", name=invoice.display_name))
@@ -359,9 +359,9 @@ def _require_draft(invoice: Invoice) -> None:
 def post_invoice(session: Session, invoice: Invoice) -> Invoice:
     """Post a draft: its journal entry, number, residual; then the ``invoice_posted`` hook."""
     require_poster(session)
-    _require_draft(invoice)
+    require_draft(invoice)
     with session.begin_nested():
-        _check_draft(session, invoice)
+        check_draft(session, invoice)
         compute_invoice(session, invoice)
         booking = book(session, invoice)
         move = create_move(session, invoice.journal, date=invoice.date, lines=booking.lines, ref=invoice.reference,

@@ -357,7 +357,7 @@ def test_two_people_confirming_the_same_line_at_once_book_it_once(db_copy):
      "big.csv, line 2: a cell may hold at most 32767 characters"),
     (b"date,amount,label\n2026-02-01,10.00," + b"x" * 200_000 + b"\n",
      "big.csv, line 2: a cell may hold at most 32767 characters"),
-    (b"date,amount,label\n" + b"2026-02-01,1.00,x\n" * 100_000, "big.csv has more than 100000 lines"),
+    (b"date,amount,label\n" + b"2026-02-01,1.00,x\n" * 100_001, "big.csv has more than 100000 lines after its header"),
     (b"date,amount,label;" + b"x" * (100 * 1024 * 1024), r"big.csv is 100.0 MB; an import file may have at most 32.0 MB"),
     (b"date,amount,label\n2026-02-01,99999999999999999999.00,huge\n",
      "line 2, column 'amount': 99999999999999999999.00 is out of range: at most 16 digits before the decimal point"),

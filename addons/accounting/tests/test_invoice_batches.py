@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from addons.accounting.models import Invoice, InvoiceLine, InvoiceTax, Move, MoveLine
-from addons.accounting.services.invoice_batches import InvoiceInput, post_new_invoices
+from addons.accounting.services.invoice_batches import InvoiceInput, post_invoices, post_new_invoices
 from addons.accounting.services.invoices import LineInput, create_invoice, post_invoice
 from core.bulk import insert_rows
 from core.errors import AccessDenied, ValidationError
@@ -121,3 +121,21 @@ def test_the_ledger_cannot_be_written_in_bulk_around_the_batch_service(books, ac
                                         "date": dt.date(YEAR, 3, 1), "state": "posted", "origin": "entry"}])
     accountant.rollback()
     assert rows(accountant)[0] == 0
+
+
+def test_stored_drafts_post_together_as_one_by_one_and_a_bad_one_stops_them_all(books, accountant):
+    partner = books.partner()
+    inputs = batch(books, partner, [4, 2, 9])
+    drafts = [create_invoice(accountant, **vars(data)) for data in inputs]
+    control = post_invoice(accountant, create_invoice(accountant, **vars(inputs[0])))
+    accountant.commit()
+    with pytest.raises(ValidationError, match="Invoice 2: .*numbered in date order"):  # dated before the control
+        post_invoices(accountant, drafts)
+    accountant.rollback()
+    assert [accountant.get(Invoice, d.id).state for d in drafts] == ["draft"] * 3
+    posted = post_invoices(accountant, [drafts[2], drafts[0]])
+    accountant.commit()
+    assert [accountant.get(Invoice, d.id).number for d in posted] == [f"INV/{YEAR}/00003", f"INV/{YEAR}/00002"]
+    assert booked(accountant, drafts[0].id)[1:] == booked(accountant, control.id)[1:]
+    with pytest.raises(ValidationError, match="Invoice 1: .*posted"):
+        post_invoices(accountant, [drafts[0]])

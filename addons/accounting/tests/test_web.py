@@ -257,6 +257,34 @@ def test_a_billing_user_prepares_drafts_but_cannot_post(web, shop):
     assert stored.state == "draft" and stored.move_id is None and count(web, Move) == 0
 
 
+def test_an_accountant_posts_every_draft_from_the_list_and_a_billing_user_sees_no_button(web, shop):
+    partner = shop.partner("Cliente Lote")
+    drafts = [draft(shop, partner, price) for price in ("100", "250", "80")]
+    billing = client_for(web, shop.billing())
+    assert "Post the drafts" not in billing.get("/accounting/invoices/").get_data(as_text=True)
+    assert billing.post("/accounting/documents/out_invoice/post-drafts").status_code == 403
+    accountant = client_for(web, shop.accountant())
+    page = accountant.get("/accounting/invoices/").get_data(as_text=True)
+    assert "Post the drafts" in page
+    done = accountant.post("/accounting/documents/out_invoice/post-drafts", follow_redirects=True)
+    assert "3 drafts posted." in done.get_data(as_text=True)
+    check = web.db.system()
+    assert sorted(check.get(Invoice, d.id).number for d in drafts) == [f"INV/{TODAY.year}/{n:05d}" for n in (1, 2, 3)]
+    again = accountant.post("/accounting/documents/out_invoice/post-drafts", follow_redirects=True)
+    assert "There are no drafts to post." in again.get_data(as_text=True)
+
+
+def test_a_draft_that_cannot_be_posted_stops_the_list_s_batch_and_is_named(web, shop):
+    partner = shop.partner("Cliente Lote")
+    drafts = [draft(shop, partner, price) for price in ("100", "250")]
+    shop.settings.lock_date = TODAY
+    shop.session.commit()
+    accountant = client_for(web, shop.accountant())
+    page = accountant.post("/accounting/documents/out_invoice/post-drafts", follow_redirects=True)
+    assert "locked up to" in page.get_data(as_text=True)
+    assert {web.db.system().get(Invoice, d.id).state for d in drafts} == {"draft"} and count(web, Move) == 0
+
+
 # --- reports, lock date --------------------------------------------------------------------------------------------
 
 

@@ -5,10 +5,10 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from wtforms import BooleanField, DateField, DecimalField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
@@ -25,7 +25,7 @@ from ..documents.fatturapa import invoice_fatturapa
 from ..documents.ubl import invoice_ubl
 from ..models import Invoice, InvoiceLine, Journal, Move, Payment, Reconciliation
 from ..models.invoicing import DRAFT, IN_INVOICE, IN_REFUND, OUT_INVOICE, OUT_REFUND, PAID, POSTED
-from ..services import invoices, payments
+from ..services import invoice_batches, invoices, payments
 from . import blueprint
 from .common import money_journals
 from .invoice_form import save
@@ -75,6 +75,27 @@ def invoice_post(invoice_id: int):
     if run_service(lambda session: invoices.post_invoice(session, invoice)).ok:
         flash(gettext("Posted as %(number)s.", number=invoice.number), "success")
     return redirect(invoice_url(_invoice(invoice_id)))
+
+
+#: Drafts posted by one click of "Post the drafts" (the oldest first); another click posts the next ones.
+DRAFTS_PER_CLICK = 500
+
+
+@blueprint.route("/documents/<kind>/post-drafts", methods=["POST"])
+def invoices_post_drafts(kind: str):
+    """Post this kind's drafts that the user sees, in one batch: all of them, or none and the reason."""
+    require(Move, "create")
+    if kind not in VIEW_OF_KIND:
+        abort(404)
+    session = db()
+    drafts = session.scalars(select(Invoice).where(Invoice.kind == kind, Invoice.state == DRAFT)
+                             .order_by(Invoice.date, Invoice.id).limit(DRAFTS_PER_CLICK)).all()
+    if not drafts:
+        flash(gettext("There are no drafts to post."), "info")
+    else:
+        run_service(lambda session: invoice_batches.post_invoices(session, drafts),
+                    success=ngettext("%(num)s draft posted.", "%(num)s drafts posted.", len(drafts)))
+    return redirect(url_for(f"accounting.{VIEW_OF_KIND[kind]}_list"))
 
 
 @blueprint.route("/documents/<int:invoice_id>/credit-note", methods=["POST"])

@@ -357,3 +357,22 @@ def test_the_fields_another_addon_adds_to_partners_are_imported_and_checked(db, 
                           .join(PartnerRating, PartnerRating.partner_id == Partner.id).order_by(Partner.name)).all()
     assert rows == [("Acme", 4, 7), ("Beta", 2, None)]
     assert rating.scalar(select(func.count(Partner.id))) == 4
+
+
+def test_people_whose_company_comes_in_a_later_chunk_wait_for_it(db, session, monkeypatch):
+    from core.imports import engine
+
+    monkeypatch.setattr(engine, "CHUNK", 2)
+    data = (HEADER + "Lucía Martín;Ferretería Ibérica S.L.;no;lucia@iberica.es;;;;Madrid;España;;;\n"
+            "Panadería del Sol;;sí;;;;;Sevilla;ES;;;\n"
+            "Pedro Gil;Ferretería Ibérica S.L.;no;pedro@iberica.es;;;;Madrid;España;;;\n"
+            "Ferretería Ibérica S.L.;;sí;info@iberica.es;;;;Madrid;España;;;\n"
+            "Ana Sol;Panadería del Sol;no;ana@sol.es;;;;Sevilla;ES;;;\n").encode()
+    report = do_import(session, db, data)
+    assert report.committed and report.created == 5, [str(i) for i in report.issues]
+    session.commit()
+    check = db.system()
+    parents = dict(check.execute(select(Partner.name, Partner.parent_id)).all())
+    companies = dict(check.execute(select(Partner.name, Partner.id).where(Partner.is_company.is_(True))).all())
+    assert parents["Lucía Martín"] == parents["Pedro Gil"] == companies["Ferretería Ibérica S.L."]
+    assert parents["Ana Sol"] == companies["Panadería del Sol"]

@@ -1,15 +1,19 @@
 """Importing leads from CSV and XLSX through the generic engine: checked, all or nothing, never twice."""
 import io
 
+import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from addons.crm import automation
 from addons.crm.importing import LeadImport
-from addons.crm.models import Lead
+from addons.crm.models import Lead, Message
 from core.catalog import Catalog
 from core.cli import Context, cli
-from core.imports import read_file, run_import
+from core.errors import AccessDenied
+from core.imports import engine, read_file, run_import
+from core.models import AuditLog, JobRecord
 from tests.lifecycle_helpers import write_config
 
 
@@ -99,3 +103,96 @@ def test_the_cli_imports_leads_with_a_report(tmp_path, initialized_url):
                                       "--quiet"], obj=Context(catalog=Catalog.discover()))
     assert result.exit_code == 0, result.output
     assert query(initialized_url, "SELECT count(*) FROM crm_lead WHERE source = 'import'") == [(12,)]
+
+
+# --- streamed in chunks, written set-wise --------------------------------------------------------
+
+
+def test_a_bad_line_at_the_end_of_a_file_written_in_chunks_rolls_everything_back(db_copy, monkeypatch):
+    monkeypatch.setattr(engine, "CHUNK", 7)  # the good chunks before the bad line are written, then taken back
+    session = importer(db_copy)
+    table = read_file(csv_bytes(leads_file(40, bad_line=41)), "late.csv")
+    report = run_import(session, LeadImport(session, db_copy.main_company.id), table)
+    assert (report.ok, report.committed, report.created) == (False, False, 0)
+    assert [(i.line, i.column) for i in report.errors] == [(41, "Correo")]
+    session.commit()
+    system = db_copy.system()
+    assert count_leads(db_copy) == 0
+    assert system.scalar(select(func.count(Message.id))) == 0
+    assert system.scalar(select(func.count(AuditLog.id)).where(AuditLog.table_name == "crm_lead")) == 0
+    assert system.scalar(select(func.count(JobRecord.id)).where(JobRecord.name == "crm.new_lead")) == 0
+
+
+def test_only_the_first_errors_are_kept_with_a_count_of_all(db_copy):
+    session = importer(db_copy)
+    lines = [line.replace("@example.es", "(at)example.es") for line in leads_file(150)]
+    report = run_import(session, LeadImport(session, db_copy.main_company.id), read_file(csv_bytes(lines), "x.csv"))
+    assert (report.error_count, len(report.errors), report.with_errors) == (150, engine.KEPT_ISSUES, 150)
+    assert report.errors[0].line == 2 and len(report.lines) == engine.KEPT_LINES
+    session.rollback()
+
+
+def test_a_line_repeating_one_of_an_earlier_chunk_is_an_error_and_a_rerun_says_every_line_is_there(
+        db_copy, monkeypatch):
+    monkeypatch.setattr(engine, "CHUNK", 7)
+    session = importer(db_copy)
+    lines = leads_file(20)
+    repeated = read_file(csv_bytes([*lines, lines[3], lines[5].replace("Consulta 5", "Otra consulta")]), "r.csv")
+    report = run_import(session, LeadImport(session, db_copy.main_company.id), repeated)
+    assert [(i.line, str(i.message)) for i in report.errors] == [
+        (22, "This line repeats line 4."), (23, "Same Email as line 6.")]
+    session.rollback()
+    table = read_file(csv_bytes(lines), "leads.csv")
+    assert run_import(session, LeadImport(session, db_copy.main_company.id), table).created == 20
+    session.commit()
+    again = run_import(session, LeadImport(session, db_copy.main_company.id), table)
+    assert (again.ok, again.created, again.existing, again.new) == (True, 0, 20, 0)
+    assert str(again.warnings[0].message) == "Imported before as Consulta 1: this line will be skipped."
+    session.commit()
+    assert count_leads(db_copy) == 20
+
+
+def test_imported_leads_are_audited_announced_and_their_rules_queued_in_batches(db_copy, monkeypatch):
+    monkeypatch.setattr(automation, "LEADS_PER_JOB", 4)
+    session = importer(db_copy)
+    report = run_import(session, LeadImport(session, db_copy.main_company.id),
+                        read_file(csv_bytes(leads_file(10)), "leads.csv"))
+    assert report.committed
+    session.commit()
+    system = db_copy.system()
+    ids = system.scalars(select(Lead.id).where(Lead.source == "import").order_by(Lead.id)).all()
+    audited = system.execute(select(AuditLog.record_id, AuditLog.action, AuditLog.user_id)
+                             .where(AuditLog.table_name == "crm_lead")).all()
+    assert sorted(audited) == [(lead_id, "create", session.info["actor"].user_id) for lead_id in ids]
+    created = system.execute(select(Message.lead_id, Message.kind, Message.body, Message.author_id)).all()
+    assert sorted(created) == [(lead_id, "system", "Lead created (import).", session.info["actor"].user_id)
+                               for lead_id in ids]
+    jobs = system.scalars(select(JobRecord).where(JobRecord.name == "crm.new_lead").order_by(JobRecord.id)).all()
+    assert [job.arguments["lead_ids"] for job in jobs] == [ids[0:4], ids[4:8], ids[8:10]]
+    automation.save_rule(system, db_copy.main_company.id, name="Quotes", action="classify",
+                         parameters={"keywords": {"quote_request": ["consulta"]}})
+    for job in jobs:  # what the crm.new_lead job runs
+        automation.run_rules_for_new_leads(system, job.arguments["lead_ids"])
+    system.commit()
+    assert set(system.scalars(select(Lead.category).where(Lead.id.in_(ids)))) == {"quote_request"}
+
+
+def test_a_salesperson_imports_only_what_their_record_rules_allow(db_copy):
+    from addons.crm.security import SALESPERSON
+
+    ana = db_copy.user("ana", groups=[SALESPERSON])
+    db_copy.user("luis", groups=[SALESPERSON])
+    session = db_copy.as_user(ana)
+    own = read_file(csv_bytes(["Asunto;Correo;Comercial", "Mine;mine@example.es;ana"]), "own.csv")
+    assert run_import(session, LeadImport(session, db_copy.main_company.id), own).committed
+    session.commit()
+    others = read_file(csv_bytes(["Asunto;Correo;Comercial", "His;his@example.es;luis"]), "others.csv")
+    with pytest.raises(AccessDenied, match="may not create Lead"):
+        run_import(session, LeadImport(session, db_copy.main_company.id), others)
+    session.rollback()
+    other_company = db_copy.company("Other S.L.")
+    mine = read_file(csv_bytes(["Asunto;Correo", "Elsewhere;else@example.es"]), "else.csv")
+    with pytest.raises(AccessDenied, match="may not create Lead"):
+        run_import(session, LeadImport(session, other_company.id), mine)
+    session.rollback()
+    assert db_copy.system().scalars(select(Lead.name)).all() == ["Mine"]

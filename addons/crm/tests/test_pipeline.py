@@ -178,3 +178,28 @@ def test_bad_lead_input_is_refused_with_the_field(db_copy, pipeline):
     session.rollback()
     assert db.system().scalars(select(Lead)).all() == []
     assert db.system().scalars(select(Message)).all() == []
+
+
+def test_stages_are_read_once_per_transaction_and_a_stage_changed_in_it_counts_at_once(db_copy, pipeline):
+    from sqlalchemy import event
+
+    db = db_copy
+    session = db.as_user(pipeline["boss"])
+    stage_reads = []
+    event.listen(db.engine, "before_cursor_execute", lambda _c, _cursor, statement, *_rest: stage_reads.append(
+        statement) if statement.lstrip().startswith("SELECT") and "FROM crm_stage" in statement else None)
+    leads = [new_lead(session, pipeline, pipeline["boss"], name=f"Deal {n}") for n in range(3)]
+    for lead in leads:
+        services.qualify(session, lead)
+        services.mark_won(session, lead)
+    assert len(stage_reads) == 1
+    late = new_lead(session, pipeline, pipeline["boss"], name="Late deal")
+    session.get(Stage, pipeline["stages"]["Proposal"]).sequence = -1  # not flushed: qualifying must see it first
+    services.qualify(session, late)
+    assert late.stage.name == "Proposal" and late.probability == Decimal("60")
+    session.commit()
+    moves = db.system().execute(select(StageChange.lead_id, StageChange.to_stage_id).order_by(StageChange.id)).all()
+    stages = pipeline["stages"]
+    assert moves == [row for lead in leads for row in ((lead.id, stages["New"]), (lead.id, stages["Won"]))] + [
+        (late.id, stages["Proposal"])]
+    assert all(lead.state == WON and lead.probability == Decimal("100") for lead in leads)
