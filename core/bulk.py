@@ -27,7 +27,7 @@ import gc
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
-from sqlalchemy import bindparam, insert, inspect, select, update
+from sqlalchemy import bindparam, func, insert, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -64,8 +64,7 @@ def insert_rows(session: Session, model: type, rows: Sequence[dict],
                 _refuse(registry, actor, model, "create", f"in companies {refused}")
     _validate(session, registry, model, "create", rows)
     with session.begin_nested():  # a row refused by a record rule below takes the whole batch back
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        ids = list(session.connection().execute(statement, rows).scalars())
+        ids = _insert(session.connection(), table, rows)
         links = {key: _insert_links(session, model, key, ids, related)
                  for key, related in (collections or {}).items()}
         if check is not None and check.clause is not None and check.companies is None:
@@ -153,18 +152,42 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _insert(connection, table, rows: list[dict]) -> list[int]:
+    """Insert ``rows`` with one executemany; their new ids, in order.
+
+    PostgreSQL numbers them and returns the ids in the rows' order. SQLite
+    can only keep that order by inserting one row per statement, so there
+    the batch takes the ids following the table's largest: the transaction
+    already holds SQLite's single write lock (taken by the savepoint around
+    this call), so no other connection can insert meanwhile.
+    """
+    if connection.dialect.name != "sqlite":
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(connection.execute(statement, rows).scalars())
+    first = (connection.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+    ids = list(range(first, first + len(rows)))
+    connection.execute(insert(table), [{**row, "id": record_id} for row, record_id in zip(rows, ids, strict=True)])
+    return ids
+
+
 def _with_defaults(table, row: dict) -> dict:
     """``row`` with the column defaults the ORM would have filled in (so the audit log sees them)."""
-    missing = {}
-    for column in table.columns:
-        if column.key in row or column.default is None or column.primary_key:
-            continue
-        default = column.default
-        if default.is_scalar:
-            missing[column.key] = default.arg
-        elif default.is_callable:
-            missing[column.key] = default.arg(None)
+    missing = {key: default.arg if default.is_scalar else default.arg(None)
+               for key, default in _defaults(table) if key not in row}
     return {**row, **missing} if missing else row
+
+
+_DEFAULTS: dict = {}
+
+
+def _defaults(table) -> list:
+    """(column key, default) of the table's columns with a Python-side default, computed once per table."""
+    found = _DEFAULTS.get(table)
+    if found is None:
+        found = _DEFAULTS[table] = [(column.key, column.default) for column in table.columns
+                                    if column.default is not None and not column.primary_key
+                                    and (column.default.is_scalar or column.default.is_callable)]
+    return found
 
 
 def _check_bounds(model: type, values: dict, where) -> None:

@@ -44,6 +44,7 @@ from itertools import islice
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from core.bulk import collector_paused
 from core.errors import AccessDenied, ValidationError
 from core.fields import related_remembered
 
@@ -467,7 +468,8 @@ def analyse(session: Session, spec: ImportSpec, table: SourceTable,
         done = 0
         with related_remembered(session), closing(run.seen):
             for rows in _chunks(table.rows):
-                run.check(rows)
+                with collector_paused():
+                    run.check(rows)
                 done += len(rows)
                 if progress:
                     progress("check", done, report.total)
@@ -518,13 +520,14 @@ def _check_and_create(run: _Run, table: SourceTable, progress: Progress | None) 
     session, spec, report = run.session, run.spec, run.report
     done = 0
     for rows in _chunks(table.rows):
-        lines = run.check(rows)
+        with collector_paused():  # a chunk's objects are dropped with it; cycles wait for the next chunk
+            lines = run.check(rows)
+            if report.ok:  # after the first error, the rest of the file is only checked
+                todo = sorted((item for item in lines if item.status == NEW),
+                              key=lambda i: (spec.priority(i.values), i.line))
+                spec.create_lines(session, todo)
+                report.created += len(todo)
         done += len(rows)
-        if report.ok:  # after the first error, the rest of the file is only checked
-            todo = sorted((item for item in lines if item.status == NEW),
-                          key=lambda i: (spec.priority(i.values), i.line))
-            spec.create_lines(session, todo)
-            report.created += len(todo)
         if progress:
             progress("import", done, report.total)
     if report.ok:

@@ -193,8 +193,8 @@ def _write_entries(session: Session, postings: list[_Posting]) -> list[int]:
              for p, move_id in zip(postings, move_ids, strict=True) for spec in p.booking.lines]
     line_ids = insert_rows(session, MoveLine, lines)
     update_rows(session, Move, {
-        move_id: posting_values(session, p.invoice.journal, p.year, period_of(session, p.year, p.invoice.date),
-                                p.number)
+        move_id: posting_values(session, p.invoice.journal, p.year, sequence=p.number,
+                                period_id=period_of(session, p.year, date=p.invoice.date))
         for p, move_id in zip(postings, move_ids, strict=True)})
     update_rows(session, MoveLine, {line_id: {"posted": True} for line_id in line_ids})
     return move_ids

@@ -62,7 +62,7 @@ def _years_of(session: Session, company_id: int) -> list[FiscalYear]:
         return list(session.scalars(select(FiscalYear).where(FiscalYear.company_id == company_id)))
 
 
-def period_of(session: Session, year: FiscalYear, date: dt.date) -> int | None:
+def period_of(session: Session, year: FiscalYear, *, date: dt.date) -> int | None:
     """The id of ``year``'s period covering ``date`` (periods read once per transaction)."""
     periods = cached(session, ("accounting.periods", year.id), lambda: session.execute(
         select(Period.id, Period.date_start, Period.date_end).where(Period.fiscal_year_id == year.id)).all(),
@@ -100,9 +100,9 @@ def post_move(session: Session, move: Move) -> Move:
     sequence = next_number(session, move.company_id, f"accounting.journal.{journal.id}", year.name)
     if journal.kind in (SALE, PURCHASE):
         _require_chronological(session, move, journal, year)
-    period_id = period_of(session, year, move.date)
+    period_id = period_of(session, year, date=move.date)
     with allow(session, POSTING, move):
-        for name, value in posting_values(session, journal, year, period_id, sequence).items():
+        for name, value in posting_values(session, journal, year, period_id=period_id, sequence=sequence).items():
             setattr(move, name, value)
         for line in move.lines:
             line.posted = True
@@ -110,7 +110,7 @@ def post_move(session: Session, move: Move) -> Move:
     return move
 
 
-def posting_values(session: Session, journal: Journal, year: FiscalYear, period_id: int | None,
+def posting_values(session: Session, journal: Journal, year: FiscalYear, *, period_id: int | None,
                    sequence: int) -> dict:
     """What posting writes on an entry numbered ``sequence`` of ``journal`` in ``year``."""
     actor = session.info.get("actor")
