@@ -189,6 +189,12 @@ def created_changes(model: type, values: dict) -> dict:
     return {key: (None, values[key]) for key, _column in _shape(model)[0] if values.get(key) is not None}
 
 
+def updated_changes(model: type, old: dict, new: dict) -> dict:
+    """The audited changes of a record whose columns go from ``old`` to ``new`` (see :mod:`core.bulk`)."""
+    return {key: (old[key], new[key]) for key, _column in _shape(model)[1]
+            if key in new and key in old and old[key] != new[key]}
+
+
 def _record_id(state):
     if state.identity is not None:
         return state.identity[0]

@@ -31,7 +31,7 @@ from sqlalchemy import bindparam, func, insert, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from core.audit import audited, created_changes, labels, write_audit
+from core.audit import audited, created_changes, labels, updated_changes, write_audit
 from core.bounds import check_values
 from core.db import hold_write_lock
 from core.errors import AccessDenied, ValidationError
@@ -117,11 +117,8 @@ def update_rows(session: Session, model: type, changes: Mapping[int, dict]) -> N
         if obj is not None:
             session.expire(obj)
     if old:
-        write_audit(session, [
-            (model, record_id, "update", found)
-            for record_id, values in changes.items()
-            if (found := {key: (old[record_id][key], value) for key, value in values.items()
-                          if key in old[record_id] and old[record_id][key] != value})])
+        write_audit(session, [(model, record_id, "update", found) for record_id, values in changes.items()
+                              if (found := updated_changes(model, old.get(record_id, {}), values))])
 
 
 def _access(session: Session, model: type, operation: str):

@@ -1,4 +1,5 @@
 """core.bulk writes a batch per statement with the checks of a flush: access, record rules, bounds, audit."""
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -106,5 +107,17 @@ def test_updates_are_checked_before_and_after_audited_old_to_new_and_expire_load
     session.commit()
     assert db.system().get(Lead, mine.id).user_id == seller.id
     assert db.system().get(Lead, theirs.id).name == "Theirs"
-    assert audit_of(db, "crm_lead", mine.id)[-1] == (
+    assert audit_of(db, "crm_lead", mine.id)[-1] == (  # updated_at is not logged: each entry has its time
         "update", seller.id, {"name": ["Mine", "Renamed"], "expected_revenue": ["0.00", "100.00"]})
+
+
+def test_hidden_columns_are_not_logged_by_a_batch(db, monkeypatch):
+    monkeypatch.setattr(Lead, "__audit_exclude__", ("email",), raising=False)
+    session = db.as_user(db.user("boss", groups=["crm.group_manager"]))
+    [lead_id] = insert_rows(session, Lead, [{"company_id": db.main_company.id, "name": "Quiet", "kind": "lead",
+                                             "state": "open", "email": "secret@example.com"}])
+    update_rows(session, Lead, {lead_id: {"email": "other@example.com", "name": "Loud", "updated_at": dt.datetime(2026, 1, 2)}})
+    session.commit()
+    created, updated = [changes for _action, _user, changes in audit_of(db, "crm_lead", lead_id)]
+    assert "email" not in created and created["name"] == [None, "Quiet"]
+    assert updated == {"name": ["Quiet", "Loud"]}
