@@ -16,9 +16,10 @@ and do, once for the batch, what a flush does for each object:
   the ledger this way);
 - the audit log: one row per record, written with one executemany.
 
-Rows are dicts of column values keyed by column name, the same keys in every
-row of a call. The ORM session is flushed first, so the batch sees what the
-session holds; objects of updated rows held in the session are expired.
+Rows are dicts of column values keyed by column name; a column a row leaves
+out takes its default, else NULL, as with the ORM. The ORM session is
+flushed first, so the batch sees what the session holds; objects of updated
+rows held in the session are expired.
 Deleting is not offered: deletes stay on the ORM path.
 """
 from __future__ import annotations
@@ -54,7 +55,7 @@ def insert_rows(session: Session, model: type, rows: Sequence[dict],
         return []
     session.flush()
     table = model.__table__
-    rows = [_with_defaults(table, row) for row in rows]
+    rows = _one_shape([_with_defaults(table, row) for row in rows])
     for index, row in enumerate(rows):
         _check_bounds(model, row, index)
     actor, registry, check = _access(session, model, "create")
@@ -167,6 +168,13 @@ def _insert(connection, table, rows: list[dict]) -> list[int]:
     ids = list(range(first, first + len(rows)))
     connection.execute(insert(table), [{**row, "id": record_id} for row, record_id in zip(rows, ids, strict=True)])
     return ids
+
+
+def _one_shape(rows: list[dict]) -> list[dict]:
+    """The rows with the same keys (a value a row lacks and its column has no default for is NULL, as the ORM
+    writes it): one executemany needs one shape."""
+    keys = set().union(*rows)
+    return [row if len(row) == len(keys) else {**dict.fromkeys(keys), **row} for row in rows]
 
 
 def _with_defaults(table, row: dict) -> dict:

@@ -121,3 +121,13 @@ def test_hidden_columns_are_not_logged_by_a_batch(db, monkeypatch):
     created, updated = [changes for _action, _user, changes in audit_of(db, "crm_lead", lead_id)]
     assert "email" not in created and created["name"] == [None, "Quiet"]
     assert updated == {"name": ["Quiet", "Loud"]}
+
+
+def test_rows_may_leave_out_different_columns_which_take_their_default_or_null(db):
+    session = db.as_user(db.user("clerk", groups=[CONTACTS_USER]))
+    company = db.main_company.id
+    ids = insert_rows(session, Partner, [{"company_id": company, "name": "With city", "city": "Bilbao"},
+                                         {"company_id": company, "name": "Archived", "active": False}])
+    session.commit()
+    stored = {p.name: (p.city, p.active) for p in db.system().scalars(select(Partner).where(Partner.id.in_(ids)))}
+    assert stored == {"With city": ("Bilbao", True), "Archived": (None, False)}

@@ -102,13 +102,7 @@ def create_leads(session: Session, company_id: int, rows: list[dict], *, source:
     :func:`core.bulk.insert_rows`), a "Lead created" message on each, and the
     rules for new leads queued in jobs of many leads. A stage is not taken here.
     """
-    table = Lead.__table__
     rows = [{**values, "company_id": company_id, "kind": LEAD, "state": OPEN, "source": source} for values in rows]
-    keys = set().union(*rows) if rows else set()
-    for row in rows:  # one shape for the batch: a missing value is the column's default, as the ORM writes it
-        for key in keys - row.keys():
-            default = table.c[key].default
-            row[key] = default.arg if default is not None and default.is_scalar else None
     ids = insert_rows(session, Lead, rows)
     _announce(session, company_id, [(lead_id, row.get("partner_id")) for lead_id, row in zip(ids, rows)], source)
     return ids
