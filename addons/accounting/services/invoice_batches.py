@@ -37,7 +37,8 @@ from core.errors import ValidationError
 from core.sequences import reserve_numbers
 
 from ..guards import BATCH_POSTING, allow, require_balanced
-from ..models import Account, Invoice, InvoiceLine, InvoiceTax, Journal, Move, MoveLine, PartnerAccounting, Tax
+from ..models import (Account, FiscalYear, Invoice, InvoiceLine, InvoiceTax, Journal, Move, MoveLine, PartnerAccounting,
+                      Tax)
 from ..models.invoicing import NOT_PAID, OUT_INVOICE, POSTED
 from ..models.ledger import DRAFT, PURCHASE, SALE
 from .invoices import (Booking, LineInput, book, check_draft, compute_invoice, new_draft, require_draft,
@@ -67,7 +68,7 @@ class _Posting:
     position: int
     invoice: Invoice
     booking: Booking
-    year: object
+    year: FiscalYear
     number: int = 0
 
 
@@ -79,7 +80,7 @@ def post_new_invoices(session: Session, inputs: Sequence[InvoiceInput | Mapping]
     if not values:
         return []
     with collector_paused(), session.begin_nested(), allow(session, BATCH_POSTING), _references(session, values):
-        postings = [_prepare(position, lambda data=data: new_draft(session, **data), session)
+        postings = [_prepare(session, position, lambda data=data: new_draft(session, **data))
                     for position, data in enumerate(values, 1)]
         _number(session, postings)
         move_ids = _write_entries(session, postings)
@@ -94,7 +95,7 @@ def post_invoices(session: Session, drafts: Sequence[Invoice]) -> list[Invoice]:
     if not drafts:
         return []
     with collector_paused(), session.begin_nested(), allow(session, BATCH_POSTING):
-        postings = [_prepare(position, lambda draft=draft: _checked_draft(session, draft), session)
+        postings = [_prepare(session, position, lambda draft=draft: _checked_draft(session, draft))
                     for position, draft in enumerate(drafts, 1)]
         _number(session, postings)
         move_ids = _write_entries(session, postings)
@@ -147,7 +148,7 @@ def _references(session: Session, values: list[dict]) -> Iterator[None]:
     loaded.clear()
 
 
-def _prepare(position: int, draft, session: Session) -> _Posting:
+def _prepare(session: Session, position: int, draft) -> _Posting:
     """The draft ``draft()`` gives, checked and booked; an error names the invoice by its place in the batch."""
     try:
         invoice = draft()
