@@ -14,14 +14,6 @@ GOOD = ("Nombre;Correo;Ciudad;NIF;País;Fax\n"
         "Panadería del Sol;;Sevilla;;ES;556\n").encode("utf-8")
 
 
-@pytest.fixture
-def clerk(web):
-    web.db.user("clerk", groups=["contacts.group_user"])
-    client = web.client()
-    client.login("clerk")
-    return client
-
-
 def count(web) -> int:
     return web.db.system().scalar(select(func.count(Partner.id)))
 

@@ -9,14 +9,6 @@ from core.models import AuditLog
 
 
 @pytest.fixture
-def clerk(web):
-    web.db.user("clerk", groups=["contacts.group_user"])
-    client = web.client()
-    client.login("clerk")
-    return client
-
-
-@pytest.fixture
 def pair(web):
     session = web.db.system()
     company = web.db.main_company.id

@@ -6,14 +6,6 @@ from core import hookimpl
 from core.web.panels import Panel
 
 
-@pytest.fixture
-def clerk(web):
-    web.db.user("clerk", groups=["contacts.group_user"])
-    client = web.client()
-    client.login("clerk")
-    return client
-
-
 class Accounting:
     """A stand-in for an addon that knows something about partners."""
 

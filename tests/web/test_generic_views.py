@@ -2,20 +2,11 @@
 import csv
 import io
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from addons.contacts.models import Partner
 from addons.contacts.services import create_partner
-
-
-@pytest.fixture
-def clerk(web):
-    web.db.user("clerk", groups=["contacts.group_user"])
-    client = web.client()
-    client.login("clerk")
-    return client
 
 
 def partners(web, **where):

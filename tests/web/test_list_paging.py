@@ -39,14 +39,6 @@ def walk(client, url: str) -> tuple[list[list[int]], list[str]]:
 
 
 @pytest.fixture
-def clerk(web):
-    web.db.user("clerk", groups=["contacts.group_user"])
-    client = web.client()
-    client.login("clerk")
-    return client
-
-
-@pytest.fixture
 def small_pages(monkeypatch):
     monkeypatch.setattr(PartnerView, "page_size", 4)
 
