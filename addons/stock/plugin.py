@@ -1,0 +1,61 @@
+"""Stock: its hooks; each imports what it needs when called, so registering the addon costs nothing."""
+from core import hookimpl
+
+
+@hookimpl
+def register_models():
+    from .models import ALL
+
+    return ALL
+
+
+@hookimpl
+def register_groups():
+    from .security import GROUPS
+
+    return GROUPS
+
+
+@hookimpl
+def register_model_access():
+    from .security import ACCESS
+
+    return ACCESS
+
+
+@hookimpl
+def register_menu_items():
+    from .menus import MENU
+
+    return MENU
+
+
+@hookimpl
+def register_extensions():
+    from addons.products.models import Product
+    from core.fields import Extension
+
+    from .models import ProductStock
+
+    return [Extension(Product, ProductStock)]
+
+
+@hookimpl
+def after_install(session):
+    from .services.setup import set_up_missing_companies
+
+    set_up_missing_companies(session)
+
+
+@hookimpl
+def validate_flush(session, new, dirty, deleted):
+    from .services.products import complete_product_rows
+
+    complete_product_rows(session, new, dirty)
+
+
+@hookimpl
+def register_views():
+    from .views import stock_views
+
+    return stock_views()

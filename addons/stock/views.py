@@ -1,0 +1,43 @@
+"""The stock UI from the generic views: warehouses, locations, lots, transfers, moves, quants, counts.
+
+Records whose rows only services write (moves, quants) are not imported; a
+transfer's own page (``web.transfers``) holds its moves and its buttons.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from core.web.views import ModelView
+
+from . import models as m
+from .services import setup
+
+
+class WarehouseView(ModelView):
+    def create(self, session, actor, values):
+        return setup.create_warehouse(session, actor.company_id, **values)
+
+
+class ReadOnlyView(ModelView):
+    """Rows the services write: listed, exported and shown, never imported."""
+
+    importable = False
+
+
+def stock_views() -> tuple[ModelView, ...]:
+    return (
+        WarehouseView(m.Warehouse, name="warehouse", slug="warehouses", label=_l("Warehouse"),
+                      label_plural=_l("Warehouses"), search_fields=("code", "name")),
+        ModelView(m.Location, name="location", slug="locations", label=_l("Location"), label_plural=_l("Locations"),
+                  search_fields=("name", "barcode")),
+        ModelView(m.Lot, name="lot", slug="lots", label=_l("Lot / serial number"),
+                  label_plural=_l("Lots and serial numbers")),
+        ModelView(m.Transfer, name="transfer", slug="transfers", label=_l("Transfer"), label_plural=_l("Transfers"),
+                  search_fields=("name", "origin"), default_order="scheduled_date"),
+        ReadOnlyView(m.StockMove, name="move", slug="moves", label=_l("Move"), label_plural=_l("Moves"),
+                     search_fields=(), default_order="id"),
+        ReadOnlyView(m.Quant, name="quant", slug="quants", label=_l("Stock on hand"),
+                     label_plural=_l("Stock on hand"), search_fields=(), default_order="id"),
+        ModelView(m.Count, name="count", slug="counts", label=_l("Inventory count"),
+                  label_plural=_l("Inventory counts")),
+    )
