@@ -9,12 +9,15 @@ import sys
 import time
 from pathlib import Path
 
+from alembic import command
 from click.testing import CliRunner
 from sqlalchemy import inspect, text
 
 from core.catalog import Catalog
 from core.cli import Context, cli
 from core.db import make_engine
+from core.lifecycle.database import migration_transaction
+from core.lifecycle.migrations import Migrations
 
 FIXTURES = "tests.fixture_addons"
 PROCESS_DEADLINE = 240  # seconds for a `bottega` process; only reached when something hangs
@@ -43,6 +46,16 @@ class Bottega:
             cli, ["--config", str(self.config_path), *args], obj=Context(catalog=self.catalog), input=input,
             env=env,
         )
+
+
+def downgrade(engine, catalog: Catalog, revision: str) -> Migrations:
+    """Take ``engine``'s database back to ``revision`` (to test how a later migration upgrades old data);
+    returns the :class:`Migrations` to upgrade it again with."""
+    migrations = Migrations(catalog)
+    with migration_transaction(engine) as connection:
+        migrations.config.attributes["connection"] = connection
+        command.downgrade(migrations.config, revision)
+    return migrations
 
 
 def tables(url: str) -> set[str]:

@@ -3,14 +3,12 @@
 The rows one flush wrote for one record become one row with its field changes
 together; a collection's rows are joined; a plain delete keeps its label.
 """
-from alembic import command
 from sqlalchemy import select, text
 
 from core.lifecycle.database import migration_transaction
-from core.lifecycle.migrations import Migrations
 from core.models import AuditLog
 from core.testing import initialized_database
-from tests.lifecycle_helpers import columns
+from tests.lifecycle_helpers import columns, downgrade
 
 BEFORE = "dee2af69c889"
 OLD_ROWS = [  # at, record, action, field, old, new
@@ -28,11 +26,8 @@ OLD_ROWS = [  # at, record, action, field, old, new
 def test_rows_of_one_record_and_flush_become_one_row_with_its_changes(databases, catalog):
     url = databases.new()
     engine = initialized_database(url, catalog, ["contacts"])
-    migrations = Migrations(catalog)
     try:
-        with migration_transaction(engine) as connection:
-            migrations.config.attributes["connection"] = connection
-            command.downgrade(migrations.config, BEFORE)
+        migrations = downgrade(engine, catalog, BEFORE)
         assert {"field", "old_value", "new_value"} <= set(columns(url, "core_audit_log"))
         with migration_transaction(engine) as connection:
             connection.execute(text("DELETE FROM core_audit_log"))

@@ -4,9 +4,16 @@ from core import hookimpl
 
 @hookimpl
 def register_models():
-    from .models import Product
+    from .models import Product, ProductCategory, Uom, UomCategory
 
-    return (Product,)
+    return (UomCategory, Uom, ProductCategory, Product)
+
+
+@hookimpl
+def after_install(session):
+    from .units import seed_units
+
+    seed_units(session)
 
 
 @hookimpl
@@ -34,7 +41,7 @@ def register_menu_items():
 def register_views():
     from . import views
 
-    return (views.product_view(),)
+    return views.product_views()
 
 
 @hookimpl

@@ -1,6 +1,6 @@
 from core import Group, ModelAccess
 
-from .models import Product
+from .models import Product, ProductCategory, Uom, UomCategory
 
 USER = "products.group_user"
 MANAGER = "products.group_manager"
@@ -10,8 +10,16 @@ GROUPS = (
     Group(MANAGER, "Products: manager", implies=(USER,), for_admin=True),
 )
 
-# Record rules: only the built-in "allowed companies" rule (products have company_id).
+# Record rules: only the built-in "allowed companies" rule (products and categories have company_id).
+# Units are shared by every company, like currencies: every user reads them (a purchase or sales line
+# needs them without the products group); products managers keep them.
 ACCESS = (
     ModelAccess(Product, USER, read=True),
     ModelAccess(Product, MANAGER, read=True, create=True, write=True, delete=True),
+    ModelAccess(ProductCategory, USER, read=True),
+    ModelAccess(ProductCategory, MANAGER, read=True, create=True, write=True, delete=True),
+    ModelAccess(UomCategory, "core.group_user", read=True),
+    ModelAccess(Uom, "core.group_user", read=True),
+    ModelAccess(UomCategory, MANAGER, read=True, create=True, write=True),
+    ModelAccess(Uom, MANAGER, read=True, create=True, write=True),
 )

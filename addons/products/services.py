@@ -1,4 +1,7 @@
-"""Saving products: the field layer cleans the values; the business rule here is a code used once."""
+"""Saving products and their categories: the field layer cleans the values; the business rules are here.
+
+A product's code is used once per company; a category cannot become its own ancestor.
+"""
 from __future__ import annotations
 
 from flask_babel import gettext
@@ -7,7 +10,8 @@ from sqlalchemy import select
 from core.errors import ValidationError
 from core.fields import clean
 
-from .models import Product
+from .models import Product, ProductCategory
+from .units import default_unit_id
 
 
 def _check_code_free(session, company_id: int, code: str | None, exclude_id: int | None = None) -> None:
@@ -19,8 +23,10 @@ def _check_code_free(session, company_id: int, code: str | None, exclude_id: int
 
 
 def create_product(session, company_id: int, **values) -> Product:
-    values = clean(Product, values)
+    values = clean(Product, values, session=session)
     _check_code_free(session, company_id, values.get("code"))
+    if values.get("uom_id") is None:
+        values["uom_id"] = default_unit_id(session)
     product = Product(company_id=company_id, **values)
     session.add(product)
     session.flush()
@@ -28,9 +34,47 @@ def create_product(session, company_id: int, **values) -> Product:
 
 
 def update_product(session, product: Product, **values) -> Product:
-    values = clean(Product, values, record=product)
+    values = clean(Product, values, record=product, session=session)
     _check_code_free(session, product.company_id, values.get("code", product.code), exclude_id=product.id)
+    if "uom_id" in values and values["uom_id"] is None:
+        values["uom_id"] = default_unit_id(session)
     for key, value in values.items():
         setattr(product, key, value)
     session.flush()
     return product
+
+
+def create_category(session, company_id: int, **values) -> ProductCategory:
+    values = clean(ProductCategory, values, session=session)
+    _check_parent(session, None, values.get("parent_id"), company_id)
+    category = ProductCategory(company_id=company_id, **values)
+    session.add(category)
+    session.flush()
+    return category
+
+
+def update_category(session, category: ProductCategory, **values) -> ProductCategory:
+    values = clean(ProductCategory, values, record=category, session=session)
+    if "parent_id" in values:
+        _check_parent(session, category, values["parent_id"], category.company_id)
+    for key, value in values.items():
+        setattr(category, key, value)
+    session.flush()
+    return category
+
+
+def _check_parent(session, category: ProductCategory | None, parent_id: int | None, company_id: int) -> None:
+    """Refuse a parent of another company, or one under ``category`` itself (the chain is named)."""
+    if parent_id is None:
+        return
+    parent = session.get(ProductCategory, parent_id)
+    if parent.company_id != company_id:
+        raise ValidationError(gettext("The parent category belongs to another company."), "parent_id")
+    chain, node = [], parent
+    while node is not None:
+        chain.append(node.name)
+        if category is not None and node.id == category.id:
+            raise ValidationError(gettext(
+                "%(name)s cannot be placed under %(parent)s: that category is inside it (%(chain)s).",
+                name=category.name, parent=parent.name, chain=" / ".join(reversed(chain))), "parent_id")
+        node = node.parent

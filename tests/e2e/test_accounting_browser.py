@@ -32,7 +32,7 @@ def books_server(databases, tmp_path_factory):
     """``url``: the server's base URL; ``database``: its database URL."""
     from addons.accounting.services.books import partner_accounts
     from addons.contacts.models import Partner
-    from addons.products.models import Product
+    from addons.products.services import create_product
 
     url = databases.new()
     catalog = Catalog.discover()
@@ -51,8 +51,8 @@ def books_server(databases, tmp_path_factory):
         session.add(partner)
         session.flush()
         partner_accounts(session, partner)
-        session.add(Product(company_id=company.id, code="AZ-01", name="Azulejos pintados a mano",
-                            list_price=Decimal("8.50")))
+        create_product(session, company.id, code="AZ-01", name="Azulejos pintados a mano",
+                       list_price=Decimal("8.50"))
         session.commit()
     engine.dispose()
     folder = tmp_path_factory.mktemp("e2e-accounting")

@@ -3,13 +3,11 @@
 Revision 6a1d6dc1299d copies that partner's address, tax id and contacts
 into the company profile fields still empty, and drops the column.
 """
-from alembic import command
 from sqlalchemy import text
 
 from core.lifecycle.database import migration_transaction
-from core.lifecycle.migrations import Migrations
 from core.testing import initialized_database
-from tests.lifecycle_helpers import columns, query
+from tests.lifecycle_helpers import columns, downgrade, query
 
 BEFORE = "8d4e1b6c2a77"
 
@@ -17,11 +15,8 @@ BEFORE = "8d4e1b6c2a77"
 def test_the_company_partner_s_address_moves_to_the_profile_and_the_column_goes(databases, catalog):
     url = databases.new()
     engine = initialized_database(url, catalog, ["accounting"])
-    migrations = Migrations(catalog)
     try:
-        with migration_transaction(engine) as connection:
-            migrations.config.attributes["connection"] = connection
-            command.downgrade(migrations.config, BEFORE)
+        migrations = downgrade(engine, catalog, BEFORE)
         assert "partner_id" in columns(url, "accounting_settings")
         with migration_transaction(engine) as connection:
             company_id = connection.scalar(text("SELECT min(company_id) FROM accounting_settings"))
