@@ -11,8 +11,6 @@ through them.
 """
 from __future__ import annotations
 
-from functools import cache
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +18,7 @@ from sqlalchemy.orm import Session
 from core.errors import ValidationError
 from core.fields import clean, fields_of
 from core.fields.cleaning import error_for
+from core.fields.formats import currencies
 from core.images import ImageProblem, check_logo
 from core.models import Company
 from core.security import log_event
@@ -102,7 +101,7 @@ def _check_currency(cleaned: dict, company: Company | None, errors: dict) -> Non
             del cleaned["currency_code"]
         else:
             errors["currency_code"] = str(_l("A company needs a currency."))
-    elif code.upper() not in _currencies():
+    elif code.upper() not in currencies():
         errors["currency_code"] = str(_l("%(value)s is not a currency code: use three letters such as EUR or USD.",
                                          value=code))
     else:
@@ -140,9 +139,3 @@ def _check_logo(cleaned: dict, errors: dict) -> None:
         errors["logo"] = str(problem)
         del cleaned["logo"]
 
-
-@cache
-def _currencies() -> frozenset[str]:
-    from babel.numbers import list_currencies
-
-    return frozenset(list_currencies())

@@ -24,6 +24,9 @@ hookspec = pluggy.HookspecMarker("bottega")
 hookimpl = pluggy.HookimplMarker("bottega")
 
 if TYPE_CHECKING:
+    import datetime as dt
+    from decimal import Decimal
+
     import click
     from flask import Blueprint
     from sqlalchemy.orm import Session
@@ -272,6 +275,29 @@ def validate_rows(session: Session, model: type, operation: str, rows: list[dict
     """
 
 
+# --- Shared services: one addon answers for the others ---
+
+
+@hookspec(firstresult=True)
+def exchange_rate(session: Session, company_id: int, currency_code: str, date: dt.date) -> Decimal | None:
+    """Return what one unit of ``currency_code`` is worth in the company's currency on ``date``.
+
+    Called by addons that must convert an amount between currencies (purchase,
+    for a supplier price in another currency than the order's). Stops at the
+    first non-None result. Accounting answers from its currency rates (the
+    latest on or before ``date``) and raises
+    :class:`core.errors.ValidationError` naming ``currency_code`` when it has
+    none; without an addon keeping rates, nothing answers and the caller must
+    say that it cannot convert.
+
+    :param session: the session of the caller (acting as its user)
+    :param company_id: the company whose currency is the target
+    :param currency_code: the ISO 4217 code of the currency to value
+    :param date: the date of the rate
+    :return: company-currency units for one unit of ``currency_code``, or None when the addon keeps no rates
+    """
+
+
 # --- Business events: called inside the caller's transaction; do not commit ---
 
 
@@ -348,5 +374,20 @@ def invoice_paid(session: Session, invoice: object) -> None:
 
     :param session: the session that reconciled the invoice
     :param invoice: the ``accounting.Invoice`` now paid
+    :return: nothing
+    """
+
+
+@hookspec
+def purchase_order_confirmed(session: Session, order: object) -> None:
+    """React to a purchase order being confirmed (state ``purchase``, numbered, approved when it had to be).
+
+    Called by the purchase confirmation and approval services in their
+    transaction, with the session of the user who confirmed or approved it,
+    once per order. The bridge ``purchase_stock`` creates the order's receipt
+    here.
+
+    :param session: the session that confirmed the order
+    :param order: the ``purchase.PurchaseOrder`` just confirmed, with its lines
     :return: nothing
     """

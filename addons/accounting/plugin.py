@@ -93,6 +93,16 @@ def partner_summary(session, actor, partner):
 
 
 @hookimpl
+def exchange_rate(session, company_id, currency_code, date):
+    from core.sessions import system_rows
+
+    from .services.currency import rate_at
+
+    with system_rows(session) as system:  # rates are no secret: a user without accounting's access converts too
+        return rate_at(system, company_id, currency_code, date=date)
+
+
+@hookimpl
 def partner_merge_blockers(session, source, target):
     from .services.ledger import partner_merge_blockers as blockers
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 FIELD_KEY = "field"
-FORMATS = ("email", "phone", "country", "url", "iban", "taxid", "language", "code")
+FORMATS = ("email", "phone", "country", "url", "iban", "taxid", "language", "code", "currency")
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,21 @@ def _language(value: str, _country) -> str:
     return value.lower()
 
 
+@cache
+def currencies() -> frozenset[str]:
+    """The ISO 4217 codes Babel knows."""
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
+
+
+def _currency(value: str, _country) -> str:
+    if value.upper() not in currencies():
+        raise FormatProblem(_l("%(value)s is not a currency code: use three letters such as EUR or USD.",
+                               value=short(value)))
+    return value.upper()
+
+
 def _code(value: str, _country) -> str:
     if not CODE.match(value):
         raise FormatProblem(_l("%(value)s is not a code: use letters, digits, '.', '-' and '_', without spaces.",
@@ -125,4 +140,4 @@ def _code(value: str, _country) -> str:
 
 
 CHECKERS = {"email": _email, "phone": _phone, "country": _country, "url": _url, "iban": _iban, "taxid": _taxid,
-            "language": _language, "code": _code}
+            "language": _language, "code": _code, "currency": _currency}

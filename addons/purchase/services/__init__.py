@@ -1,0 +1,1 @@
+"""Purchase services: supplier prices (:mod:`.prices`), orders (:mod:`.orders`), settings, currencies."""
