@@ -5,7 +5,9 @@ on (:class:`~core.errors.BottegaError`) is printed as one line on stderr and
 exits with status 2; nothing is changed in the database.
 
 Listing the commands (``bottega --help``) imports only the installed addons'
-plugin modules; each command imports the rest when it runs.
+plugin modules, which it finds with the database's driver alone (no
+SQLAlchemy, see :meth:`core.installation.Installation.plugins`); each
+command imports the rest when it runs.
 """
 from __future__ import annotations
 
@@ -20,7 +22,6 @@ import click
 from core.config import Config, EnabledAddonsWrite, enabled_in_file
 from core.errors import BottegaError
 from core.installation import Installation
-from core.lifecycle.database import redacted
 
 if TYPE_CHECKING:
     from core.catalog import Catalog
@@ -135,6 +136,7 @@ pass_state = click.make_pass_decorator(Context, ensure=True)
 def init(state: Context, admin_password: str | None, company: str) -> None:
     """Create the database, the core's tables, the first company and the admin user, then apply the config."""
     from core.lifecycle import Lifecycle
+    from core.lifecycle.database import redacted
     from core.lifecycle.initialize import check_admin_password, initialize
 
     # everything that can be checked is checked before the database (file, folder, server database) is created
@@ -385,7 +387,7 @@ def worker(state: Context, workers: int, periodic: bool, grace_period: float) ->
     from sqlalchemy import inspect
 
     from core.jobs import Worker
-    from core.lifecycle.database import require_initialized
+    from core.lifecycle.database import redacted, require_initialized
 
     config = state.config
     engine = state.engine()
@@ -412,6 +414,7 @@ def backup(state: Context, file: str | None) -> None:
     Safe while the server runs. The file (mode 0600) also records the installed addons and their versions.
     """
     from core.backup.service import describe, take_backup
+    from core.lifecycle.database import redacted
 
     path, manifest = take_backup(state.config.database_url, file)
     click.echo(f"Backup of {redacted(state.config.database_url)} written to {path}")
@@ -425,6 +428,7 @@ def backup(state: Context, file: str | None) -> None:
 def restore(state: Context, file: str, yes: bool) -> None:
     """Replace the content of the configured database with the backup in FILE."""
     from core.backup.service import describe, prepared_restore
+    from core.lifecycle.database import redacted
 
     url = state.config.database_url
     with prepared_restore(file, url, state.catalog) as restoring:

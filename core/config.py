@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import tomlkit
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from core.errors import ConfigError
 
@@ -118,7 +116,15 @@ def config_path(explicit: str | os.PathLike | None = None) -> tuple[Path, bool]:
     return DEFAULT_PATH, False
 
 
-def load_config(explicit: str | os.PathLike | None = None, environ: Mapping[str, str] | None = None) -> Config:
+def load_config(explicit: str | os.PathLike | None = None, environ: Mapping[str, str] | None = None, *,
+                check_database_url: bool = True) -> Config:
+    """The configuration, every key checked.
+
+    ``check_database_url=False`` checks ``[database] url`` only as a string:
+    its full check asks SQLAlchemy and loads the driver, which listing the
+    commands does without (it reads the database with the driver alone,
+    :mod:`core.lifecycle.installed_names`).
+    """
     environ = os.environ if environ is None else environ
     path, named = config_path(explicit)
     raw: dict[str, Any] = {}
@@ -156,6 +162,8 @@ def load_config(explicit: str | os.PathLike | None = None, environ: Mapping[str,
                 value = raw.get(section, {}).get(key, default)
                 where = f"{path}: [{section}] {key}"
             values[section][key] = _check(where, section, key, value, kind)
+            if (section, key) == ("database", "url") and check_database_url:
+                _check_database_url(where, value)
     return Config(path=path, values=values, from_env=frozenset(from_env))
 
 
@@ -191,19 +199,24 @@ def _check(where: str, section: str, key: str, value: Any, kind: type) -> Any:
     if (section, key) == ("server", "ratelimit_storage") and value != "database" and (
             value.partition("://")[0] not in RATELIMIT_SCHEMES or "://" not in value):
         raise ConfigError(f'{where}: expected "database", "memory://" or a redis:// URL, got {value!r}')
-    if (section, key) == ("database", "url"):
-        try:
-            url = make_url(value)
-        except ArgumentError:
-            raise ConfigError(f"{where}: not a database URL: {value!r}") from None
-        if url.get_backend_name() not in ("sqlite", "postgresql"):
-            raise ConfigError(f"{where}: only sqlite and postgresql databases are supported, got {value!r}")
-        _check_driver(where, url)
     if kind is list:
         duplicated = sorted({v for v in value if value.count(v) > 1})
         if duplicated:
             raise ConfigError(f"{where}: listed twice: {', '.join(duplicated)}")
     return list(value) if kind is list else value
+
+
+def _check_database_url(where: str, value: str) -> None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ConfigError(f"{where}: not a database URL: {value!r}") from None
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(f"{where}: only sqlite and postgresql databases are supported, got {value!r}")
+    _check_driver(where, url)
 
 
 def _check_range(where: str, value: int, lowest: int, highest: int | None) -> None:

@@ -59,15 +59,25 @@ class Installation:
         return Lifecycle(self.engine(), self.catalog)
 
     def plugins(self) -> PluginManager:
-        """The hooks of the installed addons, without building the registry (the CLI finds their commands)."""
-        from core.lifecycle.installed import installed_addons
-        from core.registry import plugin_manager
+        """The hooks of the installed addons, without building the registry (the CLI finds their commands).
 
-        engine = self.engine()
-        try:
-            return plugin_manager(self.catalog, installed_addons(self.catalog, engine))[0]
-        finally:
-            engine.dispose()
+        The installed addons are read with the database's driver alone when
+        the URL allows it (:mod:`core.lifecycle.installed_names`), so listing
+        the commands imports neither SQLAlchemy nor the models.
+        """
+        from core.lifecycle.installed_names import installed_names, known_in_order
+        from core.plugin_manager import plugin_manager
+
+        names = installed_names(load_config(self.config_path, check_database_url=False).database_url)
+        if names is None:
+            from core.lifecycle.installed import installed_addons
+
+            engine = self.engine()
+            try:
+                names = installed_addons(self.catalog, engine)
+            finally:
+                engine.dispose()
+        return plugin_manager(self.catalog, known_in_order(self.catalog, names))[0]
 
 
 def _recorded_addons(config: Config) -> set[str]:

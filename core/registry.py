@@ -8,7 +8,6 @@ frozen.
 """
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import reduce
@@ -18,17 +17,15 @@ import pluggy
 from sqlalchemy import and_, inspect, or_
 from sqlalchemy.sql.elements import AsBoolean, True_
 
-from core import hookspecs
 from core.catalog import Catalog
 from core.errors import AccessDenied, AddonError
 from core.menus import MenuItem, check_menu_items
+from core.plugin_manager import CORE, plugin_manager
 from core.security.actor import ADMIN_GROUP, Actor
 from core.security.declarations import OPERATIONS, Group, ModelAccess, RecordRule
 
 if TYPE_CHECKING:
     from core.fields import Extension
-
-CORE = "core"
 
 
 class Registry:
@@ -232,34 +229,6 @@ class RuleCheck(NamedTuple):
 
 #: Rule checks kept per registry (actors x models x operations) before the cache starts again.
 RULE_CACHE_SIZE = 10_000
-
-
-def make_plugin_manager() -> pluggy.PluginManager:
-    pm = pluggy.PluginManager("bottega")
-    pm.add_hookspecs(hookspecs)
-    return pm
-
-
-def plugin_manager(catalog: Catalog, installed: Iterable[str]) -> tuple[pluggy.PluginManager, list[str]]:
-    """The core and the ``installed`` addons registered (dependencies first), and that order.
-
-    Only the plugin modules are imported: the CLI calls ``register_commands``
-    on it without collecting the registry.
-    """
-    order = catalog.resolve(installed)
-    missing = set(order) - set(installed)
-    if missing:
-        raise AddonError(
-            f"installed addons lack their dependencies: {', '.join(sorted(missing))}"
-        )
-    pm = make_plugin_manager()
-    pm.register(importlib.import_module("core.plugin"), name=CORE)
-    for name in order:
-        manifest = catalog[name]
-        if manifest.plugin:
-            pm.register(importlib.import_module(manifest.plugin), name=name)
-    pm.check_pending()
-    return pm, order
 
 
 def build_registry(catalog: Catalog, installed: Iterable[str]) -> Registry:

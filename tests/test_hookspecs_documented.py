@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from core import hookspecs
-from core.registry import make_plugin_manager
+from core.plugin_manager import make_plugin_manager
 
 DOCS = (Path(__file__).parent.parent / "docs" / "hooks.md").read_text()
 HOOKS = sorted(name for name in dir(make_plugin_manager().hook) if not name.startswith("_"))

@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import textwrap
 from collections import Counter
 from pathlib import Path
 
@@ -203,3 +204,47 @@ def test_a_killed_worker_s_sends_are_taken_back_after_their_timeout_and_sent_onc
         if job.id in {j.id for j in stranded}:
             assert job.attempts == 2
             assert job.last_error is None  # done: the error of the lost attempt is cleared
+
+
+#: ``bottega worker`` sent ``signal`` by itself just after its consumer starts its first thread (the scheduler),
+#: while the consumer is still starting the others: the moment a user's Ctrl+C or a service manager's stop can hit.
+SIGNAL_WHILE_STARTING = """
+    import os, sys
+    from huey.consumer import ThreadEnvironment
+
+    from core.cli import main
+
+    sent = int(sys.argv.pop(1))
+    create_process = ThreadEnvironment.create_process
+
+
+    def create_then_signal_on_start(environment, runnable, name):
+        thread = create_process(environment, runnable, name)
+        if name == "Scheduler":
+            start = thread.start
+
+            def start_then_signal():
+                start()
+                os.kill(os.getpid(), sent)
+
+            thread.start = start_then_signal
+        return thread
+
+
+    ThreadEnvironment.create_process = create_then_signal_on_start
+    main()
+"""
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM])
+def test_a_worker_signalled_while_its_threads_start_stops_them_and_exits_cleanly(initialized_url, tmp_path, how):
+    config = tmp_path / "bottega.toml"
+    config.write_text(f'[database]\nurl = "{initialized_url}"\n[jobs]\nsqlite_path = "{tmp_path / "queue.db"}"\n')
+    worker = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(SIGNAL_WHILE_STARTING), str(int(how)), "--config", str(config),
+         "worker", "--workers", str(THREADS)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        check=False)
+    log = worker.stdout + worker.stderr
+    assert worker.returncode == 0, log  # not KeyboardInterrupt ("Aborted!", 1) or SystemExit (143) mid-start
+    assert f"Received {how.name}" in log and "Consumer exiting." in log

@@ -61,6 +61,21 @@ def describe_error(exc: BaseException) -> str:
     return (f"{type(exc).__name__}: {text}" if text else type(exc).__name__)[:MAX_ERROR]
 
 
+class _ForegroundConsumer(Consumer):
+    """huey's consumer with its signal handlers set before it starts its threads, not after.
+
+    Between the two, SIGINT or SIGTERM would raise in the main thread
+    (KeyboardInterrupt, SystemExit) while the scheduler and worker threads
+    run: the process would end without stopping them or giving back a job
+    they had taken. Set first, a signal that comes while the threads start
+    is only noted, and the consumer's loop stops them as for any other.
+    """
+
+    def start(self):
+        self._set_signal_handlers()
+        super().start()
+
+
 class _BackgroundConsumer(Consumer):
     """A consumer started from a thread that does not own the process's signals (tests, embedding)."""
 
@@ -300,7 +315,7 @@ class Worker:
         SIGTERM stops it gracefully: running jobs get ``grace_period`` seconds
         (None: as long as they take) before they are given back to the queue.
         """
-        consumer_class = _BackgroundConsumer if background else Consumer
+        consumer_class = _BackgroundConsumer if background else _ForegroundConsumer
         self.consumer = consumer_class(self.queue.huey, workers=workers, worker_type="thread", periodic=periodic,
                                        initial_delay=0.05, backoff=1.5, max_delay=max_delay,
                                        graceful_signal="TERM", shutdown_timeout=grace_period)

@@ -1,8 +1,10 @@
 """Which addons a database has installed: read by every process that builds a registry, without Alembic.
 
 The query names the ``core_addon`` table (:class:`core.models.AddonState`)
-with SQLAlchemy Core rather than through the mapped class, so that listing
-the commands (``bottega --help``) does not load the models.
+with SQLAlchemy Core rather than through the mapped class, so that a
+process that only needs the names does not load the models. Listing the
+commands reads them without SQLAlchemy at all when it can
+(:mod:`core.lifecycle.installed_names`).
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, column, select, table
 
 from .database import require_initialized
+from .installed_names import known_in_order
 
 if TYPE_CHECKING:
     from core.catalog import Catalog
@@ -26,7 +29,7 @@ def installed_addons(catalog: Catalog, bind: Engine | Connection) -> list[str]:
         with bind.connect() as connection:
             return installed_addons(catalog, connection)
     names = bind.scalars(select(ADDON_ROWS.c.name).where(ADDON_ROWS.c.state == "installed"))
-    return catalog.resolve(name for name in names if name in catalog)
+    return known_in_order(catalog, names)
 
 
 def installed_registry(catalog: Catalog, bind: Engine | Connection) -> Registry:

@@ -1,10 +1,13 @@
-"""The acting user as the security layer sees it: id, effective groups, companies."""
+"""The acting user as the security layer sees it: id, effective groups, companies.
+
+The functions that look users and companies up import SQLAlchemy when they
+run: the core's plugin module names :data:`ADMIN_GROUP`, and registering it
+must stay light (``bottega --help``, :mod:`core.plugin_manager`).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-
-from sqlalchemy import select
 
 from core.errors import AccessDenied, RecordNotFound, ValidationError
 
@@ -46,6 +49,8 @@ def load_actor(session: Session, registry: Registry, user_id: int, company_ids=N
 
 def allowed_companies(session: Session, user: User) -> list[Company]:
     """The companies ``user`` may work in (their own and those granted), by name, in one query."""
+    from sqlalchemy import select
+
     from core.models import Company, user_companies
 
     granted = select(user_companies.c.company_id).where(user_companies.c.user_id == user.id)
@@ -55,6 +60,8 @@ def allowed_companies(session: Session, user: User) -> list[Company]:
 
 def actor_of(session: Session, registry: Registry, user: User, allowed: set[int], company_ids=None) -> Actor:
     """The actor of the active ``user`` allowed in the companies ``allowed`` (see :func:`load_actor`)."""
+    from sqlalchemy import select
+
     from core.models import user_groups
     from core.models.user import Group as GroupRow
 
@@ -110,6 +117,8 @@ def find_company(session: Session, company: str | int) -> Company:
 
 
 def _find(session: Session, model, name_column, wanted: str | int, argument: str):
+    from sqlalchemy import select
+
     from core.bounds import fits_id
 
     if isinstance(wanted, bool) or not isinstance(wanted, (str, int)):
