@@ -59,3 +59,10 @@ def register_views():
     from .views import stock_views
 
     return stock_views()
+
+
+@hookimpl
+def register_blueprints():
+    from .web import blueprint
+
+    return (blueprint,)

@@ -7,15 +7,30 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from core.web.context import can
 from core.web.views import ModelView
 
 from . import models as m
-from .services import setup
+from .models.moves import STATES
+from .services import setup, transfers
 
 
 class WarehouseView(ModelView):
     def create(self, session, actor, values):
         return setup.create_warehouse(session, actor.company_id, **values)
+
+
+class TransferView(ModelView):
+    """Transfers: created through the service (numbered, locations by kind); the record page holds the moves
+    and the buttons."""
+
+    record_template = "stock/transfer_record.html"
+
+    def create(self, session, actor, values):
+        return transfers.create_transfer(session, actor.company_id, **values)
+
+    def record_context(self, record) -> dict:
+        return {"can_process": can(m.StockMove, "write"), "move_states": {key: label for key, label in STATES}}
 
 
 class ReadOnlyView(ModelView):
@@ -32,8 +47,10 @@ def stock_views() -> tuple[ModelView, ...]:
                   search_fields=("name", "barcode")),
         ModelView(m.Lot, name="lot", slug="lots", label=_l("Lot / serial number"),
                   label_plural=_l("Lots and serial numbers")),
-        ModelView(m.Transfer, name="transfer", slug="transfers", label=_l("Transfer"), label_plural=_l("Transfers"),
-                  search_fields=("name", "origin"), default_order="scheduled_date"),
+        TransferView(m.Transfer, name="transfer", slug="transfers", label=_l("Transfer"), label_plural=_l("Transfers"),
+                    search_fields=("name", "origin"), default_order="scheduled_date",
+                    form_fields=("kind", "warehouse_id", "source_location_id", "dest_location_id", "scheduled_date",
+                                 "origin", "note")),
         ReadOnlyView(m.StockMove, name="move", slug="moves", label=_l("Move"), label_plural=_l("Moves"),
                      search_fields=(), default_order="id"),
         ReadOnlyView(m.Quant, name="quant", slug="quants", label=_l("Stock on hand"),

@@ -71,9 +71,9 @@ class Transfer(CompanyMixin, TimestampMixin, Base):
     warehouse_id: Mapped[int] = mapped_column(ForeignKey("stock_warehouse.id"), index=True, info=field(
         _l("Warehouse"), listed=True, readonly=_not_draft))
     source_location_id: Mapped[int] = mapped_column(ForeignKey("stock_location.id"), info=field(
-        _l("From"), readonly=_not_draft))
+        _l("From"), readonly=_not_draft, required=False, help=_l("Empty: as usual for the kind of transfer.")))
     dest_location_id: Mapped[int] = mapped_column(ForeignKey("stock_location.id"), info=field(
-        _l("To"), readonly=_not_draft))
+        _l("To"), readonly=_not_draft, required=False, help=_l("Empty: as usual for the kind of transfer.")))
     scheduled_date: Mapped[dt.date] = mapped_column(default=dt.date.today, info=field(
         _l("Scheduled date"), listed=True))
     date_done: Mapped[dt.datetime | None] = mapped_column(info=field(_l("Done on"), readonly=True))

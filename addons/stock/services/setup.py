@@ -34,7 +34,8 @@ def set_up_company(session: Session, company_id: int) -> StockSettings:
                  for kind in VIRTUAL}
     session.add_all(locations.values())
     session.flush()
-    settings = StockSettings(company_id=company_id, **{f"{kind}_location_id": row.id for kind, row in locations.items()})
+    settings = StockSettings(company_id=company_id,
+                             **{f"{kind}_location_id": row.id for kind, row in locations.items()})
     session.add(settings)
     session.flush()
     return settings

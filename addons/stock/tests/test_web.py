@@ -1,8 +1,14 @@
-"""The stock pages: every list opens for a manager, a warehouse is created through its form."""
+"""The stock pages: every list opens for a manager, a warehouse is created through its form, a clerk receives
+and delivers through a transfer's page and its scanning page."""
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import select
 
-from addons.stock.models import Location, Warehouse
+from addons.products.services import create_product
+from addons.stock.models import Location, ProductStock, Transfer, Warehouse
+from addons.stock.services.quants import on_hand
+from addons.stock.services.setup import create_warehouse
 
 LISTS = ("warehouses", "locations", "lots", "transfers", "moves", "quants", "counts")
 
@@ -29,3 +35,45 @@ def test_a_warehouse_made_on_its_form_gets_its_locations(web, manager):
     warehouse = session.scalars(select(Warehouse).where(Warehouse.code == "MIL")).one()
     names = set(session.scalars(select(Location.name).where(Location.warehouse_id == warehouse.id)))
     assert names == {"MIL", "Stock"}
+
+
+def test_a_clerk_receives_then_delivers_through_the_transfer_pages_and_the_scanning_page(web):
+    session = web.db.system()
+    company_id = web.db.main_company.id
+    warehouse = create_warehouse(session, company_id, code="MAD", name="Madrid")
+    screw = create_product(session, company_id, code="TORN", name="Tornillo")
+    session.add(ProductStock(product_id=screw.id, barcode="8412345678905"))
+    session.commit()
+    web.db.user("mozo", groups=["stock.group_user"])
+    client = web.client()
+    client.login("mozo")
+
+    created = client.post("/stock/transfers/new", {"kind": "receipt", "warehouse_id": str(warehouse.id),
+                                                    "scheduled_date": "2026-12-03"})
+    assert created.status_code == 302, created.get_data(as_text=True)
+    page = created.headers["Location"]
+    transfer_id = int(page.rstrip("/").rsplit("/", 1)[1])
+    assert client.post(f"/stock/transfers/{transfer_id}/moves", {"code": "TORN", "quantity": "10"}).status_code == 302
+    client.post(f"/stock/transfers/{transfer_id}/confirm")
+    record = client.get(page).get_data(as_text=True)
+    assert "[TORN] Tornillo" in record and "Process without backorder" in record
+    client.post(f"/stock/transfers/{transfer_id}/process")
+    assert web.db.system().get(Transfer, transfer_id).state == "done"
+
+    delivery = client.post("/stock/transfers/new", {"kind": "delivery", "warehouse_id": str(warehouse.id),
+                                                     "scheduled_date": "2026-12-03"})
+    delivery_id = int(delivery.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    client.post(f"/stock/transfers/{delivery_id}/moves", {"code": "8412345678905", "quantity": "3"})
+    client.post(f"/stock/transfers/{delivery_id}/confirm")
+    scan_page = client.get(f"/stock/transfers/{delivery_id}/scan").get_data(as_text=True)
+    assert 'name="code"' in scan_page and "autofocus" in scan_page
+    for _ in range(2):
+        assert client.post(f"/stock/transfers/{delivery_id}/scan", {"code": "8412345678905"}).status_code == 302
+    unknown = client.post(f"/stock/transfers/{delivery_id}/scan", {"code": "000"}, follow_redirects=True)
+    assert "Nothing in this transfer has the code 000." in unknown.get_data(as_text=True)
+    assert "2 / 3" in client.get(f"/stock/transfers/{delivery_id}/scan").get_data(as_text=True).replace(
+        '<span class="done">2</span>', "2")
+    processed = client.post(f"/stock/transfers/{delivery_id}/process", {"next": "scan"}, follow_redirects=True)
+    assert "the rest waits in backorder MAD/OUT/00002" in processed.get_data(as_text=True)
+    check = web.db.system()
+    assert on_hand(check, [screw.id])[screw.id] == (Decimal(8), Decimal(1))

@@ -1,0 +1,349 @@
+"""Moves, a list at a time: create, confirm, reserve, unreserve, cancel, done.
+
+Every service takes a list of moves (one move is a list of one) and works on
+the whole list with set-wise statements: the moves' rows are read with one
+query, written with :mod:`core.bulk` (access, record rules and audit for the
+batch), and the quants changed with one upsert (:mod:`.quants`). A refusal
+names the product and writes nothing (each service runs in a savepoint).
+
+Rules:
+
+- a move reserves only from its source location itself (not the locations
+  under it), and only when that location is held (internal or transit) and
+  the product is stockable; other moves are ready as soon as confirmed;
+- a product tracked by lots or serials reserves from its lots, earliest
+  expiry first; a move without a lot is split into one move per lot it
+  takes, and the rest waits;
+- ``done`` reserves what is not reserved yet; what no stock covers is
+  refused unless the product allows negative stock;
+- a move into a location with a capacity that it would exceed is refused, or
+  accepted with a warning, as the location (else the company's settings) says;
+- a serial number is one unit: a move of a serial-tracked product moves one
+  unit, and a serial is never in stock twice;
+- a done move's ``unit_cost`` stays empty here: the valuation fills it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from flask_babel import gettext
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.bulk import ID_CHUNK, collector_paused, insert_rows, update_rows
+from core.db import utcnow
+from core.errors import ValidationError
+
+from ..models import Location, Lot, StockMove, Transfer
+from ..models.moves import CANCELLED, DONE, DRAFT, READY, WAITING
+from . import capacity
+from .lots import serials_held_twice
+from .quants import apply_changes, held_locations, lock_quants, quants_below
+from .rules import ProductRule, number, product_rules
+
+_moves = StockMove.__table__
+_COLUMNS = ("id", "company_id", "transfer_id", "product_id", "quantity", "reserved", "source_location_id",
+            "dest_location_id", "lot_id", "state")
+ZERO = Decimal(0)
+
+
+def _rows(session: Session, moves: Sequence[StockMove], more_ids=()) -> list:
+    """The current rows of ``moves`` and of the moves ``more_ids`` (the columns the services need), in id
+    order, read with one query per chunk."""
+    session.flush()
+    ids = sorted({move.id for move in moves} | set(more_ids))
+    found = []
+    for first in range(0, len(ids), ID_CHUNK):
+        found += session.connection().execute(
+            select(*(_moves.c[name] for name in _COLUMNS)).where(_moves.c.id.in_(ids[first:first + ID_CHUNK]))
+            .order_by(_moves.c.id)).all()
+    return found
+
+
+def _refuse(rule: ProductRule, message: str, field: str = "quantity"):
+    return ValidationError(f"{rule.name}: {message}", field)
+
+
+def create_moves(session: Session, company_id: int, lines: Sequence[Mapping], *,
+                 transfer: Transfer | None = None) -> list[int]:
+    """Draft moves from ``lines`` (product_id, quantity, source_location_id, dest_location_id, optional lot_id;
+    a transfer's locations when it is given); return their ids, in order."""
+    rows = []
+    for line in lines:
+        row = {"company_id": company_id, "product_id": line.get("product_id"), "state": DRAFT,
+               "quantity": line.get("quantity"), "lot_id": line.get("lot_id"),
+               "source_location_id": line.get("source_location_id") or (transfer and transfer.source_location_id),
+               "dest_location_id": line.get("dest_location_id") or (transfer and transfer.dest_location_id),
+               "transfer_id": transfer.id if transfer is not None else None,
+               "return_of_id": line.get("return_of_id")}
+        rows.append(row)
+    _check_lines(session, company_id, rows)
+    with collector_paused(), session.begin_nested():
+        return insert_rows(session, StockMove, rows)
+
+
+def _check_lines(session: Session, company_id: int, rows: list[dict]) -> None:
+    rules = product_rules(session, {row["product_id"] for row in rows if isinstance(row["product_id"], int)})
+    locations = {location_id for row in rows for location_id in (row["source_location_id"], row["dest_location_id"])}
+    known = dict(session.execute(select(Location.id, Location.company_id).where(Location.id.in_(locations))).all())
+    lots = {row["lot_id"] for row in rows if row["lot_id"] is not None}
+    lot_products = dict(session.execute(select(Lot.id, Lot.product_id).where(Lot.id.in_(lots))).all()) if lots else {}
+    for position, row in enumerate(rows, 1):
+        rule = rules.get(row["product_id"])
+        if rule is None:
+            raise ValidationError(gettext("Move %(position)s: choose a product.", position=position), "product_id")
+        quantity = row["quantity"]
+        if not isinstance(quantity, Decimal | int) or isinstance(quantity, bool) or quantity <= 0:
+            raise _refuse(rule, gettext("the quantity must be more than zero."))
+        row["quantity"] = Decimal(quantity)
+        if rule.serial and row["quantity"] != 1 and row["lot_id"] is not None:
+            raise _refuse(rule, gettext("a serial number is one unit: move it with a quantity of 1."))
+        for name in ("source_location_id", "dest_location_id"):
+            if known.get(row[name]) != company_id:
+                raise _refuse(rule, gettext("choose a location of the company."), name)
+        if row["source_location_id"] == row["dest_location_id"]:
+            raise _refuse(rule, gettext("a move goes to another location than the one it leaves."),
+                          "dest_location_id")
+        if row["lot_id"] is not None and lot_products.get(row["lot_id"]) != row["product_id"]:
+            raise _refuse(rule, gettext("the lot belongs to another product."), "lot_id")
+
+
+def confirm(session: Session, moves: Sequence[StockMove]) -> None:
+    """Draft moves become waiting, then reserve what they can."""
+    with collector_paused(), session.begin_nested():
+        rows = _rows(session, moves)
+        drafts = [row for row in rows if row.state == DRAFT]
+        update_rows(session, StockMove, {row.id: {"state": WAITING} for row in drafts})
+        _reserve(session, _rows(session, moves), strict=False)
+        sync_transfers(session, {row.transfer_id for row in rows})
+
+
+def reserve(session: Session, moves: Sequence[StockMove]) -> None:
+    """Reserve what stock there is for confirmed moves (a move not fully covered keeps waiting)."""
+    with collector_paused(), session.begin_nested():
+        rows = _rows(session, moves)
+        _require_states(session, rows, (WAITING, READY), gettext("only confirmed moves are reserved."))
+        _reserve(session, rows, strict=False)
+        sync_transfers(session, {row.transfer_id for row in rows})
+
+
+def _require_states(session: Session, rows, states, message: str) -> None:
+    wrong = [row for row in rows if row.state not in states]
+    if wrong:
+        rule = product_rules(session, {wrong[0].product_id})[wrong[0].product_id]
+        raise _refuse(rule, message, "state")
+
+
+def _reserve(session: Session, rows, *, strict: bool) -> list[int]:
+    """Reserve ``rows`` (confirmed moves) from the locked quants of their source locations; return the ids of
+    the moves split off them.
+
+    ``strict``: a move stock does not cover is refused, unless its product allows negative stock.
+    """
+    rows = [row for row in rows if row.state in (WAITING, READY)]
+    rules = product_rules(session, {row.product_id for row in rows})
+    held = held_locations(session, {row.source_location_id for row in rows})
+    needy = [row for row in rows if row.source_location_id in held and rules[row.product_id].followed]
+    free = {row.id: {"state": READY} for row in rows if row not in needy and row.state != READY}
+    pool = _Pool(session, [row for row in needy if row.reserved < row.quantity])
+    updates, splits, reserved = dict(free), [], defaultdict(lambda: [ZERO, ZERO])
+    for row in needy:
+        rule = rules[row.product_id]
+        wanted = row.quantity - row.reserved
+        taken = pool.take(row, wanted, rule.tracked) if wanted > 0 else []
+        short = wanted - sum(amount for _lot, amount in taken)
+        if short > 0 and strict and not rule.allow_negative:
+            raise _refuse(rule, _shortage(session, row, short))
+        for lot_id, amount in taken:
+            reserved[row.product_id, row.source_location_id, lot_id][1] += amount
+        updates[row.id], extra = _allocation(row, rule, taken, short)
+        splits += extra
+    apply_changes(session, _companies(session, reserved), {key: tuple(value) for key, value in reserved.items()})
+    update_rows(session, StockMove, {key: value for key, value in updates.items() if value})
+    return insert_rows(session, StockMove, splits)
+
+
+def _allocation(row, rule: ProductRule, taken: list, short: Decimal) -> tuple[dict, list[dict]]:
+    """The move's new values once ``taken`` ((lot, amount) pairs) is reserved for it, and the moves split off
+    (one per further lot of a tracked product whose move names no lot, and the rest, waiting)."""
+    reserved = row.reserved + sum(amount for _lot, amount in taken)
+    if not (rule.tracked and row.lot_id is None and taken):
+        return {"reserved": reserved, "state": READY if short <= 0 else WAITING}, []
+    base = {name: getattr(row, name) for name in ("company_id", "transfer_id", "product_id", "source_location_id",
+                                                  "dest_location_id")}
+    (first_lot, first_amount), *others = taken
+    extra = [{**base, "lot_id": lot_id, "quantity": amount, "reserved": amount, "state": READY}
+             for lot_id, amount in others]
+    if short > 0:
+        extra.append({**base, "lot_id": None, "quantity": short, "reserved": ZERO, "state": WAITING})
+    return {"lot_id": first_lot, "quantity": first_amount, "reserved": first_amount, "state": READY}, extra
+
+
+class _Pool:
+    """The free quantity of the quants the moves reserve from, locked, lots by earliest expiry."""
+
+    def __init__(self, session: Session, rows):
+        quants = lock_quants(session, {(row.product_id, row.source_location_id) for row in rows})
+        lots = {quant.lot_id for quant in quants if quant.lot_id is not None}
+        lot_table = Lot.__table__
+        expiry = dict(session.connection().execute(
+            select(lot_table.c.id, lot_table.c.expiry_date).where(lot_table.c.id.in_(lots))).all()) if lots else {}
+        self.free: dict = defaultdict(list)
+        for quant in sorted(quants, key=lambda q: (expiry.get(q.lot_id) or dt.date.max, q.lot_id or 0)):
+            self.free[quant.product_id, quant.location_id].append([quant.lot_id, quant.quantity - quant.reserved])
+
+    def take(self, row, wanted: Decimal, tracked: bool) -> list[tuple[int | None, Decimal]]:
+        taken = []
+        for entry in self.free[row.product_id, row.source_location_id]:
+            lot_id, available = entry
+            if available <= 0 or (lot_id != row.lot_id if (row.lot_id is not None or not tracked) else lot_id is None):
+                continue
+            amount = min(available, wanted)
+            entry[1] -= amount
+            wanted -= amount
+            taken.append((lot_id, amount))
+            if wanted <= 0:
+                break
+        return taken
+
+
+def _shortage(session: Session, row, short: Decimal) -> str:
+    location = session.get(Location, row.source_location_id)
+    return gettext("only %(available)s available at %(location)s, %(wanted)s asked.",
+                   available=number(row.quantity - short), location=location.display_name,
+                   wanted=number(row.quantity))
+
+
+def _companies(session: Session, keys) -> dict[int, int]:
+    """location id -> company id, for the locations of quant ``keys``."""
+    ids = {location_id for _product, location_id, _lot in keys}
+    if not ids:
+        return {}
+    table = Location.__table__
+    return dict(session.connection().execute(select(table.c.id, table.c.company_id).where(table.c.id.in_(ids))).all())
+
+
+def unreserve(session: Session, moves: Sequence[StockMove]) -> None:
+    """Give back what the moves reserved; they wait again."""
+    with collector_paused(), session.begin_nested():
+        rows = _rows(session, moves)
+        _require_states(session, rows, (WAITING, READY), gettext("only confirmed moves are unreserved."))
+        _release(session, rows, WAITING)
+        sync_transfers(session, {row.transfer_id for row in rows})
+
+
+def cancel(session: Session, moves: Sequence[StockMove]) -> None:
+    """Cancel moves not done yet, giving back what they reserved."""
+    with collector_paused(), session.begin_nested():
+        rows = _rows(session, moves)
+        _require_states(session, rows, (DRAFT, WAITING, READY, CANCELLED), gettext("a done move cannot be cancelled."))
+        _release(session, [row for row in rows if row.state != CANCELLED], CANCELLED)
+        sync_transfers(session, {row.transfer_id for row in rows})
+
+
+def _release(session: Session, rows, state: str) -> None:
+    changes = defaultdict(lambda: [ZERO, ZERO])
+    for row in rows:
+        if row.reserved:
+            changes[row.product_id, row.source_location_id, row.lot_id][1] -= row.reserved
+    apply_changes(session, _companies(session, changes), {key: tuple(value) for key, value in changes.items()})
+    update_rows(session, StockMove, {row.id: {"reserved": ZERO, "state": state} for row in rows})
+
+
+def done(session: Session, moves: Sequence[StockMove], *, date: dt.datetime | None = None) -> list[str]:
+    """Move the stock: drafts are confirmed, what is not reserved is reserved, the quants change.
+
+    Returns the warnings to show (a location filled past its capacity where the policy is to warn).
+    """
+    with collector_paused(), session.begin_nested():
+        rows = _rows(session, moves)
+        _require_states(session, rows, (DRAFT, WAITING, READY), gettext("this move is done or cancelled already."))
+        update_rows(session, StockMove, {row.id: {"state": WAITING} for row in rows if row.state == DRAFT})
+        split = _reserve(session, _rows(session, moves), strict=True)
+        rows = _rows(session, moves, split)
+        rules = product_rules(session, {row.product_id for row in rows})
+        _check_tracking(rows, rules)
+        held = held_locations(session, {row.source_location_id for row in rows}
+                              | {row.dest_location_id for row in rows})
+        warnings = capacity.check(session, [row for row in rows if row.dest_location_id in held], rules)
+        changes = defaultdict(lambda: [ZERO, ZERO])
+        for row in rows:
+            if row.source_location_id in held:
+                change = changes[row.product_id, row.source_location_id, row.lot_id]
+                change[0] -= row.quantity
+                change[1] -= row.reserved
+            if row.dest_location_id in held:
+                changes[row.product_id, row.dest_location_id, row.lot_id][0] += row.quantity
+        apply_changes(session, _companies(session, changes), {key: tuple(value) for key, value in changes.items()})
+        _check_quants(session, changes, rules)
+        stamp = date or utcnow()
+        update_rows(session, StockMove, {row.id: {"state": DONE, "date": stamp, "quantity_done": row.quantity,
+                                                  "reserved": ZERO} for row in rows})
+        sync_transfers(session, {row.transfer_id for row in rows})
+    return warnings
+
+
+def _check_tracking(rows, rules: dict[int, ProductRule]) -> None:
+    for row in rows:
+        rule = rules[row.product_id]
+        if rule.tracked and row.lot_id is None:
+            raise _refuse(rule, gettext("choose its lot or serial number."), "lot_id")
+        if rule.serial and row.quantity != 1:
+            raise _refuse(rule, gettext("a serial number is one unit: move it with a quantity of 1."))
+
+
+def _check_quants(session: Session, changes, rules: dict[int, ProductRule]) -> None:
+    """Refuse stock gone below zero (or below what is reserved) for products that do not allow it, and a
+    serial number in stock twice."""
+    strict = {product_id for product_id, rule in rules.items() if rule.followed and not rule.allow_negative}
+    below = quants_below(session, changes, strict)
+    if below:
+        product_id, _location, _lot, quantity, reserved = below[0]
+        raise _refuse(rules[product_id], gettext(
+            "not enough stock: this would leave %(quantity)s, with %(reserved)s reserved.",
+            quantity=number(quantity), reserved=number(reserved)))
+    serials = {lot_id for product_id, _location, lot_id in changes if rules[product_id].serial}
+    if serials:
+        twice = serials_held_twice(session, serials)
+        if twice:
+            product_id, name = twice[0]
+            raise _refuse(rules[product_id], gettext("serial number %(serial)s is in stock already.", serial=name),
+                          "lot_id")
+
+
+def sync_transfers(session: Session, transfer_ids) -> None:
+    """Each transfer's state from its moves': all cancelled -> cancelled; all done or cancelled -> done;
+    all ready -> ready; confirmed moves -> waiting; else draft."""
+    ids = {transfer_id for transfer_id in transfer_ids if transfer_id is not None}
+    if not ids:
+        return
+    states = defaultdict(set)
+    for transfer_id, state in session.connection().execute(
+            select(_moves.c.transfer_id, _moves.c.state).where(_moves.c.transfer_id.in_(ids)).distinct()):
+        states[transfer_id].add(state)
+    current = dict(session.connection().execute(
+        select(Transfer.__table__.c.id, Transfer.__table__.c.state).where(Transfer.__table__.c.id.in_(ids))).all())
+    changes = {}
+    for transfer_id in ids:
+        state = _transfer_state(states[transfer_id])
+        if state != current.get(transfer_id):
+            changes[transfer_id] = {"state": state, **({"date_done": utcnow()} if state == DONE else {})}
+    update_rows(session, Transfer, changes)
+
+
+def _transfer_state(states: set[str]) -> str:
+    active = states - {CANCELLED}
+    if not states:
+        return DRAFT
+    if not active:
+        return CANCELLED
+    if active == {DONE}:
+        return DONE
+    if DRAFT in active:
+        return DRAFT
+    if active - {DONE} == {READY}:
+        return READY
+    return WAITING
