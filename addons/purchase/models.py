@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from addons.contacts.models import Partner
-from addons.products.models import Product
+from addons.products.models import Product, Uom
 from core import Base, CompanyMixin, TimestampMixin, intpk
 from core.fields import field
 from core.models import User
@@ -49,8 +49,13 @@ def _active_product(actor):
     return Product.active.is_(True)
 
 
+def _active_unit(actor):
+    return Uom.active.is_(True)
+
+
 _PARTNER_MESSAGE = _l("Choose an active partner.")
 _PRODUCT_MESSAGE = _l("Choose an active product.")
+_UNIT_MESSAGE = _l("Choose an active unit of measure.")
 
 
 def _not_editable(record) -> bool:
@@ -58,7 +63,11 @@ def _not_editable(record) -> bool:
 
 
 class SupplierPrice(CompanyMixin, TimestampMixin, Base):
-    """What a supplier charges for a product from a minimum quantity, in a currency, between two dates."""
+    """What a supplier charges for a product from a minimum quantity, in a currency, between two dates.
+
+    The price and the minimum quantity are per the product's purchase unit
+    (:class:`PurchaseProduct`), else per its unit.
+    """
 
     __tablename__ = "purchase_supplier_price"
     __table_args__ = (
@@ -155,7 +164,10 @@ class PurchaseOrder(CompanyMixin, TimestampMixin, Base):
 
 
 class OrderLine(CompanyMixin, Base):
-    """A product ordered: quantity, unit price (in the order's currency) and when it should arrive."""
+    """A product ordered: quantity in a unit, price per that unit (in the order's currency), when it should arrive.
+
+    ``received_quantity`` is in the line's unit too.
+    """
 
     __tablename__ = "purchase_order_line"
     __table_args__ = (
@@ -172,6 +184,9 @@ class OrderLine(CompanyMixin, Base):
     description: Mapped[str] = mapped_column(String(255), info=field(_l("Description")))
     quantity: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(1), info=field(
         _l("Quantity"), minimum=Decimal("0.0001")))
+    uom_id: Mapped[int] = mapped_column(ForeignKey("products_uom.id"), info=field(
+        _l("Unit"), required=False, domain=_active_unit, domain_message=_UNIT_MESSAGE,
+        help=_l("Empty: the product's purchase unit, else its unit.")))
     unit_price: Mapped[Decimal] = mapped_column(UnitPrice, default=Decimal(0), info=field(
         _l("Unit price"), minimum=Decimal(0)))
     subtotal: Mapped[Decimal] = mapped_column(Money, default=Decimal(0), info=field(_l("Subtotal"), readonly=True))
@@ -184,6 +199,7 @@ class OrderLine(CompanyMixin, Base):
 
     order: Mapped[PurchaseOrder] = relationship(back_populates="lines")
     product: Mapped[Product] = relationship(lazy="selectin")
+    uom: Mapped[Uom] = relationship(lazy="selectin")
     supplier_price: Mapped[SupplierPrice | None] = relationship()
 
     def is_late(self, today: dt.date) -> bool:
@@ -193,16 +209,22 @@ class OrderLine(CompanyMixin, Base):
 
 
 class PurchaseProduct(Base):
-    """What purchase shows on a product (an extension): its preferred supplier and last purchase price.
+    """What purchase adds to a product (an extension): the unit it is bought in, its preferred supplier and
+    last purchase price.
 
-    Written by the services only: the preferred supplier when supplier
-    prices change, the last price when an order is confirmed.
+    The purchase unit is the user's (empty: the product's unit); the rest is
+    written by the services only: the preferred supplier when supplier
+    prices change, the last price (per the purchase unit) when an order is
+    confirmed.
     """
 
     __tablename__ = "purchase_product"
 
     product_id: Mapped[int] = mapped_column(ForeignKey("products_product.id", ondelete="CASCADE"), primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("core_company.id"), index=True, info=field(internal=True))
+    purchase_uom_id: Mapped[int | None] = mapped_column(ForeignKey("products_uom.id"), info=field(
+        _l("Purchase unit"), domain=_active_unit, domain_message=_UNIT_MESSAGE,
+        help=_l("The unit supplier prices and orders count this product in; empty: the product's unit.")))
     preferred_supplier_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"), info=field(
         _l("Preferred supplier"), readonly=True, listed=True))
     last_purchase_price: Mapped[Decimal | None] = mapped_column(UnitPrice, info=field(
@@ -213,6 +235,7 @@ class PurchaseProduct(Base):
                                                                                 readonly=True))
 
     preferred_supplier: Mapped[Partner | None] = relationship()
+    purchase_uom: Mapped[Uom | None] = relationship()
 
 
 ALL = (SupplierPrice, PurchaseSettings, PurchaseOrder, OrderLine, PurchaseProduct)

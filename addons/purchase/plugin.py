@@ -31,3 +31,11 @@ def register_model_access():
     from .security import ACCESS
 
     return ACCESS
+
+
+@hookimpl
+def validate_flush(session, new, dirty):
+    from .models import PurchaseProduct
+    from .services.units import complete_product_rows
+
+    complete_product_rows(session, [o for o in (*new, *dirty) if isinstance(o, PurchaseProduct)])

@@ -25,7 +25,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from addons.contacts.models import Partner
-from addons.products.models import Product
+from addons.products.models import Product, Uom
+from addons.products.units import check_quantity
 from core.db import utcnow
 from core.errors import AccessDenied, ValidationError
 from core.fields import clean
@@ -45,12 +46,12 @@ from ..models import (
     PurchaseOrder,
 )
 from ..security import MANAGER
-from . import currency
+from . import currency, units
 from .prices import forget_sides, price_for, product_side
 from .settings import company_settings
 
 HEADER_FIELDS = ("partner_id", "date_order", "currency_code", "supplier_reference", "notes")
-LINE_FIELDS = ("product_id", "description", "quantity", "unit_price", "expected_date", "sequence")
+LINE_FIELDS = ("product_id", "description", "quantity", "uom_id", "unit_price", "expected_date", "sequence")
 CENT = Decimal("0.01")
 
 
@@ -138,23 +139,27 @@ def _make_line(session: Session, order: PurchaseOrder, values: dict, index: int)
         raise ValidationError(gettext("Choose a product of this company."), "product_id")
     line = OrderLine(company_id=order.company_id, received_quantity=Decimal(0), **values)
     line.product = product
+    line.uom = session.get(Uom, values["uom_id"]) if values.get("uom_id") else units.purchase_unit(session, product)
+    line.uom_id = line.uom.id
+    check_quantity(line.quantity, line.uom)
+    size = units.in_purchase_units(session, product, quantity=Decimal(1), unit=line.uom)  # purchase units per unit
     if not line.description:
         line.description = product.display_name
-    choice = price_for(session, product, quantity=line.quantity, date=order.date_order,
+    choice = price_for(session, product, quantity=line.quantity * size, date=order.date_order,
                        supplier_id=order.partner_id)
     if choice is not None:
         line.supplier_price_id = choice.row.id
         if "unit_price" not in values:
-            line.unit_price = currency.convert(session, order.company_id, amount=choice.price, source=choice.currency_code,
-                                               target=order.currency_code, date=order.date_order,
-                                               field="unit_price")
+            line.unit_price = currency.convert(session, order.company_id, amount=choice.price * size,
+                                               source=choice.currency_code, target=order.currency_code,
+                                               date=order.date_order, field="unit_price")
         if "expected_date" not in values:
             line.expected_date = order.date_order + dt.timedelta(days=choice.row.lead_time)
     elif "unit_price" not in values:
         raise ValidationError(gettext(
-            "%(supplier)s has no price for %(product)s for %(quantity)s units on %(date)s: enter the unit price.",
-            supplier=order.partner.name, product=product.display_name,
-            quantity=f"{line.quantity.normalize():f}", date=order.date_order.isoformat()), "unit_price")
+            "%(supplier)s has no price for %(product)s for %(quantity)s %(unit)s on %(date)s: enter the unit price.",
+            supplier=order.partner.name, product=product.display_name, quantity=f"{line.quantity.normalize():f}",
+            unit=line.uom.display_name, date=order.date_order.isoformat()), "unit_price")
     if line.expected_date is None:
         line.expected_date = order.date_order
     return line
@@ -246,11 +251,14 @@ def _confirm(session: Session, order: PurchaseOrder) -> None:
 
 
 def _remember_prices(session: Session, order: PurchaseOrder) -> None:
-    """Each product's last purchase price and date, from this order's lines (the last line of a product wins)."""
+    """Each product's last purchase price (per purchase unit) and date, from this order's lines (the last line of
+    a product wins)."""
+    sizes = [units.in_purchase_units(session, line.product, quantity=Decimal(1), unit=line.uom)
+             for line in order.lines]
     with system_rows(session) as system:
-        for line in order.lines:
+        for line, size in zip(order.lines, sizes):
             side = product_side(system, product_id=line.product_id)
-            side.last_purchase_price = line.unit_price
+            side.last_purchase_price = (line.unit_price / size).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
             side.last_purchase_currency = order.currency_code
             side.last_purchase_date = order.date_order
     forget_sides(session, product_ids={line.product_id for line in order.lines})

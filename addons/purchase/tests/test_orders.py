@@ -87,7 +87,7 @@ def test_a_product_without_a_price_from_that_supplier_needs_a_unit_price(shop, p
     with pytest.raises(ValidationError) as error:
         rfq(shop, {"product_id": shop.paint.id}, supplier=shop.colori)
     assert error.value.field == "unit_price"
-    assert str(error.value) == ("Line 1: Colori Srl has no price for [PAINT] White paint 5 l for 1 units on "
+    assert str(error.value) == ("Line 1: Colori Srl has no price for [PAINT] White paint 5 l for 1 Unit on "
                                 "2026-06-15: enter the unit price.")
     order = rfq(shop, {"product_id": shop.paint.id, "unit_price": "20"}, supplier=shop.colori)
     assert order.lines[0].supplier_price_id is None and order.amount_total == Decimal("20.00")
