@@ -32,12 +32,12 @@ def register_menu_items():
 
 @hookimpl
 def register_extensions():
-    from addons.products.models import Product
+    from addons.products.models import Product, ProductCategory
     from core.fields import Extension
 
-    from .models import ProductStock
+    from .models import CategoryStock, ProductStock
 
-    return [Extension(Product, ProductStock)]
+    return [Extension(Product, ProductStock), Extension(ProductCategory, CategoryStock)]
 
 
 @hookimpl

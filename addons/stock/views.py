@@ -6,8 +6,10 @@ transfer's own page (``web.transfers``) holds its moves and its buttons.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
-from core.web.context import can
+from addons.products.models import Uom
+from core.web.context import can, db
 from core.web.views import ModelView
 
 from . import models as m
@@ -30,7 +32,8 @@ class TransferView(ModelView):
         return transfers.create_transfer(session, actor.company_id, **values)
 
     def record_context(self, record) -> dict:
-        return {"can_process": can(m.StockMove, "write"), "move_states": {key: label for key, label in STATES}}
+        units = db().scalars(select(Uom).where(Uom.active.is_(True)).order_by(Uom.category_id, Uom.factor)).all()
+        return {"can_process": can(m.StockMove, "write"), "move_states": dict(STATES), "units": units}
 
 
 class ReadOnlyView(ModelView):

@@ -2,9 +2,10 @@
 from .counts import Count, CountLine
 from .locations import Location, StockSettings, Warehouse
 from .moves import Lot, Quant, StockMove, Transfer
-from .products import ProductStock
+from .products import CategoryStock, ProductStock
 
-__all__ = ["Count", "CountLine", "Location", "Lot", "ProductStock", "Quant", "StockMove", "StockSettings", "Transfer",
-           "Warehouse"]
+__all__ = ["CategoryStock", "Count", "CountLine", "Location", "Lot", "ProductStock", "Quant", "StockMove",
+           "StockSettings", "Transfer", "Warehouse"]
 
-ALL = (Warehouse, Location, StockSettings, ProductStock, Lot, Transfer, StockMove, Quant, Count, CountLine)
+ALL = (Warehouse, Location, StockSettings, ProductStock, CategoryStock, Lot, Transfer, StockMove, Quant, Count,
+       CountLine)

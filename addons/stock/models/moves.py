@@ -1,6 +1,8 @@
 """What moves: lots, transfers and their moves, and the quants that say what is where.
 
-A move takes ``quantity`` of a product from one location to another; a
+A move takes ``quantity`` of a product, counted in its unit ``uom_id``, from
+one location to another (``product_quantity``: the same in the product's own
+unit, which quants and reservations count in); a
 transfer groups the moves of one receipt, delivery, internal transfer or
 return. States: ``draft`` -> ``waiting`` (confirmed, not all available) ->
 ``ready`` (reserved) -> ``done``, or ``cancelled``. A done move keeps its
@@ -22,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from addons.products.models import Product
+from addons.products.models import Product, Uom
 from core import Base, CompanyMixin, TimestampMixin, intpk
 from core.fields import field
 
@@ -99,6 +101,7 @@ class StockMove(CompanyMixin, TimestampMixin, Base):
     __tablename__ = "stock_move"
     __table_args__ = (
         CheckConstraint("quantity > 0", name="positive_quantity"),
+        CheckConstraint("product_quantity > 0", name="positive_product_quantity"),
         Index("ix_stock_move_product_state", "product_id", "state"),
     )
 
@@ -109,10 +112,14 @@ class StockMove(CompanyMixin, TimestampMixin, Base):
         _l("Product"), listed=True, readonly=_not_draft))
     quantity: Mapped[Decimal] = mapped_column(Quantity, info=field(
         _l("Quantity"), minimum=Decimal(0), listed=True, readonly=_not_draft))
+    uom_id: Mapped[int] = mapped_column(ForeignKey("products_uom.id"), info=field(
+        _l("Unit"), listed=True, readonly=_not_draft))
+    product_quantity: Mapped[Decimal] = mapped_column(Quantity, info=field(
+        _l("Quantity in the product's unit"), readonly=True))
     quantity_done: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0), info=field(
-        _l("Quantity done"), minimum=Decimal(0), listed=True))
+        _l("Quantity done"), minimum=Decimal(0), listed=True, help=_l("In the move's unit.")))
     reserved: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0), info=field(
-        _l("Reserved"), readonly=True))
+        _l("Reserved"), readonly=True, help=_l("In the product's unit.")))
     source_location_id: Mapped[int] = mapped_column(ForeignKey("stock_location.id"), index=True, info=field(
         _l("From"), listed=True, readonly=_not_draft))
     dest_location_id: Mapped[int] = mapped_column(ForeignKey("stock_location.id"), index=True, info=field(
@@ -129,17 +136,19 @@ class StockMove(CompanyMixin, TimestampMixin, Base):
 
     transfer: Mapped[Transfer | None] = relationship(back_populates="moves")
     product: Mapped[Product] = relationship()
+    uom: Mapped[Uom] = relationship()
     source_location: Mapped[Location] = relationship(foreign_keys=[source_location_id])
     dest_location: Mapped[Location] = relationship(foreign_keys=[dest_location_id])
     lot: Mapped[Lot | None] = relationship()
 
     @property
     def display_name(self) -> str:
-        return f"{self.product.display_name} × {self.quantity.normalize():f}"
+        return f"{self.product.display_name} × {self.quantity.normalize():f} {self.uom.display_name}"
 
 
 class Quant(CompanyMixin, Base):
     __tablename__ = "stock_quant"
+    __audit__ = False  # derived from the done moves, which are audited
     __table_args__ = (UniqueConstraint("product_id", "location_id", "lot_key"),)
 
     id: Mapped[intpk]

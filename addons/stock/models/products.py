@@ -4,8 +4,8 @@ Keyed by the product, removed with it by the database's cascade, shown on the
 product's pages only while stock is installed. ``company_id`` is the
 product's, set when the row is written (``services.products.complete_product_rows``),
 so the core's company rule applies and a barcode is unique within a company.
-A product without a row is stockable, untracked, valued by FIFO (the
-category's method, once the category says one), and never goes negative.
+A product without a row is stockable, untracked, valued by its category's
+method (:class:`CategoryStock`, else FIFO), and never goes negative.
 """
 from __future__ import annotations
 
@@ -46,3 +46,15 @@ class ProductStock(Base):
         _l("Valuation method"), choices=VALUATION_METHODS, help=_l("Empty: the category's, else FIFO.")))
     allow_negative: Mapped[bool] = mapped_column(default=False, info=field(
         _l("Allow negative stock"), help=_l("Deliveries may take more than is on hand.")))
+
+
+class CategoryStock(Base):
+    """What stock adds to a product category: the valuation method of its products that name none."""
+
+    __tablename__ = "stock_category"
+
+    category_id: Mapped[int] = mapped_column(ForeignKey("products_category.id", ondelete="CASCADE"), primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("core_company.id"), index=True, info=field(internal=True))
+    valuation_method: Mapped[str | None] = mapped_column(String(16), info=field(
+        _l("Valuation method"), choices=VALUATION_METHODS, listed=True,
+        help=_l("Of its products that name none; empty: FIFO.")))

@@ -35,8 +35,8 @@ def check(session: Session, rows, rules: dict[int, ProductRule]) -> list[str]:
     incoming = defaultdict(Decimal)
     for row in rows:
         volume = rules[row.product_id].volume or Decimal(0)
-        incoming[row.dest_location_id, "units"] += row.quantity
-        incoming[row.dest_location_id, VOLUME] += row.quantity * volume
+        incoming[row.dest_location_id, "units"] += row.product_quantity
+        incoming[row.dest_location_id, VOLUME] += row.product_quantity * volume
     warnings = []
     for location in bounded:
         load = _load(session, location)

@@ -33,6 +33,8 @@ from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from addons.products.models import Uom
+from addons.products.units import check_quantity, convert
 from core.bulk import ID_CHUNK, collector_paused, insert_rows, update_rows
 from core.db import utcnow
 from core.errors import ValidationError
@@ -45,8 +47,10 @@ from .quants import apply_changes, held_locations, lock_quants, quants_below
 from .rules import ProductRule, number, product_rules
 
 _moves = StockMove.__table__
-_COLUMNS = ("id", "company_id", "transfer_id", "product_id", "quantity", "reserved", "source_location_id",
-            "dest_location_id", "lot_id", "state")
+_COLUMNS = ("id", "company_id", "transfer_id", "product_id", "quantity", "uom_id", "product_quantity", "reserved",
+            "source_location_id", "dest_location_id", "lot_id", "state")
+#: quantities are stored with four decimals; a conversion is rounded to them
+PLACES = Decimal("0.0001")
 ZERO = Decimal(0)
 
 
@@ -69,12 +73,12 @@ def _refuse(rule: ProductRule, message: str, field: str = "quantity"):
 
 def create_moves(session: Session, company_id: int, lines: Sequence[Mapping], *,
                  transfer: Transfer | None = None) -> list[int]:
-    """Draft moves from ``lines`` (product_id, quantity, source_location_id, dest_location_id, optional lot_id;
-    a transfer's locations when it is given); return their ids, in order."""
+    """Draft moves from ``lines`` (product_id, quantity, optional uom_id (default: the product's unit),
+    source_location_id, dest_location_id (default: the transfer's), lot_id); return their ids, in order."""
     rows = []
     for line in lines:
         row = {"company_id": company_id, "product_id": line.get("product_id"), "state": DRAFT,
-               "quantity": line.get("quantity"), "lot_id": line.get("lot_id"),
+               "quantity": line.get("quantity"), "uom_id": line.get("uom_id"), "lot_id": line.get("lot_id"),
                "source_location_id": line.get("source_location_id") or (transfer and transfer.source_location_id),
                "dest_location_id": line.get("dest_location_id") or (transfer and transfer.dest_location_id),
                "transfer_id": transfer.id if transfer is not None else None,
@@ -98,8 +102,9 @@ def _check_lines(session: Session, company_id: int, rows: list[dict]) -> None:
         quantity = row["quantity"]
         if not isinstance(quantity, Decimal | int) or isinstance(quantity, bool) or quantity <= 0:
             raise _refuse(rule, gettext("the quantity must be more than zero."))
-        row["quantity"] = Decimal(quantity)
-        if rule.serial and row["quantity"] != 1 and row["lot_id"] is not None:
+        row["uom_id"] = row["uom_id"] or rule.uom_id
+        row["quantity"], row["product_quantity"] = _in_units(session, rule, Decimal(quantity), row["uom_id"])
+        if rule.serial and row["product_quantity"] != 1 and row["lot_id"] is not None:
             raise _refuse(rule, gettext("a serial number is one unit: move it with a quantity of 1."))
         for name in ("source_location_id", "dest_location_id"):
             if known.get(row[name]) != company_id:
@@ -109,6 +114,22 @@ def _check_lines(session: Session, company_id: int, rows: list[dict]) -> None:
                           "dest_location_id")
         if row["lot_id"] is not None and lot_products.get(row["lot_id"]) != row["product_id"]:
             raise _refuse(rule, gettext("the lot belongs to another product."), "lot_id")
+
+
+def _in_units(session: Session, rule: ProductRule, quantity: Decimal, uom_id) -> tuple[Decimal, Decimal]:
+    """``quantity`` of unit ``uom_id`` checked (whole units take no fractions) and converted to the product's
+    unit; a unit without a conversion is refused."""
+    unit, own = session.get(Uom, uom_id) if uom_id else None, session.get(Uom, rule.uom_id)
+    if unit is None:
+        raise _refuse(rule, gettext("choose a unit of measure."), "uom_id")
+    try:
+        check_quantity(quantity, unit)
+        converted = convert(quantity, unit, own, "uom_id").quantize(PLACES)
+        if own.whole and unit.id != own.id:
+            check_quantity(converted, own)
+    except ValidationError as error:
+        raise _refuse(rule, str(error), error.field) from None
+    return quantity, converted
 
 
 def confirm(session: Session, moves: Sequence[StockMove]) -> None:
@@ -148,11 +169,11 @@ def _reserve(session: Session, rows, *, strict: bool) -> list[int]:
     held = held_locations(session, {row.source_location_id for row in rows})
     needy = [row for row in rows if row.source_location_id in held and rules[row.product_id].followed]
     free = {row.id: {"state": READY} for row in rows if row not in needy and row.state != READY}
-    pool = _Pool(session, [row for row in needy if row.reserved < row.quantity])
+    pool = _Pool(session, [row for row in needy if row.reserved < row.product_quantity])
     updates, splits, reserved = dict(free), [], defaultdict(lambda: [ZERO, ZERO])
     for row in needy:
         rule = rules[row.product_id]
-        wanted = row.quantity - row.reserved
+        wanted = row.product_quantity - row.reserved
         taken = pool.take(row, wanted, rule.tracked) if wanted > 0 else []
         short = wanted - sum(amount for _lot, amount in taken)
         if short > 0 and strict and not rule.allow_negative:
@@ -168,18 +189,22 @@ def _reserve(session: Session, rows, *, strict: bool) -> list[int]:
 
 def _allocation(row, rule: ProductRule, taken: list, short: Decimal) -> tuple[dict, list[dict]]:
     """The move's new values once ``taken`` ((lot, amount) pairs) is reserved for it, and the moves split off
-    (one per further lot of a tracked product whose move names no lot, and the rest, waiting)."""
+    (one per further lot of a tracked product whose move names no lot, and the rest, waiting), these counted in
+    the product's unit."""
     reserved = row.reserved + sum(amount for _lot, amount in taken)
     if not (rule.tracked and row.lot_id is None and taken):
         return {"reserved": reserved, "state": READY if short <= 0 else WAITING}, []
     base = {name: getattr(row, name) for name in ("company_id", "transfer_id", "product_id", "source_location_id",
                                                   "dest_location_id")}
+    base["uom_id"] = rule.uom_id
     (first_lot, first_amount), *others = taken
-    extra = [{**base, "lot_id": lot_id, "quantity": amount, "reserved": amount, "state": READY}
-             for lot_id, amount in others]
+    extra = [{**base, "lot_id": lot_id, "quantity": amount, "product_quantity": amount, "reserved": amount,
+              "state": READY} for lot_id, amount in others]
     if short > 0:
-        extra.append({**base, "lot_id": None, "quantity": short, "reserved": ZERO, "state": WAITING})
-    return {"lot_id": first_lot, "quantity": first_amount, "reserved": first_amount, "state": READY}, extra
+        extra.append({**base, "lot_id": None, "quantity": short, "product_quantity": short, "reserved": ZERO,
+                      "state": WAITING})
+    return {"lot_id": first_lot, "quantity": first_amount, "product_quantity": first_amount, "uom_id": rule.uom_id,
+            "reserved": first_amount, "state": READY}, extra
 
 
 class _Pool:
@@ -213,8 +238,8 @@ class _Pool:
 def _shortage(session: Session, row, short: Decimal) -> str:
     location = session.get(Location, row.source_location_id)
     return gettext("only %(available)s available at %(location)s, %(wanted)s asked.",
-                   available=number(row.quantity - short), location=location.display_name,
-                   wanted=number(row.quantity))
+                   available=number(row.product_quantity - short), location=location.display_name,
+                   wanted=number(row.product_quantity))
 
 
 def _companies(session: Session, keys) -> dict[int, int]:
@@ -273,10 +298,10 @@ def done(session: Session, moves: Sequence[StockMove], *, date: dt.datetime | No
         for row in rows:
             if row.source_location_id in held:
                 change = changes[row.product_id, row.source_location_id, row.lot_id]
-                change[0] -= row.quantity
+                change[0] -= row.product_quantity
                 change[1] -= row.reserved
             if row.dest_location_id in held:
-                changes[row.product_id, row.dest_location_id, row.lot_id][0] += row.quantity
+                changes[row.product_id, row.dest_location_id, row.lot_id][0] += row.product_quantity
         apply_changes(session, _companies(session, changes), {key: tuple(value) for key, value in changes.items()})
         _check_quants(session, changes, rules)
         stamp = date or utcnow()
@@ -291,7 +316,7 @@ def _check_tracking(rows, rules: dict[int, ProductRule]) -> None:
         rule = rules[row.product_id]
         if rule.tracked and row.lot_id is None:
             raise _refuse(rule, gettext("choose its lot or serial number."), "lot_id")
-        if rule.serial and row.quantity != 1:
+        if rule.serial and row.product_quantity != 1:
             raise _refuse(rule, gettext("a serial number is one unit: move it with a quantity of 1."))
 
 

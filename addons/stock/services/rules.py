@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from addons.products.models import Product
 
-from ..models import ProductStock
-from ..models.products import NONE, SERIAL, STOCKABLE
+from ..models import CategoryStock, ProductStock
+from ..models.products import FIFO, NONE, SERIAL, STOCKABLE
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class ProductRule:
     tracking: str = NONE
     allow_negative: bool = False
     volume: object = None
+    uom_id: int | None = None
 
     @property
     def followed(self) -> bool:
@@ -42,16 +43,24 @@ def product_rules(session: Session, product_ids: Iterable[int]) -> dict[int, Pro
     if not ids:
         return {}
     rows = session.execute(
-        select(Product.id, Product.code, Product.name, ProductStock.stock_type, ProductStock.tracking,
+        select(Product.id, Product.code, Product.name, Product.uom_id, ProductStock.stock_type, ProductStock.tracking,
                ProductStock.allow_negative, ProductStock.volume)
         .outerjoin(ProductStock, ProductStock.product_id == Product.id).where(Product.id.in_(ids)))
     found = {}
-    for product_id, code, name, stock_type, tracking, allow_negative, volume in rows:
-        rule = ProductRule(f"[{code}] {name}")
-        if stock_type is not None:
-            rule = ProductRule(rule.name, stock_type, tracking, allow_negative, volume)
-        found[product_id] = rule
+    for product_id, code, name, uom_id, stock_type, tracking, allow_negative, volume in rows:
+        found[product_id] = ProductRule(f"[{code}] {name}", uom_id=uom_id) if stock_type is None else ProductRule(
+            f"[{code}] {name}", stock_type, tracking, allow_negative, volume, uom_id)
     return found
+
+
+def valuation_methods(session: Session, product_ids: Iterable[int]) -> dict[int, str]:
+    """product id -> how it is valued: its own method, else its category's, else FIFO (one query)."""
+    rows = session.execute(
+        select(Product.id, ProductStock.valuation_method, CategoryStock.valuation_method)
+        .outerjoin(ProductStock, ProductStock.product_id == Product.id)
+        .outerjoin(CategoryStock, CategoryStock.category_id == Product.category_id)
+        .where(Product.id.in_(set(product_ids))))
+    return {product_id: own or category or FIFO for product_id, own, category in rows}
 
 
 def number(value) -> str:

@@ -27,6 +27,7 @@ from ..models import Lot, ProductStock, StockMove, Transfer, Warehouse
 from ..models.moves import CANCELLED, DELIVERY, DONE, DRAFT, INTERNAL_TRANSFER, RECEIPT
 from . import moves as move_services
 from .lots import lot_named
+from .moves import PLACES
 from .rules import number
 from .setup import stock_settings, warehouse_locations
 
@@ -77,16 +78,17 @@ def add_moves(session: Session, transfer: Transfer, lines: Sequence[Mapping]) ->
     return ids
 
 
-def add_by_code(session: Session, transfer: Transfer, code: str, *, quantity: Decimal,
+def add_by_code(session: Session, transfer: Transfer, code: str, *, quantity: Decimal, uom_id: int | None = None,
                 lot_name: str | None = None) -> list[int]:
-    """Add a move of the product with barcode or code ``code`` to a draft transfer; with ``lot_name``, of that
-    lot (created for a receipt when the product has none of that name)."""
+    """Add a move of the product with barcode or code ``code`` to a draft transfer, counted in ``uom_id`` (default:
+    the product's unit); with ``lot_name``, of that lot (created for a receipt when the product has none)."""
     product_id = product_by_code(session, transfer.company_id, code)
     lot_id = None
     if lot_name and lot_name.strip():
         lot_id = lot_named(session, transfer.company_id, product_id, lot_name.strip(),
                            create=transfer.kind == RECEIPT).id
-    return add_moves(session, transfer, [{"product_id": product_id, "quantity": quantity, "lot_id": lot_id}])
+    return add_moves(session, transfer, [{"product_id": product_id, "quantity": quantity, "uom_id": uom_id,
+                                          "lot_id": lot_id}])
 
 
 def product_by_code(session: Session, company_id: int, code: str) -> int:
@@ -158,7 +160,8 @@ def process_transfer(session: Session, transfer: Transfer, *, quantities: Mappin
 
 
 def _split_done(session: Session, moves: list[StockMove], quantities: Mapping[int, Decimal]):
-    """Split each move into what is done now and what is left; return (ids done now, ids left)."""
+    """Split each move into what is done now and what is left (``quantities`` in the moves' units); return
+    (ids done now, ids left)."""
     to_do, rest, changes, splits = [], [], {}, []
     for move in moves:
         done = Decimal(quantities.get(move.id) or 0)
@@ -169,15 +172,17 @@ def _split_done(session: Session, moves: list[StockMove], quantities: Mapping[in
             rest.append(move.id)
             continue
         to_do.append(move.id)
-        if done > move.quantity:
-            changes[move.id] = {"quantity": done}
-        elif done < move.quantity:
-            kept = min(move.reserved, done)
-            changes[move.id] = {"quantity": done, "reserved": kept}
+        if done == move.quantity:
+            continue
+        done_here = (done * move.product_quantity / move.quantity).quantize(PLACES)
+        changes[move.id] = {"quantity": done, "product_quantity": done_here, "reserved": min(move.reserved, done_here)}
+        if done < move.quantity:
             splits.append({"company_id": move.company_id, "transfer_id": move.transfer_id,
                            "product_id": move.product_id, "lot_id": move.lot_id, "state": move.state,
                            "source_location_id": move.source_location_id, "dest_location_id": move.dest_location_id,
-                           "quantity": move.quantity - done, "reserved": move.reserved - kept})
+                           "quantity": move.quantity - done, "uom_id": move.uom_id,
+                           "product_quantity": move.product_quantity - done_here,
+                           "reserved": move.reserved - changes[move.id]["reserved"]})
     update_rows(session, StockMove, changes)
     rest += insert_rows(session, StockMove, splits)
     return to_do, rest
@@ -212,8 +217,8 @@ def return_transfer(session: Session, transfer: Transfer, *,
             raise ValidationError(gettext("%(product)s: only %(left)s can be returned.",
                                           product=move.product.display_name, left=number(left)), "quantity")
         if wanted > 0:
-            lines.append({"product_id": move.product_id, "quantity": wanted, "lot_id": move.lot_id,
-                          "return_of_id": move.id})
+            lines.append({"product_id": move.product_id, "quantity": wanted, "uom_id": move.uom_id,
+                          "lot_id": move.lot_id, "return_of_id": move.id})
     if not lines:
         raise ValidationError(gettext("Nothing of this transfer is left to return."), "state")
     back = create_transfer(session, transfer.company_id, kind=REVERSED[transfer.kind],

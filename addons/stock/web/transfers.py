@@ -9,6 +9,7 @@ from flask_babel import gettext
 from core.errors import ValidationError
 from core.web.actions import run_service
 from core.web.context import can, record_or_404
+from core.web.inputs import id_arg
 
 from ..models import StockMove, Transfer
 from ..services import transfers as services
@@ -86,7 +87,7 @@ def return_(transfer_id: int):
 def add_move(transfer_id: int):
     def action(session, transfer):
         services.add_by_code(session, transfer, request.form.get("code", ""), quantity=_quantity("quantity"),
-                             lot_name=request.form.get("lot_name"))
+                             uom_id=id_arg("uom_id"), lot_name=request.form.get("lot_name"))
 
     return _act(transfer_id, action, gettext("Added."))
 
