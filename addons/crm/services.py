@@ -16,10 +16,10 @@ from decimal import Decimal
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from core.bulk import insert_rows
+from core.bulk import ID_CHUNK, collector_paused, insert_rows, update_rows
 from core.db import utcnow
 from core.errors import ValidationError
 from core.fields import clean
@@ -39,7 +39,7 @@ from .models import (
     StageChange,
 )
 
-HUNDRED = Decimal("100")
+HUNDRED = Decimal(100)
 
 
 def _actor_id(session: Session) -> int | None:
@@ -140,23 +140,43 @@ def qualify(session: Session, lead: Lead, *, partner_id: int | None = None, crea
     lead looks like existing partners, nothing is created and the error names
     them, unless ``force``.
     """
-    if lead.kind != LEAD or lead.state != OPEN:
-        raise ValidationError(_l("Only an open lead can be qualified."))
-    links = clean(Lead, {name: value for name, value in (("partner_id", partner_id), ("team_id", team_id))
-                         if value is not None}, session=session, creating=False)
-    if "partner_id" in links:
-        lead.partner_id = links["partner_id"]
-    elif create_partner:
-        lead.partner_id = _partner_for(session, lead, force).id
-    if "team_id" in links:
-        lead.team_id = links["team_id"]
-    lead.kind = OPPORTUNITY
-    lead.qualified_at = utcnow()
-    first = first_stage(session, lead.company_id, team_id=lead.team_id)
-    if first is not None:
-        _move(session, lead, first)
-    _log(session, lead, "system", body="Qualified as an opportunity.")
+    _require([lead], _qualifiable, _l("Only an open lead can be qualified."))
+    links = _links(session, partner_id, team_id)
+    if "partner_id" not in links and create_partner:
+        links["partner_id"] = _partner_for(session, lead, force).id
+    _apply(session, _qualifying(session, [lead], links))
     return lead
+
+
+def qualify_leads(session: Session, leads: list[Lead], *, partner_id: int | None = None,
+                  team_id: int | None = None) -> None:
+    """:func:`qualify` for many leads at once (without creating partners), written set-wise: all or none."""
+    leads = _loaded(session, leads)
+    _write(session, _qualifying(session, leads, _links(session, partner_id, team_id)))
+
+
+def _links(session: Session, partner_id: int | None, team_id: int | None) -> dict:
+    """The partner and team a qualification links to, checked by the field layer (records the user may see)."""
+    return clean(Lead, {name: value for name, value in (("partner_id", partner_id), ("team_id", team_id))
+                        if value is not None}, session=session, creating=False)
+
+
+def _qualifiable(lead: Lead) -> bool:
+    return lead.kind == LEAD and lead.state == OPEN
+
+
+def _qualifying(session: Session, leads: list[Lead], links: dict) -> list[_Change]:
+    _require(leads, _qualifiable, _l("Only an open lead can be qualified."))
+    changes = []
+    for lead in leads:
+        change = _Change(session, lead)
+        change.set(**links, kind=OPPORTUNITY, qualified_at=change.now)
+        first = first_stage(session, lead.company_id, team_id=change.get("team_id"))
+        if first is not None:
+            change.move(first)
+        change.log("system", "Qualified as an opportunity.")
+        changes.append(change)
+    return changes
 
 
 def _partner_for(session: Session, lead: Lead, force: bool):
@@ -198,45 +218,58 @@ def won_stage(session: Session, company_id: int, *, team_id: int | None) -> Stag
 
 
 def set_stage(session: Session, lead: Lead, *, stage_id: int) -> Lead:
-    stage = session.get(Stage, stage_id)
-    if stage is None or stage.company_id != lead.company_id:
-        raise ValidationError(_l("Unknown stage."), "stage_id")
-    if stage.team_id is not None and stage.team_id != lead.team_id:
-        raise ValidationError(_l("This stage belongs to another team's pipeline."), "stage_id")
-    if lead.state != OPEN:
-        raise ValidationError(_l("Reopen the opportunity before moving it."), "stage_id")
-    if lead.kind == LEAD:
-        lead.kind = OPPORTUNITY
-        lead.qualified_at = utcnow()
-    _move(session, lead, stage)
-    if stage.is_won:
-        _close(session, lead, WON)
+    _apply(session, _staging(session, [lead], stage_id))
     return lead
 
 
-def _move(session: Session, lead: Lead, stage: Stage) -> None:
-    if lead.stage_id == stage.id:
-        return
-    previous = lead.stage
-    session.add(StageChange(company_id=lead.company_id, lead_id=lead.id, from_stage_id=lead.stage_id,
-                            to_stage_id=stage.id, user_id=_actor_id(session), at=utcnow()))
-    lead.stage_id = stage.id
-    lead.stage = stage
-    lead.probability = stage.probability
-    _log(session, lead, "stage", body=f"{previous.name if previous else '—'} → {stage.name}")
+def set_stage_leads(session: Session, leads: list[Lead], *, stage_id: int) -> None:
+    """:func:`set_stage` for many leads at once, written set-wise: all or none."""
+    leads = _loaded(session, leads)
+    _write(session, _staging(session, leads, stage_id))
+
+
+def _staging(session: Session, leads: list[Lead], stage_id: int) -> list[_Change]:
+    stage = session.get(Stage, stage_id)
+    if stage is None:
+        raise ValidationError(_l("Unknown stage."), "stage_id")
+    _require(leads, lambda lead: stage.company_id == lead.company_id, _l("Unknown stage."), "stage_id")
+    _require(leads, lambda lead: stage.team_id in (None, lead.team_id),
+             _l("This stage belongs to another team's pipeline."), "stage_id")
+    _require(leads, lambda lead: lead.state == OPEN, _l("Reopen the opportunity before moving it."), "stage_id")
+    changes = []
+    for lead in leads:
+        change = _Change(session, lead)
+        change.qualify()
+        change.move(stage)
+        if stage.is_won:
+            change.close(WON)
+        changes.append(change)
+    return changes
 
 
 def mark_won(session: Session, lead: Lead) -> Lead:
-    if lead.state != OPEN:
-        raise ValidationError(_l("Only an open opportunity can be won."))
-    won = won_stage(session, lead.company_id, team_id=lead.team_id)
-    if lead.kind == LEAD:
-        lead.kind = OPPORTUNITY
-        lead.qualified_at = utcnow()
-    if won is not None:
-        _move(session, lead, won)
-    _close(session, lead, WON)
+    _apply(session, _winning(session, [lead]))
     return lead
+
+
+def mark_won_leads(session: Session, leads: list[Lead]) -> None:
+    """:func:`mark_won` for many leads or opportunities at once, written set-wise: all or none."""
+    leads = _loaded(session, leads)
+    _write(session, _winning(session, leads))
+
+
+def _winning(session: Session, leads: list[Lead]) -> list[_Change]:
+    _require(leads, lambda lead: lead.state == OPEN, _l("Only an open opportunity can be won."))
+    changes = []
+    for lead in leads:
+        change = _Change(session, lead)
+        won = won_stage(session, lead.company_id, team_id=lead.team_id)
+        change.qualify()
+        if won is not None:
+            change.move(won)
+        change.close(WON)
+        changes.append(change)
+    return changes
 
 
 def mark_lost(session: Session, lead: Lead, *, lost_reason_id: int | None, note: str | None = None) -> Lead:
@@ -247,35 +280,118 @@ def mark_lost(session: Session, lead: Lead, *, lost_reason_id: int | None, note:
     reason = session.get(LostReason, reason_id) if reason_id is not None else None
     if reason is None or reason.company_id != lead.company_id:
         raise ValidationError(_l("Choose why it was lost."), "lost_reason_id")
-    lead.lost_reason_id = reason.id
-    _close(session, lead, LOST)
+    change = _Change(session, lead)
+    change.set(lost_reason_id=reason.id)
+    change.related["lost_reason"] = reason
+    change.close(LOST, reason.name)
     if note:
-        _log(session, lead, "note", body=note)
+        change.log("note", note)
+    _apply(session, [change])
     session.flush()
     return lead
-
-
-def _close(session: Session, lead: Lead, state: str) -> None:
-    lead.state = state
-    lead.closed_at = utcnow()
-    lead.probability = HUNDRED if state == WON else Decimal("0")
-    _log(session, lead, "system", body="Won." if state == WON else f"Lost: {lead.lost_reason.name if lead.lost_reason else ''}")
 
 
 def reopen(session: Session, lead: Lead) -> Lead:
     if lead.state == OPEN:
         raise ValidationError(_l("It is already open."))
-    lead.state = OPEN
-    lead.closed_at = None
-    lead.lost_reason_id = None
+    change = _Change(session, lead)
+    change.set(state=OPEN, closed_at=None, lost_reason_id=None)
+    change.related["lost_reason"] = None
     if lead.stage is not None and lead.stage.is_won:
         first = first_stage(session, lead.company_id, team_id=lead.team_id)
         if first is not None:
-            _move(session, lead, first)
-    lead.probability = lead.stage.probability if lead.stage else Decimal("10")
-    _log(session, lead, "system", body="Reopened.")
+            change.move(first)
+    stage = change.related.get("stage", lead.stage)
+    change.set(probability=stage.probability if stage else Decimal(10))
+    change.log("system", "Reopened.")
+    _apply(session, [change])
     session.flush()
     return lead
+
+
+# --- how the pipeline services write: one lead through the ORM, many set-wise -------------
+
+
+class _Change:
+    """What a pipeline service does to one lead: its new column values (and the related objects they point to),
+    its stage history rows and its timeline messages, in the order they happen."""
+
+    def __init__(self, session: Session, lead: Lead):
+        self.lead, self.now, self.author = lead, utcnow(), _actor_id(session)
+        self.values: dict = {}
+        self.related: dict = {}
+        self.moves: list[dict] = []
+        self.messages: list[dict] = []
+
+    def get(self, key: str):
+        """The lead's ``key`` once the change so far is made."""
+        return self.values[key] if key in self.values else getattr(self.lead, key)
+
+    def set(self, **values) -> None:
+        self.values.update(values)
+
+    def qualify(self) -> None:
+        """A lead moved or won becomes an opportunity."""
+        if self.get("kind") == LEAD:
+            self.set(kind=OPPORTUNITY, qualified_at=self.now)
+
+    def move(self, stage: Stage) -> None:
+        if self.get("stage_id") == stage.id:
+            return
+        previous = self.related.get("stage", self.lead.stage)
+        self.moves.append({"company_id": self.lead.company_id, "lead_id": self.lead.id,
+                           "from_stage_id": self.get("stage_id"), "to_stage_id": stage.id, "user_id": self.author,
+                           "at": self.now})
+        self.set(stage_id=stage.id, probability=stage.probability)
+        self.related["stage"] = stage
+        self.log("stage", f"{previous.name if previous else '—'} → {stage.name}")
+
+    def close(self, state: str, reason: str = "") -> None:
+        self.set(state=state, closed_at=self.now, probability=HUNDRED if state == WON else Decimal(0))
+        self.log("system", "Won." if state == WON else f"Lost: {reason}")
+
+    def log(self, kind: str, body: str) -> None:
+        self.messages.append({"company_id": self.lead.company_id, "kind": kind, "lead_id": self.lead.id,
+                              "partner_id": self.get("partner_id"), "author_id": self.author, "body": body,
+                              "at": self.now})
+
+
+def _require(leads: list[Lead], allowed, message, field: str | None = None) -> None:
+    """Refuse the whole batch when a lead is not ``allowed``; a batch's error names the leads refused."""
+    refused = [lead for lead in leads if not allowed(lead)]
+    if not refused:
+        return
+    if len(leads) == 1:
+        raise ValidationError(message, field)
+    names = ", ".join(lead.name for lead in refused[:10]) + ("…" if len(refused) > 10 else "")
+    raise ValidationError(_l("%(message)s Refused: %(names)s.", message=message, names=names), field)
+
+
+def _apply(session: Session, changes: list[_Change]) -> None:
+    """Make ``changes`` on the objects, written by the next flush with those of other leads (no flush here)."""
+    for change in changes:
+        for key, value in (*change.values.items(), *change.related.items()):
+            setattr(change.lead, key, value)
+        session.add_all([StageChange(**row) for row in change.moves])
+        session.add_all([Message(**row) for row in change.messages])
+
+
+def _write(session: Session, changes: list[_Change]) -> None:
+    """Write ``changes`` with one statement per table (:mod:`core.bulk`: access, record rules, audit log)."""
+    with collector_paused(), session.begin_nested():
+        update_rows(session, Lead, {change.lead.id: change.values for change in changes if change.values})
+        insert_rows(session, StageChange, [row for change in changes for row in change.moves])
+        insert_rows(session, Message, [row for change in changes for row in change.messages])
+
+
+def _loaded(session: Session, leads: list[Lead]) -> list[Lead]:
+    """``leads`` without repeats, those expired (by a commit or a batch write) read again with one SELECT."""
+    leads = list(dict.fromkeys(leads))
+    stale = [state.identity[0] for state in map(inspect, leads) if state.expired_attributes]
+    for first in range(0, len(stale), ID_CHUNK):
+        session.scalars(select(Lead).where(Lead.id.in_(stale[first:first + ID_CHUNK]))
+                        .execution_options(populate_existing=True)).all()
+    return leads
 
 
 # --- activities and the timeline ------------------------------------------------------------
@@ -339,11 +455,6 @@ def log_message(session: Session, *, kind: str, body: str | None, lead_id: int |
         session.get(Lead, values["lead_id"]).last_activity_at = now
     session.flush()
     return message
-
-
-def _log(session: Session, lead: Lead, kind: str, body: str) -> None:
-    session.add(Message(company_id=lead.company_id, kind=kind, lead_id=lead.id, partner_id=lead.partner_id,
-                        author_id=_actor_id(session), body=body, at=utcnow()))
 
 
 def timeline(session: Session, about, *, limit: int = 100):

@@ -7,18 +7,23 @@ another set than the model's default.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from core.db import utcnow
-from core.web.views import Filter, ModelView
+from core.web.views import Filter, ListAction, ModelView
 
 from . import automation, campaigns, services
 from .importing import LeadImport
 from .models import LEAD, OPEN, OPPORTUNITY, Activity, Campaign, Lead, LostReason, Rule, Segment, Stage, Team
 
+MARK_WON = ListAction("won", _l("Won"), lambda session, actor, leads: services.mark_won_leads(session, leads),
+                      lambda count: ngettext("%(num)s marked as won.", "%(num)s marked as won.", count))
+
 
 class _LeadBase(ModelView):
     kind = LEAD
     record_template = "crm/lead_record.html"
+    list_actions = (MARK_WON,)
 
     def conditions(self, params, actor):
         return [Lead.kind == self.kind, *super().conditions(params, actor)]
@@ -37,6 +42,14 @@ class _LeadBase(ModelView):
 
 class LeadView(_LeadBase):
     """Leads: not in a pipeline yet, so without a stage (qualifying gives them one)."""
+
+    list_actions = (
+        ListAction("qualify", _l("Qualify as opportunity"),
+                   lambda session, actor, leads: services.qualify_leads(session, leads),
+                   lambda count: ngettext("%(num)s lead qualified as an opportunity.",
+                                          "%(num)s leads qualified as opportunities.", count)),
+        MARK_WON,
+    )
 
     @property
     def form_fields(self) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from decimal import Decimal
 
-from flask import abort, g, has_request_context, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, g, has_request_context, jsonify, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import format_date, format_datetime, format_decimal, gettext
 from sqlalchemy import Boolean, String, Text, func, inspect, or_, select
@@ -35,6 +35,8 @@ from .inputs import ACCEPTS_JSON_ATTRIBUTE, accepts_json, json_object
 from .paging import MAX_PAGE, read_page
 
 KANBAN_LIMIT = 1000
+#: the most rows a list action takes at once (a list page shows ``page_size``)
+MAX_SELECTED = 500
 #: the kinds of field a list can be narrowed by (``?by.<field>=<value>``)
 FILTER_KINDS = frozenset({"choice", "bool", "many2one"})
 
@@ -46,6 +48,21 @@ class Filter:
     key: str
     label: str
     where: Callable
+
+
+@dataclass(frozen=True)
+class ListAction:
+    """A button above a list that runs a batch service on the rows the user ticked.
+
+    ``run(session, actor, records)`` gets the ticked records as the user may
+    see them (the service checks the rest: access, record rules, its own
+    rules, all or nothing); ``done(count)`` is the message once it succeeded.
+    """
+
+    key: str
+    label: str
+    run: Callable
+    done: Callable
 
 
 @dataclass
@@ -126,6 +143,8 @@ class ModelView:
     search_count_limit = 1_000
     #: whether the list offers an import page (``/<slug>/import``); records only services write say False
     importable = True
+    #: what the list offers to do with the ticked rows, to users who may write the model
+    list_actions: tuple[ListAction, ...] = ()
 
     def __init__(self, model, *, name: str, slug: str, label: str, label_plural: str,
                  list_columns=None, search_fields=("name",), form_fields=None,
@@ -387,6 +406,8 @@ def mount(view: ModelView, blueprint: BlueprintSetupState) -> None:
     ]
     if view.stage_field:
         routes += [("/kanban", "kanban", _kanban, ("GET",)), ("/<int:record_id>/stage", "stage", _stage, ("POST",))]
+    if view.list_actions:
+        routes += [("/selected/<action>", "selected", _selected, ("POST",))]
     if view.importable:
         routes += [("/import", "import_upload", import_pages.upload, ("GET", "POST")),
                    ("/import/<token>", "import_preview", import_pages.preview, ("GET", "POST"))]
@@ -411,7 +432,31 @@ def _list(view: ModelView):
     params.page = page.number
     view.prefetch(session, page.rows)
     return render_template(view.list_template, view=view, rows=page.rows, page=page, params=params,
-                           can_create=can(view.model, "create"), export_formats=EXPORT_FORMATS)
+                           can_create=can(view.model, "create"), export_formats=EXPORT_FORMATS,
+                           actions=view.list_actions if can(view.model, "write") else ())
+
+
+def _selected(view: ModelView, action: str):
+    """Run a list action on the ticked rows (at most a page of them), then go back to the list."""
+    require(view.model, "write")
+    chosen = next((found for found in view.list_actions if found.key == action), None)
+    if chosen is None:
+        abort(404)
+    raw_ids = request.form.getlist("ids")
+    if len(raw_ids) > MAX_SELECTED:
+        abort(400)
+    ids = {_row_id(view, raw) for raw in raw_ids} - {None}
+    back = request.referrer if (request.referrer or "").startswith(request.host_url) \
+        else url_for(view.endpoint("list"))
+    if not ids:
+        flash(gettext("Tick the rows to act on first."), "error")
+        return redirect(back)
+    records = db().scalars(select(view.model).where(inspect(view.model).primary_key[0].in_(ids))
+                           .order_by(inspect(view.model).primary_key[0])).all()
+    if len(records) != len(ids):
+        abort(404)
+    run_service(lambda session: chosen.run(session, current_actor(), records), success=chosen.done(len(records)))
+    return redirect(back)
 
 
 def _export(view: ModelView, fmt: str):

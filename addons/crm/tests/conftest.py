@@ -1,10 +1,13 @@
 """A CRM installation with a real job worker and a real SMTP server on loopback, for end-to-end tests."""
 import time
+from decimal import Decimal
 from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
 
+from addons.crm.models import LostReason, Stage, Team
+from addons.crm.security import MANAGER, SALESPERSON
 from core.catalog import Catalog
 from core.config import load_config
 from core.jobs import JobQueue, use_queue
@@ -86,10 +89,32 @@ def installation(tmp_path, databases, request):
 @pytest.fixture
 def web_team(web):
     """A team whose capture form and inbound email address the web app serves."""
-    from addons.crm.models import Team
-
     session = web.db.system()
     team = Team(company_id=web.db.main_company.id, name="Web")
     session.add(team)
     session.commit()
     return team
+
+
+@pytest.fixture
+def pipeline(db_copy):
+    """A team with two salespeople, and stages New -> Proposal -> Won."""
+    db = db_copy
+    session = db.system()
+    company = db.main_company.id
+    stages = [Stage(company_id=company, name=name, sequence=number, probability=Decimal(p), is_won=name == "Won")
+              for number, (name, p) in enumerate((("New", "10"), ("Proposal", "60"), ("Won", "100")))]
+    session.add_all(stages)
+    session.add(LostReason(company_id=company, name="Too expensive"))
+    session.commit()
+    ana = db.user("ana", groups=[SALESPERSON])
+    bea = db.user("bea", groups=[SALESPERSON])
+    outsider = db.user("carl", groups=[SALESPERSON])
+    boss = db.user("boss", groups=[MANAGER])
+    session = db.system()
+    team = Team(company_id=company, name="Iberia", members=[session.get(type(ana), ana.id),
+                                                            session.get(type(bea), bea.id)])
+    session.add(team)
+    session.commit()
+    return {"company": company, "team": team.id, "ana": ana, "bea": bea, "carl": outsider, "boss": boss,
+            "stages": {s.name: s.id for s in stages}}

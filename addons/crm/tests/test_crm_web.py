@@ -165,12 +165,18 @@ def test_a_lost_reason_id_past_the_database_is_refused_naming_it(web, crm):
     assert web.db.system().get(Lead, lead_id).state == "open"
 
 
-def test_a_lead_action_the_record_rules_refuse_is_said_and_changes_nothing(web, crm):
+def teammate(web, login):
+    """A salesperson added to the Iberia team, and the team."""
     session = web.db.system()
-    carla = web.db.user("carla", groups=["crm.group_salesperson"])
+    user = web.db.user(login, groups=["crm.group_salesperson"])
     team = session.scalars(select(Team).where(Team.name == "Iberia")).one()
-    team.members.append(session.get(User, carla.id))
+    team.members.append(session.get(User, user.id))
     session.commit()
+    return user, team
+
+
+def test_a_lead_action_the_record_rules_refuse_is_said_and_changes_nothing(web, crm):
+    _carla, team = teammate(web, "carla")
     session = web.db.as_user(crm["ana"])
     lead = services.create_lead(session, crm["company"], name="Team deal", user_id=crm["ana"].id, team_id=team.id)
     session.commit()
@@ -207,3 +213,53 @@ def test_a_campaign_send_clashing_with_a_recipient_already_recorded_says_so_and_
     assert system.get(Campaign, campaign.id).state == "draft"
     assert system.scalars(select(Recipient.token).where(Recipient.campaign_id == campaign.id)).all() == ["first"]
     assert system.scalars(select(JobRecord).where(JobRecord.name == "crm.send_campaign")).all() == []
+
+
+def test_ticked_leads_are_qualified_then_won_from_the_lists(web, crm):
+    session = web.db.as_user(crm["ana"])
+    ids = [services.create_lead(session, crm["company"], name=f"Ticked {n}", user_id=crm["ana"].id).id
+           for n in range(3)]
+    session.commit()
+    client = web.client()
+    client.login("ana")
+    listing = client.get("/crm/leads/").get_data(as_text=True)
+    assert f'name="ids" value="{ids[0]}"' in listing and 'formaction="/crm/leads/selected/qualify"' in listing
+    done = client.post("/crm/leads/selected/qualify", {"ids": [str(ids[0]), str(ids[2])]}, follow_redirects=True)
+    assert "2 leads qualified as opportunities." in done.get_data(as_text=True)
+    system = web.db.system()
+    assert [system.get(Lead, lead_id).kind for lead_id in ids] == ["opportunity", "lead", "opportunity"]
+    done = client.post("/crm/opportunities/selected/won", {"ids": [str(ids[0]), str(ids[2])]}, follow_redirects=True)
+    assert "2 marked as won." in done.get_data(as_text=True)
+    system = web.db.system()
+    assert [system.get(Lead, lead_id).state for lead_id in ids] == ["won", "open", "won"]
+    refused = client.post("/crm/leads/selected/qualify", {"ids": [str(ids[1]), str(ids[2])]},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "Only an open lead can be qualified. Refused: Ticked 2." in refused
+    assert web.db.system().get(Lead, ids[1]).kind == "lead"
+    nothing = client.post("/crm/leads/selected/qualify", {}, follow_redirects=True).get_data(as_text=True)
+    assert "Tick the rows to act on first." in nothing
+    assert client.post("/crm/leads/selected/delete_all", {"ids": [str(ids[1])]}).status_code == 404
+
+
+def test_list_actions_keep_the_record_rules_and_are_not_offered_to_readers(web, crm):
+    carla, team = teammate(web, "carla")
+    session = web.db.as_user(crm["ana"])
+    anas = services.create_lead(session, crm["company"], name="Ana deal", user_id=crm["ana"].id, team_id=team.id).id
+    session.commit()
+    session = web.db.as_user(carla)
+    carlas = services.create_lead(session, crm["company"], name="Carla deal", user_id=carla.id, team_id=team.id).id
+    session.commit()
+    client = web.client()
+    client.login("carla")
+    page = client.post("/crm/leads/selected/qualify", {"ids": [str(carlas), str(anas)]},
+                       follow_redirects=True).get_data(as_text=True)
+    assert f"access denied: carla may not write Lead {anas} " in page
+    system = web.db.system()
+    assert [system.get(Lead, lead_id).kind for lead_id in (anas, carlas)] == ["lead", "lead"]
+    web.db.user("reader", groups=["crm.group_readonly"])
+    reader = web.client()
+    reader.login("reader")
+    listing = reader.get("/crm/leads/").get_data(as_text=True)
+    assert "Ana deal" in listing and 'name="ids"' not in listing
+    assert reader.post("/crm/leads/selected/qualify", {"ids": [str(anas)]}).status_code == 403
+    assert web.db.system().get(Lead, anas).kind == "lead"

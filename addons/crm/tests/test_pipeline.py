@@ -13,30 +13,6 @@ from core.errors import AccessDenied, ValidationError
 SALES, MANAGER, READONLY = "crm.group_salesperson", "crm.group_manager", "crm.group_readonly"
 
 
-@pytest.fixture
-def pipeline(db_copy):
-    db = db_copy
-    """A team with two salespeople, and stages New -> Proposal -> Won."""
-    session = db.system()
-    company = db.main_company.id
-    stages = [Stage(company_id=company, name=name, sequence=number, probability=Decimal(p), is_won=name == "Won")
-              for number, (name, p) in enumerate((("New", "10"), ("Proposal", "60"), ("Won", "100")))]
-    session.add_all(stages)
-    session.add(LostReason(company_id=company, name="Too expensive"))
-    session.commit()
-    ana = db.user("ana", groups=[SALES])
-    bea = db.user("bea", groups=[SALES])
-    outsider = db.user("carl", groups=[SALES])
-    boss = db.user("boss", groups=[MANAGER])
-    session = db.system()
-    team = Team(company_id=company, name="Iberia", members=[session.get(type(ana), ana.id),
-                                                            session.get(type(bea), bea.id)])
-    session.add(team)
-    session.commit()
-    return {"company": company, "team": team.id, "ana": ana, "bea": bea, "carl": outsider, "boss": boss,
-            "stages": {s.name: s.id for s in stages}}
-
-
 def new_lead(session, pipeline, owner, **values):
     values.setdefault("name", "Shop fittings")
     values.setdefault("email", "lucia@ferreteria.example")
@@ -114,6 +90,15 @@ def test_a_stage_of_another_teams_pipeline_is_refused(db_copy, pipeline):
     lead = new_lead(session, pipeline, pipeline["ana"])
     with pytest.raises(ValidationError, match="another team's pipeline"):
         services.set_stage(session, lead, stage_id=foreign.id)
+    session.rollback()
+    boss = db.as_user(pipeline["boss"])
+    ours = new_lead(boss, pipeline, pipeline["boss"], name="Ours")
+    theirs = services.create_lead(boss, pipeline["company"], name="Theirs", team_id=other_team.id)
+    with pytest.raises(ValidationError, match="another team's pipeline. Refused: Ours.") as error:
+        services.set_stage_leads(boss, [ours, theirs], stage_id=foreign.id)  # a batch names the leads refused
+    assert "Theirs" not in str(error.value)
+    services.set_stage_leads(boss, [theirs], stage_id=foreign.id)
+    assert theirs.stage_id == foreign.id and theirs.kind == OPPORTUNITY
 
 
 def test_salespeople_see_their_teams_deals_but_change_only_their_own(db_copy, pipeline):

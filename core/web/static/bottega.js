@@ -6,12 +6,15 @@
   // Selects and checkboxes that apply at once (company switch, list filters).
   document.addEventListener("change", (event) => {
     if (event.target.matches("[data-autosubmit]")) event.target.form.submit();
+    if (event.target.matches("[data-select-all]")) {
+      event.target.form.querySelectorAll('input[name="ids"]').forEach((box) => { box.checked = event.target.checked; });
+    }
   });
 
   // A click anywhere on a list row opens the record.
   document.addEventListener("click", (event) => {
     const row = event.target.closest("tr[data-href]");
-    if (row && !event.target.closest("a, button, input")) window.location = row.dataset.href;
+    if (row && !event.target.closest("a, button, input, label")) window.location = row.dataset.href;
   });
 
   // Searchable selects: a text box above the <select> fetches matching records.
