@@ -1,7 +1,8 @@
 """Accounting reports, computed in SQL through the user's session; :mod:`.exports` writes them as files."""
+from core.reports import Column, Report
+
 from .aged import aged_payables, aged_receivables
 from .balance_sheet import balance_sheet
-from .base import Column, Report
 from .budget import budget_vs_actual
 from .general_ledger import general_ledger
 from .partner_ledger import partner_ledger

@@ -18,11 +18,12 @@ from sqlalchemy import and_, func, select, union_all
 from sqlalchemy.orm import Session
 
 from addons.contacts.models import Partner
+from core.reports import MONEY, Column, Report
 
 from ..models import Account, MoveLine, Reconciliation
 from ..models.ledger import PAYABLE, RECEIVABLE
 from ..services.currency import sql_money
-from .base import MONEY, ZERO, Column, Report, column_totals, posted_of, require_ledger_read, sum_if
+from .base import ZERO, column_totals, posted_of, require_ledger_read, sum_if
 
 BUCKETS = ("not_due", "days_1_30", "days_31_60", "days_61_90", "older")
 

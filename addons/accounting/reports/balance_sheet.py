@@ -17,10 +17,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.reports import MONEY, Column, Report
+
 from ..models import Account, FiscalYear, MoveLine
 from ..models.ledger import ASSET, EQUITY, LIABILITY, RESULT_TYPES
 from ..services.currency import sql_money
-from .base import BALANCE, MONEY, ZERO, Column, Report, posted_of, require_ledger_read, sum_if
+from .base import BALANCE, ZERO, posted_of, require_ledger_read, sum_if
 
 ASSETS, LIABILITIES, EQUITY_SECTION = "assets", "liabilities", "equity"
 SECTIONS = {ASSETS: _l("Assets"), LIABILITIES: _l("Liabilities"), EQUITY_SECTION: _l("Equity")}

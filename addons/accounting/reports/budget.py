@@ -11,10 +11,11 @@ from sqlalchemy import and_, func, select, true
 from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
+from core.reports import MONEY, PERCENT, Column, Report
 
 from ..models import Account, Budget, BudgetLine, MoveLine, Period
 from ..services.currency import sql_money
-from .base import BALANCE, MONEY, PERCENT, Column, Report, column_totals, percent, require_ledger_read
+from .base import BALANCE, column_totals, percent, require_ledger_read
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from addons.contacts.models import Partner
+from core.reports import DATE, MONEY, Column, Report
 
 from ..models import Account, Move, MoveLine
 from ..services.currency import sql_money
-from .base import BALANCE, DATE, MONEY, Column, Report, check_range, posted_of, require_ledger_read
+from .base import BALANCE, check_range, posted_of, require_ledger_read
 
 PAGE_SIZE = 200
 

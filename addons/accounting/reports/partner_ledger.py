@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from addons.contacts.models import Partner
+from core.reports import MONEY, Column, Report
 
 from ..models import Account, MoveLine
 from ..models.ledger import ACCOUNT_TYPES, PAYABLE, RECEIVABLE
 from ..services.currency import sql_money
-from .base import (MONEY, Column, Report, check_range, column_totals, posted_of, require_ledger_read,
-                   sum_if)
+from .base import check_range, column_totals, posted_of, require_ledger_read, sum_if
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.reports import MONEY, Column, Report
+
 from ..models import Account, MoveLine
 from ..models.ledger import EXPENSE, INCOME, RESULT_TYPES
 from ..services.currency import sql_money
-from .base import BALANCE, MONEY, ZERO, Column, Report, check_range, posted_of, require_ledger_read
+from .base import BALANCE, ZERO, check_range, posted_of, require_ledger_read
 
 SECTIONS = {INCOME: _l("Income"), EXPENSE: _l("Expenses")}
 

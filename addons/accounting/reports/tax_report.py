@@ -15,10 +15,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.reports import MONEY, Column, Report
+
 from ..models import Account, Move, MoveLine, Period, Tax
 from ..models.taxes import SALE
 from ..services.currency import sql_money
-from .base import BALANCE, MONEY, Column, Report, check_range, column_totals, posted_of, require_ledger_read
+from .base import BALANCE, check_range, column_totals, posted_of, require_ledger_read
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.reports import MONEY, Column, Report
+
 from ..models import Account, MoveLine
 from ..services.currency import sql_money
-from .base import MONEY, Column, Report, check_range, column_totals, posted_of, require_ledger_read, sum_if
+from .base import check_range, column_totals, posted_of, require_ledger_read, sum_if
 
 
 @dataclass(frozen=True)

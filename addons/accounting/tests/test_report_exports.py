@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 
 from addons.accounting.reports import aged_receivables, general_ledger, trial_balance
-from addons.accounting.reports.base import DATE, MONEY, PERCENT, TEXT, Column, Report
-from addons.accounting.reports.exports import MIMETYPES, export, to_csv, to_pdf, to_xlsx
+from addons.accounting.reports.exports import MIMETYPES, export, to_pdf
 from addons.accounting.services.ledger import LineSpec, create_move, post_move
+from core.reports import DATE, MONEY, PERCENT, TEXT, Column, Report, to_csv, to_xlsx
 
 D = Decimal
 Y = dt.date.today().year

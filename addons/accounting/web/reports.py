@@ -5,18 +5,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import Response, abort, render_template, request
-from flask_babel import format_date, format_decimal, get_locale, gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core import bounds
 from core.errors import ValidationError
+from core.reports import display
 from core.web.context import current_actor, db, require
 from core.web.inputs import id_arg
 
 from .. import reports
 from ..models import Budget, MoveLine
-from ..reports.base import DATE, MONEY, PERCENT
 from ..reports.general_ledger import PAGE_SIZE
 from . import blueprint
 
@@ -78,19 +78,6 @@ def _compute(choice: ReportChoice, asked: dict, paginate: bool):
     return choice.compute(session, company_id, asked["date_from"], asked["date_to"])
 
 
-def cell(value, column) -> str:
-    """A report value as the user reads it: amounts with two decimals in their locale, dates as dates."""
-    if value is None:
-        return ""
-    if column.kind == MONEY:
-        return format_decimal(value, "#,##0.00")
-    if column.kind == PERCENT:
-        return format_decimal(value, "#,##0.00") + " %"
-    if column.kind == DATE or isinstance(value, dt.date):
-        return format_date(value)
-    return str(value)
-
-
 @blueprint.route("/reports")
 def reports_page():
     require(MoveLine, "read")
@@ -103,7 +90,7 @@ def reports_page():
         error = str(refused)
     budgets = db().scalars(select(Budget).order_by(Budget.name)).all()
     return render_template("accounting/reports.html", choices=CHOICES, choice=choice, report=report, asked=asked,
-                           error=error, budgets=budgets, cell=cell, args=request.args.to_dict()), \
+                           error=error, budgets=budgets, cell=display, args=request.args.to_dict()), \
         (422 if error else 200)
 
 
