@@ -3,7 +3,8 @@
 - stock user: processes transfers (receipts, deliveries, internal transfers,
   returns), reserves, scans, creates lots; reads locations, quants and counts;
 - stock manager: also keeps warehouses, locations, the stock settings and the
-  products' stock fields, and runs inventory counts.
+  products' stock fields, runs inventory counts, and keeps the reorder rules
+  and the replenishment list (which stock users do not see).
 
 Quants are written only by the move and count services (set-wise, after they
 checked the user's rights on the moves), never by a user directly.
@@ -29,7 +30,7 @@ def _grant(model, group, letters):
 
 
 ACCESS = (
-    *(_grant(model, USER, "r") for model in m.ALL),
+    *(_grant(model, USER, "r") for model in m.ALL if model not in m.REPLENISHMENT),
     *(_grant(model, USER, "rcw") for model in (m.Transfer, m.StockMove, m.Lot)),
     *(_grant(model, MANAGER, "rcwd") for model in m.ALL),
 )
