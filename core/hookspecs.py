@@ -15,7 +15,7 @@ collecting hooks must not rely on the order of their results.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import pluggy
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from flask import Blueprint
     from sqlalchemy.orm import Session
 
+    from core.availability import Availability
     from core.db import Base
     from core.fields import Extension
     from core.menus import MenuItem
@@ -298,6 +299,25 @@ def exchange_rate(session: Session, company_id: int, currency_code: str, date: d
     """
 
 
+@hookspec(firstresult=True)
+def product_availability(session: Session, company_id: int, product_ids: list[int],
+                         date: dt.date) -> Mapping[int, Availability] | None:
+    """Return what the company has of each product: on hand now, forecast at ``date``, unit cost.
+
+    Called by addons that show or check availability without depending on
+    stock (the sales quotation). Stops at the first non-None result. Stock
+    answers from its quants and pending moves in one query, through the
+    caller's session (a user sees only their companies' stock); without stock
+    installed nothing answers and the hook returns ``None``.
+
+    :param session: the session of the caller (acting as its user)
+    :param company_id: the company whose stock is asked
+    :param product_ids: the products asked
+    :param date: the date of the forecast (on hand, plus incoming, less outgoing, scheduled up to it)
+    :return: {product id: :class:`core.availability.Availability`} for every product asked, or None
+    """
+
+
 # --- Business events: called inside the caller's transaction; do not commit ---
 
 
@@ -391,3 +411,20 @@ def purchase_order_confirmed(session: Session, order: object) -> None:
     :param order: the ``purchase.PurchaseOrder`` just confirmed, with its lines
     :return: nothing
     """
+
+
+@hookspec
+def replenishment_proposed(session: Session, lines: list) -> Iterable[object]:
+    """Act on replenishment lines a user chose to order (make draft purchase orders, ...).
+
+    Called by stock's replenishment page when a stock manager asks to order
+    the chosen lines, in the page's transaction, with the manager's session.
+    The ``purchase_stock`` bridge groups the lines by preferred supplier into
+    draft purchase orders. The page offers the button only when an installed
+    addon implements this hook.
+
+    :param session: the session of the manager ordering
+    :param lines: the ``stock.ReplenishmentLine`` records chosen (product, warehouse, quantity, date needed)
+    :return: the records created (shown to the user by their display name)
+    """
+

@@ -66,3 +66,17 @@ def register_blueprints():
     from .web import blueprint
 
     return (blueprint,)
+
+
+@hookimpl
+def register_jobs():
+    from .replenishment.jobs import JOBS
+
+    return JOBS
+
+
+@hookimpl
+def product_availability(session, company_id, product_ids, date):
+    from .reports.availability import availability
+
+    return availability(session, company_id, product_ids=product_ids, date=date)

@@ -66,7 +66,7 @@ def pending_moves(locations, until: dt.date, today: dt.date):
     )
 
 
-def _figures(scope: Scope, until: dt.date, product_ids: Iterable[int] | None, today: dt.date):
+def figures_subquery(scope: Scope, until: dt.date, product_ids: Iterable[int] | None, today: dt.date):
     """A subquery (product_id, on_hand, incoming, outgoing): quants and pending moves summed per product."""
     locations = held_locations(scope)
     stock = (select(Quant.product_id.label("product_id"), Quant.quantity.label("on_hand"),
@@ -88,20 +88,11 @@ def _quantity(value) -> Decimal:
     return Decimal(value or 0)
 
 
-def forecast_figures(session: Session, scope: Scope, until: dt.date, product_ids: Iterable[int] | None = None,
-                     *, today: dt.date | None = None) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
-    """{product id: (on hand, incoming, outgoing)} in the scope up to ``until``, in one query; products with
-    neither stock nor pending moves are left out."""
-    figures = _figures(scope, until, product_ids, today or dt.date.today())
-    return {product_id: (_quantity(on_hand), _quantity(incoming), _quantity(outgoing))
-            for product_id, on_hand, incoming, outgoing in session.execute(select(figures))}
-
-
-def forecast(session: Session, scope: Scope, until: dt.date) -> Report:
+def forecast(session: Session, scope: Scope, *, until: dt.date) -> Report:
     """Every product with stock or pending moves in the scope: on hand, incoming and outgoing up to ``until``,
     and the forecast (on hand + incoming - outgoing), in one query."""
     require_stock_read(session)
-    figures = _figures(scope, until, None, dt.date.today())
+    figures = figures_subquery(scope, until, None, dt.date.today())
     statement = (select(Product.id, Product.code, Product.name, Uom.code, figures.c.on_hand, figures.c.incoming,
                         figures.c.outgoing)
                  .join(figures, figures.c.product_id == Product.id).join(Uom, Uom.id == Product.uom_id)

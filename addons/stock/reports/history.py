@@ -14,7 +14,7 @@ from core.reports import DATE, MONEY, QUANTITY, Column, Report
 
 from ..models import Location, Lot, StockMove, Transfer
 from ..models.moves import DONE
-from .scope import Scope, check_range, held_locations, require_stock_read, where_product
+from .scope import Scope, check_range, held_locations, location_path, require_stock_read, where_product
 
 PAGE_SIZE = 200
 
@@ -43,14 +43,15 @@ COLUMNS = (
 )
 
 
-def move_history(session: Session, scope: Scope, date_from: dt.date | None, date_to: dt.date | None, *,
-                 page: int = 1, page_size: int | None = PAGE_SIZE) -> Report:
+def move_history(session: Session, scope: Scope, *, date_from: dt.date | None = None,
+                 date_to: dt.date | None = None, page: int = 1, page_size: int | None = PAGE_SIZE) -> Report:
     """The done moves between ``date_from`` and ``date_to`` (either open) of the scope's products, into or
     out of its locations when it names a warehouse or a location; one query for the page (and one count
     when paginated). ``page_size`` None: every move (exports)."""
     require_stock_read(session)
     check_range(date_from, date_to)
     source, destination = aliased(Location), aliased(Location)
+    source_parent, destination_parent = aliased(Location), aliased(Location)
     where = [StockMove.company_id == scope.company_id, StockMove.state == DONE]
     if date_from is not None:
         where.append(StockMove.date >= dt.datetime.combine(date_from, dt.time()))
@@ -60,12 +61,14 @@ def move_history(session: Session, scope: Scope, date_from: dt.date | None, date
         locations = held_locations(scope)
         where.append(or_(StockMove.source_location_id.in_(locations), StockMove.dest_location_id.in_(locations)))
     statement = (
-        select(StockMove.id, StockMove.date, Transfer.name, Product.code, Product.name, Lot.name, source.name,
-               destination.name, StockMove.quantity, Uom.code, StockMove.unit_cost)
+        select(StockMove.id, StockMove.date, Transfer.name, Product.code, Product.name, Lot.name,
+               location_path(source, source_parent), location_path(destination, destination_parent), StockMove.quantity, Uom.code, StockMove.unit_cost)
         .select_from(StockMove)
         .join(Product, Product.id == StockMove.product_id).join(Uom, Uom.id == Product.uom_id)
         .join(source, source.id == StockMove.source_location_id)
         .join(destination, destination.id == StockMove.dest_location_id)
+        .outerjoin(source_parent, source_parent.id == source.parent_id)
+        .outerjoin(destination_parent, destination_parent.id == destination.parent_id)
         .outerjoin(Transfer, Transfer.id == StockMove.transfer_id).outerjoin(Lot, Lot.id == StockMove.lot_id)
         .where(*where).order_by(StockMove.date, StockMove.id)
     )

@@ -6,13 +6,13 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from addons.products.models import Product, Uom
 from core.reports import QUANTITY, Column, Report
 
 from ..models import Location, Lot, Quant
-from .scope import Scope, held_locations, require_stock_read, where_product
+from .scope import Scope, held_locations, location_path, require_stock_read, where_product
 
 
 @dataclass(frozen=True)
@@ -42,19 +42,21 @@ def stock_on_hand(session: Session, scope: Scope, *, by_lot: bool = True) -> Rep
     from the quants in one query; empty quants are left out."""
     require_stock_read(session)
     quantity, reserved = func.sum(Quant.quantity), func.sum(Quant.reserved)
+    parent = aliased(Location)
+    path = location_path(Location, parent)
     lot_name = Lot.name if by_lot else None
     statement = (
-        select(Product.id, Product.code, Product.name, Location.id, Location.name, Uom.code,
+        select(Product.id, Product.code, Product.name, Location.id, path, Uom.code,
                *([lot_name] if by_lot else []), quantity, reserved)
         .select_from(Quant)
         .join(Product, Product.id == Quant.product_id)
         .join(Uom, Uom.id == Product.uom_id)
-        .join(Location, Location.id == Quant.location_id)
+        .join(Location, Location.id == Quant.location_id).outerjoin(parent, parent.id == Location.parent_id)
         .where(Quant.company_id == scope.company_id, Quant.location_id.in_(held_locations(scope)))
-        .group_by(Product.id, Product.code, Product.name, Location.id, Location.name, Uom.code,
+        .group_by(Product.id, Product.code, Product.name, Location.id, path, Uom.code,
                   *([Lot.id, lot_name] if by_lot else []))
         .having((quantity != 0) | (reserved != 0))
-        .order_by(Product.code, Location.name, Location.id, *([lot_name] if by_lot else []))
+        .order_by(Product.code, path, Location.id, *([lot_name] if by_lot else []))
     )
     if by_lot:
         statement = statement.outerjoin(Lot, Lot.id == Quant.lot_id)

@@ -35,7 +35,7 @@ def _day(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)  # SQLite's date() is text
 
 
-def stock_over_time(session: Session, scope: Scope, date_from: dt.date, date_to: dt.date) -> Report:
+def stock_over_time(session: Session, scope: Scope, *, date_from: dt.date, date_to: dt.date) -> Report:
     """Every day from ``date_from`` to ``date_to``: the change of the scope's product's stock that day and the
     quantity at its end, from the done moves in one query (what was there before the range comes in the
     same query, as one more group)."""

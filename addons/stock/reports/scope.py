@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, not_, select
+from sqlalchemy import and_, case, func, not_, select
 from sqlalchemy.orm import Session, aliased
 
 from addons.products.models import Product, ProductCategory
@@ -111,3 +111,9 @@ def net_quantity(locations):
 def done_until(at: dt.date):
     """Done moves dated on or before ``at`` (their date is a time: before the next day)."""
     return and_(StockMove.state == DONE, StockMove.date < dt.datetime.combine(at + dt.timedelta(days=1), dt.time()))
+
+
+def location_path(location, parent):
+    """A location's name under its parent's (``parent`` an alias outer-joined on ``location.parent_id``), as
+    ``Location.display_name`` shows it."""
+    return func.coalesce(parent.name.concat("/"), "").concat(location.name)

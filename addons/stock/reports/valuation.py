@@ -55,7 +55,7 @@ def valuation_figures(scope: Scope, at: dt.date):
     return where_product(statement, scope, StockMove.product_id).subquery()
 
 
-def valuation_at(session: Session, scope: Scope, at: dt.date) -> Report:
+def valuation_at(session: Session, scope: Scope, *, at: dt.date) -> Report:
     """Every product with stock, or value, in the scope at the end of ``at``, with a total value."""
     require_stock_read(session)
     figures = valuation_figures(scope, at)
