@@ -59,7 +59,7 @@ def _rule_figures(company_ids: list[int] | None, today: dt.date):
                   func.coalesce(destination.c.warehouse_id, 0) != ReorderRule.warehouse_id)
     moves = (select(ReorderRule.id.label("rule_id"),
                     func.coalesce(Transfer.scheduled_date, literal(today)).label("day"),
-                    case((into, StockMove.quantity), (out_of, -StockMove.quantity), else_=0).label("quantity"))
+                    case((into, StockMove.product_quantity), (out_of, -StockMove.product_quantity), else_=0).label("quantity"))
              .select_from(StockMove)
              .join(ReorderRule, ReorderRule.product_id == StockMove.product_id)
              .outerjoin(source, source.c.location_id == StockMove.source_location_id)

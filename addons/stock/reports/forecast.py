@@ -59,8 +59,8 @@ def pending_moves(locations, until: dt.date, today: dt.date):
     day = pending_day(today)
     return (
         select(StockMove.product_id.label("product_id"), day.label("day"),
-               case((and_(into, not_(out_of)), StockMove.quantity), else_=0).label("incoming"),
-               case((and_(out_of, not_(into)), StockMove.quantity), else_=0).label("outgoing"))
+               case((and_(into, not_(out_of)), StockMove.product_quantity), else_=0).label("incoming"),
+               case((and_(out_of, not_(into)), StockMove.product_quantity), else_=0).label("outgoing"))
         .outerjoin(Transfer, Transfer.id == StockMove.transfer_id)
         .where(StockMove.state.in_(PENDING), into != out_of, day <= until)
     )

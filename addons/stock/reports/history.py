@@ -1,4 +1,5 @@
-"""Stock-move history: the moves done in a date range, filtered by the scope, newest last, page by page."""
+"""Stock-move history: the moves done in a date range, filtered by the scope, newest last, page by page;
+quantities in the product's unit, which the unit cost is for."""
 from __future__ import annotations
 
 import datetime as dt
@@ -62,7 +63,8 @@ def move_history(session: Session, scope: Scope, *, date_from: dt.date | None = 
         where.append(or_(StockMove.source_location_id.in_(locations), StockMove.dest_location_id.in_(locations)))
     statement = (
         select(StockMove.id, StockMove.date, Transfer.name, Product.code, Product.name, Lot.name,
-               location_path(source, source_parent), location_path(destination, destination_parent), StockMove.quantity, Uom.code, StockMove.unit_cost)
+               location_path(source, source_parent), location_path(destination, destination_parent),
+               StockMove.product_quantity, Uom.code, StockMove.unit_cost)
         .select_from(StockMove)
         .join(Product, Product.id == StockMove.product_id).join(Uom, Uom.id == Product.uom_id)
         .join(source, source.id == StockMove.source_location_id)

@@ -104,8 +104,8 @@ def net_quantity(locations):
     """What a move changes in ``locations`` (a SELECT of location ids): its quantity when it enters them
     from outside, minus it when it leaves them, nothing when it stays inside or outside."""
     into, out_of = StockMove.dest_location_id.in_(locations), StockMove.source_location_id.in_(locations)
-    return case((and_(into, not_(out_of)), StockMove.quantity),
-                (and_(out_of, not_(into)), -StockMove.quantity), else_=0)
+    return case((and_(into, not_(out_of)), StockMove.product_quantity),
+                (and_(out_of, not_(into)), -StockMove.product_quantity), else_=0)
 
 
 def done_until(at: dt.date):
