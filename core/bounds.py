@@ -178,6 +178,29 @@ def check_values(model: type, values: dict) -> None:
         check(column, value, key)
 
 
+def rows_to_check(model: type, rows: list[dict]) -> list[int]:
+    """The indexes of the ``rows`` (column values of ``model``) that :func:`check_values` has to look at.
+
+    Worked out column by column: when a bounded column's smallest and
+    largest values are within its plain range, every value of it is, and no
+    row needs looking at for it (one ``min`` and one ``max`` per column of a
+    batch instead of a comparison per value).
+    """
+    suspects: set[int] = set()
+    for key, _column, low, high in _ranges(model):
+        values = [row.get(key) for row in rows]
+        present = [value for value in values if value is not None]
+        if not present:
+            continue
+        try:
+            if low <= min(present) and max(present) <= high:
+                continue
+        except (TypeError, ArithmeticError):
+            pass
+        suspects.update(index for index, value in enumerate(values) if value is not None)
+    return sorted(suspects)
+
+
 _RANGES: dict = {}
 
 

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from core.audit import audited, created_changes, labels, updated_changes, write_audit
-from core.bounds import check_values
+from core.bounds import check_values, rows_to_check
 from core.db import hold_write_lock
 from core.errors import AccessDenied, ValidationError
 from core.transaction_cache import forget
@@ -55,9 +55,9 @@ def insert_rows(session: Session, model: type, rows: Sequence[dict],
         return []
     session.flush()
     table = model.__table__
-    rows = _one_shape([_with_defaults(table, row) for row in rows])
-    for index, row in enumerate(rows):
-        _check_bounds(model, row, index)
+    rows = _completed(table, rows)
+    for index in rows_to_check(model, rows):
+        _check_bounds(model, rows[index], index)
     actor, registry, check = _access(session, model, "create")
     if check is not None:
         if check.companies is not None:
@@ -170,18 +170,37 @@ def _insert(connection, table, rows: list[dict]) -> list[int]:
     return ids
 
 
-def _one_shape(rows: list[dict]) -> list[dict]:
-    """The rows with the same keys (a value a row lacks and its column has no default for is NULL, as the ORM
-    writes it): one executemany needs one shape."""
-    keys = set().union(*rows)
-    return [row if len(row) == len(keys) else {**dict.fromkeys(keys), **row} for row in rows]
-
-
-def _with_defaults(table, row: dict) -> dict:
-    """``row`` with the column defaults the ORM would have filled in (so the audit log sees them)."""
-    missing = {key: default.arg if default.is_scalar else default.arg(None)
-               for key, default in _defaults(table) if key not in row}
-    return {**row, **missing} if missing else row
+def _completed(table, rows: Sequence[dict]) -> list[dict]:
+    """The rows with the column defaults the ORM would have filled in (so the audit log sees them), all with the
+    same keys (a value a row lacks and its column has no default for is NULL, as the ORM writes it): one
+    executemany needs one shape. What a row lacks is worked out once per shape of row."""
+    defaults = _defaults(table)
+    keys = set().union(*rows, (key for key, _default in defaults))
+    fillings: dict[tuple, tuple[dict, list]] = {}
+    completed = []
+    for row in rows:
+        if len(row) == len(keys):
+            completed.append(row)
+            continue
+        shape = tuple(row)
+        filling = fillings.get(shape)
+        if filling is None:
+            missing = keys.difference(row)
+            fixed = dict.fromkeys(missing)
+            computed = []
+            for key, default in defaults:
+                if key in missing:
+                    if default.is_scalar:
+                        fixed[key] = default.arg
+                    else:
+                        computed.append((key, default.arg))
+            filling = fillings[shape] = fixed, computed
+        fixed, computed = filling
+        row = {**row, **fixed}
+        for key, make in computed:
+            row[key] = make(None)
+        completed.append(row)
+    return completed
 
 
 _DEFAULTS: dict = {}

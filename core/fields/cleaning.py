@@ -55,12 +55,12 @@ def clean(model: type, values: dict, *, record=None, session=None, creating: boo
             errors[name] = str(_l("There is no field %(name)s here.", name=short(name)))
             continue
         try:
-            cleaned[name] = clean_one(found, value, record=record, session=session, country=country)
+            cleaned[name] = _plan(found).clean(value, record, session, country)
         except Problem as problem:
             errors[name] = str(problem)
     if creating:
-        for name, found in fields.items():
-            if found.required and name not in values and found.default is None:
+        for name in _required(model):
+            if name not in values:
                 errors[name] = str(_l("This field is required."))
     if errors:
         raise error_for(model, errors)
@@ -89,33 +89,82 @@ def _country(values: dict, record) -> str | None:
 
 def clean_one(field: Field, value, *, record=None, session=None, country: str | None = None):
     """One value for ``field``, converted and checked; raises :class:`Problem`."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise Problem(_l("It contains a NUL character."))
-        value = value.strip()
-        if value == "" and field.kind != "bool":
-            value = None
-    if value is None:
-        if field.kind == "many2many":
-            value = []
-        elif field.required:
-            raise Problem(_l("This field is required."))
-    if value is not None:
-        value = CONVERTERS[field.kind](field, value)
-        if isinstance(value, str) and field.format:
-            try:
-                value = formats.check(field.format, value, country=country)
-            except formats.FormatProblem as problem:
-                raise Problem(str(problem)) from None
-        if isinstance(value, str) and field.length is not None and len(value) > field.length:
-            raise Problem(_l("At most %(count)s characters (this has %(actual)s).", count=field.length,
-                             actual=len(value)))
-        _check_range(field, value)
-    if record is not None and field.is_readonly(record) and value != _current(record, field):
-        raise Problem(_l("It cannot be changed any more."))
-    if session is not None and field.is_relation and value:
-        value = _related(field, value, session)
-    return value
+    return _plan(field).clean(value, record, session, country)
+
+
+class _Plan:
+    """The cleaning of one field, with what depends on the field alone worked out once.
+
+    Every value of an import's column, every form field, every service call
+    cleans through the field's plan, so the questions the field answers the
+    same way each time (is it bounded, read-only, related, of which format)
+    are asked once per field, not once per value.
+    """
+
+    __slots__ = ("bounded", "convert", "field", "format", "kind", "length", "maximum", "minimum", "readonly",
+                 "relation", "required")
+
+    def __init__(self, field: Field):
+        self.field = field
+        self.convert = CONVERTERS[field.kind]
+        self.kind, self.required, self.format, self.length = field.kind, field.required, field.format, field.length
+        self.bounded = field.column is not None and bounds.has_bounds(field.column.type)
+        self.minimum, self.maximum = field.minimum, field.maximum
+        self.readonly = bool(field.readonly)
+        self.relation = field.is_relation
+
+    def clean(self, value, record, session, country):
+        field = self.field
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise Problem(_l("It contains a NUL character."))
+            value = value.strip()
+            if value == "" and self.kind != "bool":
+                value = None
+        if value is None:
+            if self.kind == "many2many":
+                value = []
+            elif self.required:
+                raise Problem(_l("This field is required."))
+        if value is not None:
+            value = self.convert(field, value)
+            if isinstance(value, str):
+                if self.format:
+                    try:
+                        value = formats.check(self.format, value, country=country)
+                    except formats.FormatProblem as problem:
+                        raise Problem(str(problem)) from None
+                if self.length is not None and len(value) > self.length:
+                    raise Problem(_l("At most %(count)s characters (this has %(actual)s).", count=self.length,
+                                     actual=len(value)))
+            if self.bounded or self.minimum is not None or self.maximum is not None:
+                _check_range(field, value)
+        if record is not None and self.readonly and field.is_readonly(record) and value != _current(record, field):
+            raise Problem(_l("It cannot be changed any more."))
+        if session is not None and self.relation and value:
+            value = _related(field, value, session)
+        return value
+
+
+_PLANS: dict[int, _Plan] = {}
+_REQUIRED: dict[type, tuple[str, ...]] = {}
+
+
+def _plan(field: Field) -> _Plan:
+    """The field's plan, made on first use; fields live as long as their model, and so do their plans."""
+    found = _PLANS.get(id(field))
+    if found is None or found.field is not field:
+        found = _PLANS[id(field)] = _Plan(field)
+    return found
+
+
+def _required(model: type) -> tuple[str, ...]:
+    """The fields a new record of ``model`` must be given (required, without a default)."""
+    found = _REQUIRED.get(model)
+    if found is None:
+        found = _REQUIRED[model] = tuple(name for name, field in fields_of(model).items()
+                                         if field.required and field.default is None)
+    return found
 
 
 def _current(record, field: Field):

@@ -270,10 +270,11 @@ def parse_mapping_options(options: Iterable[str]) -> dict[str, str]:
 
 def line_hash(spec: ImportSpec, values: dict) -> str:
     """A fingerprint of a line's content, independent of column order and spacing."""
-    content = {k: v for k, v in values.items() if v not in (None, "", [])}
-    payload = json.dumps([spec.name, sorted((k, _plain(v)) for k, v in content.items())], ensure_ascii=False,
-                         default=str)
+    payload = _HASHED.encode([spec.name, sorted((k, _plain(v)) for k, v in values.items() if v not in (None, "", []))])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+_HASHED = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
 def _plain(value):

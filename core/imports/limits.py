@@ -90,12 +90,13 @@ class LineLimits:
             raise ImportFileError(_l("%(file)s has more than %(count)s lines after its header; split it into "
                                      "smaller files.",
                                      file=self.filename, count=MAX_LINES))
-        for index, cell in enumerate(cells):
-            if len(cell) > MAX_CELL_CHARS:
-                self.cell_too_long(line, index, len(cell))
+        if cells and max(map(len, cells)) > MAX_CELL_CHARS:
+            for index, cell in enumerate(cells):
+                if len(cell) > MAX_CELL_CHARS:
+                    self.cell_too_long(line, index, len(cell))
         if self.headers is None and any(cells):
             self.headers = cells
-        self.cells += sum(1 for cell in cells if cell)
+        self.cells += len(cells) - cells.count("")
         if self.cells > MAX_CELLS:
             raise ImportFileError(_l("%(file)s has more than %(count)s filled cells; split it into smaller files.",
                                      file=self.filename, count=MAX_CELLS))
