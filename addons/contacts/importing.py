@@ -30,7 +30,7 @@ from core.errors import ValidationError
 from core.fields import clean_one, extensions_of, fields_of, save_extension_values, split_values
 from core.imports import ImportField, ImportSpec
 from core.imports.engine import normalize_header
-from core.imports.model_import import IMPORTABLE_KINDS, RelatedNames, clean_extensions
+from core.imports.model_import import IMPORTABLE_KINDS, RelatedNames, clean_extensions, imported_lines
 from core.imports.spec import read_bool
 from core.languages import CODES
 from core.models import User
@@ -40,7 +40,6 @@ from .matching import normalize_email, normalize_name
 from .models import CONTACT, DELIVERY, INVOICE, Partner, Tag
 from .services import clean_partner_values, create_partner
 
-CHUNK = 500
 FLUSH_EVERY = 500
 COMPANY_WORDS = {"company", "business", "organisation", "organization", "empresa", "sociedad", "compania",
                  "azienda", "societa", "ditta", "impresa", "persona giuridica"}
@@ -299,14 +298,7 @@ class PartnerImport(ImportSpec):
         return {value: known[value] for value in values if value in known}
 
     def find_imported(self, session: Session, hashes: set[str]) -> dict[str, str]:
-        found = {}
-        wanted = sorted(hashes)
-        for start in range(0, len(wanted), CHUNK):
-            for digest, name in session.execute(
-                    select(Partner.import_hash, Partner.name).where(Partner.company_id == self.company_id,
-                                                                    Partner.import_hash.in_(wanted[start:start + CHUNK]))):
-                found.setdefault(digest, name)
-        return found
+        return imported_lines(session, Partner, self.company_id, hashes)
 
     def warnings(self, session: Session, line: int, values: dict):
         found = []

@@ -17,18 +17,16 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
 from core.fields import Field, fields_of
 from core.imports import ImportField, ImportSpec
-from core.imports.model_import import IMPORTABLE_KINDS, RelatedNames
+from core.imports.model_import import IMPORTABLE_KINDS, RelatedNames, imported_lines
 
 from . import services
 from .models import Lead
 
-CHUNK = 500
 #: set by the import or the services, never by a file
 NOT_IMPORTED = ("company_id", "source", "stage_id")
 #: other header names (any language, accents and case ignored) of some fields
@@ -94,13 +92,7 @@ class LeadImport(ImportSpec):
         return {}  # the same person may send several requests: only identical lines count as imported
 
     def find_imported(self, session: Session, hashes: set[str]) -> dict[str, str]:
-        found, wanted = {}, sorted(hashes)
-        for start in range(0, len(wanted), CHUNK):
-            for digest, name in session.execute(
-                    select(Lead.import_hash, Lead.name).where(Lead.company_id == self.company_id,
-                                                              Lead.import_hash.in_(wanted[start:start + CHUNK]))):
-                found.setdefault(digest, name)
-        return found
+        return imported_lines(session, Lead, self.company_id, hashes)
 
     def create_lines(self, session: Session, lines: list) -> None:
         services.create_leads(session, self.company_id, [{**item.values, "import_hash": item.hash} for item in lines],
