@@ -5,8 +5,9 @@ the fields installed addons add to it (a field added to the model is
 importable at once): the columns are recognised by the fields' names and
 labels and by the synonyms below. Every line is
 checked by :func:`~addons.contacts.services.clean_partner_values` (the same
-checks as the form) and created by
-:func:`~addons.contacts.services.create_partner`. A person's company is named
+checks as the form), and each chunk of lines is created set-wise by
+:func:`~addons.contacts.services.create_partners` (access, record rules and
+the audit log of :mod:`core.bulk`). A person's company is named
 in the ``parent`` column: an existing company of the same company account,
 or a company created by another line of the same file (companies are created
 first); the salesperson is named by login, name or email. Natural keys, which
@@ -31,16 +32,15 @@ from core.fields import clean_one, extensions_of, fields_of, save_extension_valu
 from core.imports import ImportField, ImportSpec
 from core.imports.engine import normalize_header
 from core.imports.model_import import IMPORTABLE_KINDS, RelatedNames, clean_extensions, imported_lines
-from core.imports.spec import read_bool
+from core.imports.spec import LineError, read_bool
 from core.languages import CODES
 from core.models import User
 from core.taxid import same_tax_id_key
 
 from .matching import normalize_email, normalize_name
 from .models import CONTACT, DELIVERY, INVOICE, Partner, Tag
-from .services import clean_partner_values, create_partner
+from .services import clean_partner_values, create_partners
 
-FLUSH_EVERY = 500
 COMPANY_WORDS = {"company", "business", "organisation", "organization", "empresa", "sociedad", "compania",
                  "azienda", "societa", "ditta", "impresa", "persona giuridica"}
 PERSON_WORDS = {"person", "individual", "people", "contact", "persona", "particular", "individuo", "privato",
@@ -168,9 +168,6 @@ class PartnerImport(ImportSpec):
         self.related = RelatedNames(added)  # the installed addons' fields on partners (accounting's accounts...)
         self.company_id = company_id
         self.created: dict[str, int] = {}
-        self.pending = 0
-        self.kept: list[Partner] = []
-        self.parents: dict[int, Partner] = {}
         self.by_key: dict[str, dict] | None = None
         self.waiting: list = []
 
@@ -244,8 +241,6 @@ class PartnerImport(ImportSpec):
             wanted = normalize_name(parent_name)
             if wanted in self.companies:
                 values["parent_id"] = self.companies[wanted]
-                if values["parent_id"] not in self.parents:  # a strong reference keeps it in the identity map
-                    self.parents[values["parent_id"]] = session.get(Partner, values["parent_id"])
             elif wanted in self.file_companies:
                 parent_key = wanted
             else:
@@ -321,11 +316,11 @@ class PartnerImport(ImportSpec):
         return 0 if values.get("is_company") else 1
 
     def create_lines(self, session: Session, lines: list) -> None:
-        """A chunk's lines, companies first; people whose company a later chunk creates wait for :meth:`finish`.
-
-        The filter runs as the lines are created, so a company created earlier in the chunk is seen.
-        """
-        super().create_lines(session, (item for item in lines if not self._waits(item)))
+        """A chunk's lines set-wise: its companies first, then the people whose company exists by now; people whose
+        company a later chunk creates wait for :meth:`finish`."""
+        companies = [item for item in lines if item.values.get("is_company")]
+        self._create(session, companies)
+        self._create(session, [item for item in lines if not item.values.get("is_company") and not self._waits(item)])
 
     def _waits(self, item) -> bool:
         parent_key = item.values.get("_parent")
@@ -335,29 +330,30 @@ class PartnerImport(ImportSpec):
         return True
 
     def finish(self, session: Session) -> None:
-        super().create_lines(session, self.waiting)
+        self._create(session, self.waiting)
         self.waiting = []
 
-    def create(self, session: Session, values: dict, line_hash: str):
-        values = dict(values)
-        parent_key = values.pop("_parent", None)
-        added = values.pop("_extensions", None)
-        if parent_key is not None:
-            values["parent_id"] = self.created.get(parent_key) or self.companies.get(parent_key)
-            if values["parent_id"] is None:
-                raise ValidationError(_l("There is no company called %(name)s among your partners or in this file.",
-                                         name=parent_key), "parent_id")
-        is_company = bool(values.get("is_company"))
-        partner = create_partner(session, self.company_id, flush=is_company or bool(added), **values,
-                                 import_hash=line_hash)
-        if added:
-            save_extension_values(session, self.registry, partner, added)
-        if is_company:
-            self.created.setdefault(normalize_name(partner.name), partner.id)
-            self.kept.append(partner)  # kept in the identity map: the people's parent check needs no query
-        self.pending += 1
-        if self.pending % FLUSH_EVERY == 0:
-            session.flush()
-        for tag in partner.tags:
-            self.tags.setdefault(tag.name.lower(), tag)
-        return partner
+    def _create(self, session: Session, lines: list) -> None:
+        if not lines:
+            return
+        rows, added = [], []
+        for item in lines:
+            values = dict(item.values)
+            parent_key = values.pop("_parent", None)
+            added.append(values.pop("_extensions", None))
+            if parent_key is not None:
+                values["parent_id"] = self.created.get(parent_key) or self.companies.get(parent_key)
+                if values["parent_id"] is None:
+                    raise LineError(item.line, ValidationError(
+                        _l("There is no company called %(name)s among your partners or in this file.",
+                           name=parent_key), "parent_id"))
+            rows.append({**values, "import_hash": item.hash})
+        ids = create_partners(session, self.company_id, rows)
+        for row, partner_id, extension_values in zip(rows, ids, added, strict=True):
+            if row.get("is_company"):
+                self.created.setdefault(normalize_name(row["name"]), partner_id)
+            if extension_values:  # other addons' rows, through the session (their guards see each one)
+                save_extension_values(session, self.registry, session.get(Partner, partner_id), extension_values)
+        if any(not isinstance(tag, Tag) for row in rows for tag in row.get("tags") or ()):
+            self.tags = {tag.name.lower(): tag for tag in session.scalars(
+                select(Tag).where(Tag.company_id == self.company_id))}

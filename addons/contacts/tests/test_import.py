@@ -376,3 +376,35 @@ def test_people_whose_company_comes_in_a_later_chunk_wait_for_it(db, session, mo
     companies = dict(check.execute(select(Partner.name, Partner.id).where(Partner.is_company.is_(True))).all())
     assert parents["Lucía Martín"] == parents["Pedro Gil"] == companies["Ferretería Ibérica S.L."]
     assert parents["Ana Sol"] == companies["Panadería del Sol"]
+
+
+def test_a_bad_last_line_after_written_chunks_stores_nothing_and_a_rerun_in_chunks_duplicates_nothing(
+        db, session, clerk, monkeypatch):
+    from core.imports import engine
+
+    monkeypatch.setattr(engine, "CHUNK", 2)  # companies, people and new tags written chunk by chunk, then taken back
+    bad = (SAMPLE + "Ana Sol;Panadería del Sol;no;ana(at)sol.es;;;;Sevilla;ES;;;Nueva\n").encode()
+    report = do_import(session, db, bad)
+    assert (report.ok, report.committed, report.created) == (False, False, 0)
+    assert [(i.line, i.column, str(i.message)) for i in report.errors] == [
+        (7, "Correo electrónico", "ana(at)sol.es is not an email address.")]
+    session.commit()
+    system = db.system()
+    assert stored(db) == 0 and system.scalar(select(func.count(Tag.id))) == 0
+    assert system.scalar(select(func.count(AuditLog.id)).where(AuditLog.table_name == "contacts_partner")) == 0
+    good = bad.replace(b"ana(at)sol.es", b"ana@sol.es")
+    report = do_import(session, db, good)
+    assert report.committed and report.created == 6, [str(i) for i in report.issues]
+    session.commit()
+    again = do_import(session, db, good)
+    assert (again.committed, again.created, again.existing) == (True, 0, 6)
+    session.commit()
+    assert stored(db) == 6 and sorted(system.scalars(select(Tag.name))) == ["Cliente", "Nueva", "VIP"]
+    ana = system.scalars(select(Partner).where(Partner.name == "Ana Sol")).one()
+    assert (ana.parent.name, ana.type, [tag.name for tag in ana.tags]) == ("Panadería del Sol", "contact", ["Nueva"])
+    changes = system.scalars(select(AuditLog.changes).where(AuditLog.table_name == "contacts_partner",
+                                                            AuditLog.record_id == ana.id)).one()
+    assert (changes["name"], changes["parent_id"], changes["tags"], changes["email"]) == (
+        [None, "Ana Sol"], [None, str(ana.parent_id)], [None, "Nueva"], [None, "ana@sol.es"])
+    assert system.scalar(select(func.count(AuditLog.id)).where(AuditLog.table_name == "contacts_partner",
+                                                               AuditLog.user_id == clerk.id)) == 6

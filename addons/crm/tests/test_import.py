@@ -196,3 +196,26 @@ def test_a_salesperson_imports_only_what_their_record_rules_allow(db_copy):
         run_import(session, LeadImport(session, other_company.id), mine)
     session.rollback()
     assert db_copy.system().scalars(select(Lead.name)).all() == ["Mine"]
+
+
+def test_a_line_imported_before_by_someone_the_salesperson_may_not_read_is_not_named_to_them(db_copy):
+    from addons.crm.security import SALESPERSON
+
+    ana = db_copy.user("ana", groups=[SALESPERSON])
+    luis = db_copy.user("luis", groups=[SALESPERSON])
+    his = read_file(csv_bytes(["Asunto;Correo;Comercial", "His;his@example.es;luis"]), "his.csv")
+    session = db_copy.as_user(luis)
+    assert run_import(session, LeadImport(session, db_copy.main_company.id), his).committed
+    session.commit()
+    session = db_copy.as_user(ana)  # the same line: Ana may not read Luis's lead, so it is not "imported before"
+    with pytest.raises(AccessDenied, match="may not create Lead"):
+        run_import(session, LeadImport(session, db_copy.main_company.id), his)
+    session.rollback()
+    mine = read_file(csv_bytes(["Asunto;Correo;Comercial", "Mine;mine@example.es;ana"]), "mine.csv")
+    assert run_import(session, LeadImport(session, db_copy.main_company.id), mine).committed
+    session.commit()
+    again = run_import(session, LeadImport(session, db_copy.main_company.id), mine)
+    assert (again.committed, again.created, again.existing) == (True, 0, 1)
+    assert str(again.warnings[0].message) == "Imported before as Mine: this line will be skipped."
+    session.commit()
+    assert sorted(db_copy.system().scalars(select(Lead.name))) == ["His", "Mine"]
