@@ -317,7 +317,7 @@ class _Change:
     its stage history rows and its timeline messages, in the order they happen."""
 
     def __init__(self, session: Session, lead: Lead):
-        self.lead, self.now, self.author = lead, utcnow(), _actor_id(session)
+        self.session, self.lead, self.now, self.author = session, lead, utcnow(), _actor_id(session)
         self.values: dict = {}
         self.related: dict = {}
         self.moves: list[dict] = []
@@ -338,7 +338,8 @@ class _Change:
     def move(self, stage: Stage) -> None:
         if self.get("stage_id") == stage.id:
             return
-        previous = self.related.get("stage", self.lead.stage)
+        previous_id = self.get("stage_id")
+        previous = self.session.get(Stage, previous_id) if previous_id is not None else None  # in the session
         self.moves.append({"company_id": self.lead.company_id, "lead_id": self.lead.id,
                            "from_stage_id": self.get("stage_id"), "to_stage_id": stage.id, "user_id": self.author,
                            "at": self.now})

@@ -1,4 +1,5 @@
 """A real Bottega server in a thread and a real headless Chromium driven by Playwright."""
+import json
 import os
 import subprocess
 import sys
@@ -63,6 +64,20 @@ def server_process(command, port, log: Path, env=None, timeout=60):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextmanager
+def bottega_run(url: str, addons: list[str], folder: Path):
+    """``bottega run`` on the database ``url`` with ``addons`` enabled (config and log in ``folder``); yields its
+    base URL once it answers."""
+    config, log = folder / "bottega.toml", folder / "server.log"
+    config.write_text(f'[database]\nurl = "{url}"\n[addons]\nenabled = {json.dumps(addons)}\n'
+                      '[server]\nsecret_key = "e2e-secret-key-e2e-secret-key"\n')
+    port = free_port()
+    command = [sys.executable, "-c", "from core.cli import main; main()", "run", "--host", "127.0.0.1",
+               "--port", str(port)]
+    with server_process(command, port, log, env={**os.environ, "BOTTEGA_CONFIG": str(config)}) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

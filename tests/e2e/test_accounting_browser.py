@@ -8,7 +8,6 @@ accounting installed and Spanish books set up. Screenshots go to
 from __future__ import annotations
 
 import os
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,9 +19,9 @@ from core.catalog import Catalog
 from core.lifecycle import Lifecycle
 from core.models import Company
 from core.sessions import make_session_factory
-from core.testing import ADMIN_PASSWORD, free_port, initialized_database
+from core.testing import ADMIN_PASSWORD, initialized_database
 
-from .conftest import ARTIFACTS, server_process
+from .conftest import ARTIFACTS, bottega_run
 
 SHOTS = Path(os.environ.get("BOTTEGA_E2E_SHOTS") or ARTIFACTS)
 
@@ -55,14 +54,7 @@ def books_server(databases, tmp_path_factory):
                        list_price=Decimal("8.50"))
         session.commit()
     engine.dispose()
-    folder = tmp_path_factory.mktemp("e2e-accounting")
-    config, log = folder / "bottega.toml", folder / "server.log"
-    config.write_text(f'[database]\nurl = "{url}"\n[addons]\nenabled = ["contacts", "products", "accounting"]\n'
-                      '[server]\nsecret_key = "e2e-secret-key-e2e-secret-key"\n')
-    port = free_port()
-    command = [sys.executable, "-c", "from core.cli import main; main()", "run", "--host", "127.0.0.1",
-               "--port", str(port)]
-    with server_process(command, port, log, env={**os.environ, "BOTTEGA_CONFIG": str(config)}) as base:
+    with bottega_run(url, ["contacts", "products", "accounting"], tmp_path_factory.mktemp("e2e-accounting")) as base:
         yield {"url": base, "database": url}
 
 
