@@ -14,7 +14,7 @@ from core.web.views import ModelView
 
 from . import models as m
 from .models.moves import STATES
-from .services import setup, transfers
+from .services import counts, lots, setup, transfers
 
 
 class WarehouseView(ModelView):
@@ -36,6 +36,25 @@ class TransferView(ModelView):
         return {"can_process": can(m.StockMove, "write"), "move_states": dict(STATES), "units": units}
 
 
+class CountView(ModelView):
+    record_template = "stock/count_record.html"
+
+    def create(self, session, actor, values):
+        return counts.create_count(session, actor.company_id, **values)
+
+    def record_context(self, record) -> dict:
+        places = db().scalars(select(m.Location).where(m.Location.id.in_(
+            counts.locations_under(db(), record.location_id))).order_by(m.Location.id)).all()
+        return {"can_count": can(m.Count, "write"), "places": places}
+
+
+class LotView(ModelView):
+    record_template = "stock/lot_record.html"
+
+    def create(self, session, actor, values):
+        return lots.create_lot(session, actor.company_id, **values)
+
+
 class ReadOnlyView(ModelView):
     """Rows the services write: listed, exported and shown, never imported."""
 
@@ -48,8 +67,8 @@ def stock_views() -> tuple[ModelView, ...]:
                       label_plural=_l("Warehouses"), search_fields=("code", "name")),
         ModelView(m.Location, name="location", slug="locations", label=_l("Location"), label_plural=_l("Locations"),
                   search_fields=("name", "barcode")),
-        ModelView(m.Lot, name="lot", slug="lots", label=_l("Lot / serial number"),
-                  label_plural=_l("Lots and serial numbers")),
+        LotView(m.Lot, name="lot", slug="lots", label=_l("Lot / serial number"),
+                label_plural=_l("Lots and serial numbers")),
         TransferView(m.Transfer, name="transfer", slug="transfers", label=_l("Transfer"), label_plural=_l("Transfers"),
                     search_fields=("name", "origin"), default_order="scheduled_date",
                     form_fields=("kind", "warehouse_id", "source_location_id", "dest_location_id", "scheduled_date",
@@ -58,6 +77,6 @@ def stock_views() -> tuple[ModelView, ...]:
                      search_fields=(), default_order="id"),
         ReadOnlyView(m.Quant, name="quant", slug="quants", label=_l("Stock on hand"),
                      label_plural=_l("Stock on hand"), search_fields=(), default_order="id"),
-        ModelView(m.Count, name="count", slug="counts", label=_l("Inventory count"),
+        CountView(m.Count, name="count", slug="counts", label=_l("Inventory count"),
                   label_plural=_l("Inventory counts")),
     )

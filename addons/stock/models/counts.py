@@ -52,7 +52,8 @@ class CountLine(CompanyMixin, Base):
     __tablename__ = "stock_count_line"
 
     id: Mapped[intpk]
-    count_id: Mapped[int] = mapped_column(ForeignKey("stock_count.id", ondelete="CASCADE"), index=True)
+    count_id: Mapped[int] = mapped_column(ForeignKey("stock_count.id", ondelete="CASCADE"), index=True,
+                                          info=field(internal=True))
     product_id: Mapped[int] = mapped_column(ForeignKey("products_product.id"), info=field(_l("Product"), listed=True))
     location_id: Mapped[int] = mapped_column(ForeignKey("stock_location.id"), info=field(
         _l("Location"), listed=True))

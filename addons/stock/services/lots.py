@@ -1,5 +1,7 @@
-"""Lots and serial numbers: creating them, serials held twice, and a lot's traceability."""
+"""Lots and serial numbers: creating and finding them, serials held twice, and a lot's traceability."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from flask_babel import gettext
 from sqlalchemy import func, select
@@ -8,8 +10,9 @@ from sqlalchemy.orm import Session
 from core.errors import ValidationError
 from core.fields import clean
 
-from ..models import Location, Lot, Quant
+from ..models import Location, Lot, Quant, StockMove
 from ..models.locations import HELD
+from ..models.moves import DONE
 
 
 def create_lot(session: Session, company_id: int, **values) -> Lot:
@@ -45,3 +48,28 @@ def serials_held_twice(session: Session, lot_ids) -> list[tuple[int, str]]:
         select(lots.c.product_id, lots.c.name).join(quants, quants.c.lot_id == lots.c.id)
         .where(lots.c.id.in_(set(lot_ids)), quants.c.location_id.in_(held))
         .group_by(lots.c.id, lots.c.product_id, lots.c.name).having(func.sum(quants.c.quantity) > 1)).all()
+
+
+@dataclass
+class Trace:
+    """A lot's way through the company: what brought it in (receipts, counts that found it, production), where it
+    went out (deliveries, losses), how it moved inside, and where it is now."""
+
+    arrived: list[StockMove]
+    left: list[StockMove]
+    moved: list[StockMove]
+    where: list[Quant]
+
+
+def trace(session: Session, lot: Lot) -> Trace:
+    """Up and down a lot: its done moves, in date order, parted by whether they enter, leave or stay within the
+    company's held locations, and its quants now."""
+    held = set(session.scalars(select(Location.id).where(Location.kind.in_(HELD))))
+    done = session.scalars(select(StockMove).where(StockMove.lot_id == lot.id, StockMove.state == DONE)
+                           .order_by(StockMove.date, StockMove.id)).all()
+    where = session.scalars(select(Quant).where(Quant.lot_id == lot.id, Quant.quantity != 0)
+                            .order_by(Quant.location_id)).all()
+    return Trace(arrived=[m for m in done if m.source_location_id not in held and m.dest_location_id in held],
+                 left=[m for m in done if m.source_location_id in held and m.dest_location_id not in held],
+                 moved=[m for m in done if m.source_location_id in held and m.dest_location_id in held],
+                 where=list(where))

@@ -1,11 +1,12 @@
-"""Lots (earliest expiry first), serial numbers (one unit, never in stock twice), and full locations."""
+"""Lots (earliest expiry first, traced up and down), serial numbers (one unit, never in stock twice), and full
+locations."""
 import datetime as dt
 from decimal import Decimal
 
 import pytest
 
-from addons.stock.models import Location
-from addons.stock.services.lots import create_lot
+from addons.stock.models import Location, Lot
+from addons.stock.services.lots import create_lot, trace
 from addons.stock.services.transfers import confirm_transfer, process_transfer
 from core.errors import ValidationError
 
@@ -69,3 +70,17 @@ def test_a_location_set_to_warn_takes_the_move_and_says_so_by_volume(shop):
     _backorder, warnings = receive(shop, (box, 6))
     assert warnings == ["MAD/Stock is full: it holds 0 of 2 and the move brings 3."]
     assert shop.on_hand(box) == (D(6), D(0))
+
+
+def test_a_lot_is_traced_from_the_receipt_that_brought_it_to_the_delivery_that_took_it(shop):
+    milk = shop.product("LECHE", tracking="lot")
+    batch = lot(shop, milk, "L-42", dt.date(2027, 1, 1))
+    receipt = shop.transfer("receipt", {"product_id": milk, "quantity": D(5), "lot_id": batch}, origin="PO-7")
+    process_transfer(shop.session, receipt)
+    delivery = shop.transfer("delivery", (milk, 2), origin="SO-9")
+    confirm_transfer(shop.session, delivery)
+    process_transfer(shop.session, delivery)
+    found = trace(shop.session, shop.session.get(Lot, batch))
+    assert [(m.transfer.origin, m.product_quantity) for m in found.arrived] == [("PO-7", D(5))]
+    assert [(m.transfer.origin, m.product_quantity) for m in found.left] == [("SO-9", D(2))]
+    assert found.moved == [] and [(q.location_id, q.quantity) for q in found.where] == [(shop.stock.id, D(3))]

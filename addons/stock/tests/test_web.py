@@ -6,9 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from addons.products.services import create_product
-from addons.stock.models import Location, ProductStock, Transfer, Warehouse
+from addons.stock.models import Count, Location, ProductStock, Transfer, Warehouse
+from addons.stock.services.lots import create_lot
 from addons.stock.services.quants import on_hand
-from addons.stock.services.setup import create_warehouse
+from addons.stock.services.setup import create_warehouse, warehouse_locations
+from addons.stock.services.transfers import create_transfer, process_transfer
 
 LISTS = ("warehouses", "locations", "lots", "transfers", "moves", "quants", "counts")
 
@@ -77,3 +79,33 @@ def test_a_clerk_receives_then_delivers_through_the_transfer_pages_and_the_scann
     assert "the rest waits in backorder MAD/OUT/00002" in processed.get_data(as_text=True)
     check = web.db.system()
     assert on_hand(check, [screw.id])[screw.id] == (Decimal(8), Decimal(1))
+
+
+def test_a_manager_counts_on_the_count_page_and_reads_a_lot_s_traceability(web, manager):
+    session = web.db.system()
+    company_id = web.db.main_company.id
+    warehouse = create_warehouse(session, company_id, code="MAD", name="Madrid")
+    milk = create_product(session, company_id, code="LECHE", name="Leche")
+    session.add(ProductStock(product_id=milk.id, tracking="lot"))
+    session.flush()
+    batch = create_lot(session, company_id, product_id=milk.id, name="L-42")
+    receipt = create_transfer(session, company_id, kind="receipt", warehouse_id=warehouse.id, origin="PO-7",
+                              lines=[{"product_id": milk.id, "quantity": Decimal(6), "lot_id": batch.id}])
+    process_transfer(session, receipt)
+    session.commit()
+    view, stock = warehouse_locations(session, warehouse)
+
+    created = manager.post("/stock/counts/new", {"name": "Diciembre", "location_id": str(view.id)})
+    assert created.status_code == 302, created.get_data(as_text=True)
+    page = created.headers["Location"]
+    count_id = int(page.rstrip("/").rsplit("/", 1)[1])
+    manager.post(f"/stock/counts/{count_id}/start")
+    line = web.db.system().get(Count, count_id).lines[0]
+    assert f'name="counted-{line.id}"' in manager.get(page).get_data(as_text=True)
+    posted = manager.post(f"/stock/counts/{count_id}/record", {f"counted-{line.id}": "4", "post": "1"},
+                          follow_redirects=True)
+    assert "Posted." in posted.get_data(as_text=True)
+    assert on_hand(web.db.system(), [milk.id])[milk.id] == (Decimal(4), Decimal(0))
+
+    traced = manager.get(f"/stock/lots/{batch.id}/trace").get_data(as_text=True)
+    assert "PO-7" in traced and "Inventory loss" in traced and "MAD/Stock: 4" in traced

@@ -4,4 +4,4 @@ from flask import Blueprint
 #: mounted at /stock with the generic views (core.web.app); its files are served at /stock/static
 blueprint = Blueprint("stock", __name__, static_folder="static", static_url_path="/static")
 
-from . import transfers  # noqa: E402,F401  (its routes join the blueprint)
+from . import counts, lots, transfers  # noqa: E402,F401  (their routes join the blueprint)
