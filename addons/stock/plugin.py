@@ -80,3 +80,10 @@ def product_availability(session, company_id, product_ids, date):
     from .reports.availability import availability
 
     return availability(session, company_id, product_ids=product_ids, date=date)
+
+
+@hookimpl
+def load_demo_data(session, company):
+    from . import demo
+
+    demo.load(session, company)
