@@ -20,7 +20,8 @@ Rules:
   accepted with a warning, as the location (else the company's settings) says;
 - a serial number is one unit: a move of a serial-tracked product moves one
   unit, and a serial is never in stock twice;
-- a done move's ``unit_cost`` stays empty here: the valuation fills it.
+- a done move is valued (``valuation.services.value_done_moves``): its ``unit_cost``, per unit of the
+  product's own unit, is the one a receipt was given (a purchase price), else the valuation's.
 """
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ from core.errors import ValidationError
 
 from ..models import Location, Lot, StockMove, Transfer
 from ..models.moves import CANCELLED, DONE, DRAFT, READY, WAITING
+from ..valuation.services import value_done_moves
 from . import capacity
 from .lots import serials_held_twice
 from .quants import apply_changes, held_locations, lock_quants, quants_below
@@ -74,7 +76,8 @@ def _refuse(rule: ProductRule, message: str, field: str = "quantity"):
 def create_moves(session: Session, company_id: int, lines: Sequence[Mapping], *,
                  transfer: Transfer | None = None) -> list[int]:
     """Draft moves from ``lines`` (product_id, quantity, optional uom_id (default: the product's unit),
-    source_location_id, dest_location_id (default: the transfer's), lot_id); return their ids, in order."""
+    source_location_id, dest_location_id (default: the transfer's), lot_id, unit_cost (what a receipt costs,
+    per unit of the product's unit)); return their ids, in order."""
     rows = []
     for line in lines:
         row = {"company_id": company_id, "product_id": line.get("product_id"), "state": DRAFT,
@@ -82,7 +85,7 @@ def create_moves(session: Session, company_id: int, lines: Sequence[Mapping], *,
                "source_location_id": line.get("source_location_id") or (transfer and transfer.source_location_id),
                "dest_location_id": line.get("dest_location_id") or (transfer and transfer.dest_location_id),
                "transfer_id": transfer.id if transfer is not None else None,
-               "return_of_id": line.get("return_of_id")}
+               "return_of_id": line.get("return_of_id"), "unit_cost": line.get("unit_cost")}
         rows.append(row)
     _check_lines(session, company_id, rows)
     with collector_paused(), session.begin_nested():
@@ -114,6 +117,9 @@ def _check_lines(session: Session, company_id: int, rows: list[dict]) -> None:
                           "dest_location_id")
         if row["lot_id"] is not None and lot_products.get(row["lot_id"]) != row["product_id"]:
             raise _refuse(rule, gettext("the lot belongs to another product."), "lot_id")
+        cost = row["unit_cost"]
+        if cost is not None and (not isinstance(cost, Decimal | int) or isinstance(cost, bool) or cost < 0):
+            raise _refuse(rule, gettext("the unit cost cannot be negative."), "unit_cost")
 
 
 def _in_units(session: Session, rule: ProductRule, quantity: Decimal, uom_id) -> tuple[Decimal, Decimal]:
@@ -307,6 +313,7 @@ def done(session: Session, moves: Sequence[StockMove], *, date: dt.datetime | No
         stamp = date or utcnow()
         update_rows(session, StockMove, {row.id: {"state": DONE, "date": stamp, "quantity_done": row.quantity,
                                                   "reserved": ZERO} for row in rows})
+        value_done_moves(session, rows)
         sync_transfers(session, {row.transfer_id for row in rows})
     return warnings
 

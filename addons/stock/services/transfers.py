@@ -181,7 +181,7 @@ def _split_done(session: Session, moves: list[StockMove], quantities: Mapping[in
                            "product_id": move.product_id, "lot_id": move.lot_id, "state": move.state,
                            "source_location_id": move.source_location_id, "dest_location_id": move.dest_location_id,
                            "quantity": move.quantity - done, "uom_id": move.uom_id,
-                           "product_quantity": move.product_quantity - done_here,
+                           "product_quantity": move.product_quantity - done_here, "unit_cost": move.unit_cost,
                            "reserved": move.reserved - changes[move.id]["reserved"]})
     update_rows(session, StockMove, changes)
     rest += insert_rows(session, StockMove, splits)
