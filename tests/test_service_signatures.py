@@ -18,10 +18,12 @@ import pytest
 
 import addons.accounting.services
 import addons.purchase.services
+import addons.stock.services
 
 SERVICE_MODULES = sorted(
     [f"addons.accounting.services.{info.name}" for info in pkgutil.iter_modules(addons.accounting.services.__path__)]
     + [f"addons.purchase.services.{info.name}" for info in pkgutil.iter_modules(addons.purchase.services.__path__)]
+    + [f"addons.stock.services.{info.name}" for info in pkgutil.iter_modules(addons.stock.services.__path__)]
     + ["addons.contacts.services", "addons.crm.services", "addons.products.services", "core.companies"]
 )
 #: annotations of what is never positional: an id, an amount, a date, a flag

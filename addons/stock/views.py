@@ -44,7 +44,7 @@ class CountView(ModelView):
 
     def record_context(self, record) -> dict:
         places = db().scalars(select(m.Location).where(m.Location.id.in_(
-            counts.locations_under(db(), record.location_id))).order_by(m.Location.id)).all()
+            counts.locations_under(db(), location_id=record.location_id))).order_by(m.Location.id)).all()
         return {"can_count": can(m.Count, "write"), "places": places}
 
 

@@ -25,7 +25,7 @@ from .rules import ProductRule, number
 from .setup import stock_settings
 
 
-def check(session: Session, rows, rules: dict[int, ProductRule]) -> list[str]:
+def check(session: Session, rows, *, rules: dict[int, ProductRule]) -> list[str]:
     """Refuse moves ``rows`` into locations they would fill past their capacity (policy "refuse"); return the
     warnings for the others (policy "warn")."""
     bounded = session.scalars(select(Location).where(

@@ -48,7 +48,7 @@ def create_count(session: Session, company_id: int, **values) -> Count:
     return count
 
 
-def locations_under(session: Session, location_id: int) -> list[int]:
+def locations_under(session: Session, *, location_id: int) -> list[int]:
     """``location_id`` and every location below it (one query per level of the tree)."""
     found, level = [location_id], [location_id]
     while level:
@@ -61,7 +61,7 @@ def start_count(session: Session, count: Count) -> Count:
     """List what the quants say is in the count's locations: one line per product, place and lot."""
     if count.state != DRAFT:
         raise ValidationError(gettext("This count has started already."), "state")
-    places = locations_under(session, count.location_id)
+    places = locations_under(session, location_id=count.location_id)
     query = select(Quant).join(Location, Location.id == Quant.location_id).where(
         Quant.location_id.in_(places), Location.kind.in_(HELD), Quant.quantity != 0)
     if count.product_id is not None:
@@ -81,7 +81,7 @@ def add_count_line(session: Session, count: Count, **values) -> CountLine:
     if count.state != COUNTING:
         raise ValidationError(gettext("Start the count first."), "state")
     values = clean(CountLine, values, session=session, creating=True)
-    if values["location_id"] not in locations_under(session, count.location_id):
+    if values["location_id"] not in locations_under(session, location_id=count.location_id):
         raise ValidationError(gettext("Choose a location the count covers."), "location_id")
     if count.product_id is not None and values["product_id"] != count.product_id:
         raise ValidationError(gettext("This count is of another product."), "product_id")
@@ -92,7 +92,7 @@ def add_count_line(session: Session, count: Count, **values) -> CountLine:
     return line
 
 
-def record_counts(session: Session, count: Count, counted: Mapping[int, Decimal | None]) -> Count:
+def record_counts(session: Session, count: Count, *, counted: Mapping[int, Decimal | None]) -> Count:
     """What was found: line id -> quantity counted (None: not counted)."""
     if count.state != COUNTING:
         raise ValidationError(gettext("Start the count first."), "state")
@@ -114,8 +114,8 @@ def post_count(session: Session, count: Count) -> list[int]:
     loss = stock_settings(session, count.company_id).inventory_location_id
     with session.begin_nested():
         current = {(q.product_id, q.location_id, q.lot_id): q for q in lock_quants(
-            session, {(line.product_id, line.location_id) for line in lines})}
-        rules = product_rules(session, {line.product_id for line in lines})
+            session, pairs={(line.product_id, line.location_id) for line in lines})}
+        rules = product_rules(session, product_ids={line.product_id for line in lines})
         moves = []
         for line in lines:
             quant = current.get((line.product_id, line.location_id, line.lot_id))

@@ -28,7 +28,7 @@ def create_lot(session: Session, company_id: int, **values) -> Lot:
     return lot
 
 
-def lot_named(session: Session, company_id: int, product_id: int, name: str, *, create: bool = False) -> Lot:
+def lot_named(session: Session, company_id: int, *, product_id: int, name: str, create: bool = False) -> Lot:
     """The product's lot called ``name``; with ``create``, made when there is none."""
     lot = session.scalars(select(Lot).where(Lot.company_id == company_id, Lot.product_id == product_id,
                                             Lot.name == name)).first()
@@ -39,7 +39,7 @@ def lot_named(session: Session, company_id: int, product_id: int, name: str, *, 
     return lot
 
 
-def serials_held_twice(session: Session, lot_ids) -> list[tuple[int, str]]:
+def serials_held_twice(session: Session, *, lot_ids) -> list[tuple[int, str]]:
     """(product id, serial) of the lots among ``lot_ids`` with more than one unit in held locations."""
     held = select(Location.id).where(Location.kind.in_(HELD))
     quants = Quant.__table__

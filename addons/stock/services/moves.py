@@ -93,7 +93,8 @@ def create_moves(session: Session, company_id: int, lines: Sequence[Mapping], *,
 
 
 def _check_lines(session: Session, company_id: int, rows: list[dict]) -> None:
-    rules = product_rules(session, {row["product_id"] for row in rows if isinstance(row["product_id"], int)})
+    rules = product_rules(session, product_ids={row["product_id"] for row in rows
+                                                if isinstance(row["product_id"], int)})
     locations = {location_id for row in rows for location_id in (row["source_location_id"], row["dest_location_id"])}
     known = dict(session.execute(select(Location.id, Location.company_id).where(Location.id.in_(locations))).all())
     lots = {row["lot_id"] for row in rows if row["lot_id"] is not None}
@@ -145,7 +146,7 @@ def confirm(session: Session, moves: Sequence[StockMove]) -> None:
         drafts = [row for row in rows if row.state == DRAFT]
         update_rows(session, StockMove, {row.id: {"state": WAITING} for row in drafts})
         _reserve(session, _rows(session, moves), strict=False)
-        sync_transfers(session, {row.transfer_id for row in rows})
+        sync_transfers(session, transfer_ids={row.transfer_id for row in rows})
 
 
 def reserve(session: Session, moves: Sequence[StockMove]) -> None:
@@ -154,13 +155,13 @@ def reserve(session: Session, moves: Sequence[StockMove]) -> None:
         rows = _rows(session, moves)
         _require_states(session, rows, (WAITING, READY), gettext("only confirmed moves are reserved."))
         _reserve(session, rows, strict=False)
-        sync_transfers(session, {row.transfer_id for row in rows})
+        sync_transfers(session, transfer_ids={row.transfer_id for row in rows})
 
 
 def _require_states(session: Session, rows, states, message: str) -> None:
     wrong = [row for row in rows if row.state not in states]
     if wrong:
-        rule = product_rules(session, {wrong[0].product_id})[wrong[0].product_id]
+        rule = product_rules(session, product_ids={wrong[0].product_id})[wrong[0].product_id]
         raise _refuse(rule, message, "state")
 
 
@@ -171,8 +172,8 @@ def _reserve(session: Session, rows, *, strict: bool) -> list[int]:
     ``strict``: a move stock does not cover is refused, unless its product allows negative stock.
     """
     rows = [row for row in rows if row.state in (WAITING, READY)]
-    rules = product_rules(session, {row.product_id for row in rows})
-    held = held_locations(session, {row.source_location_id for row in rows})
+    rules = product_rules(session, product_ids={row.product_id for row in rows})
+    held = held_locations(session, location_ids={row.source_location_id for row in rows})
     needy = [row for row in rows if row.source_location_id in held and rules[row.product_id].followed]
     free = {row.id: {"state": READY} for row in rows if row not in needy and row.state != READY}
     pool = _Pool(session, [row for row in needy if row.reserved < row.product_quantity])
@@ -188,7 +189,7 @@ def _reserve(session: Session, rows, *, strict: bool) -> list[int]:
             reserved[row.product_id, row.source_location_id, lot_id][1] += amount
         updates[row.id], extra = _allocation(row, rule, taken, short)
         splits += extra
-    apply_changes(session, _companies(session, reserved), {key: tuple(value) for key, value in reserved.items()})
+    _apply(session, reserved)
     update_rows(session, StockMove, {key: value for key, value in updates.items() if value})
     return insert_rows(session, StockMove, splits)
 
@@ -217,7 +218,7 @@ class _Pool:
     """The free quantity of the quants the moves reserve from, locked, lots by earliest expiry."""
 
     def __init__(self, session: Session, rows):
-        quants = lock_quants(session, {(row.product_id, row.source_location_id) for row in rows})
+        quants = lock_quants(session, pairs={(row.product_id, row.source_location_id) for row in rows})
         lots = {quant.lot_id for quant in quants if quant.lot_id is not None}
         lot_table = Lot.__table__
         expiry = dict(session.connection().execute(
@@ -248,6 +249,12 @@ def _shortage(session: Session, row, short: Decimal) -> str:
                    wanted=number(row.product_quantity))
 
 
+def _apply(session: Session, changes) -> None:
+    """Add ``changes`` ((product, location, lot) -> [quantity, reserved]) to the quants."""
+    apply_changes(session, company_id_of=_companies(session, changes),
+                  changes={key: tuple(value) for key, value in changes.items()})
+
+
 def _companies(session: Session, keys) -> dict[int, int]:
     """location id -> company id, for the locations of quant ``keys``."""
     ids = {location_id for _product, location_id, _lot in keys}
@@ -263,7 +270,7 @@ def unreserve(session: Session, moves: Sequence[StockMove]) -> None:
         rows = _rows(session, moves)
         _require_states(session, rows, (WAITING, READY), gettext("only confirmed moves are unreserved."))
         _release(session, rows, WAITING)
-        sync_transfers(session, {row.transfer_id for row in rows})
+        sync_transfers(session, transfer_ids={row.transfer_id for row in rows})
 
 
 def cancel(session: Session, moves: Sequence[StockMove]) -> None:
@@ -272,7 +279,7 @@ def cancel(session: Session, moves: Sequence[StockMove]) -> None:
         rows = _rows(session, moves)
         _require_states(session, rows, (DRAFT, WAITING, READY, CANCELLED), gettext("a done move cannot be cancelled."))
         _release(session, [row for row in rows if row.state != CANCELLED], CANCELLED)
-        sync_transfers(session, {row.transfer_id for row in rows})
+        sync_transfers(session, transfer_ids={row.transfer_id for row in rows})
 
 
 def _release(session: Session, rows, state: str) -> None:
@@ -280,7 +287,7 @@ def _release(session: Session, rows, state: str) -> None:
     for row in rows:
         if row.reserved:
             changes[row.product_id, row.source_location_id, row.lot_id][1] -= row.reserved
-    apply_changes(session, _companies(session, changes), {key: tuple(value) for key, value in changes.items()})
+    _apply(session, changes)
     update_rows(session, StockMove, {row.id: {"reserved": ZERO, "state": state} for row in rows})
 
 
@@ -295,11 +302,11 @@ def done(session: Session, moves: Sequence[StockMove], *, date: dt.datetime | No
         update_rows(session, StockMove, {row.id: {"state": WAITING} for row in rows if row.state == DRAFT})
         split = _reserve(session, _rows(session, moves), strict=True)
         rows = _rows(session, moves, split)
-        rules = product_rules(session, {row.product_id for row in rows})
+        rules = product_rules(session, product_ids={row.product_id for row in rows})
         _check_tracking(rows, rules)
-        held = held_locations(session, {row.source_location_id for row in rows}
+        held = held_locations(session, location_ids={row.source_location_id for row in rows}
                               | {row.dest_location_id for row in rows})
-        warnings = capacity.check(session, [row for row in rows if row.dest_location_id in held], rules)
+        warnings = capacity.check(session, [row for row in rows if row.dest_location_id in held], rules=rules)
         changes = defaultdict(lambda: [ZERO, ZERO])
         for row in rows:
             if row.source_location_id in held:
@@ -308,13 +315,13 @@ def done(session: Session, moves: Sequence[StockMove], *, date: dt.datetime | No
                 change[1] -= row.reserved
             if row.dest_location_id in held:
                 changes[row.product_id, row.dest_location_id, row.lot_id][0] += row.product_quantity
-        apply_changes(session, _companies(session, changes), {key: tuple(value) for key, value in changes.items()})
+        _apply(session, changes)
         _check_quants(session, changes, rules)
         stamp = date or utcnow()
         update_rows(session, StockMove, {row.id: {"state": DONE, "date": stamp, "quantity_done": row.quantity,
                                                   "reserved": ZERO} for row in rows})
         value_done_moves(session, rows)
-        sync_transfers(session, {row.transfer_id for row in rows})
+        sync_transfers(session, transfer_ids={row.transfer_id for row in rows})
     return warnings
 
 
@@ -331,7 +338,7 @@ def _check_quants(session: Session, changes, rules: dict[int, ProductRule]) -> N
     """Refuse stock gone below zero (or below what is reserved) for products that do not allow it, and a
     serial number in stock twice."""
     strict = {product_id for product_id, rule in rules.items() if rule.followed and not rule.allow_negative}
-    below = quants_below(session, changes, strict)
+    below = quants_below(session, keys=changes, product_ids=strict)
     if below:
         product_id, _location, _lot, quantity, reserved = below[0]
         raise _refuse(rules[product_id], gettext(
@@ -339,14 +346,14 @@ def _check_quants(session: Session, changes, rules: dict[int, ProductRule]) -> N
             quantity=number(quantity), reserved=number(reserved)))
     serials = {lot_id for product_id, _location, lot_id in changes if rules[product_id].serial}
     if serials:
-        twice = serials_held_twice(session, serials)
+        twice = serials_held_twice(session, lot_ids=serials)
         if twice:
             product_id, name = twice[0]
             raise _refuse(rules[product_id], gettext("serial number %(serial)s is in stock already.", serial=name),
                           "lot_id")
 
 
-def sync_transfers(session: Session, transfer_ids) -> None:
+def sync_transfers(session: Session, *, transfer_ids) -> None:
     """Each transfer's state from its moves': all cancelled -> cancelled; all done or cancelled -> done;
     all ready -> ready; confirmed moves -> waiting; else draft."""
     ids = {transfer_id for transfer_id in transfer_ids if transfer_id is not None}

@@ -27,7 +27,7 @@ _quants = Quant.__table__
 Changes = Mapping[tuple[int, int, int | None], tuple[Decimal, Decimal]]
 
 
-def held_locations(session: Session, location_ids: Iterable[int]) -> set[int]:
+def held_locations(session: Session, *, location_ids: Iterable[int]) -> set[int]:
     """Which of ``location_ids`` hold stock the company follows (internal or transit)."""
     ids = set(location_ids)
     if not ids:
@@ -37,7 +37,7 @@ def held_locations(session: Session, location_ids: Iterable[int]) -> set[int]:
         select(table.c.id).where(table.c.id.in_(ids), table.c.kind.in_(HELD))).scalars())
 
 
-def lock_quants(session: Session, pairs: Iterable[tuple[int, int]]) -> list:
+def lock_quants(session: Session, *, pairs: Iterable[tuple[int, int]]) -> list:
     """The quants of (product, location) ``pairs``, locked until the transaction ends, in id order (so
     transactions locking overlapping sets queue instead of deadlocking)."""
     pairs = sorted(set(pairs))
@@ -52,7 +52,7 @@ def lock_quants(session: Session, pairs: Iterable[tuple[int, int]]) -> list:
     return found
 
 
-def apply_changes(session: Session, company_id_of: Mapping[int, int], changes: Changes) -> None:
+def apply_changes(session: Session, *, company_id_of: Mapping[int, int], changes: Changes) -> None:
     """Add ``changes`` to the quants, creating the missing ones (one upsert). ``company_id_of`` maps a
     location to its company."""
     rows = [{"product_id": product_id, "location_id": location_id, "lot_id": lot_id, "lot_key": lot_id or 0,
@@ -74,7 +74,7 @@ def apply_changes(session: Session, company_id_of: Mapping[int, int], changes: C
     connection.execute(statement, rows)
 
 
-def quants_below(session: Session, keys: Iterable[tuple[int, int, int | None]], product_ids: set[int]) -> list:
+def quants_below(session: Session, *, keys: Iterable[tuple[int, int, int | None]], product_ids: set[int]) -> list:
     """Among the quants of ``keys``, those of ``product_ids`` holding less than nothing or less than they reserve."""
     keys = [(product, location, lot or 0) for product, location, lot in keys if product in product_ids]
     found = []
@@ -88,7 +88,7 @@ def quants_below(session: Session, keys: Iterable[tuple[int, int, int | None]], 
     return found
 
 
-def on_hand(session: Session, product_ids: Iterable[int], location_ids: Iterable[int] | None = None) -> dict:
+def on_hand(session: Session, *, product_ids: Iterable[int], location_ids: Iterable[int] | None = None) -> dict:
     """product id -> (quantity on hand, reserved) in held locations (``location_ids`` only, when given):
     one query, through the session, so the user's companies bound it."""
     held = select(Location.id).where(Location.kind.in_(HELD))

@@ -37,7 +37,7 @@ class ProductRule:
         return self.tracking == SERIAL
 
 
-def product_rules(session: Session, product_ids: Iterable[int]) -> dict[int, ProductRule]:
+def product_rules(session: Session, *, product_ids: Iterable[int]) -> dict[int, ProductRule]:
     """product id -> its :class:`ProductRule`, read with one query (the products the user may read)."""
     ids = set(product_ids)
     if not ids:
@@ -53,7 +53,7 @@ def product_rules(session: Session, product_ids: Iterable[int]) -> dict[int, Pro
     return found
 
 
-def valuation_methods(session: Session, product_ids: Iterable[int]) -> dict[int, str]:
+def valuation_methods(session: Session, *, product_ids: Iterable[int]) -> dict[int, str]:
     """product id -> how it is valued: its own method, else its category's, else FIFO (one query)."""
     rows = session.execute(
         select(Product.id, ProductStock.valuation_method, CategoryStock.valuation_method)

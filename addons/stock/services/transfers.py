@@ -85,7 +85,7 @@ def add_by_code(session: Session, transfer: Transfer, code: str, *, quantity: De
     product_id = product_by_code(session, transfer.company_id, code)
     lot_id = None
     if lot_name and lot_name.strip():
-        lot_id = lot_named(session, transfer.company_id, product_id, lot_name.strip(),
+        lot_id = lot_named(session, transfer.company_id, product_id=product_id, name=lot_name.strip(),
                            create=transfer.kind == RECEIPT).id
     return add_moves(session, transfer, [{"product_id": product_id, "quantity": quantity, "uom_id": uom_id,
                                           "lot_id": lot_id}])
@@ -194,7 +194,7 @@ def _backorder(session: Session, transfer: Transfer, move_ids: list[int]) -> Tra
                             dest_location_id=transfer.dest_location_id, origin=transfer.origin,
                             scheduled_date=transfer.scheduled_date, backorder_of_id=transfer.id)
     update_rows(session, StockMove, {move_id: {"transfer_id": later.id} for move_id in move_ids})
-    move_services.sync_transfers(session, {later.id})
+    move_services.sync_transfers(session, transfer_ids={later.id})
     session.refresh(later)
     return later
 

@@ -40,7 +40,8 @@ class Shop:
                                **values)
 
     def on_hand(self, product_id: int, location_id: int | None = None) -> tuple[Decimal, Decimal]:
-        found = on_hand(self.session, [product_id], None if location_id is None else [location_id])
+        found = on_hand(self.session, product_ids=[product_id],
+                        location_ids=None if location_id is None else [location_id])
         return found.get(product_id, (Decimal(0), Decimal(0)))
 
     def quants(self, product_id: int) -> list[tuple]:

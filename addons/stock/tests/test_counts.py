@@ -30,7 +30,7 @@ def test_a_full_count_posts_what_was_lost_and_found_and_lists_what_was_not_expec
         (screw, shop.stock.id, D(10), None), (nail, shop.stock.id, D(5), None)]
     screw_line, nail_line = count.lines
     found = add_count_line(shop.session, count, product_id=paint, location_id=shop.stock.id, counted=D(4))
-    record_counts(shop.session, count, {screw_line.id: D(7), nail_line.id: None})
+    record_counts(shop.session, count, counted={screw_line.id: D(7), nail_line.id: None})
     ids = post_count(shop.session, count)
     loss = shop.settings.inventory_location_id
     moved = shop.session.execute(select(StockMove.product_id, StockMove.quantity, StockMove.source_location_id,
@@ -56,7 +56,7 @@ def test_a_count_finding_less_than_is_reserved_is_refused_and_posts_nothing(shop
     delivery = shop.transfer("delivery", (screw, 5))
     confirm_transfer(shop.session, delivery)
     count = started(shop)
-    record_counts(shop.session, count, {count.lines[0].id: D(3)})
+    record_counts(shop.session, count, counted={count.lines[0].id: D(3)})
     refusal = (r"\[TORN\] Product TORN at MAD/Stock: 3 counted, but 5 are reserved for transfers. Unreserve them, "
                r"or count again, before posting.")
     with pytest.raises(ValidationError, match=refusal) as error:
@@ -64,4 +64,4 @@ def test_a_count_finding_less_than_is_reserved_is_refused_and_posts_nothing(shop
     assert error.value.field == "counted"
     assert count.state == "counting" and shop.on_hand(screw) == (D(10), D(5))
     with pytest.raises(ValidationError, match="Counted: "):
-        record_counts(shop.session, count, {count.lines[0].id: D(-1)})
+        record_counts(shop.session, count, counted={count.lines[0].id: D(-1)})

@@ -22,8 +22,8 @@ def test_the_demo_fills_two_warehouses_through_the_services(db):
     codes = dict(session.execute(select(Product.code, Product.id).where(Product.company_id == company.id)).all())
     _view, milan = warehouse_locations(session, warehouses["MIL"])
     screws, drill, paint = codes["TORN-M6"], codes["TALADRO-18V"], codes["PINT-BL-5L"]
-    assert on_hand(session, [screws], [milan.id])[screws] == (Decimal(60), Decimal(0))
-    assert on_hand(session, [screws, drill, paint]) == {
+    assert on_hand(session, product_ids=[screws], location_ids=[milan.id])[screws] == (Decimal(60), Decimal(0))
+    assert on_hand(session, product_ids=[screws, drill, paint]) == {
         screws: (Decimal(240 - 48), Decimal(0)), drill: (Decimal(3), Decimal(0)), paint: (Decimal(48), Decimal(48))}
     states = session.scalars(select(Transfer.state).where(Transfer.company_id == company.id)
                              .order_by(Transfer.id)).all()

@@ -75,6 +75,6 @@ def test_a_product_is_valued_by_its_own_method_else_its_category_s_else_fifo(sho
     shop.session.get(Product, in_category).category_id = tools.id
     shop.session.flush()
     assert shop.session.get(CategoryStock, tools.id).company_id == shop.company_id
-    assert valuation_methods(shop.session, [plain, own, in_category]) == {
+    assert valuation_methods(shop.session, product_ids=[plain, own, in_category]) == {
         plain: "fifo", own: "standard", in_category: "average"}
     assert Decimal(0) == shop.session.get(Product, plain).cost

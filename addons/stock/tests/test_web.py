@@ -78,7 +78,7 @@ def test_a_clerk_receives_then_delivers_through_the_transfer_pages_and_the_scann
     processed = client.post(f"/stock/transfers/{delivery_id}/process", {"next": "scan"}, follow_redirects=True)
     assert "the rest waits in backorder MAD/OUT/00002" in processed.get_data(as_text=True)
     check = web.db.system()
-    assert on_hand(check, [screw.id])[screw.id] == (Decimal(8), Decimal(1))
+    assert on_hand(check, product_ids=[screw.id])[screw.id] == (Decimal(8), Decimal(1))
 
 
 def test_a_manager_counts_on_the_count_page_and_reads_a_lot_s_traceability(web, manager):
@@ -105,7 +105,7 @@ def test_a_manager_counts_on_the_count_page_and_reads_a_lot_s_traceability(web, 
     posted = manager.post(f"/stock/counts/{count_id}/record", {f"counted-{line.id}": "4", "post": "1"},
                           follow_redirects=True)
     assert "Posted." in posted.get_data(as_text=True)
-    assert on_hand(web.db.system(), [milk.id])[milk.id] == (Decimal(4), Decimal(0))
+    assert on_hand(web.db.system(), product_ids=[milk.id])[milk.id] == (Decimal(4), Decimal(0))
 
     traced = manager.get(f"/stock/lots/{batch.id}/trace").get_data(as_text=True)
     assert "PO-7" in traced and "Inventory loss" in traced and "MAD/Stock: 4" in traced

@@ -73,7 +73,7 @@ def product_settings(session: Session, product_ids: Iterable[int]) -> dict[int, 
     """product id -> its valuation method (:func:`..services.rules.valuation_methods`), whether its moves are
     valued (stockable goods) and its cost."""
     ids, found = sorted(set(product_ids)), {}
-    methods = valuation_methods(session, ids) if ids else {}
+    methods = valuation_methods(session, product_ids=ids) if ids else {}
     products, stock = Product.__table__, ProductStock.__table__
     for chunk in chunks(ids):
         for product_id, kind, cost, stock_type in session.connection().execute(

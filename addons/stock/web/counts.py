@@ -37,7 +37,7 @@ def record_count(count_id: int):
     posting = request.form.get("post") == "1"
 
     def action(session):
-        services.record_counts(session, count, _typed())
+        services.record_counts(session, count, counted=_typed())
         if posting:
             services.post_count(session, count)
 
