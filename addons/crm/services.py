@@ -8,6 +8,10 @@ They are called as docs/services.md says: ``qualify(session, lead, partner_id=..
 Moving a lead (qualify, set_stage, mark_won) changes objects without a flush
 of its own: its stage history, messages and audit entry are written by the
 next flush, at the latest the caller's commit, with those of other leads.
+Their batch versions (qualify_leads, set_stage_leads, mark_won_leads) decide
+the same changes with the same rules, for a list of leads, and write them
+set-wise (core.bulk): refused as a whole, naming the leads, when one breaks a
+rule.
 """
 from __future__ import annotations
 
