@@ -24,6 +24,13 @@ def register_model_access():
 
 
 @hookimpl
+def register_record_rules():
+    from .security import RULES
+
+    return RULES
+
+
+@hookimpl
 def register_menu_items():
     from .menus import MENU
 

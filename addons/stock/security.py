@@ -8,12 +8,18 @@
 
 Quants are written only by the move and count services (set-wise, after they
 checked the user's rights on the moves), never by a user directly.
-Limiting a user to some warehouses is not offered yet: a stock user works in
-every warehouse of their companies.
+A user listed on some warehouses (``Warehouse.users``) sees and processes
+only the transfers of those warehouses, and their moves (moves outside any
+transfer, such as counts', stay visible); a user listed on none works in every
+warehouse of their companies. Locations, quants and counts are not limited by
+warehouse.
 """
-from core import Group, ModelAccess
+from sqlalchemy import exists, or_, select
+
+from core import Group, ModelAccess, RecordRule
 
 from . import models as m
+from .models.locations import warehouse_users
 
 USER = "stock.group_user"
 MANAGER = "stock.group_manager"
@@ -33,4 +39,20 @@ ACCESS = (
     *(_grant(model, USER, "r") for model in m.ALL if model not in m.REPLENISHMENT),
     *(_grant(model, USER, "rcw") for model in (m.Transfer, m.StockMove, m.Lot)),
     *(_grant(model, MANAGER, "rcwd") for model in m.ALL),
+)
+
+
+def _in_my_warehouses(actor):
+    mine = select(warehouse_users.c.warehouse_id).where(warehouse_users.c.user_id == actor.user_id)
+    return or_(~exists(mine), m.Transfer.warehouse_id.in_(mine))
+
+
+def _of_my_transfers(actor):
+    return or_(m.StockMove.transfer_id.is_(None),
+               m.StockMove.transfer_id.in_(select(m.Transfer.id).where(_in_my_warehouses(actor))))
+
+
+RULES = (
+    RecordRule(m.Transfer, "transfers of the user's warehouses", _in_my_warehouses),
+    RecordRule(m.StockMove, "moves of the user's warehouses", _of_my_transfers),
 )

@@ -12,11 +12,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Numeric, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import Base, CompanyMixin, TimestampMixin, intpk, str120
 from core.fields import field
+from core.models import User
 
 Quantity = Numeric(18, 4)
 
@@ -35,6 +36,15 @@ REFUSE, WARN = "refuse", "warn"
 CAPACITY_POLICIES = ((REFUSE, _l("Refuse the move")), (WARN, _l("Warn and accept")))
 
 
+#: the users limited to some warehouses (a user listed on none works in every warehouse of their companies)
+warehouse_users = Table(
+    "stock_warehouse_user",
+    Base.metadata,
+    Column("warehouse_id", ForeignKey("stock_warehouse.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("core_user.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
 class Warehouse(CompanyMixin, TimestampMixin, Base):
     """A building with its own locations: a view location (no parent, ``warehouse_id`` this one) above its
     stock location (the first internal location under it, where receipts arrive and deliveries leave from);
@@ -48,6 +58,9 @@ class Warehouse(CompanyMixin, TimestampMixin, Base):
                                                             help=_l("Short; prefixes its transfers' references.")))
     name: Mapped[str120] = mapped_column(info=field(_l("Name"), listed=True))
     active: Mapped[bool] = mapped_column(default=True, info=field(_l("Active")))
+    users: Mapped[list[User]] = relationship(secondary=warehouse_users, info=field(
+        _l("Users limited to it"), help=_l("Users listed on some warehouses see and move stock only there; a user "
+                                           "listed on none works in every warehouse.")))
 
     @property
     def display_name(self) -> str:
