@@ -20,4 +20,10 @@ MENU = (
              model=m.Warehouse, operation="create", sequence=60),
     MenuItem(id="stock.locations", label=_l("Locations"), parent="stock.root", endpoint="stock.location_list",
              model=m.Location, operation="create", sequence=70),
+    MenuItem(id="stock.reports", label=_l("Reports"), parent="stock.root", endpoint="stock.reports_page",
+             model=m.Quant, sequence=35),
+    MenuItem(id="stock.replenishment", label=_l("Replenishment"), parent="stock.root", endpoint="stock.replenishment",
+             model=m.ReplenishmentLine, sequence=37),
+    MenuItem(id="stock.reorder_rules", label=_l("Reorder rules"), parent="stock.root",
+             endpoint="stock.reorder_rule_list", model=m.ReorderRule, sequence=38),
 )

@@ -65,9 +65,10 @@ def validate_flush(session, new, dirty, deleted):
 
 @hookimpl
 def register_views():
+    from .replenishment.views import replenishment_views
     from .views import stock_views
 
-    return stock_views()
+    return (*stock_views(), *replenishment_views())
 
 
 @hookimpl

@@ -15,11 +15,14 @@ request), never with a 500.
   naming the field, not an overflow inside the database driver. A number in
   the URL past the id type's range is a 404 for every route
   (:func:`refuse_ids_past_the_database`).
+- :func:`date_arg` reads a date from the query string (ISO, within the
+  dates the database keeps).
 
 :func:`init_app` installs both checks made before any view runs.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from collections.abc import Mapping
@@ -120,3 +123,16 @@ def id_arg(name: str, column=None) -> int | None:
 def id_args(name: str, column=None) -> list[int]:
     """The record ids of a repeated query or form field ``name`` (empty values skipped)."""
     return [bounds.parse_id(raw, name, column) for raw in request.values.getlist(name) if raw.strip()]
+
+
+def date_arg(name: str, default: dt.date | None = None) -> dt.date | None:
+    """The date in query field ``name`` (``default`` when it is absent or empty)."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        date = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError(gettext("%(value)s is not a date (write it as 2026-12-31).", value=raw[:20]),
+                              name) from None
+    return bounds.check_date(date, name)

@@ -4,16 +4,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import Response, abort, render_template, request
+from flask import abort, request
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core import bounds
 from core.errors import ValidationError
-from core.reports import display
 from core.web.context import current_actor, db, require
-from core.web.inputs import id_arg
+from core.web.inputs import date_arg, id_arg
+from core.web.report_pages import download, render_report
 
 from .. import reports
 from ..models import Budget, MoveLine
@@ -45,22 +44,10 @@ CHOICES = (
 BY_KEY = {choice.key: choice for choice in CHOICES}
 
 
-def _date(name: str, default: dt.date | None) -> dt.date | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        date = dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError(gettext("%(value)s is not a date (write it as 2026-12-31).", value=raw[:20]),
-                              name) from None
-    return bounds.check_date(date, name)
-
-
 def _asked() -> dict:
     today = dt.date.today()
-    return {"date_from": _date("date_from", today.replace(month=1, day=1)), "date_to": _date("date_to", today),
-            "at": _date("at", today), "budget_id": id_arg("budget_id", Budget.id),
+    return {"date_from": date_arg("date_from", today.replace(month=1, day=1)), "date_to": date_arg("date_to", today),
+            "at": date_arg("at", today), "budget_id": id_arg("budget_id", Budget.id),
             "page": max(1, request.args.get("page", 1, type=int))}
 
 
@@ -82,16 +69,9 @@ def _compute(choice: ReportChoice, asked: dict, paginate: bool):
 def reports_page():
     require(MoveLine, "read")
     choice = BY_KEY.get(request.args.get("report", ""), CHOICES[0])
-    error, report, asked = None, None, {}
-    try:
-        asked = _asked()
-        report = _compute(choice, asked, paginate=True) if "report" in request.args else None
-    except ValidationError as refused:
-        error = str(refused)
     budgets = db().scalars(select(Budget).order_by(Budget.name)).all()
-    return render_template("accounting/reports.html", choices=CHOICES, choice=choice, report=report, asked=asked,
-                           error=error, budgets=budgets, cell=display, args=request.args.to_dict()), \
-        (422 if error else 200)
+    return render_report("accounting/reports.html", _asked, lambda asked: _compute(choice, asked, paginate=True),
+                         choices=CHOICES, choice=choice, budgets=budgets)
 
 
 @blueprint.route("/reports/export.<fmt>")
@@ -102,5 +82,4 @@ def reports_export(fmt: str):
     choice = BY_KEY.get(request.args.get("report", ""))
     if choice is None or fmt not in MIMETYPES:
         abort(404)
-    data, mimetype, filename = export(_compute(choice, _asked(), paginate=False), fmt, str(get_locale()))
-    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return download(*export(_compute(choice, _asked(), paginate=False), fmt, str(get_locale())))

@@ -16,6 +16,7 @@ from core.reports import DATE, QUANTITY, Column, Report
 from ..models import StockMove
 from .scope import Scope, check_range, done_until, held_locations, net_quantity, require_stock_read
 
+ZERO = Decimal("0.0000")
 #: the longest range drawn, in days (a chart of more days has more bars than pixels)
 MAX_DAYS = 732
 
@@ -51,16 +52,16 @@ def stock_over_time(session: Session, scope: Scope, *, date_from: dt.date, date_
                  .where(StockMove.company_id == scope.company_id, StockMove.product_id == scope.product_id,
                         done_until(date_to))
                  .group_by(day))
-    changes, opening = {}, Decimal(0)
+    changes, opening = {}, ZERO
     for found_day, change in session.execute(statement):
         if found_day is None:
-            opening = Decimal(change or 0)
+            opening = Decimal(change or ZERO)
         else:
-            changes[_day(found_day)] = Decimal(change or 0)
+            changes[_day(found_day)] = Decimal(change or ZERO)
     rows, quantity = [], opening
     for offset in range((date_to - date_from).days + 1):
         current = date_from + dt.timedelta(days=offset)
-        change = changes.get(current, Decimal(0))
+        change = changes.get(current, ZERO)
         quantity += change
         rows.append(DayRow(current, change, quantity))
     return Report(_l("Stock over time"), COLUMNS, rows,
