@@ -1,12 +1,20 @@
 """Valuation at a date: per product, the quantity held in the scope's locations at the end of the day and
-what it is worth.
+what it is worth, in one query.
 
-Both come from the done moves up to that day, in one query: the quantity is
-the sum of what each move brought in or took out; the value the sum of the
-same quantities at each move's ``unit_cost`` (which the valuation fills when
-a move is done, so the value at a date is what the moves were valued at; a
-move not valued yet counts for nothing). The unit cost shown is value /
-quantity.
+The quantity is the sum of what the done moves up to that day brought into
+the scope's locations or took out of them. The value is:
+
+- for a whole company (no warehouse or location asked), the valuation's
+  ledger up to that day (``models.valuation.ValuationEntry``, what
+  ``valuation.services.stock_value_at`` sums): every move's value, with the
+  re-valuations of standard costs, the settlement of negative stock and the
+  corrections of back-dated moves;
+- for a warehouse or a location, which the ledger does not follow, the same
+  quantities at each move's ``unit_cost`` (what the valuation gave the move,
+  corrections included; revaluations of stock on hand, which belong to no
+  move, are left out).
+
+The unit cost shown is value / quantity.
 """
 from __future__ import annotations
 
@@ -15,13 +23,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from addons.products.models import Product, Uom
 from core.reports import MONEY, QUANTITY, Column, Report
 
-from ..models import StockMove
+from ..models import StockMove, ValuationEntry
 from .scope import Scope, done_until, held_locations, net_quantity, require_stock_read, where_product
 
 CENT = Decimal("0.01")
@@ -46,13 +54,22 @@ COLUMNS = (
 
 
 def valuation_figures(scope: Scope, at: dt.date):
-    """A subquery (product_id, quantity, value) of the scope at the end of ``at``, over the done moves."""
+    """A subquery (product_id, quantity, value) of the scope at the end of ``at``."""
     net = net_quantity(held_locations(scope))
-    statement = (select(StockMove.product_id.label("product_id"), func.sum(net).label("quantity"),
-                        func.sum(net * func.coalesce(StockMove.unit_cost, 0)).label("value"))
-                 .where(StockMove.company_id == scope.company_id, done_until(at))
-                 .group_by(StockMove.product_id))
-    return where_product(statement, scope, StockMove.product_id).subquery()
+    moved = where_product(select(StockMove.product_id.label("product_id"), net.label("quantity"),
+                                 (net * func.coalesce(StockMove.unit_cost, 0)).label("value"))
+                          .where(StockMove.company_id == scope.company_id, done_until(at)),
+                          scope, StockMove.product_id)
+    if scope.warehouse_id is None and scope.location_id is None:
+        end = dt.datetime.combine(at + dt.timedelta(days=1), dt.time())
+        ledger = where_product(select(ValuationEntry.product_id, literal(0), ValuationEntry.value)
+                               .where(ValuationEntry.company_id == scope.company_id, ValuationEntry.date < end),
+                               scope, ValuationEntry.product_id)
+        moved = union_all(moved.with_only_columns(StockMove.product_id, net.label("quantity"), literal(0).label("value")),
+                          ledger)
+    both = moved.subquery()
+    return (select(both.c.product_id.label("product_id"), func.sum(both.c.quantity).label("quantity"),
+                   func.sum(both.c.value).label("value")).group_by(both.c.product_id).subquery())
 
 
 def valuation_at(session: Session, scope: Scope, *, at: dt.date) -> Report:

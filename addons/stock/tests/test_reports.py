@@ -19,10 +19,9 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import update
 
-from addons.products.services import create_category, create_product
-from addons.stock.models import Location, StockMove
+from addons.products.services import create_category, create_product, update_product
+from addons.stock.models import Location, ProductStock
 from addons.stock.replenishment import create_rule, evaluate_rules
 from addons.stock.reports import Scope, forecast, move_history, stock_on_hand, stock_over_time, valuation_at
 from addons.stock.services import moves as move_services
@@ -44,7 +43,7 @@ def JAN(day: int) -> dt.date:
 
 
 class Books:
-    """The shop of conftest with the moves above, each done on its day and given its unit cost."""
+    """The shop of conftest with the moves above, each done on its day."""
 
     def __init__(self, shop):
         self.shop, self.session, self.company_id = shop, shop.session, shop.company_id
@@ -64,22 +63,19 @@ class Books:
         self.done(JAN(7), "receipt", self.screw, 5, D("3.00"), dest_location_id=self.shelf.id)
         self.done(JAN(7), "receipt", self.paint, 7, D("1.50"))
         self.done(JAN(9), "receipt", self.paint, 3, D("1.50"), warehouse=self.bcn)
-        self.done(JAN(10), "delivery", self.screw, 4, D("2.00"))
+        self.done(JAN(10), "delivery", self.screw, 4)  # FIFO: 4 of the 10 at 2.00
         self.incoming = self.pending("receipt", self.screw, 20, TODAY + dt.timedelta(days=3))
         self.outgoing = self.pending("delivery", self.screw, 6, TODAY + dt.timedelta(days=10))
 
-    def transfer(self, kind, product_id, quantity, warehouse=None, **values):
+    def transfer(self, kind, product_id, quantity, warehouse=None, unit_cost=None, **values):
+        line = {"product_id": product_id, "quantity": D(quantity), "unit_cost": unit_cost}
         return create_transfer(self.session, self.company_id, kind=kind,
-                               warehouse_id=(warehouse or self.shop.warehouse).id,
-                               lines=[{"product_id": product_id, "quantity": D(quantity)}], **values)
+                               warehouse_id=(warehouse or self.shop.warehouse).id, lines=[line], **values)
 
-    def done(self, day, kind, product_id, quantity, unit_cost, warehouse=None, **values):
-        transfer = self.transfer(kind, product_id, quantity, warehouse, **values)
+    def done(self, day, kind, product_id, quantity, unit_cost=None, warehouse=None, **values):
+        """A transfer done on ``day``; a receipt at ``unit_cost`` (a delivery: at what FIFO says)."""
+        transfer = self.transfer(kind, product_id, quantity, warehouse, unit_cost, **values)
         move_services.done(self.session, transfer.moves, date=dt.datetime.combine(day, dt.time(15, 30)))
-        with self.shop.db.system() as system:  # what the valuation writes on a done move
-            system.execute(update(StockMove).where(StockMove.transfer_id == transfer.id).values(unit_cost=unit_cost))
-            system.commit()
-        self.session.expire_all()
 
     def pending(self, kind, product_id, quantity, scheduled):
         transfer = self.transfer(kind, product_id, quantity, scheduled_date=scheduled)
@@ -150,6 +146,23 @@ def test_valuation_at_a_date_from_the_moves_values(books):
     shelf = valuation_at(books.session, books.scope(location_id=books.shelf.id), at=JAN(31))
     assert rows(shelf, "code", "quantity", "value") == [("TORN", D(5), D("15.00"))]
 
+
+
+def test_a_company_s_valuation_is_its_valuation_ledger_revaluations_included(books):
+    """A standard cost raised from 10 to 11 with 5 gears on hand revalues them by 5: the company's value (the
+    ledger) says 55; a warehouse's (its moves at their unit cost, which the ledger does not follow) 50."""
+    session = books.session
+    gear = create_product(session, books.company_id, code="GEAR", name="Gear", cost=D("10.00"))
+    session.add(ProductStock(product_id=gear.id, valuation_method="standard"))
+    session.flush()
+    books.done(JAN(12), "receipt", gear.id, 5, D("12.00"))
+    update_product(session, gear, cost=D("11.00"))
+    session.flush()
+    company = valuation_at(session, books.scope(product_id=gear.id), at=TODAY)
+    assert rows(company, "quantity", "unit_cost", "value") == [(D(5), D("11.000000"), D("55.00"))]
+    madrid = valuation_at(session, books.scope(product_id=gear.id, warehouse_id=books.shop.warehouse.id), at=TODAY)
+    assert rows(madrid, "quantity", "value") == [(D(5), D("50.00"))]
+    assert rows(valuation_at(session, books.scope(product_id=gear.id), at=JAN(12)), "value") == [(D("50.00"),)]
 
 def test_move_history_in_a_date_range_page_by_page(books):
     report = move_history(books.session, books.scope(), date_from=JAN(6), date_to=JAN(10))
