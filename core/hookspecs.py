@@ -428,3 +428,31 @@ def replenishment_proposed(session: Session, lines: list) -> Iterable[object]:
     :return: the records created (shown to the user by their display name)
     """
 
+
+@hookspec
+def purchase_order_cancelled(session: Session, order: object) -> None:
+    """React to a purchase order being cancelled (nothing of it was received).
+
+    Called by the purchase cancellation service in its transaction, with the
+    session of the user who cancelled it. The bridge ``purchase_stock``
+    cancels what the order's receipts still expect here.
+
+    :param session: the session that cancelled the order
+    :param order: the ``purchase.PurchaseOrder`` just cancelled
+    :return: nothing
+    """
+
+
+@hookspec
+def stock_moves_done(session: Session, move_ids: list[int]) -> None:
+    """React to stock moves being done (the stock moved, the quants changed, the moves valued).
+
+    Called by stock's ``done`` service once per batch, inside its savepoint and
+    the caller's transaction: an exception refuses the whole batch. The bridge
+    ``purchase_stock`` recounts the received quantities of purchase order lines
+    here.
+
+    :param session: the session that did the moves
+    :param move_ids: the ids of the moves done (a partly processed move's done part)
+    :return: nothing
+    """

@@ -70,6 +70,7 @@ class Registry:
                 extension.check(addon, self.models_by_addon.get(addon, ()))
                 extensions[extension.model].append(extension)
         self.extensions = {model: tuple(items) for model, items in extensions.items()}
+        self.extension_by_side = {extension.side: extension for items in extensions.values() for extension in items}
         for access in self._all("register_model_access"):
             self.access[access.model].append(access)
         for rule in self._all("register_record_rules"):

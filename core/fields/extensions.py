@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from core.errors import AddonError
@@ -116,3 +116,25 @@ def save_extension_values(session: Session, registry, record, values: dict[Exten
         for name, value in cleaned.items():
             setattr(side, name, value)
     session.flush()
+
+
+def complete_side_companies(session: Session, registry, rows) -> None:
+    """Give side rows about to be written the company of the record they extend (run before every flush).
+
+    A side table that has a ``company_id`` (so that the allowed-companies rule
+    applies to it) always holds its record's: whatever writes the row (a form,
+    an import, a service) leaves it to this.
+    """
+    by_side: dict[Extension, list] = {}
+    for row in rows:
+        extension = registry.extension_by_side.get(type(row))
+        if extension is not None and hasattr(row, "company_id") and hasattr(extension.model, "company_id"):
+            by_side.setdefault(extension, []).append(row)
+    for extension, found in by_side.items():
+        ids = {getattr(row, extension.key) for row in found} - {None}
+        companies = dict(session.connection().execute(
+            select(extension.model.id, extension.model.company_id).where(extension.model.id.in_(ids))).all())
+        for row in found:
+            company_id = companies.get(getattr(row, extension.key))
+            if company_id is not None and row.company_id != company_id:
+                row.company_id = company_id

@@ -272,6 +272,7 @@ def cancel_order(session: Session, order: PurchaseOrder) -> PurchaseOrder:
                                       order=order.display_name), "state")
     order.state = CANCELLED
     session.flush()
+    session.info["registry"].hook.purchase_order_cancelled(session=session, order=order)
     return order
 
 

@@ -322,6 +322,7 @@ def done(session: Session, moves: Sequence[StockMove], *, date: dt.datetime | No
                                                   "reserved": ZERO} for row in rows})
         value_done_moves(session, rows)
         sync_transfers(session, transfer_ids={row.transfer_id for row in rows})
+        session.info["registry"].hook.stock_moves_done(session=session, move_ids=[row.id for row in rows])
     return warnings
 
 

@@ -1,0 +1,47 @@
+"""Where a purchase order is delivered, and which receipts belong to it.
+
+Both tables belong to the bridge, so they exist only while purchase and
+stock are both installed and go with the bridge when it is purged.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from addons.stock.models import Transfer, Warehouse
+from core import Base
+from core.fields import field
+
+
+def _active_warehouse(actor):
+    return Warehouse.active.is_(True)
+
+
+class OrderDelivery(Base):
+    """What the bridge adds to a purchase order (an extension): the warehouse it is delivered to."""
+
+    __tablename__ = "purchase_stock_order"
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("purchase_order.id", ondelete="CASCADE"), primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("core_company.id"), index=True, info=field(internal=True))
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("stock_warehouse.id"), info=field(
+        _l("Deliver to"), domain=_active_warehouse, domain_message=_l("Choose an active warehouse."),
+        help=_l("The warehouse that receives the goods; empty: the company's first warehouse.")))
+
+    warehouse: Mapped[Warehouse | None] = relationship()
+
+
+class OrderReceipt(Base):
+    """A receipt (or its backorder, or a return of it) made for a purchase order."""
+
+    __tablename__ = "purchase_stock_receipt"
+
+    transfer_id: Mapped[int] = mapped_column(ForeignKey("stock_transfer.id", ondelete="CASCADE"), primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("purchase_order.id", ondelete="CASCADE"), index=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("core_company.id"), index=True, info=field(internal=True))
+
+    transfer: Mapped[Transfer] = relationship()
+
+
+ALL = (OrderDelivery, OrderReceipt)

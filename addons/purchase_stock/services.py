@@ -1,0 +1,161 @@
+"""What purchase and stock do together: the receipt of a confirmed order, and what was received.
+
+- Confirming an order makes one receipt, to the order's warehouse (else the
+  company's first; a company with none gets a "Main warehouse", WH), with a move per line of goods, in the line's unit, and
+  confirms it. Each move carries what the goods cost, per unit of the
+  product's own unit and in the company's currency, so the stock valuation
+  (FIFO layers, the average, the last purchase price) takes the purchase
+  price.
+- The receipt's backorders and returns belong to the order too; whenever
+  moves are done, each line's received quantity is recounted from its
+  order's done moves: receipts add, returns to the supplier take away. A
+  product on several lines fills them in their order, the last one taking
+  any excess.
+- Cancelling an order cancels what its receipts have not received yet.
+
+The receipt is the purchase's consequence, not the buyer's stock work: it is
+written by the system inside the buyer's transaction (``system_rows``), so a
+buyer without stock rights confirms orders, and a warehouse clerk without
+purchase rights receives them.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask_babel import gettext
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from addons.products.models import SERVICE
+from addons.products.units import convert
+from addons.purchase.models import OrderLine, PurchaseOrder
+from addons.purchase.services.currency import rate
+from addons.stock.models import StockMove, Transfer, Warehouse
+from addons.stock.models.moves import CANCELLED, DONE, RECEIPT
+from addons.stock.services import moves as move_services
+from addons.stock.services.setup import create_warehouse
+from addons.stock.services.transfers import confirm_transfer, create_transfer
+from core.bulk import update_rows
+from core.sessions import system_rows
+
+from .models import OrderDelivery, OrderReceipt
+
+QUANTITY = Decimal("0.0001")
+COST = Decimal("0.000001")
+#: the code of the warehouse made for a company that has none when its first order is confirmed
+DEFAULT_WAREHOUSE = "WH"
+#: how far a backorder or return chain is followed back to its receipt
+CHAIN_LIMIT = 64
+
+
+def receiving_warehouse(session: Session, order: PurchaseOrder) -> Warehouse:
+    side = session.get(OrderDelivery, order.id)
+    if side is not None and side.warehouse_id is not None:
+        return session.get(Warehouse, side.warehouse_id)
+    found = session.scalars(select(Warehouse).where(Warehouse.company_id == order.company_id,
+                                                    Warehouse.active.is_(True)).order_by(Warehouse.id)).first()
+    if found is None:
+        found = create_warehouse(session, order.company_id, code=DEFAULT_WAREHOUSE, name=gettext("Main warehouse"))
+    return found
+
+
+def create_receipt(session: Session, order: PurchaseOrder) -> Transfer | None:
+    """The confirmed receipt of ``order``'s goods (None when it orders services only)."""
+    goods = [line for line in order.lines if line.product.kind != SERVICE]
+    if not goods:
+        return None
+    to_company = rate(session, order.company_id, order.currency_code, date=order.date_order, field="currency_code")
+    lines = [{"product_id": line.product_id, "quantity": line.quantity, "uom_id": line.uom_id,
+              "unit_cost": unit_cost(line, to_company)} for line in goods]
+    expected = [line.expected_date for line in goods if line.expected_date is not None]
+    with system_rows(session) as system:
+        warehouse = receiving_warehouse(system, order)
+        receipt = create_transfer(system, order.company_id, kind=RECEIPT, warehouse_id=warehouse.id,
+                                  origin=order.number, scheduled_date=min(expected, default=order.date_order),
+                                  lines=lines)
+        system.add(OrderReceipt(transfer_id=receipt.id, order_id=order.id, company_id=order.company_id))
+        confirm_transfer(system, receipt)
+        return receipt
+
+
+def unit_cost(line: OrderLine, to_company: Decimal) -> Decimal:
+    """What one unit of the product's own unit costs on ``line``, in the company's currency."""
+    per_product_unit = convert(Decimal(1), line.uom, line.product.uom)
+    return (line.unit_price * to_company / per_product_unit).quantize(COST, rounding=ROUND_HALF_UP)
+
+
+def cancel_receipts(session: Session, order: PurchaseOrder) -> None:
+    """Cancel the moves of ``order``'s receipts that are not done."""
+    with system_rows(session) as system:
+        pending = list(system.scalars(
+            select(StockMove).join(OrderReceipt, OrderReceipt.transfer_id == StockMove.transfer_id)
+            .where(OrderReceipt.order_id == order.id, StockMove.state.not_in((DONE, CANCELLED)))))
+        if pending:
+            move_services.cancel(system, pending)
+
+
+def moves_done(session: Session, move_ids) -> None:
+    """Recount the received quantities of the orders whose receipts (or returns) these moves belong to."""
+    with system_rows(session) as system:
+        transfer_ids = set(system.scalars(select(StockMove.transfer_id).where(
+            StockMove.id.in_(set(move_ids)), StockMove.transfer_id.is_not(None)).distinct()))
+        orders = _orders_of(system, transfer_ids)
+        for order_id in sorted(set(orders.values())):
+            recount(system, system.get(PurchaseOrder, order_id))
+
+
+def _orders_of(session: Session, transfer_ids: set[int]) -> dict[int, int]:
+    """transfer id -> its order, following backorders and returns back to a receipt of an order; the
+    transfers found this way are recorded as the order's."""
+    found: dict[int, int] = {}
+    pending = {transfer_id: transfer_id for transfer_id in transfer_ids}  # asked -> where we are in its chain
+    for _step in range(CHAIN_LIMIT):
+        if not pending:
+            break
+        known = dict(session.execute(select(OrderReceipt.transfer_id, OrderReceipt.order_id)
+                                     .where(OrderReceipt.transfer_id.in_(set(pending.values())))).all())
+        unknown = set(pending.values()) - set(known)
+        parents = {row.id: row.backorder_of_id or row.return_of_id for row in session.execute(
+            select(Transfer.id, Transfer.backorder_of_id, Transfer.return_of_id).where(Transfer.id.in_(unknown)))}
+        following = {}
+        for asked, at in pending.items():
+            if at in known:
+                found[asked] = known[at]
+            elif parents.get(at) is not None:
+                following[asked] = parents[at]
+        pending = following
+    missing = {transfer_id for transfer_id in found} - set(session.scalars(
+        select(OrderReceipt.transfer_id).where(OrderReceipt.transfer_id.in_(set(found)))))
+    companies = dict(session.execute(select(Transfer.id, Transfer.company_id).where(Transfer.id.in_(missing))).all())
+    session.add_all(OrderReceipt(transfer_id=transfer_id, order_id=found[transfer_id],
+                                 company_id=companies[transfer_id]) for transfer_id in missing)
+    session.flush()
+    return found
+
+
+def recount(session: Session, order: PurchaseOrder) -> None:
+    """Each line's received quantity, in its unit, from the order's done moves."""
+    net: dict[int, Decimal] = defaultdict(Decimal)
+    rows = session.execute(
+        select(StockMove.product_id, StockMove.product_quantity, Transfer.return_of_id)
+        .join(Transfer, Transfer.id == StockMove.transfer_id)
+        .join(OrderReceipt, OrderReceipt.transfer_id == Transfer.id)
+        .where(OrderReceipt.order_id == order.id, StockMove.state == DONE))
+    for product_id, quantity, return_of_id in rows:
+        net[product_id] += -quantity if return_of_id is not None else quantity
+    by_product = defaultdict(list)
+    for line in sorted(order.lines, key=lambda line: (line.sequence, line.id)):
+        by_product[line.product_id].append(line)
+    changes = {}
+    for product_id, lines in by_product.items():
+        left = max(net.get(product_id, Decimal(0)), Decimal(0))
+        for position, line in enumerate(lines, 1):
+            wanted = convert(line.quantity, line.uom, line.product.uom)
+            taken = left if position == len(lines) else min(left, wanted)
+            left -= taken
+            received = convert(taken, line.product.uom, line.uom).quantize(QUANTITY, rounding=ROUND_HALF_UP)
+            if received != line.received_quantity:
+                changes[line.id] = {"received_quantity": received}
+    update_rows(session, OrderLine, changes)
+    session.expire(order, ["lines"])
