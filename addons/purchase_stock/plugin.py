@@ -45,3 +45,10 @@ def stock_moves_done(session, move_ids):
     from .services import moves_done
 
     moves_done(session, move_ids)
+
+
+@hookimpl
+def replenishment_proposed(session, lines):
+    from .services import order_replenishment
+
+    return order_replenishment(session, lines)

@@ -12,6 +12,9 @@
   product on several lines fills them in their order, the last one taking
   any excess.
 - Cancelling an order cancels what its receipts have not received yet.
+- Ordering lines of stock's replenishment list makes draft requests for
+  quotation, one per preferred supplier and warehouse, as the acting user
+  (who must be allowed to buy).
 
 The receipt is the purchase's consequence, not the buyer's stock work: it is
 written by the system inside the buyer's transaction (``system_rows``), so a
@@ -29,7 +32,8 @@ from sqlalchemy.orm import Session
 
 from addons.products.models import SERVICE
 from addons.products.units import convert
-from addons.purchase.models import OrderLine, PurchaseOrder
+from addons.purchase.models import OrderLine, PurchaseOrder, PurchaseProduct
+from addons.purchase.services.orders import create_order
 from addons.purchase.services.currency import rate
 from addons.stock.models import StockMove, Transfer, Warehouse
 from addons.stock.models.moves import CANCELLED, DONE, RECEIPT
@@ -37,6 +41,7 @@ from addons.stock.services import moves as move_services
 from addons.stock.services.setup import create_warehouse
 from addons.stock.services.transfers import confirm_transfer, create_transfer
 from core.bulk import update_rows
+from core.errors import ValidationError
 from core.sessions import system_rows
 
 from .models import OrderDelivery, OrderReceipt
@@ -159,3 +164,28 @@ def recount(session: Session, order: PurchaseOrder) -> None:
                 changes[line.id] = {"received_quantity": received}
     update_rows(session, OrderLine, changes)
     session.expire(order, ["lines"])
+
+
+def order_replenishment(session: Session, lines) -> list[PurchaseOrder]:
+    """Draft requests for quotation for the replenishment ``lines``: one per (preferred supplier, warehouse),
+    a line per product in its own unit (the supplier's price and lead time apply). A product without a
+    preferred supplier is refused, naming it, and nothing is made."""
+    groups: dict[tuple, list] = defaultdict(list)
+    suppliers = dict(session.execute(select(PurchaseProduct.product_id, PurchaseProduct.preferred_supplier_id).where(
+        PurchaseProduct.product_id.in_({line.product_id for line in lines}))).all())
+    for line in lines:
+        supplier_id = suppliers.get(line.product_id)
+        if supplier_id is None:
+            raise ValidationError(gettext(
+                "%(product)s has no preferred supplier: record a supplier price for it, then order again.",
+                product=line.product.display_name), "line_ids")
+        groups[line.company_id, supplier_id, line.warehouse_id].append(line)
+    orders = []
+    for (company_id, supplier_id, warehouse_id), found in groups.items():
+        order = create_order(session, company_id, partner_id=supplier_id, lines=[
+            {"product_id": line.product_id, "quantity": line.quantity, "uom_id": line.product.uom_id,
+} for line in found])
+        session.add(OrderDelivery(order_id=order.id, warehouse_id=warehouse_id))
+        session.flush()
+        orders.append(order)
+    return orders

@@ -32,6 +32,11 @@ class Drops:
     columns: tuple[tuple[str, str], ...]  # (table, column) dropped from tables that stay
     groups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (group key, logins of its members)
 
+    def without(self, dropped: set) -> Drops:
+        """These drops less the tables and (table, column) pairs in ``dropped`` (an earlier step's)."""
+        return Drops(self.addon, tuple(t for t in self.tables if t[0] not in dropped),
+                     tuple(c for c in self.columns if c not in dropped), self.groups)
+
     @property
     def has_data(self) -> bool:
         return (any(count for _t, count in self.tables) or bool(self.columns)

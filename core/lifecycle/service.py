@@ -359,9 +359,11 @@ class Lifecycle:
         states = states or self.states(connection)
         order = [n for n in reversed(self.catalog.resolve(names)) if n in names]
         steps = []
+        earlier: set = set()  # downgrading a branch takes its dependents' along: each step lists only its own
         for name in order:
             if purge_data:
-                drops = purge.dry_run(connection, self.migrations, name)
+                drops = purge.dry_run(connection, self.migrations, name).without(earlier)
+                earlier |= {table for table, _count in drops.tables} | set(drops.columns)
                 steps.append(Step(PURGE, name, states[name].version, reason, drops=drops))
             else:
                 steps.append(Step(DEACTIVATE, name, states[name].version, reason))
