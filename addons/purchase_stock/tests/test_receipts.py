@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from addons.contacts.services import create_partner
-from addons.products.models import SERVICE
+from addons.products.models import SERVICE, Product
 from addons.products.services import create_product
 from addons.products.units import unit_by_code
 from addons.purchase.models import CANCELLED as ORDER_CANCELLED
@@ -74,6 +74,8 @@ def test_a_buyer_without_stock_rights_confirms_and_the_goods_are_expected_in_the
     assert moves(shop.clerk, receipt) == [
         (shop.bolts.id, Decimal(2), shop.box.id, Decimal(24), "ready"),
         (shop.paint.id, Decimal("12.5"), shop.paint.uom_id, Decimal("12.5"), "ready")]
+    # what the valuation takes: the price per unit of the product's own unit (a box of 12 at 4.80: 0.40 a bolt)
+    assert [move.unit_cost for move in receipt.moves] == [Decimal("0.40"), Decimal("2.10")]
 
 
 def test_the_order_chooses_its_warehouse(shop):
@@ -99,6 +101,7 @@ def test_partial_receipts_backorders_and_returns_flow_back_to_the_lines(shop):
     shop.clerk.commit()
     shop.buyer.expire_all()
     assert received(purchase) == [Decimal(1), Decimal(10), Decimal(2)]
+    assert shop.clerk.get(Product, shop.paint.id).cost == Decimal("2.10")  # FIFO: what is left cost 2.10 a litre
     assert backorder is not None and backorder.origin == purchase.number
     process_transfer(shop.clerk, backorder)
     shop.clerk.commit()
