@@ -384,17 +384,16 @@ def worker(state: Context, workers: int, periodic: bool, grace_period: float) ->
     """
     import logging
 
-    from sqlalchemy import inspect
+    from core.config import redacted
+    from core.jobs import import_huey
+
+    state.check_database_url = False  # the worker reads the database before it is ready: that checks the URL
+    config = state.config
+    import_huey(config)  # before the worker's module imports it
 
     from core.jobs import Worker
-    from core.lifecycle.database import redacted, require_initialized
 
-    config = state.config
-    engine = state.engine()
-    require_initialized(engine)
-    if not inspect(engine).has_table("core_job"):
-        raise BottegaError("the database lacks the job tables: run `bottega addons upgrade` first")
-    running = Worker(config, state.catalog, engine)
+    running = Worker(config, state.catalog)
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     scheduled = sorted(name for name, job in running.jobs.items() if job.schedule is not None)

@@ -107,6 +107,15 @@ class Config:
             )
 
 
+#: The password in a database URL, as SQLAlchemy's URL pattern finds it (user, then ``:password@``).
+_URL_PASSWORD = re.compile(r"^(?P<before>[\w+]+://[^:/]*:)[^@]*@")
+
+
+def redacted(url: str) -> str:
+    """``url`` with its password shown as ``***``, for messages and logs (without importing SQLAlchemy)."""
+    return _URL_PASSWORD.sub(r"\g<before>***@", url)
+
+
 def config_path(explicit: str | os.PathLike | None = None) -> tuple[Path, bool]:
     """The file to read, and whether the user named it (a named file must exist)."""
     if explicit:

@@ -30,6 +30,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
+from core.timeouts import SQLITE_BUSY_TIMEOUT
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -146,8 +148,6 @@ def _null_on_insert(mapper) -> tuple[str, ...]:
     return keys
 
 
-#: How long a SQLite connection waits for another one's write lock before "database is locked" (seconds).
-SQLITE_BUSY_TIMEOUT = 30
 _WRITING = "bottega.sqlite_writing"
 _CHANGES = "bottega.sqlite_changes"
 _NO_WRITE = re.compile(r"\s*(SELECT|VALUES|EXPLAIN|PRAGMA|BEGIN|COMMIT|ROLLBACK|RELEASE|END)\b", re.IGNORECASE)

@@ -138,6 +138,8 @@ def register_jobs() -> Iterable[Job]:
     Called when the queue is set up (by ``bottega worker`` and by every process
     that enqueues jobs), for the installed addons only. Job names are
     namespaced ``<addon>.<name>``; a job with a ``schedule`` runs periodically.
+    Give each function as a ``"module:attribute"`` reference, so that a worker
+    starts without importing the addon's models (it does when the job runs).
 
     :return: :class:`core.jobs.Job` declarations
     """

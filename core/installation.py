@@ -23,7 +23,15 @@ if TYPE_CHECKING:
 
 
 class Installation:
-    """The configuration named by ``config_path`` (default: the usual resolution), its addons and database."""
+    """The configuration named by ``config_path`` (default: the usual resolution), its addons and database.
+
+    ``check_database_url``: whether loading the configuration checks
+    ``[database] url`` with SQLAlchemy and its driver; a command that proves
+    the URL by reading the database with the driver alone turns it off before
+    reading :attr:`config` (``bottega worker``, see :mod:`core.jobs.worker`).
+    """
+
+    check_database_url = True
 
     def __init__(self, config_path: str | os.PathLike | None = None, catalog: Catalog | None = None):
         self.config_path = config_path
@@ -31,7 +39,7 @@ class Installation:
 
     @cached_property
     def config(self) -> Config:
-        config = load_config(self.config_path)
+        config = load_config(self.config_path, check_database_url=self.check_database_url)
         known = set(self.catalog)
         if any(name not in known for name in config.enabled_addons):
             known |= _recorded_addons(config)  # code gone: the lifecycle says so, and uninstall still works

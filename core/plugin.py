@@ -112,12 +112,12 @@ def register_jobs():
     from huey import crontab
 
     from core.jobs import Job
-    from core.jobs.maintenance import clean_jobs
-    from core.mail import SEND_MAIL_JOB
-    from core.security.housekeeping import security_housekeeping
+    from core.mail.job import SEND_MAIL_JOB
 
-    return (SEND_MAIL_JOB, Job("core.clean_jobs", clean_jobs, retries=0, schedule=crontab(minute="17", hour="3")),
-            Job("core.security_housekeeping", security_housekeeping, retries=0,
+    return (SEND_MAIL_JOB,
+            Job("core.clean_jobs", "core.jobs.maintenance:clean_jobs", retries=0,
+                schedule=crontab(minute="17", hour="3")),
+            Job("core.security_housekeeping", "core.security.housekeeping:security_housekeeping", retries=0,
                 schedule=crontab(minute="27", hour="3")))
 
 

@@ -6,6 +6,7 @@ jobs come through the same hook and registry as any addon's.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import threading
@@ -20,9 +21,9 @@ from sqlalchemy import select
 
 from core.catalog import Catalog
 from core.config import load_config
-from core.errors import AddonError, ValidationError
+from core.errors import AddonError, DatabaseError, ValidationError
 from core.hookspecs import hookimpl
-from core.db import utcnow
+from core.db import make_engine, utcnow
 from core.jobs import (
     DONE,
     FAILED,
@@ -39,6 +40,7 @@ from core.jobs import (
     use_queue,
 )
 from core.manifest import AddonManifest
+from core.models import AuditLog, Company
 from core.registry import build_registry
 from core.security import actor_session
 from core.sessions import make_session_factory
@@ -84,6 +86,16 @@ def tick_job(context):
     _note("tick", job_id=context.job_id)
 
 
+def rename_job(context, token, company_id, new_name):
+    """Writes a business record through the context's session: access, rules and audit apply as in any service."""
+    from core.models import Company
+
+    with context.session() as session:
+        session.get(Company, company_id).name = new_name
+        session.commit()
+    _note(token, registry=context.registry)
+
+
 # A job that waits until its test lets it go (a job outlasting a stopping worker's grace period).
 ENTERED: dict[str, threading.Event] = defaultdict(threading.Event)
 RELEASED: dict[str, threading.Event] = defaultdict(threading.Event)
@@ -107,6 +119,7 @@ def register_jobs():
         Job("jobtest.tick", tick_job, schedule=crontab()),
         Job("jobtest.wait", waiting_job, retries=2, timeout=30),
         Job("jobtest.hang", waiting_job, retries=2, retry_delay=0, timeout=1),
+        Job("jobtest.rename", f"{__name__}:rename_job"),  # imported when it first runs, as the addons' jobs
     )
 
 
@@ -257,6 +270,8 @@ def test_a_job_declaration_is_checked():
     with pytest.raises(JobError, match="retries must be a whole number"):
         Job("jobtest.x", record_job, retries=-1)
     with pytest.raises(JobError, match="not callable"):
+        Job("jobtest.x", 42)
+    with pytest.raises(JobError, match="'record_job' is not a 'module:attribute' reference"):
         Job("jobtest.x", "record_job")
     with pytest.raises(JobError, match="timeout must be a whole number of seconds, at least 1, got 0"):
         Job("jobtest.x", record_job, timeout=0)
@@ -445,6 +460,34 @@ def test_one_worker_per_queue_in_a_process(sqlite_env):
     env.start_worker(workers=1)
     with pytest.raises(JobError, match="already has a worker"):
         Worker(env.config, env.catalog, env.engine, env.queue)
+
+
+def test_a_worker_started_as_bottega_worker_starts_makes_its_engine_and_registry_for_the_first_job(sqlite_env):
+    """No engine given: the installed addons are read with the driver; the first job gets the full registry."""
+    env = sqlite_env
+    env.worker = Worker(env.config, env.catalog, queue=env.queue)
+    assert {"jobtest.record", "jobtest.rename"} <= set(env.worker.jobs)
+    env.worker.start(workers=1, periodic=False)
+    t = token()
+    with env.session() as session:
+        company = session.scalars(select(Company)).first()
+        company_id, old_name = company.id, company.name
+    job_id = env.enqueue("jobtest.rename", token=t, company_id=company_id, new_name="Renamed by a job")
+    wait_for(lambda: env.job(job_id).state == DONE, what="the job to be done")
+    registry = CALLS[t][0]["registry"]
+    assert registry.installed == ("jobtest",) and Company in registry.models and registry.access[Company]
+    with env.session() as session:
+        audit = session.scalars(select(AuditLog).where(AuditLog.table_name == "core_company",
+                                                       AuditLog.record_id == company_id)).all()
+    assert [entry.changes["name"] for entry in audit if "name" in entry.changes] == [[old_name, "Renamed by a job"]]
+
+
+def test_a_worker_started_on_a_database_not_initialized_says_so(sqlite_env, databases, job_catalog):
+    url = databases.new()
+    make_engine(url).dispose()
+    config = dataclasses.replace(sqlite_env.config, values={**sqlite_env.config.values, "database": {"url": url}})
+    with pytest.raises(DatabaseError, match="is not initialized: run `bottega init`"):
+        Worker(config, job_catalog, queue=sqlite_env.queue)
 
 
 # --- stopping and lost runs -------------------------------------------------------------------

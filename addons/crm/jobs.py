@@ -1,8 +1,4 @@
-"""The CRM's jobs on the queue: rules for new leads, and the daily reminders."""
-from huey import crontab
-
-from core.jobs import Job
-
+"""The CRM's jobs on the queue: rules for new leads, and the daily reminders (declared in the plugin)."""
 from . import automation
 
 
@@ -31,11 +27,3 @@ def send_campaign(context, campaign_id: int) -> None:
     with context.session() as session:
         send_queued(session, campaign_id, context.config.get("server", "public_url"))
         session.commit()
-
-
-JOBS = (
-    Job("crm.send_campaign", send_campaign),
-    Job("crm.new_lead", new_lead),
-    Job("crm.inactivity", inactivity, schedule=crontab(hour="6", minute="30")),
-    Job("crm.activity_reminders", activity_reminders, schedule=crontab(hour="7", minute="0")),
-)

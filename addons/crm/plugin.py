@@ -54,9 +54,16 @@ def register_blueprints():
 
 @hookimpl
 def register_jobs():
-    from .jobs import JOBS
+    from huey import crontab
 
-    return JOBS
+    from core.jobs import Job
+
+    return (
+        Job("crm.send_campaign", "addons.crm.jobs:send_campaign"),
+        Job("crm.new_lead", "addons.crm.jobs:new_lead"),
+        Job("crm.inactivity", "addons.crm.jobs:inactivity", schedule=crontab(hour="6", minute="30")),
+        Job("crm.activity_reminders", "addons.crm.jobs:activity_reminders", schedule=crontab(hour="7", minute="0")),
+    )
 
 
 @hookimpl

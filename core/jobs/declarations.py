@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from core.errors import BottegaError
+from core.lazy import load
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from core.registry import Registry
 
 NAME_RE = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_.]*")
+REFERENCE_RE = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*")
 DEFAULT_TIMEOUT = 600
 
 
@@ -28,7 +30,9 @@ class Job:
     """A background job an addon runs on the queue, declared by ``register_jobs()``.
 
     ``function(context, **arguments)`` runs in ``bottega worker`` with a
-    :class:`JobContext`. When it raises, it is tried again ``retries`` times,
+    :class:`JobContext`; given as a ``"module:attribute"`` reference, it is
+    imported when the job first runs, so that a worker starts without the
+    addon's models and services (:mod:`core.jobs.worker`). When it raises, it is tried again ``retries`` times,
     ``retry_delay`` seconds apart; after the last attempt the job is *failed*
     and shown under *Settings → Jobs*. ``schedule`` (a ``huey.crontab(...)``,
     evaluated in UTC) makes the worker run it periodically, without arguments.
@@ -41,7 +45,7 @@ class Job:
     """
 
     name: str
-    function: Callable[..., Any]
+    function: Callable[..., Any] | str
     retries: int = 3
     retry_delay: int = 60
     schedule: Callable[[dt.datetime], bool] | None = None
@@ -50,7 +54,10 @@ class Job:
     def __post_init__(self):
         if not isinstance(self.name, str) or not NAME_RE.fullmatch(self.name):
             raise JobError(f"job name {self.name!r} must be '<addon>.<name>' in lower case")
-        if not callable(self.function):
+        if isinstance(self.function, str):
+            if not REFERENCE_RE.fullmatch(self.function):
+                raise JobError(f"job {self.name}: function {self.function!r} is not a 'module:attribute' reference")
+        elif not callable(self.function):
             raise JobError(f"job {self.name}: function {self.function!r} is not callable")
         for field in ("retries", "retry_delay"):
             value = getattr(self, field)
@@ -61,6 +68,11 @@ class Job:
                            f"got {self.timeout!r}")
         if self.schedule is not None and not callable(self.schedule):
             raise JobError(f"job {self.name}: schedule must be a huey.crontab(...), got {self.schedule!r}")
+
+    def run(self, context: JobContext, **arguments: Any) -> Any:
+        """Call the job's function (importing it first when it is a reference)."""
+        function = load(self.function) if isinstance(self.function, str) else self.function
+        return function(context, **arguments)
 
 
 @dataclass(frozen=True)

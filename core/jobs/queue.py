@@ -1,55 +1,67 @@
-"""The queue: huey storage, the jobs of the installed addons, and sending on commit.
-
-A job is first a ``core_job`` row written in the caller's transaction; its
-id goes to huey only once that transaction commits (an ``after_commit``
-listener on the session), so a worker never sees a job whose data is not
-there yet, and a rolled back transaction (or savepoint) sends nothing. The
-jobs of one commit are sent together: a SQLite queue takes them in one write.
+"""The queue: huey storage, and the jobs of the installed addons.
 
 huey carries one task, ``bottega_run_job(job_id)``, with the job's retries and
-retry delay; the worker looks the job up by name in the registry of the
-installed addons. Where a process sends its jobs: the queue in
-``session.info["bottega.job_queue"]`` when the session has one, else the one
-:mod:`core.jobs.target` chooses.
+retry delay; the worker looks the job up by name among the jobs of the
+installed addons. Jobs are written and sent by :mod:`core.jobs.sending`.
+
+This module imports neither SQLAlchemy nor the models, so that a worker is
+ready before it needs them (:mod:`core.jobs.worker`); huey itself is imported
+through :func:`import_huey`.
 """
 from __future__ import annotations
 
 import dataclasses
-import json
-import logging
+import importlib
+import sys
 import threading
 import weakref
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import Connection, Engine, event, update
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from core.config import Config
-from core.db import SQLITE_BUSY_TIMEOUT, utcnow
-from core.errors import AddonError, RecordNotFound, ValidationError
-from core.models.job import FAILED, QUEUED, JobRecord
-
-from core.sessions import system_rows
+from core.errors import AddonError
+from core.timeouts import SQLITE_BUSY_TIMEOUT
 
 from .declarations import Job, JobError
-from .target import default_queue
 
 if TYPE_CHECKING:
     from huey import Huey
+    from pluggy import PluginManager
 
     from core.registry import Registry
-
-log = logging.getLogger("bottega.jobs")
 
 QUEUE_INFO = "bottega.job_queue"
 DEFAULT_NAME = "bottega"
 RUN_TASK = "bottega_run_job"
-_PENDING = "bottega.jobs_pending"
-_REGISTRY_CACHE = "bottega.jobs_registry"
 MAX_ERROR = 2000
+#: Clients huey's storage module imports if they are installed, for storages a SQLite queue does not use.
+UNUSED_BY_SQLITE_QUEUES = ("redis", "psycopg")
+
+
+def import_huey(config: Config) -> None:
+    """Import huey; for a SQLite queue, without the Redis and PostgreSQL clients.
+
+    huey's storage module imports both clients at its own import when they
+    are installed (about 0.25 s of CPU, more than all the rest of a worker's
+    start), for its Redis and PostgreSQL storages. A SQLite queue uses
+    neither, so while huey is imported they are hidden (an entry ``None`` in
+    ``sys.modules`` makes ``import`` fail, which huey takes as "not
+    installed"), then visible again to whatever imports them next (the
+    database's driver). Nothing happens once huey is imported.
+    """
+    if "huey" in sys.modules:
+        return
+    hidden = [] if config.values["jobs"]["backend"] == "redis" else [
+        name for name in UNUSED_BY_SQLITE_QUEUES if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None
+    try:
+        importlib.import_module("huey")
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, False) is None:
+                del sys.modules[name]
 
 
 # --- the queue ----------------------------------------------------------------------
@@ -84,7 +96,7 @@ class JobQueue:
 
     @classmethod
     def from_config(cls, config: Config, name: str = DEFAULT_NAME) -> JobQueue:
-        from core.mail import SEND_MAIL, job_settings
+        from core.mail.job import SEND_MAIL, job_settings
 
         return cls(make_huey(config, name), {SEND_MAIL: job_settings(config)})
 
@@ -158,24 +170,19 @@ def queue_for_config(config: Config, name: str = DEFAULT_NAME) -> JobQueue:
         return _queues[key]
 
 
-def queue_for(session: Session) -> JobQueue:
-    return session.info.get(QUEUE_INFO) or default_queue()
-
-
 # --- the jobs of the installed addons ----------------------------------------------
 
 _jobs_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_catalog = None
 
 
-def jobs_of(registry: Registry) -> Mapping[str, Job]:
-    """The jobs the core and the installed addons declare, by name."""
+def jobs_of(plugins: Registry | PluginManager) -> Mapping[str, Job]:
+    """The jobs the core and the installed addons declare, by name (from a registry or its plugin manager)."""
     try:
-        return _jobs_cache[registry]
+        return _jobs_cache[plugins]
     except KeyError:
         pass
     jobs: dict[str, Job] = {}
-    for impl in registry.hook.register_jobs.get_hookimpls():
+    for impl in plugins.hook.register_jobs.get_hookimpls():
         addon = impl.plugin_name
         for job in impl.function() or ():
             if not isinstance(job, Job):
@@ -185,135 +192,7 @@ def jobs_of(registry: Registry) -> Mapping[str, Job]:
             if job.name in jobs:
                 raise AddonError(f"job {job.name!r} is declared twice")
             jobs[job.name] = job
-    _jobs_cache[registry] = jobs
+    _jobs_cache[plugins] = jobs
     return jobs
 
 
-def registry_of(session: Session) -> Registry:
-    """The registry a session carries (``actor_session`` puts it there), else the one of its database."""
-    registry = session.info.get("registry") or session.info.get(_REGISTRY_CACHE)
-    if registry is None:
-        global _catalog
-        from core.catalog import Catalog
-        from core.lifecycle.installed import installed_registry
-
-        if _catalog is None:
-            _catalog = Catalog.discover()
-        registry = installed_registry(_catalog, session.connection())
-        session.info[_REGISTRY_CACHE] = registry
-    return registry
-
-
-def job_named(registry: Registry, name: str) -> Job:
-    jobs = jobs_of(registry)
-    if name not in jobs:
-        raise JobError(f"unknown job {name!r}: no installed addon declares it "
-                       f"(known: {', '.join(sorted(jobs)) or 'none'})")
-    return jobs[name]
-
-
-# --- writing job rows in the caller's transaction -------------------------------------
-
-
-def add_job(session: Session, system: Session, name: str, arguments: dict[str, Any]) -> JobRecord:
-    """Record job ``name`` with ``system`` and send it when ``session`` commits; see :func:`enqueue`."""
-    job = job_named(registry_of(session), name)
-    try:
-        json.dumps(arguments, allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise JobError(f"job {name}: arguments must be JSON values (numbers, strings, lists, "
-                       f"dicts, true/false/null): {exc}") from None
-    record = JobRecord(name=name, arguments=dict(arguments), state=QUEUED, attempts=0)
-    system.add(record)
-    system.flush()
-    send_on_commit(session, record.id, job)
-    return record
-
-
-def enqueue(session: Session, name: str, /, **arguments: Any) -> JobRecord:
-    """Record job ``name`` (``<addon>.<name>``) with ``arguments`` and send it when ``session`` commits.
-
-    The job's row is written in ``session``'s transaction; nothing reaches
-    the queue if it rolls back. An unknown name (or a job of an addon that is
-    not installed) is a :class:`JobError`; ``arguments`` must be JSON values.
-    """
-    with system_rows(session) as system:
-        return add_job(session, system, name, arguments)
-
-
-def retry_job(session: Session, job_id: int) -> JobRecord:
-    """Queue a failed job again (with its full retries); it is sent when ``session`` commits."""
-    record = session.get(JobRecord, job_id, with_for_update=True)
-    if record is None:
-        raise RecordNotFound(_l("There is no job %(id)s.", id=job_id))
-    if record.state != FAILED:
-        raise ValidationError(_l("Only a failed job can be retried."))
-    job = job_named(registry_of(session), record.name)
-    record.state = QUEUED
-    record.finished_at = None
-    session.flush()
-    send_on_commit(session, record.id, job)
-    return record
-
-
-# --- sending on commit ------------------------------------------------------------------
-
-
-def send_on_commit(session: Session, job_id: int, job: Job) -> None:
-    transaction = session.get_nested_transaction() or session.get_transaction()
-    session.info.setdefault(_PENDING, []).append((queue_for(session), job_id, job, transaction))
-
-
-@event.listens_for(Session, "after_commit")
-def _send_pending(session: Session) -> None:
-    if session.in_nested_transaction():  # a savepoint was released: the transaction goes on
-        return
-    pending = session.info.pop(_PENDING, None)
-    by_queue: dict[int, tuple[JobQueue, list[tuple[int, Job]]]] = {}
-    for queue, job_id, job, _transaction in pending or ():
-        by_queue.setdefault(id(queue), (queue, []))[1].append((job_id, job))
-    failed: list[tuple[int, str]] = []
-    for queue, jobs in by_queue.values():
-        for job_id, job, exc in queue.send_all(jobs):  # the rows are committed: make them visible as failed
-            log.error("job %s (%s) could not be sent to the job queue", job_id, job.name, exc_info=exc)
-            failed.append((job_id, f"could not be sent to the job queue: {type(exc).__name__}: {exc}"[:MAX_ERROR]))
-    if failed:
-        _mark_unsent(session, failed)
-
-
-def _mark_unsent(session: Session, failed: list[tuple[int, str]]) -> None:
-    try:
-        bind = session.get_bind()
-        statements = [update(JobRecord).where(JobRecord.id == job_id, JobRecord.state == QUEUED)
-                      .values(state=FAILED, last_error=error, finished_at=utcnow()) for job_id, error in failed]
-        if isinstance(bind, Connection):
-            for statement in statements:
-                bind.execute(statement)
-        elif isinstance(bind, Engine):
-            with bind.begin() as connection:
-                for statement in statements:
-                    connection.execute(statement)
-    except Exception:
-        log.exception("jobs %s could not be marked failed", [job_id for job_id, _ in failed])
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_rolled_back(session: Session, previous_transaction) -> None:
-    pending = session.info.get(_PENDING)
-    if not pending:
-        return
-
-    def inside(transaction) -> bool:
-        while transaction is not None:
-            if transaction is previous_transaction:
-                return True
-            transaction = transaction.parent
-        return False
-
-    session.info[_PENDING] = [entry for entry in pending if not inside(entry[3])]
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_at_end(session: Session, transaction) -> None:
-    if transaction.parent is None:  # the session's transaction ended without commit: nothing to send
-        session.info.pop(_PENDING, None)

@@ -3,7 +3,7 @@
 The one given to :func:`use_queue`, else the queue of the configuration given
 to :func:`configure` (the commands and scripts give the one they read), else
 the one the configuration file describes. A session carrying its own queue
-(those of a running job do) uses that one instead (:func:`core.jobs.queue.queue_for`).
+(those of a running job do) uses that one instead (:func:`core.jobs.sending.queue_for`).
 """
 from __future__ import annotations
 

@@ -19,6 +19,19 @@ late cannot overwrite what a newer run did.
 
 When the installed addons change, the worker notices (a job it does not
 know, or a check every minute) and loads their jobs and schedules.
+
+Starting: a worker is ready to take jobs before it imports SQLAlchemy, the
+models or Flask-Babel, which would take about four times as long as the rest
+of its start (a worker restarted by a service manager, or one of several,
+should be back at once). It reads the installed addons with the database's
+driver alone (:mod:`core.lifecycle.installed_names`; other URLs through
+SQLAlchemy), finds their jobs through the plugin manager (each job's
+function is imported when it first runs) and starts its consumer. The
+engine, the registry (models mapped, access rules and record rules
+collected) and the sessions are made when first needed: by the first job,
+the first periodic job, or the housekeeping run every minute. Every job
+then runs in the same sessions as if they had been made at start, with the
+same access checks, rules and audit; only their cost moves to the first job.
 """
 from __future__ import annotations
 
@@ -26,23 +39,26 @@ import datetime as dt
 import logging
 import threading
 import traceback
+from typing import TYPE_CHECKING
 
 from huey import crontab
 from huey.consumer import Consumer
 from huey.signals import SIGNAL_INTERRUPTED
-from sqlalchemy import Engine, and_, or_, select, update
 
 from core.catalog import Catalog
 from core.config import Config
-from core.db import utcnow
-from core.lifecycle.installed import installed_registry
-from core.models import AddonState
-from core.models.job import DONE, FAILED, QUEUED, RUNNING, JobRecord
-from core.security import actor_session
-from core.sessions import make_session_factory
+from core.errors import BottegaError
+from core.lifecycle.installed_names import INSTALLED, known_in_order, recorded_addons
+from core.plugin_manager import plugin_manager
 
 from .declarations import Job, JobContext, JobError
 from .queue import MAX_ERROR, QUEUE_INFO, RUN_TASK, JobQueue, jobs_of, queue_for_config
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import sessionmaker
+
+    from core.registry import Registry
 
 log = logging.getLogger("bottega.jobs")
 MAX_DETAIL = 20000
@@ -50,6 +66,8 @@ REFRESH_TASK = "bottega_refresh_jobs"
 STALLED_TASK = "bottega_take_back_stalled_jobs"
 #: Seconds a stopping worker waits for its running jobs before giving them back to the queue.
 DEFAULT_GRACE_PERIOD = 20
+#: Fails unless the database has the job tables (read by the driver before the addons' rows).
+JOB_TABLES_CHECK = "SELECT id FROM core_job WHERE 1 = 0"
 
 
 def seconds_from(now: dt.datetime, seconds: int) -> dt.datetime:
@@ -84,12 +102,16 @@ class _BackgroundConsumer(Consumer):
 
 
 class Worker:
-    """Runs the jobs of one installation's queue: the executor behind its huey task, and its consumer."""
+    """Runs the jobs of one installation's queue: the executor behind its huey task, and its consumer.
 
-    def __init__(self, config: Config, catalog: Catalog, engine: Engine, queue: JobQueue | None = None):
+    ``engine``: the database's engine, if the caller has one; else it is
+    opened from ``config`` when first needed (see the module's docstring).
+    """
+
+    def __init__(self, config: Config, catalog: Catalog, engine: Engine | None = None, queue: JobQueue | None = None):
         self.config = config
         self.catalog = catalog
-        self.engine = engine
+        self._engine = engine
         self.queue = queue or queue_for_config(config)
         self._lock = threading.RLock()
         self._periodic: dict[str, object] = {}
@@ -106,27 +128,81 @@ class Worker:
 
     # --- what is installed ----------------------------------------------------------
 
-    def _fingerprint(self) -> tuple:
-        with self.engine.connect() as connection:
-            return tuple(connection.execute(
-                select(AddonState.name, AddonState.version, AddonState.state).order_by(AddonState.name)).all())
+    def _recorded(self) -> tuple:
+        """The addons' rows (name, version, state), checking that the database has the job tables.
+
+        Read with the driver alone until the engine exists; through the engine
+        otherwise, and whenever the driver cannot read the URL or fails, so
+        that a database that is not ready gets the message every command gives.
+        """
+        if self._engine is None:
+            try:
+                rows = recorded_addons(self.config.database_url, JOB_TABLES_CHECK)
+            except Exception:  # the engine's path below says what is wrong
+                rows = None
+            if rows is not None:
+                return tuple(rows)
+        from sqlalchemy import inspect, select
+
+        from core.lifecycle.database import require_initialized
+        from core.lifecycle.installed import ADDON_ROWS
+
+        engine = self.engine
+        require_initialized(engine)
+        if not inspect(engine).has_table("core_job"):
+            raise BottegaError("the database lacks the job tables: run `bottega addons upgrade` first")
+        with engine.connect() as connection:
+            return tuple(tuple(row) for row in connection.execute(
+                select(ADDON_ROWS.c.name, ADDON_ROWS.c.version, ADDON_ROWS.c.state).order_by(ADDON_ROWS.c.name)))
 
     def _load(self) -> None:
         with self._lock:
-            self.fingerprint = self._fingerprint()
-            self.registry = installed_registry(self.catalog, self.engine)
-            self.jobs = jobs_of(self.registry)
-            self.session_factory = make_session_factory(self.engine, info={QUEUE_INFO: self.queue})
+            self.fingerprint = self._recorded()
+            self.installed = known_in_order(self.catalog, [name for name, _version, state in self.fingerprint
+                                                          if state == INSTALLED])
+            self.jobs = jobs_of(plugin_manager(self.catalog, self.installed)[0])
+            self._registry = None
+            self._session_factory = None
             self._schedule_periodic()
 
     def refresh(self) -> bool:
         """Load the jobs again if the installed addons changed; returns whether they did."""
         with self._lock:
-            if self._fingerprint() == self.fingerprint:
+            if self._recorded() == self.fingerprint:
                 return False
             log.info("installed addons changed: loading their jobs again")
             self._load()
             return True
+
+    # --- made when first needed --------------------------------------------------------
+
+    @property
+    def engine(self) -> Engine:
+        with self._lock:
+            if self._engine is None:
+                from core.lifecycle.database import open_engine
+
+                self._engine = open_engine(self.config.database_url)
+            return self._engine
+
+    @property
+    def registry(self) -> Registry:
+        """The registry of the installed addons: their models mapped, access and record rules collected."""
+        with self._lock:
+            if self._registry is None:
+                from core.registry import build_registry
+
+                self._registry = build_registry(self.catalog, self.installed)
+            return self._registry
+
+    @property
+    def session_factory(self) -> sessionmaker:
+        with self._lock:
+            if self._session_factory is None:
+                from core.sessions import make_session_factory
+
+                self._session_factory = make_session_factory(self.engine, info={QUEUE_INFO: self.queue})
+            return self._session_factory
 
     def _schedule_periodic(self) -> None:
         for wrapper in self._periodic.values():
@@ -152,12 +228,16 @@ class Worker:
         return self.queue.settings_for(job) if job is not None else None
 
     def session(self):
+        from core.security import actor_session
+
         return actor_session(self.session_factory, self.registry, None)
 
     # --- running -----------------------------------------------------------------------
 
     def fire(self, name: str) -> int | None:
         """Record a run of periodic job ``name`` and send it; returns the new row's id."""
+        from core.models.job import QUEUED, JobRecord
+
         job = self.jobs.get(name)
         if job is None:
             return None
@@ -170,6 +250,8 @@ class Worker:
 
     def execute(self, job_id: int, task=None) -> None:
         """Run recorded job ``job_id`` (called by huey with its task; ``task.retries`` is what is left)."""
+        from core.models.job import DONE, FAILED, QUEUED
+
         last_attempt = task is None or not task.retries
         claimed = self._claim(job_id)
         if claimed is None:
@@ -179,7 +261,7 @@ class Worker:
                              attempt=attempt, last_attempt=last_attempt)
         self._running[job_id] = attempt
         try:
-            job.function(context, **arguments)
+            job.run(context, **arguments)
         except Exception as exc:
             state = FAILED if last_attempt else QUEUED
             self._finish(job_id, attempt, state, describe_error(exc), traceback.format_exc()[-MAX_DETAIL:],
@@ -197,6 +279,11 @@ class Worker:
         A job runs when it is *queued*, or *running* past its deadline (that run
         was lost); a job running elsewhere in time, done or failed is skipped.
         """
+        from sqlalchemy import and_, or_, update
+
+        from core.db import utcnow
+        from core.models.job import FAILED, QUEUED, RUNNING, JobRecord
+
         now = utcnow()
         with self.session() as session:
             record = session.get(JobRecord, job_id)
@@ -232,6 +319,11 @@ class Worker:
         no worker has taken it by then (the retry was lost with its worker),
         :meth:`take_back_stalled` sends it again.
         """
+        from sqlalchemy import update
+
+        from core.db import utcnow
+        from core.models.job import DONE, FAILED, JobRecord
+
         now = utcnow()
         values = {"state": state, "timeout_at": seconds_from(now, retry_by) if retry_by is not None else None}
         if error is not None or state == DONE:
@@ -251,6 +343,11 @@ class Worker:
         attempt = self._running.get(job_id)
         if attempt is None:
             return
+        from sqlalchemy import update
+
+        from core.db import utcnow
+        from core.models.job import QUEUED, RUNNING, JobRecord
+
         now = utcnow()
         with self.session() as session:
             record = session.get(JobRecord, job_id)
@@ -276,6 +373,11 @@ class Worker:
         the last. A *queued* one was handed over (a retry, a job given back) but
         no worker took it in time: it is sent again.
         """
+        from sqlalchemy import select, update
+
+        from core.db import utcnow
+        from core.models.job import FAILED, QUEUED, RUNNING, JobRecord
+
         now = utcnow()
         to_send: list[tuple[int, Job, int]] = []
         with self.session() as session:

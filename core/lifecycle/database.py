@@ -9,12 +9,11 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
+from core.config import redacted
 from core.db import make_engine
 from core.errors import DatabaseError
 
-
-def redacted(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
+__all__ = ["first_line", "is_initialized", "migration_transaction", "open_engine", "redacted", "require_initialized"]
 
 
 def first_line(exc: Exception) -> str:

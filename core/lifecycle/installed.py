@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, column, select, table
 
 from .database import require_initialized
-from .installed_names import known_in_order
+from .installed_names import INSTALLED, known_in_order
 
 if TYPE_CHECKING:
     from core.catalog import Catalog
     from core.registry import Registry
 
-ADDON_ROWS = table("core_addon", column("name"), column("state"))  # AddonState's table, state INSTALLED
+ADDON_ROWS = table("core_addon", column("name"), column("version"), column("state"))  # AddonState's table
 
 
 def installed_addons(catalog: Catalog, bind: Engine | Connection) -> list[str]:
@@ -28,7 +28,7 @@ def installed_addons(catalog: Catalog, bind: Engine | Connection) -> list[str]:
         require_initialized(bind)
         with bind.connect() as connection:
             return installed_addons(catalog, connection)
-    names = bind.scalars(select(ADDON_ROWS.c.name).where(ADDON_ROWS.c.state == "installed"))
+    names = bind.scalars(select(ADDON_ROWS.c.name).where(ADDON_ROWS.c.state == INSTALLED))
     return known_in_order(catalog, names)
 
 

@@ -16,11 +16,14 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
+from core.timeouts import SQLITE_BUSY_TIMEOUT
+
 if TYPE_CHECKING:
     from core.catalog import Catalog
 
-#: :class:`core.models.AddonState`'s table, rows in state :data:`core.models.addon.INSTALLED`.
-INSTALLED_QUERY = "SELECT name FROM core_addon WHERE state = 'installed'"
+INSTALLED = "installed"  # the state of an installed addon's row (core.models.addon uses this one)
+#: Every row of :class:`core.models.AddonState`'s table: name, version, state.
+ADDONS_QUERY = "SELECT name, version, state FROM core_addon ORDER BY name"
 
 
 def installed_names(url: str) -> list[str] | None:
@@ -29,13 +32,23 @@ def installed_names(url: str) -> list[str] | None:
     A database that cannot be read (a missing file, no ``core_addon`` table,
     a server that refuses) raises the driver's error.
     """
+    rows = recorded_addons(url)
+    return None if rows is None else [name for name, _version, state in rows if state == INSTALLED]
+
+
+def recorded_addons(url: str, *checks: str) -> list[tuple[str, str, str]] | None:
+    """Every addon row (name, version, state) of the database at ``url``, by name; None as for :func:`installed_names`.
+
+    ``checks``: statements run first, on the same connection, that raise
+    unless the database is as the caller needs (a worker's job tables).
+    """
     scheme, separator, rest = url.partition("://")
     if not separator:
         return None
     if scheme in ("sqlite", "sqlite+pysqlite"):
-        return _sqlite_names(rest)
+        return _sqlite_rows(rest, checks)
     if scheme == "postgresql+psycopg":
-        return _postgresql_names(f"postgresql://{rest}")
+        return _postgresql_rows(f"postgresql://{rest}", checks)
     return None
 
 
@@ -44,7 +57,7 @@ def known_in_order(catalog: Catalog, names: Iterable[str]) -> list[str]:
     return catalog.resolve(name for name in names if name in catalog)
 
 
-def _sqlite_names(rest: str) -> list[str] | None:
+def _sqlite_rows(rest: str, checks: tuple[str, ...]) -> list[tuple] | None:
     # sqlite:///relative/file.db or sqlite:////absolute/file.db, as SQLAlchemy reads them; no host, no options
     if not rest.startswith("/") or "?" in rest:
         return None
@@ -52,15 +65,21 @@ def _sqlite_names(rest: str) -> list[str] | None:
     if database in ("", ":memory:"):
         return None
     # mode=rw: a missing file is an error, where a plain connect would create an empty database
-    connection = sqlite3.connect(f"file:{quote(database)}?mode=rw", uri=True)
+    connection = sqlite3.connect(f"file:{quote(database)}?mode=rw", uri=True, timeout=SQLITE_BUSY_TIMEOUT)
     try:
-        return [name for (name,) in connection.execute(INSTALLED_QUERY)]
+        return _rows(connection, checks)
     finally:
         connection.close()
 
 
-def _postgresql_names(conninfo: str) -> list[str]:
+def _postgresql_rows(conninfo: str, checks: tuple[str, ...]) -> list[tuple]:
     import psycopg
 
     with psycopg.connect(conninfo, autocommit=True) as connection:
-        return [name for (name,) in connection.execute(INSTALLED_QUERY)]
+        return _rows(connection, checks)
+
+
+def _rows(connection, checks: tuple[str, ...]) -> list[tuple]:
+    for statement in checks:
+        connection.execute(statement).fetchall()
+    return [tuple(row) for row in connection.execute(ADDONS_QUERY)]

@@ -6,8 +6,9 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, utcnow
+from core.lifecycle import installed_names
 
-INSTALLED = "installed"  # core.lifecycle.installed reads this table with SQLAlchemy Core, by these names
+INSTALLED = installed_names.INSTALLED  # the lifecycle also reads this table without the model
 DEACTIVATED = "deactivated"
 
 
