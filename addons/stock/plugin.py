@@ -80,9 +80,12 @@ def register_blueprints():
 
 @hookimpl
 def register_jobs():
-    from .replenishment.jobs import JOBS
+    from huey import crontab
 
-    return JOBS
+    from core.jobs import Job
+
+    return (Job("stock.replenishment", "addons.stock.replenishment.jobs:replenishment",
+                schedule=crontab(hour="4", minute="15")),)
 
 
 @hookimpl

@@ -1,8 +1,5 @@
-"""The replenishment job: every night, the reorder rules of every company evaluated into the list."""
-from huey import crontab
-
-from core.jobs import Job
-
+"""The replenishment job: every night, the reorder rules of every company evaluated into the list (declared in
+the plugin)."""
 from .evaluate import evaluate_rules
 
 
@@ -11,5 +8,3 @@ def replenishment(context) -> None:
         evaluate_rules(session)
         session.commit()
 
-
-JOBS = (Job("stock.replenishment", replenishment, schedule=crontab(hour="4", minute="15")),)

@@ -89,7 +89,7 @@ def test_the_periodic_job_evaluates_every_company(books):
             return self.db.system()
 
     books.session.commit()
-    job.function(Context(books.shop.db))
+    job.run(Context(books.shop.db))
     assert listed(books.session) == [(books.paint, books.shop.warehouse.id, D(7), D(13), TODAY)]
 
 
