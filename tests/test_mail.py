@@ -226,7 +226,8 @@ def test_a_refused_recipient_is_retried_then_failed_with_the_reason_and_can_be_s
         session.commit()
     again = wait_for(lambda: (m := mail(env, refused)).state == SENT and m, what="the requeued mail")
     assert again.attempts == 3 and again.reason is None and again.job_id == failed.job_id
-    assert env.job(failed.job_id).state == DONE
+    # the job records that it is done just after the mail commits that it is sent
+    wait_for(lambda: env.job(failed.job_id).state == DONE, what="the retried job to be done")
     assert inbox.messages[-1][1] == ["nobody@example.es"]
 
 
