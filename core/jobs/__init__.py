@@ -4,9 +4,11 @@ An addon declares its jobs with the ``register_jobs()`` hook::
 
     @hookimpl
     def register_jobs():
-        return (Job("crm.new_lead", run_rules, retries=3, retry_delay=60),
-                Job("crm.inactivity", remind, schedule=crontab(minute="0", hour="6")))
+        return (Job("crm.new_lead", "addons.crm.jobs:new_lead", retries=3, retry_delay=60),
+                Job("crm.inactivity", "addons.crm.jobs:inactivity", schedule=crontab(minute="0", hour="6")))
 
+(each function named by a ``"module:attribute"`` reference, imported when
+the job first runs, so that a worker starts without the addon's models)
 and a service enqueues one inside its transaction::
 
     enqueue(session, "crm.new_lead", lead_id=lead.id)
