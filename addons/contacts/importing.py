@@ -18,7 +18,9 @@ stored on the partner it created.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections import defaultdict
+from contextlib import closing
 from dataclasses import replace
 from functools import cache, lru_cache
 
@@ -53,6 +55,8 @@ TYPE_WORDS = {
                "direccion de entrega", "direccion de envio", "consegna", "spedizione", "indirizzo di consegna",
                "indirizzo di spedizione"},
 }
+#: the (email, name) pairs of a file held in memory at once while it is surveyed
+SURVEYED = 5000
 #: relations a file names by text (looked up in :meth:`PartnerImport.validate`): field -> import field
 BY_NAME = {"parent_id": "parent", "salesperson_id": "salesperson"}
 
@@ -174,16 +178,26 @@ class PartnerImport(ImportSpec):
     # --- preparation: everything looked up once (or once per chunk), not per line ---------------
 
     def survey(self, rows, mapping: dict[int, str]) -> None:
-        """The companies the file creates (people may name them as their company) and its emails."""
+        """The companies the file creates (people may name them as their company), and the emails its lines give
+        with different names. The emails met are counted in a private temporary SQLite database, so the memory
+        this takes stays flat however long the file is; only the shared ones are kept."""
         columns = {name: index for index, name in mapping.items() if name in ("name", "is_company", "email")}
         self.file_companies: set[str] = set()
-        self.file_emails: dict[str, list[str]] = defaultdict(list)
-        for row in rows:
-            values = {name: self._read(name, row.cells[index]) for name, index in columns.items()}
-            if values.get("is_company") and values.get("name"):
-                self.file_companies.add(normalize_name(values["name"]))
-            if values.get("email"):
-                self.file_emails[normalize_email(values["email"])].append(normalize_name(values.get("name")))
+        with closing(sqlite3.connect("")) as emails:
+            emails.execute("CREATE TABLE named (email TEXT, name TEXT, PRIMARY KEY (email, name)) WITHOUT ROWID")
+            named = []
+            for row in rows:
+                values = {name: self._read(name, row.cells[index]) for name, index in columns.items()}
+                if values.get("is_company") and values.get("name"):
+                    self.file_companies.add(normalize_name(values["name"]))
+                if values.get("email"):
+                    named.append((normalize_email(values["email"]), normalize_name(values.get("name"))))
+                if len(named) >= SURVEYED:
+                    emails.executemany("INSERT OR IGNORE INTO named VALUES (?, ?)", named)
+                    named = []
+            emails.executemany("INSERT OR IGNORE INTO named VALUES (?, ?)", named)
+            self.shared_emails = {email for (email,) in emails.execute(
+                "SELECT email FROM named GROUP BY email HAVING count(*) > 1")}
 
     def _read(self, name: str, text: str):
         try:
@@ -305,7 +319,7 @@ class PartnerImport(ImportSpec):
         if email and email in self.emails and (email, name) not in self.by_key["email_name"]:
             found.append(("email", _l("%(partner)s, an existing partner, has the same email.",
                                       partner=self.emails[email])))
-        elif email and len(set(self.file_emails.get(email, ()))) > 1:
+        elif email in self.shared_emails:
             found.append(("email", _l("Other lines of this file have the same email.")))
         return found
 

@@ -49,7 +49,13 @@ REASONS = {
 
 
 def strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+_PUNCTUATION = re.compile(r"[^\w\s]|_")
+_SPACES = re.compile(r"\s+")
 
 
 def normalize_name(name: str | None) -> str:
@@ -57,8 +63,8 @@ def normalize_name(name: str | None) -> str:
     if not name:
         return ""
     text = strip_accents(name).lower()
-    text = re.sub(r"[^\w\s]|_", " ", text)
-    text = re.sub(r"\s+", " ", text).strip()
+    text = _PUNCTUATION.sub(" ", text)
+    text = _SPACES.sub(" ", text).strip()
     stripped = _LEGAL_SUFFIX.sub("", " " + text).strip()
     return stripped or text
 
