@@ -31,12 +31,14 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 from json.encoder import encode_basestring_ascii as _quoted
 
 from sqlalchemy import Column, Text, bindparam, cast, event, insert, inspect, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import utcnow
+from core.executemany import insert_many
 from core.models.audit import AuditLog
 
 MAX_VALUE_LENGTH = 2000
@@ -181,9 +183,13 @@ def write_audit(session: Session, entries) -> None:
     rows = [{"at": now, "user_id": user_id, "table_name": model.__tablename__, "record_id": record_id,
              "action": action, "changes": changes_json(changes)}
             for model, record_id, action, changes in entries if isinstance(record_id, int)]
-    if rows:
-        connection = session.connection()
-        connection.execute(_insert_statement(connection.dialect.name), rows)
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":  # the JSON text as it is stored
+        insert_many(connection, AuditLog.__table__, rows, as_text=("changes",))
+    else:
+        connection.execute(_insert_statement(), rows)
 
 
 def changes_json(changes: dict) -> str:
@@ -197,18 +203,11 @@ def _json_text(value) -> str:
     return "null" if value is None else _quoted(_text(value))
 
 
-_INSERTS: dict = {}
-
-
-def _insert_statement(dialect: str):
-    """The audit rows' INSERT, with ``changes`` given as JSON text (cast to the column's type on PostgreSQL)."""
-    statement = _INSERTS.get(dialect)
-    if statement is None:
-        table = AuditLog.__table__
-        changes = bindparam("changes", type_=Text)
-        statement = _INSERTS[dialect] = insert(table).values(
-            changes=changes if dialect == "sqlite" else cast(changes, table.c.changes.type))
-    return statement
+@cache
+def _insert_statement():
+    """The audit rows' INSERT, with ``changes`` given as JSON text cast to the column's type."""
+    table = AuditLog.__table__
+    return insert(table).values(changes=cast(bindparam("changes", type_=Text), table.c.changes.type))
 
 
 def created_changes(model: type, values: dict) -> dict:

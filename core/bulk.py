@@ -36,6 +36,7 @@ from core.audit import audited, created_changes, labels, updated_changes, write_
 from core.bounds import check_values, rows_to_check
 from core.db import hold_write_lock
 from core.errors import AccessDenied, ValidationError
+from core.executemany import insert_many
 from core.transaction_cache import forget
 
 #: Ids per ``IN (...)`` list, below every supported database's limit of bound parameters.
@@ -166,7 +167,7 @@ def _insert(connection, table, rows: list[dict]) -> list[int]:
     hold_write_lock(connection)
     first = (connection.execute(select(func.max(table.c.id))).scalar() or 0) + 1
     ids = list(range(first, first + len(rows)))
-    connection.execute(insert(table), [{**row, "id": record_id} for row, record_id in zip(rows, ids, strict=True)])
+    insert_many(connection, table, rows, ids=ids)
     return ids
 
 
