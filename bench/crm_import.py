@@ -6,8 +6,11 @@ the file is streamed and every line checked (the same cleaning as the lead
 form), then each chunk of leads is created set-wise through the CRM service,
 audited, with a "Lead created" message and the new-lead rules queued as jobs,
 all in one transaction. Partners the same way, through the contacts service
-(checked as the partner form, audited, matched by email and name). The baseline sends the same rows to the database
-with one executemany. Prints rows per second and the ratio, then what the
+(checked as the partner form, audited, matched by email and name). The
+baseline sends the same rows to the database with one executemany, twice:
+as the import stores them, with each line's hash (indexed: what makes a
+re-run create nothing twice), and without it (the baseline of the first
+runs). Prints rows per second and the ratios, then what the
 issue asks to try: the same file again (nothing created), the file with one
 bad line at the end (refused whole, nothing stored), and the peak memory
 of importing 20,000 and N rows, which should stay flat: each in a process of
@@ -17,6 +20,7 @@ just before it through /proc/self/clear_refs, then read as VmHWM).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import subprocess
 import sys
 import tempfile
@@ -60,18 +64,25 @@ def csv_file(rows: int, bad_last: bool = False, kind: str = "leads") -> bytes:
     return "\n".join(lines).encode()
 
 
-def raw_rows(rows: int, kind: str) -> list[dict]:
-    """The rows the import of ``csv_file(rows, kind=kind)`` stores, as the baseline inserts them."""
+def raw_rows(rows: int, kind: str, hashed: bool) -> list[dict]:
+    """The rows the import of ``csv_file(rows, kind=kind)`` stores, as the baseline inserts them: with ``hashed``,
+    each with a line hash as the import stores it (the index that makes a re-run create nothing twice)."""
     now = utcnow()
     if kind == "leads":
-        return [{"company_id": 1, "kind": "lead", "state": "open", "name": f"Request {n}",
-                 "contact_name": f"Customer {n}", "partner_name": f"Company {n} S.L.",
-                 "email": f"customer{n}@example.es", "country_code": "ES", "expected_revenue": f"{n % 9000}.50",
-                 "probability": 10, "source": "import", "created_at": now, "updated_at": now}
-                for n in range(rows)]
-    return [{"company_id": 1, "name": f"Customer {n}", "email": f"customer{n}@example.es",
-             "phone": f"+34 600 {n:06d}", "street": f"Calle Mayor {n % 300}", "city": "Madrid", "country_code": "ES",
-             "is_company": False, "active": True, "created_at": now, "updated_at": now} for n in range(rows)]
+        found = [{"company_id": 1, "kind": "lead", "state": "open", "name": f"Request {n}",
+                  "contact_name": f"Customer {n}", "partner_name": f"Company {n} S.L.",
+                  "email": f"customer{n}@example.es", "country_code": "ES", "expected_revenue": f"{n % 9000}.50",
+                  "probability": 10, "source": "import", "created_at": now, "updated_at": now}
+                 for n in range(rows)]
+    else:
+        found = [{"company_id": 1, "name": f"Customer {n}", "email": f"customer{n}@example.es",
+                  "phone": f"+34 600 {n:06d}", "street": f"Calle Mayor {n % 300}", "city": "Madrid",
+                  "country_code": "ES", "is_company": False, "active": True, "created_at": now, "updated_at": now}
+                 for n in range(rows)]
+    if hashed:
+        for n, row in enumerate(found):
+            row["import_hash"] = hashlib.sha256(f"{kind} {n}".encode()).hexdigest()
+    return found
 
 
 #: what each kind imports: the addon to install, the import, the model
@@ -181,19 +192,23 @@ def main() -> None:
             for each in (main_db, bad_db):
                 each.engine.dispose()
 
-        raw_engine = initialized_database(f"sqlite:///{folder / 'raw.db'}", catalog, [KINDS[kind][0]])
-        rows = raw_rows(args.rows, kind)
-        table = KINDS[kind][2].__table__
-        with Clock() as raw, raw_engine.begin() as connection:
-            connection.execute(insert(table), rows)
-        with raw_engine.connect() as connection:
-            assert connection.scalar(select(func.count()).select_from(table)) == args.rows
-        raw_engine.dispose()
+        raws = {}
+        for hashed in (True, False):  # the rows as the import stores them (with each line's hash), and without it
+            raw_engine = initialized_database(f"sqlite:///{folder / f'raw-{hashed}.db'}", catalog, [KINDS[kind][0]])
+            rows = raw_rows(args.rows, kind, hashed)
+            table = KINDS[kind][2].__table__
+            with Clock() as raws[hashed], raw_engine.begin() as connection:
+                connection.execute(insert(table), rows)
+            with raw_engine.connect() as connection:
+                assert connection.scalar(select(func.count()).select_from(table)) == args.rows
+            raw_engine.dispose()
     peaks = {} if args.no_memory else {rows: peak_memory(rows, kind) for rows in sorted({*MEMORY_SIZES, args.rows})}
     print(f"import {args.rows:,} {kind} from CSV (SQLite)")
     print(f"  import  {args.rows / imported.wall:10,.0f} rows/s ({imported})")
-    print(f"  raw SQL {args.rows / raw.wall:10,.0f} rows/s ({raw})")
-    print(f"  ratio {imported.wall / raw.wall:5.1f}x slower (CPU time: {imported.cpu / raw.cpu:5.1f}x)")
+    for hashed, label in ((True, "the rows as stored, with the line hash"), (False, "without the line hash")):
+        raw = raws[hashed]
+        print(f"  raw SQL {args.rows / raw.wall:10,.0f} rows/s ({raw}), {label}: import "
+              f"{imported.wall / raw.wall:5.1f}x slower (CPU time: {imported.cpu / raw.cpu:5.1f}x)")
     print(f"  the same file again: {again}, {rerun.existing:,} lines already there, 0 created")
     print(f"  one bad line at the end (line {bad.errors[0].line:,}): refused whole in {refused}, nothing stored")
     for size, (before, after) in peaks.items():

@@ -32,7 +32,7 @@ from sqlalchemy import bindparam, func, insert, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from core.audit import audited, created_changes, labels, updated_changes, write_audit
+from core.audit import audited, created_changes, created_json, labels, updated_changes, write_audit
 from core.bounds import check_values, rows_to_check
 from core.db import hold_write_lock
 from core.errors import AccessDenied, ValidationError
@@ -76,10 +76,8 @@ def insert_rows(session: Session, model: type, rows: Sequence[dict],
     if audited(model):
         entries = []
         for index, (record_id, row) in enumerate(zip(ids, rows, strict=True)):
-            changes = created_changes(model, row)
-            for key, related in links.items():
-                if related[index]:
-                    changes[key] = (None, labels(related[index]))
+            linked = {key: (None, labels(related[index])) for key, related in links.items() if related[index]}
+            changes = {**created_changes(model, row), **linked} if linked else created_json(model, row)
             entries.append((model, record_id, "create", changes))
         write_audit(session, entries)
     return ids

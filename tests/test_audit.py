@@ -1,11 +1,15 @@
 """Every create, update and delete of a business record lands in the audit log, written by the core."""
+import datetime as dt
+import json
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from addons.contacts.models import Partner
 from addons.contacts.services import create_partner, update_partner
-from core.audit import audited
+from core.audit import audited, changes_json, created_changes, created_json
 from core.errors import AccessDenied
 from core.models import AuditLog, Group, User
 from core.security.actor import ADMIN_GROUP
@@ -252,3 +256,14 @@ def test_a_refused_change_leaves_no_audit_entry(db):
     assert [r.record_id for r in creates_named("Accepted")] == [accepted_id]  # the check below can fail
     assert db.system().scalars(select(Partner).where(Partner.name == "Refused")).first() is None
     assert creates_named("Refused") == []
+
+
+def test_the_json_a_batch_writes_directly_is_what_json_dumps_writes():
+    values = {"name": 'Café "Sol" 100%', "email": "sol@example.es", "street": "Línea 1\nPiso 2", "is_company": True,
+              "active": False, "parent_id": 7, "created_at": dt.datetime(2026, 12, 3, 8, 0), "vat": None}
+    expected = json.dumps({key: [None, text] for key, text in (
+        ("name", 'Café "Sol" 100%'), ("is_company", "True"), ("parent_id", "7"), ("email", "sol@example.es"),
+        ("street", "Línea 1\nPiso 2"), ("active", "False"))})
+    assert created_json(Partner, values) == changes_json(created_changes(Partner, values)) == expected
+    assert changes_json({"price": (Decimal("1.50"), None), "day": (dt.date(2026, 1, 2), dt.date(2026, 1, 3))}) == (
+        json.dumps({"price": ["1.50", None], "day": ["2026-01-02", "2026-01-03"]}))

@@ -303,6 +303,9 @@ def _validation_issues(error: ValidationError) -> list[tuple[str | None, object]
 class SeenLines:
     """The lines and natural keys met so far in a file, by a 64-bit digest, with the line each was first met at.
 
+    The digest is Python's own hash (SipHash, keyed afresh in each process:
+    the store lives for one run of one process).
+
     They are kept in a private temporary SQLite database (the standard
     library's, spilling to a temporary file past its small page cache), so the
     memory an import holds stays flat however long the file is.
@@ -315,8 +318,7 @@ class SeenLines:
     def first(self, entries: list[tuple[object, int]]) -> list[int | None]:
         """For each ``(what, line)`` in order, the line ``what`` was first met at (earlier in the file or in
         ``entries``), or None when it is new: it is remembered at ``line``."""
-        digests = [int.from_bytes(hashlib.blake2b(repr(what).encode("utf-8"), digest_size=8).digest(), "big",
-                                  signed=True) for what, _line in entries]
+        digests = [hash(what) for what, _line in entries]
         known: dict[int, int] = {}
         for start in range(0, len(digests), SQLITE_PARAMETERS):
             part = digests[start:start + SQLITE_PARAMETERS]
