@@ -33,8 +33,8 @@ from sqlalchemy.orm import Session
 from addons.products.models import SERVICE
 from addons.products.units import convert
 from addons.purchase.models import OrderLine, PurchaseOrder, PurchaseProduct
-from addons.purchase.services.orders import create_order
 from addons.purchase.services.currency import rate
+from addons.purchase.services.orders import create_order
 from addons.stock.models import StockMove, Transfer, Warehouse
 from addons.stock.models.moves import CANCELLED, DONE, RECEIPT
 from addons.stock.services import moves as move_services

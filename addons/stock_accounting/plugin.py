@@ -1,0 +1,53 @@
+"""stock_accounting: its hooks; each imports what it needs when called, so registering the bridge costs nothing."""
+from core import hookimpl
+
+
+@hookimpl
+def register_models():
+    from .models import ALL
+
+    return ALL
+
+
+@hookimpl
+def register_model_access():
+    from .security import ACCESS
+
+    return ACCESS
+
+
+@hookimpl
+def register_menu_items():
+    from .menus import MENU
+
+    return MENU
+
+
+@hookimpl
+def register_views():
+    from .views import stock_accounting_views
+
+    return stock_accounting_views()
+
+
+@hookimpl
+def register_jobs():
+    from .jobs import JOBS
+
+    return JOBS
+
+
+@hookimpl
+def after_install(session):
+    from .accounts import set_up_missing
+    from .posting import leave_history_unposted
+
+    set_up_missing(session)
+    leave_history_unposted(session)
+
+
+@hookimpl
+def stock_moves_done(session, move_ids):
+    from .posting import post_for_moves
+
+    post_for_moves(session, move_ids)
