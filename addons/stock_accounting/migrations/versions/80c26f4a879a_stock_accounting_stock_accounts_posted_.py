@@ -11,7 +11,7 @@ import sqlalchemy as sa
 revision = '80c26f4a879a'
 down_revision = None
 branch_labels = ('stock_accounting',)
-depends_on = ['4d76cd7361dc', '131ed888b990', '059f6a942285']  # stock: valuation
+depends_on = ['4d76cd7361dc', '7bf3cce888dd', '059f6a942285']
 
 
 def upgrade() -> None:
