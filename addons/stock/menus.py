@@ -26,4 +26,6 @@ MENU = (
              model=m.ReplenishmentLine, sequence=37),
     MenuItem(id="stock.reorder_rules", label=_l("Reorder rules"), parent="stock.root",
              endpoint="stock.reorder_rule_list", model=m.ReorderRule, sequence=38),
+    MenuItem(id="stock.settings", label=_l("Stock settings"), parent="stock.root", endpoint="stock.settings_list",
+             model=m.StockSettings, operation="write", sequence=80),
 )

@@ -38,7 +38,8 @@ def _grant(model, group, letters):
 ACCESS = (
     *(_grant(model, USER, "r") for model in m.ALL if model not in m.REPLENISHMENT),
     *(_grant(model, USER, "rcw") for model in (m.Transfer, m.StockMove, m.Lot)),
-    *(_grant(model, MANAGER, "rcwd") for model in m.ALL),
+    *(_grant(model, MANAGER, "rcwd") for model in m.ALL if model is not m.StockSettings),
+    _grant(m.StockSettings, MANAGER, "rw"),  # one row per company, made by the setup
 )
 
 

@@ -55,6 +55,12 @@ class LotView(ModelView):
         return lots.create_lot(session, actor.company_id, **values)
 
 
+class SettingsView(ModelView):
+    """Each company's stock settings: one row per company, made by the setup, never imported nor created here."""
+
+    importable = False
+
+
 class ReadOnlyView(ModelView):
     """Rows the services write: listed, exported and shown, never imported."""
 
@@ -77,6 +83,9 @@ def stock_views() -> tuple[ModelView, ...]:
                      search_fields=(), default_order="id"),
         ReadOnlyView(m.Quant, name="quant", slug="quants", label=_l("Stock on hand"),
                      label_plural=_l("Stock on hand"), search_fields=(), default_order="id"),
+        SettingsView(m.StockSettings, name="settings", slug="settings", label=_l("Stock settings"),
+                     label_plural=_l("Stock settings"), list_columns=("company_id", "capacity_policy"),
+                     search_fields=(), form_fields=("capacity_policy",), default_order="id"),
         CountView(m.Count, name="count", slug="counts", label=_l("Inventory count"),
                   label_plural=_l("Inventory counts")),
     )

@@ -1,11 +1,17 @@
 """Each company's virtual locations and settings, and warehouses with their locations."""
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import select
 
+from addons.products.services import create_product
 from addons.stock.models import Location, StockSettings
+from addons.stock.services.quants import on_hand
 from addons.stock.services.setup import create_warehouse, stock_settings, warehouse_locations
+from addons.stock.services.transfers import confirm_transfer, create_transfer, process_transfer
 from core.errors import ValidationError
 from core.lifecycle import Lifecycle
+from core.security import actor_session
 from core.sessions import make_session_factory
 from core.testing import initialized_database
 
@@ -40,12 +46,21 @@ def test_a_warehouse_gets_its_view_and_stock_locations_and_a_code_used_once(db):
     assert error.value.field == "code"
 
 
-def test_stock_installs_alone_with_products_only(fresh_url, catalog):
+def test_stock_installs_alone_with_products_only_and_moves_stock(fresh_url, catalog):
     engine = initialized_database(fresh_url, catalog, ["stock"])
     try:
         registry = Lifecycle(engine, catalog).registry()
         assert set(registry.installed) == {"products", "stock"}
-        with make_session_factory(engine)() as session:
-            assert session.scalars(select(StockSettings)).one().customer_location_id is not None
+        with actor_session(make_session_factory(engine), registry, None) as session:
+            company_id = session.scalars(select(StockSettings)).one().company_id
+            warehouse = create_warehouse(session, company_id, code="SOLO", name="Solo")
+            product_id = create_product(session, company_id, code="P", name="P").id
+            for kind, quantity in (("receipt", 5), ("delivery", 2)):
+                transfer = create_transfer(session, company_id, kind=kind, warehouse_id=warehouse.id,
+                                           lines=[{"product_id": product_id, "quantity": Decimal(quantity)}])
+                confirm_transfer(session, transfer)
+                process_transfer(session, transfer)
+            session.commit()
+            assert on_hand(session, product_ids=[product_id]) == {product_id: (Decimal(3), Decimal(0))}
     finally:
         engine.dispose()

@@ -6,13 +6,13 @@ import pytest
 from sqlalchemy import select
 
 from addons.products.services import create_product
-from addons.stock.models import Count, Location, ProductStock, Transfer, Warehouse
+from addons.stock.models import Count, Location, ProductStock, StockSettings, Transfer, Warehouse
 from addons.stock.services.lots import create_lot
 from addons.stock.services.quants import on_hand
 from addons.stock.services.setup import create_warehouse, warehouse_locations
 from addons.stock.services.transfers import create_transfer, process_transfer
 
-LISTS = ("warehouses", "locations", "lots", "transfers", "moves", "quants", "counts")
+LISTS = ("warehouses", "locations", "lots", "transfers", "moves", "quants", "counts", "settings")
 
 
 @pytest.fixture
@@ -109,3 +109,12 @@ def test_a_manager_counts_on_the_count_page_and_reads_a_lot_s_traceability(web, 
 
     traced = manager.get(f"/stock/lots/{batch.id}/trace").get_data(as_text=True)
     assert "PO-7" in traced and "Inventory loss" in traced and "MAD/Stock: 4" in traced
+
+
+def test_a_manager_sets_what_a_full_location_does_for_the_company(web, manager):
+    settings_id = web.db.system().scalars(select(StockSettings.id).where(
+        StockSettings.company_id == web.db.main_company.id)).one()
+    saved = manager.post(f"/stock/settings/{settings_id}/edit", {"capacity_policy": "warn"})
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    assert web.db.system().get(StockSettings, settings_id).capacity_policy == "warn"
+    assert "/stock/settings/new" not in manager.get("/stock/settings/").get_data(as_text=True)
