@@ -215,6 +215,13 @@ def _check(where: str, section: str, key: str, value: Any, kind: type) -> Any:
     return list(value) if kind is list else value
 
 
+def check_database_url(config: Config) -> None:
+    """The check of ``[database] url`` that ``load_config(..., check_database_url=False)`` left out."""
+    where = ("BOTTEGA_DATABASE_URL" if "database.url" in config.from_env
+             else f"{config.path}: [database] url")
+    _check_database_url(where, config.database_url)
+
+
 def _check_database_url(where: str, value: str) -> None:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from core.catalog import Catalog
 from core.config import load_config
-from core.errors import AddonError, DatabaseError, ValidationError
+from core.errors import AddonError, ConfigError, DatabaseError, ValidationError
 from core.hookspecs import hookimpl
 from core.db import make_engine, utcnow
 from core.jobs import (
@@ -488,6 +488,14 @@ def test_a_worker_started_on_a_database_not_initialized_says_so(sqlite_env, data
     config = dataclasses.replace(sqlite_env.config, values={**sqlite_env.config.values, "database": {"url": url}})
     with pytest.raises(DatabaseError, match="is not initialized: run `bottega init`"):
         Worker(config, job_catalog, queue=sqlite_env.queue)
+
+
+def test_a_worker_whose_url_the_driver_alone_does_not_read_checks_it_as_the_configuration_does(tmp_path, sqlite_env):
+    path = tmp_path / "worker.toml"
+    path.write_text('[database]\nurl = "mysql://u@h/db"\n')
+    config = load_config(path, environ={}, check_database_url=False)  # as `bottega worker` loads it
+    with pytest.raises(ConfigError, match=r"worker.toml: \[database\] url: only sqlite and postgresql databases"):
+        Worker(config, sqlite_env.catalog, queue=sqlite_env.queue)
 
 
 # --- stopping and lost runs -------------------------------------------------------------------

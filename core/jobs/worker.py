@@ -180,8 +180,10 @@ class Worker:
     def engine(self) -> Engine:
         with self._lock:
             if self._engine is None:
+                from core.config import check_database_url
                 from core.lifecycle.database import open_engine
 
+                check_database_url(self.config)  # a configuration loaded for a worker left it to now
                 self._engine = open_engine(self.config.database_url)
             return self._engine
 
