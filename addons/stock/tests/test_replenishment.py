@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 
+import pluggy
 import pytest
 from sqlalchemy import select
 
@@ -22,7 +24,7 @@ from addons.stock.replenishment import (
     suggested_quantity,
     update_rule,
 )
-from core import hookimpl
+from core import hookimpl, hookspecs
 from core.availability import Availability
 from core.errors import AccessDenied, ValidationError
 
@@ -146,24 +148,33 @@ class Purchasing:
 
     @hookimpl
     def replenishment_proposed(self, session, lines):
-        return [f"RFQ {line.product.code} x {line.quantity.normalize():f}" for line in lines]
+        return [SimpleNamespace(display_name=f"RFQ {line.product.code} x {line.quantity.normalize():f}")
+                for line in lines]
 
 
-def test_ordering_the_list_goes_to_the_addons_implementing_the_hook(books):
+def implemented_by(monkeypatch, registry, *plugins) -> None:
+    """Make ``replenishment_proposed`` answer as if only ``plugins`` implemented it (whatever the test
+    database has installed, purchase_stock included), for this test."""
+    manager = pluggy.PluginManager("bottega")
+    manager.add_hookspecs(hookspecs)
+    for implementation in plugins:
+        manager.register(implementation)
+    monkeypatch.setattr(registry.hook, "replenishment_proposed", manager.hook.replenishment_proposed)
+
+
+def test_ordering_the_list_goes_to_the_addons_implementing_the_hook(books, monkeypatch):
     rule(books, books.paint, books.shop.warehouse, 10, 20)
     rule(books, books.paint, books.bcn, 4, 6, 2)
     evaluate_rules(books.session, company_ids=[books.company_id])
     lines = books.session.scalars(select(ReplenishmentLine).order_by(ReplenishmentLine.id)).all()
+    registry = books.session.info["registry"]
+    implemented_by(monkeypatch, registry)
     assert not ordering_available(books.session)
     with pytest.raises(ValidationError, match="No installed addon makes orders"):
         order_lines(books.session, line_ids=[lines[0].id])
-    manager = books.session.info["registry"].pm
-    manager.register(Purchasing(), name="purchasing_for_the_test")
-    try:
-        assert ordering_available(books.session)
-        assert order_lines(books.session, line_ids=[lines[0].id]) == ["RFQ PINT x 13"]
-    finally:
-        manager.unregister(name="purchasing_for_the_test")
+    implemented_by(monkeypatch, registry, Purchasing())
+    assert ordering_available(books.session)
+    assert [order.display_name for order in order_lines(books.session, line_ids=[lines[0].id])] == ["RFQ PINT x 13"]
     assert books.session.scalars(select(ReplenishmentLine.id)).all() == [lines[1].id]
     with pytest.raises(ValidationError) as error:
         order_lines(books.session, line_ids=[])

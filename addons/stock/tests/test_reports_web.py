@@ -15,6 +15,8 @@ from addons.stock.services import moves as move_services
 from addons.stock.services.setup import create_warehouse
 from addons.stock.services.transfers import create_transfer
 
+from .test_replenishment import Purchasing, implemented_by
+
 D = Decimal
 DAY = dt.date(2026, 3, 2)
 
@@ -79,7 +81,7 @@ def test_reports_are_refused_without_stock_and_replenishment_to_stock_users(web,
     assert 'href="/stock/replenishment"' not in clerk.get("/stock/transfers/").get_data(as_text=True)
 
 
-def test_a_manager_keeps_rules_on_their_form_and_computes_the_list(web, shop):
+def test_a_manager_keeps_rules_on_their_form_and_computes_the_list_then_orders_it(web, shop, monkeypatch):
     manager = client_of(web, "jefe", ["stock.group_manager"])
     wrong = manager.post("/stock/reorder-rules/new", {
         "product_id": shop["screw"], "warehouse_id": shop["warehouse"], "min_quantity": "50", "max_quantity": "20",
@@ -96,4 +98,13 @@ def test_a_manager_keeps_rules_on_their_form_and_computes_the_list(web, shop):
     assert "The replenishment list is up to date." in computed and "Tornillo" in computed
     session.rollback()  # a new transaction sees what the page committed
     assert session.scalars(select(ReplenishmentLine.quantity)).all() == [D(100)]  # 40 -> 120, in 25s: 100
-    assert "Order the chosen lines" not in computed  # no addon makes orders here
+    implemented_by(monkeypatch, web.db.registry)
+    assert "Order the chosen lines" not in manager.get("/stock/replenishment").get_data(as_text=True)
+    implemented_by(monkeypatch, web.db.registry, Purchasing())
+    page = manager.get("/stock/replenishment").get_data(as_text=True)
+    assert "Order the chosen lines" in page
+    line_id = session.scalar(select(ReplenishmentLine.id))
+    ordered = manager.post("/stock/replenishment/order", {"line_ids": str(line_id)}, follow_redirects=True)
+    assert "Created: RFQ TORN x 100." in ordered.get_data(as_text=True)
+    session.rollback()
+    assert session.scalars(select(ReplenishmentLine.id)).all() == []
