@@ -1,9 +1,5 @@
 """Every night, the valuation entries written outside a batch of moves (a standard cost changed by hand, a
-recomputed cost) are posted."""
-from huey import crontab
-
-from core.jobs import Job
-
+recomputed cost) are posted (the job is declared in the plugin)."""
 from .posting import post_pending
 
 
@@ -12,5 +8,3 @@ def post_stock_valuation(context) -> None:
         post_pending(session)
         session.commit()
 
-
-JOBS = (Job("stock_accounting.post_valuation", post_stock_valuation, schedule=crontab(hour="4", minute="45")),)

@@ -32,9 +32,12 @@ def register_views():
 
 @hookimpl
 def register_jobs():
-    from .jobs import JOBS
+    from huey import crontab
 
-    return JOBS
+    from core.jobs import Job
+
+    return (Job("stock_accounting.post_valuation", "addons.stock_accounting.jobs:post_stock_valuation",
+                schedule=crontab(hour="4", minute="45")),)
 
 
 @hookimpl
