@@ -134,7 +134,10 @@ def complete_side_companies(session: Session, registry, rows) -> None:
         ids = {getattr(row, extension.key) for row in found} - {None}
         companies = dict(session.connection().execute(
             select(extension.model.id, extension.model.company_id).where(extension.model.id.in_(ids))).all())
+        links = [rel.key for rel in inspect(extension.side).relationships if rel.mapper.class_ is extension.model]
         for row in found:
-            company_id = companies.get(getattr(row, extension.key))
+            # the record may be set as an object not flushed yet (no id to look up)
+            record = next((row.__dict__[key] for key in links if row.__dict__.get(key) is not None), None)
+            company_id = record.company_id if record is not None else companies.get(getattr(row, extension.key))
             if company_id is not None and row.company_id != company_id:
                 row.company_id = company_id

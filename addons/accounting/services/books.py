@@ -129,8 +129,9 @@ def partner_accounts(session: Session, partner: Partner) -> PartnerAccounting:
 
 
 def complete_partner_rows(session: Session, rows: list[PartnerAccounting]) -> None:
-    """Give partner rows about to be written their partner's company, and the company's default
-    receivable and payable account where none is chosen (run before every flush).
+    """Give partner rows about to be written the company's default receivable and payable account where none
+    is chosen (run before every flush; the core has given them their partner's company already:
+    :func:`core.fields.extensions.complete_side_companies`).
 
     Whatever writes the row (the partner form, an invoice's first use, an import) leaves these to this rule,
     so a user setting just a credit limit never has to pick accounts.
@@ -138,14 +139,6 @@ def complete_partner_rows(session: Session, rows: list[PartnerAccounting]) -> No
     if not rows:
         return
     connection = session.connection()
-    partner_ids = {row.partner_id for row in rows if row.partner_id is not None}
-    companies = dict(connection.execute(
-        select(Partner.id, Partner.company_id).where(Partner.id.in_(partner_ids))).all())
-    for row in rows:
-        partner = row.__dict__.get("partner")  # set as an object, maybe not flushed yet
-        company_id = partner.company_id if partner is not None else companies.get(row.partner_id)
-        if row.company_id != company_id:
-            row.company_id = company_id
     settings = {found.company_id: found for found in connection.execute(
         select(Settings.company_id, Settings.receivable_account_id, Settings.payable_account_id)
         .where(Settings.company_id.in_({row.company_id for row in rows})))}
