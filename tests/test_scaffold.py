@@ -96,6 +96,6 @@ def test_an_existing_folder_or_an_unknown_dependency_is_refused_and_nothing_is_w
     (tmp_path / "bookings" / "mine.txt").write_text("keep me")
     taken = scaffold(tmp_path, "bookings")
     assert taken.exit_code == 2 and "bookings exists already; nothing was written" in taken.output
-    unknown = scaffold(tmp_path, "rooms", "--depends", "stock")
-    assert unknown.exit_code == 2 and "--depends: unknown addon(s) stock" in unknown.output
+    unknown = scaffold(tmp_path, "rooms", "--depends", "warehousing")
+    assert unknown.exit_code == 2 and "--depends: unknown addon(s) warehousing" in unknown.output
     assert sorted(path.name for path in tmp_path.rglob("*")) == ["bookings", "mine.txt"]
