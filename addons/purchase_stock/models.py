@@ -36,6 +36,7 @@ class OrderReceipt(Base):
     """A receipt (or its backorder, or a return of it) made for a purchase order."""
 
     __tablename__ = "purchase_stock_receipt"
+    __audit__ = False  # a link the system writes between two audited records; it goes when either does
 
     transfer_id: Mapped[int] = mapped_column(ForeignKey("stock_transfer.id", ondelete="CASCADE"), primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("purchase_order.id", ondelete="CASCADE"), index=True)
