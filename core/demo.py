@@ -13,7 +13,7 @@ from core.db import make_engine
 from core.lifecycle import Lifecycle
 from core.lifecycle.initialize import initialize
 from core.models import Company, Group, User
-from core.security import credentials
+from core.security import actor_session, credentials
 from core.sessions import make_session_factory
 
 DEMO_PASSWORD = "bottega-demo"
@@ -40,7 +40,8 @@ def create_demo_database(path: Path, catalog: Catalog) -> str:
         lifecycle = Lifecycle(engine, catalog)
         lifecycle.run(lifecycle.plan_install(list(catalog)))
         registry = lifecycle.registry()
-        with make_session_factory(engine)() as session:
+        # a system session of the installed addons: their guards and business hooks run on demo data too
+        with actor_session(make_session_factory(engine), registry, None) as session:
             company = session.scalars(select(Company)).one()
             load_demo_data(session, registry, company)
             for login, name, groups in DEMO_USERS:

@@ -121,7 +121,7 @@ def partner_accounts(session: Session, partner: Partner) -> PartnerAccounting:
     """The partner's accounting row, created with the company's default receivable and payable on first use."""
     row = session.get(PartnerAccounting, partner.id)
     if row is None:
-        row = PartnerAccounting(partner_id=partner.id)
+        row = PartnerAccounting(partner_id=partner.id, company_id=partner.company_id)
         complete_partner_rows(session, [row])
         session.add(row)
         session.flush()
