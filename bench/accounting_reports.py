@@ -15,7 +15,6 @@ database, so the 1M figure is measured on exactly 1,000,000 lines.
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 import tempfile
@@ -39,7 +38,7 @@ from core.models.user import Group as GroupRow  # noqa: E402
 from core.security import actor_session, load_actor  # noqa: E402
 from core.sessions import make_session_factory  # noqa: E402
 from core.testing import initialized_database  # noqa: E402
-from timing import median_seconds  # noqa: E402
+from timing import median_seconds, sized_arguments  # noqa: E402
 
 COMPANY = 1
 PARTNERS = 500
@@ -207,12 +206,7 @@ def check_aged(report, raw) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", default="10000,100000,1000000", help="move lines, comma separated, ascending")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--url", help="an empty database instead of a temporary SQLite file")
-    args = parser.parse_args()
-    sizes = [int(size) for size in args.sizes.split(",")]
+    args = sized_arguments(__doc__, "move lines")
     with tempfile.TemporaryDirectory() as folder:
         url = args.url or f"sqlite:///{Path(folder) / 'bench.db'}"
         catalog = Catalog.discover()
@@ -224,7 +218,7 @@ def main() -> None:
         cuts = {f"d{days}": at - dt.timedelta(days=days) for days in (30, 60, 90)}
         print(f"trial balance and aged receivables ({engine.dialect.name}), median of {args.repeat}")
         results, done = [], 0
-        for size in sizes:
+        for size in args.sizes:
             filler.fill(done // 2, size // 2)
             done = size
             with engine.connect() as connection:

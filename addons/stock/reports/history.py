@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from addons.products.models import Product, Uom
@@ -15,7 +15,7 @@ from core.reports import DATE, MONEY, QUANTITY, Column, Report
 
 from ..models import Location, Lot, StockMove, Transfer
 from ..models.moves import DONE
-from .scope import Scope, check_range, held_locations, location_path, require_stock_read, where_product
+from .scope import Scope, check_range, held_locations, location_path, require_stock_read, touching, where_product
 
 PAGE_SIZE = 200
 
@@ -59,8 +59,7 @@ def move_history(session: Session, scope: Scope, *, date_from: dt.date | None = 
     if date_to is not None:
         where.append(StockMove.date < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time()))
     if scope.location_id is not None or scope.warehouse_id is not None:
-        locations = held_locations(scope)
-        where.append(or_(StockMove.source_location_id.in_(locations), StockMove.dest_location_id.in_(locations)))
+        where.append(touching(held_locations(scope)))
     statement = (
         select(StockMove.id, StockMove.date, Transfer.name, Product.code, Product.name, Lot.name,
                location_path(source, source_parent), location_path(destination, destination_parent),

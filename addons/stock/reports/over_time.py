@@ -14,7 +14,7 @@ from core.errors import ValidationError
 from core.reports import DATE, QUANTITY, Column, Report
 
 from ..models import StockMove
-from .scope import Scope, check_range, done_until, held_locations, net_quantity, require_stock_read
+from .scope import Scope, check_range, done_until, held_locations, net_quantity, require_stock_read, touching
 
 ZERO = Decimal("0.0000")
 #: the longest range drawn, in days (a chart of more days has more bars than pixels)
@@ -48,9 +48,10 @@ def stock_over_time(session: Session, scope: Scope, *, date_from: dt.date, date_
         raise ValidationError(gettext("Choose at most %(days)s days.", days=MAX_DAYS), "date_from")
     start = dt.datetime.combine(date_from, dt.time())
     day = case((StockMove.date < start, None), else_=func.date(StockMove.date))
-    statement = (select(day, func.sum(net_quantity(held_locations(scope))))
+    locations = held_locations(scope)
+    statement = (select(day, func.sum(net_quantity(locations)))
                  .where(StockMove.company_id == scope.company_id, StockMove.product_id == scope.product_id,
-                        done_until(date_to))
+                        done_until(date_to), touching(locations))
                  .group_by(day))
     changes, opening = {}, ZERO
     for found_day, change in session.execute(statement):

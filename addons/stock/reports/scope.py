@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, not_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from addons.products.models import Product, ProductCategory
@@ -103,9 +103,13 @@ def where_product(statement, scope: Scope, product_id_column):
 def net_quantity(locations):
     """What a move changes in ``locations`` (a SELECT of location ids): its quantity when it enters them
     from outside, minus it when it leaves them, nothing when it stays inside or outside."""
-    into, out_of = StockMove.dest_location_id.in_(locations), StockMove.source_location_id.in_(locations)
-    return case((and_(into, not_(out_of)), StockMove.product_quantity),
-                (and_(out_of, not_(into)), -StockMove.product_quantity), else_=0)
+    return (case((StockMove.dest_location_id.in_(locations), StockMove.product_quantity), else_=0)
+            - case((StockMove.source_location_id.in_(locations), StockMove.product_quantity), else_=0))
+
+
+def touching(locations):
+    """Moves into or out of ``locations`` (a SELECT of location ids)."""
+    return or_(StockMove.source_location_id.in_(locations), StockMove.dest_location_id.in_(locations))
 
 
 def done_until(at: dt.date):

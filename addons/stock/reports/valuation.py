@@ -30,7 +30,7 @@ from addons.products.models import Product, Uom
 from core.reports import MONEY, QUANTITY, Column, Report
 
 from ..models import StockMove, ValuationEntry
-from .scope import Scope, done_until, held_locations, net_quantity, require_stock_read, where_product
+from .scope import Scope, done_until, held_locations, net_quantity, require_stock_read, touching, where_product
 
 CENT = Decimal("0.01")
 
@@ -55,10 +55,11 @@ COLUMNS = (
 
 def valuation_figures(scope: Scope, at: dt.date):
     """A subquery (product_id, quantity, value) of the scope at the end of ``at``."""
-    net = net_quantity(held_locations(scope))
+    locations = held_locations(scope)
+    net = net_quantity(locations)
     moved = where_product(select(StockMove.product_id.label("product_id"), net.label("quantity"),
                                  (net * func.coalesce(StockMove.unit_cost, 0)).label("value"))
-                          .where(StockMove.company_id == scope.company_id, done_until(at)),
+                          .where(StockMove.company_id == scope.company_id, done_until(at), touching(locations)),
                           scope, StockMove.product_id)
     if scope.warehouse_id is None and scope.location_id is None:
         end = dt.datetime.combine(at + dt.timedelta(days=1), dt.time())
