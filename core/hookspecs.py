@@ -338,6 +338,22 @@ def partner_summary(session: Session, actor: Actor, partner: object) -> Iterable
 
 
 @hookspec
+def record_panels(session: Session, actor: Actor, record: object) -> Iterable[Panel]:
+    """Return panels about another addon's record for its record page (a purchase order's bills, ...).
+
+    Called when a user opens any record page built on the core's record
+    template, with a session acting as that user: return nothing for records
+    of other models, and show only what the user may read. The panels appear
+    under the record's fields, in ``sequence`` order.
+
+    :param session: a session acting as ``actor``
+    :param actor: the user looking at the record
+    :param record: the record being shown (filter by its type)
+    :return: :class:`core.web.panels.Panel` instances
+    """
+
+
+@hookspec
 def partner_merge_blockers(session: Session, source: object, target: object) -> Iterable[str]:
     """Say why ``source`` cannot be merged into ``target`` (both ``contacts.Partner``), if it cannot.
 

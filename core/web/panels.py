@@ -14,3 +14,5 @@ class Panel:
     endpoint: str | None = None
     endpoint_args: tuple[tuple[str, object], ...] = ()
     sequence: int = 10
+    #: the link's text (default "See all")
+    link_label: str | None = None

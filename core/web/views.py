@@ -483,7 +483,14 @@ def _view(view: ModelView, record_id: int):
     return render_template(view.record_template, view=view, record=record,
                            history=_history(view, record_id),
                            can_write=can(view.model, "write"), can_delete=can(view.model, "delete"),
-                           **view.record_context(record))
+                           panels=record_panels(record), **view.record_context(record))
+
+
+def record_panels(record) -> list:
+    """What the installed addons show about ``record`` on its page (``record_panels``), for the user."""
+    results = current_registry().hook.record_panels(session=db(), actor=current_actor(), record=record)
+    return sorted((panel for result in results for panel in (result or ())),
+                  key=lambda panel: (panel.sequence, str(panel.title)))
 
 
 def _history(view: ModelView, record_id: int) -> list[dict]:

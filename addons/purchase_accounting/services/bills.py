@@ -1,0 +1,120 @@
+"""Vendor bills made from confirmed purchase orders, and what each order line has been billed.
+
+- "Create bill" makes one draft supplier bill (accounting's ``in_invoice``)
+  for what is to bill now: per order line, what the policy allows (ordered,
+  or received: :mod:`.settings`) minus what the line's other bills already
+  bill. Each bill line keeps its order line (:class:`~..models.BillLine`),
+  product, quantity in the order line's unit (named in the description, as a
+  bill line has no unit), unit price, and the company's purchase tax from
+  the billing settings (accounting keeps no taxes per product); its account
+  is accounting's default expense account. The bill is in the order's
+  currency; an order in another currency than the company's needs a rate
+  on the bill's date, or nothing is made.
+- An order may have several bills. A line's billed quantity counts the lines
+  of its bills that are not cancelled, drafts included, so two drafts never
+  bill the same quantity.
+- Only who may create bills in accounting (billing users, accountants) makes
+  them; the links are the bridge's bookkeeping, written by the system.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask_babel import gettext
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from addons.accounting.models import Invoice, InvoiceLine
+from addons.accounting.models.invoicing import CANCELLED, IN_INVOICE
+from addons.accounting.services.currency import rate_at
+from addons.accounting.services.invoices import LineInput, create_invoice
+from addons.purchase.models import DONE, PURCHASE, PurchaseOrder
+from core.errors import AccessDenied, ValidationError
+from core.sessions import system_rows
+
+from ..models import BillLine
+from .settings import billable, billing_settings, bills_received
+
+ZERO = Decimal(0)
+
+
+def billed_quantities(session: Session, order_line_ids) -> dict[int, Decimal]:
+    """order line id -> what its bills that are not cancelled bill, in the line's unit."""
+    ids = set(order_line_ids)
+    if not ids:
+        return {}
+    with system_rows(session) as system:  # billed quantities are the order's facts, whoever reads the order
+        rows = system.execute(
+            select(BillLine.order_line_id, func.sum(InvoiceLine.quantity))
+            .join(InvoiceLine, InvoiceLine.id == BillLine.invoice_line_id)
+            .join(Invoice, Invoice.id == BillLine.invoice_id)
+            .where(BillLine.order_line_id.in_(ids), Invoice.state != CANCELLED)
+            .group_by(BillLine.order_line_id)).all()
+    return {line_id: Decimal(quantity) for line_id, quantity in rows}
+
+
+def to_bill(session: Session, order: PurchaseOrder) -> dict[int, Decimal]:
+    """order line id -> what is to bill now (the policy's quantity less what is billed), when positive."""
+    received = bills_received(session, order.company_id)
+    billed = billed_quantities(session, [line.id for line in order.lines])
+    found = {}
+    for line in order.lines:
+        left = billable(line, received) - billed.get(line.id, ZERO)
+        if left > 0:
+            found[line.id] = left
+    return found
+
+
+def order_bills(session: Session, order: PurchaseOrder) -> list[Invoice]:
+    """The bills made from ``order``, the oldest first (those the user may read)."""
+    return list(session.scalars(select(Invoice).where(Invoice.id.in_(
+        select(BillLine.invoice_id).where(BillLine.order_id == order.id))).order_by(Invoice.date, Invoice.id)))
+
+
+def bill_orders(session: Session, invoice: Invoice) -> list[PurchaseOrder]:
+    """The orders ``invoice`` bills."""
+    return list(session.scalars(select(PurchaseOrder).where(PurchaseOrder.id.in_(
+        select(BillLine.order_id).where(BillLine.invoice_id == invoice.id))).order_by(PurchaseOrder.id)))
+
+
+def create_bill(session: Session, order: PurchaseOrder, *, date: dt.date | None = None) -> Invoice:
+    """A draft supplier bill for what is to bill now on the confirmed ``order``."""
+    actor, registry = session.info.get("actor"), session.info["registry"]
+    if actor is not None and not registry.can(actor, Invoice, "create"):
+        raise AccessDenied(gettext("Only a billing user or an accountant can create bills; %(login)s cannot.",
+                                   login=actor.login))
+    if order.state not in (PURCHASE, DONE):
+        raise ValidationError(gettext("%(order)s is not a confirmed purchase order: confirm it before billing it.",
+                                      order=order.display_name), "state")
+    date = date or dt.date.today()
+    quantities = to_bill(session, order)
+    if not quantities:
+        raise ValidationError(gettext("Nothing is left to bill on %(order)s.", order=order.display_name), "lines")
+    rate_at(session, order.company_id, order.currency_code, date=date)
+    settings = billing_settings(session, order.company_id)
+    tax_ids = [settings.tax_id] if settings is not None and settings.tax_id is not None else []
+    lines = [line for line in order.lines if line.id in quantities]
+    with session.begin_nested():
+        invoice = create_invoice(session, partner_id=order.partner_id, kind=IN_INVOICE, date=date,
+                                 company_id=order.company_id, currency_code=order.currency_code,
+                                 reference=order.supplier_reference or order.number, lines=[
+                                     LineInput(description=_description(order, line), quantity=quantities[line.id],
+                                               unit_price=line.unit_price, tax_ids=tax_ids,
+                                               product_id=line.product_id) for line in lines])
+        with system_rows(session) as system:
+            system.add_all(BillLine(invoice_line_id=bill_line.id, invoice_id=invoice.id, order_line_id=line.id,
+                                    order_id=order.id, company_id=order.company_id)
+                           for bill_line, line in zip(invoice.lines, lines, strict=True))
+    return invoice
+
+
+def _description(order: PurchaseOrder, line) -> str:
+    return f"{order.number}: {line.description} ({line.uom.display_name})"
+
+
+def bills_by_order_line(session: Session, invoice: Invoice) -> dict[int, int]:
+    """bill line id -> the order line it bills, for ``invoice``'s linked lines."""
+    return dict(session.execute(select(BillLine.invoice_line_id, BillLine.order_line_id)
+                                .where(BillLine.invoice_id == invoice.id)).all())
+
