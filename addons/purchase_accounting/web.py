@@ -2,14 +2,22 @@
 bill's three-way check ("Accept the differences"). Each calls the services; none holds a business rule."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from addons.accounting.models import Invoice
+from addons.accounting.models.invoicing import DRAFT
 from addons.accounting.web.invoices import invoice_url
 from addons.purchase.models import DONE, PURCHASE, PurchaseOrder
 from core.web.actions import run_service
-from core.web.context import can, current_actor, db, record_or_404, require
+from core.web.context import (
+    can,
+    current_actor,
+    db,
+    record_or_404,
+    require,
+    system_session,
+)
 
 from .models import Acceptance
 from .services import bills, check
@@ -45,9 +53,18 @@ def order_bill(order_id: int):
 
 @blueprint.route("/bills/<int:invoice_id>/check")
 def bill_check(invoice_id: int):
-    require(Invoice, "read")
-    invoice = record_or_404(Invoice, invoice_id)
-    session = db()
+    """For who reads bills, and for buyers, who read the orders (the page shows the check, not the books)."""
+    if can(Invoice, "read"):
+        session, invoice = db(), record_or_404(Invoice, invoice_id)
+        orders = bills.bill_orders(session, invoice)
+    else:
+        require(PurchaseOrder, "read")
+        session = system_session()
+        invoice = session.get(Invoice, invoice_id)
+        orders = bills.bill_orders(session, invoice) if invoice is not None else []
+        if not orders:
+            abort(404)
+        record_or_404(PurchaseOrder, orders[0].id)  # the buyer's companies
     lines = check.check_bill(session, invoice)
     differences = check.describe(lines)
     acceptance = session.get(Acceptance, invoice.id)
@@ -56,14 +73,13 @@ def bill_check(invoice_id: int):
     return render_template(
         "purchase_accounting/bill_check.html", invoice=invoice, lines=lines, differences=differences,
         acceptance=acceptance, still_accepted=bool(differences) and check.accepted(session, invoice, differences),
-        can_accept=may_accept and bool(differences) and invoice.state == "draft", orders=bills.bill_orders(
-            session, invoice), invoice_url=invoice_url, problems=(check.OVER_ORDERED, check.OVER_RECEIVED,
-                                                                  check.PRICE))
+        can_accept=may_accept and bool(differences) and invoice.state == DRAFT, orders=orders,
+        bill_link=invoice_url(invoice) if can(Invoice, "read") else None,
+        problems=(check.OVER_ORDERED, check.OVER_RECEIVED, check.PRICE))
 
 
 @blueprint.route("/bills/<int:invoice_id>/accept", methods=["POST"])
 def bill_accept(invoice_id: int):
-    invoice = record_or_404(Invoice, invoice_id)
-    run_service(lambda session: check.accept_differences(session, invoice, reason=request.form.get("reason")),
+    run_service(lambda session: check.accept_differences(session, invoice_id, reason=request.form.get("reason")),
                 success=gettext("The differences are accepted: the bill can be posted."))
     return redirect(url_for("purchase_accounting.bill_check", invoice_id=invoice_id))

@@ -32,6 +32,7 @@ from addons.purchase.models import OrderLine
 from addons.purchase.security import MANAGER
 from core.db import utcnow
 from core.errors import AccessDenied, ValidationError
+from core.sessions import system_rows
 
 from ..models import Acceptance, BillLine
 from .settings import bills_received, receiving
@@ -135,21 +136,29 @@ def accepted(session: Session, invoice: Invoice, differences: str) -> bool:
     return acceptance is not None and acceptance.differences == differences
 
 
-def accept_differences(session: Session, invoice: Invoice, *, reason: str | None = None) -> Acceptance:
-    """A purchase manager or an accountant accepts the differences the check finds on a draft bill."""
+def accept_differences(session: Session, invoice_id: int, *, reason: str | None = None) -> Acceptance:
+    """A purchase manager or an accountant accepts the differences the check finds on a draft bill.
+
+    A purchase manager may not read accounting's bills: the bill is read by the
+    system once the acting user is known to be allowed, and the acceptance is
+    written as the user (audited as theirs)."""
     actor = session.info.get("actor")
     if actor is not None and not (actor.in_group(MANAGER) or actor.in_group(ACCOUNTANT)):
         raise AccessDenied(gettext("Only a purchase manager or an accountant can accept a bill's differences; "
                                    "%(login)s cannot.", login=actor.login))
-    if invoice.state != DRAFT:
+    with system_rows(session) as system:
+        invoice = system.get(Invoice, invoice_id)
+        if invoice is None:
+            raise ValidationError(gettext("There is no bill %(id)s.", id=invoice_id), "invoice_id")
+        name, state, company_id = invoice.display_name, invoice.state, invoice.company_id
+        differences = describe(check_bill(system, invoice))
+    if state != DRAFT:
         raise ValidationError(gettext("%(bill)s is not a draft: its differences can no longer be accepted.",
-                                      bill=invoice.display_name), "state")
-    differences = describe(check_bill(session, invoice))
+                                      bill=name), "state")
     if not differences:
         raise ValidationError(gettext("%(bill)s matches its orders: there is no difference to accept.",
-                                      bill=invoice.display_name), "lines")
-    acceptance = session.get(Acceptance, invoice.id) or Acceptance(invoice_id=invoice.id,
-                                                                   company_id=invoice.company_id)
+                                      bill=name), "lines")
+    acceptance = session.get(Acceptance, invoice_id) or Acceptance(invoice_id=invoice_id, company_id=company_id)
     acceptance.accepted_by_id = actor.user_id if actor is not None else None
     acceptance.accepted_at = utcnow()
     acceptance.differences = differences

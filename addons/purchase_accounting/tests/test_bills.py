@@ -13,7 +13,12 @@ from addons.accounting.models.invoicing import DRAFT, IN_INVOICE, POSTED
 from addons.purchase.models import PurchaseOrder
 from addons.purchase.services.orders import create_order
 from addons.purchase_accounting.models import ORDERED, RECEIVED, BillLine
-from addons.purchase_accounting.services.bills import bill_orders, billed_quantities, create_bill, order_bills
+from addons.purchase_accounting.services.bills import (
+    bill_orders,
+    billed_quantities,
+    create_bill,
+    order_bills,
+)
 from addons.purchase_stock.tests.test_receipts import receipt_of
 from addons.stock.services.transfers import process_transfer
 from core.errors import AccessDenied, ValidationError
