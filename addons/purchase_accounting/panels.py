@@ -23,14 +23,13 @@ def panels(session, actor, record):
 
 
 def _order_panels(session, actor, registry, order):
-    if not registry.can(actor, Invoice, "read"):
-        return (Panel(title=_l("Bills"), endpoint="purchase_accounting.order_billing",
-                      endpoint_args=(("order_id", order.id),), link_label=gettext("Billing and three-way check")),)
-    lines = tuple((bill.display_name, f"{bill.amount_total} {bill.currency_code}") for bill in
-                  order_bills(session, order))
-    return (Panel(title=_l("Bills"), lines=lines or ((gettext("No bill yet"), ""),),
-                  endpoint="purchase_accounting.order_billing", endpoint_args=(("order_id", order.id),),
-                  link_label=gettext("Billing and three-way check")),)
+    """The order's bills (for who may read bills) and the link to its billing page."""
+    bills = order_bills(session, order) if registry.can(actor, Invoice, "read") else None
+    lines = None if bills is None else tuple(
+        (bill.display_name, f"{bill.amount_total} {bill.currency_code}") for bill in bills) or (
+        (gettext("No bill yet"), ""),)
+    return (Panel(title=_l("Bills"), lines=lines or (), endpoint="purchase_accounting.order_billing",
+                  endpoint_args=(("order_id", order.id),), link_label=gettext("Billing and three-way check")),)
 
 
 def _bill_panels(session, actor, registry, invoice):

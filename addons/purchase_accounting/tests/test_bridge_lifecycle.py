@@ -10,8 +10,8 @@ from addons.accounting.services.invoices import create_invoice, post_invoice
 from addons.contacts.services import create_partner
 from addons.products.services import create_product
 from addons.purchase.models import PURCHASE, PurchaseOrder
-from addons.purchase_accounting.services.bills import create_bill
 from addons.purchase.services.orders import confirm_order, create_order
+from addons.purchase_accounting.services.bills import create_bill
 from core.lifecycle import Lifecycle
 from core.security import actor_session
 from core.sessions import make_session_factory
@@ -41,7 +41,7 @@ def _post_a_bill(engine, registry, name: str) -> str:
         supplier = create_partner(session, 1, name=name, is_company=True)
         partner_accounts(session, supplier)
         bill = create_invoice(session, partner_id=supplier.id, kind=IN_INVOICE, date=DAY,
-                              lines=[{"description": "Rent", "quantity": 1, "unit_price": Decimal("500")}])
+                              lines=[{"description": "Rent", "quantity": 1, "unit_price": Decimal(500)}])
         post_invoice(session, bill)
         session.commit()
         return bill.state
