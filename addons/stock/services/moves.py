@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from addons.products.models import Uom
@@ -60,7 +60,7 @@ def _rows(session: Session, moves: Sequence[StockMove], more_ids=()) -> list:
     """The current rows of ``moves`` and of the moves ``more_ids`` (the columns the services need), in id
     order, read with one query per chunk."""
     session.flush()
-    ids = sorted({move.id for move in moves} | set(more_ids))
+    ids = sorted({inspect(move).identity[0] for move in moves} | set(more_ids))  # no load of expired moves
     found = []
     for first in range(0, len(ids), ID_CHUNK):
         found += session.connection().execute(
@@ -99,6 +99,8 @@ def _check_lines(session: Session, company_id: int, rows: list[dict]) -> None:
     known = dict(session.execute(select(Location.id, Location.company_id).where(Location.id.in_(locations))).all())
     lots = {row["lot_id"] for row in rows if row["lot_id"] is not None}
     lot_products = dict(session.execute(select(Lot.id, Lot.product_id).where(Lot.id.in_(lots))).all()) if lots else {}
+    wanted = {row["uom_id"] for row in rows} | {rule.uom_id for rule in rules.values()}
+    units = {unit.id: unit for unit in session.scalars(select(Uom).where(Uom.id.in_(wanted - {None})))}
     for position, row in enumerate(rows, 1):
         rule = rules.get(row["product_id"])
         if rule is None:
@@ -107,7 +109,8 @@ def _check_lines(session: Session, company_id: int, rows: list[dict]) -> None:
         if not isinstance(quantity, Decimal | int) or isinstance(quantity, bool) or quantity <= 0:
             raise _refuse(rule, gettext("the quantity must be more than zero."))
         row["uom_id"] = row["uom_id"] or rule.uom_id
-        row["quantity"], row["product_quantity"] = _in_units(session, rule, Decimal(quantity), row["uom_id"])
+        row["quantity"], row["product_quantity"] = _in_units(rule, Decimal(quantity), units.get(row["uom_id"]),
+                                                             units[rule.uom_id])
         if rule.serial and row["product_quantity"] != 1 and row["lot_id"] is not None:
             raise _refuse(rule, gettext("a serial number is one unit: move it with a quantity of 1."))
         for name in ("source_location_id", "dest_location_id"):
@@ -123,10 +126,9 @@ def _check_lines(session: Session, company_id: int, rows: list[dict]) -> None:
             raise _refuse(rule, gettext("the unit cost cannot be negative."), "unit_cost")
 
 
-def _in_units(session: Session, rule: ProductRule, quantity: Decimal, uom_id) -> tuple[Decimal, Decimal]:
-    """``quantity`` of unit ``uom_id`` checked (whole units take no fractions) and converted to the product's
-    unit; a unit without a conversion is refused."""
-    unit, own = session.get(Uom, uom_id) if uom_id else None, session.get(Uom, rule.uom_id)
+def _in_units(rule: ProductRule, quantity: Decimal, unit: Uom | None, own: Uom) -> tuple[Decimal, Decimal]:
+    """``quantity`` of ``unit`` checked (whole units take no fractions) and converted to the product's unit
+    ``own``; a unit without a conversion is refused."""
     if unit is None:
         raise _refuse(rule, gettext("choose a unit of measure."), "uom_id")
     try:
@@ -169,15 +171,21 @@ def _reserve(session: Session, rows, *, strict: bool) -> list[int]:
     """Reserve ``rows`` (confirmed moves) from the locked quants of their source locations; return the ids of
     the moves split off them.
 
-    ``strict``: a move stock does not cover is refused, unless its product allows negative stock.
+    ``strict`` (the moves are done right after, in the same transaction): a move stock does not cover is refused,
+    unless its product allows negative stock; drafts count as confirmed; nothing is written but the lots a
+    tracked product's moves take (the moves leave at once, so what they would reserve is never held).
     """
-    rows = [row for row in rows if row.state in (WAITING, READY)]
+    rows = [row for row in rows if row.state in ((DRAFT, WAITING, READY) if strict else (WAITING, READY))]
     rules = product_rules(session, product_ids={row.product_id for row in rows})
     held = held_locations(session, location_ids={row.source_location_id for row in rows})
-    needy = [row for row in rows if row.source_location_id in held and rules[row.product_id].followed]
-    free = {row.id: {"state": READY} for row in rows if row not in needy and row.state != READY}
+    needy, updates = [], {}
+    for row in rows:
+        if row.source_location_id in held and rules[row.product_id].followed:
+            needy.append(row)
+        elif row.state != READY and not strict:
+            updates[row.id] = {"state": READY}
     pool = _Pool(session, [row for row in needy if row.reserved < row.product_quantity])
-    updates, splits, reserved = dict(free), [], defaultdict(lambda: [ZERO, ZERO])
+    splits, reserved = [], defaultdict(lambda: [ZERO, ZERO])
     for row in needy:
         rule = rules[row.product_id]
         wanted = row.product_quantity - row.reserved
@@ -189,7 +197,12 @@ def _reserve(session: Session, rows, *, strict: bool) -> list[int]:
             reserved[row.product_id, row.source_location_id, lot_id][1] += amount
         updates[row.id], extra = _allocation(row, rule, taken, short)
         splits += extra
-    _apply(session, reserved)
+    if strict:
+        updates = {key: {name: value for name, value in values.items() if name not in ("reserved", "state")}
+                   for key, values in updates.items()}
+        splits = [{**split, "reserved": ZERO, "state": WAITING} for split in splits]
+    else:
+        _apply(session, reserved)
     update_rows(session, StockMove, {key: value for key, value in updates.items() if value})
     return insert_rows(session, StockMove, splits)
 
@@ -299,8 +312,7 @@ def done(session: Session, moves: Sequence[StockMove], *, date: dt.datetime | No
     with collector_paused(), session.begin_nested():
         rows = _rows(session, moves)
         _require_states(session, rows, (DRAFT, WAITING, READY), gettext("this move is done or cancelled already."))
-        update_rows(session, StockMove, {row.id: {"state": WAITING} for row in rows if row.state == DRAFT})
-        split = _reserve(session, _rows(session, moves), strict=True)
+        split = _reserve(session, rows, strict=True)
         rows = _rows(session, moves, split)
         rules = product_rules(session, product_ids={row.product_id for row in rows})
         _check_tracking(rows, rules)
