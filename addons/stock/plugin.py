@@ -56,10 +56,10 @@ def after_install(session):
 
 @hookimpl
 def validate_flush(session, new, dirty, deleted):
-    from .services.products import complete_product_rows
+    from .services.products import check_barcodes
     from .valuation.standard import revalue_standard_costs
 
-    complete_product_rows(session, new, dirty)
+    check_barcodes(session, new, dirty)
     revalue_standard_costs(session, dirty)
 
 

@@ -2,8 +2,9 @@
 
 Keyed by the product, removed with it by the database's cascade, shown on the
 product's pages only while stock is installed. ``company_id`` is the
-product's, set when the row is written (``services.products.complete_product_rows``),
-so the core's company rule applies and a barcode is unique within a company.
+product's, set by the core when the row is written
+(``core.fields.extensions.complete_side_companies``), so the core's company
+rule applies and a barcode is unique within a company.
 A product without a row is stockable, untracked, valued by its category's
 method (:class:`CategoryStock`, else FIFO), and never goes negative.
 """
