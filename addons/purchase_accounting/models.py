@@ -12,7 +12,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from addons.accounting.models import Invoice, InvoiceLine, Tax
+from addons.accounting.models import Account, Invoice, InvoiceLine, Tax
+from addons.accounting.models.ledger import ACTIVE_ACCOUNT, active_account
 from addons.accounting.models.taxes import PURCHASE as PURCHASE_TAX
 from addons.purchase.models import OrderLine, PurchaseOrder
 from core import Base, CompanyMixin, intpk
@@ -43,7 +44,14 @@ class BillingSettings(CompanyMixin, Base):
         _l("Purchase tax"), listed=True, domain=_purchase_tax, domain_message=_l("Choose an active purchase tax."),
         help=_l("The tax put on the lines of bills made from orders; empty: none (add taxes on the draft).")))
 
+    goods_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"), info=field(
+        _l("Account for goods"), listed=True, domain=active_account(), domain_message=ACTIVE_ACCOUNT,
+        help=_l("Where bill lines of goods (not services) are booked; empty: accounting's expense account. "
+                "When stock is valued in the ledger, choose its goods received not billed account: the bill "
+                "then clears what the receipt booked.")))
+
     tax: Mapped[Tax | None] = relationship()
+    goods_account: Mapped[Account | None] = relationship()
 
 
 class BillLine(Base):

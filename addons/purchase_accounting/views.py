@@ -8,8 +8,8 @@ from .models import BillingSettings
 
 VIEWS = (
     ModelView(BillingSettings, name="settings", slug="settings", label=_l("Purchase billing settings"),
-              label_plural=_l("Purchase billing settings"), search_fields=(), list_columns=("policy", "tax_id"),
-              form_fields=("policy", "tax_id")),
+              label_plural=_l("Purchase billing settings"), search_fields=(), list_columns=("policy", "tax_id", "goods_account_id"),
+              form_fields=("policy", "tax_id", "goods_account_id")),
 )
 
 MENU = (

@@ -7,7 +7,9 @@
   product, quantity in the order line's unit (named in the description, as a
   bill line has no unit), unit price, and the company's purchase tax from
   the billing settings (accounting keeps no taxes per product); its account
-  is accounting's default expense account. The bill is in the order's
+  is the settings' account for goods for a product that is not a service
+  (with stock valued in the ledger: goods received not billed), else
+  accounting's default expense account. The bill is in the order's
   currency; an order in another currency than the company's needs a rate
   on the bill's date, or nothing is made.
 - An order may have several bills. A line's billed quantity counts the lines
@@ -29,6 +31,7 @@ from addons.accounting.models import Invoice, InvoiceLine
 from addons.accounting.models.invoicing import CANCELLED, IN_INVOICE
 from addons.accounting.services.currency import rate_at
 from addons.accounting.services.invoices import LineInput, create_invoice
+from addons.products.models import SERVICE
 from addons.purchase.models import DONE, PURCHASE, PurchaseOrder
 from core.errors import AccessDenied, ValidationError
 from core.sessions import system_rows
@@ -94,6 +97,7 @@ def create_bill(session: Session, order: PurchaseOrder, *, date: dt.date | None 
     rate_at(session, order.company_id, order.currency_code, date=date)
     settings = billing_settings(session, order.company_id)
     tax_ids = [settings.tax_id] if settings is not None and settings.tax_id is not None else []
+    goods_account_id = settings.goods_account_id if settings is not None else None
     lines = [line for line in order.lines if line.id in quantities]
     with session.begin_nested():
         invoice = create_invoice(session, partner_id=order.partner_id, kind=IN_INVOICE, date=date,
@@ -101,7 +105,9 @@ def create_bill(session: Session, order: PurchaseOrder, *, date: dt.date | None 
                                  reference=order.supplier_reference or order.number, lines=[
                                      LineInput(description=_description(order, line), quantity=quantities[line.id],
                                                unit_price=line.unit_price, tax_ids=tax_ids,
-                                               product_id=line.product_id) for line in lines])
+                                               product_id=line.product_id,
+                                               account_id=None if line.product.kind == SERVICE else goods_account_id)
+                                     for line in lines])
         with system_rows(session) as system:
             system.add_all(BillLine(invoice_line_id=bill_line.id, invoice_id=invoice.id, order_line_id=line.id,
                                     order_id=order.id, company_id=order.company_id)

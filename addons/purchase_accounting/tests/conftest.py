@@ -50,10 +50,11 @@ def confirmed_order(shop, *lines, **values):
     return order_id
 
 
-def set_policy(shop, policy: str, tax_code: str | None = None) -> None:
+def set_policy(shop, policy: str, tax_code: str | None = None, goods_account: str | None = None) -> None:
     system = shop.books.session
     system.add(BillingSettings(company_id=shop.company.id, policy=policy,
-                               tax_id=shop.books.tax(tax_code).id if tax_code else None))
+                               tax_id=shop.books.tax(tax_code).id if tax_code else None,
+                               goods_account_id=shop.books.account(goods_account).id if goods_account else None))
     system.commit()
 
 

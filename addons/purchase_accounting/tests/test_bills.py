@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from addons.accounting.models import CurrencyRate, Invoice
 from addons.accounting.models.invoicing import DRAFT, IN_INVOICE, POSTED
+from addons.products.models import SERVICE
+from addons.products.services import create_product
 from addons.purchase.models import PurchaseOrder
 from addons.purchase.services.orders import create_order
 from addons.purchase_accounting.models import ORDERED, RECEIVED, BillLine
@@ -58,6 +60,17 @@ def test_ordered_policy_bills_what_was_ordered_once(shop):
     shop.billing.rollback()
     post(shop.accountant, bill_id)
     assert shop.accountant.get(Invoice, bill_id).state == POSTED
+
+
+def test_goods_are_booked_to_the_settings_account_for_goods_and_services_to_the_expense_account(shop):
+    set_policy(shop, ORDERED, goods_account="607")
+    system = shop.books.session
+    advice = create_product(system, shop.company.id, code="ADVICE", name="Advice", kind=SERVICE)
+    system.commit()
+    order_id = confirmed_order(shop, (shop.bolts, 10, "0.50"), (advice, 2, "80"))
+    bill = shop.accountant.get(Invoice, make_bill(shop.billing, order_id))
+    assert [(line.product.code, line.account.code) for line in bill.lines] == [("BOLT", "607"), ("ADVICE", "600")]
+    shop.accountant.close()
 
 
 def test_received_policy_bills_what_was_received_receipt_by_receipt(shop):
