@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from core.security.declarations import Group, ModelAccess, RecordRule
     from core.jobs import Job
     from core.web.dashboard import Tile
-    from core.web.panels import Panel
+    from core.web.panels import Panel, RecordButton
     from core.web.views import ModelView
 
 
@@ -206,6 +206,24 @@ def register_blueprints() -> Iterable[Blueprint]:
     its service through :func:`core.web.actions.run_service`.
 
     :return: the addon's blueprint, as a one-item iterable (or nothing)
+    """
+
+
+@hookspec
+def record_buttons(session: Session, actor: Actor, record: object) -> Iterable[RecordButton]:
+    """Return buttons for the page of ``record``, a record of any model (another addon's included).
+
+    Called when a user opens a record page of the generic views, with a
+    session acting as that user: offer only what the user may do, and nothing
+    for records of models the addon does not care about. Each button posts to
+    its endpoint, a route of the addon, which does the work (through
+    :func:`core.web.actions.run_service`) and redirects back. Stock offers
+    "Recompute cost" on a product's page to stock managers.
+
+    :param session: a session acting as ``actor``
+    :param actor: the user looking at the record
+    :param record: the record shown
+    :return: :class:`core.web.panels.RecordButton` instances, shown by ``sequence``
     """
 
 

@@ -72,6 +72,13 @@ def register_views():
 
 
 @hookimpl
+def record_buttons(session, actor, record):
+    from .web.valuation import recompute_buttons
+
+    return recompute_buttons(session, actor, record)
+
+
+@hookimpl
 def register_blueprints():
     from .web import blueprint
 

@@ -1,4 +1,4 @@
-"""Panels: what addons add to another addon's record page (e.g. a partner's unpaid invoices)."""
+"""Panels and buttons: what addons add to another addon's record page (e.g. a partner's unpaid invoices)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,3 +16,13 @@ class Panel:
     sequence: int = 10
     #: the link's text (default "See all")
     link_label: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordButton:
+    """A button on a record's page that posts (with the CSRF token) to ``endpoint``; its route does the work."""
+
+    label: str
+    endpoint: str
+    endpoint_args: tuple[tuple[str, object], ...] = ()
+    sequence: int = 10

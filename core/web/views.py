@@ -483,7 +483,8 @@ def _view(view: ModelView, record_id: int):
     return render_template(view.record_template, view=view, record=record,
                            history=_history(view, record_id),
                            can_write=can(view.model, "write"), can_delete=can(view.model, "delete"),
-                           panels=record_panels(record), **view.record_context(record))
+                           panels=record_panels(record), record_buttons=record_buttons(record),
+                           **view.record_context(record))
 
 
 def record_panels(record) -> list:
@@ -491,6 +492,12 @@ def record_panels(record) -> list:
     results = current_registry().hook.record_panels(session=db(), actor=current_actor(), record=record)
     return sorted((panel for result in results for panel in (result or ())),
                   key=lambda panel: (panel.sequence, str(panel.title)))
+
+
+def record_buttons(record) -> list:
+    """The buttons the installed addons put on ``record``'s page (``record_buttons``), for the user."""
+    results = current_registry().hook.record_buttons(session=db(), actor=current_actor(), record=record)
+    return sorted((button for result in results for button in (result or ())), key=lambda button: button.sequence)
 
 
 def _history(view: ModelView, record_id: int) -> list[dict]:

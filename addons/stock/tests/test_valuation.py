@@ -291,3 +291,29 @@ def test_a_receipts_cost_stays_with_its_backorder_and_a_customer_return_comes_ba
     process_transfer(books.session, back)
     assert books.cost(back.moves[0]) == D("5.545455")
     assert books.totals(bolt)[:2] == (D(2), D("10.545455"))  # 1 at 5, 1 back at 5.545455
+
+
+def test_the_recompute_button_is_on_a_products_page_for_stock_managers_and_says_what_changed(web):
+    session = web.db.system()
+    books = Books(session, web.db.main_company.id)
+    bolt = books.product("BOLT", "fifo")
+    books.receive(bolt, 10, "5.00", 1)
+    books.receive(bolt, 10, "6.00", 2)
+    delivery = books.deliver(bolt, 15, 3)
+    session.get(ProductStock, bolt.id).valuation_method = "average"
+    session.commit()
+    web.db.user("mozo", groups=["stock.group_user"])
+    clerk = web.client()
+    clerk.login("mozo")
+    page = f"/products/products/{bolt.id}"
+    assert "Recompute cost" not in clerk.get(page).get_data(as_text=True)
+    assert clerk.post(f"/stock/products/{bolt.id}/recompute-cost").status_code in (302, 403)
+    assert session.scalar(select(StockMove.unit_cost).where(StockMove.id == delivery.id)) == D("5.333333")
+    web.db.user("jefe", groups=["stock.group_manager"])
+    manager = web.client()
+    manager.login("jefe")
+    assert "Recompute cost" in manager.get(page).get_data(as_text=True)
+    done_page = manager.post(f"/stock/products/{bolt.id}/recompute-cost")
+    assert done_page.headers["Location"].endswith(page)
+    shown = manager.get(page).get_data(as_text=True)
+    assert f"Cost recomputed: 1 move changed: move {delivery.id}: 5.333333 → 5.5." in shown
