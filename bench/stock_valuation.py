@@ -235,26 +235,16 @@ def main() -> None:
     valuing = [0.0]
     timed_valuation(valuing)
     for m in args.moves:
+        print(f"M={m:,} receipts then M deliveries, one product, chunks of {args.chunk} (SQLite)", flush=True)
         with tempfile.TemporaryDirectory() as folder:
             shop = Shop(Path(folder), "bench")
-            runs = [bottega(shop, method, m, args.chunk, args.later, valuing) for method in ("fifo", "average")]
             raw = raw_insert(shop, m, args.chunk)
+            print(f"  raw SQL insert of the same rows: {raw:,.0f} moves per s", flush=True)
+            runs = []
+            for method in ("fifo", "average"):
+                runs.append(bottega(shop, method, m, args.chunk, args.later, valuing))
+                show(runs[-1], raw)
             shop.engine.dispose()
-        print(f"M={m:,} receipts then M deliveries, one product, chunks of {args.chunk} (SQLite); "
-              f"raw SQL insert of the same rows: {raw:,.0f} moves per s")
-        for run in runs:
-            rate = 2 * m / run.seconds
-            (r_first, r_last), (s_first, s_last) = run.per_move["receive"], run.per_move["ship"]
-            expected = expected_cogs(m, run.method)
-            later, seconds = run.backdated
-            print(f"  {run.method:8} Bottega {rate:8,.0f} moves per s ({run.valuing / run.seconds:.0%} of it valuing); "
-                  f"raw SQL / Bottega {raw / rate:5.1f}x\n"
-                  f"           ms per move, first -> last tenth: receipts {r_first:.2f} -> {r_last:.2f}, "
-                  f"deliveries {s_first:.2f} -> {s_last:.2f}\n"
-                  f"           cost of goods sold {run.cogs:,.6f}, computed apart {expected:,.6f} "
-                  f"(difference {run.cogs - expected:+.6f})\n"
-                  f"           back-dated receipt before {later:,} later moves: re-valued in {seconds:.2f} s",
-                  flush=True)
         theirs = tryton(args.tryton_python, m, args.chunk) if m <= args.tryton_max else {}
         for run in runs:
             if theirs.get(run.method):
@@ -262,6 +252,20 @@ def main() -> None:
                       f"{2 * m / run.seconds / theirs[run.method]:.1f}x")
         if not theirs:
             print(f"  Tryton not run at M={m:,} (above --tryton-max {args.tryton_max}, or no {args.tryton_python})")
+
+
+def show(run: Run, raw: float) -> None:
+    rate = 2 * run.m / run.seconds
+    (r_first, r_last), (s_first, s_last) = run.per_move["receive"], run.per_move["ship"]
+    expected = expected_cogs(run.m, run.method)
+    later, seconds = run.backdated
+    print(f"  {run.method:8} Bottega {rate:8,.0f} moves per s ({run.valuing / run.seconds:.0%} of it valuing); "
+          f"raw SQL / Bottega {raw / rate:5.1f}x\n"
+          f"           ms per move, first -> last tenth: receipts {r_first:.2f} -> {r_last:.2f}, "
+          f"deliveries {s_first:.2f} -> {s_last:.2f}\n"
+          f"           cost of goods sold {run.cogs:,.6f}, computed apart {expected:,.6f} "
+          f"(difference {run.cogs - expected:+.6f})\n"
+          f"           back-dated receipt before {later:,} later moves: re-valued in {seconds:.2f} s", flush=True)
 
 if __name__ == "__main__":
     main()

@@ -121,6 +121,16 @@ def update_rows(session: Session, model: type, changes: Mapping[int, dict]) -> N
                               if (found := updated_changes(model, old.get(record_id, {}), values))])
 
 
+def ids_of(records: Sequence) -> list[int]:
+    """The ids of ``records`` (ORM objects or rows), without loading again the objects a batch write expired."""
+    found = []
+    for record in records:
+        state = inspect(record, raiseerr=False)
+        identity = state.identity if state is not None else None
+        found.append(identity[0] if identity else record.id)
+    return found
+
+
 def _access(session: Session, model: type, operation: str):
     """The acting user, the registry, and the user's rules for ``operation`` once their access is checked
     (no rules for a system session)."""

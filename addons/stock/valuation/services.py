@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from addons.products.models import Product
-from core.bulk import collector_paused, update_rows
+from core.bulk import collector_paused, ids_of, update_rows
 from core.db import utcnow
 from core.errors import AccessDenied
 from core.sessions import system_rows
@@ -48,7 +48,7 @@ def value_done_moves(session: Session, moves: Sequence) -> list[CostChange]:
     """Value done moves (instances, or any rows with an ``id``): each gets its unit cost, the ledger its
     entries, FIFO its layers, the products their cost. Moves dated before others valued already re-value
     those that follow them. Returns the moves whose unit cost changed."""
-    ids = [move.id for move in moves]
+    ids = ids_of(moves)
     if not ids:
         return []
     with collector_paused(), system_rows(session) as system:
