@@ -45,14 +45,16 @@ class Count(CompanyMixin, TimestampMixin, Base):
 
     location: Mapped[Location] = relationship()
     product: Mapped[Product | None] = relationship()
-    lines: Mapped[list[CountLine]] = relationship(back_populates="count", order_by="CountLine.id")
+    # deleted with the count by the ORM, so each line's deletion is audited (no ON DELETE CASCADE)
+    lines: Mapped[list[CountLine]] = relationship(back_populates="count", order_by="CountLine.id",
+                                                  cascade="all, delete-orphan")
 
 
 class CountLine(CompanyMixin, Base):
     __tablename__ = "stock_count_line"
 
     id: Mapped[intpk]
-    count_id: Mapped[int] = mapped_column(ForeignKey("stock_count.id", ondelete="CASCADE"), index=True,
+    count_id: Mapped[int] = mapped_column(ForeignKey("stock_count.id"), index=True,
                                           info=field(internal=True))
     product_id: Mapped[int] = mapped_column(ForeignKey("products_product.id"), info=field(_l("Product"), listed=True))
     location_id: Mapped[int] = mapped_column(ForeignKey("stock_location.id"), info=field(

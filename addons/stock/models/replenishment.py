@@ -59,6 +59,7 @@ class ReplenishmentLine(CompanyMixin, Base):
     """What a rule asks to order, as the replenishment job last found it."""
 
     __tablename__ = "stock_replenishment_line"
+    __audit__ = False  # a list the job computes again every night, not a record anyone edits
 
     id: Mapped[intpk]
     rule_id: Mapped[int] = mapped_column(ForeignKey("stock_reorder_rule.id", ondelete="CASCADE"), index=True,
