@@ -17,7 +17,8 @@ from core.security import actor_session, credentials
 from core.sessions import make_session_factory
 
 DEMO_PASSWORD = "bottega-demo"
-DEMO_USERS = (("maria", "María García", ("contacts.group_user",)),)
+DEMO_USERS = (("maria", "María García", ("contacts.group_user",)),
+              ("pablo", "Pablo Navarro", ("purchase.group_user",)))
 #: a Spanish company (accounting sets it up with the Spanish chart); the tax id and IBAN pass their checks
 DEMO_PROFILE = {"street": "Calle de Alcalá 48", "street2": "3º izquierda", "zip": "28014", "city": "Madrid",
                 "province": "Madrid", "country_code": "ES", "vat": "B86963816",

@@ -15,10 +15,10 @@ USER_GROUP = "core.group_user"
 @hookimpl
 def register_models():
     from core.models import (AddonState, AuditLog, Company, ConfigIntent, Credential, Group, JobRecord, LoginSession,
-                             Mail, RateLimitCounter, RecoveryCode, SecurityEvent, Sequence, User)
+                             Mail, MailAttachment, RateLimitCounter, RecoveryCode, SecurityEvent, Sequence, User)
 
     return (Company, User, Group, AddonState, AuditLog, Sequence, Credential, RecoveryCode, LoginSession, JobRecord,
-            Mail, SecurityEvent, RateLimitCounter, ConfigIntent)
+            Mail, MailAttachment, SecurityEvent, RateLimitCounter, ConfigIntent)
 
 
 @hookimpl
@@ -34,7 +34,7 @@ def register_groups():
 @hookimpl
 def register_model_access():
     from core.models import (AddonState, AuditLog, Company, ConfigIntent, Credential, Group, JobRecord, LoginSession,
-                             Mail, RateLimitCounter, RecoveryCode, SecurityEvent, Sequence, User)
+                             Mail, MailAttachment, RateLimitCounter, RecoveryCode, SecurityEvent, Sequence, User)
     from core.security import ModelAccess
 
     return (
@@ -55,6 +55,7 @@ def register_model_access():
         ModelAccess(ConfigIntent, ADMIN_GROUP),  # no rights: only core.lifecycle.intent, on the lifecycle's connection
         ModelAccess(JobRecord, ADMIN_GROUP, read=True, write=True),  # jobs and mails are written by core.jobs
         ModelAccess(Mail, ADMIN_GROUP, read=True, write=True),  # and core.mail for any service; admins retry
+        ModelAccess(MailAttachment, ADMIN_GROUP, read=True),
     )
 
 

@@ -304,6 +304,23 @@ def initialized_url(databases, catalog) -> str:
     return url
 
 
+def pdf_text(document) -> str:
+    """The words of a laid-out WeasyPrint document (``render()``'s result), in reading order, space-separated."""
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    words = []
+
+    def walk(box):
+        if isinstance(box, TextBox):
+            words.append(box.text)
+        for child in getattr(box, "children", ()):
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    return " ".join(words)
+
+
 def image_bytes(kind: str = "PNG", size: tuple[int, int] = (60, 30), color: str = "#c0392b") -> bytes:
     """A small picture in Pillow's ``kind`` (PNG, JPEG, GIF...), for upload tests."""
     import io

@@ -20,7 +20,7 @@ from core.testing import free_port
 from core.config import load_config
 from core.errors import ValidationError
 from core.jobs import DONE, FAILED, JobRecord, queue_for_config, use_queue
-from core.mail import QUEUED, SENT, Mail, queue_mail, requeue_mail
+from core.mail import QUEUED, SENT, Attachment, Mail, queue_mail, requeue_mail
 from tests.test_jobs import JobsEnvironment, backend, job_catalog, redis_server_url, wait_for  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,6 +133,9 @@ def counts(env) -> tuple[int, int]:
     ({"to": [None]}, "to", "A recipient must be an email address."),
     ({"subject": "Hello\nBcc: spy@example.es"}, "subject", "The subject must be a single line."),
     ({"subject": "  "}, "subject", "A mail needs a subject."),
+    ({"attachments": [Attachment("../po.pdf", "application/pdf", b"%PDF")]}, "attachments",
+     "An attachment needs a file name (without folders)"),
+    ({"attachments": [Attachment("po.pdf", "pdf", b"%PDF")]}, "attachments", "a type such as application/pdf"),
     ({"text": None}, "text", "A mail needs a text."),
     ({"reference": "x" * 256}, "reference", "At most 255 characters."),
 ])
@@ -181,7 +184,8 @@ def test_a_queued_mail_is_sent_through_the_smtp_server(make_env, smtp, inbox, ba
     with env.session() as session:
         queued = queue_mail(session, to=["Ana Pérez <ana@example.es>"], subject="Your quotation",
                             text="Dear Ana,\nhere it is.", html="<p>Dear Ana,</p><p>here it is.</p>",
-                            reference="sales.order:12")
+                            reference="sales.order:12",
+                            attachments=[Attachment("SO-12.pdf", "application/pdf", b"%PDF-1.7 quotation")])
         session.commit()
     env.start_worker()
     sent = wait_for(lambda: (m := mail(env, queued.id)).state == SENT and m, what="the mail to be sent")
@@ -194,6 +198,8 @@ def test_a_queued_mail_is_sent_through_the_smtp_server(make_env, smtp, inbox, ba
     content = lambda kind: message.get_body((kind,)).get_content().replace("\r\n", "\n").strip()  # noqa: E731
     assert content("plain") == "Dear Ana,\nhere it is."
     assert content("html") == "<p>Dear Ana,</p><p>here it is.</p>"
+    assert [(part.get_filename(), part.get_content_type(), part.get_content()) for part in message.iter_attachments()
+            ] == [("SO-12.pdf", "application/pdf", b"%PDF-1.7 quotation")]
     wait_for(lambda: env.job(sent.job_id).state == DONE, what="the job to be done")
 
 

@@ -44,6 +44,10 @@ def test_demo_database_has_every_addon_demo_data_and_working_logins(tmp_path):
     assert query(url, "SELECT c.name, u.code FROM products_product p JOIN products_category c ON c.id = "
                       "p.category_id JOIN products_uom u ON u.id = p.uom_id WHERE p.code = 'PINT-GR-L'") == [
         ("Pinturas", "l")]
+    assert query(url, "SELECT state, count(*) FROM purchase_order GROUP BY state ORDER BY state") == [
+        ("draft", 1), ("purchase", 2), ("sent", 1)]
+    assert query(url, "SELECT count(*) FROM purchase_order_line WHERE expected_date < date('now') "
+                      "AND received_quantity < quantity") == [(2,)]
     [(vat, iban, city, lang, logo_type)] = query(url, "SELECT vat, iban, city, lang, logo_type FROM core_company")
     assert check_tax_id(vat, "ES") == ("B86963816", "ES") and is_valid_iban(iban)
     assert (city, lang, logo_type) == ("Madrid", "es", "image/png")

@@ -177,7 +177,8 @@ class OrderLine(CompanyMixin, Base):
     )
 
     id: Mapped[intpk]
-    order_id: Mapped[int] = mapped_column(ForeignKey("purchase_order.id"), index=True, info=field(_l("Order")))
+    order_id: Mapped[int] = mapped_column(ForeignKey("purchase_order.id"), index=True, info=field(
+        _l("Purchase order")))
     sequence: Mapped[int] = mapped_column(default=10, info=field(_l("Sequence")))
     product_id: Mapped[int] = mapped_column(ForeignKey("products_product.id"), index=True, info=field(
         _l("Product"), domain=_active_product, domain_message=_PRODUCT_MESSAGE))

@@ -39,3 +39,38 @@ def validate_flush(session, new, dirty):
     from .services.units import complete_product_rows
 
     complete_product_rows(session, [o for o in (*new, *dirty) if isinstance(o, PurchaseProduct)])
+
+
+@hookimpl
+def register_menu_items():
+    from .menus import MENU
+
+    return MENU
+
+
+@hookimpl
+def register_views():
+    from . import views
+
+    return (views.order_view(), views.supplier_price_view(), views.settings_view())
+
+
+@hookimpl
+def register_blueprints():
+    from .web import blueprint
+
+    return (blueprint,)
+
+
+@hookimpl
+def after_install(session):
+    from .services.settings import set_up_missing_settings
+
+    set_up_missing_settings(session)
+
+
+@hookimpl
+def load_demo_data(session, company):
+    from . import demo
+
+    demo.load(session, company)

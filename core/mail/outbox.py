@@ -6,6 +6,7 @@ import smtplib
 import socket
 import ssl
 from collections.abc import Iterable
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, getaddresses, make_msgid
 
@@ -21,7 +22,7 @@ from core.jobs.sending import add_job
 from core.mail.job import SEND_MAIL
 from core.models.job import FAILED as JOB_FAILED
 from core.models.job import JobRecord
-from core.models.mail import FAILED, QUEUED, SENT, Mail
+from core.models.mail import FAILED, QUEUED, SENT, Mail, MailAttachment
 from core.sessions import system_rows
 
 MAX_SUBJECT = 998
@@ -33,6 +34,15 @@ ADDRESS_RE = re.compile(rf"{_LOCAL}@{_LABEL}(?:\.{_LABEL})+")
 
 class MailNotSent(BottegaError):
     """The SMTP server did not take a mail; the message is the reason recorded on it."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file to send with a mail: its name, MIME type (``application/pdf``) and bytes."""
+
+    filename: str
+    content_type: str
+    data: bytes
 
 
 # --- queueing --------------------------------------------------------------------------
@@ -78,6 +88,17 @@ def _split(text: str) -> list[str]:
     return parts
 
 
+def _check_attachments(attachments: Iterable[Attachment]) -> list[Attachment]:
+    checked = list(attachments)
+    for attachment in checked:
+        if (not isinstance(attachment, Attachment) or not attachment.filename.strip() or len(attachment.filename) > 255
+                or any(ch in attachment.filename for ch in "\r\n/\\")
+                or attachment.content_type.count("/") != 1 or not isinstance(attachment.data, bytes)):
+            raise ValidationError(_l("An attachment needs a file name (without folders), a type such as "
+                                     "application/pdf and its bytes."), "attachments")
+    return checked
+
+
 def _check(subject, text, html, reference) -> str:
     if not isinstance(subject, str) or not subject.strip():
         raise ValidationError(_l("A mail needs a subject."), "subject")
@@ -95,19 +116,23 @@ def _check(subject, text, html, reference) -> str:
 
 
 def queue_mail(session: Session, *, to: str | Iterable[str], subject: str, text: str, html: str | None = None,
-               reference: str | None = None) -> Mail:
+               reference: str | None = None, attachments: Iterable[Attachment] = ()) -> Mail:
     """Put a mail in the outbox and enqueue ``core.send_mail``; it leaves when ``session`` commits.
 
     ``to`` is an address, ``Name <address>``, several separated by commas, or
     a list of them. A malformed address, an empty or multi-line subject is a
     :class:`ValidationError` and nothing is written. ``reference`` is free
     text for the caller to find its mails again (e.g. ``crm.campaign_recipient:42``).
+    ``attachments`` (:class:`Attachment`) are kept with the mail in the outbox.
     """
     recipients = parse_recipients(to)
     subject = _check(subject, text, html, reference)
+    files = _check_attachments(attachments)
     with system_rows(session) as system:
         mail = Mail(state=QUEUED, to=", ".join(recipients), subject=subject, text=text, html=html or None,
-                    reference=reference, attempts=0)
+                    reference=reference, attempts=0,
+                    attachments=[MailAttachment(filename=f.filename, content_type=f.content_type, data=f.data)
+                                 for f in files])
         system.add(mail)
         system.flush()
         mail.job_id = add_job(session, system, SEND_MAIL, {"mail_id": mail.id}).id
@@ -144,6 +169,9 @@ def _message(config: Config, mail: Mail) -> EmailMessage:
     message.set_content(mail.text)
     if mail.html:
         message.add_alternative(mail.html, subtype="html")
+    for attachment in mail.attachments:
+        maintype, subtype = attachment.content_type.split("/")
+        message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
     return message
 
 

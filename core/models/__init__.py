@@ -5,7 +5,7 @@ from .audit import AuditLog
 from .company import Company, CompanyMixin
 from .config_intent import ConfigIntent
 from .job import JobRecord
-from .mail import Mail
+from .mail import Mail, MailAttachment
 from .security import RateLimitCounter, SecurityEvent
 from .sequence import Sequence
 from .user import Credential, Group, LoginSession, RecoveryCode, User, user_companies, user_groups
@@ -21,6 +21,7 @@ __all__ = [
     "LoginSession",
     "JobRecord",
     "Mail",
+    "MailAttachment",
     "RateLimitCounter",
     "RecoveryCode",
     "SecurityEvent",

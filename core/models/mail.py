@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, TimestampMixin, intpk
 
@@ -36,5 +36,21 @@ class Mail(TimestampMixin, Base):
     sent_at: Mapped[dt.datetime | None]
     job_id: Mapped[int | None] = mapped_column(ForeignKey("core_job.id", ondelete="SET NULL"), index=True)
 
+    attachments: Mapped[list[MailAttachment]] = relationship(order_by="MailAttachment.id", lazy="selectin",
+                                                             cascade="all, delete-orphan")
+
     def __repr__(self) -> str:
         return f"<Mail {self.id} to {self.to} {self.state}>"
+
+
+class MailAttachment(Base):
+    """A file sent with a mail (a purchase order's PDF...), kept with it in the outbox."""
+
+    __tablename__ = "core_mail_attachment"
+    __audit__ = False
+
+    id: Mapped[intpk]
+    mail_id: Mapped[int] = mapped_column(ForeignKey("core_mail.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(127))
+    data: Mapped[bytes] = mapped_column(LargeBinary)

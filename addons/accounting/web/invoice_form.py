@@ -23,7 +23,7 @@ from ..models.invoicing import IN_INVOICE, IN_REFUND
 from ..models.ledger import EXPENSE, INCOME, PURCHASE, SALE
 from ..models.taxes import PURCHASE as TAX_PURCHASE
 from ..models.taxes import SALE as TAX_SALE
-from .lines import filled, with_lines
+from core.web.lines import filled, with_lines
 
 LIMIT = Decimal(10) ** 12
 

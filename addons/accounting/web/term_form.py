@@ -8,7 +8,7 @@ from core.fields import field_of
 from core.web.forms import build_form_class
 
 from ..models import PaymentTermLine
-from .lines import filled, with_lines
+from core.web.lines import filled, with_lines
 
 
 def _label(name: str):

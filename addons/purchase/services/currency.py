@@ -38,8 +38,9 @@ def rate(session: Session, company_id: int, currency_code: str, *, date: dt.date
     """Company-currency units for one ``currency_code`` on ``date``; ValidationError on ``field`` when unknown."""
     if currency_code == company_currency(session, company_id):
         return Decimal(1)
-    found = session.info["registry"].hook.exchange_rate(session=session, company_id=company_id,
-                                                        currency_code=currency_code, date=date)
+    registry = session.info.get("registry")
+    found = registry.hook.exchange_rate(session=session, company_id=company_id, currency_code=currency_code,
+                                        date=date) if registry is not None else None
     if found is None:
         raise ValidationError(gettext(
             "No exchange rate is known for %(code)s: without accounting, purchase does not convert currencies. "

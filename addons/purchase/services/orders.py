@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -59,10 +60,10 @@ def _state_label(state: str) -> str:
     return str(dict(ORDER_STATES)[state])
 
 
-def _require_state(order: PurchaseOrder, states: Iterable[str], action: str) -> None:
+def _require_state(order: PurchaseOrder, states: Iterable[str], message) -> None:
+    """Refuse with ``message`` (a lazy string given ``order`` and ``state``) unless the order is in ``states``."""
     if order.state not in states:
-        raise ValidationError(gettext("%(order)s is %(state)s: it cannot be %(action)s.", order=order.display_name,
-                                      state=_state_label(order.state).lower(), action=action), "state")
+        raise ValidationError(str(message), "state")
 
 
 def create_order(session: Session, company_id: int, *, partner_id: int, date_order: dt.date | None = None,
@@ -86,7 +87,9 @@ def create_order(session: Session, company_id: int, *, partner_id: int, date_ord
 def update_order(session: Session, order: PurchaseOrder, *, lines: Iterable[Mapping] | None = None,
                  **values) -> PurchaseOrder:
     """Change a request's header and, when ``lines`` is given, replace its lines (prices found again)."""
-    _require_state(order, EDITABLE, gettext("changed"))
+    _require_state(order, EDITABLE, _l(
+        "Only a request for quotation can be changed; the state of %(order)s is “%(state)s”.",
+        order=order.display_name, state=_state_label(order.state)))
     header = clean(PurchaseOrder, _header_values(values), record=order, session=session)
     if "partner_id" in header:
         order.partner = _partner(session, order.company_id, header["partner_id"])
@@ -115,14 +118,25 @@ def _partner(session: Session, company_id: int, partner_id: int) -> Partner:
 
 
 def _make_lines(session: Session, order: PurchaseOrder, lines: list[Mapping]) -> list[OrderLine]:
+    """The order's lines; a refusal names the line (``Line 2: ...``) and its field as ``lines-1-quantity``."""
     made = []
-    for index, line in enumerate(lines, start=1):
+    for index, line in enumerate(lines):
         try:
-            made.append(_make_line(session, order, dict(line), index))
+            made.append(_make_line(session, order, dict(line), index + 1))
         except ValidationError as error:
-            raise ValidationError(gettext("Line %(number)s: %(problem)s", number=index, problem=str(error)),
-                                  error.field, error.errors) from None
+            raise _on_line(error, index) from None
     return made
+
+
+def _on_line(error: ValidationError, index: int) -> ValidationError:
+    def numbered(problem) -> str:
+        return gettext("Line %(number)s: %(problem)s", number=index + 1, problem=problem)
+
+    def where(name: str | None) -> str | None:
+        return f"lines-{index}-{name}" if name else None
+
+    return ValidationError(numbered(str(error)), where(error.field),
+                           {where(name): numbered(problem) for name, problem in error.errors.items()})
 
 
 def _make_line(session: Session, order: PurchaseOrder, values: dict, index: int) -> OrderLine:
@@ -179,7 +193,9 @@ def _number(session: Session, order: PurchaseOrder) -> None:
 
 def mark_sent(session: Session, order: PurchaseOrder) -> PurchaseOrder:
     """A request mailed (or handed) to the supplier: numbered, ``sent``. Sending it again keeps it so."""
-    _require_state(order, EDITABLE, gettext("sent"))
+    _require_state(order, EDITABLE, _l(
+        "Only a request for quotation can be marked as sent; the state of %(order)s is “%(state)s”.",
+        order=order.display_name, state=_state_label(order.state)))
     _require_lines(order)
     _number(session, order)
     order.state = SENT
@@ -211,7 +227,9 @@ def needs_approval(session: Session, order: PurchaseOrder) -> bool:
 
 def confirm_order(session: Session, order: PurchaseOrder) -> PurchaseOrder:
     """Confirm a request: a purchase order now, or waiting for a manager's approval above the amount."""
-    _require_state(order, EDITABLE, gettext("confirmed"))
+    _require_state(order, EDITABLE, _l(
+        "Only a request for quotation can be confirmed; the state of %(order)s is “%(state)s”.",
+        order=order.display_name, state=_state_label(order.state)))
     _require_lines(order)
     with session.begin_nested():
         _compute(order)
@@ -230,7 +248,9 @@ def approve_order(session: Session, order: PurchaseOrder) -> PurchaseOrder:
     if not _is_manager(session):
         raise AccessDenied(gettext("Only a purchase manager can approve orders; %(login)s cannot.",
                                    login=actor.login))
-    _require_state(order, (TO_APPROVE,), gettext("approved"))
+    _require_state(order, (TO_APPROVE,), _l(
+        "Only an order waiting for approval can be approved; the state of %(order)s is “%(state)s”.",
+        order=order.display_name, state=_state_label(order.state)))
     if actor is not None and order.user_id == actor.user_id:
         raise AccessDenied(gettext("%(order)s is your own order: another purchase manager must approve it.",
                                    order=order.display_name))
@@ -247,7 +267,9 @@ def _confirm(session: Session, order: PurchaseOrder) -> None:
         order.approved_by_id = actor.user_id if actor else None
     session.flush()
     _remember_prices(session, order)
-    session.info["registry"].hook.purchase_order_confirmed(session=session, order=order)
+    registry = session.info.get("registry")
+    if registry is not None:  # a plain session (demo data) has no addons to tell
+        registry.hook.purchase_order_confirmed(session=session, order=order)
 
 
 def _remember_prices(session: Session, order: PurchaseOrder) -> None:
@@ -266,7 +288,9 @@ def _remember_prices(session: Session, order: PurchaseOrder) -> None:
 
 def cancel_order(session: Session, order: PurchaseOrder) -> PurchaseOrder:
     """Cancel an order that is not done and of which nothing was received."""
-    _require_state(order, (DRAFT, SENT, TO_APPROVE, PURCHASE), gettext("cancelled"))
+    _require_state(order, (DRAFT, SENT, TO_APPROVE, PURCHASE), _l(
+        "A done or cancelled order cannot be cancelled; the state of %(order)s is “%(state)s”.",
+        order=order.display_name, state=_state_label(order.state)))
     if any(line.received_quantity > 0 for line in order.lines):
         raise ValidationError(gettext("Part of %(order)s has been received: it cannot be cancelled.",
                                       order=order.display_name), "state")
@@ -278,7 +302,9 @@ def cancel_order(session: Session, order: PurchaseOrder) -> PurchaseOrder:
 
 def mark_done(session: Session, order: PurchaseOrder) -> PurchaseOrder:
     """Lock a confirmed order: nothing more is expected from it."""
-    _require_state(order, (PURCHASE,), gettext("locked"))
+    _require_state(order, (PURCHASE,), _l(
+        "Only a confirmed purchase order can be locked; the state of %(order)s is “%(state)s”.",
+        order=order.display_name, state=_state_label(order.state)))
     order.state = DONE
     session.flush()
     return order

@@ -36,3 +36,12 @@ def set_approval_amount(session: Session, company_id: int, *, amount: Decimal | 
         "approval_amount"]
     session.flush()
     return settings
+
+
+def set_up_missing_settings(session: Session) -> None:
+    """A settings row (no approval) for every company that has none (idempotent)."""
+    from core.models import Company
+
+    missing = select(Company.id).where(Company.id.not_in(select(PurchaseSettings.company_id)))
+    session.add_all(PurchaseSettings(company_id=company_id) for company_id in session.scalars(missing).all())
+    session.flush()

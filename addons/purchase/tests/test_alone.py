@@ -32,7 +32,7 @@ def test_purchase_alone_orders_in_the_price_s_currency_and_refuses_to_convert(fr
             with pytest.raises(ValidationError) as error:
                 create_order(session, company_id, partner_id=colori.id, date_order=DAY,
                              lines=[{"product_id": paint.id}])
-            assert error.value.field == "unit_price"
+            assert error.value.field == "lines-0-unit_price"
             assert str(error.value) == (
                 "Line 1: No exchange rate is known for USD: without accounting, purchase does not convert "
                 "currencies. Record the supplier's price in EUR, or make the order in USD.")

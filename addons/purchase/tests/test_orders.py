@@ -86,7 +86,7 @@ def test_an_rfq_takes_the_supplier_s_prices_and_lead_times_and_a_number_when_sen
 def test_a_product_without_a_price_from_that_supplier_needs_a_unit_price(shop, prices):
     with pytest.raises(ValidationError) as error:
         rfq(shop, {"product_id": shop.paint.id}, supplier=shop.colori)
-    assert error.value.field == "unit_price"
+    assert error.value.field == "lines-0-unit_price"
     assert str(error.value) == ("Line 1: Colori Srl has no price for [PAINT] White paint 5 l for 1 Unit on "
                                 "2026-06-15: enter the unit price.")
     order = rfq(shop, {"product_id": shop.paint.id, "unit_price": "20"}, supplier=shop.colori)
@@ -102,7 +102,7 @@ def test_a_product_without_a_price_from_that_supplier_needs_a_unit_price(shop, p
 def test_bad_lines_are_refused_and_nothing_is_written(shop, prices, line, field, message):
     with pytest.raises(ValidationError) as error:
         rfq(shop, {"product_id": shop.bolts.id, **line})
-    assert error.value.field == field and str(error.value).startswith(message)
+    assert error.value.field == f"lines-0-{field}" and str(error.value).startswith(message)
     assert shop.buyer.scalars(select(PurchaseOrder)).all() == []
 
 
@@ -124,7 +124,7 @@ def test_confirming_under_the_limit_confirms_and_remembers_the_last_price(shop, 
     side = shop.buyer.get(PurchaseProduct, shop.bolts.id)
     assert (side.last_purchase_price, side.last_purchase_currency, side.last_purchase_date,
             side.preferred_supplier_id) == (Decimal("0.40"), "EUR", DAY, shop.ferreteria.id)
-    with pytest.raises(ValidationError, match="cannot be changed"):
+    with pytest.raises(ValidationError, match="Only a request for quotation can be changed; the state of PO/2026/00001 is “Purchase order”."):
         update_order(shop.buyer, order, notes="late change")
 
 
@@ -176,7 +176,7 @@ def test_cancel_done_delete_and_late_receipts(shop, prices):
     with pytest.raises(ValidationError, match="has a number: cancel it instead of deleting it."):
         delete_order(shop.buyer, sent)
     assert cancel_order(shop.buyer, sent).state == CANCELLED
-    with pytest.raises(ValidationError, match="is cancelled: it cannot be confirmed."):
+    with pytest.raises(ValidationError, match="Only a request for quotation can be confirmed; the state of PO/2026/00001 is “Cancelled”."):
         confirm_order(shop.buyer, sent)
     order = confirm_order(shop.buyer, rfq(shop, {"product_id": shop.bolts.id}, {"product_id": shop.paint.id}))
     bolts, paint = order.lines
@@ -198,7 +198,7 @@ def test_a_price_in_another_currency_is_converted_at_the_order_date_s_rate(shop)
                           price=Decimal("20.00"), currency_code="USD")
     with pytest.raises(ValidationError) as error:
         rfq(shop, {"product_id": shop.paint.id}, supplier=shop.colori)
-    assert error.value.field == "currency_code"
+    assert error.value.field == "lines-0-currency_code"
     assert "There is no exchange rate for USD on or before 2026-06-15" in str(error.value)
     system = shop.db.system()
     system.add(CurrencyRate(company_id=shop.company.id, currency_code="USD", date=dt.date(2026, 6, 1),

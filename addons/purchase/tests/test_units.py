@@ -42,10 +42,10 @@ def test_a_unit_of_another_kind_and_a_fraction_of_a_whole_unit_are_refused(bolts
     with pytest.raises(ValidationError, match="Line 1: There is no conversion from .* to .*: they measure "
                                               "different things.") as error:
         order(shop, quantity=2, uom_id=unit_by_code(shop.buyer, "kg").id)
-    assert error.value.field == "uom_id"
+    assert error.value.field == "lines-0-uom_id"
     with pytest.raises(ValidationError, match="Box of 12 is counted in whole units: 2.5000 is not a whole number.") as error:
         order(shop, quantity=Decimal("2.5"), uom_id=unit_by_code(shop.buyer, "box12").id)
-    assert error.value.field == "quantity"
+    assert error.value.field == "lines-0-quantity"
 
 
 def test_the_purchase_unit_counts_prices_and_lines_and_must_measure_the_same(shop):

@@ -1,0 +1,70 @@
+"""The order form: header fields from the generic form builder, plus a table of lines (core.web.lines).
+
+Only input parsing lives here; the order service prices the lines, checks
+them and refuses to change an order that is no longer a request.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from wtforms import DateField, DecimalField, Form, SelectField, StringField
+from wtforms.validators import Length, NumberRange, Optional
+
+from addons.products.models import Product, Uom
+from core.fields import field_of
+from core.web.forms import build_form_class, select_choices, within_dates
+from core.web.lines import filled, with_lines
+
+from ..models import OrderLine
+
+LIMIT = Decimal(10) ** 12
+
+
+def _label(name: str):
+    return field_of(OrderLine, name).label
+
+
+def _optional_int(value):
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, int) else int(value)
+
+
+def _line_form_class(session):
+    products = session.scalars(select(Product).where(Product.active.is_(True)).order_by(Product.code)).all()
+    units = session.scalars(select(Uom).where(Uom.active.is_(True)).order_by(Uom.category_id, Uom.factor)).all()
+
+    class LineForm(Form):
+        product_id = SelectField(_label("product_id"), choices=select_choices(
+            [("", ""), *((p.id, p.display_name) for p in products)]), coerce=_optional_int)
+        description = StringField(_label("description"), [Optional(), Length(max=255)])
+        quantity = DecimalField(_label("quantity"), [Optional(), NumberRange(min=-LIMIT, max=LIMIT)],
+                                default=Decimal(1), places=None)
+        uom_id = SelectField(_label("uom_id"), choices=select_choices(
+            [("", ""), *((u.id, u.display_name) for u in units)]), coerce=_optional_int)
+        unit_price = DecimalField(_label("unit_price"), [Optional(), NumberRange(min=-LIMIT, max=LIMIT)],
+                                  places=None)
+        expected_date = DateField(_label("expected_date"), [Optional(), within_dates])
+
+        def is_blank(self) -> bool:
+            return not any(filled(field) for field in (self.product_id, self.description, self.unit_price))
+
+    return LineForm
+
+
+def order_form_class(view, session, record=None):
+    return with_lines(build_form_class(view, session, record), _line_form_class(session))
+
+
+def save(session, actor, order, values: dict):
+    """Create or update a request through the order service; a value left empty on a line takes the service's
+    default (quantity 1, the product's purchase unit, the supplier's price, the date from the lead time)."""
+    from ..services.orders import create_order, update_order
+
+    lines = values.pop("lines", None)
+    if lines is not None:
+        lines = [{key: value for key, value in line.items() if value not in (None, "")} for line in lines]
+    if order is None:
+        return create_order(session, actor.company_id, lines=lines or (), **values)
+    return update_order(session, order, lines=lines, **values)
