@@ -1,13 +1,15 @@
 """Business documents (an invoice, a purchase order) as HTML templates printed to PDF in the partner's language.
 
-An addon keeps its document templates under its ``templates/<addon>/``;
-:func:`render_pdf` renders one with WeasyPrint, without a Flask application
-(a job or the CLI prints the same PDF as the web), with Babel's translations
-for the document's language (the core's catalogue with the addon's merged
-over it) and filters that format for that locale: ``money(currency)``,
+An addon keeps its document templates under its ``templates/<addon>/``,
+extending ``core/document.html``. :func:`render_html` renders one in a
+language, without a Flask application (a job or the CLI prints the same
+PDF as the web), with Babel's translations for that language (the core's
+catalogue with the addon's merged over it) and filters that format for
+that locale: ``money(currency)``,
 ``number``, ``price``, ``percent``, ``date``, ``iban``. :class:`Party` is
 what a document prints of the company or a partner; :func:`document_language`
-picks the language. The company's logo is embedded as a ``data:`` URI
+picks the language. :func:`render_document` lays the HTML out with
+WeasyPrint. The company's logo is embedded as a ``data:`` URI
 (:func:`logo_uri`), so WeasyPrint fetches nothing.
 
 WeasyPrint is imported when a PDF is rendered, not when this module is.
@@ -22,11 +24,14 @@ from pathlib import Path
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import NullTranslations, Translations
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 from core.languages import CODES
 from core.taxid import international_vat
 from core.web.i18n import TRANSLATIONS as CORE_TRANSLATIONS
+
+#: the core's templates: ``core/document.html``, the base every document extends, and its parts
+CORE_TEMPLATES = Path(__file__).resolve().parent / "web" / "templates"
 
 
 @dataclass(frozen=True)
@@ -116,8 +121,8 @@ def environment(addon_dir: Path, lang: str, also: tuple[Path, ...] = ()) -> Envi
     """The Jinja environment of an addon's document templates in ``lang`` (one per addon and language)."""
     from stdnum import iban
 
-    env = Environment(loader=FileSystemLoader(str(addon_dir / "templates")), autoescape=select_autoescape(["html"]),
-                      extensions=["jinja2.ext.i18n"])
+    loader = ChoiceLoader([FileSystemLoader(str(addon_dir / "templates")), FileSystemLoader(str(CORE_TEMPLATES))])
+    env = Environment(loader=loader, autoescape=select_autoescape(["html"]), extensions=["jinja2.ext.i18n"])
     env.install_gettext_translations(translations(addon_dir, lang, also), newstyle=True)
     env.filters["money"] = lambda value, currency: format_currency(value, currency, locale=lang)
     env.filters["number"] = lambda value: format_decimal(value, locale=lang)
@@ -130,7 +135,7 @@ def environment(addon_dir: Path, lang: str, also: tuple[Path, ...] = ()) -> Envi
 
 def render_html(addon_dir: Path, template: str, lang: str, *, catalogues: tuple[Path, ...] = (), **context) -> str:
     """``template`` of the addon rendered in ``lang``; ``catalogues``: other addons whose translations it uses."""
-    return environment(addon_dir, lang, catalogues).get_template(template).render(**context)
+    return environment(addon_dir, lang, catalogues).get_template(template).render(lang=lang, **context)
 
 
 def render_document(html: str):
