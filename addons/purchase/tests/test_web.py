@@ -76,3 +76,31 @@ def test_bad_lines_in_the_form_are_shown_next_to_the_field(web):
     row = page[page.index('id="lines-0-quantity"'):]
     assert row.index("Line 1: It must be at least 0.0001.") < row.index("</td>")
     assert web.db.system().query(PurchaseOrder).count() == 0
+
+
+def test_the_product_page_shows_the_preferred_supplier_and_last_price_and_a_manager_sets_the_purchase_unit(web):
+    from addons.products.units import unit_by_code
+    from addons.purchase.models import PurchaseProduct
+    from addons.purchase.services.orders import confirm_order, create_order
+
+    system = web.db.system()
+    company = web.db.main_company
+    paint = create_product(system, company.id, code="PAINT", name="White paint")
+    supplier = create_partner(system, company.id, name="Colori Srl", is_company=True)
+    create_supplier_price(system, company.id, product_id=paint.id, supplier_id=supplier.id, price=Decimal("17.50"))
+    confirm_order(system, create_order(system, company.id, partner_id=supplier.id,
+                                       lines=[{"product_id": paint.id, "quantity": 2}]))
+    box = unit_by_code(system, "box12")
+    system.commit()
+    web.db.user("boss", groups=["purchase.group_manager", "products.group_manager"])
+    boss = web.client()
+    boss.login("boss")
+    page = boss.get(f"/products/products/{paint.id}").get_data(as_text=True)
+    assert "Preferred supplier" in page and "Colori Srl" in page and "Last purchase price" in page and "17.5" in page
+    form = boss.get(f"/products/products/{paint.id}/edit").get_data(as_text=True)
+    assert 'name="purchase_uom_id"' in form and 'name="preferred_supplier_id"' not in form
+    saved = boss.post(f"/products/products/{paint.id}/edit", data={
+        "code": "PAINT", "name": "White paint", "kind": "goods", "list_price": "0", "cost": "0",
+        "active": "y", "purchase_uom_id": str(box.id)})
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    assert web.db.system().get(PurchaseProduct, paint.id).purchase_uom_id == box.id
