@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from core.catalog import Catalog
+from core.lifecycle import Lifecycle
+from core.security import actor_session
 from core.sessions import make_session_factory
 from core.testing import initialized_database
 from tests.lifecycle_helpers import query
@@ -26,12 +28,17 @@ def stock_server(databases, tmp_path_factory):
     from addons.products.services import create_product
     from addons.stock.models import ProductStock
     from addons.stock.services.setup import create_warehouse
-    from addons.stock.services.transfers import confirm_transfer, create_transfer, process_transfer
+    from addons.stock.services.transfers import (
+        confirm_transfer,
+        create_transfer,
+        process_transfer,
+    )
     from core.models import Company
 
     url = databases.new()
     engine = initialized_database(url, Catalog.discover(), ["stock"])
-    with make_session_factory(engine)() as session:
+    registry = Lifecycle(engine, Catalog.discover()).registry()
+    with actor_session(make_session_factory(engine), registry, None) as session:
         company = session.scalars(select(Company).order_by(Company.id)).first().id
         warehouse = create_warehouse(session, company, code="MAD", name="Madrid")
         screw = create_product(session, company, code="TORN-M6", name="Tornillo hexagonal M6")
