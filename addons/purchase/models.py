@@ -195,7 +195,7 @@ class OrderLine(CompanyMixin, Base):
     received_quantity: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0), info=field(
         _l("Received"), readonly=True))
     supplier_price_id: Mapped[int | None] = mapped_column(
-        ForeignKey("purchase_supplier_price.id", ondelete="SET NULL"), info=field(_l("Supplier price"),
+        ForeignKey("purchase_supplier_price.id"), info=field(_l("Supplier price"),
                                                                                   readonly=True))
 
     order: Mapped[PurchaseOrder] = relationship(back_populates="lines")

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from addons.accounting.models import Invoice, InvoiceLine
 from addons.accounting.models.invoicing import POSTED
 
-from .models import BillLine
+from .models import Acceptance, BillLine
 from .services.check import require_checked
 
 
@@ -27,6 +27,7 @@ def validate_flush(session: Session, new: list, dirty: list, deleted: list) -> N
     with session.no_autoflush:
         _keep_links(session, [o for o in new if isinstance(o, InvoiceLine)],
                     [o for o in deleted if isinstance(o, InvoiceLine)])
+        _forget_acceptances(session, [o for o in deleted if isinstance(o, Invoice)])
         posting = [o for o in dirty if isinstance(o, Invoice) and o.state == POSTED
                    and inspect(o).attrs.state.history.has_changes()]
         if posting:
@@ -40,6 +41,14 @@ def validate_rows(session: Session, model: type, operation: str, rows: list[dict
     if ids:
         with session.no_autoflush:
             require_checked(session, [session.get(Invoice, invoice_id) for invoice_id in ids])
+
+
+def _forget_acceptances(session: Session, invoices: list[Invoice]) -> None:
+    """A deleted draft bill's acceptance goes with it through the session, so its deletion is audited."""
+    for invoice in invoices:
+        found = session.get(Acceptance, invoice.id)
+        if found is not None:
+            session.delete(found)
 
 
 def _keep_links(session: Session, added: list[InvoiceLine], removed: list[InvoiceLine]) -> None:

@@ -58,6 +58,7 @@ class BillLine(Base):
     """A bill line made from an order line (the bill line's quantity is in the order line's unit)."""
 
     __tablename__ = "purchase_accounting_bill_line"
+    __audit__ = False  # a link between two audited records (a bill line, an order line); it goes with either
 
     invoice_line_id: Mapped[int] = mapped_column(ForeignKey("accounting_invoice_line.id", ondelete="CASCADE"),
                                                  primary_key=True)
@@ -82,8 +83,8 @@ class Acceptance(Base):
 
     __tablename__ = "purchase_accounting_acceptance"
 
-    invoice_id: Mapped[int] = mapped_column(ForeignKey("accounting_invoice.id", ondelete="CASCADE"),
-                                            primary_key=True)
+    # deleted with its draft bill by the bridge's flush guard (audited), not by the database
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("accounting_invoice.id"), primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("core_company.id"), index=True, info=field(internal=True))
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), info=field(
         _l("Accepted by"), readonly=True))

@@ -26,7 +26,7 @@ from core.errors import ValidationError
 from core.fields import clean
 from core.sessions import system_rows
 
-from ..models import PurchaseProduct, SupplierPrice
+from ..models import OrderLine, PurchaseProduct, SupplierPrice
 
 #: the order in which rows that apply are preferred (see the module's docstring)
 PRICE_ORDER = (SupplierPrice.preferred.desc(), SupplierPrice.sequence, SupplierPrice.min_quantity.desc(),
@@ -92,7 +92,10 @@ def update_supplier_price(session: Session, row: SupplierPrice, **values) -> Sup
 
 
 def delete_supplier_price(session: Session, row: SupplierPrice) -> None:
+    """Delete a price; the order lines it priced keep their price and forget the row (each change audited)."""
     product_id = row.product_id
+    for line in session.scalars(select(OrderLine).where(OrderLine.supplier_price_id == row.id)):
+        line.supplier_price_id = None
     session.delete(row)
     session.flush()
     refresh_preferred_supplier(session, product_id=product_id)

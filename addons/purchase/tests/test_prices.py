@@ -73,3 +73,17 @@ def test_inverting_the_dates_of_a_stored_price_is_refused(shop):
     row = price(shop.buyer, shop, shop.ferreteria, "1", date_start=dt.date(2026, 6, 1))
     with pytest.raises(ValidationError, match="before it starts on 2026-06-01"):
         update_supplier_price(shop.buyer, row, date_end=dt.date(2026, 1, 1))
+
+
+def test_deleting_a_price_leaves_the_lines_it_priced_with_their_price(shop):
+    from addons.purchase.services.orders import create_order
+
+    row = create_supplier_price(shop.boss, shop.company.id, product_id=shop.bolts.id, supplier_id=shop.ferreteria.id,
+                                price=Decimal("0.40"))
+    order = create_order(shop.boss, shop.company.id, partner_id=shop.ferreteria.id, date_order=DAY,
+                         lines=[{"product_id": shop.bolts.id, "quantity": 10}])
+    line = order.lines[0]
+    assert (line.supplier_price_id, line.unit_price) == (row.id, Decimal("0.40"))
+    delete_supplier_price(shop.boss, row)
+    shop.boss.refresh(line)
+    assert (line.supplier_price_id, line.unit_price) == (None, Decimal("0.40"))
