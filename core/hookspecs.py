@@ -320,6 +320,22 @@ def exchange_rate(session: Session, company_id: int, currency_code: str, date: d
 
 
 @hookspec(firstresult=True)
+def goods_received_account(session: Session, company_id: int) -> int | None:
+    """Return the account a vendor bill's goods are booked to when their receipt was valued in the ledger already.
+
+    Called by ``purchase_accounting`` when it makes a bill and the company's
+    billing settings name no account for goods. Stops at the first non-None
+    result. ``stock_accounting`` answers with the company's "goods received
+    not billed" account, which the receipt credited: the bill debits it, so
+    the goods are not counted twice (once in stock, once as an expense).
+
+    :param session: the session making the bill
+    :param company_id: the company billed
+    :return: an ``accounting.Account`` id, or None
+    """
+
+
+@hookspec(firstresult=True)
 def product_availability(session: Session, company_id: int, product_ids: list[int],
                          date: dt.date) -> Mapping[int, Availability] | None:
     """Return what the company has of each product: on hand now, forecast at ``date``, unit cost.

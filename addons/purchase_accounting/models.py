@@ -46,9 +46,9 @@ class BillingSettings(CompanyMixin, Base):
 
     goods_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"), info=field(
         _l("Account for goods"), listed=True, domain=active_account(), domain_message=ACTIVE_ACCOUNT,
-        help=_l("Where bill lines of goods (not services) are booked; empty: accounting's expense account. "
-                "When stock is valued in the ledger, choose its goods received not billed account: the bill "
-                "then clears what the receipt booked.")))
+        help=_l("Where bill lines of goods (not services) are booked; empty: the goods received not billed "
+                "account when stock is valued in the ledger (the bill clears what the receipt booked), else "
+                "accounting's expense account.")))
 
     tax: Mapped[Tax | None] = relationship()
     goods_account: Mapped[Account | None] = relationship()

@@ -54,3 +54,14 @@ def stock_moves_done(session, move_ids):
     from .posting import post_for_moves
 
     post_for_moves(session, move_ids)
+
+
+@hookimpl
+def goods_received_account(session, company_id):
+    from core.sessions import system_rows
+
+    from .accounts import stock_accounts
+
+    with system_rows(session) as system:  # configuration a biller uses without being granted the stock accounts
+        accounts = stock_accounts(system, company_id)
+        return accounts.input_account_id if accounts is not None else None

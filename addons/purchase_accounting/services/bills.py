@@ -7,9 +7,10 @@
   product, quantity in the order line's unit (named in the description, as a
   bill line has no unit), unit price, and the company's purchase tax from
   the billing settings (accounting keeps no taxes per product); its account
-  is the settings' account for goods for a product that is not a service
-  (with stock valued in the ledger: goods received not billed), else
-  accounting's default expense account. The bill is in the order's
+  is the settings' account for goods for a product that is not a service,
+  else (with stock valued in the ledger, ``goods_received_account``) the
+  goods received not billed account the receipt credited, else accounting's
+  default expense account. The bill is in the order's
   currency; an order in another currency than the company's needs a rate
   on the bill's date, or nothing is made.
 - An order may have several bills. A line's billed quantity counts the lines
@@ -97,7 +98,8 @@ def create_bill(session: Session, order: PurchaseOrder, *, date: dt.date | None 
     rate_at(session, order.company_id, order.currency_code, date=date)
     settings = billing_settings(session, order.company_id)
     tax_ids = [settings.tax_id] if settings is not None and settings.tax_id is not None else []
-    goods_account_id = settings.goods_account_id if settings is not None else None
+    goods_account_id = (settings.goods_account_id if settings is not None else None) or \
+        session.info["registry"].hook.goods_received_account(session=session, company_id=order.company_id)
     lines = [line for line in order.lines if line.id in quantities]
     with session.begin_nested():
         invoice = create_invoice(session, partner_id=order.partner_id, kind=IN_INVOICE, date=date,

@@ -73,6 +73,14 @@ def test_goods_are_booked_to_the_settings_account_for_goods_and_services_to_the_
     shop.accountant.close()
 
 
+def test_with_stock_valued_in_the_ledger_goods_clear_goods_received_not_billed(shop):
+    set_policy(shop, ORDERED)  # no account for goods: stock_accounting's answers (installed in the test database)
+    order_id = confirmed_order(shop, (shop.bolts, 10, "0.50"))
+    bill = shop.accountant.get(Invoice, make_bill(shop.billing, order_id))
+    assert [(line.product.code, line.account.code) for line in bill.lines] == [("BOLT", "4009")]
+    shop.accountant.close()
+
+
 def test_received_policy_bills_what_was_received_receipt_by_receipt(shop):
     set_policy(shop, RECEIVED)
     order_id = confirmed_order(shop, (shop.bolts, 10, "0.50"), (shop.paint, 4, "24.75"))
