@@ -52,3 +52,10 @@ def replenishment_proposed(session, lines):
     from .services import order_replenishment
 
     return order_replenishment(session, lines)
+
+
+@hookimpl
+def record_panels(session, actor, record):
+    from .panels import panels
+
+    return panels(session, actor, record)
