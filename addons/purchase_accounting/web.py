@@ -80,6 +80,9 @@ def bill_check(invoice_id: int):
 
 @blueprint.route("/bills/<int:invoice_id>/accept", methods=["POST"])
 def bill_accept(invoice_id: int):
+    actor = current_actor()
+    if not (actor.in_group(check.MANAGER) or actor.in_group(check.ACCOUNTANT)):
+        abort(403)  # only purchase managers and accountants accept differences (the service says so too)
     run_service(lambda session: check.accept_differences(session, invoice_id, reason=request.form.get("reason")),
                 success=gettext("The differences are accepted: the bill can be posted."))
     return redirect(url_for("purchase_accounting.bill_check", invoice_id=invoice_id))

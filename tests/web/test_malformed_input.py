@@ -47,7 +47,9 @@ PLAIN_GROUPS = ("contacts.group_user", "crm.group_salesperson", "accounting.grou
 ARGUMENT_TABLES = {"invoice_id": "accounting_invoice", "payment_id": "accounting_payment",
                    "statement_id": "accounting_bank_statement", "line_id": "accounting_bank_statement_line",
                    "year_id": "accounting_fiscal_year", "lead_id": "crm_lead", "activity_id": "crm_activity",
-                   "campaign_id": "crm_campaign", "core.job_retry": "core_job",
+                   "campaign_id": "crm_campaign", "order_id": "purchase_order", "transfer_id": "stock_transfer",
+                   "count_id": "stock_count", "lot_id": "stock_lot", "move_id": "stock_move",
+                   "product_id": "products_product", "core.job_retry": "core_job",
                    "core.mail_requeue": "core_mail", "core.company_logo": "core_company"}
 #: arguments naming records the sweep must not act on (its own login session): an id no record has
 UNUSED_IDS = {"session_id": 2**31 - 1}
@@ -62,6 +64,7 @@ CAPTURE_KEY = "sweep-capture-key"
 def demo(databases, installed_engine, registry, catalog, tmp_path_factory):
     """The web app over a copy of the installed database holding every addon's demonstration data."""
     from core.db import make_engine
+    from core.security import actor_session
     from core.sessions import make_session_factory
     from core.web.app import WebState, build_app
     from core.web.limiter import limiter
@@ -70,7 +73,7 @@ def demo(databases, installed_engine, registry, catalog, tmp_path_factory):
                                         installed_engine))
     factory = make_session_factory(engine)
     data = TestData(registry, factory)
-    with factory() as session:
+    with actor_session(factory, registry, None) as session:  # a system session, as `bottega demo` loads it
         company = session.scalars(select(Company).order_by(Company.id)).first()
         load_demo_data(session, registry, company)
         session.scalars(select(Team).order_by(Team.id)).first().capture_key = CAPTURE_KEY
