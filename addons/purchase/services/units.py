@@ -35,7 +35,8 @@ def in_purchase_units(session: Session, product: Product, *, quantity: Decimal, 
 
 
 def complete_product_rows(session: Session, rows: list[PurchaseProduct]) -> None:
-    """Before a flush: each product row gets its product's company; a purchase unit must measure as its unit does.
+    """Before a flush: a purchase unit must measure as its product's unit does (the core gives the row its
+    product's company: :func:`core.fields.extensions.complete_side_companies`).
 
     Whatever writes the row (the product form, an import, the services) is held to this.
     """
@@ -43,7 +44,7 @@ def complete_product_rows(session: Session, rows: list[PurchaseProduct]) -> None
         return
     connection = session.connection()
     products = {found.id: found for found in connection.execute(
-        select(Product.id, Product.company_id, Uom.category_id).join(Uom, Uom.id == Product.uom_id)
+        select(Product.id, Uom.category_id).join(Uom, Uom.id == Product.uom_id)
         .where(Product.id.in_({row.product_id for row in rows})))}
     units = {found.id: found for found in connection.execute(
         select(Uom.id, Uom.category_id, Uom.name).where(Uom.id.in_(
@@ -52,8 +53,6 @@ def complete_product_rows(session: Session, rows: list[PurchaseProduct]) -> None
         product = products.get(row.product_id)
         if product is None:
             continue  # no such product: the foreign key refuses the row
-        if row.company_id != product.company_id:
-            row.company_id = product.company_id
         unit = units.get(row.purchase_uom_id)
         if unit is not None and unit.category_id != product.category_id:
             raise ValidationError(gettext(
