@@ -214,12 +214,39 @@ def _insert_statement():
 def created_json(model: type, values: dict) -> str:
     """``changes_json(created_changes(model, values))``, filled into a template made once per model and set of
     non-null columns: a batch's rows mostly share a few."""
-    keys = tuple(key for key, _column in _shape(model)[0] if values.get(key) is not None)
+    keys, texts = [], []
+    for key in _created_keys(model):
+        value = values.get(key)
+        if value is not None:
+            keys.append(key)
+            kind = type(value)
+            texts.append(_quoted(value[:MAX_VALUE_LENGTH]) if kind is str else _timestamp_text(value)
+                         if kind is dt.datetime else _quoted(_text(value)))
+    keys = tuple(keys)
     template = _CREATED.get((model, keys))
     if template is None:
         template = _CREATED[model, keys] = "{" + ", ".join(
             _quoted(key).replace("%", "%%") + ": [null, %s]" for key in keys) + "}"
-    return template % tuple(_quoted(_text(values[key])) for key in keys)
+    return template % tuple(texts)
+
+
+@cache
+def _created_keys(model: type) -> tuple[str, ...]:
+    return tuple(key for key, _column in _shape(model)[0])
+
+
+def _timestamp_text(value: dt.datetime) -> str:
+    """``_quoted(_text(value))``, kept for the last datetime met: a batch's rows share one timestamp object."""
+    global _LAST_SHARED
+    last = _LAST_SHARED
+    if value is last[0]:
+        return last[1]
+    text = _quoted(_text(value))
+    _LAST_SHARED = (value, text)
+    return text
+
+
+_LAST_SHARED: tuple = (None, "null")
 
 
 _CREATED: dict = {}

@@ -168,14 +168,8 @@ def check_values(model: type, values: dict) -> None:
     """
     for key, column, low, high in _ranges(model):
         value = values.get(key)
-        if value is None:
-            continue
-        try:
-            if low <= value <= high:
-                continue
-        except (TypeError, ArithmeticError):
-            pass
-        check(column, value, key)
+        if value is not None and not within((low, high), value):
+            check(column, value, key)
 
 
 def rows_to_check(model: type, rows: list[dict]) -> list[int]:
@@ -208,22 +202,31 @@ def _ranges(model: type) -> list:
     """(attribute, column, lowest, highest) of the model's bounded columns, computed once per model."""
     found = _RANGES.get(model)
     if found is None:
-        found = []
-        for key, column in _bounded_columns(inspect(model)):
-            type_ = column.type
-            if integer_range(type_) is not None:
-                low, high = integer_range(type_)
-            elif decimal_digits(type_) is not None:
-                high = largest_decimal(type_)
-                low = -high
-            elif isinstance(type_, DateTime):
-                low = dt.datetime.combine(DATE_RANGE[0], dt.time.min)
-                high = dt.datetime.combine(DATE_RANGE[1], dt.time.max)
-            else:
-                low, high = DATE_RANGE
-            found.append((key, column, low, high))
-        _RANGES[model] = found
+        found = _RANGES[model] = [(key, column, *plain_range(column.type))
+                                  for key, column in _bounded_columns(inspect(model))]
     return found
+
+
+def plain_range(type_) -> tuple:
+    """(lowest, highest) value a column of ``type_`` (integer, decimal or date) holds: a value between them fits
+    at once; another goes through :func:`problem`, which says why it does not (or lets a finer case pass)."""
+    if integer_range(type_) is not None:
+        return integer_range(type_)
+    if decimal_digits(type_) is not None:
+        high = largest_decimal(type_)
+        return -high, high
+    if isinstance(type_, DateTime):
+        return dt.datetime.combine(DATE_RANGE[0], dt.time.min), dt.datetime.combine(DATE_RANGE[1], dt.time.max)
+    return DATE_RANGE
+
+
+def within(bounds: tuple, value) -> bool:
+    """Whether ``value`` lies in ``bounds`` (:func:`plain_range`); False when it cannot be compared."""
+    low, high = bounds
+    try:
+        return low <= value <= high
+    except (TypeError, ArithmeticError):
+        return False
 
 
 _BOUNDED: dict = {}

@@ -34,7 +34,7 @@ from sqlalchemy.orm.util import identity_key
 
 from core.audit import audited, created_changes, created_json, labels, updated_changes, write_audit
 from core.bounds import check_values, rows_to_check
-from core.db import hold_write_lock
+from core.db import hold_write_lock, utcnow
 from core.errors import AccessDenied, ValidationError
 from core.executemany import insert_many
 from core.transaction_cache import forget
@@ -182,9 +182,14 @@ def _insert(connection, table, rows: list[dict]) -> list[int]:
 def _completed(table, rows: Sequence[dict]) -> list[dict]:
     """The rows with the column defaults the ORM would have filled in (so the audit log sees them), all with the
     same keys (a value a row lacks and its column has no default for is NULL, as the ORM writes it): one
-    executemany needs one shape. What a row lacks is worked out once per shape of row."""
+    executemany needs one shape. What a row lacks is worked out once per shape of row.
+
+    A timestamp default (``utcnow``: created at, updated at) is read once for the batch, as PostgreSQL's
+    ``now()`` is one instant for a transaction; other computed defaults (a random key) are made row by row.
+    """
     defaults = _defaults(table)
     keys = set().union(*rows, (key for key, _default in defaults))
+    now = utcnow()
     fillings: dict[tuple, tuple[dict, list]] = {}
     completed = []
     for row in rows:
@@ -201,6 +206,8 @@ def _completed(table, rows: Sequence[dict]) -> list[dict]:
                 if key in missing:
                     if default.is_scalar:
                         fixed[key] = default.arg
+                    elif _is_timestamp(default):
+                        fixed[key] = now
                     else:
                         computed.append((key, default.arg))
             filling = fillings[shape] = fixed, computed
@@ -210,6 +217,12 @@ def _completed(table, rows: Sequence[dict]) -> list[dict]:
             row[key] = make(None)
         completed.append(row)
     return completed
+
+
+def _is_timestamp(default) -> bool:
+    """A callable column default that is :func:`core.db.utcnow` (SQLAlchemy wraps it, keeping it as
+    ``__wrapped__``)."""
+    return getattr(default.arg, "__wrapped__", default.arg) is utcnow
 
 
 _DEFAULTS: dict = {}

@@ -131,3 +131,16 @@ def test_rows_may_leave_out_different_columns_which_take_their_default_or_null(d
     session.commit()
     stored = {p.name: (p.city, p.active) for p in db.system().scalars(select(Partner).where(Partner.id.in_(ids)))}
     assert stored == {"With city": ("Bilbao", True), "Archived": (None, False)}
+
+
+def test_a_batch_is_stamped_at_one_instant_and_other_computed_defaults_are_made_row_by_row(db):
+    from addons.crm.models import Team
+
+    session = db.system()
+    partners = insert_rows(session, Partner, [{"company_id": db.main_company.id, "name": f"P{n}"} for n in range(3)])
+    teams = insert_rows(session, Team, [{"company_id": db.main_company.id, "name": f"Team {n}"} for n in range(3)])
+    session.commit()
+    stamps = db.system().execute(select(Partner.created_at, Partner.updated_at).where(Partner.id.in_(partners))).all()
+    assert len({stamp for row in stamps for stamp in row}) == 1
+    keys = db.system().scalars(select(Team.capture_key).where(Team.id.in_(teams))).all()
+    assert len(set(keys)) == 3 and all(keys)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import hashlib
 import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -33,6 +35,7 @@ from core.imports import (
     run_import,
 )
 from core.imports import limits
+from core.imports.engine import SeenLines, _plain
 from core.imports.spec import read_bool, read_date, read_decimal, read_int
 from core.models import Company
 from tests import bombs
@@ -354,6 +357,17 @@ def test_line_hash_ignores_column_order_spacing_and_case():
     assert line_hash(spec, {"name": "Acme"}) != line_hash(spec, {"name": "Acme", "currency_code": "USD"})
 
 
+def test_line_hash_is_the_digest_earlier_imports_stored():
+    """A file imported before must be recognised: the digest is the SHA-256 of the JSON of the sorted, plain
+    values, as the first version computed it with ``json``."""
+    spec = CompanyImport()
+    values = {"name": "Café  \"Sol\" \\ S.L.", "city": None, "notes": "", "tags": ["B", "a  x"], "none": [],
+              "pair": (), "amount": Decimal("5.50"), "day": dt.date(2026, 1, 2), "ok": True, "line": "a\u2028b\tc"}
+    kept = sorted((key, _plain(value)) for key, value in values.items() if value not in (None, "", []))
+    payload = json.dumps([spec.name, kept], ensure_ascii=False, default=str)
+    assert line_hash(spec, values) == hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
 def test_upload_store_keeps_files_per_user_and_refuses_strangers(tmp_path):
     store = UploadStore(tmp_path / "uploads")
     token = store.save(7, "clientes.csv", b"Name\nA\n")
@@ -364,3 +378,13 @@ def test_upload_store_keeps_files_per_user_and_refuses_strangers(tmp_path):
     store.discard(7, token)
     with pytest.raises(ImportFileError):
         store.load(7, token)
+
+
+def test_what_a_file_repeats_is_named_by_the_line_it_was_first_met_at_across_chunks():
+    seen = SeenLines()
+    try:
+        assert seen.first([("a", 2), ("b", 3), ("a", 4)]) == [None, None, 2]
+        assert seen.first([("c", 5), ("b", 6), ("c", 7), ("b", 8)]) == [None, 3, 5, 3]
+        assert seen.first([("d", 9)]) == [None]
+    finally:
+        seen.close()

@@ -101,15 +101,16 @@ class _Plan:
     are asked once per field, not once per value.
     """
 
-    __slots__ = ("bounded", "convert", "field", "format", "kind", "length", "maximum", "minimum", "readonly",
-                 "relation", "required")
+    __slots__ = ("checked", "convert", "field", "format", "kind", "length", "range", "readonly", "relation",
+                 "required")
 
     def __init__(self, field: Field):
         self.field = field
         self.convert = CONVERTERS[field.kind]
         self.kind, self.required, self.format, self.length = field.kind, field.required, field.format, field.length
-        self.bounded = field.column is not None and bounds.has_bounds(field.column.type)
-        self.minimum, self.maximum = field.minimum, field.maximum
+        bounded = field.column is not None and bounds.has_bounds(field.column.type)
+        self.checked = bounded or field.minimum is not None or field.maximum is not None
+        self.range = _fast_range(field) if bounded else None
         self.readonly = bool(field.readonly)
         self.relation = field.is_relation
 
@@ -137,13 +138,28 @@ class _Plan:
                 if self.length is not None and len(value) > self.length:
                     raise Problem(_l("At most %(count)s characters (this has %(actual)s).", count=self.length,
                                      actual=len(value)))
-            if self.bounded or self.minimum is not None or self.maximum is not None:
+            if self.checked and (self.range is None or not bounds.within(self.range, value)):
                 _check_range(field, value)
         if record is not None and self.readonly and field.is_readonly(record) and value != _current(record, field):
             raise Problem(_l("It cannot be changed any more."))
         if session is not None and self.relation and value:
             value = _related(field, value, session)
         return value
+
+
+def _fast_range(field: Field) -> tuple | None:
+    """The values of a bounded column's field that pass every range check at once: its column's plain range,
+    narrowed by the field's minimum and maximum (None when they do not compare). A value outside goes through
+    :func:`_check_range`, which names the problem."""
+    low, high = bounds.plain_range(field.column.type)
+    try:
+        if field.minimum is not None:
+            low = max(low, field.minimum)
+        if field.maximum is not None:
+            high = min(high, field.maximum)
+    except TypeError:
+        return None
+    return low, high
 
 
 _PLANS: dict[int, _Plan] = {}

@@ -269,12 +269,22 @@ def parse_mapping_options(options: Iterable[str]) -> dict[str, str]:
 
 
 def line_hash(spec: ImportSpec, values: dict) -> str:
-    """A fingerprint of a line's content, independent of column order and spacing."""
-    payload = _HASHED.encode([spec.name, sorted((k, _plain(v)) for k, v in values.items() if v not in (None, "", []))])
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    """A fingerprint of a line's content, independent of column order and spacing.
+
+    The SHA-256 of the JSON text of ``[spec name, [[field, plain value], ...]]``
+    (fields sorted, empty values left out), written here as ``json`` would
+    write it: the digests stored by earlier imports must stay the same.
+    """
+    fields = ", ".join(f"[{_quote(key)}, {_json(_plain(values[key]))}]" for key in sorted(values)
+                       if not _blank(values[key]))
+    return hashlib.sha256(f"[{_quote(spec.name)}, [{fields}]]".encode("utf-8")).hexdigest()
 
 
-_HASHED = json.JSONEncoder(ensure_ascii=False, default=str)
+_quote = json.encoder.encode_basestring
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, (str, list)) and not value)
 
 
 def _plain(value):
@@ -283,6 +293,12 @@ def _plain(value):
     if isinstance(value, (list, tuple)):
         return sorted(_plain(v) for v in value)
     return str(value)
+
+
+def _json(plain) -> str:
+    if isinstance(plain, str):
+        return _quote(plain)
+    return "[" + ", ".join(_json(item) for item in plain) + "]"
 
 
 def _check_access(session: Session, spec: ImportSpec) -> None:
@@ -317,21 +333,32 @@ class SeenLines:
 
     def first(self, entries: list[tuple[object, int]]) -> list[int | None]:
         """For each ``(what, line)`` in order, the line ``what`` was first met at (earlier in the file or in
-        ``entries``), or None when it is new: it is remembered at ``line``."""
+        ``entries``), or None when it is new: it is remembered at ``line``.
+
+        The new digests are inserted with ``INSERT OR IGNORE``: a digest met in
+        an earlier chunk keeps its line, and only when some were (fewer rows
+        inserted than offered: a file with repeated lines) are they read back.
+        """
         digests = [hash(what) for what, _line in entries]
-        known: dict[int, int] = {}
-        for start in range(0, len(digests), SQLITE_PARAMETERS):
-            part = digests[start:start + SQLITE_PARAMETERS]
-            marks = ",".join("?" * len(part))
-            known.update(self.db.execute(f"SELECT digest, line FROM seen WHERE digest IN ({marks})", part))
-        found, new = [], {}
+        found: list[int | None] = []
+        new: dict[int, int] = {}
         for digest, (_what, line) in zip(digests, entries):
-            first = known.get(digest) or new.get(digest)
+            first = new.get(digest)
             if first is None:
                 new[digest] = line
             found.append(first)
-        self.db.executemany("INSERT INTO seen (digest, line) VALUES (?, ?)", new.items())
-        return found
+        before = self.db.total_changes
+        self.db.executemany("INSERT OR IGNORE INTO seen (digest, line) VALUES (?, ?)", new.items())
+        if self.db.total_changes - before == len(new):
+            return found
+        earlier: dict[int, int] = {}
+        wanted = list(new)
+        for start in range(0, len(wanted), SQLITE_PARAMETERS):
+            part = wanted[start:start + SQLITE_PARAMETERS]
+            marks = ",".join("?" * len(part))
+            earlier.update((digest, line) for digest, line in self.db.execute(
+                f"SELECT digest, line FROM seen WHERE digest IN ({marks})", part) if line != new[digest])
+        return [earlier.get(digest, first) for digest, first in zip(digests, found)]
 
     def close(self) -> None:
         self.db.close()
