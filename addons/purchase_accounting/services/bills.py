@@ -15,7 +15,10 @@
   on the bill's date, or nothing is made.
 - An order may have several bills. A line's billed quantity counts the lines
   of its bills that are not cancelled, drafts included, so two drafts never
-  bill the same quantity.
+  bill the same quantity, less what the posted supplier credit notes of
+  those bills credit: a credit note's lines take the order lines of the bill
+  lines they credit (:func:`credit_note_links`), so what was refunded can be
+  billed again and the three-way check counts what is billed in the end.
 - Only who may create bills in accounting (billing users, accountants) makes
   them; the links are the bridge's bookkeeping, written by the system.
 """
@@ -25,11 +28,11 @@ import datetime as dt
 from decimal import Decimal
 
 from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from addons.accounting.models import Invoice, InvoiceLine
-from addons.accounting.models.invoicing import CANCELLED, IN_INVOICE
+from addons.accounting.models.invoicing import CANCELLED, IN_INVOICE, IN_REFUND, POSTED
 from addons.accounting.services.currency import rate_at
 from addons.accounting.services.invoices import LineInput, create_invoice
 from addons.products.models import SERVICE
@@ -43,19 +46,56 @@ from .settings import billable, billing_settings, bills_received
 ZERO = Decimal(0)
 
 
+#: the bills that count: those not cancelled (drafts too), less the posted credit notes
+COUNTED = or_(and_(Invoice.kind == IN_INVOICE, Invoice.state != CANCELLED),
+              and_(Invoice.kind == IN_REFUND, Invoice.state == POSTED))
+#: a linked line's quantity as billed: a credit note's takes away
+SIGNED_QUANTITY = case((Invoice.kind == IN_REFUND, -InvoiceLine.quantity), else_=InvoiceLine.quantity)
+
+
+def net_billed(order_line_ids, counted):
+    """The query of order line id -> the signed quantity the linked lines of the bills ``counted`` bill."""
+    return (select(BillLine.order_line_id, func.sum(SIGNED_QUANTITY))
+            .join(InvoiceLine, InvoiceLine.id == BillLine.invoice_line_id)
+            .join(Invoice, Invoice.id == BillLine.invoice_id)
+            .where(BillLine.order_line_id.in_(set(order_line_ids)), counted)
+            .group_by(BillLine.order_line_id))
+
+
 def billed_quantities(session: Session, order_line_ids) -> dict[int, Decimal]:
-    """order line id -> what its bills that are not cancelled bill, in the line's unit."""
+    """order line id -> what its bills that are not cancelled bill, less what their posted credit notes credit,
+    in the line's unit."""
     ids = set(order_line_ids)
     if not ids:
         return {}
     with system_rows(session) as system:  # billed quantities are the order's facts, whoever reads the order
-        rows = system.execute(
-            select(BillLine.order_line_id, func.sum(InvoiceLine.quantity))
-            .join(InvoiceLine, InvoiceLine.id == BillLine.invoice_line_id)
-            .join(Invoice, Invoice.id == BillLine.invoice_id)
-            .where(BillLine.order_line_id.in_(ids), Invoice.state != CANCELLED)
-            .group_by(BillLine.order_line_id)).all()
+        rows = system.execute(net_billed(ids, COUNTED)).all()
     return {line_id: Decimal(quantity) for line_id, quantity in rows}
+
+
+def credit_note_links(session: Session, lines) -> list[BillLine]:
+    """The links of new credit note ``lines`` (of supplier credit notes of bills made from orders): each takes
+    the order line of a bill line it credits, one of the same product and description, else of the same
+    product, in the bill's order; a line crediting nothing of the bill stays unlinked."""
+    lines = [line for line in lines if line.invoice is not None and line.invoice.kind == IN_REFUND
+             and line.invoice.origin_invoice_id is not None]
+    if not lines:
+        return []
+    rows = session.execute(
+        select(BillLine, InvoiceLine.product_id, InvoiceLine.description)
+        .join(InvoiceLine, InvoiceLine.id == BillLine.invoice_line_id)
+        .where(BillLine.invoice_id.in_({line.invoice.origin_invoice_id for line in lines}))
+        .order_by(InvoiceLine.sequence, InvoiceLine.id)).all()
+    made = []
+    for line in sorted(lines, key=lambda line: line.sequence or 0):
+        same = [row for row in rows if row.BillLine.invoice_id == line.invoice.origin_invoice_id
+                and row.product_id == line.product_id]
+        found = next((row for row in same if row.description == line.description), same[0] if same else None)
+        if found is not None:
+            link = found.BillLine
+            made.append(BillLine(invoice_line=line, invoice=line.invoice, order_line_id=link.order_line_id,
+                                 order_id=link.order_id, company_id=link.company_id))
+    return made
 
 
 def to_bill(session: Session, order: PurchaseOrder) -> dict[int, Decimal]:

@@ -1,11 +1,11 @@
 """The three-way check of a bill made from purchase orders: ordered / received / billed, and the price.
 
 For each bill line made from an order line, :func:`check_bill` compares
-what the line bills, plus what the order line's other *posted* bills bill,
-with what was ordered and (under the received policy, while stock counts
+what the line bills, plus what the order line's other *posted* bills bill
+(less what their posted credit notes credit), with what was ordered and (under the received policy, while stock counts
 receipts) with what was received, and its net unit price with the order's.
 A draft that bills the same quantity twice shows up when the second one is
-posted.
+posted. A credit note is not checked: it takes back what its bill billed.
 
 Posting a bill with differences is refused, naming the lines, for every way
 a bill is posted (one by one, or in a batch): the guard runs in the
@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from addons.accounting.models import Invoice, InvoiceLine
-from addons.accounting.models.invoicing import DRAFT, POSTED
+from addons.accounting.models import Invoice
+from addons.accounting.models.invoicing import DRAFT, IN_INVOICE, POSTED
 from addons.accounting.security import ACCOUNTANT
 from addons.purchase.models import OrderLine
 from addons.purchase.security import MANAGER
@@ -35,6 +35,7 @@ from core.errors import AccessDenied, ValidationError
 from core.sessions import system_rows
 
 from ..models import Acceptance, BillLine
+from .bills import net_billed
 from .settings import bills_received, receiving
 
 ZERO = Decimal(0)
@@ -68,19 +69,16 @@ class CheckLine:
 
 def check_bill(session: Session, invoice: Invoice) -> list[CheckLine]:
     """The three-way check of each of ``invoice``'s lines made from an order line, in the bill's order."""
+    if invoice.kind != IN_INVOICE:
+        return []
     links = dict(session.execute(select(BillLine.invoice_line_id, BillLine.order_line_id)
                                  .where(BillLine.invoice_id == invoice.id)).all())
     if not links:
         return []
     order_lines = {line.id: line for line in session.scalars(select(OrderLine).where(
         OrderLine.id.in_(set(links.values()))))}
-    before = dict(session.execute(
-        select(BillLine.order_line_id, func.sum(InvoiceLine.quantity))
-        .join(InvoiceLine, InvoiceLine.id == BillLine.invoice_line_id)
-        .join(Invoice, Invoice.id == BillLine.invoice_id)
-        .where(BillLine.order_line_id.in_(set(links.values())), Invoice.state == POSTED,
-               Invoice.id != invoice.id)
-        .group_by(BillLine.order_line_id)).all())
+    before = dict(session.execute(net_billed(links.values(), (Invoice.state == POSTED) & (Invoice.id != invoice.id)))
+                  .all())
     received_policy = bills_received(session, invoice.company_id)
     counted = receiving(session)
     found = []
