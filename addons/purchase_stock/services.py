@@ -8,7 +8,8 @@
   price.
 - The receipt's backorders and returns belong to the order too; whenever
   moves are done, each line's received quantity is recounted from its
-  order's done moves: receipts add, returns to the supplier take away. A
+  order's done moves (all the orders of a batch of moves at once): receipts
+  add, returns to the supplier take away. A
   product on several lines fills them in their order, the last one taking
   any excess.
 - Cancelling an order cancels what its receipts have not received yet.
@@ -27,10 +28,10 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
 
-from addons.products.models import SERVICE
+from addons.products.models import SERVICE, Product
 from addons.products.units import convert
 from addons.purchase.models import OrderLine, PurchaseOrder, PurchaseProduct
 from addons.purchase.services.currency import rate
@@ -105,9 +106,7 @@ def moves_done(session: Session, move_ids) -> None:
     with system_rows(session) as system:
         transfer_ids = set(system.scalars(select(StockMove.transfer_id).where(
             StockMove.id.in_(set(move_ids)), StockMove.transfer_id.is_not(None)).distinct()))
-        orders = _orders_of(system, transfer_ids)
-        for order_id in sorted(set(orders.values())):
-            recount(system, system.get(PurchaseOrder, order_id))
+        recount(system, set(_orders_of(system, transfer_ids).values()))
 
 
 def _orders_of(session: Session, transfer_ids: set[int]) -> dict[int, int]:
@@ -139,31 +138,43 @@ def _orders_of(session: Session, transfer_ids: set[int]) -> dict[int, int]:
     return found
 
 
-def recount(session: Session, order: PurchaseOrder) -> None:
-    """Each line's received quantity, in its unit, from the order's done moves."""
-    net: dict[int, Decimal] = defaultdict(Decimal)
+def recount(session: Session, order_ids) -> None:
+    """Each line's received quantity, in its unit, from its order's done moves: for all ``order_ids`` at once
+    (a query for the moves, one for the lines, one write)."""
+    order_ids = set(order_ids)
+    if not order_ids:
+        return
+    net: dict[tuple[int, int], Decimal] = defaultdict(Decimal)  # (order, product) -> received less returned
     rows = session.execute(
-        select(StockMove.product_id, StockMove.product_quantity, Transfer.return_of_id)
-        .join(Transfer, Transfer.id == StockMove.transfer_id)
-        .join(OrderReceipt, OrderReceipt.transfer_id == Transfer.id)
-        .where(OrderReceipt.order_id == order.id, StockMove.state == DONE))
-    for product_id, quantity, return_of_id in rows:
-        net[product_id] += -quantity if return_of_id is not None else quantity
+        select(OrderReceipt.order_id, StockMove.product_id, Transfer.return_of_id.is_not(None),
+               func.sum(StockMove.product_quantity))
+        .join(Transfer, Transfer.id == OrderReceipt.transfer_id)
+        .join(StockMove, StockMove.transfer_id == Transfer.id)
+        .where(OrderReceipt.order_id.in_(order_ids), StockMove.state == DONE)
+        .group_by(OrderReceipt.order_id, StockMove.product_id, Transfer.return_of_id.is_not(None)))
+    for order_id, product_id, returned, quantity in rows:
+        net[order_id, product_id] += -quantity if returned else quantity
+    lines = session.scalars(select(OrderLine).where(OrderLine.order_id.in_(order_ids))
+                            .options(selectinload(OrderLine.product).selectinload(Product.uom),
+                                     selectinload(OrderLine.uom))
+                            .order_by(OrderLine.order_id, OrderLine.sequence, OrderLine.id))
     by_product = defaultdict(list)
-    for line in sorted(order.lines, key=lambda line: (line.sequence, line.id)):
-        by_product[line.product_id].append(line)
+    for line in lines:
+        by_product[line.order_id, line.product_id].append(line)
     changes = {}
-    for product_id, lines in by_product.items():
-        left = max(net.get(product_id, Decimal(0)), Decimal(0))
-        for position, line in enumerate(lines, 1):
+    for key, found in by_product.items():
+        left = max(net.get(key, Decimal(0)), Decimal(0))
+        for position, line in enumerate(found, 1):
             wanted = convert(line.quantity, line.uom, line.product.uom)
-            taken = left if position == len(lines) else min(left, wanted)
+            taken = left if position == len(found) else min(left, wanted)
             left -= taken
             received = convert(taken, line.product.uom, line.uom).quantize(QUANTITY, rounding=ROUND_HALF_UP)
             if received != line.received_quantity:
                 changes[line.id] = {"received_quantity": received}
     update_rows(session, OrderLine, changes)
-    session.expire(order, ["lines"])
+    for order in session.identity_map.values():
+        if isinstance(order, PurchaseOrder) and order.id in order_ids:
+            session.expire(order, ["lines"])
 
 
 def order_replenishment(session: Session, lines) -> list[PurchaseOrder]:

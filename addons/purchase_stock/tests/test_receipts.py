@@ -155,3 +155,60 @@ def test_an_order_of_services_only_makes_no_receipt(shop):
     purchase = order(shop, {"product_id": shop.advice.id, "quantity": 3, "unit_price": "50"})
     confirm_order(shop.buyer, purchase)
     assert shop.buyer.scalars(select(OrderReceipt).where(OrderReceipt.order_id == purchase.id)).all() == []
+
+
+def _recount_statements(session, work) -> list[str]:
+    """The SQL statements of the recount while ``work`` runs: on the order lines, or on the moves of the orders'
+    receipts (not those following backorders and returns back to their receipt, one per step)."""
+    from sqlalchemy import event
+
+    seen = []
+
+    def note(_connection, _cursor, statement, *_rest):
+        if "purchase_order_line" in statement or "purchase_stock_receipt" in statement and "stock_move" in statement:
+            seen.append(statement)
+
+    engine = session.connection().engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        work()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return seen
+
+
+def test_the_received_quantities_of_many_orders_are_recounted_at_once(shop):
+    """Receipts, a backorder and a return of several orders done in one batch: each order's lines are right, and
+    the recount costs as many statements for four orders as for one (a read of
+    the moves, one of the lines, a write)."""
+    from addons.stock.services import moves as move_services
+
+    def confirmed(*lines):
+        found = order(shop, *({"product_id": product.id, "quantity": quantity, "unit_price": "1"}
+                              for product, quantity in lines))
+        confirm_order(shop.buyer, found)
+        return found
+
+    single = confirmed((shop.bolts, 3))
+    shop.buyer.commit()
+    single_moves = receipt_of(shop.clerk, single).moves
+    alone = _recount_statements(shop.clerk, lambda: move_services.done(shop.clerk, single_moves))
+    shop.clerk.commit()
+    first = confirmed((shop.bolts, 4), (shop.paint, 10), (shop.paint, 5))
+    second = confirmed((shop.paint, 8))
+    shop.buyer.commit()
+    back = return_transfer(shop.clerk, receipt_of(shop.clerk, single), quantities={
+        receipt_of(shop.clerk, single).moves[0].id: Decimal(1)})
+    partial = receipt_of(shop.clerk, first)
+    backorder, _warnings = process_transfer(shop.clerk, partial, quantities={partial.moves[0].id: Decimal(1)})
+    third = confirmed((shop.bolts, 2))
+    shop.buyer.commit()
+    shop.clerk.commit()
+    batch = [*back.moves, *backorder.moves, *receipt_of(shop.clerk, second).moves,
+             *receipt_of(shop.clerk, third).moves]
+    together = _recount_statements(shop.clerk, lambda: move_services.done(shop.clerk, batch))
+    shop.clerk.commit()
+    shop.buyer.expire_all()
+    assert [received(found) for found in (single, first, second, third)] == [
+        [Decimal(2)], [Decimal(4), Decimal(10), Decimal(5)], [Decimal(8)], [Decimal(2)]]
+    assert len(together) == len(alone)
