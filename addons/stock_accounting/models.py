@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey
+from sqlalchemy import ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
 from addons.accounting.models import Account
@@ -44,6 +44,8 @@ class PostedValuation(CompanyMixin, Base):
     """A stock valuation entry and the ledger entry it was posted in."""
 
     __tablename__ = "stock_accounting_posted"
+    # the company's high-water mark, max(valuation_entry_id), is read from this index's end
+    __table_args__ = (Index("ix_stock_accounting_posted_mark", "company_id", "valuation_entry_id"),)
     __audit__ = False  # a link between two ledgers that are audited themselves
 
     valuation_entry_id: Mapped[int] = mapped_column(ForeignKey("stock_valuation_entry.id", ondelete="CASCADE"),

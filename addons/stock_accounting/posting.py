@@ -17,8 +17,16 @@ The entries are posted when the moves are done, in the same transaction: a
 move dated in a locked period or a closed year is refused with accounting's
 message and nothing moves. Valuation entries written outside a batch of moves
 (a standard cost changed by hand, a recomputed cost) are posted with the next
-batch of the company, or by :func:`post_pending` (the daily job and the
-daily job). Each valuation entry is posted once (``PostedValuation``).
+batch of the company, or by the nightly job. Each valuation entry is posted
+once (``PostedValuation``).
+
+Posting costs what is new, not the history: a batch looks only above each
+company's high-water mark, the last valuation entry it posted (or left out;
+an index lookup), and at the entries of its own moves. An entry is new by
+its id, whatever its date, so a back-dated move or revaluation is posted
+too (on its own date, refused in a locked period). With concurrent
+transactions an entry can be committed after one with a higher id was
+posted: the nightly job sweeps the whole history for such stragglers.
 
 What stock valued before the bridge was installed (stock running without
 accounting, or while the bridge was uninstalled) is not posted: it is marked
@@ -35,7 +43,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from addons.accounting.models import Journal
@@ -44,6 +52,7 @@ from addons.accounting.services.ledger import LineSpec, create_move, post_move
 from addons.products.models import Product
 from addons.stock.models import Location, StockMove, ValuationEntry
 from addons.stock.models.locations import CUSTOMER, SUPPLIER
+from core.models import Company
 from core.sessions import system_rows
 
 from .accounts import stock_accounts
@@ -62,14 +71,27 @@ def leave_history_unposted(session: Session) -> None:
 
 def post_for_moves(session: Session, move_ids) -> list:
     """After a batch of moves is done: post what is pending in their companies (this batch's values first)."""
+    move_ids = set(move_ids)
     return post_pending(session, set(session.scalars(
-        select(StockMove.company_id).where(StockMove.id.in_(set(move_ids))).distinct())))
+        select(StockMove.company_id).where(StockMove.id.in_(move_ids)).distinct())), move_ids=move_ids)
 
 
-def post_pending(session: Session, company_ids: Iterable[int] | None = None) -> list:
-    """Post the valuation entries not in the ledger yet (of ``company_ids``, default all); return the journal
+def high_water_marks(session: Session, company_ids: Iterable[int]) -> dict[int, int]:
+    """company id -> the last valuation entry posted (or left out) in it, 0 for none: one index lookup each."""
+    return {company_id: session.scalar(select(func.max(PostedValuation.valuation_entry_id))
+                                       .where(PostedValuation.company_id == company_id)) or 0
+            for company_id in company_ids}
+
+
+def post_pending(session: Session, company_ids: Iterable[int] | None = None, *, move_ids: Iterable[int] = (),
+                 sweep: bool = False) -> list:
+    """Post the valuation entries not in the ledger yet (of ``company_ids``, default all): those above each
+    company's high-water mark and those of ``move_ids``, or (``sweep``) all of them; return the journal
     entries made."""
     with system_rows(session) as system:
+        if company_ids is None:
+            company_ids = system.scalars(select(Company.id))
+        company_ids = set(company_ids)
         source, dest = aliased(Location), aliased(Location)
         query = (select(ValuationEntry.id, ValuationEntry.company_id, ValuationEntry.date, ValuationEntry.value,
                         ValuationEntry.product_id, Product.code, source.kind.label("source_kind"),
@@ -79,10 +101,15 @@ def post_pending(session: Session, company_ids: Iterable[int] | None = None) -> 
                  .outerjoin(source, source.id == StockMove.source_location_id)
                  .outerjoin(dest, dest.id == StockMove.dest_location_id)
                  .outerjoin(PostedValuation, PostedValuation.valuation_entry_id == ValuationEntry.id)
-                 .where(PostedValuation.valuation_entry_id.is_(None), ValuationEntry.value != 0)
+                 .where(PostedValuation.valuation_entry_id.is_(None), ValuationEntry.value != 0,
+                        ValuationEntry.company_id.in_(company_ids))
                  .order_by(ValuationEntry.date, ValuationEntry.id))
-        if company_ids is not None:
-            query = query.where(ValuationEntry.company_id.in_(set(company_ids)))
+        if not sweep:
+            marks = high_water_marks(system, company_ids)
+            query = query.where(or_(
+                ValuationEntry.move_id.in_(set(move_ids)) if move_ids else false(),
+                *(and_(ValuationEntry.company_id == company_id, ValuationEntry.id > mark)
+                  for company_id, mark in marks.items())))
         by_day = defaultdict(list)
         for row in system.execute(query):
             by_day[row.company_id, row.date.date()].append(row)
