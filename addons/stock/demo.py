@@ -1,5 +1,6 @@
-"""Demo stock for ``bottega demo``: a Spanish and an Italian warehouse, the demo products' stock fields, and
-receipts, a transfer between the warehouses and deliveries done, one delivery waiting. Through the services."""
+"""Demo stock for ``bottega demo``: a Spanish and an Italian warehouse, the demo products' stock fields, and a
+few weeks of moves: receipts, a transfer between the warehouses and deliveries done on their days (oldest
+first, so the valuation never replays), one delivery waiting today. Through the services."""
 from __future__ import annotations
 
 import datetime as dt
@@ -26,6 +27,9 @@ STOCK_FIELDS = {  # product code: its stock fields
     "ETIQ-001": {"stock_type": "consumable", "allow_negative": True},
 }
 CATEGORY_METHODS = {"Tornillería": "fifo", "Pinturas": "average"}
+#: how many days ago each demo transfer was done, in the order they are made
+DAYS_AGO = {"receipt": 26, "paint": 22, "to_milan": 17, "Pedido Ferretería Ibérica": 10,
+            "Ordine Rossi Arredamenti": 4}
 
 
 def load(session, company) -> None:
@@ -54,25 +58,37 @@ def _moves(session, company_id: int, products: dict, madrid, milano) -> None:
     box = unit_by_code(session, "box12").id
     receipt = _transfer(session, company_id, madrid, "receipt", "PO-2026-0041", [
         {"product_id": screws.id, "quantity": Decimal(20), "uom_id": box},
-        {"product_id": paint.id, "quantity": Decimal(60), "lot_id": paint_lot.id},
-        *({"product_id": drill.id, "quantity": Decimal(1), "lot_id": serial.id} for serial in serials)])
-    process_transfer(session, receipt)
+        *({"product_id": drill.id, "quantity": Decimal(1), "lot_id": serial.id} for serial in serials)],
+        days_ago=DAYS_AGO["receipt"])
+    _done(session, receipt)
+    paint_in = _transfer(session, company_id, madrid, "receipt", "PO-2026-0044",
+                         [{"product_id": paint.id, "quantity": Decimal(60), "lot_id": paint_lot.id}],
+                         days_ago=DAYS_AGO["paint"])
+    _done(session, paint_in)
     _view, milan_stock = warehouse_locations(session, milano)
     to_milan = _transfer(session, company_id, madrid, "internal", "Rifornimento Milano",
-                         [{"product_id": screws.id, "quantity": Decimal(60)}], dest_location_id=milan_stock.id)
-    process_transfer(session, to_milan)
+                         [{"product_id": screws.id, "quantity": Decimal(60)}], dest_location_id=milan_stock.id,
+                         days_ago=DAYS_AGO["to_milan"])
+    _done(session, to_milan)
     for origin, lines in (("Pedido Ferretería Ibérica", [(screws, 48), (paint, 12)]),
                           ("Ordine Rossi Arredamenti", [(drill, 2)])):
         delivery = _transfer(session, company_id, madrid, "delivery", origin,
-                             [{"product_id": product.id, "quantity": Decimal(quantity)} for product, quantity in lines])
-        process_transfer(session, delivery)
+                             [{"product_id": product.id, "quantity": Decimal(quantity)} for product, quantity in lines],
+                             days_ago=DAYS_AGO[origin])
+        _done(session, delivery)
     waiting = _transfer(session, company_id, madrid, "delivery", "Pedido Panadería del Sol",
                         [{"product_id": paint.id, "quantity": Decimal(80)}])
     confirm_transfer(session, waiting)
 
 
-def _transfer(session, company_id: int, warehouse, kind: str, origin: str, lines: list[dict], **values):
+def _transfer(session, company_id: int, warehouse, kind: str, origin: str, lines: list[dict], days_ago: int = 0,
+              **values):
     transfer = create_transfer(session, company_id, kind=kind, warehouse_id=warehouse.id, origin=origin, lines=lines,
-                               **values)
+                               scheduled_date=dt.date.today() - dt.timedelta(days=days_ago), **values)
     confirm_transfer(session, transfer)
     return transfer
+
+
+def _done(session, transfer) -> None:
+    """Process ``transfer`` in the morning of the day it was scheduled."""
+    process_transfer(session, transfer, date=dt.datetime.combine(transfer.scheduled_date, dt.time(9, 30)))

@@ -333,7 +333,7 @@ def done(session: Session, moves: Sequence[StockMove], *, date: dt.datetime | No
         update_rows(session, StockMove, {row.id: {"state": DONE, "date": stamp, "quantity_done": row.quantity,
                                                   "reserved": ZERO} for row in rows})
         value_done_moves(session, rows)
-        sync_transfers(session, transfer_ids={row.transfer_id for row in rows})
+        sync_transfers(session, transfer_ids={row.transfer_id for row in rows}, date=stamp)
         session.info["registry"].hook.stock_moves_done(session=session, move_ids=[row.id for row in rows])
     return warnings
 
@@ -366,9 +366,9 @@ def _check_quants(session: Session, changes, rules: dict[int, ProductRule]) -> N
                           "lot_id")
 
 
-def sync_transfers(session: Session, *, transfer_ids) -> None:
-    """Each transfer's state from its moves': all cancelled -> cancelled; all done or cancelled -> done;
-    all ready -> ready; confirmed moves -> waiting; else draft."""
+def sync_transfers(session: Session, *, transfer_ids, date: dt.datetime | None = None) -> None:
+    """Each transfer's state from its moves': all cancelled -> cancelled; all done or cancelled -> done (on
+    ``date``, default now); all ready -> ready; confirmed moves -> waiting; else draft."""
     ids = {transfer_id for transfer_id in transfer_ids if transfer_id is not None}
     if not ids:
         return
@@ -382,7 +382,7 @@ def sync_transfers(session: Session, *, transfer_ids) -> None:
     for transfer_id in ids:
         state = _transfer_state(states[transfer_id])
         if state != current.get(transfer_id):
-            changes[transfer_id] = {"state": state, **({"date_done": utcnow()} if state == DONE else {})}
+            changes[transfer_id] = {"state": state, **({"date_done": date or utcnow()} if state == DONE else {})}
     update_rows(session, Transfer, changes)
 
 

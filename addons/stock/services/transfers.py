@@ -135,9 +135,10 @@ def cancel_transfer(session: Session, transfer: Transfer) -> Transfer:
 
 
 def process_transfer(session: Session, transfer: Transfer, *, quantities: Mapping[int, Decimal] | None = None,
-                     backorder: bool = True) -> tuple[Transfer | None, list[str]]:
+                     backorder: bool = True, date: dt.datetime | None = None) -> tuple[Transfer | None, list[str]]:
     """Move the quantities done (``quantities``: move id -> quantity; default: the moves' ``quantity_done``
-    when any is set, else everything) and put the rest in a backorder, or cancel it.
+    when any is set, else everything) and put the rest in a backorder, or cancel it. ``date``: when the moves
+    were done (default now; an earlier one re-values what followed, as for any back-dated move).
 
     Returns the backorder (or None) and the warnings of the moves done.
     """
@@ -154,7 +155,7 @@ def process_transfer(session: Session, transfer: Transfer, *, quantities: Mappin
         later = _backorder(session, transfer, rest) if backorder and rest else None
         if rest and later is None:
             move_services.cancel(session, [session.get(StockMove, move_id) for move_id in rest])
-        warnings = move_services.done(session, [session.get(StockMove, move_id) for move_id in to_do])
+        warnings = move_services.done(session, [session.get(StockMove, move_id) for move_id in to_do], date=date)
     session.refresh(transfer)
     return later, warnings
 
