@@ -598,6 +598,8 @@ def column_kind(model, field: str) -> str:
     columns = inspect(model).columns
     if field not in columns:
         return "text"
+    if columns[field].foreign_keys:
+        return "text"  # shown as the record's name
     kind = columns[field].type
     if isinstance(kind, Boolean):
         return "bool"
