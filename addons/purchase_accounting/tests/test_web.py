@@ -70,3 +70,21 @@ def test_a_buyer_without_accounting_sees_no_create_bill_and_cannot_make_one(web)
     refused = buyer.post(f"/purchase_accounting/orders/{order.id}/bill", follow_redirects=True)
     assert "Only a billing user or an accountant can create bills" in refused.get_data(as_text=True)
     assert web.db.system().query(Invoice).filter(Invoice.company_id == books.company.id).count() == 0
+
+
+def test_the_billing_page_leads_back_to_its_order_and_counts_a_posted_credit_note(web):
+    from addons.accounting.services.invoices import create_credit_note, post_invoice
+    from addons.purchase_accounting.services.bills import create_bill
+
+    books, order = _order(web)
+    system = web.db.system()
+    bill = post_invoice(system, create_bill(system, system.get(type(order), order.id), date=DAY))
+    note = post_invoice(system, create_credit_note(system, bill, date=DAY, lines=[
+        {"description": bill.lines[0].description, "quantity": Decimal(4), "unit_price": Decimal("0.50"),
+         "product_id": bill.lines[0].product_id}]))
+    system.commit()
+    biller = client_for(web, books.user("webbiller", [BILLING, "purchase.group_user"]))
+    page = biller.get(f"/purchase_accounting/orders/{order.id}/billing").get_data(as_text=True)
+    assert f'href="/purchase/orders/{order.id}"' in page and "Create bill" in page
+    assert f"{note.number}</a> (credit note)" in page
+    assert re.search(r'<td class="number">6</td><td class="number">4</td></tr>', page)  # billed 10 - 4, to bill 4
