@@ -66,6 +66,28 @@ def server_process(command, port, log: Path, env=None, timeout=60):
         process.wait(timeout=10)
 
 
+def spanish_database(databases, company_name: str, addons: list[str]):
+    """A new database whose first company is Spanish (installing accounting sets up its books from the PGC),
+    with ``addons`` installed; its URL, engine and registry."""
+    from sqlalchemy import select
+
+    from core.catalog import Catalog
+    from core.lifecycle import Lifecycle
+    from core.models import Company
+    from core.sessions import make_session_factory
+
+    url = databases.new()
+    catalog = Catalog.discover()
+    engine = initialized_database(url, catalog)
+    with make_session_factory(engine)() as session:
+        company = session.scalars(select(Company).order_by(Company.id)).first()
+        company.name, company.country_code, company.currency_code = company_name, "ES", "EUR"
+        session.commit()
+    lifecycle = Lifecycle(engine, catalog)
+    lifecycle.run(lifecycle.plan_install(addons))
+    return url, engine, Lifecycle(engine, catalog).registry()
+
+
 @contextmanager
 def bottega_run(url: str, addons: list[str], folder: Path):
     """``bottega run`` on the database ``url`` with ``addons`` enabled (config and log in ``folder``); yields its

@@ -15,13 +15,11 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from core.catalog import Catalog
-from core.lifecycle import Lifecycle
 from core.models import Company
 from core.sessions import make_session_factory
-from core.testing import ADMIN_PASSWORD, initialized_database
+from core.testing import ADMIN_PASSWORD
 
-from .conftest import ARTIFACTS, bottega_run
+from .conftest import ARTIFACTS, bottega_run, spanish_database
 
 SHOTS = Path(os.environ.get("BOTTEGA_E2E_SHOTS") or ARTIFACTS)
 
@@ -33,16 +31,8 @@ def books_server(databases, tmp_path_factory):
     from addons.contacts.models import Partner
     from addons.products.services import create_product
 
-    url = databases.new()
-    catalog = Catalog.discover()
-    engine = initialized_database(url, catalog)
+    url, engine, _registry = spanish_database(databases, "Taller Bottega S.L.", ["contacts", "accounting"])
     factory = make_session_factory(engine)
-    with factory() as session:  # a Spanish company: installing accounting sets up its books from the PGC
-        company = session.scalars(select(Company).order_by(Company.id)).first()
-        company.name, company.country_code, company.currency_code = "Taller Bottega S.L.", "ES", "EUR"
-        session.commit()
-    lifecycle = Lifecycle(engine, catalog)
-    lifecycle.run(lifecycle.plan_install(["contacts", "accounting"]))
     with factory() as session:
         company = session.scalars(select(Company).order_by(Company.id)).first()
         partner = Partner(company_id=company.id, name="Cerámicas Alhambra S.L.", is_company=True, vat="ESB12345674",

@@ -17,16 +17,13 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from core.catalog import Catalog
-from core.lifecycle import Lifecycle
 from core.models import Company, User
 from core.models.user import Group as GroupRow
 from core.security import credentials
 from core.sessions import make_session_factory
-from core.testing import initialized_database
 from tests.lifecycle_helpers import query
 
-from .conftest import ARTIFACTS, bottega_run
+from .conftest import ARTIFACTS, bottega_run, spanish_database
 from .test_browser import log_in
 
 SHOTS = Path(os.environ.get("BOTTEGA_E2E_SHOTS") or ARTIFACTS)
@@ -45,18 +42,8 @@ def purchase_server(databases, tmp_path_factory):
     from addons.purchase.services.settings import set_approval_amount
     from addons.stock.services.setup import create_warehouse
 
-    url = databases.new()
-    catalog = Catalog.discover()
-    engine = initialized_database(url, catalog)
-    factory = make_session_factory(engine)
-    with factory() as session:  # a Spanish company: installing accounting sets up its books from the PGC
-        company = session.scalars(select(Company).order_by(Company.id)).first()
-        company.name, company.country_code, company.currency_code = "Ferretería Bottega S.L.", "ES", "EUR"
-        session.commit()
-    lifecycle = Lifecycle(engine, catalog)
-    lifecycle.run(lifecycle.plan_install(ADDONS))
-    registry = Lifecycle(engine, catalog).registry()
-    with factory(info={"registry": registry}) as session:
+    url, engine, registry = spanish_database(databases, "Ferretería Bottega S.L.", ADDONS)
+    with make_session_factory(engine)(info={"registry": registry}) as session:
         company = session.scalars(select(Company).order_by(Company.id)).first()
         supplier = Partner(company_id=company.id, name="Talleres Levante S.A.", is_company=True, vat="ESA12345674",
                            country_code="ES")
