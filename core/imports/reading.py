@@ -51,7 +51,8 @@ class SourceRow:
     cells: list[str]
 
 
-Records = Callable[[], Iterator[tuple[int, list[str]]]]
+#: (line number, cells) of each record; called with True on a pass after the first, whose limits were checked
+Records = Callable[..., Iterator[tuple[int, list[str]]]]
 
 
 class SourceRows:
@@ -62,7 +63,7 @@ class SourceRows:
 
     def __iter__(self) -> Iterator[SourceRow]:
         header_seen = False
-        for line, record in self.records():
+        for line, record in self.records(True):
             cells = _stripped(record)
             if not cells:
                 continue
@@ -169,8 +170,9 @@ def _text_stream(data: bytes, codec: str) -> io.TextIOWrapper:
     return io.TextIOWrapper(io.BytesIO(data), encoding=codec, newline="")
 
 
-def csv_records(text, delimiter: str, filename: str) -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) of each record of a CSV text (a string or a text stream), within the limits."""
+def csv_records(text, delimiter: str, filename: str, *, checked: bool = False) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of each record of a CSV text (a string or a text stream), within the limits (unless
+    ``checked``: the same text was read through them before)."""
     if len(delimiter) != 1 or delimiter in '"\r\n':
         raise ImportFileError(_l("%(value)s cannot separate the columns of a CSV file: choose one character, "
                                  "such as , or ;.", value=repr(delimiter)[:20]))
@@ -182,7 +184,8 @@ def csv_records(text, delimiter: str, filename: str) -> Iterator[tuple[int, list
     try:
         for record in reader:
             line += 1
-            limits.check(line, record)
+            if not checked:
+                limits.check(line, record)
             yield line, record
     except csv.Error as error:
         if "field larger than field limit" in str(error):  # csv's own cell limit, above ours
@@ -201,8 +204,8 @@ def read_csv(data: bytes, filename: str, encoding: str | None = None) -> SourceT
         first = sample.splitlines()[0] if sample else ""
         delimiter = max(DELIMITERS, key=first.count) if first and any(d in first for d in DELIMITERS) else ","
 
-    def records():
-        return csv_records(_text_stream(data, used), delimiter, filename)
+    def records(checked: bool = False):
+        return csv_records(_text_stream(data, used), delimiter, filename, checked=checked)
 
     return _table(filename, records, "csv", used, notices)
 
@@ -212,7 +215,7 @@ def read_xlsx(data: bytes, filename: str) -> SourceTable:
 
     check_archive(data, filename)
 
-    def records():
+    def records(_checked: bool = False):
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception:  # openpyxl raises many kinds (zipfile.BadZipFile, KeyError, InvalidFileException, XML)
@@ -260,12 +263,9 @@ def _survey(records: Iterable[tuple[int, list[str]]]) -> tuple[list[str] | None,
     that every limit is checked before any line is imported)."""
     headers, count = None, 0
     for _line, record in records:
-        cells = _stripped(record)
-        if not cells:
-            continue
         if headers is None:
-            headers = cells
-        else:
+            headers = _stripped(record) or None
+        elif any(map(str.strip, record)):
             count += 1
     return headers, count
 
