@@ -36,6 +36,7 @@ from . import moves as move_services
 from .quants import lock_quants
 from .rules import number, product_rules
 from .setup import stock_settings
+from .tree import subtrees
 
 ZERO = Decimal(0)
 
@@ -49,12 +50,8 @@ def create_count(session: Session, company_id: int, **values) -> Count:
 
 
 def locations_under(session: Session, *, location_id: int) -> list[int]:
-    """``location_id`` and every location below it (one query per level of the tree)."""
-    found, level = [location_id], [location_id]
-    while level:
-        level = list(session.scalars(select(Location.id).where(Location.parent_id.in_(level))))
-        found += level
-    return found
+    """``location_id`` and every location below it."""
+    return subtrees(session, location_ids=[location_id])[location_id]
 
 
 def start_count(session: Session, count: Count) -> Count:

@@ -8,12 +8,17 @@ names the product and writes nothing (each service runs in a savepoint).
 
 Rules:
 
-- a move reserves only from its source location itself (not the locations
-  under it), and only when that location is held (internal or transit) and
-  the product is stockable; other moves are ready as soon as confirmed;
+- a move reserves from its source location and every location under it (a
+  delivery from WH/Stock takes what WH/Stock/Shelf 1 holds), when the source
+  is held (internal or transit) and the product is stockable; other moves
+  are ready as soon as confirmed. The source itself goes first, then the
+  locations under it, in the order of the tree;
+- a move reserves at one place, of one lot: what it takes elsewhere (a
+  location under its source, a lot when it names none) is split off, one
+  move per place and lot, whose source is where the goods are; the rest
+  waits at the source. Unreserving gives a move its transfer's source back;
 - a product tracked by lots or serials reserves from its lots, earliest
-  expiry first; a move without a lot is split into one move per lot it
-  takes, and the rest waits;
+  expiry first;
 - ``done`` reserves what is not reserved yet; what no stock covers is
   refused unless the product allows negative stock;
 - a move into a location with a capacity that it would exceed is refused, or
@@ -47,10 +52,13 @@ from . import capacity
 from .lots import serials_held_twice
 from .quants import apply_changes, held_locations, lock_quants, quants_below
 from .rules import ProductRule, number, product_rules
+from .tree import subtrees
 
 _moves = StockMove.__table__
 _COLUMNS = ("id", "company_id", "transfer_id", "product_id", "quantity", "uom_id", "product_quantity", "reserved",
-            "source_location_id", "dest_location_id", "lot_id", "state")
+            "source_location_id", "dest_location_id", "lot_id", "state", "unit_cost", "return_of_id")
+#: what a move split off another keeps of it
+_KEPT = ("company_id", "transfer_id", "product_id", "dest_location_id", "unit_cost", "return_of_id")
 #: quantities are stored with four decimals; a conversion is rounded to them
 PLACES = Decimal("0.0001")
 ZERO = Decimal(0)
@@ -190,11 +198,11 @@ def _reserve(session: Session, rows, *, strict: bool) -> list[int]:
         rule = rules[row.product_id]
         wanted = row.product_quantity - row.reserved
         taken = pool.take(row, wanted, rule.tracked) if wanted > 0 else []
-        short = wanted - sum(amount for _lot, amount in taken)
+        short = wanted - sum(amount for _location, _lot, amount in taken)
         if short > 0 and strict and not rule.allow_negative:
             raise _refuse(rule, _shortage(session, row, short))
-        for lot_id, amount in taken:
-            reserved[row.product_id, row.source_location_id, lot_id][1] += amount
+        for location_id, lot_id, amount in taken:
+            reserved[row.product_id, location_id, lot_id][1] += amount
         updates[row.id], extra = _allocation(row, rule, taken, short)
         splits += extra
     if strict:
@@ -208,48 +216,67 @@ def _reserve(session: Session, rows, *, strict: bool) -> list[int]:
 
 
 def _allocation(row, rule: ProductRule, taken: list, short: Decimal) -> tuple[dict, list[dict]]:
-    """The move's new values once ``taken`` ((lot, amount) pairs) is reserved for it, and the moves split off
-    (one per further lot of a tracked product whose move names no lot, and the rest, waiting), these counted in
-    the product's unit."""
-    reserved = row.reserved + sum(amount for _lot, amount in taken)
-    if not (rule.tracked and row.lot_id is None and taken):
-        return {"reserved": reserved, "state": READY if short <= 0 else WAITING}, []
-    base = {name: getattr(row, name) for name in ("company_id", "transfer_id", "product_id", "source_location_id",
-                                                  "dest_location_id")}
-    base["uom_id"] = rule.uom_id
-    (first_lot, first_amount), *others = taken
-    extra = [{**base, "lot_id": lot_id, "quantity": amount, "product_quantity": amount, "reserved": amount,
-              "state": READY} for lot_id, amount in others]
+    """The move's new values once ``taken`` ((location, lot, amount)) is reserved for it, and the moves split
+    off: one per other place or lot taken (ready, its source where the goods are), and what is short (waiting
+    at the source). When the move is split, the parts count in the product's unit."""
+    home = row.reserved + sum((amount for location_id, lot_id, amount in taken
+                               if location_id == row.source_location_id and lot_id == row.lot_id), ZERO)
+    away = [part for part in taken if part[:2] != (row.source_location_id, row.lot_id)]
+    if not away:
+        return {"reserved": home, "state": READY if short <= 0 else WAITING}, []
+    parts = []
+    if home > 0:
+        parts.append((row.source_location_id, row.lot_id, home + short, home, READY if short <= 0 else WAITING))
+        short = ZERO
+    parts += [(location_id, lot_id, amount, amount, READY) for location_id, lot_id, amount in away]
     if short > 0:
-        extra.append({**base, "lot_id": None, "quantity": short, "product_quantity": short, "reserved": ZERO,
-                      "state": WAITING})
-    return {"lot_id": first_lot, "quantity": first_amount, "product_quantity": first_amount, "uom_id": rule.uom_id,
-            "reserved": first_amount, "state": READY}, extra
+        parts.append((row.source_location_id, row.lot_id, short, ZERO, WAITING))
+    base = {name: getattr(row, name) for name in _KEPT}
+    first, *others = [{**base, "source_location_id": location_id, "lot_id": lot_id, "quantity": quantity,
+                       "product_quantity": quantity, "uom_id": rule.uom_id, "reserved": reserved, "state": state}
+                      for location_id, lot_id, quantity, reserved, state in parts]
+    return first, others
 
 
 class _Pool:
-    """The free quantity of the quants the moves reserve from, locked, lots by earliest expiry."""
+    """The free quantity of the quants the moves reserve from (their source locations and the locations under
+    them), locked; per move, its source first, then the locations under it, lots by earliest expiry."""
 
     def __init__(self, session: Session, rows):
-        quants = lock_quants(session, pairs={(row.product_id, row.source_location_id) for row in rows})
+        self.under = subtrees(session, location_ids={row.source_location_id for row in rows})
+        quants = lock_quants(session, pairs={(row.product_id, location_id) for row in rows
+                                             for location_id in self.under[row.source_location_id]})
         lots = {quant.lot_id for quant in quants if quant.lot_id is not None}
         lot_table = Lot.__table__
         expiry = dict(session.connection().execute(
             select(lot_table.c.id, lot_table.c.expiry_date).where(lot_table.c.id.in_(lots))).all()) if lots else {}
         self.free: dict = defaultdict(list)
-        for quant in sorted(quants, key=lambda q: (expiry.get(q.lot_id) or dt.date.max, q.lot_id or 0)):
-            self.free[quant.product_id, quant.location_id].append([quant.lot_id, quant.quantity - quant.reserved])
+        for quant in quants:
+            self.free[quant.product_id, quant.location_id].append(
+                [quant.lot_id, quant.quantity - quant.reserved, expiry.get(quant.lot_id) or dt.date.max])
+        self.ordered: dict = {}
 
-    def take(self, row, wanted: Decimal, tracked: bool) -> list[tuple[int | None, Decimal]]:
+    def _candidates(self, product_id: int, source_id: int) -> list[tuple[int, list]]:
+        """(location, entry) of what a move of ``product_id`` from ``source_id`` may take, in the order it takes
+        them (the entries are shared: what one move takes, the next does not find)."""
+        key = (product_id, source_id)
+        if key not in self.ordered:
+            places = self.under[source_id]
+            rank = {location_id: position for position, location_id in enumerate(places)}
+            found = [(location_id, entry) for location_id in places for entry in self.free[product_id, location_id]]
+            self.ordered[key] = sorted(found, key=lambda pair: (pair[1][2], rank[pair[0]], pair[1][0] or 0))
+        return self.ordered[key]
+
+    def take(self, row, wanted: Decimal, tracked: bool) -> list[tuple[int, int | None, Decimal]]:
         taken = []
-        for entry in self.free[row.product_id, row.source_location_id]:
-            lot_id, available = entry
+        for location_id, entry in self._candidates(row.product_id, row.source_location_id):
+            lot_id, available, _expiry = entry
             if available <= 0 or (lot_id != row.lot_id if (row.lot_id is not None or not tracked) else lot_id is None):
                 continue
             amount = min(available, wanted)
             entry[1] -= amount
             wanted -= amount
-            taken.append((lot_id, amount))
+            taken.append((location_id, lot_id, amount))
             if wanted <= 0:
                 break
         return taken
@@ -278,11 +305,14 @@ def _companies(session: Session, keys) -> dict[int, int]:
 
 
 def unreserve(session: Session, moves: Sequence[StockMove]) -> None:
-    """Give back what the moves reserved; they wait again."""
+    """Give back what the moves reserved; they wait again, at their transfer's source (not at the location
+    under it they had reserved at)."""
     with collector_paused(), session.begin_nested():
         rows = _rows(session, moves)
         _require_states(session, rows, (WAITING, READY), gettext("only confirmed moves are unreserved."))
         _release(session, rows, WAITING)
+        update_rows(session, StockMove, {move_id: {"source_location_id": source}
+                                         for move_id, source in _asked_sources(session, rows).items()})
         sync_transfers(session, transfer_ids={row.transfer_id for row in rows})
 
 
@@ -293,6 +323,18 @@ def cancel(session: Session, moves: Sequence[StockMove]) -> None:
         _require_states(session, rows, (DRAFT, WAITING, READY, CANCELLED), gettext("a done move cannot be cancelled."))
         _release(session, [row for row in rows if row.state != CANCELLED], CANCELLED)
         sync_transfers(session, transfer_ids={row.transfer_id for row in rows})
+
+
+def _asked_sources(session: Session, rows) -> dict[int, int]:
+    """move id -> its transfer's source, for the moves reserved at a location under it."""
+    transfers = Transfer.__table__
+    ids = {row.transfer_id for row in rows if row.transfer_id is not None}
+    sources = dict(session.connection().execute(
+        select(transfers.c.id, transfers.c.source_location_id).where(transfers.c.id.in_(ids))).all()) if ids else {}
+    under = {source: set(places) for source, places in subtrees(session, location_ids=sources.values()).items()}
+    return {row.id: sources[row.transfer_id] for row in rows if row.transfer_id in sources
+            and row.source_location_id != sources[row.transfer_id]
+            and row.source_location_id in under[sources[row.transfer_id]]}
 
 
 def _release(session: Session, rows, state: str) -> None:

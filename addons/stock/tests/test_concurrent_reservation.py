@@ -1,5 +1,6 @@
 """Twenty deliveries of one unit, confirmed then processed at the same moment by twenty real connections, against
-ten units in stock: exactly ten are reserved and done, and stock never goes below zero (PostgreSQL)."""
+ten units in stock: exactly ten are reserved and done, and stock never goes below zero (PostgreSQL); the same
+with the ten units on two shelves under the stock location the deliveries leave from."""
 import os
 import threading
 from decimal import Decimal
@@ -8,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from addons.products.services import create_product
-from addons.stock.models import Quant, Transfer
-from addons.stock.services.setup import create_warehouse
+from addons.stock.models import Location, Quant, StockMove, Transfer
+from addons.stock.services.setup import create_warehouse, warehouse_locations
 from addons.stock.services.transfers import confirm_transfer, create_transfer, process_transfer
 from core.db import make_engine
 from core.errors import ValidationError
@@ -114,3 +115,40 @@ def test_twenty_deliveries_done_at_once_without_confirming_first_take_only_what_
     assert len(done) == IN_STOCK and len(refused) == DELIVERIES - IN_STOCK
     assert all(isinstance(error, ValidationError) for error in refused), refused
     assert stock(db_copy, product_id) == (0, 0, 0)
+
+
+def test_twenty_deliveries_from_the_stock_at_once_take_exactly_the_ten_units_on_its_shelves(db_copy):
+    session = db_copy.system()
+    company_id = db_copy.main_company.id
+    warehouse = create_warehouse(session, company_id, code="EST", name="Estanterías")
+    stock_location = warehouse_locations(session, warehouse)[1]
+    shelves = [Location(company_id=company_id, name=f"Shelf {n}", kind="internal", parent_id=stock_location.id)
+               for n in (1, 2)]
+    session.add_all(shelves)
+    session.flush()
+    product_id = create_product(session, company_id, code="BALDA", name="Balda").id
+    for shelf in shelves:
+        receipt = create_transfer(session, company_id, kind="receipt", warehouse_id=warehouse.id,
+                                  dest_location_id=shelf.id,
+                                  lines=[{"product_id": product_id, "quantity": Decimal(IN_STOCK // 2)}])
+        process_transfer(session, receipt)
+    deliveries = [create_transfer(session, company_id, kind="delivery", warehouse_id=warehouse.id,
+                                  lines=[{"product_id": product_id, "quantity": Decimal(1)}]).id
+                  for _ in range(DELIVERIES)]
+    session.commit()
+    clerk = db_copy.user("estante", groups=["stock.group_user"])
+
+    confirmed, errors = all_at_once(confirm_transfer, deliveries, clerk, db_copy)
+    assert not errors and sorted(confirmed) == sorted(deliveries)
+    assert stock(db_copy, product_id) == (IN_STOCK, IN_STOCK, IN_STOCK // 2)
+
+    done, refused = all_at_once(lambda s, t: process_transfer(s, t, backorder=False), deliveries, clerk, db_copy)
+    assert len(done) == IN_STOCK and len(refused) == DELIVERIES - IN_STOCK
+    assert all(isinstance(error, ValidationError) and "only 0 available at EST/Stock, 1 asked" in str(error)
+               for error in refused), refused
+    assert stock(db_copy, product_id) == (0, 0, 0)
+    with db_copy.factory() as check:
+        sources = check.execute(select(StockMove.source_location_id, func.count())
+                                .where(StockMove.transfer_id.in_(done), StockMove.state == "done")
+                                .group_by(StockMove.source_location_id)).all()
+    assert dict(sources) == {shelf.id: IN_STOCK // 2 for shelf in shelves}
