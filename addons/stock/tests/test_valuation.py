@@ -317,3 +317,45 @@ def test_the_recompute_button_is_on_a_products_page_for_stock_managers_and_says_
     assert done_page.headers["Location"].endswith(page)
     shown = manager.get(page).get_data(as_text=True)
     assert f"Cost recomputed: 1 move changed: move {delivery.id}: 5.333333 → 5.5." in shown
+
+
+def supplier_receipt(books, product, quantity, cost):
+    receipt = create_transfer(books.session, books.company_id, kind="receipt", warehouse_id=books.warehouse.id,
+                              lines=[{"product_id": product.id, "quantity": D(quantity), "unit_cost": D(cost)}])
+    process_transfer(books.session, receipt)
+    return receipt
+
+
+def open_layers(books, product) -> list[tuple]:
+    return books.session.execute(select(CostLayer.unit_cost, CostLayer.remaining).where(
+        CostLayer.product_id == product.id, CostLayer.remaining != 0).order_by(CostLayer.id)).all()
+
+
+def test_a_return_to_the_supplier_takes_out_its_own_receipt_s_layer_not_the_oldest(books):
+    bolt = books.product("BOLT", "fifo")
+    supplier_receipt(books, bolt, 10, "5.00")
+    dear = supplier_receipt(books, bolt, 10, "8.00")
+    back = return_transfer(books.session, dear, quantities={dear.moves[0].id: D(4)})
+    process_transfer(books.session, back)
+    assert books.cost(back.moves[0]) == D(8)  # the oldest layer would say 5
+    assert open_layers(books, bolt) == [(D(5), D(10)), (D(8), D(6))]
+    assert books.totals(bolt)[:2] == (D(16), D(98))  # 10 x 5 + 6 x 8
+    assert books.entries(bolt)[-1] == ("out", D(-4), D(-32))
+    assert recompute_cost(books.session, bolt) == []  # replaying the history says the same
+    assert books.cost(back.moves[0]) == D(8) and books.totals(bolt)[:2] == (D(16), D(98))
+
+
+def test_a_return_whose_receipt_was_partly_sold_takes_what_is_left_of_it_then_the_oldest(books):
+    bolt = books.product("BOLT", "fifo")
+    supplier_receipt(books, bolt, 10, "5.00")
+    dear = supplier_receipt(books, bolt, 10, "8.00")
+    supplier_receipt(books, bolt, 10, "6.00")
+    delivery = create_transfer(books.session, books.company_id, kind="delivery", warehouse_id=books.warehouse.id,
+                               lines=[{"product_id": bolt.id, "quantity": D(18)}])
+    process_transfer(books.session, delivery)
+    assert books.cost(delivery.moves[0]) == D("6.333333")  # 10 x 5 + 8 x 8 = 114 for 18
+    back = return_transfer(books.session, dear, quantities={dear.moves[0].id: D(4)})
+    process_transfer(books.session, back)
+    assert books.cost(back.moves[0]) == D(7)  # the 2 left at 8, then 2 of the oldest open layer at 6
+    assert open_layers(books, bolt) == [(D(6), D(8))]
+    assert books.totals(bolt)[:2] == (D(8), D(48))

@@ -8,7 +8,9 @@ unit cost of each move, the new totals.
 
 The rules (the package's docstring says them for people):
 
-- FIFO: a receipt opens a layer; an issue takes the oldest open layers; what
+- FIFO: a receipt opens a layer; an issue takes the oldest open layers (a
+  return to the supplier first takes what is left of the layer its receipt
+  opened, at that receipt's cost); what
   no layer covers is issued at the last receipt's unit cost and opens a
   negative layer, which the next receipts settle first, the difference
   between their cost and the estimate going to a ``settle`` entry.
@@ -47,7 +49,8 @@ def round6(amount: Decimal) -> Decimal:
 class Fact:
     """A done move as valuation sees it: ``direction`` in or out of the company's stock; ``cost`` the unit
     cost a receipt comes at when it says one (its own, or the move it returns), else None; under the
-    standard method, the standard a move was valued at already (None for a move not valued yet)."""
+    standard method, the standard a move was valued at already (None for a move not valued yet); ``returns``
+    the receipt an issue gives back."""
 
     move_id: int
     date: dt.datetime
@@ -55,6 +58,7 @@ class Fact:
     direction: str
     cost: Decimal | None = None
     supplier: bool = False
+    returns: int | None = None
 
     @property
     def key(self) -> tuple[dt.datetime, int]:
@@ -97,7 +101,9 @@ class Book:
     """One product in one company: its totals, and under FIFO its open layers.
 
     ``layers`` are the stored open layers in order; ``more`` reads the next
-    page of them (None once every one is read).
+    page of them (None once every one is read); ``opened_by`` reads the open
+    layer a receipt opened (a return takes it first). ``known``: the stored
+    layers read so far, by id, so a layer read twice is one object.
     """
 
     method: str
@@ -106,6 +112,8 @@ class Book:
     cost: Decimal
     layers: deque = field(default_factory=deque)
     more: Callable[[], list[Layer]] | None = None
+    opened_by: Callable[[int], Layer | None] | None = None
+    known: dict = field(default_factory=dict)
     fresh: deque = field(default_factory=deque)
     opened: list = field(default_factory=list)
     touched: dict = field(default_factory=dict)
@@ -188,6 +196,12 @@ class Book:
         """The value of the oldest layers the issue takes; what none covers opens a negative layer at the
         last receipt's cost."""
         wanted, value = fact.quantity, ZERO
+        returned = self._layer_of(fact.returns) if fact.returns is not None else None
+        if returned is not None:
+            taken = min(wanted, returned.remaining)
+            self._use(returned, fact, -taken)
+            value += taken * returned.unit_cost
+            wanted -= taken
         for layer in self._open():
             if layer.remaining < 0 or wanted == 0:
                 break
@@ -220,13 +234,26 @@ class Book:
             if not page:
                 self.more = None
                 break
-            self.layers.extend(page)
+            self.layers.extend(self._one(layer) for layer in page)
         while self.fresh:
             layer = self.fresh[0]
             if layer.remaining == 0:
                 self.fresh.popleft()
                 continue
             yield layer
+
+    def _one(self, layer: Layer) -> Layer:
+        return self.known.setdefault(layer.id, layer)
+
+    def _layer_of(self, move_id: int) -> Layer | None:
+        """The layer the receipt ``move_id`` opened, when some of it is left: among the layers read or opened
+        here, else read."""
+        for layer in (*self.known.values(), *self.fresh):
+            if layer.move_id == move_id and layer.remaining > 0:
+                return layer
+        found = self.opened_by(move_id) if self.opened_by is not None and self.more is not None else None
+        layer = None if found is None else self._one(found)
+        return layer if layer is not None and layer.remaining > 0 else None
 
     def _use(self, layer: Layer, fact: Fact, change: Decimal) -> None:
         layer.remaining += change

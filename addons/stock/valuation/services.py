@@ -77,6 +77,7 @@ def _book(system: Session, key, method: str, state, found) -> Book:
     book = Book(method, state.quantity, state.value, state.cost)
     if method == FIFO:
         book.more = store.layer_pages(system, key, max(store.PAGE, 2 * len(found)))
+        book.opened_by = store.layer_opener(system, key)
     for fact in found:
         book.apply(fact)
     return book
@@ -107,6 +108,7 @@ def _replay(system: Session, key, setting, state, since, fresh: set[int]):
         layers = store.layers_at(system, key, since)
         book.layers = deque(layers)
         book.touched = {layer.id: layer for layer in layers}
+        book.known = dict(book.touched)
     for fact in grouped.get(key, ()):
         book.apply(fact)
     return book, old, {row.id: row for row in rows}

@@ -108,7 +108,8 @@ def facts(session: Session, rows, settings: dict[int, ProductSetting], valued: s
         else:
             cost = None
         grouped[row.company_id, row.product_id].append(
-            Fact(row.id, row.date, row.product_quantity, direction, cost, kinds[row.source_location_id] == SUPPLIER))
+            Fact(row.id, row.date, row.product_quantity, direction, cost, kinds[row.source_location_id] == SUPPLIER,
+                 row.return_of_id if direction == OUT else None))
     for found in grouped.values():
         found.sort(key=lambda fact: fact.key)
     return grouped, others
@@ -180,6 +181,18 @@ def layer_pages(session: Session, key: Key, size: int):
         return [_layer(row) for row in rows]
 
     return more
+
+
+def layer_opener(session: Session, key: Key):
+    """A function reading the open layer a move opened (None when there is none)."""
+    connection = session.connection()
+
+    def opened_by(move_id: int) -> Layer | None:
+        row = connection.execute(select(_layers).where(_of(_layers, key), _layers.c.move_id == move_id,
+                                                       _layers.c.remaining > 0).order_by(_layers.c.id).limit(1)).first()
+        return None if row is None else _layer(row)
+
+    return opened_by
 
 
 def layers_at(session: Session, key: Key, since: Since) -> list[Layer]:
