@@ -57,10 +57,12 @@ def after_install(session):
 @hookimpl
 def validate_flush(session, new, dirty, deleted):
     from .services.products import check_barcodes
+    from .valuation.method_change import revalue_method_changes
     from .valuation.standard import revalue_standard_costs
 
     check_barcodes(session, new, dirty)
-    revalue_standard_costs(session, dirty)
+    revalued = revalue_method_changes(session, new, dirty, deleted)
+    revalue_standard_costs(session, dirty, skip=revalued)
 
 
 @hookimpl

@@ -359,3 +359,65 @@ def test_a_return_whose_receipt_was_partly_sold_takes_what_is_left_of_it_then_th
     assert books.cost(back.moves[0]) == D(7)  # the 2 left at 8, then 2 of the oldest open layer at 6
     assert open_layers(books, bolt) == [(D(6), D(8))]
     assert books.totals(bolt)[:2] == (D(8), D(48))
+
+
+def set_method(books, product, method):
+    """As the product form does: the stock side row's method changed, then flushed."""
+    books.session.get(ProductStock, product.id).valuation_method = method
+    books.session.flush()
+
+
+def test_a_product_moved_from_average_to_fifo_with_stock_gets_one_layer_of_what_it_holds(books):
+    bolt = books.product("BOLT", "average")
+    books.receive(bolt, 10, "5.00", 1)
+    books.receive(bolt, 10, "8.00", 2)
+    set_method(books, bolt, "fifo")
+    assert open_layers(books, bolt) == [(D("6.5"), D(20))]
+    assert books.totals(bolt) == (D(20), D(130), D("6.5"))
+    assert books.cost(books.deliver(bolt, 5, 3)) == D("6.5")
+    books.receive(bolt, 10, "9.00", 4)
+    assert [kind for kind, _q, _v in books.entries(bolt)] == ["in", "in", "out", "in"]  # nothing to settle
+    assert open_layers(books, bolt) == [(D("6.5"), D(15)), (D(9), D(10))]
+    assert books.totals(bolt)[:2] == (D(25), D("187.5")) == books.ledger_total(bolt)
+
+
+def test_leaving_fifo_closes_its_layers_and_coming_back_opens_one_at_the_cost_then(books):
+    bolt = books.product("BOLT", "fifo")
+    books.receive(bolt, 10, "5.00", 1)
+    books.receive(bolt, 10, "8.00", 2)
+    set_method(books, bolt, "average")
+    assert open_layers(books, bolt) == []
+    assert books.cost(books.deliver(bolt, 10, 3)) == D("6.5")  # FIFO would say 5
+    set_method(books, bolt, "fifo")
+    assert open_layers(books, bolt) == [(D("6.5"), D(10))]
+    assert books.cost(books.deliver(bolt, 10, 4)) == D("6.5")
+    assert open_layers(books, bolt) == [] and books.totals(bolt)[:2] == (D(0), D(0))
+
+
+def test_a_product_moved_to_standard_cost_keeps_its_value_at_its_cost_and_a_different_standard_revalues(books):
+    bolt = books.product("BOLT", "fifo")
+    books.receive(bolt, 10, "5.00", 1)
+    books.receive(bolt, 10, "8.00", 2)
+    assert books.product_cost(bolt) == D("6.5")
+    set_method(books, bolt, "standard")
+    assert books.totals(bolt) == (D(20), D(130), D("6.5")) and open_layers(books, bolt) == []
+    update_product(books.session, bolt, cost=D(7))
+    assert books.totals(bolt)[:2] == (D(20), D(140)) and books.entries(bolt)[-1] == ("revalue", D(0), D(10))
+    books.session.get(ProductStock, bolt.id).valuation_method = "average"
+    bolt.cost = D(9)  # the same save: the method goes first, at what the stock is worth
+    books.session.flush()
+    assert books.totals(bolt)[:2] == (D(20), D(140)) == books.ledger_total(bolt)
+    assert books.cost(books.deliver(bolt, 2, 3)) == D(7)
+
+
+def test_a_category_moved_to_fifo_revalues_its_products_with_stock(books):
+    category = create_category(books.session, books.company_id, name="Oils")
+    rule = CategoryStock(category_id=category.id, valuation_method="average")
+    books.session.add(rule)
+    oil = create_product(books.session, books.company_id, code="OIL", name="Oil", category_id=category.id)
+    books.receive(oil, 1, "2.00", 1)
+    books.receive(oil, 1, "4.00", 2)
+    rule.valuation_method = "fifo"
+    books.session.flush()
+    assert open_layers(books, oil) == [(D(3), D(2))]
+    assert books.cost(books.deliver(oil, 1, 3)) == D(3)

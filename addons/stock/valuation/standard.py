@@ -17,12 +17,13 @@ from .store import product_settings
 _entries, _states = ValuationEntry.__table__, ValuationState.__table__
 
 
-def revalue_standard_costs(session: Session, dirty) -> None:
+def revalue_standard_costs(session: Session, dirty, skip=frozenset()) -> None:
     """Before a flush that changes the cost of products valued at standard cost, revalue their stock on hand
-    in every company (the difference times the quantity) and keep the new standard in their totals."""
+    in every company (the difference times the quantity) and keep the new standard in their totals; ``skip``:
+    products revalued already (their method changed)."""
     changed = {}
     for record in dirty:
-        if isinstance(record, Product):
+        if isinstance(record, Product) and record.id not in skip:
             history = inspect(record).attrs.cost.history
             if history.added and history.deleted and history.added[0] != history.deleted[0]:
                 changed[record.id] = Decimal(history.added[0])
