@@ -17,12 +17,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, literal, not_, select, union_all
 from sqlalchemy.orm import Session
 
-from addons.products.models import Product, Uom
+from addons.products.models import Product
 from core.reports import QUANTITY, Column, Report
 
 from ..models import Quant, StockMove, Transfer
 from ..models.moves import READY, WAITING
-from .scope import Scope, held_locations, require_stock_read, where_product
+from .scope import Scope, held_locations, require_stock_read, unit_names, where_product
 
 PENDING = (WAITING, READY)
 ZERO = Decimal(0)
@@ -93,15 +93,15 @@ def forecast(session: Session, scope: Scope, *, until: dt.date) -> Report:
     and the forecast (on hand + incoming - outgoing), in one query."""
     require_stock_read(session)
     figures = figures_subquery(scope, until, None, dt.date.today())
-    statement = (select(Product.id, Product.code, Product.name, Uom.code, figures.c.on_hand, figures.c.incoming,
+    statement = (select(Product.id, Product.code, Product.name, Product.uom_id, figures.c.on_hand, figures.c.incoming,
                         figures.c.outgoing)
-                 .join(figures, figures.c.product_id == Product.id).join(Uom, Uom.id == Product.uom_id)
+                 .join(figures, figures.c.product_id == Product.id)
                  .where((figures.c.on_hand != 0) | (figures.c.incoming != 0) | (figures.c.outgoing != 0))
                  .order_by(Product.code))
-    rows = []
-    for product_id, code, name, unit, on_hand, incoming, outgoing in session.execute(statement):
+    rows, units = [], unit_names(session)
+    for product_id, code, name, unit_id, on_hand, incoming, outgoing in session.execute(statement):
         on_hand, incoming, outgoing = _quantity(on_hand), _quantity(incoming), _quantity(outgoing)
-        rows.append(ForecastRow(product_id, code, name, unit, on_hand, incoming, outgoing,
+        rows.append(ForecastRow(product_id, code, name, units[unit_id], on_hand, incoming, outgoing,
                                 on_hand + incoming - outgoing))
     return Report(_l("Forecast"), COLUMNS, rows, filters=[*scope.filters(session), (_l("Up to"), until)],
                   slug="stock-forecast")

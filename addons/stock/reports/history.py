@@ -10,12 +10,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from addons.products.models import Product, Uom
+from addons.products.models import Product
 from core.reports import DATE, MONEY, QUANTITY, Column, Report
 
 from ..models import Location, Lot, StockMove, Transfer
 from ..models.moves import DONE
-from .scope import Scope, check_range, held_locations, location_path, require_stock_read, touching, where_product
+from .scope import (Scope, check_range, held_locations, location_path, require_stock_read, touching, unit_names,
+                    where_product)
 
 PAGE_SIZE = 200
 
@@ -63,9 +64,9 @@ def move_history(session: Session, scope: Scope, *, date_from: dt.date | None = 
     statement = (
         select(StockMove.id, StockMove.date, Transfer.name, Product.code, Product.name, Lot.name,
                location_path(source, source_parent), location_path(destination, destination_parent),
-               StockMove.product_quantity, Uom.code, StockMove.unit_cost)
+               StockMove.product_quantity, Product.uom_id, StockMove.unit_cost)
         .select_from(StockMove)
-        .join(Product, Product.id == StockMove.product_id).join(Uom, Uom.id == Product.uom_id)
+        .join(Product, Product.id == StockMove.product_id)
         .join(source, source.id == StockMove.source_location_id)
         .join(destination, destination.id == StockMove.dest_location_id)
         .outerjoin(source_parent, source_parent.id == source.parent_id)
@@ -80,9 +81,10 @@ def move_history(session: Session, scope: Scope, *, date_from: dt.date | None = 
         pages = max(1, -(-session.scalar(counted) // page_size))
         page = min(max(1, page), pages)
         statement = statement.limit(page_size).offset((page - 1) * page_size)
-    rows = [HistoryRow(move_id, date.date(), reference, code, product, lot, from_, to, quantity, unit, unit_cost,
-                       None if unit_cost is None else (quantity * unit_cost).quantize(Decimal("0.01")))
-            for move_id, date, reference, code, product, lot, from_, to, quantity, unit, unit_cost
+    units = unit_names(session)
+    rows = [HistoryRow(move_id, date.date(), reference, code, product, lot, from_, to, quantity, units[unit_id],
+                       unit_cost, None if unit_cost is None else (quantity * unit_cost).quantize(Decimal("0.01")))
+            for move_id, date, reference, code, product, lot, from_, to, quantity, unit_id, unit_cost
             in session.execute(statement)]
     return Report(_l("Stock moves"), COLUMNS, rows,
                   filters=[*scope.filters(session), (_l("From"), date_from), (_l("To"), date_to)],

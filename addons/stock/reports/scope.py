@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from addons.products.models import Product, ProductCategory
+from addons.products.models import Product, ProductCategory, Uom
 from core.errors import AccessDenied, ValidationError
 
 from ..models import Location, Quant, StockMove, Warehouse
@@ -121,3 +121,9 @@ def location_path(location, parent):
     """A location's name under its parent's (``parent`` an alias outer-joined on ``location.parent_id``), as
     ``Location.display_name`` shows it."""
     return func.coalesce(parent.name.concat("/"), "").concat(location.name)
+
+
+def unit_names(session: Session) -> dict[int, str]:
+    """unit id -> the unit's name in the user's language (its label, not its code: "Kilogram", not "kg"); the
+    units are few and shared by every company, so they are read at once."""
+    return {unit.id: unit.display_name for unit in session.scalars(select(Uom))}

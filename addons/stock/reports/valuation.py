@@ -26,11 +26,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from addons.products.models import Product, Uom
+from addons.products.models import Product
 from core.reports import MONEY, QUANTITY, Column, Report
 
 from ..models import StockMove, ValuationEntry
-from .scope import Scope, done_until, held_locations, net_quantity, require_stock_read, touching, where_product
+from .scope import (Scope, done_until, held_locations, net_quantity, require_stock_read, touching, unit_names,
+                    where_product)
 
 CENT = Decimal("0.01")
 
@@ -77,14 +78,14 @@ def valuation_at(session: Session, scope: Scope, *, at: dt.date) -> Report:
     """Every product with stock, or value, in the scope at the end of ``at``, with a total value."""
     require_stock_read(session)
     figures = valuation_figures(scope, at)
-    statement = (select(Product.id, Product.code, Product.name, Uom.code, figures.c.quantity, figures.c.value)
-                 .join(figures, figures.c.product_id == Product.id).join(Uom, Uom.id == Product.uom_id)
+    statement = (select(Product.id, Product.code, Product.name, Product.uom_id, figures.c.quantity, figures.c.value)
+                 .join(figures, figures.c.product_id == Product.id)
                  .where((figures.c.quantity != 0) | (figures.c.value != 0)).order_by(Product.code))
-    rows = []
-    for product_id, code, name, unit, quantity, value in session.execute(statement):
+    rows, units = [], unit_names(session)
+    for product_id, code, name, unit_id, quantity, value in session.execute(statement):
         quantity, value = Decimal(quantity or 0), Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
         unit_cost = (value / quantity).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP) if quantity else None
-        rows.append(ValuationRow(product_id, code, name, unit, quantity, unit_cost, value))
+        rows.append(ValuationRow(product_id, code, name, units[unit_id], quantity, unit_cost, value))
     total = sum((row.value for row in rows), Decimal("0.00"))
     return Report(_l("Valuation"), COLUMNS, rows, [(_l("Total"), {"value": total})],
                   filters=[*scope.filters(session), (_l("At"), at)], slug="stock-valuation")

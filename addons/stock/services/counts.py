@@ -11,9 +11,14 @@ Rules:
   difference from the inventory-loss location (found more) or to it (found
   less), done at once;
 - a count that finds less than is reserved at a place is refused, naming the
-  product, the place and the reserved quantity: the transfers holding it
-  would promise stock that is not there, so they are unreserved (or the
-  place counted again) first. Nothing of the count is posted then.
+  product, the place, the reserved quantity and the transfers holding it:
+  they would promise stock that is not there, so they are unreserved (or the
+  place counted again) first. Nothing of the count is posted then; once they
+  are unreserved, the count posts and they reserve again what is left;
+- a line added for what was found names a lot when the product is tracked
+  (a lot of that product; a name not known yet makes the lot), counts a
+  serial number once at most, and is the only line of its product, place
+  and lot.
 """
 from __future__ import annotations
 
@@ -29,12 +34,13 @@ from core.db import utcnow
 from core.errors import ValidationError
 from core.fields import clean
 
-from ..models import Count, CountLine, Location, Quant, StockMove
+from ..models import Count, CountLine, Location, Lot, Quant, StockMove, Transfer
 from ..models.counts import COUNTING, DONE, DRAFT
 from ..models.locations import HELD
 from . import moves as move_services
+from .lots import lot_named
 from .quants import lock_quants
-from .rules import number, product_rules
+from .rules import ProductRule, number, product_rules, refuse
 from .setup import stock_settings
 from .tree import subtrees
 
@@ -74,7 +80,9 @@ def start_count(session: Session, count: Count) -> Count:
 
 
 def add_count_line(session: Session, count: Count, **values) -> CountLine:
-    """A line for what was found but not expected (a product, a place under the count's location, a lot)."""
+    """A line for what was found but not expected (a product, a place under the count's location, a lot): a
+    tracked product's line names a lot of that product, a serial is counted once at most, and a product, place
+    and lot have one line."""
     if count.state != COUNTING:
         raise ValidationError(gettext("Start the count first."), "state")
     values = clean(CountLine, values, session=session, creating=True)
@@ -82,11 +90,51 @@ def add_count_line(session: Session, count: Count, **values) -> CountLine:
         raise ValidationError(gettext("Choose a location the count covers."), "location_id")
     if count.product_id is not None and values["product_id"] != count.product_id:
         raise ValidationError(gettext("This count is of another product."), "product_id")
+    rule = product_rules(session, product_ids=[values["product_id"]])[values["product_id"]]
+    lot = session.get(Lot, values["lot_id"]) if values.get("lot_id") is not None else None
+    if rule.tracked and lot is None:
+        raise refuse(rule, gettext("choose its lot or serial number."), "lot_id")
+    if lot is not None and not rule.tracked:
+        raise refuse(rule, gettext("it is not tracked by lots: leave the lot empty."), "lot_id")
+    if lot is not None and lot.product_id != values["product_id"]:
+        raise refuse(rule, gettext("the lot belongs to another product."), "lot_id")
+    _check_serial(rule, values.get("counted"))
+    _check_no_line_yet(session, count, rule, values, lot)
     line = CountLine(company_id=count.company_id, count_id=count.id, expected=ZERO, **values)
     session.add(line)
     session.flush()
     session.expire(count, ["lines"])
     return line
+
+
+def found_lot(session: Session, count: Count, *, product_id: int, name: str | None) -> int | None:
+    """The id of the lot called ``name`` of a tracked product, found by a count (made when the product has none
+    by that name); None when no name is given."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    rule = product_rules(session, product_ids=[product_id])[product_id]
+    if not rule.tracked:
+        raise refuse(rule, gettext("it is not tracked by lots: leave the lot empty."), "lot_id")
+    return lot_named(session, count.company_id, product_id=product_id, name=name, create=True).id
+
+
+def _check_serial(rule: ProductRule, counted: Decimal | None) -> None:
+    if rule.serial and counted is not None and counted > 1:
+        raise refuse(rule, gettext("a serial number is one unit: count it as 0 or 1."), "counted")
+
+
+def _check_no_line_yet(session: Session, count: Count, rule: ProductRule, values: dict, lot: Lot | None) -> None:
+    there = [line for line in count.lines if (line.product_id, line.location_id, line.lot_id)
+             == (values["product_id"], values["location_id"], values.get("lot_id"))]
+    if not there:
+        return
+    place = session.get(Location, values["location_id"]).display_name
+    if lot is None:
+        raise refuse(rule, gettext("this count already has a line for it at %(location)s: type what was found "
+                                   "there.", location=place), "product_id")
+    raise refuse(rule, gettext("this count already has a line for %(lot)s at %(location)s: type what was found "
+                               "there.", lot=lot.name, location=place), "lot_id")
 
 
 def record_counts(session: Session, count: Count, *, counted: Mapping[int, Decimal | None]) -> Count:
@@ -99,8 +147,20 @@ def record_counts(session: Session, count: Count, *, counted: Mapping[int, Decim
         if line_id not in lines:
             raise ValidationError(gettext("That line is not part of this count."), "counted")
         changes[line_id] = clean(CountLine, {"counted": value}, record=lines[line_id])
+    rules = product_rules(session, product_ids={lines[line_id].product_id for line_id in changes})
+    for line_id, change in changes.items():
+        _check_serial(rules[lines[line_id].product_id], change["counted"])
     update_rows(session, CountLine, changes)
     return count
+
+
+def _holding(session: Session, line: CountLine) -> str:
+    """The references of the transfers whose moves hold a reservation at the line's place and lot."""
+    lot = StockMove.lot_id.is_(None) if line.lot_id is None else StockMove.lot_id == line.lot_id
+    names = session.scalars(select(Transfer.name).join(StockMove, StockMove.transfer_id == Transfer.id).where(
+        StockMove.product_id == line.product_id, StockMove.source_location_id == line.location_id, lot,
+        StockMove.reserved > 0).distinct().order_by(Transfer.name)).all()
+    return ", ".join(name for name in names if name) or gettext("transfers")
 
 
 def post_count(session: Session, count: Count) -> list[int]:
@@ -119,9 +179,10 @@ def post_count(session: Session, count: Count) -> list[int]:
             on_hand, reserved = (quant.quantity, quant.reserved) if quant is not None else (ZERO, ZERO)
             if line.counted < reserved:
                 raise ValidationError(gettext(
-                    "%(product)s at %(location)s: %(counted)s counted, but %(reserved)s are reserved for transfers. "
-                    "Unreserve them, or count again, before posting.", product=rules[line.product_id].name,
-                    location=line.location.display_name, counted=number(line.counted), reserved=number(reserved)),
+                    "%(product)s at %(location)s: %(counted)s counted, but %(reserved)s are reserved for "
+                    "%(transfers)s. Unreserve them, or count again, before posting.",
+                    product=rules[line.product_id].name, location=line.location.display_name,
+                    counted=number(line.counted), reserved=number(reserved), transfers=_holding(session, line)),
                     "counted")
             difference = line.counted - on_hand
             if difference:

@@ -52,6 +52,7 @@ from . import capacity
 from .lots import serials_held_twice
 from .quants import apply_changes, held_locations, lock_quants, quants_below
 from .rules import ProductRule, number, product_rules
+from .rules import refuse as _refuse
 from .tree import subtrees
 
 _moves = StockMove.__table__
@@ -75,10 +76,6 @@ def _rows(session: Session, moves: Sequence[StockMove], more_ids=()) -> list:
             select(*(_moves.c[name] for name in _COLUMNS)).where(_moves.c.id.in_(ids[first:first + ID_CHUNK]))
             .order_by(_moves.c.id)).all()
     return found
-
-
-def _refuse(rule: ProductRule, message: str, field: str = "quantity"):
-    return ValidationError(f"{rule.name}: {message}", field)
 
 
 def create_moves(session: Session, company_id: int, lines: Sequence[Mapping], *,

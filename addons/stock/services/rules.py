@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from addons.products.models import Product
+from core.errors import ValidationError
 
 from ..models import CategoryStock, ProductStock
 from ..models.products import FIFO, NONE, SERIAL, STOCKABLE
@@ -35,6 +36,11 @@ class ProductRule:
     @property
     def serial(self) -> bool:
         return self.tracking == SERIAL
+
+
+def refuse(rule: ProductRule, message: str, field: str = "quantity") -> ValidationError:
+    """A refusal naming the product."""
+    return ValidationError(f"{rule.name}: {message}", field)
 
 
 def product_rules(session: Session, *, product_ids: Iterable[int]) -> dict[int, ProductRule]:

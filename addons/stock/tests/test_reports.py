@@ -200,8 +200,8 @@ def test_exports_keep_the_figures(books):
     report = valuation_at(books.session, books.scope(), at=JAN(31))
     header, *lines = list(csv.reader(io.StringIO(to_csv(report).decode("utf-8-sig"))))
     assert header == ["Code", "Product", "Unit", "Quantity", "Unit cost", "Value"]
-    assert lines == [["PINT", "Paint", "unit", "10.0000", "1.500000", "15.00"],
-                     ["TORN", "Screw", "unit", "11.0000", "2.454545", "27.00"], ["Total", "", "", "", "", "42.00"]]
+    assert lines == [["PINT", "Paint", "Unit", "10.0000", "1.500000", "15.00"],
+                     ["TORN", "Screw", "Unit", "11.0000", "2.454545", "27.00"], ["Total", "", "", "", "", "42.00"]]
     sheet = load_workbook(io.BytesIO(to_xlsx(stock_on_hand(books.session, books.scope())))).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=4)]
     assert [line[5:] for line in values] == [[3, 0, 3], [7, 0, 7], [6, 6, 0], [5, 0, 5]]

@@ -108,3 +108,15 @@ def test_a_manager_keeps_rules_on_their_form_and_computes_the_list_then_orders_i
     assert "Created: RFQ TORN x 100." in ordered.get_data(as_text=True)
     session.rollback()
     assert session.scalars(select(ReplenishmentLine.id)).all() == []
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "Unit"), ("es", "Unidad"), ("it", "Unità")])
+def test_the_reports_name_the_unit_in_the_user_s_language_not_its_code(web, shop, lang, label):
+    web.db.user(f"mozo-{lang}", groups=["stock.group_user"], lang=lang)
+    clerk = web.client()
+    clerk.login(f"mozo-{lang}")
+    for key in ("on_hand", "forecast", "history", "valuation"):
+        found = clerk.get(f"/stock/reports/export.csv?report={key}&date_from=2026-03-01&date_to=2026-03-31"
+                          "&at=2026-03-31").get_data(as_text=True).lstrip("\ufeff").splitlines()
+        row = next(line.split(",") for line in found if "TORN" in line)
+        assert label in row and "unit" not in row, (key, row)

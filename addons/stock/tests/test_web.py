@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from addons.products.services import create_product
-from addons.stock.models import Count, Location, ProductStock, StockSettings, Transfer, Warehouse
+from addons.stock.models import Count, Location, Lot, ProductStock, StockSettings, Transfer, Warehouse
 from addons.stock.services.lots import create_lot
 from addons.stock.services.quants import on_hand
 from addons.stock.services.setup import create_warehouse, warehouse_locations
@@ -43,7 +43,7 @@ def test_a_clerk_receives_then_delivers_through_the_transfer_pages_and_the_scann
     session = web.db.system()
     company_id = web.db.main_company.id
     warehouse = create_warehouse(session, company_id, code="MAD", name="Madrid")
-    screw = create_product(session, company_id, code="TORN", name="Tornillo")
+    create_product(session, company_id, code="TORN", name="Tornillo")
     session.add(ProductStock(product_id=screw.id, barcode="8412345678905"))
     session.commit()
     web.db.user("mozo", groups=["stock.group_user"])
@@ -118,3 +118,37 @@ def test_a_manager_sets_what_a_full_location_does_for_the_company(web, manager):
     assert saved.status_code == 302, saved.get_data(as_text=True)
     assert web.db.system().get(StockSettings, settings_id).capacity_policy == "warn"
     assert "/stock/settings/new" not in manager.get("/stock/settings/").get_data(as_text=True)
+
+
+def test_a_counter_adds_a_found_lot_on_the_count_page_and_a_wrong_lot_is_a_clear_message(web, manager):
+    session = web.db.system()
+    company_id = web.db.main_company.id
+    warehouse = create_warehouse(session, company_id, code="MAD", name="Madrid")
+    milk = create_product(session, company_id, code="LECHE", name="Leche")
+    drill = create_product(session, company_id, code="TALADRO", name="Taladro")
+    create_product(session, company_id, code="TORN", name="Tornillo")
+    session.add_all([ProductStock(product_id=milk.id, tracking="lot"), ProductStock(product_id=drill.id,
+                                                                                    tracking="serial")])
+    view, stock = warehouse_locations(session, warehouse)
+    count = Count(company_id=company_id, name="Enero", location_id=view.id, state="counting")
+    session.add(count)
+    session.commit()
+    add = f"/stock/counts/{count.id}/lines"
+
+    def post(code, lot, counted):
+        answer = manager.post(add, {"code": code, "lot": lot, "location_id": str(stock.id), "counted": counted},
+                              follow_redirects=True)
+        assert answer.status_code == 200
+        return answer.get_data(as_text=True)
+
+    assert "Added." in post("LECHE", "L-NEW", "3")
+    page = post("LECHE", "L-NEW", "1")
+    assert "[LECHE] Leche: this count already has a line for L-NEW at MAD/Stock" in page
+    assert "[TALADRO] Taladro: a serial number is one unit: count it as 0 or 1." in post("TALADRO", "SN-1", "2")
+    assert "[TORN] Tornillo: it is not tracked by lots: leave the lot empty." in post("TORN", "X", "1")
+    assert "[LECHE] Leche: choose its lot or serial number." in post("LECHE", "", "1")
+    check = web.db.system()
+    lines = check.get(Count, count.id).lines
+    assert [(line.product_id, line.lot.name, line.counted) for line in lines] == [(milk.id, "L-NEW", Decimal(3))]
+    assert check.scalars(select(Lot.name).where(Lot.product_id == drill.id)).all() == []  # rolled back
+    assert "L-NEW" in manager.get(f"/stock/counts/{count.id}").get_data(as_text=True)

@@ -51,8 +51,9 @@ def add_count_line(count_id: int):
 
     def action(session):
         product_id = product_by_code(session, count.company_id, request.form.get("code", ""))
+        lot_id = services.found_lot(session, count, product_id=product_id, name=request.form.get("lot"))
         services.add_count_line(session, count, product_id=product_id, location_id=id_arg("location_id"),
-                                counted=request.form.get("counted"))
+                                lot_id=lot_id, counted=request.form.get("counted"))
 
     run_service(action, success=gettext("Added."))
     return _back(count)
