@@ -13,6 +13,7 @@ from core.web.context import can, db
 from core.web.views import ModelView
 
 from . import models as m
+from .models.locations import HELD
 from .models.moves import STATES
 from .services import counts, lots, setup, transfers
 
@@ -44,7 +45,8 @@ class CountView(ModelView):
 
     def record_context(self, record) -> dict:
         places = db().scalars(select(m.Location).where(m.Location.id.in_(
-            counts.locations_under(db(), location_id=record.location_id))).order_by(m.Location.id)).all()
+            counts.locations_under(db(), location_id=record.location_id)), m.Location.kind.in_(HELD))
+            .order_by(m.Location.id)).all()
         return {"can_count": can(m.Count, "write"), "places": places}
 
 

@@ -15,8 +15,16 @@ from core.reports import DATE, MONEY, QUANTITY, Column, Report
 
 from ..models import Location, Lot, StockMove, Transfer
 from ..models.moves import DONE
-from .scope import (Scope, check_range, held_locations, location_path, require_stock_read, touching, unit_names,
-                    where_product)
+from .scope import (
+    Scope,
+    check_range,
+    held_locations,
+    location_path,
+    require_stock_read,
+    touching,
+    unit_names,
+    where_product,
+)
 
 PAGE_SIZE = 200
 

@@ -12,7 +12,14 @@ from addons.products.models import Product
 from core.reports import QUANTITY, Column, Report
 
 from ..models import Location, Lot, Quant
-from .scope import Scope, held_locations, location_path, require_stock_read, unit_names, where_product
+from .scope import (
+    Scope,
+    held_locations,
+    location_path,
+    require_stock_read,
+    unit_names,
+    where_product,
+)
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,16 @@ from addons.products.models import Product
 from core.reports import MONEY, QUANTITY, Column, Report
 
 from ..models import StockMove, ValuationEntry
-from .scope import (Scope, done_until, held_locations, net_quantity, require_stock_read, touching, unit_names,
-                    where_product)
+from .scope import (
+    Scope,
+    done_until,
+    held_locations,
+    net_quantity,
+    require_stock_read,
+    touching,
+    unit_names,
+    where_product,
+)
 
 CENT = Decimal("0.01")
 

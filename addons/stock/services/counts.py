@@ -88,6 +88,9 @@ def add_count_line(session: Session, count: Count, **values) -> CountLine:
     values = clean(CountLine, values, session=session, creating=True)
     if values["location_id"] not in locations_under(session, location_id=count.location_id):
         raise ValidationError(gettext("Choose a location the count covers."), "location_id")
+    if session.get(Location, values["location_id"]).kind not in HELD:
+        raise ValidationError(gettext("Choose a location that holds stock (internal or transit), not a folder of "
+                                      "locations."), "location_id")
     if count.product_id is not None and values["product_id"] != count.product_id:
         raise ValidationError(gettext("This count is of another product."), "product_id")
     rule = product_rules(session, product_ids=[values["product_id"]])[values["product_id"]]

@@ -68,6 +68,21 @@ def stock(db_copy, product_id) -> tuple[Decimal, Decimal, Decimal]:
                              .where(Quant.product_id == product_id)).one()
 
 
+def twenty_deliveries(session, company_id: int, warehouse_id: int, product_id: int) -> list[int]:
+    return [create_transfer(session, company_id, kind="delivery", warehouse_id=warehouse_id,
+                            lines=[{"product_id": product_id, "quantity": Decimal(1)}]).id for _ in range(DELIVERIES)]
+
+
+def ten_done_the_rest_refused(db_copy, deliveries, clerk, product_id, stock_name) -> list[int]:
+    """Process the confirmed deliveries all at once: ten are done, the others refused for want of stock."""
+    done, refused = all_at_once(lambda s, t: process_transfer(s, t, backorder=False), deliveries, clerk, db_copy)
+    assert len(done) == IN_STOCK and len(refused) == DELIVERIES - IN_STOCK
+    assert all(isinstance(error, ValidationError) and f"only 0 available at {stock_name}, 1 asked" in str(error)
+               for error in refused), refused
+    assert stock(db_copy, product_id) == (0, 0, 0)
+    return done
+
+
 def test_twenty_deliveries_at_once_reserve_and_take_exactly_the_ten_units_in_stock(db_copy):
     session = db_copy.system()
     company_id = db_copy.main_company.id
@@ -76,9 +91,7 @@ def test_twenty_deliveries_at_once_reserve_and_take_exactly_the_ten_units_in_sto
     receipt = create_transfer(session, company_id, kind="receipt", warehouse_id=warehouse.id,
                               lines=[{"product_id": product_id, "quantity": Decimal(IN_STOCK)}])
     process_transfer(session, receipt)
-    deliveries = [create_transfer(session, company_id, kind="delivery", warehouse_id=warehouse.id,
-                                  lines=[{"product_id": product_id, "quantity": Decimal(1)}]).id
-                  for _ in range(DELIVERIES)]
+    deliveries = twenty_deliveries(session, company_id, warehouse.id, product_id)
     session.commit()
     clerk = db_copy.user("mozo", groups=["stock.group_user"])
 
@@ -90,11 +103,7 @@ def test_twenty_deliveries_at_once_reserve_and_take_exactly_the_ten_units_in_sto
     assert dict(states) == {"ready": IN_STOCK, "waiting": DELIVERIES - IN_STOCK}
     assert stock(db_copy, product_id) == (IN_STOCK, IN_STOCK, IN_STOCK)
 
-    done, refused = all_at_once(lambda s, t: process_transfer(s, t, backorder=False), deliveries, clerk, db_copy)
-    assert len(done) == IN_STOCK and len(refused) == DELIVERIES - IN_STOCK
-    assert all(isinstance(error, ValidationError) and "only 0 available at CON/Stock, 1 asked" in str(error)
-               for error in refused), refused
-    assert stock(db_copy, product_id) == (0, 0, 0)
+    ten_done_the_rest_refused(db_copy, deliveries, clerk, product_id, "CON/Stock")
 
 
 def test_twenty_deliveries_done_at_once_without_confirming_first_take_only_what_is_there(db_copy):
@@ -105,9 +114,7 @@ def test_twenty_deliveries_done_at_once_without_confirming_first_take_only_what_
     receipt = create_transfer(session, company_id, kind="receipt", warehouse_id=warehouse.id,
                               lines=[{"product_id": product_id, "quantity": Decimal(IN_STOCK)}])
     process_transfer(session, receipt)
-    deliveries = [create_transfer(session, company_id, kind="delivery", warehouse_id=warehouse.id,
-                                  lines=[{"product_id": product_id, "quantity": Decimal(1)}]).id
-                  for _ in range(DELIVERIES)]
+    deliveries = twenty_deliveries(session, company_id, warehouse.id, product_id)
     session.commit()
     clerk = db_copy.user("rapido", groups=["stock.group_user"])
 
@@ -132,9 +139,7 @@ def test_twenty_deliveries_from_the_stock_at_once_take_exactly_the_ten_units_on_
                                   dest_location_id=shelf.id,
                                   lines=[{"product_id": product_id, "quantity": Decimal(IN_STOCK // 2)}])
         process_transfer(session, receipt)
-    deliveries = [create_transfer(session, company_id, kind="delivery", warehouse_id=warehouse.id,
-                                  lines=[{"product_id": product_id, "quantity": Decimal(1)}]).id
-                  for _ in range(DELIVERIES)]
+    deliveries = twenty_deliveries(session, company_id, warehouse.id, product_id)
     session.commit()
     clerk = db_copy.user("estante", groups=["stock.group_user"])
 
@@ -142,11 +147,7 @@ def test_twenty_deliveries_from_the_stock_at_once_take_exactly_the_ten_units_on_
     assert not errors and sorted(confirmed) == sorted(deliveries)
     assert stock(db_copy, product_id) == (IN_STOCK, IN_STOCK, IN_STOCK // 2)
 
-    done, refused = all_at_once(lambda s, t: process_transfer(s, t, backorder=False), deliveries, clerk, db_copy)
-    assert len(done) == IN_STOCK and len(refused) == DELIVERIES - IN_STOCK
-    assert all(isinstance(error, ValidationError) and "only 0 available at EST/Stock, 1 asked" in str(error)
-               for error in refused), refused
-    assert stock(db_copy, product_id) == (0, 0, 0)
+    done = ten_done_the_rest_refused(db_copy, deliveries, clerk, product_id, "EST/Stock")
     with db_copy.factory() as check:
         sources = check.execute(select(StockMove.source_location_id, func.count())
                                 .where(StockMove.transfer_id.in_(done), StockMove.state == "done")

@@ -6,9 +6,20 @@ import pytest
 from sqlalchemy import select
 
 from addons.stock.models import StockMove
-from addons.stock.services.counts import add_count_line, create_count, post_count, record_counts, start_count
+from addons.stock.services.counts import (
+    add_count_line,
+    create_count,
+    post_count,
+    record_counts,
+    start_count,
+)
 from addons.stock.services.lots import create_lot
-from addons.stock.services.transfers import confirm_transfer, process_transfer, reserve_transfer, unreserve_transfer
+from addons.stock.services.transfers import (
+    confirm_transfer,
+    process_transfer,
+    reserve_transfer,
+    unreserve_transfer,
+)
 from core.errors import ValidationError
 
 D = Decimal
@@ -95,6 +106,9 @@ def test_found_lots_and_serials_are_added_with_their_lot_checked(shop):
         with pytest.raises(ValidationError, match=message) as error:
             add_count_line(shop.session, count, location_id=shop.stock.id, **values)
         assert error.value.field == field, message
+    with pytest.raises(ValidationError, match="Choose a location that holds stock") as error:
+        add_count_line(shop.session, count, product_id=milk, location_id=shop.view.id, lot_id=found.id, counted=D(1))
+    assert error.value.field == "location_id"
     assert len(count.lines) == 2
     serial_line = add_count_line(shop.session, count, product_id=drill, location_id=shop.stock.id, lot_id=serial.id,
                                  counted=D(1))

@@ -43,7 +43,7 @@ def test_a_clerk_receives_then_delivers_through_the_transfer_pages_and_the_scann
     session = web.db.system()
     company_id = web.db.main_company.id
     warehouse = create_warehouse(session, company_id, code="MAD", name="Madrid")
-    create_product(session, company_id, code="TORN", name="Tornillo")
+    screw = create_product(session, company_id, code="TORN", name="Tornillo")
     session.add(ProductStock(product_id=screw.id, barcode="8412345678905"))
     session.commit()
     web.db.user("mozo", groups=["stock.group_user"])
@@ -151,4 +151,6 @@ def test_a_counter_adds_a_found_lot_on_the_count_page_and_a_wrong_lot_is_a_clear
     lines = check.get(Count, count.id).lines
     assert [(line.product_id, line.lot.name, line.counted) for line in lines] == [(milk.id, "L-NEW", Decimal(3))]
     assert check.scalars(select(Lot.name).where(Lot.product_id == drill.id)).all() == []  # rolled back
-    assert "L-NEW" in manager.get(f"/stock/counts/{count.id}").get_data(as_text=True)
+    page = manager.get(f"/stock/counts/{count.id}").get_data(as_text=True)
+    assert "L-NEW" in page and f'<option value="{stock.id}">' in page
+    assert f'<option value="{view.id}">' not in page  # a folder of locations holds nothing to count
