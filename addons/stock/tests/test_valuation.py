@@ -407,6 +407,7 @@ def test_a_product_moved_to_standard_cost_keeps_its_value_at_its_cost_and_a_diff
     bolt.cost = D(9)  # the same save: the method goes first, at what the stock is worth
     books.session.flush()
     assert books.totals(bolt)[:2] == (D(20), D(140)) == books.ledger_total(bolt)
+    assert books.product_cost(bolt) == D(7)  # what the average is
     assert books.cost(books.deliver(bolt, 2, 3)) == D(7)
 
 
