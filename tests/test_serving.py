@@ -48,6 +48,10 @@ def test_demo_database_has_every_addon_demo_data_and_working_logins(tmp_path):
         ("draft", 1), ("purchase", 2), ("sent", 1)]
     assert query(url, "SELECT count(*) FROM purchase_order_line WHERE expected_date < date('now') "
                       "AND received_quantity < quantity") == [(2,)]
+    # the confirmed orders are received into the stock demo's warehouses, not one made for them
+    assert query(url, "SELECT DISTINCT w.code FROM purchase_stock_receipt r JOIN stock_transfer t ON t.id = "
+                      "r.transfer_id JOIN stock_warehouse w ON w.id = t.warehouse_id") == [("MAD",)]
+    assert query(url, "SELECT code FROM stock_warehouse ORDER BY code") == [("MAD",), ("MIL",)]
     [(vat, iban, city, lang, logo_type)] = query(url, "SELECT vat, iban, city, lang, logo_type FROM core_company")
     assert check_tax_id(vat, "ES") == ("B86963816", "ES") and is_valid_iban(iban)
     assert (city, lang, logo_type) == ("Madrid", "es", "image/png")
