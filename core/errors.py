@@ -37,3 +37,17 @@ class ValidationError(BottegaError):
         super().__init__(message)
         self.field = field
         self.errors = dict(errors) if errors else ({field: message} if field else {})
+
+
+def on_line(error: ValidationError, index: int) -> ValidationError:
+    """``error`` raised for line ``index`` (0-based) of a document: ``Line 2: ...`` on ``lines-1-<field>``."""
+    from flask_babel import gettext
+
+    def numbered(problem) -> str:
+        return gettext("Line %(number)s: %(problem)s", number=index + 1, problem=problem)
+
+    def where(name: str | None) -> str | None:
+        return f"lines-{index}-{name}" if name else None
+
+    return ValidationError(numbered(str(error)), where(error.field),
+                           {where(name): numbered(problem) for name, problem in error.errors.items()})

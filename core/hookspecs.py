@@ -354,6 +354,23 @@ def product_availability(session: Session, company_id: int, product_ids: list[in
     """
 
 
+@hookspec(firstresult=True)
+def sales_line_cost(session: Session, line: object) -> tuple[Decimal, str] | None:
+    """Return what one unit of a quotation line's product costs the company, and where that figure comes from.
+
+    Called by sales when it prices a quotation line with a product, to compute
+    the line's margin. Stops at the first non-None result. Bridges answer
+    with the cost they know better than the product's ``cost`` field (stock's
+    valuation cost, the preferred supplier's price); without one, sales uses
+    the product's cost with the source "product cost".
+
+    :param session: the session pricing the quotation (acting as its user)
+    :param line: the ``sales.OrderLine`` being priced (its product, unit and order are set)
+    :return: (cost per unit of the product's own unit, in the company's currency; a short translated source
+        such as "FIFO stock value"), or None
+    """
+
+
 # --- Business events: called inside the caller's transaction; do not commit ---
 
 

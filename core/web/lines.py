@@ -52,3 +52,10 @@ def filled(field) -> bool:
     if field.raw_data is not None:
         return any(str(value).strip() for value in field.raw_data)
     return field.data not in (None, "")
+
+
+def optional_int(value):
+    """A select's value as an id: None when nothing is chosen (for ``SelectField(coerce=...)`` in line forms)."""
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, int) else int(value)

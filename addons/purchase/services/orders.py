@@ -29,7 +29,7 @@ from addons.contacts.models import Partner
 from addons.products.models import Product, Uom
 from addons.products.units import check_quantity
 from core.db import utcnow
-from core.errors import AccessDenied, ValidationError
+from core.errors import AccessDenied, ValidationError, on_line
 from core.fields import clean
 from core.sequences import next_number
 from core.sessions import system_rows
@@ -124,19 +124,8 @@ def _make_lines(session: Session, order: PurchaseOrder, lines: list[Mapping]) ->
         try:
             made.append(_make_line(session, order, dict(line), index + 1))
         except ValidationError as error:
-            raise _on_line(error, index) from None
+            raise on_line(error, index) from None
     return made
-
-
-def _on_line(error: ValidationError, index: int) -> ValidationError:
-    def numbered(problem) -> str:
-        return gettext("Line %(number)s: %(problem)s", number=index + 1, problem=problem)
-
-    def where(name: str | None) -> str | None:
-        return f"lines-{index}-{name}" if name else None
-
-    return ValidationError(numbered(str(error)), where(error.field),
-                           {where(name): numbered(problem) for name, problem in error.errors.items()})
 
 
 def _make_line(session: Session, order: PurchaseOrder, values: dict, index: int) -> OrderLine:

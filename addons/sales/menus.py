@@ -1,0 +1,18 @@
+"""The Sales menu: each entry names the model (and operation) it needs; price lists and teams are kept by managers."""
+from flask_babel import lazy_gettext as _l
+
+from core import MenuItem
+
+from .models import PriceList, PriceRule, SaleOrder, SalesTeam
+
+MENU = (
+    MenuItem(id="sales.root", label=_l("Sales"), sequence=26, icon="tag"),
+    MenuItem(id="sales.orders", label=_l("Quotations and orders"), parent="sales.root", sequence=1,
+             endpoint="sales.order_list", model=SaleOrder),
+    MenuItem(id="sales.pricelists", label=_l("Price lists"), parent="sales.root", sequence=2,
+             endpoint="sales.pricelist_list", model=PriceList),
+    MenuItem(id="sales.price_rules", label=_l("Price rules"), parent="sales.root", sequence=3,
+             endpoint="sales.price_rule_list", model=PriceRule),
+    MenuItem(id="sales.teams", label=_l("Sales teams"), parent="sales.root", sequence=9,
+             endpoint="sales.team_list", model=SalesTeam),
+)

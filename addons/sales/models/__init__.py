@@ -1,0 +1,62 @@
+"""Sales models: teams (:mod:`.teams`), price lists (:mod:`.pricing`), quotations and orders (:mod:`.orders`)."""
+from .orders import (
+    CANCELLED,
+    CONFIRMED,
+    DRAFT,
+    EDITABLE,
+    EXPIRED,
+    LINE_KINDS,
+    NOTE,
+    ORDER_STATES,
+    PRODUCT,
+    REVISED,
+    SECTION,
+    SENT,
+    SaleOrder,
+    SaleOrderLine,
+)
+from .pricing import (
+    ALL_PRODUCTS,
+    APPLIES_TO,
+    CATEGORY,
+    COST,
+    FIXED,
+    LIST,
+    METHODS,
+    PriceList,
+    PriceRule,
+    SalesPartner,
+)
+from .teams import SalesTeam, team_members
+
+ALL = (SalesTeam, PriceList, PriceRule, SalesPartner, SaleOrder, SaleOrderLine)
+
+__all__ = [
+    "ALL",
+    "ALL_PRODUCTS",
+    "APPLIES_TO",
+    "CANCELLED",
+    "CATEGORY",
+    "CONFIRMED",
+    "COST",
+    "DRAFT",
+    "EDITABLE",
+    "EXPIRED",
+    "FIXED",
+    "LINE_KINDS",
+    "LIST",
+    "METHODS",
+    "NOTE",
+    "ORDER_STATES",
+    "PRODUCT",
+    "REVISED",
+    "SECTION",
+    "SENT",
+    "PriceList",
+    "PriceRule",
+    "SaleOrder",
+    "SaleOrderLine",
+    "SalesPartner",
+    "SalesTeam",
+    "team_members",
+]

@@ -1,0 +1,68 @@
+"""Sales: its hooks; each imports what it needs when called, so registering the addon costs nothing."""
+from core import hookimpl
+
+
+@hookimpl
+def register_models():
+    from .models import ALL
+
+    return ALL
+
+
+@hookimpl
+def register_extensions():
+    from addons.contacts.models import Partner
+    from core.fields import Extension
+
+    from .models import SalesPartner
+
+    return (Extension(Partner, SalesPartner),)
+
+
+@hookimpl
+def register_groups():
+    from .security import GROUPS
+
+    return GROUPS
+
+
+@hookimpl
+def register_model_access():
+    from .security import ACCESS
+
+    return ACCESS
+
+
+@hookimpl
+def register_record_rules():
+    from .security import RULES
+
+    return RULES
+
+
+@hookimpl
+def register_menu_items():
+    from .menus import MENU
+
+    return MENU
+
+
+@hookimpl
+def register_views():
+    from . import views
+
+    return views.sales_views()
+
+
+@hookimpl
+def register_blueprints():
+    from .web import blueprint
+
+    return (blueprint,)
+
+
+@hookimpl
+def load_demo_data(session, company):
+    from . import demo
+
+    demo.load(session, company)

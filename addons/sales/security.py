@@ -1,0 +1,67 @@
+"""Who may do what in sales, always within the user's companies (the core's company rule).
+
+- salesperson: prepares, sends and confirms their own quotations, reads
+  those of their teams, and reads price lists and teams;
+- sales manager: everything sales holds: every quotation, price lists,
+  teams and the customers' price lists.
+"""
+from sqlalchemy import or_, select, true
+
+from addons.accounting import models as accounting
+from core import Group, ModelAccess, RecordRule
+
+from . import models as m
+
+SALESPERSON = "sales.group_salesperson"
+MANAGER = "sales.group_manager"
+
+GROUPS = (
+    Group(SALESPERSON, "Sales: salesperson", implies=("contacts.group_user", "products.group_user")),
+    Group(MANAGER, "Sales: manager", implies=(SALESPERSON,), for_admin=True),
+)
+
+#: what pricing and totalling a quotation reads of accounting (taxes, currencies, the rounding setting)
+_ACCOUNTING_READS = (accounting.Tax, accounting.Currency, accounting.CurrencyRate, accounting.Settings)
+
+
+def _grant(model, group, letters):
+    return ModelAccess(model, group, read="r" in letters, create="c" in letters, write="w" in letters,
+                       delete="d" in letters)
+
+
+ACCESS = (
+    *(_grant(model, MANAGER, "rcwd") for model in m.ALL),
+    *(_grant(model, SALESPERSON, "r") for model in (m.SalesTeam, m.PriceList, m.PriceRule, m.SalesPartner)),
+    _grant(m.SaleOrder, SALESPERSON, "rcwd"),
+    _grant(m.SaleOrderLine, SALESPERSON, "rcwd"),
+    *(_grant(model, SALESPERSON, "r") for model in _ACCOUNTING_READS),
+)
+
+
+def my_teams(actor):
+    return select(m.team_members.c.team_id).where(m.team_members.c.user_id == actor.user_id)
+
+
+def _orders_i_see(actor):
+    return or_(m.SaleOrder.user_id == actor.user_id, m.SaleOrder.team_id.in_(my_teams(actor)))
+
+
+def _orders_i_change(actor):
+    return m.SaleOrder.user_id == actor.user_id
+
+
+def _lines_of(condition):
+    return lambda actor: m.SaleOrderLine.order.has(condition(actor))
+
+
+RULES = (
+    RecordRule(m.SaleOrder, "own and team's quotations", _orders_i_see, groups=(SALESPERSON,),
+               operations=("read",)),
+    RecordRule(m.SaleOrder, "own quotations", _orders_i_change, groups=(SALESPERSON,),
+               operations=("create", "write", "delete")),
+    RecordRule(m.SaleOrderLine, "lines of own and team's quotations", _lines_of(_orders_i_see), groups=(SALESPERSON,),
+               operations=("read",)),
+    RecordRule(m.SaleOrderLine, "lines of own quotations", _lines_of(_orders_i_change), groups=(SALESPERSON,),
+               operations=("create", "write", "delete")),
+    *(RecordRule(model, "all", lambda actor: true(), groups=(MANAGER,)) for model in (m.SaleOrder, m.SaleOrderLine)),
+)

@@ -1,0 +1,130 @@
+"""The sales UI over the generic views: quotations and orders, price lists and rules, teams."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from addons.contacts.models import Partner
+from core.web.i18n import money
+from core.web.views import Filter, ModelView
+
+from .models import (
+    CONFIRMED,
+    DRAFT,
+    EDITABLE,
+    EXPIRED,
+    SENT,
+    PriceList,
+    PriceRule,
+    SaleOrder,
+    SalesTeam,
+)
+from .services import pricelists
+
+
+class PriceListView(ModelView):
+    def create(self, session, actor, values):
+        return pricelists.create_pricelist(session, actor.company_id, **values)
+
+    def update(self, session, actor, record, values):
+        return pricelists.update_pricelist(session, record, **values)
+
+
+class PriceRuleView(ModelView):
+    def title(self, record) -> str:
+        return record.display_name
+
+    def create(self, session, actor, values):
+        return pricelists.create_rule(session, **values)
+
+    def update(self, session, actor, record, values):
+        return pricelists.update_rule(session, record, **values)
+
+    def delete(self, session, actor, record) -> None:
+        pricelists.delete_rule(session, record)
+
+
+class OrderView(ModelView):
+    """Quotations and orders; the form holds the lines, the record page the actions and margins (web.quotes)."""
+
+    importable = False  # lines and states: no flat file fits
+    record_template = "sales/quote_record.html"
+    form_template = "sales/quote_form.html"
+    line_fields = ("kind", "product_id", "description", "quantity", "uom_id", "unit_price", "discount", "tax_ids",
+                   "optional")
+
+    @property
+    def record_fields(self) -> tuple[str, ...]:
+        return ("number", "state", "partner_id", "pricelist_id", "date_order", "validity_date", "currency_code",
+                "payment_terms", "user_id", "team_id", "previous_id", "amount_untaxed", "amount_tax",
+                "amount_total", "notes")
+
+    def title(self, record) -> str:
+        return record.display_name
+
+    def conditions(self, params, actor):
+        """The search also finds the customer's name."""
+        conditions = super().conditions(params, actor)
+        if params.q:  # the text search is the first condition
+            pattern = "%" + params.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            conditions[0] = or_(conditions[0], SaleOrder.partner_id.in_(
+                select(Partner.id).where(Partner.name.ilike(pattern, escape="\\"))))
+        return conditions
+
+    def editable(self, record) -> bool:
+        return record.state in EDITABLE
+
+    def display(self, record, field: str) -> str:
+        if field in ("amount_untaxed", "amount_tax", "amount_total"):
+            return money(getattr(record, field), record.currency_code)
+        if field in ("number", "previous_id") and (record if field == "number" else record.previous) is not None:
+            return (record if field == "number" else record.previous).display_name
+        return super().display(record, field)
+
+    def form_class(self, session, record=None):
+        from .web.quote_form import quote_form_class
+
+        return quote_form_class(self, session, record)
+
+    def create(self, session, actor, values):
+        from .web.quote_form import save
+
+        return save(session, actor, None, values)
+
+    def update(self, session, actor, record, values):
+        from .web.quote_form import save
+
+        return save(session, actor, record, values)
+
+    def delete(self, session, actor, record) -> None:
+        from .services.quotes import delete_quote
+
+        delete_quote(session, record)
+
+    def record_context(self, record) -> dict:
+        from .web.quotes import quote_page_context
+
+        return quote_page_context(record)
+
+
+def sales_views() -> tuple[ModelView, ...]:
+    return (
+        OrderView(
+            SaleOrder, name="order", slug="orders", label=_l("Quotation"), label_plural=_l("Quotations and orders"),
+            list_columns=("number", "partner_id", "date_order", "validity_date", "user_id", "amount_total", "state"),
+            search_fields=("number",),
+            form_fields=("partner_id", "pricelist_id", "date_order", "validity_date", "currency_code",
+                         "payment_terms", "user_id", "team_id", "notes"),
+            default_order="date_order",
+            filters=(
+                Filter("quotations", _l("Quotations"), lambda actor: SaleOrder.state.in_((DRAFT, SENT))),
+                Filter("orders", _l("Sales orders"), lambda actor: SaleOrder.state == CONFIRMED),
+                Filter("expired", _l("Expired"), lambda actor: SaleOrder.state == EXPIRED),
+                Filter("mine", _l("My quotations"), lambda actor: SaleOrder.user_id == actor.user_id),
+            )),
+        PriceListView(PriceList, name="pricelist", slug="pricelists", label=_l("Price list"),
+                      label_plural=_l("Price lists")),
+        PriceRuleView(PriceRule, name="price_rule", slug="price-rules", label=_l("Price rule"),
+                      label_plural=_l("Price rules"), search_fields=(), default_order="pricelist_id"),
+        ModelView(SalesTeam, name="team", slug="teams", label=_l("Sales team"), label_plural=_l("Sales teams")),
+    )

@@ -1,0 +1,10 @@
+"""Sales pages beyond the generic views: the quotation's actions (send, confirm, revise, cancel) and PDF.
+Every page calls the services; none holds a business rule."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+#: mounted at /sales with the generic views (core.web.app)
+blueprint = Blueprint("sales", __name__)
+
+from . import quotes  # noqa: F401  (routes register on import)

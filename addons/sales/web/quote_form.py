@@ -1,0 +1,73 @@
+"""The quotation form: header fields from the generic form builder, plus a table of lines (core.web.lines).
+
+Only input parsing lives here; the quotation service prices the lines, checks
+them and refuses to change a quotation that is no longer one.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from wtforms import BooleanField, DecimalField, Form, SelectField, StringField
+from wtforms.validators import Length, NumberRange, Optional
+
+from addons.accounting.models import Tax
+from addons.accounting.models.ledger import SALE
+from addons.accounting.web.invoice_form import TaxesField
+from addons.products.models import Product, Uom
+from core.fields import field_of
+from core.web.forms import build_form_class, select_choices
+from core.web.lines import filled, optional_int, with_lines
+
+from ..models import LINE_KINDS, PRODUCT, SaleOrderLine
+
+LIMIT = Decimal(10) ** 12
+
+
+def _label(name: str):
+    return field_of(SaleOrderLine, name).label
+
+
+def _line_form_class(session):
+    products = session.scalars(select(Product).where(Product.active.is_(True)).order_by(Product.code)).all()
+    units = session.scalars(select(Uom).where(Uom.active.is_(True)).order_by(Uom.category_id, Uom.factor)).all()
+    taxes = session.scalars(select(Tax).where(Tax.use == SALE, Tax.active.is_(True))
+                            .order_by(Tax.sequence, Tax.id)).all()
+
+    class LineForm(Form):
+        kind = SelectField(_label("kind"), choices=select_choices(LINE_KINDS), default=PRODUCT)
+        product_id = SelectField(_label("product_id"), choices=select_choices(
+            [("", ""), *((p.id, p.display_name) for p in products)]), coerce=optional_int)
+        description = StringField(_label("description"), [Optional(), Length(max=255)])
+        quantity = DecimalField(_label("quantity"), [Optional(), NumberRange(min=-LIMIT, max=LIMIT)],
+                                default=Decimal(1), places=None)
+        uom_id = SelectField(_label("uom_id"), choices=select_choices(
+            [("", ""), *((u.id, u.display_name) for u in units)]), coerce=optional_int)
+        unit_price = DecimalField(_label("unit_price"), [Optional(), NumberRange(min=-LIMIT, max=LIMIT)],
+                                  places=None)
+        discount = DecimalField(_label("discount"), [Optional(), NumberRange(min=-LIMIT, max=LIMIT)],
+                                places=None)
+        tax_ids = TaxesField(_label("taxes"), choices=select_choices((t.id, t.name) for t in taxes), coerce=int)
+        optional = BooleanField(_label("optional"))
+
+        def is_blank(self) -> bool:
+            return not any(filled(field) for field in (self.product_id, self.description, self.unit_price))
+
+    return LineForm
+
+
+def quote_form_class(view, session, record=None):
+    return with_lines(build_form_class(view, session, record), _line_form_class(session))
+
+
+def save(session, actor, order, values: dict):
+    """Create or update a quotation through the quotation service; a value left empty on a line takes the
+    service's default (quantity 1, the product's unit, the price list's price, no discount)."""
+    from ..services.quotes import create_quote, update_quote
+
+    lines = values.pop("lines", None)
+    if lines is not None:
+        lines = [{key: value for key, value in line.items() if value not in (None, "", [])} for line in lines]
+    if order is None:
+        return create_quote(session, actor.company_id, lines=lines or (), **values)
+    return update_quote(session, order, lines=lines, **values)

@@ -1,0 +1,79 @@
+"""The quotation's actions (send, confirm, revise, cancel), its PDF, and what its page shows beside the fields."""
+from __future__ import annotations
+
+from flask import Response, flash, redirect, url_for
+from flask_babel import gettext
+
+from core.web.actions import run_service
+from core.web.context import can, db, record_or_404
+
+from ..models import CANCELLED, CONFIRMED, EDITABLE, EXPIRED, REVISED, SENT, SaleOrder
+from ..services import quotes
+from . import blueprint
+
+
+def quote_page_context(order: SaleOrder) -> dict:
+    """Which actions this user may take on the quotation now, and its other revisions."""
+    writer = can(SaleOrder, "write")
+    priced = any(line.is_priced and not line.optional for line in order.lines)
+    return {
+        "can_send": writer and order.state in EDITABLE and priced,
+        "can_confirm": writer and order.state in EDITABLE and priced,
+        "can_revise": writer and order.state in (SENT, EXPIRED),
+        "can_cancel": writer and order.state not in (CANCELLED, REVISED),
+        "revisions": [found for found in quotes.revisions(db(), order) if found.id != order.id],
+    }
+
+
+def _order(order_id: int) -> SaleOrder:
+    return record_or_404(SaleOrder, order_id)
+
+
+def _back(order_id: int):
+    return redirect(url_for("sales.order_view", record_id=order_id))
+
+
+@blueprint.route("/orders/<int:order_id>/send", methods=["POST"])
+def order_send(order_id: int):
+    order = _order(order_id)
+    run_service(lambda session: quotes.mark_sent(session, order),
+                success=gettext("Marked as sent: the quotation is numbered."))
+    return _back(order_id)
+
+
+@blueprint.route("/orders/<int:order_id>/confirm", methods=["POST"])
+def order_confirm(order_id: int):
+    order = _order(order_id)
+    outcome = run_service(lambda session: quotes.confirm_quote(session, order))
+    if outcome.ok and order.state == CONFIRMED:
+        flash(gettext("%(order)s is a sales order now.", order=order.display_name), "success")
+    return _back(order_id)
+
+
+@blueprint.route("/orders/<int:order_id>/revise", methods=["POST"])
+def order_revise(order_id: int):
+    order = _order(order_id)
+    outcome = run_service(lambda session: quotes.revise_quote(session, order))
+    if outcome.ok:
+        flash(gettext("%(order)s is the new revision; the previous one is kept, read-only.",
+                      order=outcome.result.display_name), "success")
+        return _back(outcome.result.id)
+    return _back(order_id)
+
+
+@blueprint.route("/orders/<int:order_id>/cancel", methods=["POST"])
+def order_cancel(order_id: int):
+    order = _order(order_id)
+    run_service(lambda session: quotes.cancel_quote(session, order), success=gettext("Cancelled."))
+    return _back(order_id)
+
+
+@blueprint.route("/orders/<int:order_id>/pdf")
+def order_pdf(order_id: int):
+    from .. import (
+        documents,  # WeasyPrint is slow to import: only when a PDF is asked for
+    )
+
+    order = _order(order_id)
+    return Response(documents.quote_pdf(db(), order), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{documents.quote_filename(order)}"'})
