@@ -117,7 +117,7 @@ class PriceRule(CompanyMixin, Base):
         _l("Fixed price"), minimum=Decimal(0), listed=True, help=_l("In the list's currency, per product unit.")))
     percent: Mapped[Decimal] = mapped_column(Numeric(8, 3), default=Decimal(0), info=field(
         _l("Percentage"), minimum=Decimal(-100), maximum=Decimal(1000), listed=True,
-        help=_l("On the list price or the cost: -12 is a 12% discount, 30 a 30% markup.")))
+        help=_l("On the list price or the cost: -12 takes 12 percent off, 30 adds 30 percent.")))
 
     pricelist: Mapped[PriceList] = relationship(back_populates="rules")
     product: Mapped[Product | None] = relationship()

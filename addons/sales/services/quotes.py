@@ -164,11 +164,11 @@ def _make_lines(session: Session, order: SaleOrder, lines: list[Mapping]) -> lis
 
 def _make_line(session: Session, order: SaleOrder, values: dict, index: int) -> SaleOrderLine:
     _known(values, LINE_FIELDS)
-    values.setdefault("sequence", index * 10)
+    values = {"sequence": index * 10, "kind": PRODUCT, "quantity": Decimal(1), "discount": Decimal(0),
+              "optional": False, **values}
     tax_ids = values.pop("tax_ids", None) or ()
     cleaned = clean(SaleOrderLine, values, session=session, creating=False)
     line = SaleOrderLine(company_id=order.company_id, **cleaned)
-    line.kind = line.kind or PRODUCT
     if line.kind in (SECTION, NOTE):
         if not line.description:
             raise ValidationError(gettext("A section or a note needs its text."), "description")

@@ -3,44 +3,21 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from core.errors import AccessDenied, ValidationError
 from sqlalchemy import select
 
 from addons.sales.models import (
     ALL_PRODUCTS,
     CATEGORY,
-    COST,
     FIXED,
     LIST,
     PRODUCT,
     PriceRule,
-    SalesPartner,
 )
 from addons.sales.services.pricelists import create_pricelist, create_rule, update_rule
 from addons.sales.services.pricing import price_for, pricelist_of
-from core.errors import AccessDenied, ValidationError
 
 DAY = dt.date(2027, 3, 15)
-
-
-@pytest.fixture
-def distributors(shop):
-    session = shop.boss
-    pricelist = create_pricelist(session, shop.company.id, name="Distributors 2027", currency_code="EUR",
-                                 date_start=dt.date(2027, 1, 1), date_end=dt.date(2027, 12, 31))
-    rules = {
-        "bolts_small": create_rule(session, pricelist.id, applies_to=PRODUCT, product_id=shop.bolts.id,
-                                   max_quantity=Decimal(10), method=FIXED, fixed_price=Decimal("0.45")),
-        "bolts_10": create_rule(session, pricelist.id, applies_to=PRODUCT, product_id=shop.bolts.id,
-                                min_quantity=Decimal(10), method=LIST, percent=Decimal(-12)),
-        "power": create_rule(session, pricelist.id, applies_to=CATEGORY, category_id=shop.power.id,
-                             method=LIST, percent=Decimal(-5)),
-        "tools": create_rule(session, pricelist.id, applies_to=CATEGORY, category_id=shop.tools.id,
-                             method=COST, percent=Decimal(30)),
-        "all": create_rule(session, pricelist.id, applies_to=ALL_PRODUCTS, method=LIST, percent=Decimal(-1)),
-    }
-    session.add(SalesPartner(partner_id=shop.iberica.id, pricelist_id=pricelist.id, company_id=shop.company.id))
-    session.commit()
-    return pricelist, rules
 
 
 def price(shop, quantity, product=None, date=DAY, partner=None, currency="EUR", **kwargs):
