@@ -6,7 +6,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from addons.sales.models import PriceList, PriceRule, SaleOrder, SaleOrderLine, SalesTeam
+from addons.sales.models import (
+    PriceList,
+    PriceRule,
+    SaleOrder,
+    SaleOrderLine,
+    SalesTeam,
+)
 from addons.sales.services.pricelists import update_pricelist, update_rule
 from addons.sales.services.quotes import confirm_quote, create_quote, update_quote
 from core.errors import AccessDenied

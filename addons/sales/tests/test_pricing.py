@@ -3,7 +3,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from core.errors import AccessDenied, ValidationError
 from sqlalchemy import select
 
 from addons.sales.models import (
@@ -16,6 +15,7 @@ from addons.sales.models import (
 )
 from addons.sales.services.pricelists import create_pricelist, create_rule, update_rule
 from addons.sales.services.pricing import price_for, pricelist_of
+from core.errors import AccessDenied, ValidationError
 
 DAY = dt.date(2027, 3, 15)
 

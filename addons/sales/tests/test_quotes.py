@@ -4,9 +4,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from core import hookimpl
-from core.errors import ValidationError
-from core.testing import pdf_text
 from sqlalchemy import select
 
 from addons.accounting.models import CurrencyRate
@@ -32,6 +29,9 @@ from addons.sales.services.quotes import (
     revisions,
     update_quote,
 )
+from core import hookimpl
+from core.errors import ValidationError
+from core.testing import pdf_text
 
 DAY = dt.date(2027, 3, 15)
 
