@@ -78,13 +78,14 @@ def create_quote(session: Session, company_id: int, *, partner_id: int, date_ord
     order = SaleOrder(company_id=company_id, state=DRAFT, revision=0, **header)
     order.partner = partner
     actor = session.info.get("actor")
-    if "user_id" not in header:
+    if order.user_id is None:
         order.user_id = actor.user_id if actor else partner.salesperson_id
-    if "team_id" not in header and order.user_id is not None:
+    if order.team_id is None and order.user_id is not None:
         order.team_id = _team_of(session, company_id, order.user_id)
-    if "validity_date" not in header:
+    if order.validity_date is None:
         order.validity_date = order.date_order + VALIDITY
-    _set_pricelist(session, order, given="pricelist_id" in header, currency_given="currency_code" in header)
+    _set_pricelist(session, order, given=order.pricelist_id is not None,
+                   currency_given=header.get("currency_code") is not None)
     with session.begin_nested():
         session.add(order)
         order.lines = _make_lines(session, order, list(lines))
@@ -106,7 +107,7 @@ def update_quote(session: Session, order: SaleOrder, *, lines: Iterable[Mapping]
         for key, value in header.items():
             setattr(order, key, value)
         if "pricelist_id" in header or "partner_id" in header or "currency_code" in header:
-            _set_pricelist(session, order, given="pricelist_id" in header, currency_given=True)
+            _set_pricelist(session, order, given=order.pricelist_id is not None, currency_given=True)
         if lines is not None:
             order.lines = _make_lines(session, order, list(lines))
         compute(session, order)

@@ -22,6 +22,7 @@ from core.web.lines import filled, optional_int, with_lines
 from ..models import LINE_KINDS, PRODUCT, SaleOrderLine
 
 LIMIT = Decimal(10) ** 12
+DEFAULTED = ("user_id", "team_id", "pricelist_id", "currency_code", "date_order", "validity_date")
 
 
 def _label(name: str):
@@ -68,6 +69,8 @@ def save(session, actor, order, values: dict):
     lines = values.pop("lines", None)
     if lines is not None:
         lines = [{key: value for key, value in line.items() if value not in (None, "", [])} for line in lines]
+    # left empty, these take the service's defaults (the user, the customer's list and its currency, today)
+    values = {key: value for key, value in values.items() if value is not None or key not in DEFAULTED}
     if order is None:
         return create_quote(session, actor.company_id, lines=lines or (), **values)
     return update_quote(session, order, lines=lines, **values)
