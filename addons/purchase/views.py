@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists
 
-from addons.contacts.models import Partner
 from core.db import utcnow
 from core.errors import AccessDenied
 from core.web.i18n import money
@@ -51,15 +50,6 @@ class OrderView(ModelView):
 
     def title(self, record) -> str:
         return record.display_name
-
-    def conditions(self, params, actor):
-        """The search also finds the supplier's name."""
-        conditions = super().conditions(params, actor)
-        if params.q:  # the text search is the first condition
-            pattern = "%" + params.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            conditions[0] = or_(conditions[0], PurchaseOrder.partner_id.in_(
-                select(Partner.id).where(Partner.name.ilike(pattern, escape="\\"))))
-        return conditions
 
     def editable(self, record) -> bool:
         return record.state in EDITABLE
@@ -126,7 +116,8 @@ def supplier_price_view() -> SupplierPriceView:
 def order_view() -> OrderView:
     return OrderView(
         PurchaseOrder, name="order", slug="orders", label=_l("Purchase order"), label_plural=_l("Purchase orders"),
-        list_columns=("number", "partner_id", "date_order", "amount_total", "state"), search_fields=("number",),
+        list_columns=("number", "partner_id", "date_order", "amount_total", "state"),
+        search_fields=("number", "partner_id.name"),
         form_fields=("partner_id", "date_order", "currency_code", "supplier_reference", "notes"),
         default_order="date_order",
         filters=(

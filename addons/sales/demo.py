@@ -41,8 +41,8 @@ def load(session, company) -> None:
         return  # the contacts or products demo was not loaded in this company
     categories = {c.name: c for c in session.scalars(select(ProductCategory).where(
         ProductCategory.company_id == company.id))}
-    team = SalesTeam(company_id=company.id, name="Ventas directas",
-                     members=list(session.scalars(select(User).where(User.login == "admin"))))
+    admin = session.scalar(select(User).where(User.login == "admin"))
+    team = SalesTeam(company_id=company.id, name="Ventas directas", members=[admin] if admin else [])
     session.add(team)
     today = dt.date.today()
     distributors = create_pricelist(session, company.id, name=f"Distribuidores {today.year}",
@@ -62,6 +62,7 @@ def load(session, company) -> None:
         date = today - dt.timedelta(days=days_ago)
         order = create_quote(session, company.id, partner_id=partners[customer].id, date_order=date,
                              validity_date=date + dt.timedelta(days=30), payment_terms="30 días",
+                             user_id=admin.id if admin else None,
                              lines=[{"product_id": products[code].id, "quantity": Decimal(quantity),
                                      "optional": optional, "tax_ids": [vat.id] if vat else []}
                                     for code, quantity, optional in lines])

@@ -62,6 +62,15 @@ def register_blueprints():
 
 
 @hookimpl
+def register_jobs():
+    from huey import crontab
+
+    from core.jobs import Job
+
+    return (Job("sales.expire_quotes", "addons.sales.jobs:expire_quotes", schedule=crontab(hour="5", minute="10")),)
+
+
+@hookimpl
 def load_demo_data(session, company):
     from . import demo
 

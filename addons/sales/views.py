@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
 
-from addons.contacts.models import Partner
 from core.web.i18n import money
 from core.web.views import Filter, ModelView
 
@@ -23,6 +21,7 @@ from .services import pricelists
 
 
 class PriceListView(ModelView):
+    importable = False  # kept through the services, which check the dates
     def create(self, session, actor, values):
         return pricelists.create_pricelist(session, actor.company_id, **values)
 
@@ -31,6 +30,7 @@ class PriceListView(ModelView):
 
 
 class PriceRuleView(ModelView):
+    importable = False  # kept through the services, which refuse overlapping quantities
     def title(self, record) -> str:
         return record.display_name
 
@@ -61,15 +61,6 @@ class OrderView(ModelView):
 
     def title(self, record) -> str:
         return record.display_name
-
-    def conditions(self, params, actor):
-        """The search also finds the customer's name."""
-        conditions = super().conditions(params, actor)
-        if params.q:  # the text search is the first condition
-            pattern = "%" + params.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            conditions[0] = or_(conditions[0], SaleOrder.partner_id.in_(
-                select(Partner.id).where(Partner.name.ilike(pattern, escape="\\"))))
-        return conditions
 
     def editable(self, record) -> bool:
         return record.state in EDITABLE
@@ -112,7 +103,7 @@ def sales_views() -> tuple[ModelView, ...]:
         OrderView(
             SaleOrder, name="order", slug="orders", label=_l("Quotation"), label_plural=_l("Quotations and orders"),
             list_columns=("number", "partner_id", "date_order", "validity_date", "user_id", "amount_total", "state"),
-            search_fields=("number",),
+            search_fields=("number", "partner_id.name"),
             form_fields=("partner_id", "pricelist_id", "date_order", "validity_date", "currency_code",
                          "payment_terms", "user_id", "team_id", "notes"),
             default_order="date_order",
@@ -125,6 +116,9 @@ def sales_views() -> tuple[ModelView, ...]:
         PriceListView(PriceList, name="pricelist", slug="pricelists", label=_l("Price list"),
                       label_plural=_l("Price lists")),
         PriceRuleView(PriceRule, name="price_rule", slug="price-rules", label=_l("Price rule"),
-                      label_plural=_l("Price rules"), search_fields=(), default_order="pricelist_id"),
+                      label_plural=_l("Price rules"), search_fields=("pricelist_id.name", "product_id.name"),
+                      default_order="pricelist_id",
+                      list_columns=("pricelist_id", "product_id", "category_id", "min_quantity", "max_quantity",
+                                    "method", "fixed_price", "percent")),
         ModelView(SalesTeam, name="team", slug="teams", label=_l("Sales team"), label_plural=_l("Sales teams")),
     )

@@ -305,11 +305,22 @@ class ModelView:
         conditions = []
         if params.q:
             pattern = "%" + params.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            conditions.append(or_(*(getattr(self.model, f).ilike(pattern, escape="\\") for f in self.search_fields)))
+            conditions.append(or_(*(self._search(f, pattern) for f in self.search_fields)))
         by_key = {f.key: f for f in self.filters}
         conditions += [by_key[key].where(actor) for key in params.filters]
         conditions += [getattr(self.model, name) == value for name, value in params.by.items()]
         return conditions
+
+    def _search(self, name: str, pattern: str):
+        """``name`` matching ``pattern``; ``partner_id.name`` searches the related partner's name."""
+        if "." not in name:
+            return getattr(self.model, name).ilike(pattern, escape="\\")
+        key, target_field = name.split(".", 1)
+        relation = next(rel for rel in inspect(self.model).relationships
+                        if [column.key for column in rel.local_columns] == [key])
+        target = relation.mapper.class_
+        return getattr(self.model, key).in_(
+            select(target.id).where(getattr(target, target_field).ilike(pattern, escape="\\")))
 
     def select_rows(self, params: ListParams, actor):
         """The list's rows in order: the sort column, then the id the same way (the key of keyset paging)."""

@@ -42,12 +42,12 @@ JSON_BODIES = ([], [{"id": 1}], "text", 12, None, True, {"\u0000": 1}, {"name": 
 RAW_JSON = ("[" * 100_000 + "]" * 100_000, '{"name": 1', "\x00", "1e999999", '{"id": 1' + "0" * 5000 + "}")
 JSON_VALUES = ([1], {"id": 1}, 10**30, -(2**63), "a\u0000b", "NaN", True, None)
 PLAIN_GROUPS = ("contacts.group_user", "crm.group_salesperson", "accounting.group_billing", "products.group_user",
-                "notes.group_user")
+                "notes.group_user", "sales.group_salesperson")
 #: the table of the record each id argument of a route that is not a generic view names
 ARGUMENT_TABLES = {"invoice_id": "accounting_invoice", "payment_id": "accounting_payment",
                    "statement_id": "accounting_bank_statement", "line_id": "accounting_bank_statement_line",
                    "year_id": "accounting_fiscal_year", "lead_id": "crm_lead", "activity_id": "crm_activity",
-                   "campaign_id": "crm_campaign", "order_id": "purchase_order", "transfer_id": "stock_transfer",
+                   "campaign_id": "crm_campaign", "order_id": "purchase_order", "quote_id": "sales_order", "transfer_id": "stock_transfer",
                    "count_id": "stock_count", "lot_id": "stock_lot", "move_id": "stock_move",
                    "product_id": "products_product", "core.job_retry": "core_job",
                    "core.mail_requeue": "core_mail", "core.company_logo": "core_company"}

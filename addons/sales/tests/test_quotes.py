@@ -211,3 +211,16 @@ def test_the_customer_s_pdf_is_in_their_language_and_never_shows_costs_or_margin
         assert secret not in text
     english = pdf_text(render_quote(shop.ana, order, "en"))
     assert "Quotation SO/2027/00001" in english and "Margin" not in english and "€313.00" in english
+
+
+def test_the_morning_job_marks_quotes_past_their_validity_as_expired(shop, distributors):
+    from addons.sales.jobs import expire_quotes as job
+    from core.config import load_config
+    from core.jobs.declarations import JobContext
+
+    old = quote(shop, {"product_id": shop.bolts.id}, validity_date=dt.date.today() - dt.timedelta(days=1))
+    fresh = quote(shop, {"product_id": shop.bolts.id}, validity_date=dt.date.today())
+    shop.ana.commit()
+    job(JobContext(shop.db.factory, shop.db.registry, load_config(None, environ={})))
+    system = shop.db.system()
+    assert (system.get(SaleOrder, old.id).state, system.get(SaleOrder, fresh.id).state) == (EXPIRED, DRAFT)

@@ -7,7 +7,16 @@ from flask_babel import gettext
 from core.web.actions import run_service
 from core.web.context import can, db, record_or_404
 
-from ..models import CANCELLED, CONFIRMED, EDITABLE, EXPIRED, REVISED, SENT, SaleOrder
+from ..models import (
+    CANCELLED,
+    CONFIRMED,
+    DRAFT,
+    EDITABLE,
+    EXPIRED,
+    REVISED,
+    SENT,
+    SaleOrder,
+)
 from ..services import quotes
 from . import blueprint
 
@@ -17,7 +26,7 @@ def quote_page_context(order: SaleOrder) -> dict:
     writer = can(SaleOrder, "write")
     priced = any(line.is_priced and not line.optional for line in order.lines)
     return {
-        "can_send": writer and order.state in EDITABLE and priced,
+        "can_send": writer and order.state == DRAFT and priced,
         "can_confirm": writer and order.state in EDITABLE and priced,
         "can_revise": writer and order.state in (SENT, EXPIRED),
         "can_cancel": writer and order.state not in (CANCELLED, REVISED),
@@ -25,55 +34,55 @@ def quote_page_context(order: SaleOrder) -> dict:
     }
 
 
-def _order(order_id: int) -> SaleOrder:
-    return record_or_404(SaleOrder, order_id)
+def _order(quote_id: int) -> SaleOrder:
+    return record_or_404(SaleOrder, quote_id)
 
 
-def _back(order_id: int):
-    return redirect(url_for("sales.order_view", record_id=order_id))
+def _back(quote_id: int):
+    return redirect(url_for("sales.order_view", record_id=quote_id))
 
 
-@blueprint.route("/orders/<int:order_id>/send", methods=["POST"])
-def order_send(order_id: int):
-    order = _order(order_id)
+@blueprint.route("/orders/<int:quote_id>/send", methods=["POST"])
+def order_send(quote_id: int):
+    order = _order(quote_id)
     run_service(lambda session: quotes.mark_sent(session, order),
                 success=gettext("Marked as sent: the quotation is numbered."))
-    return _back(order_id)
+    return _back(quote_id)
 
 
-@blueprint.route("/orders/<int:order_id>/confirm", methods=["POST"])
-def order_confirm(order_id: int):
-    order = _order(order_id)
+@blueprint.route("/orders/<int:quote_id>/confirm", methods=["POST"])
+def order_confirm(quote_id: int):
+    order = _order(quote_id)
     outcome = run_service(lambda session: quotes.confirm_quote(session, order))
     if outcome.ok and order.state == CONFIRMED:
         flash(gettext("%(order)s is a sales order now.", order=order.display_name), "success")
-    return _back(order_id)
+    return _back(quote_id)
 
 
-@blueprint.route("/orders/<int:order_id>/revise", methods=["POST"])
-def order_revise(order_id: int):
-    order = _order(order_id)
+@blueprint.route("/orders/<int:quote_id>/revise", methods=["POST"])
+def order_revise(quote_id: int):
+    order = _order(quote_id)
     outcome = run_service(lambda session: quotes.revise_quote(session, order))
     if outcome.ok:
         flash(gettext("%(order)s is the new revision; the previous one is kept, read-only.",
                       order=outcome.result.display_name), "success")
         return _back(outcome.result.id)
-    return _back(order_id)
+    return _back(quote_id)
 
 
-@blueprint.route("/orders/<int:order_id>/cancel", methods=["POST"])
-def order_cancel(order_id: int):
-    order = _order(order_id)
+@blueprint.route("/orders/<int:quote_id>/cancel", methods=["POST"])
+def order_cancel(quote_id: int):
+    order = _order(quote_id)
     run_service(lambda session: quotes.cancel_quote(session, order), success=gettext("Cancelled."))
-    return _back(order_id)
+    return _back(quote_id)
 
 
-@blueprint.route("/orders/<int:order_id>/pdf")
-def order_pdf(order_id: int):
+@blueprint.route("/orders/<int:quote_id>/pdf")
+def order_pdf(quote_id: int):
     from .. import (
         documents,  # WeasyPrint is slow to import: only when a PDF is asked for
     )
 
-    order = _order(order_id)
+    order = _order(quote_id)
     return Response(documents.quote_pdf(db(), order), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{documents.quote_filename(order)}"'})
