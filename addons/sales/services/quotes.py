@@ -106,7 +106,7 @@ def update_quote(session: Session, order: SaleOrder, *, lines: Iterable[Mapping]
             order.partner = _partner(session, order.company_id, header["partner_id"])
         for key, value in header.items():
             setattr(order, key, value)
-        if "pricelist_id" in header or "partner_id" in header or "currency_code" in header:
+        if {"pricelist_id", "partner_id", "currency_code", "date_order"} & set(header):
             _set_pricelist(session, order, given=order.pricelist_id is not None, currency_given=True)
         if lines is not None:
             order.lines = _make_lines(session, order, list(lines))

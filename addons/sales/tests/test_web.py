@@ -126,3 +126,21 @@ def test_price_lists_are_the_manager_s_pages(web):
     rules = boss.get("/sales/price-rules/?q=drill").get_data(as_text=True)  # the search finds the product's name
     assert "[DRILL] Drill 18 V" in rules and "[BOLT] Bolt M6" not in rules
     assert boss.get("/sales/teams/new").status_code == 200
+
+
+def test_the_manager_gives_a_customer_its_price_list_on_the_partner_s_page(web):
+    _drill, _bolts, _customer, pricelist, _vat = _set_up(web)
+    system = web.db.system()
+    rossi = create_partner(system, web.db.main_company.id, name="Rossi Arredamenti", is_company=True)
+    system.commit()
+    web.db.user("both", groups=["sales.group_manager", "contacts.group_manager"])
+    boss = web.client()
+    boss.login("both")
+    form = boss.get(f"/contacts/partners/{rossi.id}/edit").get_data(as_text=True)
+    assert 'name="pricelist_id"' in form
+    saved = boss.post(f"/contacts/partners/{rossi.id}/edit", data={
+        "name": "Rossi Arredamenti", "is_company": "y", "pricelist_id": str(pricelist.id)})
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    assert web.db.system().get(SalesPartner, rossi.id).pricelist_id == pricelist.id
+    page = boss.get(f"/contacts/partners/{rossi.id}").get_data(as_text=True)
+    assert "Distributors" in page
