@@ -5,6 +5,6 @@ from __future__ import annotations
 from flask import Blueprint
 
 #: mounted at /sales with the generic views (core.web.app)
-blueprint = Blueprint("sales", __name__)
+blueprint = Blueprint("sales", __name__, static_folder="static", static_url_path="/static")
 
 from . import quotes  # noqa: F401  (routes register on import)
