@@ -187,15 +187,27 @@ def _make_line(session: Session, order: SaleOrder, values: dict, index: int) -> 
     line.quantity = check_quantity(line.quantity, line.uom)
     size = convert(Decimal(1), line.uom, product.uom, "uom_id")  # product units in one unit of the line
     line.description = line.description or product.display_name
-    if "unit_price" in cleaned:
-        line.price_explanation = gettext("entered by hand")
-    else:
-        price = price_for(session, order.partner, product, line.quantity * size, order.date_order,
-                          order.currency_code, pricelist=order.pricelist)
-        line.unit_price = (price.amount * size).quantize(Decimal("0.000001"))
-        line.price_explanation = price.explanation[:255]
+    _price(session, order, line, size, given="unit_price" in cleaned)
     set_cost(session, order, line)
     return line
+
+
+def _price(session: Session, order: SaleOrder, line: SaleOrderLine, size: Decimal, *, given: bool) -> None:
+    """The line's price from the price list, with its explanation; a price given that is the list's keeps the
+    list's explanation (a form sends back the prices it shows), another one is "entered by hand"."""
+    try:
+        price = price_for(session, order.partner, line.product, line.quantity * size, order.date_order,
+                          order.currency_code, pricelist=order.pricelist)
+    except ValidationError:
+        if not given:
+            raise
+        price = None
+    listed = (price.amount * size).quantize(Decimal("0.000001")) if price is not None else None
+    if given and line.unit_price != listed:
+        line.price_explanation = gettext("entered by hand")
+        return
+    line.unit_price = listed
+    line.price_explanation = price.explanation[:255]
 
 
 def _free_text_line(line: SaleOrderLine, *, given_price: bool) -> SaleOrderLine:

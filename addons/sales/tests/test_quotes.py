@@ -224,3 +224,13 @@ def test_the_morning_job_marks_quotes_past_their_validity_as_expired(shop, distr
     job(JobContext(shop.db.factory, shop.db.registry, load_config(None, environ={})))
     system = shop.db.system()
     assert (system.get(SaleOrder, old.id).state, system.get(SaleOrder, fresh.id).state) == (EXPIRED, DRAFT)
+
+
+def test_saving_a_line_with_the_list_s_own_price_keeps_its_explanation(shop, distributors):
+    order = quote(shop, {"product_id": shop.bolts.id, "quantity": 20})
+    update_quote(shop.ana, order, lines=[{"product_id": shop.bolts.id, "quantity": 20, "unit_price": "0.44"},
+                                         {"product_id": shop.bolts.id, "quantity": 20, "unit_price": "0.40"},
+                                         {"product_id": shop.free.id, "unit_price": "0"}])
+    assert [(line.unit_price, line.price_explanation) for line in order.lines] == [
+        (Decimal("0.44"), "list “Distributors 2027”, 10+ units, −12%"), (Decimal("0.40"), "entered by hand"),
+        (Decimal(0), "entered by hand")]
