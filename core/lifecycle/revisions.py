@@ -43,6 +43,14 @@ def _branch_folder_and_depends(catalog: Catalog, branch: str) -> tuple[Path, lis
     return folder, depends
 
 
+def upgrade_every_branch(catalog: Catalog, migrations: Migrations, connection) -> None:
+    """Bring an empty database to every branch's head, branch by branch with dependencies first, as installing
+    does: Alembic's upgrade of all heads at once trips over a branch that several others depend on (a KeyError
+    in its bookkeeping of heads)."""
+    for name in (CORE, *catalog.resolve(list(catalog))):
+        migrations.upgrade(connection, name)
+
+
 def new_revision(catalog: Catalog, branch: str, message: str, autogenerate: bool) -> str:
     folder, depends = _branch_folder_and_depends(catalog, branch)
     migrations = Migrations(catalog)
@@ -57,8 +65,8 @@ def new_revision(catalog: Catalog, branch: str, message: str, autogenerate: bool
         engine = make_engine(f"sqlite:///{Path(scratch) / 'scratch.db'}")
         try:
             with engine.begin() as connection:
+                upgrade_every_branch(catalog, migrations, connection)
                 config.attributes["connection"] = connection
-                command.upgrade(config, "heads")
                 script = command.revision(
                     config,
                     message=f"{branch}: {message}",
