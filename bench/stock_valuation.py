@@ -19,9 +19,14 @@ Back-dated: a receipt dated before the last --later moves of the FIFO and
 average runs (100,000 when M is 100,000; all of them below), done as usual:
 the time to re-value everything after it.
 
-Tryton: ../shared/peers/tryton/bench_tryton.py --only e with the same M and
-chunk, when its virtual environment exists (--tryton-max bounds the M it is
-run at, as it slows down with the history).
+Tryton: ../shared/peers/tryton/bench_tryton.py --only e with the same M,
+chunk and methods, right after Bottega's runs at that M, when its virtual
+environment exists (--tryton-max bounds the M it is run at, as it slows down
+with the history; its install and setup are not counted). Printed: its moves
+per second, the ratio, its ms per move in its first and last chunk.
+
+--methods runs one method alone (the M = 100,000 runs take hours: one process
+each).
 """
 from __future__ import annotations
 
@@ -164,8 +169,8 @@ def bottega(shop: Shop, method: str, m: int, chunk: int, later: int, valuing: li
             session.close()
             times.append(time.perf_counter() - start)
         tenth = max(1, len(times) // 10)
-        per_move = lambda part: sum(part) / (len(part) * chunk) * 1e3  # noqa: E731
-        run.per_move[phase] = (per_move(times[:tenth]), per_move(times[-tenth:]))
+        run.per_move[phase] = (sum(times[:tenth]) / sum(map(len, chunks[:tenth])) * 1e3,
+                               sum(times[-tenth:]) / sum(map(len, chunks[-tenth:])) * 1e3)
         run.seconds += sum(times)
         run.valuing += valuing[0]
     with shop.factory() as check:
@@ -208,17 +213,23 @@ def raw_insert(shop: Shop, m: int, chunk: int) -> float:
     return 2 * m / (time.perf_counter() - start)
 
 
-def tryton(python: str, m: int, chunk: int) -> dict:
+def tryton(python: str, m: int, chunk: int, methods: list[str], timeout: float) -> dict:
+    """method -> scenario e's figures (moves per s over its 2M moves, seconds of its first and last chunk per
+    phase) at M = ``m``, from one run of the Tryton harness (its install and setup are not counted)."""
     if TRYTON is None or not Path(python).exists():
         return {}
-    result = subprocess.run([python, str(TRYTON), "--only", "e", "-m", str(m), "--chunk", str(chunk),
-                             "--cost-methods", "fifo,average"],
-                            check=False, capture_output=True, text=True, cwd=TRYTON.parent, timeout=6 * 3600)
+    try:
+        result = subprocess.run([python, str(TRYTON), "--only", "e", "-m", str(m), "--chunk", str(chunk),
+                                 "--cost-methods", ",".join(methods)],
+                                check=False, capture_output=True, text=True, cwd=TRYTON.parent, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        print(f"  Tryton run at M={m:,} stopped after {timeout:,.0f} s (--tryton-timeout) without a figure")
+        return {}
     for line in result.stdout.splitlines():
         if line.startswith("{"):
             data = json.loads(line)
             if data.get("scenario") == "e.stock" and "methods" in data:
-                return {method: figures.get("moves_per_s") for method, figures in data["methods"].items()}
+                return {method: figures for method, figures in data["methods"].items() if figures.get("moves_per_s")}
     print("  Tryton run gave no scenario e figure:", result.stdout[-500:], result.stderr[-500:])
     return {}
 
@@ -231,7 +242,13 @@ def main() -> None:
                         help="the moves a back-dated receipt is dated before (at most the run's 2M)")
     parser.add_argument("--tryton-python", default="/tmp/tryton-venv/bin/python")
     parser.add_argument("--tryton-max", type=int, default=1000, help="the largest M Tryton is run at")
+    parser.add_argument("--tryton-timeout", type=float, default=6 * 3600, help="seconds a Tryton run may take")
+    parser.add_argument("--methods", default="fifo,average", help="the costing methods run, comma separated")
     args = parser.parse_args()
+    methods = [method.strip() for method in args.methods.split(",") if method.strip()]
+    unknown = set(methods) - {"fifo", "average"}
+    if unknown or not methods:
+        parser.error(f"--methods: choose among fifo and average, not {', '.join(sorted(unknown)) or 'nothing'}")
     valuing = [0.0]
     timed_valuation(valuing)
     for m in args.moves:
@@ -241,17 +258,32 @@ def main() -> None:
             raw = raw_insert(shop, m, args.chunk)
             print(f"  raw SQL insert of the same rows: {raw:,.0f} moves per s", flush=True)
             runs = []
-            for method in ("fifo", "average"):
+            for method in methods:
                 runs.append(bottega(shop, method, m, args.chunk, args.later, valuing))
                 show(runs[-1], raw)
             shop.engine.dispose()
-        theirs = tryton(args.tryton_python, m, args.chunk) if m <= args.tryton_max else {}
+        theirs = (tryton(args.tryton_python, m, args.chunk, methods, args.tryton_timeout)
+                  if m <= args.tryton_max else {})
         for run in runs:
-            if theirs.get(run.method):
-                print(f"  {run.method:8} Tryton  {theirs[run.method]:8,.0f} moves per s; Bottega / Tryton "
-                      f"{2 * m / run.seconds / theirs[run.method]:.1f}x")
+            if run.method in theirs:
+                show_tryton(run, theirs[run.method], args.chunk)
         if not theirs:
             print(f"  Tryton not run at M={m:,} (above --tryton-max {args.tryton_max}, or no {args.tryton_python})")
+
+
+def show_tryton(run: Run, figures: dict, chunk: int) -> None:
+    """Tryton's rate at the same M and chunk, the ratio, and its ms per move in its first and last chunk (given
+    when there are two chunks or more)."""
+    rate = figures["moves_per_s"]
+    print(f"  {run.method:8} Tryton  {rate:8,.1f} moves per s; Bottega / Tryton {2 * run.m / run.seconds / rate:.1f}x"
+          f" (Tryton's figures {'match' if figures.get('matches_expected') else 'DO NOT match'} its own check)",
+          flush=True)
+    if "first_chunk_s" in figures["receive"]:
+        last = run.m % chunk or chunk
+        ms = {phase: (figures[phase]["first_chunk_s"] / chunk * 1e3, figures[phase]["last_chunk_s"] / last * 1e3)
+              for phase in ("receive", "ship")}
+        print(f"           Tryton ms per move, first -> last chunk: receipts {ms['receive'][0]:.0f} -> "
+              f"{ms['receive'][1]:.0f}, deliveries {ms['ship'][0]:.0f} -> {ms['ship'][1]:.0f}", flush=True)
 
 
 def show(run: Run, raw: float) -> None:
