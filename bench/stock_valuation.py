@@ -276,8 +276,9 @@ def show_tryton(run: Run, figures: dict, chunk: int) -> None:
     when there are two chunks or more)."""
     rate = figures["moves_per_s"]
     print(f"  {run.method:8} Tryton  {rate:8,.1f} moves per s; Bottega / Tryton {2 * run.m / run.seconds / rate:.1f}x"
-          f" (Tryton's figures {'match' if figures.get('matches_expected') else 'DO NOT match'} its own check)",
-          flush=True)
+          f" (Tryton's figures {'match' if figures.get('matches_expected') else 'DO NOT match'} its own check; "
+          f"{sum(figures[phase].get('lock_retries', 0) for phase in ('receive', 'ship'))} chunks run again "
+          f"for a lock, counted in its time as its dispatcher would)", flush=True)
     if "first_chunk_s" in figures["receive"]:
         last = run.m % chunk or chunk
         ms = {phase: (figures[phase]["first_chunk_s"] / chunk * 1e3, figures[phase]["last_chunk_s"] / last * 1e3)
