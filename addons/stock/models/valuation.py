@@ -70,12 +70,19 @@ class ValuationEntry(CompanyMixin, Base):
     move: Mapped[StockMove | None] = relationship()
 
 
+#: a layer with units left: the open layers' index holds these; a query reads through that index only when its
+#: condition is written as this literal (SQLite cannot tell that ``remaining != ?`` with 0 bound stays within it)
+OPEN_LAYERS = text("remaining <> 0")
+
+
 class CostLayer(CompanyMixin, Base):
     __tablename__ = "stock_cost_layer"
     __table_args__ = (
-        Index("ix_stock_cost_layer_product_date", "company_id", "product_id", "date", "move_id"),
+        # by product alone (a product is one company's): a read of the open layers, by company and product,
+        # matches the open index on more columns and SQLite takes it without statistics
+        Index("ix_stock_cost_layer_product_date", "product_id", "date", "move_id"),
         Index("ix_stock_cost_layer_open", "company_id", "product_id", "date", "move_id", "id",
-              postgresql_where=text("remaining <> 0"), sqlite_where=text("remaining <> 0")),
+              postgresql_where=OPEN_LAYERS, sqlite_where=OPEN_LAYERS),
     )
     __audit__ = False
 

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from addons.products.models import Product
 from addons.products.services import create_category, create_product, update_product
@@ -422,3 +422,28 @@ def test_a_category_moved_to_fifo_revalues_its_products_with_stock(books):
     books.session.flush()
     assert open_layers(books, oil) == [(D(3), D(2))]
     assert books.cost(books.deliver(oil, 1, 3)) == D(3)
+
+
+def test_fifo_reads_the_open_layers_through_their_own_index(books):
+    """Deliveries read the open layers only, however many closed ones the history holds: on SQLite, which has no
+    statistics to choose by, the read must go through the partial index of open layers."""
+    connection = books.session.connection()
+    if connection.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL chooses its index from its statistics")
+    bolt = books.product("BOLT", "fifo")
+    books.receive(bolt, 10, "5.00", 1)
+    reads = []
+
+    def seen(_conn, _cursor, statement, parameters, _context, _many):
+        if "FROM stock_cost_layer" in statement and "ORDER BY" in statement:
+            reads.append((statement, parameters))
+
+    event.listen(connection, "before_cursor_execute", seen)
+    try:
+        books.deliver(bolt, 4, 2)
+    finally:
+        event.remove(connection, "before_cursor_execute", seen)
+    assert reads
+    for statement, parameters in reads:
+        plan = " ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
+        assert "ix_stock_cost_layer_open" in plan, plan

@@ -22,7 +22,7 @@ from ..models import Location, ProductStock, StockMove
 from ..models.locations import HELD, SUPPLIER
 from ..models.moves import DONE
 from ..models.products import FIFO, STANDARD, STOCKABLE
-from ..models.valuation import IN, OUT, CostLayer, LayerUse, ValuationEntry, ValuationState
+from ..models.valuation import IN, OPEN_LAYERS, OUT, CostLayer, LayerUse, ValuationEntry, ValuationState
 from ..services.rules import valuation_methods
 from .engine import ZERO, Book, Fact, Layer, round6
 
@@ -168,7 +168,7 @@ def layer_pages(session: Session, key: Key, size: int):
     connection, last, pages = session.connection(), [None], [size]
 
     def more() -> list[Layer]:
-        statement = select(_layers).where(_of(_layers, key), _layers.c.remaining != 0)
+        statement = select(_layers).where(_of(_layers, key), OPEN_LAYERS)
         if last[0] is not None:
             date, move_id, layer_id = last[0]
             statement = statement.where(or_(_layers.c.date > date, and_(_layers.c.date == date, or_(
@@ -204,7 +204,7 @@ def layers_at(session: Session, key: Key, since: Since) -> list[Layer]:
     rows = {}
     if since is not None:
         earlier = and_(_of(_layers, key), _before(_layers, since))
-        rows = {row.id: row for row in connection.execute(select(_layers).where(earlier, _layers.c.remaining != 0))}
+        rows = {row.id: row for row in connection.execute(select(_layers).where(earlier, OPEN_LAYERS))}
         missing = sorted(set(used) - set(rows))
         for chunk in chunks(missing):
             rows.update((row.id, row) for row in connection.execute(
