@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from core.security.declarations import Group, ModelAccess, RecordRule
     from core.jobs import Job
     from core.web.dashboard import Tile
-    from core.web.panels import Panel, RecordButton
+    from core.web.panels import LineNote, Panel, RecordButton
     from core.web.views import ModelView
 
 
@@ -355,7 +355,7 @@ def product_availability(session: Session, company_id: int, product_ids: list[in
 
 
 @hookspec(firstresult=True)
-def sales_line_cost(session: Session, line: object) -> tuple[Decimal, str] | None:
+def sales_line_cost(session: Session, order: object, line: object) -> tuple[Decimal, str] | None:
     """Return what one unit of a quotation line's product costs the company, and where that figure comes from.
 
     Called by sales when it prices a quotation line with a product, to compute
@@ -365,9 +365,26 @@ def sales_line_cost(session: Session, line: object) -> tuple[Decimal, str] | Non
     the product's cost with the source "product cost".
 
     :param session: the session pricing the quotation (acting as its user)
-    :param line: the ``sales.OrderLine`` being priced (its product, unit and order are set)
+    :param order: the ``sales.SaleOrder`` the line is priced for (the line may not be attached to it yet)
+    :param line: the ``sales.SaleOrderLine`` being priced (its product, unit and quantity are set)
     :return: (cost per unit of the product's own unit, in the company's currency; a short translated source
         such as "FIFO stock value"), or None
+    """
+
+
+@hookspec
+def sales_line_notes(session: Session, order: object) -> Iterable[LineNote]:
+    """Return remarks to show under a quotation's lines on its page (a product not available in time, ...).
+
+    Called by sales when a user opens a quotation, with a session acting as
+    that user. ``sales_stock`` answers with each stockable product's on hand
+    and forecast at the quotation's validity date, as a warning when the
+    quantity quoted will not be there. Return nothing for lines you know
+    nothing about; the notes of every addon are shown, in the order returned.
+
+    :param session: a session acting as the user looking at the quotation
+    :param order: the ``sales.SaleOrder`` being shown
+    :return: :class:`core.web.panels.LineNote` instances (line id, translated text, whether it is a warning)
     """
 
 

@@ -19,6 +19,15 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class LineNote:
+    """A short remark under one line of another addon's document (a quotation line's stock), maybe a warning."""
+
+    line_id: int
+    text: str
+    warning: bool = False
+
+
+@dataclass(frozen=True)
 class RecordButton:
     """A button on a record's page that posts (with the CSRF token) to ``endpoint``; its route does the work."""
 

@@ -25,10 +25,11 @@ from .currency import PLACES, from_company
 ZERO = Decimal(0)
 
 
-def line_cost(session: Session, line: SaleOrderLine) -> tuple[Decimal, str]:
+def line_cost(session: Session, order: SaleOrder, line: SaleOrderLine) -> tuple[Decimal, str]:
     """The unit cost of the line's product (per the product's unit, company currency) and its source."""
     registry = session.info.get("registry")
-    answer = registry.hook.sales_line_cost(session=session, line=line) if registry is not None else None
+    answer = (registry.hook.sales_line_cost(session=session, order=order, line=line) if registry is not None
+              else None)
     if answer is not None:
         return Decimal(answer[0]), str(answer[1])
     return line.product.cost, gettext("product cost")
@@ -39,7 +40,7 @@ def set_cost(session: Session, order: SaleOrder, line: SaleOrderLine) -> None:
     if line.product is None:
         line.cost, line.cost_source = ZERO, None
         return
-    cost, source = line_cost(session, line)
+    cost, source = line_cost(session, order, line)
     per_line_unit = cost * convert(Decimal(1), line.uom, line.product.uom, "uom_id")
     line.cost = from_company(session, order.company_id, per_line_unit, order.currency_code,
                              order.date_order).quantize(PLACES)

@@ -5,7 +5,7 @@ from flask import Response, flash, redirect, url_for
 from flask_babel import gettext
 
 from core.web.actions import run_service
-from core.web.context import can, db, record_or_404
+from core.web.context import can, current_registry, db, record_or_404
 
 from ..models import (
     CANCELLED,
@@ -22,7 +22,8 @@ from . import blueprint
 
 
 def quote_page_context(order: SaleOrder) -> dict:
-    """Which actions this user may take on the quotation now, and its other revisions."""
+    """Which actions this user may take on the quotation now, its other revisions, and what bridges note
+    under its lines (``sales_line_notes``)."""
     writer = can(SaleOrder, "write")
     priced = any(line.is_priced and not line.optional for line in order.lines)
     return {
@@ -31,7 +32,17 @@ def quote_page_context(order: SaleOrder) -> dict:
         "can_revise": writer and order.state in (SENT, EXPIRED),
         "can_cancel": writer and order.state not in (CANCELLED, REVISED),
         "revisions": [found for found in quotes.revisions(db(), order) if found.id != order.id],
+        "line_notes": _line_notes(order),
     }
+
+
+def _line_notes(order: SaleOrder) -> dict[int, list]:
+    """line id -> the notes bridges give it, in the order they came."""
+    notes: dict[int, list] = {}
+    for found in current_registry().hook.sales_line_notes(session=db(), order=order):
+        for note in found or ():
+            notes.setdefault(note.line_id, []).append(note)
+    return notes
 
 
 def _order(quote_id: int) -> SaleOrder:

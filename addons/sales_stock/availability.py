@@ -1,0 +1,52 @@
+"""Under each quotation line of a stockable product: what is on hand, what is forecast when the quotation
+is due (its validity date, else its date), and a warning when the quantity quoted will not be there.
+
+The quantities of a product's lines add up (optional lines are offered apart:
+each counts on top of the others). Read on behalf of the user, who need not
+see stock: only the quotation's company's figures are shown.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from flask_babel import gettext
+from sqlalchemy.orm import Session
+
+from addons.products.units import convert
+from addons.stock.reports.availability import availability
+from addons.stock.services.rules import number
+from addons.stock.valuation import store
+from core.sessions import system_rows
+from core.web.panels import LineNote
+
+
+def availability_notes(session: Session, order) -> list[LineNote]:
+    lines = [line for line in order.lines if line.is_priced and line.product is not None]
+    if not lines:
+        return []
+    date = order.validity_date or order.date_order
+    with system_rows(session) as system:
+        settings = store.product_settings(system, [line.product_id for line in lines])
+        lines = [line for line in lines if settings[line.product_id].valued]
+        found = availability(system, order.company_id, product_ids=[line.product_id for line in lines], date=date)
+    wanted = defaultdict(Decimal)
+    for line in lines:
+        if not line.optional:
+            wanted[line.product_id] += _in_product_unit(line)
+    return [_note(line, found[line.product_id], wanted[line.product_id] + (
+        _in_product_unit(line) if line.optional else 0), date) for line in lines]
+
+
+def _in_product_unit(line) -> Decimal:
+    return convert(line.quantity, line.uom or line.product.uom, line.product.uom, "uom_id")
+
+
+def _note(line, figures, wanted: Decimal, date) -> LineNote:
+    values = {"on_hand": number(figures.on_hand), "forecast": number(figures.forecast),
+              "wanted": number(wanted), "unit": line.product.uom.display_name, "date": date.isoformat()}
+    if figures.forecast < wanted:
+        text = gettext("Not available in time: %(forecast)s %(unit)s forecast on %(date)s for %(wanted)s quoted "
+                       "(%(on_hand)s on hand).", **values)
+        return LineNote(line.id, text, warning=True)
+    return LineNote(line.id, gettext("%(on_hand)s %(unit)s on hand, %(forecast)s forecast on %(date)s.", **values))
