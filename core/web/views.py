@@ -24,13 +24,13 @@ from core.bounds import fits_id
 from core.fields import (Field, clean, clean_one, extension_values, extensions_of, fields_of, save_extension_values,
                          split_values)
 from core.fields.cleaning import Problem
-from core.models import AuditLog, User
 
 from .actions import run_service
 from . import import_pages
-from .context import can, current_actor, current_registry, db, record_or_404, require, system_session
+from .context import can, current_actor, current_registry, db, record_or_404, require
 from .exports import EXPORT_BATCH, EXPORT_FORMATS, export_response
 from .forms import RecordField, build_form_class, display_name, form_values
+from .history import record_history
 from .inputs import ACCEPTS_JSON_ATTRIBUTE, accepts_json, json_object
 from .paging import MAX_PAGE, read_page
 
@@ -303,7 +303,7 @@ class ModelView:
 
     def conditions(self, params: ListParams, actor) -> list:
         conditions = []
-        if params.q:
+        if params.q and self.search_fields:  # a list without text to search takes no search
             pattern = "%" + params.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             conditions.append(or_(*(self._search(f, pattern) for f in self.search_fields)))
         by_key = {f.key: f for f in self.filters}
@@ -492,7 +492,7 @@ def _view(view: ModelView, record_id: int):
     require(view.model, "read")
     record = record_or_404(view.model, record_id)
     return render_template(view.record_template, view=view, record=record,
-                           history=_history(view, record_id),
+                           history=record_history(view, record_id),
                            can_write=can(view.model, "write"), can_delete=can(view.model, "delete"),
                            panels=record_panels(record), record_buttons=record_buttons(record),
                            **view.record_context(record))
@@ -509,27 +509,6 @@ def record_buttons(record) -> list:
     """The buttons the installed addons put on ``record``'s page (``record_buttons``), for the user."""
     results = current_registry().hook.record_buttons(session=db(), actor=current_actor(), record=record)
     return sorted((button for result in results for button in (result or ())), key=lambda button: button.sequence)
-
-
-def _history(view: ModelView, record_id: int) -> list[dict]:
-    """The record's audit entries; the caller has already loaded the record as the user."""
-    session = system_session()
-    rows = session.execute(
-        select(AuditLog, User.name)
-        .outerjoin(User, User.id == AuditLog.user_id)
-        .where(AuditLog.table_name == view.model.__tablename__, AuditLog.record_id == record_id)
-        .order_by(AuditLog.id.desc())
-        .limit(100)
-    ).all()
-    hidden = set(getattr(view.model, "__audit_exclude__", ()))
-    history = []
-    for entry, user_name in rows:
-        changes = [{"field": view.label_of(name), "old": old, "new": new}
-                   for name, (old, new) in entry.changes.items() if name not in hidden and name != "record"]
-        if entry.action == "update" and not changes:
-            continue
-        history.append({"entry": entry, "user": user_name or gettext("System"), "changes": changes})
-    return history
 
 
 def _new(view: ModelView):

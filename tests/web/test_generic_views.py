@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from addons.contacts.models import Partner
 from addons.contacts.services import create_partner
+from core.models import User
 
 
 def partners(web, **where):
@@ -194,3 +195,25 @@ def test_a_list_is_narrowed_by_its_choice_yes_no_and_related_fields(web):
     assert junk.status_code == 200 and "Chair" in junk.get_data(as_text=True)
     too_large = client.get(f"/contacts/partners/?by.parent_id={2 ** 70}")
     assert too_large.status_code == 200
+
+
+def test_the_history_shows_values_as_the_record_page_does_in_the_users_language(web, clerk):
+    session = web.db.system()
+    parent = create_partner(session, web.db.main_company.id, name="Grupo Norte", is_company=True)
+    child = create_partner(session, web.db.main_company.id, name="Ana Ruiz", type="contact")
+    session.commit()
+    for values in ({"name": "Ana Ruiz", "type": "contact", "is_company": "y"},
+                   {"name": "Ana Ruiz", "type": "invoice", "parent_id": str(parent.id)}):
+        clerk.get(f"/contacts/partners/{child.id}/edit")
+        assert clerk.post(f"/contacts/partners/{child.id}/edit", values).status_code == 302
+    html = clerk.get(f"/contacts/partners/{child.id}").get_data(as_text=True)
+    assert "<ins>Grupo Norte</ins>" in html and f"<ins>{parent.id}</ins>" not in html
+    assert "<del>Yes</del>" in html and "<ins>No</ins>" in html and "True" not in html
+    assert "<ins>Invoice address</ins>" in html and "<ins>invoice</ins>" not in html
+    system = web.db.system()
+    system.get(User, web.db.user("lucia", groups=["contacts.group_user"]).id).lang = "es"
+    system.commit()
+    lucia = web.client()
+    lucia.login("lucia")
+    spanish = lucia.get(f"/contacts/partners/{child.id}").get_data(as_text=True)
+    assert "<del>Sí</del>" in spanish and "<ins>Dirección de facturación</ins>" in spanish

@@ -17,7 +17,7 @@ def test_kanban_shows_columns_and_a_drop_moves_the_card(served):
     assert moved.status_code == 200 and moved.get_json() == {"ok": True}
     assert query(url, "SELECT stage FROM alpha_item") == [("doing",)]
     history = admin.get("/alpha/items/1").get_data(as_text=True)
-    assert "<del>new</del>" in history and "<ins>doing</ins>" in history
+    assert "<del>New</del>" in history and "<ins>Doing</ins>" in history  # the choices by their labels
 
 
 def test_a_drop_onto_a_stage_the_user_may_not_set_is_refused_and_changes_nothing(served):
