@@ -530,6 +530,27 @@ def purchase_order_cancelled(session: Session, order: object) -> None:
 
 
 @hookspec
+def sales_orders_changed(session: Session, orders: list, deleting: list) -> None:
+    """React to quotations or sales orders being created, changed, or moving between states.
+
+    Called by sales' quotation services in their transaction, with the
+    session of the user acting (the expiry job's as the system), after the
+    orders are written: created or changed (header, lines, totals), sent,
+    confirmed, cancelled, expired, or revised (the old revision, now
+    ``revised``, and the new draft are both passed). A draft quotation about
+    to be deleted is passed in ``deleting`` just before its deletion, still
+    in the session. The bridge ``sales_crm`` updates the expected revenue of
+    the quotations' opportunities here, and marks an opportunity won when
+    one of its quotations is confirmed.
+
+    :param session: the session that wrote the orders
+    :param orders: the ``sales.SaleOrder`` records written (flushed)
+    :param deleting: the ``sales.SaleOrder`` drafts about to be deleted
+    :return: nothing
+    """
+
+
+@hookspec
 def stock_moves_done(session: Session, move_ids: list[int]) -> None:
     """React to stock moves being done (the stock moved, the quants changed, the moves valued).
 

@@ -251,8 +251,9 @@ def _staging(session: Session, leads: list[Lead], stage_id: int) -> list[_Change
     return changes
 
 
-def mark_won(session: Session, lead: Lead) -> Lead:
-    _apply(session, _winning(session, [lead]))
+def mark_won(session: Session, lead: Lead, *, at: dt.datetime | None = None) -> Lead:
+    """Win ``lead``, closed ``at`` (default now; a sales order confirmed earlier gives its own moment)."""
+    _apply(session, _winning(session, [lead], at))
     return lead
 
 
@@ -262,11 +263,11 @@ def mark_won_leads(session: Session, leads: list[Lead]) -> None:
     _write(session, _winning(session, leads))
 
 
-def _winning(session: Session, leads: list[Lead]) -> list[_Change]:
+def _winning(session: Session, leads: list[Lead], at: dt.datetime | None = None) -> list[_Change]:
     _require(leads, lambda lead: lead.state == OPEN, _l("Only an open opportunity can be won."))
     changes = []
     for lead in leads:
-        change = _Change(session, lead)
+        change = _Change(session, lead, at)
         won = won_stage(session, lead.company_id, team_id=lead.team_id)
         change.qualify()
         if won is not None:
@@ -320,8 +321,8 @@ class _Change:
     """What a pipeline service does to one lead: its new column values (and the related objects they point to),
     its stage history rows and its timeline messages, in the order they happen."""
 
-    def __init__(self, session: Session, lead: Lead):
-        self.session, self.lead, self.now, self.author = session, lead, utcnow(), _actor_id(session)
+    def __init__(self, session: Session, lead: Lead, at: dt.datetime | None = None):
+        self.session, self.lead, self.now, self.author = session, lead, at or utcnow(), _actor_id(session)
         self.values: dict = {}
         self.related: dict = {}
         self.moves: list[dict] = []

@@ -57,7 +57,7 @@ class OrderView(ModelView):
     def record_fields(self) -> tuple[str, ...]:
         return ("number", "state", "partner_id", "pricelist_id", "date_order", "validity_date", "currency_code",
                 "payment_terms", "user_id", "team_id", "previous_id", "amount_untaxed", "amount_tax",
-                "amount_total", "notes")
+                "amount_total", "notes") + tuple(name for extension in self.extensions() for name in extension.fields)
 
     def title(self, record) -> str:
         return record.display_name

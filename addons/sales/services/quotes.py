@@ -59,6 +59,13 @@ LINE_FIELDS = ("kind", "product_id", "description", "quantity", "uom_id", "unit_
 VALIDITY = dt.timedelta(days=30)
 
 
+def _changed(session: Session, orders: list[SaleOrder], deleting: list[SaleOrder] = ()) -> None:
+    """Tell the installed addons (``sales_orders_changed``) what was written, or is about to be deleted."""
+    registry = session.info.get("registry")
+    if registry is not None:  # a plain session (demo data) has no addons to tell
+        registry.hook.sales_orders_changed(session=session, orders=list(orders), deleting=list(deleting))
+
+
 def _state_label(state: str) -> str:
     return str(dict(ORDER_STATES)[state])
 
@@ -91,6 +98,7 @@ def create_quote(session: Session, company_id: int, *, partner_id: int, date_ord
         order.lines = _make_lines(session, order, list(lines))
         compute(session, order)
         session.flush()
+        _changed(session, [order])
     return order
 
 
@@ -112,6 +120,7 @@ def update_quote(session: Session, order: SaleOrder, *, lines: Iterable[Mapping]
             order.lines = _make_lines(session, order, list(lines))
         compute(session, order)
         session.flush()
+        _changed(session, [order])
     return order
 
 
@@ -259,6 +268,7 @@ def mark_sent(session: Session, order: SaleOrder, *, today: dt.date | None = Non
         _number(session, order)
         order.state = SENT
         session.flush()
+        _changed(session, [order])
     return order
 
 
@@ -274,6 +284,7 @@ def confirm_quote(session: Session, order: SaleOrder, *, today: dt.date | None =
         order.state = CONFIRMED
         order.confirmed_at = utcnow()
         session.flush()
+        _changed(session, [order])
     return order
 
 
@@ -283,6 +294,7 @@ def cancel_quote(session: Session, order: SaleOrder) -> SaleOrder:
         "%(order)s cannot be cancelled: its state is “%(state)s”."))
     order.state = CANCELLED
     session.flush()
+    _changed(session, [order])
     return order
 
 
@@ -291,6 +303,7 @@ def delete_quote(session: Session, order: SaleOrder) -> None:
     if order.number is not None:
         raise ValidationError(gettext("%(order)s has a number: cancel it instead of deleting it.",
                                       order=order.display_name), "state")
+    _changed(session, [], deleting=[order])
     session.delete(order)
     session.flush()
 
@@ -302,6 +315,7 @@ def expire_quotes(session: Session, *, today: dt.date) -> list[SaleOrder]:
     for order in found:
         order.state = EXPIRED
     session.flush()
+    _changed(session, list(found))
     return list(found)
 
 
@@ -324,6 +338,7 @@ def revise_quote(session: Session, order: SaleOrder, *, today: dt.date | None = 
         order.state = REVISED
         compute(session, revision)
         session.flush()
+        _changed(session, [order, revision])
     return revision
 
 

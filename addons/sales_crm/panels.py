@@ -1,0 +1,29 @@
+"""What the bridge shows on an opportunity's page: its quotations with their state and untaxed amount, for who
+may read quotations, and a warning when every one of them was cancelled or expired while it is still open."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from addons.crm.models import OPEN, OPPORTUNITY, Lead
+from addons.sales.models import ORDER_STATES, SaleOrder
+from core.web.i18n import money
+from core.web.panels import Panel
+
+from .services import all_declined, quotes_of
+
+_STATE_LABELS = dict(ORDER_STATES)
+ALL_DECLINED = _l("Every quotation was cancelled or expired: the opportunity is still open. "
+                  "Make a new quotation, or mark it lost.")
+
+
+def panels(session, actor, record):
+    if not (isinstance(record, Lead) and record.kind == OPPORTUNITY) \
+            or not session.info["registry"].can(actor, SaleOrder, "read"):
+        return ()
+    quotes = quotes_of(session, record)
+    if not quotes:
+        return ()
+    warning = ALL_DECLINED if record.state == OPEN and all_declined(quotes) else None
+    return (Panel(title=_l("Quotations"), warning=warning, lines=tuple(
+        (order.display_name, f"{_STATE_LABELS[order.state]} · {money(order.amount_untaxed, order.currency_code)}")
+        for order in quotes)),)

@@ -1,0 +1,150 @@
+"""What sales and CRM do together: quotations made from opportunities, which follow and win them.
+
+- A quotation made from an open opportunity is for its customer, by its
+  salesperson, in the sales team named like its CRM team (else the
+  salesperson's own sales team); it is linked to the opportunity, and so are
+  its later revisions.
+- While an opportunity is open, its expected revenue is the untaxed total of
+  its open quotations (draft or sent), in the company's currency, recomputed
+  whenever sales writes one of them (``sales_orders_changed``). Quotations
+  without an amount yet (a quotation just made, still empty) leave the
+  salesperson's estimate alone.
+- Confirming a quotation wins its opportunity (crm's own service), closed at
+  the confirmation's moment; its expected revenue is then what was ordered.
+- When every quotation of an opportunity is cancelled or expired, the
+  opportunity stays open: the salesperson decides whether it is lost (its
+  page says so, see :mod:`.panels`).
+
+The opportunity's updates are the quotation's consequence, not the
+salesperson's CRM work: they are written by the system inside the user's
+transaction (``system_rows``), so a salesperson confirming a teammate's
+quotation wins the opportunity without the right to change it.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask_babel import gettext
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from addons.accounting.services.currency import rate_at
+from addons.crm import services as crm
+from addons.crm.models import OPEN, OPPORTUNITY, Lead
+from addons.sales.models import (
+    CANCELLED,
+    CONFIRMED,
+    DRAFT,
+    EXPIRED,
+    REVISED,
+    SENT,
+    SaleOrder,
+    SalesTeam,
+)
+from addons.sales.services.quotes import create_quote
+from core.errors import ValidationError
+from core.sessions import system_rows
+
+from .models import QuoteOpportunity
+
+OPEN_QUOTES = (DRAFT, SENT)
+#: how a quotation ends without an order
+DECLINED = (CANCELLED, EXPIRED)
+CENTS = Decimal("0.01")
+
+
+def quote_from_opportunity(session: Session, lead: Lead) -> SaleOrder:
+    """A draft quotation for the open opportunity ``lead`` (one the user may read), linked to it."""
+    readable = session.scalar(select(Lead).where(Lead.id == lead.id))
+    if readable is None:
+        raise ValidationError(gettext("You may not read this opportunity."))
+    if lead.kind != OPPORTUNITY or lead.state != OPEN:
+        raise ValidationError(gettext("Only an open opportunity can be quoted."), "state")
+    if lead.partner_id is None:
+        raise ValidationError(gettext("Set the opportunity's partner first: a quotation is for a customer."),
+                              "partner_id")
+    values = {"user_id": lead.user_id} if lead.user_id is not None else {}
+    team_id = _sales_team_of(session, lead)
+    if team_id is not None:
+        values["team_id"] = team_id
+    order = create_quote(session, lead.company_id, partner_id=lead.partner_id, **values)
+    with system_rows(session) as system:
+        system.add(QuoteOpportunity(order_id=order.id, opportunity_id=lead.id, company_id=lead.company_id))
+    return order
+
+
+def _sales_team_of(session: Session, lead: Lead) -> int | None:
+    """The active sales team named like the opportunity's CRM team (sales keeps its own teams)."""
+    if lead.team is None:
+        return None
+    return session.scalar(select(SalesTeam.id).where(
+        SalesTeam.company_id == lead.company_id, SalesTeam.name == lead.team.name, SalesTeam.active.is_(True))
+        .order_by(SalesTeam.id).limit(1))
+
+
+def orders_changed(session: Session, orders: list[SaleOrder], deleting: list[SaleOrder]) -> None:
+    """Follow the quotations sales wrote (or is deleting) on their opportunities."""
+    with system_rows(session) as system:
+        _keep_links_of_revisions(system, orders)
+        gone = {link.order_id: link.opportunity_id for link in _links(system, [order.id for order in deleting])}
+        for order_id in gone:
+            system.delete(system.get(QuoteOpportunity, order_id))
+        system.flush()
+        touched = {link.opportunity_id for link in _links(system, [order.id for order in orders])}
+        touched |= set(gone.values())
+        for opportunity_id in sorted(touched):
+            follow(system, system.get(Lead, opportunity_id))
+    for lead in list(session.identity_map.values()):
+        if isinstance(lead, Lead) and lead.id in touched:
+            session.expire(lead)
+
+
+def _links(session: Session, order_ids: list[int]) -> list[QuoteOpportunity]:
+    if not order_ids:
+        return []
+    return list(session.scalars(select(QuoteOpportunity).where(QuoteOpportunity.order_id.in_(order_ids))))
+
+
+def _keep_links_of_revisions(session: Session, orders: list[SaleOrder]) -> None:
+    """A new revision is for its predecessor's opportunity."""
+    revisions = {order.id: order.previous_id for order in orders if order.previous_id is not None}
+    linked = {link.order_id for link in _links(session, list(revisions))}
+    previous = {link.order_id: link for link in _links(session, list(revisions.values()))}
+    session.add_all(QuoteOpportunity(order_id=order_id, opportunity_id=previous[previous_id].opportunity_id,
+                                     company_id=previous[previous_id].company_id)
+                    for order_id, previous_id in revisions.items()
+                    if order_id not in linked and previous_id in previous)
+    session.flush()
+
+
+def quotes_of(session: Session, lead: Lead) -> list[SaleOrder]:
+    """The opportunity's quotations and orders the session may read, oldest first."""
+    return list(session.scalars(select(SaleOrder).join(QuoteOpportunity, QuoteOpportunity.order_id == SaleOrder.id)
+                                .where(QuoteOpportunity.opportunity_id == lead.id)
+                                .order_by(SaleOrder.id)))
+
+
+def follow(session: Session, lead: Lead) -> None:
+    """The opportunity's expected revenue from its quotations; won when one of them is confirmed."""
+    quotes = quotes_of(session, lead)
+    confirmed = [order for order in quotes if order.state == CONFIRMED]
+    if confirmed:
+        lead.expected_revenue = _untaxed(session, confirmed)
+        if lead.state == OPEN:
+            crm.mark_won(session, lead, at=min(order.confirmed_at for order in confirmed))
+    elif lead.state == OPEN and any(order.amount_untaxed for order in quotes if order.state in OPEN_QUOTES):
+        lead.expected_revenue = _untaxed(session, [order for order in quotes if order.state in OPEN_QUOTES])
+    session.flush()
+
+
+def all_declined(quotes: list[SaleOrder]) -> bool:
+    """Every quotation of the opportunity ended without an order (the opportunity itself stays open)."""
+    current = [order for order in quotes if order.state != REVISED]
+    return bool(current) and all(order.state in DECLINED for order in current)
+
+
+def _untaxed(session: Session, orders: list[SaleOrder]) -> Decimal:
+    """The orders' untaxed total in the company's currency (each at its quotation date's rate)."""
+    total = sum((order.amount_untaxed * rate_at(session, order.company_id, order.currency_code,
+                                                 date=order.date_order) for order in orders), Decimal(0))
+    return total.quantize(CENTS, rounding=ROUND_HALF_UP)
