@@ -22,6 +22,7 @@ quotation wins the opportunity without the right to change it.
 """
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext
@@ -90,10 +91,13 @@ def orders_changed(session: Session, orders: list[SaleOrder], deleting: list[Sal
         for order_id in gone:
             system.delete(system.get(QuoteOpportunity, order_id))
         system.flush()
-        touched = {link.opportunity_id for link in _links(system, [order.id for order in orders])}
-        touched |= set(gone.values())
+        links = {link.order_id: link.opportunity_id for link in _links(system, [order.id for order in orders])}
+        # sales passes a confirmed order only when it confirms it: its opportunity is won then
+        won_at = {links[order.id]: order.confirmed_at for order in orders
+                  if order.state == CONFIRMED and order.id in links}
+        touched = set(links.values()) | set(gone.values())
         for opportunity_id in sorted(touched):
-            follow(system, system.get(Lead, opportunity_id))
+            follow(system, system.get(Lead, opportunity_id), won_at=won_at.get(opportunity_id))
     for lead in list(session.identity_map.values()):
         if isinstance(lead, Lead) and lead.id in touched:
             session.expire(lead)
@@ -124,16 +128,18 @@ def quotes_of(session: Session, lead: Lead) -> list[SaleOrder]:
                                 .order_by(SaleOrder.id)))
 
 
-def follow(session: Session, lead: Lead) -> None:
-    """The opportunity's expected revenue from its quotations; won when one of them is confirmed."""
+def follow(session: Session, lead: Lead, *, won_at: dt.datetime | None = None) -> None:
+    """The opportunity's expected revenue from its quotations; won (when open) ``won_at``, the moment one of them
+    was confirmed. An opportunity reopened by hand after its order stays open until another is confirmed."""
     quotes = quotes_of(session, lead)
     confirmed = [order for order in quotes if order.state == CONFIRMED]
+    open_quotes = [order for order in quotes if order.state in OPEN_QUOTES]
     if confirmed:
         lead.expected_revenue = _untaxed(session, confirmed)
-        if lead.state == OPEN:
-            crm.mark_won(session, lead, at=min(order.confirmed_at for order in confirmed))
-    elif lead.state == OPEN and any(order.amount_untaxed for order in quotes if order.state in OPEN_QUOTES):
-        lead.expected_revenue = _untaxed(session, [order for order in quotes if order.state in OPEN_QUOTES])
+    elif lead.state == OPEN and any(order.amount_untaxed for order in open_quotes):
+        lead.expected_revenue = _untaxed(session, open_quotes)
+    if won_at is not None and lead.state == OPEN:
+        crm.mark_won(session, lead, at=won_at)
     session.flush()
 
 

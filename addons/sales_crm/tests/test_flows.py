@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from addons.crm import services as crm
 from addons.crm.models import OPEN, WON, Lead
 from addons.sales.models import CONFIRMED, DRAFT, REVISED, SaleOrder
 from addons.sales.services import quotes
@@ -109,3 +110,15 @@ def test_a_sales_manager_without_crm_rights_confirms_and_the_opportunity_is_won_
     quotes.confirm_quote(manager, manager.get(SaleOrder, order.id))
     manager.commit()
     assert deal.db.system().get(Lead, deal.opportunity.id).state == WON
+
+
+def test_an_opportunity_reopened_after_its_order_stays_open_while_its_other_quotations_change(deal):
+    session = deal.db.as_user(deal.ana)
+    order = _quoted(session, deal, 2)
+    other = _quoted(session, deal, 7)
+    quotes.confirm_quote(session, order)
+    crm.reopen(session, _lead(session, deal))
+    quotes.update_quote(session, other, lines=drills(deal, 8))
+    session.commit()
+    lead = _lead(session, deal)
+    assert (lead.state, lead.expected_revenue) == (OPEN, Decimal("200.00"))  # the order stands for the revenue

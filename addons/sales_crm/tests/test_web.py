@@ -24,6 +24,7 @@ def test_an_opportunity_is_quoted_from_its_page_and_each_page_shows_the_other(we
     quote_page = ana.get(made.headers["Location"]).get_data(as_text=True)
     assert "Opportunity" in quote_page and "Drills for the new shop" in quote_page
     assert "Ferretería Ibérica S.L." in quote_page
+    assert f'href="{opportunity_url}"' in quote_page and "Open the opportunity" in quote_page
 
     system = web.db.system()
     order = system.get(SaleOrder, order_id)
