@@ -2,6 +2,7 @@
 the links between quotations and opportunities away with its table, keeps both, and it comes back with CRM."""
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, inspect, select, text
 
 from addons.contacts.services import create_partner
@@ -10,6 +11,7 @@ from addons.crm.models import WON, Lead, Stage
 from addons.products.services import create_product
 from addons.sales.models import CONFIRMED
 from addons.sales.services import quotes
+from core.errors import AddonError
 from core.lifecycle import Lifecycle
 from core.security import actor_session
 from core.sessions import make_session_factory
@@ -63,6 +65,9 @@ def test_crm_then_sales_brings_the_bridge_and_purging_it_keeps_quotations_and_op
         lifecycle = Lifecycle(engine, catalog)
         assert {"sales", "sales_crm"} <= set(lifecycle.registry().installed)
         assert _win_by_quotation(engine, lifecycle.registry(), "A") == WON
+        assert _count(engine, "sales_crm_order") == 1
+        with pytest.raises(AddonError, match="it is a bridge between sales, crm .*uninstall one of sales, crm"):
+            lifecycle.plan_uninstall("sales_crm")  # alone, while both sides stay: refused, the links kept
         assert _count(engine, "sales_crm_order") == 1
 
         # the bridge goes with either side: CRM set aside (its data kept), sales works alone
