@@ -1,14 +1,14 @@
 """What sales and CRM do together: quotations made from opportunities, which follow and win them.
 
 - A quotation made from an open opportunity is for its customer, by its
-  salesperson, in the sales team named like its CRM team (else the
-  salesperson's own sales team); it is linked to the opportunity, and so are
-  its later revisions.
+  salesperson (by the user quoting, when a salesperson quotes a teammate's),
+  in the sales team named like its CRM team (else the salesperson's own sales
+  team); it is linked to the opportunity, and so are its later revisions.
 - While an opportunity is open, its expected revenue is the untaxed total of
   its open quotations (draft or sent), in the company's currency, recomputed
   whenever sales writes one of them (``sales_orders_changed``). Quotations
   without an amount yet (a quotation just made, still empty) leave the
-  salesperson's estimate alone.
+  salesperson's estimate alone, and so does having no open quotation left.
 - Confirming a quotation wins its opportunity (crm's own service), closed at
   the confirmation's moment; its expected revenue is then what was ordered.
 - When every quotation of an opportunity is cancelled or expired, the
@@ -42,7 +42,9 @@ from addons.sales.models import (
     SaleOrder,
     SalesTeam,
 )
+from addons.sales.security import MANAGER as SALES_MANAGER
 from addons.sales.services.quotes import create_quote
+from core.bulk import ID_CHUNK
 from core.errors import ValidationError
 from core.sessions import system_rows
 
@@ -64,7 +66,8 @@ def quote_from_opportunity(session: Session, lead: Lead) -> SaleOrder:
     if lead.partner_id is None:
         raise ValidationError(gettext("Set the opportunity's partner first: a quotation is for a customer."),
                               "partner_id")
-    values = {"user_id": lead.user_id} if lead.user_id is not None else {}
+    salesperson = _salesperson(session, lead)
+    values = {"user_id": salesperson} if salesperson is not None else {}
     team_id = _sales_team_of(session, lead)
     if team_id is not None:
         values["team_id"] = team_id
@@ -72,6 +75,15 @@ def quote_from_opportunity(session: Session, lead: Lead) -> SaleOrder:
     with system_rows(session) as system:
         system.add(QuoteOpportunity(order_id=order.id, opportunity_id=lead.id, company_id=lead.company_id))
     return order
+
+
+def _salesperson(session: Session, lead: Lead) -> int | None:
+    """The opportunity's salesperson; a salesperson quoting a teammate's opportunity quotes as themself (sales
+    lets them make only their own quotations), a sales manager for the opportunity's salesperson."""
+    actor = session.info.get("actor")
+    if actor is None or lead.user_id in (None, actor.user_id) or actor.in_group(SALES_MANAGER):
+        return lead.user_id
+    return actor.user_id
 
 
 def _sales_team_of(session: Session, lead: Lead) -> int | None:
@@ -104,9 +116,9 @@ def orders_changed(session: Session, orders: list[SaleOrder], deleting: list[Sal
 
 
 def _links(session: Session, order_ids: list[int]) -> list[QuoteOpportunity]:
-    if not order_ids:
-        return []
-    return list(session.scalars(select(QuoteOpportunity).where(QuoteOpportunity.order_id.in_(order_ids))))
+    """The links of these orders (a query per ``ID_CHUNK`` orders: the expiry job passes them all)."""
+    return [link for first in range(0, len(order_ids), ID_CHUNK) for link in session.scalars(
+        select(QuoteOpportunity).where(QuoteOpportunity.order_id.in_(order_ids[first:first + ID_CHUNK])))]
 
 
 def _keep_links_of_revisions(session: Session, orders: list[SaleOrder]) -> None:

@@ -122,3 +122,16 @@ def test_an_opportunity_reopened_after_its_order_stays_open_while_its_other_quot
     session.commit()
     lead = _lead(session, deal)
     assert (lead.state, lead.expected_revenue) == (OPEN, Decimal("200.00"))  # the order stands for the revenue
+
+
+def test_a_teammate_who_reads_the_opportunity_quotes_it_as_themself(deal):
+    carla = deal.db.user("carla", groups=["sales.group_salesperson", "crm.group_salesperson"])
+    system = deal.db.system()
+    north = system.get(Lead, deal.opportunity.id).team
+    north.members.append(system.merge(carla))  # in CRM's North: she reads ana's opportunity
+    system.commit()
+    session = deal.db.as_user(carla)
+    order = quote_from_opportunity(session, _lead(session, deal))
+    session.commit()
+    assert (order.user_id, order.partner_id) == (carla.id, deal.customer.id)
+    assert session.get(QuoteOpportunity, order.id).opportunity_id == deal.opportunity.id
