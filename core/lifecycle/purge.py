@@ -1,8 +1,10 @@
 """What purging an addon drops, and the backup of that data written before it is dropped.
 
-The list is not guessed from table names: :func:`dry_run` runs the addon's
-downgrade inside a savepoint, compares the schema before and after, and rolls
-the savepoint back. The addon's groups go too, with the users' memberships
+The list is not guessed from table names: :func:`dry_runs` runs the addons'
+downgrades one after the other inside a savepoint, compares the schema before
+and after each, and rolls the savepoint back. One after the other, as the purge
+will: a bridge's table that refers to its side's goes first, and the side's
+downgrade could not drop its own table while the bridge's still refers to it. The addon's groups go too, with the users' memberships
 of them. The backup is a JSON file, readable by its owner only, of every
 dropped table's rows, every dropped column's values (keyed by primary key)
 and the members (logins) of every dropped group; :func:`restore_memberships`
@@ -32,11 +34,6 @@ class Drops:
     columns: tuple[tuple[str, str], ...]  # (table, column) dropped from tables that stay
     groups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (group key, logins of its members)
 
-    def without(self, dropped: set) -> Drops:
-        """These drops less the tables and (table, column) pairs in ``dropped`` (an earlier step's)."""
-        return Drops(self.addon, tuple(t for t in self.tables if t[0] not in dropped),
-                     tuple(c for c in self.columns if c not in dropped), self.groups)
-
     @property
     def has_data(self) -> bool:
         return (any(count for _t, count in self.tables) or bool(self.columns)
@@ -59,25 +56,23 @@ def _schema(connection: Connection) -> dict[str, set[str]]:
     }
 
 
-def dry_run(connection: Connection, migrations: Migrations, addon: str) -> Drops:
-    before = _schema(connection)
+def dry_runs(connection: Connection, migrations: Migrations, addons: list[str]) -> list[Drops]:
+    """What purging ``addons`` in this order drops, step by step (each on the schema the steps before it left)."""
+    changes = []
     savepoint = connection.begin_nested()
     try:
-        migrations.downgrade_to_base(connection, addon)
-        after = _schema(connection)
+        for addon in addons:
+            before = _schema(connection)
+            migrations.downgrade_to_base(connection, addon)
+            after = _schema(connection)
+            changes.append((addon, sorted(set(before) - set(after)), tuple(
+                (table, column) for table in sorted(set(before) & set(after))
+                for column in sorted(before[table] - after[table]))))
     finally:
         savepoint.rollback()
-    dropped_tables = sorted(set(before) - set(after))
-    counts = tuple(
-        (name, connection.execute(select(func.count()).select_from(Table(name, MetaData()))).scalar_one())
-        for name in dropped_tables
-    )
-    columns = tuple(
-        (table, column)
-        for table in sorted(set(before) & set(after))
-        for column in sorted(before[table] - after[table])
-    )
-    return Drops(addon, counts, columns, _groups(connection, addon))
+    return [Drops(addon, tuple((name, connection.execute(select(func.count()).select_from(
+                Table(name, MetaData()))).scalar_one()) for name in tables), columns, _groups(connection, addon))
+            for addon, tables, columns in changes]
 
 
 def _groups(connection: Connection, addon: str) -> tuple[tuple[str, tuple[str, ...]], ...]:

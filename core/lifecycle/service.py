@@ -358,16 +358,10 @@ class Lifecycle:
     def _removal_steps(self, connection, names, reason, purge_data=False, states=None) -> list[Step]:
         states = states or self.states(connection)
         order = [n for n in reversed(self.catalog.resolve(names)) if n in names]
-        steps = []
-        earlier: set = set()  # downgrading a branch takes its dependents' along: each step lists only its own
-        for name in order:
-            if purge_data:
-                drops = purge.dry_run(connection, self.migrations, name).without(earlier)
-                earlier |= {table for table, _count in drops.tables} | set(drops.columns)
-                steps.append(Step(PURGE, name, states[name].version, reason, drops=drops))
-            else:
-                steps.append(Step(DEACTIVATE, name, states[name].version, reason))
-        return steps
+        if not purge_data:
+            return [Step(DEACTIVATE, name, states[name].version, reason) for name in order]
+        return [Step(PURGE, name, states[name].version, reason, drops=drops)
+                for name, drops in zip(order, purge.dry_runs(connection, self.migrations, order), strict=True)]
 
     # --- carrying out ----------------------------------------------------------------------
 
