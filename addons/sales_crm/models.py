@@ -20,6 +20,7 @@ class QuoteOpportunity(Base):
     bridge's services only (a revision keeps its predecessor's)."""
 
     __tablename__ = "sales_crm_order"
+    __audit__ = False  # a link the system writes between two audited records; it goes when either does
 
     order_id: Mapped[int] = mapped_column(ForeignKey("sales_order.id", ondelete="CASCADE"), primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("core_company.id"), index=True, info=field(internal=True))
