@@ -51,3 +51,15 @@ def on_line(error: ValidationError, index: int) -> ValidationError:
 
     return ValidationError(numbered(str(error)), where(error.field),
                            {where(name): numbered(problem) for name, problem in error.errors.items()})
+
+
+def each_line(lines, make) -> list:
+    """``make(values, number)`` for each of a document's ``lines`` (a dict of each, numbered from 1); a refusal
+    names its line (:func:`on_line`)."""
+    made = []
+    for index, line in enumerate(lines):
+        try:
+            made.append(make(dict(line), index + 1))
+        except ValidationError as error:
+            raise on_line(error, index) from None
+    return made

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -29,7 +30,7 @@ from addons.contacts.models import Partner
 from addons.products.models import Product, Uom
 from addons.products.units import check_quantity
 from core.db import utcnow
-from core.errors import AccessDenied, ValidationError, on_line
+from core.errors import AccessDenied, ValidationError, each_line
 from core.fields import clean
 from core.sequences import next_number
 from core.sessions import system_rows
@@ -78,7 +79,7 @@ def create_order(session: Session, company_id: int, *, partner_id: int, date_ord
     order.partner = partner
     with session.begin_nested():
         session.add(order)
-        order.lines = _make_lines(session, order, list(lines))
+        order.lines = each_line(lines, partial(_make_line, session, order))
         _compute(order)
         session.flush()
     return order
@@ -97,7 +98,7 @@ def update_order(session: Session, order: PurchaseOrder, *, lines: Iterable[Mapp
         for key, value in header.items():
             setattr(order, key, value)
         if lines is not None:
-            order.lines = _make_lines(session, order, list(lines))
+            order.lines = each_line(lines, partial(_make_line, session, order))
         _compute(order)
         session.flush()
     return order
@@ -117,15 +118,6 @@ def _partner(session: Session, company_id: int, partner_id: int) -> Partner:
     return partner
 
 
-def _make_lines(session: Session, order: PurchaseOrder, lines: list[Mapping]) -> list[OrderLine]:
-    """The order's lines; a refusal names the line (``Line 2: ...``) and its field as ``lines-1-quantity``."""
-    made = []
-    for index, line in enumerate(lines):
-        try:
-            made.append(_make_line(session, order, dict(line), index + 1))
-        except ValidationError as error:
-            raise on_line(error, index) from None
-    return made
 
 
 def _make_line(session: Session, order: PurchaseOrder, values: dict, index: int) -> OrderLine:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from functools import partial
 
 from flask_babel import gettext
 from sqlalchemy import select
@@ -26,7 +27,7 @@ from addons.contacts.models import Partner
 from addons.products.models import Product, Uom
 from addons.products.units import check_quantity, convert
 from core.db import utcnow
-from core.errors import ValidationError, on_line
+from core.errors import ValidationError, each_line
 from core.fields import clean
 from core.sequences import next_number
 
@@ -95,7 +96,7 @@ def create_quote(session: Session, company_id: int, *, partner_id: int, date_ord
                    currency_given=header.get("currency_code") is not None)
     with session.begin_nested():
         session.add(order)
-        order.lines = _make_lines(session, order, list(lines))
+        order.lines = each_line(lines, partial(_make_line, session, order))
         compute(session, order)
         session.flush()
         _changed(session, [order])
@@ -117,7 +118,7 @@ def update_quote(session: Session, order: SaleOrder, *, lines: Iterable[Mapping]
         if {"pricelist_id", "partner_id", "currency_code", "date_order"} & set(header):
             _set_pricelist(session, order, given=order.pricelist_id is not None, currency_given=True)
         if lines is not None:
-            order.lines = _make_lines(session, order, list(lines))
+            order.lines = each_line(lines, partial(_make_line, session, order))
         compute(session, order)
         session.flush()
         _changed(session, [order])
@@ -161,15 +162,6 @@ def _set_pricelist(session: Session, order: SaleOrder, *, given: bool, currency_
         check_pricelist(order.pricelist, currency_code=order.currency_code, date=order.date_order)
 
 
-def _make_lines(session: Session, order: SaleOrder, lines: list[Mapping]) -> list[SaleOrderLine]:
-    """The quotation's lines; a refusal names the line (``Line 2: ...``) and its field (``lines-1-quantity``)."""
-    made = []
-    for index, line in enumerate(lines):
-        try:
-            made.append(_make_line(session, order, dict(line), index + 1))
-        except ValidationError as error:
-            raise on_line(error, index) from None
-    return made
 
 
 def _make_line(session: Session, order: SaleOrder, values: dict, index: int) -> SaleOrderLine:
