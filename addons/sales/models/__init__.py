@@ -2,6 +2,7 @@
 from .orders import (
     CANCELLED,
     CONFIRMED,
+    DECLINED,
     DRAFT,
     EDITABLE,
     EXPIRED,
@@ -39,6 +40,7 @@ __all__ = [
     "CATEGORY",
     "CONFIRMED",
     "COST",
+    "DECLINED",
     "DRAFT",
     "EDITABLE",
     "EXPIRED",

@@ -1,8 +1,8 @@
 """Quotations and sales orders, and their lines.
 
 A quotation is ``draft`` until it is sent (``sent``), then becomes a sales
-order (``confirmed``), or ends ``cancelled`` or ``expired`` (its validity date
-passed). Revising a sent quotation makes a new one with the next revision
+order (``confirmed``), or ends ``cancelled``, ``declined`` (by the customer) or
+``expired`` (its validity date passed). Revising a sent quotation makes a new one with the next revision
 number; the old one becomes ``revised`` and read-only, linked from the new.
 
 Amounts are in the order's currency. ``cost`` on a line is the unit cost (per
@@ -42,9 +42,11 @@ from core.models import User
 from .pricing import PriceList, Quantity, UnitPrice
 from .teams import SalesTeam
 
-DRAFT, SENT, CONFIRMED, CANCELLED, EXPIRED, REVISED = "draft", "sent", "confirmed", "cancelled", "expired", "revised"
+DRAFT, SENT, CONFIRMED, CANCELLED, EXPIRED, REVISED, DECLINED = (
+    "draft", "sent", "confirmed", "cancelled", "expired", "revised", "declined")
 ORDER_STATES = ((DRAFT, _l("Quotation")), (SENT, _l("Quotation sent")), (CONFIRMED, _l("Sales order")),
-                (CANCELLED, _l("Cancelled")), (EXPIRED, _l("Expired")), (REVISED, _l("Revised")))
+                (CANCELLED, _l("Cancelled")), (EXPIRED, _l("Expired")), (REVISED, _l("Revised")),
+                (DECLINED, _l("Declined")))
 #: States in which a quotation's header and lines may still change.
 EDITABLE = (DRAFT, SENT)
 PRODUCT, SECTION, NOTE = "product", "section", "note"
@@ -199,6 +201,10 @@ class SaleOrderLine(CompanyMixin, Base):
     cost: Mapped[Decimal] = mapped_column(UnitPrice, default=Decimal(0), info=field(_l("Unit cost"), readonly=True))
     cost_source: Mapped[str | None] = mapped_column(String(64), info=field(_l("Cost from"), readonly=True))
     margin: Mapped[Decimal] = mapped_column(Money, default=Decimal(0), info=field(_l("Margin"), readonly=True))
+    qty_delivered: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0), info=field(
+        _l("Delivered"), readonly=True, help=_l("Per the line's unit.")))
+    qty_invoiced: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0), info=field(
+        _l("Invoiced"), readonly=True, help=_l("Per the line's unit; credit notes count against it.")))
 
     order: Mapped[SaleOrder] = relationship(back_populates="lines")
     product: Mapped[Product | None] = relationship(lazy="selectin")
