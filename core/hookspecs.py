@@ -551,6 +551,24 @@ def sales_orders_changed(session: Session, orders: list, deleting: list) -> None
 
 
 @hookspec
+def sales_order_cancelling(session: Session, order: object) -> Iterable[str]:
+    """Cancel what hangs on a confirmed sales order that is being cancelled, and say what cannot be.
+
+    Called by sales' order cancellation service in its transaction, with the
+    session of the user cancelling, before the order is marked cancelled.
+    Cancel what can still be cancelled (``sales_stock``: the deliveries not
+    yet done); return one translated sentence per thing that cannot be, naming
+    it and what to do instead ("Delivery WH/OUT/00012 is done: return the
+    goods to take them back."). Sales shows every sentence to the user; the
+    order is cancelled all the same, and what was delivered or invoiced stays.
+
+    :param session: the session cancelling the order
+    :param order: the ``sales.SaleOrder`` (state ``confirmed``) being cancelled
+    :return: translated sentences, possibly none
+    """
+
+
+@hookspec
 def stock_moves_done(session: Session, move_ids: list[int]) -> None:
     """React to stock moves being done (the stock moved, the quants changed, the moves valued).
 
