@@ -92,10 +92,14 @@ class Product(CompanyMixin, TimestampMixin, Base):
     ``list_price`` and ``cost`` have six decimals so unit prices such as
     0.0035 per item fit. ``cost`` is what one unit costs the company; stock
     valuation keeps it up to date when stock is installed.
+
+    A variant ("T-shirt (M, Red)") is a product like any other, made from a
+    configurable product (``template_id``); its list price is the
+    configurable product's plus the extras of its values (:mod:`.variants`).
     """
 
     __tablename__ = "products_product"
-    __table_args__ = (UniqueConstraint("company_id", "code"),)
+    __table_args__ = (UniqueConstraint("company_id", "code"), UniqueConstraint("template_id", "variant_key"))
 
     id: Mapped[intpk]
     code: Mapped[str] = mapped_column(String(40), info=field(_l("Code"), format="code", listed=True))
@@ -111,9 +115,14 @@ class Product(CompanyMixin, TimestampMixin, Base):
         _l("Cost"), minimum=Decimal(0), help=_l("What one unit costs the company.")))
     description: Mapped[str | None] = mapped_column(Text, info=field(_l("Description")))
     active: Mapped[bool] = mapped_column(default=True, info=field(_l("Active")))
+    template_id: Mapped[int | None] = mapped_column(ForeignKey("products_product.id"), index=True, info=field(
+        _l("Variant of"), readonly=True, help=_l("The configurable product this variant was made from.")))
+    #: the variant's chosen value ids, sorted and comma-separated: one variant per combination (attributes.py)
+    variant_key: Mapped[str | None] = mapped_column(String(200), info=field(internal=True))
 
     category: Mapped[ProductCategory | None] = relationship()
     uom: Mapped[Uom] = relationship()
+    template: Mapped[Product | None] = relationship(remote_side="Product.id")
 
     @property
     def display_name(self) -> str:

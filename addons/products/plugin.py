@@ -4,9 +4,11 @@ from core import hookimpl
 
 @hookimpl
 def register_models():
+    from .attributes import Attribute, AttributeValue, OfferedValue, VariantValue
     from .models import Product, ProductCategory, Uom, UomCategory
 
-    return (UomCategory, Uom, ProductCategory, Product)
+    return (UomCategory, Uom, ProductCategory, Product, Attribute, AttributeValue, OfferedValue,
+            VariantValue)
 
 
 @hookimpl
@@ -42,6 +44,17 @@ def register_views():
     from . import views
 
     return views.product_views()
+
+
+@hookimpl
+def record_panels(session, actor, record):
+    from .models import Product
+
+    if isinstance(record, Product):
+        from .panels import variant_panels
+
+        return variant_panels(session, record)
+    return ()
 
 
 @hookimpl

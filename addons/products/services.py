@@ -1,6 +1,7 @@
 """Saving products and their categories: the field layer cleans the values; the business rules are here.
 
-A product's code is used once per company; a category cannot become its own ancestor.
+A product's code is used once per company; a category cannot become its own ancestor. Configurable
+products and their variants are kept in :mod:`.variants`.
 """
 from __future__ import annotations
 
@@ -34,13 +35,24 @@ def create_product(session, company_id: int, **values) -> Product:
 
 
 def update_product(session, product: Product, **values) -> Product:
+    """Save changes; a configurable product's new list price passes to its variants, whose own is not set."""
+    from . import variants
+
     values = clean(Product, values, record=product, session=session)
     _check_code_free(session, product.company_id, values.get("code", product.code), exclude_id=product.id)
     if "uom_id" in values and values["uom_id"] is None:
         values["uom_id"] = default_unit_id(session)
-    for key, value in values.items():
-        setattr(product, key, value)
-    session.flush()
+    repriced = values.get("list_price", product.list_price) != product.list_price
+    if repriced and product.template_id is not None:
+        raise ValidationError(gettext(
+            "The list price of a variant is its configurable product's plus the extras of its values: change "
+            "%(template)s or the extras.", template=product.template.display_name), "list_price")
+    with session.begin_nested():
+        for key, value in values.items():
+            setattr(product, key, value)
+        session.flush()
+        if repriced:
+            variants.sync_prices(session, product)
     return product
 
 
