@@ -48,6 +48,16 @@ def is_configurable(session: Session, product: Product) -> bool:
     return session.scalar(select(OfferedValue.id).where(OfferedValue.product_id == product.id).limit(1)) is not None
 
 
+def variants_of(session: Session, template: Product) -> list[Product]:
+    return list(session.scalars(select(Product).where(Product.template_id == template.id).order_by(Product.id)))
+
+
+def priced_as(product: Product) -> list[int]:
+    """The products whose price rules apply to ``product``, the most specific first: a variant's own, then its
+    configurable product's."""
+    return [product.id] if product.template_id is None else [product.id, product.template_id]
+
+
 def chosen_values(session: Session, variant: Product) -> list[AttributeValue]:
     """The values a variant was made of, in its name's order."""
     return list(session.scalars(select(AttributeValue).join(
@@ -180,8 +190,7 @@ def _list_price(template: Product, extra: Decimal) -> Decimal:
 def sync_prices(session: Session, template: Product) -> None:
     """Set each variant's list price to its configurable product's plus its values' extras."""
     extras = {row.value_id: row.price_extra for row in offered(session, template)}
-    variants = session.scalars(select(Product).where(Product.template_id == template.id)).all()
-    for variant in variants:
+    for variant in variants_of(session, template):
         variant.list_price = _list_price(template, sum(
             (extras.get(value.id, Decimal(0)) for value in chosen_values(session, variant)), Decimal(0)))
     session.flush()

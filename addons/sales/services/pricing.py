@@ -8,7 +8,7 @@ is refused, never converted.
 
 Which rule of the list: among the rules whose quantity range holds the
 quantity (``min_quantity`` <= quantity < ``max_quantity``), the most specific:
-the product's own, else its category's (the nearest category up the tree),
+the product's own (a variant's, then its configurable product's), else its category's (the nearest category up the tree),
 else a rule for all products. Overlapping ranges for the same target are
 refused when rules are kept (:mod:`.pricelists`), so the choice is unique.
 
@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from addons.contacts.models import Partner, Tag
 from addons.products.models import Product, ProductCategory
+from addons.products.variants import priced_as
 from core.errors import ValidationError
 
 from ..models import (
@@ -132,18 +133,18 @@ def _category_chain(session: Session, product: Product) -> list[int]:
 
 def best_rule(session: Session, pricelist: PriceList, product: Product, quantity: Decimal) -> PriceRule | None:
     """The most specific rule of ``pricelist`` whose quantity range holds ``quantity`` (see the module)."""
-    chain = _category_chain(session, product)
+    chain, products = _category_chain(session, product), priced_as(product)
     rows = session.scalars(select(PriceRule).where(
         PriceRule.pricelist_id == pricelist.id,
         or_(PriceRule.applies_to == ALL_PRODUCTS,
-            (PriceRule.applies_to == PRODUCT) & (PriceRule.product_id == product.id),
+            (PriceRule.applies_to == PRODUCT) & PriceRule.product_id.in_(products),
             (PriceRule.applies_to == CATEGORY) & PriceRule.category_id.in_(chain)),
         PriceRule.min_quantity <= quantity,
         or_(PriceRule.max_quantity.is_(None), PriceRule.max_quantity > quantity))).all()
 
     def specificity(rule: PriceRule) -> tuple[int, int]:
         if rule.applies_to == PRODUCT:
-            return (0, 0)
+            return (0, products.index(rule.product_id))
         if rule.applies_to == CATEGORY:
             return (1, chain.index(rule.category_id))
         return (2, 0)

@@ -51,6 +51,7 @@ from ..models import (
 )
 from .amounts import compute, set_cost
 from .pricing import check_pricelist, price_for, pricelist_of
+from .variants import explanation, resolve_line
 
 HEADER_FIELDS = ("partner_id", "pricelist_id", "currency_code", "date_order", "validity_date", "payment_terms",
                  "user_id", "team_id", "notes")
@@ -165,6 +166,7 @@ def _set_pricelist(session: Session, order: SaleOrder, *, given: bool, currency_
 
 
 def _make_line(session: Session, order: SaleOrder, values: dict, index: int) -> SaleOrderLine:
+    values = resolve_line(session, order, values)
     _known(values, LINE_FIELDS)
     values = {"sequence": index * 10, "kind": PRODUCT, "quantity": Decimal(1), "discount": Decimal(0),
               "optional": False, **values}
@@ -208,7 +210,7 @@ def _price(session: Session, order: SaleOrder, line: SaleOrderLine, size: Decima
         line.price_explanation = gettext("entered by hand")
         return
     line.unit_price = listed
-    line.price_explanation = price.explanation[:255]
+    line.price_explanation = explanation(price, line.product, session)[:255]
 
 
 def _free_text_line(line: SaleOrderLine, *, given_price: bool) -> SaleOrderLine:
