@@ -24,14 +24,19 @@ def _check_code_free(session, company_id: int, code: str | None, exclude_id: int
 
 
 def create_product(session, company_id: int, **values) -> Product:
+    product = new_product(session, company_id, **values)
+    session.add(product)
+    session.flush()
+    return product
+
+
+def new_product(session, company_id: int, **values) -> Product:
+    """A product checked and not yet added, for a service that sets what a user may not (a variant's origin)."""
     values = clean(Product, values, session=session)
     _check_code_free(session, company_id, values.get("code"))
     if values.get("uom_id") is None:
         values["uom_id"] = default_unit_id(session)
-    product = Product(company_id=company_id, **values)
-    session.add(product)
-    session.flush()
-    return product
+    return Product(company_id=company_id, **values)
 
 
 def update_product(session, product: Product, **values) -> Product:

@@ -148,17 +148,18 @@ def _existing(session: Session, template: Product, key: str) -> Product | None:
 
 
 def _make_variant(session: Session, template: Product, values: list[AttributeValue], key: str) -> int:
-    from .services import create_product
+    from .services import new_product
 
     extras = {row.value_id: row.price_extra for row in offered(session, template)}
     name = f"{template.name} ({', '.join(value.name for value in values)})"
     with session.begin_nested():
-        variant = create_product(
+        variant = new_product(
             session, template.company_id, code=_free_code(session, template, values), name=name[:120],
             kind=template.kind, category_id=template.category_id, uom_id=template.uom_id, cost=template.cost,
             description=template.description,
             list_price=_list_price(template, sum((extras[value.id] for value in values), Decimal(0))))
         variant.template_id, variant.variant_key = template.id, key
+        session.add(variant)
         session.flush()
         session.add_all(VariantValue(product_id=variant.id, value_id=value.id) for value in values)
         session.flush()
