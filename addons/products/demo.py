@@ -5,7 +5,7 @@ from decimal import Decimal
 from .models import GOODS, SERVICE
 from .services import create_category, create_product
 from .units import unit_by_code
-from .variants import create_attribute, create_value, offer_value
+from .configuring import create_attribute, create_value, offer_value
 
 CATEGORIES = (  # name, parent
     ("Ferretería", None),

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from core.web.views import Filter, ModelView
 
-from . import services, units, variants
+from . import configuring, services, units
 from .attributes import Attribute, AttributeValue, OfferedValue
 from .models import Product, ProductCategory, Uom
 
@@ -36,18 +36,18 @@ class UnitView(ModelView):
 
 class AttributeView(ModelView):
     def create(self, session, actor, values):
-        return variants.create_attribute(session, actor.company_id, **values)
+        return configuring.create_attribute(session, actor.company_id, **values)
 
     def update(self, session, actor, record, values):
-        return variants.update_attribute(session, record, **values)
+        return configuring.update_attribute(session, record, **values)
 
 
 class AttributeValueView(ModelView):
     def create(self, session, actor, values):
-        return variants.create_value(session, actor.company_id, **values)
+        return configuring.create_value(session, actor.company_id, **values)
 
     def update(self, session, actor, record, values):
-        return variants.update_value(session, record, **values)
+        return configuring.update_value(session, record, **values)
 
 
 class OfferedValueView(ModelView):
@@ -56,13 +56,13 @@ class OfferedValueView(ModelView):
     importable = False  # kept through the services, which re-price the variants
 
     def create(self, session, actor, values):
-        return variants.offer_value(session, actor.company_id, **values)
+        return configuring.offer_value(session, actor.company_id, **values)
 
     def update(self, session, actor, record, values):
-        return variants.update_offered(session, record, **values)
+        return configuring.update_offered(session, record, **values)
 
     def delete(self, session, actor, record) -> None:
-        variants.withdraw_value(session, record)
+        configuring.withdraw_value(session, record)
 
 
 def product_views() -> tuple[ModelView, ...]:

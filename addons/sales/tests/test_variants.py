@@ -2,13 +2,14 @@
 the extras (or by the price list, whose rules on the configurable product reach its variants), explained."""
 import datetime as dt
 import html
+import re
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
 from addons.contacts.services import create_partner
-from addons.products import variants
+from addons.products import configuring
 from addons.products.attributes import AttributeValue
 from addons.products.models import Product
 from addons.products.services import create_product
@@ -28,15 +29,15 @@ def tshirt(shop):
 def make_tshirt(db):
     session = db.system()
     company_id = db.main_company.id
-    size = variants.create_attribute(session, company_id, name="Size", sequence=1)
-    colour = variants.create_attribute(session, company_id, name="Colour", sequence=2)
-    values = {name: variants.create_value(session, company_id, attribute_id=attribute.id, name=name, code=code)
+    size = configuring.create_attribute(session, company_id, name="Size", sequence=1)
+    colour = configuring.create_attribute(session, company_id, name="Colour", sequence=2)
+    values = {name: configuring.create_value(session, company_id, attribute_id=attribute.id, name=name, code=code)
               for attribute, name, code in ((size, "M", "M"), (size, "XL", "XL"), (colour, "Red", "RED"),
                                             (colour, "Blue", "BLUE"))}
     product = create_product(session, company_id, code="TSHIRT", name="T-shirt", list_price=Decimal("20.00"),
                              cost=Decimal("6.00"))
     for name, extra in (("M", "0"), ("XL", "3.00"), ("Red", "1.50"), ("Blue", "0")):
-        variants.offer_value(session, company_id, product_id=product.id, value_id=values[name].id,
+        configuring.offer_value(session, company_id, product_id=product.id, value_id=values[name].id,
                              price_extra=Decimal(extra))
     session.commit()
     return product, {name: value.id for name, value in values.items()}
@@ -147,5 +148,12 @@ def test_the_salesperson_picks_the_values_on_the_quote_form(web):
     page = html.unescape(ana.get(created.headers["Location"]).get_data(as_text=True))
     assert "[TSHIRT-XL-RED] T-shirt (XL, Red)" in page and "list price, with extras XL +3, Red +1.5" in page
     edit = ana.get(created.headers["Location"] + "/edit").get_data(as_text=True)
-    assert f'<option value="{product.id}" selected' in edit
-    assert f'<option value="{values["XL"]}" selected>XL</option>' in edit
+    assert selected(edit, "lines-0-product_id") == str(product.id)
+    size_select = f"lines-0-variant_values-{size_id}"
+    assert selected(edit, size_select) == str(values["XL"])
+
+
+def selected(page, name):
+    """The value of the option chosen in the select ``name`` (attributes in any order)."""
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    return re.search(r'<option(?=[^>]*\bselected\b)[^>]*value="([^"]*)"', select).group(1)
