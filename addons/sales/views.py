@@ -50,8 +50,8 @@ class OrderView(ModelView):
     importable = False  # lines and states: no flat file fits
     record_template = "sales/quote_record.html"
     form_template = "sales/quote_form.html"
-    line_fields = ("kind", "product_id", "variant_values", "description", "quantity", "uom_id", "unit_price", "discount", "tax_ids",
-                   "optional")
+    line_fields = ("kind", "product_id", "variant_values", "description", "quantity", "uom_id", "unit_price",
+                   "discount", "tax_ids", "optional")
 
     @property
     def record_fields(self) -> tuple[str, ...]:

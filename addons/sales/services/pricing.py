@@ -8,9 +8,10 @@ is refused, never converted.
 
 Which rule of the list: among the rules whose quantity range holds the
 quantity (``min_quantity`` <= quantity < ``max_quantity``), the most specific:
-the product's own (a variant's, then its configurable product's), else its category's (the nearest category up the tree),
-else a rule for all products. Overlapping ranges for the same target are
-refused when rules are kept (:mod:`.pricelists`), so the choice is unique.
+the product's own (a variant's, then its configurable product's), else its
+category's (the nearest category up the tree), else a rule for all products.
+Overlapping ranges for the same target are refused when rules are kept
+(:mod:`.pricelists`), so the choice is unique.
 
 Without a list or a rule, the price is the product's list price. List prices
 and costs are in the company's currency and are converted at the date's rate.

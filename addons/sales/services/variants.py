@@ -2,9 +2,9 @@
 (``variant_values``, value ids); the line is then for the variant (made the first time it is chosen), priced
 like any product, its list price being the configurable product's plus the values' extras.
 
-Price list rules on a configurable product apply to each of its variants (``pricing.best_rule`` through
-``products.variants.priced_as``), after a rule on the variant itself: a salesperson setting "T-shirts −10%" means every size and colour, and variants
-made later must not escape it.
+Price list rules on a configurable product apply to each of its variants (``pricing.best_rule``
+through ``products.variants.priced_as``), after a rule on the variant itself: a salesperson setting
+"T-shirts −10%" means every size and colour, and variants made later must not escape it.
 """
 from __future__ import annotations
 
