@@ -119,7 +119,9 @@ def register_jobs():
             Job("core.clean_jobs", "core.jobs.maintenance:clean_jobs", retries=0,
                 schedule=crontab(minute="17", hour="3")),
             Job("core.security_housekeeping", "core.security.housekeeping:security_housekeeping", retries=0,
-                schedule=crontab(minute="27", hour="3")))
+                schedule=crontab(minute="27", hour="3")),
+            Job("core.refresh_statistics", "core.jobs.maintenance:refresh_statistics_job", retries=0,
+                schedule=crontab(minute="37", hour="3")))
 
 
 @hookimpl

@@ -19,6 +19,8 @@ and costs are in the company's currency and are converted at the date's rate.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -64,17 +66,22 @@ def number(value: Decimal) -> str:
 
 def pricelist_of(session: Session, partner: Partner, date: dt.date) -> PriceList | None:
     """The customer's price list valid on ``date``: their own (or their company's), else one of their tags'."""
+    return next((found for found in _candidate_lists(session, partner) if _usable(found, date)), None)
+
+
+def _candidate_lists(session: Session, partner: Partner) -> list[PriceList]:
+    """The lists that may be the customer's, in the order :func:`pricelist_of` tries them."""
     customers = [partner, *([partner.parent] if partner.parent is not None else [])]
+    found = []
     for customer in customers:
         side = session.get(SalesPartner, customer.id)
-        if side is not None and side.pricelist is not None and _usable(side.pricelist, date):
-            return side.pricelist
+        if side is not None and side.pricelist is not None:
+            found.append(side.pricelist)
     tag_ids = [tag.id for customer in customers for tag in customer.tags]
-    if not tag_ids:
-        return None
-    candidates = session.scalars(select(PriceList).join(PriceList.tags).where(
-        PriceList.active.is_(True), Tag.id.in_(tag_ids)).order_by(PriceList.id)).unique()
-    return next((found for found in candidates if found.valid_on(date)), None)
+    if tag_ids:
+        found += session.scalars(select(PriceList).join(PriceList.tags).where(
+            PriceList.active.is_(True), Tag.id.in_(tag_ids)).order_by(PriceList.id)).unique()
+    return found
 
 
 def _usable(pricelist: PriceList, date: dt.date) -> bool:
@@ -106,7 +113,105 @@ def price_for(session: Session, partner: Partner, product: Product, quantity: De
     if chosen is None:
         return _list_price(session, product, date, currency)
     check_pricelist(chosen, currency_code=currency, date=date)
-    rule = best_rule(session, chosen, product, Decimal(quantity))
+    return _by_rule(session, chosen, best_rule(session, chosen, product, Decimal(quantity)), product, date, currency)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One question for :func:`prices_for`: ``quantity`` (in the product's unit) of ``product`` for ``partner``."""
+
+    partner: Partner
+    product: Product
+    quantity: Decimal
+    date: dt.date
+
+
+def prices_for(session: Session, lookups: Sequence[Lookup], currency: str, *,
+               pricelist: PriceList | None = None) -> list[Price]:
+    """:func:`price_for` for many lookups at once, in their order: the same prices, explanations and refusals.
+
+    The rules that may apply are read per list for up to :data:`CHUNK`
+    products at a time (three queries), not per lookup; then each lookup
+    picks its rule as :func:`best_rule` would.
+    """
+    candidates: dict[int, list[PriceList]] = {}  # per customer (held here: the session forgets unused rows)
+    by_list: dict[PriceList | None, list[int]] = defaultdict(list)
+    for index, lookup in enumerate(lookups):
+        chosen = pricelist
+        if chosen is None:
+            if lookup.partner.id not in candidates:
+                candidates[lookup.partner.id] = _candidate_lists(session, lookup.partner)
+            chosen = next((found for found in candidates[lookup.partner.id] if _usable(found, lookup.date)), None)
+        by_list[chosen].append(index)
+    prices: list[Price | None] = [None] * len(lookups)
+    for chosen, indexes in by_list.items():
+        for date in {lookups[index].date for index in indexes} if chosen is not None else ():
+            check_pricelist(chosen, currency_code=currency, date=date)
+        for start in range(0, len(indexes), CHUNK):
+            chunk = indexes[start:start + CHUNK]
+            rules = _Rules.of(session, chosen, [lookups[index].product for index in chunk]) if chosen else None
+            for index in chunk:
+                lookup = lookups[index]
+                if chosen is None:
+                    prices[index] = _list_price(session, lookup.product, lookup.date, currency)
+                    continue
+                rule = rules.best(lookup.product, Decimal(lookup.quantity))
+                prices[index] = _by_rule(session, chosen, rule, lookup.product, lookup.date, currency)
+    return prices
+
+
+#: products whose rules :func:`prices_for` reads in one go
+CHUNK = 500
+
+
+@dataclass
+class _Rules:
+    """A list's rules for some products, their categories and all products, by what they apply to."""
+
+    chains: dict[int, list[int]]
+    priced: dict[int, list[int]]
+    own: dict[int, list[PriceRule]]
+    by_category: dict[int, list[PriceRule]]
+    general: list[PriceRule]
+
+    @classmethod
+    def of(cls, session: Session, pricelist: PriceList, products: list[Product]) -> _Rules:
+        chains = {product.id: _category_chain(session, product) for product in products}
+        priced = {product.id: priced_as(product) for product in products}
+        categories = {category for chain in chains.values() for category in chain}
+        rules = select(PriceRule).where(PriceRule.pricelist_id == pricelist.id).order_by(PriceRule.id)
+        own, by_category = defaultdict(list), defaultdict(list)
+        for rule in session.scalars(rules.where(PriceRule.applies_to == PRODUCT,
+                                                PriceRule.product_id.in_(sorted({
+                                                    one for ids in priced.values() for one in ids})))):
+            own[rule.product_id].append(rule)
+        if categories:
+            for rule in session.scalars(rules.where(PriceRule.applies_to == CATEGORY, PriceRule.product_id.is_(None),
+                                                    PriceRule.category_id.in_(sorted(categories)))):
+                by_category[rule.category_id].append(rule)
+        general = session.scalars(rules.where(PriceRule.applies_to == ALL_PRODUCTS, PriceRule.product_id.is_(None),
+                                              PriceRule.category_id.is_(None))).all()
+        return cls(chains, priced, own, by_category, list(general))
+
+    def best(self, product: Product, quantity: Decimal) -> PriceRule | None:
+        """The rule :func:`best_rule` finds: the product's (a variant's, then its configurable product's), else
+        the nearest category's, else all products'."""
+        for candidates in (*(self.own.get(one, ()) for one in self.priced[product.id]),
+                           *(self.by_category.get(category, ()) for category in self.chains[product.id]),
+                           self.general):
+            found = next((rule for rule in candidates if _holds(rule, quantity)), None)
+            if found is not None:
+                return found
+        return None
+
+
+def _holds(rule: PriceRule, quantity: Decimal) -> bool:
+    return rule.min_quantity <= quantity and (rule.max_quantity is None or rule.max_quantity > quantity)
+
+
+def _by_rule(session: Session, chosen: PriceList, rule: PriceRule | None, product: Product, date: dt.date,
+             currency: str) -> Price:
+    """The price ``rule`` of list ``chosen`` gives (the list price, so explained, when no rule applies)."""
     if rule is None:
         found = _list_price(session, product, date, currency)
         return Price(found.amount, currency, gettext("list “%(name)s”, no rule for this product: list price",
@@ -133,24 +238,28 @@ def _category_chain(session: Session, product: Product) -> list[int]:
 
 
 def best_rule(session: Session, pricelist: PriceList, product: Product, quantity: Decimal) -> PriceRule | None:
-    """The most specific rule of ``pricelist`` whose quantity range holds ``quantity`` (see the module)."""
-    chain, products = _category_chain(session, product), priced_as(product)
-    rows = session.scalars(select(PriceRule).where(
-        PriceRule.pricelist_id == pricelist.id,
-        or_(PriceRule.applies_to == ALL_PRODUCTS,
-            (PriceRule.applies_to == PRODUCT) & PriceRule.product_id.in_(products),
-            (PriceRule.applies_to == CATEGORY) & PriceRule.category_id.in_(chain)),
-        PriceRule.min_quantity <= quantity,
-        or_(PriceRule.max_quantity.is_(None), PriceRule.max_quantity > quantity))).all()
+    """The most specific rule of ``pricelist`` whose quantity range holds ``quantity`` (see the module).
 
-    def specificity(rule: PriceRule) -> tuple[int, int]:
-        if rule.applies_to == PRODUCT:
-            return (0, products.index(rule.product_id))
-        if rule.applies_to == CATEGORY:
-            return (1, chain.index(rule.category_id))
-        return (2, 0)
-
-    return min(rows, key=lambda rule: (specificity(rule), rule.id), default=None)
+    One query per level, most specific first, each an equality prefix of
+    ``ix_sales_pricelist_rule_lookup``: a lookup reads the few rules that may
+    apply, however long the list (a single query OR-ing the three levels
+    leaves the planner free to read the whole list, or the whole company).
+    """
+    rules = select(PriceRule).where(
+        PriceRule.pricelist_id == pricelist.id, PriceRule.min_quantity <= quantity,
+        or_(PriceRule.max_quantity.is_(None), PriceRule.max_quantity > quantity)).order_by(PriceRule.id)
+    products = priced_as(product)
+    own = session.scalars(rules.where(PriceRule.applies_to == PRODUCT, PriceRule.product_id.in_(products))).all()
+    if own:
+        return min(own, key=lambda rule: products.index(rule.product_id))
+    chain = _category_chain(session, product)
+    if chain:
+        by_category = session.scalars(rules.where(PriceRule.applies_to == CATEGORY, PriceRule.product_id.is_(None),
+                                                  PriceRule.category_id.in_(chain))).all()
+        if by_category:
+            return min(by_category, key=lambda rule: chain.index(rule.category_id))
+    return session.scalars(rules.where(PriceRule.applies_to == ALL_PRODUCTS, PriceRule.product_id.is_(None),
+                                       PriceRule.category_id.is_(None))).first()
 
 
 def _apply(session: Session, rule: PriceRule, product: Product, date: dt.date, currency: str) -> Decimal:
