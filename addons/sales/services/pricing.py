@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -69,19 +69,18 @@ def pricelist_of(session: Session, partner: Partner, date: dt.date) -> PriceList
     return next((found for found in _candidate_lists(session, partner) if _usable(found, date)), None)
 
 
-def _candidate_lists(session: Session, partner: Partner) -> list[PriceList]:
-    """The lists that may be the customer's, in the order :func:`pricelist_of` tries them."""
+def _candidate_lists(session: Session, partner: Partner) -> Iterator[PriceList]:
+    """The lists that may be the customer's, in the order :func:`pricelist_of` tries them (the tags' are only
+    read when the customer's own lists were not enough)."""
     customers = [partner, *([partner.parent] if partner.parent is not None else [])]
-    found = []
     for customer in customers:
         side = session.get(SalesPartner, customer.id)
         if side is not None and side.pricelist is not None:
-            found.append(side.pricelist)
+            yield side.pricelist
     tag_ids = [tag.id for customer in customers for tag in customer.tags]
     if tag_ids:
-        found += session.scalars(select(PriceList).join(PriceList.tags).where(
+        yield from session.scalars(select(PriceList).join(PriceList.tags).where(
             PriceList.active.is_(True), Tag.id.in_(tag_ids)).order_by(PriceList.id)).unique()
-    return found
 
 
 def _usable(pricelist: PriceList, date: dt.date) -> bool:
@@ -140,7 +139,7 @@ def prices_for(session: Session, lookups: Sequence[Lookup], currency: str, *,
         chosen = pricelist
         if chosen is None:
             if lookup.partner.id not in candidates:
-                candidates[lookup.partner.id] = _candidate_lists(session, lookup.partner)
+                candidates[lookup.partner.id] = list(_candidate_lists(session, lookup.partner))
             chosen = next((found for found in candidates[lookup.partner.id] if _usable(found, lookup.date)), None)
         by_list[chosen].append(index)
     prices: list[Price | None] = [None] * len(lookups)
