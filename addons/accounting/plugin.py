@@ -64,11 +64,13 @@ def validate_rows(session, model, operation, rows):
 @hookimpl
 def register_extensions():
     from addons.contacts.models import Partner
+    from addons.products.models import Product, ProductCategory
     from core.fields import Extension
 
-    from .models import PartnerAccounting
+    from .models import CategoryAccounting, PartnerAccounting, ProductAccounting
 
-    return [Extension(Partner, PartnerAccounting)]
+    return [Extension(Partner, PartnerAccounting), Extension(Product, ProductAccounting),
+            Extension(ProductCategory, CategoryAccounting)]
 
 
 @hookimpl

@@ -27,7 +27,7 @@ GROUPS = (
 
 #: What a billing user needs to read (and, for drafts, write) to prepare invoices.
 _BILLING_READS = (m.Account, m.Journal, m.Tax, m.PaymentTerm, m.PaymentTermLine, m.Currency, m.CurrencyRate,
-                  m.Settings, m.PartnerAccounting, m.FiscalYear, m.Period)
+                  m.Settings, m.PartnerAccounting, m.ProductAccounting, m.CategoryAccounting, m.FiscalYear, m.Period)
 _BILLING_DRAFTS = (m.Invoice, m.InvoiceLine, m.InvoiceTax)
 
 

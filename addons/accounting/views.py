@@ -35,7 +35,7 @@ from .models import (
     Settings,
     Tax,
 )
-from .models.invoicing import DRAFT, IN_INVOICE, IN_REFUND, OUT_INVOICE, OUT_REFUND, PAID, POSTED
+from .models.invoicing import DRAFT, IN_INVOICE, IN_REFUND, OUT_INVOICE, OUT_REFUND, POSTED, SETTLED
 from .models.payments import INBOUND, OUTBOUND
 from .services import terms
 from .web import invoice_form, term_form
@@ -225,8 +225,9 @@ def _invoice_filters():
     return (
         Filter("draft", _l("Draft"), lambda actor: Invoice.state == DRAFT),
         Filter("posted", _l("Posted"), lambda actor: Invoice.state == POSTED),
-        Filter("unpaid", _l("Not paid"), lambda actor: (Invoice.state == POSTED) & (Invoice.payment_state != PAID)),
-        Filter("overdue", _l("Overdue"), lambda actor: (Invoice.state == POSTED) & (Invoice.payment_state != PAID)
+        Filter("unpaid", _l("Not paid"), lambda actor: (Invoice.state == POSTED)
+               & Invoice.payment_state.not_in(SETTLED)),
+        Filter("overdue", _l("Overdue"), lambda actor: (Invoice.state == POSTED) & Invoice.payment_state.not_in(SETTLED)
                & (Invoice.due_date < today())),
     )
 
@@ -294,7 +295,7 @@ def accounting_views() -> tuple[ModelView, ...]:
                      label_plural=_l("Accounting settings"), search_fields=(), form_fields=(
                          "tax_rounding", "receivable_account_id", "payable_account_id", "income_account_id",
                          "expense_account_id", "retained_earnings_account_id", "exchange_gain_account_id",
-                         "exchange_loss_account_id", "writeoff_account_id")),
+                         "exchange_loss_account_id", "writeoff_account_id", "sale_tax_id", "purchase_tax_id")),
         AccountingView(Budget, name="budget", slug="budgets", label=_l("Budget"), label_plural=_l("Budgets")),
         AccountingView(BudgetLine, name="budget_line", slug="budget-lines", label=_l("Budget line"),
                        label_plural=_l("Budget lines"), search_fields=()),

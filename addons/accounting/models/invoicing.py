@@ -2,7 +2,10 @@
 
 Amounts on an invoice are in its own currency; posting converts them at the
 invoice date's rate into the journal entry (``move``). ``residual`` and
-``payment_state`` are kept by the reconciliation service.
+``payment_state`` are kept by the reconciliation service: ``credited`` when
+what settled the invoice is its credit notes (or, on a credit note, the
+invoice it credits) rather than money; an invoice whose total is zero is
+``paid`` from its posting on.
 """
 from __future__ import annotations
 
@@ -26,8 +29,11 @@ INVOICE_KINDS = ((OUT_INVOICE, _l("Customer invoice")), (IN_INVOICE, _l("Supplie
                  (OUT_REFUND, _l("Customer credit note")), (IN_REFUND, _l("Supplier credit note")))
 DRAFT, POSTED, CANCELLED = "draft", "posted", "cancelled"
 INVOICE_STATES = ((DRAFT, _l("Draft")), (POSTED, _l("Posted")), (CANCELLED, _l("Cancelled")))
-NOT_PAID, PARTIAL, PAID = "not_paid", "partial", "paid"
-PAYMENT_STATES = ((NOT_PAID, _l("Unpaid")), (PARTIAL, _l("Partially paid")), (PAID, _l("Paid")))
+NOT_PAID, PARTIAL, PAID, CREDITED = "not_paid", "partial", "paid", "credited"
+PAYMENT_STATES = ((NOT_PAID, _l("Unpaid")), (PARTIAL, _l("Partially paid")), (PAID, _l("Paid")),
+                  (CREDITED, _l("Credited")))
+#: nothing is left to pay: paid (a zero total from its posting on), or settled by its credit notes
+SETTLED = (PAID, CREDITED)
 
 
 def _not_draft(record) -> bool:

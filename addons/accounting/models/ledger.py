@@ -51,6 +51,13 @@ def active_account(*types: str):
     return lambda actor: Account.active.is_(True) & Account.type.in_(types)
 
 
+def _tax_of_use(use: str):
+    """Active taxes of one use (sale or purchase); taxes are defined after the ledger, so looked up late."""
+    from .taxes import Tax
+
+    return Tax.active.is_(True) & (Tax.use == use)
+
+
 def _posted(record) -> bool:
     return record.state == POSTED
 
@@ -95,6 +102,14 @@ class Settings(CompanyMixin, Base):
     writeoff_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"), info=field(
         _l("Write-off account"), domain=active_account(INCOME, EXPENSE),
         domain_message=_l("Choose an active income or expense account.")))
+    sale_tax_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_tax.id"), info=field(
+        _l("Default sales tax"), domain=lambda actor: _tax_of_use("sale"),
+        domain_message=_l("Choose an active sales tax."),
+        help=_l("Put on a product's sales lines when neither the product nor its category names taxes.")))
+    purchase_tax_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_tax.id"), info=field(
+        _l("Default purchase tax"), domain=lambda actor: _tax_of_use("purchase"),
+        domain_message=_l("Choose an active purchase tax."),
+        help=_l("Put on a product's bill lines when neither the product nor its category names taxes.")))
     #: The largest difference a payment or a bank match may write off without booking an advance.
     writeoff_limit: Mapped[Decimal] = mapped_column(Money, default=Decimal("1.00"), info=field(
         _l("Write-off limit"), minimum=Decimal(0),

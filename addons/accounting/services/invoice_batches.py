@@ -39,10 +39,10 @@ from core.sequences import reserve_numbers
 from ..guards import BATCH_POSTING, allow, require_balanced
 from ..models import (Account, FiscalYear, Invoice, InvoiceLine, InvoiceTax, Journal, Move, MoveLine, PartnerAccounting,
                       Tax)
-from ..models.invoicing import NOT_PAID, OUT_INVOICE, POSTED
+from ..models.invoicing import OUT_INVOICE, POSTED
 from ..models.ledger import DRAFT, PURCHASE, SALE
-from .invoices import (Booking, LineInput, book, check_draft, compute_invoice, new_draft, require_draft,
-                       require_poster)
+from .invoices import (Booking, LineInput, announce_posted, book, check_draft, compute_invoice, new_draft,
+                       posted_payment_state, require_draft, require_poster)
 from .ledger import (chronology_error, entry_number, fiscal_year_of, latest_posted_date, period_of,
                      posting_values)
 
@@ -102,7 +102,7 @@ def post_invoices(session: Session, drafts: Sequence[Invoice]) -> list[Invoice]:
         update_rows(session, Invoice, {
             p.invoice.id: {"state": POSTED, "number": entry_number(p.invoice.journal, p.year, p.number),
                            "move_id": move_id, "rate": p.booking.rate, "residual": p.invoice.amount_total,
-                           "payment_state": NOT_PAID, "due_date": p.booking.due_date}
+                           "payment_state": posted_payment_state(p.invoice), "due_date": p.booking.due_date}
             for p, move_id in zip(postings, move_ids, strict=True)})
     _announce(session, [draft.id for draft in drafts])
     return list(drafts)
@@ -116,11 +116,13 @@ def _checked_draft(session: Session, invoice: Invoice) -> Invoice:
 
 
 def _announce(session: Session, invoice_ids: list[int]) -> None:
-    """The ``invoice_posted`` hook for each invoice, as posting one by one calls it."""
+    """The ``invoice_posted`` (and for a zero total ``invoice_paid``) hooks for each invoice, as posting one by
+    one calls them."""
     registry = session.info.get("registry")
-    if registry is not None and registry.hook.invoice_posted.get_hookimpls():
-        for invoice in session.scalars(select(Invoice).where(Invoice.id.in_(invoice_ids)).order_by(Invoice.id)):
-            registry.hook.invoice_posted(session=session, invoice=invoice)
+    if registry is not None and (registry.hook.invoice_posted.get_hookimpls()
+                                 or registry.hook.invoice_paid.get_hookimpls()):
+        announce_posted(session, session.scalars(select(Invoice).where(Invoice.id.in_(invoice_ids))
+                                                 .order_by(Invoice.id)))
 
 
 @contextmanager
@@ -213,7 +215,7 @@ def _write_invoices(session: Session, postings: list[_Posting], move_ids: list[i
                      "narration": invoice.narration, "origin_invoice_id": invoice.origin_invoice_id,
                      "move_id": move_id, "amount_untaxed": invoice.amount_untaxed, "amount_tax": invoice.amount_tax,
                      "amount_total": invoice.amount_total, "residual": invoice.amount_total,
-                     "payment_state": NOT_PAID})
+                     "payment_state": posted_payment_state(invoice)})
     invoice_ids = insert_rows(session, Invoice, rows)
     drafts = [(p.invoice, invoice_id) for p, invoice_id in zip(postings, invoice_ids, strict=True)]
     lines = [(line, invoice_id) for invoice, invoice_id in drafts for line in invoice.lines]

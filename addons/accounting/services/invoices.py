@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext
@@ -32,11 +32,13 @@ from core.fields import clean
 
 from ..guards import posting_invoice
 from ..models import Account, Invoice, InvoiceLine, InvoiceTax, Journal, Move, PartnerAccounting, PaymentTerm, Tax
-from ..models.invoicing import DRAFT, IN_INVOICE, IN_REFUND, INVOICE_KINDS, NOT_PAID, OUT_INVOICE, OUT_REFUND, POSTED
+from ..models.invoicing import (DRAFT, IN_INVOICE, IN_REFUND, INVOICE_KINDS, NOT_PAID, OUT_INVOICE, OUT_REFUND, PAID,
+                                POSTED)
 from ..models.ledger import PURCHASE, SALE
 from .books import company_settings, default_journal, partner_accounts
 from .currency import company_currency, decimals, rate_at, round_amount
 from .ledger import LineSpec, create_move, post_move
+from .product_defaults import default_account_id, default_taxes
 from .taxes import Totals, compute_line, compute_totals
 from .terms import Instalment, instalments
 from .values import clean_line
@@ -57,7 +59,8 @@ class LineInput:
     quantity: Decimal | int | str = Decimal(1)
     unit_price: Decimal | int | str | None = None
     discount: Decimal | int | str = ZERO
-    tax_ids: Sequence[int] = field(default_factory=tuple)
+    #: ``None``: the product's default taxes (none without a product); an empty list: no taxes
+    tax_ids: Sequence[int] | None = None
     account_id: int | None = None
     product_id: int | None = None
 
@@ -260,8 +263,14 @@ def _make_line(session: Session, invoice: Invoice, raw, index: int, default_acco
                                       "deduction."), where + "unit_price")
     if not ZERO <= discount <= HUNDRED:
         raise ValidationError(gettext("The discount is a percentage between 0 and 100."), where + "discount")
+    use = tax_use(invoice.kind)
+    if product is not None and not data.get("account_id"):
+        default_account = default_account_id(session, product, use) or default_account
     account = _line_account(session, invoice, data.get("account_id") or default_account, index)
-    taxes = [_tax(session, invoice, tax_id, where + "tax_ids") for tax_id in data.get("tax_ids") or ()]
+    tax_ids = data.get("tax_ids")
+    if tax_ids is None and product is not None:
+        tax_ids = [tax.id for tax in _product_taxes(session, product, use, where + "tax_ids")]
+    taxes = [_tax(session, invoice, tax_id, where + "tax_ids") for tax_id in tax_ids or ()]
     if len({tax.id for tax in taxes}) != len(taxes):
         raise ValidationError(gettext("A tax is given twice on line %(number)s.", number=index + 1),
                               where + "tax_ids")
@@ -269,6 +278,14 @@ def _make_line(session: Session, invoice: Invoice, raw, index: int, default_acco
                        product_id=product.id if product else None, product=product, account_id=account.id,
                        account=account, quantity=quantity, unit_price=unit_price, discount=discount,
                        taxes=sorted(taxes, key=lambda t: t.sequence))
+
+
+def _product_taxes(session: Session, product: Product, use: str, where: str) -> list[Tax]:
+    """The product's default taxes of ``use``, a refusal naming the line's field."""
+    try:
+        return default_taxes(session, product, use)
+    except ValidationError as error:
+        raise ValidationError(str(error), where) from None
 
 
 def _line_product(session: Session, invoice: Invoice, product_id, index: int) -> Product | None:
@@ -373,13 +390,27 @@ def post_invoice(session: Session, invoice: Invoice) -> Invoice:
         with posting_invoice(session, invoice):
             invoice.state = POSTED
             invoice.residual = invoice.amount_total
-            invoice.payment_state = NOT_PAID
+            invoice.payment_state = posted_payment_state(invoice)
             invoice.due_date = booking.due_date
             session.flush()
-    registry = session.info.get("registry")
-    if registry is not None:
-        registry.hook.invoice_posted(session=session, invoice=invoice)
+    announce_posted(session, [invoice])
     return invoice
+
+
+def posted_payment_state(invoice: Invoice) -> str:
+    """A posted invoice is unpaid, unless its total is zero: nothing is due, so it is paid at once."""
+    return PAID if invoice.amount_total == 0 else NOT_PAID
+
+
+def announce_posted(session: Session, invoices: Iterable[Invoice]) -> None:
+    """The ``invoice_posted`` hook for each invoice, then ``invoice_paid`` for those paid by being posted."""
+    registry = session.info.get("registry")
+    if registry is None:
+        return
+    for invoice in invoices:
+        registry.hook.invoice_posted(session=session, invoice=invoice)
+        if invoice.payment_state == PAID:
+            registry.hook.invoice_paid(session=session, invoice=invoice)
 
 
 def require_poster(session: Session) -> None:
@@ -405,10 +436,6 @@ def book(session: Session, invoice: Invoice) -> Booking:
         raise ValidationError(gettext("An invoice without lines cannot be posted."), "lines")
     if invoice.amount_total < 0:
         raise ValidationError(gettext("The total is negative: issue a credit note instead."), "lines")
-    if invoice.amount_total == 0 and all(line.subtotal == 0 for line in invoice.lines):
-        raise ValidationError(gettext(
-            "Once rounded to the currency's %(places)s decimals the invoice amounts to zero: there is "
-            "nothing to post.", places=decimals(session, invoice.currency_code)), "lines")
     rate = rate_at(session, invoice.company_id, invoice.currency_code, date=invoice.date)
     due = invoice_instalments(session, invoice)
     return Booking(_entry_lines(session, invoice, rate, due), rate, max(item.date for item in due))
@@ -422,8 +449,11 @@ def _entry_lines(session: Session, invoice: Invoice, rate: Decimal, due: list[In
     partner_row = partner_accounts(session, invoice.partner)
     counterpart = (partner_row.receivable_account_id if invoice.is_customer else partner_row.payable_account_id)
     rows: list[tuple[Decimal, dict]] = []
-    for line, subtotal in zip(invoice.lines, _posted_subtotals(invoice), strict=True):
-        if subtotal:
+    subtotals = _posted_subtotals(invoice)
+    # an invoice of nothing but zeros (free goods) still books its lines, at zero, so its entry is not empty
+    all_zero = invoice.amount_total == 0 and not any(subtotals)
+    for line, subtotal in zip(invoice.lines, subtotals, strict=True):
+        if subtotal or all_zero:
             rows.append((sign * subtotal, {"account_id": line.account_id, "name": line.description}))
     for row in invoice.taxes:
         tax = row.tax
@@ -432,7 +462,7 @@ def _entry_lines(session: Session, invoice: Invoice, rate: Decimal, due: list[In
         if tax.reverse_charge_account_id is not None:
             rows.append((-sign * row.amount, {"account_id": tax.reverse_charge_account_id, **details}))
     for item in due:
-        if item.amount:
+        if item.amount or all_zero:
             rows.append((-sign * item.amount, {"account_id": counterpart, "date_maturity": item.date,
                                                "name": invoice.reference}))
     return _convert(session, invoice, rate, rows)
@@ -474,7 +504,8 @@ def _convert(session: Session, invoice: Invoice, rate: Decimal, rows) -> list[Li
 
 
 def create_credit_note(session: Session, invoice: Invoice, *, lines: Iterable[LineInput | Mapping] | None = None,
-                       date: dt.date | None = None, reference: str | None = None) -> Invoice:
+                       date: dt.date | None = None, reference: str | None = None,
+                       narration: str | None = None) -> Invoice:
     """A draft credit note of a posted invoice or bill: all its lines, or the ``lines`` given."""
     if invoice.state != POSTED or invoice.is_refund:
         raise ValidationError(gettext("Only a posted invoice or bill can be credited."))
@@ -486,4 +517,4 @@ def create_credit_note(session: Session, invoice: Invoice, *, lines: Iterable[Li
     return create_invoice(
         session, partner_id=invoice.partner_id, kind=REFUND_OF[invoice.kind], date=date or dt.date.today(),
         lines=lines, company_id=invoice.company_id, currency_code=invoice.currency_code,
-        reference=reference or invoice.number, origin_invoice_id=invoice.id)
+        reference=reference or invoice.number, narration=narration, origin_invoice_id=invoice.id)

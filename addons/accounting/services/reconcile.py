@@ -31,7 +31,7 @@ from core.errors import ValidationError
 
 from ..guards import INVOICE_PAYMENT_STATE, allow
 from ..models import Account, Invoice, Move, MoveLine, Reconciliation
-from ..models.invoicing import NOT_PAID, PAID, PARTIAL, POSTED as INVOICE_POSTED
+from ..models.invoicing import CREDITED, NOT_PAID, PAID, PARTIAL, POSTED as INVOICE_POSTED
 from ..models.ledger import GENERAL
 from .books import company_settings, default_journal
 from .currency import company_currency, decimals, rate_at, round_amount, sql_money, to_company
@@ -408,15 +408,21 @@ def _refresh_invoices(session: Session, move_ids: Iterable[int]) -> list[Invoice
     lines = invoice_lines(session, invoices)
     left = residuals(session, lines)
     registry = session.info.get("registry")
+    found = {}
+    for invoice in invoices:
+        mine = [left[line.id] for line in lines if line.move_id == invoice.move_id]
+        if invoice.currency_code == company_currency(session, invoice.company_id):
+            residual = abs(sum((r.amount for r in mine), ZERO))
+        else:
+            residual = abs(sum((r.amount_currency or ZERO for r in mine), ZERO))
+        found[invoice] = round_amount(residual, decimals(session, invoice.currency_code))
+    credited = _credited(session, [invoice for invoice, residual in found.items()
+                                   if residual == 0 and invoice.amount_total], lines)
     with allow(session, INVOICE_PAYMENT_STATE):  # the one place a posted invoice's payment state moves
-        for invoice in invoices:
-            mine = [left[line.id] for line in lines if line.move_id == invoice.move_id]
-            if invoice.currency_code == company_currency(session, invoice.company_id):
-                residual = abs(sum((r.amount for r in mine), ZERO))
-            else:
-                residual = abs(sum((r.amount_currency or ZERO for r in mine), ZERO))
-            residual = round_amount(residual, decimals(session, invoice.currency_code))
+        for invoice, residual in found.items():
             state = PAID if residual == 0 else NOT_PAID if residual >= abs(invoice.amount_total) else PARTIAL
+            if invoice.id in credited:
+                state = CREDITED
             became_paid = state == PAID and invoice.payment_state != PAID
             if (invoice.residual, invoice.payment_state) != (residual, state):
                 invoice.residual, invoice.payment_state = residual, state
@@ -425,3 +431,34 @@ def _refresh_invoices(session: Session, move_ids: Iterable[int]) -> list[Invoice
                 registry.hook.invoice_paid(session=session, invoice=invoice)
         session.flush()
     return invoices
+
+
+def _credited(session: Session, invoices: list[Invoice], lines: list[MoveLine]) -> set[int]:
+    """The ids of ``invoices`` that nothing but documents crediting each other settled: an invoice matched
+    only with its credit notes, a credit note only with the invoice it credits (exchange differences and
+    write-offs of those matches aside)."""
+    if not invoices:
+        return set()
+    mine = [line.id for line in lines if line.move_id in {invoice.move_id for invoice in invoices}]
+    pairs = session.execute(union_all(
+        select(Reconciliation.debit_line_id, Reconciliation.credit_line_id).where(
+            Reconciliation.debit_line_id.in_(mine)),
+        select(Reconciliation.credit_line_id, Reconciliation.debit_line_id).where(
+            Reconciliation.credit_line_id.in_(mine)))).all()
+    moves = dict(session.execute(select(MoveLine.id, MoveLine.move_id).where(
+        MoveLine.id.in_({line_id for pair in pairs for line_id in pair}))).all())
+    adjustments = set(session.scalars(select(Move.id).where(Move.id.in_(set(moves.values())),
+                                                            Move.origin == "reconcile")))
+    documents = {row.move_id: row for row in session.execute(select(
+        Invoice.id, Invoice.move_id, Invoice.origin_invoice_id).where(Invoice.move_id.in_(set(moves.values()))))}
+    countered: dict[int, set[int]] = {}
+    for own_line, other_line in pairs:
+        if moves[other_line] not in adjustments:
+            countered.setdefault(moves[own_line], set()).add(moves[other_line])
+    result = set()
+    for invoice in invoices:
+        others = [documents.get(move_id) for move_id in countered.get(invoice.move_id, ())]
+        if others and all(other is not None and (other.origin_invoice_id == invoice.id
+                                                 or other.id == invoice.origin_invoice_id) for other in others):
+            result.add(invoice.id)
+    return result

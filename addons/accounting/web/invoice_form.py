@@ -97,13 +97,15 @@ def invoice_form_class(view, session, kind: str, record=None):
 def save(session, actor, invoice, kind: str, values: dict):
     """Create or update a draft invoice through the invoicing service; without ``lines`` they stay as they are.
 
-    A value left empty on a line takes the service's default (quantity 1, the default account...).
+    A value left empty on a line takes the service's default (quantity 1, the product's account and taxes, the
+    default account...): a product line saved with no tax ticked gets the product's taxes, as the quotation
+    form does (a form cannot tell "none" from "not chosen"; the JSON API and the services can).
     """
     from ..services import invoices
 
     lines = values.pop("lines", None)
     if lines is not None:
-        lines = [{key: value for key, value in line.items() if value not in (None, "")} for line in lines]
+        lines = [{key: value for key, value in line.items() if value not in (None, "", [])} for line in lines]
     if invoice is None:
         return invoices.create_invoice(session, company_id=actor.company_id, kind=kind, lines=lines or (), **values)
     return invoices.update_invoice(session, invoice, lines=lines, **values)

@@ -9,8 +9,8 @@ from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import inspect, select
-from wtforms import BooleanField, DateField, DecimalField, SelectField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import BooleanField, DateField, DecimalField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange
 
 from core import bounds
 from core.errors import ValidationError
@@ -24,8 +24,8 @@ from ..documents.facturae import invoice_facturae
 from ..documents.fatturapa import invoice_fatturapa
 from ..documents.ubl import invoice_ubl
 from ..models import Invoice, InvoiceLine, Journal, Move, Payment, Reconciliation
-from ..models.invoicing import DRAFT, IN_INVOICE, IN_REFUND, OUT_INVOICE, OUT_REFUND, PAID, POSTED
-from ..services import invoice_batches, invoices, payments
+from ..models.invoicing import DRAFT, IN_INVOICE, IN_REFUND, OUT_INVOICE, OUT_REFUND, POSTED, SETTLED
+from ..services import crediting, invoice_batches, invoices, payments
 from . import blueprint
 from .common import money_journals
 from .invoice_form import save
@@ -41,13 +41,18 @@ def invoice_page_context(invoice: Invoice) -> dict:
     """What the invoice page shows beside the fields: which actions this user may take now."""
     posted = invoice.state == POSTED
     session = db()
+    credit_notes = crediting.credit_notes_of(session, invoice) if posted and not invoice.is_refund else []
     return {
         "payments": payments.payments_of(session, [invoice]) if posted and can(Payment, "read") else [],
         "can_cancel_payment": can(Payment, "write") and can(Move, "create"),
         "can_unreconcile": posted and invoice.residual != invoice.amount_total and can(Reconciliation, "delete"),
         "can_post": invoice.state == DRAFT and can(Move, "create"),
         "can_credit": posted and not invoice.is_refund and can(Invoice, "create") and can(Move, "create"),
-        "can_pay": posted and invoice.payment_state != PAID and can(Payment, "create"),
+        "can_credit_in_full": bool(posted and not invoice.is_refund and not credit_notes and invoice.amount_total
+                               and invoice.residual == invoice.amount_total and can(Move, "create")
+                               and can(Reconciliation, "create")),
+        "credit_notes": credit_notes,
+        "can_pay": posted and invoice.payment_state not in SETTLED and can(Payment, "create"),
         "can_print": posted,
         "can_einvoice": posted and invoice.is_customer,
     }
@@ -104,6 +109,29 @@ def invoice_credit(invoice_id: int):
     outcome = run_service(lambda session: invoices.create_credit_note(session, invoice),
                           success=gettext("Draft credit note created: check it, then post it."))
     return redirect(invoice_url(outcome.result if outcome.ok else _invoice(invoice_id)))
+
+
+class CreditForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), [InputRequired(), Length(max=2000)])
+    date = DateField(_l("Date of the credit note"), [InputRequired(), within_dates])
+
+
+@blueprint.route("/documents/<int:invoice_id>/credit", methods=["GET", "POST"])
+def invoice_credit_in_full(invoice_id: int):
+    """Credit the invoice in one step: its credit note, posted and matched with it (``services.crediting``)."""
+    invoice = _invoice(invoice_id)
+    require(Move, "create")
+    form = CreditForm(data={"date": dt.date.today()})
+    if form.validate_on_submit():
+        outcome = run_service(lambda session: crediting.credit_invoice(session, invoice, reason=form.reason.data,
+                                                                       date=form.date.data), form=form)
+        if outcome.ok:
+            flash(gettext("%(invoice)s is credited by %(credit)s.", invoice=invoice.display_name,
+                          credit=outcome.result.display_name), "success")
+            return redirect(invoice_url(_invoice(invoice_id)))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounting/credit_form.html", form=form, invoice=_invoice(invoice_id),
+                           back=invoice_url(invoice)), status
 
 
 class PaymentForm(FlaskForm):

@@ -5,8 +5,9 @@
   or received: :mod:`.settings`) minus what the line's other bills already
   bill. Each bill line keeps its order line (:class:`~..models.BillLine`),
   product, quantity in the order line's unit (named in the description, as a
-  bill line has no unit), unit price, and the company's purchase tax from
-  the billing settings (accounting keeps no taxes per product); its account
+  bill line has no unit), unit price, and the product's default purchase
+  taxes (accounting's: the product's, its category's, the company's), else
+  the purchase tax of the billing settings; its account
   is the settings' account for goods for a product that is not a service,
   else (with stock valued in the ledger, ``goods_received_account``) the
   goods received not billed account the receipt credited, else accounting's
@@ -34,7 +35,9 @@ from sqlalchemy.orm import Session
 from addons.accounting.models import Invoice, InvoiceLine
 from addons.accounting.models.invoicing import CANCELLED, IN_INVOICE, IN_REFUND, POSTED
 from addons.accounting.services.currency import rate_at
+from addons.accounting.models.taxes import PURCHASE as PURCHASE_TAX
 from addons.accounting.services.invoices import LineInput, create_invoice
+from addons.accounting.services.product_defaults import default_taxes
 from addons.products.models import SERVICE
 from addons.purchase.models import DONE, PURCHASE, PurchaseOrder
 from core.errors import AccessDenied, ValidationError
@@ -137,7 +140,8 @@ def create_bill(session: Session, order: PurchaseOrder, *, date: dt.date | None 
         raise ValidationError(gettext("Nothing is left to bill on %(order)s.", order=order.display_name), "lines")
     rate_at(session, order.company_id, order.currency_code, date=date)
     settings = billing_settings(session, order.company_id)
-    tax_ids = [settings.tax_id] if settings is not None and settings.tax_id is not None else []
+    # a product's own default purchase taxes (its, its category's, the company's) first, else the settings' tax
+    fallback = [settings.tax_id] if settings is not None and settings.tax_id is not None else []
     goods_account_id = (settings.goods_account_id if settings is not None else None) or \
         session.info["registry"].hook.goods_received_account(session=session, company_id=order.company_id)
     lines = [line for line in order.lines if line.id in quantities]
@@ -146,7 +150,8 @@ def create_bill(session: Session, order: PurchaseOrder, *, date: dt.date | None 
                                  company_id=order.company_id, currency_code=order.currency_code,
                                  reference=order.supplier_reference or order.number, lines=[
                                      LineInput(description=_description(order, line), quantity=quantities[line.id],
-                                               unit_price=line.unit_price, tax_ids=tax_ids,
+                                               unit_price=line.unit_price,
+                                               tax_ids=_bill_tax_ids(session, line.product, fallback),
                                                product_id=line.product_id,
                                                account_id=None if line.product.kind == SERVICE else goods_account_id)
                                      for line in lines])
@@ -155,6 +160,10 @@ def create_bill(session: Session, order: PurchaseOrder, *, date: dt.date | None 
                                     order_id=order.id, company_id=order.company_id)
                            for bill_line, line in zip(invoice.lines, lines, strict=True))
     return invoice
+
+
+def _bill_tax_ids(session: Session, product, fallback: list[int]) -> list[int]:
+    return [tax.id for tax in default_taxes(session, product, PURCHASE_TAX)] or fallback
 
 
 def _description(order: PurchaseOrder, line) -> str:

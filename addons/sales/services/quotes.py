@@ -22,7 +22,9 @@ from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from addons.accounting.models.taxes import SALE as TAX_SALE
 from addons.accounting.services.currency import company_currency
+from addons.accounting.services.product_defaults import default_taxes
 from addons.contacts.models import Partner
 from addons.products.models import Product, Uom
 from addons.products.units import check_quantity, convert
@@ -170,7 +172,7 @@ def _make_line(session: Session, order: SaleOrder, values: dict, index: int) -> 
     _known(values, LINE_FIELDS)
     values = {"sequence": index * 10, "kind": PRODUCT, "quantity": Decimal(1), "discount": Decimal(0),
               "optional": False, **values}
-    tax_ids = values.pop("tax_ids", None) or ()
+    tax_ids = values.pop("tax_ids", None)  # None: the product's default sales taxes; [] or ids: as given
     cleaned = clean(SaleOrderLine, values, session=session, creating=False)
     line = SaleOrderLine(company_id=order.company_id, **cleaned)
     if line.kind in (SECTION, NOTE):
@@ -178,13 +180,15 @@ def _make_line(session: Session, order: SaleOrder, values: dict, index: int) -> 
             raise ValidationError(gettext("A section or a note needs its text."), "description")
         line.product_id, line.unit_price, line.discount, line.optional = None, Decimal(0), Decimal(0), False
         return line
-    line.taxes = _taxes(session, order, tax_ids)
+    line.taxes = _taxes(session, order, tax_ids or ())
     if line.product_id is None:
         return _free_text_line(line, given_price="unit_price" in cleaned)
     product = session.get(Product, line.product_id)
     if product.company_id != order.company_id:
         raise ValidationError(gettext("Choose a product of this company."), "product_id")
     line.product = product
+    if tax_ids is None:
+        line.taxes = default_taxes(session, product, TAX_SALE)
     line.uom = session.get(Uom, line.uom_id) if line.uom_id else product.uom
     line.uom_id = line.uom.id
     line.quantity = check_quantity(line.quantity, line.uom)
