@@ -476,7 +476,10 @@ def invoice_paid(session: Session, invoice: object) -> None:
     """React to an invoice becoming fully paid (its residual reached zero by reconciliation).
 
     Called by the accounting reconciliation service in its transaction; it is
-    called again if the invoice is unreconciled and later paid again.
+    called again if the invoice is unreconciled and later paid again. An
+    invoice whose total is zero is paid by posting it: the posting service
+    calls this right after ``invoice_posted``. An invoice settled by its own
+    credit notes is ``credited``, not paid: this is not called for it.
 
     :param session: the session that reconciled the invoice
     :param invoice: the ``accounting.Invoice`` now paid

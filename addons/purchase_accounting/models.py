@@ -42,7 +42,8 @@ class BillingSettings(CompanyMixin, Base):
                 "quantities are billed instead.")))
     tax_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_tax.id"), info=field(
         _l("Purchase tax"), listed=True, domain=_purchase_tax, domain_message=_l("Choose an active purchase tax."),
-        help=_l("The tax put on the lines of bills made from orders; empty: none (add taxes on the draft).")))
+        help=_l("The tax put on the lines of bills made from orders whose product has no default purchase "
+                "taxes (its own, its category's or the company's); empty: none (add taxes on the draft).")))
 
     goods_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_account.id"), info=field(
         _l("Account for goods"), listed=True, domain=active_account(), domain_message=ACTIVE_ACCOUNT,

@@ -12,9 +12,14 @@ from addons.accounting.services.invoice_batches import InvoiceInput, post_new_in
 from addons.accounting.services.invoices import LineInput, create_invoice
 from addons.accounting.services.product_defaults import default_account_id, default_taxes, product_defaults
 from addons.products.models import Product, ProductCategory
-from addons.products.services import create_category
+from addons.products.services import create_category, create_product
 from core.errors import ValidationError
 from core.fields import extensions_of, save_extension_values
+from core.lifecycle import Lifecycle
+from core.models import Company
+from core.security import actor_session
+from core.sessions import make_session_factory
+from core.testing import initialized_database
 
 YEAR = dt.date.today().year
 DAY = dt.date(YEAR, 3, 15)
@@ -173,3 +178,28 @@ def test_deleting_a_product_deletes_its_accounting_row(books):
     session.commit()
     assert session.get(CategoryAccounting, category.id) is None
     assert session.get(Settings, books.settings.id) is not None
+
+
+def test_installing_accounting_later_on_a_database_with_products(databases, catalog):
+    engine = initialized_database(databases.new(), catalog, ["products"])
+    try:
+        def system():
+            return actor_session(make_session_factory(engine), Lifecycle(engine, catalog).registry(), None)
+
+        with system() as session:
+            company = session.scalars(select(Company).order_by(Company.id)).first()
+            tools = create_category(session, company.id, name="Tools")
+            product_id = create_product(session, company.id, code="OLD", name="Old product", category_id=tools.id).id
+            session.commit()
+        lifecycle = Lifecycle(engine, catalog)
+        lifecycle.run(lifecycle.plan_install(["accounting"]))
+        with system() as session:
+            assert session.scalar(select(func.count()).select_from(ProductAccounting)) == 0  # rows on first use only
+            assert session.scalar(select(func.count()).select_from(CategoryAccounting)) == 0
+            product = session.get(Product, product_id)
+            settings = session.scalars(select(Settings).where(Settings.company_id == company.id)).one()
+            defaults = product_defaults(session, product)
+            assert (defaults.sales_tax_ids, defaults.income_account_id, defaults.expense_account_id) == (
+                (), settings.income_account_id, settings.expense_account_id)
+    finally:
+        engine.dispose()
