@@ -13,7 +13,7 @@ from .models import FiscalYear, Journal, PaymentTerm, PaymentTermLine, Tax
 from .models.ledger import BANK, PURCHASE as PURCHASE_JOURNAL
 from .models.taxes import PURCHASE, SALE
 from .services.bank_import import ParsedLine, ParsedStatement, store_statement
-from .services.books import has_books, partner_accounts, setup_books
+from .services.books import company_settings, has_books, partner_accounts, setup_books
 from .services.invoices import create_invoice, post_invoice
 from .services.payments import register_payment
 from .services.years import create_fiscal_year
@@ -51,6 +51,9 @@ def load(session, company) -> None:
         create_fiscal_year(session, company.id, year=earliest.year)
     sales_tax = _first(session, Tax, Tax.company_id == company.id, Tax.use == SALE, Tax.percent > 0)
     purchase_tax = _first(session, Tax, Tax.company_id == company.id, Tax.use == PURCHASE, Tax.percent > 0)
+    settings = company_settings(session, company.id)  # products naming no taxes get these on their lines
+    settings.sale_tax_id = settings.sale_tax_id or (sales_tax.id if sales_tax else None)
+    settings.purchase_tax_id = settings.purchase_tax_id or (purchase_tax.id if purchase_tax else None)
     bank = _first(session, Journal, Journal.company_id == company.id, Journal.kind == BANK)
     term30 = _term_of_days(session, company, 30)
     invoices = []

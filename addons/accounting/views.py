@@ -227,8 +227,8 @@ def _invoice_filters():
         Filter("posted", _l("Posted"), lambda actor: Invoice.state == POSTED),
         Filter("unpaid", _l("Not paid"), lambda actor: (Invoice.state == POSTED)
                & Invoice.payment_state.not_in(SETTLED)),
-        Filter("overdue", _l("Overdue"), lambda actor: (Invoice.state == POSTED) & Invoice.payment_state.not_in(SETTLED)
-               & (Invoice.due_date < today())),
+        Filter("overdue", _l("Overdue"), lambda actor: (Invoice.state == POSTED)
+               & Invoice.payment_state.not_in(SETTLED) & (Invoice.due_date < today())),
     )
 
 

@@ -159,6 +159,7 @@ def test_the_invoice_page_credits_in_full_and_links_the_credit_note(web, shop):
     credit = web.db.system().scalars(select(Invoice).where(Invoice.origin_invoice_id == invoice.id)).one()
     assert (credit.state, credit.payment_state) == ("posted", "credited")
     assert "Credited by" in text and credit.number in text and "Credit in full" not in text
+    assert f"/accounting/documents/{invoice.id}/credit-note" not in text  # no second credit note offered
     assert f"/accounting/credit-notes/{credit.id}" in text
     credit_page = client.get(f"/accounting/credit-notes/{credit.id}").get_data(as_text=True)
     assert "Credit note of" in credit_page and invoice.number in credit_page and "Price agreed was lower" in credit_page

@@ -24,7 +24,7 @@ from ..documents.facturae import invoice_facturae
 from ..documents.fatturapa import invoice_fatturapa
 from ..documents.ubl import invoice_ubl
 from ..models import Invoice, InvoiceLine, Journal, Move, Payment, Reconciliation
-from ..models.invoicing import DRAFT, IN_INVOICE, IN_REFUND, OUT_INVOICE, OUT_REFUND, POSTED, SETTLED
+from ..models.invoicing import CREDITED, DRAFT, IN_INVOICE, IN_REFUND, OUT_INVOICE, OUT_REFUND, POSTED, SETTLED
 from ..services import crediting, invoice_batches, invoices, payments
 from . import blueprint
 from .common import money_journals
@@ -47,7 +47,8 @@ def invoice_page_context(invoice: Invoice) -> dict:
         "can_cancel_payment": can(Payment, "write") and can(Move, "create"),
         "can_unreconcile": posted and invoice.residual != invoice.amount_total and can(Reconciliation, "delete"),
         "can_post": invoice.state == DRAFT and can(Move, "create"),
-        "can_credit": posted and not invoice.is_refund and can(Invoice, "create") and can(Move, "create"),
+        "can_credit": (posted and not invoice.is_refund and invoice.payment_state != CREDITED
+                       and can(Invoice, "create") and can(Move, "create")),
         "can_credit_in_full": bool(posted and not invoice.is_refund and not credit_notes and invoice.amount_total
                                and invoice.residual == invoice.amount_total and can(Move, "create")
                                and can(Reconciliation, "create")),
