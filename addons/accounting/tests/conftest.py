@@ -19,6 +19,7 @@ from addons.accounting.services.books import partner_accounts, setup_books
 from addons.contacts.models import Partner
 from addons.products.models import Product
 from addons.products.services import create_product
+from core import hookimpl
 from core.models import Company
 
 _names = itertools.count(1)
@@ -139,6 +140,25 @@ def ledger_problems(connection) -> dict[str, list[int]]:
         if ids:
             found[rule] = ids
     return found
+
+
+@pytest.fixture
+def told(db):
+    """(hook, invoice number) of each ``invoice_posted`` ("posted") and ``invoice_paid`` ("paid") call, in order."""
+    seen = []
+
+    class Listener:
+        @hookimpl
+        def invoice_posted(self, session, invoice):
+            seen.append(("posted", invoice.number))
+
+        @hookimpl
+        def invoice_paid(self, session, invoice):
+            seen.append(("paid", invoice.number))
+
+    db.registry.pm.register(Listener(), name="invoice-hooks-listener")
+    yield seen
+    db.registry.pm.unregister(name="invoice-hooks-listener")
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from addons.accounting.services.invoices import LineInput, create_invoice, post_
 from addons.accounting.services.payments import register_payment
 from addons.accounting.services.reconcile import open_lines
 from addons.accounting.tests.conftest import ledger_problems
-from core import hookimpl
 from core.errors import ValidationError
 
 YEAR = dt.date.today().year
@@ -22,25 +21,6 @@ DAY = dt.date(YEAR, 3, 15)
 @pytest.fixture
 def accountant(books):
     return books.as_user(books.accountant())
-
-
-@pytest.fixture
-def told(db):
-    """(hook, invoice number) of each ``invoice_posted`` / ``invoice_paid`` call, in order."""
-    seen = []
-
-    class Listener:
-        @hookimpl
-        def invoice_posted(self, session, invoice):
-            seen.append(("posted", invoice.number))
-
-        @hookimpl
-        def invoice_paid(self, session, invoice):
-            seen.append(("paid", invoice.number))
-
-    db.registry.pm.register(Listener(), name="zero-listener")
-    yield seen
-    db.registry.pm.unregister(name="zero-listener")
 
 
 def offsetting(books, kind):
