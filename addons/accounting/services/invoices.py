@@ -6,13 +6,17 @@ A draft is created and changed through :func:`create_invoice` and
 amounts and the invoice's taxes (:mod:`.taxes`). A line may have a negative
 quantity (a returned item or a discount line), never a negative price; the
 invoice as a whole must not be negative when posted (that is a credit note).
+A line with a product takes the product's default account and, when its
+``tax_ids`` are not given (``None``), its default taxes of the document's
+side (:mod:`.product_defaults`); an empty list given means no taxes.
 
 :func:`post_invoice` (accountants only) turns a draft into its journal entry:
 one receivable/payable line per instalment of the payment term, one
 income/expense line per invoice line, one line per tax (two, opposite, for a
 reverse charge), converted at the invoice date's rate when the invoice is in
 another currency. Everything happens in a savepoint: a missing rate, a
-closed year or a lock date leave nothing behind.
+closed year or a lock date leave nothing behind. An invoice whose total is
+zero is paid by being posted (nothing is due; no payment, no match).
 """
 from __future__ import annotations
 
