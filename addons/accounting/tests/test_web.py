@@ -545,7 +545,7 @@ def test_an_invoice_and_its_credit_note_are_matched_on_the_reconciliation_page_a
     matched = client.post("/accounting/reconcile", {"line_id": ids, "partner_id": str(partner.id),
                                                     "account_id": str(receivable)}, follow_redirects=True)
     assert "Matched." in matched.get_data(as_text=True)
-    assert web.db.system().get(Invoice, invoice.id).payment_state == "paid"
+    assert web.db.system().get(Invoice, invoice.id).payment_state == "credited"  # settled by its credit note
     assert "Cliente Concilia" not in client.get("/accounting/reconcile").get_data(as_text=True)
     page = client.get(f"/accounting/invoices/{invoice.id}").get_data(as_text=True)
     assert "Undo the matches" in page
