@@ -571,6 +571,23 @@ def sales_order_cancelling(session: Session, order: object) -> Iterable[str]:
     """
 
 
+@hookspec(firstresult=True)
+def sales_delivery_source(session: Session, line: object) -> str | None:
+    """Say that an installed addon writes a sales order line's delivered quantity, so nobody enters it by hand.
+
+    Called by sales before a user records delivered quantities by hand on a
+    confirmed order's lines, and when its page offers that entry. Stops at the
+    first non-None result. A bridge that keeps ``qty_delivered`` from its own
+    records (``sales_stock``: deliveries, for goods) answers with a short
+    translated name of them ("deliveries"); without an answer the quantity is
+    the salesperson's to enter (services, or no delivery bridge installed).
+
+    :param session: the session of the user recording deliveries
+    :param line: the ``sales.SaleOrderLine`` (a product line of a confirmed order)
+    :return: a translated name of what records the line's deliveries, or None
+    """
+
+
 @hookspec
 def stock_moves_done(session: Session, move_ids: list[int]) -> None:
     """React to stock moves being done (the stock moved, the quants changed, the moves valued).

@@ -12,11 +12,12 @@ def register_models():
 @hookimpl
 def register_extensions():
     from addons.contacts.models import Partner
+    from addons.products.models import Product
     from core.fields import Extension
 
-    from .models import SalesPartner
+    from .models import SalesPartner, SalesProduct
 
-    return (Extension(Partner, SalesPartner),)
+    return (Extension(Partner, SalesPartner), Extension(Product, SalesProduct))
 
 
 @hookimpl
@@ -75,3 +76,10 @@ def load_demo_data(session, company):
     from . import demo
 
     demo.load(session, company)
+
+
+@hookimpl
+def invoice_posted(session, invoice):
+    from .services.invoicing import invoice_posted as posted
+
+    posted(session, invoice)

@@ -31,7 +31,9 @@ def _grant(model, group, letters):
 
 ACCESS = (
     *(_grant(model, MANAGER, "rcwd") for model in m.ALL),
-    *(_grant(model, SALESPERSON, "r") for model in (m.SalesTeam, m.PriceList, m.PriceRule, m.SalesPartner)),
+    *(_grant(model, SALESPERSON, "r") for model in (m.SalesTeam, m.PriceList, m.PriceRule, m.SalesPartner,
+                                                    m.SalesProduct)),
+    _grant(m.InvoiceLineLink, SALESPERSON, "rc"),  # invoicing an order links the invoice's lines to it
     _grant(m.SaleOrder, SALESPERSON, "rcwd"),
     _grant(m.SaleOrderLine, SALESPERSON, "rcwd"),
     *(_grant(model, SALESPERSON, "r") for model in _ACCOUNTING_READS),

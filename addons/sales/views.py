@@ -1,7 +1,10 @@
 """The sales UI over the generic views: quotations and orders, price lists and rules, teams."""
 from __future__ import annotations
 
+from flask import g
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import object_session, selectinload
 
 from core.web.i18n import money
 from core.web.views import Filter, ModelView
@@ -11,6 +14,8 @@ from .models import (
     DRAFT,
     EDITABLE,
     EXPIRED,
+    INVOICE_STATUSES,
+    PAYMENT_STATUSES,
     SENT,
     PriceList,
     PriceRule,
@@ -59,13 +64,46 @@ class OrderView(ModelView):
                 "payment_terms", "user_id", "team_id", "previous_id", "amount_untaxed", "amount_tax",
                 "amount_total", "notes") + tuple(name for extension in self.extensions() for name in extension.fields)
 
+    #: worked out from the order's invoices when shown (services.invoicing), not stored
+    STATUSES = {"invoice_status": (_l("Invoicing"), INVOICE_STATUSES),
+                "payment_status": (_l("Payment"), PAYMENT_STATUSES)}
+
     def title(self, record) -> str:
         return record.display_name
 
     def editable(self, record) -> bool:
         return record.state in EDITABLE
 
+    def label_of(self, field: str) -> str:
+        return str(self.STATUSES[field][0]) if field in self.STATUSES else super().label_of(field)
+
+    @property
+    def export_columns(self) -> tuple[str, ...]:
+        """The stored fields only: the statuses are read from the invoices, not streamed row by row."""
+        return tuple(name for name in super().export_columns if name not in self.STATUSES)
+
+    def prefetch(self, session, rows) -> None:
+        """The page's orders' lines in one query, and their invoicing in three (services.invoicing)."""
+        from .services.invoicing import invoicing_of
+
+        super().prefetch(session, rows)
+        if rows:
+            session.scalars(select(SaleOrder).where(SaleOrder.id.in_([row.id for row in rows]))
+                            .options(selectinload(SaleOrder.lines))).all()
+            g.sales_invoicing = invoicing_of(session, rows)
+
+    def _invoicing(self, record):
+        from .services.invoicing import invoicing_of
+
+        known = g.get("sales_invoicing") or {}
+        if record.id not in known:
+            known = {**known, **invoicing_of(object_session(record), [record])}
+            g.sales_invoicing = known
+        return known[record.id]
+
     def display(self, record, field: str) -> str:
+        if field in self.STATUSES:
+            return str(dict(self.STATUSES[field][1])[getattr(self._invoicing(record), field)])
         if field in ("amount_untaxed", "amount_tax", "amount_total"):
             return money(getattr(record, field), record.currency_code)
         if field in ("number", "previous_id") and (record if field == "number" else record.previous) is not None:
@@ -102,7 +140,8 @@ def sales_views() -> tuple[ModelView, ...]:
     return (
         OrderView(
             SaleOrder, name="order", slug="orders", label=_l("Quotation"), label_plural=_l("Quotations and orders"),
-            list_columns=("number", "partner_id", "date_order", "validity_date", "user_id", "amount_total", "state"),
+            list_columns=("number", "partner_id", "date_order", "validity_date", "user_id", "amount_total", "state",
+                          "invoice_status", "payment_status"),
             search_fields=("number", "partner_id.name"),
             form_fields=("partner_id", "pricelist_id", "date_order", "validity_date", "currency_code",
                          "payment_terms", "user_id", "team_id", "notes"),

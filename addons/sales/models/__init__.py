@@ -1,4 +1,21 @@
-"""Sales models: teams (:mod:`.teams`), price lists (:mod:`.pricing`), quotations and orders (:mod:`.orders`)."""
+"""Sales models: teams (:mod:`.teams`), price lists (:mod:`.pricing`), quotations and orders (:mod:`.orders`),
+invoicing policies and the links from invoices to orders (:mod:`.invoicing`)."""
+from .invoicing import (
+    DELIVERED,
+    INVOICE_POLICIES,
+    INVOICE_STATUSES,
+    INVOICED,
+    NOT_PAID,
+    NOTHING_TO_INVOICE,
+    ORDERED,
+    PAID,
+    PARTLY_INVOICED,
+    PARTLY_PAID,
+    PAYMENT_STATUSES,
+    TO_INVOICE,
+    InvoiceLineLink,
+    SalesProduct,
+)
 from .orders import (
     CANCELLED,
     CONFIRMED,
@@ -30,9 +47,23 @@ from .pricing import (
 )
 from .teams import SalesTeam, team_members
 
-ALL = (SalesTeam, PriceList, PriceRule, SalesPartner, SaleOrder, SaleOrderLine)
+ALL = (SalesTeam, PriceList, PriceRule, SalesPartner, SaleOrder, SaleOrderLine, SalesProduct, InvoiceLineLink)
 
 __all__ = [
+    "DELIVERED",
+    "INVOICE_POLICIES",
+    "INVOICE_STATUSES",
+    "INVOICED",
+    "NOT_PAID",
+    "NOTHING_TO_INVOICE",
+    "ORDERED",
+    "PAID",
+    "PARTLY_INVOICED",
+    "PARTLY_PAID",
+    "PAYMENT_STATUSES",
+    "TO_INVOICE",
+    "InvoiceLineLink",
+    "SalesProduct",
     "ALL",
     "ALL_PRODUCTS",
     "APPLIES_TO",

@@ -1,4 +1,5 @@
-"""The quotation's actions (send, confirm, revise, cancel), its PDF, and what its page shows beside the fields."""
+"""The quotation's actions (send, confirm, revise), its PDF, and what its page shows beside the fields (cancelling
+and invoicing: :mod:`.invoicing`)."""
 from __future__ import annotations
 
 from flask import Response, flash, redirect, url_for
@@ -22,11 +23,14 @@ from . import blueprint
 
 
 def quote_page_context(order: SaleOrder) -> dict:
-    """Which actions this user may take on the quotation now, its other revisions, and what bridges note
-    under its lines (``sales_line_notes``)."""
+    """Which actions this user may take on the quotation now, its other revisions, what bridges note under its
+    lines (``sales_line_notes``), and its invoicing."""
+    from .invoicing import invoicing_context
+
     writer = can(SaleOrder, "write")
     priced = any(line.is_priced and not line.optional for line in order.lines)
     return {
+        **invoicing_context(order),
         "can_send": writer and order.state == DRAFT and priced,
         "can_confirm": writer and order.state in EDITABLE and priced,
         "can_revise": writer and order.state in (SENT, EXPIRED),
@@ -78,13 +82,6 @@ def order_revise(quote_id: int):
         flash(gettext("%(order)s is the new revision; the previous one is kept, read-only.",
                       order=outcome.result.display_name), "success")
         return _back(outcome.result.id)
-    return _back(quote_id)
-
-
-@blueprint.route("/orders/<int:quote_id>/cancel", methods=["POST"])
-def order_cancel(quote_id: int):
-    order = _order(quote_id)
-    run_service(lambda session: quotes.cancel_quote(session, order), success=gettext("Cancelled."))
     return _back(quote_id)
 
 
