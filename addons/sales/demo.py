@@ -1,6 +1,6 @@
 """Demo sales for ``bottega demo``: a sales team, a distributors' price list given to the Spanish hardware
-store, and quotations (a draft, a sent one with an optional line, a confirmed order, a revised one). Everything
-goes through the services."""
+store, quotations (a draft, a sent one with an optional line, a revised one) and orders (drills invoiced on
+delivery with a 30% down payment; an order invoiced in full). Everything goes through the services."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,7 +14,8 @@ from addons.contacts.models import Partner
 from addons.products.models import Product, ProductCategory
 from core.models import User
 
-from .models import CATEGORY, COST, FIXED, LIST, PRODUCT, SalesPartner, SalesTeam
+from .models import CATEGORY, COST, DELIVERED, FIXED, LIST, PRODUCT, SalesPartner, SalesProduct, SalesTeam
+from .services.invoicing import invoice_down_payment, invoice_orders
 from .services.pricelists import create_pricelist, create_rule
 from .services.quotes import confirm_quote, create_quote, mark_sent, revise_quote
 
@@ -30,7 +31,10 @@ QUOTES = (  # customer, days ago, lines (product, quantity, optional), what happ
     (ROSSI, 3, (("PINT-BL-5L", "12", False), ("CONS-H", "6", False)), "draft"),
     (IBERICA, 12, (("TALADRO-18V", "5", False),), "confirmed"),
     (PANADERIA, 20, (("CONS-H", "4", False),), "revised"),
+    (ROSSI, 8, (("PINT-BL-5L", "4", False),), "invoiced"),
 )
+#: invoiced as they are delivered (the other products: as they are ordered)
+ON_DELIVERY = ("TALADRO-18V",)
 
 
 def load(session, company) -> None:
@@ -55,6 +59,8 @@ def load(session, company) -> None:
                     min_quantity=Decimal(minimum), max_quantity=Decimal(maximum) if maximum else None,
                     method=method, fixed_price=Decimal(fixed) if fixed else None, percent=Decimal(percent))
     session.add(SalesPartner(partner_id=partners[IBERICA].id, company_id=company.id, pricelist_id=distributors.id))
+    session.add_all(SalesProduct(product_id=products[code].id, company_id=company.id, invoice_policy=DELIVERED)
+                    for code in ON_DELIVERY if code in products)
     session.flush()
     vat = session.scalar(select(Tax).where(Tax.company_id == company.id, Tax.use == SALE, Tax.active.is_(True),
                                            Tax.percent > 0).order_by(Tax.percent.desc()).limit(1))
@@ -70,6 +76,10 @@ def load(session, company) -> None:
             mark_sent(session, order, today=date)
         elif fate == "confirmed":
             confirm_quote(session, order, today=date)
+            invoice_down_payment(session, order, percent=Decimal(30), date=date)
+        elif fate == "invoiced":
+            confirm_quote(session, order, today=date)
+            invoice_orders(session, [order], date=date)
         elif fate == "revised":
             mark_sent(session, order, today=date)
             revise_quote(session, order, today=today)
