@@ -36,7 +36,8 @@ def test_an_order_is_delivered_invoiced_and_cancelled_through_its_page(web):
     page = ana.get(f"/sales/orders/{order.id}").get_data(as_text=True)
     assert "To invoice" in page and "Not paid" in page
     assert f'name="delivered-{drill_line.id}"' in page
-    assert "Create invoice" not in page  # Ana does not prepare invoices
+    assert "Create invoice" not in page  # Ana does not prepare invoices, nor may she
+    assert ana.post(f"/sales/orders/{order.id}/invoice").status_code == 403
     saved = ana.post(f"/sales/orders/{order.id}/delivered", data={f"delivered-{drill_line.id}": "1"},
                      follow_redirects=True).get_data(as_text=True)
     assert "Delivered quantities recorded." in saved

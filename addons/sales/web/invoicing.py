@@ -18,7 +18,7 @@ from core.web.context import can, db, require
 from ..models import CONFIRMED, INVOICE_STATUSES, INVOICED, PAYMENT_STATUSES, SaleOrder
 from ..services import invoicing, orders
 from . import blueprint
-from .quotes import _back, _order
+from .quotes import back_to_order, order_or_404
 
 
 def invoice_link(invoice_id: int, kind: str) -> str | None:
@@ -57,13 +57,13 @@ def _created(order_id: int, invoice: Invoice, message: str):
 
 @blueprint.route("/orders/<int:quote_id>/invoice", methods=["POST"])
 def order_invoice(quote_id: int):
-    order = _order(quote_id)
+    order = order_or_404(quote_id)
     require(Invoice, "create")
     outcome = run_service(lambda session: invoicing.invoice_orders(session, [order]))
     if outcome.ok:
         return _created(quote_id, outcome.result, gettext("Draft invoice created from %(order)s: check it, then "
                                                           "post it.", order=order.display_name))
-    return _back(quote_id)
+    return back_to_order(quote_id)
 
 
 class DownPaymentForm(FlaskForm):
@@ -75,7 +75,7 @@ class DownPaymentForm(FlaskForm):
 
 @blueprint.route("/orders/<int:quote_id>/down-payment", methods=["GET", "POST"])
 def order_down_payment(quote_id: int):
-    order = _order(quote_id)
+    order = order_or_404(quote_id)
     require(Invoice, "create")
     form = DownPaymentForm()
     if form.validate_on_submit():
@@ -85,25 +85,25 @@ def order_down_payment(quote_id: int):
             return _created(quote_id, outcome.result, gettext("Draft down-payment invoice created: check it, "
                                                               "then post it."))
     status = 422 if request.method == "POST" else 200
-    return render_template("sales/down_payment.html", form=form, order=_order(quote_id),
+    return render_template("sales/down_payment.html", form=form, order=order_or_404(quote_id),
                            back=url_for("sales.order_view", record_id=quote_id)), status
 
 
 @blueprint.route("/orders/<int:quote_id>/delivered", methods=["POST"])
 def order_delivered(quote_id: int):
-    order = _order(quote_id)
+    order = order_or_404(quote_id)
     require(SaleOrder, "write")
     quantities = {line.id: request.form.get(f"delivered-{line.id}") for line in invoicing.billable_lines(order)
                   if f"delivered-{line.id}" in request.form}
     run_service(lambda session: orders.record_delivered(session, order, quantities),
                 success=gettext("Delivered quantities recorded."))
-    return _back(quote_id)
+    return back_to_order(quote_id)
 
 
 @blueprint.route("/orders/<int:quote_id>/cancel", methods=["POST"])
 def order_cancel(quote_id: int):
-    order = _order(quote_id)
+    order = order_or_404(quote_id)
     outcome = run_service(lambda session: orders.cancel_order(session, order), success=gettext("Cancelled."))
     for sentence in outcome.result or () if outcome.ok else ():
         flash(sentence, "warning")
-    return _back(quote_id)
+    return back_to_order(quote_id)

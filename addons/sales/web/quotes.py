@@ -49,40 +49,40 @@ def _line_notes(order: SaleOrder) -> dict[int, list]:
     return notes
 
 
-def _order(quote_id: int) -> SaleOrder:
+def order_or_404(quote_id: int) -> SaleOrder:
     return record_or_404(SaleOrder, quote_id)
 
 
-def _back(quote_id: int):
+def back_to_order(quote_id: int):
     return redirect(url_for("sales.order_view", record_id=quote_id))
 
 
 @blueprint.route("/orders/<int:quote_id>/send", methods=["POST"])
 def order_send(quote_id: int):
-    order = _order(quote_id)
+    order = order_or_404(quote_id)
     run_service(lambda session: quotes.mark_sent(session, order),
                 success=gettext("Marked as sent: the quotation is numbered."))
-    return _back(quote_id)
+    return back_to_order(quote_id)
 
 
 @blueprint.route("/orders/<int:quote_id>/confirm", methods=["POST"])
 def order_confirm(quote_id: int):
-    order = _order(quote_id)
+    order = order_or_404(quote_id)
     outcome = run_service(lambda session: quotes.confirm_quote(session, order))
     if outcome.ok and order.state == CONFIRMED:
         flash(gettext("%(order)s is a sales order now.", order=order.display_name), "success")
-    return _back(quote_id)
+    return back_to_order(quote_id)
 
 
 @blueprint.route("/orders/<int:quote_id>/revise", methods=["POST"])
 def order_revise(quote_id: int):
-    order = _order(quote_id)
+    order = order_or_404(quote_id)
     outcome = run_service(lambda session: quotes.revise_quote(session, order))
     if outcome.ok:
         flash(gettext("%(order)s is the new revision; the previous one is kept, read-only.",
                       order=outcome.result.display_name), "success")
-        return _back(outcome.result.id)
-    return _back(quote_id)
+        return back_to_order(outcome.result.id)
+    return back_to_order(quote_id)
 
 
 @blueprint.route("/orders/<int:quote_id>/pdf")
@@ -91,6 +91,6 @@ def order_pdf(quote_id: int):
         documents,  # WeasyPrint is slow to import: only when a PDF is asked for
     )
 
-    order = _order(quote_id)
+    order = order_or_404(quote_id)
     return Response(documents.quote_pdf(db(), order), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{documents.quote_filename(order)}"'})
