@@ -291,3 +291,14 @@ def test_a_quotation_has_nothing_to_invoice(seller):
     assert status(shop, quote).invoice_status == NOTHING_TO_INVOICE
     with pytest.raises(ValidationError, match="not a confirmed sales order"):
         invoice_orders(shop.bea, [quote], date=DAY)
+
+
+def test_deleting_a_draft_invoice_gives_its_quantities_back_to_invoice(seller):
+    shop = seller
+    found = order(shop, (shop.drill, 2))
+    draft = bill(shop, [found])
+    assert status(shop, found).invoice_status == INVOICED
+    shop.bea.delete(draft)
+    shop.bea.commit()
+    assert status(shop, found).to_invoice == {found.lines[0].id: Decimal(2)}
+    assert [line.quantity for line in bill(shop, [found]).lines] == [Decimal(2)]
