@@ -16,9 +16,10 @@ from sqlalchemy import exists, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.audit import audited, write_audit
-from core.errors import AccessDenied, ValidationError
+from core.errors import ValidationError
 from core.fields import fields_of
 from core.registry import CORE
+from core.security.records import require_write
 
 from .models import Partner
 
@@ -79,24 +80,7 @@ def check_can_merge(session: Session, source: Partner, target: Partner) -> None:
     reasons = [str(reason) for found in blockers for reason in found or ()]
     if reasons:
         raise ValidationError(" ".join(reasons), "source")
-    _require_write(session, [source, target])
-
-
-def _require_write(session: Session, partners: list[Partner]) -> None:
-    """The acting user (if any) may write both partners: access right and write record rules."""
-    actor = session.info.get("actor")
-    if actor is None:
-        return
-    registry = session.info["registry"]
-    registry.require(actor, Partner, "write")
-    clause = registry.rule_clause(actor, Partner, "write")
-    ids = {p.id for p in partners}
-    if clause is not None:
-        allowed = set(session.connection().scalars(select(Partner.id).where(Partner.id.in_(ids), clause)))
-        refused = sorted(ids - allowed)
-        if refused:
-            raise AccessDenied(f"access denied: {actor.login} may not write Partner {', '.join(map(str, refused))} "
-                               f"(record rules: {', '.join(registry.rule_names(actor, Partner, 'write'))})")
+    require_write(session, Partner, [source, target])
 
 
 def merge_partners(session: Session, source: Partner, target: Partner) -> MergeResult:

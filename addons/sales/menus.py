@@ -1,9 +1,10 @@
-"""The Sales menu: each entry names the model (and operation) it needs; price lists and teams are kept by managers."""
+"""The Sales menu: each entry names the model (and operation) it needs; price lists, teams and the settings are kept by
+managers."""
 from flask_babel import lazy_gettext as _l
 
 from core import MenuItem
 
-from .models import PriceList, PriceRule, SaleOrder, SalesTeam
+from .models import PriceList, PriceRule, SaleOrder, SalesSettings, SalesTeam
 
 MENU = (
     MenuItem(id="sales.root", label=_l("Sales"), sequence=26, icon="tag"),
@@ -15,4 +16,6 @@ MENU = (
              endpoint="sales.price_rule_list", model=PriceRule),
     MenuItem(id="sales.teams", label=_l("Sales teams"), parent="sales.root", sequence=9,
              endpoint="sales.team_list", model=SalesTeam),
+    MenuItem(id="sales.settings", label=_l("Sales settings"), parent="sales.root", sequence=10,
+             endpoint="sales.settings_page", model=SalesSettings, operation="write"),
 )

@@ -3,7 +3,10 @@
 - salesperson: prepares, sends and confirms their own quotations, reads
   those of their teams, and reads price lists and teams;
 - sales manager: everything sales holds: every quotation, price lists,
-  teams and the customers' price lists.
+  teams and the customers' price lists, the company's sales settings, and
+  the approvals quotations ask for (a salesperson reads the settings and the
+  approvals of the quotations they see, and never writes one: requests are
+  written by the approvals service).
 """
 from sqlalchemy import or_, select, true
 
@@ -30,10 +33,12 @@ def _grant(model, group, letters):
 
 
 ACCESS = (
-    *(_grant(model, MANAGER, "rcwd") for model in m.ALL),
+    *(_grant(model, MANAGER, "rcwd") for model in m.ALL if model is not m.SaleApproval),
+    _grant(m.SaleApproval, MANAGER, "rcw"),  # a decision is kept, never deleted
     *(_grant(model, SALESPERSON, "r") for model in (m.SalesTeam, m.PriceList, m.PriceRule, m.SalesPartner,
-                                                    m.SalesProduct)),
+                                                    m.SalesProduct, m.SalesSettings)),
     _grant(m.InvoiceLineLink, SALESPERSON, "rc"),  # invoicing an order links the invoice's lines to it
+    _grant(m.SaleApproval, SALESPERSON, "rd"),  # "d": a draft quotation is deleted with its requests
     _grant(m.SaleOrder, SALESPERSON, "rcwd"),
     _grant(m.SaleOrderLine, SALESPERSON, "rcwd"),
     *(_grant(model, SALESPERSON, "r") for model in _ACCOUNTING_READS),
@@ -56,6 +61,10 @@ def _lines_of(condition):
     return lambda actor: m.SaleOrderLine.order.has(condition(actor))
 
 
+def _approvals_of(condition):
+    return lambda actor: m.SaleApproval.order.has(condition(actor))
+
+
 RULES = (
     RecordRule(m.SaleOrder, "own and team's quotations", _orders_i_see, groups=(SALESPERSON,),
                operations=("read",)),
@@ -65,5 +74,10 @@ RULES = (
                operations=("read",)),
     RecordRule(m.SaleOrderLine, "lines of own quotations", _lines_of(_orders_i_change), groups=(SALESPERSON,),
                operations=("create", "write", "delete")),
-    *(RecordRule(model, "all", lambda actor: true(), groups=(MANAGER,)) for model in (m.SaleOrder, m.SaleOrderLine)),
+    RecordRule(m.SaleApproval, "approvals of own and team's quotations", _approvals_of(_orders_i_see),
+               groups=(SALESPERSON,), operations=("read",)),
+    RecordRule(m.SaleApproval, "approvals of own quotations", _approvals_of(_orders_i_change),
+               groups=(SALESPERSON,), operations=("delete",)),
+    *(RecordRule(model, "all", lambda actor: true(), groups=(MANAGER,))
+      for model in (m.SaleOrder, m.SaleOrderLine, m.SaleApproval)),
 )

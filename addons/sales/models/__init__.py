@@ -1,5 +1,16 @@
 """Sales models: teams (:mod:`.teams`), price lists (:mod:`.pricing`), quotations and orders (:mod:`.orders`),
-invoicing policies and the links from invoices to orders (:mod:`.invoicing`)."""
+invoicing policies and the links from invoices to orders (:mod:`.invoicing`), the company's sales rules
+and approvals (:mod:`.approvals`)."""
+from .approvals import (
+    APPROVAL,
+    APPROVED,
+    BLOCK,
+    PENDING,
+    REFUSED,
+    WARN,
+    SaleApproval,
+    SalesSettings,
+)
 from .invoicing import (
     DELIVERED,
     INVOICE_POLICIES,
@@ -47,7 +58,8 @@ from .pricing import (
 )
 from .teams import SalesTeam, team_members
 
-ALL = (SalesTeam, PriceList, PriceRule, SalesPartner, SaleOrder, SaleOrderLine, SalesProduct, InvoiceLineLink)
+ALL = (SalesTeam, PriceList, PriceRule, SalesPartner, SaleOrder, SaleOrderLine, SalesProduct, InvoiceLineLink,
+       SalesSettings, SaleApproval)
 
 __all__ = [
     "DELIVERED",
@@ -67,6 +79,9 @@ __all__ = [
     "ALL",
     "ALL_PRODUCTS",
     "APPLIES_TO",
+    "APPROVAL",
+    "APPROVED",
+    "BLOCK",
     "CANCELLED",
     "CATEGORY",
     "CONFIRMED",
@@ -80,16 +95,21 @@ __all__ = [
     "LIST",
     "METHODS",
     "NOTE",
+    "PENDING",
     "ORDER_STATES",
     "PRODUCT",
+    "REFUSED",
     "REVISED",
     "SECTION",
     "SENT",
+    "WARN",
     "PriceList",
     "PriceRule",
+    "SaleApproval",
     "SaleOrder",
     "SaleOrderLine",
     "SalesPartner",
+    "SalesSettings",
     "SalesTeam",
     "team_members",
 ]

@@ -52,6 +52,7 @@ from ..models import (
     team_members,
 )
 from .amounts import compute, set_cost
+from .approvals import check_confirmation
 from .pricing import check_pricelist, price_for, pricelist_of
 from .variants import explanation, resolve_line
 
@@ -278,6 +279,7 @@ def confirm_quote(session: Session, order: SaleOrder, *, today: dt.date | None =
     _require_valid(order, today or dt.date.today())
     with session.begin_nested():
         compute(session, order)
+        check_confirmation(session, order, today=today)
         _number(session, order)
         order.state = CONFIRMED
         order.confirmed_at = utcnow()

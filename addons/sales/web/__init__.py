@@ -7,4 +7,4 @@ from flask import Blueprint
 #: mounted at /sales with the generic views (core.web.app)
 blueprint = Blueprint("sales", __name__, static_folder="static", static_url_path="/static")
 
-from . import invoicing, quotes  # noqa: F401  (routes register on import)
+from . import approvals, invoicing, quotes  # noqa: F401  (routes register on import)

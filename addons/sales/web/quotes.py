@@ -20,6 +20,7 @@ from ..models import (
 )
 from ..services import quotes
 from . import blueprint
+from .approvals import approval_context
 
 
 def quote_page_context(order: SaleOrder) -> dict:
@@ -37,6 +38,7 @@ def quote_page_context(order: SaleOrder) -> dict:
         "can_cancel": writer and order.state not in (CANCELLED, REVISED),
         "revisions": [found for found in quotes.revisions(db(), order) if found.id != order.id],
         "line_notes": _line_notes(order),
+        **approval_context(order),
     }
 
 
