@@ -14,10 +14,11 @@ from addons.contacts.models import Partner
 from addons.products.models import Product, ProductCategory
 from core.models import User
 
-from .models import CATEGORY, COST, DELIVERED, FIXED, LIST, PRODUCT, SalesPartner, SalesProduct, SalesTeam
+from .models import CATEGORY, COST, DELIVERED, FIXED, LIST, PRODUCT, WARN, SalesPartner, SalesProduct, SalesTeam
 from .services.invoicing import invoice_down_payment, invoice_orders
 from .services.pricelists import create_pricelist, create_rule
 from .services.quotes import confirm_quote, create_quote, mark_sent, revise_quote
+from .services.settings import update_settings
 
 IBERICA, ROSSI, PANADERIA = "Ferretería Ibérica S.L.", "Rossi Arredamenti S.r.l.", "Panadería del Sol"
 RULES = (  # applies to, product code or category, from, up to, method, fixed price, percent
@@ -83,3 +84,5 @@ def load(session, company) -> None:
         elif fate == "revised":
             mark_sent(session, order, today=date)
             revise_quote(session, order, today=today)
+    # set after the quotations above were confirmed: the open ones under 45% show the warning on their page
+    update_settings(session, company.id, min_margin_percent=Decimal(45), margin_policy=WARN, credit_policy=WARN)
