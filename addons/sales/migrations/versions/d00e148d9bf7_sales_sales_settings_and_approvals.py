@@ -1,7 +1,7 @@
 """sales: sales settings and approvals
 
 Revision ID: d00e148d9bf7
-Revises: 62059c1f8df4
+Revises: 945de66d34ba
 Create Date: 2026-12-03 14:11:19.382279
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = 'd00e148d9bf7'
-down_revision = '62059c1f8df4'
+down_revision = '945de66d34ba'
 branch_labels = None
 depends_on = None
 
