@@ -11,7 +11,7 @@
   order's done moves (all the orders of a batch of moves at once): receipts
   add, returns to the supplier take away. A
   product on several lines fills them in their order, the last one taking
-  any excess.
+  any excess (stock's :mod:`addons.stock.services.documents`).
 - Cancelling an order cancels what its receipts have not received yet.
 - Ordering lines of stock's replenishment list makes draft requests for
   quotation, one per preferred supplier and warehouse, as the acting user
@@ -28,7 +28,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from addons.products.models import SERVICE, Product
@@ -38,8 +38,9 @@ from addons.purchase.services.currency import rate
 from addons.purchase.services.orders import create_order
 from addons.stock.models import StockMove, Transfer, Warehouse
 from addons.stock.models.moves import CANCELLED, DONE, RECEIPT
+from addons.stock.services import documents
 from addons.stock.services import moves as move_services
-from addons.stock.services.setup import create_warehouse
+from addons.stock.services.setup import default_warehouse
 from addons.stock.services.transfers import confirm_transfer, create_transfer
 from core.bulk import update_rows
 from core.errors import ValidationError
@@ -47,23 +48,14 @@ from core.sessions import system_rows
 
 from .models import OrderDelivery, OrderReceipt
 
-QUANTITY = Decimal("0.0001")
 COST = Decimal("0.000001")
-#: the code of the warehouse made for a company that has none when its first order is confirmed
-DEFAULT_WAREHOUSE = "WH"
-#: how far a backorder or return chain is followed back to its receipt
-CHAIN_LIMIT = 64
 
 
 def receiving_warehouse(session: Session, order: PurchaseOrder) -> Warehouse:
     side = session.get(OrderDelivery, order.id)
     if side is not None and side.warehouse_id is not None:
         return session.get(Warehouse, side.warehouse_id)
-    found = session.scalars(select(Warehouse).where(Warehouse.company_id == order.company_id,
-                                                    Warehouse.active.is_(True)).order_by(Warehouse.id)).first()
-    if found is None:
-        found = create_warehouse(session, order.company_id, code=DEFAULT_WAREHOUSE, name=gettext("Main warehouse"))
-    return found
+    return default_warehouse(session, order.company_id)
 
 
 def create_receipt(session: Session, order: PurchaseOrder) -> Transfer | None:
@@ -92,11 +84,11 @@ def unit_cost(line: OrderLine, to_company: Decimal) -> Decimal:
 
 
 def cancel_receipts(session: Session, order: PurchaseOrder) -> None:
-    """Cancel the moves of ``order``'s receipts that are not done."""
+    """Cancel the moves of ``order``'s receipts (and their backorders) that are not done."""
     with system_rows(session) as system:
-        pending = list(system.scalars(
-            select(StockMove).join(OrderReceipt, OrderReceipt.transfer_id == StockMove.transfer_id)
-            .where(OrderReceipt.order_id == order.id, StockMove.state.not_in((DONE, CANCELLED)))))
+        pending = list(system.scalars(select(StockMove).where(
+            StockMove.transfer_id.in_(set(documents.transfers_of(system, OrderReceipt, [order.id]))),
+            StockMove.state.not_in((DONE, CANCELLED)))))
         if pending:
             move_services.cancel(system, pending)
 
@@ -104,38 +96,7 @@ def cancel_receipts(session: Session, order: PurchaseOrder) -> None:
 def moves_done(session: Session, move_ids) -> None:
     """Recount the received quantities of the orders whose receipts (or returns) these moves belong to."""
     with system_rows(session) as system:
-        transfer_ids = set(system.scalars(select(StockMove.transfer_id).where(
-            StockMove.id.in_(set(move_ids)), StockMove.transfer_id.is_not(None)).distinct()))
-        recount(system, set(_orders_of(system, transfer_ids).values()))
-
-
-def _orders_of(session: Session, transfer_ids: set[int]) -> dict[int, int]:
-    """transfer id -> its order, following backorders and returns back to a receipt of an order; the
-    transfers found this way are recorded as the order's."""
-    found: dict[int, int] = {}
-    pending = {transfer_id: transfer_id for transfer_id in transfer_ids}  # asked -> where we are in its chain
-    for _step in range(CHAIN_LIMIT):
-        if not pending:
-            break
-        known = dict(session.execute(select(OrderReceipt.transfer_id, OrderReceipt.order_id)
-                                     .where(OrderReceipt.transfer_id.in_(set(pending.values())))).all())
-        unknown = set(pending.values()) - set(known)
-        parents = {row.id: row.backorder_of_id or row.return_of_id for row in session.execute(
-            select(Transfer.id, Transfer.backorder_of_id, Transfer.return_of_id).where(Transfer.id.in_(unknown)))}
-        following = {}
-        for asked, at in pending.items():
-            if at in known:
-                found[asked] = known[at]
-            elif parents.get(at) is not None:
-                following[asked] = parents[at]
-        pending = following
-    missing = {transfer_id for transfer_id in found} - set(session.scalars(
-        select(OrderReceipt.transfer_id).where(OrderReceipt.transfer_id.in_(set(found)))))
-    companies = dict(session.execute(select(Transfer.id, Transfer.company_id).where(Transfer.id.in_(missing))).all())
-    session.add_all(OrderReceipt(transfer_id=transfer_id, order_id=found[transfer_id],
-                                 company_id=companies[transfer_id]) for transfer_id in missing)
-    session.flush()
-    return found
+        recount(system, documents.documents_of_moves(system, OrderReceipt, move_ids))
 
 
 def recount(session: Session, order_ids) -> None:
@@ -144,34 +105,13 @@ def recount(session: Session, order_ids) -> None:
     order_ids = set(order_ids)
     if not order_ids:
         return
-    net: dict[tuple[int, int], Decimal] = defaultdict(Decimal)  # (order, product) -> received less returned
-    rows = session.execute(
-        select(OrderReceipt.order_id, StockMove.product_id, Transfer.return_of_id.is_not(None),
-               func.sum(StockMove.product_quantity))
-        .join(Transfer, Transfer.id == OrderReceipt.transfer_id)
-        .join(StockMove, StockMove.transfer_id == Transfer.id)
-        .where(OrderReceipt.order_id.in_(order_ids), StockMove.state == DONE)
-        .group_by(OrderReceipt.order_id, StockMove.product_id, Transfer.return_of_id.is_not(None)))
-    for order_id, product_id, returned, quantity in rows:
-        net[order_id, product_id] += -quantity if returned else quantity
+    net = documents.net_done(session, OrderReceipt, order_ids, kind=RECEIPT)
     lines = session.scalars(select(OrderLine).where(OrderLine.order_id.in_(order_ids))
                             .options(selectinload(OrderLine.product).selectinload(Product.uom),
                                      selectinload(OrderLine.uom))
                             .order_by(OrderLine.order_id, OrderLine.sequence, OrderLine.id))
-    by_product = defaultdict(list)
-    for line in lines:
-        by_product[line.order_id, line.product_id].append(line)
-    changes = {}
-    for key, found in by_product.items():
-        left = max(net.get(key, Decimal(0)), Decimal(0))
-        for position, line in enumerate(found, 1):
-            wanted = convert(line.quantity, line.uom, line.product.uom)
-            taken = left if position == len(found) else min(left, wanted)
-            left -= taken
-            received = convert(taken, line.product.uom, line.uom).quantize(QUANTITY, rounding=ROUND_HALF_UP)
-            if received != line.received_quantity:
-                changes[line.id] = {"received_quantity": received}
-    update_rows(session, OrderLine, changes)
+    changes = documents.spread(lines, net, unit_of=lambda line: line.uom, done_of=lambda line: line.received_quantity)
+    update_rows(session, OrderLine, {line_id: {"received_quantity": received} for line_id, received in changes.items()})
     for order in session.identity_map.values():
         if isinstance(order, PurchaseOrder) and order.id in order_ids:
             session.expire(order, ["lines"])

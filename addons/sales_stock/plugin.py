@@ -2,6 +2,30 @@
 from core import hookimpl
 
 
+@hookimpl
+def register_models():
+    from .models import ALL
+
+    return ALL
+
+
+@hookimpl
+def register_extensions():
+    from addons.sales.models import SaleOrder
+    from core.fields import Extension
+
+    from .models import SaleWarehouse
+
+    return (Extension(SaleOrder, SaleWarehouse),)
+
+
+@hookimpl
+def register_model_access():
+    from .security import ACCESS
+
+    return ACCESS
+
+
 @hookimpl(tryfirst=True)
 def sales_line_cost(session, order, line):
     """Stock's valuation is the best cost there is: asked before the supplier's price (sales_purchase)."""
@@ -15,3 +39,31 @@ def sales_line_notes(session, order):
     from .availability import availability_notes
 
     return availability_notes(session, order)
+
+
+@hookimpl
+def sales_orders_changed(session, orders, deleting):
+    from .deliveries import orders_changed
+
+    orders_changed(session, orders, deleting)
+
+
+@hookimpl
+def sales_order_cancelling(session, order):
+    from .deliveries import order_cancelling
+
+    return order_cancelling(session, order)
+
+
+@hookimpl
+def stock_moves_done(session, move_ids):
+    from .deliveries import moves_done
+
+    moves_done(session, move_ids)
+
+
+@hookimpl
+def record_panels(session, actor, record):
+    from .panels import panels
+
+    return panels(session, actor, record)

@@ -23,6 +23,8 @@ from ..models.locations import INTERNAL, VIEW, VIRTUAL
 #: the virtual locations' names, in English as stored data (users rename them freely)
 VIRTUAL_NAMES = {"supplier": "Suppliers", "customer": "Customers", "inventory": "Inventory loss",
                  "transit": "Transit", "production": "Production"}
+#: the code of the warehouse made for a company that has none when it first needs one (:func:`default_warehouse`)
+DEFAULT_WAREHOUSE = "WH"
 
 
 def set_up_company(session: Session, company_id: int) -> StockSettings:
@@ -78,6 +80,16 @@ def create_warehouse(session: Session, company_id: int, **values) -> Warehouse:
                          warehouse_id=warehouse.id))
     session.flush()
     return warehouse
+
+
+def default_warehouse(session: Session, company_id: int) -> Warehouse:
+    """The company's first active warehouse; a company with none gets a "Main warehouse" (code WH), so the
+    first order that moves goods for it has somewhere to move them."""
+    found = session.scalars(select(Warehouse).where(Warehouse.company_id == company_id,
+                                                    Warehouse.active.is_(True)).order_by(Warehouse.id)).first()
+    if found is None:
+        found = create_warehouse(session, company_id, code=DEFAULT_WAREHOUSE, name=gettext("Main warehouse"))
+    return found
 
 
 def warehouse_locations(session: Session, warehouse: Warehouse) -> tuple[Location, Location]:
