@@ -104,6 +104,37 @@ def update_order(session: Session, order: PurchaseOrder, *, lines: Iterable[Mapp
     return order
 
 
+def add_lines(session: Session, order: PurchaseOrder, lines: Iterable[Mapping]) -> list[OrderLine]:
+    """Add ``lines`` to a draft request for quotation, after the lines it has (which stay as they are), priced
+    from the supplier's prices as new lines are; returns the lines added."""
+    _require_state(order, (DRAFT,), _l(
+        "Only a draft request for quotation takes new lines; the state of %(order)s is “%(state)s”.",
+        order=order.display_name, state=_state_label(order.state)))
+    last = max((line.sequence for line in order.lines), default=0)
+    with session.begin_nested():
+        added = each_line(lines, lambda values, index: _make_line(
+            session, order, {"sequence": last + index * 10, **values}, index))
+        order.lines.extend(added)
+        _compute(order)
+        session.flush()
+    return added
+
+
+def remove_lines(session: Session, order: PurchaseOrder, line_ids: Iterable[int]) -> PurchaseOrder:
+    """Take lines off a draft request for quotation; a request left without lines is cancelled."""
+    _require_state(order, (DRAFT,), _l(
+        "Only a draft request for quotation can lose lines; the state of %(order)s is “%(state)s”.",
+        order=order.display_name, state=_state_label(order.state)))
+    gone = set(line_ids)
+    with session.begin_nested():
+        order.lines = [line for line in order.lines if line.id not in gone]
+        _compute(order)
+        session.flush()
+        if not order.lines:
+            cancel_order(session, order)
+    return order
+
+
 def _header_values(values: Mapping) -> dict:
     unknown = sorted(set(values) - set(HEADER_FIELDS))
     if unknown:

@@ -16,10 +16,14 @@ from core.testing import initialized_database
 DAY = dt.date(2027, 3, 15)
 
 
-def _sell(engine, registry, code: str) -> tuple[str, str]:
-    """Confirm an order of product ``code``, then cancel it: (state confirmed, state cancelled)."""
+def _sell(engine, registry, code: str, before=None) -> tuple[str, str]:
+    """Confirm an order of a new product ``code`` (``before(registry, product id)`` prepares it), then cancel
+    it: (state confirmed, state cancelled)."""
     with actor_session(make_session_factory(engine), registry, None) as session:
         product = create_product(session, 1, code=code, name=code)
+        session.commit()
+        if before is not None:
+            before(registry, product.id)
         customer = create_partner(session, 1, name=f"Customer {code}", is_company=True)
         order = create_quote(session, 1, partner_id=customer.id, date_order=DAY,
                              lines=[{"product_id": product.id, "quantity": 2, "unit_price": "3"}])

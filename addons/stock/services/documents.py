@@ -90,13 +90,13 @@ def net_done(session: Session, link: type, order_ids: Iterable[int], *, kind: st
     transfers of ``kind`` add (receipts of a purchase, deliveries of a sale), the others take away."""
     net: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     rows = session.execute(
-        select(link.order_id, StockMove.product_id, Transfer.kind == kind, func.sum(StockMove.product_quantity))
+        select(link.order_id, StockMove.product_id, Transfer.kind, func.sum(StockMove.product_quantity))
         .join(Transfer, Transfer.id == link.transfer_id)
         .join(StockMove, StockMove.transfer_id == Transfer.id)
         .where(link.order_id.in_(set(order_ids)), StockMove.state == DONE)
-        .group_by(link.order_id, StockMove.product_id, Transfer.kind == kind))
-    for order_id, product_id, forward, quantity in rows:
-        net[order_id, product_id] += quantity if forward else -quantity
+        .group_by(link.order_id, StockMove.product_id, Transfer.kind))
+    for order_id, product_id, found, quantity in rows:
+        net[order_id, product_id] += quantity if found == kind else -quantity
     return net
 
 
