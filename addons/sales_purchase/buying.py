@@ -22,7 +22,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from addons.purchase.models import CANCELLED, DRAFT, OrderLine, PurchaseOrder, PurchaseProduct
@@ -114,7 +114,9 @@ def order_cancelling(session: Session, order: SaleOrder) -> list[str]:
             by_request[purchase_line.order].append((sale_line, purchase_line))
         for request, pairs in by_request.items():
             if request.state == DRAFT:
-                remove_lines(system, request, [purchase_line.id for _sale_line, purchase_line in pairs])
+                gone = [purchase_line.id for _sale_line, purchase_line in pairs]
+                system.execute(delete(SaleLinePurchase).where(SaleLinePurchase.purchase_line_id.in_(gone)))
+                remove_lines(system, request, gone)
             elif request.state != CANCELLED:
                 said += [gettext("%(purchase)s to %(supplier)s still buys %(product)s: cancel it with the supplier "
                                  "if it is no longer needed.", purchase=request.display_name,

@@ -60,3 +60,10 @@ def record_panels(session, actor, record):
     from .notes import panels
 
     return panels(session, actor, record)
+
+
+@hookimpl
+def load_demo_data(session, company):
+    from . import demo
+
+    demo.load(session, company)

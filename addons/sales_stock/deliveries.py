@@ -32,6 +32,7 @@ from addons.stock.services import moves as move_services
 from addons.stock.services.setup import default_warehouse
 from addons.stock.services.transfers import confirm_transfer, create_transfer
 from core.bulk import update_rows
+from core.db import utcnow
 from core.sessions import system_rows
 
 from .models import SaleDelivery, SaleWarehouse
@@ -71,7 +72,7 @@ def create_deliveries(session: Session, order: SaleOrder) -> Transfer | None:
         return None
     delivery = create_transfer(session, order.company_id, kind=DELIVERY,
                                warehouse_id=shipping_warehouse(session, order).id, origin=order.number,
-                               scheduled_date=order.confirmed_at.date(), lines=[
+                               scheduled_date=(order.confirmed_at or utcnow()).date(), lines=[
                                    {"product_id": line.product_id, "quantity": line.quantity,
                                     "uom_id": line.uom_id or line.product.uom_id} for line in lines])
     session.add(SaleDelivery(transfer_id=delivery.id, order_id=order.id, company_id=order.company_id))

@@ -120,6 +120,7 @@ def test_cancelling_takes_the_line_off_the_draft_and_names_a_confirmed_purchase(
     shop.buyer.expire_all()
     assert notes == []
     assert ([line.product_id for line in kept.lines], kept.state) == ([shop.bolts.id], DRAFT)
+    assert purchased(shop, first) == []
 
     second = confirmed(shop, quote(shop, (shop.drill, 2, None)))
     [(_product, _line, request_id)] = purchased(shop, second)
