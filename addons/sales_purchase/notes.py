@@ -27,11 +27,14 @@ def line_notes(session, order: SaleOrder) -> list[LineNote]:
         bought = {sale_line.id: purchase_line.order for sale_line, purchase_line in purchases_of(system, order)}
         suppliers = suppliers_of(system, {line.product_id for line in lines})
         names = {supplier_id: system.get(Partner, supplier_id).name for supplier_id in set(suppliers.values())}
-        return [_note(line, bought.get(line.id), names.get(suppliers.get(line.product_id)),
-                      order.state == CONFIRMED) for line in lines]
+        notes = [_note(line, bought.get(line.id), names.get(suppliers.get(line.product_id)),
+                       order.state == CONFIRMED) for line in lines]
+    return [note for note in notes if note is not None]
 
 
-def _note(line, request: PurchaseOrder | None, supplier: str | None, confirmed: bool) -> LineNote:
+def _note(line, request: PurchaseOrder | None, supplier: str | None, confirmed: bool) -> LineNote | None:
+    """What to say under ``line``; nothing for a line of an order confirmed before its product was bought to
+    order (nothing was bought, and nothing will be)."""
     if request is not None:
         return LineNote(line.id, gettext("Bought to order: %(purchase)s to %(supplier)s (%(state)s).",
                                          purchase=request.display_name, supplier=request.partner.name,
@@ -44,6 +47,8 @@ def _note(line, request: PurchaseOrder | None, supplier: str | None, confirmed: 
         return LineNote(line.id, gettext("%(product)s is bought to order but has no supplier to buy from: record "
                                          "a supplier price for it before the order is confirmed.", product=product),
                         warning=True)
+    if confirmed:
+        return None
     return LineNote(line.id, gettext("Bought to order from %(supplier)s when the order is confirmed.",
                                      supplier=supplier))
 

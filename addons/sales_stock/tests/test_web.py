@@ -1,12 +1,20 @@
-"""The quotation page shows where a line's cost comes from and warns of a quantity not there in time, in the
-user's language."""
+"""The quotation page shows where a line's cost comes from and warns of a quantity not there in time, and the
+order page its deliveries and what cancelling could not take back, in the user's language."""
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal as D
 
+from sqlalchemy import select
+
 from addons.contacts.services import create_partner
+from addons.products.services import create_product
 from addons.sales.services.quotes import create_quote
+from addons.sales_stock.models import SaleDelivery
+from addons.stock.models import Transfer
+from addons.stock.models.moves import RECEIPT
+from addons.stock.services.setup import create_warehouse
+from addons.stock.services.transfers import create_transfer, process_transfer
 from addons.stock.tests.test_valuation import Books
 
 
@@ -30,3 +38,29 @@ def test_the_quote_page_shows_the_stock_cost_and_the_warning_in_spanish(web):
     page = client.get(f"/sales/orders/{order.id}").get_data(as_text=True)
     assert "average cost" in page  # stored when priced (here outside a request, so in English)
     assert "line-warning" in page and "No disponible a tiempo" in page and "(10 en existencias)" in page
+
+
+def test_the_order_page_shows_its_deliveries_and_cancelling_names_the_one_done_in_italian(web):
+    company_id = web.db.main_company.id
+    system = web.db.system()
+    warehouse = create_warehouse(system, company_id, code="MIL", name="Milano")
+    bolts = create_product(system, company_id, code="BOLT", name="Bolt M6", list_price=D("0.50"))
+    process_transfer(system, create_transfer(system, company_id, kind=RECEIPT, warehouse_id=warehouse.id,
+                                             lines=[{"product_id": bolts.id, "quantity": D(50)}]))
+    customer = create_partner(system, company_id, name="Rossi Arredamenti", is_company=True)
+    system.commit()
+    seller = web.db.as_user(web.db.user("ana", groups=["sales.group_salesperson"], lang="it"))
+    order = create_quote(seller, company_id, partner_id=customer.id, date_order=dt.date.today(),
+                  lines=[{"product_id": bolts.id, "quantity": D(10)}])
+    seller.commit()
+    client = web.client()
+    client.login("ana")
+    page = client.post(f"/sales/orders/{order.id}/confirm", follow_redirects=True).get_data(as_text=True)
+    system.rollback()  # its snapshot predates the confirmation
+    delivery = system.scalar(select(Transfer).join(SaleDelivery, SaleDelivery.transfer_id == Transfer.id)
+                             .where(SaleDelivery.order_id == order.id))
+    assert "Consegne" in page and delivery.name in page
+    process_transfer(system, delivery, quantities={delivery.moves[0].id: D(4)})
+    system.commit()
+    page = client.post(f"/sales/orders/{order.id}/cancel", follow_redirects=True).get_data(as_text=True)
+    assert f"La consegna {delivery.name} è fatta: effettui un reso per riprendere la merce." in page
