@@ -544,7 +544,8 @@ def sales_orders_changed(session: Session, orders: list, deleting: list) -> None
     to be deleted is passed in ``deleting`` just before its deletion, still
     in the session. The bridge ``sales_crm`` updates the expected revenue of
     the quotations' opportunities here, and marks an opportunity won when
-    one of its quotations is confirmed.
+    one of its quotations is confirmed; ``sales_stock`` makes a confirmed
+    order's delivery, ``sales_purchase`` buys what it sells to order.
 
     :param session: the session that wrote the orders
     :param orders: the ``sales.SaleOrder`` records written (flushed)
@@ -595,7 +596,7 @@ def stock_moves_done(session: Session, move_ids: list[int]) -> None:
     Called by stock's ``done`` service once per batch, inside its savepoint and
     the caller's transaction: an exception refuses the whole batch. The bridge
     ``purchase_stock`` recounts the received quantities of purchase order lines
-    here.
+    here, ``sales_stock`` the delivered quantities of sales order lines.
 
     :param session: the session that did the moves
     :param move_ids: the ids of the moves done (a partly processed move's done part)
