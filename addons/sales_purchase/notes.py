@@ -9,7 +9,7 @@ from flask_babel import gettext
 
 from addons.contacts.models import Partner
 from addons.purchase.models import ORDER_STATES, PurchaseOrder
-from addons.sales.models import CONFIRMED, SaleOrder
+from addons.sales.models import CONFIRMED, EDITABLE, SaleOrder
 from core.sessions import system_rows
 from core.web.panels import LineNote, Panel
 
@@ -27,18 +27,22 @@ def line_notes(session, order: SaleOrder) -> list[LineNote]:
         bought = {sale_line.id: purchase_line.order for sale_line, purchase_line in purchases_of(system, order)}
         suppliers = suppliers_of(system, {line.product_id for line in lines})
         names = {supplier_id: system.get(Partner, supplier_id).name for supplier_id in set(suppliers.values())}
-        notes = [_note(line, bought.get(line.id), names.get(suppliers.get(line.product_id)),
-                       order.state == CONFIRMED) for line in lines]
+        notes = [_note(line, bought.get(line.id), names.get(suppliers.get(line.product_id)), order.state)
+                 for line in lines]
     return [note for note in notes if note is not None]
 
 
-def _note(line, request: PurchaseOrder | None, supplier: str | None, confirmed: bool) -> LineNote | None:
-    """What to say under ``line``; nothing for a line of an order confirmed before its product was bought to
-    order (nothing was bought, and nothing will be)."""
+def _note(line, request: PurchaseOrder | None, supplier: str | None, state: str) -> LineNote | None:
+    """What to say under ``line``: what buys it; else, on a quotation, whether confirming it will buy it, and
+    on an order, that nothing could. Nothing for an order confirmed before its product was bought to order, nor
+    for one that ended (cancelled, expired, ...)."""
     if request is not None:
         return LineNote(line.id, gettext("Bought to order: %(purchase)s to %(supplier)s (%(state)s).",
                                          purchase=request.display_name, supplier=request.partner.name,
                                          state=_STATE_LABELS[request.state]))
+    if state not in (*EDITABLE, CONFIRMED):
+        return None
+    confirmed = state == CONFIRMED
     product = line.product.display_name
     if supplier is None and confirmed:
         return LineNote(line.id, gettext("%(product)s has no supplier to buy from: nothing was bought. Record a "

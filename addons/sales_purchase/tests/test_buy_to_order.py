@@ -139,3 +139,4 @@ def test_a_request_left_empty_by_the_cancellation_is_cancelled(shop):
     shop.buyer.expire_all()
     assert [(request.state, len(request.lines)) for request in requests(shop.buyer, shop.supplier)] == [
         (CANCELLED, 0)]
+    assert line_notes(shop.ana, order) == []  # a cancelled order buys nothing any more
