@@ -57,6 +57,13 @@ def goods(order: SaleOrder) -> list[SaleOrderLine]:
             and line.product.kind != SERVICE]
 
 
+def delivery_source(line: SaleOrderLine) -> str | None:
+    """Goods are delivered by the order's deliveries, so nobody enters their delivered quantity by hand."""
+    if line.product is not None and line.product.kind != SERVICE:
+        return gettext("deliveries")
+    return None
+
+
 def shipping_warehouse(session: Session, order: SaleOrder) -> Warehouse:
     side = session.get(SaleWarehouse, order.id)
     if side is not None and side.warehouse_id is not None:

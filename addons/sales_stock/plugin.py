@@ -56,6 +56,13 @@ def sales_order_cancelling(session, order):
 
 
 @hookimpl
+def sales_delivery_source(session, line):
+    from .deliveries import delivery_source
+
+    return delivery_source(line)
+
+
+@hookimpl
 def stock_moves_done(session, move_ids):
     from .deliveries import moves_done
 

@@ -12,7 +12,7 @@ from addons.products.models import SERVICE
 from addons.products.services import create_product
 from addons.products.units import unit_by_code
 from addons.sales.models import CANCELLED as ORDER_CANCELLED
-from addons.sales.services.orders import cancel_order
+from addons.sales.services.orders import cancel_order, record_delivered
 from addons.sales.services.quotes import confirm_quote, create_quote
 from addons.sales_stock.models import SaleDelivery, SaleWarehouse
 from addons.sales_stock.panels import panels
@@ -20,6 +20,7 @@ from addons.stock.models import StockMove, Transfer
 from addons.stock.models.moves import CANCELLED, DELIVERY, DONE, RECEIPT
 from addons.stock.services.setup import create_warehouse, warehouse_locations
 from addons.stock.services.transfers import create_transfer, process_transfer, return_transfer
+from core.errors import ValidationError
 
 DAY = dt.date(2027, 3, 15)
 
@@ -156,3 +157,14 @@ def test_the_salesperson_sees_the_deliveries_but_only_stock_users_get_the_link(s
 
 def _actor(session):
     return session.info["actor"]
+
+
+def test_goods_are_delivered_by_deliveries_a_service_is_entered_by_hand(shop):
+    order = sold(shop, (shop.bolts, 5, None), (shop.advice, 3, None))
+    goods, service = order.lines
+    with pytest.raises(ValidationError, match="comes from deliveries"):
+        record_delivered(shop.ana, order, {goods.id: "5"})
+    shop.ana.rollback()
+    record_delivered(shop.ana, order, {service.id: "3"})
+    shop.ana.commit()
+    assert delivered(shop.ana, order) == [Decimal(0), Decimal(3)]
