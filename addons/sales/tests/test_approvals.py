@@ -93,6 +93,7 @@ def test_under_the_minimum_margin_with_warn_the_quote_is_confirmed_with_a_warnin
 def test_at_or_over_the_minimum_margin_there_is_nothing_to_approve(shop):
     rules(shop, min_margin_percent="40", margin_policy=APPROVAL)
     order = quote(shop)
+    shop.ana.commit()
     assert concerns(shop.ana, order) == []
     with pytest.raises(ValidationError, match="needs no approval"):
         request_approval(shop.ana, order)

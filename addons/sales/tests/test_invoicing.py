@@ -12,6 +12,8 @@ from addons.accounting.models.invoicing import OUT_INVOICE
 from addons.accounting.services.invoices import create_credit_note, post_invoice
 from addons.accounting.services.payments import register_payment
 from addons.accounting.services.years import create_fiscal_year
+from addons.products.models import SERVICE
+from addons.products.services import create_product
 from addons.sales.models import (
     CANCELLED,
     DELIVERED,
@@ -41,6 +43,11 @@ def seller(shop):
     the tests share one connection)."""
     db = shop.db
     shop.bea = shop.accountant = db.as_user(db.user("bea", groups=["sales.group_manager", ACCOUNTANT]))
+    # a service: its deliveries are entered by hand (goods come from sales_stock's deliveries, installed here)
+    system = db.system()
+    shop.fitting = create_product(system, shop.company.id, code="FIT", name="Fitting", kind=SERVICE,
+                                  list_price=Decimal(40), cost=Decimal(25))
+    system.commit()
     create_fiscal_year(shop.accountant, shop.company.id, year=DAY.year)
     shop.accountant.commit()
     return shop
@@ -114,30 +121,30 @@ def test_ordered_quantities_are_invoiced_once_the_order_is_confirmed(seller):
 
 def test_delivered_quantities_are_invoiced_as_they_are_delivered(seller):
     shop = seller
-    delivered_policy(shop, shop.drill)
-    found = order(shop, (shop.drill, 5), (shop.saw, 1))
+    delivered_policy(shop, shop.fitting)
+    found = order(shop, (shop.fitting, 5), (shop.saw, 1))
     first = bill(shop, [found])
     assert [(line.product_id, line.quantity) for line in first.lines] == [(shop.saw.id, Decimal(1))]
     assert status(shop, found).invoice_status == PARTLY_INVOICED
     with pytest.raises(ValidationError, match="Nothing to invoice") as refused:
         invoice_orders(shop.bea, [found], date=DAY)
     assert refused.value.field == "lines"
-    drill_line = found.lines[0]
-    deliver(shop, found, {drill_line.id: "3"})
-    assert status(shop, found).to_invoice == {drill_line.id: Decimal(3)}
+    fitting_line = found.lines[0]
+    deliver(shop, found, {fitting_line.id: "3"})
+    assert status(shop, found).to_invoice == {fitting_line.id: Decimal(3)}
     assert status(shop, found).invoice_status == TO_INVOICE
     second = bill(shop, [found])
-    assert [(line.product_id, line.quantity) for line in second.lines] == [(shop.drill.id, Decimal(3))]
+    assert [(line.product_id, line.quantity) for line in second.lines] == [(shop.fitting.id, Decimal(3))]
     assert invoiced(shop, found) == [Decimal(3), Decimal(1)]
-    deliver(shop, found, {drill_line.id: "5"})
+    deliver(shop, found, {fitting_line.id: "5"})
     bill(shop, [found])
     assert status(shop, found).invoice_status == INVOICED
 
 
 def test_invoicing_more_than_was_delivered_is_refused_and_nothing_is_written(seller):
     shop = seller
-    delivered_policy(shop, shop.drill)
-    found = order(shop, (shop.drill, 5))
+    delivered_policy(shop, shop.fitting)
+    found = order(shop, (shop.fitting, 5))
     line = found.lines[0]
     deliver(shop, found, {line.id: "2"})
     bill(shop, [found], quantities={line.id: "1"})

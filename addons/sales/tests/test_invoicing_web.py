@@ -7,6 +7,8 @@ from sqlalchemy import select
 
 from addons.accounting.models import Invoice
 from addons.accounting.services.invoices import post_invoice
+from addons.products.models import SERVICE
+from addons.products.services import create_product
 from addons.sales.models import CANCELLED, DELIVERED, SaleOrder, SalesProduct
 from addons.sales.services.quotes import confirm_quote, create_quote
 from core.models import User
@@ -15,7 +17,7 @@ from .test_web import _set_up
 
 
 def _order(web, drill, bolts, customer, vat):
-    """A confirmed order of Ana's: 2 drills (invoiced on delivery) and 100 bolts (on order)."""
+    """A confirmed order of Ana's: 2 hours of fitting (invoiced on delivery) and 100 bolts (on order)."""
     system = web.db.system()
     system.add(SalesProduct(product_id=drill.id, invoice_policy=DELIVERED))
     ana = system.scalar(select(User).where(User.login == "ana"))
@@ -28,7 +30,12 @@ def _order(web, drill, bolts, customer, vat):
 
 
 def test_an_order_is_delivered_invoiced_and_cancelled_through_its_page(web):
-    drill, bolts, customer, _pricelist, vat = _set_up(web)
+    _drill, bolts, customer, _pricelist, vat = _set_up(web)
+    # a service: its deliveries are entered by hand (goods come from sales_stock's deliveries, installed here)
+    system = web.db.system()
+    drill = create_product(system, web.db.main_company.id, code="FIT", name="Fitting", kind=SERVICE,
+                           list_price=Decimal(100), cost=Decimal(60))
+    system.commit()
     order = _order(web, drill, bolts, customer, vat)
     drill_line, bolt_line = order.lines
     ana = web.client()
@@ -64,11 +71,11 @@ def test_an_order_is_delivered_invoiced_and_cancelled_through_its_page(web):
     system = web.db.system()
     invoice = system.get(Invoice, invoice_id)
     assert [(line.product_id, line.quantity) for line in invoice.lines] == [
-        (drill.id, Decimal(1)), (bolts.id, Decimal(100))]  # one drill delivered; no deduction: not the last
+        (drill.id, Decimal(1)), (bolts.id, Decimal(100))]  # one hour delivered; no deduction: not the last
     post_invoice(system, invoice)
     system.commit()
     page = ana.get(f"/sales/orders/{order.id}").get_data(as_text=True)
-    assert invoice.number in page and "Partly invoiced" in page  # the second drill waits for its delivery
+    assert invoice.number in page and "Partly invoiced" in page  # the second hour waits for its delivery
     listed = ana.get("/sales/orders/").get_data(as_text=True)
     assert "Invoicing" in listed and "Partly invoiced" in listed
 

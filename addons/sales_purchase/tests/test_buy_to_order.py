@@ -14,7 +14,8 @@ from addons.purchase.models import CANCELLED, DRAFT, PurchaseOrder
 from addons.purchase.services.orders import confirm_order, create_order
 from addons.purchase.services.prices import create_supplier_price
 from addons.sales.models import CONFIRMED
-from addons.sales.services.quotes import cancel_quote, confirm_quote, create_quote
+from addons.sales.services.orders import cancel_order
+from addons.sales.services.quotes import confirm_quote, create_quote
 from addons.sales_purchase.buying import purchases_of
 from addons.sales_purchase.models import ProductBuyToOrder
 from addons.sales_purchase.notes import line_notes, panels
@@ -114,8 +115,7 @@ def test_cancelling_takes_the_line_off_the_draft_and_names_a_confirmed_purchase(
     first = confirmed(shop, quote(shop, (shop.drill, 3, None)))
     shop.buyer.expire_all()
     assert [line.product_id for line in kept.lines] == [shop.bolts.id, shop.drill.id]  # joined the open draft
-    notes = []
-    cancel_quote(shop.ana, first, notes=notes)
+    notes = cancel_order(shop.ana, first)
     shop.ana.commit()
     shop.buyer.expire_all()
     assert notes == []
@@ -126,7 +126,7 @@ def test_cancelling_takes_the_line_off_the_draft_and_names_a_confirmed_purchase(
     [(_product, _line, request_id)] = purchased(shop, second)
     request = confirm_order(shop.buyer, shop.buyer.get(PurchaseOrder, request_id))
     shop.buyer.commit()
-    cancel_quote(shop.ana, second, notes=notes)
+    notes = cancel_order(shop.ana, second)
     shop.ana.commit()
     assert notes == [f"{request.display_name} to Ferretería Sol S.L. still buys [DRILL] Drill 18 V: cancel it "
                      "with the supplier if it is no longer needed."]
@@ -134,7 +134,7 @@ def test_cancelling_takes_the_line_off_the_draft_and_names_a_confirmed_purchase(
 
 def test_a_request_left_empty_by_the_cancellation_is_cancelled(shop):
     order = confirmed(shop, quote(shop, (shop.drill, 3, None)))
-    cancel_quote(shop.ana, order)
+    cancel_order(shop.ana, order)
     shop.ana.commit()
     shop.buyer.expire_all()
     assert [(request.state, len(request.lines)) for request in requests(shop.buyer, shop.supplier)] == [

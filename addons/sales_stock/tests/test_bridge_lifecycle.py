@@ -7,7 +7,8 @@ from sqlalchemy import func, select, text
 from addons.contacts.services import create_partner
 from addons.products.services import create_product
 from addons.sales.models import CANCELLED, CONFIRMED
-from addons.sales.services.quotes import cancel_quote, confirm_quote, create_quote
+from addons.sales.services.orders import cancel_order
+from addons.sales.services.quotes import confirm_quote, create_quote
 from core.lifecycle import Lifecycle
 from core.security import actor_session
 from core.sessions import make_session_factory
@@ -29,7 +30,8 @@ def _sell(engine, registry, code: str, before=None) -> tuple[str, str]:
                              lines=[{"product_id": product.id, "quantity": 2, "unit_price": "3"}])
         confirmed = confirm_quote(session, order, today=DAY).state
         session.commit()
-        cancelled = cancel_quote(session, order).state
+        cancel_order(session, order)
+        cancelled = order.state
         session.commit()
         return confirmed, cancelled
 
