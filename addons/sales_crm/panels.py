@@ -1,5 +1,6 @@
 """What the bridge shows on an opportunity's page: its quotations with their state and untaxed amount, for who
-may read quotations, and a warning when every one of them was cancelled or expired while it is still open; and on
+may read quotations (with the customer's reason for those declined), and a warning when every one of them was
+declined, cancelled or expired while it is still open; and on
 a quotation's page, its opportunity's state and expected revenue with a link to it, for who may read it."""
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from sqlalchemy import select
 
 from addons.accounting.services.currency import company_currency
 from addons.crm.models import OPEN, OPPORTUNITY, STATES, Lead
-from addons.sales.models import ORDER_STATES, SaleOrder
+from addons.sales.models import DECLINED, ORDER_STATES, SaleOrder
 from core.web.i18n import money
 from core.web.panels import Panel
 
@@ -16,7 +17,7 @@ from .models import QuoteOpportunity
 from .services import all_declined, quotes_of
 
 _STATE_LABELS = dict(ORDER_STATES)
-ALL_DECLINED = _l("Every quotation was cancelled or expired: the opportunity is still open. "
+ALL_DECLINED = _l("All quotations declined or cancelled: the opportunity is still open. "
                   "Make a new quotation, or mark it lost.")
 
 
@@ -31,8 +32,13 @@ def panels(session, actor, record):
         return ()
     warning = ALL_DECLINED if record.state == OPEN and all_declined(quotes) else None
     return (Panel(title=_l("Quotations"), warning=warning, lines=tuple(
-        (order.display_name, f"{_STATE_LABELS[order.state]} · {money(order.amount_untaxed, order.currency_code)}")
-        for order in quotes)),)
+        (order.display_name, _quote_line(order)) for order in quotes)),)
+
+
+def _quote_line(order: SaleOrder) -> str:
+    """The quotation's state and untaxed amount, and the customer's reason when they declined it."""
+    line = f"{_STATE_LABELS[order.state]} · {money(order.amount_untaxed, order.currency_code)}"
+    return f"{line} · {order.decline_reason}" if order.state == DECLINED and order.decline_reason else line
 
 
 def _opportunity_panels(session, actor, order: SaleOrder):

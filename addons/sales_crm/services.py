@@ -9,11 +9,16 @@
   whenever sales writes one of them (``sales_orders_changed``). Quotations
   without an amount yet (a quotation just made, still empty) leave the
   salesperson's estimate alone, and so does having no open quotation left.
-- Confirming a quotation wins its opportunity (crm's own service), closed at
-  the confirmation's moment; its expected revenue is then what was ordered.
-- When every quotation of an opportunity is cancelled or expired, the
-  opportunity stays open: the salesperson decides whether it is lost (its
-  page says so, see :mod:`.panels`).
+  Declined, cancelled and expired quotations do not count.
+- Confirming a quotation (by the salesperson, or the customer accepting it
+  online) wins its opportunity (crm's own service), closed at the
+  confirmation's moment; its expected revenue is then what was ordered. The
+  opportunity's other open quotations are cancelled: the customer chose. A
+  lost opportunity is reopened and won (as Odoo does): the order proves it was
+  not lost; one already won stays as it is.
+- When every quotation of an opportunity is declined, cancelled or expired,
+  the opportunity stays open: the salesperson decides whether it is lost (its
+  page says so, with the customer's reasons, see :mod:`.panels`).
 
 The opportunity's updates are the quotation's consequence, not the
 salesperson's CRM work: they are written by the system inside the user's
@@ -31,10 +36,11 @@ from sqlalchemy.orm import Session
 
 from addons.accounting.services.currency import rate_at
 from addons.crm import services as crm
-from addons.crm.models import OPEN, OPPORTUNITY, Lead
+from addons.crm.models import LOST, OPEN, OPPORTUNITY, Lead
 from addons.sales.models import (
     CANCELLED,
     CONFIRMED,
+    DECLINED,
     DRAFT,
     EXPIRED,
     REVISED,
@@ -43,7 +49,7 @@ from addons.sales.models import (
     SalesTeam,
 )
 from addons.sales.security import MANAGER as SALES_MANAGER
-from addons.sales.services.quotes import create_quote
+from addons.sales.services.quotes import cancel_quote, create_quote
 from core.bulk import ID_CHUNK
 from core.errors import ValidationError
 from core.sessions import system_rows
@@ -52,7 +58,7 @@ from .models import QuoteOpportunity
 
 OPEN_QUOTES = (DRAFT, SENT)
 #: how a quotation ends without an order
-DECLINED = (CANCELLED, EXPIRED)
+ENDED = (DECLINED, CANCELLED, EXPIRED)
 CENTS = Decimal("0.01")
 
 
@@ -105,14 +111,28 @@ def orders_changed(session: Session, orders: list[SaleOrder], deleting: list[Sal
         system.flush()
         links = {link.order_id: link.opportunity_id for link in _links(system, [order.id for order in orders])}
         # sales passes a confirmed order only when it confirms it: its opportunity is won then
-        won_at = {links[order.id]: order.confirmed_at for order in orders
-                  if order.state == CONFIRMED and order.id in links}
+        confirmed = {links[order.id]: order for order in orders if order.state == CONFIRMED and order.id in links}
+        cancelled = [other for opportunity_id, order in confirmed.items()
+                     for other in _cancel_alternatives(system, opportunity_id, order.id)]
         touched = set(links.values()) | set(gone.values())
         for opportunity_id in sorted(touched):
-            follow(system, system.get(Lead, opportunity_id), won_at=won_at.get(opportunity_id))
-    for lead in list(session.identity_map.values()):
-        if isinstance(lead, Lead) and lead.id in touched:
-            session.expire(lead)
+            won = confirmed.get(opportunity_id)
+            follow(system, system.get(Lead, opportunity_id), won_at=won.confirmed_at if won else None)
+    for record in list(session.identity_map.values()):
+        if (isinstance(record, Lead) and record.id in touched) or (isinstance(record, SaleOrder)
+                                                                   and record.id in cancelled):
+            session.expire(record)
+
+
+def _cancel_alternatives(session: Session, opportunity_id: int, confirmed_id: int) -> list[int]:
+    """Cancel the opportunity's other open quotations (sales' own service): the customer chose one."""
+    others = session.scalars(select(SaleOrder).join(QuoteOpportunity, QuoteOpportunity.order_id == SaleOrder.id)
+                             .where(QuoteOpportunity.opportunity_id == opportunity_id,
+                                    SaleOrder.id != confirmed_id, SaleOrder.state.in_(OPEN_QUOTES))
+                             .order_by(SaleOrder.id)).all()
+    for other in others:
+        cancel_quote(session, other)
+    return [other.id for other in others]
 
 
 def _links(session: Session, order_ids: list[int]) -> list[QuoteOpportunity]:
@@ -141,8 +161,9 @@ def quotes_of(session: Session, lead: Lead) -> list[SaleOrder]:
 
 
 def follow(session: Session, lead: Lead, *, won_at: dt.datetime | None = None) -> None:
-    """The opportunity's expected revenue from its quotations; won (when open) ``won_at``, the moment one of them
-    was confirmed. An opportunity reopened by hand after its order stays open until another is confirmed."""
+    """The opportunity's expected revenue from its quotations; won ``won_at``, the moment one of them was
+    confirmed (reopened first when it was lost). An opportunity reopened by hand after its order stays open until
+    another is confirmed."""
     quotes = quotes_of(session, lead)
     confirmed = [order for order in quotes if order.state == CONFIRMED]
     open_quotes = [order for order in quotes if order.state in OPEN_QUOTES]
@@ -150,6 +171,8 @@ def follow(session: Session, lead: Lead, *, won_at: dt.datetime | None = None) -
         lead.expected_revenue = _untaxed(session, confirmed)
     elif lead.state == OPEN and any(order.amount_untaxed for order in open_quotes):
         lead.expected_revenue = _untaxed(session, open_quotes)
+    if won_at is not None and lead.state == LOST:
+        crm.reopen(session, lead)
     if won_at is not None and lead.state == OPEN:
         crm.mark_won(session, lead, at=won_at)
     session.flush()
@@ -158,7 +181,7 @@ def follow(session: Session, lead: Lead, *, won_at: dt.datetime | None = None) -
 def all_declined(quotes: list[SaleOrder]) -> bool:
     """Every quotation of the opportunity ended without an order (the opportunity itself stays open)."""
     current = [order for order in quotes if order.state != REVISED]
-    return bool(current) and all(order.state in DECLINED for order in current)
+    return bool(current) and all(order.state in ENDED for order in current)
 
 
 def _untaxed(session: Session, orders: list[SaleOrder]) -> Decimal:

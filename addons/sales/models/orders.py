@@ -2,7 +2,9 @@
 
 A quotation is ``draft`` until it is sent (``sent``), then becomes a sales
 order (``confirmed``), or ends ``cancelled``, ``declined`` (by the customer) or
-``expired`` (its validity date passed). Revising a sent quotation makes a new one with the next revision
+``expired`` (its validity date passed). A customer accepts or declines on the
+quotation's public page (see ``services.acceptance``), which keeps who
+accepted and their reference, or why they declined. Revising a sent quotation makes a new one with the next revision
 number; the old one becomes ``revised`` and read-only, linked from the new.
 
 Amounts are in the order's currency. ``cost`` on a line is the unit cost (per
@@ -130,6 +132,14 @@ class SaleOrder(CompanyMixin, TimestampMixin, Base):
         _l("Previous revision"), readonly=True))
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, info=field(_l("Confirmed on"),
                                                                                   readonly=True))
+    accepted_by: Mapped[str | None] = mapped_column(String(128), info=field(
+        _l("Accepted by"), readonly=True, help=_l("The name the customer typed when accepting online.")))
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, info=field(_l("Accepted on"), readonly=True))
+    customer_reference: Mapped[str | None] = mapped_column(String(64), info=field(
+        _l("Customer reference"), readonly=True, help=_l("The customer's purchase order number, if they gave one.")))
+    declined_at: Mapped[dt.datetime | None] = mapped_column(DateTime, info=field(_l("Declined on"), readonly=True))
+    decline_reason: Mapped[str | None] = mapped_column(String(500), info=field(
+        _l("Reason for declining"), readonly=True, widget="textarea"))
 
     partner: Mapped[Partner] = relationship()
     pricelist: Mapped[PriceList | None] = relationship()

@@ -36,6 +36,7 @@ from core.sequences import next_number
 from ..models import (
     CANCELLED,
     CONFIRMED,
+    DECLINED,
     DRAFT,
     EDITABLE,
     EXPIRED,
@@ -60,6 +61,8 @@ HEADER_FIELDS = ("partner_id", "pricelist_id", "currency_code", "date_order", "v
                  "user_id", "team_id", "notes")
 LINE_FIELDS = ("kind", "product_id", "description", "quantity", "uom_id", "unit_price", "discount", "tax_ids",
                "optional", "sequence")
+#: the states a quotation can be revised from
+REVISABLE = (SENT, EXPIRED, DECLINED)
 #: how long a quotation is valid when no validity date is given
 VALIDITY = dt.timedelta(days=30)
 
@@ -320,10 +323,10 @@ def expire_quotes(session: Session, *, today: dt.date) -> list[SaleOrder]:
 
 
 def revise_quote(session: Session, order: SaleOrder, *, today: dt.date | None = None) -> SaleOrder:
-    """A new revision of a numbered quotation (sent or expired), as a draft dated ``today``; the old one is kept,
-    read-only (``revised``), and linked from the new one."""
-    _require_state(order, (SENT, EXPIRED), gettext(
-        "Only a sent or expired quotation can be revised; the state of %(order)s is “%(state)s”."))
+    """A new revision of a numbered quotation (sent, expired or declined by the customer), as a draft dated
+    ``today``; the old one is kept, read-only (``revised``), and linked from the new one."""
+    _require_state(order, REVISABLE, gettext(
+        "Only a sent, expired or declined quotation can be revised; the state of %(order)s is “%(state)s”."))
     today = today or dt.date.today()
     validity = (order.validity_date - order.date_order) if order.validity_date else VALIDITY
     with session.begin_nested():

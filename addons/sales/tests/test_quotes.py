@@ -161,7 +161,7 @@ def test_an_expired_quote_cannot_be_confirmed_and_is_marked_expired(shop, distri
 
 def test_a_revision_keeps_the_previous_quote_read_only_and_linked(shop, distributors):
     first = mark_sent(shop.ana, full_quote(shop), today=DAY)
-    with pytest.raises(ValidationError, match="Only a sent or expired quotation can be revised"):
+    with pytest.raises(ValidationError, match="Only a sent, expired or declined quotation can be revised"):
         revise_quote(shop.ana, quote(shop, {"product_id": shop.bolts.id}))
     second = revise_quote(shop.ana, first, today=DAY + dt.timedelta(days=3))
     assert (first.state, second.state, second.number, second.revision, second.previous_id, second.display_name) == (

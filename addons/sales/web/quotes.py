@@ -1,24 +1,23 @@
-"""The quotation's actions (send, confirm, revise), its PDF, and what its page shows beside the fields (cancelling
-and invoicing: :mod:`.invoicing`)."""
+"""The quotation's actions (send by email, mark sent, confirm, revise), its PDF, and what its page shows
+beside the fields (the mails sent, the customer's answer; cancelling and invoicing: :mod:`.invoicing`)."""
 from __future__ import annotations
 
-from flask import Response, flash, redirect, url_for
+from flask import Response, current_app, flash, redirect, request, url_for
 from flask_babel import gettext
 
 from core.web.actions import run_service
-from core.web.context import can, current_registry, db, record_or_404
+from core.web.context import can, current_registry, db, record_or_404, state, system_session
 
 from ..models import (
     CANCELLED,
     CONFIRMED,
+    DECLINED,
     DRAFT,
     EDITABLE,
-    EXPIRED,
     REVISED,
-    SENT,
     SaleOrder,
 )
-from ..services import quotes
+from ..services import acceptance, quotes, sending
 from . import blueprint
 from .approvals import approval_context
 
@@ -33,12 +32,14 @@ def quote_page_context(order: SaleOrder) -> dict:
     return {
         **invoicing_context(order),
         "can_send": writer and order.state == DRAFT and priced,
+        "can_email": writer and order.state in EDITABLE and priced,
         "can_confirm": writer and order.state in EDITABLE and priced,
-        "can_revise": writer and order.state in (SENT, EXPIRED),
-        "can_cancel": writer and order.state not in (CANCELLED, REVISED),
+        "can_revise": writer and order.state in quotes.REVISABLE,
+        "can_cancel": writer and order.state not in (CANCELLED, REVISED, DECLINED),
         "revisions": [found for found in quotes.revisions(db(), order) if found.id != order.id],
         "line_notes": _line_notes(order),
         **approval_context(order),
+        "mails": sending.mails_of(system_session(), order),
     }
 
 
@@ -65,6 +66,23 @@ def order_send(quote_id: int):
     run_service(lambda session: quotes.mark_sent(session, order),
                 success=gettext("Marked as sent: the quotation is numbered."))
     return back_to_order(quote_id)
+
+
+@blueprint.route("/orders/<int:quote_id>/email", methods=["POST"])
+def order_email(quote_id: int):
+    order = order_or_404(quote_id)
+    link = public_link(order)
+    outcome = run_service(lambda session: sending.send_quote(session, order, link=link,
+                                                             to=request.form.get("to", "").strip() or None))
+    if outcome.ok:
+        flash(gettext("Sent to %(to)s; the mail leaves from the outbox.", to=outcome.result.to), "success")
+    return back_to_order(quote_id)
+
+
+def public_link(order: SaleOrder) -> str:
+    """The address of the quotation's public page, from ``[server] public_url`` (as every link in a mail)."""
+    token = acceptance.make_token(current_app.config["SECRET_KEY"], order)
+    return state().config.get("server", "public_url").rstrip("/") + url_for("sales.public_quote", token=token)
 
 
 @blueprint.route("/orders/<int:quote_id>/confirm", methods=["POST"])

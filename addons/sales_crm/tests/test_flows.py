@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from addons.crm import services as crm
-from addons.crm.models import OPEN, WON, Lead
-from addons.sales.models import CONFIRMED, DRAFT, REVISED, SaleOrder
+from addons.crm.models import LOST, OPEN, WON, Lead, LostReason
+from addons.sales.models import CANCELLED, CONFIRMED, DRAFT, REVISED, SaleOrder
 from addons.sales.services import quotes
+from addons.sales.services.acceptance import accept_quote, decline_quote
 from addons.sales_crm.models import QuoteOpportunity
 from addons.sales_crm.services import all_declined, quote_from_opportunity, quotes_of
 from core.errors import ValidationError
@@ -57,14 +58,17 @@ def test_the_expected_revenue_follows_the_open_quotations(deal):
     assert [order.id for order in quotes_of(session, _lead(session, deal))] == [first.id, second.id, revision.id]
 
 
-def test_confirming_a_quotation_wins_its_opportunity_at_the_confirmation(deal):
+def test_confirming_a_quotation_wins_its_opportunity_at_the_confirmation_and_cancels_the_alternatives(deal):
     session = deal.db.as_user(deal.ana)
     first = _quoted(session, deal, 3)
-    other = _quoted(session, deal, 9)
+    other = quotes.mark_sent(session, _quoted(session, deal, 9))
+    third = _quoted(session, deal, 5)
+    quotes.cancel_quote(session, third)
+    unrelated = quotes.create_quote(session, deal.company, partner_id=deal.customer.id, lines=drills(deal, 1))
     quotes.confirm_quote(session, first)
     session.commit()
     lead = _lead(session, deal)
-    assert (first.state, other.state) == (CONFIRMED, DRAFT)
+    assert (first.state, other.state, third.state, unrelated.state) == (CONFIRMED, CANCELLED, CANCELLED, DRAFT)
     assert (lead.state, lead.stage_id, lead.probability) == (WON, deal.won.id, Decimal(100))
     assert lead.closed_at == first.confirmed_at
     assert lead.expected_revenue == Decimal("300.00")  # what was ordered, not the alternative still open
@@ -115,9 +119,9 @@ def test_a_sales_manager_without_crm_rights_confirms_and_the_opportunity_is_won_
 def test_an_opportunity_reopened_after_its_order_stays_open_while_its_other_quotations_change(deal):
     session = deal.db.as_user(deal.ana)
     order = _quoted(session, deal, 2)
-    other = _quoted(session, deal, 7)
     quotes.confirm_quote(session, order)
     crm.reopen(session, _lead(session, deal))
+    other = _quoted(session, deal, 7)
     quotes.update_quote(session, other, lines=drills(deal, 8))
     session.commit()
     lead = _lead(session, deal)
@@ -135,3 +139,40 @@ def test_a_teammate_who_reads_the_opportunity_quotes_it_as_themself(deal):
     session.commit()
     assert (order.user_id, order.partner_id) == (carla.id, deal.customer.id)
     assert session.get(QuoteOpportunity, order.id).opportunity_id == deal.opportunity.id
+
+
+def test_declined_quotations_leave_the_expected_revenue_and_all_declined_or_cancelled_leaves_it_open(deal):
+    session = deal.db.as_user(deal.ana)
+    first = quotes.mark_sent(session, _quoted(session, deal, 3))
+    second = quotes.mark_sent(session, _quoted(session, deal, 5))
+    assert _lead(session, deal).expected_revenue == Decimal("800.00")
+    decline_quote(session, second, reason="Too many drills")
+    assert _lead(session, deal).expected_revenue == Decimal("300.00")
+    assert not all_declined(quotes_of(session, _lead(session, deal)))
+    quotes.cancel_quote(session, first)
+    session.commit()
+    lead = _lead(session, deal)
+    assert lead.state == OPEN and all_declined(quotes_of(session, lead))
+    revision = quotes.revise_quote(session, second)  # a declined quotation is revised into a new offer
+    quotes.update_quote(session, revision, lines=drills(deal, 2))
+    session.commit()
+    assert not all_declined(quotes_of(session, _lead(session, deal)))
+    assert _lead(session, deal).expected_revenue == Decimal("200.00")
+
+
+def test_a_lost_opportunity_whose_quotation_is_accepted_is_reopened_and_won(deal):
+    session = deal.db.as_user(deal.ana)
+    order = quotes.mark_sent(session, _quoted(session, deal, 4))
+    system = deal.db.system()
+    reason = LostReason(company_id=deal.company, name="No budget")
+    system.add(reason)
+    system.commit()
+    crm.mark_lost(session, _lead(session, deal), lost_reason_id=reason.id)
+    session.commit()
+    assert _lead(session, deal).state == LOST
+    accept_quote(system, system.get(SaleOrder, order.id), name="Marta Gómez")  # the customer, on the public page
+    system.commit()
+    lead = deal.db.system().get(Lead, deal.opportunity.id)
+    accepted = deal.db.system().get(SaleOrder, order.id)
+    assert (lead.state, lead.lost_reason_id, lead.stage_id) == (WON, None, deal.won.id)
+    assert lead.closed_at == accepted.confirmed_at and lead.expected_revenue == Decimal("400.00")

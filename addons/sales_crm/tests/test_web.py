@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from addons.sales.models import SaleOrder
 from addons.sales.services import quotes
+from addons.sales.services.acceptance import decline_quote
 
 from .conftest import drills, make_deal
 
@@ -34,10 +35,14 @@ def test_an_opportunity_is_quoted_from_its_page_and_each_page_shows_the_other(we
     assert "Quotations" in page and f"Draft quotation {order_id}" in page and "€300.00" in page
     assert "still open" not in page
 
-    quotes.cancel_quote(system, system.get(SaleOrder, order_id))
+    quotes.mark_sent(system, system.get(SaleOrder, order_id))
+    system.commit()
+    assert "still open" not in ana.get(opportunity_url).get_data(as_text=True)
+    decline_quote(system, system.get(SaleOrder, order_id), reason="Your competitor delivers next week")
     system.commit()
     page = ana.get(opportunity_url).get_data(as_text=True)
-    assert "Every quotation was cancelled or expired: the opportunity is still open." in page
+    assert "All quotations declined or cancelled: the opportunity is still open." in page
+    assert "Declined · €300.00 · Your competitor delivers next week" in page
 
 
 def test_a_salesperson_cannot_quote_an_opportunity_they_may_not_read(web):
