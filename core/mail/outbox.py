@@ -69,6 +69,16 @@ def parse_recipients(to: str | Iterable[str]) -> list[str]:
     return recipients
 
 
+def recipients_or(to: str | None, default: str | None, missing: str) -> str:
+    """``to``, else ``default`` (say, the partner's address), checked as :func:`parse_recipients` does, before the
+    caller changes anything; ``missing`` is the refusal (on ``to``) when neither is given."""
+    recipient = to or default
+    if not recipient:
+        raise ValidationError(missing, "to")
+    parse_recipients(recipient)
+    return recipient
+
+
 def _split(text: str) -> list[str]:
     """Split on commas outside quotes and angle brackets."""
     parts, current, quoted, angle = [], [], False, False

@@ -12,7 +12,7 @@ from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
-from core.mail import Attachment, Mail, parse_recipients, queue_mail
+from core.mail import Attachment, Mail, queue_mail, recipients_or
 from core.models import Company
 
 from ..models import CANCELLED, EDITABLE, PurchaseOrder
@@ -28,11 +28,10 @@ def send_order(session: Session, order: PurchaseOrder, *, to: str | None = None)
     if order.state == CANCELLED:
         raise ValidationError(gettext("%(order)s is cancelled: it cannot be sent.", order=order.display_name),
                               "state")
-    recipient = to or order.partner.email
-    if not recipient:
-        raise ValidationError(gettext("%(supplier)s has no email address: add one to the supplier, or give the "
-                                      "address to send to.", supplier=order.partner.name), "to")
-    parse_recipients(recipient)  # a malformed address is refused before the request is numbered
+    # a missing or malformed address is refused before the request is numbered
+    recipient = recipients_or(to, order.partner.email, gettext(
+        "%(supplier)s has no email address: add one to the supplier, or give the address to send to.",
+        supplier=order.partner.name))
     with session.begin_nested():
         if order.state in EDITABLE:
             mark_sent(session, order)

@@ -14,8 +14,7 @@ from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.errors import ValidationError
-from core.mail import Attachment, Mail, parse_recipients, queue_mail
+from core.mail import Attachment, Mail, queue_mail, recipients_or
 from core.models import Company
 
 from ..models import EDITABLE, SENT, SaleOrder
@@ -36,11 +35,10 @@ def send_quote(session: Session, order: SaleOrder, *, link: str, to: str | None 
 
     _require_state(order, EDITABLE, gettext(
         "Only a quotation can be sent; the state of %(order)s is “%(state)s”."))
-    recipient = to or order.partner.email
-    if not recipient:
-        raise ValidationError(gettext("%(customer)s has no email address: add one to the customer, or give the "
-                                      "address to send to.", customer=order.partner.name), "to")
-    parse_recipients(recipient)  # a malformed address is refused before the quotation is numbered
+    # a missing or malformed address is refused before the quotation is numbered
+    recipient = recipients_or(to, order.partner.email, gettext(
+        "%(customer)s has no email address: add one to the customer, or give the address to send to.",
+        customer=order.partner.name))
     with session.begin_nested():
         if order.state != SENT:
             mark_sent(session, order)

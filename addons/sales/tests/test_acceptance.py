@@ -7,7 +7,6 @@ import datetime as dt
 import re
 import time
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
