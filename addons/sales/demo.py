@@ -1,6 +1,7 @@
 """Demo sales for ``bottega demo``: a sales team, a distributors' price list given to the Spanish hardware
-store, quotations (a draft, a sent one with an optional line, a revised one) and orders (drills invoiced on
-delivery with a 30% down payment; an order invoiced in full). Everything goes through the services."""
+store, quotations (a draft, a sent one with an optional line, a revised one, one the customer accepted online
+with their order number, one they declined with their reason) and orders (drills invoiced on delivery with
+a 30% down payment; an order invoiced in full). Everything goes through the services."""
 from __future__ import annotations
 
 import datetime as dt
@@ -17,6 +18,7 @@ from core.models import User
 from .models import CATEGORY, COST, DELIVERED, FIXED, LIST, PRODUCT, WARN, SalesPartner, SalesProduct, SalesTeam
 from .services.invoicing import invoice_down_payment, invoice_orders
 from .services.pricelists import create_pricelist, create_rule
+from .services.acceptance import accept_quote, decline_quote
 from .services.quotes import confirm_quote, create_quote, mark_sent, revise_quote
 from .services.settings import update_settings
 
@@ -33,6 +35,8 @@ QUOTES = (  # customer, days ago, lines (product, quantity, optional), what happ
     (IBERICA, 12, (("TALADRO-18V", "5", False),), "confirmed"),
     (PANADERIA, 20, (("CONS-H", "4", False),), "revised"),
     (ROSSI, 8, (("PINT-BL-5L", "4", False),), "invoiced"),
+    (IBERICA, 6, (("TORN-M6", "50", False), ("CONS-H", "10", False)), "accepted"),
+    (ROSSI, 9, (("PINT-BL-5L", "30", False),), "declined"),
 )
 #: invoiced as they are delivered (the other products: as they are ordered)
 ON_DELIVERY = ("TALADRO-18V",)
@@ -84,5 +88,11 @@ def load(session, company) -> None:
         elif fate == "revised":
             mark_sent(session, order, today=date)
             revise_quote(session, order, today=today)
+        elif fate == "accepted":
+            mark_sent(session, order, today=date)
+            accept_quote(session, order, name="Lucía Fernández", customer_reference="PED-2026-114", today=date)
+        elif fate == "declined":
+            mark_sent(session, order, today=date)
+            decline_quote(session, order, reason="Hemos encontrado la pintura más barata en otro proveedor.")
     # set after the quotations above were confirmed: the open ones under 45% show the warning on their page
     update_settings(session, company.id, min_margin_percent=Decimal(45), margin_policy=WARN, credit_policy=WARN)

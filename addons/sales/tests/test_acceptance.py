@@ -261,3 +261,21 @@ def test_the_quotes_mail_reaches_a_real_smtp_server_with_its_pdf_and_link(web, s
     assert path in message.get_body(("plain",)).get_content()
     [pdf] = list(message.iter_attachments())
     assert pdf.get_content_type() == "application/pdf" and pdf.get_content().startswith(b"%PDF")
+
+
+def test_answers_are_rate_limited_per_address_like_the_login(web):
+    customer = web.client()
+    customer.get("/sales/quote/not-a-token")
+    answers = [customer.post(f"/sales/quote/not-a-token/{'accept' if n % 2 else 'decline'}",
+                             {"accepted_by": "x"}).status_code for n in range(11)]
+    assert answers == [404] * 10 + [429]
+
+
+def test_only_who_may_change_the_quote_sends_it(web):
+    order_id, _ana = _quote(web)
+    web.db.user("carla", groups=["sales.group_salesperson"])  # another salesperson, in no team with ana
+    carla = web.client()
+    carla.login("carla")
+    assert carla.post(f"/sales/orders/{order_id}/email", {"to": "spy@example.com"}).status_code == 404
+    assert _order(web, order_id).state == "draft"
+    assert not web.db.system().scalars(select(Mail).where(Mail.reference == f"sales.order:{order_id}")).all()
