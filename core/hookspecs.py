@@ -539,13 +539,16 @@ def sales_orders_changed(session: Session, orders: list, deleting: list) -> None
     Called by sales' quotation services in their transaction, with the
     session of the user acting (the expiry job's as the system), after the
     orders are written: created or changed (header, lines, totals), sent,
-    confirmed, cancelled, expired, or revised (the old revision, now
+    confirmed, cancelled, expired, declined or accepted by the customer (their
+    public page acts as the system), or revised (the old revision, now
     ``revised``, and the new draft are both passed). A draft quotation about
     to be deleted is passed in ``deleting`` just before its deletion, still
-    in the session. The bridge ``sales_crm`` updates the expected revenue of
-    the quotations' opportunities here, and marks an opportunity won when
-    one of its quotations is confirmed; ``sales_stock`` makes a confirmed
-    order's delivery, ``sales_purchase`` buys what it sells to order.
+    in the session. A ``ValidationError`` raised here refuses the change. The
+    bridge ``sales_crm`` updates the expected revenue of the quotations'
+    opportunities here, marks an opportunity won when one of its quotations
+    is confirmed, and cancels its other open quotations; ``sales_stock``
+    makes a confirmed order's delivery, ``sales_purchase`` buys what it
+    sells to order.
 
     :param session: the session that wrote the orders
     :param orders: the ``sales.SaleOrder`` records written (flushed)
