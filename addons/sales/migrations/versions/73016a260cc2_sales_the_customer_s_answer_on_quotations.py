@@ -1,7 +1,7 @@
 """sales: the customer's answer on quotations (accepted by, on, their reference; declined on, why)
 
 Revision ID: 73016a260cc2
-Revises: 62059c1f8df4
+Revises: d00e148d9bf7
 Create Date: 2026-12-03 14:11:09.696370
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = '73016a260cc2'
-down_revision = '62059c1f8df4'
+down_revision = 'd00e148d9bf7'
 branch_labels = None
 depends_on = None
 
