@@ -1,6 +1,9 @@
 """Under each quotation line of a stockable product: what is on hand, what is forecast when the quotation
 is due (its validity date, else its date), and a warning when the quantity quoted will not be there.
 
+Only while it is a quotation: once confirmed, its delivery reserves the goods
+(and is in the forecast), and the order's page shows that delivery instead.
+
 The quantities of a product's lines add up (optional lines are offered apart:
 each counts on top of the others). Read on behalf of the user, who need not
 see stock: only the quotation's company's figures are shown.
@@ -14,6 +17,7 @@ from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from addons.products.units import convert
+from addons.sales.models import EDITABLE
 from addons.stock.reports.availability import availability
 from addons.stock.services.rules import number
 from addons.stock.valuation import store
@@ -22,6 +26,8 @@ from core.web.panels import LineNote
 
 
 def availability_notes(session: Session, order) -> list[LineNote]:
+    if order.state not in EDITABLE:
+        return []
     lines = [line for line in order.lines if line.is_priced and line.product is not None]
     if not lines:
         return []

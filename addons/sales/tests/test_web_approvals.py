@@ -120,6 +120,7 @@ def test_a_quote_under_the_minimum_margin_is_approved_from_its_page_then_confirm
     confirmed = ana.post(f"{url}/confirm", follow_redirects=True).get_data(as_text=True)
     assert "is a sales order now" in confirmed
     assert web.db.system().get(SaleOrder, order.id).state == CONFIRMED
+    assert "Checks before confirming" not in confirmed and "under the company's minimum" not in confirmed
 
 
 def test_the_quote_shows_the_customer_s_balance_limit_and_overdue_amount_when_over_the_limit(web):

@@ -13,6 +13,7 @@ from core.web.forms import ModelForm, form_field, form_values
 from ..models import APPROVAL, CONFIRMED, EDITABLE, PENDING, REFUSED, SaleApproval, SaleOrder, SalesSettings
 from ..security import MANAGER
 from ..services import approvals, settings
+from ..services.approvals import CREDIT
 from ..services.credit import credit_check
 from . import blueprint
 
@@ -23,13 +24,15 @@ def approval_context(order: SaleOrder) -> dict:
         return {"concerns": [], "credit": None, "approval": None}
     session = db()
     credit = credit_check(session, order)
-    concerns = approvals.concerns(session, order)
+    editable = order.state in EDITABLE
+    # an order keeps showing its customer's credit; the margin was for deciding whether to confirm
+    concerns = [concern for concern in approvals.concerns(session, order) if editable or concern.kind == CREDIT]
     approval = approvals.latest_approval(order)
     current = approval is not None and approvals.is_current(approval, order)
-    editable = order.state in EDITABLE
     needing = [concern for concern in concerns if concern.policy == APPROVAL]
     covered = current and approval.state != REFUSED and approvals.covers_kinds(approval, needing)
     return {
+        "checks_title": gettext("Checks before confirming") if editable else gettext("Customer's credit"),
         "concerns": concerns,
         "credit": credit if credit.problem else None,
         "approval": approval,

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from addons.contacts.services import create_partner
-from addons.sales.services.quotes import create_quote
+from addons.sales.services.quotes import confirm_quote, create_quote
 from addons.sales_stock.availability import availability_notes
 from addons.stock.tests.test_valuation import Books
 
@@ -85,3 +85,5 @@ def test_a_quantity_not_available_in_time_is_a_warning(shop):
     enough = quote(shop, (bolt, 5))
     (note,) = availability_notes(shop.ana, enough)
     assert (note.warning, note.text) == (False, "5 Unit on hand, 5 forecast on 2027-04-14.")
+    confirm_quote(shop.ana, enough, today=DAY)
+    assert availability_notes(shop.ana, enough) == []  # its delivery holds the goods now, and shows on the page
