@@ -87,7 +87,7 @@ def cancel_receipts(session: Session, order: PurchaseOrder) -> None:
     """Cancel the moves of ``order``'s receipts (and their backorders) that are not done."""
     with system_rows(session) as system:
         pending = list(system.scalars(select(StockMove).where(
-            StockMove.transfer_id.in_(set(documents.transfers_of(system, OrderReceipt, [order.id]))),
+            StockMove.transfer_id.in_(set(documents.transfers_of(system, OrderReceipt, order_ids=[order.id]))),
             StockMove.state.not_in((DONE, CANCELLED)))))
         if pending:
             move_services.cancel(system, pending)
@@ -96,7 +96,7 @@ def cancel_receipts(session: Session, order: PurchaseOrder) -> None:
 def moves_done(session: Session, move_ids) -> None:
     """Recount the received quantities of the orders whose receipts (or returns) these moves belong to."""
     with system_rows(session) as system:
-        recount(system, documents.documents_of_moves(system, OrderReceipt, move_ids))
+        recount(system, documents.documents_of_moves(system, OrderReceipt, move_ids=move_ids))
 
 
 def recount(session: Session, order_ids) -> None:
@@ -105,7 +105,7 @@ def recount(session: Session, order_ids) -> None:
     order_ids = set(order_ids)
     if not order_ids:
         return
-    net = documents.net_done(session, OrderReceipt, order_ids, kind=RECEIPT)
+    net = documents.net_done(session, OrderReceipt, order_ids=order_ids, kind=RECEIPT)
     lines = session.scalars(select(OrderLine).where(OrderLine.order_id.in_(order_ids))
                             .options(selectinload(OrderLine.product).selectinload(Product.uom),
                                      selectinload(OrderLine.uom))

@@ -116,7 +116,7 @@ def order_cancelling(session: Session, order: SaleOrder) -> list[str]:
             if request.state == DRAFT:
                 gone = [purchase_line.id for _sale_line, purchase_line in pairs]
                 system.execute(delete(SaleLinePurchase).where(SaleLinePurchase.purchase_line_id.in_(gone)))
-                remove_lines(system, request, gone)
+                remove_lines(system, request, line_ids=gone)
             elif request.state != CANCELLED:
                 said += [gettext("%(purchase)s to %(supplier)s still buys %(product)s: cancel it with the supplier "
                                  "if it is no longer needed.", purchase=request.display_name,

@@ -88,7 +88,7 @@ def create_deliveries(session: Session, order: SaleOrder) -> Transfer | None:
 
 def deliveries_of(session: Session, order: SaleOrder) -> list[Transfer]:
     """The order's deliveries, their backorders and returns, in the order they were made."""
-    ids = set(documents.transfers_of(session, SaleDelivery, [order.id]))
+    ids = set(documents.transfers_of(session, SaleDelivery, order_ids=[order.id]))
     return list(session.scalars(select(Transfer).where(Transfer.id.in_(ids)).order_by(Transfer.id))) if ids else []
 
 
@@ -108,7 +108,7 @@ def order_cancelling(session: Session, order: SaleOrder) -> list[str]:
 def moves_done(session: Session, move_ids) -> None:
     """Recount the delivered quantities of the orders whose deliveries (or returns) these moves belong to."""
     with system_rows(session) as system:
-        order_ids = documents.documents_of_moves(system, SaleDelivery, move_ids)
+        order_ids = documents.documents_of_moves(system, SaleDelivery, move_ids=move_ids)
         recount(system, order_ids)
     _expire(session, order_ids)
 
@@ -118,7 +118,7 @@ def recount(session: Session, order_ids) -> None:
     order_ids = set(order_ids)
     if not order_ids:
         return
-    net = documents.net_done(session, SaleDelivery, order_ids, kind=DELIVERY)
+    net = documents.net_done(session, SaleDelivery, order_ids=order_ids, kind=DELIVERY)
     lines = session.scalars(select(SaleOrderLine).where(
         SaleOrderLine.order_id.in_(order_ids), SaleOrderLine.product_id.is_not(None),
         SaleOrderLine.optional.is_(False))

@@ -47,7 +47,7 @@ PLAIN_GROUPS = ("contacts.group_user", "crm.group_salesperson", "accounting.grou
 ARGUMENT_TABLES = {"invoice_id": "accounting_invoice", "payment_id": "accounting_payment",
                    "statement_id": "accounting_bank_statement", "line_id": "accounting_bank_statement_line",
                    "year_id": "accounting_fiscal_year", "lead_id": "crm_lead", "activity_id": "crm_activity",
-                   "campaign_id": "crm_campaign", "order_id": "purchase_order", "quote_id": "sales_order", "transfer_id": "stock_transfer",
+                   "campaign_id": "crm_campaign", "order_id": "purchase_order", "quote_id": "sales_order", "approval_id": "sales_approval", "transfer_id": "stock_transfer",
                    "count_id": "stock_count", "lot_id": "stock_lot", "move_id": "stock_move",
                    "product_id": "products_product", "core.job_retry": "core_job",
                    "core.mail_requeue": "core_mail", "core.company_logo": "core_company"}

@@ -39,7 +39,9 @@ def is_public(app, rule) -> bool:
 def test_only_the_expected_pages_are_public(web):
     public = {rule.endpoint for rule in routes(web.app) if is_public(web.app, rule)}
     assert public == {"auth.login", "auth.two_factor", "web.language", "web.health", "crm.capture_form",
-                      "crm.inbound_email", "crm.unsubscribe"}
+                      "crm.inbound_email", "crm.unsubscribe",
+                      # a customer's answer to a quotation: the signed link in the mail is the only key
+                      "sales.public_quote", "sales.public_quote_pdf", "sales.public_accept", "sales.public_decline"}
 
 
 def test_anonymous_visitors_are_sent_to_login_everywhere_but_public_pages(web):

@@ -120,7 +120,7 @@ def add_lines(session: Session, order: PurchaseOrder, lines: Iterable[Mapping]) 
     return added
 
 
-def remove_lines(session: Session, order: PurchaseOrder, line_ids: Iterable[int]) -> PurchaseOrder:
+def remove_lines(session: Session, order: PurchaseOrder, *, line_ids: Iterable[int]) -> PurchaseOrder:
     """Take lines off a draft request for quotation; a request left without lines is cancelled."""
     _require_state(order, (DRAFT,), _l(
         "Only a draft request for quotation can lose lines; the state of %(order)s is “%(state)s”.",

@@ -31,7 +31,7 @@ QUANTITY = Decimal("0.0001")
 ZERO = Decimal(0)
 
 
-def documents_of(session: Session, link: type, transfer_ids: Iterable[int]) -> dict[int, int]:
+def documents_of(session: Session, link: type, *, transfer_ids: Iterable[int]) -> dict[int, int]:
     """transfer id -> its document, following backorders and returns back to a transfer ``link`` names; the
     transfers found this way are recorded in ``link`` as the document's."""
     found: dict[int, int] = {}
@@ -59,14 +59,14 @@ def documents_of(session: Session, link: type, transfer_ids: Iterable[int]) -> d
     return found
 
 
-def documents_of_moves(session: Session, link: type, move_ids: Iterable[int]) -> set[int]:
+def documents_of_moves(session: Session, link: type, *, move_ids: Iterable[int]) -> set[int]:
     """The documents the transfers of these moves belong to (see :func:`documents_of`)."""
     transfer_ids = set(session.scalars(select(StockMove.transfer_id).where(
         StockMove.id.in_(set(move_ids)), StockMove.transfer_id.is_not(None)).distinct()))
-    return set(documents_of(session, link, transfer_ids).values())
+    return set(documents_of(session, link, transfer_ids=transfer_ids).values())
 
 
-def transfers_of(session: Session, link: type, order_ids: Iterable[int]) -> dict[int, int]:
+def transfers_of(session: Session, link: type, *, order_ids: Iterable[int]) -> dict[int, int]:
     """transfer id -> document, for the transfers ``link`` names for ``order_ids`` and every backorder and
     return grown from them."""
     found = dict(session.execute(select(link.transfer_id, link.order_id)
@@ -85,7 +85,7 @@ def transfers_of(session: Session, link: type, order_ids: Iterable[int]) -> dict
     return found
 
 
-def net_done(session: Session, link: type, order_ids: Iterable[int], *, kind: str) -> dict[tuple[int, int], Decimal]:
+def net_done(session: Session, link: type, *, order_ids: Iterable[int], kind: str) -> dict[tuple[int, int], Decimal]:
     """(document, product) -> what the done moves of the document's transfers moved, in the product's unit:
     transfers of ``kind`` add (receipts of a purchase, deliveries of a sale), the others take away."""
     net: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
