@@ -15,7 +15,7 @@ import sqlalchemy as sa
 revision = '1e8fd1e74dfd'
 down_revision = '8ffa9b38df58'
 branch_labels = None
-depends_on = None
+depends_on = '4ddb93a2591c'  # products' categories and products, which the side tables refer to
 
 
 def upgrade() -> None:
