@@ -27,7 +27,7 @@ from core.errors import ValidationError
 from core.fields import clean
 
 from ..models import CANCELLED, CONFIRMED, DECLINED, DRAFT, EXPIRED, REVISED, SENT, SaleOrder
-from .quotes import _changed, _require_state, confirm_quote
+from .quotes import announce_changed, confirm_quote, require_state
 
 #: the itsdangerous salt: a token of this kind is no token of any other
 SALT = "sales.quote-link"
@@ -109,7 +109,7 @@ def accept_quote(session: Session, order: SaleOrder, *, name: str | None, custom
                  today: dt.date | None = None) -> SaleOrder:
     """The customer accepts the sent quotation as ``name`` (required), with their purchase order number if any:
     it becomes a sales order. A rule refusing the confirmation refuses the acceptance; nothing is kept then."""
-    _require_state(order, (SENT,), gettext(
+    require_state(order, (SENT,), gettext(
         "Only a sent quotation can be accepted; the state of %(order)s is “%(state)s”."))
     values = clean(SaleOrder, {"accepted_by": name, "customer_reference": customer_reference}, creating=False)
     if not values["accepted_by"]:
@@ -123,7 +123,7 @@ def accept_quote(session: Session, order: SaleOrder, *, name: str | None, custom
 
 def decline_quote(session: Session, order: SaleOrder, *, reason: str | None) -> SaleOrder:
     """The customer declines the sent quotation, saying why (required): it ends ``declined``."""
-    _require_state(order, (SENT,), gettext(
+    require_state(order, (SENT,), gettext(
         "Only a sent quotation can be declined; the state of %(order)s is “%(state)s”."))
     reason = clean(SaleOrder, {"decline_reason": reason}, creating=False)["decline_reason"]
     if not reason:
@@ -131,5 +131,5 @@ def decline_quote(session: Session, order: SaleOrder, *, reason: str | None) -> 
     with session.begin_nested():
         order.decline_reason, order.declined_at, order.state = reason, utcnow(), DECLINED
         session.flush()
-        _changed(session, [order])
+        announce_changed(session, [order])
     return order

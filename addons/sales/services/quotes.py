@@ -67,7 +67,7 @@ REVISABLE = (SENT, EXPIRED, DECLINED)
 VALIDITY = dt.timedelta(days=30)
 
 
-def _changed(session: Session, orders: list[SaleOrder], deleting: list[SaleOrder] = ()) -> None:
+def announce_changed(session: Session, orders: list[SaleOrder], deleting: list[SaleOrder] = ()) -> None:
     """Tell the installed addons (``sales_orders_changed``) what was written, or is about to be deleted."""
     registry = session.info.get("registry")
     if registry is not None:  # a plain session (demo data) has no addons to tell
@@ -78,7 +78,7 @@ def _state_label(state: str) -> str:
     return str(dict(ORDER_STATES)[state])
 
 
-def _require_state(order: SaleOrder, states: Iterable[str], message: str) -> None:
+def require_state(order: SaleOrder, states: Iterable[str], message: str) -> None:
     if order.state not in states:
         raise ValidationError(message % {"order": order.display_name, "state": _state_label(order.state)}, "state")
 
@@ -106,14 +106,14 @@ def create_quote(session: Session, company_id: int, *, partner_id: int, date_ord
         order.lines = each_line(lines, partial(_make_line, session, order))
         compute(session, order)
         session.flush()
-        _changed(session, [order])
+        announce_changed(session, [order])
     return order
 
 
 def update_quote(session: Session, order: SaleOrder, *, lines: Iterable[Mapping] | None = None,
                  **values) -> SaleOrder:
     """Change a quotation's header and, when ``lines`` is given, replace its lines (prices found again)."""
-    _require_state(order, EDITABLE, gettext(
+    require_state(order, EDITABLE, gettext(
         "Only a quotation can be changed; the state of %(order)s is “%(state)s”."))
     _known(values, HEADER_FIELDS)
     header = clean(SaleOrder, values, record=order, session=session)
@@ -128,7 +128,7 @@ def update_quote(session: Session, order: SaleOrder, *, lines: Iterable[Mapping]
             order.lines = each_line(lines, partial(_make_line, session, order))
         compute(session, order)
         session.flush()
-        _changed(session, [order])
+        announce_changed(session, [order])
     return order
 
 
@@ -262,7 +262,7 @@ def _require_valid(order: SaleOrder, today: dt.date) -> None:
 
 def mark_sent(session: Session, order: SaleOrder, *, today: dt.date | None = None) -> SaleOrder:
     """The quotation handed to the customer: numbered, ``sent``. Sending it again keeps it so."""
-    _require_state(order, EDITABLE, gettext(
+    require_state(order, EDITABLE, gettext(
         "Only a quotation can be marked as sent; the state of %(order)s is “%(state)s”."))
     _require_lines(order)
     _require_valid(order, today or dt.date.today())
@@ -270,13 +270,13 @@ def mark_sent(session: Session, order: SaleOrder, *, today: dt.date | None = Non
         _number(session, order)
         order.state = SENT
         session.flush()
-        _changed(session, [order])
+        announce_changed(session, [order])
     return order
 
 
 def confirm_quote(session: Session, order: SaleOrder, *, today: dt.date | None = None) -> SaleOrder:
     """The customer accepted: the quotation becomes a sales order (numbered if it was not)."""
-    _require_state(order, EDITABLE, gettext(
+    require_state(order, EDITABLE, gettext(
         "Only a quotation can be confirmed; the state of %(order)s is “%(state)s”."))
     _require_lines(order)
     _require_valid(order, today or dt.date.today())
@@ -287,17 +287,17 @@ def confirm_quote(session: Session, order: SaleOrder, *, today: dt.date | None =
         order.state = CONFIRMED
         order.confirmed_at = utcnow()
         session.flush()
-        _changed(session, [order])
+        announce_changed(session, [order])
     return order
 
 
 def cancel_quote(session: Session, order: SaleOrder) -> SaleOrder:
     """Cancel a quotation (sent, expired or not) or a sales order."""
-    _require_state(order, (DRAFT, SENT, EXPIRED, CONFIRMED), gettext(
+    require_state(order, (DRAFT, SENT, EXPIRED, CONFIRMED), gettext(
         "%(order)s cannot be cancelled: its state is “%(state)s”."))
     order.state = CANCELLED
     session.flush()
-    _changed(session, [order])
+    announce_changed(session, [order])
     return order
 
 
@@ -306,7 +306,7 @@ def delete_quote(session: Session, order: SaleOrder) -> None:
     if order.number is not None:
         raise ValidationError(gettext("%(order)s has a number: cancel it instead of deleting it.",
                                       order=order.display_name), "state")
-    _changed(session, [], deleting=[order])
+    announce_changed(session, [], deleting=[order])
     session.delete(order)
     session.flush()
 
@@ -318,14 +318,14 @@ def expire_quotes(session: Session, *, today: dt.date) -> list[SaleOrder]:
     for order in found:
         order.state = EXPIRED
     session.flush()
-    _changed(session, list(found))
+    announce_changed(session, list(found))
     return list(found)
 
 
 def revise_quote(session: Session, order: SaleOrder, *, today: dt.date | None = None) -> SaleOrder:
     """A new revision of a numbered quotation (sent, expired or declined by the customer), as a draft dated
     ``today``; the old one is kept, read-only (``revised``), and linked from the new one."""
-    _require_state(order, REVISABLE, gettext(
+    require_state(order, REVISABLE, gettext(
         "Only a sent, expired or declined quotation can be revised; the state of %(order)s is “%(state)s”."))
     today = today or dt.date.today()
     validity = (order.validity_date - order.date_order) if order.validity_date else VALIDITY
@@ -341,7 +341,7 @@ def revise_quote(session: Session, order: SaleOrder, *, today: dt.date | None = 
         order.state = REVISED
         compute(session, revision)
         session.flush()
-        _changed(session, [order, revision])
+        announce_changed(session, [order, revision])
     return revision
 
 

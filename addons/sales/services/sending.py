@@ -18,7 +18,7 @@ from core.mail import Attachment, Mail, queue_mail, recipients_or
 from core.models import Company
 
 from ..models import EDITABLE, SENT, SaleOrder
-from .quotes import _require_state, mark_sent
+from .quotes import mark_sent, require_state
 
 
 def reference_of(order: SaleOrder) -> str:
@@ -33,7 +33,7 @@ def send_quote(session: Session, order: SaleOrder, *, link: str, to: str | None 
 
     from .. import documents as quote_documents
 
-    _require_state(order, EDITABLE, gettext(
+    require_state(order, EDITABLE, gettext(
         "Only a quotation can be sent; the state of %(order)s is “%(state)s”."))
     # a missing or malformed address is refused before the quotation is numbered
     recipient = recipients_or(to, order.partner.email, gettext(
