@@ -31,7 +31,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask_babel import format_date, gettext
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
@@ -91,7 +91,10 @@ class Preview:
     """A statement as computed now (not stored): the plan, the documents, the bands and the commission."""
 
     user: User
-    plan: CommissionPlan
+    plan_id: int
+    plan_name: str
+    base_kind: str
+    trigger: str
     date_from: dt.date
     date_to: dt.date
     currency_code: str
@@ -111,17 +114,17 @@ class Preview:
 
 
 def plan_of(session: Session, company_id: int, *, user_id: int) -> CommissionPlan | None:
-    """The salesperson's own active plan, else their team's; two teams with plans is refused."""
-    with system_rows(session) as system:
-        own = system.scalars(select(CommissionPlan).where(
-            CommissionPlan.company_id == company_id, CommissionPlan.active.is_(True),
-            CommissionPlan.user_id == user_id)).first()
-        if own is not None:
-            return own
-        teams = system.scalars(select(CommissionPlan).where(
-            CommissionPlan.company_id == company_id, CommissionPlan.active.is_(True),
-            CommissionPlan.team_id.in_(select(team_members.c.team_id).where(team_members.c.user_id == user_id)))
-            .order_by(CommissionPlan.name)).all()
+    """The salesperson's own active plan, else their team's; two teams with plans is refused (read with
+    the session given: :func:`compute_statement` gives a system one)."""
+    own = session.scalars(select(CommissionPlan).where(
+        CommissionPlan.company_id == company_id, CommissionPlan.active.is_(True),
+        CommissionPlan.user_id == user_id)).first()
+    if own is not None:
+        return own
+    teams = session.scalars(select(CommissionPlan).where(
+        CommissionPlan.company_id == company_id, CommissionPlan.active.is_(True),
+        CommissionPlan.team_id.in_(select(team_members.c.team_id).where(team_members.c.user_id == user_id)))
+        .order_by(CommissionPlan.name)).all()
     if len(teams) > 1:
         raise ValidationError(gettext("This salesperson belongs to several teams with a commission plan (%(plans)s): "
                                       "give them a plan of their own.", plans=", ".join(p.name for p in teams)),
@@ -139,7 +142,7 @@ def _check_period(date_from, date_to) -> None:
         raise ValidationError(gettext("Choose the last day of the period."), "date_to")
     if date_to < date_from:
         raise ValidationError(gettext("The period ends (%(end)s) before it starts (%(start)s).",
-                                      end=format_date(date_to), start=format_date(date_from)), "date_to")
+                                      end=date_to.isoformat(), start=date_from.isoformat()), "date_to")
 
 
 def _salesperson(session: Session, user_id) -> User:
@@ -159,19 +162,19 @@ def compute_statement(session: Session, company_id: int, *, user_id: int, date_f
     """The salesperson's commission for the period as the invoices and payments stand now (nothing stored)."""
     _check_period(date_from, date_to)
     user = _salesperson(session, user_id)
-    plan = plan_of(session, company_id, user_id=user.id)
-    if plan is None:
-        raise ValidationError(gettext("%(user)s has no commission plan, nor has any of their sales teams.",
-                                      user=user.name), "user_id")
     currency = company_currency(session, company_id)
     with system_rows(session) as system:
+        plan = plan_of(system, company_id, user_id=user.id)
+        if plan is None:
+            raise ValidationError(gettext("%(user)s has no commission plan, nor has any of their sales teams.",
+                                          user=user.name), "user_id")
         if plan.trigger == ON_PAYMENT:
             documents = _paid(system, company_id, user.id, plan.base, date_from, date_to, currency)
         else:
             documents = _invoiced(system, company_id, user.id, plan.base, date_from, date_to)
-        bands = list(plan.bands)
-    base = sum((document.base for document in documents), ZERO)
-    return Preview(user, plan, date_from, date_to, currency, documents, banded(base, bands))
+        base = sum((document.base for document in documents), ZERO)
+        return Preview(user, plan.id, plan.name, plan.base, plan.trigger, date_from, date_to, currency, documents,
+                       banded(base, plan.bands))
 
 
 def _document_bases(system: Session, company_id: int, user_id: int, base_kind: str, conditions) -> dict:
@@ -298,12 +301,12 @@ def confirm_statement(session: Session, company_id: int, *, user_id: int, date_f
         raise ValidationError(gettext(
             "%(reference)s already pays %(user)s's commission from %(start)s to %(end)s: cancel it to confirm "
             "this period again.", reference=overlapping.reference, user=preview.user.name,
-            start=format_date(overlapping.date_from), end=format_date(overlapping.date_to)), "date_from")
+            start=overlapping.date_from.isoformat(), end=overlapping.date_to.isoformat()), "date_from")
     actor = session.info.get("actor")
     with session.begin_nested():
         statement = CommissionStatement(
-            company_id=company_id, user_id=preview.user.id, plan_id=preview.plan.id, plan_name=preview.plan.name,
-            base_kind=preview.plan.base, trigger=preview.plan.trigger, date_from=date_from, date_to=date_to,
+            company_id=company_id, user_id=preview.user.id, plan_id=preview.plan_id, plan_name=preview.plan_name,
+            base_kind=preview.base_kind, trigger=preview.trigger, date_from=date_from, date_to=date_to,
             currency_code=preview.currency_code, base_amount=preview.base, amount=preview.amount,
             state=STATEMENT_CONFIRMED, confirmed_at=utcnow(),
             confirmed_by_id=actor.user_id if actor is not None else None,
