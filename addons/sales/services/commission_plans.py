@@ -91,7 +91,7 @@ def check_bands(bands: Sequence[dict]) -> list[dict]:
     """The bands cleaned, in order; refused when there are none, a rate is missing or out of 0–100, or they
     leave a gap or overlap."""
     if not bands:
-        raise ValidationError(gettext("A commission plan needs at least one band: its rate from 0 up."), "lines")
+        raise ValidationError(gettext("A commission plan needs at least one band: its rate from 0 up."), "bands")
     rows = []
     for index, row in enumerate(bands):
         given = {key: row.get(key) for key in ("amount_from", "amount_to", "rate")}

@@ -271,7 +271,7 @@ def test_payroll_reads_the_confirmed_amounts_through_the_hook(sales):
 
 
 @pytest.mark.parametrize(("bands", "message", "where"), [
-    ([], "needs at least one band", "lines"),
+    ([], "needs at least one band", "bands"),
     ([{"amount_from": 0, "rate": 150}], "Line 1: .*100", "lines-0-rate"),
     ([{"amount_from": 0, "amount_to": 100}], "Band 1: give its rate", "lines-0-rate"),
     ([{"amount_from": 0, "amount_to": 100, "rate": 2}, {"amount_from": 80, "rate": 4}],
