@@ -32,7 +32,7 @@ COMMISSION_BASES = ((REVENUE, _l("Revenue (untaxed invoiced amount)")), (MARGIN,
 ON_INVOICE, ON_PAYMENT = "invoiced", "paid"
 COMMISSION_TRIGGERS = ((ON_INVOICE, _l("When invoiced")), (ON_PAYMENT, _l("When paid")))
 STATEMENT_CONFIRMED, STATEMENT_CANCELLED = "confirmed", "cancelled"
-STATEMENT_STATES = ((STATEMENT_CONFIRMED, _l("Confirmed")), (STATEMENT_CANCELLED, _l("Cancelled")))
+STATEMENT_STATES = ((STATEMENT_CONFIRMED, _l("Confirmed statement")), (STATEMENT_CANCELLED, _l("Cancelled")))
 
 Money = Numeric(18, 2)
 Rate = Numeric(5, 2)
@@ -63,7 +63,7 @@ class CommissionPlan(CompanyMixin, TimestampMixin, Base):
     base: Mapped[str] = mapped_column(String(10), default=REVENUE, info=field(
         _l("Commission on"), choices=COMMISSION_BASES, listed=True, required=True))
     trigger: Mapped[str] = mapped_column(String(10), default=ON_INVOICE, info=field(
-        _l("Counted"), choices=COMMISSION_TRIGGERS, listed=True, required=True,
+        _l("Counted when"), choices=COMMISSION_TRIGGERS, listed=True, required=True,
         help=_l("When invoiced: on the invoice date. When paid: the share of the invoice paid in the period, "
                 "on the payment date.")))
 
@@ -89,11 +89,11 @@ class CommissionBand(CompanyMixin, Base):
                                          info=field(_l("Commission plan")))
     sequence: Mapped[int] = mapped_column(default=10, info=field(_l("Sequence")))
     amount_from: Mapped[Decimal] = mapped_column(Money, default=Decimal(0), info=field(
-        _l("From"), minimum=Decimal(0)))
+        _l("Lower limit"), minimum=Decimal(0)))
     amount_to: Mapped[Decimal | None] = mapped_column(Money, info=field(
-        _l("Up to"), minimum=Decimal(0), help=_l("Empty: no upper end (the last band only).")))
+        _l("Upper limit"), minimum=Decimal(0), help=_l("Empty: no upper end (the last band only).")))
     rate: Mapped[Decimal] = mapped_column(Rate, info=field(
-        _l("Rate (%)"), minimum=Decimal(0), maximum=Decimal(100)))
+        _l("Commission rate (%)"), minimum=Decimal(0), maximum=Decimal(100)))
 
     plan: Mapped[CommissionPlan] = relationship(back_populates="bands")
 
@@ -114,11 +114,11 @@ class CommissionStatement(CompanyMixin, TimestampMixin, Base):
     base_kind: Mapped[str] = mapped_column(String(10), info=field(
         _l("Commission on"), choices=COMMISSION_BASES, readonly=True))
     trigger: Mapped[str] = mapped_column(String(10), info=field(
-        _l("Counted"), choices=COMMISSION_TRIGGERS, readonly=True))
+        _l("Counted when"), choices=COMMISSION_TRIGGERS, readonly=True))
     date_from: Mapped[dt.date] = mapped_column(Date, info=field(_l("From"), readonly=True, listed=True))
-    date_to: Mapped[dt.date] = mapped_column(Date, info=field(_l("To"), readonly=True, listed=True))
+    date_to: Mapped[dt.date] = mapped_column(Date, info=field(_l("Until"), readonly=True, listed=True))
     currency_code: Mapped[str] = mapped_column(String(3), info=field(_l("Currency"), readonly=True))
-    base_amount: Mapped[Decimal] = mapped_column(Money, info=field(_l("Base"), readonly=True))
+    base_amount: Mapped[Decimal] = mapped_column(Money, info=field(_l("Commission base"), readonly=True))
     amount: Mapped[Decimal] = mapped_column(Money, info=field(_l("Commission"), readonly=True, listed=True))
     state: Mapped[str] = mapped_column(String(10), default=STATEMENT_CONFIRMED, index=True, info=field(
         _l("Status"), choices=STATEMENT_STATES, readonly=True, listed=True))
@@ -159,7 +159,7 @@ class CommissionStatementLine(CompanyMixin, Base):
     date: Mapped[dt.date] = mapped_column(Date, info=field(_l("Date")))
     share: Mapped[Decimal] = mapped_column(Numeric(9, 4), info=field(
         _l("Share counted (%)"), help=_l("Of the document's base: what was paid in the period, when paid.")))
-    base_amount: Mapped[Decimal] = mapped_column(Money, info=field(_l("Base")))
+    base_amount: Mapped[Decimal] = mapped_column(Money, info=field(_l("Commission base")))
 
     statement: Mapped[CommissionStatement] = relationship(back_populates="lines")
 
@@ -173,9 +173,9 @@ class CommissionStatementBand(CompanyMixin, Base):
     statement_id: Mapped[int] = mapped_column(ForeignKey("sales_commission_statement.id"), index=True,
                                               info=field(_l("Statement")))
     sequence: Mapped[int] = mapped_column(default=10, info=field(_l("Sequence")))
-    amount_from: Mapped[Decimal] = mapped_column(Money, info=field(_l("From")))
-    amount_to: Mapped[Decimal | None] = mapped_column(Money, info=field(_l("Up to")))
-    rate: Mapped[Decimal] = mapped_column(Rate, info=field(_l("Rate (%)")))
+    amount_from: Mapped[Decimal] = mapped_column(Money, info=field(_l("Lower limit")))
+    amount_to: Mapped[Decimal | None] = mapped_column(Money, info=field(_l("Upper limit")))
+    rate: Mapped[Decimal] = mapped_column(Rate, info=field(_l("Commission rate (%)")))
     base_amount: Mapped[Decimal] = mapped_column(Money, info=field(_l("Base in the band")))
     amount: Mapped[Decimal] = mapped_column(Money, info=field(_l("Commission")))
 

@@ -148,8 +148,12 @@ def _refuse_second_plan(session: Session, company_id: int, plan: CommissionPlan 
     other = session.scalars(select(CommissionPlan).where(
         CommissionPlan.company_id == company_id, CommissionPlan.active.is_(True), column == values[key],
         CommissionPlan.id != (plan.id if plan is not None else -1))).first()
-    if other is not None:
-        raise ValidationError(gettext("“%(other)s” is already the active commission plan of this %(who)s: change "
-                                      "that plan, or archive it first.", other=other.name,
-                                      who=gettext("salesperson") if key == "user_id" else gettext("sales team")),
-                              key)
+    if other is None:
+        return
+    if key == "user_id":
+        message = gettext("“%(other)s” is already the active commission plan of this salesperson: change that plan, "
+                          "or archive it first.", other=other.name)
+    else:
+        message = gettext("“%(other)s” is already the active commission plan of this sales team: change that plan, "
+                          "or archive it first.", other=other.name)
+    raise ValidationError(message, key)
