@@ -25,6 +25,7 @@ from core import Base, CompanyMixin, TimestampMixin, intpk, str120
 from core.fields import field
 from core.models import User
 
+from .orders import Money, _active_team, _active_user
 from .teams import SalesTeam
 
 REVENUE, MARGIN = "revenue", "margin"
@@ -34,16 +35,7 @@ COMMISSION_TRIGGERS = ((ON_INVOICE, _l("When invoiced")), (ON_PAYMENT, _l("When 
 STATEMENT_CONFIRMED, STATEMENT_CANCELLED = "confirmed", "cancelled"
 STATEMENT_STATES = ((STATEMENT_CONFIRMED, _l("Confirmed statement")), (STATEMENT_CANCELLED, _l("Cancelled")))
 
-Money = Numeric(18, 2)
 Rate = Numeric(5, 2)
-
-
-def _active_user(actor):
-    return User.active.is_(True)
-
-
-def _active_team(actor):
-    return SalesTeam.active.is_(True)
 
 
 class CommissionPlan(CompanyMixin, TimestampMixin, Base):
