@@ -55,8 +55,17 @@ class OrderView(ModelView):
     importable = False  # lines and states: no flat file fits
     record_template = "sales/quote_record.html"
     form_template = "sales/quote_form.html"
-    line_fields = ("kind", "product_id", "variant_values", "description", "quantity", "uom_id", "unit_price",
-                   "discount", "tax_ids", "optional")
+    own_line_fields = ("kind", "product_id", "variant_values", "description", "quantity", "uom_id", "unit_price",
+                       "discount", "tax_ids", "optional")
+
+    @property
+    def line_fields(self) -> tuple[str, ...]:
+        """The line's own columns, then those installed addons add to lines (web.line_extensions)."""
+        from core.web.context import db
+
+        from .web.line_extensions import extension_field_names
+
+        return self.own_line_fields + extension_field_names(db())
 
     @property
     def record_fields(self) -> tuple[str, ...]:
