@@ -409,8 +409,9 @@ def orders_of_invoice(session: Session, invoice: Invoice) -> set[int]:
 
 
 def link_credit_note(session: Session, credit_note: Invoice) -> None:
-    """Link a customer credit note's lines to the order lines its invoice's lines billed: each to the first
-    unused line of the invoice with the same product and description, else the same product."""
+    """Link a customer credit note's lines to the order lines its invoice's lines billed: each to the invoice
+    line it names as credited (``origin_line_id``), else to the first unused line of the invoice with the same
+    product and description, else the same product."""
     if credit_note.kind != OUT_REFUND or credit_note.origin_invoice_id is None:
         return
     with system_rows(session) as system:
@@ -428,10 +429,12 @@ def link_credit_note(session: Session, credit_note: Invoice) -> None:
         for line in credit_note.lines:
             if line.id in linked:
                 continue
-            match = (next((row for row in unused if (row[1], row[2]) == (line.product_id, line.description)), None)
+            match = (next((row for row in origin if row[0] == line.origin_line_id), None)
+                     or next((row for row in unused if (row[1], row[2]) == (line.product_id, line.description)), None)
                      or next((row for row in unused if row[1] == line.product_id), None))
             if match is not None:
-                unused.remove(match)
+                if match in unused:
+                    unused.remove(match)
                 system.add(InvoiceLineLink(invoice_line_id=line.id, order_id=match[3], order_line_id=match[4]))
 
 
