@@ -93,8 +93,7 @@ def create_deliveries(session: Session, order: SaleOrder) -> list[Transfer]:
     by_warehouse: dict[int, list[SaleOrderLine]] = {}
     for line in lines:
         by_warehouse.setdefault(own.get(line.id, default), []).append(line)
-    for line in lines:  # each line keeps where its goods leave from: its delivered quantity is counted there
-        if line.id not in own:
+        if line.id not in own:  # each line keeps where its goods leave from: its delivered quantity counts there
             side = session.get(SaleLineWarehouse, line.id) or SaleLineWarehouse(line_id=line.id)
             side.warehouse_id = default
             session.add(side)
