@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask import g
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import object_session, selectinload
 
 from core.web.i18n import money
-from core.web.views import Filter, ModelView
+from core.web.views import Filter, ListAction, ModelView
 
 from .models import (
     CONFIRMED,
@@ -72,14 +73,44 @@ class CommissionPlanView(ModelView):
         return commission_plans.save_plan(session, record.company_id, record, bands=bands, **values)
 
 
+def _invoice_selected(session, actor, orders):
+    from .services.invoicing import invoice_selected
+
+    return invoice_selected(session, orders)
+
+
+def _to_invoice(actor):
+    from .services.invoicing import to_invoice_clause
+
+    return to_invoice_clause()
+
+
+#: the ticked orders' draft invoices, one per customer and currency, from the orders list
+INVOICE_SELECTED = ListAction(
+    "invoice", _l("Create invoices (one per customer and currency)"), _invoice_selected,
+    lambda count: ngettext("%(num)s order invoiced: its draft invoice is in Accounting, to check and post.",
+                           "%(num)s orders invoiced: their draft invoices, one per customer and currency, are in "
+                           "Accounting, to check and post.", count))
+
+
 class OrderView(ModelView):
     """Quotations and orders; the form holds the lines, the record page the actions and margins (web.quotes)."""
 
     importable = False  # lines and states: no flat file fits
+    list_actions = (INVOICE_SELECTED,)
     record_template = "sales/quote_record.html"
     form_template = "sales/quote_form.html"
-    line_fields = ("kind", "product_id", "variant_values", "description", "quantity", "uom_id", "unit_price",
-                   "discount", "tax_ids", "optional")
+    own_line_fields = ("kind", "product_id", "variant_values", "description", "quantity", "uom_id", "unit_price",
+                       "discount", "tax_ids", "optional")
+
+    @property
+    def line_fields(self) -> tuple[str, ...]:
+        """The line's own columns, then those installed addons add to lines (web.line_extensions)."""
+        from core.web.context import db
+
+        from .web.line_extensions import extension_field_names
+
+        return self.own_line_fields + extension_field_names(db())
 
     @property
     def record_fields(self) -> tuple[str, ...]:
@@ -172,6 +203,7 @@ def sales_views() -> tuple[ModelView, ...]:
             filters=(
                 Filter("quotations", _l("Quotations"), lambda actor: SaleOrder.state.in_((DRAFT, SENT))),
                 Filter("orders", _l("Sales orders"), lambda actor: SaleOrder.state == CONFIRMED),
+                Filter("to_invoice", _l("To invoice"), _to_invoice),
                 Filter("expired", _l("Expired"), lambda actor: SaleOrder.state == EXPIRED),
                 Filter("mine", _l("My quotations"), lambda actor: SaleOrder.user_id == actor.user_id),
             )),

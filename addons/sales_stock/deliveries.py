@@ -1,16 +1,18 @@
 """What sales and stock do together: the deliveries of a confirmed order, and what was delivered.
 
-- Confirming an order makes its delivery, from the order's warehouse (else
-  the company's first; a company with none gets a "Main warehouse"), with a move per line of goods that is not optional,
-  in the line's unit, and confirms it (it reserves what it can). Services get
-  no move; consumables are moved as stock moves them.
-- The delivery's backorders and returns belong to the order too; whenever
-  moves are done, each line's delivered quantity is recounted from its
-  order's done moves (all the orders of a batch at once): deliveries add,
-  returns from the customer take away (stock's
-  :mod:`addons.stock.services.documents`).
-- Cancelling an order cancels what its deliveries have not delivered yet,
-  and says which deliveries are done: their goods come back by a return.
+- Confirming an order makes one delivery per warehouse its goods leave from:
+  a line's own warehouse, else the order's, else the company's first (a
+  company with none gets a "Main warehouse"). Each has a move per line of
+  goods that is not optional, in the line's unit, and is confirmed (it
+  reserves what it can). Services get no move; consumables are moved as
+  stock moves them.
+- The deliveries' backorders and returns belong to the order too; whenever
+  moves are done, each line's delivered quantity is recounted from the done
+  moves of its order's transfers from its warehouse (all the orders of a
+  batch at once): deliveries add, returns from the customer take away
+  (stock's :mod:`addons.stock.services.documents`).
+- Cancelling an order cancels what each of its deliveries has not delivered
+  yet, and says which deliveries are done: their goods come back by a return.
 
 The delivery is the sale's consequence, not the salesperson's stock work: it
 is written by the system inside the salesperson's transaction
@@ -35,7 +37,7 @@ from core.bulk import update_rows
 from core.db import utcnow
 from core.sessions import system_rows
 
-from .models import SaleDelivery, SaleWarehouse
+from .models import SaleDelivery, SaleLineWarehouse, SaleWarehouse
 
 
 def orders_changed(session: Session, orders, deleting) -> None:
@@ -65,21 +67,43 @@ def delivery_source(line: SaleOrderLine) -> str | None:
 
 
 def shipping_warehouse(session: Session, order: SaleOrder) -> Warehouse:
+    """The order's "Deliver from", else the company's first warehouse."""
     side = session.get(SaleWarehouse, order.id)
     if side is not None and side.warehouse_id is not None:
         return session.get(Warehouse, side.warehouse_id)
     return default_warehouse(session, order.company_id)
 
 
-def create_deliveries(session: Session, order: SaleOrder) -> Transfer | None:
-    """The confirmed delivery of ``order``'s goods from its warehouse (None when it sells services only);
-    ``session`` writes as the system."""
+def line_warehouses(session: Session, order_ids) -> dict[int, int]:
+    """line id -> the warehouse it names itself, for the lines of ``order_ids`` that name one."""
+    return dict(session.execute(select(SaleLineWarehouse.line_id, SaleLineWarehouse.warehouse_id)
+                                .join(SaleOrderLine, SaleOrderLine.id == SaleLineWarehouse.line_id)
+                                .where(SaleOrderLine.order_id.in_(set(order_ids)),
+                                       SaleLineWarehouse.warehouse_id.is_not(None))).all())
+
+
+def create_deliveries(session: Session, order: SaleOrder) -> list[Transfer]:
+    """The confirmed deliveries of ``order``'s goods, one per warehouse they leave from (none when it sells
+    services only), the order's warehouse first; ``session`` writes as the system."""
     lines = goods(order)
     if not lines:
-        return None
-    delivery = create_transfer(session, order.company_id, kind=DELIVERY,
-                               warehouse_id=shipping_warehouse(session, order).id, origin=order.number,
-                               scheduled_date=(order.confirmed_at or utcnow()).date(), lines=[
+        return []
+    own = line_warehouses(session, [order.id])
+    default = shipping_warehouse(session, order).id
+    by_warehouse: dict[int, list[SaleOrderLine]] = {}
+    for line in lines:
+        by_warehouse.setdefault(own.get(line.id, default), []).append(line)
+        if line.id not in own:  # each line keeps where its goods leave from: its delivered quantity counts there
+            side = session.get(SaleLineWarehouse, line.id) or SaleLineWarehouse(line_id=line.id)
+            side.warehouse_id = default
+            session.add(side)
+    return [_deliver(session, order, warehouse_id, found) for warehouse_id, found in
+            sorted(by_warehouse.items(), key=lambda item: (item[0] != default, item[0]))]
+
+
+def _deliver(session: Session, order: SaleOrder, warehouse_id: int, lines: list[SaleOrderLine]) -> Transfer:
+    delivery = create_transfer(session, order.company_id, kind=DELIVERY, warehouse_id=warehouse_id,
+                               origin=order.number, scheduled_date=(order.confirmed_at or utcnow()).date(), lines=[
                                    {"product_id": line.product_id, "quantity": line.quantity,
                                     "uom_id": line.uom_id or line.product.uom_id} for line in lines])
     session.add(SaleDelivery(transfer_id=delivery.id, order_id=order.id, company_id=order.company_id))
@@ -114,20 +138,38 @@ def moves_done(session: Session, move_ids) -> None:
 
 
 def recount(session: Session, order_ids) -> None:
-    """Each line's delivered quantity, in its unit, from its order's done moves: for all ``order_ids`` at once."""
+    """Each line's delivered quantity, in its unit, from the done moves of its order's transfers from its
+    warehouse: for all ``order_ids`` at once."""
     order_ids = set(order_ids)
     if not order_ids:
         return
-    net = documents.net_done(session, SaleDelivery, order_ids=order_ids, kind=DELIVERY)
+    net = documents.net_done(session, SaleDelivery, order_ids=order_ids, kind=DELIVERY, per_warehouse=True)
     lines = session.scalars(select(SaleOrderLine).where(
         SaleOrderLine.order_id.in_(order_ids), SaleOrderLine.product_id.is_not(None),
         SaleOrderLine.optional.is_(False))
         .options(selectinload(SaleOrderLine.product).selectinload(Product.uom), selectinload(SaleOrderLine.uom))
         .order_by(SaleOrderLine.order_id, SaleOrderLine.sequence, SaleOrderLine.id))
+    warehouse_of = _warehouse_of_lines(session, order_ids)
     changes = documents.spread(lines, net, unit_of=lambda line: line.uom or line.product.uom,
-                               done_of=lambda line: line.qty_delivered)
+                               done_of=lambda line: line.qty_delivered,
+                               key=lambda line: (line.order_id, warehouse_of(line), line.product_id))
     update_rows(session, SaleOrderLine, {line_id: {"qty_delivered": done} for line_id, done in changes.items()})
     _expire(session, order_ids)
+
+
+def _warehouse_of_lines(session: Session, order_ids: set[int]):
+    """A function of a line giving the warehouse its goods leave from (its own, else its order's)."""
+    own = line_warehouses(session, order_ids)
+    orders: dict[int, int] = {}
+
+    def warehouse_of(line: SaleOrderLine) -> int:
+        if line.id in own:
+            return own[line.id]
+        if line.order_id not in orders:
+            orders[line.order_id] = shipping_warehouse(session, line.order).id
+        return orders[line.order_id]
+
+    return warehouse_of
 
 
 def _expire(session: Session, order_ids: set[int]) -> None:

@@ -1,6 +1,7 @@
-"""Where a sales order's goods leave from, and which deliveries belong to it.
+"""Where a sales order's goods leave from (the order's warehouse, or a line's own), and which deliveries belong
+to it.
 
-Both tables belong to the bridge, so they exist only while sales and stock
+The tables belong to the bridge, so they exist only while sales and stock
 are both installed and go with the bridge when it is purged: the orders and
 the transfers stay.
 """
@@ -33,6 +34,21 @@ class SaleWarehouse(Base):
     warehouse: Mapped[Warehouse | None] = relationship()
 
 
+class SaleLineWarehouse(Base):
+    """What the bridge adds to a quotation line (an extension): the warehouse its goods leave from, when not the
+    order's."""
+
+    __tablename__ = "sales_stock_order_line"
+
+    line_id: Mapped[int] = mapped_column(ForeignKey("sales_order_line.id", ondelete="CASCADE"), primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("core_company.id"), index=True, info=field(internal=True))
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("stock_warehouse.id"), info=field(
+        _l("Warehouse"), domain=_active_warehouse, domain_message=_l("Choose an active warehouse."),
+        help=_l("The warehouse this line's goods leave from; empty: the order's.")))
+
+    warehouse: Mapped[Warehouse | None] = relationship()
+
+
 class SaleDelivery(Base):
     """A delivery (or its backorder, or a return of it) made for a sales order."""
 
@@ -46,4 +62,4 @@ class SaleDelivery(Base):
     transfer: Mapped[Transfer] = relationship()
 
 
-ALL = (SaleWarehouse, SaleDelivery)
+ALL = (SaleWarehouse, SaleLineWarehouse, SaleDelivery)

@@ -11,12 +11,12 @@ def register_models():
 
 @hookimpl
 def register_extensions():
-    from addons.sales.models import SaleOrder
+    from addons.sales.models import SaleOrder, SaleOrderLine
     from core.fields import Extension
 
-    from .models import SaleWarehouse
+    from .models import SaleLineWarehouse, SaleWarehouse
 
-    return (Extension(SaleOrder, SaleWarehouse),)
+    return (Extension(SaleOrder, SaleWarehouse), Extension(SaleOrderLine, SaleLineWarehouse))
 
 
 @hookimpl

@@ -67,6 +67,8 @@ class LineInput:
     tax_ids: Sequence[int] | None = None
     account_id: int | None = None
     product_id: int | None = None
+    #: on a credit note, the id of the line of its invoice it credits
+    origin_line_id: int | None = None
 
 
 def tax_use(kind: str) -> str:
@@ -281,7 +283,20 @@ def _make_line(session: Session, invoice: Invoice, raw, index: int, default_acco
     return InvoiceLine(company_id=invoice.company_id, sequence=(index + 1) * 10, description=description,
                        product_id=product.id if product else None, product=product, account_id=account.id,
                        account=account, quantity=quantity, unit_price=unit_price, discount=discount,
-                       taxes=sorted(taxes, key=lambda t: t.sequence))
+                       taxes=sorted(taxes, key=lambda t: t.sequence),
+                       origin_line_id=_origin_line(session, invoice, data.get("origin_line_id"), index))
+
+
+def _origin_line(session: Session, invoice: Invoice, origin_line_id, index: int) -> int | None:
+    """The line of the invoice a credit note's line ``index`` credits, checked to be one of that invoice's."""
+    if origin_line_id in (None, ""):
+        return None
+    where = f"lines-{index}-origin_line_id"
+    line = session.get(InvoiceLine, _int(origin_line_id, where))
+    if line is None or invoice.origin_invoice_id is None or line.invoice_id != invoice.origin_invoice_id:
+        raise ValidationError(gettext("Line %(number)s can only credit a line of the invoice this credit note "
+                                      "credits.", number=index + 1), where)
+    return line.id
 
 
 def _product_taxes(session: Session, product: Product, use: str, where: str) -> list[Tax]:
@@ -516,7 +531,7 @@ def create_credit_note(session: Session, invoice: Invoice, *, lines: Iterable[Li
     if lines is None:
         lines = [LineInput(description=line.description, quantity=line.quantity, unit_price=line.unit_price,
                            discount=line.discount, tax_ids=[tax.id for tax in line.taxes],
-                           account_id=line.account_id, product_id=line.product_id)
+                           account_id=line.account_id, product_id=line.product_id, origin_line_id=line.id)
                  for line in invoice.lines]
     return create_invoice(
         session, partner_id=invoice.partner_id, kind=REFUND_OF[invoice.kind], date=date or dt.date.today(),

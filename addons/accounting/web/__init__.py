@@ -7,4 +7,4 @@ from flask import Blueprint
 #: mounted at /accounting with the generic views (core.web.app); its files are served at /accounting/static
 blueprint = Blueprint("accounting", __name__, static_folder="static", static_url_path="/static")
 
-from . import bank, closing, invoices, reconcile, reports  # noqa: E402,F401  (routes register on import)
+from . import bank, closing, crediting, invoices, reconcile, reports  # noqa: E402,F401  (routes register on import)

@@ -52,6 +52,9 @@ def invoice_page_context(invoice: Invoice) -> dict:
         "can_credit_in_full": bool(posted and not invoice.is_refund and not credit_notes and invoice.amount_total
                                and invoice.residual == invoice.amount_total and can(Move, "create")
                                and can(Reconciliation, "create")),
+        "can_credit_lines": bool(posted and not invoice.is_refund and invoice.payment_state != CREDITED
+                                 and crediting.creditable_lines(invoice) and can(Move, "create")
+                                 and can(Reconciliation, "create")),
         "credit_notes": credit_notes,
         "can_pay": posted and invoice.payment_state not in SETTLED and can(Payment, "create"),
         "can_print": posted,

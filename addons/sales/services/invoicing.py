@@ -30,8 +30,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext
-from sqlalchemy import case, delete, func, select
+from flask_babel import gettext, ngettext
+from sqlalchemy import and_, case, delete, func, select
 from sqlalchemy.orm import Session
 
 from addons.accounting.models import Invoice, InvoiceLine
@@ -54,6 +54,7 @@ from ..models import (
     NOT_PAID,
     NOTHING_TO_INVOICE,
     ORDERED,
+    PRODUCT,
     PAID,
     PARTLY_INVOICED,
     PARTLY_PAID,
@@ -154,6 +155,19 @@ def invoicing_of(session: Session, orders: Iterable[SaleOrder]) -> dict[int, Ord
     for order in orders:
         _statuses(order, result[order.id], line_policies)
     return result
+
+
+def to_invoice_clause():
+    """The SQL condition of an order whose invoice status is "to invoice" (:func:`_statuses`): confirmed, with a
+    billable line whose ordered, or delivered, quantity is more than it invoiced (``qty_invoiced``, kept from the
+    links by :func:`sync_invoiced`). For the orders list's filter."""
+    policy = select(SalesProduct.invoice_policy).where(
+        SalesProduct.product_id == SaleOrderLine.product_id).scalar_subquery()
+    basis = case((func.coalesce(policy, ORDERED) == DELIVERED, SaleOrderLine.qty_delivered),
+                 else_=SaleOrderLine.quantity)
+    return and_(SaleOrder.state == CONFIRMED, select(SaleOrderLine.id).where(
+        SaleOrderLine.order_id == SaleOrder.id, SaleOrderLine.kind == PRODUCT, SaleOrderLine.optional.is_(False),
+        basis > SaleOrderLine.qty_invoiced).exists())
 
 
 def _statuses(order: SaleOrder, found: OrderInvoicing, line_policies: dict[int, str]) -> None:
@@ -271,6 +285,26 @@ def invoice_orders(session: Session, orders: Iterable[SaleOrder], *, quantities:
     return invoice
 
 
+def invoice_selected(session: Session, orders: Iterable[SaleOrder], *, date: dt.date | None = None) -> list[Invoice]:
+    """Draft invoices of everything the orders have to invoice: one per customer and currency (in the order the
+    orders came). All or nothing: orders with nothing to invoice are refused, every one named."""
+    orders = list(orders)
+    if not orders:
+        raise ValidationError(gettext("Choose the orders to invoice."), "orders")
+    found = invoicing_of(session, orders)
+    idle = [order.display_name for order in orders if not found[order.id].to_invoice]
+    if idle:
+        raise ValidationError(ngettext(
+            "Nothing to invoice on %(orders)s: untick it and invoice the others.",
+            "Nothing to invoice on %(orders)s: untick them and invoice the others.", len(idle),
+            orders=", ".join(idle)), "orders")
+    groups: dict[tuple, list[SaleOrder]] = {}
+    for order in orders:
+        groups.setdefault((order.company_id, order.partner_id, order.currency_code), []).append(order)
+    with session.begin_nested():
+        return [invoice_orders(session, group, date=date) for group in groups.values()]
+
+
 def _line_quantity(order: SaleOrder, line: SaleOrderLine, number: int, found: OrderInvoicing, policy: str,
                    quantities: Mapping[int, object] | None) -> Decimal:
     """What to invoice of ``line``: the quantity asked (checked against what may be), else all it has to."""
@@ -375,8 +409,9 @@ def orders_of_invoice(session: Session, invoice: Invoice) -> set[int]:
 
 
 def link_credit_note(session: Session, credit_note: Invoice) -> None:
-    """Link a customer credit note's lines to the order lines its invoice's lines billed: each to the first
-    unused line of the invoice with the same product and description, else the same product."""
+    """Link a customer credit note's lines to the order lines its invoice's lines billed: each to the invoice
+    line it names as credited (``origin_line_id``), else to the first unused line of the invoice with the same
+    product and description, else the same product."""
     if credit_note.kind != OUT_REFUND or credit_note.origin_invoice_id is None:
         return
     with system_rows(session) as system:
@@ -394,10 +429,12 @@ def link_credit_note(session: Session, credit_note: Invoice) -> None:
         for line in credit_note.lines:
             if line.id in linked:
                 continue
-            match = (next((row for row in unused if (row[1], row[2]) == (line.product_id, line.description)), None)
+            match = (next((row for row in origin if row[0] == line.origin_line_id), None)
+                     or next((row for row in unused if (row[1], row[2]) == (line.product_id, line.description)), None)
                      or next((row for row in unused if row[1] == line.product_id), None))
             if match is not None:
-                unused.remove(match)
+                if match in unused:
+                    unused.remove(match)
                 system.add(InvoiceLineLink(invoice_line_id=line.id, order_id=match[3], order_line_id=match[4]))
 
 

@@ -53,6 +53,7 @@ from ..models import (
     team_members,
 )
 from .amounts import compute, set_cost
+from . import line_extensions
 from .approvals import check_confirmation
 from .pricing import check_pricelist, price_for, pricelist_of
 from .variants import explanation, resolve_line
@@ -103,9 +104,11 @@ def create_quote(session: Session, company_id: int, *, partner_id: int, date_ord
                    currency_given=header.get("currency_code") is not None)
     with session.begin_nested():
         session.add(order)
-        order.lines = each_line(lines, partial(_make_line, session, order))
+        pending: line_extensions.Pending = []
+        order.lines = each_line(lines, partial(_make_line, session, order, pending))
         compute(session, order)
         session.flush()
+        line_extensions.write(session, pending)
         announce_changed(session, [order])
     return order
 
@@ -124,10 +127,12 @@ def update_quote(session: Session, order: SaleOrder, *, lines: Iterable[Mapping]
             setattr(order, key, value)
         if {"pricelist_id", "partner_id", "currency_code", "date_order"} & set(header):
             _set_pricelist(session, order, given=order.pricelist_id is not None, currency_given=True)
+        pending: line_extensions.Pending = []
         if lines is not None:
-            order.lines = each_line(lines, partial(_make_line, session, order))
+            order.lines = each_line(lines, partial(_make_line, session, order, pending))
         compute(session, order)
         session.flush()
+        line_extensions.write(session, pending)
         announce_changed(session, [order])
     return order
 
@@ -171,7 +176,18 @@ def _set_pricelist(session: Session, order: SaleOrder, *, given: bool, currency_
 
 
 
-def _make_line(session: Session, order: SaleOrder, values: dict, index: int) -> SaleOrderLine:
+def _make_line(session: Session, order: SaleOrder, pending: line_extensions.Pending, values: dict,
+               index: int) -> SaleOrderLine:
+    """A line from ``values``; the values of other addons' line fields go to ``pending``, written once it has
+    its id."""
+    values, extended = line_extensions.split(session, values)
+    line = _priced_line(session, order, values, index)
+    if extended:
+        pending.append((line, extended))
+    return line
+
+
+def _priced_line(session: Session, order: SaleOrder, values: dict, index: int) -> SaleOrderLine:
     values = resolve_line(session, order, values)
     _known(values, LINE_FIELDS)
     values = {"sequence": index * 10, "kind": PRODUCT, "quantity": Decimal(1), "discount": Decimal(0),
@@ -337,10 +353,12 @@ def revise_quote(session: Session, order: SaleOrder, *, today: dt.date | None = 
             user_id=order.user_id, team_id=order.team_id, notes=order.notes, previous_id=order.id)
         revision.partner, revision.pricelist, revision.previous = order.partner, order.pricelist, order
         revision.lines = [_copy_line(line) for line in order.lines]
+        pending = [(copy, line_extensions.copied(session, line)) for copy, line in zip(revision.lines, order.lines)]
         session.add(revision)
         order.state = REVISED
         compute(session, revision)
         session.flush()
+        line_extensions.write(session, [(copy, found) for copy, found in pending if found])
         announce_changed(session, [order, revision])
     return revision
 

@@ -241,6 +241,21 @@ def test_a_credit_note_lowers_the_invoiced_quantity(seller):
     assert [(line.product_id, line.quantity) for line in again.lines] == [(shop.saw.id, Decimal(1))]
 
 
+def test_crediting_chosen_lines_gives_the_order_line_its_quantity_back_to_invoice(seller):
+    from addons.accounting.services.crediting import credit_lines
+
+    shop = seller
+    found = order(shop, (shop.drill, 2), (shop.saw, 3), (shop.drill, 4))
+    invoice = post(shop, bill(shop, [found]))
+    assert status(shop, found).invoice_status == INVOICED
+    first_drill, saw, second_drill = invoice.lines
+    done(shop.accountant, credit_lines(shop.accountant, invoice, quantities={saw.id: 2, second_drill.id: 1},
+                                       reason="Returned", date=DAY))
+    assert invoiced(shop, found) == [Decimal(2), Decimal(1), Decimal(3)]
+    assert status(shop, found).invoice_status == TO_INVOICE
+    assert status(shop, found).to_invoice == {found.lines[1].id: Decimal(2), found.lines[2].id: Decimal(1)}
+
+
 def test_the_payment_status_follows_the_invoices_payments(seller):
     shop = seller
     found = order(shop, (shop.drill, 1))

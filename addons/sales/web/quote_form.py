@@ -20,6 +20,7 @@ from core.web.forms import build_form_class, select_choices
 from core.web.lines import filled, optional_int, with_lines
 
 from ..models import LINE_KINDS, PRODUCT, SaleOrderLine
+from .line_extensions import with_line_extensions
 from .variants import with_variants
 
 LIMIT = Decimal(10) ** 12
@@ -55,7 +56,7 @@ def _line_form_class(session):
         def is_blank(self) -> bool:
             return not any(filled(field) for field in (self.product_id, self.description, self.unit_price))
 
-    return with_variants(LineForm, session)
+    return with_line_extensions(with_variants(LineForm, session), session)
 
 
 def quote_form_class(view, session, record=None):

@@ -86,4 +86,6 @@ def test_a_quantity_not_available_in_time_is_a_warning(shop):
     (note,) = availability_notes(shop.ana, enough)
     assert (note.warning, note.text) == (False, "5 Unit on hand, 5 forecast on 2027-04-14.")
     confirm_quote(shop.ana, enough, today=DAY)
-    assert availability_notes(shop.ana, enough) == []  # its delivery holds the goods now, and shows on the page
+    # its delivery holds the goods now, and shows on the page; the line says where they leave from
+    assert [note.text for note in availability_notes(shop.ana, enough)] == [
+        f"Leaves from {shop.books.warehouse.display_name}."]

@@ -1,5 +1,6 @@
 """The quotation page shows where a line's cost comes from and warns of a quantity not there in time, and the
-order page its deliveries and what cancelling could not take back, in the user's language."""
+order page its deliveries and what cancelling could not take back, in the user's language; a line's
+warehouse is chosen on the quotation form."""
 from __future__ import annotations
 
 import datetime as dt
@@ -64,3 +65,35 @@ def test_the_order_page_shows_its_deliveries_and_cancelling_names_the_one_done_i
     system.commit()
     page = client.post(f"/sales/orders/{order.id}/cancel", follow_redirects=True).get_data(as_text=True)
     assert f"La consegna {delivery.name} è fatta: effettui un reso per riprendere la merce." in page
+
+
+def test_a_line_s_warehouse_is_chosen_on_the_form_kept_on_edit_and_shown_on_the_order(web):
+    company_id = web.db.main_company.id
+    system = web.db.system()
+    create_warehouse(system, company_id, code="MIL", name="Milano")
+    turin = create_warehouse(system, company_id, code="TOR", name="Torino")
+    bolts = create_product(system, company_id, code="BOLT", name="Bolt M6", list_price=D("0.50"))
+    customer = create_partner(system, company_id, name="Rossi Arredamenti", is_company=True)
+    system.commit()
+    web.db.user("ana", groups=["sales.group_salesperson"])
+    client = web.client()
+    client.login("ana")
+    form = client.get("/sales/orders/new").get_data(as_text=True)
+    assert 'name="lines-0-warehouse_id"' in form and "TOR" in form
+    created = client.post("/sales/orders/new", data={
+        "partner_id": str(customer.id), "date_order": dt.date.today().isoformat(),
+        "lines-0-kind": "product", "lines-0-product_id": str(bolts.id), "lines-0-quantity": "3",
+        "lines-0-warehouse_id": str(turin.id),
+        "lines-1-kind": "product", "lines-1-product_id": str(bolts.id), "lines-1-quantity": "2"})
+    assert created.status_code == 302, created.get_data(as_text=True)
+    order_url = created.headers["Location"]
+    edit = client.get(order_url + "/edit").get_data(as_text=True)
+    assert f'<option selected value="{turin.id}">' in edit or f'<option value="{turin.id}" selected>' in edit
+    page = client.get(order_url).get_data(as_text=True)
+    assert f"Leaves from {turin.display_name}." in page
+    client.post(order_url + "/confirm")
+    system.rollback()
+    order_id = int(order_url.rsplit("/", 1)[1])
+    found = list(system.scalars(select(Transfer.warehouse_id).join(
+        SaleDelivery, SaleDelivery.transfer_id == Transfer.id).where(SaleDelivery.order_id == order_id)))
+    assert len(found) == 2 and turin.id in found  # the second line leaves from the company's first warehouse

@@ -17,14 +17,14 @@ from .scope import Scope
 ZERO = Decimal(0)
 
 
-def availability(session: Session, company_id: int, *, product_ids: Iterable[int],
-                 date: dt.date) -> dict[int, Availability]:
-    """Every product of ``product_ids`` the session may read: its stock in the company's held locations now,
-    its forecast at ``date`` and its cost."""
+def availability(session: Session, company_id: int, *, product_ids: Iterable[int], date: dt.date,
+                 warehouse_id: int | None = None) -> dict[int, Availability]:
+    """Every product of ``product_ids`` the session may read: its stock in the company's held locations now
+    (only those of ``warehouse_id`` when given), its forecast at ``date`` and its cost."""
     ids = sorted(set(product_ids))
     if not ids:
         return {}
-    figures = figures_subquery(Scope(company_id), date, ids, dt.date.today())
+    figures = figures_subquery(Scope(company_id, warehouse_id=warehouse_id), date, ids, dt.date.today())
     statement = (select(Product.id, Product.cost, figures.c.on_hand, figures.c.incoming, figures.c.outgoing)
                  .outerjoin(figures, figures.c.product_id == Product.id).where(Product.id.in_(ids)))
     found = {}

@@ -85,33 +85,37 @@ def transfers_of(session: Session, link: type, *, order_ids: Iterable[int]) -> d
     return found
 
 
-def net_done(session: Session, link: type, *, order_ids: Iterable[int], kind: str) -> dict[tuple[int, int], Decimal]:
+def net_done(session: Session, link: type, *, order_ids: Iterable[int], kind: str,
+             per_warehouse: bool = False) -> dict[tuple, Decimal]:
     """(document, product) -> what the done moves of the document's transfers moved, in the product's unit:
-    transfers of ``kind`` add (receipts of a purchase, deliveries of a sale), the others take away."""
-    net: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    transfers of ``kind`` add (receipts of a purchase, deliveries of a sale), the others take away.
+    ``per_warehouse``: keyed (document, warehouse, product), for documents served from several warehouses."""
+    net: dict[tuple, Decimal] = defaultdict(Decimal)
+    keys = (link.order_id, Transfer.warehouse_id, StockMove.product_id) if per_warehouse else (
+        link.order_id, StockMove.product_id)
     rows = session.execute(
-        select(link.order_id, StockMove.product_id, Transfer.kind, func.sum(StockMove.product_quantity))
+        select(*keys, Transfer.kind, func.sum(StockMove.product_quantity))
         .join(Transfer, Transfer.id == link.transfer_id)
         .join(StockMove, StockMove.transfer_id == Transfer.id)
         .where(link.order_id.in_(set(order_ids)), StockMove.state == DONE)
-        .group_by(link.order_id, StockMove.product_id, Transfer.kind))
-    for order_id, product_id, found, quantity in rows:
-        net[order_id, product_id] += quantity if found == kind else -quantity
+        .group_by(*keys, Transfer.kind))
+    for *key, found, quantity in rows:
+        net[tuple(key)] += quantity if found == kind else -quantity
     return net
 
 
-def spread(lines: Iterable, net: dict[tuple[int, int], Decimal], *, unit_of: Callable,
-           done_of: Callable) -> dict[int, Decimal]:
+def spread(lines: Iterable, net: dict[tuple, Decimal], *, unit_of: Callable, done_of: Callable,
+           key: Callable = lambda line: (line.order_id, line.product_id)) -> dict[int, Decimal]:
     """line id -> its share of ``net`` (see :func:`net_done`) in the line's unit, for the lines whose share is
     not ``done_of(line)`` already. ``lines`` (with ``order_id``, ``product_id``, ``quantity`` in
     ``unit_of(line)``) come in their document's order: a product on several lines fills them in that order,
-    the last one taking any excess; nothing goes below zero."""
+    the last one taking any excess; nothing goes below zero. ``key`` gives a line's key in ``net``."""
     by_product = defaultdict(list)
     for line in lines:
-        by_product[line.order_id, line.product_id].append(line)
+        by_product[key(line)].append(line)
     changes = {}
-    for key, found in by_product.items():
-        left = max(net.get(key, ZERO), ZERO)
+    for found_key, found in by_product.items():
+        left = max(net.get(found_key, ZERO), ZERO)
         for position, line in enumerate(found, 1):
             wanted = convert(line.quantity, unit_of(line), line.product.uom)
             taken = left if position == len(found) else min(left, wanted)
