@@ -43,8 +43,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -80,10 +78,8 @@ from core.models.user import Group as GroupRow  # noqa: E402
 from core.security import actor_session, load_actor  # noqa: E402
 from core.sessions import make_session_factory  # noqa: E402
 from core.testing import initialized_database  # noqa: E402
+from tryton_peer import peer_figures  # noqa: E402
 
-# ../shared from the main checkout, ../../shared from a worktree under ../wt
-TRYTON = next((folder / "shared" / "peers" / "tryton" / "bench_tryton.py" for folder in ROOT.parents
-               if (folder / "shared" / "peers" / "tryton" / "bench_tryton.py").exists()), None)
 COMPANY = 1
 PRODUCTS, CUSTOMERS, LINES = 20, 100, 5
 PHASES = ("quote", "confirm", "deliver", "invoice", "post", "pay")
@@ -319,20 +315,6 @@ def raw_insert(source, twin, tables: Tables, tops: list[dict]) -> tuple[float, i
     return time.perf_counter() - start, total
 
 
-def tryton(python: str, count: int, chunk: int) -> dict | None:
-    if TRYTON is None or not Path(python).exists():
-        return None
-    result = subprocess.run([python, str(TRYTON), "--only", "f", "-k", str(count), "--chunk", str(chunk)],
-                            capture_output=True, text=True, cwd=TRYTON.parent, timeout=7200)
-    for line in result.stdout.splitlines():
-        if line.startswith("{"):
-            data = json.loads(line)
-            if data.get("scenario") == "f.crm" and data.get("opportunities_per_s"):
-                return data
-    print("  Tryton run gave no scenario f figure:", result.stdout[-500:], result.stderr[-500:])
-    return None
-
-
 def twin_url(url: str | None, folder: Path) -> str:
     """The raw baseline's database: a SQLite file beside the run's, or ``<name>_raw`` on the same server
     (created here; refused if it exists)."""
@@ -387,8 +369,9 @@ def main() -> None:
               f"the flow inserted, audit included, inserted again)   Bottega takes {total / raw_seconds:5.1f}x")
     if args.no_peer:
         return
-    peer = tryton(args.peer_python, k, args.chunk)
-    if peer is None:
+    peer = peer_figures(args.peer_python, ["--only", "f", "-k", str(k), "--chunk", str(args.chunk)], "f.crm",
+                        timeout=7200)
+    if peer is None or not peer.get("opportunities_per_s"):
         print(f"  Tryton   not run (no {args.peer_python} or no ../shared/peers/tryton/bench_tryton.py; "
               "see ../shared/peers/tryton/README.md)")
         return
