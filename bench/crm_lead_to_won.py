@@ -20,8 +20,6 @@ statement), by kind, and the ``core_audit_log`` rows it wrote.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,10 +45,8 @@ from core.models.audit import AuditLog  # noqa: E402
 from core.security import actor_session, load_actor  # noqa: E402
 from core.sessions import make_session_factory  # noqa: E402
 from core.testing import initialized_database  # noqa: E402
+from tryton_peer import peer_figures  # noqa: E402
 
-# ../shared from the main checkout, ../../shared from a worktree under ../wt
-TRYTON = next((folder / "shared" / "peers" / "tryton" / "bench_tryton.py" for folder in ROOT.parents
-               if (folder / "shared" / "peers" / "tryton" / "bench_tryton.py").exists()), None)
 
 
 @dataclass
@@ -126,17 +122,8 @@ def bottega(count: int, chunk: int, folder: Path, *, one_by_one: bool = False) -
 
 
 def tryton(python: str, count: int, chunk: int) -> float | None:
-    if TRYTON is None or not Path(python).exists():
-        return None
-    result = subprocess.run([python, str(TRYTON), "--only", "f", "-k", str(count), "--chunk", str(chunk)],
-                            capture_output=True, text=True, cwd=TRYTON.parent, timeout=3600)
-    for line in result.stdout.splitlines():
-        if line.startswith("{"):
-            data = json.loads(line)
-            if data.get("scenario") in ("f.crm", "crm") and data.get("ok", True):
-                return data.get("opportunities_per_s")
-    print("  Tryton run gave no scenario f figure:", result.stdout[-500:], result.stderr[-500:])
-    return None
+    data = peer_figures(python, ["--only", "f", "-k", str(count), "--chunk", str(chunk)], "f.crm", timeout=3600)
+    return data.get("opportunities_per_s") if data is not None and data.get("ok", True) else None
 
 
 def main() -> None:

@@ -64,7 +64,7 @@ SELECT method, fixed_price, percent FROM (
     AND r.category_id = :category
   UNION ALL
   SELECT r.*, 2 FROM sales_pricelist_rule r
-  WHERE r.pricelist_id = :pricelist AND r.applies_to = 'all' AND r.product_id IS NULL AND r.category_id IS NULL)
+  WHERE r.pricelist_id = :pricelist AND r.applies_to = 'all' AND r.product_id IS NULL AND r.category_id IS NULL) AS rules
 WHERE min_quantity <= :quantity AND (max_quantity IS NULL OR max_quantity > :quantity)
 ORDER BY level, id
 LIMIT 1

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
 from core.sessions import system_rows
+from core.transaction_cache import cached
 
 from .attributes import Attribute, AttributeValue, OfferedValue, VariantValue
 from .models import Product
@@ -44,7 +45,10 @@ def offered(session: Session, product: Product) -> list[OfferedValue]:
 
 
 def is_configurable(session: Session, product: Product) -> bool:
-    return session.scalar(select(OfferedValue.id).where(OfferedValue.product_id == product.id).limit(1)) is not None
+    """Whether the product offers attribute values (asked once per transaction: every quotation line asks)."""
+    return cached(session, ("products.configurable", product.id), lambda: session.scalar(
+        select(OfferedValue.id).where(OfferedValue.product_id == product.id).limit(1)) is not None,
+                  depends_on=(OfferedValue,))
 
 
 def variants_of(session: Session, template: Product) -> list[Product]:

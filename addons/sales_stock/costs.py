@@ -15,13 +15,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from addons.products.models import Product
 from addons.products.units import convert
-from addons.stock.models.products import AVERAGE, FIFO, LAST, STANDARD
+from addons.stock.models.products import AVERAGE, FIFO, LAST, STANDARD, CategoryStock, ProductStock
 from addons.stock.models.valuation import OUT, ValuationState
 from addons.stock.valuation import store
 from addons.stock.valuation.engine import Book, Fact
 from core.db import utcnow
 from core.sessions import system_rows
+from core.transaction_cache import cached
 
 SOURCES = {FIFO: _l("FIFO stock value"), AVERAGE: _l("average cost"), LAST: _l("last purchase price"),
            STANDARD: _l("standard cost")}
@@ -35,7 +37,7 @@ def stock_cost(session: Session, order, line) -> tuple[Decimal, str] | None:
     product, company_id = line.product, order.company_id
     quantity = convert(line.quantity, line.uom or product.uom, product.uom, "uom_id") if line.quantity > 0 else 1
     with system_rows(session) as system:
-        setting = store.product_settings(system, [product.id])[product.id]
+        setting = _setting(session, system, product.id)
         state = system.scalar(select(ValuationState).where(ValuationState.company_id == company_id,
                                                            ValuationState.product_id == product.id))
         if not setting.valued or state is None:
@@ -45,3 +47,11 @@ def stock_cost(session: Session, order, line) -> tuple[Decimal, str] | None:
             book.more = store.layer_pages(system, (company_id, product.id), store.PAGE)
         book.apply(Fact(ESTIMATE, utcnow(), Decimal(quantity), OUT))
     return book.costs[ESTIMATE], str(SOURCES[setting.method])
+
+
+def _setting(session: Session, system: Session, product_id: int) -> store.ProductSetting:
+    """The product's valuation setting, read (by ``system``) once per transaction of ``session``: a quotation
+    costs each of its lines, often of the same products."""
+    return cached(session, ("sales_stock.setting", product_id),
+                  lambda: store.product_settings(system, [product_id])[product_id],
+                  depends_on=(Product, ProductStock, CategoryStock))

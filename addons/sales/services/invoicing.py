@@ -46,6 +46,7 @@ from addons.accounting.services.currency import decimals, round_amount
 from addons.accounting.services.invoices import create_invoice
 from core.errors import ValidationError
 from core.sessions import system_rows
+from core.transaction_cache import cached
 
 from ..models import (
     CONFIRMED,
@@ -111,10 +112,13 @@ def billable_lines(order: SaleOrder) -> list[SaleOrderLine]:
 def policies(session: Session, lines: Iterable[SaleOrderLine]) -> dict[int, str]:
     """order line id -> its product's invoicing policy (ordered quantities without a product or a setting)."""
     lines = list(lines)
-    product_ids = {line.product_id for line in lines if line.product_id is not None}
-    found = dict(session.execute(select(SalesProduct.product_id, SalesProduct.invoice_policy).where(
-        SalesProduct.product_id.in_(product_ids))).all()) if product_ids else {}
-    return {line.id: found.get(line.product_id, ORDERED) for line in lines}
+    known = cached(session, ("sales.invoice_policies",), dict, depends_on=(SalesProduct,))
+    missing = {line.product_id for line in lines if line.product_id is not None} - set(known)
+    if missing:  # read once per transaction: invoicing an order asks three times
+        known.update(dict.fromkeys(missing, ORDERED))
+        known.update(session.execute(select(SalesProduct.product_id, SalesProduct.invoice_policy).where(
+            SalesProduct.product_id.in_(missing))).all())
+    return {line.id: known.get(line.product_id, ORDERED) for line in lines}
 
 
 def invoicing_of(session: Session, orders: Iterable[SaleOrder]) -> dict[int, OrderInvoicing]:

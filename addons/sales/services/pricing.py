@@ -32,6 +32,7 @@ from addons.contacts.models import Partner, Tag
 from addons.products.models import Product, ProductCategory
 from addons.products.variants import priced_as
 from core.errors import ValidationError
+from core.transaction_cache import cached
 
 from ..models import (
     ALL_PRODUCTS,
@@ -74,13 +75,20 @@ def _candidate_lists(session: Session, partner: Partner) -> Iterator[PriceList]:
     read when the customer's own lists were not enough)."""
     customers = [partner, *([partner.parent] if partner.parent is not None else [])]
     for customer in customers:
-        side = session.get(SalesPartner, customer.id)
+        side = _sales_side(session, customer.id)
         if side is not None and side.pricelist is not None:
             yield side.pricelist
     tag_ids = [tag.id for customer in customers for tag in customer.tags]
     if tag_ids:
         yield from session.scalars(select(PriceList).join(PriceList.tags).where(
             PriceList.active.is_(True), Tag.id.in_(tag_ids)).order_by(PriceList.id)).unique()
+
+
+def _sales_side(session: Session, partner_id: int) -> SalesPartner | None:
+    """The customer's sales settings, read once per transaction: a quotation prices each line for the same
+    customer, and ``session.get`` asks the database again for a customer with none."""
+    return cached(session, ("sales.partner", partner_id), lambda: session.get(SalesPartner, partner_id),
+                  depends_on=(SalesPartner,))
 
 
 def _usable(pricelist: PriceList, date: dt.date) -> bool:
