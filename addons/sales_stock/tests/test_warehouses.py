@@ -1,7 +1,6 @@
 """A line may leave from its own warehouse: confirming makes one delivery per warehouse, each with its own
 backorders; the delivered quantities are counted per warehouse; cancelling cancels what each delivery still
 can and names the ones done; the quotation's availability is the line's warehouse's."""
-import datetime as dt
 from decimal import Decimal
 
 import pytest
