@@ -97,6 +97,7 @@ class OrderView(ModelView):
     """Quotations and orders; the form holds the lines, the record page the actions and margins (web.quotes)."""
 
     importable = False  # lines and states: no flat file fits
+    history_below = True
     list_actions = (INVOICE_SELECTED,)
     record_template = "sales/quote_record.html"
     form_template = "sales/quote_form.html"

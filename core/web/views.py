@@ -136,6 +136,9 @@ class ModelView:
     record_template = "core/record.html"
     form_template = "core/form.html"
     kanban_template = "core/kanban.html"
+    #: the record page's history under the record rather than beside it: for documents whose lines table
+    #: needs the page's whole width (a quotation's lines with their margins and quantities)
+    history_below = False
     page_size = 50
     #: the list counts its rows up to this many, then says "10,000+" (a text search, whose every row is a
     #: pattern match, up to ``search_count_limit``): see core.web.paging
