@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from addons.accounting.models import CurrencyRate
+from addons.contacts.services import create_partner
+from addons.products.services import create_product
 from addons.sales.models import CONFIRMED, SaleOrder
 from addons.sales.services import dashboard as figures
 from addons.sales.services.acceptance import decline_quote
@@ -220,3 +222,54 @@ def test_a_bad_period_or_team_is_refused_by_name(shop, values, field, words):
     with pytest.raises(ValidationError) as refused:
         figures.period(shop.boss, shop.company.id, **values)
     assert refused.value.field == field and words in str(refused.value)
+
+
+def _web_shop(web):
+    """A salesperson and a manager with one confirmed order each (through the services)."""
+    system = web.db.system()
+    company = web.db.main_company
+    drill = create_product(system, company.id, code="DRILL", name="Drill 18 V", list_price=Decimal(100),
+                           cost=Decimal(60))
+    customer = create_partner(system, company.id, name="Rossi Arredamenti", is_company=True)
+    system.commit()
+    ana = web.db.user("ana", groups=["sales.group_salesperson"])
+    boss = web.db.user("boss", groups=["sales.group_manager"])
+    for user, quantity in ((ana, 1), (boss, 3)):
+        session = web.db.as_user(user)
+        order = create_quote(session, company.id, partner_id=customer.id, lines=[
+            {"product_id": drill.id, "quantity": quantity}])
+        confirm_quote(session, order)
+        session.commit()
+    return drill, customer
+
+
+def test_the_page_shows_the_figures_the_user_may_read(web):
+    _web_shop(web)
+    boss = web.client()
+    boss.login("boss")
+    page = boss.get("/sales/dashboard")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "€400.00" in text and "Conversion rate" in text and "Rossi Arredamenti" in text
+    ana = web.client()
+    ana.login("ana")
+    text = ana.get("/sales/dashboard").get_data(as_text=True)
+    assert "€100.00" in text and "€400.00" not in text and "€300.00" not in text
+    home = ana.get("/").get_data(as_text=True)
+    assert "/sales/dashboard" in home and "€100.00" in home
+
+
+@pytest.mark.parametrize(("query", "words"), [
+    ("from=2026-13-45", "2026-13-45 is not a date"),
+    ("to=yesterday", "yesterday is not a date"),
+    ("team=999999", "no sales team 999999"),
+    ("team=abc", "team"),
+    ("from=2027-05-01&to=2027-04-01", "after it ends"),
+])
+def test_bad_filters_get_a_message_not_an_error_page(web, query, words):
+    _web_shop(web)
+    boss = web.client()
+    boss.login("boss")
+    page = boss.get(f"/sales/dashboard?{query}")
+    assert page.status_code in (400, 422)
+    assert words in page.get_data(as_text=True)
