@@ -50,14 +50,12 @@ def dashboard_page():
     except ValidationError as refused:
         error = str(refused)
     return render_template("sales/dashboard.html", figures=found, asked=asked, teams=teams, sections=sections,
-                           error=error, cell=cell, month_labels=_month_labels(found)), (422 if error else 200)
+                           error=error, cell=cell, month_label=month_label), (422 if error else 200)
 
 
-def _month_labels(found: figures.Dashboard | None) -> list[str]:
-    """Each month of the chart as the user's language abbreviates it ("Mar 27")."""
-    if found is None:
-        return []
-    return [format_date(dt.date(int(row.label[:4]), int(row.label[5:]), 1), "MMM yy") for row in found.by_month]
+def month_label(row: figures.Figures) -> str:
+    """A month's figures' label (``2027-03``) as the user's language abbreviates it ("Mar 27")."""
+    return format_date(dt.date(int(row.label[:4]), int(row.label[5:]), 1), "MMM yy")
 
 
 def tiles(session, actor, registry):
@@ -71,4 +69,4 @@ def tiles(session, actor, registry):
     months = figures.by_month(session, period, currency)[-TILE_MONTHS:]
     return (Tile(title=_l("Sales"), value=money(total.revenue, currency), endpoint="sales.dashboard_page",
                  caption=_l("Untaxed revenue of the orders confirmed in the last twelve months"),
-                 chart=tuple((row.label, float(row.revenue)) for row in months), sequence=3),)
+                 chart=tuple((month_label(row), float(row.revenue)) for row in months), sequence=3),)
