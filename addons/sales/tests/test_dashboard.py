@@ -80,7 +80,8 @@ def _in_period(order, found) -> bool:
 
 
 def _expected(session, found):
-    """Every figure of the dashboard, computed in Python over the orders."""
+    """Every figure of the dashboard, computed in Python over the orders (as the database has them now)."""
+    session.expire_all()
     orders = [order for order in _orders(session, found) if _in_period(order, found)]
     months, people, products, customers = (defaultdict(lambda: [Decimal(0), Decimal(0), set()]) for _ in range(4))
 

@@ -80,7 +80,8 @@ def campaigns(deal):
 
 
 def _expected(session, period):
-    """CAC and CLV computed here, from every confirmed order loaded one by one."""
+    """CAC and CLV computed here, from every confirmed order loaded one by one (as the database has them now)."""
+    session.expire_all()
     orders = sorted(session.scalars(select(SaleOrder).where(SaleOrder.state == CONFIRMED)),
                     key=lambda order: order.confirmed_at)
     end = dt.datetime.combine(period.date_to + dt.timedelta(days=1), dt.time())
