@@ -335,23 +335,27 @@ def serve(state: Context) -> None:
 @click.option("--no-serve", is_flag=True, help="Only create the demo database.")
 @pass_state
 def demo(state: Context, port: int, no_serve: bool) -> None:
-    """Create a fresh demo database under instance/ with every addon and demo data, and serve it."""
-    import dataclasses
+    """Create a fresh demo database under instance/ with every addon and demo data, and serve it with a worker.
+
+    The demo has its own configuration, instance/demo.toml: the installation's
+    configuration file and environment are neither read nor written.
+    """
     from pathlib import Path
 
-    from core.demo import DEMO_PASSWORD, create_demo_database
+    from core.demo import DEMO_PASSWORD, prepare_demo
 
-    path = Path("instance/demo.db").resolve()
-    url = create_demo_database(path, state.catalog)
-    click.echo(f"Demo database: {path}")
-    config = dataclasses.replace(state.config, values={**state.config.values, "database": {"url": url},
-                                                       "addons": {"enabled": sorted(state.catalog)}})
+    config = prepare_demo(Path("instance").resolve(), state.catalog)
+    click.echo(f"Demo database: {config.database_url} (configuration: {config.path})")
+    click.echo(f"Log in as admin / {DEMO_PASSWORD} (or maria / {DEMO_PASSWORD}, a contacts user)")
+    if no_serve:
+        return
     from core import jobs
 
-    jobs.configure(config)
-    click.echo(f"Log in as admin / {DEMO_PASSWORD} (or maria / {DEMO_PASSWORD}, a contacts user)")
-    if not no_serve:
+    worker = jobs.Worker(config, state.catalog).start(workers=1)  # the demo's queued jobs run in this process
+    try:
         _serve_development(config, state.catalog, "127.0.0.1", port)
+    finally:
+        worker.stop()
 
 
 def _serve_development(config: Config, catalog: Catalog, host: str | None, port: int | None) -> None:

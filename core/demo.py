@@ -1,14 +1,16 @@
 """``bottega demo``: a fresh SQLite database with every addon and its demonstration data."""
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
-import io
-
+import tomlkit
 from sqlalchemy import select
 
+from core import jobs
 from core.catalog import Catalog
 from core.companies import update_company
+from core.config import Config, load_config
 from core.db import make_engine
 from core.lifecycle import Lifecycle
 from core.lifecycle.initialize import initialize
@@ -26,11 +28,38 @@ DEMO_PROFILE = {"street": "Calle de Alcalá 48", "street2": "3º izquierda", "zi
                 "phone": "+34 910 123 456", "website": "https://bottega-demo.example", "lang": "es"}
 
 
+def prepare_demo(folder: Path, catalog: Catalog) -> Config:
+    """A fresh demo in ``folder``: its database, its job queue and its own configuration, ``demo.toml``.
+
+    The demo never reads or writes the installation's ``config/bottega.toml``
+    or its environment: installing an addon from the demo's pages changes
+    ``demo.toml``, and the jobs its data queues wait in a queue of its own.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    database, queue = folder / "demo.db", folder / "demo-jobs.db"
+    remove_sqlite_file(queue)
+    document = tomlkit.document()
+    document.add(tomlkit.comment("Written by `bottega demo` for its own database; made again on every run."))
+    document["database"] = {"url": f"sqlite:///{database}"}
+    document["addons"] = {"enabled": sorted(catalog)}
+    document["jobs"] = {"backend": "sqlite", "sqlite_path": str(queue)}
+    path = folder / "demo.toml"
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+    config = load_config(path, environ={})
+    jobs.configure(config)
+    create_demo_database(database, catalog)
+    return config
+
+
+def remove_sqlite_file(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+
+
 def create_demo_database(path: Path, catalog: Catalog) -> str:
     """Replace ``path`` with a demo database; return its URL. Logins: admin and the demo users."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        leftover.unlink(missing_ok=True)
+    remove_sqlite_file(path)
     url = f"sqlite:///{path}"
     engine = make_engine(url)
     try:

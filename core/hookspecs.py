@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from core.availability import Availability
+    from core.commissions import CommissionAmount
     from core.db import Base
     from core.fields import Extension
     from core.menus import MenuItem
@@ -625,4 +626,24 @@ def stock_moves_done(session: Session, move_ids: list[int]) -> None:
     :param session: the session that did the moves
     :param move_ids: the ids of the moves done (a partly processed move's done part)
     :return: nothing
+    """
+
+
+@hookspec
+def commission_amounts(session: Session, company_id: int, date_from: dt.date,
+                       date_to: dt.date) -> Iterable[CommissionAmount]:
+    """Return the confirmed commissions a company owes its users for a period (payroll reads them).
+
+    Called by whoever pays salaries (HR payroll) when it prepares a period's
+    payslips, with its own session: an addon answering reads its records as
+    the system. ``sales`` answers with each confirmed commission statement
+    whose period ends within ``date_from``..``date_to`` (a cancelled one is
+    not owed), so a statement is paid by exactly one payroll period.
+
+    :param session: the session preparing the payroll
+    :param company_id: the company paying
+    :param date_from: the payroll period's first day
+    :param date_to: the payroll period's last day
+    :return: ``core.commissions.CommissionAmount`` values (user id, the commission's period, amount,
+        currency, reference of the statement)
     """

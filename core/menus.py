@@ -48,6 +48,20 @@ def check_menu_items(items: list[MenuItem], registry: Registry) -> None:
             raise AddonError(f"menu {item.id}: parent {item.parent!r} is not declared")
         if item.group is not None and item.group not in registry.groups:
             raise AddonError(f"menu {item.id}: group {item.group!r} is not declared")
+        if item.icon is not None and not icon_exists(item.icon):
+            raise AddonError(f"menu {item.id}: no icon named {item.icon!r} (the names of https://heroicons.com, "
+                             f"outline style, such as 'users' or 'shopping-cart')")
+
+
+def icon_exists(name: str) -> bool:
+    from heroicons import IconDoesNotExist
+    from heroicons.jinja import heroicon_outline
+
+    try:
+        heroicon_outline(name)
+    except IconDoesNotExist:
+        return False
+    return True
 
 
 def visible_menu(registry: Registry, actor: Actor) -> list[MenuNode]:

@@ -91,7 +91,7 @@ def register_menu_items():
     from core.models import Company, Group, JobRecord, Mail, SecurityEvent, User
 
     return (
-        MenuItem(id="core.settings", label=_l("Settings"), sequence=900, group=ADMIN_GROUP, icon="settings"),
+        MenuItem(id="core.settings", label=_l("Settings"), sequence=900, group=ADMIN_GROUP, icon="cog-6-tooth"),
         MenuItem(id="core.users", label=_l("Users"), parent="core.settings", endpoint="core.user_list", model=User),
         MenuItem(id="core.companies", label=_l("Companies"), parent="core.settings", endpoint="core.company_list",
                  model=Company, sequence=20),

@@ -65,6 +65,14 @@ def test_menu_with_unknown_parent_is_rejected(monkeypatch):
         build_registry(fixture_catalog(), ["contacts"])
 
 
+def test_a_menu_icon_that_does_not_exist_is_rejected(monkeypatch):
+    from addons.contacts import menus
+
+    monkeypatch.setattr(menus, "MENU", menus.MENU + (MenuItem(id="contacts.odd", label="Odd", icon="no-such-icon"),))
+    with pytest.raises(AddonError, match="menu contacts.odd: no icon named 'no-such-icon'"):
+        build_registry(fixture_catalog(), ["contacts"])
+
+
 def test_the_registry_is_frozen():
     registry = build_registry(fixture_catalog(), ["contacts"])
     with pytest.raises(AttributeError, match="frozen"):

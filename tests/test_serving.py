@@ -17,6 +17,7 @@ from addons.contacts.models import Partner
 from core.testing import free_port
 from core.catalog import Catalog
 from core.cli import Context, cli
+from core.config import load_config
 from core.db import make_engine
 from core.demo import DEMO_PASSWORD, create_demo_database
 from core.taxid import check_tax_id
@@ -57,13 +58,47 @@ def test_demo_database_has_every_addon_demo_data_and_working_logins(tmp_path):
     assert (city, lang, logo_type) == ("Madrid", "es", "image/png")
 
 
-def test_demo_command_without_serving_prints_the_logins(tmp_path, monkeypatch):
+def test_demo_command_without_serving_prints_the_logins_and_keeps_its_own_configuration(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["--config", str(write_config(tmp_path, "sqlite:///unused.db")), "demo",
-                                      "--no-serve"], obj=Context(catalog=Catalog.discover()))
+    installation = write_config(tmp_path, "sqlite:///unused.db")
+    before = installation.read_bytes()
+    monkeypatch.setenv("BOTTEGA_DATABASE_URL", "sqlite:///not-the-demo.db")
+    result = CliRunner().invoke(cli, ["--config", str(installation), "demo", "--no-serve"],
+                                obj=Context(catalog=Catalog.discover()))
     assert result.exit_code == 0, result.output
     assert f"Log in as admin / {DEMO_PASSWORD}" in result.output
     assert (tmp_path / "instance" / "demo.db").exists()
+    assert installation.read_bytes() == before
+    demo = load_config(tmp_path / "instance" / "demo.toml", environ={})
+    assert demo.database_url == f"sqlite:///{tmp_path / 'instance' / 'demo.db'}"
+    assert demo.enabled_addons == sorted(Catalog.discover())
+    assert demo.get("jobs", "sqlite_path") == str(tmp_path / "instance" / "demo-jobs.db")
+
+
+def test_the_served_demo_runs_its_queued_jobs_in_process(tmp_path):
+    port = free_port()
+    demo = subprocess.Popen([sys.executable, "-m", "core.cli", "demo", "--port", str(port)], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"sqlite:///{tmp_path / 'instance' / 'demo.db'}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or demo.poll() is not None:
+                    raise AssertionError(demo.stdout.read().decode() if demo.poll() is not None else "no answer")
+                time.sleep(0.3)
+        # the demo's new leads queue CRM's rules; with no worker started by hand they are done all the same
+        assert query(url, "SELECT count(*) FROM core_job WHERE name = 'crm.new_lead'")[0][0] > 0
+        while query(url, "SELECT count(*) FROM core_job WHERE state <> 'done'")[0][0]:
+            assert time.monotonic() < deadline, query(url, "SELECT name, state, last_error FROM core_job")
+            time.sleep(0.3)
+        assert not (tmp_path / "instance" / "jobs.db").exists()  # the installation's default queue is not used
+    finally:
+        demo.terminate()
+        demo.wait(timeout=20)
 
 
 def test_serve_refuses_to_start_without_a_secret_key(tmp_path, initialized_url):

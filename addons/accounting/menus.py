@@ -30,7 +30,7 @@ def _entry(key, label, parent, endpoint, model, sequence, **extra):
 
 
 MENU = (
-    MenuItem(id="accounting.root", label=_l("Accounting"), sequence=20, icon="accounting"),
+    MenuItem(id="accounting.root", label=_l("Accounting"), sequence=20, icon="calculator"),
     MenuItem(id="accounting.customers", label=_l("Customers"), parent="accounting.root", sequence=1),
     _entry("invoices", _l("Invoices"), "customers", "accounting.invoice_list", Invoice, 1),
     _entry("credit_notes", _l("Credit notes"), "customers", "accounting.credit_note_list", Invoice, 2),

@@ -5,7 +5,7 @@ from core import MenuItem
 from .models import Partner, Tag
 
 MENU = (
-    MenuItem(id="contacts.root", label=_l("Contacts"), sequence=20, icon="people"),
+    MenuItem(id="contacts.root", label=_l("Contacts"), sequence=20, icon="users"),
     MenuItem(id="contacts.partners", label=_l("Partners"), parent="contacts.root",
              endpoint="contacts.partner_list", model=Partner),
     MenuItem(id="contacts.tags", label=_l("Tags"), parent="contacts.root", sequence=20,

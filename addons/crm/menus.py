@@ -6,7 +6,7 @@ from .models import Activity, Campaign, Lead, LostReason, Rule, Segment, Stage, 
 from .security import MANAGER
 
 MENU = (
-    MenuItem(id="crm.root", label=_l("CRM"), sequence=10, icon="crm"),
+    MenuItem(id="crm.root", label=_l("CRM"), sequence=10, icon="funnel"),
     MenuItem(id="crm.pipeline", label=_l("Pipeline"), parent="crm.root", endpoint="crm.opportunity_kanban",
              model=Lead, sequence=1),
     MenuItem(id="crm.opportunities", label=_l("Opportunities"), parent="crm.root",

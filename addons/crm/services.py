@@ -183,13 +183,23 @@ def _qualifying(session: Session, leads: list[Lead], links: dict) -> list[_Chang
     return changes
 
 
-def _partner_for(session: Session, lead: Lead, force: bool):
-    from addons.contacts import services as contacts
+def partner_candidates(session: Session, lead: Lead) -> list:
+    """Existing partners the lead looks like, with the reasons, strongest first: whom qualifying could link to."""
     from addons.contacts.matching import find_matches
 
-    name = lead.partner_name or lead.contact_name or lead.name
+    return find_matches(session, lead.company_id, name=_partner_name(lead), email=lead.email)
+
+
+def _partner_name(lead: Lead) -> str:
+    return lead.partner_name or lead.contact_name or lead.name
+
+
+def _partner_for(session: Session, lead: Lead, force: bool):
+    from addons.contacts import services as contacts
+
+    name = _partner_name(lead)
     if not force:
-        candidates = find_matches(session, lead.company_id, name=name, email=lead.email)
+        candidates = partner_candidates(session, lead)
         if candidates:
             names = ", ".join(f"{partner.name} ({', '.join(reasons)})" for partner, reasons in candidates[:5])
             raise ValidationError(_l("Possible duplicates: %(names)s. Link one of them, or create anyway.",

@@ -14,6 +14,8 @@ from core.web.context import can, csrf_exempt, current_actor, db, public, record
 from core.web.inputs import accepts_json, id_arg, json_object
 from core.web.limiter import limiter
 
+from addons.contacts.matching import REASONS as MATCH_REASONS
+
 from . import campaigns, capture, reports, services
 from .models import Activity, Campaign, Lead, LostReason, Recipient, Team
 
@@ -125,11 +127,16 @@ def report_page():
 
 
 def lead_record_context(lead: Lead) -> dict:
-    """What the lead page shows beside the fields: timeline, pending activities, lost reasons."""
+    """What the lead page shows beside the fields: timeline, pending activities, lost reasons, and for a lead
+    to qualify without a partner, the existing partners it looks like (to link one, or create a new one anyway)."""
     session = db()
     messages, pending = services.timeline(session, lead)
     reasons = session.scalars(select(LostReason).where(LostReason.active.is_(True)).order_by(LostReason.name)).all()
-    return {"messages": messages, "pending": pending, "lost_reasons": reasons, "today": utcnow().date()}
+    candidates = (services.partner_candidates(session, lead)[:5]
+                  if lead.kind == "lead" and lead.state == "open" and lead.partner_id is None else [])
+    return {"messages": messages, "pending": pending, "lost_reasons": reasons, "today": utcnow().date(),
+            "partner_candidates": [(partner, [MATCH_REASONS[reason] for reason in found])
+                                   for partner, found in candidates]}
 
 
 # --- public capture: embeddable web-to-lead form and incoming email ------------------------

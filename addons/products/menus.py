@@ -7,7 +7,7 @@ from .models import Product, ProductCategory, Uom
 from .security import USER
 
 MENU = (
-    MenuItem(id="products.root", label=_l("Products"), sequence=25, icon="box"),
+    MenuItem(id="products.root", label=_l("Products"), sequence=25, icon="cube"),
     MenuItem(id="products.products", label=_l("Products"), parent="products.root",
              endpoint="products.product_list", model=Product),
     MenuItem(id="products.categories", label=_l("Categories"), parent="products.root", sequence=2,

@@ -7,7 +7,7 @@ from .models import PurchaseOrder, PurchaseSettings, SupplierPrice
 from .security import MANAGER
 
 MENU = (
-    MenuItem(id="purchase.root", label=_l("Purchase"), sequence=28, icon="cart"),
+    MenuItem(id="purchase.root", label=_l("Purchase"), sequence=28, icon="shopping-cart"),
     MenuItem(id="purchase.orders", label=_l("Requests and orders"), parent="purchase.root", sequence=1,
              endpoint="purchase.order_list", model=PurchaseOrder),
     MenuItem(id="purchase.supplier_prices", label=_l("Supplier prices"), parent="purchase.root", sequence=2,

@@ -1,10 +1,10 @@
-"""The Sales menu: each entry names the model (and operation) it needs; price lists, teams and the settings are kept by
-managers."""
+"""The Sales menu: each entry names the model (and operation) it needs; price lists, teams, commission plans and the
+settings are kept by managers; a salesperson opens the Commissions page for their own statements."""
 from flask_babel import lazy_gettext as _l
 
 from core import MenuItem
 
-from .models import PriceList, PriceRule, SaleOrder, SalesSettings, SalesTeam
+from .models import CommissionPlan, CommissionStatement, PriceList, PriceRule, SaleOrder, SalesSettings, SalesTeam
 
 MENU = (
     MenuItem(id="sales.root", label=_l("Sales"), sequence=26, icon="tag"),
@@ -16,6 +16,10 @@ MENU = (
              endpoint="sales.pricelist_list", model=PriceList),
     MenuItem(id="sales.price_rules", label=_l("Price rules"), parent="sales.root", sequence=3,
              endpoint="sales.price_rule_list", model=PriceRule),
+    MenuItem(id="sales.commissions", label=_l("Commissions"), parent="sales.root", sequence=5,
+             endpoint="sales.commissions_page", model=CommissionStatement),
+    MenuItem(id="sales.commission_plans", label=_l("Commission plans"), parent="sales.root", sequence=6,
+             endpoint="sales.commission_plan_list", model=CommissionPlan),
     MenuItem(id="sales.teams", label=_l("Sales teams"), parent="sales.root", sequence=9,
              endpoint="sales.team_list", model=SalesTeam),
     MenuItem(id="sales.settings", label=_l("Sales settings"), parent="sales.root", sequence=10,

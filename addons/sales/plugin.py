@@ -90,3 +90,10 @@ def invoice_posted(session, invoice):
     from .services.invoicing import invoice_posted as posted
 
     posted(session, invoice)
+
+
+@hookimpl
+def commission_amounts(session, company_id, date_from, date_to):
+    from .services.commissions import confirmed_amounts
+
+    return confirmed_amounts(session, company_id, date_from=date_from, date_to=date_to)

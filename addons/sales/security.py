@@ -6,7 +6,9 @@
   teams and the customers' price lists, the company's sales settings, and
   the approvals quotations ask for (a salesperson reads the settings and the
   approvals of the quotations they see, and never writes one: requests are
-  written by the approvals service).
+  written by the approvals service), commission plans and statements (a
+  salesperson reads their own statements only; nobody deletes one: it is
+  cancelled, and its lines stay as they were confirmed).
 """
 from sqlalchemy import or_, select, true
 
@@ -32,9 +34,15 @@ def _grant(model, group, letters):
                        delete="d" in letters)
 
 
+#: confirmed once and kept: a statement is cancelled, never deleted, and its copies never change
+_STATEMENTS = (m.CommissionStatement, m.CommissionStatementLine, m.CommissionStatementBand)
+
 ACCESS = (
-    *(_grant(model, MANAGER, "rcwd") for model in m.ALL if model is not m.SaleApproval),
+    *(_grant(model, MANAGER, "rcwd") for model in m.ALL if model not in (m.SaleApproval, *_STATEMENTS)),
     _grant(m.SaleApproval, MANAGER, "rcw"),  # a decision is kept, never deleted
+    _grant(m.CommissionStatement, MANAGER, "rcw"),
+    *(_grant(model, MANAGER, "rc") for model in _STATEMENTS[1:]),
+    *(_grant(model, SALESPERSON, "r") for model in _STATEMENTS),
     *(_grant(model, SALESPERSON, "r") for model in (m.SalesTeam, m.PriceList, m.PriceRule, m.SalesPartner,
                                                     m.SalesProduct, m.SalesSettings)),
     _grant(m.InvoiceLineLink, SALESPERSON, "rc"),  # invoicing an order links the invoice's lines to it
@@ -65,7 +73,18 @@ def _approvals_of(condition):
     return lambda actor: m.SaleApproval.order.has(condition(actor))
 
 
+def _own_statement(actor):
+    return m.CommissionStatement.user_id == actor.user_id
+
+
+def _statement_part(model):
+    return lambda actor: model.statement.has(_own_statement(actor))
+
+
 RULES = (
+    RecordRule(m.CommissionStatement, "own commission statements", _own_statement, groups=(SALESPERSON,)),
+    *(RecordRule(model, "parts of own commission statements", _statement_part(model), groups=(SALESPERSON,))
+      for model in _STATEMENTS[1:]),
     RecordRule(m.SaleOrder, "own and team's quotations", _orders_i_see, groups=(SALESPERSON,),
                operations=("read",)),
     RecordRule(m.SaleOrder, "own quotations", _orders_i_change, groups=(SALESPERSON,),
@@ -79,5 +98,5 @@ RULES = (
     RecordRule(m.SaleApproval, "approvals of own quotations", _approvals_of(_orders_i_change),
                groups=(SALESPERSON,), operations=("delete",)),
     *(RecordRule(model, "all", lambda actor: true(), groups=(MANAGER,))
-      for model in (m.SaleOrder, m.SaleOrderLine, m.SaleApproval)),
+      for model in (m.SaleOrder, m.SaleOrderLine, m.SaleApproval, *_STATEMENTS)),
 )

@@ -1,4 +1,4 @@
-"""The sales UI over the generic views: quotations and orders, price lists and rules, teams."""
+"""The sales UI over the generic views: quotations and orders, price lists and rules, teams, commission plans."""
 from __future__ import annotations
 
 from flask import g
@@ -17,12 +17,13 @@ from .models import (
     INVOICE_STATUSES,
     PAYMENT_STATUSES,
     SENT,
+    CommissionPlan,
     PriceList,
     PriceRule,
     SaleOrder,
     SalesTeam,
 )
-from .services import pricelists
+from .services import commission_plans, pricelists
 
 
 class PriceListView(ModelView):
@@ -47,6 +48,28 @@ class PriceRuleView(ModelView):
 
     def delete(self, session, actor, record) -> None:
         pricelists.delete_rule(session, record)
+
+
+class CommissionPlanView(ModelView):
+    """A commission plan and its bands, edited together and saved through the plans' service."""
+
+    importable = False  # bands as lines: no flat file fits
+    form_template = "core/lines_form.html"
+    record_template = "sales/commission_plan_record.html"
+    line_fields = ("amount_from", "amount_to", "rate")
+
+    def form_class(self, session, record=None):
+        from .web.commission_plan_form import commission_plan_form_class
+
+        return commission_plan_form_class(self, session, record)
+
+    def create(self, session, actor, values):
+        bands = values.pop("lines", ())
+        return commission_plans.save_plan(session, actor.company_id, None, bands=bands, **values)
+
+    def update(self, session, actor, record, values):
+        bands = values.pop("lines", ())
+        return commission_plans.save_plan(session, record.company_id, record, bands=bands, **values)
 
 
 class OrderView(ModelView):
@@ -160,4 +183,7 @@ def sales_views() -> tuple[ModelView, ...]:
                       list_columns=("pricelist_id", "product_id", "category_id", "min_quantity", "max_quantity",
                                     "method", "fixed_price", "percent")),
         ModelView(SalesTeam, name="team", slug="teams", label=_l("Sales team"), label_plural=_l("Sales teams")),
+        CommissionPlanView(CommissionPlan, name="commission_plan", slug="commission-plans",
+                           label=_l("Commission plan"), label_plural=_l("Commission plans"),
+                           form_fields=("name", "user_id", "team_id", "base", "trigger", "active")),
     )

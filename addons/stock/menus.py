@@ -5,7 +5,7 @@ from core import MenuItem
 from . import models as m
 
 MENU = (
-    MenuItem(id="stock.root", label=_l("Inventory"), sequence=30, icon="boxes"),
+    MenuItem(id="stock.root", label=_l("Inventory"), sequence=30, icon="archive-box"),
     MenuItem(id="stock.transfers", label=_l("Transfers"), parent="stock.root", endpoint="stock.transfer_list",
              model=m.Transfer, sequence=10),
     MenuItem(id="stock.moves", label=_l("Moves"), parent="stock.root", endpoint="stock.move_list",

@@ -4,6 +4,7 @@ import datetime as dt
 
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -39,6 +40,11 @@ class Group(Base):
     key: Mapped[str120] = mapped_column(unique=True, info=field(_l("Key"), readonly=True))
     label: Mapped[str120] = mapped_column(info=field(_l("Name"), listed=True))
     addon: Mapped[str | None] = mapped_column(String(64), info=field(_l("Addon"), readonly=True))
+
+    @property
+    def display_name(self) -> str:
+        """The label people read (translated where a catalogue has it); the key is for code."""
+        return gettext(self.label)
 
 
 class User(TimestampMixin, Base):

@@ -22,6 +22,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, abort, current_app, g, redirect, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_wtf.csrf import CSRFProtect
+from heroicons.jinja import heroicon_outline
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import sessionmaker
@@ -78,7 +79,8 @@ def build_app(state: WebState) -> Flask:
     i18n.init_app(app, state)
     limiter.init_app(app)
     app.jinja_loader = _template_loader(state)
-    app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime, get_locale=get_locale)
+    app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime, get_locale=get_locale,
+                                  heroicon_outline=heroicon_outline)
     for blueprint in (auth.blueprint, reauth.blueprint, login_sessions.blueprint, shell.blueprint):
         app.register_blueprint(blueprint)
     _register_addon_blueprints(app, state.registry)

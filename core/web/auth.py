@@ -31,7 +31,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext, ngettext
+from flask_babel import force_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_wtf import FlaskForm
@@ -286,7 +286,8 @@ def account():
         with state().session_factory() as system:
             system.get(User, g.user.id).lang = preferences.lang.data
             system.commit()
-        flash(gettext("Preferences saved."), "success")
+        with force_locale(preferences.lang.data):  # said in the language just chosen
+            flash(gettext("Preferences saved."), "success")
         return redirect(url_for("auth.account"))
     if _submitted_with(password) and password.validate_on_submit():
         problem = password_problem(password.new.data, (g.user.login, g.user.name, g.user.email))

@@ -76,6 +76,16 @@ def test_an_administrator_creates_a_user_who_can_then_log_in(web):
     assert web.client().login("luca", "tavolo-rosso-42").status_code == 302
 
 
+def test_groups_are_shown_by_their_labels_not_their_keys(web):
+    admin = web.client()
+    admin.login("admin", ADMIN_PASSWORD)
+    form = admin.get("/settings/users/new").get_data(as_text=True)
+    assert "Administrator" in form and "Contacts: manager" in form
+    record = admin.get(f"/settings/users/{web.db.admin().id}").get_data(as_text=True)
+    assert "Administrator" in record
+    assert "core.group_admin" not in form + record and "contacts.group_manager" not in form
+
+
 def test_an_administrator_cannot_archive_themself(web):
     admin = web.client()
     admin.login("admin", ADMIN_PASSWORD)

@@ -50,7 +50,8 @@ ARGUMENT_TABLES = {"invoice_id": "accounting_invoice", "payment_id": "accounting
                    "campaign_id": "crm_campaign", "order_id": "purchase_order", "quote_id": "sales_order", "approval_id": "sales_approval", "transfer_id": "stock_transfer",
                    "count_id": "stock_count", "lot_id": "stock_lot", "move_id": "stock_move",
                    "product_id": "products_product", "core.job_retry": "core_job",
-                   "core.mail_requeue": "core_mail", "core.company_logo": "core_company"}
+                   "core.mail_requeue": "core_mail", "core.company_logo": "core_company",
+                   "commission_id": "sales_commission_statement"}
 #: arguments naming records the sweep must not act on (its own login session): an id no record has
 UNUSED_IDS = {"session_id": 2**31 - 1}
 #: routes that would end the sweep's own session or change the installed addons

@@ -1,4 +1,6 @@
 """The shell around every page: company switcher, menus, dashboard, error pages, cookies."""
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -55,6 +57,18 @@ def test_the_menu_and_dashboard_only_show_what_the_user_may_use(web):
     home = clerk.get("/").get_data(as_text=True)
     assert 'class="app-tile"' in home and "Contacts" in home
     assert 'class="card tile"' in home and "Active partners by country" in home
+
+
+def test_every_app_has_its_own_icon_on_the_home_page(web):
+    """Apps whose names share an initial (Contacts, CRM, Contabilidad in Spanish) are told apart by their icons."""
+    admin = web.client()
+    admin.login("admin", ADMIN_PASSWORD)
+    home = admin.get("/").get_data(as_text=True)
+    tiles = re.findall(r'<a class="app-tile"[^>]*>(.*?)</a>', home, re.S)
+    icons = {re.search(r"<span>(.*?)</span>$", tile.strip()).group(1): re.search(r"<svg.*?</svg>", tile, re.S).group(0)
+             for tile in tiles}
+    assert {"Contacts", "CRM", "Accounting"} <= set(icons)
+    assert len(set(icons.values())) == len(icons)
 
 
 def test_an_unexpected_error_shows_a_friendly_page_without_internals(web, monkeypatch):

@@ -293,6 +293,15 @@ def test_numbers_and_words_follow_each_users_own_language(web):
     assert "Pagina 1 di 25" in italian and "Contatti" in italian and "Esporta" in italian
 
 
+def test_changing_ones_language_is_confirmed_in_the_new_language(web):
+    web.db.user("lucia", groups=["contacts.group_user"], lang="es")
+    client = web.client()
+    client.login("lucia")
+    client.get("/account")
+    saved = client.post("/account", {"pref-lang": "it"}, follow_redirects=True).get_data(as_text=True)
+    assert "Preferenze salvate." in saved and "Preferencias guardadas." not in saved
+
+
 def test_an_anonymous_visitor_gets_the_login_page_in_the_browsers_language(web):
     client = web.client()
     italian = {"Accept-Language": "it-IT,it;q=0.9,en;q=0.5"}

@@ -263,3 +263,41 @@ def test_list_actions_keep_the_record_rules_and_are_not_offered_to_readers(web, 
     assert "Ana deal" in listing and 'name="ids"' not in listing
     assert reader.post("/crm/leads/selected/qualify", {"ids": [str(anas)]}).status_code == 403
     assert web.db.system().get(Lead, anas).kind == "lead"
+
+
+def test_a_lead_that_looks_like_existing_partners_offers_to_link_one_or_create_anyway(web, crm):
+    session = web.db.system()
+    iberica = create_partner(session, crm["company"], name="Ferretería Ibérica S.L.", email="compras@iberica.example")
+    session.commit()
+    ana = web.db.as_user(crm["ana"])
+    linked = services.create_lead(ana, crm["company"], name="Shelves", user_id=crm["ana"].id,
+                                  email="COMPRAS@iberica.example")
+    created = services.create_lead(ana, crm["company"], name="Hooks", user_id=crm["ana"].id,
+                                   partner_name="Ferreteria Iberica", email="otra@iberica.example")
+    ana.commit()
+    client = web.client()
+    client.login("ana")
+    page = client.get(f"/crm/leads/{linked.id}").get_data(as_text=True)
+    assert "This lead looks like partners you already have." in page
+    assert "Ferretería Ibérica S.L." in page and "Same email" in page
+    assert "Link and qualify" in page and "Create a new partner and qualify" in page
+
+    client.post(f"/crm/leads/{linked.id}/qualify", {"partner_id": str(iberica.id)})
+    client.post(f"/crm/leads/{created.id}/qualify", {"create_partner": "1", "force": "1"})
+    system = web.db.system()
+    first, second = system.get(Lead, linked.id), system.get(Lead, created.id)
+    assert (first.kind, first.partner_id) == ("opportunity", iberica.id)
+    assert second.kind == "opportunity" and second.partner_id not in (None, iberica.id)
+    assert second.partner.name == "Ferreteria Iberica"
+
+
+def test_a_lead_with_no_look_alike_partner_is_qualified_with_one_button(web, crm):
+    ana = web.db.as_user(crm["ana"])
+    lead = services.create_lead(ana, crm["company"], name="Desks", user_id=crm["ana"].id, partner_name="Nuevo Cliente")
+    ana.commit()
+    client = web.client()
+    client.login("ana")
+    page = client.get(f"/crm/leads/{lead.id}").get_data(as_text=True)
+    assert "Qualify as opportunity" in page and "Link and qualify" not in page
+    client.post(f"/crm/leads/{lead.id}/qualify", {"create_partner": "1"})
+    assert web.db.system().get(Lead, lead.id).partner.name == "Nuevo Cliente"

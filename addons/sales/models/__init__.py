@@ -1,6 +1,6 @@
 """Sales models: teams (:mod:`.teams`), price lists (:mod:`.pricing`), quotations and orders (:mod:`.orders`),
 invoicing policies and the links from invoices to orders (:mod:`.invoicing`), the company's sales rules
-and approvals (:mod:`.approvals`)."""
+and approvals (:mod:`.approvals`), commission plans and statements (:mod:`.commissions`)."""
 from .approvals import (
     APPROVAL,
     APPROVED,
@@ -10,6 +10,21 @@ from .approvals import (
     WARN,
     SaleApproval,
     SalesSettings,
+)
+from .commissions import (
+    COMMISSION_BASES,
+    COMMISSION_TRIGGERS,
+    MARGIN,
+    ON_INVOICE,
+    ON_PAYMENT,
+    REVENUE,
+    STATEMENT_CANCELLED,
+    STATEMENT_CONFIRMED,
+    CommissionBand,
+    CommissionPlan,
+    CommissionStatement,
+    CommissionStatementBand,
+    CommissionStatementLine,
 )
 from .invoicing import (
     DELIVERED,
@@ -59,9 +74,23 @@ from .pricing import (
 from .teams import SalesTeam, team_members
 
 ALL = (SalesTeam, PriceList, PriceRule, SalesPartner, SaleOrder, SaleOrderLine, SalesProduct, InvoiceLineLink,
-       SalesSettings, SaleApproval)
+       SalesSettings, SaleApproval, CommissionPlan, CommissionBand, CommissionStatement, CommissionStatementLine,
+       CommissionStatementBand)
 
 __all__ = [
+    "COMMISSION_BASES",
+    "COMMISSION_TRIGGERS",
+    "MARGIN",
+    "ON_INVOICE",
+    "ON_PAYMENT",
+    "REVENUE",
+    "STATEMENT_CANCELLED",
+    "STATEMENT_CONFIRMED",
+    "CommissionBand",
+    "CommissionPlan",
+    "CommissionStatement",
+    "CommissionStatementBand",
+    "CommissionStatementLine",
     "DELIVERED",
     "INVOICE_POLICIES",
     "INVOICE_STATUSES",
