@@ -1,7 +1,7 @@
 """sales: an index for the dashboard's conversion
 
 Revision ID: 5aa64adcbdef
-Revises: 73016a260cc2
+Revises: a4de4b2e84e6
 Create Date: 2026-12-03 18:04:12.791342
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '5aa64adcbdef'
-down_revision = '73016a260cc2'
+down_revision = 'a4de4b2e84e6'
 branch_labels = None
 depends_on = None
 
