@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from core.security import Actor
     from core.security.declarations import Group, ModelAccess, RecordRule
     from core.jobs import Job
-    from core.web.dashboard import Tile
+    from core.web.dashboard import Section, Tile
     from core.web.panels import LineNote, Panel, RecordButton
     from core.web.views import ModelView
 
@@ -239,6 +239,27 @@ def dashboard_tiles(session: Session, actor: Actor) -> Iterable[Tile]:
     :param session: a session acting as ``actor``
     :param actor: the user looking at the dashboard
     :return: :class:`core.web.dashboard.Tile` instances
+    """
+
+
+@hookspec
+def sales_dashboard_sections(session: Session, actor: Actor, company_id: int, date_from: dt.date, date_to: dt.date,
+                             team_id: int | None) -> Iterable[Section]:
+    """Return sections for the sales dashboard page, below sales' own figures.
+
+    Called by sales when a user opens its dashboard, with a session acting as
+    that user, for the period and team they chose (already checked). Count
+    only what the user may read, in ``company_id`` only, and return nothing
+    when they may read none of it. ``sales_crm`` adds the customer acquisition
+    cost per campaign and the customer lifetime value.
+
+    :param session: a session acting as ``actor``
+    :param actor: the user looking at the dashboard
+    :param company_id: the company the figures are for (the user's current one)
+    :param date_from: the first day of the period
+    :param date_to: the last day of the period (included)
+    :param team_id: the sales team chosen, or None for every team
+    :return: :class:`core.web.dashboard.Section` instances, shown by ``sequence``
     """
 
 

@@ -121,6 +121,9 @@ class Campaign(CompanyMixin, TimestampMixin, Base):
     state: Mapped[str] = mapped_column(String(16), default="draft", info=field(
         _l("Status"), choices=CAMPAIGN_STATES, readonly=True, listed=True))
     sent_at: Mapped[dt.datetime | None] = mapped_column(info=field(_l("Sent"), readonly=True, listed=True))
+    cost: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal(0), info=field(
+        _l("Cost"), minimum=Decimal(0), listed=True,
+        help=_l("What the campaign cost, in the company's currency, counted on the day it was sent.")))
 
 
 class Lead(CompanyMixin, TimestampMixin, Base):

@@ -9,6 +9,7 @@ from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from core.models import User
+from core.sql_dates import days_between
 
 from .models import LOST, OPEN, OPPORTUNITY, WON, Activity, Campaign, Lead, Recipient, Stage, StageChange
 
@@ -73,17 +74,11 @@ class SalespersonRow:
     cycle_days: Decimal | None
 
 
-def _days(session: Session, later, earlier):
-    if session.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", later - earlier) / 86400
-    return func.julianday(later) - func.julianday(earlier)
-
-
 def win_rate_by_salesperson(session: Session) -> list[SalespersonRow]:
     won = func.sum(case((Lead.state == WON, 1), else_=0))
     lost = func.sum(case((Lead.state == LOST, 1), else_=0))
     statement = (
-        select(User.name, won, lost, func.avg(_days(session, Lead.closed_at, Lead.created_at)))
+        select(User.name, won, lost, func.avg(days_between(session, Lead.closed_at, Lead.created_at)))
         .join(User, User.id == Lead.user_id)
         .where(Lead.state.in_((WON, LOST)))
         .group_by(User.id, User.name)

@@ -10,6 +10,8 @@ MENU = (
     MenuItem(id="sales.root", label=_l("Sales"), sequence=26, icon="tag"),
     MenuItem(id="sales.orders", label=_l("Quotations and orders"), parent="sales.root", sequence=1,
              endpoint="sales.order_list", model=SaleOrder),
+    MenuItem(id="sales.dashboard", label=_l("Dashboard"), parent="sales.root", sequence=4,
+             endpoint="sales.dashboard_page", model=SaleOrder),
     MenuItem(id="sales.pricelists", label=_l("Price lists"), parent="sales.root", sequence=2,
              endpoint="sales.pricelist_list", model=PriceList),
     MenuItem(id="sales.price_rules", label=_l("Price rules"), parent="sales.root", sequence=3,

@@ -72,6 +72,13 @@ def register_jobs():
 
 
 @hookimpl
+def dashboard_tiles(session, actor):
+    from .web.dashboard import tiles
+
+    return tiles(session, actor, session.info["registry"])
+
+
+@hookimpl
 def load_demo_data(session, company):
     from . import demo
 

@@ -52,3 +52,10 @@ def record_panels(session, actor, record):
     from .panels import panels
 
     return panels(session, actor, record)
+
+
+@hookimpl
+def sales_dashboard_sections(session, actor, company_id, date_from, date_to, team_id):
+    from .dashboard import sections
+
+    return sections(session, actor, company_id, date_from, date_to, team_id)

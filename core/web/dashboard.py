@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.reports import Report
+
 
 @dataclass(frozen=True)
 class Tile:
@@ -16,4 +18,19 @@ class Tile:
     endpoint: str | None = None
     caption: str = ""
     chart: tuple[tuple[str, float], ...] = field(default=())
+    sequence: int = 10
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of another addon's dashboard page (``sales_dashboard_sections``): a table of figures, a line
+    saying how each figure is computed, and what to say when the table has no row.
+
+    ``report`` is a :class:`core.reports.Report`; a cell holding text instead of a number (a figure that cannot be
+    computed, e.g. "no new customers") is shown as it is.
+    """
+
+    report: Report
+    explanations: tuple[str, ...] = ()
+    empty: str = ""
     sequence: int = 10

@@ -94,6 +94,8 @@ class SaleOrder(CompanyMixin, TimestampMixin, Base):
 
     __tablename__ = "sales_order"
     __table_args__ = (Index("ix_sales_order_list", "company_id", "date_order", "id"),
+                      # the dashboard counts how the quotations of a period ended from this index alone
+                      Index("ix_sales_order_state_date", "company_id", "state", "date_order"),
                       UniqueConstraint("company_id", "number", "revision"))
 
     id: Mapped[intpk]

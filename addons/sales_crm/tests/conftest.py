@@ -40,7 +40,7 @@ def make_deal(db) -> SimpleNamespace:
                                   expected_revenue=Decimal(5000))
     system.commit()
     return SimpleNamespace(db=db, company=company, ana=ana, bruno=bruno, drill=drill, customer=customer,
-                           opportunity=opportunity, sales_north=sales_north, won=won)
+                           opportunity=opportunity, sales_north=sales_north, won=won, first=first)
 
 
 def drills(deal, quantity) -> list[dict]:
