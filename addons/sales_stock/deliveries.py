@@ -88,13 +88,15 @@ def create_deliveries(session: Session, order: SaleOrder) -> list[Transfer]:
     lines = goods(order)
     if not lines:
         return []
-    own = line_warehouses(session, [order.id])
+    sides = {side.line_id: side for side in session.scalars(select(SaleLineWarehouse).where(
+        SaleLineWarehouse.line_id.in_([line.id for line in lines])))}  # one query, and one flush of the new ones
+    own = {line_id: side.warehouse_id for line_id, side in sides.items() if side.warehouse_id is not None}
     default = shipping_warehouse(session, order).id
     by_warehouse: dict[int, list[SaleOrderLine]] = {}
     for line in lines:
         by_warehouse.setdefault(own.get(line.id, default), []).append(line)
         if line.id not in own:  # each line keeps where its goods leave from: its delivered quantity counts there
-            side = session.get(SaleLineWarehouse, line.id) or SaleLineWarehouse(line_id=line.id)
+            side = sides.get(line.id) or SaleLineWarehouse(line_id=line.id)
             side.warehouse_id = default
             session.add(side)
     return [_deliver(session, order, warehouse_id, found) for warehouse_id, found in
