@@ -159,7 +159,7 @@ def test_the_web_app_the_worker_and_imports_write_at_once_and_nothing_is_lost(tm
     with open(tmp_path / "worker.log", "w") as log:
         worker = bottega(config_path, "worker", "--workers", "2", log=log)
     try:
-        writers.start("web-writes", str(config_path), key, str(WEB_WRITES))
+        writers.start("web-writes", "--", str(config_path), key, str(WEB_WRITES))  # a key may begin with "-"
         writers.go()
         imports = [bottega(config_path, "import", "contacts", str(contacts_file), "--user", "admin", "--quiet"),
                    bottega(config_path, "import", "leads", str(leads_file), "--user", "admin", "--quiet")]

@@ -159,7 +159,7 @@ class InvoiceLine(CompanyMixin, Base):
     sequence: Mapped[int] = mapped_column(default=10, info=field(_l("Order")))
     description: Mapped[str] = mapped_column(String(255), info=field(_l("Description")))
     #: on a credit note, the line of the invoice it credits (the quantity left to credit is counted from these)
-    origin_line_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_invoice_line.id", ondelete="SET NULL"),
+    origin_line_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_invoice_line.id"),
                                                        index=True, info=field(internal=True))
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products_product.id"), index=True, info=field(
         _l("Product"), domain=lambda actor: Product.active.is_(True), domain_message=_l("Choose an active product.")))

@@ -100,7 +100,7 @@ class CommissionStatement(CompanyMixin, TimestampMixin, Base):
         _l("Reference"), readonly=True, listed=True))
     user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True, info=field(
         _l("Salesperson"), readonly=True, listed=True))
-    plan_id: Mapped[int | None] = mapped_column(ForeignKey("sales_commission_plan.id", ondelete="SET NULL"),
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("sales_commission_plan.id"),
                                                 index=True, info=field(_l("Commission plan"), readonly=True))
     plan_name: Mapped[str120] = mapped_column(info=field(_l("Plan"), readonly=True))
     base_kind: Mapped[str] = mapped_column(String(10), info=field(
@@ -144,7 +144,7 @@ class CommissionStatementLine(CompanyMixin, Base):
     statement_id: Mapped[int] = mapped_column(ForeignKey("sales_commission_statement.id"), index=True,
                                               info=field(_l("Statement")))
     sequence: Mapped[int] = mapped_column(default=10, info=field(_l("Sequence")))
-    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_invoice.id", ondelete="SET NULL"),
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_invoice.id"),
                                                    index=True, info=field(_l("Invoice")))
     number: Mapped[str] = mapped_column(String(32), info=field(_l("Number")))
     customer: Mapped[str] = mapped_column(String(255), info=field(_l("Customer")))

@@ -19,7 +19,7 @@ def upgrade() -> None:
     with op.batch_alter_table('accounting_invoice_line', schema=None) as batch_op:
         batch_op.add_column(sa.Column('origin_line_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_accounting_invoice_line_origin_line_id'), ['origin_line_id'], unique=False)
-        batch_op.create_foreign_key(batch_op.f('fk_accounting_invoice_line_origin_line_id_accounting_invoice_line'), 'accounting_invoice_line', ['origin_line_id'], ['id'], ondelete='SET NULL')
+        batch_op.create_foreign_key(batch_op.f('fk_accounting_invoice_line_origin_line_id_accounting_invoice_line'), 'accounting_invoice_line', ['origin_line_id'], ['id'])
 
     # ### end Alembic commands ###
 

@@ -77,7 +77,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['cancelled_by_id'], ['core_user.id'], name=op.f('fk_sales_commission_statement_cancelled_by_id_core_user')),
     sa.ForeignKeyConstraint(['company_id'], ['core_company.id'], name=op.f('fk_sales_commission_statement_company_id_core_company')),
     sa.ForeignKeyConstraint(['confirmed_by_id'], ['core_user.id'], name=op.f('fk_sales_commission_statement_confirmed_by_id_core_user')),
-    sa.ForeignKeyConstraint(['plan_id'], ['sales_commission_plan.id'], name=op.f('fk_sales_commission_statement_plan_id_sales_commission_plan'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['plan_id'], ['sales_commission_plan.id'], name=op.f('fk_sales_commission_statement_plan_id_sales_commission_plan')),
     sa.ForeignKeyConstraint(['user_id'], ['core_user.id'], name=op.f('fk_sales_commission_statement_user_id_core_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sales_commission_statement'))
     )
@@ -118,7 +118,7 @@ def upgrade() -> None:
     sa.Column('base_amount', sa.Numeric(precision=18, scale=2), nullable=False),
     sa.Column('company_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['company_id'], ['core_company.id'], name=op.f('fk_sales_commission_statement_line_company_id_core_company')),
-    sa.ForeignKeyConstraint(['invoice_id'], ['accounting_invoice.id'], name=op.f('fk_sales_commission_statement_line_invoice_id_accounting_invoice'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['invoice_id'], ['accounting_invoice.id'], name=op.f('fk_sales_commission_statement_line_invoice_id_accounting_invoice')),
     sa.ForeignKeyConstraint(['statement_id'], ['sales_commission_statement.id'], name=op.f('fk_sales_commission_statement_line_statement_id_sales_commission_statement')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sales_commission_statement_line'))
     )
