@@ -62,6 +62,7 @@ class LeadView(_LeadBase):
 
 class OpportunityView(_LeadBase):
     kind = OPPORTUNITY
+    kanban_sum = "expected_revenue"
 
     def create(self, session, actor, values):
         lead = super().create(session, actor, values)

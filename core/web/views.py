@@ -32,6 +32,7 @@ from .exports import EXPORT_BATCH, EXPORT_FORMATS, export_response
 from .forms import RecordField, build_form_class, display_name, form_values
 from .history import record_history
 from .inputs import ACCEPTS_JSON_ATTRIBUTE, accepts_json, json_object
+from .kanban import column_totals, company_currency
 from .paging import MAX_PAGE, read_page
 
 KANBAN_LIMIT = 1000
@@ -148,6 +149,8 @@ class ModelView:
     importable = True
     #: what the list offers to do with the ticked rows, to users who may write the model
     list_actions: tuple[ListAction, ...] = ()
+    #: the money field whose sum each kanban column's header shows (with the count), in the company's currency
+    kanban_sum: str | None = None
 
     def __init__(self, model, *, name: str, slug: str, label: str, label_plural: str,
                  list_columns=None, search_fields=("name",), form_fields=None,
@@ -565,6 +568,8 @@ def _kanban(view: ModelView):
     for row in rows[:KANBAN_LIMIT]:
         cards.setdefault(getattr(row, view.stage_field), []).append(row)
     return render_template(view.kanban_template, view=view, stages=stages, cards=cards, params=params,
+                           totals=column_totals(session, view, params, actor),
+                           currency=company_currency(actor),
                            can_write=can(view.model, "write"), truncated=len(rows) > KANBAN_LIMIT)
 
 
@@ -583,7 +588,10 @@ def _stage(view: ModelView, record_id: int):
                           flash_errors=False)
     if not outcome.ok:
         return jsonify(error=str(outcome.error)), outcome.status
-    return jsonify(ok=True)
+    actor = current_actor()
+    currency = company_currency(actor)
+    totals = column_totals(db(), view, ListParams.from_request(view), actor)  # the board's search and filters
+    return jsonify(ok=True, totals={stage: total.as_json(currency) for stage, total in totals.items()})
 
 
 def column_kind(model, field: str) -> str:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 
 from core.catalog import Catalog
 from core.sessions import make_session_factory
@@ -61,4 +61,44 @@ def test_ticked_leads_are_qualified_then_all_won_from_the_lists(crm_server, brow
     expect(page.locator(".flash-success")).to_have_text("2 marked as won.")
     assert query(crm_server["database"], "SELECT name, kind, state FROM crm_lead ORDER BY name") == [
         ("Alba", "opportunity", "won"), ("Bruno", "lead", "open"), ("Carla", "opportunity", "won")]
+    page.close()
+
+
+def _pipeline(database, names_revenues):
+    """Five stages (the fixture's two and three more) and opportunities in the first, for the kanban tests."""
+    from addons.crm.models import OPPORTUNITY, Lead, Stage
+
+    engine = create_engine(database)
+    with make_session_factory(engine)() as session:
+        stages = session.scalars(select(Stage).order_by(Stage.sequence, Stage.id)).all()
+        company = stages[0].company_id
+        if len(stages) < 5:
+            session.add_all([Stage(company_id=company, name=name, sequence=10 + number, probability=Decimal(50))
+                             for number, name in enumerate(("Qualified", "Proposal", "Negotiation"))])
+        session.add_all([Lead(company_id=company, name=name, kind=OPPORTUNITY, stage_id=stages[0].id,
+                              expected_revenue=Decimal(revenue)) for name, revenue in names_revenues])
+        session.commit()
+        stage_ids = session.scalars(select(Stage.id).order_by(Stage.sequence, Stage.id)).all()
+    engine.dispose()
+    return stage_ids
+
+
+def test_a_drop_updates_both_columns_totals_at_once_and_five_stages_fit_1366_px(crm_server, browser):
+    base = crm_server["url"]
+    new, *others = _pipeline(crm_server["database"], (("Kanban desk", "1200.10"), ("Kanban lamp", "45.05")))
+    won = others[0]  # the fixture's second stage
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    log_in(page, crm_server)
+    page.goto(base + "/crm/opportunities/kanban?q=Kanban")
+    column = page.locator(f'.kanban-column[data-stage="{new}"]')
+    target = page.locator(f'.kanban-column[data-stage="{won}"]')
+    expect(column.locator("h2 .sum")).to_have_text("€1,245.15")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate("[...document.querySelectorAll('.kanban')].every(b => b.scrollWidth <= b.clientWidth)")
+
+    page.locator(".kanban-card", has_text="Kanban desk").drag_to(target.locator(".kanban-cards"))
+    expect(target.locator("h2 .sum")).to_have_text("€1,200.10")  # the server's totals for the searched board
+    expect(target.locator("h2 .count")).to_have_text("1")
+    expect(column.locator("h2 .sum")).to_have_text("€45.05")
+    expect(column.locator("h2 .count")).to_have_text("1")
     page.close()

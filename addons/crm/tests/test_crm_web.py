@@ -301,3 +301,44 @@ def test_a_lead_with_no_look_alike_partner_is_qualified_with_one_button(web, crm
     assert "Qualify as opportunity" in page and "Link and qualify" not in page
     client.post(f"/crm/leads/{lead.id}/qualify", {"create_partner": "1"})
     assert web.db.system().get(Lead, lead.id).partner.name == "Nuevo Cliente"
+
+
+def _column_header(board: str, stage_id: int) -> str:
+    start = board.index(f'data-stage="{stage_id}"')
+    return board[start:board.index("</h2>", start)]
+
+
+def test_the_pipeline_columns_show_the_count_and_revenue_of_every_opportunity_the_filters_select(web, crm, monkeypatch):
+    monkeypatch.setattr("core.web.views.KANBAN_LIMIT", 1)  # the totals count the rows the board leaves out too
+    for name, revenue in (("Shelving", "1000.50"), ("Counters", "2500"), ("Lights", "99.49")):
+        opportunity(web, crm, crm["ana"], name=name, revenue=revenue)
+    opportunity(web, crm, crm["bea"], name="Bea's deal", revenue="70000")
+    client = web.client()
+    client.login("ana")
+    board = client.get("/crm/opportunities/kanban").get_data(as_text=True)
+    new = _column_header(board, crm["stages"]["New"])
+    assert '<span class="count" title="Cards">3</span>' in new and "€3,599.99" in new  # not Bea's: ana may not read it
+    assert "€0.00" in _column_header(board, crm["stages"]["Won"])
+    searched = client.get("/crm/opportunities/kanban?q=count").get_data(as_text=True)
+    assert '"Cards">1</span>' in _column_header(searched, crm["stages"]["New"])
+    assert "€2,500.00" in _column_header(searched, crm["stages"]["New"])
+    manager = web.client()
+    manager.login("admin", ADMIN_PASSWORD)
+    everyone = manager.get("/crm/opportunities/kanban").get_data(as_text=True)
+    assert "€73,599.99" in _column_header(everyone, crm["stages"]["New"])
+
+
+def test_a_drop_answers_with_the_new_totals_of_the_columns_formatted_for_the_user(web, crm):
+    lead_id = opportunity(web, crm, crm["ana"], revenue="1234.5")
+    opportunity(web, crm, crm["ana"], name="Counters", revenue="10")
+    session = web.db.system()
+    session.get(User, crm["ana"].id).lang = "es"
+    session.commit()
+    client = web.client()
+    client.login("ana")
+    moved = client.post_json(f"/crm/opportunities/{lead_id}/stage?q=shelv", {"stage": crm["stages"]["Proposal"]})
+    assert moved.status_code == 200, moved.get_data(as_text=True)
+    totals = moved.get_json()["totals"]
+    assert totals[str(crm["stages"]["Proposal"])] == {"count": 1, "sum": "1.234,50\xa0€"}
+    assert totals[str(crm["stages"]["New"])] == {"count": 0, "sum": "0,00\xa0€"}  # Counters is not searched for
+    assert set(totals) == {str(stage) for stage in crm["stages"].values()}

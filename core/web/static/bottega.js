@@ -69,7 +69,7 @@
         const origin = card.parentElement;
         if (origin === column.querySelector(".kanban-cards")) return;
         column.querySelector(".kanban-cards").appendChild(card);
-        const url = board.dataset.stageUrl.replace(/\/0\/stage$/, "/" + card.dataset.id + "/stage");
+        const url = board.dataset.stageUrl.replace(/\/0\/stage(?=\?|$)/, "/" + card.dataset.id + "/stage");
         const response = await fetch(url, {
           method: "POST",
           headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), Accept: "application/json" },
@@ -77,7 +77,7 @@
         });
         if (response.ok) {
           error.hidden = true;
-          updateCounts();
+          showTotals((await response.json()).totals);
         } else {
           origin.appendChild(card);
           const data = await response.json().catch(() => ({}));
@@ -86,9 +86,14 @@
         }
       });
     });
-    function updateCounts() {
+    // The server counts and sums the columns (money formatted there, never added up with JS floats).
+    function showTotals(totals) {
       board.querySelectorAll(".kanban-column").forEach((column) => {
-        column.querySelector("h2 .count").textContent = column.querySelectorAll(".kanban-card").length;
+        const total = totals[column.dataset.stage];
+        if (!total) return;
+        column.querySelector("h2 .count").textContent = total.count;
+        const sum = column.querySelector("h2 .sum");
+        if (sum) sum.textContent = total.sum;
       });
     }
   }
