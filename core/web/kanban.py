@@ -1,5 +1,6 @@
-"""The kanban's column totals: each stage's card count and the sum of the view's money field (``kanban_sum``),
-counted in SQL over every row the board's search and filters select (not only the cards shown)."""
+"""What the kanban shows besides the cards' titles: each column's total (the card count and the sum of the view's
+money field, ``kanban_sum``, counted in SQL over every row the board's search and filters select, not only the
+cards shown) and each card's fields (``kanban_fields``) and badges (``ModelView.card_badges``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,10 +8,44 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from core.models import Company
+from core.models import Company, User
 
 from .context import system_session
 from .i18n import money
+
+
+@dataclass(frozen=True)
+class CardField:
+    """One field on a card: its text, and whether it is a person (shown as an initial with the name as title)."""
+    name: str
+    label: str
+    text: str
+    person: bool = False
+
+
+@dataclass(frozen=True)
+class CardBadge:
+    """Something an addon adds to a card (CRM: the next activity); ``late`` shows it as overdue."""
+    text: str
+    title: str = ""
+    late: bool = False
+
+
+def card_fields(view, record, currency: str) -> list[CardField]:
+    """The card's fields that have a value: the summed money field in the company's currency, the others as the
+    record page shows them (:meth:`ModelView.display`)."""
+    shown = []
+    fields = view.fields()
+    for name in view.card_field_names:
+        found = fields.get(name)
+        if name == view.kanban_sum:
+            text = money(view.value(record, name), currency)
+        else:
+            text = view.display(record, name)
+        if text:
+            shown.append(CardField(name, view.label_of(name), text,
+                                   person=found is not None and found.target is User))
+    return shown
 
 
 @dataclass(frozen=True)

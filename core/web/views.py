@@ -32,7 +32,7 @@ from .exports import EXPORT_BATCH, EXPORT_FORMATS, export_response
 from .forms import RecordField, build_form_class, display_name, form_values
 from .history import record_history
 from .inputs import ACCEPTS_JSON_ATTRIBUTE, accepts_json, json_object
-from .kanban import column_totals, company_currency
+from .kanban import card_fields, column_totals, company_currency
 from .paging import MAX_PAGE, read_page
 
 KANBAN_LIMIT = 1000
@@ -151,6 +151,8 @@ class ModelView:
     list_actions: tuple[ListAction, ...] = ()
     #: the money field whose sum each kanban column's header shows (with the count), in the company's currency
     kanban_sum: str | None = None
+    #: the fields a kanban card shows under its title (None: the list's second and third columns)
+    kanban_fields: tuple[str, ...] | None = None
 
     def __init__(self, model, *, name: str, slug: str, label: str, label_plural: str,
                  list_columns=None, search_fields=("name",), form_fields=None,
@@ -380,6 +382,17 @@ class ModelView:
         order = getattr(target, "sequence", target.id)
         return [(row.id, display_name(row)) for row in session.scalars(select(target).order_by(order, target.id))]
 
+    @property
+    def card_field_names(self) -> tuple[str, ...]:
+        if self.kanban_fields is not None:
+            return self.kanban_fields
+        return tuple(name for name in self.list_columns[1:3] if name != self.stage_field)
+
+    def card_badges(self, session, rows) -> dict:
+        """What the kanban adds to its cards beyond their fields, by record id (lists of
+        :class:`core.web.kanban.CardBadge`), read for all the cards at once; override to add some."""
+        return {}
+
     def record_context(self, record) -> dict:
         """Extra template values for the record page (an addon's timeline, actions...)."""
         return {}
@@ -565,11 +578,14 @@ def _kanban(view: ModelView):
     stages = view.stages(session)
     cards: dict = {value: [] for value, _label in stages}
     rows = session.scalars(view.select_rows(params, actor).limit(KANBAN_LIMIT + 1)).all()
-    for row in rows[:KANBAN_LIMIT]:
+    shown = rows[:KANBAN_LIMIT]
+    for row in shown:
         cards.setdefault(getattr(row, view.stage_field), []).append(row)
+    currency = company_currency(actor)
     return render_template(view.kanban_template, view=view, stages=stages, cards=cards, params=params,
-                           totals=column_totals(session, view, params, actor),
-                           currency=company_currency(actor),
+                           totals=column_totals(session, view, params, actor), currency=currency,
+                           fields={row.id: card_fields(view, row, currency) for row in shown},
+                           badges=view.card_badges(session, shown),
                            can_write=can(view.model, "write"), truncated=len(rows) > KANBAN_LIMIT)
 
 

@@ -342,3 +342,38 @@ def test_a_drop_answers_with_the_new_totals_of_the_columns_formatted_for_the_use
     assert totals[str(crm["stages"]["Proposal"])] == {"count": 1, "sum": "1.234,50\xa0€"}
     assert totals[str(crm["stages"]["New"])] == {"count": 0, "sum": "0,00\xa0€"}  # Counters is not searched for
     assert set(totals) == {str(stage) for stage in crm["stages"].values()}
+
+
+def test_pipeline_cards_show_partner_revenue_owner_and_the_next_activity_marked_late_when_overdue(web, crm):
+    import datetime as dt
+
+    session = web.db.as_user(crm["ana"])
+    partner = create_partner(session, crm["company"], name="Muebles Sol")
+    session.commit()
+    late_id = opportunity(web, crm, crm["ana"], name="Shelving", revenue="1000")
+    soon_id = opportunity(web, crm, crm["ana"], name="Counters", revenue="2500")
+    bare_id = opportunity(web, crm, crm["ana"], name="Lights", revenue="0")
+    session = web.db.as_user(crm["ana"])
+    session.get(Lead, late_id).partner_id = partner.id
+    today = dt.date.today()
+    for lead_id, summary, due in ((late_id, "Call back", today - dt.timedelta(days=2)),
+                                  (late_id, "Send the quote", today + dt.timedelta(days=5)),
+                                  (soon_id, "Visit", today + dt.timedelta(days=1))):
+        services.schedule_activity(session, kind="call", summary=summary, due_date=due, user_id=crm["ana"].id,
+                                   lead_id=lead_id)
+    session.commit()
+    client = web.client()
+    client.login("ana")
+    board = client.get("/crm/opportunities/kanban").get_data(as_text=True)
+
+    def card(lead_id):
+        start = board.index(f'data-id="{lead_id}"')
+        return board[start:board.index("</article>", start)]
+
+    late = card(late_id)
+    assert "Muebles Sol" in late and "€1,000.00" in late
+    assert 'class="badge late"' in late and "Call back" in late and "Send the quote" not in late  # the earliest
+    assert 'title="Salesperson: Ana"' in late and '>A</span>' in late  # the owner's initial
+    soon = card(soon_id)
+    assert 'class="badge"' in soon and "Visit" in soon and "late" not in soon
+    assert "badge" not in card(bare_id)
