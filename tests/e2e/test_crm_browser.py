@@ -5,6 +5,7 @@ The server is ``bottega run`` on a database of its own with the CRM installed.
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -101,4 +102,29 @@ def test_a_drop_updates_both_columns_totals_at_once_and_five_stages_fit_1366_px(
     expect(target.locator("h2 .count")).to_have_text("1")
     expect(column.locator("h2 .sum")).to_have_text("€45.05")
     expect(column.locator("h2 .count")).to_have_text("1")
+    page.close()
+
+
+def test_the_pipeline_searches_like_the_list_and_a_folded_column_stays_folded(crm_server, browser):
+    base = crm_server["url"]
+    new, won, *_others = _pipeline(crm_server["database"], (("Folding chair", "80"), ("Folding table", "120")))
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    log_in(page, crm_server)
+    page.goto(base + "/crm/opportunities/kanban")
+    page.fill(".searchbar input[name=q]", "Folding")
+    page.press(".searchbar input[name=q]", "Enter")
+    expect(page).to_have_url(re.compile(re.escape(base + "/crm/opportunities/kanban?q=Folding&")))
+    expect(page.locator(".kanban-card")).to_have_count(2)
+    expect(page.locator(f'.kanban-column[data-stage="{new}"] h2 .sum')).to_have_text("€200.00")
+
+    column = page.locator(f'.kanban-column[data-stage="{won}"]')
+    column.locator(".kanban-fold").click()
+    expect(column).to_have_class("kanban-column folded")
+    expect(column.locator(".kanban-fold")).to_have_attribute("aria-expanded", "false")
+    page.reload()
+    expect(column).to_have_class("kanban-column folded")  # remembered in this browser
+    expect(page.locator(f'.kanban-column[data-stage="{new}"]')).to_have_class("kanban-column")
+    column.locator(".kanban-fold").click()
+    page.reload()
+    expect(column).to_have_class("kanban-column")
     page.close()

@@ -46,8 +46,28 @@
   }
   document.querySelectorAll("select.search-select").forEach(enhanceSearchSelect);
 
-  // Kanban: drag a card to another column; the server applies the same rules as the form.
+  // Kanban: fold a column from its header; the folded stages are remembered per view in this browser.
   const board = document.querySelector(".kanban");
+  if (board) {
+    const key = board.dataset.foldKey;
+    const stored = () => { try { return JSON.parse(localStorage.getItem(key)) || []; } catch { return []; } };
+    const fold = (column, folded) => {
+      column.classList.toggle("folded", folded);
+      column.querySelector(".kanban-fold").setAttribute("aria-expanded", String(!folded));
+    };
+    const folded = new Set(stored());
+    board.querySelectorAll(".kanban-column").forEach((column) => {
+      fold(column, folded.has(column.dataset.stage));
+      column.querySelector(".kanban-fold").addEventListener("click", () => {
+        const now = new Set(stored());
+        if (now.has(column.dataset.stage)) now.delete(column.dataset.stage); else now.add(column.dataset.stage);
+        fold(column, now.has(column.dataset.stage));
+        localStorage.setItem(key, JSON.stringify([...now]));
+      });
+    });
+  }
+
+  // Kanban: drag a card to another column; the server applies the same rules as the form.
   if (board && board.dataset.canWrite === "true") {
     const error = document.querySelector(".kanban-error");
     let dragged = null;
