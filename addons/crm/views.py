@@ -85,7 +85,8 @@ class OpportunityView(_LeadBase):
         return badges
 
     def create(self, session, actor, values):
-        lead = super().create(session, actor, values)
+        # a card created in a kanban column names no salesperson: it is the user's own
+        lead = super().create(session, actor, {"user_id": actor.user_id, **values})
         if lead.kind == LEAD:  # no stage was chosen: qualifying puts it in the team's first one
             services.qualify(session, lead)
         return lead

@@ -435,7 +435,8 @@ def mount(view: ModelView, blueprint: BlueprintSetupState) -> None:
         ("/<int:record_id>/delete", "delete", _delete, ("GET", "POST")),
     ]
     if view.stage_field:
-        routes += [("/kanban", "kanban", _kanban, ("GET",)), ("/<int:record_id>/stage", "stage", _stage, ("POST",))]
+        routes += [("/kanban", "kanban", _kanban, ("GET",)), ("/<int:record_id>/stage", "stage", _stage, ("POST",)),
+                   ("/kanban/new", "quick_create", _quick_create, ("POST",))]
     if view.list_actions:
         routes += [("/selected/<action>", "selected", _selected, ("POST",))]
     if view.importable:
@@ -583,6 +584,7 @@ def _kanban(view: ModelView):
         cards.setdefault(getattr(row, view.stage_field), []).append(row)
     currency = company_currency(actor)
     return render_template(view.kanban_template, view=view, stages=stages, cards=cards, params=params,
+                           can_create=can(view.model, "create"),
                            totals=column_totals(session, view, params, actor), currency=currency,
                            fields={row.id: card_fields(view, row, currency) for row in shown},
                            badges=view.card_badges(session, shown),
@@ -595,19 +597,46 @@ def _stage(view: ModelView, record_id: int):
         return jsonify(error=gettext("You may not change these records.")), 403
     session = db()
     record = record_or_404(view.model, record_id)
-    stage = json_object({"stage": (int, str)}).get("stage")
+    body = json_object({"stage": (int, str)})
     allowed = {str(value): value for value, _label in view.stages(session)}
-    if str(stage) not in allowed:
+    if str(body.get("stage")) not in allowed:
         return jsonify(error=gettext("Unknown stage."), field="stage"), 422
     outcome = run_service(lambda session: view.update(session, current_actor(), record,
-                                                      {view.stage_field: allowed[str(stage)]}),
+                                                      {view.stage_field: allowed[str(body["stage"])]}),
                           flash_errors=False)
     if not outcome.ok:
         return jsonify(error=str(outcome.error)), outcome.status
+    return jsonify(ok=True, totals=_board_totals(view))
+
+
+@accepts_json
+def _quick_create(view: ModelView):
+    """A card created from a column's small form: its title and the column's stage, through the view's save."""
+    if not can(view.model, "create"):
+        return jsonify(error=gettext("You may not create these records.")), 403
+    session = db()
+    body = json_object({"stage": (int, str), "title": str})
+    allowed = {str(value): value for value, _label in view.stages(session)}
+    if str(body.get("stage")) not in allowed:
+        return jsonify(error=gettext("Unknown stage."), field="stage"), 422
+    title = (body.get("title") or "").strip()
+    if not title:
+        return jsonify(error=gettext("Type a title for the new card."), field="title"), 422
+    values = {view.own_list_columns[0]: title, view.stage_field: allowed[str(body["stage"])]}
+    outcome = run_service(lambda session: view.save(session, current_actor(), None, values), flash_errors=False)
+    if not outcome.ok:
+        return jsonify(error=str(outcome.error)), outcome.status
+    record = outcome.result
+    return jsonify(ok=True, id=record.id, title=view.title(record),
+                   url=url_for(view.endpoint("view"), record_id=record.id), totals=_board_totals(view))
+
+
+def _board_totals(view: ModelView) -> dict:
+    """Every column's count and sum for the board's search and filters (the request's query), as JSON."""
     actor = current_actor()
     currency = company_currency(actor)
-    totals = column_totals(db(), view, ListParams.from_request(view), actor)  # the board's search and filters
-    return jsonify(ok=True, totals={stage: total.as_json(currency) for stage, total in totals.items()})
+    totals = column_totals(db(), view, ListParams.from_request(view), actor)
+    return {stage: total.as_json(currency) for stage, total in totals.items()}
 
 
 def column_kind(model, field: str) -> str:

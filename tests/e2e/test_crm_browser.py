@@ -128,3 +128,22 @@ def test_the_pipeline_searches_like_the_list_and_a_folded_column_stays_folded(cr
     page.reload()
     expect(column).to_have_class("kanban-column")
     page.close()
+
+
+def test_quick_create_in_a_column_adds_the_card_and_its_totals_at_once(crm_server, browser):
+    base = crm_server["url"]
+    new, *_others = _pipeline(crm_server["database"], ())
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    log_in(page, crm_server)
+    page.goto(base + "/crm/opportunities/kanban?q=Quick")
+    column = page.locator(f'.kanban-column[data-stage="{new}"]')
+    expect(column.locator("h2 .count")).to_have_text("0")
+    column.locator(".kanban-quick input[name=title]").fill("Quick lamp")
+    column.locator(".kanban-quick input[name=title]").press("Enter")
+    expect(column.locator(".kanban-card", has_text="Quick lamp")).to_be_visible()
+    expect(column.locator("h2 .count")).to_have_text("1")
+    column.locator(".kanban-quick input[name=title]").fill(" ")
+    column.locator(".kanban-quick button").click()
+    expect(column.locator(".kanban-quick-error")).to_have_text("Type a title for the new card.")
+    assert query(crm_server["database"], "SELECT kind FROM crm_lead WHERE name = 'Quick lamp'") == [("opportunity",)]
+    page.close()

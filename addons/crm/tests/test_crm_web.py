@@ -377,3 +377,35 @@ def test_pipeline_cards_show_partner_revenue_owner_and_the_next_activity_marked_
     soon = card(soon_id)
     assert 'class="badge"' in soon and "Visit" in soon and "late" not in soon
     assert "badge" not in card(bare_id)
+
+
+def test_quick_create_in_a_column_makes_an_opportunity_in_that_stage_and_answers_the_new_totals(web, crm):
+    opportunity(web, crm, crm["ana"], name="Shelving", revenue="300")
+    client = web.client()
+    client.login("ana")
+    board = client.get("/crm/opportunities/kanban").get_data(as_text=True)
+    assert 'class="kanban-quick"' in board
+    proposal = crm["stages"]["Proposal"]
+    created = client.post_json("/crm/opportunities/kanban/new", {"stage": proposal, "title": "  Counters  "})
+    assert created.status_code == 200, created.get_data(as_text=True)
+    answer = created.get_json()
+    lead = web.db.system().get(Lead, answer["id"])
+    assert (lead.name, lead.kind, lead.stage_id, lead.user_id) == ("Counters", "opportunity", proposal, crm["ana"].id)
+    assert answer["url"] == f"/crm/opportunities/{lead.id}" and answer["title"] == "Counters"
+    assert answer["totals"][str(proposal)] == {"count": 1, "sum": "€0.00"}
+    assert answer["totals"][str(crm["stages"]["New"])] == {"count": 1, "sum": "€300.00"}
+
+    empty = client.post_json("/crm/opportunities/kanban/new", {"stage": proposal, "title": " "})
+    assert empty.status_code == 422 and empty.get_json()["error"] == "Type a title for the new card."
+    unknown = client.post_json("/crm/opportunities/kanban/new", {"stage": 999, "title": "Lamp"})
+    assert unknown.status_code == 422 and unknown.get_json()["field"] == "stage"
+    assert web.db.system().scalars(select(Lead.name).order_by(Lead.id)).all() == ["Shelving", "Counters"]
+
+
+def test_quick_create_is_refused_to_users_who_may_not_create(web, crm):
+    web.db.user("dan", groups=[])
+    client = web.client()
+    client.login("dan")
+    refused = client.post_json("/crm/opportunities/kanban/new", {"stage": crm["stages"]["New"], "title": "Lamp"})
+    assert refused.status_code == 403
+    assert web.db.system().scalars(select(Lead)).all() == []

@@ -67,6 +67,51 @@
     });
   }
 
+  // The server counts and sums the columns (money formatted there, never added up with JS floats).
+  function showTotals(totals) {
+    board.querySelectorAll(".kanban-column").forEach((column) => {
+      const total = totals[column.dataset.stage];
+      if (!total) return;
+      column.querySelector("h2 .count").textContent = total.count;
+      const sum = column.querySelector("h2 .sum");
+      if (sum) sum.textContent = total.sum;
+    });
+  }
+
+  // Kanban: quick create in a column (the title and the column's stage), errors shown in the column.
+  if (board && board.dataset.createUrl) {
+    board.querySelectorAll(".kanban-quick").forEach((form) => {
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        const input = form.elements.title;
+        const problem = form.querySelector(".kanban-quick-error");
+        const response = await fetch(board.dataset.createUrl, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), Accept: "application/json" },
+          body: JSON.stringify({ stage: form.dataset.stage, title: input.value }),
+        });
+        const data = await response.json().catch(() => ({}));
+        if (!response.ok) {
+          problem.textContent = data.error || response.statusText;
+          problem.hidden = false;
+          return;
+        }
+        problem.hidden = true;
+        input.value = "";
+        const card = document.createElement("article");
+        card.className = "kanban-card";
+        card.dataset.id = data.id;
+        card.draggable = board.dataset.canWrite === "true";
+        const link = document.createElement("a");
+        link.href = data.url;
+        link.textContent = data.title;
+        card.appendChild(link);
+        form.closest(".kanban-column").querySelector(".kanban-cards").prepend(card);
+        showTotals(data.totals);
+      });
+    });
+  }
+
   // Kanban: drag a card to another column; the server applies the same rules as the form.
   if (board && board.dataset.canWrite === "true") {
     const error = document.querySelector(".kanban-error");
@@ -106,16 +151,6 @@
         }
       });
     });
-    // The server counts and sums the columns (money formatted there, never added up with JS floats).
-    function showTotals(totals) {
-      board.querySelectorAll(".kanban-column").forEach((column) => {
-        const total = totals[column.dataset.stage];
-        if (!total) return;
-        column.querySelector("h2 .count").textContent = total.count;
-        const sum = column.querySelector("h2 .sum");
-        if (sum) sum.textContent = total.sum;
-      });
-    }
   }
 })();
 
