@@ -6,10 +6,12 @@ another set than the model's default.
 """
 from __future__ import annotations
 
+from flask_babel import format_date, gettext, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from sqlalchemy import select
 
 from core.db import utcnow
+from core.web.kanban import CardBadge
 from core.web.views import Filter, ListAction, ModelView
 
 from . import automation, campaigns, services
@@ -62,9 +64,29 @@ class LeadView(_LeadBase):
 
 class OpportunityView(_LeadBase):
     kind = OPPORTUNITY
+    kanban_sum = "expected_revenue"
+    kanban_fields = ("partner_id", "expected_revenue", "user_id")
+
+    def card_badges(self, session, rows):
+        """Each card's next activity to do (the earliest due), marked late when overdue: one query for the board."""
+        ids = [row.id for row in rows]
+        if not ids:
+            return {}
+        pending = session.scalars(select(Activity).where(Activity.lead_id.in_(ids), Activity.done_at.is_(None))
+                                  .order_by(Activity.lead_id, Activity.due_date, Activity.id)).all()
+        today = utcnow().date()
+        badges = {}
+        for activity in pending:
+            if activity.lead_id not in badges:
+                late = activity.due_date < today
+                due = gettext("Overdue since %(date)s", date=format_date(activity.due_date)) if late \
+                    else gettext("Due %(date)s", date=format_date(activity.due_date))
+                badges[activity.lead_id] = [CardBadge(activity.summary, f"{due}: {activity.summary}", late=late)]
+        return badges
 
     def create(self, session, actor, values):
-        lead = super().create(session, actor, values)
+        # a card created in a kanban column names no salesperson: it is the user's own
+        lead = super().create(session, actor, {"user_id": actor.user_id, **values})
         if lead.kind == LEAD:  # no stage was chosen: qualifying puts it in the team's first one
             services.qualify(session, lead)
         return lead

@@ -32,6 +32,7 @@ from .exports import EXPORT_BATCH, EXPORT_FORMATS, export_response
 from .forms import RecordField, build_form_class, display_name, form_values
 from .history import record_history
 from .inputs import ACCEPTS_JSON_ATTRIBUTE, accepts_json, json_object
+from .kanban import card_fields, column_totals, company_currency
 from .paging import MAX_PAGE, read_page
 
 KANBAN_LIMIT = 1000
@@ -148,6 +149,10 @@ class ModelView:
     importable = True
     #: what the list offers to do with the ticked rows, to users who may write the model
     list_actions: tuple[ListAction, ...] = ()
+    #: the money field whose sum each kanban column's header shows (with the count), in the company's currency
+    kanban_sum: str | None = None
+    #: the fields a kanban card shows under its title (None: the list's second and third columns)
+    kanban_fields: tuple[str, ...] | None = None
 
     def __init__(self, model, *, name: str, slug: str, label: str, label_plural: str,
                  list_columns=None, search_fields=("name",), form_fields=None,
@@ -377,6 +382,17 @@ class ModelView:
         order = getattr(target, "sequence", target.id)
         return [(row.id, display_name(row)) for row in session.scalars(select(target).order_by(order, target.id))]
 
+    @property
+    def card_field_names(self) -> tuple[str, ...]:
+        if self.kanban_fields is not None:
+            return self.kanban_fields
+        return tuple(name for name in self.list_columns[1:3] if name != self.stage_field)
+
+    def card_badges(self, session, rows) -> dict:
+        """What the kanban adds to its cards beyond their fields, by record id (lists of
+        :class:`core.web.kanban.CardBadge`), read for all the cards at once; override to add some."""
+        return {}
+
     def record_context(self, record) -> dict:
         """Extra template values for the record page (an addon's timeline, actions...)."""
         return {}
@@ -419,7 +435,8 @@ def mount(view: ModelView, blueprint: BlueprintSetupState) -> None:
         ("/<int:record_id>/delete", "delete", _delete, ("GET", "POST")),
     ]
     if view.stage_field:
-        routes += [("/kanban", "kanban", _kanban, ("GET",)), ("/<int:record_id>/stage", "stage", _stage, ("POST",))]
+        routes += [("/kanban", "kanban", _kanban, ("GET",)), ("/<int:record_id>/stage", "stage", _stage, ("POST",)),
+                   ("/kanban/new", "quick_create", _quick_create, ("POST",))]
     if view.list_actions:
         routes += [("/selected/<action>", "selected", _selected, ("POST",))]
     if view.importable:
@@ -562,9 +579,15 @@ def _kanban(view: ModelView):
     stages = view.stages(session)
     cards: dict = {value: [] for value, _label in stages}
     rows = session.scalars(view.select_rows(params, actor).limit(KANBAN_LIMIT + 1)).all()
-    for row in rows[:KANBAN_LIMIT]:
+    shown = rows[:KANBAN_LIMIT]
+    for row in shown:
         cards.setdefault(getattr(row, view.stage_field), []).append(row)
+    currency = company_currency(actor)
     return render_template(view.kanban_template, view=view, stages=stages, cards=cards, params=params,
+                           can_create=can(view.model, "create"),
+                           totals=column_totals(session, view, params, actor), currency=currency,
+                           fields={row.id: card_fields(view, row, currency) for row in shown},
+                           badges=view.card_badges(session, shown),
                            can_write=can(view.model, "write"), truncated=len(rows) > KANBAN_LIMIT)
 
 
@@ -574,16 +597,46 @@ def _stage(view: ModelView, record_id: int):
         return jsonify(error=gettext("You may not change these records.")), 403
     session = db()
     record = record_or_404(view.model, record_id)
-    stage = json_object({"stage": (int, str)}).get("stage")
+    body = json_object({"stage": (int, str)})
     allowed = {str(value): value for value, _label in view.stages(session)}
-    if str(stage) not in allowed:
+    if str(body.get("stage")) not in allowed:
         return jsonify(error=gettext("Unknown stage."), field="stage"), 422
     outcome = run_service(lambda session: view.update(session, current_actor(), record,
-                                                      {view.stage_field: allowed[str(stage)]}),
+                                                      {view.stage_field: allowed[str(body["stage"])]}),
                           flash_errors=False)
     if not outcome.ok:
         return jsonify(error=str(outcome.error)), outcome.status
-    return jsonify(ok=True)
+    return jsonify(ok=True, totals=_board_totals(view))
+
+
+@accepts_json
+def _quick_create(view: ModelView):
+    """A card created from a column's small form: its title and the column's stage, through the view's save."""
+    if not can(view.model, "create"):
+        return jsonify(error=gettext("You may not create these records.")), 403
+    session = db()
+    body = json_object({"stage": (int, str), "title": str})
+    allowed = {str(value): value for value, _label in view.stages(session)}
+    if str(body.get("stage")) not in allowed:
+        return jsonify(error=gettext("Unknown stage."), field="stage"), 422
+    title = (body.get("title") or "").strip()
+    if not title:
+        return jsonify(error=gettext("Type a title for the new card."), field="title"), 422
+    values = {view.own_list_columns[0]: title, view.stage_field: allowed[str(body["stage"])]}
+    outcome = run_service(lambda session: view.save(session, current_actor(), None, values), flash_errors=False)
+    if not outcome.ok:
+        return jsonify(error=str(outcome.error)), outcome.status
+    record = outcome.result
+    return jsonify(ok=True, id=record.id, title=view.title(record),
+                   url=url_for(view.endpoint("view"), record_id=record.id), totals=_board_totals(view))
+
+
+def _board_totals(view: ModelView) -> dict:
+    """Every column's count and sum for the board's search and filters (the request's query), as JSON."""
+    actor = current_actor()
+    currency = company_currency(actor)
+    totals = column_totals(db(), view, ListParams.from_request(view), actor)
+    return {stage: total.as_json(currency) for stage, total in totals.items()}
 
 
 def column_kind(model, field: str) -> str:

@@ -301,3 +301,111 @@ def test_a_lead_with_no_look_alike_partner_is_qualified_with_one_button(web, crm
     assert "Qualify as opportunity" in page and "Link and qualify" not in page
     client.post(f"/crm/leads/{lead.id}/qualify", {"create_partner": "1"})
     assert web.db.system().get(Lead, lead.id).partner.name == "Nuevo Cliente"
+
+
+def _column_header(board: str, stage_id: int) -> str:
+    start = board.index(f'data-stage="{stage_id}"')
+    return board[start:board.index("</h2>", start)]
+
+
+def test_the_pipeline_columns_show_the_count_and_revenue_of_every_opportunity_the_filters_select(web, crm, monkeypatch):
+    monkeypatch.setattr("core.web.views.KANBAN_LIMIT", 1)  # the totals count the rows the board leaves out too
+    for name, revenue in (("Shelving", "1000.50"), ("Counters", "2500"), ("Lights", "99.49")):
+        opportunity(web, crm, crm["ana"], name=name, revenue=revenue)
+    opportunity(web, crm, crm["bea"], name="Bea's deal", revenue="70000")
+    client = web.client()
+    client.login("ana")
+    board = client.get("/crm/opportunities/kanban").get_data(as_text=True)
+    new = _column_header(board, crm["stages"]["New"])
+    assert '<span class="count" title="Cards">3</span>' in new and "€3,599.99" in new  # not Bea's: ana may not read it
+    assert "€0.00" in _column_header(board, crm["stages"]["Won"])
+    searched = client.get("/crm/opportunities/kanban?q=count").get_data(as_text=True)
+    assert '"Cards">1</span>' in _column_header(searched, crm["stages"]["New"])
+    assert "€2,500.00" in _column_header(searched, crm["stages"]["New"])
+    manager = web.client()
+    manager.login("admin", ADMIN_PASSWORD)
+    everyone = manager.get("/crm/opportunities/kanban").get_data(as_text=True)
+    assert "€73,599.99" in _column_header(everyone, crm["stages"]["New"])
+
+
+def test_a_drop_answers_with_the_new_totals_of_the_columns_formatted_for_the_user(web, crm):
+    lead_id = opportunity(web, crm, crm["ana"], revenue="1234.5")
+    opportunity(web, crm, crm["ana"], name="Counters", revenue="10")
+    session = web.db.system()
+    session.get(User, crm["ana"].id).lang = "es"
+    session.commit()
+    client = web.client()
+    client.login("ana")
+    moved = client.post_json(f"/crm/opportunities/{lead_id}/stage?q=shelv", {"stage": crm["stages"]["Proposal"]})
+    assert moved.status_code == 200, moved.get_data(as_text=True)
+    totals = moved.get_json()["totals"]
+    assert totals[str(crm["stages"]["Proposal"])] == {"count": 1, "sum": "1.234,50\xa0€"}
+    assert totals[str(crm["stages"]["New"])] == {"count": 0, "sum": "0,00\xa0€"}  # Counters is not searched for
+    assert set(totals) == {str(stage) for stage in crm["stages"].values()}
+
+
+def test_pipeline_cards_show_partner_revenue_owner_and_the_next_activity_marked_late_when_overdue(web, crm):
+    import datetime as dt
+
+    session = web.db.as_user(crm["ana"])
+    partner = create_partner(session, crm["company"], name="Muebles Sol")
+    session.commit()
+    late_id = opportunity(web, crm, crm["ana"], name="Shelving", revenue="1000")
+    soon_id = opportunity(web, crm, crm["ana"], name="Counters", revenue="2500")
+    bare_id = opportunity(web, crm, crm["ana"], name="Lights", revenue="0")
+    session = web.db.as_user(crm["ana"])
+    session.get(Lead, late_id).partner_id = partner.id
+    today = dt.date.today()
+    for lead_id, summary, due in ((late_id, "Call back", today - dt.timedelta(days=2)),
+                                  (late_id, "Send the quote", today + dt.timedelta(days=5)),
+                                  (soon_id, "Visit", today + dt.timedelta(days=1))):
+        services.schedule_activity(session, kind="call", summary=summary, due_date=due, user_id=crm["ana"].id,
+                                   lead_id=lead_id)
+    session.commit()
+    client = web.client()
+    client.login("ana")
+    board = client.get("/crm/opportunities/kanban").get_data(as_text=True)
+
+    def card(lead_id):
+        start = board.index(f'data-id="{lead_id}"')
+        return board[start:board.index("</article>", start)]
+
+    late = card(late_id)
+    assert "Muebles Sol" in late and "€1,000.00" in late
+    assert 'class="badge late"' in late and "Call back" in late and "Send the quote" not in late  # the earliest
+    assert 'title="Salesperson: Ana"' in late and '>A</span>' in late  # the owner's initial
+    soon = card(soon_id)
+    assert 'class="badge"' in soon and "Visit" in soon and "late" not in soon
+    assert "badge" not in card(bare_id)
+
+
+def test_quick_create_in_a_column_makes_an_opportunity_in_that_stage_and_answers_the_new_totals(web, crm):
+    opportunity(web, crm, crm["ana"], name="Shelving", revenue="300")
+    client = web.client()
+    client.login("ana")
+    board = client.get("/crm/opportunities/kanban").get_data(as_text=True)
+    assert 'class="kanban-quick"' in board
+    proposal = crm["stages"]["Proposal"]
+    created = client.post_json("/crm/opportunities/kanban/new", {"stage": proposal, "title": "  Counters  "})
+    assert created.status_code == 200, created.get_data(as_text=True)
+    answer = created.get_json()
+    lead = web.db.system().get(Lead, answer["id"])
+    assert (lead.name, lead.kind, lead.stage_id, lead.user_id) == ("Counters", "opportunity", proposal, crm["ana"].id)
+    assert answer["url"] == f"/crm/opportunities/{lead.id}" and answer["title"] == "Counters"
+    assert answer["totals"][str(proposal)] == {"count": 1, "sum": "€0.00"}
+    assert answer["totals"][str(crm["stages"]["New"])] == {"count": 1, "sum": "€300.00"}
+
+    empty = client.post_json("/crm/opportunities/kanban/new", {"stage": proposal, "title": " "})
+    assert empty.status_code == 422 and empty.get_json()["error"] == "Type a title for the new card."
+    unknown = client.post_json("/crm/opportunities/kanban/new", {"stage": 999, "title": "Lamp"})
+    assert unknown.status_code == 422 and unknown.get_json()["field"] == "stage"
+    assert web.db.system().scalars(select(Lead.name).order_by(Lead.id)).all() == ["Shelving", "Counters"]
+
+
+def test_quick_create_is_refused_to_users_who_may_not_create(web, crm):
+    web.db.user("dan", groups=[])
+    client = web.client()
+    client.login("dan")
+    refused = client.post_json("/crm/opportunities/kanban/new", {"stage": crm["stages"]["New"], "title": "Lamp"})
+    assert refused.status_code == 403
+    assert web.db.system().scalars(select(Lead)).all() == []

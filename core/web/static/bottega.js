@@ -46,8 +46,73 @@
   }
   document.querySelectorAll("select.search-select").forEach(enhanceSearchSelect);
 
-  // Kanban: drag a card to another column; the server applies the same rules as the form.
+  // Kanban: fold a column from its header; the folded stages are remembered per view in this browser.
   const board = document.querySelector(".kanban");
+  if (board) {
+    const key = board.dataset.foldKey;
+    const stored = () => { try { return JSON.parse(localStorage.getItem(key)) || []; } catch { return []; } };
+    const fold = (column, folded) => {
+      column.classList.toggle("folded", folded);
+      column.querySelector(".kanban-fold").setAttribute("aria-expanded", String(!folded));
+    };
+    const folded = new Set(stored());
+    board.querySelectorAll(".kanban-column").forEach((column) => {
+      fold(column, folded.has(column.dataset.stage));
+      column.querySelector(".kanban-fold").addEventListener("click", () => {
+        const now = new Set(stored());
+        if (now.has(column.dataset.stage)) now.delete(column.dataset.stage); else now.add(column.dataset.stage);
+        fold(column, now.has(column.dataset.stage));
+        localStorage.setItem(key, JSON.stringify([...now]));
+      });
+    });
+  }
+
+  // The server counts and sums the columns (money formatted there, never added up with JS floats).
+  function showTotals(totals) {
+    board.querySelectorAll(".kanban-column").forEach((column) => {
+      const total = totals[column.dataset.stage];
+      if (!total) return;
+      column.querySelector("h2 .count").textContent = total.count;
+      const sum = column.querySelector("h2 .sum");
+      if (sum) sum.textContent = total.sum;
+    });
+  }
+
+  // Kanban: quick create in a column (the title and the column's stage), errors shown in the column.
+  if (board && board.dataset.createUrl) {
+    board.querySelectorAll(".kanban-quick").forEach((form) => {
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        const input = form.elements.title;
+        const problem = form.querySelector(".kanban-quick-error");
+        const response = await fetch(board.dataset.createUrl, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), Accept: "application/json" },
+          body: JSON.stringify({ stage: form.dataset.stage, title: input.value }),
+        });
+        const data = await response.json().catch(() => ({}));
+        if (!response.ok) {
+          problem.textContent = data.error || response.statusText;
+          problem.hidden = false;
+          return;
+        }
+        problem.hidden = true;
+        input.value = "";
+        const card = document.createElement("article");
+        card.className = "kanban-card";
+        card.dataset.id = data.id;
+        card.draggable = board.dataset.canWrite === "true";
+        const link = document.createElement("a");
+        link.href = data.url;
+        link.textContent = data.title;
+        card.appendChild(link);
+        form.closest(".kanban-column").querySelector(".kanban-cards").prepend(card);
+        showTotals(data.totals);
+      });
+    });
+  }
+
+  // Kanban: drag a card to another column; the server applies the same rules as the form.
   if (board && board.dataset.canWrite === "true") {
     const error = document.querySelector(".kanban-error");
     let dragged = null;
@@ -69,7 +134,7 @@
         const origin = card.parentElement;
         if (origin === column.querySelector(".kanban-cards")) return;
         column.querySelector(".kanban-cards").appendChild(card);
-        const url = board.dataset.stageUrl.replace(/\/0\/stage$/, "/" + card.dataset.id + "/stage");
+        const url = board.dataset.stageUrl.replace(/\/0\/stage(?=\?|$)/, "/" + card.dataset.id + "/stage");
         const response = await fetch(url, {
           method: "POST",
           headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), Accept: "application/json" },
@@ -77,7 +142,7 @@
         });
         if (response.ok) {
           error.hidden = true;
-          updateCounts();
+          showTotals((await response.json()).totals);
         } else {
           origin.appendChild(card);
           const data = await response.json().catch(() => ({}));
@@ -86,11 +151,6 @@
         }
       });
     });
-    function updateCounts() {
-      board.querySelectorAll(".kanban-column").forEach((column) => {
-        column.querySelector("h2 .count").textContent = column.querySelectorAll(".kanban-card").length;
-      });
-    }
   }
 })();
 
