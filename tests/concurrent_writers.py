@@ -15,7 +15,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-MAX_INVOICES = 400  # per writer: a bound, reached only if nobody says stop
+#: per writer: a bound, reached only if nobody says stop (400 was reached under load while a backup ran, and a
+#: writer that stops early looks like one the backup blocked)
+MAX_INVOICES = 5000
 MAX_ATTEMPTS = 50  # per invoice, when SQLite says another writer holds the database
 
 
@@ -42,6 +44,12 @@ class Writers:
 
     def counts(self) -> list[int]:
         return [counter.value for counter in self.committed]
+
+    def describe(self) -> str:
+        """Each writer's count and whether it still runs (or its exit code): what a failed wait needs."""
+        return ", ".join(f"writer {n}: {counter.value} committed, "
+                         + ("running" if process.is_alive() else f"exited with {process.exitcode}")
+                         for n, (counter, process) in enumerate(zip(self.committed, self.processes)))
 
     def finish(self, timeout: float) -> list[int | None]:
         """Tell every writer to stop, wait for them, and return their exit codes."""

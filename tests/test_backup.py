@@ -70,11 +70,11 @@ def rows_by_table(url, names) -> dict[str, set[str]]:
         engine.dispose()
 
 
-def wait_until(condition, what: str) -> None:
+def wait_until(condition, what: str, state=lambda: "") -> None:
     stop = time.monotonic() + DEADLINE
     while not condition():
         if time.monotonic() > stop:
-            raise AssertionError(f"{what}: not reached before the deadline")
+            raise AssertionError(f"{what}: not reached before the deadline {state()}")
         time.sleep(0.05)
 
 
@@ -100,7 +100,7 @@ def test_a_backup_taken_while_four_processes_post_invoices_restores_balanced_gap
         taken = live("backup", str(tmp_path / "busy.tar.gz"))
         after = writers.counts()
         wait_until(lambda: all(now > then for now, then in zip(writers.counts(), after)),
-                   "each writer committed again after the backup")
+                   "each writer committed again after the backup", writers.describe)
     finally:
         exit_codes = writers.finish(timeout=DEADLINE)
     assert taken.exit_code == 0, taken.output
