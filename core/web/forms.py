@@ -105,11 +105,9 @@ def form_field(found, session, record=None, label=None) -> Field:
         if found.domain is not None:
             statement = statement.where(found.domain(session.info.get("actor")))
         rows = session.scalars(statement).all()
-        field = ChoicesPickerField(label, choices=select_choices((r.id, display_name(r)) for r in rows), coerce=int,
-                                  **options)
-        field.options_url = url_for("web.options", table=found.model.__tablename__, field=found.name)
-        field.picker_links = _creation_links(found, session)
-        return field
+        return ChoicesPickerField(label, choices=select_choices((r.id, display_name(r)) for r in rows), coerce=int,
+                                  options_url=url_for("web.options", table=found.model.__tablename__, field=found.name),
+                                  picker_links=_creation_links(found, session), **options)
     if found.kind == "json":
         return JSONField(label, [Length(max=MAX_TEXT)], **options)
     if found.kind == "bool":

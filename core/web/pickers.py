@@ -132,6 +132,10 @@ class ChoicesPickerField(SelectMultipleField):
 
     widget = PickerWidget(multiple=True)
 
+    def __init__(self, label=None, validators=None, options_url="", picker_links=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.options_url, self.picker_links = options_url, picker_links or {}
+
     def process_data(self, value):
         """The record's related objects (when editing) become the ids the options carry."""
         self.data = [getattr(item, "id", item) for item in value or ()]

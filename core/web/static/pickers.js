@@ -208,6 +208,7 @@
       timer = setTimeout(search, remote ? 200 : 0);
     });
     input.addEventListener("focus", () => { if (multiple || !input.value) search(); });
+    input.addEventListener("click", () => { if (listbox.hidden) search(); });
     input.addEventListener("blur", () => {
       close();
       if (!multiple && !input.value.trim() && chosen().length) { select.value = ""; changed(); }
@@ -261,7 +262,15 @@
     const button = document.createElement("button");
     button.type = "button";
     button.className = "button ghost small date-button";
-    button.textContent = "📅";
+    const svg = "http://www.w3.org/2000/svg";
+    const icon = document.createElementNS(svg, "svg");
+    icon.setAttribute("viewBox", "0 0 24 24");
+    icon.setAttribute("class", "icon");
+    icon.setAttribute("aria-hidden", "true");
+    const path = document.createElementNS(svg, "path");
+    path.setAttribute("d", "M7 2h2v2h6V2h2v2h3v17H4V4h3zm-1 7v10h12V9zm2 2h3v3H8z");
+    icon.append(path);
+    button.append(icon);
     button.setAttribute("aria-label", box.dataset.textCalendar || "");
     button.title = box.dataset.textCalendar || "";
     const pad = (n, size) => String(n).padStart(size, "0");
@@ -280,7 +289,10 @@
       }
       try { native.showPicker(); } catch { native.focus(); }
     });
-    box.after(button, native);
+    const row = document.createElement("span");
+    row.className = "date-input";
+    box.before(row);
+    row.append(box, button, native);
   }
 
   enhanceWithin(document);
