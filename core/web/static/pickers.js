@@ -51,7 +51,7 @@
 
     let items = [];   // what the list offers: {id, label} or {create: "quick" | "edit"}
     let active = -1;
-    let timer = null;
+    let timer = null; // a search waiting for the typing to pause
     let asked = 0;
 
     const chosen = () => [...select.selectedOptions].filter((option) => option.value !== "");
@@ -127,11 +127,11 @@
         row.addEventListener("mousedown", (event) => { event.preventDefault(); choose(index); });
         return row;
       }));
-      if (!items.length) {
+      if (!items.some((item) => !item.create)) {
         const none = document.createElement("li");
         none.className = "picker-empty";
         none.textContent = text("Empty");
-        listbox.append(none);
+        listbox.prepend(none);
       }
       listbox.hidden = false;
       input.setAttribute("aria-expanded", "true");
@@ -205,14 +205,15 @@
 
     input.addEventListener("input", () => {
       clearTimeout(timer);
-      timer = setTimeout(search, remote ? 200 : 0);
+      timer = setTimeout(() => { timer = null; search(); }, remote ? 200 : 0);
     });
     input.addEventListener("focus", () => { if (multiple || !input.value) search(); });
     input.addEventListener("click", () => { if (listbox.hidden) search(); });
     input.addEventListener("blur", () => {
       close();
-      if (!multiple && !input.value.trim() && chosen().length) { select.value = ""; changed(); }
-      else redraw();
+      if (multiple) return; // the chips stay as they are (a click on a chip's button is under way)
+      if (!input.value.trim() && chosen().length) { select.value = ""; changed(); }
+      else redraw(); // text typed but not picked gives way to the choice
     });
     input.addEventListener("keydown", (event) => {
       const open = !listbox.hidden;
@@ -224,8 +225,13 @@
         event.preventDefault();
         if (open) move(Math.max(active - 1, 0));
       } else if (event.key === "Enter") {
-        if (open && active >= 0) { event.preventDefault(); choose(active); }
-        else if (open) event.preventDefault();
+        if (!open && timer === null) return; // Enter in a closed box submits the form
+        event.preventDefault();
+        if (timer !== null) { // what was typed last is not searched yet: the list on screen is an older one
+          clearTimeout(timer);
+          timer = null;
+          search().then(() => { if (active >= 0) choose(active); });
+        } else if (active >= 0) choose(active);
       } else if (event.key === "Escape") {
         if (open) { event.preventDefault(); close(); redraw(); }
       } else if (event.key === "Backspace" && multiple && !input.value) {
