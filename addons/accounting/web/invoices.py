@@ -16,10 +16,10 @@ from core import bounds
 from core.errors import ValidationError
 from core.web.actions import run_service
 from core.web.context import can, current_actor, db, record_or_404, require
-from core.web.pickers import LocaleDateField
 from core.web.forms import select_choices, within_dates
 from core.web.inputs import accepts_json, id_arg, json_object
 from core.web.i18n import money
+from core.web.pickers import LocaleDateField
 
 from ..documents.facturae import invoice_facturae
 from ..documents.fatturapa import invoice_fatturapa

@@ -13,9 +13,9 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from addons.products.models import Product, Uom
 from core.fields import field_of
-from core.web.pickers import LocaleDateField
 from core.web.forms import build_form_class, select_choices, within_dates
 from core.web.lines import filled, with_lines
+from core.web.pickers import LocaleDateField
 
 from ..models import OrderLine
 
