@@ -120,9 +120,11 @@ class RecordField(Field):
                 record = self.session.get(self.target, self.data)
                 self.current_label = display_name(record) if record is not None else ""
             chosen = [(self.data, self.current_label or f"#{self.data}", True, "")]
-        if self.session is None:
-            return chosen
-        rows = self.session.scalars(_options_statement(self.target, self.domain, self.session.info.get("actor"), "")
+        registry, actor = (self.session.info.get("registry"), self.session.info.get("actor")) if self.session else (
+            None, None)
+        if registry is None or not registry.can(actor, self.target, "read"):
+            return chosen  # the combobox will say so (the options answer 403); the form is still shown
+        rows = self.session.scalars(_options_statement(self.target, self.domain, actor, "")
                                     .limit(FALLBACK_LIMIT)).all()
         return chosen + [(row.id, display_name(row), False, "") for row in rows if row.id != self.data]
 
