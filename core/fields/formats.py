@@ -20,6 +20,9 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 #: names people write for a country that Babel does not list (folded, without dots)
+#: two-letter regions in Babel's territory data that are not countries of ISO 3166 (the EU, the UN, pseudo-locales,
+#: "unknown region"); Kosovo's XK stays, as tax and bank data use it
+NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
 COUNTRY_ALIASES = {"uk": "GB", "usa": "US", "eeuu": "US", "ee uu": "US", "holland": "NL"}
 
 
@@ -45,7 +48,7 @@ def _phone(value: str, _country) -> str:
     return " ".join(value.split())
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Lower case without accents, so "italia", "Itália" and "ITALIA" meet."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
@@ -56,12 +59,13 @@ def _countries() -> tuple[dict[str, str], dict[str, str]]:
     """(code -> English name, folded name in English, Spanish or Italian -> code)."""
     from babel import Locale
 
-    codes = {code: name for code, name in Locale("en").territories.items() if len(code) == 2 and code.isalpha()}
+    codes = {code: name for code, name in Locale("en").territories.items()
+             if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES}
     by_name = {}
     for language in LANGUAGES:
         for code, name in Locale(language).territories.items():
             if code in codes:
-                by_name.setdefault(_fold(name), code)
+                by_name.setdefault(fold(name), code)
     return codes, by_name
 
 
@@ -69,11 +73,21 @@ def _country(value: str, _country) -> str:
     codes, by_name = _countries()
     if value.upper() in codes and len(value) == 2:
         return value.upper()
-    code = by_name.get(_fold(value)) or COUNTRY_ALIASES.get(_fold(value).replace(".", ""))
+    code = by_name.get(fold(value)) or COUNTRY_ALIASES.get(fold(value).replace(".", ""))
     if code is None:
         raise FormatProblem(_l("%(value)s is not a country: write its name (Spain, España, Spagna) or its "
                                "two-letter code (ES).", value=short(value)))
     return code
+
+
+@cache
+def country_names() -> dict[str, tuple[str, ...]]:
+    """Each country code with its names in English, Spanish and Italian (what a country picker searches)."""
+    from babel import Locale
+
+    codes = _countries()[0]
+    return {code: tuple(dict.fromkeys(Locale(language).territories.get(code, code) for language in LANGUAGES))
+            for code in codes}
 
 
 def country_name(code: str) -> str:

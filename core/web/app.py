@@ -42,6 +42,7 @@ from core.sessions import make_session_factory
 from . import auth, enrolment, errors, i18n, login_sessions, reauth, shell
 from .context import CSRF_EXEMPT_ATTRIBUTE, PUBLIC_ATTRIBUTE
 from .limiter import limiter, storage_uri
+from .pickers import picker_texts
 from .views import mount
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -80,7 +81,7 @@ def build_app(state: WebState) -> Flask:
     limiter.init_app(app)
     app.jinja_loader = _template_loader(state)
     app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime, get_locale=get_locale,
-                                  heroicon_outline=heroicon_outline)
+                                  heroicon_outline=heroicon_outline, picker_texts=picker_texts)
     for blueprint in (auth.blueprint, reauth.blueprint, login_sessions.blueprint, shell.blueprint):
         app.register_blueprint(blueprint)
     _register_addon_blueprints(app, state.registry)

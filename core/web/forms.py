@@ -2,10 +2,11 @@
 
 Each field named in a view's ``form_fields`` becomes a WTForms field of the
 matching kind, with label, help, required, length, choices and bounds read
-from the field layer (:mod:`core.fields`); a many-to-one field becomes a
-searchable select whose value must be a record the user may read; a
-many-to-many field becomes a list of checkboxes; a read-only field is shown
-disabled and not submitted. A view can replace any field by overriding
+from the field layer (:mod:`core.fields`); relations, countries and dates
+become the pickers of :mod:`core.web.pickers` (a many-to-one field's value
+must be a record the user may read; a many-to-many field is a set of chips;
+dates are typed in the user's locale); a read-only field is shown disabled and
+not submitted. A view can replace any field by overriding
 :meth:`ModelView.form_class`. The same values are cleaned again by the field
 layer when saved, so a hand-made POST meets the same rules.
 """
@@ -14,103 +15,28 @@ from __future__ import annotations
 import json
 
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from markupsafe import Markup, escape
-from sqlalchemy import inspect, select
-from wtforms import (
-    BooleanField,
-    DateField,
-    DateTimeLocalField,
-    DecimalField,
-    Field,
-    IntegerField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from sqlalchemy import select
+from wtforms import BooleanField, DecimalField, Field, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from core import bounds
-from core.errors import ValidationError as DomainError
 from core.fields.resolve import MAX_TEXT
 
+from .pickers import (  # noqa: F401 (RecordField, display_name: imported from here by views and addons)
+    ChoicesPickerField,
+    CountryField,
+    LocaleDateField,
+    LocaleDateTimeField,
+    RecordField,
+    creation_links,
+    display_name,
+)
 
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-class SearchSelectWidget:
-    """A ``<select>`` holding the current choice; bottega.js turns it into a search box."""
-
-    def __call__(self, field, **kwargs):
-        kwargs.setdefault("id", field.id)
-        current = ""
-        if field.data is not None:
-            current = f'<option value="{field.data}" selected>{escape(field.current_label or "")}</option>'
-        attrs = {"name": field.name, "data-options-url": field.options_url, "class": "search-select",
-                 "data-placeholder": str(_l("Search…"))}
-        attrs.update(kwargs)
-        rendered = " ".join(f'{k.replace("_", "-")}="{escape(v)}"' for k, v in attrs.items() if v is not None)
-        none = gettext("— none —")
-        empty = f'<option value="">{escape(none)}</option>'
-        return Markup(f"<select {rendered}>{empty}{current}</select>")
-
-
-class RecordField(Field):
-    """A many-to-one choice: the id of a record of ``target`` the user may read."""
-
-    widget = SearchSelectWidget()
-
-    def __init__(self, label=None, validators=None, target=None, options_url="", **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.target = target
-        self.options_url = options_url
-        self.current_label = None
-
-    def process_formdata(self, valuelist):
-        raw = valuelist[0].strip() if valuelist else ""
-        self.data = None
-        if not raw:
-            return
-        try:
-            self.data = bounds.parse_id(raw, self.name, inspect(self.target).primary_key[0])
-        except DomainError:
-            raise ValueError(_l("Not a valid choice.")) from None
-
-    def pre_validate(self, form):
-        if self.data is None:
-            return
-        record = form.session.get(self.target, self.data)
-        if record is None:
-            raise ValidationError(_l("This record does not exist or you may not use it."))
-        self.current_label = display_name(record)
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def process_data(self, value):
-        """The record's related objects (when editing) become the ids the checkboxes carry."""
-        self.data = [getattr(item, "id", item) for item in value or ()]
-
-    def process_formdata(self, valuelist):
-        self.data = []
-        for value in valuelist:
-            try:
-                self.data.append(bounds.parse_id(value, self.name))
-            except DomainError:
-                raise ValueError(_l("Not a valid choice.")) from None
-
-    def pre_validate(self, form):
-        allowed = {choice.value for choice in self.choices}
-        if any(value not in allowed for value in self.data or ()):
-            raise ValidationError(_l("Not a valid choice."))
 
 
 def within_dates(_form, field) -> None:
@@ -151,14 +77,6 @@ class ModelForm(FlaskForm):
     session = None
 
 
-def display_name(record) -> str:
-    for attribute in ("display_name", "name", "login", "key"):
-        value = getattr(record, attribute, None)
-        if isinstance(value, str) and value:
-            return value
-    return f"#{inspect(record).identity[0]}"
-
-
 def build_form_class(view, session, record=None) -> type[ModelForm]:
     """A form class with one field per name in ``view.form_fields``, read from the field layer."""
     fields = view.fields()
@@ -176,18 +94,20 @@ def form_field(found, session, record=None, label=None) -> Field:
     if found.kind == "choice":
         choices = list(found.choices) if found.required else [("", ""), *found.choices]
         return SelectField(label, choices=select_choices(choices), validators=presence, **options)
-    if found.kind == "many2one":
-        from flask import url_for
+    from flask import url_for
 
-        return RecordField(label, presence, target=found.target, options_url=url_for(
-            "web.options", table=found.model.__tablename__, field=found.name), **options)
+    if found.kind == "many2one":
+        return RecordField(label, presence, target=found.target, session=session, domain=found.domain,
+                           options_url=url_for("web.options", table=found.model.__tablename__, field=found.name),
+                           picker_links=_creation_links(found, session), **options)
     if found.kind == "many2many":
         statement = select(found.target).order_by(*found.target.__mapper__.primary_key)
         if found.domain is not None:
             statement = statement.where(found.domain(session.info.get("actor")))
         rows = session.scalars(statement).all()
-        return CheckboxListField(label, choices=select_choices((r.id, display_name(r)) for r in rows), coerce=int,
-                                 **options)
+        return ChoicesPickerField(label, choices=select_choices((r.id, display_name(r)) for r in rows), coerce=int,
+                                  options_url=url_for("web.options", table=found.model.__tablename__, field=found.name),
+                                  picker_links=_creation_links(found, session), **options)
     if found.kind == "json":
         return JSONField(label, [Length(max=MAX_TEXT)], **options)
     if found.kind == "bool":
@@ -204,15 +124,24 @@ def form_field(found, session, record=None, label=None) -> Field:
         high = found.maximum if found.maximum is not None else largest
         return DecimalField(label, presence + [NumberRange(min=low, max=high)], places=found.places, **options)
     if found.kind == "datetime":
-        return DateTimeLocalField(label, presence + [within_dates], format="%Y-%m-%dT%H:%M", **options)
+        return LocaleDateTimeField(label, presence + [within_dates], **options)
     if found.kind == "date":
-        return DateField(label, presence + [within_dates], **options)
+        return LocaleDateField(label, presence + [within_dates], **options)
+    if found.format == "country":
+        return CountryField(label, presence, **options)
     text_presence = [DataRequired()] if found.required else [Optional()]  # "   " is no name
     # a format normalises what is typed ("Spain" is stored as ES): the field layer checks the stored length
     length = [Length(max=MAX_TEXT if found.format else found.length)]
     if found.kind == "longtext" or found.widget == "textarea":
         return TextAreaField(label, text_presence + length, filters=[strip], **options)
     return StringField(label, text_presence + length, filters=[strip], **options)
+
+
+def _creation_links(found, session) -> dict:
+    from .context import current_registry
+
+    actor = session.info.get("actor")
+    return creation_links(found, actor is not None and current_registry().can(actor, found.target, "create"))
 
 
 def form_values(form: ModelForm) -> dict:

@@ -5,14 +5,17 @@ import logging
 
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import inspect
 
-from core.fields import fields_of, name_column
+from core.fields import fields_of
 from core.menus import visible_menu
 
+from . import pickers
+from .actions import run_service
 from .context import current_actor, current_registry, db, public
-from .forms import display_name
 from .i18n import CODES
+from .inputs import accepts_json, id_args, json_object
+from .pickers import matching_records, model_view_of, options_json, quick_creatable
 
 blueprint = Blueprint("web", __name__)
 log = logging.getLogger("bottega.web")
@@ -114,35 +117,52 @@ def language():
     return redirect(url_for("auth.login"))
 
 
-@blueprint.route("/options/<table>/<field>.json")
-def options(table: str, field: str):
-    """The records a many-to-one or many-to-many ``field`` of ``table``'s model may take, matching ``q``.
-
-    Only records the user may read and that meet the field's domain are offered.
-    """
-    registry = current_registry()
+def _relation(table: str, field: str):
+    """The relation ``field`` of ``table``'s model (404 when there is none)."""
     try:
-        model = registry.model_of_table(table)
+        model = current_registry().model_of_table(table)
     except KeyError:
         abort(404)
     found = fields_of(model).get(field)
     if found is None or not found.is_relation:
         abort(404)
-    target = found.target
-    if not registry.can(current_actor(), target, "read"):
+    return found
+
+
+@blueprint.route("/options/<table>/<field>.json")
+def options(table: str, field: str):
+    """The records a many-to-one or many-to-many ``field`` of ``table``'s model may take: those named by ``ids``
+    (repeated), or those whose name contains ``q``.
+
+    Only records the user may read (record rules, companies) and that meet the field's domain are offered.
+    """
+    found = _relation(table, field)
+    actor = current_actor()
+    if not current_registry().can(actor, found.target, "read"):
         return jsonify(error=gettext("You may not read these records.")), 403
-    statement = select(target)
-    if found.domain is not None:
-        statement = statement.where(found.domain(current_actor()))
-    text = request.args.get("q", "").strip()[:100]
-    column = name_column(target)
-    if column is not None:
-        if text:
-            escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            statement = statement.where(column.ilike(f"%{escaped}%", escape="\\"))
-        statement = statement.order_by(column)
-    rows = db().scalars(statement.limit(OPTIONS_LIMIT)).all()
-    return jsonify(results=[{"id": row.id, "label": display_name(row)} for row in rows])
+    ids = id_args("ids", inspect(found.target).primary_key[0])
+    rows = matching_records(db(), found, actor, request.args.get("q", "").strip()[:100], ids[:OPTIONS_LIMIT],
+                            OPTIONS_LIMIT)
+    return jsonify(results=options_json(rows))
+
+
+@blueprint.route("/options/<table>/<field>/create", methods=["POST"])
+@accepts_json
+def quick_create(table: str, field: str):
+    """A new record for a picker, from the name typed (``{"name": ...}``), where the user may create one."""
+    found = _relation(table, field)
+    actor = current_actor()
+    if not current_registry().can(actor, found.target, "create") or model_view_of(found.target) is None:
+        return jsonify(error=gettext("You may not create these records.")), 403
+    if not quick_creatable(found.target):
+        return jsonify(error=gettext("A new one needs more than a name: use “Create and edit…”.")), 422
+    name = (json_object({"name": str}).get("name") or "").strip()
+    if not name:
+        return jsonify(error=gettext("Type a name first."), field="name"), 422
+    outcome = run_service(lambda session: pickers.quick_create(session, actor, found, name), flash_errors=False)
+    if not outcome.ok:
+        return jsonify(error=str(outcome.error)), outcome.status
+    return jsonify(options_json([outcome.result])[0])
 
 
 @blueprint.route("/health")

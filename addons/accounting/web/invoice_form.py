@@ -10,13 +10,13 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import DateField, DecimalField, Form, SelectField, StringField
+from wtforms import DecimalField, Form, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import Option, Select
 
 from addons.products.models import Product
 from core.fields import field_of
-from core.web.forms import CheckboxListField, build_form_class, select_choices, within_dates
+from core.web.forms import build_form_class, select_choices, within_dates
+from core.web.pickers import ChoicesPickerField, LocaleDateField
 
 from ..models import Account, Currency, InvoiceLine, Journal, Tax
 from ..models.invoicing import IN_INVOICE, IN_REFUND
@@ -28,11 +28,8 @@ from core.web.lines import filled, with_lines
 LIMIT = Decimal(10) ** 12
 
 
-class TaxesField(CheckboxListField):
-    """Several taxes of a line, as a multiple select holding tax ids."""
-
-    widget = Select(multiple=True)
-    option_widget = Option()
+class TaxesField(ChoicesPickerField):
+    """Several taxes of a line, as removable chips holding tax ids."""
 
 
 def _line_label(name: str):
@@ -84,7 +81,7 @@ def invoice_form_class(view, session, kind: str, record=None):
     currencies = session.scalars(select(Currency.code).order_by(Currency.code)).all()
 
     class InvoiceForm(with_lines(base, _line_form_class(session, kind))):
-        date = DateField(view.label_of("date"), [InputRequired(), within_dates], default=dt.date.today)
+        date = LocaleDateField(view.label_of("date"), [InputRequired(), within_dates], default=dt.date.today)
         journal_id = SelectField(view.label_of("journal_id"), coerce=_optional_int, choices=select_choices(
             [("", ""), *((j.id, j.display_name) for j in journals)]), validators=[Optional()],
             default=journals[0].id if journals else None)

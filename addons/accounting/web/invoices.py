@@ -9,7 +9,7 @@ from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import inspect, select
-from wtforms import BooleanField, DateField, DecimalField, SelectField, TextAreaField
+from wtforms import BooleanField, DecimalField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from core import bounds
@@ -19,6 +19,7 @@ from core.web.context import can, current_actor, db, record_or_404, require
 from core.web.forms import select_choices, within_dates
 from core.web.inputs import accepts_json, id_arg, json_object
 from core.web.i18n import money
+from core.web.pickers import LocaleDateField
 
 from ..documents.facturae import invoice_facturae
 from ..documents.fatturapa import invoice_fatturapa
@@ -117,7 +118,7 @@ def invoice_credit(invoice_id: int):
 
 class CreditForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), [InputRequired(), Length(max=2000)])
-    date = DateField(_l("Date of the credit note"), [InputRequired(), within_dates])
+    date = LocaleDateField(_l("Date of the credit note"), [InputRequired(), within_dates])
 
 
 @blueprint.route("/documents/<int:invoice_id>/credit", methods=["GET", "POST"])
@@ -140,7 +141,7 @@ def invoice_credit_in_full(invoice_id: int):
 
 class PaymentForm(FlaskForm):
     amount = DecimalField(_l("Amount"), [InputRequired(), NumberRange(min=Decimal("0.01"), max=Decimal(10) ** 12)])
-    date = DateField(_l("Date"), [InputRequired(), within_dates])
+    date = LocaleDateField(_l("Date"), [InputRequired(), within_dates])
     journal_id = SelectField(_l("Journal"), coerce=int, validators=[InputRequired()])
     writeoff = BooleanField(_l("Write off the difference"))
 

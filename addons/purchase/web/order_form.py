@@ -8,13 +8,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sqlalchemy import select
-from wtforms import DateField, DecimalField, Form, SelectField, StringField
+from wtforms import DecimalField, Form, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
 from addons.products.models import Product, Uom
 from core.fields import field_of
 from core.web.forms import build_form_class, select_choices, within_dates
 from core.web.lines import filled, with_lines
+from core.web.pickers import LocaleDateField
 
 from ..models import OrderLine
 
@@ -45,7 +46,7 @@ def _line_form_class(session):
             [("", ""), *((u.id, u.display_name) for u in units)]), coerce=_optional_int)
         unit_price = DecimalField(_label("unit_price"), [Optional(), NumberRange(min=-LIMIT, max=LIMIT)],
                                   places=None)
-        expected_date = DateField(_label("expected_date"), [Optional(), within_dates])
+        expected_date = LocaleDateField(_label("expected_date"), [Optional(), within_dates])
 
         def is_blank(self) -> bool:
             return not any(filled(field) for field in (self.product_id, self.description, self.unit_price))

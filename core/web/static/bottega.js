@@ -17,35 +17,6 @@
     if (row && !event.target.closest("a, button, input, label")) window.location = row.dataset.href;
   });
 
-  // Searchable selects: a text box above the <select> fetches matching records.
-  function enhanceSearchSelect(select) {
-    const box = document.createElement("input");
-    box.type = "search";
-    box.placeholder = select.dataset.placeholder || "";
-    box.className = "search-select-box";
-    box.setAttribute("aria-label", (select.labels[0]?.textContent || "") + " 🔍");
-    select.before(box);
-    let timer = null;
-    box.addEventListener("input", () => {
-      clearTimeout(timer);
-      timer = setTimeout(async () => {
-        const url = new URL(select.dataset.optionsUrl, window.location.origin);
-        url.searchParams.set("q", box.value);
-        const response = await fetch(url, { headers: { Accept: "application/json" } });
-        if (!response.ok) return;
-        const data = await response.json();
-        const keep = select.value;
-        [...select.options].slice(1).forEach((option) => option.remove());
-        for (const item of data.results) {
-          const option = new Option(item.label, item.id, false, String(item.id) === keep);
-          select.add(option);
-        }
-        if (data.results.length === 1 && box.value) select.value = data.results[0].id;
-      }, 200);
-    });
-  }
-  document.querySelectorAll("select.search-select").forEach(enhanceSearchSelect);
-
   // Kanban: fold a column from its header; the folded stages are remembered per view in this browser.
   const board = document.querySelector(".kanban");
   if (board) {
