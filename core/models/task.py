@@ -15,7 +15,7 @@ FINISHED = frozenset({DONE, FAILED, CANCELLED})
 
 
 class UserTask(TimestampMixin, Base):
-    """One import or export a user started, run by a job (``job_id``) as that user.
+    """One long piece of work a user started (``kind``: an import or an export), run by a job (``job_id``) as them.
 
     ``done`` of ``total`` rows is the progress the job writes after each
     batch; ``cancel_requested`` is read by the job at each batch boundary.
@@ -49,6 +49,10 @@ class UserTask(TimestampMixin, Base):
     @property
     def finished(self) -> bool:
         return self.state in FINISHED
+
+    def downloadable(self, now: dt.datetime) -> bool:
+        """An export's file, written and not expired."""
+        return self.kind == "export" and self.state == DONE and bool(self.file_name) and self.expires_at > now
 
     @property
     def percent(self) -> int:

@@ -2,9 +2,9 @@
 
 The web starts a task (:func:`start_task`): a :class:`~core.models.UserTask`
 row and the job ``core.run_task`` that runs it, both sent when the request's
-transaction commits, with its file (the uploaded import, later the written
-export) in the tasks' folder (``[jobs] files_path``, shared by the web
-processes and the workers), never in the database. The job runs the work as
+transaction commits, with its file (the uploaded import, then the written
+export) in the tasks' folder (``[jobs] files_path``, shared by the web processes and the
+workers), never in the database. The job runs the work as
 the user who started it (:mod:`core.web.task_runner`), writing its progress
 after each batch and stopping at a batch's end once the user asked to cancel
 (:class:`TaskProgress`). Each user sees only their own tasks (a record rule).

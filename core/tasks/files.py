@@ -1,4 +1,4 @@
-"""The files of the users' tasks: an import's upload while it waits and runs, an export's result until it expires."""
+"""The files of the users' tasks: an import's upload while it waits and runs, an export's file until it expires."""
 from __future__ import annotations
 
 import os
@@ -10,8 +10,10 @@ from pathlib import Path
 from core.config import Config
 
 NAME = re.compile(r"[a-z]+-[A-Za-z0-9_-]{16,64}\.[a-z]{3,4}")
-#: files left behind (a request whose transaction rolled back, a worker killed mid-task) go after this long
-MAX_AGE = 7 * 24 * 3600
+#: seconds after which a file goes, by kind: an export's once it expired (core.web.export_tasks.LIFETIME), any
+#: other left behind (a request whose transaction rolled back, a worker killed mid-task) after a week
+MAX_AGE = {"export": 25 * 3600}
+LEFT_BEHIND = 7 * 24 * 3600
 
 
 class TaskFiles:
@@ -46,10 +48,11 @@ class TaskFiles:
             self.path(name).unlink(missing_ok=True)
 
     def sweep(self) -> None:
-        limit = time.time() - MAX_AGE
+        now = time.time()
         for path in self.folder.iterdir():
+            age = MAX_AGE.get(path.name.split("-", 1)[0], LEFT_BEHIND)
             try:
-                if path.stat().st_mtime < limit:
+                if path.stat().st_mtime < now - age:
                     path.unlink()
             except OSError:
                 continue

@@ -23,8 +23,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bottega.tasks")
 RUN_TASK = "core.run_task"
-#: how long a finished export's file may be downloaded
-EXPORT_LIFETIME = dt.timedelta(hours=24)
 
 
 class TaskCancelled(Exception):
@@ -122,13 +120,12 @@ def run_task(context: JobContext, task_id: int) -> None:
 
 def _finish(system: Session, task: UserTask, state: str, result: dict, files: TaskFiles) -> None:
     """Record the outcome; an import's upload goes now, an export's file when it expires."""
-    now = utcnow()
     result = dict(result)
-    task.file_name = result.pop("file_name", None) or task.file_name
-    task.state, task.finished_at = state, now
+    written, expires = result.pop("file_name", None), result.pop("expires_at", None)
+    task.state, task.finished_at = state, utcnow()
     task.result = {**(task.result or {}), **result}
-    if task.kind == "export" and state == DONE:
-        task.expires_at = now + EXPORT_LIFETIME
+    if written and state == DONE:
+        task.file_name, task.expires_at = written, dt.datetime.fromisoformat(expires)
     else:
         files.delete(task.file_name)
         task.file_name = None

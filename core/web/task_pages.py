@@ -10,12 +10,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, redirect, render_template, send_file, url_for
 from flask_babel import format_number, gettext
 
-from core.db import utcnow
 from core.models.task import CANCELLED, DONE, FAILED, QUEUED, RUNNING, UserTask
+from core.db import utcnow
 from core.tasks import TaskFiles, cancel_task
 
 from .actions import run_service
-from .context import db, record_or_404, state
+from .context import record_or_404, state
 
 blueprint = Blueprint("tasks", __name__, url_prefix="/tasks")
 
@@ -34,9 +34,8 @@ def _status(task: UserTask) -> dict:
 @blueprint.get("/<int:task_id>")
 def page(task_id: int):
     task = record_or_404(UserTask, task_id)
-    downloadable = task.kind == "export" and task.state == DONE and task.file_name and task.expires_at > utcnow()
     return render_template("core/task.html", task=task, status=_status(task), result=task.result or {},
-                           downloadable=downloadable)
+                           downloadable=task.downloadable(utcnow()))
 
 
 @blueprint.get("/<int:task_id>/status")
@@ -55,7 +54,7 @@ def cancel(task_id: int):
 @blueprint.get("/<int:task_id>/download")
 def download(task_id: int):
     task = record_or_404(UserTask, task_id)
-    if task.kind != "export" or task.state != DONE or not task.file_name or task.expires_at <= utcnow():
+    if not task.downloadable(utcnow()):
         abort(404)
     path = TaskFiles.of(state().config).path(task.file_name)
     if not path.exists():

@@ -47,11 +47,14 @@ def run_as_user(context: JobContext, task_id: int, progress: TaskProgress) -> tu
     """Run task ``task_id`` as its user; returns its final state and its result."""
     from core.models import User, UserTask
 
+    from .export_tasks import run_export_task
     from .import_pages import run_import_task
 
-    runners = {"import": run_import_task}
+    runners = {"import": run_import_task, "export": run_export_task}
     app = app_for(context)
-    with app.test_request_context(), context.session() as system:
+    with context.session() as system:
+        query = system.get(UserTask, task_id).arguments.get("query", "")
+    with app.test_request_context(query_string=query), context.session() as system:  # an export's list filters
         task = system.get(UserTask, task_id)
         user = system.get(User, task.user_id)
         actor = load_actor(system, context.registry, user.id, task.arguments.get("company_ids"))
