@@ -134,3 +134,35 @@ def test_a_file_with_errors_is_not_queued_and_a_malformed_file_is_a_clear_messag
                          content_type="multipart/form-data")
     assert refused.status_code == 422
     assert "clientes.xlsx" in refused.get_data(as_text=True) and "Traceback" not in refused.get_data(as_text=True)
+
+
+def test_lines_that_fail_when_the_job_runs_are_listed_by_line_and_column_and_the_rest_is_imported(web, worker):
+    from addons.contacts.services import create_partners
+    from addons.crm.models import Lead
+    from core.testing import ADMIN_PASSWORD
+
+    session = web.db.system()
+    [acme] = create_partners(session, web.db.main_company.id, [{"name": "Acme", "is_company": True}])
+    session.commit()
+    admin = web.client()
+    admin.login("admin", ADMIN_PASSWORD)
+    admin.get("/crm/leads/import")
+    data = "Asunto;Correo;Cliente\nUno;uno@example.es;Acme\nDos;dos@example.es;\nTres;tres@example.es;Acme\n"
+    preview = admin.post("/crm/leads/import", {"file": (io.BytesIO(data.encode()), "leads.csv")},
+                         content_type="multipart/form-data").headers["Location"]
+    assert "New records to create: 3." in admin.get(preview).get_data(as_text=True)
+    answer = admin.post(preview, {"action": "import", "column-1": "name", "column-2": "email", "column-3": "partner_id"})
+    task_url = answer.headers["Location"]
+    session.get(Partner, acme).name = "Acme Iberia"  # renamed before the worker reads the file
+    session.commit()
+
+    worker()
+    assert finished(admin, task_url)["state"] == DONE
+    page = admin.get(task_url).get_data(as_text=True)
+    assert re.search(r"<dt>Records created</dt><dd>1</dd>", page)
+    assert re.search(r"<dt>Lines with errors, not imported</dt><dd>2</dd>", page)
+    assert "Lines imported: 3" in page and "Problems by line" in page
+    for line in (2, 4):
+        assert re.search(rf'<td class="number">{line}</td>\s*<td>Cliente</td>\s*<td><span class="badge">Error</span> '
+                         r"No partner has this name, or you may not use it\.", page), line
+    assert [lead.name for lead in web.db.system().scalars(select(Lead))] == ["Dos"]
