@@ -20,7 +20,7 @@ def add_partners(web, prefix: str, count: int) -> None:
 
 def finished(client, task_url: str) -> dict:
     return wait_for(lambda: (found := client.get(f"{task_url}/status").get_json())["finished"] and found,
-                    timeout=300, what="the export to finish")
+                    timeout=900, what="the export to finish")
 
 
 def test_a_large_export_is_written_by_the_worker_with_the_list_filters_for_its_user_only(web, clerk, worker):
