@@ -60,6 +60,7 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
         "backend": (str, "sqlite"),
         "sqlite_path": (str, "instance/jobs.db"),
         "redis_url": (str, "redis://127.0.0.1:6379/0"),
+        "files_path": (str, "instance/task-files"),
     },
 }
 CHOICES = {("jobs", "backend"): ("sqlite", "redis")}

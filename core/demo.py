@@ -42,7 +42,7 @@ def prepare_demo(folder: Path, catalog: Catalog) -> Config:
     document.add(tomlkit.comment("Written by `bottega demo` for its own database; made again on every run."))
     document["database"] = {"url": f"sqlite:///{database}"}
     document["addons"] = {"enabled": sorted(catalog)}
-    document["jobs"] = {"backend": "sqlite", "sqlite_path": str(queue)}
+    document["jobs"] = {"backend": "sqlite", "sqlite_path": str(queue), "files_path": str(folder / "task-files")}
     path = folder / "demo.toml"
     path.write_text(tomlkit.dumps(document), encoding="utf-8")
     config = load_config(path, environ={})

@@ -15,10 +15,10 @@ USER_GROUP = "core.group_user"
 @hookimpl
 def register_models():
     from core.models import (AddonState, AuditLog, Company, ConfigIntent, Credential, Group, JobRecord, LoginSession,
-                             Mail, MailAttachment, RateLimitCounter, RecoveryCode, SecurityEvent, Sequence, User)
+                             Mail, MailAttachment, RateLimitCounter, RecoveryCode, SecurityEvent, Sequence, User, UserTask)
 
     return (Company, User, Group, AddonState, AuditLog, Sequence, Credential, RecoveryCode, LoginSession, JobRecord,
-            Mail, MailAttachment, SecurityEvent, RateLimitCounter, ConfigIntent)
+            Mail, MailAttachment, SecurityEvent, RateLimitCounter, ConfigIntent, UserTask)
 
 
 @hookimpl
@@ -34,7 +34,7 @@ def register_groups():
 @hookimpl
 def register_model_access():
     from core.models import (AddonState, AuditLog, Company, ConfigIntent, Credential, Group, JobRecord, LoginSession,
-                             Mail, MailAttachment, RateLimitCounter, RecoveryCode, SecurityEvent, Sequence, User)
+                             Mail, MailAttachment, RateLimitCounter, RecoveryCode, SecurityEvent, Sequence, User, UserTask)
     from core.security import ModelAccess
 
     return (
@@ -56,12 +56,13 @@ def register_model_access():
         ModelAccess(JobRecord, ADMIN_GROUP, read=True, write=True),  # jobs and mails are written by core.jobs
         ModelAccess(Mail, ADMIN_GROUP, read=True, write=True),  # and core.mail for any service; admins retry
         ModelAccess(MailAttachment, ADMIN_GROUP, read=True),
+        ModelAccess(UserTask, USER_GROUP, read=True),  # written by core.tasks; each user sees their own
     )
 
 
 @hookimpl
 def register_record_rules():
-    from core.models import Company, User
+    from core.models import Company, User, UserTask
     from core.security import RecordRule
 
     return (
@@ -70,6 +71,7 @@ def register_record_rules():
         RecordRule(Company, "all companies", lambda actor: Company.id.is_not(None), groups=(ADMIN_GROUP,)),
         RecordRule(User, "users of my companies", _shares_a_company, groups=(USER_GROUP,)),
         RecordRule(User, "all users", lambda actor: User.id.is_not(None), groups=(ADMIN_GROUP,)),
+        RecordRule(UserTask, "own tasks", lambda actor: UserTask.user_id == actor.user_id, groups=(USER_GROUP,)),
     )
 
 
@@ -121,7 +123,8 @@ def register_jobs():
             Job("core.security_housekeeping", "core.security.housekeeping:security_housekeeping", retries=0,
                 schedule=crontab(minute="27", hour="3")),
             Job("core.refresh_statistics", "core.jobs.maintenance:refresh_statistics_job", retries=0,
-                schedule=crontab(minute="37", hour="3")))
+                schedule=crontab(minute="37", hour="3")),
+            Job("core.run_task", "core.tasks.service:run_task", retries=0, timeout=3600))
 
 
 @hookimpl

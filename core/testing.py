@@ -22,7 +22,9 @@ import os
 import re
 import socket
 import sqlite3
+import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -334,7 +336,8 @@ def image_bytes(kind: str = "PNG", size: tuple[int, int] = (60, 30), color: str 
 
 def web_config(tmp_path) -> Config:
     path = tmp_path / "web.toml"
-    path.write_text('[server]\nsecret_key = "test-secret-key-test-secret-key"\n')
+    path.write_text('[server]\nsecret_key = "test-secret-key-test-secret-key"\n'
+                    f'[jobs]\nsqlite_path = "{tmp_path / "jobs.db"}"\nfiles_path = "{tmp_path / "task-files"}"\n')
     return load_config(path, environ={})
 
 
@@ -436,3 +439,42 @@ def served(databases, tmp_path):
     yield serve
     for engine in engines:
         engine.dispose()
+
+
+@contextmanager
+def queued_tasks(app, catalog):
+    """Send the web app's jobs to a SQLite queue of their own, run by a worker in threads, for the block.
+
+    For tests whose pages queue work (an import): :func:`finish_task` then waits for it.
+    """
+    from huey import SqliteHuey
+
+    from core.jobs import JobQueue, Worker, use_queue
+
+    state = app.extensions["bottega"]
+    queue = JobQueue(SqliteHuey(f"tasks_{uuid.uuid4().hex[:12]}", filename=state.config.values["jobs"]["sqlite_path"],
+                                results=False))
+    with use_queue(queue):
+        worker = Worker(state.config, catalog, state.engine, queue).start(workers=1, periodic=False)
+        try:
+            yield queue
+        finally:
+            worker.stop()
+
+
+@pytest.fixture
+def task_worker(web, catalog):
+    """The ``web`` app's queued tasks run (see :func:`queued_tasks`)."""
+    with queued_tasks(web.app, catalog) as queue:
+        yield queue
+
+
+def finish_task(client: WebClient, response, timeout: float = 300) -> str:
+    """Wait for the task a page queued (``response`` redirects to its page) to finish; returns its result page."""
+    assert response.status_code == 302 and response.headers["Location"].startswith("/tasks/"), response.status_code
+    task_url = response.headers["Location"]
+    deadline = time.monotonic() + timeout
+    while not client.get(f"{task_url}/status").get_json()["finished"]:
+        assert time.monotonic() < deadline, f"{task_url} did not finish within {timeout} s"
+        time.sleep(0.05)
+    return client.get(task_url).get_data(as_text=True)

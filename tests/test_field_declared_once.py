@@ -16,7 +16,8 @@ from sqlalchemy import text
 
 from core.catalog import Catalog
 from core.sessions import make_session_factory
-from core.testing import TestData, WebClient, initialized_database, schema_differences, web_config
+from core.testing import (TestData, WebClient, finish_task, initialized_database, queued_tasks, schema_differences,
+                          web_config)
 from core.lifecycle import Lifecycle
 
 FIXTURE = Path(__file__).parent / "fixture_addons" / "fieldproof"
@@ -73,7 +74,8 @@ def proof(request, tmp_path, databases):
     client = WebClient(app)
     client.login("maker")
     try:
-        yield request.param, client, engine, registry
+        with queued_tasks(app, catalog):
+            yield request.param, client, engine, registry
     finally:
         data.close_all()
         engine.dispose()
@@ -132,4 +134,7 @@ def _import(client, csv: str) -> int:
     page = client.get(preview).get_data(as_text=True)
     if "purple" in csv:
         assert "Colour" in page and "purple is not one of the choices" in page
-    return client.post(preview, {"action": "import", "column-1": "name", "column-2": "colour"}).status_code
+    answer = client.post(preview, {"action": "import", "column-1": "name", "column-2": "colour"})
+    if answer.status_code == 302:
+        finish_task(client, answer)
+    return answer.status_code

@@ -347,6 +347,9 @@ class PartnerImport(ImportSpec):
         self._create(session, self.waiting)
         self.waiting = []
 
+    def deferred_lines(self) -> set[int]:
+        return {item.line for item in self.waiting}
+
     def _create(self, session: Session, lines: list) -> None:
         if not lines:
             return

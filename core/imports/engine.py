@@ -15,7 +15,9 @@ The steps, for any :class:`~core.imports.spec.ImportSpec`:
 3. **commit** (:func:`run_import`): the new lines are created chunk by chunk
    as the file is checked, all inside one savepoint; a line with an error
    anywhere, or a failure while creating, rolls the savepoint back and nothing
-   is stored. The caller commits the session.
+   is stored. The caller commits the session. A long import run as a job
+   commits chunk by chunk instead (:func:`import_in_batches`), so that it can
+   show its progress and stop at a chunk's end.
 
 The file is streamed: it is read, checked and written :data:`CHUNK` lines at
 a time, with what the spec looks up done once per chunk (:meth:`ImportSpec.prepare`)
@@ -60,6 +62,8 @@ SQLITE_PARAMETERS = 900
 IGNORE = ("", "-", "ignore", "none")
 
 Progress = Callable[[str, int, int], None]
+#: Called after each committed chunk with the report and the lines just stored; returns False to stop there.
+AfterBatch = Callable[["ImportReport", list[int]], bool]
 
 
 @dataclass
@@ -117,6 +121,9 @@ class ImportReport:
     error_count: int = 0
     warning_count: int = 0
     with_errors: int = 0
+    checked: int = 0
+    imported: list[int] = field(default_factory=list)
+    stopped: bool = False
 
     def add_issues(self, issues: Iterable[ImportIssue]) -> None:
         """Count ``issues`` and keep the first :data:`KEPT_ISSUES` errors and warnings."""
@@ -563,3 +570,76 @@ def _check_and_create(run: _Run, table: SourceTable, progress: Progress | None) 
     if report.ok:
         spec.finish(session)
         session.flush()
+
+
+def import_in_batches(session: Session, spec: ImportSpec, table: SourceTable,
+                      mapping: Mapping[str, str | None] | None = None, *, after_batch: AfterBatch) -> ImportReport:
+    """Check and create the file chunk by chunk, committing each chunk: an import run as a job.
+
+    Unlike :func:`run_import`, what is done stays done. A chunk's lines with
+    errors are reported and skipped; its new lines are created (in a
+    savepoint) and ``session`` is committed; then ``after_batch(report,
+    lines)`` gets the lines just stored and returns False to stop there (the
+    user cancelled: ``report.stopped``). A failure while creating rolls that
+    chunk back, is reported, and stops the import. ``report.imported`` lists
+    every line stored, ``report.checked`` how many lines were read; importing
+    the same file again skips the lines already stored and imports the rest.
+    """
+    report, run = _start(session, spec, table, mapping)
+    if run is None:
+        return report
+    with related_remembered(session), closing(run.seen):
+        for rows in _chunks(table.rows):
+            with collector_paused():
+                lines = run.check(rows)
+                todo = sorted((item for item in lines if item.status == NEW),
+                              key=lambda i: (spec.priority(i.values), i.line))
+                if not _create_batch(session, report, spec.create_lines, todo):
+                    return report
+            report.checked += len(rows)
+            stored = [item.line for item in todo if item.line not in spec.deferred_lines()]
+            report.created += len(stored)
+            report.imported.extend(stored)
+            if not after_batch(report, stored):
+                report.stopped = True
+                return report
+        deferred = sorted(spec.deferred_lines())
+        if _create_batch(session, report, lambda session, _todo: spec.finish(session), deferred):
+            report.created += len(deferred)
+            report.imported.extend(deferred)
+            report.committed = True
+            after_batch(report, deferred)
+    return report
+
+
+def _create_batch(session: Session, report: ImportReport, create, todo: list) -> bool:
+    """Create one chunk's lines with ``create(session, todo)`` and commit them; False (reported) when it failed."""
+    savepoint = session.begin_nested()
+    try:
+        create(session, todo)
+        session.flush()
+    except ValidationError as error:
+        savepoint.rollback()
+        line = error.line if isinstance(error, LineError) else None
+        for field_name, message in _validation_issues(error):
+            report.add_issues([ImportIssue(line, report.column_of(field_name) if field_name else None,
+                                           field_name, message)])
+        report.stopped = True
+        return False
+    except BaseException:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
+    session.commit()
+    return True
+
+
+def line_ranges(lines: Iterable[int]) -> list[tuple[int, int]]:
+    """Line numbers as runs of consecutive lines: ``[2, 3, 4, 7]`` -> ``[(2, 4), (7, 7)]``."""
+    ranges: list[tuple[int, int]] = []
+    for line in sorted(lines):
+        if ranges and line == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], line)
+        else:
+            ranges.append((line, line))
+    return ranges

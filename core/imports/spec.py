@@ -188,6 +188,10 @@ class ImportSpec:
     def finish(self, session: Session) -> None:
         """Called after the last chunk was created, when nothing failed: create what waited for later lines."""
 
+    def deferred_lines(self) -> set[int]:
+        """The lines of the chunks created so far that wait for :meth:`finish` (none by default)."""
+        return set()
+
 
 # --- conversions ---------------------------------------------------------------------------
 

@@ -53,8 +53,22 @@ class UploadStore:
             raise ImportFileError(_l("This import has expired or does not exist: upload the file again.")) from None
 
     def discard(self, owner: int, token: str) -> None:
-        for path in self._paths(owner, token):
+        for path in (*self._paths(owner, token), self._checked_path(owner, token)):
             path.unlink(missing_ok=True)
+
+    def _checked_path(self, owner: int, token: str) -> Path:
+        return self._paths(owner, token)[0].with_suffix(".checked")
+
+    def note_checked(self, owner: int, token: str, settings: str) -> None:
+        """Remember that the file's lines were checked without error with ``settings`` (mapping, encoding)."""
+        self._checked_path(owner, token).write_text(settings, encoding="utf-8")
+
+    def checked_with(self, owner: int, token: str) -> str | None:
+        """The settings the file was last checked without error with, if any."""
+        try:
+            return self._checked_path(owner, token).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
 
     def _sweep(self) -> None:
         limit = time.time() - self.max_age

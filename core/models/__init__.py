@@ -1,5 +1,5 @@
 """The core's own tables: companies, users, groups, addon state, audit and security logs, sequences, jobs, outbox,
-config intents."""
+config intents, users' long tasks."""
 from .addon import AddonState
 from .audit import AuditLog
 from .company import Company, CompanyMixin
@@ -8,6 +8,7 @@ from .job import JobRecord
 from .mail import Mail, MailAttachment
 from .security import RateLimitCounter, SecurityEvent
 from .sequence import Sequence
+from .task import UserTask
 from .user import Credential, Group, LoginSession, RecoveryCode, User, user_companies, user_groups
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "SecurityEvent",
     "Sequence",
     "User",
+    "UserTask",
     "user_companies",
     "user_groups",
 ]

@@ -1,7 +1,8 @@
 """Lists as CSV or XLSX downloads: the generic list views' export, and the core's own logs.
 
 Every value is written as text, guarded against spreadsheet formulas;
-CSV is streamed in batches, XLSX built in a write-only workbook.
+CSV is streamed in batches, XLSX built in a write-only workbook. A large
+export runs as a task and writes the same file to disk (:func:`write_export`).
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import csv
 import io
 import tempfile
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from flask import Response, stream_with_context
 
@@ -47,7 +49,26 @@ def _csv_chunks(header, lines):
     yield buffer.getvalue()
 
 
+def write_export(fmt: str, path: Path, title: str, header: Sequence[str], lines: Iterable[Sequence[str]]) -> None:
+    """Write ``lines`` under ``header`` to ``path`` as CSV or XLSX, as :func:`export_response` sends them."""
+    safe_lines = ([spreadsheet_safe(value) for value in line] for line in lines)
+    if fmt == "csv":
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            for chunk in _csv_chunks(header, safe_lines):
+                handle.write(chunk)
+    else:
+        _workbook(title, header, safe_lines).save(path)
+
+
 def _xlsx(title: str, header, lines) -> bytes:
+    workbook = _workbook(title, header, lines)
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as buffer:
+        workbook.save(buffer)
+        buffer.seek(0)
+        return buffer.read()
+
+
+def _workbook(title: str, header, lines):
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -61,7 +82,4 @@ def _xlsx(title: str, header, lines) -> bytes:
             cell.data_type = "s"
             cells.append(cell)
         sheet.append(cells)
-    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as buffer:
-        workbook.save(buffer)
-        buffer.seek(0)
-        return buffer.read()
+    return workbook

@@ -28,7 +28,8 @@ from core.fields.cleaning import Problem
 from .actions import run_service
 from . import import_pages
 from .context import can, current_actor, current_registry, db, record_or_404, require
-from .exports import EXPORT_BATCH, EXPORT_FORMATS, export_response
+from .export_tasks import QUEUED_ROWS, export_table, queue_export
+from .exports import EXPORT_FORMATS, export_response
 from .forms import RecordField, build_form_class, display_name, form_values
 from .history import record_history
 from .inputs import ACCEPTS_JSON_ATTRIBUTE, accepts_json, json_object
@@ -496,16 +497,12 @@ def _export(view: ModelView, fmt: str):
         abort(404)
     params = ListParams.from_request(view)
     session, actor = db(), current_actor()
-    statement = view.select_rows(params, actor).execution_options(yield_per=EXPORT_BATCH)  # fails before streaming
-
-    columns = view.export_columns
-
-    def lines():  # run when the download is written, inside the streamed response
-        for row in session.scalars(statement):
-            yield [view.display(row, f) for f in columns]
-
-    header = [str(view.label_of(f)) for f in columns]
-    return export_response(fmt, view.slug, str(view.label_plural), header, lines())
+    total = session.scalar(view.count_rows(params, actor, QUEUED_ROWS))
+    if total > QUEUED_ROWS:  # too long for one request: the worker writes the file
+        return queue_export(view, fmt, session.scalar(view.count_rows(params, actor, 10 ** 12)))
+    statement = view.select_rows(params, actor)  # fails before streaming; its lines are read inside the response
+    header, lines = export_table(view, session, statement)
+    return export_response(fmt, view.slug, str(view.label_plural), header, lines)
 
 
 def _view(view: ModelView, record_id: int):

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from addons.contacts.models import Partner
 from core.models import User
 from tests import bombs
+from tests.test_jobs import wait_for
 
 GOOD = ("Nombre;Correo;Ciudad;NIF;País;Fax\n"
         "Ferretería Ibérica S.L.;info@iberica.es;Madrid;B12345674;ES;555\n"
@@ -23,7 +24,7 @@ def upload(client, data: bytes, name="clientes.csv"):
     return client.post("/contacts/partners/import", {"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
 
 
-def test_upload_preview_then_import(web, clerk):
+def test_upload_preview_then_import(web, clerk, worker):
     response = upload(clerk, GOOD)
     assert response.status_code == 302
     preview_url = response.headers["Location"]
@@ -38,9 +39,12 @@ def test_upload_preview_then_import(web, clerk):
 
     form = {"action": "import", **{f"column-{n}": f for n, f in
                                    enumerate(["name", "email", "city", "vat", "country_code", ""], start=1)}}
-    done = clerk.post(preview_url, form)
-    assert done.status_code == 302 and done.headers["Location"].endswith("/contacts/partners/")
-    assert "Partners imported: 2." in clerk.get(done.headers["Location"]).get_data(as_text=True)
+    done = clerk.post(preview_url, form)  # queued as the user's task, run by the worker
+    assert done.status_code == 302 and done.headers["Location"].startswith("/tasks/")
+    worker()
+    wait_for(lambda: clerk.get(done.headers["Location"] + "/status").get_json()["finished"], what="the import")
+    result = clerk.get(done.headers["Location"]).get_data(as_text=True)
+    assert re.search(r"<dt>Records created</dt><dd>2</dd>", result) and "Lines imported: 2–3" in result
     assert count(web) == 2
     gone = clerk.get(preview_url)  # the upload is gone, and the page says so
     assert gone.status_code == 302 and gone.headers["Location"].endswith("/contacts/partners/import")
