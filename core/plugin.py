@@ -15,10 +15,11 @@ USER_GROUP = "core.group_user"
 @hookimpl
 def register_models():
     from core.models import (AddonState, AuditLog, Company, ConfigIntent, Credential, Group, JobRecord, LoginSession,
-                             Mail, MailAttachment, RateLimitCounter, RecoveryCode, SecurityEvent, Sequence, User)
+                             Mail, MailAttachment, RateLimitCounter, RecoveryCode, SavedFilter, SecurityEvent, Sequence,
+                             User)
 
     return (Company, User, Group, AddonState, AuditLog, Sequence, Credential, RecoveryCode, LoginSession, JobRecord,
-            Mail, MailAttachment, SecurityEvent, RateLimitCounter, ConfigIntent)
+            Mail, MailAttachment, SecurityEvent, RateLimitCounter, ConfigIntent, SavedFilter)
 
 
 @hookimpl
@@ -34,7 +35,8 @@ def register_groups():
 @hookimpl
 def register_model_access():
     from core.models import (AddonState, AuditLog, Company, ConfigIntent, Credential, Group, JobRecord, LoginSession,
-                             Mail, MailAttachment, RateLimitCounter, RecoveryCode, SecurityEvent, Sequence, User)
+                             Mail, MailAttachment, RateLimitCounter, RecoveryCode, SavedFilter, SecurityEvent, Sequence,
+                             User)
     from core.security import ModelAccess
 
     return (
@@ -56,15 +58,21 @@ def register_model_access():
         ModelAccess(JobRecord, ADMIN_GROUP, read=True, write=True),  # jobs and mails are written by core.jobs
         ModelAccess(Mail, ADMIN_GROUP, read=True, write=True),  # and core.mail for any service; admins retry
         ModelAccess(MailAttachment, ADMIN_GROUP, read=True),
+        ModelAccess(SavedFilter, USER_GROUP, read=True, create=True, write=True, delete=True),
     )
 
 
 @hookimpl
 def register_record_rules():
-    from core.models import Company, User
+    from core.models import Company, SavedFilter, User
     from core.security import RecordRule
 
     return (
+        RecordRule(SavedFilter, "own and shared filters",
+                   lambda actor: (SavedFilter.user_id == actor.user_id) | SavedFilter.shared.is_(True),
+                   operations=("read",)),
+        RecordRule(SavedFilter, "own filters", lambda actor: SavedFilter.user_id == actor.user_id,
+                   operations=("create", "write", "delete")),
         RecordRule(Company, "own companies", lambda actor: Company.id.in_(sorted(actor.company_ids)),
                    groups=(USER_GROUP,)),
         RecordRule(Company, "all companies", lambda actor: Company.id.is_not(None), groups=(ADMIN_GROUP,)),

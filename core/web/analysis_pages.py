@@ -45,10 +45,11 @@ def search_options(view) -> SearchOptions:
 
 
 def list_sums(view) -> tuple[str, ...]:
-    """What a grouped list sums: its number and money columns, or else the model's money fields."""
-    summable = summable_fields(view, readable_fields(view))
-    shown = tuple(name for name in view.list_columns if name in summable)
-    return shown or tuple(name for name, found in summable.items() if is_money(found))
+    """What a grouped list sums: its money columns, or else the model's money fields (the pivot and the graph sum
+    any number field; a sum of percentages or sequence numbers would mean nothing in a list)."""
+    money = {name for name, found in summable_fields(view, readable_fields(view)).items() if is_money(found)}
+    shown = tuple(name for name in view.list_columns if name in money)
+    return shown or tuple(sorted(money))
 
 
 @dataclass
@@ -96,21 +97,21 @@ def _default_group(view) -> tuple[GroupField, ...]:
 
 
 def pivot(view):
-    return _page(view, "core/pivot.html")
+    return _page(view, "core/pivot.html", graphed=False)
 
 
 def graph(view):
-    return _page(view, "core/graph.html")
+    return _page(view, "core/graph.html", graphed=True)
 
 
-def _page(view, template: str):
+def _page(view, template: str, graphed: bool):
     from .views import ListParams
 
     require(view.model, "read")
     params = ListParams.from_request(view)
     grouping, laid_out = _analysed(view, params)
     pivot_, formatter = laid_out or (None, None)
-    chart = build_chart(params.analysis.chart, pivot_, formatter) if pivot_ is not None else None
+    chart = build_chart(params.analysis.chart, pivot_, formatter) if pivot_ is not None and graphed else None
     return render_template(template, view=view, params=params, grouping=grouping, pivot=pivot_,
                            formatter=formatter, chart=chart, charts=CHARTS, max_groups=MAX_GROUPS,
                            measure_label=measure_label(view, params.analysis.measure),

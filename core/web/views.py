@@ -19,14 +19,16 @@ from flask.blueprints import BlueprintSetupState
 from flask_babel import format_date, format_datetime, format_decimal, gettext
 from sqlalchemy import Boolean, String, Text, func, inspect, or_, select
 from sqlalchemy.orm import RelationshipProperty, object_session, selectinload
+from werkzeug.datastructures import MultiDict
 
 from core.bounds import fits_id
+from core.models import SavedFilter
 from core.fields import (Field, clean, clean_one, extension_values, extensions_of, fields_of, save_extension_values,
                          split_values)
 from core.fields.cleaning import Problem
 
 from .actions import run_service
-from . import analysis_pages, import_pages
+from . import analysis_pages, import_pages, saved_filter_pages
 from .context import can, current_actor, current_registry, db, record_or_404, require
 from .exports import EXPORT_BATCH, EXPORT_FORMATS, export_response
 from .forms import RecordField, build_form_class, display_name, form_values
@@ -79,9 +81,24 @@ class ListParams:
     before: int | None = None  # ... or ends before it
     analysis: Analysis = dataclass_field(default_factory=Analysis)  # conditions, group-by, measure, chart
 
+    saved: SavedFilter | None = None  # the saved filter applied (core.web.saved_filter_pages)
+
     @classmethod
-    def from_request(cls, view: ModelView, args=None) -> ListParams:
-        args = request.args if args is None else args
+    def from_request(cls, view: ModelView) -> ListParams:
+        """The list's arguments, or those of the saved filter it asks for (``saved=``, or the user's default); a
+        saved filter that cannot be applied as a whole (a field its viewer may no longer read) is not applied."""
+        saved, args, problems = saved_filter_pages.saved_args(view, request.args)
+        params = cls.from_args(view, args)
+        if saved is not None and params.problems:
+            params = cls.from_args(view, MultiDict())
+            problems = [saved_filter_pages.refusal(saved, params.problems)]
+            saved = None
+        params.saved = saved
+        params.problems.extend(problems)
+        return params
+
+    @classmethod
+    def from_args(cls, view: ModelView, args) -> ListParams:
         sort = args.get("sort", view.default_order)
         if sort not in view.sortable:
             sort = view.default_order
@@ -445,6 +462,8 @@ def mount(view: ModelView, blueprint: BlueprintSetupState) -> None:
         ("/pivot", "pivot", analysis_pages.pivot, ("GET",)),
         ("/pivot.<fmt>", "pivot_export", analysis_pages.pivot_export, ("GET",)),
         ("/graph", "graph", analysis_pages.graph, ("GET",)),
+        ("/filters", "filter_save", saved_filter_pages.save, ("POST",)),
+        ("/filters/<int:filter_id>/delete", "filter_delete", saved_filter_pages.delete, ("POST",)),
     ]
     if view.stage_field:
         routes += [("/kanban", "kanban", _kanban, ("GET",)), ("/<int:record_id>/stage", "stage", _stage, ("POST",)),
