@@ -35,6 +35,11 @@ class Pivot:
     column_totals: dict[int, Amounts] = dataclass_field(default_factory=dict)
     total: Amounts = dataclass_field(default_factory=dict)
 
+    @property
+    def across(self) -> bool:
+        """Whether a second field spreads the groups across columns (then each row has a total)."""
+        return any(column.where for column in self.columns)
+
     def cell(self, row: int, column: int) -> Amounts:
         return self.cells.get((row, column), {})
 
@@ -88,9 +93,11 @@ def measure_label(view, measure: str) -> str:
 
 def pivot_table(pivot: Pivot, formatter: Formatter, row_title: str) -> tuple[list[str], list[list[str]]]:
     """The pivot as a header and text lines, for the CSV and XLSX exports."""
-    header = [row_title, *(column.label for column in pivot.columns), gettext("Total")]
-    lines = [[row.label, *(formatter.text(pivot.cell(r, c)) for c in range(len(pivot.columns))),
-              formatter.text(pivot.row_totals.get(r, {}))] for r, row in enumerate(pivot.rows)]
+    across = pivot.across
+    header = [row_title, *(column.label for column in pivot.columns)] + ([gettext("Total")] if across else [])
+    lines = [[row.label, *(formatter.text(pivot.cell(r, c)) for c in range(len(pivot.columns)))]
+             + ([formatter.text(pivot.row_totals.get(r, {}))] if across else []) for r, row in enumerate(pivot.rows)]
     lines.append([gettext("Total"), *(formatter.text(pivot.column_totals.get(c, {}))
-                                      for c in range(len(pivot.columns))), formatter.text(pivot.total)])
+                                      for c in range(len(pivot.columns)))] + ([formatter.text(pivot.total)] if across
+                                                                              else []))
     return header, lines
