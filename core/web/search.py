@@ -25,8 +25,9 @@ from .forms import display_name
 
 #: the most conditions one list takes
 MAX_CONDITIONS = 20
-#: the framework's columns a user may still filter and group by (when a record was made or changed)
-TIMESTAMPS = ("created_at", "updated_at")
+#: the framework's columns a user may still filter and group by (when a record was made or changed); the field
+#: layer labels them from their names, these put the labels in the translation catalogues
+TIMESTAMPS = {"created_at": _l("Created at"), "updated_at": _l("Updated at")}
 #: kinds a list may be filtered by; the others (JSON, files, many-to-many) are not offered
 FILTER_KINDS = frozenset({"text", "longtext", "int", "decimal", "bool", "date", "datetime", "choice", "many2one"})
 
