@@ -167,8 +167,23 @@ def group_rows(session, view, params, actor, fields: tuple[GroupField, ...], sum
     truncated = len(result) > MAX_GROUPS
     if truncated and currency is not None and groups:
         groups.pop()  # its other currencies may lie past the limit
+    _order(fields, groups)
     _label(session, fields, groups)
     return Grouping(fields, groups, truncated, sums)
+
+
+def _order(fields: tuple[GroupField, ...], groups: list[Group]) -> None:
+    """Choices in their declared order (stages: new, doing, done), other values as SQL sorted them."""
+    ranks = []
+    for n, field in enumerate(fields):
+        if field.field.kind == "choice":
+            rank = {value: index for index, (value, _label) in enumerate(field.field.choices)}
+        else:
+            rank = {}
+            for group in groups:
+                rank.setdefault(group.values[n], len(rank))
+        ranks.append(rank)
+    groups.sort(key=lambda group: tuple(rank.get(value, len(rank)) for rank, value in zip(ranks, group.values)))
 
 
 def _label(session, fields: tuple[GroupField, ...], groups: list[Group]) -> None:
