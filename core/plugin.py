@@ -15,10 +15,11 @@ USER_GROUP = "core.group_user"
 @hookimpl
 def register_models():
     from core.models import (AddonState, AuditLog, Company, ConfigIntent, Credential, Group, JobRecord, LoginSession,
-                             Mail, MailAttachment, RateLimitCounter, RecoveryCode, SecurityEvent, Sequence, User, UserTask)
+                             Mail, MailAttachment, RateLimitCounter, RecoveryCode, SavedFilter, SecurityEvent, Sequence,
+                             User, UserTask)
 
     return (Company, User, Group, AddonState, AuditLog, Sequence, Credential, RecoveryCode, LoginSession, JobRecord,
-            Mail, MailAttachment, SecurityEvent, RateLimitCounter, ConfigIntent, UserTask)
+            Mail, MailAttachment, SecurityEvent, RateLimitCounter, ConfigIntent, UserTask, SavedFilter)
 
 
 @hookimpl
@@ -34,7 +35,8 @@ def register_groups():
 @hookimpl
 def register_model_access():
     from core.models import (AddonState, AuditLog, Company, ConfigIntent, Credential, Group, JobRecord, LoginSession,
-                             Mail, MailAttachment, RateLimitCounter, RecoveryCode, SecurityEvent, Sequence, User, UserTask)
+                             Mail, MailAttachment, RateLimitCounter, RecoveryCode, SavedFilter, SecurityEvent, Sequence,
+                             User, UserTask)
     from core.security import ModelAccess
 
     return (
@@ -57,15 +59,21 @@ def register_model_access():
         ModelAccess(Mail, ADMIN_GROUP, read=True, write=True),  # and core.mail for any service; admins retry
         ModelAccess(MailAttachment, ADMIN_GROUP, read=True),
         ModelAccess(UserTask, USER_GROUP, read=True),  # written by core.tasks; each user sees their own
+        ModelAccess(SavedFilter, USER_GROUP, read=True, create=True, write=True, delete=True),
     )
 
 
 @hookimpl
 def register_record_rules():
-    from core.models import Company, User, UserTask
+    from core.models import Company, SavedFilter, User, UserTask
     from core.security import RecordRule
 
     return (
+        RecordRule(SavedFilter, "own and shared filters",
+                   lambda actor: (SavedFilter.user_id == actor.user_id) | SavedFilter.shared.is_(True),
+                   operations=("read",)),
+        RecordRule(SavedFilter, "own filters", lambda actor: SavedFilter.user_id == actor.user_id,
+                   operations=("create", "write", "delete")),
         RecordRule(Company, "own companies", lambda actor: Company.id.in_(sorted(actor.company_ids)),
                    groups=(USER_GROUP,)),
         RecordRule(Company, "all companies", lambda actor: Company.id.is_not(None), groups=(ADMIN_GROUP,)),

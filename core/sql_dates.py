@@ -29,3 +29,19 @@ def calendar_days_between(session: Session, later, earlier):
     if _postgresql(session):
         return cast(later, Date) - cast(earlier, Date)
     return func.julianday(func.date(later)) - func.julianday(func.date(earlier))
+
+
+#: the periods a date or datetime column can be grouped by
+PERIODS = ("day", "week", "month", "year")
+
+
+def period_start(session: Session, column, period: str):
+    """The first day of ``column``'s ``period`` (a week starts on Monday) as ``YYYY-MM-DD`` text: one key that
+    sorts, groups and reads back the same on both engines."""
+    if _postgresql(session):
+        if period == "week":
+            return func.to_char(func.date_trunc("week", column), "YYYY-MM-DD")
+        return func.to_char(column, {"day": "YYYY-MM-DD", "month": "YYYY-MM-01", "year": "YYYY-01-01"}[period])
+    if period == "week":
+        return func.date(column, "weekday 0", "-6 days")
+    return func.strftime({"day": "%Y-%m-%d", "month": "%Y-%m-01", "year": "%Y-01-01"}[period], column)

@@ -1,11 +1,12 @@
 """The core's own tables: companies, users, groups, addon state, audit and security logs, sequences, jobs, outbox,
-config intents, users' long tasks."""
+config intents, users' long tasks, saved list filters."""
 from .addon import AddonState
 from .audit import AuditLog
 from .company import Company, CompanyMixin
 from .config_intent import ConfigIntent
 from .job import JobRecord
 from .mail import Mail, MailAttachment
+from .saved_filter import SavedFilter
 from .security import RateLimitCounter, SecurityEvent
 from .sequence import Sequence
 from .task import UserTask
@@ -25,6 +26,7 @@ __all__ = [
     "MailAttachment",
     "RateLimitCounter",
     "RecoveryCode",
+    "SavedFilter",
     "SecurityEvent",
     "Sequence",
     "User",

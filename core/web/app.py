@@ -39,7 +39,8 @@ from core.security.actor import actor_of, allowed_companies
 from core.security.throttle import LoginPolicy
 from core.sessions import make_session_factory
 
-from . import auth, enrolment, errors, i18n, login_sessions, reauth, shell, task_pages
+from . import (analysis_pages, auth, enrolment, errors, i18n, login_sessions, reauth, saved_filter_pages, shell,
+               task_pages)
 from .context import CSRF_EXEMPT_ATTRIBUTE, PUBLIC_ATTRIBUTE
 from .limiter import limiter, storage_uri
 from .pickers import picker_texts
@@ -81,7 +82,9 @@ def build_app(state: WebState) -> Flask:
     limiter.init_app(app)
     app.jinja_loader = _template_loader(state)
     app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime, get_locale=get_locale,
-                                  heroicon_outline=heroicon_outline, picker_texts=picker_texts)
+                                  heroicon_outline=heroicon_outline, picker_texts=picker_texts,
+                                  search_options=analysis_pages.search_options,
+                                  saved_filter_options=saved_filter_pages.Options)
     for blueprint in (auth.blueprint, reauth.blueprint, login_sessions.blueprint, shell.blueprint,
                       task_pages.blueprint):
         app.register_blueprint(blueprint)

@@ -19,18 +19,21 @@ from flask.blueprints import BlueprintSetupState
 from flask_babel import format_date, format_datetime, format_decimal, gettext
 from sqlalchemy import Boolean, String, Text, func, inspect, or_, select
 from sqlalchemy.orm import RelationshipProperty, object_session, selectinload
+from werkzeug.datastructures import MultiDict
 
 from core.bounds import fits_id
+from core.models import SavedFilter
 from core.fields import (Field, clean, clean_one, extension_values, extensions_of, fields_of, save_extension_values,
                          split_values)
 from core.fields.cleaning import Problem
 
 from .actions import run_service
-from . import import_pages
+from . import analysis_pages, import_pages, saved_filter_pages
 from .context import can, current_actor, current_registry, db, record_or_404, require
 from .export_tasks import QUEUED_ROWS, export_table, queue_export
 from .exports import EXPORT_FORMATS, export_response
 from .forms import RecordField, build_form_class, display_name, form_values
+from .analysis import Analysis
 from .history import record_history
 from .inputs import ACCEPTS_JSON_ATTRIBUTE, accepts_json, json_object
 from .kanban import card_fields, column_totals, company_currency
@@ -77,10 +80,26 @@ class ListParams:
     by: dict = dataclass_field(default_factory=dict)
     after: int | None = None  # keyset paging: the page starts past this row (core.web.paging)
     before: int | None = None  # ... or ends before it
+    analysis: Analysis = dataclass_field(default_factory=Analysis)  # conditions, group-by, measure, chart
+
+    saved: SavedFilter | None = None  # the saved filter applied (core.web.saved_filter_pages)
 
     @classmethod
     def from_request(cls, view: ModelView) -> ListParams:
-        args = request.args
+        """The list's arguments, or those of the saved filter it asks for (``saved=``, or the user's default); a
+        saved filter that cannot be applied as a whole (a field its viewer may no longer read) is not applied."""
+        saved, args, problems = saved_filter_pages.saved_args(view, request.args)
+        params = cls.from_args(view, args)
+        if saved is not None and params.problems:
+            params = cls.from_args(view, MultiDict())
+            problems = [saved_filter_pages.refusal(saved, params.problems)]
+            saved = None
+        params.saved = saved
+        params.problems.extend(problems)
+        return params
+
+    @classmethod
+    def from_args(cls, view: ModelView, args) -> ListParams:
         sort = args.get("sort", view.default_order)
         if sort not in view.sortable:
             sort = view.default_order
@@ -89,11 +108,17 @@ class ListParams:
         filters = tuple(key for key in args.getlist("filter") if key in known)
         after = _row_id(view, args.get("after"))
         return cls(args.get("q", "").strip()[:200], filters, sort, args.get("dir") == "desc", page,
-                   _field_filters(view, args), after, None if after else _row_id(view, args.get("before")))
+                   _field_filters(view, args), after, None if after else _row_id(view, args.get("before")),
+                   Analysis.from_args(view, args))
+
+    @property
+    def problems(self) -> list[str]:
+        return self.analysis.problems
 
     def query_args(self, **changes) -> dict:
         values = {"q": self.q or None, "filter": list(self.filters) or None, "sort": self.sort,
-                  "dir": "desc" if self.descending else None, "page": self.page if self.page > 1 else None}
+                  "dir": "desc" if self.descending else None, "page": self.page if self.page > 1 else None,
+                  **self.analysis.query_args()}
         values.update({f"by.{name}": _query_value(value) for name, value in self.by.items()})
         values.update(changes)
         return {k: v for k, v in values.items() if v is not None}
@@ -318,6 +343,7 @@ class ModelView:
         by_key = {f.key: f for f in self.filters}
         conditions += [by_key[key].where(actor) for key in params.filters]
         conditions += [getattr(self.model, name) == value for name, value in params.by.items()]
+        conditions += [condition.where(self.model) for condition in params.analysis.conditions]
         return conditions
 
     def _search(self, name: str, pattern: str):
@@ -434,6 +460,11 @@ def mount(view: ModelView, blueprint: BlueprintSetupState) -> None:
         ("/<int:record_id>", "view", _view, ("GET",)),
         ("/<int:record_id>/edit", "edit", _edit, ("GET", "POST")),
         ("/<int:record_id>/delete", "delete", _delete, ("GET", "POST")),
+        ("/pivot", "pivot", analysis_pages.pivot, ("GET",)),
+        ("/pivot.<fmt>", "pivot_export", analysis_pages.pivot_export, ("GET",)),
+        ("/graph", "graph", analysis_pages.graph, ("GET",)),
+        ("/filters", "filter_save", saved_filter_pages.save, ("POST",)),
+        ("/filters/<int:filter_id>/delete", "filter_delete", saved_filter_pages.delete, ("POST",)),
     ]
     if view.stage_field:
         routes += [("/kanban", "kanban", _kanban, ("GET",)), ("/<int:record_id>/stage", "stage", _stage, ("POST",)),
@@ -465,7 +496,8 @@ def _list(view: ModelView):
     view.prefetch(session, page.rows)
     return render_template(view.list_template, view=view, rows=page.rows, page=page, params=params,
                            can_create=can(view.model, "create"), export_formats=EXPORT_FORMATS,
-                           actions=view.list_actions if can(view.model, "write") else ())
+                           actions=view.list_actions if can(view.model, "write") else (),
+                           grouping=analysis_pages.list_groups(view, params)), 400 if params.problems else 200
 
 
 def _selected(view: ModelView, action: str):
