@@ -102,6 +102,17 @@ def bottega_run(url: str, addons: list[str], folder: Path):
         yield base
 
 
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """``bottega demo`` itself (every addon, demonstration data), as a newcomer starts it; its base URL."""
+    folder = tmp_path_factory.mktemp("demo")
+    port = free_port()
+    command = [sys.executable, "-c", "from core.cli import main; main()", "demo", "--port", str(port)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    with server_process(command, port, folder / "demo.log", env=env, timeout=300) as base:
+        yield base
+
+
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright

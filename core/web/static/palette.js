@@ -98,6 +98,9 @@
     } else if (event.key === "Enter" && active >= 0) {
       event.preventDefault();
       window.location = options[active].dataset.url;
+    } else if (event.key === "Escape") {  // a search box would take the first Escape to clear itself
+      event.preventDefault();
+      dialog.close();
     }
   });
   list.addEventListener("click", (event) => {
