@@ -16,7 +16,6 @@ from sqlalchemy import select
 from core.errors import AccessDenied
 
 from .context import can, current_actor, db
-from .forms import display_name
 from .shell import menu_tree
 
 blueprint = Blueprint("palette", __name__)
@@ -73,7 +72,7 @@ def _record_groups(text: str) -> list[dict]:
             groups.append({
                 "label": str(view.label_plural),
                 "url": url_for(view.endpoint("list"), q=text),
-                "results": [{"label": display_name(row), "url": url_for(view.endpoint("view"), record_id=row.id)}
+                "results": [{"label": view.title(row), "url": url_for(view.endpoint("view"), record_id=row.id)}
                             for row in rows],
             })
     return groups
