@@ -98,7 +98,8 @@ def test_key_actions_work_from_the_keyboard(demo, browser):
     palette = page.locator("dialog.palette")
     expect(palette).to_be_visible()
     page.keyboard.type("partn")
-    expect(palette.locator("[role=option]").first).to_have_attribute("aria-selected", "true")
+    # the answer searches every list: on a loaded machine it may take a while
+    expect(palette.locator("[role=option]").first).to_have_attribute("aria-selected", "true", timeout=60_000)
     page.keyboard.press("Escape")
     expect(palette).to_be_hidden()
     tab_to(page, "[data-palette-open]")
@@ -106,7 +107,7 @@ def test_key_actions_work_from_the_keyboard(demo, browser):
     expect(palette).to_be_visible()
     page.keyboard.type("opportun")
     option = palette.locator("[role=option]", has_text="Opportunities")
-    expect(option.first).to_be_visible()
+    expect(option.first).to_be_visible(timeout=60_000)
     while palette.locator("[role=option][aria-selected=true]").inner_text() != option.first.inner_text():
         page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
