@@ -14,6 +14,7 @@ _EXPORTS = {
     "Group": "core.security",
     "MenuItem": "core.menus",
     "ModelAccess": "core.security",
+    "N_": "core.security",
     "RecordRule": "core.security",
     "TimestampMixin": "core.db",
     "hookimpl": "core.hookspecs",

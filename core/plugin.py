@@ -25,10 +25,11 @@ def register_models():
 @hookimpl
 def register_groups():
     from core.security import Group as GroupDecl
+    from core.security import N_
 
     return (
-        GroupDecl(USER_GROUP, "Internal user"),
-        GroupDecl(ADMIN_GROUP, "Administrator", implies=(USER_GROUP,)),
+        GroupDecl(USER_GROUP, N_("Internal user")),
+        GroupDecl(ADMIN_GROUP, N_("Administrator"), implies=(USER_GROUP,)),
     )
 
 

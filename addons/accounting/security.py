@@ -10,7 +10,7 @@
 from sqlalchemy import true
 
 from addons.contacts.models import Partner
-from core import Group, ModelAccess, RecordRule
+from core import Group, ModelAccess, N_, RecordRule
 
 from . import models as m
 from .models.invoicing import DRAFT
@@ -20,9 +20,9 @@ ACCOUNTANT = "accounting.group_accountant"
 AUDITOR = "accounting.group_auditor"
 
 GROUPS = (
-    Group(BILLING, "Accounting: billing user", implies=("contacts.group_user", "products.group_user")),
-    Group(AUDITOR, "Accounting: auditor (read-only)", implies=("products.group_user",)),
-    Group(ACCOUNTANT, "Accounting: accountant", implies=(BILLING, AUDITOR), for_admin=True),
+    Group(BILLING, N_("Accounting: billing user"), implies=("contacts.group_user", "products.group_user")),
+    Group(AUDITOR, N_("Accounting: auditor (read-only)"), implies=("products.group_user",)),
+    Group(ACCOUNTANT, N_("Accounting: accountant"), implies=(BILLING, AUDITOR), for_admin=True),
 )
 
 #: What a billing user needs to read (and, for drafts, write) to prepare invoices.

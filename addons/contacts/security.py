@@ -1,4 +1,4 @@
-from core import Group, ModelAccess
+from core import Group, ModelAccess, N_
 
 from .models import Partner, Tag
 
@@ -6,8 +6,8 @@ USER = "contacts.group_user"
 MANAGER = "contacts.group_manager"
 
 GROUPS = (
-    Group(USER, "Contacts: user", implies=("core.group_user",)),
-    Group(MANAGER, "Contacts: manager", implies=(USER,), for_admin=True),
+    Group(USER, N_("Contacts: user"), implies=("core.group_user",)),
+    Group(MANAGER, N_("Contacts: manager"), implies=(USER,), for_admin=True),
 )
 
 # Record rules: only the built-in "allowed companies" rule (partners and tags have company_id).

@@ -20,6 +20,8 @@ KINDS = ((LEAD, _l("Lead")), (OPPORTUNITY, _l("Opportunity")))
 STATES = ((OPEN, _l("Open")), (WON, _l("Won")), (LOST, _l("Lost")))
 SOURCES = (("manual", _l("Manual")), ("web", _l("Web form")), ("email", _l("Email")), ("import", _l("Import")),
            ("campaign", _l("Campaign")))
+#: an opportunity's priority, shown as 0 to 3 stars (stored as the digit, so it sorts as it reads)
+PRIORITIES = (("0", _l("Normal")), ("1", _l("Good")), ("2", _l("Very good")), ("3", _l("Excellent")))
 CATEGORIES = (("complaint", _l("Complaint")), ("question", _l("Question")), ("quote_request", _l("Quote request")))
 ACTIVITY_KINDS = (("call", _l("Call")), ("email", _l("Email")), ("meeting", _l("Meeting")), ("task", _l("Task")))
 MESSAGE_KINDS = (("note", _l("Note")), ("call", _l("Logged call")), ("email_in", _l("Email received")),
@@ -164,6 +166,8 @@ class Lead(CompanyMixin, TimestampMixin, Base):
                                                                              readonly=True))
     probability: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("10"), info=field(
         _l("Probability (%)"), readonly=True, minimum=Decimal(0), maximum=Decimal(100)))
+    priority: Mapped[str] = mapped_column(String(1), default="0", info=field(_l("Priority"), choices=PRIORITIES,
+                                                                           widget="priority"))
     expected_revenue: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0"), info=field(
         _l("Expected revenue"), minimum=Decimal(0)))
     date_deadline: Mapped[dt.date | None] = mapped_column(info=field(_l("Expected closing")))

@@ -7,7 +7,7 @@
 """
 from sqlalchemy import or_, select, true
 
-from core import Group, ModelAccess, RecordRule
+from core import Group, ModelAccess, N_, RecordRule
 
 from .models import (
     Activity,
@@ -30,9 +30,9 @@ SALESPERSON = "crm.group_salesperson"
 MANAGER = "crm.group_manager"
 
 GROUPS = (
-    Group(READONLY, "CRM: read-only", implies=("core.group_user",)),
-    Group(SALESPERSON, "CRM: salesperson", implies=("contacts.group_user",)),
-    Group(MANAGER, "CRM: sales manager", implies=(SALESPERSON,), for_admin=True),
+    Group(READONLY, N_("CRM: read-only"), implies=("core.group_user",)),
+    Group(SALESPERSON, N_("CRM: salesperson"), implies=("contacts.group_user",)),
+    Group(MANAGER, N_("CRM: sales manager"), implies=(SALESPERSON,), for_admin=True),
 )
 
 

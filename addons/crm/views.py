@@ -65,7 +65,7 @@ class LeadView(_LeadBase):
 class OpportunityView(_LeadBase):
     kind = OPPORTUNITY
     kanban_sum = "expected_revenue"
-    kanban_fields = ("partner_id", "expected_revenue", "user_id")
+    kanban_fields = ("partner_id", "expected_revenue", "priority", "user_id")
 
     def card_badges(self, session, rows):
         """Each card's next activity to do (the earliest due), marked late when overdue: one query for the board."""
@@ -144,8 +144,8 @@ def crm_views() -> tuple[ModelView, ...]:
                  default_order="created_at"),
         OpportunityView(Lead, name="opportunity", slug="opportunities", label=_l("Opportunity"),
                         label_plural=_l("Opportunities"),
-                        list_columns=("name", "partner_id", "stage_id", "expected_revenue", "probability", "user_id",
-                                      "date_deadline", "state"),
+                        list_columns=("name", "partner_id", "stage_id", "expected_revenue", "probability", "priority",
+                                      "user_id", "date_deadline", "state"),
                         search_fields=("name", "partner_name", "contact_name", "email"), filters=FILTERS,
                         stage_field="stage_id"),
         ActivityView(Activity, name="activity", slug="activities", label=_l("Activity"),

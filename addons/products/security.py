@@ -1,4 +1,4 @@
-from core import Group, ModelAccess
+from core import Group, ModelAccess, N_
 
 from .attributes import Attribute, AttributeValue, OfferedValue, VariantValue
 from .models import Product, ProductCategory, Uom, UomCategory
@@ -7,8 +7,8 @@ USER = "products.group_user"
 MANAGER = "products.group_manager"
 
 GROUPS = (
-    Group(USER, "Products: user", implies=("core.group_user",)),
-    Group(MANAGER, "Products: manager", implies=(USER,), for_admin=True),
+    Group(USER, N_("Products: user"), implies=("core.group_user",)),
+    Group(MANAGER, N_("Products: manager"), implies=(USER,), for_admin=True),
 )
 
 # Record rules: only the built-in "allowed companies" rule (products, categories and attributes have company_id).

@@ -5,7 +5,7 @@
 - purchase manager: also approves orders above it, deletes supplier prices
   and keeps the purchase settings.
 """
-from core import Group, ModelAccess
+from core import Group, ModelAccess, N_
 
 from . import models as m
 
@@ -13,8 +13,8 @@ USER = "purchase.group_user"
 MANAGER = "purchase.group_manager"
 
 GROUPS = (
-    Group(USER, "Purchase: user", implies=("contacts.group_user", "products.group_user")),
-    Group(MANAGER, "Purchase: manager", implies=(USER,), for_admin=True),
+    Group(USER, N_("Purchase: user"), implies=("contacts.group_user", "products.group_user")),
+    Group(MANAGER, N_("Purchase: manager"), implies=(USER,), for_admin=True),
 )
 
 

@@ -13,7 +13,7 @@
 from sqlalchemy import or_, select, true
 
 from addons.accounting import models as accounting
-from core import Group, ModelAccess, RecordRule
+from core import Group, ModelAccess, N_, RecordRule
 
 from . import models as m
 
@@ -21,8 +21,8 @@ SALESPERSON = "sales.group_salesperson"
 MANAGER = "sales.group_manager"
 
 GROUPS = (
-    Group(SALESPERSON, "Sales: salesperson", implies=("contacts.group_user", "products.group_user")),
-    Group(MANAGER, "Sales: manager", implies=(SALESPERSON,), for_admin=True),
+    Group(SALESPERSON, N_("Sales: salesperson"), implies=("contacts.group_user", "products.group_user")),
+    Group(MANAGER, N_("Sales: manager"), implies=(SALESPERSON,), for_admin=True),
 )
 
 #: what pricing and totalling a quotation reads of accounting (taxes, currencies, the rounding setting)

@@ -16,7 +16,7 @@ warehouse.
 """
 from sqlalchemy import exists, or_, select
 
-from core import Group, ModelAccess, RecordRule
+from core import Group, ModelAccess, N_, RecordRule
 
 from . import models as m
 from .models.locations import warehouse_users
@@ -25,8 +25,8 @@ USER = "stock.group_user"
 MANAGER = "stock.group_manager"
 
 GROUPS = (
-    Group(USER, "Stock: user", implies=("products.group_user",)),
-    Group(MANAGER, "Stock: manager", implies=(USER,), for_admin=True),
+    Group(USER, N_("Stock: user"), implies=("products.group_user",)),
+    Group(MANAGER, N_("Stock: manager"), implies=(USER,), for_admin=True),
 )
 
 

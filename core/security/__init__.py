@@ -12,7 +12,7 @@ from core.lazy import lazy_exports
 
 _EXPORTS = {
     **dict.fromkeys(("Actor", "find_actor", "find_company", "find_user", "load_actor"), ".actor"),
-    **dict.fromkeys(("OPERATIONS", "Group", "ModelAccess", "RecordRule"), ".declarations"),
+    **dict.fromkeys(("OPERATIONS", "Group", "ModelAccess", "N_", "RecordRule"), ".declarations"),
     **dict.fromkeys(("actor_session", "install_enforcement"), ".enforcement"),
     "log_event": ".events",
     **dict.fromkeys(("hash_password", "verify_password"), ".passwords"),

@@ -13,6 +13,13 @@ if TYPE_CHECKING:
 OPERATIONS = ("read", "create", "write", "delete")
 
 
+def N_(text: str) -> str:
+    """Mark a declared label for the translation catalogues (``N_`` is one of pybabel's default keywords) and
+    return it as written: a group's label is stored in English and translated where it is shown
+    (:attr:`core.models.Group.display_name`)."""
+    return text
+
+
 @dataclass(frozen=True)
 class Group:
     """A role, keyed ``<addon>.<name>``.

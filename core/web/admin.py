@@ -114,6 +114,10 @@ class GroupView(ModelView):
 
     recent_auth_actions = SENSITIVE_ACTIONS
 
+    def display(self, record, field: str) -> str:
+        """A group's label as people read it: translated where a catalogue has it (the stored one is English)."""
+        return record.display_name if field == "label" else super().display(record, field)
+
     def update(self, session, actor, record, values):
         before = record.label
         super().update(session, actor, record, values)

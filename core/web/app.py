@@ -39,8 +39,8 @@ from core.security.actor import actor_of, allowed_companies
 from core.security.throttle import LoginPolicy
 from core.sessions import make_session_factory
 
-from . import (analysis_pages, auth, enrolment, errors, i18n, login_sessions, reauth, saved_filter_pages, shell,
-               task_pages)
+from . import (analysis_pages, auth, enrolment, errors, i18n, login_sessions, palette, reauth, saved_filter_pages,
+               shell, task_pages)
 from .context import CSRF_EXEMPT_ATTRIBUTE, PUBLIC_ATTRIBUTE
 from .limiter import limiter, storage_uri
 from .pickers import picker_texts
@@ -86,7 +86,7 @@ def build_app(state: WebState) -> Flask:
                                   search_options=analysis_pages.search_options,
                                   saved_filter_options=saved_filter_pages.Options)
     for blueprint in (auth.blueprint, reauth.blueprint, login_sessions.blueprint, shell.blueprint,
-                      task_pages.blueprint):
+                      task_pages.blueprint, palette.blueprint):
         app.register_blueprint(blueprint)
     _register_addon_blueprints(app, state.registry)
     for endpoint, function in app.view_functions.items():

@@ -13,14 +13,24 @@ from core.models import Company, User
 from .context import system_session
 from .i18n import money
 
+#: a priority field's choices are the digits 0 to MAX_STARS
+MAX_STARS = 3
+
 
 @dataclass(frozen=True)
 class CardField:
-    """One field on a card: its text, and whether it is a person (shown as an initial with the name as title)."""
+    """One field on a card: its text, and whether it is a person (shown as an initial with the name as title) or a
+    priority (``stars`` of :data:`MAX_STARS`, for a choice field declared with ``widget="priority"``)."""
     name: str
     label: str
     text: str
     person: bool = False
+    stars: int | None = None
+
+    @property
+    def star_marks(self) -> list[bool]:
+        """Each of the :data:`MAX_STARS` stars, lit or not."""
+        return [number < (self.stars or 0) for number in range(MAX_STARS)]
 
 
 @dataclass(frozen=True)
@@ -43,8 +53,9 @@ def card_fields(view, record, currency: str) -> list[CardField]:
         else:
             text = view.display(record, name)
         if text:
+            stars = int(view.value(record, name)) if found is not None and found.widget == "priority" else None
             shown.append(CardField(name, view.label_of(name), text,
-                                   person=found is not None and found.target is User))
+                                   person=found is not None and found.target is User, stars=stars))
     return shown
 
 

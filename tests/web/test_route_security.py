@@ -9,7 +9,7 @@ from core.web.context import PUBLIC_ATTRIBUTE
 from core.models import Company
 
 ANY_LOGGED_IN_USER = {"web.home", "auth.account", "auth.enable_two_factor", "reauth.confirm", "login_sessions.listing",
-                      "login_sessions.end", "login_sessions.end_others"}
+                      "login_sessions.end", "login_sessions.end_others", "palette.search"}
 
 
 def concrete_url(rule: Rule, record_id: int) -> str:

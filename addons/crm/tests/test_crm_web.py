@@ -1,4 +1,5 @@
 """The CRM in the browser's place: pipeline kanban, lead actions, access by URL, reports."""
+import re
 from decimal import Decimal
 
 import pytest
@@ -409,3 +410,31 @@ def test_quick_create_is_refused_to_users_who_may_not_create(web, crm):
     refused = client.post_json("/crm/opportunities/kanban/new", {"stage": crm["stages"]["New"], "title": "Lamp"})
     assert refused.status_code == 403
     assert web.db.system().scalars(select(Lead)).all() == []
+
+
+def test_an_opportunitys_priority_is_set_on_its_form_shown_as_stars_on_its_card_and_sorts_the_list(web, crm):
+    starred = opportunity(web, crm, crm["ana"], name="Shelving")
+    plain = opportunity(web, crm, crm["ana"], name="Counters")
+    client = web.client()
+    client.login("ana")
+    form = client.get(f"/crm/opportunities/{starred}/edit").get_data(as_text=True)
+    assert re.search(r"<select [^>]*name=\"priority\"", form) and ">Very good</option>" in form
+    values = {"name": "Shelving", "expected_revenue": "1000", "user_id": str(crm["ana"].id),
+              "stage_id": str(crm["stages"]["New"])}
+    saved = client.post(f"/crm/opportunities/{starred}/edit", {**values, "priority": "2"})
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    assert web.db.system().get(Lead, starred).priority == "2"
+    refused = client.post(f"/crm/opportunities/{starred}/edit", {**values, "priority": "7"})
+    assert refused.status_code == 422 and "Not a valid choice" in refused.get_data(as_text=True)
+    assert web.db.system().get(Lead, starred).priority == "2"
+
+    board = client.get("/crm/opportunities/kanban").get_data(as_text=True)
+    card = board[board.index(f'data-id="{starred}"'):]
+    card = card[:card.index("</article>")]
+    assert 'aria-label="Priority: Very good"' in card
+    assert card.count('<span class="on" aria-hidden="true">★</span>') == 2 and card.count("★") == 3
+    listed = client.get("/crm/opportunities/?sort=priority&dir=desc").get_data(as_text=True)
+    assert listed.index("Shelving") < listed.index("Counters")
+    ascending = client.get("/crm/opportunities/?sort=priority").get_data(as_text=True)
+    assert ascending.index("Counters") < ascending.index("Shelving")
+    assert plain

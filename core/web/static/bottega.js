@@ -83,9 +83,43 @@
     });
   }
 
-  // Kanban: drag a card to another column; the server applies the same rules as the form.
+  // Kanban: drag a card to another column, or choose the column in the card's "Move" menu (the keyboard's way);
+  // the server applies the same rules as the form, and a refused move puts the card back.
   if (board && board.dataset.canWrite === "true") {
     const error = document.querySelector(".kanban-error");
+    const columnOf = (stage) => [...board.querySelectorAll(".kanban-column")].find((c) => c.dataset.stage === stage);
+    async function move(card, column) {
+      const origin = card.closest(".kanban-column");
+      if (origin === column) return;
+      const mark = (stage) => card.querySelectorAll(".kanban-move button").forEach((button) => {
+        button.disabled = button.dataset.stage === stage;
+      });
+      column.querySelector(".kanban-cards").appendChild(card);
+      mark(column.dataset.stage);
+      const url = board.dataset.stageUrl.replace(/\/0\/stage(?=\?|$)/, "/" + card.dataset.id + "/stage");
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), Accept: "application/json" },
+        body: JSON.stringify({ stage: column.dataset.stage }),
+      });
+      if (response.ok) {
+        error.hidden = true;
+        showTotals((await response.json()).totals);
+      } else {
+        origin.querySelector(".kanban-cards").appendChild(card);
+        mark(origin.dataset.stage);
+        const data = await response.json().catch(() => ({}));
+        error.textContent = data.error || response.statusText;
+        error.hidden = false;
+      }
+    }
+    board.addEventListener("click", (event) => {
+      const button = event.target.closest(".kanban-move button");
+      if (!button) return;
+      const menu = button.closest("details");
+      menu.open = false;
+      move(button.closest(".kanban-card"), columnOf(button.dataset.stage)).then(() => menu.querySelector("summary").focus());
+    });
     let dragged = null;
     board.addEventListener("dragstart", (event) => {
       dragged = event.target.closest(".kanban-card");
@@ -97,29 +131,10 @@
     board.querySelectorAll(".kanban-column").forEach((column) => {
       column.addEventListener("dragover", (event) => { event.preventDefault(); column.classList.add("over"); });
       column.addEventListener("dragleave", () => column.classList.remove("over"));
-      column.addEventListener("drop", async (event) => {
+      column.addEventListener("drop", (event) => {
         event.preventDefault();
         column.classList.remove("over");
-        if (!dragged) return;
-        const card = dragged;
-        const origin = card.parentElement;
-        if (origin === column.querySelector(".kanban-cards")) return;
-        column.querySelector(".kanban-cards").appendChild(card);
-        const url = board.dataset.stageUrl.replace(/\/0\/stage(?=\?|$)/, "/" + card.dataset.id + "/stage");
-        const response = await fetch(url, {
-          method: "POST",
-          headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), Accept: "application/json" },
-          body: JSON.stringify({ stage: column.dataset.stage }),
-        });
-        if (response.ok) {
-          error.hidden = true;
-          showTotals((await response.json()).totals);
-        } else {
-          origin.appendChild(card);
-          const data = await response.json().catch(() => ({}));
-          error.textContent = data.error || response.statusText;
-          error.hidden = false;
-        }
+        if (dragged) move(dragged, column);
       });
     });
   }
