@@ -7,9 +7,12 @@ from sqlalchemy import select
 
 from core.models import User
 
-from .models import FIXED_TERM, PERMANENT, EmployeePrivate
-from .services import (create_contract, create_department, create_employee, create_job, create_schedule,
-                       start_contract, update_department)
+from core.security import load_actor
+
+from . import leaves
+from .models import BY_HR, FIXED_TERM, PERMANENT, EmployeePrivate, LeaveType
+from .services import (create_company_record, create_contract, create_department, create_employee, create_job,
+                       create_schedule, start_contract, update_department)
 
 EMPLOYEES = (  # name, department, position, manager, login, national id, IBAN, wage, schedule, kind
     ("Lucía Fernández", "Dirección", "Directora general", None, "admin", "12345678Z",
@@ -52,4 +55,24 @@ def load(session, company) -> None:
         start_contract(session, contract)
     update_department(session, departments["Dirección"], manager_id=employees["Lucía Fernández"].id)
     update_department(session, departments["Ventas"], manager_id=employees["Marco Bianchi"].id)
+    _leave(session, company, employees, start.year)
     session.flush()
+
+
+def _leave(session, company, employees: dict, year: int) -> None:
+    """Vacation (23 days, 5 carried over at most) and sick leave (decided by HR); Carmen's vacation approved by the
+    administrator, Javier's waiting."""
+    vacation = create_company_record(session, LeaveType, company.id, {"name": "Vacaciones",
+                                                                       "max_carry_over_days": Decimal(5)})
+    create_company_record(session, LeaveType, company.id, {"name": "Baja por enfermedad", "needs_allocation": False,
+                                                           "approver": BY_HR})
+    for employee in employees.values():
+        leaves.allocate(session, company.id, employee_id=employee.id, leave_type_id=vacation.id, year=year,
+                        days=Decimal(23))
+    admin = load_actor(session, session.info["registry"], employees["Lucía Fernández"].user_id)
+    summer = dt.date(year, 8, 3)
+    carmen = leaves.request_leave(session, admin, employee_id=employees["Carmen Ruiz"].id, leave_type_id=vacation.id,
+                                  date_from=summer, date_to=summer + dt.timedelta(days=11))
+    leaves.approve(session, admin, carmen)
+    leaves.request_leave(session, admin, employee_id=employees["Javier López"].id, leave_type_id=vacation.id,
+                         date_from=summer + dt.timedelta(days=14), date_to=summer + dt.timedelta(days=18))

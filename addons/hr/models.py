@@ -25,6 +25,13 @@ PERMANENT, FIXED_TERM, APPRENTICE, FREELANCE = "permanent", "fixed_term", "appre
 CONTRACT_KINDS = ((PERMANENT, _l("Permanent")), (FIXED_TERM, _l("Fixed term")), (APPRENTICE, _l("Apprenticeship")),
                   (FREELANCE, _l("Freelance")))
 DRAFT, RUNNING, ENDED = "draft", "running", "ended"
+SUBMITTED, APPROVED, REFUSED, CANCELLED = "submitted", "approved", "refused", "cancelled"
+LEAVE_STATES = ((SUBMITTED, _l("To approve")), (APPROVED, _l("Approved")), (REFUSED, _l("Refused")),
+                (CANCELLED, _l("Cancelled")))
+#: the states of a request that holds its days (counted in the balance, and overlapping is refused)
+HOLDING = (SUBMITTED, APPROVED)
+BY_MANAGER, BY_HR = "manager", "hr"
+APPROVERS = ((BY_MANAGER, _l("The employee's manager")), (BY_HR, _l("An HR officer")))
 CONTRACT_STATES = ((DRAFT, _l("Draft")), (RUNNING, _l("Running")), (ENDED, _l("Ended")))
 
 
@@ -83,8 +90,11 @@ class Employee(CompanyMixin, TimestampMixin, Base):
     work_email: Mapped[str | None] = mapped_column(info=field(_l("Work email"), format="email", listed=True))
     work_phone: Mapped[str | None] = mapped_column(String(40), info=field(_l("Work phone"), format="phone"))
     mobile_phone: Mapped[str | None] = mapped_column(String(40), info=field(_l("Mobile phone"), format="phone"))
-    country_code: Mapped[str | None] = mapped_column(String(2), info=field(_l("Country of work"),
-                                                                           format="country"))
+    country_code: Mapped[str | None] = mapped_column(String(2), info=field(
+        _l("Country of work"), format="country", help=_l("Its public holidays apply; empty: the company's country.")))
+    region: Mapped[str | None] = mapped_column(String(10), info=field(
+        _l("Region of work"), format="code",
+        help=_l("The region whose public holidays apply too, by its ISO code: MD for Madrid, 25 for Lombardy.")))
     active: Mapped[bool] = mapped_column(default=True, info=field(_l("Active")))
 
     user: Mapped[User | None] = relationship()
@@ -171,3 +181,91 @@ class Contract(CompanyMixin, TimestampMixin, Base):
 
     employee: Mapped[Employee] = relationship()
     schedule: Mapped[WorkingSchedule | None] = relationship()
+
+
+class PublicHoliday(CompanyMixin, Base):
+    """A day off the company adds to the country's public holidays (a local feast, a closing day)."""
+
+    __tablename__ = "hr_public_holiday"
+    __table_args__ = (UniqueConstraint("company_id", "date", "region"),)
+
+    id: Mapped[intpk]
+    date: Mapped[dt.date] = mapped_column(info=field(_l("Date"), listed=True))
+    name: Mapped[str120] = mapped_column(info=field(_l("Name"), listed=True))
+    region: Mapped[str | None] = mapped_column(String(10), info=field(
+        _l("Region"), format="code", listed=True, help=_l("Empty: every employee of the company.")))
+
+
+class LeaveType(CompanyMixin, TimestampMixin, Base):
+    """Vacation, sick leave, unpaid leave...: whether it needs allocated days, who approves, how days carry over."""
+
+    __tablename__ = "hr_leave_type"
+    __table_args__ = (UniqueConstraint("company_id", "name"),)
+
+    id: Mapped[intpk]
+    name: Mapped[str120] = mapped_column(info=field(_l("Name"), listed=True))
+    needs_allocation: Mapped[bool] = mapped_column(default=True, info=field(
+        _l("Needs allocated days"), listed=True, help=_l("A request may not take more days than the balance.")))
+    approver: Mapped[str] = mapped_column(String(8), default=BY_MANAGER, info=field(
+        _l("Approved by"), choices=APPROVERS, listed=True))
+    paid: Mapped[bool] = mapped_column(default=True, info=field(_l("Paid")))
+    accrual_days_per_month: Mapped[Decimal | None] = mapped_column(Numeric(5, 2), info=field(
+        _l("Days earned per month"), minimum=Decimal(0), maximum=Decimal(31),
+        help=_l("Empty: the allocation is given whole at the start of the year.")))
+    max_carry_over_days: Mapped[Decimal | None] = mapped_column(Numeric(6, 2), info=field(
+        _l("Days carried over at most"), minimum=Decimal(0),
+        help=_l("What is left at the end of a year passes to the next, up to this; empty: nothing.")))
+    active: Mapped[bool] = mapped_column(default=True, info=field(_l("Active")))
+
+
+class LeaveAllocation(CompanyMixin, TimestampMixin, Base):
+    """Days of a leave type an employee may take in a year (given, earned month by month, or carried over)."""
+
+    __tablename__ = "hr_leave_allocation"
+    __table_args__ = (UniqueConstraint("employee_id", "leave_type_id", "year"),
+                      CheckConstraint("days >= 0", "days_not_negative"))
+
+    id: Mapped[intpk]
+    employee_id: Mapped[int] = mapped_column(ForeignKey("hr_employee.id"), index=True, info=field(
+        _l("Employee"), listed=True))
+    leave_type_id: Mapped[int] = mapped_column(ForeignKey("hr_leave_type.id"), index=True, info=field(
+        _l("Leave type"), listed=True))
+    year: Mapped[int] = mapped_column(info=field(_l("Year"), listed=True, minimum=2000, maximum=2100))
+    days: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal(0), info=field(
+        _l("Days"), listed=True, minimum=Decimal(0), maximum=Decimal(366)))
+    carried_over: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal(0), info=field(
+        _l("Carried over"), readonly=True))
+    accrued_until: Mapped[dt.date | None] = mapped_column(info=field(_l("Earned until"), readonly=True))
+
+    employee: Mapped[Employee] = relationship()
+    leave_type: Mapped[LeaveType] = relationship()
+
+
+class LeaveRequest(CompanyMixin, TimestampMixin, Base):
+    """Whole days off asked by an employee; the days counted follow their schedule and the holidays."""
+
+    __tablename__ = "hr_leave"
+    __table_args__ = (CheckConstraint("date_to >= date_from", "ends_after_start"),
+                      Index("ix_hr_leave_employee_dates", "employee_id", "date_from", "date_to"),
+                      Index("ix_hr_leave_pending", "company_id", "state", "created_at"))
+
+    id: Mapped[intpk]
+    employee_id: Mapped[int] = mapped_column(ForeignKey("hr_employee.id"), index=True, info=field(
+        _l("Employee"), listed=True, required=False, help=_l("Empty: yourself.")))
+    leave_type_id: Mapped[int] = mapped_column(ForeignKey("hr_leave_type.id"), index=True, info=field(
+        _l("Leave type"), listed=True))
+    date_from: Mapped[dt.date] = mapped_column(info=field(_l("From"), listed=True))
+    date_to: Mapped[dt.date] = mapped_column(info=field(_l("To"), listed=True))
+    days: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal(0), info=field(
+        _l("Days"), readonly=True, listed=True))
+    reason: Mapped[str | None] = mapped_column(Text, info=field(_l("Reason")))
+    state: Mapped[str] = mapped_column(String(10), default=SUBMITTED, info=field(
+        _l("Status"), choices=LEAVE_STATES, readonly=True, listed=True))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), info=field(
+        _l("Decided by"), readonly=True))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(info=field(_l("Decided on"), readonly=True))
+    refusal: Mapped[str | None] = mapped_column(Text, info=field(_l("Why refused"), readonly=True))
+
+    employee: Mapped[Employee] = relationship()
+    leave_type: Mapped[LeaveType] = relationship()
+    decided_by: Mapped[User | None] = relationship()

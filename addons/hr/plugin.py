@@ -4,9 +4,11 @@ from core import hookimpl
 
 @hookimpl
 def register_models():
-    from .models import Contract, Department, Employee, EmployeePrivate, JobPosition, WorkingSchedule
+    from .models import (Contract, Department, Employee, EmployeePrivate, JobPosition, LeaveAllocation, LeaveRequest,
+                         LeaveType, PublicHoliday, WorkingSchedule)
 
-    return (Department, JobPosition, Employee, EmployeePrivate, WorkingSchedule, Contract)
+    return (Department, JobPosition, Employee, EmployeePrivate, WorkingSchedule, Contract, PublicHoliday, LeaveType,
+            LeaveAllocation, LeaveRequest)
 
 
 @hookimpl
@@ -62,9 +64,21 @@ def register_blueprints():
 
 @hookimpl
 def record_buttons(session, actor, record):
-    from .web import contract_buttons
+    from .web import contract_buttons, leave_buttons
 
-    return contract_buttons(session, actor, record)
+    return [*contract_buttons(session, actor, record), *leave_buttons(session, actor, record)]
+
+
+@hookimpl
+def register_jobs():
+    from huey import crontab
+
+    from core.jobs import Job
+
+    return (
+        Job("hr.leave_reminders", "addons.hr.jobs:leave_reminders", schedule=crontab(hour="7", minute="15")),
+        Job("hr.leave_accrual", "addons.hr.jobs:leave_accrual", schedule=crontab(day="1", hour="2", minute="30")),
+    )
 
 
 @hookimpl

@@ -13,7 +13,8 @@ from sqlalchemy import or_, select, true
 
 from core import Group, ModelAccess, RecordRule
 
-from .models import Contract, Department, Employee, EmployeePrivate, JobPosition, WorkingSchedule
+from .models import (Contract, Department, Employee, EmployeePrivate, JobPosition, LeaveAllocation, LeaveRequest,
+                     LeaveType, PublicHoliday, WorkingSchedule)
 
 EMPLOYEE = "hr.group_employee"
 MANAGER = "hr.group_manager"
@@ -35,9 +36,12 @@ def _grant(model, group, letters):
 
 ACCESS = (
     _grant(Employee, EMPLOYEE, "rw"),
-    *(_grant(model, EMPLOYEE, "r") for model in (Department, JobPosition, WorkingSchedule)),
+    _grant(LeaveRequest, EMPLOYEE, "rcw"),
+    *(_grant(model, EMPLOYEE, "r")
+      for model in (Department, JobPosition, WorkingSchedule, LeaveType, LeaveAllocation, PublicHoliday)),
     *(_grant(model, OFFICER, "rcwd")
-      for model in (Employee, EmployeePrivate, Department, JobPosition, WorkingSchedule, Contract)),
+      for model in (Employee, EmployeePrivate, Department, JobPosition, WorkingSchedule, Contract, LeaveType,
+                    LeaveAllocation, LeaveRequest, PublicHoliday)),
 )
 
 
@@ -52,9 +56,19 @@ def _team(actor):
                Employee.department_id.in_(managed_departments))
 
 
+def _team_ids(actor):
+    return select(Employee.id).where(_team(actor))
+
+
 RULES = (
     RecordRule(Employee, "own employee record", lambda actor: Employee.user_id == actor.user_id,
                groups=(EMPLOYEE,)),
     RecordRule(Employee, "own team", _team, groups=(MANAGER,), operations=("read",)),
     RecordRule(Employee, "all employees", lambda actor: true(), groups=(OFFICER,)),
+    *(rule for model in (LeaveRequest, LeaveAllocation) for rule in (
+        RecordRule(model, "own", lambda actor, model=model: model.employee_id.in_(my_employee_ids(actor)),
+                   groups=(EMPLOYEE,)),
+        RecordRule(model, "own team's", lambda actor, model=model: model.employee_id.in_(_team_ids(actor)),
+                   groups=(MANAGER,), operations=("read", "write")),
+        RecordRule(model, "all", lambda actor: true(), groups=(OFFICER,)))),
 )

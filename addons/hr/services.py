@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from core.errors import ValidationError
 from core.fields import clean
+from core.models import Company
 from core.trees import cycle_chain
 
 from .models import DRAFT, ENDED, RUNNING, Contract, Department, Employee, JobPosition, WorkingSchedule
@@ -25,10 +26,19 @@ from .security import OFFICER
 SELF_SERVICE = ("work_email", "work_phone", "mobile_phone")
 
 
+def create_company_record(session, model, company_id: int, values: dict):
+    """A record of ``model`` with nothing to check beyond its fields (a leave type, a company holiday)."""
+    record = model(company_id=company_id, **clean(model, values, session=session))
+    session.add(record)
+    session.flush()
+    return record
+
+
 # --- employees -------------------------------------------------------------------------------------------------
 
 def create_employee(session, company_id: int, **values) -> Employee:
     values = clean(Employee, values, session=session)
+    _check_region(session, company_id, values)
     employee = Employee(company_id=company_id, **values)
     session.add(employee)
     session.flush()
@@ -43,12 +53,21 @@ def update_employee(session, actor, employee: Employee, **values) -> Employee:
             raise ValidationError(gettext("Only HR officers change this; you can change your contact data."),
                                   others[0])
     values = clean(Employee, values, record=employee, session=session)
+    _check_region(session, employee.company_id, {"country_code": employee.country_code, "region": employee.region,
+                                                 **values})
     if values.get("manager_id") is not None and values["manager_id"] == employee.id:
         raise ValidationError(gettext("An employee cannot be their own manager."), "manager_id")
     for key, value in values.items():
         setattr(employee, key, value)
     session.flush()
     return employee
+
+
+def _check_region(session, company_id: int, values: dict) -> None:
+    from .workdays import check_region
+
+    if values.get("region"):
+        check_region(values.get("country_code") or session.get(Company, company_id).country_code, values["region"])
 
 
 def manager_of(employee: Employee) -> Employee | None:

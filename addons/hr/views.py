@@ -2,13 +2,16 @@
 services. A user who is not an HR officer gets a form with their own contact data only."""
 from __future__ import annotations
 
+from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
+
 
 from core.web.context import current_actor
 from core.web.views import Filter, ModelView
 
-from . import services
-from .models import RUNNING, Contract, Department, Employee, JobPosition, WorkingSchedule
+from . import leaves, services
+from .models import (RUNNING, SUBMITTED, Contract, Department, Employee, JobPosition, LeaveAllocation, LeaveRequest,
+                     LeaveType, PublicHoliday, WorkingSchedule)
 from .security import OFFICER
 
 
@@ -63,6 +66,38 @@ class ContractView(ModelView):
         return services.update_contract(session, record, **values)
 
 
+class LeaveView(ModelView):
+    """Leave requests: saving one submits it; it changes while it waits, then only by Approve, Refuse, Cancel."""
+
+    importable = False
+
+    @property
+    def record_fields(self) -> tuple[str, ...]:
+        return (*super().record_fields, "days", "state", "decided_by_id", "decided_at", "refusal")
+
+    def title(self, record) -> str:
+        return gettext("%(employee)s, %(from)s – %(to)s", employee=record.employee.name,
+                       **{"from": format_date(record.date_from), "to": format_date(record.date_to)})
+
+    def create(self, session, actor, values):
+        return leaves.request_leave(session, actor, **values)
+
+    def update(self, session, actor, record, values):
+        return leaves.update_request(session, record, **values)
+
+
+class AllocationView(ModelView):
+    def create(self, session, actor, values):
+        return leaves.allocate(session, actor.company_id, **values)
+
+
+class CompanyRecordView(ModelView):
+    """A model whose records need only the acting company: leave types and public holidays."""
+
+    def create(self, session, actor, values):
+        return services.create_company_record(session, self.model, actor.company_id, values)
+
+
 def hr_views() -> tuple[ModelView, ...]:
     return (
         EmployeeView(Employee, name="employee", slug="employees", label=_l("Employee"), label_plural=_l("Employees"),
@@ -75,4 +110,14 @@ def hr_views() -> tuple[ModelView, ...]:
         ContractView(Contract, name="contract", slug="contracts", label=_l("Contract"),
                      label_plural=_l("Contracts"), search_fields=("name",),
                      filters=(Filter("running", _l("Running"), lambda actor: Contract.state == RUNNING),)),
+        LeaveView(LeaveRequest, name="leave", slug="leaves", label=_l("Leave request"),
+                  label_plural=_l("Leave requests"), search_fields=(), default_order="date_from",
+                  form_fields=("employee_id", "leave_type_id", "date_from", "date_to", "reason"),
+                  filters=(Filter("to_approve", _l("To approve"), lambda actor: LeaveRequest.state == SUBMITTED),)),
+        AllocationView(LeaveAllocation, name="allocation", slug="allocations", label=_l("Leave allocation"),
+                       label_plural=_l("Leave allocations"), search_fields=()),
+        CompanyRecordView(LeaveType, name="leave_type", slug="leave-types", label=_l("Leave type"),
+                          label_plural=_l("Leave types")),
+        CompanyRecordView(PublicHoliday, name="holiday", slug="holidays", label=_l("Company holiday"),
+                          label_plural=_l("Company holidays"), default_order="date"),
     )

@@ -1,14 +1,14 @@
-"""hr: departments, positions, employees with encrypted private data, schedules, contracts
+"""hr: departments, positions, employees with encrypted private data, schedules, contracts, leave
 
-Revision ID: cdc9c035706d
+Revision ID: 0d3754d7d5db
 Revises: 
-Create Date: 2026-12-03 21:08:06.753462
+Create Date: 2026-12-03 21:30:51.426178
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'cdc9c035706d'
+revision = '0d3754d7d5db'
 down_revision = None
 branch_labels = ('hr',)
 depends_on = ['4d76cd7361dc', '6841b6a662f3']
@@ -34,6 +34,38 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_hr_department_company_id'), ['company_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_hr_department_manager_id'), ['manager_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_hr_department_parent_id'), ['parent_id'], unique=False)
+
+    op.create_table('hr_leave_type',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('needs_allocation', sa.Boolean(), nullable=False),
+    sa.Column('approver', sa.String(length=8), nullable=False),
+    sa.Column('paid', sa.Boolean(), nullable=False),
+    sa.Column('accrual_days_per_month', sa.Numeric(precision=5, scale=2), nullable=True),
+    sa.Column('max_carry_over_days', sa.Numeric(precision=6, scale=2), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('company_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['company_id'], ['core_company.id'], name=op.f('fk_hr_leave_type_company_id_core_company')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_hr_leave_type')),
+    sa.UniqueConstraint('company_id', 'name', name=op.f('uq_hr_leave_type_company_id_name'))
+    )
+    with op.batch_alter_table('hr_leave_type', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_hr_leave_type_company_id'), ['company_id'], unique=False)
+
+    op.create_table('hr_public_holiday',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('date', sa.Date(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('region', sa.String(length=10), nullable=True),
+    sa.Column('company_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['company_id'], ['core_company.id'], name=op.f('fk_hr_public_holiday_company_id_core_company')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_hr_public_holiday')),
+    sa.UniqueConstraint('company_id', 'date', 'region', name=op.f('uq_hr_public_holiday_company_id_date_region'))
+    )
+    with op.batch_alter_table('hr_public_holiday', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_hr_public_holiday_company_id'), ['company_id'], unique=False)
 
     op.create_table('hr_schedule',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -90,6 +122,7 @@ def upgrade() -> None:
     sa.Column('work_phone', sa.String(length=40), nullable=True),
     sa.Column('mobile_phone', sa.String(length=40), nullable=True),
     sa.Column('country_code', sa.String(length=2), nullable=True),
+    sa.Column('region', sa.String(length=10), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('company_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
@@ -152,9 +185,75 @@ def upgrade() -> None:
     with op.batch_alter_table('hr_employee_private', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_hr_employee_private_company_id'), ['company_id'], unique=False)
 
+    op.create_table('hr_leave',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('employee_id', sa.Integer(), nullable=False),
+    sa.Column('leave_type_id', sa.Integer(), nullable=False),
+    sa.Column('date_from', sa.Date(), nullable=False),
+    sa.Column('date_to', sa.Date(), nullable=False),
+    sa.Column('days', sa.Numeric(precision=6, scale=2), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('decided_at', sa.DateTime(), nullable=True),
+    sa.Column('refusal', sa.Text(), nullable=True),
+    sa.Column('company_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('date_to >= date_from', name=op.f('ck_hr_leave_ends_after_start')),
+    sa.ForeignKeyConstraint(['company_id'], ['core_company.id'], name=op.f('fk_hr_leave_company_id_core_company')),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['core_user.id'], name=op.f('fk_hr_leave_decided_by_id_core_user')),
+    sa.ForeignKeyConstraint(['employee_id'], ['hr_employee.id'], name=op.f('fk_hr_leave_employee_id_hr_employee')),
+    sa.ForeignKeyConstraint(['leave_type_id'], ['hr_leave_type.id'], name=op.f('fk_hr_leave_leave_type_id_hr_leave_type')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_hr_leave'))
+    )
+    with op.batch_alter_table('hr_leave', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_hr_leave_company_id'), ['company_id'], unique=False)
+        batch_op.create_index('ix_hr_leave_employee_dates', ['employee_id', 'date_from', 'date_to'], unique=False)
+        batch_op.create_index(batch_op.f('ix_hr_leave_employee_id'), ['employee_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_hr_leave_leave_type_id'), ['leave_type_id'], unique=False)
+        batch_op.create_index('ix_hr_leave_pending', ['company_id', 'state', 'created_at'], unique=False)
+
+    op.create_table('hr_leave_allocation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('employee_id', sa.Integer(), nullable=False),
+    sa.Column('leave_type_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('days', sa.Numeric(precision=6, scale=2), nullable=False),
+    sa.Column('carried_over', sa.Numeric(precision=6, scale=2), nullable=False),
+    sa.Column('accrued_until', sa.Date(), nullable=True),
+    sa.Column('company_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('days >= 0', name=op.f('ck_hr_leave_allocation_days_not_negative')),
+    sa.ForeignKeyConstraint(['company_id'], ['core_company.id'], name=op.f('fk_hr_leave_allocation_company_id_core_company')),
+    sa.ForeignKeyConstraint(['employee_id'], ['hr_employee.id'], name=op.f('fk_hr_leave_allocation_employee_id_hr_employee')),
+    sa.ForeignKeyConstraint(['leave_type_id'], ['hr_leave_type.id'], name=op.f('fk_hr_leave_allocation_leave_type_id_hr_leave_type')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_hr_leave_allocation')),
+    sa.UniqueConstraint('employee_id', 'leave_type_id', 'year', name=op.f('uq_hr_leave_allocation_employee_id_leave_type_id_year'))
+    )
+    with op.batch_alter_table('hr_leave_allocation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_hr_leave_allocation_company_id'), ['company_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_hr_leave_allocation_employee_id'), ['employee_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_hr_leave_allocation_leave_type_id'), ['leave_type_id'], unique=False)
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('hr_leave_allocation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_hr_leave_allocation_leave_type_id'))
+        batch_op.drop_index(batch_op.f('ix_hr_leave_allocation_employee_id'))
+        batch_op.drop_index(batch_op.f('ix_hr_leave_allocation_company_id'))
+
+    op.drop_table('hr_leave_allocation')
+    with op.batch_alter_table('hr_leave', schema=None) as batch_op:
+        batch_op.drop_index('ix_hr_leave_pending')
+        batch_op.drop_index(batch_op.f('ix_hr_leave_leave_type_id'))
+        batch_op.drop_index(batch_op.f('ix_hr_leave_employee_id'))
+        batch_op.drop_index('ix_hr_leave_employee_dates')
+        batch_op.drop_index(batch_op.f('ix_hr_leave_company_id'))
+
+    op.drop_table('hr_leave')
     with op.batch_alter_table('hr_employee_private', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_hr_employee_private_company_id'))
 
@@ -184,6 +283,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_hr_schedule_company_id'))
 
     op.drop_table('hr_schedule')
+    with op.batch_alter_table('hr_public_holiday', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_hr_public_holiday_company_id'))
+
+    op.drop_table('hr_public_holiday')
+    with op.batch_alter_table('hr_leave_type', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_hr_leave_type_company_id'))
+
+    op.drop_table('hr_leave_type')
     with op.batch_alter_table('hr_department', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_hr_department_parent_id'))
         batch_op.drop_index(batch_op.f('ix_hr_department_manager_id'))
