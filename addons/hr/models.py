@@ -254,8 +254,8 @@ class LeaveRequest(CompanyMixin, TimestampMixin, Base):
         _l("Employee"), listed=True, required=False, help=_l("Empty: yourself.")))
     leave_type_id: Mapped[int] = mapped_column(ForeignKey("hr_leave_type.id"), index=True, info=field(
         _l("Leave type"), listed=True))
-    date_from: Mapped[dt.date] = mapped_column(info=field(_l("From"), listed=True))
-    date_to: Mapped[dt.date] = mapped_column(info=field(_l("To"), listed=True))
+    date_from: Mapped[dt.date] = mapped_column(info=field(_l("First day"), listed=True))
+    date_to: Mapped[dt.date] = mapped_column(info=field(_l("Last day"), listed=True))
     days: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal(0), info=field(
         _l("Days"), readonly=True, listed=True))
     reason: Mapped[str | None] = mapped_column(Text, info=field(_l("Reason")))

@@ -2,6 +2,7 @@
 services. A user who is not an HR officer gets a form with their own contact data only."""
 from __future__ import annotations
 
+from flask import has_request_context
 from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 
@@ -19,7 +20,7 @@ class EmployeeView(ModelView):
     @property
     def form_fields(self) -> tuple[str, ...]:
         fields = super().form_fields
-        actor = current_actor()
+        actor = current_actor() if has_request_context() else None
         if actor is not None and not actor.in_group(OFFICER):
             return tuple(name for name in fields if name in services.SELF_SERVICE)
         return fields
