@@ -20,6 +20,8 @@ that write with :mod:`core.bulk` get the same rows from :func:`audit_rows`.
 
 A model opts out with ``__audit__ = False`` (the core's own bookkeeping tables
 do) and hides secrets (columns or relationships) with ``__audit_exclude__``;
+encrypted columns (:mod:`core.encryption`) are logged as changed, with
+:data:`MASK` for their values;
 the timestamp columns are never logged, since each row has its own time.
 Rows changed by the database itself (``ON DELETE CASCADE``) or by bulk
 ``update()``/``delete()`` statements are not seen here; audited models
@@ -42,6 +44,7 @@ from core.executemany import insert_many
 from core.models.audit import AuditLog
 
 MAX_VALUE_LENGTH = 2000
+MASK = "****"  # the old and new values of an encrypted column
 LABEL_ATTRIBUTES = ("display_name", "name", "label", "login", "code", "key")
 _OLD_VALUES = "bottega.audit_old_values"
 _UNKNOWN = object()
@@ -79,6 +82,21 @@ def _shape(model: type) -> tuple[tuple, tuple, tuple]:
         shape = _SHAPES[model, excluded] = (tuple(c for c in columns if c[1] not in primary_key), tuple(columns),
                                   collections)
     return shape
+
+
+@cache
+def _masked(model: type) -> frozenset[str]:
+    """The keys of ``model``'s encrypted columns."""
+    from core.encryption import Encrypted
+
+    return frozenset(attr.key for attr in inspect(model).column_attrs if isinstance(attr.columns[0].type, Encrypted))
+
+
+def _mask(model: type, changes: dict) -> dict:
+    for key in _masked(model).intersection(changes):
+        old, new = changes[key]
+        changes[key] = (None if old is None else MASK, None if new is None else MASK)
+    return changes
 
 
 def _loaded_old_value(state, key):
@@ -215,8 +233,11 @@ def created_json(model: type, values: dict) -> str:
     """``changes_json(created_changes(model, values))``, filled into a template made once per model and set of
     non-null columns: a batch's rows mostly share a few."""
     keys, texts = [], []
+    masked = _masked(model)
     for key in _created_keys(model):
         value = values.get(key)
+        if value is not None and key in masked:
+            value = MASK
         if value is not None:
             keys.append(key)
             kind = type(value)
@@ -254,13 +275,14 @@ _CREATED: dict = {}
 
 def created_changes(model: type, values: dict) -> dict:
     """The audited initial values of a record created with the column ``values`` (see :mod:`core.bulk`)."""
-    return {key: (None, values[key]) for key, _column in _shape(model)[0] if values.get(key) is not None}
+    return _mask(model, {key: (None, values[key]) for key, _column in _shape(model)[0]
+                         if values.get(key) is not None})
 
 
 def updated_changes(model: type, old: dict, new: dict) -> dict:
     """The audited changes of a record whose columns go from ``old`` to ``new`` (see :mod:`core.bulk`)."""
-    return {key: (old[key], new[key]) for key, _column in _shape(model)[1]
-            if key in new and key in old and old[key] != new[key]}
+    return _mask(model, {key: (old[key], new[key]) for key, _column in _shape(model)[1]
+                         if key in new and key in old and old[key] != new[key]})
 
 
 def _record_id(state):
@@ -277,7 +299,7 @@ def _created(state) -> dict:
         related = values.get(rel.key)
         if related:
             changes[rel.key] = (None, labels(related))
-    return changes
+    return _mask(state.class_, changes)
 
 
 def _updated(state, read_old: dict) -> dict:
@@ -295,7 +317,7 @@ def _updated(state, read_old: dict) -> dict:
         history = state.attrs[rel.key].history
         if history.added or history.deleted:
             changes[rel.key] = (labels(history.deleted) or None, labels(history.added) or None)
-    return changes
+    return _mask(state.class_, changes)
 
 
 def _deleted(state, read_old: dict) -> dict:
@@ -312,7 +334,7 @@ def _deleted(state, read_old: dict) -> dict:
             changes[rel.key] = (labels(related), None)
     if not changes:
         changes["record"] = (_label(state.obj(), {**state.dict, **values}, _record_id(state)), None)
-    return changes
+    return _mask(state.class_, changes)
 
 
 def labels(objects) -> str:

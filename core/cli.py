@@ -450,6 +450,36 @@ def restore(state: Context, file: str, yes: bool) -> None:
 
 
 @cli.group(cls=BottegaGroup)
+def keys() -> None:
+    """The keys of encrypted fields ([security] encryption_keys, newest first)."""
+
+
+@keys.command("generate")
+def generate_key() -> None:
+    """Print a new key, to put first in [security] encryption_keys."""
+    from core.encryption import generate_key as new_key
+
+    click.echo(new_key())
+
+
+@keys.command()
+@pass_state
+def rotate(state: Context) -> None:
+    """Re-encrypt every encrypted field with the first key; the other keys can be removed afterwards."""
+    from core import encryption
+
+    lifecycle = state.lifecycle()
+    try:
+        models = lifecycle.registry().models
+        with lifecycle.engine.begin() as connection:  # all values or none
+            count = encryption.rotate(connection, models)
+    finally:
+        lifecycle.engine.dispose()
+    click.echo(f"Re-encrypted {count} values with the first key of {encryption.SETTING}; the keys after it "
+               "are no longer needed.")
+
+
+@cli.group(cls=BottegaGroup)
 def dev() -> None:
     """Tools for addon developers."""
 

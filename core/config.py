@@ -44,6 +44,8 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
         "reauth_minutes": (int, 5),
         "require_two_factor_groups": (list, []),
         "log_retention_days": (int, 365),
+        # Fernet keys for encrypted fields, newest first (core/encryption.py)
+        "encryption_keys": (list, []),
     },
     "mail": {
         "smtp_host": (str, "127.0.0.1"),

@@ -7,7 +7,7 @@ from pathlib import Path
 import tomlkit
 from sqlalchemy import select
 
-from core import jobs
+from core import encryption, jobs
 from core.catalog import Catalog
 from core.companies import update_company
 from core.config import Config, load_config
@@ -43,10 +43,12 @@ def prepare_demo(folder: Path, catalog: Catalog) -> Config:
     document["database"] = {"url": f"sqlite:///{database}"}
     document["addons"] = {"enabled": sorted(catalog)}
     document["jobs"] = {"backend": "sqlite", "sqlite_path": str(queue), "files_path": str(folder / "task-files")}
+    document["security"] = {"encryption_keys": [encryption.generate_key()]}  # a new database, a new key
     path = folder / "demo.toml"
     path.write_text(tomlkit.dumps(document), encoding="utf-8")
     config = load_config(path, environ={})
     jobs.configure(config)
+    encryption.configure(config)
     create_demo_database(database, catalog)
     return config
 

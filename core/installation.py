@@ -44,9 +44,10 @@ class Installation:
         if any(name not in known for name in config.enabled_addons):
             known |= _recorded_addons(config)  # code gone: the lifecycle says so, and uninstall still works
         config.check_addons(known)
-        from core import jobs
+        from core import encryption, jobs
 
         jobs.configure(config)  # jobs enqueued by this process go to the queue of this configuration
+        encryption.configure(config)
         return config
 
     @property

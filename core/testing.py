@@ -34,6 +34,7 @@ from sqlalchemy import Engine, MetaData, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from core import encryption
 from core.catalog import Catalog
 from core.config import Config, load_config
 from core.db import make_engine
@@ -48,6 +49,11 @@ from core.sessions import make_session_factory
 TEST_URL_ENV = "BOTTEGA_TEST_DATABASE_URL"
 ADMIN_PASSWORD = "admin-password"
 USER_PASSWORD = "staff-user-password"
+
+# Addons that keep encrypted fields (hr) need a key: one per test process, also given to the commands the tests
+# run (they inherit the environment); a test of the keys themselves sets its own.
+os.environ.setdefault(encryption.ENV_NAME, encryption.generate_key())
+encryption.use_keys([os.environ[encryption.ENV_NAME]], encryption.ENV_NAME)
 
 
 def free_port() -> int:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from core.errors import ValidationError
 from core.fields import clean
+from core.trees import cycle_chain
 
 from .models import Product, ProductCategory
 from .units import default_unit_id
@@ -87,11 +88,8 @@ def _check_parent(session, category: ProductCategory | None, parent_id: int | No
     parent = session.get(ProductCategory, parent_id)
     if parent.company_id != company_id:
         raise ValidationError(gettext("The parent category belongs to another company."), "parent_id")
-    chain, node = [], parent
-    while node is not None:
-        chain.append(node.name)
-        if category is not None and node.id == category.id:
-            raise ValidationError(gettext(
-                "%(name)s cannot be placed under %(parent)s: that category is inside it (%(chain)s).",
-                name=category.name, parent=parent.name, chain=" / ".join(reversed(chain))), "parent_id")
-        node = node.parent
+    chain = cycle_chain(category, parent)
+    if chain:
+        raise ValidationError(gettext(
+            "%(name)s cannot be placed under %(parent)s: that category is inside it (%(chain)s).",
+            name=category.name, parent=parent.name, chain=" / ".join(chain)), "parent_id")

@@ -134,7 +134,7 @@ def _kind(model: type, column, spec: FieldSpec) -> tuple[str, type | None, int |
         return "many2one", _model_of_table(model, next(iter(column.foreign_keys)).column.table.name), None, None
     if spec.choices:
         return "choice", None, getattr(column.type, "length", None), None
-    kind = column.type
+    kind = getattr(column.type, "plain_type", column.type)  # an encrypted column: the type of its plain value
     if isinstance(kind, JSON):
         return "json", None, None, None
     if isinstance(kind, Boolean):

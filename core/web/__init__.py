@@ -8,8 +8,11 @@ from core.lifecycle.database import open_engine, require_initialized
 
 def create_wsgi_app(config: Config, catalog: Catalog | None = None):
     """The WSGI application for ``config``: what ``bottega run`` and ``bottega serve`` serve."""
+    from core import encryption
+
     from .app import Dispatcher
 
+    encryption.configure(config)
     catalog = catalog or Catalog.discover()
     engine = open_engine(config.database_url)
     require_initialized(engine)

@@ -28,6 +28,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from core import encryption
 from core.catalog import Catalog
 from core.config import Config
 from core.errors import AccessDenied, AddonError
@@ -313,6 +314,8 @@ class Dispatcher:
                 return self._app
             try:
                 registry = Lifecycle(self.engine, self.catalog).registry()
+                with self.engine.connect() as connection:
+                    encryption.check_keys(connection, registry.models)
                 self._app = build_app(WebState(self.config, self.catalog, self.engine, registry,
                                                self.session_factory, self.addons_changed))
                 self._fingerprint = fingerprint

@@ -1,0 +1,9 @@
+from core.manifest import AddonManifest
+
+MANIFEST = AddonManifest(
+    name="hr",
+    version="0.1.0",
+    summary="People: employees, departments, job positions, contracts and working schedules",
+    depends=("contacts",),
+    plugin="addons.hr.plugin",
+)
