@@ -14,7 +14,9 @@
   const REFILLED = ["description", "unit_price", "tax_ids", "account_id", "uom_id"];
   let timer = null;
   let asked = 0;
-  const refill = new Set(); // rows (their tr) whose product was just chosen: take the product's defaults
+  // rows (their tr) whose product was just chosen -> the fields to take from the product's defaults (those the
+  // user has not typed in since)
+  const refill = new Map();
 
   panel.querySelector("[data-totals-note]").hidden = true;
 
@@ -35,16 +37,25 @@
 
   function payload() {
     const data = new FormData(form);
-    refill.forEach((row) => {
+    refill.forEach((names, row) => {
       const prefix = row.isConnected ? prefixOf(row) : null;
-      if (prefix) REFILLED.forEach((name) => data.delete(`${prefix}-${name}`));
+      if (prefix) names.forEach((name) => data.delete(`${prefix}-${name}`));
     });
     return data;
   }
 
+  function badNumbers() {
+    // a number input holding what is no number (2e, 1..5) sends nothing, which saving would read as "empty"
+    const message = status.dataset.badNumber;
+    return [...form.querySelectorAll("input[type=number]")].filter((input) => input.validity.badInput)
+      .map((input) => ({ field: input.name, message }));
+  }
+
   async function ask() {
     const number = ++asked;
-    const filling = new Set(refill);
+    const bad = badNumbers();
+    if (bad.length) { showProblems(bad); return; }
+    const filling = new Map([...refill].map(([row, names]) => [row, new Set(names)]));
     panel.setAttribute("aria-busy", "true");
     let response;
     try {
@@ -59,7 +70,7 @@
     if (number !== asked) return; // a newer question is on its way
     panel.removeAttribute("aria-busy");
     const answer = await response.json().catch(() => ({}));
-    filling.forEach((row) => refill.delete(row));
+    filling.forEach((_names, row) => refill.delete(row));
     if (response.ok) show(answer, filling);
     else showProblems(answer.errors || [{ field: null, message: answer.error || response.statusText }]);
   }
@@ -101,8 +112,9 @@
     status.textContent = general.join(" ");
   }
 
-  function fill(row, values) {
+  function fill(row, values, names) {
     Object.entries(values).forEach(([name, value]) => {
+      if (!names.has(name)) return;
       const prefix = prefixOf(row);
       const input = row.querySelector(`[name="${prefix}-${name}"]`);
       if (!input) return;
@@ -123,7 +135,7 @@
       if (!row) return;
       seen.add(row);
       row.querySelector("[data-line-subtotal]").textContent = line.subtotal.display;
-      if (filling.has(row)) fill(row, line.values);
+      if (filling.has(row)) fill(row, line.values, filling.get(row));
     });
     body.querySelectorAll("tr[data-line]").forEach((row) => {
       if (!seen.has(row)) row.querySelector("[data-line-subtotal]").textContent = "";
@@ -143,14 +155,25 @@
     }));
   }
 
+  function typedIn(target) {
+    // what the user types or chooses after choosing the product is theirs: it is neither sent empty nor replaced
+    const row = target.closest("tr[data-line]");
+    const name = (target.name || "").replace(/^lines-\d+-/, "");
+    refill.get(row)?.delete(name);
+  }
+
   form.addEventListener("input", (event) => {
-    if (event.target.matches("input[type=text], input:not([type]), input[type=number], textarea")) schedule();
+    if (!event.target.matches("input[type=text], input:not([type]), input[type=number], textarea")) return;
+    typedIn(event.target);
+    schedule();
   });
   form.addEventListener("change", (event) => {
     const target = event.target;
-    if (target.matches("select[name$='-product_id']") || target.closest(".variant-values")) {
-      const row = target.closest("tr[data-line]");
-      if (row) refill.add(row);
+    const row = target.closest("tr[data-line]");
+    if (row && (target.matches("select[name$='-product_id']") || target.closest(".variant-values"))) {
+      refill.set(row, new Set(REFILLED));
+    } else {
+      typedIn(target);
     }
     schedule();
   });
