@@ -54,6 +54,19 @@ class DocumentPreview:
     total: Decimal
 
 
+def document_preview(currency: str, lines, taxes, *, untaxed: Decimal, tax: Decimal, total: Decimal,
+                     filled: tuple[str, ...]) -> DocumentPreview:
+    """The preview of what a service computed: its ``lines`` (with ``subtotal``, ``total``, ``taxes`` and the
+    ``filled`` attributes the form's inputs show) and ``taxes`` (each with ``tax``, ``base`` and ``amount``)."""
+    return DocumentPreview(
+        currency=currency,
+        lines=[PreviewLine(line.subtotal, line.total, {**{name: getattr(line, name) for name in filled},
+                                                       "tax_ids": [item.id for item in line.taxes]})
+               for line in lines],
+        taxes=[PreviewTax(item.tax.name, item.base, item.amount) for item in taxes],
+        untaxed=untaxed, tax=tax, total=total)
+
+
 def plain(value: Decimal) -> str:
     """A Decimal as the plain digits an input takes (``100``, ``0.0035``), never an exponent."""
     text = format(Decimal(value), "f")

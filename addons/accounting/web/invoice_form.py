@@ -23,8 +23,8 @@ from ..models.invoicing import IN_INVOICE, IN_REFUND
 from ..models.ledger import EXPENSE, INCOME, PURCHASE, SALE
 from ..models.taxes import PURCHASE as TAX_PURCHASE
 from ..models.taxes import SALE as TAX_SALE
-from core.web.lines import filled, with_lines
-from core.web.previews import DocumentPreview, PreviewLine, PreviewTax
+from core.web.lines import filled, given, with_lines
+from core.web.previews import DocumentPreview, document_preview
 
 LIMIT = Decimal(10) ** 12
 
@@ -104,7 +104,7 @@ def save(session, actor, invoice, kind: str, values: dict):
     """
     from ..services import invoices
 
-    lines = _given(values.pop("lines", None))
+    lines = given(values.pop("lines", None))
     if invoice is None:
         return invoices.create_invoice(session, company_id=actor.company_id, kind=kind, lines=lines or (), **values)
     return invoices.update_invoice(session, invoice, lines=lines, **values)
@@ -115,21 +115,10 @@ def preview(session, actor, invoice, kind: str, values: dict) -> DocumentPreview
     lines with their product's defaults, amounts and taxes, and the invoice's taxes and totals."""
     from ..services import invoices
 
-    lines = _given(values.pop("lines", None)) or ()
+    lines = given(values.pop("lines", None)) or ()
     draft = invoices.new_draft(session, company_id=invoice.company_id if invoice else actor.company_id, kind=kind,
                                lines=lines, origin_invoice_id=invoice.origin_invoice_id if invoice else None,
                                **values)
-    return DocumentPreview(
-        currency=draft.currency_code,
-        lines=[PreviewLine(line.subtotal, line.total, {
-            "description": line.description, "unit_price": line.unit_price, "account_id": line.account_id,
-            "tax_ids": [tax.id for tax in line.taxes]}) for line in draft.lines],
-        taxes=[PreviewTax(row.tax.name, row.base, row.amount) for row in draft.taxes],
-        untaxed=draft.amount_untaxed, tax=draft.amount_tax, total=draft.amount_total)
-
-
-def _given(lines):
-    """The lines' values the user gave: an empty one takes the service's default."""
-    if lines is None:
-        return None
-    return [{key: value for key, value in line.items() if value not in (None, "", [])} for line in lines]
+    return document_preview(draft.currency_code, draft.lines, draft.taxes, untaxed=draft.amount_untaxed,
+                            tax=draft.amount_tax, total=draft.amount_total,
+                            filled=("description", "unit_price", "account_id"))

@@ -17,8 +17,8 @@ from addons.accounting.web.invoice_form import TaxesField
 from addons.products.models import Product, Uom
 from core.fields import field_of
 from core.web.forms import build_form_class, select_choices
-from core.web.lines import filled, optional_int, with_lines
-from core.web.previews import DocumentPreview, PreviewLine, PreviewTax
+from core.web.lines import filled, given, optional_int, with_lines
+from core.web.previews import DocumentPreview, document_preview
 
 from ..models import LINE_KINDS, PRODUCT, SaleOrderLine
 from .line_extensions import with_line_extensions
@@ -87,19 +87,12 @@ def preview(session, actor, order, values: dict) -> DocumentPreview:
         values = {**{key: getattr(order, key) for key in DEFAULTED}, **values}
     quote = new_quote(session, order.company_id if order else actor.company_id, lines=lines or (), **values)
     totals = compute(session, quote)
-    return DocumentPreview(
-        currency=quote.currency_code,
-        lines=[PreviewLine(line.subtotal, line.total, {
-            "description": line.description, "unit_price": line.unit_price, "uom_id": line.uom_id,
-            "tax_ids": [tax.id for tax in line.taxes]}) for line in quote.lines],
-        taxes=[PreviewTax(item.tax.name, item.base, item.amount) for item in totals.taxes],
-        untaxed=totals.untaxed, tax=totals.tax, total=totals.total)
+    return document_preview(quote.currency_code, quote.lines, totals.taxes, untaxed=totals.untaxed, tax=totals.tax,
+                            total=totals.total, filled=("description", "unit_price", "uom_id"))
 
 
 def _given(values: dict) -> tuple[list | None, dict]:
     """The lines and header values the user gave; left empty, a line's value and the header's ``DEFAULTED``
     ones take the service's defaults (the user, the customer's list and its currency, today)."""
-    lines = values.pop("lines", None)
-    if lines is not None:
-        lines = [{key: value for key, value in line.items() if value not in (None, "", [])} for line in lines]
+    lines = given(values.pop("lines", None))
     return lines, {key: value for key, value in values.items() if value is not None or key not in DEFAULTED}

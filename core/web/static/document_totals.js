@@ -170,7 +170,8 @@
   form.addEventListener("change", (event) => {
     const target = event.target;
     const row = target.closest("tr[data-line]");
-    if (row && (target.matches("select[name$='-product_id']") || target.closest(".variant-values"))) {
+    const product = row?.querySelector("select[name$='-product_id']");
+    if (row && product?.value && (target === product || target.closest(".variant-values"))) {
       refill.set(row, new Set(REFILLED));
     } else {
       typedIn(target);
