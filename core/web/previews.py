@@ -4,10 +4,10 @@ saving calls, and nothing written.
 A view that offers previews implements ``ModelView.preview(session, actor, record, values)``: it asks its
 service to build the document in memory exactly as saving would (its lines filled with the product's
 defaults, priced, taxed and rounded) and returns a :class:`DocumentPreview`. :func:`preview_view` parses the
-posted form with the page's own form class (CSRF token included), so a bad value gets the message saving would
-give, next to the same field; it answers JSON with each line's amounts and filled values, the taxes and the
-totals, as plain decimals and formatted for the user's locale. Whatever the service touched is rolled back (a
-variant made for a line, a cached value): a preview never writes.
+posted form (its CSRF token checked, as every post's) with the page's own form class, so a bad value gets
+the message saving would give, next to the same field; it answers JSON with each line's amounts and filled
+values, the taxes and the totals, as plain decimals and formatted for the user's locale. Whatever the service
+touched is rolled back (a variant made for a line, a cached value): a preview never writes.
 """
 from __future__ import annotations
 
@@ -101,12 +101,7 @@ def _form_errors(form) -> list[dict]:
     name, message}, the lines' fields by their own inputs' names."""
     fields = [sub for item in form for sub in ([sub for entry in item.entries for sub in entry.form]
                                                if item.name == "lines" else [item])]
-    found = [{"field": item.name, "message": str(item.errors[0])} for item in fields
-             if item.errors and item.name != "csrf_token"]
-    if form.csrf_token.errors:
-        found.append({"field": None, "message": gettext(
-            "This form has expired or was not sent from Bottega. Reload the page and try again; nothing was "
-            "saved.")})
+    found = [{"field": item.name, "message": str(item.errors[0])} for item in fields if item.errors]
     return found + [{"field": None, "message": str(message)} for message in form.form_errors]
 
 
