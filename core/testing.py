@@ -377,6 +377,16 @@ class WebClient:
     def post_json(self, url, payload):
         return self.client.post(url, json=payload, headers={"X-CSRFToken": self.token or ""})
 
+    def preview_and_save(self, form_url: str, data: dict) -> tuple[dict, str]:
+        """A document form's live totals for ``data`` (``<form_url minus /new or /edit>/preview``), then the same
+        ``data`` saved: the preview's JSON and the saved record's URL (core.web.previews)."""
+        base = form_url.rsplit("/", 1)[0]
+        preview = self.post(base + "/preview", data, headers={"Accept": "application/json"})
+        assert preview.status_code == 200, preview.get_data(as_text=True)
+        saved = self.post(form_url, data)
+        assert saved.status_code == 302, saved.get_data(as_text=True)
+        return preview.get_json(), saved.headers["Location"]
+
     def login(self, login: str, password: str = USER_PASSWORD):
         self.get("/login")
         response = self.post("/login", {"login": login, "password": password})

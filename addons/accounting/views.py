@@ -141,7 +141,6 @@ class PaymentTermView(AccountingView):
     form_template = "accounting/lines_form.html"
     record_template = "accounting/payment_term_record.html"
     line_fields = ("percent", "days", "end_of_month")
-    shows_totals = False
 
     def form_class(self, session, record=None):
         return term_form.payment_term_form_class(self, session, record)
@@ -164,7 +163,7 @@ class InvoiceView(AccountingView):
     record_template = "accounting/invoice_record.html"
     form_template = "accounting/lines_form.html"
     line_fields = ("description", "product_id", "account_id", "quantity", "unit_price", "discount", "tax_ids")
-    shows_totals = True
+    previews = True
     money_fields = ("amount_untaxed", "amount_tax", "amount_total", "residual")
 
     def __init__(self, kind: str, **kwargs):
@@ -209,6 +208,9 @@ class InvoiceView(AccountingView):
 
     def update(self, session, actor, record, values):
         return invoice_form.save(session, actor, record, self.kind, values)
+
+    def preview(self, session, actor, record, values):
+        return invoice_form.preview(session, actor, record, self.kind, values)
 
     def record_context(self, record) -> dict:
         from .web.invoices import invoice_page_context

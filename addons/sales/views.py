@@ -101,6 +101,7 @@ class OrderView(ModelView):
     list_actions = (INVOICE_SELECTED,)
     record_template = "sales/quote_record.html"
     form_template = "sales/quote_form.html"
+    previews = True
     own_line_fields = ("kind", "product_id", "variant_values", "description", "quantity", "uom_id", "unit_price",
                        "discount", "tax_ids", "optional")
 
@@ -179,6 +180,11 @@ class OrderView(ModelView):
         from .web.quote_form import save
 
         return save(session, actor, record, values)
+
+    def preview(self, session, actor, record, values):
+        from .web.quote_form import preview
+
+        return preview(session, actor, record, values)
 
     def delete(self, session, actor, record) -> None:
         from .services.quotes import delete_quote

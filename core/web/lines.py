@@ -54,6 +54,14 @@ def filled(field) -> bool:
     return field.data not in (None, "")
 
 
+def given(lines: list[dict] | None) -> list[dict] | None:
+    """Each line's values the user filled in: one left empty (None, "" or no choice) takes the service's
+    default."""
+    if lines is None:
+        return None
+    return [{key: value for key, value in line.items() if value not in (None, "", [])} for line in lines]
+
+
 def optional_int(value):
     """A select's value as an id: None when nothing is chosen (for ``SelectField(coerce=...)`` in line forms)."""
     if value in (None, ""):

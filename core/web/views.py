@@ -38,6 +38,7 @@ from .history import record_history
 from .inputs import ACCEPTS_JSON_ATTRIBUTE, accepts_json, json_object
 from .kanban import card_fields, column_totals, company_currency
 from .paging import MAX_PAGE, read_page
+from .previews import preview_view
 
 KANBAN_LIMIT = 1000
 #: the most rows a list action takes at once (a list page shows ``page_size``)
@@ -179,6 +180,8 @@ class ModelView:
     kanban_sum: str | None = None
     #: the fields a kanban card shows under its title (None: the list's second and third columns)
     kanban_fields: tuple[str, ...] | None = None
+    #: whether the form shows its totals live (``/preview``): such a view implements :meth:`preview`
+    previews = False
 
     def __init__(self, model, *, name: str, slug: str, label: str, label_plural: str,
                  list_columns=None, search_fields=("name",), form_fields=None,
@@ -438,6 +441,11 @@ class ModelView:
     def form_class(self, session, record=None):
         return build_form_class(self, session, record)
 
+    def preview(self, session, actor, record, values: dict):
+        """The document the form's ``values`` would save (a :class:`core.web.previews.DocumentPreview`), built
+        by the same service as :meth:`save` without writing; for views with ``previews``."""
+        raise NotImplementedError
+
 
 def _once_per_request(name: str, key, compute):
     """``compute()``, kept in the request's ``g.<name>[key]``: what a list asks for every cell is looked up once."""
@@ -471,6 +479,9 @@ def mount(view: ModelView, blueprint: BlueprintSetupState) -> None:
                    ("/kanban/new", "quick_create", _quick_create, ("POST",))]
     if view.list_actions:
         routes += [("/selected/<action>", "selected", _selected, ("POST",))]
+    if view.previews:
+        routes += [("/preview", "preview", preview_view, ("POST",)),
+                   ("/<int:record_id>/preview", "preview_record", preview_view, ("POST",))]
     if view.importable:
         routes += [("/import", "import_upload", import_pages.upload, ("GET", "POST")),
                    ("/import/<token>", "import_preview", import_pages.preview, ("GET", "POST"))]

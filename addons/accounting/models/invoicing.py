@@ -181,6 +181,11 @@ class InvoiceLine(CompanyMixin, Base):
                                             info=field(_l("Taxes"), domain=lambda actor: Tax.active.is_(True),
                                                        domain_message=_l("Choose active taxes.")))
 
+    @property
+    def tax_ids(self) -> list[int]:
+        """The ids of the line's taxes (what the invoice form edits: a draft opened again keeps them ticked)."""
+        return [tax.id for tax in self.taxes]
+
 
 class InvoiceTax(CompanyMixin, Base):
     """One tax of an invoice: its base and amount in the invoice's currency, as printed and posted."""

@@ -23,7 +23,8 @@ from ..models.invoicing import IN_INVOICE, IN_REFUND
 from ..models.ledger import EXPENSE, INCOME, PURCHASE, SALE
 from ..models.taxes import PURCHASE as TAX_PURCHASE
 from ..models.taxes import SALE as TAX_SALE
-from core.web.lines import filled, with_lines
+from core.web.lines import filled, given, with_lines
+from core.web.previews import DocumentPreview, document_preview
 
 LIMIT = Decimal(10) ** 12
 
@@ -100,9 +101,21 @@ def save(session, actor, invoice, kind: str, values: dict):
     """
     from ..services import invoices
 
-    lines = values.pop("lines", None)
-    if lines is not None:
-        lines = [{key: value for key, value in line.items() if value not in (None, "", [])} for line in lines]
+    lines = given(values.pop("lines", None))
     if invoice is None:
         return invoices.create_invoice(session, company_id=actor.company_id, kind=kind, lines=lines or (), **values)
     return invoices.update_invoice(session, invoice, lines=lines, **values)
+
+
+def preview(session, actor, invoice, kind: str, values: dict) -> DocumentPreview:
+    """What saving the form's ``values`` would store, as the invoicing service builds the draft in memory: the
+    lines with their product's defaults, amounts and taxes, and the invoice's taxes and totals."""
+    from ..services import invoices
+
+    lines = given(values.pop("lines", None)) or ()
+    draft = invoices.new_draft(session, company_id=invoice.company_id if invoice else actor.company_id, kind=kind,
+                               lines=lines, origin_invoice_id=invoice.origin_invoice_id if invoice else None,
+                               **values)
+    return document_preview(draft.currency_code, draft.lines, draft.taxes, untaxed=draft.amount_untaxed,
+                            tax=draft.amount_tax, total=draft.amount_total,
+                            filled=("description", "unit_price", "account_id"))

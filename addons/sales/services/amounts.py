@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from addons.accounting.services.books import company_settings
 from addons.accounting.services.currency import decimals, round_amount
-from addons.accounting.services.taxes import compute_line, compute_totals
+from addons.accounting.services.taxes import Totals, compute_line, compute_totals
 from addons.products.units import convert
 
 from ..models import SaleOrder, SaleOrderLine
@@ -47,8 +47,9 @@ def set_cost(session: Session, order: SaleOrder, line: SaleOrderLine) -> None:
     line.cost_source = source[:64]
 
 
-def compute(session: Session, order: SaleOrder) -> None:
-    """The lines' subtotal, taxes, total and margin, and the order's totals and margin."""
+def compute(session: Session, order: SaleOrder) -> Totals:
+    """The lines' subtotal, taxes, total and margin, and the order's totals and margin; returns the totals per
+    tax too (a quotation stores only its totals)."""
     places = decimals(session, order.currency_code)
     rounding = company_settings(session, order.company_id).tax_rounding
     counted, margin = [], ZERO
@@ -66,3 +67,4 @@ def compute(session: Session, order: SaleOrder) -> None:
     totals = compute_totals(counted, places, rounding)
     order.amount_untaxed, order.amount_tax, order.amount_total = totals.untaxed, totals.tax, totals.total
     order.margin = margin
+    return totals

@@ -87,6 +87,22 @@ def require_state(order: SaleOrder, states: Iterable[str], message: str) -> None
 def create_quote(session: Session, company_id: int, *, partner_id: int, date_order: dt.date | None = None,
                  lines: Iterable[Mapping] = (), **values) -> SaleOrder:
     """A quotation to a customer, its lines priced from the customer's (or the given) price list."""
+    with session.begin_nested():
+        pending: line_extensions.Pending = []
+        order = new_quote(session, company_id, partner_id=partner_id, date_order=date_order, lines=lines,
+                          pending=pending, **values)
+        session.add(order)
+        session.flush()
+        line_extensions.write(session, pending)
+        announce_changed(session, [order])
+    return order
+
+
+def new_quote(session: Session, company_id: int, *, partner_id: int, date_order: dt.date | None = None,
+              lines: Iterable[Mapping] = (), pending: line_extensions.Pending | None = None,
+              **values) -> SaleOrder:
+    """The checked, priced and computed quotation :func:`create_quote` stores, not added to the session (its
+    lines' extension values go to ``pending``, to write once they have their ids)."""
     _known(values, HEADER_FIELDS)
     date_order = date_order or dt.date.today()
     header = clean(SaleOrder, {"partner_id": partner_id, "date_order": date_order, **values}, session=session)
@@ -102,14 +118,8 @@ def create_quote(session: Session, company_id: int, *, partner_id: int, date_ord
         order.validity_date = order.date_order + VALIDITY
     _set_pricelist(session, order, given=order.pricelist_id is not None,
                    currency_given=header.get("currency_code") is not None)
-    with session.begin_nested():
-        session.add(order)
-        pending: line_extensions.Pending = []
-        order.lines = each_line(lines, partial(_make_line, session, order, pending))
-        compute(session, order)
-        session.flush()
-        line_extensions.write(session, pending)
-        announce_changed(session, [order])
+    order.lines = each_line(lines, partial(_make_line, session, order, [] if pending is None else pending))
+    compute(session, order)
     return order
 
 

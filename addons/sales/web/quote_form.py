@@ -17,7 +17,8 @@ from addons.accounting.web.invoice_form import TaxesField
 from addons.products.models import Product, Uom
 from core.fields import field_of
 from core.web.forms import build_form_class, select_choices
-from core.web.lines import filled, optional_int, with_lines
+from core.web.lines import filled, given, optional_int, with_lines
+from core.web.previews import DocumentPreview, document_preview
 
 from ..models import LINE_KINDS, PRODUCT, SaleOrderLine
 from .line_extensions import with_line_extensions
@@ -68,11 +69,30 @@ def save(session, actor, order, values: dict):
     service's default (quantity 1, the product's unit, the price list's price, no discount)."""
     from ..services.quotes import create_quote, update_quote
 
-    lines = values.pop("lines", None)
-    if lines is not None:
-        lines = [{key: value for key, value in line.items() if value not in (None, "", [])} for line in lines]
-    # left empty, these take the service's defaults (the user, the customer's list and its currency, today)
-    values = {key: value for key, value in values.items() if value is not None or key not in DEFAULTED}
+    lines, values = _given(values)
     if order is None:
         return create_quote(session, actor.company_id, lines=lines or (), **values)
     return update_quote(session, order, lines=lines, **values)
+
+
+def preview(session, actor, order, values: dict) -> DocumentPreview:
+    """What saving the form's ``values`` would store, as the quotation service builds it in memory: the lines
+    with their product's description, unit, price list price and taxes, their amounts, the taxes and totals.
+    For a quotation being changed, a header value left empty keeps the quotation's, as saving does."""
+    from ..services.amounts import compute
+    from ..services.quotes import new_quote
+
+    lines, values = _given(values)
+    if order is not None:
+        values = {**{key: getattr(order, key) for key in DEFAULTED}, **values}
+    quote = new_quote(session, order.company_id if order else actor.company_id, lines=lines or (), **values)
+    totals = compute(session, quote)
+    return document_preview(quote.currency_code, quote.lines, totals.taxes, untaxed=totals.untaxed, tax=totals.tax,
+                            total=totals.total, filled=("description", "unit_price", "uom_id"))
+
+
+def _given(values: dict) -> tuple[list | None, dict]:
+    """The lines and header values the user gave; left empty, a line's value and the header's ``DEFAULTED``
+    ones take the service's defaults (the user, the customer's list and its currency, today)."""
+    lines = given(values.pop("lines", None))
+    return lines, {key: value for key, value in values.items() if value is not None or key not in DEFAULTED}
