@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import g, request, session
-from flask_babel import Babel, format_currency, format_decimal
+from flask_babel import Babel, format_currency, format_decimal, get_locale
 
 from core.languages import CODES, LANGUAGES  # noqa: F401 (LANGUAGES: the pages' language choices)
 
@@ -27,6 +27,24 @@ def select_locale() -> str:
 
 def money(value, currency: str = "EUR") -> str:
     return "" if value is None else format_currency(value, currency)
+
+
+def record_currency(record) -> str:
+    """The currency of ``record``'s amounts: its own ``currency_code``, else its company's (else the user's)."""
+    own = getattr(record, "currency_code", None)
+    if isinstance(own, str) and own:
+        return own
+    from core.models import Company
+
+    from .context import current_actor, system_session
+
+    company_id = getattr(record, "company_id", None) or current_actor().company_id
+    return system_session().get(Company, company_id).currency_code
+
+
+def country_name(code: str) -> str:
+    """A country's name in the user's language ("ES" reads "España" in Spanish), or the code when unknown."""
+    return get_locale().territories.get(code, code)
 
 
 def init_app(app, state) -> None:
