@@ -162,6 +162,7 @@ class InvoiceView(AccountingView):
     list_template = "accounting/invoice_list.html"
     record_template = "accounting/invoice_record.html"
     form_template = "accounting/lines_form.html"
+    status_field = "state"
     line_fields = ("description", "product_id", "account_id", "quantity", "unit_price", "discount", "tax_ids")
     shows_totals = True
     money_fields = ("amount_untaxed", "amount_tax", "amount_total", "residual")

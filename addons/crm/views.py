@@ -47,7 +47,9 @@ class _LeadBase(ModelView):
 
 
 class LeadView(_LeadBase):
-    """Leads: not in a pipeline yet, so without a stage (qualifying gives them one)."""
+    """Leads: not in a pipeline yet, so without a stage (qualifying gives them one); their bar shows the state."""
+
+    status_field = "state"
 
     list_actions = (
         ListAction("qualify", _l("Qualify as opportunity"),

@@ -41,6 +41,7 @@ class OrderView(ModelView):
     record_template = "purchase/order_record.html"
     form_template = "purchase/order_form.html"
     money_fields = ("amount_total",)
+    status_field = "state"
     line_fields = ("product_id", "description", "quantity", "uom_id", "unit_price", "expected_date")
 
     @property

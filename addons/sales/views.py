@@ -101,6 +101,7 @@ class OrderView(ModelView):
     record_template = "sales/quote_record.html"
     form_template = "sales/quote_form.html"
     money_fields = ("amount_untaxed", "amount_tax", "amount_total", "margin")
+    status_field = "state"
     own_line_fields = ("kind", "product_id", "variant_values", "description", "quantity", "uom_id", "unit_price",
                        "discount", "tax_ids", "optional")
 
