@@ -25,6 +25,12 @@ def select_locale() -> str:
     return request.accept_languages.best_match(CODES) or "en"
 
 
+def select_timezone() -> str | None:
+    """The logged-in user's time zone (None: Flask-Babel's default, UTC)."""
+    user = g.get("user")
+    return user.timezone if user is not None and user.timezone else None
+
+
 def money(value, currency: str = "EUR") -> str:
     return "" if value is None else format_currency(value, currency)
 
@@ -55,6 +61,6 @@ def init_app(app, state) -> None:
             folders.append(str(package / "translations"))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(folders)
     app.config["BABEL_DEFAULT_LOCALE"] = "en"
-    Babel(app, locale_selector=select_locale)
+    Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["number"] = format_decimal

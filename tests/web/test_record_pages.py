@@ -1,5 +1,6 @@
 """The generic record page: values by meaning (linked, translated, per locale), the status bar, smart buttons
 counting related records as the user may read them, and edit in place with errors next to the field."""
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from addons.contacts.services import create_partner
 from addons.crm import services
 from addons.crm.models import Lead, Stage
+from core.models import User
 from core.testing import ADMIN_PASSWORD
 from tests.lifecycle_helpers import execute, fixture_catalog, query
 
@@ -182,3 +184,22 @@ def test_a_refused_edit_from_the_edit_page_stays_on_the_edit_page(served):
     refused = admin.post("/alpha/items/1/edit", {"name": "", "stage": "new"})
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422 and 'id="name-errors"' in html and "record-edit" not in html
+
+
+def test_dates_and_times_are_shown_in_the_users_own_time_zone(web, pipeline):
+    lead_id = opportunity(web, pipeline, pipeline["ana"], "Late night deal")
+    session = web.db.system()
+    session.execute(Lead.__table__.update().values(qualified_at=dt.datetime(2026, 1, 15, 23, 30)))  # stored in UTC
+    session.commit()
+    web.db.user("madrid", groups=["crm.group_manager"], lang="es")
+    client = web.client()
+    client.login("madrid")
+    assert "15/1/26, 23:30" in client.get(f"/crm/opportunities/{lead_id}").get_data(as_text=True)  # UTC by default
+    client.get("/account")
+    saved = client.post("/account", {"pref-lang": "es", "pref-timezone": "Europe/Madrid"}, follow_redirects=True)
+    assert "Preferencias guardadas." in saved.get_data(as_text=True)
+    html = client.get(f"/crm/opportunities/{lead_id}").get_data(as_text=True)
+    assert "16/1/26, 0:30" in html and "23:30" not in html
+    refused = client.post("/account", {"pref-lang": "es", "pref-timezone": "Mars/Olympus"})
+    assert refused.status_code == 200 and 'id="pref-timezone-errors"' in refused.get_data(as_text=True)
+    assert web.db.system().scalar(select(User.timezone).where(User.login == "madrid")) == "Europe/Madrid"
