@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from core.menus import MenuItem
     from core.models import Company
     from core.security import Actor
+    from core.web.smart_buttons import SmartButton
     from core.security.declarations import Group, ModelAccess, RecordRule
     from core.jobs import Job
     from core.web.dashboard import Section, Tile
@@ -225,6 +226,25 @@ def record_buttons(session: Session, actor: Actor, record: object) -> Iterable[R
     :param actor: the user looking at the record
     :param record: the record shown
     :return: :class:`core.web.panels.RecordButton` instances, shown by ``sequence``
+    """
+
+
+@hookspec
+def record_smart_buttons(model: type) -> Iterable[SmartButton]:
+    """Return smart buttons for the record pages of ``model`` (another addon's model included).
+
+    Called when a user opens a record page of the generic views. Each
+    :class:`core.web.smart_buttons.SmartButton` names a generic list of the
+    addon (its endpoint) and that list's many-to-one field pointing at
+    ``model``: the page shows how many rows the list has for the record and
+    links to it filtered (``?by.<field>=<id>``). The core counts with the
+    list's own query through the user's session (one query per button), so
+    record rules apply, and leaves out a button whose list the user may not
+    read. CRM offers a partner's opportunities and activities, accounting
+    its invoices. Return nothing for the models the addon does not relate to.
+
+    :param model: the model of the record being shown
+    :return: :class:`core.web.smart_buttons.SmartButton` instances, shown by ``sequence``
     """
 
 

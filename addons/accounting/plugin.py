@@ -123,3 +123,17 @@ def load_demo_data(session, company):
     from . import demo
 
     demo.load(session, company)
+
+
+@hookimpl
+def record_smart_buttons(model):
+    """A partner's customer invoices and supplier bills."""
+    from flask_babel import lazy_gettext as _l
+
+    from addons.contacts.models import Partner
+    from core.web.smart_buttons import SmartButton
+
+    if model is not Partner:
+        return []
+    return [SmartButton(Partner, _l("Invoices"), "accounting.invoice_list", "partner_id", 30),
+            SmartButton(Partner, _l("Bills"), "accounting.bill_list", "partner_id", 35)]

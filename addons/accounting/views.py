@@ -15,7 +15,6 @@ from addons.contacts.models import Partner
 from core.db import utcnow
 from core.errors import AccessDenied
 from core.web.context import can
-from core.web.i18n import money
 from core.web.views import Filter, ModelView
 
 from .models import (
@@ -85,6 +84,8 @@ class MoveView(ReadOnlyView):
 class PaymentView(ReadOnlyView):
     """Payments of one direction (received or sent), amounts in their own currency."""
 
+    money_fields = ("amount",)
+
     def __init__(self, direction: str, **kwargs):
         super().__init__(Payment, **kwargs)
         self.direction = direction
@@ -92,10 +93,8 @@ class PaymentView(ReadOnlyView):
     def conditions(self, params, actor):
         return [Payment.kind == self.direction, *super().conditions(params, actor)]
 
-    def display(self, record, field: str) -> str:
-        if field == "amount":
-            return money(record.amount, record.currency_code)
-        return super().display(record, field)
+    def shows(self, record) -> bool:
+        return record.kind == self.direction
 
 
 class StatementView(ReadOnlyView):
@@ -162,6 +161,7 @@ class InvoiceView(AccountingView):
     list_template = "accounting/invoice_list.html"
     record_template = "accounting/invoice_record.html"
     form_template = "accounting/lines_form.html"
+    status_field = "state"
     line_fields = ("description", "product_id", "account_id", "quantity", "unit_price", "discount", "tax_ids")
     previews = True
     money_fields = ("amount_untaxed", "amount_tax", "amount_total", "residual")
@@ -189,13 +189,14 @@ class InvoiceView(AccountingView):
     def editable(self, record) -> bool:
         return record.state == DRAFT
 
+    def shows(self, record) -> bool:
+        return record.kind == self.kind
+
     def can_post(self) -> bool:
         """Whether the user may post (the list's "Post the drafts")."""
         return can(Move, "create")
 
     def display(self, record, field: str) -> str:
-        if field in self.money_fields:
-            return money(getattr(record, field), record.currency_code)
         if field == "number":
             return record.display_name
         return super().display(record, field)

@@ -95,3 +95,21 @@ def load_demo_data(session, company):
     from . import demo
 
     demo.load(session, company)
+
+
+@hookimpl
+def record_smart_buttons(model):
+    """A partner's opportunities and activities; a lead's or an opportunity's activities."""
+    from flask_babel import lazy_gettext as _l
+
+    from addons.contacts.models import Partner
+    from core.web.smart_buttons import SmartButton
+
+    from .models import Lead
+
+    if model is Partner:
+        return [SmartButton(Partner, _l("Opportunities"), "crm.opportunity_list", "partner_id", 10),
+                SmartButton(Partner, _l("Activities"), "crm.activity_list", "partner_id", 40)]
+    if model is Lead:
+        return [SmartButton(Lead, _l("Activities"), "crm.activity_list", "lead_id", 40)]
+    return []

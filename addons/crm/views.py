@@ -26,9 +26,13 @@ class _LeadBase(ModelView):
     kind = LEAD
     record_template = "crm/lead_record.html"
     list_actions = (MARK_WON,)
+    money_fields = ("expected_revenue",)
 
     def conditions(self, params, actor):
         return [Lead.kind == self.kind, *super().conditions(params, actor)]
+
+    def shows(self, record) -> bool:
+        return record.kind == self.kind
 
     def create(self, session, actor, values):
         return services.create_lead(session, actor.company_id, **values)
@@ -43,7 +47,9 @@ class _LeadBase(ModelView):
 
 
 class LeadView(_LeadBase):
-    """Leads: not in a pipeline yet, so without a stage (qualifying gives them one)."""
+    """Leads: not in a pipeline yet, so without a stage (qualifying gives them one); their bar shows the state."""
+
+    status_field = "state"
 
     list_actions = (
         ListAction("qualify", _l("Qualify as opportunity"),
@@ -125,6 +131,7 @@ class SegmentView(ModelView):
 
 class CampaignView(ModelView):
     record_template = "crm/campaign_record.html"
+    money_fields = ("cost",)
 
     def record_context(self, record):
         from core.web.context import system_session

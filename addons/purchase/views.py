@@ -7,7 +7,6 @@ from sqlalchemy import exists
 
 from core.db import utcnow
 from core.errors import AccessDenied
-from core.web.i18n import money
 from core.web.views import Filter, ModelView
 
 from .models import (
@@ -41,6 +40,8 @@ class OrderView(ModelView):
     importable = False  # lines and states: no flat file fits
     record_template = "purchase/order_record.html"
     form_template = "purchase/order_form.html"
+    money_fields = ("amount_total",)
+    status_field = "state"
     line_fields = ("product_id", "description", "quantity", "uom_id", "unit_price", "expected_date")
 
     @property
@@ -55,8 +56,6 @@ class OrderView(ModelView):
         return record.state in EDITABLE
 
     def display(self, record, field: str) -> str:
-        if field == "amount_total":
-            return money(record.amount_total, record.currency_code)
         if field == "number":
             return record.display_name
         return super().display(record, field)

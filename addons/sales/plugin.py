@@ -97,3 +97,16 @@ def commission_amounts(session, company_id, date_from, date_to):
     from .services.commissions import confirmed_amounts
 
     return confirmed_amounts(session, company_id, date_from=date_from, date_to=date_to)
+
+
+@hookimpl
+def record_smart_buttons(model):
+    """A partner's quotations and sales orders."""
+    from flask_babel import lazy_gettext as _l
+
+    from addons.contacts.models import Partner
+    from core.web.smart_buttons import SmartButton
+
+    if model is not Partner:
+        return []
+    return [SmartButton(Partner, _l("Quotations and orders"), "sales.order_list", "partner_id", 20)]

@@ -7,7 +7,6 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import object_session, selectinload
 
-from core.web.i18n import money
 from core.web.views import Filter, ListAction, ModelView
 
 from .models import (
@@ -102,6 +101,8 @@ class OrderView(ModelView):
     record_template = "sales/quote_record.html"
     form_template = "sales/quote_form.html"
     previews = True
+    money_fields = ("amount_untaxed", "amount_tax", "amount_total", "margin")
+    status_field = "state"
     own_line_fields = ("kind", "product_id", "variant_values", "description", "quantity", "uom_id", "unit_price",
                        "discount", "tax_ids", "optional")
 
@@ -160,8 +161,6 @@ class OrderView(ModelView):
     def display(self, record, field: str) -> str:
         if field in self.STATUSES:
             return str(dict(self.STATUSES[field][1])[getattr(self._invoicing(record), field)])
-        if field in ("amount_untaxed", "amount_tax", "amount_total"):
-            return money(getattr(record, field), record.currency_code)
         if field in ("number", "previous_id") and (record if field == "number" else record.previous) is not None:
             return (record if field == "number" else record.previous).display_name
         return super().display(record, field)

@@ -28,6 +28,7 @@ class TransferView(ModelView):
     and the buttons."""
 
     record_template = "stock/transfer_record.html"
+    status_field = "state"
 
     def create(self, session, actor, values):
         return transfers.create_transfer(session, actor.company_id, **values)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.db import Base, TimestampMixin, intpk, str120
 from core.fields import field
 from core.languages import LANGUAGES
+from core.timezones import timezone_choices
 
 if TYPE_CHECKING:
     from .company import Company
@@ -57,6 +58,8 @@ class User(TimestampMixin, Base):
     active: Mapped[bool] = mapped_column(default=True, info=field(_l("Active"), listed=True))
     lang: Mapped[str] = mapped_column(String(8), default="en", info=field(_l("Language"), choices=LANGUAGES,
                                                                           listed=True))
+    timezone: Mapped[str | None] = mapped_column(String(64), info=field(
+        _l("Time zone"), choices=timezone_choices(), help=_l("Dates and times are shown in it (UTC when empty).")))
     company_id: Mapped[int] = mapped_column(ForeignKey("core_company.id"), info=field(_l("Main company"),
                                                                                      required=True))
 

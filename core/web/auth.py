@@ -42,6 +42,7 @@ from core.models import User
 from core.security import credentials, log_event
 from core.security.password_policy import password_problem
 from core.security.throttle import LoginThrottle
+from core.timezones import timezone_choices
 
 from .context import public, state
 from .forms import select_choices
@@ -73,6 +74,8 @@ class PasswordForm(FlaskForm):
 
 class PreferencesForm(FlaskForm):
     lang = SelectField(_l("Language"), choices=select_choices(LANGUAGES))
+    timezone = SelectField(_l("Time zone"), choices=select_choices((("", "UTC"), *timezone_choices())),
+                           description=_l("Dates and times are shown in it."))
 
 
 def session_stamp(system, user_id: int) -> str:
@@ -280,11 +283,13 @@ def logout():
 
 @blueprint.route("/account", methods=["GET", "POST"])
 def account():
-    preferences = PreferencesForm(prefix="pref", lang=g.user.lang)
+    preferences = PreferencesForm(prefix="pref", lang=g.user.lang, timezone=g.user.timezone or "")
     password = PasswordForm(prefix="pw")
     if _submitted_with(preferences) and preferences.validate_on_submit():
         with state().session_factory() as system:
-            system.get(User, g.user.id).lang = preferences.lang.data
+            user = system.get(User, g.user.id)
+            user.lang = preferences.lang.data
+            user.timezone = preferences.timezone.data or None
             system.commit()
         with force_locale(preferences.lang.data):  # said in the language just chosen
             flash(gettext("Preferences saved."), "success")

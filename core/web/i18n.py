@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import g, request, session
-from flask_babel import Babel, format_currency, format_decimal
+from flask_babel import Babel, format_currency, format_decimal, get_locale
 
 from core.languages import CODES, LANGUAGES  # noqa: F401 (LANGUAGES: the pages' language choices)
 
@@ -25,8 +25,32 @@ def select_locale() -> str:
     return request.accept_languages.best_match(CODES) or "en"
 
 
+def select_timezone() -> str | None:
+    """The logged-in user's time zone (None: Flask-Babel's default, UTC)."""
+    user = g.get("user")
+    return user.timezone if user is not None and user.timezone else None
+
+
 def money(value, currency: str = "EUR") -> str:
     return "" if value is None else format_currency(value, currency)
+
+
+def record_currency(record) -> str:
+    """The currency of ``record``'s amounts: its own ``currency_code``, else its company's (else the user's)."""
+    own = getattr(record, "currency_code", None)
+    if isinstance(own, str) and own:
+        return own
+    from core.models import Company
+
+    from .context import current_actor, system_session
+
+    company_id = getattr(record, "company_id", None) or current_actor().company_id
+    return system_session().get(Company, company_id).currency_code
+
+
+def country_name(code: str) -> str:
+    """A country's name in the user's language ("ES" reads "España" in Spanish), or the code when unknown."""
+    return get_locale().territories.get(code, code)
 
 
 def init_app(app, state) -> None:
@@ -37,6 +61,6 @@ def init_app(app, state) -> None:
             folders.append(str(package / "translations"))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(folders)
     app.config["BABEL_DEFAULT_LOCALE"] = "en"
-    Babel(app, locale_selector=select_locale)
+    Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["number"] = format_decimal

@@ -35,12 +35,18 @@ from .exports import EXPORT_FORMATS, export_response
 from .forms import RecordField, build_form_class, display_name, form_values
 from .analysis import Analysis
 from .history import record_history
+from .i18n import country_name, money, record_currency
 from .inputs import ACCEPTS_JSON_ATTRIBUTE, accepts_json, json_object
 from .kanban import card_fields, column_totals, company_currency
+from .links import record_url
+from .smart_buttons import smart_buttons
+from .status_bar import status_bar
 from .paging import MAX_PAGE, read_page
 from .previews import preview_view
 
 KANBAN_LIMIT = 1000
+#: the form field an edit in place sends: a refused save shows the record page again, not the edit page
+IN_PLACE = "_in_place"
 #: the most rows a list action takes at once (a list page shows ``page_size``)
 MAX_SELECTED = 500
 #: the kinds of field a list can be narrowed by (``?by.<field>=<value>``)
@@ -182,6 +188,11 @@ class ModelView:
     kanban_fields: tuple[str, ...] | None = None
     #: whether the form shows its totals live (``/preview``): such a view implements :meth:`preview`
     previews = False
+    #: decimal fields shown as money: in the record's ``currency_code`` when it has one, else its company's
+    money_fields: tuple[str, ...] = ()
+    #: the field whose values the record page's status bar shows in order (None: the kanban's ``stage_field``);
+    #: see :mod:`core.web.status_bar`
+    status_field: str | None = None
 
     def __init__(self, model, *, name: str, slug: str, label: str, label_plural: str,
                  list_columns=None, search_fields=("name",), form_fields=None,
@@ -285,6 +296,19 @@ class ModelView:
     def title(self, record) -> str:
         return display_name(record)
 
+    def shows(self, record) -> bool:
+        """Whether ``record`` belongs to this view (a model with several views, e.g. leads and opportunities,
+        says which one a record's page is in)."""
+        return True
+
+    def link(self, record, field: str) -> str | None:
+        """The page of the record ``field`` points to, for a many-to-one field, when the user may read it."""
+        found = self.fields().get(field)
+        if found is None or found.kind != "many2one":
+            return None
+        related = self.value(record, field)
+        return record_url(related) if hasattr(related, "__table__") else None
+
     def value(self, record, field: str):
         """The stored value of ``field`` on ``record``, an extension field's from its side row."""
         found = fields_of(self.model).get(field)  # the model's own (no extension may reuse its names)
@@ -309,11 +333,13 @@ class ModelView:
         if isinstance(value, bool):
             return gettext("Yes") if value else gettext("No")
         if isinstance(value, Decimal):
-            return format_decimal(value)
+            return money(value, record_currency(record)) if field in self.money_fields else format_decimal(value)
         if hasattr(value, "hour"):
             return format_datetime(value, "short")
         if hasattr(value, "isoformat"):
             return format_date(value)
+        if found is not None and found.format == "country":
+            return country_name(value)
         if found is not None and found.kind == "json":
             return json.dumps(value, ensure_ascii=False, sort_keys=True)
         if isinstance(value, list):
@@ -422,6 +448,12 @@ class ModelView:
         """What the kanban adds to its cards beyond their fields, by record id (lists of
         :class:`core.web.kanban.CardBadge`), read for all the cards at once; override to add some."""
         return {}
+
+    @property
+    def edits_in_place(self) -> bool:
+        """Whether the record page's fields card turns into the form (the generic form only: a document with
+        lines keeps its own edit page)."""
+        return self.form_template == ModelView.form_template
 
     def record_context(self, record) -> dict:
         """Extra template values for the record page (an addon's timeline, actions...)."""
@@ -550,12 +582,22 @@ def _export(view: ModelView, fmt: str):
 
 def _view(view: ModelView, record_id: int):
     require(view.model, "read")
-    record = record_or_404(view.model, record_id)
+    return _record_page(view, record_or_404(view.model, record_id))
+
+
+def _record_page(view: ModelView, record, form=None):
+    """The record page; ``form`` is the fields card's own form as the user sent it back (shown open, with its
+    errors next to the fields) after an edit in place was refused."""
+    session = db()
+    can_write = can(view.model, "write")
+    if form is None and can_write and view.edits_in_place:
+        form = _filled_form(view, session, record)
     return render_template(view.record_template, view=view, record=record,
-                           history=record_history(view, record_id),
-                           can_write=can(view.model, "write"), can_delete=can(view.model, "delete"),
+                           history=record_history(view, record.id),
+                           can_write=can_write, can_delete=can(view.model, "delete"),
                            panels=record_panels(record), record_buttons=record_buttons(record),
-                           **view.record_context(record))
+                           status=status_bar(view, session, record), smart_buttons=smart_buttons(record),
+                           in_place_form=form, **view.record_context(record))
 
 
 def record_panels(record) -> list:
@@ -581,14 +623,20 @@ def _edit(view: ModelView, record_id: int):
     return _form(view, record_or_404(view.model, record_id))
 
 
-def _form(view: ModelView, record):
-    session, actor = db(), current_actor()
+def _filled_form(view: ModelView, session, record):
+    """The view's form holding ``record``'s values (or the posted ones), each related record named."""
     form = view.form_class(session, record)(obj=record,
                                             **extension_values(session, view.extensions("create", "write"), record))
     for field in form:
         if isinstance(field, RecordField) and field.data is not None and field.current_label is None:
             target = session.get(field.target, field.data)
             field.current_label = display_name(target) if target is not None else ""
+    return form
+
+
+def _form(view: ModelView, record):
+    session, actor = db(), current_actor()
+    form = _filled_form(view, session, record)
     if form.validate_on_submit():
         values = form_values(form)
         outcome = run_service(lambda session: view.save(session, actor, record, values), form=form,
@@ -596,6 +644,8 @@ def _form(view: ModelView, record):
         if outcome.ok:
             return redirect(url_for(view.endpoint("view"), record_id=outcome.result.id))
     status = 422 if request.method == "POST" else 200
+    if status == 422 and record is not None and request.form.get(IN_PLACE) and view.edits_in_place:
+        return _record_page(view, record, form), status  # the record page again, its card open on the errors
     return render_template(view.form_template, view=view, form=form, record=record), status
 
 
@@ -633,6 +683,9 @@ def _kanban(view: ModelView):
 
 @accepts_json
 def _stage(view: ModelView, record_id: int):
+    """Move the record to another stage: a kanban drop or a status bar click (JSON), or the bar's form (no JS)."""
+    if not request.is_json:
+        return _stage_from_form(view, record_id)
     if not can(view.model, "write"):
         return jsonify(error=gettext("You may not change these records.")), 403
     session = db()
@@ -647,6 +700,20 @@ def _stage(view: ModelView, record_id: int):
     if not outcome.ok:
         return jsonify(error=str(outcome.error)), outcome.status
     return jsonify(ok=True, totals=_board_totals(view))
+
+
+def _stage_from_form(view: ModelView, record_id: int):
+    require(view.model, "write")
+    session = db()
+    record = record_or_404(view.model, record_id)
+    allowed = {str(value): value for value, _label in view.stages(session)}
+    chosen = request.form.get("stage", "")
+    if chosen not in allowed:
+        flash(gettext("Unknown stage."), "error")
+    else:
+        run_service(lambda session: view.update(session, current_actor(), record, {view.stage_field: allowed[chosen]}),
+                    success=gettext("Saved."))
+    return redirect(url_for(view.endpoint("view"), record_id=record_id))
 
 
 @accepts_json

@@ -42,9 +42,9 @@ def test_staff_work_through_contacts_and_a_kanban(server, browser, shot):
     expect(page.locator(".flash-success")).to_have_text("Saved.")
     expect(page.locator("h1")).to_have_text("Cerámicas Alhambra S.L.")
 
-    page.click("text=Edit")
-    page.fill("#city", "Málaga")
-    page.click("button:has-text('Save')")
+    page.click("text=Edit")  # the fields card becomes the form, on the record page itself
+    page.fill("#in-place-city", "Málaga")
+    page.click("#record-edit button:has-text('Save')")
     expect(page.locator(".timeline")).to_contain_text("Granada")
     expect(page.locator(".timeline")).to_contain_text("Málaga")
     shot(page, "04-record-history")

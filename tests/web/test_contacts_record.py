@@ -1,6 +1,8 @@
 """The partner record page: contacts and addresses, duplicate hints, and what other addons say (partner_summary)."""
 import pytest
+from sqlalchemy import select
 
+from addons.contacts.models import Partner
 from addons.contacts.services import create_partner, create_tag
 from core import hookimpl
 from core.web.panels import Panel
@@ -58,7 +60,8 @@ def test_a_company_lists_its_contacts_and_addresses_and_the_fields_read_well(web
     assert "Contacts and addresses" in page
     assert "Lucía Martín" in page and "lucia@iberica.es" in page
     assert "<td>Delivery address</td>" in page and "Getafe" in page
-    assert "<dt>Salesperson</dt><dd>Seller</dd>" in page and "<dt>Tags</dt><dd>VIP</dd>" in page
+    assert f'<dt>Salesperson</dt><dd><a href="/settings/users/{seller.id}">Seller</a></dd>' in page  # linked
+    assert "<dt>Tags</dt><dd>VIP</dd>" in page and "<dt>Country</dt><dd>Spain</dd>" in page
 
 
 def test_the_record_page_hints_at_duplicates_with_a_merge_link(web, clerk):
@@ -131,4 +134,5 @@ def test_a_country_typed_by_name_in_the_form_is_saved_as_its_code(web, clerk):
     clerk.get("/contacts/partners/new")
     created = clerk.post("/contacts/partners/new", {"name": "Ferretería", "country_code": "Spain"})
     assert created.status_code == 302
-    assert "<dt>Country</dt><dd>ES</dd>" in clerk.get(created.headers["Location"]).get_data(as_text=True)
+    assert "<dt>Country</dt><dd>Spain</dd>" in clerk.get(created.headers["Location"]).get_data(as_text=True)
+    assert web.db.system().scalar(select(Partner.country_code).where(Partner.name == "Ferretería")) == "ES"
