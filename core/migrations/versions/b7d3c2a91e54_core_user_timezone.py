@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = 'b7d3c2a91e54'
-down_revision = '2fecbf4b7744'
+down_revision = 'd82bc48fc514'
 branch_labels = None
 depends_on = None
 
