@@ -60,6 +60,9 @@ class ScheduleView(ModelView):
 
 
 class ContractView(ModelView):
+    money_fields = ("wage",)
+    status_field = "state"
+
     def create(self, session, actor, values):
         return services.create_contract(session, actor.company_id, **values)
 
@@ -71,6 +74,7 @@ class LeaveView(ModelView):
     """Leave requests: saving one submits it; it changes while it waits, then only by Approve, Refuse, Cancel."""
 
     importable = False
+    status_field = "state"
 
     @property
     def record_fields(self) -> tuple[str, ...]:
