@@ -8,6 +8,11 @@ by a typo or two (a similarity ratio of at least :data:`NAME_SIMILARITY`).
 
 Only partners of the same company are compared, and only those the session
 may read (a user session applies the user's record rules).
+
+The comparison keys are stored on each partner (``match_*`` columns, set
+whenever it is written, see :func:`set_match_keys`) and near-identical names
+as pairs (:class:`.models.PartnerNamePair`, see :func:`refresh_match_keys`),
+so the duplicate search is a few indexed SQL joins, a page at a time.
 """
 from __future__ import annotations
 
@@ -19,12 +24,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Integer, and_, bindparam, case, delete, func, insert, literal, or_, select, union_all, update
+from sqlalchemy.orm import Session, aliased
 
 from core.taxid import COUNTRY_VAT_PREFIX, compact, same_tax_id_key
 
-from .models import Partner
+from .models import Partner, PartnerNamePair
 
 NAME_SIMILARITY = 0.92
 
@@ -73,15 +78,25 @@ def normalize_email(email: str | None) -> str | None:
     return email.strip().lower() if email and email.strip() else None
 
 
+MIN_SIMILAR_LENGTH = 6
+_DIGITS = re.compile(r"\d+")
+
+
+def _length_slack(longer: str) -> int:
+    """How many letters two near-identical names may differ in length by, the longer being ``longer``."""
+    return max(2, len(longer) // 10)
+
+
 def similar_names(first: str, second: str) -> bool:
-    """Whether two normalized names are near-identical."""
+    """Whether two normalized names are near-identical (the same either way round)."""
     if not first or not second:
         return False
     if first == second:
         return True
-    if re.findall(r"\d+", first) != re.findall(r"\d+", second):
+    if _DIGITS.findall(first) != _DIGITS.findall(second):
         return False  # "Store 12" and "Store 13" are two stores
-    if abs(len(first) - len(second)) > max(2, len(first) // 10) or min(len(first), len(second)) < 6:
+    longer = first if len(first) >= len(second) else second
+    if abs(len(first) - len(second)) > _length_slack(longer) or min(len(first), len(second)) < MIN_SIMILAR_LENGTH:
         return False
     return difflib.SequenceMatcher(None, first, second, autojunk=False).ratio() >= NAME_SIMILARITY
 
@@ -99,62 +114,203 @@ class DuplicatePair:
         return [str(REASONS[reason]) for reason in self.reasons]
 
 
+_ORDER = (REASON_TAX_ID, REASON_EMAIL, REASON_NAME)
+
+
+def _candidates(partners: Iterable[Partner] | None):
+    """Every (first id, second id, reason number) of active partners of one company, first id the lower:
+    equal keys found through the key indexes, near-identical names read from the stored pairs. Each side is an
+    ``aliased`` partner, so the session's record rules apply to both."""
+    first, second = aliased(Partner), aliased(Partner)
+    focus = sorted({p.id for p in partners}) if partners is not None else None
+
+    def scoped(statement):
+        statement = statement.where(first.active.is_(True), second.active.is_(True),
+                                    first.company_id == second.company_id)
+        if focus is not None:
+            statement = statement.where(or_(first.id.in_(focus), second.id.in_(focus)))
+        return statement
+
+    branches = []
+    for number, key in enumerate(("match_vat", "match_email", "match_name")):
+        branches.append(scoped(
+            select(first.id.label("first_id"), second.id.label("second_id"), literal(number, Integer).label("reason"))
+            .join(second, and_(getattr(second, key) == getattr(first, key), second.company_id == first.company_id,
+                               second.id > first.id))
+            .where(getattr(first, key).is_not(None))))
+    branches.append(scoped(
+        select(first.id.label("first_id"), second.id.label("second_id"), literal(2, Integer).label("reason"))
+        .select_from(PartnerNamePair)
+        .join(first, first.id == PartnerNamePair.first_id).join(second, second.id == PartnerNamePair.second_id)))
+    return union_all(*branches).subquery("candidates")
+
+
+def _pairs_query(partners: Iterable[Partner] | None):
+    found = _candidates(partners)
+    flags = [func.max(case((found.c.reason == number, 1), else_=0)).label(key) for number, key in enumerate(_ORDER)]
+    strongest = func.min(found.c.reason)
+    return (select(found.c.first_id, found.c.second_id, *flags)
+            .group_by(found.c.first_id, found.c.second_id)
+            .order_by(strongest, (flags[0] + flags[1] + flags[2]).desc(), found.c.first_id, found.c.second_id))
+
+
 def find_duplicates(session: Session, partners: Iterable[Partner] | None = None,
-                    limit: int | None = None) -> list[DuplicatePair]:
-    """Candidate duplicate pairs among the active partners the session may read.
+                    limit: int | None = None, offset: int = 0) -> list[DuplicatePair]:
+    """Candidate duplicate pairs among the active partners the session may read, a page at a time.
 
     ``partners`` restricts the search to pairs involving at least one of
-    them. Pairs come strongest first (tax id, then email, then name).
+    them. Pairs come strongest first (tax id, then email, then name; more
+    reasons first), then by the partners' ids. The pairs are computed in
+    SQL from the partners' stored match keys and near-identical name pairs
+    (kept current by :func:`refresh_match_keys`), never by comparing every
+    two partners here.
     """
-    rows = session.scalars(select(Partner).where(Partner.active.is_(True)).order_by(Partner.id)).all()
-    focus = {p.id for p in partners} if partners is not None else None
-    reasons: dict[tuple[int, int], list[str]] = defaultdict(list)
-    by_id = {p.id: p for p in rows}
+    statement = _pairs_query(partners)
+    if limit is not None:
+        statement = statement.limit(limit)
+    if offset:
+        statement = statement.offset(offset)
+    rows = session.execute(statement).all()
+    ids = sorted({row.first_id for row in rows} | {row.second_id for row in rows})
+    by_id = {p.id: p for p in session.scalars(select(Partner).where(Partner.id.in_(ids)))} if ids else {}
+    return [DuplicatePair(by_id[row.first_id], by_id[row.second_id],
+                          tuple(key for key in _ORDER if getattr(row, key)))
+            for row in rows if row.first_id in by_id and row.second_id in by_id]
 
-    def add_groups(groups: dict, reason: str) -> None:
-        for ids in groups.values():
-            if len(ids) < 2:
+
+def count_duplicates(session: Session, partners: Iterable[Partner] | None = None) -> int:
+    """How many pairs :func:`find_duplicates` finds in all."""
+    found = _pairs_query(partners).order_by(None).subquery("pairs")
+    return session.scalar(select(func.count()).select_from(found)) or 0
+
+
+# --- the stored keys ----------------------------------------------------------------------------
+
+#: rows per statement when keys or pairs are written for many partners
+CHUNK = 2000
+
+
+def match_keys(name: str | None, email: str | None, vat: str | None, country_code: str | None) -> dict:
+    """The match-key columns of a partner with these values (None where there is nothing to match)."""
+    normalized = normalize_name(name)[:120] or None
+    email_key = normalize_email(email)
+    return {"match_name": normalized, "match_block": normalized[:3] if normalized else None,
+            "match_email": email_key[:255] if email_key else None,
+            "match_vat": same_tax_id_key(vat, country_code)}
+
+
+def set_match_keys(partner: Partner) -> None:
+    """Give ``partner`` the keys of its current values (before it is written)."""
+    for key, value in match_keys(partner.name, partner.email, partner.vat, partner.country_code).items():
+        if getattr(partner, key) != value:
+            setattr(partner, key, value)
+
+
+def similar_name_pairs(names: Iterable[str], changed: set[str] | None = None) -> set[tuple[str, str]]:
+    """The near-identical pairs among distinct normalized ``names`` (of one block), each sorted.
+
+    With ``changed``, only pairs with at least one of those names. Names
+    can only be near-identical with the same numbers in them and lengths
+    close enough (:func:`similar_names`), so each name is compared only with
+    those; difflib's cheap upper bounds are tried before the exact ratio.
+    """
+    groups: dict[tuple, list[str]] = defaultdict(list)
+    for name in set(names):
+        if len(name) >= MIN_SIMILAR_LENGTH:
+            groups[tuple(_DIGITS.findall(name))].append(name)
+    for group in groups.values():
+        group.sort(key=len)
+    found = set()
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+
+    def compare(one: str, others: Iterable[str]) -> None:
+        matcher.set_seq2(one)
+        for other in others:
+            longer = other if len(other) >= len(one) else one
+            if other == one or abs(len(other) - len(one)) > _length_slack(longer):
                 continue
-            for i, first in enumerate(ids):
-                for second in ids[i + 1:]:
-                    if focus is None or first in focus or second in focus:
-                        if reason not in reasons[first, second]:
-                            reasons[first, second].append(reason)
+            matcher.set_seq1(other)
+            if (matcher.real_quick_ratio() >= NAME_SIMILARITY and matcher.quick_ratio() >= NAME_SIMILARITY
+                    and matcher.ratio() >= NAME_SIMILARITY):
+                found.add((one, other) if one < other else (other, one))
 
-    by_vat, by_email, by_name = defaultdict(list), defaultdict(list), defaultdict(list)
-    blocks = defaultdict(list)
-    for partner in rows:
-        key = same_tax_id_key(partner.vat, partner.country_code)
-        if key:
-            by_vat[partner.company_id, key].append(partner.id)
-        email = normalize_email(partner.email)
-        if email:
-            by_email[partner.company_id, email].append(partner.id)
-        name = normalize_name(partner.name)
-        if name:
-            by_name[partner.company_id, name].append(partner.id)
-    add_groups(by_vat, REASON_TAX_ID)
-    add_groups(by_email, REASON_EMAIL)
-    add_groups(by_name, REASON_NAME)
-    # near-identical (not equal) names: compare within blocks sharing the first three letters
-    for company_id, name in by_name:
-        blocks[company_id, name[:3]].append(name)
-    for (company_id, _prefix), names in blocks.items():
-        for i, first in enumerate(names):
-            for second in names[i + 1:]:
-                if similar_names(first, second):
-                    for a in by_name[company_id, first]:
-                        for b in by_name[company_id, second]:
-                            pair = (min(a, b), max(a, b))
-                            if (focus is None or a in focus or b in focus) and REASON_NAME not in reasons[pair]:
-                                reasons[pair].append(REASON_NAME)
-    order = {REASON_TAX_ID: 0, REASON_EMAIL: 1, REASON_NAME: 2}
-    pairs = [
-        DuplicatePair(by_id[a], by_id[b], tuple(sorted(found, key=order.get)))
-        for (a, b), found in reasons.items() if found
-    ]
-    pairs.sort(key=lambda p: (min(order[r] for r in p.reasons), -len(p.reasons), p.first.id, p.second.id))
-    return pairs[:limit] if limit else pairs
+    if changed is not None and len(changed) * 4 < sum(len(group) for group in groups.values()):
+        for name in changed:
+            if len(name) >= MIN_SIMILAR_LENGTH:
+                compare(name, groups[tuple(_DIGITS.findall(name))])
+        return found
+    for group in groups.values():
+        for i, shorter in enumerate(group):
+            others = []
+            for longer in group[i + 1:]:
+                if len(longer) - len(shorter) > _length_slack(longer):
+                    break
+                if changed is None or shorter in changed or longer in changed:
+                    others.append(longer)
+            compare(shorter, others)
+    return found
+
+
+def refresh_match_keys(connection: Connection, partner_ids: Iterable[int], *, keys: bool = False) -> None:
+    """Store again the near-identical name pairs of ``partner_ids`` (and with ``keys``, their match keys first).
+
+    Called by the contacts services whenever partners are created, renamed,
+    merged or imported, and by the migration for every partner; it writes
+    derived rows on the session's connection (the partners' own writes went
+    through the user's checks). Pairs are found among the partners of the
+    same company and name block, archived ones included (the duplicate search
+    leaves those out, and restoring one needs no new pairs).
+    """
+    wanted = set(partner_ids)
+    ids = sorted(wanted)
+    table, pairs = Partner.__table__, PartnerNamePair.__table__
+    blocks: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for chunk in _chunks(ids):
+        if keys:
+            rows = connection.execute(select(table.c.id, table.c.name, table.c.email, table.c.vat,
+                                             table.c.country_code).where(table.c.id.in_(chunk))).all()
+            values = [{"key_id": row.id, **match_keys(row.name, row.email, row.vat, row.country_code)}
+                      for row in rows]
+            if values:
+                connection.execute(update(table).where(table.c.id == bindparam("key_id"))
+                                   .values({key: bindparam(key) for key in values[0] if key != "key_id"}), values)
+        connection.execute(delete(pairs).where(or_(pairs.c.first_id.in_(chunk), pairs.c.second_id.in_(chunk))))
+        for company_id, block, name in connection.execute(
+                select(table.c.company_id, table.c.match_block, table.c.match_name)
+                .where(table.c.id.in_(chunk), table.c.match_name.is_not(None))):
+            blocks[company_id, block].add(name)
+    members: dict[tuple[int, str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    by_company = defaultdict(list)
+    for company_id, block in blocks:
+        by_company[company_id].append(block)
+    for company_id, names in by_company.items():
+        for start in range(0, len(names), CHUNK):
+            for partner_id, block, name in connection.execute(
+                    select(table.c.id, table.c.match_block, table.c.match_name)
+                    .where(table.c.company_id == company_id, table.c.match_block.in_(names[start:start + CHUNK]))):
+                members[company_id, block][name].append(partner_id)
+    new_rows = set()
+    for key, changed in blocks.items():
+        names = members[key]
+        for first_name, second_name in similar_name_pairs(names, changed):
+            for a in names[first_name]:
+                for b in names[second_name]:
+                    if a in wanted or b in wanted:  # pairs of two other partners were kept
+                        new_rows.add((min(a, b), max(a, b)))
+    rows = [{"first_id": a, "second_id": b} for a, b in sorted(new_rows)]
+    for start in range(0, len(rows), CHUNK):
+        connection.execute(insert(pairs), rows[start:start + CHUNK])
+
+
+def backfill_match_keys(connection: Connection) -> None:
+    """Compute the match keys and name pairs of every partner (the migration that adds them)."""
+    table = Partner.__table__
+    refresh_match_keys(connection, connection.scalars(select(table.c.id).order_by(table.c.id)).all(), keys=True)
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
 
 
 def tax_id_variants(vat: str | None, country_code: str | None) -> set[str]:
