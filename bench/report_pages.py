@@ -170,33 +170,16 @@ def user_session(engine, catalog, login: str, groups: tuple[str, ...]):
     return actor_session(factory, registry, actor), actor, registry
 
 
-# The pairs the duplicates page shows, written by hand: the same keys and stored pairs, no access check.
+# The pairs the duplicates page shows, written by hand: the same stored pairs, no access check.
 PAIRS_SQL = """
-SELECT first_id, second_id,
-       MAX(CASE WHEN reason = 0 THEN 1 ELSE 0 END) AS vat, MAX(CASE WHEN reason = 1 THEN 1 ELSE 0 END) AS email,
-       MAX(CASE WHEN reason = 2 THEN 1 ELSE 0 END) AS name
-FROM (
-    SELECT a.id AS first_id, b.id AS second_id, 0 AS reason FROM contacts_partner a
-      JOIN contacts_partner b ON b.company_id = a.company_id AND b.match_vat = a.match_vat AND b.id > a.id
-      WHERE a.company_id = :company AND a.active = :yes AND b.active = :yes AND a.match_vat IS NOT NULL
-    UNION ALL
-    SELECT a.id, b.id, 1 FROM contacts_partner a
-      JOIN contacts_partner b ON b.company_id = a.company_id AND b.match_email = a.match_email AND b.id > a.id
-      WHERE a.company_id = :company AND a.active = :yes AND b.active = :yes AND a.match_email IS NOT NULL
-    UNION ALL
-    SELECT a.id, b.id, 2 FROM contacts_partner a
-      JOIN contacts_partner b ON b.company_id = a.company_id AND b.match_name = a.match_name AND b.id > a.id
-      WHERE a.company_id = :company AND a.active = :yes AND b.active = :yes AND a.match_name IS NOT NULL
-    UNION ALL
-    SELECT p.first_id, p.second_id, 2 FROM contacts_partner_name_pair p
-      JOIN contacts_partner a ON a.id = p.first_id JOIN contacts_partner b ON b.id = p.second_id
-      WHERE a.company_id = :company AND b.company_id = :company AND a.active = :yes AND b.active = :yes
-) c
-GROUP BY first_id, second_id
+SELECT m.first_id, m.second_id, MIN(CASE m.reason WHEN 'tax_id' THEN 0 WHEN 'email' THEN 1 ELSE 2 END) AS strongest,
+       COUNT(*) AS reasons
+FROM contacts_partner_match m
+JOIN contacts_partner a ON a.id = m.first_id JOIN contacts_partner b ON b.id = m.second_id
+WHERE a.company_id = :company AND a.active = :yes AND b.active = :yes
+GROUP BY m.first_id, m.second_id
 """
-PAGE_SQL = PAIRS_SQL + " ORDER BY MIN(reason), -(MAX(CASE WHEN reason = 0 THEN 1 ELSE 0 END) + " \
-    "MAX(CASE WHEN reason = 1 THEN 1 ELSE 0 END) + MAX(CASE WHEN reason = 2 THEN 1 ELSE 0 END)), first_id, second_id " \
-    "LIMIT :limit OFFSET :offset"
+PAGE_SQL = PAIRS_SQL + " ORDER BY strongest, reasons DESC, first_id, second_id LIMIT :limit OFFSET :offset"
 COUNT_SQL = f"SELECT COUNT(*) FROM ({PAIRS_SQL}) x"
 PARTNERS_SQL = "SELECT id, name, email, vat FROM contacts_partner WHERE id IN ({ids})"
 

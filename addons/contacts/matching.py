@@ -10,12 +10,13 @@ Only partners of the same company are compared, and only those the session
 may read (a user session applies the user's record rules).
 
 The comparison keys are stored on each partner (``match_*`` columns, set
-whenever it is written, see :func:`set_match_keys`) and near-identical names
-as pairs (:class:`.models.PartnerNamePair`, see :func:`refresh_match_keys`),
-so the duplicate search is a few indexed SQL joins, a page at a time.
+whenever it is written, see :func:`set_match_keys`) and the pairs they match
+in :class:`.models.PartnerMatch` (see :func:`refresh_match_keys`), so the
+duplicate search reads stored pairs, a page at a time.
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 import unicodedata
@@ -24,12 +25,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Connection, Integer, and_, bindparam, case, delete, func, insert, literal, or_, select, union_all, update
+from rapidfuzz import fuzz, process
+from sqlalchemy import Connection, bindparam, case, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from core.taxid import COUNTRY_VAT_PREFIX, compact, same_tax_id_key
 
-from .models import Partner, PartnerNamePair
+from .models import Partner, PartnerMatch
 
 NAME_SIMILARITY = 0.92
 
@@ -115,43 +117,29 @@ class DuplicatePair:
 
 
 _ORDER = (REASON_TAX_ID, REASON_EMAIL, REASON_NAME)
-
-
-def _candidates(partners: Iterable[Partner] | None):
-    """Every (first id, second id, reason number) of active partners of one company, first id the lower:
-    equal keys found through the key indexes, near-identical names read from the stored pairs. Each side is an
-    ``aliased`` partner, so the session's record rules apply to both."""
-    first, second = aliased(Partner), aliased(Partner)
-    focus = sorted({p.id for p in partners}) if partners is not None else None
-
-    def scoped(statement):
-        statement = statement.where(first.active.is_(True), second.active.is_(True),
-                                    first.company_id == second.company_id)
-        if focus is not None:
-            statement = statement.where(or_(first.id.in_(focus), second.id.in_(focus)))
-        return statement
-
-    branches = []
-    for number, key in enumerate(("match_vat", "match_email", "match_name")):
-        branches.append(scoped(
-            select(first.id.label("first_id"), second.id.label("second_id"), literal(number, Integer).label("reason"))
-            .join(second, and_(getattr(second, key) == getattr(first, key), second.company_id == first.company_id,
-                               second.id > first.id))
-            .where(getattr(first, key).is_not(None))))
-    branches.append(scoped(
-        select(first.id.label("first_id"), second.id.label("second_id"), literal(2, Integer).label("reason"))
-        .select_from(PartnerNamePair)
-        .join(first, first.id == PartnerNamePair.first_id).join(second, second.id == PartnerNamePair.second_id)))
-    return union_all(*branches).subquery("candidates")
+#: the key column each reason compares (near-identical names are found apart, see similar_name_pairs)
+_KEYS = {REASON_TAX_ID: "match_vat", REASON_EMAIL: "match_email", REASON_NAME: "match_name"}
 
 
 def _pairs_query(partners: Iterable[Partner] | None):
-    found = _candidates(partners)
-    flags = [func.max(case((found.c.reason == number, 1), else_=0)).label(key) for number, key in enumerate(_ORDER)]
-    strongest = func.min(found.c.reason)
-    return (select(found.c.first_id, found.c.second_id, *flags)
-            .group_by(found.c.first_id, found.c.second_id)
-            .order_by(strongest, (flags[0] + flags[1] + flags[2]).desc(), found.c.first_id, found.c.second_id))
+    """The stored pairs of active partners, one row per pair with a flag per reason, strongest first.
+
+    Each side is an ``aliased`` partner, so the session's record rules
+    apply to both: a pair shows only when the user may read both partners.
+    """
+    first, second = aliased(Partner), aliased(Partner)
+    flags = [func.max(case((PartnerMatch.reason == key, 1), else_=0)).label(key) for key in _ORDER]
+    strongest = func.min(case(*((PartnerMatch.reason == key, number) for number, key in enumerate(_ORDER))))
+    statement = (select(PartnerMatch.first_id, PartnerMatch.second_id, *flags).select_from(PartnerMatch)
+                 .join(first, first.id == PartnerMatch.first_id).join(second, second.id == PartnerMatch.second_id)
+                 .where(first.active.is_(True), second.active.is_(True))
+                 .group_by(PartnerMatch.first_id, PartnerMatch.second_id)
+                 .order_by(strongest, (flags[0] + flags[1] + flags[2]).desc(), PartnerMatch.first_id,
+                           PartnerMatch.second_id))
+    if partners is not None:
+        focus = sorted({p.id for p in partners})
+        statement = statement.where(or_(PartnerMatch.first_id.in_(focus), PartnerMatch.second_id.in_(focus)))
+    return statement
 
 
 def find_duplicates(session: Session, partners: Iterable[Partner] | None = None,
@@ -160,10 +148,9 @@ def find_duplicates(session: Session, partners: Iterable[Partner] | None = None,
 
     ``partners`` restricts the search to pairs involving at least one of
     them. Pairs come strongest first (tax id, then email, then name; more
-    reasons first), then by the partners' ids. The pairs are computed in
-    SQL from the partners' stored match keys and near-identical name pairs
-    (kept current by :func:`refresh_match_keys`), never by comparing every
-    two partners here.
+    reasons first), then by the partners' ids. The pairs are read from
+    :class:`.models.PartnerMatch` (kept current by :func:`refresh_match_keys`),
+    never computed by comparing partners here.
     """
     statement = _pairs_query(partners)
     if limit is not None:
@@ -207,64 +194,59 @@ def set_match_keys(partner: Partner) -> None:
 
 
 def similar_name_pairs(names: Iterable[str], changed: set[str] | None = None) -> set[tuple[str, str]]:
-    """The near-identical pairs among distinct normalized ``names`` (of one block), each sorted.
+    """The near-identical pairs (:func:`similar_names`) among distinct normalized ``names`` of one block, sorted.
 
-    With ``changed``, only pairs with at least one of those names. Names
-    can only be near-identical with the same numbers in them and lengths
-    close enough (:func:`similar_names`), so each name is compared only with
-    those; difflib's cheap upper bounds are tried before the exact ratio.
+    With ``changed``, only pairs with at least one of those names. Only
+    names with the same numbers and lengths close enough are compared, and
+    first by RapidFuzz's ratio (from the longest common subsequence, in C++):
+    it is never below difflib's, whose matches are a common subsequence, so
+    a pair it rejects would fail difflib too; difflib decides the rest.
     """
     groups: dict[tuple, list[str]] = defaultdict(list)
     for name in set(names):
         if len(name) >= MIN_SIMILAR_LENGTH:
             groups[tuple(_DIGITS.findall(name))].append(name)
-    for group in groups.values():
-        group.sort(key=len)
     found = set()
-    matcher = difflib.SequenceMatcher(None, autojunk=False)
-
-    def compare(one: str, others: Iterable[str]) -> None:
-        matcher.set_seq2(one)
-        for other in others:
-            longer = other if len(other) >= len(one) else one
-            if other == one or abs(len(other) - len(one)) > _length_slack(longer):
-                continue
-            matcher.set_seq1(other)
-            if (matcher.real_quick_ratio() >= NAME_SIMILARITY and matcher.quick_ratio() >= NAME_SIMILARITY
-                    and matcher.ratio() >= NAME_SIMILARITY):
-                found.add((one, other) if one < other else (other, one))
-
-    if changed is not None and len(changed) * 4 < sum(len(group) for group in groups.values()):
-        for name in changed:
-            if len(name) >= MIN_SIMILAR_LENGTH:
-                compare(name, groups[tuple(_DIGITS.findall(name))])
-        return found
-    for group in groups.values():
-        for i, shorter in enumerate(group):
-            others = []
-            for longer in group[i + 1:]:
-                if len(longer) - len(shorter) > _length_slack(longer):
-                    break
-                if changed is None or shorter in changed or longer in changed:
-                    others.append(longer)
-            compare(shorter, others)
+    for digits, group in groups.items():
+        group.sort(key=len)
+        lengths = [len(name) for name in group]
+        if changed is not None and len(changed) * 4 < len(group):
+            windows = [(name, group[bisect.bisect_left(lengths, len(name) - _most_slack(len(name))):
+                                    bisect.bisect_right(lengths, len(name) + _most_slack(len(name)))])
+                       for name in changed if len(name) >= MIN_SIMILAR_LENGTH and tuple(_DIGITS.findall(name)) == digits]
+        else:
+            windows = [(name, group[i + 1:bisect.bisect_right(lengths, len(name) + _most_slack(len(name)))])
+                       for i, name in enumerate(group)]
+        for name, others in windows:
+            for other, _score, _index in process.extract(name, others, scorer=fuzz.ratio, limit=None,
+                                                         score_cutoff=NAME_SIMILARITY * 100 - 0.01):
+                if other != name and similar_names(name, other):
+                    found.add((name, other) if name < other else (other, name))
+    if changed is not None:
+        found = {pair for pair in found if pair[0] in changed or pair[1] in changed}
     return found
 
 
-def refresh_match_keys(connection: Connection, partner_ids: Iterable[int], *, keys: bool = False) -> None:
-    """Store again the near-identical name pairs of ``partner_ids`` (and with ``keys``, their match keys first).
+def _most_slack(length: int) -> int:
+    """At most how much longer or shorter than a name of ``length`` a near-identical one can be."""
+    return max(2, (length * 10) // 9 + 2 - length)
 
-    Called by the contacts services whenever partners are created, renamed,
-    merged or imported, and by the migration for every partner; it writes
-    derived rows on the session's connection (the partners' own writes went
-    through the user's checks). Pairs are found among the partners of the
-    same company and name block, archived ones included (the duplicate search
-    leaves those out, and restoring one needs no new pairs).
+
+def refresh_match_keys(connection: Connection, partner_ids: Iterable[int], *, keys: bool = False) -> None:
+    """Store again the pairs of ``partner_ids`` (and with ``keys``, compute their match keys first).
+
+    Called whenever partners are created, changed, merged or imported (the
+    model's events and the batch create), and by the migration for every
+    partner. It writes derived rows on the given connection (the partners'
+    own writes went through the user's checks). Partners of the same company
+    match on an equal key, found through the key's index, or on a
+    near-identical name of the same block; archived ones keep their pairs
+    (the search leaves them out, and restoring one needs no new pairs).
     """
     wanted = set(partner_ids)
     ids = sorted(wanted)
-    table, pairs = Partner.__table__, PartnerNamePair.__table__
-    blocks: dict[tuple[int, str], set[str]] = defaultdict(set)
+    table, matches = Partner.__table__, PartnerMatch.__table__
+    wanted_keys: dict[str, dict[int, set[str]]] = {key: defaultdict(set) for key in (*_KEYS.values(), "match_block")}
     for chunk in _chunks(ids):
         if keys:
             rows = connection.execute(select(table.c.id, table.c.name, table.c.email, table.c.vat,
@@ -274,32 +256,44 @@ def refresh_match_keys(connection: Connection, partner_ids: Iterable[int], *, ke
             if values:
                 connection.execute(update(table).where(table.c.id == bindparam("key_id"))
                                    .values({key: bindparam(key) for key in values[0] if key != "key_id"}), values)
-        connection.execute(delete(pairs).where(or_(pairs.c.first_id.in_(chunk), pairs.c.second_id.in_(chunk))))
-        for company_id, block, name in connection.execute(
-                select(table.c.company_id, table.c.match_block, table.c.match_name)
-                .where(table.c.id.in_(chunk), table.c.match_name.is_not(None))):
-            blocks[company_id, block].add(name)
-    members: dict[tuple[int, str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    by_company = defaultdict(list)
-    for company_id, block in blocks:
-        by_company[company_id].append(block)
-    for company_id, names in by_company.items():
-        for start in range(0, len(names), CHUNK):
-            for partner_id, block, name in connection.execute(
-                    select(table.c.id, table.c.match_block, table.c.match_name)
-                    .where(table.c.company_id == company_id, table.c.match_block.in_(names[start:start + CHUNK]))):
-                members[company_id, block][name].append(partner_id)
+        connection.execute(delete(matches).where(or_(matches.c.first_id.in_(chunk), matches.c.second_id.in_(chunk))))
+        for row in connection.execute(select(table.c.company_id, *(table.c[key] for key in wanted_keys))
+                                      .where(table.c.id.in_(chunk))):
+            for key in wanted_keys:
+                if getattr(row, key) is not None:
+                    wanted_keys[key][row.company_id].add(getattr(row, key))
+    found: dict[str, dict[tuple, list[int]]] = {}
+    for key, by_company in wanted_keys.items():
+        groups = found[key] = defaultdict(list)
+        for company_id, values in by_company.items():
+            values = sorted(values)
+            for start in range(0, len(values), CHUNK):
+                for partner_id, value, name in connection.execute(
+                        select(table.c.id, table.c[key], table.c.match_name)
+                        .where(table.c.company_id == company_id, table.c[key].in_(values[start:start + CHUNK]))):
+                    groups[company_id, value].append((partner_id, name))
     new_rows = set()
-    for key, changed in blocks.items():
-        names = members[key]
+
+    def add(reason: str, firsts, seconds) -> None:
+        for a in firsts:
+            for b in seconds:
+                if a != b and (a in wanted or b in wanted):  # pairs of two other partners were kept
+                    new_rows.add((min(a, b), max(a, b), reason))
+
+    for reason, key in _KEYS.items():
+        for members in found[key].values():
+            ids_of = [partner_id for partner_id, _name in members]
+            add(reason, ids_of, ids_of)
+    for (company_id, block), members in found["match_block"].items():
+        names = defaultdict(list)
+        for partner_id, name in members:
+            names[name].append(partner_id)
+        changed = {name for name in wanted_keys["match_name"][company_id] if name[:3] == block}
         for first_name, second_name in similar_name_pairs(names, changed):
-            for a in names[first_name]:
-                for b in names[second_name]:
-                    if a in wanted or b in wanted:  # pairs of two other partners were kept
-                        new_rows.add((min(a, b), max(a, b)))
-    rows = [{"first_id": a, "second_id": b} for a, b in sorted(new_rows)]
+            add(REASON_NAME, names[first_name], names[second_name])
+    rows = [{"first_id": a, "second_id": b, "reason": reason} for a, b, reason in sorted(new_rows)]
     for start in range(0, len(rows), CHUNK):
-        connection.execute(insert(pairs), rows[start:start + CHUNK])
+        connection.execute(insert(matches), rows[start:start + CHUNK])
 
 
 def backfill_match_keys(connection: Connection) -> None:

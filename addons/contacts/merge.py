@@ -21,7 +21,7 @@ from core.fields import fields_of
 from core.registry import CORE
 from core.security.records import require_write
 
-from .models import Partner, PartnerNamePair
+from .models import Partner, PartnerMatch
 
 #: what the target keeps as it is; every other field it takes from the source when it has no value
 KEPT = ("name", "is_company", "parent_id", "type", "company_id")
@@ -50,7 +50,7 @@ def partner_references(registry) -> list:
     found, seen = [], set()
     for addon in (CORE, *registry.installed):
         for table in registry.tables_of(addon):
-            if table is PartnerNamePair.__table__:
+            if table is PartnerMatch.__table__:
                 continue
             for foreign_key in table.foreign_keys:
                 if foreign_key.column.table is partner_table and (table.name, foreign_key.parent.name) not in seen:

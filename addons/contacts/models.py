@@ -95,23 +95,24 @@ class Partner(CompanyMixin, TimestampMixin, Base):
     tags: Mapped[list[Tag]] = relationship(secondary=partner_tags, order_by=Tag.name, info=field(_l("Tags")))
 
 
-class PartnerNamePair(Base):
-    """Two partners of one company whose normalized names differ but are near-identical (a typo apart).
+class PartnerMatch(Base):
+    """Two partners of one company that look like the same one, and why (a key of ``matching.REASONS``).
 
-    Kept by :mod:`.matching` whenever a partner's name is written, so the
-    duplicates page reads the pairs instead of comparing every two names.
-    Equal names are not stored: their equal ``match_name`` finds them.
-    ``first_id`` is the lower id. Rows carry no data of their own; reading
-    them joins both partners, whose record rules apply.
+    Kept by :mod:`.matching` whenever a partner's match keys change, so the
+    duplicates page reads the pairs instead of comparing partners. ``first_id``
+    is the lower id. Archived partners keep their rows (the search leaves them
+    out). Rows carry no data of their own; reading them joins both partners,
+    whose record rules apply.
     """
 
-    __tablename__ = "contacts_partner_name_pair"
-    __audit__ = False  # derived from the partners' names, which are audited
+    __tablename__ = "contacts_partner_match"
+    __audit__ = False  # derived from the partners' names, emails and tax ids, which are audited
 
     first_id: Mapped[int] = mapped_column(Integer, ForeignKey("contacts_partner.id", ondelete="CASCADE"),
                                           primary_key=True)
     second_id: Mapped[int] = mapped_column(Integer, ForeignKey("contacts_partner.id", ondelete="CASCADE"),
                                            primary_key=True, index=True)
+    reason: Mapped[str] = mapped_column(String(8), primary_key=True)
 
 
 @event.listens_for(Partner, "before_insert")
@@ -124,8 +125,9 @@ def _set_match_keys(_mapper, _connection, partner: Partner) -> None:
 
 @event.listens_for(Partner, "after_insert")
 @event.listens_for(Partner, "after_update")
-def _refresh_name_pairs(_mapper, connection, partner: Partner) -> None:
-    if inspect(partner).attrs.match_name.history.has_changes():
+def _refresh_matches(_mapper, connection, partner: Partner) -> None:
+    state = inspect(partner).attrs
+    if any(getattr(state, key).history.has_changes() for key in ("match_name", "match_email", "match_vat")):
         from .matching import refresh_match_keys
 
         refresh_match_keys(connection, [partner.id])

@@ -4,9 +4,9 @@ from core import hookimpl
 
 @hookimpl
 def register_models():
-    from .models import Partner, PartnerNamePair, Tag
+    from .models import Partner, PartnerMatch, Tag
 
-    return (Partner, Tag, PartnerNamePair)
+    return (Partner, Tag, PartnerMatch)
 
 
 @hookimpl

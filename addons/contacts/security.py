@@ -1,6 +1,6 @@
 from core import Group, ModelAccess
 
-from .models import Partner, PartnerNamePair, Tag
+from .models import Partner, PartnerMatch, Tag
 
 USER = "contacts.group_user"
 MANAGER = "contacts.group_manager"
@@ -17,5 +17,5 @@ ACCESS = (
     ModelAccess(Tag, USER, read=True, create=True),
     ModelAccess(Tag, MANAGER, read=True, create=True, write=True, delete=True),
     # written by the contacts services only (.matching); read joined with both partners, whose rules apply
-    ModelAccess(PartnerNamePair, USER, read=True),
+    ModelAccess(PartnerMatch, USER, read=True),
 )

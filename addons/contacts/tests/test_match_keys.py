@@ -18,7 +18,7 @@ from addons.contacts.matching import (
     similar_names,
 )
 from addons.contacts.merge import merge_partners
-from addons.contacts.models import Partner, PartnerNamePair
+from addons.contacts.models import Partner, PartnerMatch
 from addons.contacts.services import archive_partner, create_partner, update_partner
 from core.imports import read_file, run_import
 from core.security import RecordRule
@@ -79,7 +79,8 @@ def test_keys_and_pairs_follow_each_update(db, session):
     assert stored_pairs(session) == expected_pairs(session) == {(rossi.id, other.id): ("email", "name")}
     update_partner(session, other, name="Bianchi Mobili", email=None, vat="01114601006", country_code="IT")
     assert stored_pairs(session) == expected_pairs(session) == {(rossi.id, other.id): ("tax_id",)}
-    assert session.scalars(select(PartnerNamePair)).all() == []
+    assert [(m.first_id, m.second_id, m.reason) for m in session.scalars(select(PartnerMatch))] == [
+        (rossi.id, other.id, "tax_id")]
     archive_partner(session, other)
     assert stored_pairs(session) == {}
 

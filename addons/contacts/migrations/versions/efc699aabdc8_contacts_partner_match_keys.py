@@ -1,4 +1,4 @@
-"""contacts: the duplicate search's match keys on partners and the near-identical name pairs, backfilled
+"""contacts: the duplicate search's match keys on partners and the pairs they match, backfilled
 
 Revision ID: efc699aabdc8
 Revises: 1f71f80a9a6b
@@ -29,15 +29,16 @@ def upgrade() -> None:
         batch_op.create_index('ix_contacts_partner_match_email', ['company_id', 'match_email'], unique=False)
         batch_op.create_index('ix_contacts_partner_match_vat', ['company_id', 'match_vat'], unique=False)
 
-    op.create_table('contacts_partner_name_pair',
+    op.create_table('contacts_partner_match',
     sa.Column('first_id', sa.Integer(), nullable=False),
     sa.Column('second_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['first_id'], ['contacts_partner.id'], name=op.f('fk_contacts_partner_name_pair_first_id_contacts_partner'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['second_id'], ['contacts_partner.id'], name=op.f('fk_contacts_partner_name_pair_second_id_contacts_partner'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('first_id', 'second_id', name=op.f('pk_contacts_partner_name_pair'))
+    sa.Column('reason', sa.String(length=8), nullable=False),
+    sa.ForeignKeyConstraint(['first_id'], ['contacts_partner.id'], name=op.f('fk_contacts_partner_match_first_id_contacts_partner'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['second_id'], ['contacts_partner.id'], name=op.f('fk_contacts_partner_match_second_id_contacts_partner'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('first_id', 'second_id', 'reason', name=op.f('pk_contacts_partner_match'))
     )
-    with op.batch_alter_table('contacts_partner_name_pair', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_contacts_partner_name_pair_second_id'), ['second_id'], unique=False)
+    with op.batch_alter_table('contacts_partner_match', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contacts_partner_match_second_id'), ['second_id'], unique=False)
 
     from addons.contacts.matching import backfill_match_keys
 
@@ -45,9 +46,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('contacts_partner_name_pair', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_contacts_partner_name_pair_second_id'))
-    op.drop_table('contacts_partner_name_pair')
+    with op.batch_alter_table('contacts_partner_match', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contacts_partner_match_second_id'))
+    op.drop_table('contacts_partner_match')
     with op.batch_alter_table('contacts_partner', schema=None) as batch_op:
         batch_op.drop_index('ix_contacts_partner_match_vat')
         batch_op.drop_index('ix_contacts_partner_match_email')
