@@ -8,9 +8,15 @@ by a typo or two (a similarity ratio of at least :data:`NAME_SIMILARITY`).
 
 Only partners of the same company are compared, and only those the session
 may read (a user session applies the user's record rules).
+
+The comparison keys are stored on each partner (``match_*`` columns, set
+whenever it is written, see :func:`set_match_keys`) and the pairs they match
+in :class:`.models.PartnerMatch` (see :func:`refresh_match_keys`), so the
+duplicate search reads stored pairs, a page at a time.
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 import unicodedata
@@ -19,12 +25,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from rapidfuzz import fuzz, process
+from sqlalchemy import Connection, bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from core.taxid import COUNTRY_VAT_PREFIX, compact, same_tax_id_key
 
-from .models import Partner
+from .models import Partner, PartnerMatch
 
 NAME_SIMILARITY = 0.92
 
@@ -73,15 +80,25 @@ def normalize_email(email: str | None) -> str | None:
     return email.strip().lower() if email and email.strip() else None
 
 
+MIN_SIMILAR_LENGTH = 6
+_DIGITS = re.compile(r"\d+")
+
+
+def _length_slack(longer: str) -> int:
+    """How many letters two near-identical names may differ in length by, the longer being ``longer``."""
+    return max(2, len(longer) // 10)
+
+
 def similar_names(first: str, second: str) -> bool:
-    """Whether two normalized names are near-identical."""
+    """Whether two normalized names are near-identical (the same either way round)."""
     if not first or not second:
         return False
     if first == second:
         return True
-    if re.findall(r"\d+", first) != re.findall(r"\d+", second):
+    if _DIGITS.findall(first) != _DIGITS.findall(second):
         return False  # "Store 12" and "Store 13" are two stores
-    if abs(len(first) - len(second)) > max(2, len(first) // 10) or min(len(first), len(second)) < 6:
+    longer = first if len(first) >= len(second) else second
+    if abs(len(first) - len(second)) > _length_slack(longer) or min(len(first), len(second)) < MIN_SIMILAR_LENGTH:
         return False
     return difflib.SequenceMatcher(None, first, second, autojunk=False).ratio() >= NAME_SIMILARITY
 
@@ -99,62 +116,195 @@ class DuplicatePair:
         return [str(REASONS[reason]) for reason in self.reasons]
 
 
+_ORDER = (REASON_TAX_ID, REASON_EMAIL, REASON_NAME)
+#: the key column each reason compares (near-identical names are found apart, see similar_name_pairs)
+_KEYS = {REASON_TAX_ID: "match_vat", REASON_EMAIL: "match_email", REASON_NAME: "match_name"}
+
+
+def _pairs_query(partners: Iterable[Partner] | None):
+    """The stored pairs of active partners, one row per pair with a flag per reason, strongest first.
+
+    Each side is an ``aliased`` partner, so the session's record rules
+    apply to both: a pair shows only when the user may read both partners.
+    """
+    first, second = aliased(Partner), aliased(Partner)
+    flags = [func.max(case((PartnerMatch.reason == key, 1), else_=0)).label(key) for key in _ORDER]
+    strongest = func.min(case(*((PartnerMatch.reason == key, number) for number, key in enumerate(_ORDER))))
+    statement = (select(PartnerMatch.first_id, PartnerMatch.second_id, *flags).select_from(PartnerMatch)
+                 .join(first, first.id == PartnerMatch.first_id).join(second, second.id == PartnerMatch.second_id)
+                 .where(first.active.is_(True), second.active.is_(True))
+                 .group_by(PartnerMatch.first_id, PartnerMatch.second_id)
+                 .order_by(strongest, (flags[0] + flags[1] + flags[2]).desc(), PartnerMatch.first_id,
+                           PartnerMatch.second_id))
+    if partners is not None:
+        focus = sorted({p.id for p in partners})
+        statement = statement.where(or_(PartnerMatch.first_id.in_(focus), PartnerMatch.second_id.in_(focus)))
+    return statement
+
+
 def find_duplicates(session: Session, partners: Iterable[Partner] | None = None,
-                    limit: int | None = None) -> list[DuplicatePair]:
-    """Candidate duplicate pairs among the active partners the session may read.
+                    limit: int | None = None, offset: int = 0) -> list[DuplicatePair]:
+    """Candidate duplicate pairs among the active partners the session may read, a page at a time.
 
     ``partners`` restricts the search to pairs involving at least one of
-    them. Pairs come strongest first (tax id, then email, then name).
+    them. Pairs come strongest first (tax id, then email, then name; more
+    reasons first), then by the partners' ids. The pairs are read from
+    :class:`.models.PartnerMatch` (kept current by :func:`refresh_match_keys`),
+    never computed by comparing partners here.
     """
-    rows = session.scalars(select(Partner).where(Partner.active.is_(True)).order_by(Partner.id)).all()
-    focus = {p.id for p in partners} if partners is not None else None
-    reasons: dict[tuple[int, int], list[str]] = defaultdict(list)
-    by_id = {p.id: p for p in rows}
+    statement = _pairs_query(partners)
+    if limit is not None:
+        statement = statement.limit(limit)
+    if offset:
+        statement = statement.offset(offset)
+    rows = session.execute(statement).all()
+    ids = sorted({row.first_id for row in rows} | {row.second_id for row in rows})
+    by_id = {p.id: p for p in session.scalars(select(Partner).where(Partner.id.in_(ids)))} if ids else {}
+    return [DuplicatePair(by_id[row.first_id], by_id[row.second_id],
+                          tuple(key for key in _ORDER if getattr(row, key)))
+            for row in rows if row.first_id in by_id and row.second_id in by_id]
 
-    def add_groups(groups: dict, reason: str) -> None:
-        for ids in groups.values():
-            if len(ids) < 2:
-                continue
-            for i, first in enumerate(ids):
-                for second in ids[i + 1:]:
-                    if focus is None or first in focus or second in focus:
-                        if reason not in reasons[first, second]:
-                            reasons[first, second].append(reason)
 
-    by_vat, by_email, by_name = defaultdict(list), defaultdict(list), defaultdict(list)
-    blocks = defaultdict(list)
-    for partner in rows:
-        key = same_tax_id_key(partner.vat, partner.country_code)
-        if key:
-            by_vat[partner.company_id, key].append(partner.id)
-        email = normalize_email(partner.email)
-        if email:
-            by_email[partner.company_id, email].append(partner.id)
-        name = normalize_name(partner.name)
-        if name:
-            by_name[partner.company_id, name].append(partner.id)
-    add_groups(by_vat, REASON_TAX_ID)
-    add_groups(by_email, REASON_EMAIL)
-    add_groups(by_name, REASON_NAME)
-    # near-identical (not equal) names: compare within blocks sharing the first three letters
-    for company_id, name in by_name:
-        blocks[company_id, name[:3]].append(name)
-    for (company_id, _prefix), names in blocks.items():
-        for i, first in enumerate(names):
-            for second in names[i + 1:]:
-                if similar_names(first, second):
-                    for a in by_name[company_id, first]:
-                        for b in by_name[company_id, second]:
-                            pair = (min(a, b), max(a, b))
-                            if (focus is None or a in focus or b in focus) and REASON_NAME not in reasons[pair]:
-                                reasons[pair].append(REASON_NAME)
-    order = {REASON_TAX_ID: 0, REASON_EMAIL: 1, REASON_NAME: 2}
-    pairs = [
-        DuplicatePair(by_id[a], by_id[b], tuple(sorted(found, key=order.get)))
-        for (a, b), found in reasons.items() if found
-    ]
-    pairs.sort(key=lambda p: (min(order[r] for r in p.reasons), -len(p.reasons), p.first.id, p.second.id))
-    return pairs[:limit] if limit else pairs
+def count_duplicates(session: Session, partners: Iterable[Partner] | None = None) -> int:
+    """How many pairs :func:`find_duplicates` finds in all."""
+    found = _pairs_query(partners).order_by(None).subquery("pairs")
+    return session.scalar(select(func.count()).select_from(found)) or 0
+
+
+# --- the stored keys ----------------------------------------------------------------------------
+
+#: rows per statement when keys or pairs are written for many partners
+CHUNK = 2000
+
+
+def match_keys(name: str | None, email: str | None, vat: str | None, country_code: str | None) -> dict:
+    """The match-key columns of a partner with these values (None where there is nothing to match)."""
+    normalized = normalize_name(name)[:120] or None
+    email_key = normalize_email(email)
+    return {"match_name": normalized, "match_block": normalized[:3] if normalized else None,
+            "match_email": email_key[:255] if email_key else None,
+            "match_vat": same_tax_id_key(vat, country_code)}
+
+
+def set_match_keys(partner: Partner) -> None:
+    """Give ``partner`` the keys of its current values (before it is written)."""
+    for key, value in match_keys(partner.name, partner.email, partner.vat, partner.country_code).items():
+        if getattr(partner, key) != value:
+            setattr(partner, key, value)
+
+
+def similar_name_pairs(names: Iterable[str], changed: set[str] | None = None) -> set[tuple[str, str]]:
+    """The near-identical pairs (:func:`similar_names`) among distinct normalized ``names`` of one block, sorted.
+
+    With ``changed``, only pairs with at least one of those names. Only
+    names with the same numbers and lengths close enough are compared, and
+    first by RapidFuzz's ratio (from the longest common subsequence, in C++):
+    it is never below difflib's, whose matches are a common subsequence, so
+    a pair it rejects would fail difflib too; difflib decides the rest.
+    """
+    groups: dict[tuple, list[str]] = defaultdict(list)
+    for name in set(names):
+        if len(name) >= MIN_SIMILAR_LENGTH:
+            groups[tuple(_DIGITS.findall(name))].append(name)
+    found = set()
+    for digits, group in groups.items():
+        group.sort(key=len)
+        lengths = [len(name) for name in group]
+        if changed is not None and len(changed) * 4 < len(group):
+            windows = [(name, group[bisect.bisect_left(lengths, len(name) - _most_slack(len(name))):
+                                    bisect.bisect_right(lengths, len(name) + _most_slack(len(name)))])
+                       for name in changed if len(name) >= MIN_SIMILAR_LENGTH and tuple(_DIGITS.findall(name)) == digits]
+        else:
+            windows = [(name, group[i + 1:bisect.bisect_right(lengths, len(name) + _most_slack(len(name)))])
+                       for i, name in enumerate(group)]
+        for name, others in windows:
+            for other, _score, _index in process.extract(name, others, scorer=fuzz.ratio, limit=None,
+                                                         score_cutoff=NAME_SIMILARITY * 100 - 0.01):
+                if other != name and similar_names(name, other):
+                    found.add((name, other) if name < other else (other, name))
+    if changed is not None:
+        found = {pair for pair in found if pair[0] in changed or pair[1] in changed}
+    return found
+
+
+def _most_slack(length: int) -> int:
+    """At most how much longer or shorter than a name of ``length`` a near-identical one can be."""
+    return max(2, (length * 10) // 9 + 2 - length)
+
+
+def refresh_match_keys(connection: Connection, partner_ids: Iterable[int], *, keys: bool = False) -> None:
+    """Store again the pairs of ``partner_ids`` (and with ``keys``, compute their match keys first).
+
+    Called whenever partners are created, changed, merged or imported (the
+    model's events and the batch create), and by the migration for every
+    partner. It writes derived rows on the given connection (the partners'
+    own writes went through the user's checks). Partners of the same company
+    match on an equal key, found through the key's index, or on a
+    near-identical name of the same block; archived ones keep their pairs
+    (the search leaves them out, and restoring one needs no new pairs).
+    """
+    wanted = set(partner_ids)
+    ids = sorted(wanted)
+    table, matches = Partner.__table__, PartnerMatch.__table__
+    wanted_keys: dict[str, dict[int, set[str]]] = {key: defaultdict(set) for key in (*_KEYS.values(), "match_block")}
+    for chunk in _chunks(ids):
+        if keys:
+            rows = connection.execute(select(table.c.id, table.c.name, table.c.email, table.c.vat,
+                                             table.c.country_code).where(table.c.id.in_(chunk))).all()
+            values = [{"key_id": row.id, **match_keys(row.name, row.email, row.vat, row.country_code)}
+                      for row in rows]
+            if values:
+                connection.execute(update(table).where(table.c.id == bindparam("key_id"))
+                                   .values({key: bindparam(key) for key in values[0] if key != "key_id"}), values)
+        connection.execute(delete(matches).where(or_(matches.c.first_id.in_(chunk), matches.c.second_id.in_(chunk))))
+        for row in connection.execute(select(table.c.company_id, *(table.c[key] for key in wanted_keys))
+                                      .where(table.c.id.in_(chunk))):
+            for key in wanted_keys:
+                if getattr(row, key) is not None:
+                    wanted_keys[key][row.company_id].add(getattr(row, key))
+    found: dict[str, dict[tuple, list[int]]] = {}
+    for key, by_company in wanted_keys.items():
+        groups = found[key] = defaultdict(list)
+        for company_id, values in by_company.items():
+            values = sorted(values)
+            for start in range(0, len(values), CHUNK):
+                for partner_id, value, name in connection.execute(
+                        select(table.c.id, table.c[key], table.c.match_name)
+                        .where(table.c.company_id == company_id, table.c[key].in_(values[start:start + CHUNK]))):
+                    groups[company_id, value].append((partner_id, name))
+    new_rows = set()
+
+    def add(reason: str, firsts, seconds) -> None:
+        for a in firsts:
+            for b in seconds:
+                if a != b and (a in wanted or b in wanted):  # pairs of two other partners were kept
+                    new_rows.add((min(a, b), max(a, b), reason))
+
+    for reason, key in _KEYS.items():
+        for members in found[key].values():
+            ids_of = [partner_id for partner_id, _name in members]
+            add(reason, ids_of, ids_of)
+    for (company_id, block), members in found["match_block"].items():
+        names = defaultdict(list)
+        for partner_id, name in members:
+            names[name].append(partner_id)
+        changed = {name for name in wanted_keys["match_name"][company_id] if name[:3] == block}
+        for first_name, second_name in similar_name_pairs(names, changed):
+            add(REASON_NAME, names[first_name], names[second_name])
+    rows = [{"first_id": a, "second_id": b, "reason": reason} for a, b, reason in sorted(new_rows)]
+    for start in range(0, len(rows), CHUNK):
+        connection.execute(insert(matches), rows[start:start + CHUNK])
+
+
+def backfill_match_keys(connection: Connection) -> None:
+    """Compute the match keys and name pairs of every partner (the migration that adds them)."""
+    table = Partner.__table__
+    refresh_match_keys(connection, connection.scalars(select(table.c.id).order_by(table.c.id)).all(), keys=True)
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
 
 
 def tax_id_variants(vat: str | None, country_code: str | None) -> set[str]:

@@ -21,7 +21,7 @@ from core.fields import fields_of
 from core.registry import CORE
 from core.security.records import require_write
 
-from .models import Partner
+from .models import Partner, PartnerMatch
 
 #: what the target keeps as it is; every other field it takes from the source when it has no value
 KEPT = ("name", "is_company", "parent_id", "type", "company_id")
@@ -42,11 +42,16 @@ class MergeResult:
 
 
 def partner_references(registry) -> list:
-    """(table, column) of every foreign key to ``contacts_partner.id`` in an installed addon's tables."""
+    """(table, column) of every foreign key to ``contacts_partner.id`` in an installed addon's tables.
+
+    The stored near-identical name pairs are not references: the merge stores the target's again.
+    """
     partner_table = Partner.__table__
     found, seen = [], set()
     for addon in (CORE, *registry.installed):
         for table in registry.tables_of(addon):
+            if table is PartnerMatch.__table__:
+                continue
             for foreign_key in table.foreign_keys:
                 if foreign_key.column.table is partner_table and (table.name, foreign_key.parent.name) not in seen:
                     seen.add((table.name, foreign_key.parent.name))

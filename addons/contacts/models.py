@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import Base, CompanyMixin, TimestampMixin, intpk, str120
@@ -50,8 +50,15 @@ class Partner(CompanyMixin, TimestampMixin, Base):
     """
 
     __tablename__ = "contacts_partner"
-    __audit_exclude__ = ("import_hash",)
-    __table_args__ = (Index("ix_contacts_partner_list", "company_id", "name", "id"),)  # the list's default order
+    __audit_exclude__ = ("import_hash", "match_name", "match_block", "match_email", "match_vat")
+    __table_args__ = (
+        Index("ix_contacts_partner_list", "company_id", "name", "id"),  # the list's default order
+        # the duplicate search's keys (see .matching): equal keys of one company are found by these indexes
+        Index("ix_contacts_partner_match_name", "company_id", "match_name"),
+        Index("ix_contacts_partner_match_block", "company_id", "match_block"),
+        Index("ix_contacts_partner_match_email", "company_id", "match_email"),
+        Index("ix_contacts_partner_match_vat", "company_id", "match_vat"),
+    )
 
     id: Mapped[intpk]
     name: Mapped[str120] = mapped_column(index=True, info=field(_l("Name"), listed=True))
@@ -75,7 +82,52 @@ class Partner(CompanyMixin, TimestampMixin, Base):
         _l("Salesperson"), domain=_active_users, domain_message=_l("Choose an active user.")))
     active: Mapped[bool] = mapped_column(default=True, info=field(_l("Active"), internal=True))
     import_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Normalized match keys, derived from the fields above whenever a partner is written (.matching): never
+    # set directly. The name without accents, case, punctuation or legal form, its first three letters (the
+    # block whose names are compared for near-identical ones), the email in lower case, the tax id's key.
+    match_name: Mapped[str | None] = mapped_column(String(120))
+    match_block: Mapped[str | None] = mapped_column(String(3))
+    match_email: Mapped[str | None] = mapped_column(String(255))
+    match_vat: Mapped[str | None] = mapped_column(String(48))
 
     parent: Mapped[Partner | None] = relationship(remote_side="Partner.id")
     salesperson: Mapped[User | None] = relationship()
     tags: Mapped[list[Tag]] = relationship(secondary=partner_tags, order_by=Tag.name, info=field(_l("Tags")))
+
+
+class PartnerMatch(Base):
+    """Two partners of one company that look like the same one, and why (a key of ``matching.REASONS``).
+
+    Kept by :mod:`.matching` whenever a partner's match keys change, so the
+    duplicates page reads the pairs instead of comparing partners. ``first_id``
+    is the lower id. Archived partners keep their rows (the search leaves them
+    out). Rows carry no data of their own; reading them joins both partners,
+    whose record rules apply.
+    """
+
+    __tablename__ = "contacts_partner_match"
+    __audit__ = False  # derived from the partners' names, emails and tax ids, which are audited
+
+    first_id: Mapped[int] = mapped_column(Integer, ForeignKey("contacts_partner.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    second_id: Mapped[int] = mapped_column(Integer, ForeignKey("contacts_partner.id", ondelete="CASCADE"),
+                                           primary_key=True, index=True)
+    reason: Mapped[str] = mapped_column(String(8), primary_key=True)
+
+
+@event.listens_for(Partner, "before_insert")
+@event.listens_for(Partner, "before_update")
+def _set_match_keys(_mapper, _connection, partner: Partner) -> None:
+    from .matching import set_match_keys
+
+    set_match_keys(partner)
+
+
+@event.listens_for(Partner, "after_insert")
+@event.listens_for(Partner, "after_update")
+def _refresh_matches(_mapper, connection, partner: Partner) -> None:
+    state = inspect(partner).attrs
+    if any(getattr(state, key).history.has_changes() for key in ("match_name", "match_email", "match_vat")):
+        from .matching import refresh_match_keys
+
+        refresh_match_keys(connection, [partner.id])

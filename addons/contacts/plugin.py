@@ -4,9 +4,9 @@ from core import hookimpl
 
 @hookimpl
 def register_models():
-    from .models import Partner, Tag
+    from .models import Partner, PartnerMatch, Tag
 
-    return (Partner, Tag)
+    return (Partner, Tag, PartnerMatch)
 
 
 @hookimpl

@@ -1,6 +1,6 @@
 from core import Group, ModelAccess, N_
 
-from .models import Partner, Tag
+from .models import Partner, PartnerMatch, Tag
 
 USER = "contacts.group_user"
 MANAGER = "contacts.group_manager"
@@ -16,4 +16,6 @@ ACCESS = (
     ModelAccess(Partner, MANAGER, read=True, create=True, write=True, delete=True),
     ModelAccess(Tag, USER, read=True, create=True),
     ModelAccess(Tag, MANAGER, read=True, create=True, write=True, delete=True),
+    # written by the contacts services only (.matching); read joined with both partners, whose rules apply
+    ModelAccess(PartnerMatch, USER, read=True),
 )

@@ -26,6 +26,7 @@ from core.fields import clean, clean_one, fields_of
 from core.fields.cleaning import Problem, error_for
 from core.taxid import InvalidTaxId, check_tax_id
 
+from .matching import match_keys, refresh_match_keys
 from .models import CONTACT, Partner, Tag
 
 # --- partners -----------------------------------------------------------------------------
@@ -53,9 +54,12 @@ def create_partners(session: Session, company_id: int, rows: list[dict]) -> list
     named = {tag.lower(): tag for row in rows for tag in row.get("tags") or () if not isinstance(tag, Tag)}
     made = {key: ensure_tag(session, company_id, name=name) for key, name in named.items()}
     tags = [[tag if isinstance(tag, Tag) else made[tag.lower()] for tag in row.get("tags") or ()] for row in rows]
-    partners = [{**{key: value for key, value in row.items() if key != "tags"}, "company_id": company_id}
+    partners = [{**{key: value for key, value in row.items() if key != "tags"}, "company_id": company_id,
+                 **match_keys(row.get("name"), row.get("email"), row.get("vat"), row.get("country_code"))}
                 for row in rows]
-    return insert_rows(session, Partner, partners, collections={"tags": tags} if any(tags) else None)
+    ids = insert_rows(session, Partner, partners, collections={"tags": tags} if any(tags) else None)
+    refresh_match_keys(session.connection(), ids)
+    return ids
 
 
 def update_partner(session: Session, partner: Partner, **values) -> Partner:

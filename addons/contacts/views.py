@@ -2,6 +2,8 @@
 plus the pages the generic views do not cover: duplicates and merge, and the import."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
@@ -14,11 +16,11 @@ from core.web.views import Filter, ModelView
 
 from . import services
 from .importing import PartnerImport
-from .matching import REASONS, find_duplicates, find_matches
+from .matching import REASONS, count_duplicates, find_duplicates, find_matches
 from .merge import check_can_merge, merge_partners, partner_references
 from .models import Partner, Tag
 
-DUPLICATES_SHOWN = 200
+DUPLICATES_SHOWN = 100  # pairs a page
 
 
 class PartnerView(ModelView):
@@ -93,12 +95,25 @@ def _partner_or_404(value) -> Partner:
         abort(404)
 
 
+@dataclass(frozen=True)
+class DuplicatesPage:
+    """Which page of pairs is shown (for ``ui.pagination``)."""
+
+    page: int
+
+    def query_args(self, page: int) -> dict:
+        return {"page": page} if page > 1 else {}
+
+
 @blueprint.route("/duplicates")
 def duplicates():
     require(Partner, "write")
-    pairs = find_duplicates(db(), limit=DUPLICATES_SHOWN + 1)
-    return render_template("contacts/duplicates.html", pairs=pairs[:DUPLICATES_SHOWN],
-                           more=len(pairs) > DUPLICATES_SHOWN)
+    session = db()
+    total = count_duplicates(session)
+    pages = max(1, -(-total // DUPLICATES_SHOWN))
+    shown = DuplicatesPage(min(max(request.args.get("page", 1, type=int) or 1, 1), pages))
+    pairs = find_duplicates(session, limit=DUPLICATES_SHOWN, offset=(shown.page - 1) * DUPLICATES_SHOWN)
+    return render_template("contacts/duplicates.html", pairs=pairs, total=total, chosen=shown, pages=pages)
 
 
 def _references(partner: Partner) -> list[tuple[str, int]]:

@@ -4,7 +4,7 @@ from bottega_notes.models import Note
 from sqlalchemy import select
 
 from addons.contacts.models import Partner
-from addons.contacts.services import create_partner
+from addons.contacts.services import create_partner, create_partners
 from core.models import AuditLog
 
 
@@ -82,3 +82,16 @@ def test_a_user_who_may_only_read_partners_cannot_merge(web, pair):
     assert reader.get("/contacts/duplicates").status_code == 403
     reader.get("/account")
     assert reader.post("/contacts/merge", {"source": merged, "target": kept}).status_code == 403
+
+
+def test_the_duplicates_page_shows_a_hundred_pairs_a_page(web, clerk):
+    session = web.db.system()
+    ids = create_partners(session, web.db.main_company.id,
+                          [{"name": f"Shop {n}", "email": "orders@shops.example"} for n in range(16)])  # 120 pairs
+    session.commit()
+    first = clerk.get("/contacts/duplicates").get_data(as_text=True)
+    assert '<span class="count">120</span>' in first and "Page 1 of 2" in first
+    assert first.count('<span class="badge">Same email</span>') == 100
+    last = clerk.get("/contacts/duplicates?page=9").get_data(as_text=True)  # past the end: the last page
+    assert "Page 2 of 2" in last and last.count('<span class="badge">Same email</span>') == 20
+    assert f"/contacts/merge?source={ids[-1]}&amp;target={ids[-2]}" in last

@@ -96,6 +96,9 @@ class SaleOrder(CompanyMixin, TimestampMixin, Base):
     __table_args__ = (Index("ix_sales_order_list", "company_id", "date_order", "id"),
                       # the dashboard counts how the quotations of a period ended from this index alone
                       Index("ix_sales_order_state_date", "company_id", "state", "date_order"),
+                      # the dashboard's sums over the orders confirmed in a period, read from this index alone
+                      Index("ix_sales_order_confirmed", "company_id", "state", "confirmed_at", "id", "date_order",
+                            "currency_code", "amount_untaxed", "margin", "user_id", "partner_id", "team_id"),
                       UniqueConstraint("company_id", "number", "revision"))
 
     id: Mapped[intpk]
@@ -185,6 +188,9 @@ class SaleOrderLine(CompanyMixin, Base):
     __table_args__ = (
         CheckConstraint("discount >= 0 AND discount <= 100", "discount_percent"),
         CheckConstraint("unit_price >= 0", "unit_price_positive"),
+        # the dashboard's products: an order's lines and their sums from this index alone
+        Index("ix_sales_order_line_dashboard", "order_id", "kind", "optional", "company_id", "product_id", "subtotal",
+              "margin"),
     )
 
     id: Mapped[intpk]

@@ -40,6 +40,8 @@ ENDS = (CONFIRMED, DECLINED, CANCELLED, EXPIRED)
 #: how many products and customers the rankings show
 TOP = 10
 TENTH = Decimal("0.1")
+#: the labels of a group's sums (:func:`_sums`) in a subquery
+_FIGURES = ("revenue", "margin", "orders")
 
 
 @dataclass(frozen=True)
@@ -154,8 +156,19 @@ def _figures(label: str, revenue, margin, orders) -> Figures:
     return Figures(label, sql_money(revenue), sql_money(margin), orders or 0)
 
 
-def _sums(rate, amount=SaleOrder.amount_untaxed, margin=SaleOrder.margin):
-    return func.sum(amount * rate), func.sum(margin * rate), func.count(func.distinct(SaleOrder.id))
+def _sums(rate, amount=SaleOrder.amount_untaxed, margin=SaleOrder.margin, orders=func.count(SaleOrder.id)):
+    """Revenue, margin and orders of a group; over order lines, give ``orders`` as a count of distinct orders."""
+    return func.sum(amount * rate), func.sum(margin * rate), orders
+
+
+def _top(statement, revenue, limit: int):
+    """``statement`` (grouped, with ``revenue``) kept to the groups whose revenue reaches the ``limit``-th largest.
+
+    So the caller joins the names of those groups only, not of every group,
+    and still breaks ties at the limit by name as before.
+    """
+    ranked = statement.order_by(revenue.desc()).limit(limit).subquery("ranked")
+    return statement.having(revenue >= select(func.min(ranked.c.revenue)).scalar_subquery()).subquery("top")
 
 
 def totals(session: Session, found: Period, currency: str) -> tuple[Figures, int]:
@@ -194,13 +207,15 @@ def by_salesperson(session: Session, found: Period, currency: str) -> list[Figur
 def by_product(session: Session, found: Period, currency: str, *, limit: int = TOP) -> list[Figures]:
     """The ``limit`` products with the largest revenue (their product lines; free-text lines together)."""
     rate = rate_to_company(currency)
-    sums = _sums(rate, SaleOrderLine.subtotal, SaleOrderLine.margin)
-    statement = (select(Product.name, *sums).select_from(SaleOrderLine)
-                 .join(SaleOrder, SaleOrder.id == SaleOrderLine.order_id)
-                 .outerjoin(Product, Product.id == SaleOrderLine.product_id)
-                 .where(*confirmed_in(found), rate.is_not(None), SaleOrderLine.kind == PRODUCT,
-                        SaleOrderLine.optional.is_(False))
-                 .group_by(SaleOrderLine.product_id, Product.name).order_by(sums[0].desc(), Product.name).limit(limit))
+    sums = _sums(rate, SaleOrderLine.subtotal, SaleOrderLine.margin, func.count(func.distinct(SaleOrder.id)))
+    groups = (select(SaleOrderLine.product_id, *(value.label(key) for key, value in zip(_FIGURES, sums)))
+              .select_from(SaleOrderLine).join(SaleOrder, SaleOrder.id == SaleOrderLine.order_id)
+              .where(*confirmed_in(found), rate.is_not(None), SaleOrderLine.kind == PRODUCT,
+                     SaleOrderLine.optional.is_(False))
+              .group_by(SaleOrderLine.product_id).subquery("groups"))
+    statement = (select(Product.name, *(groups.c[key] for key in _FIGURES)).select_from(groups)
+                 .outerjoin(Product, Product.id == groups.c.product_id)
+                 .order_by(groups.c.revenue.desc(), Product.name).limit(limit))
     return [_figures(name or gettext("Lines without a product"), *row) for name, *row in session.execute(statement)]
 
 
@@ -208,9 +223,11 @@ def top_customers(session: Session, found: Period, currency: str, *, limit: int 
     """The ``limit`` customers with the largest revenue."""
     rate = rate_to_company(currency)
     sums = _sums(rate)
-    statement = (select(Partner.name, *sums).select_from(SaleOrder).join(Partner, Partner.id == SaleOrder.partner_id)
-                 .where(*confirmed_in(found), rate.is_not(None)).group_by(SaleOrder.partner_id, Partner.name)
-                 .order_by(sums[0].desc(), Partner.name).limit(limit))
+    groups = _top(select(SaleOrder.partner_id, *(value.label(key) for key, value in zip(_FIGURES, sums)))
+                  .where(*confirmed_in(found), rate.is_not(None)).group_by(SaleOrder.partner_id), sums[0], limit)
+    statement = (select(Partner.name, *(groups.c[key] for key in _FIGURES)).select_from(groups)
+                 .join(Partner, Partner.id == groups.c.partner_id)
+                 .order_by(groups.c.revenue.desc(), Partner.name).limit(limit))
     return [_figures(name, *row) for name, *row in session.execute(statement)]
 
 
