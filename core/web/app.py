@@ -39,7 +39,7 @@ from core.security.actor import actor_of, allowed_companies
 from core.security.throttle import LoginPolicy
 from core.sessions import make_session_factory
 
-from . import auth, enrolment, errors, i18n, login_sessions, reauth, shell
+from . import auth, chatter, enrolment, errors, i18n, login_sessions, reauth, shell
 from .context import CSRF_EXEMPT_ATTRIBUTE, PUBLIC_ATTRIBUTE
 from .limiter import limiter, storage_uri
 from .views import mount
@@ -81,7 +81,7 @@ def build_app(state: WebState) -> Flask:
     app.jinja_loader = _template_loader(state)
     app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime, get_locale=get_locale,
                                   heroicon_outline=heroicon_outline)
-    for blueprint in (auth.blueprint, reauth.blueprint, login_sessions.blueprint, shell.blueprint):
+    for blueprint in (auth.blueprint, reauth.blueprint, login_sessions.blueprint, shell.blueprint, chatter.blueprint):
         app.register_blueprint(blueprint)
     _register_addon_blueprints(app, state.registry)
     for endpoint, function in app.view_functions.items():

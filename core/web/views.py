@@ -30,7 +30,7 @@ from . import import_pages
 from .context import can, current_actor, current_registry, db, record_or_404, require
 from .exports import EXPORT_BATCH, EXPORT_FORMATS, export_response
 from .forms import RecordField, build_form_class, display_name, form_values
-from .history import record_history
+from .chatter import record_chatter
 from .inputs import ACCEPTS_JSON_ATTRIBUTE, accepts_json, json_object
 from .kanban import card_fields, column_totals, company_currency
 from .paging import MAX_PAGE, read_page
@@ -512,7 +512,7 @@ def _view(view: ModelView, record_id: int):
     require(view.model, "read")
     record = record_or_404(view.model, record_id)
     return render_template(view.record_template, view=view, record=record,
-                           history=record_history(view, record_id),
+                           chatter=record_chatter(view, record),
                            can_write=can(view.model, "write"), can_delete=can(view.model, "delete"),
                            panels=record_panels(record), record_buttons=record_buttons(record),
                            **view.record_context(record))
