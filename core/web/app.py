@@ -75,6 +75,7 @@ def build_app(state: WebState) -> Flask:
     enrolment.check_required_groups(state.config, state.catalog)
     _configure(app, state)
     app.extensions["bottega"] = state
+    app.before_request(_refuse_too_large)  # before the CSRF check, which would read the body and miss its token
     csrf = CSRFProtect(app)
     i18n.init_app(app, state)
     limiter.init_app(app)
@@ -104,6 +105,12 @@ def build_app(state: WebState) -> Flask:
 
 def _is_static(endpoint: str | None) -> bool:
     return endpoint == "static" or (endpoint or "").endswith(".static")
+
+
+def _refuse_too_large():
+    """A body announced larger than the app takes is refused at once, unread, with a 413 that says so."""
+    if (request.content_length or 0) > current_app.config["MAX_CONTENT_LENGTH"]:
+        abort(413)
 
 
 def _refuse_nul_bytes():

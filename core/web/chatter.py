@@ -12,12 +12,13 @@ import datetime as dt
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from core.chatter import composer, services
 from core.chatter.storage import AttachmentStore
 from core.errors import RecordNotFound, ValidationError
-from core.models import Company, User
+from core.models import User
 
 from .actions import run_service
 from .context import current_actor, current_registry, db, state
@@ -57,8 +58,10 @@ def record_chatter(view, record) -> dict:
 
 
 def _assignees(company_id: int) -> list[User]:
-    return list(db().scalars(select(User).where(User.active.is_(True), or_(
-        User.company_id == company_id, User.companies.any(Company.id == company_id))).order_by(User.name)))
+    users = db().scalars(select(User).where(User.active.is_(True)).options(selectinload(User.companies))
+                         .order_by(User.name))
+    return [user for user in users
+            if user.company_id == company_id or company_id in {company.id for company in user.companies}]
 
 
 def _ref(res_model: str, res_id: int) -> services.RecordRef:
