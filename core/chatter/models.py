@@ -63,7 +63,7 @@ class Activity(RecordLink, CompanyMixin, TimestampMixin, Base):
     summary: Mapped[str] = mapped_column(String(255))
     note: Mapped[str | None] = mapped_column(Text)
     user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
     due_date: Mapped[dt.date]
     state: Mapped[str] = mapped_column(String(16), default=OPEN)
     done_at: Mapped[dt.datetime | None]

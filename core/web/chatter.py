@@ -16,16 +16,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from core.chatter import composer, services
+from core.chatter.models import Message
 from core.chatter.storage import AttachmentStore
 from core.errors import RecordNotFound, ValidationError
 from core.models import User
 
 from .actions import run_service
-from .context import current_actor, current_registry, db, state
+from .context import can, current_actor, current_registry, db, require, state
 from .forms import display_name
 from .history import record_history
 
 blueprint = Blueprint("chatter", __name__, url_prefix="/chatter")
+
+
+@blueprint.before_request
+def _require_chatter() -> None:
+    """A user with no access to the chatter (no internal user's group) is refused at once."""
+    require(Message, "read")
 
 ACTIVITY_LABELS = {"call": _l("Call"), "email": _l("Email"), "meeting": _l("Meeting"), "task": _l("Task")}
 DUE_LABELS = {services.OVERDUE: _l("Overdue"), services.TODAY: _l("Due today"), services.PLANNED: _l("Planned")}
@@ -35,9 +42,11 @@ def store() -> AttachmentStore:
     return AttachmentStore.of(state().config)
 
 
-def record_chatter(view, record) -> dict:
+def record_chatter(view, record) -> dict | None:
     """The record page's timeline: messages, notes, closed activities, attachments and the audit history,
-    newest first, and the open activities by due date."""
+    newest first, and the open activities by due date (None for a user with no access to the chatter)."""
+    if not can(Message, "read"):
+        return None
     session = db()
     ref = services.ref_of(session, record)
     chatter = services.read_chatter(session, ref)

@@ -1,14 +1,14 @@
 """core: chatter: messages, activities, followers, attachments, mail templates
 
-Revision ID: bf7f16a170f6
+Revision ID: d9c6ff0ae11f
 Revises: 2fecbf4b7744
-Create Date: 2026-12-03 21:06:59.290335
+Create Date: 2026-12-03 21:25:51.313184
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'bf7f16a170f6'
+revision = 'd9c6ff0ae11f'
 down_revision = '2fecbf4b7744'
 branch_labels = None
 depends_on = None
@@ -48,7 +48,7 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['company_id'], ['core_company.id'], name=op.f('fk_core_activity_company_id_core_company')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['core_user.id'], name=op.f('fk_core_activity_created_by_id_core_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['core_user.id'], name=op.f('fk_core_activity_created_by_id_core_user')),
     sa.ForeignKeyConstraint(['user_id'], ['core_user.id'], name=op.f('fk_core_activity_user_id_core_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_core_activity'))
     )
