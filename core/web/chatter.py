@@ -190,7 +190,7 @@ def compose(res_model: str, res_id: int):
     else:
         template_id = request.args.get("template_id", type=int)
         if template_id is None and templates:
-            template_id = templates[0].id
+            template_id = _in_their_language(ref, templates).id
         try:
             values = composer.draft(session, ref, template_id)
         except (ValidationError, RecordNotFound) as exc:
@@ -198,6 +198,12 @@ def compose(res_model: str, res_id: int):
     return render_template("core/composer.html", ref=ref, templates=templates, template_id=template_id,
                            values=values, documents=documents, error=error, back=back,
                            title=display_name(ref.record)), 400 if error else 200
+
+
+def _in_their_language(ref, templates):
+    """The template in the language of the record's partner, when there is one; else the first."""
+    lang = getattr(getattr(ref.record, "partner", None) or ref.record, "lang", None)
+    return next((template for template in templates if lang and template.lang == lang), templates[0])
 
 
 def _documents(ref) -> list[composer.Document]:
