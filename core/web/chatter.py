@@ -35,7 +35,7 @@ def _require_chatter() -> None:
     require(Message, "read")
 
 ACTIVITY_LABELS = {"call": _l("Call"), "email": _l("Email"), "meeting": _l("Meeting"), "task": _l("Task")}
-DUE_LABELS = {services.OVERDUE: _l("Overdue"), services.TODAY: _l("Due today"), services.PLANNED: _l("Planned")}
+DUE_LABELS = {services.OVERDUE: _l("Late"), services.TODAY: _l("Due today"), services.PLANNED: _l("Planned")}
 
 
 def store() -> AttachmentStore:

@@ -54,7 +54,7 @@ def test_a_note_and_an_activity_from_the_chatter(contacts_server, browser, shot)
     chatter.locator("#chatter-activity button[type=submit]").click()
     expect(page.locator(".flash-success")).to_have_text("Activity scheduled.")
     planned = chatter.locator("ul.activities li", has_text="Call about the samples")
-    expect(planned.locator(".badge")).to_have_text("Overdue")
+    expect(planned.locator(".badge")).to_have_text("Late")
     shot(page, "chatter-partner-1366")
 
     page.set_viewport_size({"width": 390, "height": 844})

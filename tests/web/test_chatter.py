@@ -44,7 +44,7 @@ def test_a_note_and_an_activity_appear_on_the_records_timeline(web, clerk, partn
                 "next": page})
     html = clerk.get(page).get_data(as_text=True)
     assert "<b>twice</b>" in html and "alert(" not in html
-    assert "Call back" in html and "Overdue" in html
+    assert "Call back" in html and "Late" in html
     assert count(web, Activity) == 1
 
 
