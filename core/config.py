@@ -58,6 +58,10 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
         "retries": (int, 5),
         "retry_delay": (int, 300),
     },
+    "attachments": {
+        "folder": (str, "instance/attachments"),
+        "max_mb": (int, 20),
+    },
     "jobs": {
         "backend": (str, "sqlite"),
         "sqlite_path": (str, "instance/jobs.db"),
@@ -75,6 +79,7 @@ INT_RANGES: dict[tuple[str, str], tuple[int, int | None]] = {
     ("mail", "timeout"): (1, None),  # seconds
     ("mail", "retries"): (0, None),
     ("mail", "retry_delay"): (0, None),  # seconds
+    ("attachments", "max_mb"): (1, 1024),
     ("server", "trusted_proxies"): (0, 10),  # reverse proxies in front of the app whose headers are believed
     ("security", "session_idle_minutes"): (1, None),
     ("security", "reauth_minutes"): (1, None),

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from core.availability import Availability
+    from core.chatter.composer import Document
     from core.commissions import CommissionAmount
     from core.db import Base
     from core.fields import Extension
@@ -460,6 +461,22 @@ def record_panels(session: Session, actor: Actor, record: object) -> Iterable[Pa
     :param actor: the user looking at the record
     :param record: the record being shown (filter by its type)
     :return: :class:`core.web.panels.Panel` instances
+    """
+
+
+@hookspec
+def mail_attachments(session: Session, actor: Actor, record: object) -> Iterable[Document]:
+    """Offer documents of ``record`` to attach to an email written from its page (an invoice's PDF).
+
+    Called when a user opens the email composer of any record, with a session
+    acting as that user: return nothing for records of other models. A
+    document is made (its ``make()`` called) only when the user ticks it and
+    sends, so offering one costs nothing.
+
+    :param session: a session acting as ``actor``
+    :param actor: the user writing the email
+    :param record: the record the email is written from
+    :return: :class:`core.chatter.composer.Document` instances (file name, content type, ``make``)
     """
 
 

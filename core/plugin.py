@@ -18,8 +18,11 @@ def register_models():
                              Mail, MailAttachment, RateLimitCounter, RecoveryCode, SavedFilter, SecurityEvent, Sequence,
                              User, UserTask)
 
+    from core.chatter.models import Activity, Attachment, Follower, MailTemplate, Message
+
     return (Company, User, Group, AddonState, AuditLog, Sequence, Credential, RecoveryCode, LoginSession, JobRecord,
-            Mail, MailAttachment, SecurityEvent, RateLimitCounter, ConfigIntent, UserTask, SavedFilter)
+            Mail, MailAttachment, SecurityEvent, RateLimitCounter, ConfigIntent, UserTask, SavedFilter,
+            Message, Activity, Follower, Attachment, MailTemplate)
 
 
 @hookimpl
@@ -38,9 +41,17 @@ def register_model_access():
     from core.models import (AddonState, AuditLog, Company, ConfigIntent, Credential, Group, JobRecord, LoginSession,
                              Mail, MailAttachment, RateLimitCounter, RecoveryCode, SavedFilter, SecurityEvent, Sequence,
                              User, UserTask)
+    from core.chatter.models import Activity, Attachment, Follower, MailTemplate, Message
     from core.security import ModelAccess
 
     return (
+        # the chatter: core.chatter.services lets a user at a record's rows only once they may read the record
+        ModelAccess(Message, USER_GROUP, read=True, create=True),
+        ModelAccess(Activity, USER_GROUP, read=True, create=True, write=True),
+        ModelAccess(Follower, USER_GROUP, read=True, create=True, delete=True),
+        ModelAccess(Attachment, USER_GROUP, read=True, create=True),
+        ModelAccess(MailTemplate, USER_GROUP, read=True),
+        ModelAccess(MailTemplate, ADMIN_GROUP, read=True, create=True, write=True, delete=True),
         ModelAccess(Company, USER_GROUP, read=True),
         ModelAccess(Company, ADMIN_GROUP, read=True, create=True, write=True, delete=True),
         ModelAccess(User, USER_GROUP, read=True),
@@ -69,12 +80,21 @@ def register_record_rules():
     from core.models import Company, SavedFilter, User, UserTask
     from core.security import RecordRule
 
+    from core.chatter.models import Activity, Follower
+
     return (
         RecordRule(SavedFilter, "own and shared filters",
                    lambda actor: (SavedFilter.user_id == actor.user_id) | SavedFilter.shared.is_(True),
                    operations=("read",)),
         RecordRule(SavedFilter, "own filters", lambda actor: SavedFilter.user_id == actor.user_id,
                    operations=("create", "write", "delete")),
+        RecordRule(Activity, "own or assigned activities",
+                   lambda actor: (Activity.user_id == actor.user_id) | (Activity.created_by_id == actor.user_id),
+                   groups=(USER_GROUP,), operations=("write",)),
+        RecordRule(Activity, "all activities", lambda actor: Activity.id.is_not(None), groups=(ADMIN_GROUP,),
+                   operations=("write",)),
+        RecordRule(Follower, "own following", lambda actor: Follower.user_id == actor.user_id, groups=(USER_GROUP,),
+                   operations=("delete",)),
         RecordRule(Company, "own companies", lambda actor: Company.id.in_(sorted(actor.company_ids)),
                    groups=(USER_GROUP,)),
         RecordRule(Company, "all companies", lambda actor: Company.id.is_not(None), groups=(ADMIN_GROUP,)),
@@ -98,6 +118,7 @@ def _shares_a_company(actor):
 def register_menu_items():
     from flask_babel import lazy_gettext as _l
 
+    from core.chatter.models import MailTemplate
     from core.menus import MenuItem
     from core.models import Company, Group, JobRecord, Mail, SecurityEvent, User
 
@@ -114,6 +135,8 @@ def register_menu_items():
                  model=JobRecord, group=ADMIN_GROUP, sequence=50),
         MenuItem(id="core.outbox", label=_l("Outbox"), parent="core.settings", endpoint="core.mail_list",
                  model=Mail, group=ADMIN_GROUP, sequence=60),
+        MenuItem(id="core.mail_templates", label=_l("Mail templates"), parent="core.settings",
+                 endpoint="core.mail_template_list", model=MailTemplate, group=ADMIN_GROUP, sequence=65),
         MenuItem(id="core.security_log", label=_l("Security log"), parent="core.settings",
                  endpoint="core.security_log", model=SecurityEvent, group=ADMIN_GROUP, sequence=70),
     )

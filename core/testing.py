@@ -343,7 +343,8 @@ def image_bytes(kind: str = "PNG", size: tuple[int, int] = (60, 30), color: str 
 def web_config(tmp_path) -> Config:
     path = tmp_path / "web.toml"
     path.write_text('[server]\nsecret_key = "test-secret-key-test-secret-key"\n'
-                    f'[jobs]\nsqlite_path = "{tmp_path / "jobs.db"}"\nfiles_path = "{tmp_path / "task-files"}"\n')
+                    f'[jobs]\nsqlite_path = "{tmp_path / "jobs.db"}"\nfiles_path = "{tmp_path / "task-files"}"\n'
+                    f'[attachments]\nfolder = "{tmp_path / "attachments"}"\nmax_mb = 1\n')
     return load_config(path, environ={})
 
 

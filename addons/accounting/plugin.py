@@ -40,8 +40,22 @@ def register_menu_items():
 @hookimpl
 def after_install(session):
     from .services.books import set_up_missing_books
+    from .services.mail_templates import ensure_invoice_templates
 
     set_up_missing_books(session)
+    ensure_invoice_templates(session)
+
+
+@hookimpl
+def mail_attachments(session, actor, record):
+    from core.chatter.composer import Document
+
+    from .documents.pdf import invoice_filename, invoice_pdf
+    from .models import Invoice
+
+    if isinstance(record, Invoice):
+        return (Document(invoice_filename(record), "application/pdf", lambda: invoice_pdf(session, record)),)
+    return ()
 
 
 @hookimpl

@@ -27,8 +27,8 @@ from core.lazy import lazy_exports
 _EXPORTS = {
     **dict.fromkeys(("SEND_MAIL", "SEND_MAIL_JOB", "SMTP_EXCHANGES", "job_settings"), ".job"),
     **dict.fromkeys(("FAILED", "MAIL_STATES", "QUEUED", "SENT", "Mail"), "core.models.mail"),
-    **dict.fromkeys(("Attachment", "MailNotSent", "deliver", "parse_recipients", "queue_mail", "recipients_or",
-                     "requeue_mail", "send_mail_job"), ".outbox"),
+    **dict.fromkeys(("Attachment", "MailNotSent", "deliver", "new_message_id", "parse_recipients", "queue_mail",
+                     "recipients_or", "requeue_mail", "send_mail_job"), ".outbox"),
 }
 __all__ = sorted(_EXPORTS)
 __getattr__ = lazy_exports(__name__, _EXPORTS)

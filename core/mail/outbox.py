@@ -126,7 +126,8 @@ def _check(subject, text, html, reference) -> str:
 
 
 def queue_mail(session: Session, *, to: str | Iterable[str], subject: str, text: str, html: str | None = None,
-               reference: str | None = None, attachments: Iterable[Attachment] = ()) -> Mail:
+               reference: str | None = None, attachments: Iterable[Attachment] = (),
+               message_id: str | None = None) -> Mail:
     """Put a mail in the outbox and enqueue ``core.send_mail``; it leaves when ``session`` commits.
 
     ``to`` is an address, ``Name <address>``, several separated by commas, or
@@ -134,19 +135,26 @@ def queue_mail(session: Session, *, to: str | Iterable[str], subject: str, text:
     :class:`ValidationError` and nothing is written. ``reference`` is free
     text for the caller to find its mails again (e.g. ``crm.campaign_recipient:42``).
     ``attachments`` (:class:`Attachment`) are kept with the mail in the outbox.
+    ``message_id`` fixes the mail's Message-ID now (see :func:`new_message_id`), for the caller to store
+    it (a record's timeline, for replies to thread into); by default the sending job gives one.
     """
     recipients = parse_recipients(to)
     subject = _check(subject, text, html, reference)
     files = _check_attachments(attachments)
     with system_rows(session) as system:
         mail = Mail(state=QUEUED, to=", ".join(recipients), subject=subject, text=text, html=html or None,
-                    reference=reference, attempts=0,
+                    reference=reference, attempts=0, message_id=message_id,
                     attachments=[MailAttachment(filename=f.filename, content_type=f.content_type, data=f.data)
                                  for f in files])
         system.add(mail)
         system.flush()
         mail.job_id = add_job(session, system, SEND_MAIL, {"mail_id": mail.id}).id
     return mail
+
+
+def new_message_id(config: Config) -> str:
+    """A fresh Message-ID in the domain of ``[mail] from_address``."""
+    return make_msgid(domain=_domain(config.get("mail", "from_address")) or "localhost")
 
 
 def requeue_mail(session: Session, mail_id: int) -> Mail:
@@ -234,10 +242,9 @@ def send_mail_job(context: JobContext, mail_id: int) -> None:
     each write comes first in its own short transaction (SQLite then waits
     for its turn instead of failing on a stale snapshot).
     """
-    domain = _domain(context.config.get("mail", "from_address")) or "localhost"
     with context.session() as session:
         session.execute(update(Mail).where(Mail.id == mail_id, Mail.message_id.is_(None))
-                        .values(message_id=make_msgid(domain=domain)))
+                        .values(message_id=new_message_id(context.config)))
         mail = session.get(Mail, mail_id)
         session.commit()
     if mail is None or mail.state == SENT:

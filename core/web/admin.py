@@ -20,6 +20,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField
 from wtforms.validators import Length, Optional
 
+from core.chatter.models import MailTemplate
 from core.companies import clean_company, create_company, update_company
 from core.config import EnabledAddonsWrite
 from core.images import MAX_LOGO_BYTES
@@ -33,7 +34,7 @@ from core.security.actor import ADMIN_GROUP
 from core.security.password_policy import check_password_policy
 
 from .actions import run_service
-from .context import current_actor, db, record_or_404, require, state
+from .context import current_actor, current_registry, db, record_or_404, require, state
 from .exports import EXPORT_BATCH, EXPORT_FORMATS, export_response
 from .forms import form_values
 from .reauth import recent_auth_required
@@ -182,6 +183,23 @@ def _profile(values: dict) -> dict:
     return values
 
 
+class MailTemplateView(ModelView):
+    """Mail templates: the Jinja2 of subject and body is checked, and the model must be an installed one."""
+
+    importable = False
+
+    def save(self, session, actor, record, values: dict):
+        from core.chatter.composer import check_template
+
+        try:
+            current_registry().model_of_table(values.get("model") or "")
+        except KeyError:
+            raise ValidationError(_l("%(model)s is not the table of an installed model.",
+                                     model=values.get("model")), "model") from None
+        check_template(values.get("subject") or "", values.get("body") or "")
+        return super().save(session, actor, record, values)
+
+
 def core_views() -> tuple[ModelView, ...]:
     return (
         UserView(User, name="user", slug="users", label=_l("User"), label_plural=_l("Users"),
@@ -191,6 +209,9 @@ def core_views() -> tuple[ModelView, ...]:
                     search_fields=("name", "vat", "city")),
         GroupView(Group, name="group", slug="groups", label=_l("Group"), label_plural=_l("Groups"),
                   list_columns=("label", "key", "addon"), search_fields=("label", "key"), form_fields=("label",)),
+        MailTemplateView(MailTemplate, name="mail_template", slug="mail-templates", label=_l("Mail template"),
+                         label_plural=_l("Mail templates"), search_fields=("name", "model", "subject"),
+                         form_fields=("name", "model", "lang", "subject", "body")),
     )
 
 

@@ -40,8 +40,8 @@ from core.security.actor import actor_of, allowed_companies
 from core.security.throttle import LoginPolicy
 from core.sessions import make_session_factory
 
-from . import (analysis_pages, auth, enrolment, errors, i18n, login_sessions, palette, reauth, saved_filter_pages,
-               shell, task_pages)
+from . import (analysis_pages, auth, chatter, enrolment, errors, i18n, login_sessions, palette, reauth,
+               saved_filter_pages, shell, task_pages)
 from .context import CSRF_EXEMPT_ATTRIBUTE, PUBLIC_ATTRIBUTE
 from .limiter import limiter, storage_uri
 from .pickers import picker_texts
@@ -78,6 +78,7 @@ def build_app(state: WebState) -> Flask:
     enrolment.check_required_groups(state.config, state.catalog)
     _configure(app, state)
     app.extensions["bottega"] = state
+    app.before_request(_refuse_too_large)  # before the CSRF check, which would read the body and miss its token
     csrf = CSRFProtect(app)
     i18n.init_app(app, state)
     limiter.init_app(app)
@@ -87,7 +88,7 @@ def build_app(state: WebState) -> Flask:
                                   search_options=analysis_pages.search_options,
                                   saved_filter_options=saved_filter_pages.Options)
     for blueprint in (auth.blueprint, reauth.blueprint, login_sessions.blueprint, shell.blueprint,
-                      task_pages.blueprint, palette.blueprint):
+                      task_pages.blueprint, palette.blueprint, chatter.blueprint):
         app.register_blueprint(blueprint)
     _register_addon_blueprints(app, state.registry)
     for endpoint, function in app.view_functions.items():
@@ -110,6 +111,12 @@ def build_app(state: WebState) -> Flask:
 
 def _is_static(endpoint: str | None) -> bool:
     return endpoint == "static" or (endpoint or "").endswith(".static")
+
+
+def _refuse_too_large():
+    """A body announced larger than the app takes is refused at once, unread, with a 413 that says so."""
+    if (request.content_length or 0) > current_app.config["MAX_CONTENT_LENGTH"]:
+        abort(413)
 
 
 def _refuse_nul_bytes():

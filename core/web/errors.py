@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -27,7 +27,9 @@ def _messages() -> dict[int, tuple[str, str]]:
         403: (gettext("Not allowed"), gettext("You do not have access to this page or record.")),
         404: (gettext("Not found"), gettext("This page or record does not exist, or you may not see it.")),
         405: (gettext("Not allowed"), gettext("This action cannot be done this way.")),
-        413: (gettext("Too large"), gettext("What you sent is too large.")),
+        413: (gettext("Too large"), gettext("What you sent is larger than the %(size)s MB a page accepts; nothing "
+                                            "was saved.", size=(current_app.config["MAX_CONTENT_LENGTH"] or 0)
+                                            // (1024 * 1024))),
         429: (gettext("Too many attempts"), gettext("Too many attempts. Wait a minute and try again.")),
         500: (gettext("Something went wrong"),
               gettext("An unexpected error happened. It was logged; nothing was saved.")),

@@ -34,7 +34,7 @@ from .export_tasks import QUEUED_ROWS, export_table, queue_export
 from .exports import EXPORT_FORMATS, export_response
 from .forms import RecordField, build_form_class, display_name, form_values
 from .analysis import Analysis
-from .history import record_history
+from .chatter import record_chatter
 from .i18n import country_name, money, record_currency
 from .inputs import ACCEPTS_JSON_ATTRIBUTE, accepts_json, json_object
 from .kanban import card_fields, column_totals, company_currency
@@ -593,7 +593,7 @@ def _record_page(view: ModelView, record, form=None):
     if form is None and can_write and view.edits_in_place:
         form = _filled_form(view, session, record)
     return render_template(view.record_template, view=view, record=record,
-                           history=record_history(view, record.id),
+                           chatter=record_chatter(view, record),
                            can_write=can_write, can_delete=can(view.model, "delete"),
                            panels=record_panels(record), record_buttons=record_buttons(record),
                            status=status_bar(view, session, record), smart_buttons=smart_buttons(record),

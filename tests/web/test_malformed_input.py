@@ -51,7 +51,8 @@ ARGUMENT_TABLES = {"invoice_id": "accounting_invoice", "payment_id": "accounting
                    "count_id": "stock_count", "lot_id": "stock_lot", "move_id": "stock_move",
                    "product_id": "products_product", "core.job_retry": "core_job",
                    "core.mail_requeue": "core_mail", "core.company_logo": "core_company",
-                   "commission_id": "sales_commission_statement", "contract_id": "hr_contract", "leave_id": "hr_leave"}
+                   "commission_id": "sales_commission_statement", "contract_id": "hr_contract", "leave_id": "hr_leave",
+                   "res_id": "contacts_partner", "attachment_id": "core_attachment"}
 #: arguments naming records the sweep must not act on (its own login session): an id no record has
 UNUSED_IDS = {"session_id": 2**31 - 1}
 #: routes that would end the sweep's own session or change the installed addons
@@ -119,7 +120,7 @@ def url_for_rule(app, rule: Rule, ids: dict[str, int], huge: int | None = None) 
     function = app.view_functions[rule.endpoint]
     view = getattr(function, "model_view", None)
     values = {"fmt": "csv", "table": "contacts_partner", "field": "parent_id", "key": CAPTURE_KEY, "token": "not-a-token",
-              "name": "contacts", "action": "upgrade", "kind": "out_invoice"}
+              "name": "contacts", "action": "upgrade", "kind": "out_invoice", "res_model": "contacts_partner"}
     for argument in INT_ARGUMENT.findall(rule.rule):
         if argument in UNUSED_IDS:
             values[argument] = huge if huge is not None else UNUSED_IDS[argument]

@@ -1,0 +1,87 @@
+"""The chatter on record pages, through the web: posting, scheduling, attaching, and what is refused."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from addons.contacts.models import Partner
+from core.chatter.models import Activity, Attachment, Message
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+WINDOWS_PROGRAM = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
+
+
+@pytest.fixture
+def partners(web):
+    other = web.db.company("Other Co")
+    with web.db.factory() as system:
+        ours = Partner(name="Ours", company_id=web.db.main_company.id, email="ours@example.es")
+        theirs = Partner(name="Theirs", company_id=other.id)
+        system.add_all([ours, theirs])
+        system.commit()
+    return ours, theirs
+
+
+def count(web, model) -> int:
+    with web.db.factory() as system:
+        return system.scalar(select(func.count(model.id)))
+
+
+def test_a_note_and_an_activity_appear_on_the_records_timeline(web, clerk, partners):
+    ours, _theirs = partners
+    page = f"/contacts/partners/{ours.id}"
+    assert "Chatter" in clerk.get(page).get_data(as_text=True)
+    response = clerk.post(f"/chatter/contacts_partner/{ours.id}/message",
+                          {"body": "Called <script>alert('x')</script><b>twice</b>", "next": page})
+    assert response.status_code == 302 and response.headers["Location"].endswith(page)
+    clerk.post(f"/chatter/contacts_partner/{ours.id}/activity",
+               {"kind": "call", "summary": "Call back", "due_date": "2020-01-01", "user_id": "", "next": page})
+    clerk_id = web.db.factory().scalar(select(Message.author_id))
+    clerk.post(f"/chatter/contacts_partner/{ours.id}/activity",
+               {"kind": "call", "summary": "Call back", "due_date": "2020-01-01", "user_id": str(clerk_id),
+                "next": page})
+    html = clerk.get(page).get_data(as_text=True)
+    assert "<b>twice</b>" in html and "alert(" not in html
+    assert "Call back" in html and "Late" in html
+    assert count(web, Activity) == 1
+
+
+def test_another_companys_chatter_is_not_found(web, clerk, partners):
+    _ours, theirs = partners
+    assert clerk.post(f"/chatter/contacts_partner/{theirs.id}/message", {"body": "hi"}).status_code == 404
+    assert clerk.get(f"/chatter/contacts_partner/{theirs.id}/email").status_code == 404
+    assert clerk.post(f"/chatter/core_security_event/1/message", {"body": "hi"}).status_code == 404
+    assert count(web, Message) == 0
+
+
+def test_attachments_refused_for_type_and_size_and_served_to_readers_only(web, clerk, partners):
+    ours, _theirs = partners
+    page = f"/contacts/partners/{ours.id}"
+    url = f"/chatter/contacts_partner/{ours.id}/attachment"
+    clerk.post(url, {"file": (io.BytesIO(WINDOWS_PROGRAM), "invoice.pdf"), "next": page},
+               content_type="multipart/form-data")
+    assert "invoice.pdf holds application/x-msdownload content" in clerk.get(page).get_data(as_text=True)
+    clerk.post(url, {"file": (io.BytesIO(PDF + b"0" * (1024 * 1024)), "big.pdf"), "next": page},
+               content_type="multipart/form-data")
+    assert "big.pdf is larger than 1 MB" in clerk.get(page).get_data(as_text=True)
+    assert count(web, Attachment) == 0
+
+    # 200 MB announced: refused from its Content-Length before the body is read, nothing stored
+    huge = clerk.client.post(url, input_stream=io.BytesIO(b""), content_type="multipart/form-data; boundary=x",
+                             environ_overrides={"CONTENT_LENGTH": str(200 * 1024 * 1024)})
+    assert huge.status_code == 413 and "nothing was saved" in huge.get_data(as_text=True)
+    assert count(web, Attachment) == 0
+
+    clerk.post(url, {"file": (io.BytesIO(PDF), "offer.pdf"), "next": page}, content_type="multipart/form-data")
+    with web.db.factory() as system:
+        attachment = system.scalars(select(Attachment)).one()
+    download = clerk.get(f"/chatter/attachment/{attachment.id}")
+    assert download.status_code == 200 and download.data == PDF and download.mimetype == "application/pdf"
+    assert "offer.pdf" in clerk.get(page).get_data(as_text=True)
+
+    stranger = web.client()
+    web.db.user("stranger", groups=["contacts.group_user"], companies=[web.db.company("Third")])
+    stranger.login("stranger")
+    assert stranger.get(f"/chatter/attachment/{attachment.id}").status_code == 404
