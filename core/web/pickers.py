@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import get_locale, get_timezone, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -31,6 +31,7 @@ from core import bounds, locale_dates
 from core.errors import ValidationError as DomainError
 from core.fields import fields_of, name_column
 from core.fields.formats import FormatProblem, check, country_names, fold
+from core.web.links import views_by_model
 
 #: records a picker's plain ``<select>`` holds for a browser without JavaScript
 FALLBACK_LIMIT = 50
@@ -286,15 +287,9 @@ def matching_records(session, field, actor, text: str, ids: list[int], limit: in
 
 
 def model_view_of(model):
-    """The generic view (:class:`core.web.views.ModelView`) that edits ``model`` in this app, or None."""
-    views = current_app.extensions.setdefault("bottega_views_by_model", {})
-    if not views:
-        for function in current_app.view_functions.values():
-            found = getattr(function, "model_view", None)
-            if found is not None:
-                views.setdefault(found.model, found)
-        views.setdefault(None, None)  # built: an app without views is not scanned again
-    return views.get(model)
+    """The generic view (:class:`core.web.views.ModelView`) that edits ``model`` in this app (the first one
+    mounted, when several show it), or None."""
+    return next(iter(views_by_model().get(model, ())), None)
 
 
 def creation_links(field, can_create: bool) -> dict:
