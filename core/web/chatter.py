@@ -15,8 +15,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from core.bounds import fits_id
 from core.chatter import composer, services
-from core.chatter.models import Message
+from core.chatter.models import MailTemplate, Message
 from core.chatter.storage import AttachmentStore
 from core.errors import RecordNotFound, ValidationError
 from core.models import User
@@ -85,7 +86,7 @@ def _back():
     target = request.form.get("next", "")
     if target.startswith("/") and not target.startswith("//"):
         return redirect(target)
-    return redirect(url_for("shell.home"))
+    return redirect(url_for("web.home"))
 
 
 @blueprint.route("/<res_model>/<int:res_id>/message", methods=["POST"])
@@ -172,7 +173,7 @@ def compose(res_model: str, res_id: int):
     templates = composer.templates_for(session, res_model)
     documents = _documents(ref)
     back = request.values.get("next", "")
-    back = back if back.startswith("/") and not back.startswith("//") else url_for("shell.home")
+    back = back if back.startswith("/") and not back.startswith("//") else url_for("web.home")
     error = None
     if request.method == "POST":
         wanted = set(request.form.getlist("document"))
@@ -189,6 +190,8 @@ def compose(res_model: str, res_id: int):
         template_id = None
     else:
         template_id = request.args.get("template_id", type=int)
+        if template_id is not None and not fits_id(MailTemplate.id, template_id):
+            template_id = None
         if template_id is None and templates:
             template_id = _in_their_language(ref, templates).id
         try:
