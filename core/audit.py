@@ -20,7 +20,7 @@ that write with :mod:`core.bulk` get the same rows from :func:`audit_rows`.
 
 A model opts out with ``__audit__ = False`` (the core's own bookkeeping tables
 do) and hides secrets (columns or relationships) with ``__audit_exclude__``;
-encrypted columns (:mod:`core.encryption`) are logged as changed, with
+encrypted columns (:mod:`core.encrypted_columns`) are logged as changed, with
 :data:`MASK` for their values;
 the timestamp columns are never logged, since each row has its own time.
 Rows changed by the database itself (``ON DELETE CASCADE``) or by bulk
@@ -87,7 +87,7 @@ def _shape(model: type) -> tuple[tuple, tuple, tuple]:
 @cache
 def _masked(model: type) -> frozenset[str]:
     """The keys of ``model``'s encrypted columns."""
-    from core.encryption import Encrypted
+    from core.encrypted_columns import Encrypted
 
     return frozenset(attr.key for attr in inspect(model).column_attrs if isinstance(attr.columns[0].type, Encrypted))
 

@@ -466,13 +466,13 @@ def generate_key() -> None:
 @pass_state
 def rotate(state: Context) -> None:
     """Re-encrypt every encrypted field with the first key; the other keys can be removed afterwards."""
-    from core import encryption
+    from core import encrypted_columns, encryption
 
     lifecycle = state.lifecycle()
     try:
         models = lifecycle.registry().models
         with lifecycle.engine.begin() as connection:  # all values or none
-            count = encryption.rotate(connection, models)
+            count = encrypted_columns.rotate(connection, models)
     finally:
         lifecycle.engine.dispose()
     click.echo(f"Re-encrypted {count} values with the first key of {encryption.SETTING}; the keys after it "

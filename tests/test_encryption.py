@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 
 from addons.hr.models import Contract
 from addons.hr.services import create_contract, create_employee
-from core import encryption
+from core import encrypted_columns, encryption
 from core.config import load_config
 from core.errors import ConfigError
 from core.lifecycle import Lifecycle
@@ -48,13 +48,13 @@ def test_start_up_refuses_a_missing_or_wrong_key_and_names_the_column(databases,
         with make_session_factory(engine)() as session:
             _contract(session, 1, "1800.00")
         with engine.connect() as connection:
-            keys.check_keys(connection, registry.models)  # the right key: nothing to say
+            encrypted_columns.check_keys(connection, registry.models)  # the right key: nothing to say
             keys.use_keys([])
             with pytest.raises(ConfigError, match=r"encryption_keys is empty, but the installed addons keep"):
-                keys.check_keys(connection, registry.models)
+                encrypted_columns.check_keys(connection, registry.models)
             keys.use_keys([keys.generate_key()])
             with pytest.raises(ConfigError, match=r"no key decrypts the stored values.*\(checked on hr_\w+\.\w+\)"):
-                keys.check_keys(connection, registry.models)
+                encrypted_columns.check_keys(connection, registry.models)
     finally:
         engine.dispose()
 
@@ -69,13 +69,13 @@ def test_rotation_re_encrypts_every_value_with_the_first_key(databases, catalog,
         new = keys.generate_key()
         keys.use_keys([new, old])
         with engine.begin() as connection:
-            assert keys.rotate(connection, registry.models) == 1
+            assert encrypted_columns.rotate(connection, registry.models) == 1
         keys.use_keys([new])  # the old key is gone: the values still read
         with make_session_factory(engine)() as session:
             assert session.get(Contract, contract_id).wage == Decimal("2500.10")
         keys.use_keys([old])
         with engine.connect() as connection, pytest.raises(ConfigError, match="no key decrypts"):
-            keys.check_keys(connection, registry.models)
+            encrypted_columns.check_keys(connection, registry.models)
     finally:
         engine.dispose()
 

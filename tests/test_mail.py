@@ -313,7 +313,7 @@ def test_bottega_worker_command_runs_the_queue_until_interrupted(initialized_url
         out, err = worker.communicate(timeout=30)
     assert worker.returncode == 0, err
     assert "Bottega worker for" in out and "2 thread(s) on SqliteHuey" in out
-    assert "Jobs: core.clean_jobs, core.refresh_statistics, core.security_housekeeping, core.send_mail" in out
+    assert "Jobs: core.clean_jobs, core.refresh_statistics, core.run_task, core.security_housekeeping, core.send_mail" in out
     assert "Periodic: core.clean_jobs, core.refresh_statistics, core.security_housekeeping" in out
 
 

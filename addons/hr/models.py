@@ -16,7 +16,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import Base, CompanyMixin, TimestampMixin, intpk, str120
-from core.encryption import Encrypted
+from core.encrypted_columns import Encrypted
 from core.fields import field
 from core.models import User
 

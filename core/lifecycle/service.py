@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, Engine, delete, select, text
 from sqlalchemy.orm import Session
 
-from core import encryption
+from core import encrypted_columns
 from core.catalog import Catalog
 from core.errors import AddonError, BottegaError
 from core.manifest import parse_version
@@ -394,7 +394,7 @@ class Lifecycle:
                     backups.append(backup)
                 log_addon_step(connection, step.action, step.addon, step.describe())
             # addons that keep encrypted fields need the keys: refused here, before anything is committed
-            encryption.check_keys(connection, build_registry(self.catalog, self.installed(connection)).models)
+            encrypted_columns.check_keys(connection, build_registry(self.catalog, self.installed(connection)).models)
             if config_write is not None and config_write.changed:
                 intent.record(connection, config_write.path, config_write.before, config_write.enabled)
         return backups

@@ -28,7 +28,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core import encryption
+from core import encrypted_columns
 from core.catalog import Catalog
 from core.config import Config
 from core.errors import AccessDenied, AddonError
@@ -322,7 +322,7 @@ class Dispatcher:
             try:
                 registry = Lifecycle(self.engine, self.catalog).registry()
                 with self.engine.connect() as connection:
-                    encryption.check_keys(connection, registry.models)
+                    encrypted_columns.check_keys(connection, registry.models)
                 self._app = build_app(WebState(self.config, self.catalog, self.engine, registry,
                                                self.session_factory, self.addons_changed))
                 self._fingerprint = fingerprint

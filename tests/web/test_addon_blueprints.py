@@ -18,7 +18,7 @@ from core.testing import web_config
 from core.web.app import WebState, build_app
 
 MANIFEST = AddonManifest(name="twopages", version="1.0.0", summary="Test: an addon's blueprints", plugin=__name__)
-CORE_BLUEPRINTS = {"auth", "reauth", "login_sessions", "web", "core"}
+CORE_BLUEPRINTS = {"auth", "reauth", "login_sessions", "web", "core", "chatter", "palette", "tasks"}
 PAGES: list[Blueprint] = []
 
 
