@@ -334,8 +334,8 @@ def test_unknown_names_and_bad_arguments_are_clear_errors_and_write_nothing(sqli
     env = sqlite_env
     with env.session() as session:
         with pytest.raises(JobError, match=r"unknown job 'jobtest.nope': no installed addon declares it \(known: "
-                                           r"core.clean_jobs, core.refresh_statistics, core.run_task, core.security_housekeeping, "
-                                           r"core.send_mail, jobtest.broken"):
+                                           r"core.clean_jobs, core.refresh_statistics, core.run_task, "
+                                           r"core.security_housekeeping, core.send_mail, jobtest.broken"):
             enqueue(session, "jobtest.nope")
         with pytest.raises(JobError, match="arguments must be JSON values"):
             enqueue(session, "jobtest.record", token=object())
