@@ -206,6 +206,7 @@ def test_a_request_changes_while_it_waits_and_not_once_decided(db, staff):
     leaves.approve(officer, officer.info["actor"], officer.get(LeaveRequest, leave.id))
     officer.commit()
     with pytest.raises(ValidationError, match="Only a request to approve is changed"):
-        leaves.update_request(bruno, bruno.get(LeaveRequest, leave.id), date_to=dt.date(YEAR, 3, 20))
+        leaves.update_request(bruno, bruno.get(LeaveRequest, leave.id, populate_existing=True),
+                              date_to=dt.date(YEAR, 3, 20))
     bruno.rollback()
     assert db.system().get(LeaveRequest, leave.id).date_to == dt.date(YEAR, 3, 13)
