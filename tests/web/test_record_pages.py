@@ -63,7 +63,7 @@ def test_an_opportunity_shows_its_values_by_meaning_in_the_users_language(web, p
     assert f'<a href="/crm/stages/{stage}">New</a>' in html
     assert "18.500,00\xa0€" in html  # money in the company's currency, as the locale writes it
     assert f"<dd>{country}</dd>" in html
-    history = html[html.index('class="card history"'):]
+    history = html[html.index('<aside class="card history chatter"'):]  # the chatter's timeline holds the history
     assert f"<strong>{stage_label}</strong>" in history  # the field's label, translated
     text = visible_text(html)
     assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", text), "a date time shown as ISO text"
