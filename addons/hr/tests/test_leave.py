@@ -205,7 +205,6 @@ def test_a_request_changes_while_it_waits_and_not_once_decided(db, staff):
     officer = db.as_user(db.user("hr", groups=[OFFICER]))
     leaves.approve(officer, officer.info["actor"], officer.get(LeaveRequest, leave.id))
     officer.commit()
-    bruno = db.as_user(staff["users"]["bruno"])  # a new request of his, as the pages make one
     with pytest.raises(ValidationError, match="Only a request to approve is changed"):
         leaves.update_request(bruno, bruno.get(LeaveRequest, leave.id, populate_existing=True),
                               date_to=dt.date(YEAR, 3, 20))
