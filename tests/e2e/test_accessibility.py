@@ -91,7 +91,7 @@ def test_key_actions_work_from_the_keyboard(demo, browser):
     page.keyboard.press("Enter")
     tab_to(page, ".apps-grid a[href^='/contacts']")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/contacts/"))
+    page.wait_for_url(re.compile(r"/contacts/"))  # and its load event: the deferred palette.js listens for Ctrl+K
 
     # the command palette: Ctrl+K, type, arrows, Enter
     page.keyboard.press("Control+k")
