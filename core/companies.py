@@ -74,7 +74,7 @@ def clean_company(session: Session, values: dict, company: Company | None = None
     if cleaned.get("name") and _name_taken(session, cleaned["name"], company):
         errors["name"] = str(_l("There is already a company called %(name)s.", name=cleaned["name"]))
     _check_currency(cleaned, company, errors)
-    _check_tax_id(cleaned, company, errors)
+    _check_tax_id(cleaned, values.get("vat"), company, errors)
     if "logo" in cleaned:
         _check_logo(cleaned, errors)
     if errors:
@@ -108,14 +108,15 @@ def _check_currency(cleaned: dict, company: Company | None, errors: dict) -> Non
         cleaned["currency_code"] = code.upper()
 
 
-def _check_tax_id(cleaned: dict, company: Company | None, errors: dict) -> None:
+def _check_tax_id(cleaned: dict, submitted_vat, company: Company | None, errors: dict) -> None:
     """The stored tax id checked again for a new country, and the country read from an EU VAT prefix.
 
-    The field layer has checked a new tax id against the country already.
+    The field layer has checked a new tax id against the country already; a new one is read as submitted,
+    since its cleaned form has lost the prefix that names its country (ESB12345674 is stored as B12345674).
     """
     if "vat" in errors or "country_code" in errors or not ({"vat", "country_code"} & set(cleaned)):
         return
-    vat = cleaned.get("vat", company.vat if company is not None else None)
+    vat = submitted_vat if "vat" in cleaned else company.vat if company is not None else None
     country = cleaned.get("country_code", company.country_code if company is not None else None)
     if not vat:
         return

@@ -98,7 +98,7 @@ def form_field(found, session, record=None, label=None) -> Field:
 
     if found.kind == "many2one":
         return RecordField(label, presence, target=found.target, session=session, domain=found.domain,
-                           options_url=url_for("web.options", table=found.model.__tablename__, field=found.name),
+                           domain_message=found.domain_message, options_url=url_for("web.options", table=found.model.__tablename__, field=found.name),
                            picker_links=_creation_links(found, session), **options)
     if found.kind == "many2many":
         statement = select(found.target).order_by(*found.target.__mapper__.primary_key)

@@ -85,9 +85,10 @@ class RecordField(Field):
     widget = PickerWidget()
 
     def __init__(self, label=None, validators=None, target=None, options_url="", session=None, domain=None,
-                 picker_links=None, **kwargs):
+                 picker_links=None, domain_message=None, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.target, self.options_url, self.session, self.domain = target, options_url, session, domain
+        self.domain_message = domain_message
         self.picker_links = picker_links or {}
         self.current_label = None
 
@@ -102,16 +103,18 @@ class RecordField(Field):
             raise ValueError(_l("Not a valid choice.")) from None
 
     def pre_validate(self, form):
+        """A record the user may not read (or that does not exist) gets the generic message; one they may read
+        that the field's domain excludes gets the field's own domain message, which says what it must be."""
         if self.data is None:
             return
-        statement = select(self.target).where(self.target.id == self.data)
-        if self.domain is not None:
-            statement = statement.where(self.domain(form.session.info.get("actor")))
-        record = form.session.scalars(statement).first()
+        record = form.session.scalars(select(self.target).where(self.target.id == self.data)).first()
         if record is None:
             self.current_label = ""
             raise ValidationError(_l("This record does not exist or you may not use it."))
         self.current_label = display_name(record)
+        if self.domain is not None and form.session.scalars(select(self.target.id).where(
+                self.target.id == self.data, self.domain(form.session.info.get("actor")))).first() is None:
+            raise ValidationError(str(self.domain_message or _l("This record does not exist or you may not use it.")))
 
     def picker_options(self):
         """The chosen record, then the first records the user may pick (for a browser without JavaScript)."""

@@ -18,7 +18,7 @@ def test_saving_a_user_keeps_their_groups_and_companies(web):
     admin_id = web.db.admin().id
     form = admin.get(f"/settings/users/{admin_id}/edit").get_data(as_text=True)
     admin_group = web.db.system().scalars(select(Group).where(Group.key == "core.group_admin")).one()
-    assert re.search(rf'<input[^>]*checked[^>]*name="groups"[^>]*value="{admin_group.id}"', form)
+    assert re.search(rf'<select name="groups"[^>]*>.*?<option value="{admin_group.id}" selected>', form)
     saved = admin.post(f"/settings/users/{admin_id}/edit", {
         "login": "admin", "name": "Administrator", "lang": "en", "active": "y", "company_id": "1",
         "companies": ["1"], "groups": [str(admin_group.id)]})
