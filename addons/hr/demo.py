@@ -10,9 +10,10 @@ from core.models import User
 from core.security import load_actor
 
 from . import leaves
-from .models import BY_HR, FIXED_TERM, PERMANENT, EmployeePrivate, LeaveType
-from .services import (create_company_record, create_contract, create_department, create_employee, create_job,
-                       create_schedule, start_contract, update_department)
+from .models import (BY_HR, FIXED_TERM, PERMANENT, WEEKDAYS, EmployeePrivate, JobPosition, LeaveType,
+                     WorkingSchedule)
+from .services import create_company_record, create_contract, create_department, create_employee, start_contract, \
+    update_department
 
 EMPLOYEES = (  # name, department, position, manager, login, national id, IBAN, wage, schedule, kind
     ("Lucía Fernández", "Dirección", "Directora general", None, "admin", "12345678Z",
@@ -28,9 +29,9 @@ EMPLOYEES = (  # name, department, position, manager, login, national id, IBAN, 
 
 def load(session, company) -> None:
     schedules = {
-        "Jornada completa": create_schedule(session, company.id, name="Jornada completa"),
-        "Media jornada": create_schedule(session, company.id, name="Media jornada", monday_hours=4,
-                                         tuesday_hours=4, wednesday_hours=4, thursday_hours=4, friday_hours=4),
+        "Jornada completa": create_company_record(session, WorkingSchedule, company.id, {"name": "Jornada completa"}),
+        "Media jornada": create_company_record(session, WorkingSchedule, company.id, {
+            "name": "Media jornada", **{f"{day}_hours": 4 for day in WEEKDAYS[:5]}}),
     }
     departments = {"Dirección": create_department(session, company.id, name="Dirección")}
     for name in ("Ventas", "Almacén"):
@@ -40,7 +41,8 @@ def load(session, company) -> None:
     for (name, department, position, manager, login, national_id, iban, wage, schedule,
          kind) in EMPLOYEES:
         if position not in jobs:
-            jobs[position] = create_job(session, company.id, name=position, department_id=departments[department].id)
+            jobs[position] = create_company_record(session, JobPosition, company.id,
+                                                   {"name": position, "department_id": departments[department].id})
         user_id = session.scalar(select(User.id).where(User.login == login)) if login else None
         employee = employees[name] = create_employee(
             session, company.id, name=name, department_id=departments[department].id, job_id=jobs[position].id,

@@ -19,7 +19,7 @@ from core.fields import clean
 from core.models import Company
 from core.trees import cycle_chain
 
-from .models import DRAFT, ENDED, RUNNING, Contract, Department, Employee, JobPosition, WorkingSchedule
+from .models import DRAFT, ENDED, RUNNING, Contract, Department, Employee
 from .security import OFFICER
 
 #: what employees change on their own record (the rest is for HR officers)
@@ -27,7 +27,8 @@ SELF_SERVICE = ("work_email", "work_phone", "mobile_phone")
 
 
 def create_company_record(session, model, company_id: int, values: dict):
-    """A record of ``model`` with nothing to check beyond its fields (a leave type, a company holiday)."""
+    """A record of ``model`` with nothing to check beyond its fields (a job position, a working schedule, a leave
+    type, a company holiday); the pages save such records through the generic views' own create and update."""
     record = model(company_id=company_id, **clean(model, values, session=session))
     session.add(record)
     session.flush()
@@ -126,40 +127,6 @@ def department_path(department: Department) -> str:
         names.append(node.name)
         node = node.parent
     return " / ".join(reversed(names))
-
-
-def create_job(session, company_id: int, **values) -> JobPosition:
-    values = clean(JobPosition, values, session=session)
-    job = JobPosition(company_id=company_id, **values)
-    session.add(job)
-    session.flush()
-    return job
-
-
-def update_job(session, job: JobPosition, **values) -> JobPosition:
-    values = clean(JobPosition, values, record=job, session=session)
-    for key, value in values.items():
-        setattr(job, key, value)
-    session.flush()
-    return job
-
-
-# --- schedules ---------------------------------------------------------------------------------------------------
-
-def create_schedule(session, company_id: int, **values) -> WorkingSchedule:
-    values = clean(WorkingSchedule, values, session=session)
-    schedule = WorkingSchedule(company_id=company_id, **values)
-    session.add(schedule)
-    session.flush()
-    return schedule
-
-
-def update_schedule(session, schedule: WorkingSchedule, **values) -> WorkingSchedule:
-    values = clean(WorkingSchedule, values, record=schedule, session=session)
-    for key, value in values.items():
-        setattr(schedule, key, value)
-    session.flush()
-    return schedule
 
 
 # --- contracts ---------------------------------------------------------------------------------------------------

@@ -43,22 +43,6 @@ class DepartmentView(ModelView):
         return services.update_department(session, record, **values)
 
 
-class JobView(ModelView):
-    def create(self, session, actor, values):
-        return services.create_job(session, actor.company_id, **values)
-
-    def update(self, session, actor, record, values):
-        return services.update_job(session, record, **values)
-
-
-class ScheduleView(ModelView):
-    def create(self, session, actor, values):
-        return services.create_schedule(session, actor.company_id, **values)
-
-    def update(self, session, actor, record, values):
-        return services.update_schedule(session, record, **values)
-
-
 class ContractView(ModelView):
     money_fields = ("wage",)
     status_field = "state"
@@ -96,21 +80,14 @@ class AllocationView(ModelView):
         return leaves.allocate(session, actor.company_id, **values)
 
 
-class CompanyRecordView(ModelView):
-    """A model whose records need only the acting company: leave types and public holidays."""
-
-    def create(self, session, actor, values):
-        return services.create_company_record(session, self.model, actor.company_id, values)
-
-
 def hr_views() -> tuple[ModelView, ...]:
     return (
         EmployeeView(Employee, name="employee", slug="employees", label=_l("Employee"), label_plural=_l("Employees"),
                      search_fields=("name", "work_email"), icon="user-group"),
         DepartmentView(Department, name="department", slug="departments", label=_l("Department"),
                        label_plural=_l("Departments")),
-        JobView(JobPosition, name="job", slug="jobs", label=_l("Job position"), label_plural=_l("Job positions")),
-        ScheduleView(WorkingSchedule, name="schedule", slug="schedules", label=_l("Working schedule"),
+        ModelView(JobPosition, name="job", slug="jobs", label=_l("Job position"), label_plural=_l("Job positions")),
+        ModelView(WorkingSchedule, name="schedule", slug="schedules", label=_l("Working schedule"),
                      label_plural=_l("Working schedules")),
         ContractView(Contract, name="contract", slug="contracts", label=_l("Contract"),
                      label_plural=_l("Contracts"), search_fields=("name",),
@@ -121,8 +98,8 @@ def hr_views() -> tuple[ModelView, ...]:
                   filters=(Filter("to_approve", _l("To approve"), lambda actor: LeaveRequest.state == SUBMITTED),)),
         AllocationView(LeaveAllocation, name="allocation", slug="allocations", label=_l("Leave allocation"),
                        label_plural=_l("Leave allocations"), search_fields=()),
-        CompanyRecordView(LeaveType, name="leave_type", slug="leave-types", label=_l("Leave type"),
+        ModelView(LeaveType, name="leave_type", slug="leave-types", label=_l("Leave type"),
                           label_plural=_l("Leave types")),
-        CompanyRecordView(PublicHoliday, name="holiday", slug="holidays", label=_l("Company holiday"),
+        ModelView(PublicHoliday, name="holiday", slug="holidays", label=_l("Company holiday"),
                           label_plural=_l("Company holidays"), default_order="date"),
     )

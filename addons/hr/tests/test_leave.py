@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import select
 
 from addons.hr import leaves
-from addons.hr.models import APPROVED, BY_HR, CANCELLED, REFUSED, LeaveAllocation, LeaveRequest, LeaveType, PublicHoliday
-from addons.hr.services import (create_company_record, create_contract, create_employee, create_schedule,
-                                start_contract, update_employee)
+from addons.hr.models import (APPROVED, BY_HR, CANCELLED, REFUSED, LeaveAllocation, LeaveRequest, LeaveType,
+                              PublicHoliday, WorkingSchedule)
+from addons.hr.services import create_company_record, create_contract, create_employee, start_contract, update_employee
 from core.errors import ValidationError
 from core.models import Company, Mail, User
 
@@ -25,7 +25,8 @@ def staff(db):
              for name in ("ana", "bruno", "carla")}
     for user in users.values():
         session.get(User, user.id).email = f"{user.login}@example.com"
-    part_time = create_schedule(session, company_id, name="Part time", thursday_hours=0, friday_hours=0)
+    part_time = create_company_record(session, WorkingSchedule, company_id,
+                                      {"name": "Part time", "thursday_hours": 0, "friday_hours": 0})
     ana = create_employee(session, company_id, name="Ana", user_id=users["ana"].id, region="MD")
     people = {"ana": ana}
     for name in ("bruno", "carla"):
@@ -100,7 +101,8 @@ def test_the_manager_approves_and_the_employee_is_told_by_mail(db, staff):
     leaves.approve(ana, ana.info["actor"], ana.get(LeaveRequest, leave.id))
     ana.commit()
     assert db.system().get(LeaveRequest, leave.id).state == APPROVED
-    told = db.system().scalars(select(Mail).where(Mail.reference == f"hr.leave:{leave.id}", Mail.to == "bruno@example.com")).one()
+    told = db.system().scalars(select(Mail).where(Mail.reference == f"hr.leave:{leave.id}",
+                                                  Mail.to == "bruno@example.com")).one()
     assert "approved" in told.subject
 
 
@@ -168,7 +170,8 @@ def test_the_pages_ask_approve_and_show_the_team_calendar(web):
     session = web.db.system()
     company_id = web.db.main_company.id
     session.get(Company, company_id).country_code = "IT"
-    manager, employee = web.db.user("boss", groups=["hr.group_manager"]), web.db.user("eva", groups=["hr.group_employee"])
+    manager = web.db.user("boss", groups=["hr.group_manager"])
+    employee = web.db.user("eva", groups=["hr.group_employee"])
     boss = create_employee(session, company_id, name="Boss", user_id=manager.id)
     eva = create_employee(session, company_id, name="Eva", user_id=employee.id, manager_id=boss.id)
     start_contract(session, create_contract(session, company_id, name="C-eva", employee_id=eva.id,
