@@ -45,6 +45,11 @@ def db():
     return g.db
 
 
+def open_sessions() -> list:
+    """The request's sessions opened so far, in the order the request's teardown closes them."""
+    return [g.get(name) for name in ("system_db", "db") if g.get(name) is not None]
+
+
 def system_session():
     """An unrestricted session for the request, for work done on the user's behalf after a check."""
     if "system_db" not in g:

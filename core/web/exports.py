@@ -14,6 +14,8 @@ from pathlib import Path
 
 from flask import Response, stream_with_context
 
+from .context import open_sessions
+
 EXPORT_FORMATS = ("csv", "xlsx")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_BATCH = 1000
@@ -30,9 +32,23 @@ def export_response(fmt: str, name: str, title: str, header: Sequence[str], line
     disposition = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     safe_lines = ([spreadsheet_safe(value) for value in line] for line in lines)
     if fmt == "csv":
-        return Response(stream_with_context(_csv_chunks(header, safe_lines)), mimetype="text/csv",
-                        headers=disposition)
+        chunks = _closing(_csv_chunks(header, safe_lines), open_sessions())
+        return Response(stream_with_context(chunks), mimetype="text/csv", headers=disposition)
     return Response(_xlsx(title, header, safe_lines), mimetype=XLSX_MIMETYPE, headers=disposition)
+
+
+def _closing(chunks, sessions):
+    """``chunks``, then ``sessions`` closed.
+
+    Flask tears the request down, closing its sessions, before a streamed
+    body is read; the lines read from the database then reopen them, and
+    nothing else would give their connections back to the pool.
+    """
+    try:
+        yield from chunks
+    finally:
+        for session in sessions:
+            session.close()
 
 
 def _csv_chunks(header, lines):

@@ -140,6 +140,7 @@ def test_csv_and_xlsx_export_contain_what_the_user_may_read_and_nothing_else(web
     rows = list(csv.reader(io.StringIO(exported.get_data().decode("utf-8-sig"))))
     assert rows[0][:4] == ["Name", "Works at", "Email", "Phone"]
     assert [r[0] for r in rows[1:]] == ["Partner 000", "Partner 001", "Partner 002"]
+    assert web.app.extensions["bottega"].engine.pool.checkedout() == 0  # the streamed lines gave theirs back
     workbook = load_workbook(io.BytesIO(clerk.get("/contacts/partners/export.xlsx").get_data()))
     names = [row[0] for row in workbook.active.iter_rows(min_row=2, values_only=True)]
     assert names == ["Partner 000", "Partner 001", "Partner 002"]

@@ -129,6 +129,7 @@ def test_administrators_filter_page_and_export_the_log(web):
     assert rows[0] == ["When", "Event", "User", "Login", "Address", "Browser", "Detail"]
     assert sorted(row[3] for row in rows[1:]) == ["old0", "old1", "old2"]
     assert {row[1] for row in rows[1:]} == {"Password changed"}
+    assert web.app.extensions["bottega"].engine.pool.checkedout() == 0  # the streamed lines gave theirs back
     sheet = load_workbook(io.BytesIO(admin.get("/settings/security-log/export.xlsx?user=probe1").get_data())).active
     assert sheet.max_row == 12
 

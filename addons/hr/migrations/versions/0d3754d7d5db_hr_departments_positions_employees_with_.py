@@ -25,7 +25,6 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['company_id'], ['core_company.id'], name=op.f('fk_hr_department_company_id_core_company')),
-    sa.ForeignKeyConstraint(['manager_id'], ['hr_employee.id'], name=op.f('fk_hr_department_manager_id_hr_employee'), use_alter=True),
     sa.ForeignKeyConstraint(['parent_id'], ['hr_department.id'], name=op.f('fk_hr_department_parent_id_hr_department')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_hr_department')),
     sa.UniqueConstraint('company_id', 'parent_id', 'name', name=op.f('uq_hr_department_company_id_parent_id_name'))
@@ -142,6 +141,11 @@ def upgrade() -> None:
         batch_op.create_index('ix_hr_employee_list', ['company_id', 'name', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_hr_employee_manager_id'), ['manager_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_hr_employee_user_id'), ['user_id'], unique=False)
+
+    # A department's manager is an employee, who belongs to a department: the
+    # cycle means this key can only be added once both tables exist.
+    with op.batch_alter_table('hr_department', schema=None) as batch_op:
+        batch_op.create_foreign_key(batch_op.f('fk_hr_department_manager_id_hr_employee'), 'hr_employee', ['manager_id'], ['id'])
 
     op.create_table('hr_contract',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -265,6 +269,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_hr_contract_company_id'))
 
     op.drop_table('hr_contract')
+    with op.batch_alter_table('hr_department', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_hr_department_manager_id_hr_employee'), type_='foreignkey')
+
     with op.batch_alter_table('hr_employee', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_hr_employee_user_id'))
         batch_op.drop_index(batch_op.f('ix_hr_employee_manager_id'))
