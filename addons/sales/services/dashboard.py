@@ -161,47 +161,57 @@ def _sums(rate, amount=SaleOrder.amount_untaxed, margin=SaleOrder.margin, orders
     return func.sum(amount * rate), func.sum(margin * rate), orders
 
 
-def _top(statement, revenue, limit: int):
-    """``statement`` (grouped, with ``revenue``) kept to the groups whose revenue reaches the ``limit``-th largest.
+@dataclass(frozen=True)
+class Breakdown:
+    """The period's revenue and margin: in all, by month and by salesperson."""
 
-    So the caller joins the names of those groups only, not of every group,
-    and still breaks ties at the limit by name as before.
-    """
-    ranked = statement.order_by(revenue.desc()).limit(limit).subquery("ranked")
-    return statement.having(revenue >= select(func.min(ranked.c.revenue)).scalar_subquery()).subquery("top")
-
-
-def totals(session: Session, found: Period, currency: str) -> tuple[Figures, int]:
-    """The period's revenue, margin and orders, and how many orders had no rate to convert them."""
-    rate = rate_to_company(currency)
-    revenue, margin, orders, unconverted = session.execute(
-        select(*_sums(rate), func.sum(case((rate.is_(None), 1), else_=0))).where(*confirmed_in(found))).one()
-    return _figures("", revenue, margin, (orders or 0) - (unconverted or 0)), unconverted or 0
+    total: Figures
+    unconverted: int
+    by_month: list[Figures]
+    by_salesperson: list[Figures]
 
 
-def by_month(session: Session, found: Period, currency: str) -> list[Figures]:
-    """Every month of the period, oldest first, those without an order included."""
+def _decimal(value) -> Decimal:
+    return Decimal(str(value or 0))
+
+
+def breakdown(session: Session, found: Period, currency: str) -> Breakdown:
+    """The figures of the period's orders in all, by month (every month, those without an order included,
+    oldest first) and by salesperson (the largest revenue first), and how many orders had no rate to convert
+    them: one GROUP BY by month and salesperson, its few rows added up here."""
     rate = rate_to_company(currency)
     month = month_of(session, SaleOrder.confirmed_at)
-    rows = {key: (revenue, margin, orders) for key, revenue, margin, orders in session.execute(
-        select(month, *_sums(rate)).where(*confirmed_in(found), rate.is_not(None)).group_by(month))}
+    rows = session.execute(
+        select(month, SaleOrder.user_id, *_sums(rate, orders=func.count(rate)), func.count(SaleOrder.id))
+        .where(*confirmed_in(found)).group_by(month, SaleOrder.user_id)).all()
+    zero = (Decimal(0), Decimal(0), 0)
+    total, months, people, unconverted = list(zero), {}, {}, 0
+    for key, user_id, revenue, margin, converted, orders in rows:
+        unconverted += orders - converted
+        if not converted:
+            continue
+        for sums in (total, months.setdefault(key, list(zero)), people.setdefault(user_id, list(zero))):
+            sums[0] += _decimal(revenue)
+            sums[1] += _decimal(margin)
+            sums[2] += converted
+    names = dict(session.execute(select(User.id, User.name).where(User.id.in_(
+        [user_id for user_id in people if user_id is not None]))).all())
+    ranked = sorted(people.items(), key=lambda item: (-item[1][0], names.get(item[0]) is None,
+                                                      names.get(item[0]) or ""))
+    return Breakdown(total=_figures("", *total), unconverted=unconverted,
+                     by_month=[_figures(key, *months.get(key, zero)) for key in _months(found)],
+                     by_salesperson=[_figures(names.get(user_id) or gettext("No salesperson"), *sums)
+                                     for user_id, sums in ranked])
+
+
+def _months(found: Period) -> list[str]:
+    """The ``YYYY-MM`` of every month of the period, oldest first."""
     result = []
     year, number = found.date_from.year, found.date_from.month
     while (year, number) <= (found.date_to.year, found.date_to.month):
-        key = f"{year:04d}-{number:02d}"
-        result.append(_figures(key, *rows.get(key, (0, 0, 0))))
+        result.append(f"{year:04d}-{number:02d}")
         year, number = (year + 1, 1) if number == 12 else (year, number + 1)
     return result
-
-
-def by_salesperson(session: Session, found: Period, currency: str) -> list[Figures]:
-    """Each salesperson's orders, the largest revenue first."""
-    rate = rate_to_company(currency)
-    revenue = func.sum(SaleOrder.amount_untaxed * rate)
-    statement = (select(User.name, *_sums(rate)).select_from(SaleOrder).outerjoin(User, User.id == SaleOrder.user_id)
-                 .where(*confirmed_in(found), rate.is_not(None)).group_by(SaleOrder.user_id, User.name)
-                 .order_by(revenue.desc(), User.name))
-    return [_figures(name or gettext("No salesperson"), *sums) for name, *sums in session.execute(statement)]
 
 
 def by_product(session: Session, found: Period, currency: str, *, limit: int = TOP) -> list[Figures]:
@@ -223,10 +233,11 @@ def top_customers(session: Session, found: Period, currency: str, *, limit: int 
     """The ``limit`` customers with the largest revenue."""
     rate = rate_to_company(currency)
     sums = _sums(rate)
-    groups = _top(select(SaleOrder.partner_id, *(value.label(key) for key, value in zip(_FIGURES, sums)))
-                  .where(*confirmed_in(found), rate.is_not(None)).group_by(SaleOrder.partner_id), sums[0], limit)
+    rank = func.rank().over(order_by=sums[0].desc()).label("rank")  # ties at the limit are all kept
+    groups = (select(SaleOrder.partner_id, *(value.label(key) for key, value in zip(_FIGURES, sums)), rank)
+              .where(*confirmed_in(found), rate.is_not(None)).group_by(SaleOrder.partner_id).subquery("groups"))
     statement = (select(Partner.name, *(groups.c[key] for key in _FIGURES)).select_from(groups)
-                 .join(Partner, Partner.id == groups.c.partner_id)
+                 .join(Partner, Partner.id == groups.c.partner_id).where(groups.c.rank <= limit)
                  .order_by(groups.c.revenue.desc(), Partner.name).limit(limit))
     return [_figures(name, *row) for name, *row in session.execute(statement)]
 
@@ -243,26 +254,29 @@ def conversion(session: Session, found: Period) -> Conversion:
 
 
 def cycle_time(session: Session, found: Period) -> CycleTime:
-    """The average and the median days from quotation to confirmation (the median read at its rank in SQL)."""
+    """The average and the median days from quotation to confirmation, from how many orders took each number of
+    days (one GROUP BY: a few dozen rows, however many orders)."""
     days = calendar_days_between(session, SaleOrder.confirmed_at, SaleOrder.date_order)
-    average, count = session.execute(select(func.avg(days), func.count(SaleOrder.id))
-                                      .where(*confirmed_in(found))).one()
-    if not count:
+    counts = session.execute(select(days, func.count(SaleOrder.id)).where(*confirmed_in(found))
+                             .group_by(days).order_by(days)).all()
+    total = sum(count for _days, count in counts)
+    if not total:
         return CycleTime(None, None)
-    ranked = select(days).where(*confirmed_in(found)).order_by(days)
-    middle = [session.scalar(ranked.offset(rank).limit(1)) for rank in {(count - 1) // 2, count // 2}]
-    median = sum(Decimal(str(value)) for value in middle) / len(middle)
-    return CycleTime(Decimal(str(average)).quantize(TENTH, rounding=ROUND_HALF_UP),
-                     median.quantize(TENTH, rounding=ROUND_HALF_UP))
+    average = _decimal(sum(value * count for value, count in counts) / total)
+    middle, seen = [], 0
+    for value, count in counts:
+        middle += [value for rank in {(total - 1) // 2, total // 2} if seen <= rank < seen + count]
+        seen += count
+    median = sum(_decimal(value) for value in middle) / len(middle)
+    return CycleTime(average.quantize(TENTH, rounding=ROUND_HALF_UP), median.quantize(TENTH, rounding=ROUND_HALF_UP))
 
 
 def dashboard(session: Session, found: Period) -> Dashboard:
     """Every figure of the dashboard for ``found`` (see :func:`period`)."""
     currency = company_currency(session, found.company_id)
-    total, unconverted = totals(session, found, currency)
-    return Dashboard(period=found, currency=currency, total=total, unconverted=unconverted,
-                     by_month=by_month(session, found, currency),
-                     by_salesperson=by_salesperson(session, found, currency),
+    overall = breakdown(session, found, currency)
+    return Dashboard(period=found, currency=currency, total=overall.total, unconverted=overall.unconverted,
+                     by_month=overall.by_month, by_salesperson=overall.by_salesperson,
                      by_product=by_product(session, found, currency),
                      top_customers=top_customers(session, found, currency),
                      conversion=conversion(session, found), cycle=cycle_time(session, found))

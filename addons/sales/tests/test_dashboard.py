@@ -216,6 +216,20 @@ def test_only_the_current_company_s_orders_count(sales):
     assert figures.dashboard(session, found).total.orders == before.orders - 1
 
 
+def test_customers_tied_at_the_last_place_of_the_ranking_are_told_apart_by_name(shop):
+    alfa = create_partner(shop.boss, shop.company.id, name="Alfa Ceramiche", is_company=True)  # the newest
+    for partner in (shop.rossi, shop.iberica, alfa):  # the same revenue each
+        order = create_quote(shop.boss, shop.company.id, partner_id=partner.id,
+                             lines=[{"product_id": shop.saw.id, "quantity": 2}])
+        confirm_quote(shop.boss, order)
+    shop.boss.commit()
+    found = figures.period(shop.boss, shop.company.id, date_from=START, date_to=END)
+    currency = shop.company.currency_code
+    assert [row.label for row in figures.top_customers(shop.boss, found, currency, limit=2)] == [
+        "Alfa Ceramiche", "Ferretería Ibérica S.L."]
+    assert [row.label for row in figures.top_customers(shop.boss, found, currency, limit=3)][-1] == "Rossi Arredamenti"
+
+
 @pytest.mark.parametrize(("values", "field", "words"), [
     ({"date_from": TODAY, "date_to": TODAY - dt.timedelta(days=1)}, "date_from", "after it ends"),
     ({"date_from": START, "date_to": END, "team_id": 999999}, "team_id", "no sales team 999999"),

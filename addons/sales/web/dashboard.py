@@ -65,8 +65,8 @@ def tiles(session, actor, registry):
     date_from, date_to = figures.last_twelve_months(dt.date.today())
     period = figures.Period(actor.company_id, date_from, date_to)
     currency = company_currency(session, actor.company_id)
-    total, _unconverted = figures.totals(session, period, currency)
-    months = figures.by_month(session, period, currency)[-TILE_MONTHS:]
-    return (Tile(title=_l("Sales"), value=money(total.revenue, currency), endpoint="sales.dashboard_page",
+    overall = figures.breakdown(session, period, currency)
+    months = overall.by_month[-TILE_MONTHS:]
+    return (Tile(title=_l("Sales"), value=money(overall.total.revenue, currency), endpoint="sales.dashboard_page",
                  caption=_l("Untaxed revenue of the orders confirmed in the last twelve months"),
                  chart=tuple((month_label(row), float(row.revenue)) for row in months), sequence=3),)
