@@ -44,7 +44,7 @@ from . import (analysis_pages, auth, chatter, enrolment, errors, i18n, login_ses
                saved_filter_pages, shell, task_pages)
 from .context import CSRF_EXEMPT_ATTRIBUTE, PUBLIC_ATTRIBUTE
 from .limiter import limiter, storage_uri
-from .pickers import picker_texts
+from .pickers import date_input, picker_texts
 from .views import mount
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -85,6 +85,7 @@ def build_app(state: WebState) -> Flask:
     app.jinja_loader = _template_loader(state)
     app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime, get_locale=get_locale,
                                   heroicon_outline=heroicon_outline, picker_texts=picker_texts,
+                                  date_input=date_input,
                                   search_options=analysis_pages.search_options,
                                   saved_filter_options=saved_filter_pages.Options)
     for blueprint in (auth.blueprint, reauth.blueprint, login_sessions.blueprint, shell.blueprint,

@@ -15,8 +15,9 @@ request), never with a 500.
   naming the field, not an overflow inside the database driver. A number in
   the URL past the id type's range is a 404 for every route
   (:func:`refuse_ids_past_the_database`).
-- :func:`date_arg` reads a date from the query string (ISO, within the
-  dates the database keeps).
+- :func:`date_arg` reads a date from the query string (as the user's
+  language writes it, or ISO; within the dates the database keeps), and
+  :func:`user_date` one typed in a form.
 
 :func:`init_app` installs both checks made before any view runs.
 """
@@ -28,11 +29,11 @@ import math
 from collections.abc import Mapping
 
 from flask import abort, current_app, request
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer
 
-from core import bounds
+from core import bounds, locale_dates
 from core.errors import ValidationError
 
 ACCEPTS_JSON_ATTRIBUTE = "bottega_accepts_json"
@@ -128,11 +129,17 @@ def id_args(name: str, column=None) -> list[int]:
 def date_arg(name: str, default: dt.date | None = None) -> dt.date | None:
     """The date in query field ``name`` (``default`` when it is absent or empty)."""
     raw = request.args.get(name, "").strip()
-    if not raw:
-        return default
+    return user_date(raw, name) if raw else default
+
+
+def user_date(raw: str, name: str) -> dt.date:
+    """The date ``raw`` means as the user's language writes it (31/12/2026 in es and it), or in ISO form;
+    a :class:`ValidationError` naming field ``name`` and showing the form to use when it is none."""
+    locale = str(get_locale() or "en")
     try:
-        date = dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError(gettext("%(value)s is not a date (write it as 2026-12-31).", value=raw[:20]),
+        date = locale_dates.parse_date(raw, locale)
+    except locale_dates.DateProblem:
+        raise ValidationError(gettext("%(value)s is not a date: write it as %(example)s.", value=raw[:20],
+                                      example=locale_dates.format_date(dt.date(2026, 12, 31), locale)),
                               name) from None
     return bounds.check_date(date, name)

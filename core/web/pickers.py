@@ -201,6 +201,26 @@ def _country_options(language: str) -> tuple[tuple[str, str, str], ...]:
     return tuple(sorted(rows, key=lambda row: fold(row[1])))
 
 
+def date_attributes(locale: str) -> dict[str, str]:
+    """What makes a text input a date input in ``locale``'s form, with its calendar button (``pickers.js``)."""
+    return {"data-date-pattern": locale_dates.date_pattern(locale), "data-text-calendar": gettext("Open the calendar"),
+            "placeholder": locale_dates.format_date(dt.date(2026, 12, 31), locale), "inputmode": "numeric",
+            "autocomplete": "off"}
+
+
+def date_input(name: str, value: dt.date | str | None, **attributes) -> Markup:
+    """A filter's date input (a template global): ``value`` written as the user's language writes dates,
+    or as the user typed it when it was not one, empty when it is none (or undefined in the template);
+    ``attributes`` (``id``, ``required``...) as given."""
+    locale = str(get_locale() or "en")
+    shown = value if isinstance(value, str) else locale_dates.format_date(value or None, locale)
+    every = {"type": "text", "name": name, "value": shown, **date_attributes(locale),
+             **{key.rstrip("_"): item for key, item in attributes.items()}}
+    written = " ".join(escape(key) if item is True else Markup('{}="{}"').format(key, item)
+                       for key, item in every.items() if item is not False and item is not None)
+    return Markup(f"<input {written}>")
+
+
 class LocaleDateField(Field):
     """A date typed as the user's language writes it (31/12/2026 in es and it, 12/31/2026 in en), or ISO;
     a button next to it opens the browser's calendar (``pickers.js``)."""
@@ -216,12 +236,8 @@ class LocaleDateField(Field):
         return locale_dates.format_date(self.data, self._locale())
 
     def __call__(self, **kwargs):
-        locale = self._locale()
-        kwargs.setdefault("data-date-pattern", locale_dates.date_pattern(locale))
-        kwargs.setdefault("data-text-calendar", gettext("Open the calendar"))
-        kwargs.setdefault("placeholder", locale_dates.format_date(dt.date(2026, 12, 31), locale))
-        kwargs.setdefault("inputmode", "numeric")
-        kwargs.setdefault("autocomplete", "off")
+        for name, value in date_attributes(self._locale()).items():
+            kwargs.setdefault(name, value)
         return super().__call__(**kwargs)
 
     def process_formdata(self, valuelist):

@@ -8,12 +8,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import request
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
+from core.errors import ValidationError
 from core.models import SecurityEvent, User
 from core.security.events import KINDS
+from core.web.inputs import user_date
 
 KIND_LABELS = {
     "login_succeeded": _l("Login"),
@@ -60,10 +61,10 @@ class LogFilter:
         for name in ("since", "until"):
             raw = args.get(name, "").strip()
             try:
-                dates[name] = dt.date.fromisoformat(raw) if raw else None
-            except ValueError:
+                dates[name] = user_date(raw, name) if raw else None
+            except ValidationError as refused:
                 dates[name] = None
-                errors.append(gettext("%(value)s is not a date: use the form 2026-01-31.", value=raw[:40]))
+                errors.append(str(refused))
         return cls(kind, args.get("user", "").strip()[:120], dates["since"], dates["until"], errors,
                    max(args.get("page", 1, type=int) or 1, 1))
 

@@ -314,7 +314,7 @@ def test_an_accountant_sets_the_lock_date_and_a_bad_date_is_refused(web, shop):
     page = client.get("/accounting/settings").get_data(as_text=True)
     assert "The books are not locked." in page
     wrong = client.post("/accounting/settings/lock-date", {"lock_date": "31/12/2025"}, follow_redirects=True)
-    assert "Give the lock date as a date" in wrong.get_data(as_text=True)
+    assert "31/12/2025 is not a date: write it as 12/31/2026." in wrong.get_data(as_text=True)  # an English user
     done = client.post("/accounting/settings/lock-date", {"lock_date": "2025-12-31"}, follow_redirects=True)
     assert "Lock date set to 2025-12-31." in done.get_data(as_text=True)
     assert web.db.system().scalars(select(Settings.lock_date).where(

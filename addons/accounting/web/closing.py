@@ -1,15 +1,15 @@
 """Settings an accountant keeps: setting up the books, the lock date, and the year-end closing."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from sqlalchemy import select
 
+from core.errors import ValidationError
 from core.models import Company
 from core.web.actions import run_service
 from core.web.context import current_actor, db, record_or_404, require
+from core.web.inputs import user_date
 from core.web.reauth import recent_auth_required
 
 from ..charts import templates
@@ -48,9 +48,9 @@ def closing_lock():
     require(Settings, "write")
     raw = request.form.get("lock_date", "").strip()
     try:
-        date = dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        flash(gettext("Give the lock date as a date, for example 2025-12-31."), "error")
+        date = user_date(raw, "lock_date") if raw else None
+    except ValidationError as refused:
+        flash(str(refused), "error")
         return redirect(url_for("accounting.closing_page"))
     run_service(lambda session: set_lock_date(session, current_actor().company_id, date=date),
                 success=gettext("Lock date set to %(date)s.", date=date.isoformat()) if date
