@@ -11,6 +11,7 @@ command imports the rest when it runs.
 """
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 import signal
@@ -524,7 +525,10 @@ def _show_and_run(lifecycle: Lifecycle, plan: Plan, config_write: EnabledAddonsW
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _stop)
-    cli(prog_name="bottega")
+    try:
+        cli(prog_name="bottega")
+    finally:
+        gc.freeze()  # the process is ending: its heap goes back to the system at once, not cycle by cycle
 
 
 def _stop(signum, _frame) -> None:
