@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import format_date, gettext
+from flask_babel import gettext
 from sqlalchemy import or_, select
 
 from core.errors import ValidationError
@@ -90,7 +90,7 @@ def save_week(session, employee: Employee, monday: dt.date, cells: dict) -> Week
         activity = activities.get(activity_id)
         if activity is None or day not in days:
             raise ValidationError(gettext("This week has no such activity or day."))
-        where = f"{activity.name}, {format_date(day, 'EEE d MMM')}"
+        where = f"{activity.name}, {day.isoformat()}"
         if hours < 0:
             raise ValidationError(gettext("%(where)s: hours cannot be negative.", where=where))
         if hours > DAY_LIMIT or hours != hours.quantize(STEP):
@@ -100,7 +100,7 @@ def save_week(session, employee: Employee, monday: dt.date, cells: dict) -> Week
         booked = sum((h for (_a, d), h in wanted.items() if d == day), Decimal(0))
         if booked > DAY_LIMIT:
             raise ValidationError(gettext("%(day)s: %(hours)s hours booked, more than 24 in a day.",
-                                          day=format_date(day, "EEEE d MMMM"), hours=_hours(booked)))
+                                          day=day.isoformat(), hours=_hours(booked)))
     lines = {(line.activity_id, line.date): line for line in session.scalars(select(TimesheetLine).where(
         TimesheetLine.employee_id == employee.id, TimesheetLine.date.between(monday, monday + dt.timedelta(days=6))))}
     for key, hours in wanted.items():
