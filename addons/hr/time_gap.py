@@ -72,7 +72,7 @@ def gap_report(session, start: dt.date, end: dt.date) -> Report:
               for key in ("scheduled", "attended", "booked", "gap")}
     return Report(title=_l("Scheduled and worked hours"), columns=COLUMNS, rows=rows,
                   totals=[(gettext("Total"), totals)] if rows else [],
-                  filters=[(_l("From"), start), (_l("To"), end)], slug=f"hours-{start}-{end}")
+                  filters=[(_l("First day"), start), (_l("Last day"), end)], slug=f"hours-{start}-{end}")
 
 
 def _scheduled(session, employees: list[Employee], start: dt.date, end: dt.date) -> dict[int, Decimal]:

@@ -31,6 +31,6 @@ def time_views() -> tuple[ModelView, ...]:
                        label_plural=_l("Attendances"), search_fields=(), default_order="check_in",
                        filters=(Filter("checked_in", _l("Checked in now"),
                                        lambda actor: Attendance.check_out.is_(None)),)),
-        ModelView(WorkActivity, name="activity", slug="activities", label=_l("WorkActivity"),
+        ModelView(WorkActivity, name="activity", slug="activities", label=_l("Activity"),
                   label_plural=_l("Projects and activities")),
     )
