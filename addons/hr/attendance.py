@@ -82,8 +82,10 @@ def record_attendance(session, actor, values: dict) -> Attendance:
 def correct(session, actor, attendance: Attendance, values: dict) -> Attendance:
     """HR changes the times of an attendance with a new reason, so each change's audit row says why."""
     _officer_only(actor)
-    values = clean(Attendance, {k: v for k, v in values.items() if k != "employee_id"}, record=attendance,
-                   session=session)
+    values = clean(Attendance, values, record=attendance, session=session)
+    if values.pop("employee_id", attendance.employee_id) != attendance.employee_id:
+        raise ValidationError(gettext("An attendance stays with its employee: record a new one for the other."),
+                              "employee_id")
     if values.get("correction_reason") in (None, attendance.correction_reason):
         raise ValidationError(gettext("Say why you make this correction (the reasons of earlier ones stay in the "
                                       "history)."), "correction_reason")

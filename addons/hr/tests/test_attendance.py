@@ -130,3 +130,8 @@ def test_an_employee_cannot_open_another_attendance_by_url_and_a_manager_not_out
         "correction_reason": "Badge reader down"})
     assert corrected.status_code == 302, corrected.get_data(as_text=True)
     assert web.db.system().get(Attendance, ids["Carla"]).check_out == dt.datetime(2026, 3, 9, 17, 0)
+    moved = officer.post(f"/hr/attendances/{ids['Carla']}/edit", data={
+        "employee_id": team["people"]["bruno"].id, "check_in": "03/09/2026 09:00", "check_out": "03/09/2026 17:00",
+        "correction_reason": "Wrong person"})
+    assert moved.status_code == 422 and "An attendance stays with its employee" in moved.get_data(as_text=True)
+    assert web.db.system().get(Attendance, ids["Carla"]).employee_id == team["people"]["carla"].id
