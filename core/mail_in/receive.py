@@ -95,13 +95,16 @@ def _earlier(session: Session, message_id: str) -> Delivery | None:
 
 def _receive(session: Session, store: AttachmentStore, mail: IncomingMail, recipients: Sequence[str],
              written: list[str]) -> Delivery:
+    alias = find_alias(session, recipients or mail.recipients)
+    ref, outcome = thread_of(session, mail, alias), THREADED
+    if ref is None and alias is None:  # even for a message received before: this address is no alias
+        addressed = ", ".join(recipients or mail.recipients) or "-"
+        raise UnknownRecipient(_l("No mail alias takes mail for %(address)s.", address=addressed))
     earlier = _earlier(session, mail.message_id)
     if earlier is not None:
         return earlier
-    alias = find_alias(session, recipients or mail.recipients)
-    ref, outcome = thread_of(session, mail, alias), THREADED
     if ref is None:
-        ref, outcome = _create(session, mail, alias, recipients)
+        ref, outcome = _create(session, mail, alias)
     dropped = _post(session, store, ref, mail, written)
     row = session.scalars(select(ReceivedMail).where(ReceivedMail.message_id == mail.message_id)).first() \
         or ReceivedMail(message_id=mail.message_id)
@@ -147,11 +150,7 @@ def thread_of(session: Session, mail: IncomingMail, alias: MailAlias | None) -> 
     return None
 
 
-def _create(session: Session, mail: IncomingMail, alias: MailAlias | None,
-            recipients: Sequence[str]) -> tuple[RecordRef, str]:
-    if alias is None:
-        addressed = ", ".join(recipients or mail.recipients) or "-"
-        raise UnknownRecipient(_l("No mail alias takes mail for %(address)s.", address=addressed))
+def _create(session: Session, mail: IncomingMail, alias: MailAlias) -> tuple[RecordRef, str]:
     target = alias_targets(session.info["registry"]).get(alias.target)
     if target is None:
         raise UnknownRecipient(_l("The alias %(address)s creates %(target)s, which no installed addon offers.",
