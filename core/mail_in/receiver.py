@@ -75,17 +75,18 @@ class Receiver:
             if not chunk:
                 break
             data += chunk
+        self._check_size(data)
+        return bytes(data)
+
+    def _check_size(self, data: bytes) -> None:
         if len(data) > self.max_bytes:
             raise MessageTooLarge(_l("The message is larger than %(size)s MB, the most this server receives.",
                                      size=self.max_bytes // (1024 * 1024)))
-        return bytes(data)
 
     def receive(self, raw: bytes, recipients: Sequence[str] = ()) -> Outcome:
         """Deliver ``raw`` and say what happened, never raising: the caller answers the mail server with it."""
         try:
-            if len(raw) > self.max_bytes:
-                raise MessageTooLarge(_l("The message is larger than %(size)s MB, the most this server receives.",
-                                         size=self.max_bytes // (1024 * 1024)))
+            self._check_size(raw)
             return Outcome(EX_OK, describe(deliver(self._session_opener(), self.store, raw, recipients)))
         except BaseException as error:  # the mail server gets one line, whatever happened
             return outcome_of(error)

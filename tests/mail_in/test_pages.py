@@ -48,3 +48,30 @@ def test_other_users_get_403(web):
     assert clerk.post("/settings/mail-aliases/new", {"local_part": "sales", "domain": "example.com",
                                                      "target": "crm.lead"}).status_code == 403
     assert "Mail aliases" not in clerk.get("/").get_data(as_text=True)
+
+
+def test_a_reply_shows_on_the_records_timeline_as_a_received_email(web, tmp_path):
+    from addons.contacts.models import Partner
+    from core.chatter.models import Message
+    from core.chatter.storage import AttachmentStore
+    from core.mail_in.receive import deliver
+    from core.security import actor_session
+
+    from .messages import message, raw
+
+    with web.db.factory() as session:
+        partner = Partner(name="Ana", company_id=web.db.main_company.id, email="ana@customer.es")
+        session.add(partner)
+        session.flush()
+        session.add(Message(kind="email", subject="Offer", body="Our offer", message_id="<offer@bottega.example>",
+                            res_model="contacts_partner", res_id=partner.id, company_id=partner.company_id))
+        session.commit()
+    reply = message(to="bottega@example.com", subject="Re: Offer", text="Yes <script>alert(1)</script>please",
+                    references=("<offer@bottega.example>",))
+    deliver(lambda: actor_session(web.db.factory, web.db.registry, None), AttachmentStore(tmp_path, 1024), raw(reply))
+    web.db.user("clerk", groups=["contacts.group_user"])
+    clerk = web.client()
+    clerk.login("clerk")
+    page = clerk.get(f"/contacts/partners/{partner.id}").get_data(as_text=True)
+    assert "Email received" in page and '<span class="who">ana@customer.es</span>' in page and "Re: Offer" in page
+    assert "Yes &lt;script&gt;alert(1)&lt;/script&gt;please" in page and "<script>alert(1)" not in page
