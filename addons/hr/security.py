@@ -7,11 +7,13 @@
 - payroll manager: an HR officer who also runs payroll.
 
 The private data and the contracts (wages) are granted to HR officers only: the field layer shows their
-fields to nobody else, on pages, in exports and imports.
+fields to nobody else, on pages, in exports and imports. The documents attached to an employee (the chatter's
+attachments of their record) are read by HR officers and the employee themself, not by their manager.
 """
 from sqlalchemy import or_, select, true
 
 from core import Group, ModelAccess, N_, RecordRule
+from core.chatter.models import Attachment
 
 from .models import (Contract, Department, Employee, EmployeePrivate, JobPosition, LeaveAllocation, LeaveRequest,
                      LeaveType, PublicHoliday, WorkingSchedule)
@@ -60,7 +62,15 @@ def _team_ids(actor):
     return select(Employee.id).where(_team(actor))
 
 
+def _employee_documents(actor):
+    """Every attachment but an employee's documents, which only HR officers and that employee read."""
+    if actor.in_group(OFFICER):
+        return true()
+    return or_(Attachment.res_model != Employee.__tablename__, Attachment.res_id.in_(my_employee_ids(actor)))
+
+
 RULES = (
+    RecordRule(Attachment, "employees' documents: HR officers and the employee", _employee_documents),
     RecordRule(Employee, "own employee record", lambda actor: Employee.user_id == actor.user_id,
                groups=(EMPLOYEE,)),
     RecordRule(Employee, "own team", _team, groups=(MANAGER,), operations=("read",)),
