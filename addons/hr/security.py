@@ -11,6 +11,7 @@ fields to nobody else, on pages, in exports and imports. The documents attached 
 attachments of their record) are read by HR officers and the employee themself, not by their manager.
 """
 from sqlalchemy import or_, select, true
+from sqlalchemy.orm import aliased
 
 from core import Group, ModelAccess, N_, RecordRule
 from core.chatter.models import Attachment
@@ -51,11 +52,19 @@ def my_employee_ids(actor):
     return select(Employee.id).where(Employee.user_id == actor.user_id)
 
 
+def managed_departments(actor):
+    """The ids of the departments one manages and of every department under them (a recursive query)."""
+    top = select(Department.id).where(Department.manager_id.in_(my_employee_ids(actor))).cte(
+        "hr_managed_department", recursive=True)
+    below = aliased(Department)
+    return select(top.union_all(select(below.id).where(below.parent_id == top.c.id)).c.id)
+
+
 def _team(actor):
-    """Oneself, the employees one manages, and the members of the departments one manages."""
-    managed_departments = select(Department.id).where(Department.manager_id.in_(my_employee_ids(actor)))
+    """Oneself, the employees one manages, and the members of the departments one manages and of those under
+    them."""
     return or_(Employee.user_id == actor.user_id, Employee.manager_id.in_(my_employee_ids(actor)),
-               Employee.department_id.in_(managed_departments))
+               Employee.department_id.in_(managed_departments(actor)))
 
 
 def _team_ids(actor):
