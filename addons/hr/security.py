@@ -10,6 +10,8 @@ The private data and the contracts (wages) are granted to HR officers only: the 
 fields to nobody else, on pages, in exports and imports. The documents attached to an employee (the chatter's
 attachments of their record) are read by HR officers and the employee themself, not by their manager.
 """
+from functools import lru_cache
+
 from sqlalchemy import or_, select, true
 from sqlalchemy.orm import aliased
 
@@ -54,8 +56,15 @@ def my_employee_ids(actor):
 
 def managed_departments(actor):
     """The ids of the departments one manages and of every department under them (a recursive query)."""
-    top = select(Department.id).where(Department.manager_id.in_(my_employee_ids(actor))).cte(
-        "hr_managed_department", recursive=True)
+    return _managed_departments(actor.user_id)
+
+
+@lru_cache(maxsize=1024)
+def _managed_departments(user_id: int):
+    """One query object per user: the rules of several models meet in one statement (the leave of one's team
+    joined to the team), and SQL takes two WITH clauses of one name only when they are the same."""
+    top = select(Department.id).where(Department.manager_id.in_(
+        select(Employee.id).where(Employee.user_id == user_id))).cte("hr_managed_department", recursive=True)
     below = aliased(Department)
     return select(top.union_all(select(below.id).where(below.parent_id == top.c.id)).c.id)
 

@@ -113,3 +113,4 @@ def _month(raw: str | None) -> dt.date:
 
 
 from . import people_pages  # noqa: E402,F401  (the org chart, My profile, My team)
+from .reports import web as reports_web  # noqa: E402,F401  (the reports page)

@@ -59,3 +59,13 @@ def test_the_org_chart_and_my_profile(hr_server, browser, shot, size):
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
     shot(page, f"hr-my-profile-{size}")
     page.close()
+
+
+def test_the_absence_report_draws_its_chart(hr_server, browser, shot):
+    page = browser.new_page(viewport=SIZES["laptop"])
+    log_in(page, hr_server)
+    page.goto(f"{hr_server['url']}/hr/reports?report=absence")
+    expect(page.locator("figure.graph svg")).to_be_visible()
+    expect(page.locator("table.report")).to_contain_text("Ventas")
+    shot(page, "hr-reports-absence-laptop")
+    page.close()
