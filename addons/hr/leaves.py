@@ -164,20 +164,29 @@ def _taken(session, employee_id: int, leave_type_id: int, year: int, excluding: 
     return Decimal(session.scalar(query))
 
 
-def balances(session, year: int) -> list[tuple[Employee, LeaveType, Decimal, Decimal, Decimal]]:
-    """(employee, type, allocated, taken, left) of every allocation of ``year`` the session may read, in two
-    queries: the allocations, and the days held per employee and type."""
-    allocations = session.execute(select(LeaveAllocation, Employee, LeaveType).join(Employee).join(LeaveType)
-                                  .where(LeaveAllocation.year == year).order_by(Employee.name, LeaveType.name)).all()
-    taken = dict(((employee_id, type_id), days) for employee_id, type_id, days in session.execute(
-        select(LeaveRequest.employee_id, LeaveRequest.leave_type_id, func.sum(LeaveRequest.days))
-        .where(LeaveRequest.state.in_(HOLDING), LeaveRequest.date_from.between(dt.date(year, 1, 1),
-                                                                                dt.date(year, 12, 31)))
-        .group_by(LeaveRequest.employee_id, LeaveRequest.leave_type_id)))
+def balances(session, year: int, *, employee_id: int | None = None
+             ) -> list[tuple[Employee, LeaveType, Decimal, Decimal, Decimal]]:
+    """(employee, type, allocated, taken, left) of every allocation of ``year`` the session may read (or of one
+    employee's), in one query: the allocations joined to the days held per employee and type."""
+    held = (select(LeaveRequest.employee_id, LeaveRequest.leave_type_id, func.sum(LeaveRequest.days).label("days"))
+            .where(LeaveRequest.state.in_(HOLDING), LeaveRequest.date_from.between(dt.date(year, 1, 1),
+                                                                                   dt.date(year, 12, 31)))
+            .group_by(LeaveRequest.employee_id, LeaveRequest.leave_type_id))
+    if employee_id is not None:
+        held = held.where(LeaveRequest.employee_id == employee_id)
+    held = held.subquery()
+    query = (select(LeaveAllocation.days, held.c.days, Employee, LeaveType)
+             .join(Employee, LeaveAllocation.employee_id == Employee.id)
+             .join(LeaveType, LeaveAllocation.leave_type_id == LeaveType.id)
+             .outerjoin(held, (held.c.employee_id == LeaveAllocation.employee_id)
+                        & (held.c.leave_type_id == LeaveAllocation.leave_type_id))
+             .where(LeaveAllocation.year == year).order_by(Employee.name, Employee.id, LeaveType.name))
+    if employee_id is not None:
+        query = query.where(LeaveAllocation.employee_id == employee_id)
     rows = []
-    for allocation, employee, leave_type in allocations:
-        used = Decimal(taken.get((employee.id, leave_type.id)) or 0)
-        rows.append((employee, leave_type, allocation.days, used, allocation.days - used))
+    for allocated, taken, employee, leave_type in session.execute(query):
+        used = Decimal(taken or 0)
+        rows.append((employee, leave_type, allocated, used, allocated - used))
     return rows
 
 
