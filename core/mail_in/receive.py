@@ -172,8 +172,10 @@ def _post(session: Session, store: AttachmentStore, ref: RecordRef, mail: Incomi
             written.append(attach(session, store, ref, attachment.filename, attachment.data).storage_key)
         except ValidationError as refusal:
             dropped.append(str(refusal))
-    notice = "".join(f"<br>{escape(reason)}" for reason in dropped)
-    body = mail.body + (f"<p>{escape(_l('Attachments not kept:'))}{notice}</p>" if dropped else "")
+    body = mail.body
+    if dropped:
+        heading = _l("Attachments not kept:")
+        body += "<p>" + "<br>".join(str(escape(line)) for line in (heading, *dropped)) + "</p>"
     session.add(Message(kind=EMAIL_IN, subject=mail.subject or None, body=body, sender=mail.sender[:255],
                         recipients=", ".join(mail.recipients) or None, message_id=mail.message_id, at=utcnow(),
                         res_model=ref.res_model, res_id=ref.res_id, company_id=ref.company_id))
