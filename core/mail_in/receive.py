@@ -86,8 +86,13 @@ def deliver(open_session: Callable[[], Session], store: AttachmentStore, raw: by
         session.close()
 
 
+def _received(session: Session, message_id: str) -> ReceivedMail | None:
+    return session.scalars(select(ReceivedMail).where(ReceivedMail.message_id == message_id)).first()
+
+
 def _earlier(session: Session, message_id: str) -> Delivery | None:
-    row = session.scalars(select(ReceivedMail).where(ReceivedMail.message_id == message_id)).first()
+    """The delivery of the same message before, unless it was rejected (then it is received again)."""
+    row = _received(session, message_id)
     if row is None or row.outcome == REJECTED:
         return None
     return Delivery(DUPLICATE, row.res_model, row.res_id)
@@ -100,14 +105,13 @@ def _receive(session: Session, store: AttachmentStore, mail: IncomingMail, recip
     if ref is None and alias is None:  # even for a message received before: this address is no alias
         addressed = ", ".join(recipients or mail.recipients) or "-"
         raise UnknownRecipient(_l("No mail alias takes mail for %(address)s.", address=addressed))
-    earlier = _earlier(session, mail.message_id)
-    if earlier is not None:
-        return earlier
+    row = _received(session, mail.message_id)
+    if row is not None and row.outcome != REJECTED:
+        return Delivery(DUPLICATE, row.res_model, row.res_id)
     if ref is None:
         ref, outcome = _create(session, mail, alias)
     dropped = _post(session, store, ref, mail, written)
-    row = session.scalars(select(ReceivedMail).where(ReceivedMail.message_id == mail.message_id)).first() \
-        or ReceivedMail(message_id=mail.message_id)
+    row = row or ReceivedMail(message_id=mail.message_id)
     _fill(row, mail, recipients or mail.recipients)
     row.outcome, row.reason = outcome, "; ".join(dropped) or None
     row.res_model, row.res_id = ref.res_model, ref.res_id
@@ -172,8 +176,10 @@ def _post(session: Session, store: AttachmentStore, ref: RecordRef, mail: Incomi
             written.append(attach(session, store, ref, attachment.filename, attachment.data).storage_key)
         except ValidationError as refusal:
             dropped.append(str(refusal))
-    notice = "".join(f"<br>{escape(reason)}" for reason in dropped)
-    body = mail.body + (f"<p>{escape(_l('Attachments not kept:'))}{notice}</p>" if dropped else "")
+    body = mail.body
+    if dropped:
+        heading = _l("Attachments not kept:")
+        body += "<p>" + "<br>".join(str(escape(line)) for line in (heading, *dropped)) + "</p>"
     session.add(Message(kind=EMAIL_IN, subject=mail.subject or None, body=body, sender=mail.sender[:255],
                         recipients=", ".join(mail.recipients) or None, message_id=mail.message_id, at=utcnow(),
                         res_model=ref.res_model, res_id=ref.res_id, company_id=ref.company_id))
@@ -193,7 +199,7 @@ def _record_refusal(open_session: Callable[[], Session], message_id: str, recipi
                     mail: IncomingMail | None = None) -> None:
     """Log a refused message in *Received mail* (again, when it was refused before), in its own transaction."""
     with open_session() as session:
-        row = session.scalars(select(ReceivedMail).where(ReceivedMail.message_id == message_id)).first()
+        row = _received(session, message_id)
         if row is not None and row.outcome != REJECTED:
             return
         row = row or ReceivedMail(message_id=message_id)

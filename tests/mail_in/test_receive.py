@@ -234,3 +234,21 @@ def test_a_message_the_lead_capture_refuses_is_rejected_with_its_reason_and_noth
         assert "sales@example.com does not take this message" in row.reason
     assert {k: v for k, v in counts(sales).items() if k != "ReceivedMail"} == {
         k: v for k, v in before.items() if k != "ReceivedMail"}
+
+
+def test_a_delivery_racing_another_one_of_the_same_message_writes_nothing_of_its_own(sales, store, monkeypatch):
+    from core.mail_in import receive
+
+    mail = raw(message(attachments=[("quote.pdf", "application/pdf", PDF)]))
+    first = deliver(sales.system, store, mail)
+    before, kept = counts(sales), files(store)
+    real, calls = receive._received, []
+
+    def not_yet_committed(session, message_id):  # the other process commits between our check and our insert
+        calls.append(message_id)
+        return None if len(calls) == 1 else real(session, message_id)
+
+    monkeypatch.setattr(receive, "_received", not_yet_committed)
+    again = deliver(sales.system, store, mail)
+    assert (again.outcome, again.res_id, len(calls)) == (DUPLICATE, first.res_id, 2)
+    assert counts(sales) == before and files(store) == kept
