@@ -92,7 +92,7 @@ def test_the_kiosk_at_laptop_and_phone_widths(hr_server, browser, shot):  # noqa
     from addons.hr.kiosk import kiosk_token
 
     tablet = browser.new_page(viewport=LAPTOP)
-    tablet.goto(hr_server["url"] + "/hr/kiosk?token=" + kiosk_token(SECRET, hr_server["company"]))
+    tablet.goto(hr_server["url"] + "/hr/kiosk?token=" + kiosk_token(SECRET, hr_server["company"], "Europe/Madrid"))
     tablet.fill("#badge", "0001")
     tablet.fill("#pin", "9999")
     tablet.click("button.hr-punch-button")
