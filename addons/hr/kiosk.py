@@ -7,7 +7,9 @@
 """
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -64,13 +66,26 @@ def punch(session, company_id: int, badge: str, pin: str) -> tuple[Employee, Att
     return employee, attendance.toggle(session, employee)
 
 
-def kiosk_token(secret_key: str, company_id: int) -> str:
-    return URLSafeSerializer(secret_key, salt=_SALT).dumps(company_id)
+def kiosk_token(secret_key: str, company_id: int, timezone: str | None) -> str:
+    """The kiosk link's token: the company, and the time zone the kiosk shows times in (its opener's)."""
+    return URLSafeSerializer(secret_key, salt=_SALT).dumps([company_id, timezone])
 
 
-def company_of_token(secret_key: str, token: str) -> int | None:
+def read_token(secret_key: str, token: str) -> tuple[int, str | None] | None:
+    """(company id, time zone) of a kiosk token, None when it was not signed with ``secret_key``."""
     try:
-        value = URLSafeSerializer(secret_key, salt=_SALT).loads(token)
-    except BadSignature:
+        company_id, timezone = URLSafeSerializer(secret_key, salt=_SALT).loads(token)
+    except (BadSignature, TypeError, ValueError):
         return None
-    return value if isinstance(value, int) else None
+    if not isinstance(company_id, int) or not (timezone is None or isinstance(timezone, str)):
+        return None
+    return company_id, timezone
+
+
+def local_time(at: dt.datetime, timezone: str | None) -> str:
+    """``at`` (UTC) as HH:MM in ``timezone`` (UTC when unset or unknown)."""
+    try:
+        zone = ZoneInfo(timezone) if timezone else dt.timezone.utc
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = dt.timezone.utc
+    return at.replace(tzinfo=dt.timezone.utc).astimezone(zone).strftime("%H:%M")

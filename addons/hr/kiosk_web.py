@@ -1,13 +1,13 @@
 """The kiosk pages (/hr/kiosk) and the officer's page giving an employee a badge and PIN.
 
-A browser in kiosk mode carries no login: its cookie holds the company only, so the page can check people in
-and out with badge and PIN and show nothing else. An HR officer turns their own browser into a kiosk (which logs
+A browser in kiosk mode carries no login: its cookie holds the company (and the time zone of whoever opened it,
+for the times it shows) only, so the page can check people in and out with badge and PIN and show nothing else. An HR officer turns their own browser into a kiosk (which logs
 them out), or opens the company's kiosk link on the tablet. Wrong PINs are limited per kiosk and badge.
 """
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
-from flask_babel import format_datetime, gettext
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 
 from core.security import credentials
 from core.web.actions import run_service
@@ -22,6 +22,7 @@ from .time_models import KioskBadge
 from .web import blueprint
 
 KIOSK_KEY = "hr_kiosk_company"
+ZONE_KEY = "hr_kiosk_timezone"
 #: wrong PINs a kiosk accepts per badge before it makes the badge wait
 WRONG_PINS = "5 per minute"
 
@@ -39,10 +40,10 @@ def _attempt_key() -> str:
 def kiosk_page():
     token = request.args.get("token")
     if token:
-        company_id = kiosk.company_of_token(current_app.secret_key, token)
-        if company_id is None:
+        found = kiosk.read_token(current_app.secret_key, token)
+        if found is None:
             abort(404)
-        _enter_kiosk_mode(company_id)
+        _enter_kiosk_mode(*found)
         return redirect(url_for("hr.kiosk_page"))
     if _kiosk_company() is not None:
         return render_template("hr/kiosk.html", message=None, error=None)
@@ -51,8 +52,8 @@ def kiosk_page():
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     if not actor.in_group(OFFICER):
         abort(403)
-    link = url_for("hr.kiosk_page", token=kiosk.kiosk_token(current_app.secret_key, actor.company_id),
-                   _external=True)
+    link = url_for("hr.kiosk_page", token=kiosk.kiosk_token(current_app.secret_key, actor.company_id,
+                                                            g.user.timezone), _external=True)
     return render_template("hr/kiosk_open.html", link=link)
 
 
@@ -62,17 +63,18 @@ def open_kiosk():
     actor = current_actor()
     if not actor.in_group(OFFICER):
         abort(403)
-    _enter_kiosk_mode(actor.company_id)
+    _enter_kiosk_mode(actor.company_id, g.user.timezone)
     return redirect(url_for("hr.kiosk_page"))
 
 
-def _enter_kiosk_mode(company_id: int) -> None:
+def _enter_kiosk_mode(company_id: int, timezone: str | None) -> None:
     if session.get("sid"):
         with state().session_factory() as system:
             credentials.close_login_session(system, session.get("sid"))
             system.commit()
     session.clear()
     session[KIOSK_KEY] = company_id
+    session[ZONE_KEY] = timezone
 
 
 @blueprint.route("/kiosk", methods=["POST"])
@@ -90,10 +92,10 @@ def kiosk_punch():
     employee, attendance = outcome.result
     if attendance.check_out is None:
         message = gettext("Hello %(name)s: checked in at %(time)s.", name=employee.name,
-                          time=format_datetime(attendance.check_in, "HH:mm"))
+                          time=kiosk.local_time(attendance.check_in, session.get(ZONE_KEY)))
     else:
         message = gettext("Goodbye %(name)s: checked out at %(time)s.", name=employee.name,
-                          time=format_datetime(attendance.check_out, "HH:mm"))
+                          time=kiosk.local_time(attendance.check_out, session.get(ZONE_KEY)))
     return render_template("hr/kiosk.html", message=message, error=None)
 
 

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 
 from core import MenuItem
 
-from .security import MANAGER
+from .security import MANAGER, OFFICER
 from .time_models import Attendance, TimesheetLine, WorkActivity
 
 MENU = (
@@ -16,4 +16,6 @@ MENU = (
              endpoint="hr.hours_report", model=Attendance, group=MANAGER),
     MenuItem(id="hr.activities", label=_l("Projects and activities"), parent="hr.root", sequence=24,
              endpoint="hr.activity_list", model=WorkActivity, operation="write"),
+    MenuItem(id="hr.kiosk", label=_l("Attendance kiosk"), parent="hr.root", sequence=25, endpoint="hr.kiosk_page",
+             model=Attendance, group=OFFICER),
 )

@@ -135,3 +135,17 @@ def test_an_employee_cannot_open_another_attendance_by_url_and_a_manager_not_out
         "correction_reason": "Wrong person"})
     assert moved.status_code == 422 and "An attendance stays with its employee" in moved.get_data(as_text=True)
     assert web.db.system().get(Attendance, ids["Carla"]).employee_id == team["people"]["carla"].id
+
+
+def test_the_menus_follow_the_roles(web):
+    team = make_team(web.db)
+    links = ('href="/hr/my-attendance"', 'href="/hr/timesheet"', 'href="/hr/attendances/"', 'href="/hr/hours"',
+             'href="/hr/kiosk"')
+    seen = {}
+    for who in ("bruno", "ana", "olga"):
+        client = web.client()
+        client.login(team["users"][who].login)
+        page = client.get("/hr/my-attendance").get_data(as_text=True)
+        seen[who] = [link in page for link in links]
+    assert seen == {"bruno": [True, True, False, False, False], "ana": [True, True, True, True, False],
+                    "olga": [True, True, True, True, True]}

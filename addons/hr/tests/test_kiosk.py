@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from sqlalchemy import select, text
 
@@ -60,21 +62,26 @@ def test_an_officer_opens_the_kiosk_which_checks_in_and_shows_nothing_else(web):
 def test_wrong_pins_are_refused_with_a_message_then_limited(web):
     team = make_team(web.db)
     _badges(web.db, team)
-    link = kiosk.kiosk_token(web.app.secret_key, web.db.main_company.id)
+    link = kiosk.kiosk_token(web.app.secret_key, web.db.main_company.id, "Asia/Tokyo")
     tablet = web.client()
     assert tablet.get(f"/hr/kiosk?token={link}").status_code == 302
     for _attempt in range(5):
         wrong = tablet.post("/hr/kiosk", data={"badge": "B-002", "pin": "0000"})
         assert wrong.status_code == 422 and "Wrong badge or PIN: try again." in wrong.get_data(as_text=True)
     assert tablet.post("/hr/kiosk", data={"badge": "B-002", "pin": "4321"}).status_code == 429
-    assert tablet.post("/hr/kiosk", data={"badge": "C-003", "pin": "9876"}).status_code == 200  # other badges go on
-    assert web.db.system().scalars(select(Attendance)).one().employee_id == team["people"]["carla"].id
+    carla = tablet.post("/hr/kiosk", data={"badge": "C-003", "pin": "9876"})  # other badges go on
+    stored = web.db.system().scalars(select(Attendance)).one()
+    assert stored.employee_id == team["people"]["carla"].id
+    tokyo = (stored.check_in + dt.timedelta(hours=9)).strftime("%H:%M")  # the link's time zone, UTC+9 all year
+    assert carla.status_code == 200 and f"Hello Carla: checked in at {tokyo}." in carla.get_data(as_text=True)
 
 
 def test_the_kiosk_needs_an_officer_or_a_valid_link(web):
     team = make_team(web.db)
     anonymous = web.client()
     assert anonymous.get("/hr/kiosk?token=forged").status_code == 404
+    other_key = kiosk.kiosk_token("another-secret-key-another-secret", web.db.main_company.id, None)
+    assert anonymous.get(f"/hr/kiosk?token={other_key}").status_code == 404
     assert anonymous.post("/hr/kiosk", data={"badge": "B-002", "pin": "4321"}).status_code == 404
     employee = web.client()
     employee.login(team["users"]["bruno"].login)

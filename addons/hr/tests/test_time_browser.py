@@ -63,6 +63,7 @@ def test_checking_in_with_the_button_and_filling_the_week_in_the_grid(hr_server,
     expect(page.locator("button.hr-punch-button")).to_have_text("Check out")
     expect(page.locator(".hr-punch-state")).to_contain_text("Checked in since")
     assert query(hr_server["database"], "SELECT count(*) FROM hr_attendance WHERE check_out IS NULL") == [(1,)]
+    shot(page, "hr-my-attendance-1366")
 
     page.goto(hr_server["url"] + "/hr/timesheet?week=2026-03-09")
     page.fill("input[aria-label='Proyecto web, Monday, March 9, 2026']", "6")
@@ -81,13 +82,17 @@ def test_checking_in_with_the_button_and_filling_the_week_in_the_grid(hr_server,
     expect(page.locator(".alert-error")).to_contain_text("Proyecto web, 2026-03-11: hours cannot be negative.")
     assert query(hr_server["database"], "SELECT sum(hours) FROM hr_timesheet_line")[0][0] in (15.75, "15.75",
                                                                                               Decimal("15.75"))
+    page.set_viewport_size(LAPTOP)
+    page.goto(hr_server["url"] + "/hr/hours?report=1&start=2026-03-09&end=2026-03-15")
+    expect(page.locator("table.report")).to_contain_text("Lucía Fernández")
+    shot(page, "hr-hours-1366")
 
 
 def test_the_kiosk_at_laptop_and_phone_widths(hr_server, browser, shot):  # noqa: F811
     from addons.hr.kiosk import kiosk_token
 
     tablet = browser.new_page(viewport=LAPTOP)
-    tablet.goto(hr_server["url"] + "/hr/kiosk?token=" + kiosk_token(SECRET, hr_server["company"]))
+    tablet.goto(hr_server["url"] + "/hr/kiosk?token=" + kiosk_token(SECRET, hr_server["company"], "Europe/Madrid"))
     tablet.fill("#badge", "0001")
     tablet.fill("#pin", "9999")
     tablet.click("button.hr-punch-button")
