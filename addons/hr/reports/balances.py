@@ -22,8 +22,8 @@ class Row:
 
 
 def leave_balances(session, year: int) -> Report:
-    rows = [Row(employee.name, leave_type.name, allocated, taken, left)
-            for employee, leave_type, allocated, taken, left in leaves.balances(session, year)]
+    rows = [Row(balance.employee, balance.leave_type, balance.allocated, balance.taken, balance.left)
+            for balance in leaves.balances(session, year)]
     totals = {key: sum((getattr(row, key) for row in rows), Decimal(0)) for key in ("allocated", "taken", "left")}
     return Report(_l("Leave balances"), (Column("employee", _l("Employee")), Column("leave_type", _l("Leave type")),
                                          Column("allocated", _l("Allocated"), QUANTITY),
