@@ -9,7 +9,6 @@ from one hand-written SELECT sent straight to the driver. Both answers are check
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 import tempfile
@@ -29,7 +28,7 @@ from core.models import User  # noqa: E402
 from core.security import actor_session, load_actor  # noqa: E402
 from core.sessions import make_session_factory  # noqa: E402
 from core.testing import initialized_database  # noqa: E402
-from timing import median_seconds  # noqa: E402
+from timing import median_seconds, sized_arguments  # noqa: E402
 
 YEAR = 2026
 RAW = """
@@ -81,12 +80,7 @@ class Filler:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", default="1000,5000", help="employees, comma separated, ascending")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--url", help="an empty database instead of a temporary SQLite file")
-    args = parser.parse_args()
-    args.sizes = [int(size) for size in args.sizes.split(",")]
+    args = sized_arguments(__doc__, "employees", sizes="1000,5000")
     with tempfile.TemporaryDirectory() as folder:
         url = args.url or f"sqlite:///{Path(folder) / 'bench.db'}"
         catalog = Catalog.discover()

@@ -13,13 +13,13 @@ def median_seconds(action, repeat: int):
     return statistics.median(times), result
 
 
-def sized_arguments(description: str, what: str):
+def sized_arguments(description: str, what: str, sizes: str = "10000,100000,1000000"):
     """The command line of a benchmark run at growing sizes: ``--sizes`` (parsed to ascending ints),
     ``--repeat`` and ``--url`` (an empty database instead of a temporary SQLite file)."""
     import argparse
 
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--sizes", default="10000,100000,1000000", help=f"{what}, comma separated, ascending")
+    parser.add_argument("--sizes", default=sizes, help=f"{what}, comma separated, ascending")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--url", help="an empty database instead of a temporary SQLite file")
     args = parser.parse_args()

@@ -121,3 +121,25 @@ def test_the_commands_generate_a_key_and_rotate(tmp_path, databases, catalog):
         assert encryption.decrypt(token) == "999.99"
     finally:
         encryption._keys = saved
+
+
+@pytest.mark.parametrize("keys_given", ["", "wrong"])
+def test_the_server_refuses_to_start_with_a_missing_or_wrong_key_and_says_so(tmp_path, databases, catalog, keys_given):
+    """Nothing is served, so nothing is decrypted wrongly: the command ends with the reason, no traceback."""
+    from core.testing import free_port
+
+    url = databases.new()
+    engine = initialized_database(url, catalog, ["hr"])
+    with make_session_factory(engine)() as session:
+        _contract(session, 1, "1234.56")
+    engine.dispose()
+    config = tmp_path / "bottega.toml"
+    config.write_text(f'[database]\nurl = "{url}"\n[addons]\nenabled = ["hr"]\n'
+                      '[server]\nsecret_key = "start-up-secret-key-start-up-secret"\n')
+    key = encryption.generate_key() if keys_given == "wrong" else ""
+    env = {**os.environ, encryption.ENV_NAME: key}
+    started = subprocess.run([sys.executable, "-m", "core.cli", "--config", str(config), "run", "--host", "127.0.0.1",
+                              "--port", str(free_port())], capture_output=True, text=True, env=env, timeout=120)
+    assert started.returncode != 0 and "Traceback" not in started.stderr, started.stderr[-2000:]
+    expected = "no key decrypts the stored values" if key else "KEYS is empty, but the installed addons keep encrypted"
+    assert expected in started.stderr and "1234.56" not in started.stdout + started.stderr

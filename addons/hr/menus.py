@@ -31,7 +31,7 @@ MENU = (
     MenuItem(id="hr.allocations", label=_l("Leave allocations"), parent="hr.root", sequence=12,
              endpoint="hr.allocation_list", model=LeaveAllocation),
     MenuItem(id="hr.reports", label=_l("Reports"), parent="hr.root", sequence=20, endpoint="hr.reports_page",
-             model=LeaveAllocation),
+             model=LeaveAllocation, group=MANAGER),
     MenuItem(id="hr.leave_types", label=_l("Leave types"), parent="hr.root", sequence=13,
              endpoint="hr.leave_type_list", model=LeaveType, operation="write"),
     MenuItem(id="hr.holidays", label=_l("Company holidays"), parent="hr.root", sequence=14,

@@ -59,6 +59,7 @@ def update_my_contact(session, actor, **values) -> Employee:
     private = {name: value for name, value in values.items() if name in OWN_PRIVATE}
     if private:
         with system_rows(session) as system:
+            system.info["user_id"] = actor.user_id  # the audit log names the employee as who changed it
             row = system.get(EmployeePrivate, employee.id)
             cleaned = clean(EmployeePrivate, private, record=row, session=system)
             if row is None:

@@ -1,5 +1,6 @@
 """The HR reports page: choose a report and a year, read it with its chart, export it as CSV or XLSX. Headcount
-and absence read the contracts (HR officers); leave balances are also a manager's, for their team."""
+and absence read the contracts (HR officers); leave balances are also a manager's, for their team; an employee
+has their own balances in My profile."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,10 +12,11 @@ from flask_babel import lazy_gettext as _l
 
 from core import reports
 from core.errors import ValidationError
-from core.web.context import can, db, require
+from core.web.context import can, current_actor, db, require
 from core.web.report_pages import download, render_report
 
 from ..models import Contract, LeaveAllocation
+from ..security import MANAGER
 from ..web import blueprint
 from . import absence, balances, headcount
 from .chart import chart
@@ -50,7 +52,10 @@ def _year() -> int:
 
 
 def _choice(key: str | None) -> ReportChoice:
-    """The report asked (the first the user may read when none is), or 404 when they may read none."""
+    """The report asked (the first the user may read when none is); 403 for who is neither a manager nor in HR,
+    or may not read the report's records."""
+    if not current_actor().in_group(MANAGER):
+        abort(403)
     allowed = [choice for choice in CHOICES if can(choice.model, "read")]
     if not allowed:
         require(Contract, "read")

@@ -7,11 +7,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, text
 
-from addons.hr import leaves
-from addons.hr.models import Contract, Employee, EmployeePrivate, LeaveType
+from addons.hr.models import APPROVED, Contract, Employee, EmployeePrivate, LeaveRequest, LeaveType
 from addons.hr.self_service import team, update_my_contact
-from addons.hr.services import create_company_record, create_department, create_employee, update_department
-from core.errors import ValidationError
+from addons.hr.services import create_company_record, create_department, create_employee
+from core.audit import MASK
+from core.errors import AccessDenied, ValidationError
+from core.models import AuditLog
 
 
 def test_my_profile_shows_my_record_and_leave_but_not_the_wage_or_national_id(people, login):
@@ -37,6 +38,9 @@ def test_the_employee_saves_their_contact_data_encrypted(people, login, web):
     assert session.get(Employee, people["eva"]).work_phone == "+34 600 111 222"
     raw = session.execute(text("SELECT emergency_contact FROM hr_employee_private")).scalar()
     assert "Ruiz" not in raw
+    logged = session.scalars(select(AuditLog).where(AuditLog.table_name == "hr_employee_private")
+                             .order_by(AuditLog.id.desc())).first()
+    assert logged.user_id == people["users"]["eva"].id and logged.changes["emergency_contact"] == [None, MASK]
 
 
 def test_a_bad_bank_account_is_refused_and_nothing_changes(people, login, web):
@@ -49,29 +53,23 @@ def test_a_bad_bank_account_is_refused_and_nothing_changes(people, login, web):
     assert session.get(Employee, people["eva"]).work_phone == "+34 600 000 001"
 
 
-def test_the_service_refuses_hr_fields_and_someone_who_is_no_employee(people, web):
+def test_the_service_refuses_hr_fields_and_someone_who_is_no_employee(people, web, login):
     db = web.db
     eva = db.as_user(people["users"]["eva"])
     for name, value in (("national_id", "X"), ("department_id", None), ("name", "Eve")):
         with pytest.raises(ValidationError, match="Only HR officers change this") as refused:
             update_my_contact(eva, eva.info["actor"], **{name: value})
         assert refused.value.field == name
-    stranger = db.as_user(db.user("nobody", groups=["hr.group_employee"]))
+    nobody = db.user("nobody", groups=["hr.group_employee"])
+    stranger = db.as_user(nobody)
     with pytest.raises(ValidationError, match="You are not an employee of this company."):
         update_my_contact(stranger, stranger.info["actor"], work_phone="1")
-    assert login_page_status(web, "nobody") == 404
-
-
-def login_page_status(web, login_name):
-    client = web.client()
-    client.login(login_name)
-    return client.get("/hr/me").status_code
+    page = login(nobody).get("/hr/me")
+    assert page.status_code == 404 and "You are not an employee of this company." in page.get_data(as_text=True)
 
 
 def test_the_employee_still_reads_no_private_data_nor_contract_elsewhere(people, web):
     eva = web.db.as_user(people["users"]["eva"])
-    from core.errors import AccessDenied
-
     for model in (EmployeePrivate, Contract):
         with pytest.raises(AccessDenied):
             eva.scalars(select(model)).all()
@@ -85,8 +83,6 @@ def test_my_team_lists_the_departments_people_and_who_is_off_today(people, login
     create_employee(session, company_id, name="Nora North", department_id=north.id)
     unpaid = create_company_record(session, LeaveType, company_id, {"name": "Unpaid", "needs_allocation": False})
     today = dt.date.today()
-    from addons.hr.models import APPROVED, LeaveRequest
-
     session.add(LeaveRequest(company_id=company_id, employee_id=people["eva"], leave_type_id=unpaid.id,
                              date_from=today, date_to=today + dt.timedelta(days=2), days=Decimal(3), state=APPROVED))
     session.commit()
