@@ -7,8 +7,10 @@ def register_models():
     from .models import (Contract, Department, Employee, EmployeePrivate, JobPosition, LeaveAllocation, LeaveRequest,
                          LeaveType, PublicHoliday, WorkingSchedule)
 
+    from .payroll.models import ALL as PAYROLL
+
     return (Department, JobPosition, Employee, EmployeePrivate, WorkingSchedule, Contract, PublicHoliday, LeaveType,
-            LeaveAllocation, LeaveRequest)
+            LeaveAllocation, LeaveRequest, *PAYROLL)
 
 
 @hookimpl
@@ -29,34 +31,39 @@ def register_groups():
 
 @hookimpl
 def register_model_access():
+    from .payroll.security import ACCESS as PAYROLL
     from .security import ACCESS
 
-    return ACCESS
+    return (*ACCESS, *PAYROLL)
 
 
 @hookimpl
 def register_record_rules():
+    from .payroll.security import RULES as PAYROLL
     from .security import RULES
 
-    return RULES
+    return (*RULES, *PAYROLL)
 
 
 @hookimpl
 def register_menu_items():
     from .menus import MENU
+    from .payroll.menus import MENU as PAYROLL
 
-    return MENU
+    return (*MENU, *PAYROLL)
 
 
 @hookimpl
 def register_views():
+    from .payroll.views import payroll_views
     from .views import hr_views
 
-    return hr_views()
+    return (*hr_views(), *payroll_views())
 
 
 @hookimpl
 def register_blueprints():
+    from .payroll import web as payroll_pages  # noqa: F401 (its routes join the HR blueprint)
     from .web import blueprint
 
     return (blueprint,)
@@ -64,9 +71,25 @@ def register_blueprints():
 
 @hookimpl
 def record_buttons(session, actor, record):
+    from .payroll.web import payroll_buttons
     from .web import contract_buttons, leave_buttons
 
-    return [*contract_buttons(session, actor, record), *leave_buttons(session, actor, record)]
+    return [*contract_buttons(session, actor, record), *leave_buttons(session, actor, record),
+            *payroll_buttons(session, actor, record)]
+
+
+@hookimpl
+def validate_flush(session, new, dirty, deleted):
+    from .payroll import guards
+
+    guards.validate_flush(session, new, dirty, deleted)
+
+
+@hookimpl
+def validate_rows(session, model, operation, rows):
+    from .payroll import guards
+
+    guards.validate_rows(session, model, operation, rows)
 
 
 @hookimpl
