@@ -79,6 +79,13 @@ def record_buttons(session, actor, record):
 
 
 @hookimpl
+def record_panels(session, actor, record):
+    from .payroll.web import payslip_panels
+
+    return payslip_panels(session, actor, record)
+
+
+@hookimpl
 def validate_flush(session, new, dirty, deleted):
     from .payroll import guards
 

@@ -3,14 +3,16 @@ example structures, "My payslips" and the cost by department (with its CSV)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
-from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask import flash, redirect, render_template, request, send_file, url_for
+from flask_babel import format_currency, gettext
 
 from core.web.actions import run_service
 from core.web.context import current_actor, db, record_or_404, require
 from core.web.exports import export_response
-from core.web.panels import RecordButton
+from core.models import Company
+from core.web.panels import Panel, RecordButton
 
 from ..web import blueprint
 from . import batches
@@ -40,6 +42,15 @@ def payroll_buttons(session, actor, record) -> list[RecordButton]:
                                             (("payslip_id", record.id),), sequence=20))
         return buttons
     return []
+
+
+def payslip_panels(session, actor, record) -> list[Panel]:
+    """A payslip's lines, in order, with their amounts in the company's currency."""
+    if not isinstance(record, Payslip):
+        return []
+    currency = session.get(Company, record.company_id).currency_code
+    return [Panel(gettext("Payslip lines"), tuple(
+        (f"{line.code} · {gettext(line.name)}", format_currency(line.amount, currency)) for line in record.lines))]
 
 
 @blueprint.route("/payslip-batches/<int:batch_id>/compute", methods=["POST"])
@@ -74,12 +85,12 @@ def correct_payslip(payslip_id: int):
     return redirect(url_for("hr.payslip_view", record_id=target))
 
 
-@blueprint.route("/payslips/<int:payslip_id>/pdf")
+@blueprint.route("/payslips/<int:payslip_id>/pdf", methods=["GET", "POST"])
 def payslip_pdf_download(payslip_id: int):
     """The employee's own payslip, or any for a payroll manager: record_or_404 applies the record rules."""
     payslip = record_or_404(Payslip, payslip_id)
-    return Response(payslip_pdf(db(), payslip), mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{payslip_filename(payslip)}"'})
+    return send_file(io.BytesIO(payslip_pdf(db(), payslip)), mimetype="application/pdf", as_attachment=True,
+                     download_name=payslip_filename(payslip))
 
 
 @blueprint.route("/my-payslips")

@@ -8,10 +8,12 @@ from addons.hr.payroll.batches import (compute_batch, correct_payslip, create_ba
 from addons.hr.payroll.documents import payslip_html, render_payslip
 from addons.hr.payroll.examples import load_example
 from addons.hr.payroll.models import (COMPUTED, POSTED, REVERSAL, PayrollRate, PayrollStructure, Payslip,
-                                      PayslipBatch, PayslipLine, SalaryRule)
+                                      PayslipBatch, PayslipInput, PayslipLine, SalaryRule)
 from addons.hr.payroll.report import cost_by_department
 from addons.hr.payroll.rules import create_rule, update_rule
 from addons.hr.services import create_contract, create_department, create_employee, start_contract
+from core import hookimpl
+from core.commissions import CommissionAmount
 from core.errors import AccessDenied, ValidationError
 from core.testing import pdf_text
 
@@ -245,3 +247,41 @@ def test_the_cost_report_groups_posted_payslips_by_department_and_month(payroll)
     slips = session.scalars(select(Payslip)).all()
     assert list(table.rows) == ["Sales"]
     assert table.rows["Sales"] == {3: sum(p.employer_cost for p in slips)}
+
+
+class _Commissions:
+    """A stand-in for sales: one confirmed statement owed to Ana, answered for whichever period is asked."""
+
+    def __init__(self, user_id):
+        self.user_id = user_id
+
+    @hookimpl
+    def commission_amounts(self, session, company_id, date_from, date_to):
+        return [CommissionAmount(user_id=self.user_id, date_from=MARCH, date_to=dt.date(2026, 3, 31),
+                                 amount=Decimal("500.00"), currency_code="EUR", reference="COM/2026/00001")]
+
+
+@pytest.fixture
+def commissions(db, payroll):
+    plugin = _Commissions(payroll[3]["Ana"][1].id)
+    db.registry.pm.register(plugin, name="test-commissions")
+    yield
+    db.registry.pm.unregister(plugin)
+
+
+def test_a_confirmed_commission_becomes_a_payslip_input_once(payroll, commissions):
+    session, company_id, structure, staff = payroll
+    batch = create_batch(session, company_id, month=MARCH, structure_id=structure.id)
+    compute_batch(session, batch)
+    compute_batch(session, batch)  # computed again: the statement is not stored twice
+    inputs = session.scalars(select(PayslipInput)).all()
+    assert [(i.reference, i.amount, i.employee_id) for i in inputs] == [
+        ("COM/2026/00001", Decimal("500.00"), staff["Ana"][0].id)]
+    ana = session.scalars(select(Payslip).where(Payslip.employee_id == staff["Ana"][0].id)).one()
+    assert _lines(ana)["COMM"] == Decimal("500.00") and ana.gross == Decimal("3500.00")
+    post_batch(session, batch)
+    april = create_batch(session, company_id, month=dt.date(2026, 4, 1), structure_id=structure.id)
+    compute_batch(session, april)  # the hook answers the same statement again: it was paid in March
+    ana_april = session.scalars(select(Payslip).where(Payslip.employee_id == staff["Ana"][0].id,
+                                                      Payslip.batch_id == april.id)).one()
+    assert _lines(ana_april)["COMM"] == Decimal("0.00")
