@@ -701,3 +701,17 @@ def commission_amounts(session: Session, company_id: int, date_from: dt.date,
     :return: ``core.commissions.CommissionAmount`` values (user id, the commission's period, amount,
         currency, reference of the statement)
     """
+
+
+@hookspec
+def payslips_posted(session: Session, payslips: list) -> None:
+    """React to payslips being posted (a month's batch, one payslip, or the reversal of a corrected one).
+
+    Called by HR payroll inside its savepoint and the caller's transaction, once per batch or payslip posted:
+    an exception refuses the posting and nothing is written. The bridge ``hr_accounting`` books the journal
+    entry here (wages, social security, withholding, net pay); a reversal's amounts are negative.
+
+    :param session: the session posting (a payroll manager's)
+    :param payslips: the ``hr.Payslip`` records posted, with their lines
+    :return: nothing
+    """

@@ -6,10 +6,11 @@ from core import hookimpl
 def register_models():
     from .models import (Contract, Department, Employee, EmployeePrivate, JobPosition, LeaveAllocation, LeaveRequest,
                          LeaveType, PublicHoliday, WorkingSchedule)
+    from .payroll.models import ALL as PAYROLL
     from .time_models import Attendance, KioskBadge, TimesheetLine, WorkActivity
 
     return (Department, JobPosition, Employee, EmployeePrivate, WorkingSchedule, Contract, PublicHoliday, LeaveType,
-            LeaveAllocation, LeaveRequest, Attendance, WorkActivity, TimesheetLine, KioskBadge)
+            LeaveAllocation, LeaveRequest, Attendance, WorkActivity, TimesheetLine, KioskBadge, *PAYROLL)
 
 
 @hookimpl
@@ -31,35 +32,40 @@ def register_groups():
 @hookimpl
 def register_model_access():
     from . import security, time_security
+    from .payroll.security import ACCESS as PAYROLL
 
-    return security.ACCESS + time_security.ACCESS
+    return (*security.ACCESS, *time_security.ACCESS, *PAYROLL)
 
 
 @hookimpl
 def register_record_rules():
     from . import security, time_security
+    from .payroll.security import RULES as PAYROLL
 
-    return security.RULES + time_security.RULES
+    return (*security.RULES, *time_security.RULES, *PAYROLL)
 
 
 @hookimpl
 def register_menu_items():
     from . import menus, time_menus
+    from .payroll.menus import MENU as PAYROLL
 
-    return menus.MENU + time_menus.MENU
+    return (*menus.MENU, *time_menus.MENU, *PAYROLL)
 
 
 @hookimpl
 def register_views():
+    from .payroll.views import payroll_views
     from .time_views import time_views
     from .views import hr_views
 
-    return hr_views() + time_views()
+    return (*hr_views(), *time_views(), *payroll_views())
 
 
 @hookimpl
 def register_blueprints():
     from . import kiosk_web, time_web  # noqa: F401 (their routes join the blueprint)
+    from .payroll import web as payroll_pages  # noqa: F401 (its routes join the HR blueprint)
     from .web import blueprint
 
     return (blueprint,)
@@ -68,10 +74,32 @@ def register_blueprints():
 @hookimpl
 def record_buttons(session, actor, record):
     from .kiosk_web import badge_buttons
+    from .payroll.web import payroll_buttons
     from .web import contract_buttons, leave_buttons
 
     return [*contract_buttons(session, actor, record), *leave_buttons(session, actor, record),
-            *badge_buttons(session, actor, record)]
+            *badge_buttons(session, actor, record), *payroll_buttons(session, actor, record)]
+
+
+@hookimpl
+def record_panels(session, actor, record):
+    from .payroll.web import payslip_panels
+
+    return payslip_panels(session, actor, record)
+
+
+@hookimpl
+def validate_flush(session, new, dirty, deleted):
+    from .payroll import guards
+
+    guards.validate_flush(session, new, dirty, deleted)
+
+
+@hookimpl
+def validate_rows(session, model, operation, rows):
+    from .payroll import guards
+
+    guards.validate_rows(session, model, operation, rows)
 
 
 @hookimpl
