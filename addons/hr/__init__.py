@@ -2,8 +2,8 @@ from core.manifest import AddonManifest
 
 MANIFEST = AddonManifest(
     name="hr",
-    version="0.1.0",
-    summary="People: employees, departments, job positions, contracts and working schedules",
+    version="0.2.0",
+    summary="People: employees, departments, job positions, contracts, working schedules, leave and expense claims",
     depends=("contacts",),
     plugin="addons.hr.plugin",
 )

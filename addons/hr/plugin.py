@@ -6,9 +6,10 @@ from core import hookimpl
 def register_models():
     from .models import (Contract, Department, Employee, EmployeePrivate, JobPosition, LeaveAllocation, LeaveRequest,
                          LeaveType, PublicHoliday, WorkingSchedule)
+    from .expenses.models import ExpenseCategory, ExpenseClaim, ExpenseLine
 
     return (Department, JobPosition, Employee, EmployeePrivate, WorkingSchedule, Contract, PublicHoliday, LeaveType,
-            LeaveAllocation, LeaveRequest)
+            LeaveAllocation, LeaveRequest, ExpenseCategory, ExpenseClaim, ExpenseLine)
 
 
 @hookimpl
@@ -29,16 +30,18 @@ def register_groups():
 
 @hookimpl
 def register_model_access():
+    from .expenses import security as expenses
     from .security import ACCESS
 
-    return ACCESS
+    return (*ACCESS, *expenses.ACCESS)
 
 
 @hookimpl
 def register_record_rules():
+    from .expenses import security as expenses
     from .security import RULES
 
-    return RULES
+    return (*RULES, *expenses.RULES)
 
 
 @hookimpl
@@ -50,23 +53,26 @@ def register_menu_items():
 
 @hookimpl
 def register_views():
+    from .expenses.views import expense_views
     from .views import hr_views
 
-    return hr_views()
+    return (*hr_views(), *expense_views())
 
 
 @hookimpl
 def register_blueprints():
-    from .web import blueprint
+    from .expenses.web import blueprint  # HR's blueprint, with the expense pages' routes on it too
 
     return (blueprint,)
 
 
 @hookimpl
 def record_buttons(session, actor, record):
+    from .expenses.web import expense_buttons
     from .web import contract_buttons, leave_buttons
 
-    return [*contract_buttons(session, actor, record), *leave_buttons(session, actor, record)]
+    return [*contract_buttons(session, actor, record), *leave_buttons(session, actor, record),
+            *expense_buttons(session, actor, record)]
 
 
 @hookimpl
