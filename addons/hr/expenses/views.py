@@ -34,8 +34,10 @@ class ClaimView(ModelView):
 
     @property
     def record_fields(self) -> tuple[str, ...]:
-        return ("employee_id", "date", "description", "total", "state", "decided_by_id", "decided_at", "refusal",
-                "reimbursed_on", "reimbursement_ref")
+        """The claim's fields, then those the installed addons add (its journal entry, with accounting)."""
+        own = ("employee_id", "date", "description", "total", "state", "decided_by_id", "decided_at", "refusal",
+               "reimbursed_on", "reimbursement_ref")
+        return own + tuple(name for extension in self.extensions() for name in extension.fields)
 
     def title(self, record) -> str:
         return record.description
