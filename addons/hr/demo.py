@@ -11,6 +11,7 @@ from core.models import User
 from core.security import load_actor
 
 from . import leaves
+from .expenses import demo as expenses
 from .models import (BY_HR, FIXED_TERM, PERMANENT, WEEKDAYS, EmployeePrivate, JobPosition, LeaveType,
                      WorkingSchedule)
 from .services import create_company_record, create_contract, create_department, create_employee, start_contract, \
@@ -60,6 +61,8 @@ def load(session, company) -> None:
     update_department(session, departments["Ventas"], manager_id=employees["Marco Bianchi"].id)
     _leave(session, company, employees, start.year)
     _time(session, company, employees)
+    admin = load_actor(session, session.info["registry"], employees["Lucía Fernández"].user_id)
+    expenses.load(session, company, admin, employees)
     session.flush()
 
 

@@ -23,10 +23,10 @@ from core.mail import queue_mail
 from core.models import User
 from core.sessions import system_rows
 
+from .approval import check_approver, record_decision
 from .workdays import working_days
 from .models import (APPROVED, BY_HR, CANCELLED, HOLDING, REFUSED, SUBMITTED, Contract, Employee, LeaveAllocation,
                      LeaveRequest, LeaveType)
-from .security import OFFICER
 from .services import employee_of_user, manager_of
 
 #: pending requests older than this are reminded to their approver by the daily job
@@ -95,7 +95,7 @@ def _count(session, leave: LeaveRequest, employee: Employee) -> None:
 
 def approve(session, actor, leave: LeaveRequest) -> LeaveRequest:
     _may_decide(session, actor, leave)
-    leave.state, leave.decided_by_id, leave.decided_at = APPROVED, actor.user_id, utcnow()
+    record_decision(leave, actor, APPROVED)
     session.flush()
     _notify_employee(session, leave)
     return leave
@@ -103,10 +103,7 @@ def approve(session, actor, leave: LeaveRequest) -> LeaveRequest:
 
 def refuse(session, actor, leave: LeaveRequest, *, reason: str) -> LeaveRequest:
     _may_decide(session, actor, leave)
-    if not (reason or "").strip():
-        raise ValidationError(gettext("Say why the request is refused."), "refusal")
-    leave.state, leave.decided_by_id, leave.decided_at = REFUSED, actor.user_id, utcnow()
-    leave.refusal = reason.strip()[:2000]
+    record_decision(leave, actor, REFUSED, reason=reason or "")
     session.flush()
     _notify_employee(session, leave)
     return leave
@@ -126,23 +123,9 @@ def cancel(session, actor, leave: LeaveRequest, today: dt.date | None = None) ->
 def _may_decide(session, actor, leave: LeaveRequest) -> None:
     if leave.state != SUBMITTED:
         raise ValidationError(gettext("This request was already decided."))
-    employee = leave.employee
-    if employee.user_id == actor.user_id:
-        raise ValidationError(gettext("You cannot approve or refuse your own request."))
-    if actor.in_group(OFFICER):
-        return
-    if leave.leave_type.approver == BY_HR:
-        raise ValidationError(gettext("Requests of %(type)s are decided by HR officers.",
-                                      type=leave.leave_type.name))
-    manager = _manager(session, employee)
-    if manager is None or manager.user_id != actor.user_id:
-        raise ValidationError(gettext("Only %(employee)s's manager or an HR officer decides this request.",
-                                      employee=employee.name))
-
-
-def _manager(session, employee: Employee) -> Employee | None:
-    with system_rows(session) as system:
-        return manager_of(system.get(Employee, employee.id))
+    hr_only = gettext("Requests of %(type)s are decided by HR officers.", type=leave.leave_type.name) \
+        if leave.leave_type.approver == BY_HR else None
+    check_approver(session, actor, leave.employee, hr_only=hr_only)
 
 
 # --- balances ----------------------------------------------------------------------------------------------------

@@ -2,9 +2,10 @@ from flask_babel import lazy_gettext as _l
 
 from core import MenuItem
 
-from .security import MANAGER
+from .expenses.models import ExpenseCategory, ExpenseClaim
 from .models import (Contract, Department, Employee, JobPosition, LeaveAllocation, LeaveRequest, LeaveType,
                      PublicHoliday, WorkingSchedule)
+from .security import MANAGER
 
 MENU = (
     MenuItem(id="hr.root", label=_l("Employees"), sequence=40, icon="identification"),
@@ -36,4 +37,10 @@ MENU = (
              endpoint="hr.leave_type_list", model=LeaveType, operation="write"),
     MenuItem(id="hr.holidays", label=_l("Company holidays"), parent="hr.root", sequence=14,
              endpoint="hr.holiday_list", model=PublicHoliday, operation="write"),
+    MenuItem(id="hr.my_expenses", label=_l("My expenses"), parent="hr.root", sequence=20,
+             endpoint="hr.my_expenses", model=ExpenseClaim, operation="create"),
+    MenuItem(id="hr.expenses", label=_l("Expense claims"), parent="hr.root", sequence=21,
+             endpoint="hr.expense_list", model=ExpenseClaim),
+    MenuItem(id="hr.expense_categories", label=_l("Expense categories"), parent="hr.root", sequence=22,
+             endpoint="hr.expense_category_list", model=ExpenseCategory, operation="write"),
 )

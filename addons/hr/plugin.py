@@ -4,13 +4,15 @@ from core import hookimpl
 
 @hookimpl
 def register_models():
+    from .expenses.models import ExpenseCategory, ExpenseClaim, ExpenseLine
     from .models import (Contract, Department, Employee, EmployeePrivate, JobPosition, LeaveAllocation, LeaveRequest,
                          LeaveType, PublicHoliday, WorkingSchedule)
     from .payroll.models import ALL as PAYROLL
     from .time_models import Attendance, KioskBadge, TimesheetLine, WorkActivity
 
     return (Department, JobPosition, Employee, EmployeePrivate, WorkingSchedule, Contract, PublicHoliday, LeaveType,
-            LeaveAllocation, LeaveRequest, Attendance, WorkActivity, TimesheetLine, KioskBadge, *PAYROLL)
+            LeaveAllocation, LeaveRequest, Attendance, WorkActivity, TimesheetLine, KioskBadge,
+            ExpenseCategory, ExpenseClaim, ExpenseLine, *PAYROLL)
 
 
 @hookimpl
@@ -32,17 +34,19 @@ def register_groups():
 @hookimpl
 def register_model_access():
     from . import security, time_security
+    from .expenses import security as expenses
     from .payroll.security import ACCESS as PAYROLL
 
-    return (*security.ACCESS, *time_security.ACCESS, *PAYROLL)
+    return (*security.ACCESS, *time_security.ACCESS, *expenses.ACCESS, *PAYROLL)
 
 
 @hookimpl
 def register_record_rules():
     from . import security, time_security
+    from .expenses import security as expenses
     from .payroll.security import RULES as PAYROLL
 
-    return (*security.RULES, *time_security.RULES, *PAYROLL)
+    return (*security.RULES, *time_security.RULES, *expenses.RULES, *PAYROLL)
 
 
 @hookimpl
@@ -55,16 +59,18 @@ def register_menu_items():
 
 @hookimpl
 def register_views():
+    from .expenses.views import expense_views
     from .payroll.views import payroll_views
     from .time_views import time_views
     from .views import hr_views
 
-    return (*hr_views(), *time_views(), *payroll_views())
+    return (*hr_views(), *time_views(), *expense_views(), *payroll_views())
 
 
 @hookimpl
 def register_blueprints():
     from . import kiosk_web, time_web  # noqa: F401 (their routes join the blueprint)
+    from .expenses import web as expense_pages  # noqa: F401 (its routes join the HR blueprint)
     from .payroll import web as payroll_pages  # noqa: F401 (its routes join the HR blueprint)
     from .web import blueprint
 
@@ -73,12 +79,14 @@ def register_blueprints():
 
 @hookimpl
 def record_buttons(session, actor, record):
+    from .expenses.web import expense_buttons
     from .kiosk_web import badge_buttons
     from .payroll.web import payroll_buttons
     from .web import contract_buttons, leave_buttons
 
     return [*contract_buttons(session, actor, record), *leave_buttons(session, actor, record),
-            *badge_buttons(session, actor, record), *payroll_buttons(session, actor, record)]
+            *badge_buttons(session, actor, record), *expense_buttons(session, actor, record),
+            *payroll_buttons(session, actor, record)]
 
 
 @hookimpl

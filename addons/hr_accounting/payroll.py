@@ -18,7 +18,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from flask import Blueprint, redirect, url_for
+from flask import redirect, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, select
@@ -42,6 +42,8 @@ from core.web.actions import run_service
 from core.web.context import record_or_404
 from core.web.panels import RecordButton
 from core.web.views import ModelView
+
+from .web import blueprint
 
 ZERO = Decimal(0)
 ACCOUNTANT, AUDITOR, PAYROLL = "accounting.group_accountant", "accounting.group_auditor", "hr.group_payroll"
@@ -239,8 +241,6 @@ def pay_batch(session, batch: PayslipBatch, *, date: dt.date, journal: Journal |
 
 
 # --- pages -----------------------------------------------------------------------------------------------------
-
-blueprint = Blueprint("hr_accounting", __name__)
 
 
 class PayrollAccountsView(ModelView):

@@ -4,16 +4,25 @@ from core import hookimpl
 
 @hookimpl
 def register_models():
+    from .expense_models import EXPENSE_MODELS
     from .payroll import MODELS
 
-    return MODELS
+    return (*MODELS, *EXPENSE_MODELS)
+
+
+@hookimpl
+def register_extensions():
+    from .expense_models import EXPENSE_EXTENSIONS
+
+    return EXPENSE_EXTENSIONS
 
 
 @hookimpl
 def register_model_access():
+    from .expense_security import EXPENSE_ACCESS
     from .payroll import ACCESS
 
-    return ACCESS
+    return (*ACCESS, *EXPENSE_ACCESS)
 
 
 @hookimpl
@@ -32,16 +41,18 @@ def register_menu_items():
 
 @hookimpl
 def register_blueprints():
-    from .payroll import blueprint
+    from . import expense_web, payroll  # noqa: F401 (their routes join the blueprint)
+    from .web import blueprint
 
     return (blueprint,)
 
 
 @hookimpl
 def record_buttons(session, actor, record):
+    from .expense_web import expense_buttons
     from .payroll import buttons
 
-    return buttons(session, actor, record)
+    return [*buttons(session, actor, record), *expense_buttons(session, actor, record)]
 
 
 @hookimpl
@@ -49,3 +60,10 @@ def payslips_posted(session, payslips):
     from .payroll import book_payroll
 
     book_payroll(session, payslips)
+
+
+@hookimpl
+def validate_flush(session, new, dirty, deleted):
+    from .expenses import validate_flush
+
+    validate_flush(session, new, dirty, deleted)

@@ -1,0 +1,1 @@
+"""Expense claims: categories, claims with their lines and receipts, approval, reimbursement."""

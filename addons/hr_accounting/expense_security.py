@@ -1,0 +1,14 @@
+"""Who sees and writes the bridge's expense records: HR officers and accountants (posting a claim and paying it
+back needs both: the claim is HR's, the entry accounting's); auditors read them."""
+from addons.hr.security import OFFICER, grant
+
+from .expense_models import ClaimPosting, EmployeePartner, ExpenseCategoryAccount
+
+ACCOUNTANT = "accounting.group_accountant"
+AUDITOR = "accounting.group_auditor"
+
+EXPENSE_ACCESS = (
+    *(grant(model, group, "rcwd") for model in (ExpenseCategoryAccount, EmployeePartner, ClaimPosting)
+      for group in (OFFICER, ACCOUNTANT)),
+    *(grant(model, AUDITOR, "r") for model in (ExpenseCategoryAccount, EmployeePartner, ClaimPosting)),
+)
