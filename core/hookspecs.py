@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from core.availability import Availability
     from core.chatter.composer import Document
+    from core.chatter.models import Message
     from core.commissions import CommissionAmount
     from core.db import Base
     from core.fields import Extension
@@ -477,6 +478,24 @@ def mail_attachments(session: Session, actor: Actor, record: object) -> Iterable
     :param actor: the user writing the email
     :param record: the record the email is written from
     :return: :class:`core.chatter.composer.Document` instances (file name, content type, ``make``)
+    """
+
+
+@hookspec
+def chatter_logged(session: Session, message: Message) -> None:
+    """React to a message put on a record's timeline (a note, a message, an email sent or received, a call).
+
+    Called by :mod:`core.chatter` after the message is flushed, in the same
+    transaction, for every message written one at a time (posted from the
+    record page, sent from the composer, logged by an addon through
+    :func:`core.chatter.services.log_message`); batches written set-wise are
+    not announced. Filter on ``message.res_model``. The session may act as a
+    user who may not write the addon's records: write on the addon's own
+    account with :func:`core.sessions.system_rows`.
+
+    :param session: the session that wrote the message
+    :param message: the message (``res_model``, ``res_id``, ``kind``, ``at``)
+    :return: nothing
     """
 
 
