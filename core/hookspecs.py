@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from core.availability import Availability
     from core.chatter.composer import Document
+    from core.chatter.models import Message
     from core.commissions import CommissionAmount
     from core.db import Base
     from core.fields import Extension
@@ -494,6 +495,24 @@ def mail_alias_targets() -> Iterable[AliasTarget]:
     message and nothing is written.
 
     :return: :class:`core.mail_in.targets.AliasTarget` instances (key, label, create)
+    """
+
+
+@hookspec
+def chatter_logged(session: Session, message: Message) -> None:
+    """React to a message put on a record's timeline (a note, a message, an email sent or received, a call).
+
+    Called by :mod:`core.chatter` after the message is flushed, in the same
+    transaction, for every message written one at a time (posted from the
+    record page, sent from the composer, logged by an addon through
+    :func:`core.chatter.services.log_message`); batches written set-wise are
+    not announced. Filter on ``message.res_model``. The session may act as a
+    user who may not write the addon's records: write on the addon's own
+    account with :func:`core.sessions.system_rows`.
+
+    :param session: the session that wrote the message
+    :param message: the message (``res_model``, ``res_id``, ``kind``, ``at``)
+    :return: nothing
     """
 
 

@@ -21,13 +21,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from core.chatter import services as chatter
+from core.chatter.models import DONE, EMAIL
+from core.chatter.models import OPEN as TO_DO
+from core.chatter.models import Activity
 from core.db import utcnow
 from core.errors import ValidationError
 from core.fields import clean
 from core.mail_in.receive import created_by_automatic_mail
 from core.models import User
 
-from .models import CATEGORIES, OPEN, OPPORTUNITY, Activity, Lead, Rule, Unsubscribe, team_members
+from .models import CATEGORIES, LEAD_TABLE, OPEN, OPPORTUNITY, PARTNER_TABLE, Lead, Rule, Unsubscribe, team_members
 
 
 LEADS_PER_JOB = 1000
@@ -156,9 +160,8 @@ def run_new_lead_rules(session: Session, lead: Lead, rules: list[Rule] | None = 
             text = rule.parameters["body"].replace("{name}", lead.contact_name or lead.name)
             queue_mail(session, to=lead.email, subject=rule.parameters["subject"], text=text,
                        reference=f"crm.lead:{lead.id}", auto_submitted="auto-replied")
-            from .services import log_message
-
-            log_message(session, kind="email_out", lead_id=lead.id, subject=rule.parameters["subject"], body=text)
+            chatter.log_message(session, chatter.ref_of(session, lead), kind=EMAIL, subject=rule.parameters["subject"],
+                                text=text)
             done.append(f"{rule.name}: acknowledged")
     session.flush()
     return done
@@ -192,28 +195,33 @@ def remind_inactive(session: Session, today: dt.date | None = None) -> int:
         idle = session.scalars(
             select(Lead).where(
                 Lead.company_id == rule.company_id, Lead.kind == OPPORTUNITY, Lead.state == OPEN,
-                Lead.user_id.is_not(None),
+                Lead.user_id.is_not(None), Lead.user.has(User.active.is_(True)),
                 (Lead.last_activity_at < cutoff) | (Lead.last_activity_at.is_(None) & (Lead.created_at < cutoff)),
-                ~exists().where(Activity.lead_id == Lead.id, Activity.done_at.is_(None)),
+                ~exists().where(_on_lead(), Activity.state == TO_DO),
+                ~exists().where(_on_lead(), Activity.state == DONE, Activity.done_at >= cutoff),
                 *((Lead.team_id == rule.team_id,) if rule.team_id else ()),
             )
         ).all()
         for lead in idle:
-            session.add(Activity(company_id=lead.company_id, kind="task", lead_id=lead.id, partner_id=lead.partner_id,
-                                 user_id=lead.user_id, due_date=today,
-                                 summary=f"Follow up: no activity for {rule.parameters['days']} days"))
+            chatter.schedule_activity(session, chatter.ref_of(session, lead), kind="task", user_id=lead.user_id,
+                                      due_date=today, summary=f"Follow up: no activity for {rule.parameters['days']} days")
             count += 1
     session.flush()
     return count
 
 
+def _on_lead():
+    return (Activity.res_model == LEAD_TABLE) & (Activity.res_id == Lead.id)
+
+
 def send_activity_reminders(session: Session, today: dt.date | None = None) -> int:
-    """Mail each assignee their activities due today or overdue, once per activity."""
+    """Mail each assignee their activities on leads and partners due today or overdue, once per activity."""
     from core.mail import queue_mail
 
     today = today or utcnow().date()
     due = session.scalars(
-        select(Activity).where(Activity.done_at.is_(None), Activity.reminded_at.is_(None), Activity.due_date <= today)
+        select(Activity).where(Activity.res_model.in_((LEAD_TABLE, PARTNER_TABLE)), Activity.state == TO_DO,
+                               Activity.reminded_at.is_(None), Activity.due_date <= today)
         .order_by(Activity.user_id, Activity.due_date)
     ).all()
     by_user: dict[int, list[Activity]] = {}

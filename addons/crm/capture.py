@@ -21,11 +21,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.bounds import fits_id
+from core.chatter import services as chatter
+from core.chatter.models import EMAIL_IN
 from core.errors import ValidationError
 from core.fields import field_of
 
 from . import services
-from .models import OPEN, Campaign, Lead, Message, Team
+from .models import OPEN, Campaign, Lead, Team
 
 HONEYPOT = "website"  # hidden in the form: people leave it empty, bots fill it
 FORM_FIELDS = {"name": "contact_name", "email": "email", "phone": "phone", "company": "partner_name",
@@ -80,28 +82,36 @@ def from_email(session: Session, team: Team, raw: bytes) -> EmailResult:
     attachments = [part.get_filename() or "?" for part in message.iter_attachments()]
     notice = "\n\n" + str(_l("Attachments (not stored): %(names)s", names=", ".join(attachments))) if attachments \
         else ""
-    room = max(0, field_of(Message, "body").length - len(notice))
-    body = _fit(Message, "body", _text_of(message)[:room] + notice)
+    room = max(0, chatter.MAX_BODY - len(notice))
+    body = _cut(_text_of(message)[:room] + notice, chatter.MAX_BODY)
     existing = session.scalars(
         select(Lead).where(Lead.company_id == team.company_id, Lead.email == sender.addr_spec.lower(),
                            Lead.state == OPEN).order_by(Lead.id.desc())
     ).first()
     if existing is not None:
-        services.log_message(session, kind="email_in", lead_id=existing.id, subject=_fit(Message, "subject", subject),
-                             body=body)
+        _log(session, existing, subject, body)
         return EmailResult(existing.id, False)
     lead = services.create_lead(session, team.company_id, team_id=team.id, source="email",
                                 name=_fit(Lead, "name", subject), contact_name=_fit(Lead, "contact_name",
                                                                                    sender.display_name),
                                 email=sender.addr_spec, description=_fit(Lead, "description", body))
-    services.log_message(session, kind="email_in", lead_id=lead.id, subject=_fit(Message, "subject", subject),
-                         body=body)
+    _log(session, lead, subject, body)
     return EmailResult(lead.id, True)
+
+
+def _log(session: Session, lead: Lead, subject, body: str | None) -> None:
+    """The email on the lead's timeline, as received."""
+    chatter.log_message(session, chatter.ref_of(session, lead), kind=EMAIL_IN,
+                        subject=_cut(subject, chatter.MAX_SUBJECT), text=body)
 
 
 def _fit(model: type, name: str, text) -> str | None:
     """``text`` without NUL characters, cut to what the field holds."""
-    return str(text).replace("\x00", "")[:field_of(model, name).length] if text else None
+    return _cut(text, field_of(model, name).length)
+
+
+def _cut(text, length: int) -> str | None:
+    return str(text).replace("\x00", "")[:length] if text else None
 
 
 def _parse(raw: bytes) -> EmailMessage:

@@ -5,6 +5,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from addons.contacts.models import Partner
+from core.chatter import services as chatter
 from core.db import utcnow
 from core.models import User
 
@@ -46,5 +47,5 @@ def load(session, company) -> None:
             continue
         services.qualify(session, lead, partner_id=partners[firm].id if firm in partners else None)
         services.set_stage(session, lead, stage_id=stages[min(number, 3)].id)
-        services.schedule_activity(session, kind="call", summary=f"Call {contact}", user_id=admin.id, lead_id=lead.id,
-                                   due_date=utcnow().date() + dt.timedelta(days=number - 1))
+        chatter.schedule_activity(session, chatter.ref_of(session, lead), kind="call", summary=f"Call {contact}",
+                                  user_id=admin.id, due_date=utcnow().date() + dt.timedelta(days=number - 1))

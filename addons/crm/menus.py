@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 
 from core import MenuItem
+from core.chatter.models import Activity
 
-from .models import Activity, Campaign, Lead, LostReason, Rule, Segment, Stage, Team
+from .models import Campaign, Lead, LostReason, Rule, Segment, Stage, Team
 from .security import MANAGER
 
 MENU = (
@@ -12,7 +13,7 @@ MENU = (
     MenuItem(id="crm.opportunities", label=_l("Opportunities"), parent="crm.root",
              endpoint="crm.opportunity_list", model=Lead, sequence=2),
     MenuItem(id="crm.leads", label=_l("Leads"), parent="crm.root", endpoint="crm.lead_list", model=Lead, sequence=3),
-    MenuItem(id="crm.activities", label=_l("Activities"), parent="crm.root", endpoint="crm.activity_list",
+    MenuItem(id="crm.activities", label=_l("My activities"), parent="crm.root", endpoint="chatter.my_activities",
              model=Activity, sequence=4),
     MenuItem(id="crm.reports", label=_l("Reports"), parent="crm.root", endpoint="crm.report_page", model=Lead,
              sequence=5),

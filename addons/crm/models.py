@@ -23,10 +23,8 @@ SOURCES = (("manual", _l("Manual")), ("web", _l("Web form")), ("email", _l("Emai
 #: an opportunity's priority, shown as 0 to 3 stars (stored as the digit, so it sorts as it reads)
 PRIORITIES = (("0", _l("Normal")), ("1", _l("Good")), ("2", _l("Very good")), ("3", _l("Excellent")))
 CATEGORIES = (("complaint", _l("Complaint")), ("question", _l("Question")), ("quote_request", _l("Quote request")))
-ACTIVITY_KINDS = (("call", _l("Call")), ("email", _l("Email")), ("meeting", _l("Meeting")), ("task", _l("Task")))
-MESSAGE_KINDS = (("note", _l("Note")), ("call", _l("Logged call")), ("email_in", _l("Email received")),
-                 ("email_out", _l("Email sent")), ("chat", _l("Chat message")), ("stage", _l("Stage change")),
-                 ("system", _l("System")))
+#: the tables whose chatter CRM writes to and reads: a lead's timeline, a partner's own
+LEAD_TABLE, PARTNER_TABLE = "crm_lead", "contacts_partner"
 CAMPAIGN_STATES = (("draft", _l("Draft")), ("sending", _l("Sending")), ("sent", _l("Sent")))
 RULE_ACTIONS = (
     ("assign_round_robin", _l("Assign new leads in turn within a team")),
@@ -206,48 +204,6 @@ class StageChange(CompanyMixin, Base):
     to_stage_id: Mapped[int | None] = mapped_column(ForeignKey("crm_stage.id"), info=field(_l("To stage")))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), info=field(_l("By")))
     at: Mapped[dt.datetime] = mapped_column(info=field(_l("Date")))
-
-
-class Activity(CompanyMixin, TimestampMixin, Base):
-    """Something to do about a lead or a partner: a call, an email, a meeting, a task."""
-
-    __tablename__ = "crm_activity"
-
-    id: Mapped[intpk]
-    kind: Mapped[str] = mapped_column(String(16), info=field(_l("Kind"), choices=ACTIVITY_KINDS, listed=True))
-    summary: Mapped[str] = mapped_column(String(255), info=field(_l("Summary"), listed=True))
-    note: Mapped[str | None] = mapped_column(Text, info=field(_l("Notes")))
-    lead_id: Mapped[int | None] = mapped_column(ForeignKey("crm_lead.id"), index=True, info=field(
-        _l("Lead"), listed=True))
-    partner_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"), index=True, info=field(
-        _l("Partner"), listed=True))
-    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True, info=field(
-        _l("Assigned to"), listed=True, domain=_active_users))
-    due_date: Mapped[dt.date] = mapped_column(info=field(_l("Due"), listed=True))
-    done_at: Mapped[dt.datetime | None] = mapped_column(info=field(_l("Done"), readonly=True, listed=True))
-    reminded_at: Mapped[dt.datetime | None] = mapped_column(info=field(_l("Reminded"), readonly=True))
-
-    lead: Mapped[Lead | None] = relationship()
-    partner: Mapped[Partner | None] = relationship()
-    user: Mapped[User] = relationship()
-
-
-class Message(CompanyMixin, Base):
-    """One interaction on the timeline of a lead and/or a partner, on any channel."""
-
-    __tablename__ = "crm_message"
-    __table_args__ = (Index("ix_crm_message_partner_at", "partner_id", "at"),)
-
-    id: Mapped[intpk]
-    kind: Mapped[str] = mapped_column(String(16), info=field(_l("Kind"), choices=MESSAGE_KINDS))
-    lead_id: Mapped[int | None] = mapped_column(ForeignKey("crm_lead.id"), index=True, info=field(_l("Lead")))
-    partner_id: Mapped[int | None] = mapped_column(ForeignKey("contacts_partner.id"), info=field(_l("Partner")))
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), info=field(_l("Author")))
-    subject: Mapped[str | None] = mapped_column(info=field(_l("Subject")))
-    body: Mapped[str | None] = mapped_column(Text, info=field(_l("Text")))
-    at: Mapped[dt.datetime] = mapped_column(info=field(_l("Date")))
-
-    author: Mapped[User | None] = relationship()
 
 
 class Rule(CompanyMixin, TimestampMixin, Base):

@@ -7,7 +7,7 @@ def register_models():
     from . import models
 
     return (models.Team, models.Stage, models.LostReason, models.Campaign, models.Lead, models.StageChange,
-            models.Activity, models.Message, models.Rule, models.Segment, models.Recipient, models.Unsubscribe)
+            models.Rule, models.Segment, models.Recipient, models.Unsubscribe)
 
 
 @hookimpl
@@ -106,17 +106,20 @@ def load_demo_data(session, company):
 
 @hookimpl
 def record_smart_buttons(model):
-    """A partner's opportunities and activities; a lead's or an opportunity's activities."""
+    """A partner's opportunities (activities are in every record's chatter)."""
     from flask_babel import lazy_gettext as _l
 
     from addons.contacts.models import Partner
     from core.web.smart_buttons import SmartButton
 
-    from .models import Lead
-
     if model is Partner:
-        return [SmartButton(Partner, _l("Opportunities"), "crm.opportunity_list", "partner_id", 10),
-                SmartButton(Partner, _l("Activities"), "crm.activity_list", "partner_id", 40)]
-    if model is Lead:
-        return [SmartButton(Lead, _l("Activities"), "crm.activity_list", "lead_id", 40)]
+        return [SmartButton(Partner, _l("Opportunities"), "crm.opportunity_list", "partner_id", 10)]
     return []
+
+
+@hookimpl
+def chatter_logged(session, message):
+    """A message on a lead's timeline (not a change or a system line) is activity on the lead."""
+    from .services import lead_touched
+
+    lead_touched(session, message)

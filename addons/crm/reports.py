@@ -8,10 +8,12 @@ from decimal import Decimal
 from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
+from core.chatter.models import OPEN as TO_DO
+from core.chatter.models import Activity
 from core.models import User
 from core.sql_dates import days_between
 
-from .models import LOST, OPEN, OPPORTUNITY, WON, Activity, Campaign, Lead, Recipient, Stage, StageChange
+from .models import LEAD_TABLE, LOST, OPEN, OPPORTUNITY, WON, Campaign, Lead, Recipient, Stage, StageChange
 
 CENT = Decimal("0.01")
 
@@ -117,7 +119,9 @@ def campaign_effectiveness(session: Session) -> list[CampaignRow]:
 
 
 def overdue_activities(session: Session, today: dt.date) -> list[tuple[str, int]]:
+    """Open activities past due on the leads and opportunities the user may read, by assignee."""
     return [tuple(row) for row in session.execute(
         select(User.name, func.count(Activity.id)).join(User, User.id == Activity.user_id)
-        .where(Activity.done_at.is_(None), Activity.due_date < today).group_by(User.id, User.name).order_by(User.name)
+        .join(Lead, (Activity.res_model == LEAD_TABLE) & (Activity.res_id == Lead.id))
+        .where(Activity.state == TO_DO, Activity.due_date < today).group_by(User.id, User.name).order_by(User.name)
     )]

@@ -1,7 +1,7 @@
 """Who may do what in CRM.
 
 - read-only: reads everything CRM in their companies;
-- salesperson: reads their own and their teams' leads, opportunities and activities,
+- salesperson: reads their own and their teams' leads and opportunities (and so their chatter),
   and changes only their own (or unassigned ones of their teams);
 - sales manager: everything, including teams, stages, rules, segments and campaigns.
 """
@@ -10,11 +10,9 @@ from sqlalchemy import or_, select, true
 from core import Group, ModelAccess, N_, RecordRule
 
 from .models import (
-    Activity,
     Campaign,
     Lead,
     LostReason,
-    Message,
     Recipient,
     Rule,
     Segment,
@@ -51,8 +49,6 @@ def _grants(model, readonly=True, salesperson="", manager="rcwd"):
 
 ACCESS = (
     *_grants(Lead, salesperson="rcw"),
-    *_grants(Activity, salesperson="rcwd"),
-    *_grants(Message, salesperson="rc"),
     *_grants(StageChange, salesperson="rc"),
     *_grants(Team, salesperson="r"),
     *_grants(Stage, salesperson="r"),
@@ -78,25 +74,9 @@ def _leads_i_change(actor):
                Lead.user_id.is_(None) & Lead.team_id.is_(None))
 
 
-def _visible_lead_ids(actor):
-    return select(Lead.id).where(_leads_i_see(actor))
-
-
 RULES = (
     RecordRule(Lead, "own and team's leads", _leads_i_see, groups=(SALESPERSON,), operations=("read",)),
     RecordRule(Lead, "own leads", _leads_i_change, groups=(SALESPERSON,), operations=("create", "write", "delete")),
     RecordRule(Lead, "all leads", lambda actor: true(), groups=(MANAGER, READONLY), operations=("read",)),
     RecordRule(Lead, "all leads", lambda actor: true(), groups=(MANAGER,), operations=("create", "write", "delete")),
-    RecordRule(Activity, "activities of visible leads",
-               lambda actor: or_(Activity.user_id == actor.user_id, Activity.lead_id.in_(_visible_lead_ids(actor)),
-                                 Activity.lead_id.is_(None)), groups=(SALESPERSON,), operations=("read",)),
-    RecordRule(Activity, "own activities", lambda actor: Activity.user_id == actor.user_id, groups=(SALESPERSON,),
-               operations=("write", "delete")),
-    RecordRule(Activity, "all activities", lambda actor: true(), groups=(MANAGER, READONLY), operations=("read",)),
-    RecordRule(Activity, "all activities", lambda actor: true(), groups=(MANAGER,),
-               operations=("create", "write", "delete")),
-    RecordRule(Message, "messages of visible leads",
-               lambda actor: or_(Message.lead_id.in_(_visible_lead_ids(actor)), Message.lead_id.is_(None)),
-               groups=(SALESPERSON,), operations=("read",)),
-    RecordRule(Message, "all messages", lambda actor: true(), groups=(MANAGER, READONLY), operations=("read",)),
 )

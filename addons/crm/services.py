@@ -24,24 +24,15 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from core.bulk import ID_CHUNK, collector_paused, insert_rows, update_rows
+from core.chatter.models import BOOKKEEPING_KINDS, NOTE, SYSTEM, TRACKING, Message
+from core.chatter.services import message_row
 from core.db import utcnow
 from core.errors import ValidationError
 from core.fields import clean
+from core.sessions import system_rows
 from core.transaction_cache import cached
 
-from .models import (
-    LEAD,
-    LOST,
-    OPEN,
-    OPPORTUNITY,
-    WON,
-    Activity,
-    Lead,
-    LostReason,
-    Message,
-    Stage,
-    StageChange,
-)
+from .models import LEAD, LEAD_TABLE, LOST, OPEN, OPPORTUNITY, WON, Lead, LostReason, Stage, StageChange
 
 HUNDRED = Decimal(100)
 
@@ -92,7 +83,7 @@ def create_lead(session: Session, company_id: int, **values) -> Lead:
     lead = Lead(**{**values, "company_id": company_id, "kind": LEAD, "state": OPEN})
     session.add(lead)
     session.flush()
-    _announce(session, company_id, [(lead.id, lead.partner_id)], lead.source)
+    _announce(session, company_id, [lead.id], lead.source)
     if stage_id is not None:
         set_stage(session, lead, stage_id=stage_id)
     return lead
@@ -108,20 +99,18 @@ def create_leads(session: Session, company_id: int, rows: list[dict], *, source:
     """
     rows = [{**values, "company_id": company_id, "kind": LEAD, "state": OPEN, "source": source} for values in rows]
     ids = insert_rows(session, Lead, rows)
-    _announce(session, company_id, [(lead_id, row.get("partner_id")) for lead_id, row in zip(ids, rows)], source)
+    _announce(session, company_id, ids, source)
     return ids
 
 
-def _announce(session: Session, company_id: int, leads: list[tuple[int, int | None]], source: str) -> None:
-    """The follow-up of new leads ((id, partner id) pairs): "Lead created" on each timeline, the new-lead rules."""
+def _announce(session: Session, company_id: int, lead_ids: list[int], source: str) -> None:
+    """The follow-up of new leads: "Lead created" on each timeline, the new-lead rules."""
     from . import automation
 
     now, author = utcnow(), _actor_id(session)
-    insert_rows(session, Message, [
-        {"company_id": company_id, "kind": "system", "lead_id": lead_id, "partner_id": partner_id,
-         "author_id": author, "subject": None, "body": f"Lead created ({source}).", "at": now}
-        for lead_id, partner_id in leads])
-    automation.leads_created(session, [lead_id for lead_id, _partner in leads])
+    insert_rows(session, Message, [message_row(LEAD_TABLE, lead_id, company_id, kind=SYSTEM, author_id=author, at=now,
+                                               text=f"Lead created ({source}).") for lead_id in lead_ids])
+    automation.leads_created(session, lead_ids)
 
 
 def update_lead(session: Session, lead: Lead, **values) -> Lead:
@@ -178,7 +167,7 @@ def _qualifying(session: Session, leads: list[Lead], links: dict) -> list[_Chang
         first = first_stage(session, lead.company_id, team_id=change.get("team_id"))
         if first is not None:
             change.move(first)
-        change.log("system", "Qualified as an opportunity.")
+        change.log(SYSTEM, "Qualified as an opportunity.")
         changes.append(change)
     return changes
 
@@ -291,7 +280,9 @@ def mark_lost(session: Session, lead: Lead, *, lost_reason_id: int | None, note:
     if lead.state != OPEN:
         raise ValidationError(_l("Only an open lead or opportunity can be lost."))
     reason_id = clean(Lead, {"lost_reason_id": lost_reason_id}, session=session, creating=False)["lost_reason_id"]
-    note = clean(Message, {"body": note}, creating=False)["body"]
+    note = (note or "").strip()
+    if note:
+        message_row(LEAD_TABLE, lead.id, lead.company_id, kind=NOTE, text=note)  # refused before anything changes
     reason = session.get(LostReason, reason_id) if reason_id is not None else None
     if reason is None or reason.company_id != lead.company_id:
         raise ValidationError(_l("Choose why it was lost."), "lost_reason_id")
@@ -300,7 +291,7 @@ def mark_lost(session: Session, lead: Lead, *, lost_reason_id: int | None, note:
     change.related["lost_reason"] = reason
     change.close(LOST, reason.name)
     if note:
-        change.log("note", note)
+        change.log(NOTE, note)
     _apply(session, [change])
     session.flush()
     return lead
@@ -318,7 +309,7 @@ def reopen(session: Session, lead: Lead) -> Lead:
             change.move(first)
     stage = change.related.get("stage", lead.stage)
     change.set(probability=stage.probability if stage else Decimal(10))
-    change.log("system", "Reopened.")
+    change.log(SYSTEM, "Reopened.")
     _apply(session, [change])
     session.flush()
     return lead
@@ -360,16 +351,16 @@ class _Change:
                            "at": self.now})
         self.set(stage_id=stage.id, probability=stage.probability)
         self.related["stage"] = stage
-        self.log("stage", f"{previous.name if previous else '—'} → {stage.name}")
+        self.log(TRACKING, f"{previous.name if previous else '—'} → {stage.name}")
 
     def close(self, state: str, reason: str = "") -> None:
         self.set(state=state, closed_at=self.now, probability=HUNDRED if state == WON else Decimal(0))
-        self.log("system", "Won." if state == WON else f"Lost: {reason}")
+        self.log(SYSTEM, "Won." if state == WON else f"Lost: {reason}")
 
-    def log(self, kind: str, body: str) -> None:
-        self.messages.append({"company_id": self.lead.company_id, "kind": kind, "lead_id": self.lead.id,
-                              "partner_id": self.get("partner_id"), "author_id": self.author, "body": body,
-                              "at": self.now})
+    def log(self, kind: str, text: str) -> None:
+        """A line on the lead's timeline in the core chatter."""
+        self.messages.append(message_row(LEAD_TABLE, self.lead.id, self.lead.company_id, kind=kind, text=text,
+                                         author_id=self.author, at=self.now))
 
 
 def _require(leads: list[Lead], allowed, message, field: str | None = None) -> None:
@@ -410,76 +401,19 @@ def _loaded(session: Session, leads: list[Lead]) -> list[Lead]:
     return leads
 
 
-# --- activities and the timeline ------------------------------------------------------------
+# --- the lead's timeline (the core chatter) ------------------------------------------------------
 
 
-def schedule_activity(session: Session, *, kind: str, summary: str, due_date: dt.date, user_id: int,
-                      lead_id: int | None = None, partner_id: int | None = None, note: str | None = None) -> Activity:
-    """An activity to do about a lead (its partner by default) and/or a partner."""
-    values = clean(Activity, {"kind": kind, "summary": summary, "due_date": due_date, "user_id": user_id,
-                              "lead_id": lead_id, "partner_id": partner_id, "note": note}, session=session)
-    company_id, values["lead_id"], values["partner_id"] = _about(
-        session, values["lead_id"], values["partner_id"], _l("An activity is about a lead or a partner."))
-    activity = Activity(company_id=company_id, **values)
-    session.add(activity)
-    session.flush()
-    return activity
-
-
-def _about(session: Session, lead_id: int | None, partner_id: int | None,
-           neither) -> tuple[int, int | None, int | None]:
-    """(company id, lead id, partner id) of what an activity or a message is about: the lead's partner by default.
-
-    The ids were checked by the field layer (records the user may see); ``neither`` is the message when both are
-    missing.
-    """
-    from addons.contacts.models import Partner
-
-    if lead_id is None and partner_id is None:
-        raise ValidationError(neither)
-    lead = session.get(Lead, lead_id) if lead_id is not None else None
-    if partner_id is None:
-        return lead.company_id, lead_id, lead.partner_id
-    return (lead or session.get(Partner, partner_id)).company_id, lead_id, partner_id
-
-
-def complete_activity(session: Session, activity: Activity, *, feedback: str | None = None) -> Activity:
-    if activity.done_at is not None:
-        raise ValidationError(_l("This activity is already done."))
-    activity.done_at = utcnow()
-    kind = {"call": "call", "email": "email_out"}.get(activity.kind, "note")
-    body = activity.summary + (f"\n{feedback.strip()}" if feedback and feedback.strip() else "")
-    log_message(session, kind=kind, body=body, lead_id=activity.lead_id, partner_id=activity.partner_id)
-    session.flush()
-    return activity
-
-
-def log_message(session: Session, *, kind: str, body: str | None, lead_id: int | None = None,
-                partner_id: int | None = None, subject: str | None = None, at: dt.datetime | None = None) -> Message:
-    """Put an interaction on the timeline of a lead (its partner's too by default) and/or a partner; mark the
-    lead active."""
-    values = clean(Message, {"kind": kind, "body": body, "subject": subject, "lead_id": lead_id,
-                             "partner_id": partner_id}, session=session, creating=False)
-    if not values["body"] and not values["subject"]:
-        raise ValidationError(_l("Write something first."), "body")
-    company_id, values["lead_id"], values["partner_id"] = _about(
-        session, values["lead_id"], values["partner_id"], _l("A message is about a lead or a partner."))
-    now = at or utcnow()
-    message = Message(company_id=company_id, author_id=_actor_id(session), at=now, **values)
-    session.add(message)
-    if values["lead_id"] is not None and values["kind"] not in ("stage", "system"):
-        session.get(Lead, values["lead_id"]).last_activity_at = now
-    session.flush()
-    return message
-
-
-def timeline(session: Session, about, *, limit: int = 100):
-    """Every interaction about ``about`` (a lead or a partner), newest first: messages, then the activities
-    still to do."""
-    on_lead = isinstance(about, Lead)
-    messages = session.scalars(
-        select(Message).where((Message.lead_id if on_lead else Message.partner_id) == about.id)
-        .order_by(Message.at.desc(), Message.id.desc()).limit(limit)).all()
-    pending = select(Activity).where(Activity.done_at.is_(None),
-                                     (Activity.lead_id if on_lead else Activity.partner_id) == about.id)
-    return messages, session.scalars(pending.order_by(Activity.due_date)).all()
+def lead_touched(session: Session, message: Message) -> None:
+    """Mark the lead a message was logged on as active (``chatter_logged``): a note, a call, an email in or out,
+    not a stage change or a system line. Written on CRM's own account, as a user who may only read the lead
+    may still log a note on it."""
+    if message.res_model != LEAD_TABLE or message.kind in BOOKKEEPING_KINDS:
+        return
+    with system_rows(session) as system:
+        lead = system.get(Lead, message.res_id)
+        if lead is not None and (lead.last_activity_at is None or lead.last_activity_at < message.at):
+            lead.last_activity_at = message.at
+    loaded = session.identity_map.get(session.identity_key(Lead, message.res_id))
+    if loaded is not None and loaded is not lead:
+        session.expire(loaded, ["last_activity_at"])  # read again as written

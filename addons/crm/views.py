@@ -10,13 +10,16 @@ from flask_babel import format_date, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from core.chatter import services as chatter
+from core.chatter.models import OPEN as TO_DO
+from core.chatter.models import Activity
 from core.db import utcnow
 from core.web.kanban import CardBadge
 from core.web.views import Filter, ListAction, ModelView
 
 from . import automation, campaigns, services
 from .importing import LeadImport
-from .models import LEAD, OPEN, OPPORTUNITY, Activity, Campaign, Lead, LostReason, Rule, Segment, Stage, Team
+from .models import LEAD, LEAD_TABLE, OPEN, OPPORTUNITY, Campaign, Lead, LostReason, Rule, Segment, Stage, Team
 
 MARK_WON = ListAction("won", _l("Won"), lambda session, actor, leads: services.mark_won_leads(session, leads),
                       lambda count: ngettext("%(num)s marked as won.", "%(num)s marked as won.", count))
@@ -78,16 +81,17 @@ class OpportunityView(_LeadBase):
         ids = [row.id for row in rows]
         if not ids:
             return {}
-        pending = session.scalars(select(Activity).where(Activity.lead_id.in_(ids), Activity.done_at.is_(None))
-                                  .order_by(Activity.lead_id, Activity.due_date, Activity.id)).all()
+        pending = session.scalars(select(Activity).where(Activity.res_model == LEAD_TABLE, Activity.res_id.in_(ids),
+                                                         Activity.state == TO_DO)
+                                  .order_by(Activity.res_id, Activity.due_date, Activity.id)).all()
         today = utcnow().date()
         badges = {}
         for activity in pending:
-            if activity.lead_id not in badges:
-                late = activity.due_date < today
+            if activity.res_id not in badges:
+                late = chatter.due_state(activity, today) == chatter.OVERDUE
                 due = gettext("Overdue since %(date)s", date=format_date(activity.due_date)) if late \
                     else gettext("Due %(date)s", date=format_date(activity.due_date))
-                badges[activity.lead_id] = [CardBadge(activity.summary, f"{due}: {activity.summary}", late=late)]
+                badges[activity.res_id] = [CardBadge(activity.summary, f"{due}: {activity.summary}", late=late)]
         return badges
 
     def create(self, session, actor, values):
@@ -139,11 +143,6 @@ class CampaignView(ModelView):
         return {"statuses": campaigns.recipient_statuses(system_session(), record.id)}
 
 
-class ActivityView(ModelView):
-    def create(self, session, actor, values):
-        return services.schedule_activity(session, **{**values, "user_id": values.get("user_id") or actor.user_id})
-
-
 def crm_views() -> tuple[ModelView, ...]:
     return (
         LeadView(Lead, name="lead", slug="leads", label=_l("Lead"), label_plural=_l("Leads"),
@@ -155,13 +154,6 @@ def crm_views() -> tuple[ModelView, ...]:
                                       "user_id", "date_deadline", "state"),
                         search_fields=("name", "partner_name", "contact_name", "email"), filters=FILTERS,
                         stage_field="stage_id"),
-        ActivityView(Activity, name="activity", slug="activities", label=_l("Activity"),
-                     label_plural=_l("Activities"), search_fields=("summary",),
-                     filters=(Filter("mine", _l("Mine"), lambda actor: Activity.user_id == actor.user_id),
-                              Filter("todo", _l("To do"), lambda actor: Activity.done_at.is_(None)),
-                              Filter("overdue", _l("Overdue"), lambda actor: Activity.done_at.is_(None)
-                                     & (Activity.due_date < utcnow().date()))),
-                     default_order="due_date"),
         ModelView(Team, name="team", slug="teams", label=_l("Sales team"), label_plural=_l("Sales teams")),
         ModelView(Stage, name="stage", slug="stages", label=_l("Stage"), label_plural=_l("Stages"),
                   default_order="sequence"),

@@ -1,23 +1,20 @@
 """CRM pages beyond the generic views: lead actions, reports, and the public capture endpoints."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext
 from sqlalchemy import select
 
 from core.db import utcnow
-from core.errors import ValidationError
 from core.web.actions import run_service
-from core.web.context import can, csrf_exempt, current_actor, db, public, record_or_404, require, system_session
+from core.web.context import can, csrf_exempt, db, public, record_or_404, require, system_session
 from core.web.inputs import accepts_json, id_arg, json_object
 from core.web.limiter import limiter
 
 from addons.contacts.matching import REASONS as MATCH_REASONS
 
 from . import campaigns, capture, reports, services
-from .models import Activity, Campaign, Lead, LostReason, Recipient, Team
+from .models import Campaign, Lead, LostReason, Recipient, Team
 
 blueprint = Blueprint("crm", __name__)  # mounted at /crm, with the generic views (core.web.app)
 CAPTURE_LIMIT = "30 per minute"
@@ -59,37 +56,6 @@ def reopen(lead_id: int):
     return _act(lead_id, services.reopen, gettext("Reopened."))
 
 
-@blueprint.route("/leads/<int:lead_id>/note", methods=["POST"])
-def note(lead_id: int):
-    kind = request.form.get("kind", "note")
-    return _act(lead_id, lambda session, lead: services.log_message(
-        session, kind=kind, lead_id=lead.id, body=request.form.get("body", "")), gettext("Added to the timeline."))
-
-
-@blueprint.route("/leads/<int:lead_id>/activity", methods=["POST"])
-def schedule(lead_id: int):
-    form = request.form
-
-    def action(session, lead):
-        try:
-            due = dt.date.fromisoformat(form.get("due_date", ""))
-        except ValueError:
-            raise ValidationError(gettext("Give a due date."), "due_date") from None
-        services.schedule_activity(session, kind=form.get("kind", ""), summary=form.get("summary", ""), due_date=due,
-                                   user_id=current_actor().user_id, lead_id=lead.id)
-
-    return _act(lead_id, action, gettext("Activity scheduled."))
-
-
-@blueprint.route("/activities/<int:activity_id>/done", methods=["POST"])
-def done(activity_id: int):
-    activity = record_or_404(Activity, activity_id)
-    run_service(lambda session: services.complete_activity(session, activity, feedback=request.form.get("feedback")),
-                success=gettext("Done."))
-    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
-                    else url_for("crm.activity_list"))
-
-
 @blueprint.route("/campaigns/<int:campaign_id>/send", methods=["POST"])
 def send_campaign(campaign_id: int):
     campaign = record_or_404(Campaign, campaign_id)
@@ -127,14 +93,14 @@ def report_page():
 
 
 def lead_record_context(lead: Lead) -> dict:
-    """What the lead page shows beside the fields: timeline, pending activities, lost reasons, and for a lead
-    to qualify without a partner, the existing partners it looks like (to link one, or create a new one anyway)."""
+    """What the lead page shows beside the fields (the core chatter holds its timeline): lost reasons, and for a
+    lead to qualify without a partner, the existing partners it looks like (to link one, or create a new one
+    anyway)."""
     session = db()
-    messages, pending = services.timeline(session, lead)
     reasons = session.scalars(select(LostReason).where(LostReason.active.is_(True)).order_by(LostReason.name)).all()
     candidates = (services.partner_candidates(session, lead)[:5]
                   if lead.kind == "lead" and lead.state == "open" and lead.partner_id is None else [])
-    return {"messages": messages, "pending": pending, "lost_reasons": reasons, "today": utcnow().date(),
+    return {"lost_reasons": reasons,
             "partner_candidates": [(partner, [MATCH_REASONS[reason] for reason in found])
                                    for partner, found in candidates]}
 

@@ -27,7 +27,7 @@ from core.models import Company, User
 
 from .models import EMAIL, Follower, MailTemplate, Message
 from .sanitize import text_as_html
-from .services import RecordRef
+from .services import RecordRef, announce
 
 _ENVIRONMENT = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 PARTS = {"subject": _l("subject"), "body": _l("body")}
@@ -128,4 +128,5 @@ def send_email(session: Session, config: Config, ref: RecordRef, *, to: str, sub
                       res_model=ref.res_model, res_id=ref.res_id, company_id=ref.company_id)
     session.add(message)
     session.flush()
+    announce(session, message)
     return message

@@ -13,8 +13,13 @@ from core.languages import LANGUAGES
 from core.models.company import CompanyMixin
 from core.models.user import User
 
-NOTE, COMMENT, EMAIL, EMAIL_IN = "note", "comment", "email", "email_in"
-MESSAGE_KINDS = (NOTE, COMMENT, EMAIL, EMAIL_IN)
+NOTE, COMMENT, EMAIL = "note", "comment", "email"
+#: logged by the application or an addon rather than typed in the composer: an email received, a call or a chat
+#: had elsewhere, a change worth telling (an opportunity's stage), something the system did
+EMAIL_IN, CALL, CHAT, TRACKING, SYSTEM = "email_in", "call", "chat", "tracking", "system"
+MESSAGE_KINDS = (NOTE, COMMENT, EMAIL, EMAIL_IN, CALL, CHAT, TRACKING, SYSTEM)
+#: kinds that are not an interaction with anyone (automation counts the others as activity on the record)
+BOOKKEEPING_KINDS = (TRACKING, SYSTEM)
 OPEN, DONE, CANCELLED = "open", "done", "cancelled"
 ACTIVITY_STATES = (OPEN, DONE, CANCELLED)
 ACTIVITY_KINDS = ("call", "email", "meeting", "task")

@@ -9,23 +9,38 @@ activities go to active users of the record's company.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.bulk import ID_CHUNK
 from core.db import utcnow
 from core.bounds import fits_id
 from core.errors import RecordNotFound, ValidationError
 from core.models import User
 
-from .models import ACTIVITY_KINDS, CANCELLED, COMMENT, DONE, NOTE, OPEN, Activity, Attachment, Follower, Message
-from .sanitize import clean_html
+from .models import (
+    ACTIVITY_KINDS,
+    CANCELLED,
+    COMMENT,
+    DONE,
+    MESSAGE_KINDS,
+    NOTE,
+    OPEN,
+    Activity,
+    Attachment,
+    Follower,
+    Message,
+)
+from .sanitize import clean_html, text_as_html
 from .storage import AttachmentStore, file_hash
 
 MAX_BODY = 100_000
 MAX_SUMMARY = 255
+MAX_SUBJECT = 998
 OVERDUE, TODAY, PLANNED = "overdue", "today", "planned"
 
 
@@ -89,7 +104,44 @@ def post_message(session: Session, ref: RecordRef, body: str, *, kind: str = NOT
     message = Message(kind=kind, body=cleaned, author_id=_actor_id(session), at=utcnow(), **_link(ref))
     session.add(message)
     session.flush()
+    announce(session, message)
     return message
+
+
+def message_row(res_model: str, res_id: int, company_id: int, *, kind: str, text: str | None,
+                subject: str | None = None, author_id: int | None = None, at: dt.datetime | None = None) -> dict:
+    """The values of a message an addon logs (plain ``text``, shown as typed), checked: for a batch written
+    set-wise (:func:`core.bulk.insert_rows`); :func:`log_message` writes one. ValidationError naming the field."""
+    if kind not in MESSAGE_KINDS:
+        raise ValidationError(_l("Unknown kind of message."), "kind")
+    text, subject = (text or "").strip(), (subject or "").strip() or None
+    if not text and not subject:
+        raise ValidationError(_l("Write something first."), "body")
+    if len(text) > MAX_BODY:
+        raise ValidationError(_l("At most %(count)s characters.", count=MAX_BODY), "body")
+    if subject is not None and len(subject) > MAX_SUBJECT:
+        raise ValidationError(_l("At most %(count)s characters.", count=MAX_SUBJECT), "subject")
+    return {"res_model": res_model, "res_id": res_id, "company_id": company_id, "kind": kind,
+            "body": text_as_html(text), "subject": subject, "author_id": author_id, "at": at or utcnow()}
+
+
+def log_message(session: Session, ref: RecordRef, *, kind: str, text: str | None, subject: str | None = None,
+                at: dt.datetime | None = None) -> Message:
+    """Put what an addon logs on the record's timeline (an email received, a call, a change), by the acting
+    user; the installed addons hear of it (``chatter_logged``)."""
+    message = Message(**message_row(ref.res_model, ref.res_id, ref.company_id, kind=kind, text=text, subject=subject,
+                                    author_id=_actor_id(session), at=at))
+    session.add(message)
+    session.flush()
+    announce(session, message)
+    return message
+
+
+def announce(session: Session, message: Message) -> None:
+    """Tell the installed addons a message is on a record's timeline (the ``chatter_logged`` hook)."""
+    registry = session.info.get("registry")
+    if registry is not None:
+        registry.hook.chatter_logged(session=session, message=message)
 
 
 # --- activities --------------------------------------------------------------------
@@ -157,6 +209,48 @@ def cancel_activity(session: Session, activity_id: int) -> Activity:
     activity.state = CANCELLED
     session.flush()
     return activity
+
+
+@dataclass(frozen=True)
+class Planned:
+    """An open activity of the user's, with the record it is about."""
+
+    activity: Activity
+    record: object
+
+
+def my_activities(session: Session) -> list[Planned]:
+    """The acting user's open activities on records they may read, by due date (the overdue first).
+
+    An activity of a record the user may not read (another company's, a model
+    they have no access to, one a record rule hides) is left out, as
+    :func:`record_of` would refuse it.
+    """
+    me = _actor_id(session)
+    activities = list(session.scalars(select(Activity).where(Activity.user_id == me, Activity.state == OPEN)
+                                      .order_by(Activity.due_date, Activity.id)))
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for activity in activities:
+        wanted[activity.res_model].add(activity.res_id)
+    records = {res_model: readable_records(session, res_model, ids) for res_model, ids in wanted.items()}
+    return [Planned(activity, records[activity.res_model][activity.res_id]) for activity in activities
+            if activity.res_id in records[activity.res_model]]
+
+
+def readable_records(session: Session, res_model: str, ids) -> dict[int, object]:
+    """The records of ``res_model`` (a table name) among ``ids`` the acting user may read, by id."""
+    registry, actor = session.info["registry"], session.info.get("actor")
+    try:
+        model = registry.model_of_table(res_model)
+    except KeyError:
+        return {}
+    if actor is not None and not registry.can(actor, model, "read"):
+        return {}
+    ids, found = sorted(ids), {}
+    for first in range(0, len(ids), ID_CHUNK):
+        found.update((record.id, record) for record in session.scalars(
+            select(model).where(model.id.in_(ids[first:first + ID_CHUNK]))))
+    return found
 
 
 # --- followers ---------------------------------------------------------------------

@@ -26,6 +26,7 @@ from .actions import run_service
 from .context import can, current_actor, current_registry, db, require, state
 from .forms import display_name
 from .history import record_history
+from .links import record_url, views_by_model
 
 blueprint = Blueprint("chatter", __name__, url_prefix="/chatter")
 
@@ -36,6 +37,9 @@ def _require_chatter() -> None:
     require(Message, "read")
 
 ACTIVITY_LABELS = {"call": _l("Call"), "email": _l("Email"), "meeting": _l("Meeting"), "task": _l("Task")}
+#: the badge of a message on the timeline (a message to followers has none; an email shows its recipients)
+MESSAGE_LABELS = {"note": _l("Note"), "email": _l("Email"), "email_in": _l("Email received"), "call": _l("Call"), "chat": _l("Chat"),
+                  "tracking": _l("Change"), "system": _l("System")}
 DUE_LABELS = {services.OVERDUE: _l("Late"), services.TODAY: _l("Due today"), services.PLANNED: _l("Planned")}
 
 
@@ -62,6 +66,7 @@ def record_chatter(view, record) -> dict | None:
         "ref": ref, "entries": entries, "chatter": chatter, "today": today,
         "planned": [(a, services.due_state(a, today)) for a in chatter.activities],
         "assignees": _assignees(ref.company_id), "activity_kinds": ACTIVITY_LABELS, "due_labels": DUE_LABELS,
+        "message_kinds": MESSAGE_LABELS,
         "max_bytes": store().max_bytes, "max_mb": store().max_mb,
         "can_email": bool(current_actor()),
     }
@@ -111,6 +116,22 @@ def schedule(res_model: str, res_id: int):
         session, ref, kind=request.form.get("kind", ""), summary=request.form.get("summary", ""), due_date=due,
         user_id=user_id, note=request.form.get("note")), success=gettext("Activity scheduled."))
     return _back()
+
+
+@blueprint.route("/activities")
+def my_activities():
+    """The user's open activities on every record they may read, overdue first, each with its record."""
+    today = dt.date.today()
+    rows = [{"activity": planned.activity, "due": services.due_state(planned.activity, today),
+             "record": display_name(planned.record), "url": record_url(planned.record),
+             "model": _model_label(type(planned.record))} for planned in services.my_activities(db())]
+    return render_template("core/my_activities.html", rows=rows, activity_kinds=ACTIVITY_LABELS,
+                           due_labels=DUE_LABELS)
+
+
+def _model_label(model) -> str:
+    views = views_by_model().get(model, ())
+    return str(views[0].label) if views else model.__name__
 
 
 @blueprint.route("/activity/<int:activity_id>/<action>", methods=["POST"])

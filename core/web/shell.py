@@ -7,12 +7,13 @@ from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_te
 from flask_babel import gettext
 from sqlalchemy import inspect
 
+from core.chatter.models import Activity
 from core.fields import fields_of
 from core.menus import visible_menu
 
 from . import pickers
 from .actions import run_service
-from .context import current_actor, current_registry, db, public
+from .context import can, current_actor, current_registry, db, public
 from .i18n import CODES
 from .inputs import accepts_json, id_args, json_object
 from .pickers import matching_records, model_view_of, options_json, quick_creatable
@@ -84,6 +85,7 @@ def shell_context():
         "actor": current_actor(),
         "user": g.get("user"),
         "companies": g.get("companies", []) if current_actor() is not None else [],
+        "can_chatter": current_actor() is not None and can(Activity, "read"),
     }
 
 

@@ -13,6 +13,7 @@ from core.chatter.composer import check_template, draft
 from core.chatter.models import Activity, Attachment, MailTemplate, Message
 from core.chatter.storage import AttachmentStore
 from core.errors import AccessDenied, RecordNotFound, ValidationError
+from core.hookspecs import hookimpl
 from core.testing import image_bytes
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -151,3 +152,64 @@ def test_followers_and_mail_templates(setup):
     session.commit()
     assert not services.read_chatter(session, ref).following
     assert session.scalar(select(func.count(Activity.id))) == 0
+
+
+def test_my_activities_are_the_users_open_ones_on_records_they_may_read_overdue_first(setup):
+    db, clerk, outsider, ours, theirs = setup
+    session = db.as_user(clerk)
+    ref = services.record_of(session, "contacts_partner", ours.id)
+    today = dt.date.today()
+    services.schedule_activity(session, ref, kind="meeting", summary="Visit", due_date=today + dt.timedelta(3),
+                               user_id=clerk.id)
+    services.schedule_activity(session, ref, kind="call", summary="Call back", due_date=today - dt.timedelta(2),
+                               user_id=clerk.id)
+    done = services.schedule_activity(session, ref, kind="task", summary="Done already", due_date=today,
+                                      user_id=clerk.id)
+    services.finish_activity(session, done.id)
+    services.schedule_activity(session, ref, kind="task", summary="The admin's", due_date=today, user_id=db.admin().id)
+    session.commit()
+    with db.factory() as system:  # rows of the clerk's company no service would write: records they may not read
+        for summary, res_model, res_id in (("Another company's partner", "contacts_partner", theirs.id),
+                                           ("A model they may not read", "core_security_event", 1),
+                                           ("A model not installed", "no_such_table", 1)):
+            system.add(Activity(kind="call", summary=summary, res_model=res_model, res_id=res_id,
+                                company_id=ours.company_id, user_id=clerk.id, due_date=today - dt.timedelta(9)))
+        system.commit()
+    planned = services.my_activities(db.as_user(clerk))
+    assert [(p.activity.summary, p.record.name) for p in planned] == [("Call back", "Ours"), ("Visit", "Ours")]
+    theirs_session = db.as_user(outsider)
+    services.schedule_activity(theirs_session, services.record_of(theirs_session, "contacts_partner", theirs.id),
+                               kind="call", summary="Theirs", due_date=today, user_id=outsider.id)
+    theirs_session.commit()
+    assert [p.activity.summary for p in services.my_activities(db.as_user(outsider))] == ["Theirs"]
+    assert [p.activity.summary for p in services.my_activities(db.as_user(clerk))] == ["Call back", "Visit"]
+
+
+class Listener:
+    """An addon listening to the chatter."""
+
+    def __init__(self):
+        self.heard = []
+
+    @hookimpl
+    def chatter_logged(self, message):
+        self.heard.append(message)
+
+
+def test_a_message_logged_by_an_addon_is_plain_text_and_announced(setup):
+    db, clerk, _outsider, ours, _theirs = setup
+    session = db.as_user(clerk)
+    listener, pm = Listener(), session.info["registry"].pm
+    pm.register(listener)
+    try:
+        ref = services.record_of(session, "contacts_partner", ours.id)
+        message = services.log_message(session, ref, kind="call", subject="Order", text="2 <b>chairs</b>\nby Friday")
+        assert message.body == "2 &lt;b&gt;chairs&lt;/b&gt;<br>by Friday" and listener.heard == [message]
+        note = services.post_message(session, ref, "A note")
+        assert listener.heard == [message, note]
+    finally:
+        pm.unregister(listener)
+    for kind, text, field in (("gossip", "x", "kind"), ("call", " ", "body"), ("call", "x" * 100_001, "body")):
+        with pytest.raises(ValidationError) as refused:
+            services.log_message(session, ref, kind=kind, text=text)
+        assert refused.value.field == field

@@ -1,6 +1,7 @@
 """The chatter on record pages, through the web: posting, scheduling, attaching, and what is refused."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -8,6 +9,7 @@ from sqlalchemy import func, select
 
 from addons.contacts.models import Partner
 from core.chatter.models import Activity, Attachment, Message
+from core.models import User
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 WINDOWS_PROGRAM = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
@@ -85,3 +87,29 @@ def test_attachments_refused_for_type_and_size_and_served_to_readers_only(web, c
     web.db.user("stranger", groups=["contacts.group_user"], companies=[web.db.company("Third")])
     stranger.login("stranger")
     assert stranger.get(f"/chatter/attachment/{attachment.id}").status_code == 404
+
+
+def test_my_activities_lists_the_users_open_ones_with_their_records_and_marks_one_done(web, clerk, partners):
+    ours, theirs = partners
+    page = f"/contacts/partners/{ours.id}"
+    with web.db.factory() as system:
+        clerk_id = system.scalar(select(User.id).where(User.login == "clerk"))
+        today = dt.date.today()
+        for summary, record, due in (("Send the offer", ours, today + dt.timedelta(2)),
+                                     ("Call back", ours, today - dt.timedelta(1)),
+                                     ("Their secret", theirs, today - dt.timedelta(5))):
+            system.add(Activity(kind="call", summary=summary, res_model="contacts_partner", res_id=record.id,
+                                company_id=ours.company_id, user_id=clerk_id, due_date=due))
+        system.commit()
+    home = clerk.get("/").get_data(as_text=True)
+    assert 'href="/chatter/activities"' in home  # in the user menu
+    html = clerk.get("/chatter/activities").get_data(as_text=True)
+    assert "Their secret" not in html and "Theirs" not in html
+    assert html.index("Call back") < html.index("Send the offer") and "Late" in html
+    assert f'href="{page}"' in html
+    late = web.db.factory().scalar(select(Activity.id).where(Activity.summary == "Call back"))
+    done = clerk.post(f"/chatter/activity/{late}/done", {"next": "/chatter/activities"})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/chatter/activities")
+    html = clerk.get("/chatter/activities").get_data(as_text=True)
+    assert "Call back" not in html and "Send the offer" in html
+    assert web.db.factory().scalar(select(Activity.state).where(Activity.id == late)) == "done"

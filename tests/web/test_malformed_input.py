@@ -46,7 +46,7 @@ PLAIN_GROUPS = ("contacts.group_user", "crm.group_salesperson", "accounting.grou
 #: the table of the record each id argument of a route that is not a generic view names
 ARGUMENT_TABLES = {"invoice_id": "accounting_invoice", "payment_id": "accounting_payment",
                    "statement_id": "accounting_bank_statement", "line_id": "accounting_bank_statement_line",
-                   "year_id": "accounting_fiscal_year", "lead_id": "crm_lead", "activity_id": "crm_activity",
+                   "year_id": "accounting_fiscal_year", "lead_id": "crm_lead", "activity_id": "core_activity",
                    "campaign_id": "crm_campaign", "order_id": "purchase_order", "quote_id": "sales_order", "approval_id": "sales_approval", "transfer_id": "stock_transfer",
                    "count_id": "stock_count", "lot_id": "stock_lot", "move_id": "stock_move",
                    "product_id": "products_product", "core.job_retry": "core_job",

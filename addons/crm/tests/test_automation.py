@@ -7,8 +7,10 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from addons.crm import automation, capture, services
-from addons.crm.models import OPPORTUNITY, Activity, Lead, Rule, Team, Unsubscribe
+from addons.crm.models import OPPORTUNITY, Lead, Rule, Team, Unsubscribe
 from core.catalog import Catalog
+from core.chatter import services as chatter
+from core.chatter.models import Activity, Message
 from core.config import load_config
 from core.db import utcnow
 from core.errors import ValidationError
@@ -85,7 +87,8 @@ def test_a_rule_matching_every_lead_acts_once_per_lead_and_never_loops(db_copy):
         assert automation.run_new_lead_rules(session, lead) == []  # a second run changes nothing
 
 
-def test_inactive_opportunities_get_one_follow_up(db_copy):
+def _quiet_opportunity(db_copy, days=10):
+    """An opportunity of ana's created ``days`` ago, untouched since, and a rule reminding after 7 idle days."""
     session = db_copy.system()
     company = db_copy.main_company.id
     ana = db_copy.user("ana", groups=["crm.group_salesperson"])
@@ -93,13 +96,67 @@ def test_inactive_opportunities_get_one_follow_up(db_copy):
     rule(session, company, name="Nudge", action="remind_inactive", parameters={"days": 7})
     lead = services.create_lead(session, company, name="Quiet deal", user_id=ana.id)
     lead.kind = OPPORTUNITY
-    lead.created_at = utcnow() - dt.timedelta(days=10)
+    lead.created_at = utcnow() - dt.timedelta(days=days)
     session.commit()
+    return session, ana, lead
+
+
+def test_inactive_opportunities_get_one_follow_up(db_copy):
+    session, ana, lead = _quiet_opportunity(db_copy)
     assert automation.remind_inactive(session) == 1
     assert automation.remind_inactive(session) == 0  # an open follow-up exists already
     [activity] = session.scalars(select(Activity)).all()
-    assert (activity.user_id, activity.lead_id, activity.summary) == (ana.id, lead.id,
-                                                                       "Follow up: no activity for 7 days")
+    assert (activity.user_id, activity.res_model, activity.res_id, activity.state, activity.summary) == (
+        ana.id, "crm_lead", lead.id, "open", "Follow up: no activity for 7 days")
+    chatter.finish_activity(session, activity.id)
+    session.commit()
+    assert automation.remind_inactive(session) == 0  # the follow-up done today is activity
+
+
+def test_a_note_logged_in_the_chatter_by_its_salesperson_counts_as_activity_on_the_lead(db_copy):
+    session, ana, lead = _quiet_opportunity(db_copy)
+    as_ana = db_copy.as_user(ana)
+    chatter.post_message(as_ana, chatter.record_of(as_ana, "crm_lead", lead.id), "Called, they are thinking")
+    as_ana.commit()
+    session.expire_all()
+    assert session.get(Lead, lead.id).last_activity_at is not None  # chatter_logged told CRM
+    assert automation.remind_inactive(session) == 0
+
+
+def test_a_stage_change_is_not_activity_and_the_rule_still_fires(db_copy):
+    session, _ana, lead = _quiet_opportunity(db_copy)
+    chatter.log_message(session, chatter.ref_of(session, lead), kind="tracking", text="A → B")
+    session.commit()
+    assert session.get(Lead, lead.id).last_activity_at is None
+    assert automation.remind_inactive(session) == 1
+
+
+def test_a_user_who_may_only_read_the_lead_logs_a_note_and_the_lead_is_marked_active(db_copy):
+    session, _ana, lead = _quiet_opportunity(db_copy)
+    reader = db_copy.user("rita", groups=["crm.group_readonly"])
+    as_reader = db_copy.as_user(reader)
+    chatter.post_message(as_reader, chatter.record_of(as_reader, "crm_lead", lead.id), "Saw it at the fair")
+    as_reader.commit()
+    session.expire_all()
+    assert session.get(Lead, lead.id).last_activity_at is not None
+    assert [m.kind for m in session.scalars(select(Message).where(Message.res_id == lead.id)
+                                            .order_by(Message.id))] == ["system", "note"]
+
+
+def test_reminders_mail_each_assignee_their_due_lead_activities_once(db_copy):
+    session, ana, lead = _quiet_opportunity(db_copy)
+    session.get(User, ana.id).email = "ana@example.es"
+    today = utcnow().date()
+    ref = chatter.ref_of(session, lead)
+    chatter.schedule_activity(session, ref, kind="call", summary="Call back", due_date=today - dt.timedelta(days=1),
+                              user_id=ana.id)
+    chatter.schedule_activity(session, ref, kind="task", summary="Later", due_date=today + dt.timedelta(days=3),
+                              user_id=ana.id)
+    session.commit()
+    assert automation.send_activity_reminders(session, today) == 1
+    assert automation.send_activity_reminders(session, today) == 0
+    [mail] = session.scalars(select(Mail)).all()
+    assert mail.to == "ana@example.es" and "Call back" in mail.text and "Later" not in mail.text
 
 
 def test_unsubscribed_addresses_get_no_acknowledgement(db_copy):
@@ -159,6 +216,10 @@ def test_a_web_lead_is_assigned_classified_and_acknowledged_by_the_real_queue_an
             with actor_session(factory, registry, None) as session:
                 lead = session.get(Lead, lead_id)
                 assert (lead.category, lead.user_id) == ("quote_request", admin.id)
+                acknowledged = session.scalars(select(Message).where(Message.res_model == "crm_lead",
+                                                                     Message.res_id == lead_id,
+                                                                     Message.kind == "email")).one()
+                assert acknowledged.subject == "Gracias" and lead.last_activity_at is not None
     finally:
         if worker is not None:
             worker.stop()

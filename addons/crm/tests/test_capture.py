@@ -5,7 +5,8 @@ import pytest
 from sqlalchemy import select
 
 from addons.crm import capture
-from addons.crm.models import Lead, Message, Team
+from addons.crm.models import Lead, Team
+from core.chatter.models import Message
 from core.errors import ValidationError
 
 

@@ -9,6 +9,7 @@ from addons.contacts.models import Tag
 from addons.contacts.services import create_partner
 from addons.crm import automation, campaigns, services
 from addons.crm.models import Campaign, Lead, LostReason, Recipient, Stage, StageChange, Team
+from core.chatter import services as chatter
 from core.models import User
 from core.testing import ADMIN_PASSWORD
 
@@ -97,13 +98,15 @@ def test_the_partner_page_shows_open_opportunities_and_the_timeline_from_crm(web
     lead = services.create_lead(session, crm["company"], name="Chairs for 40", user_id=crm["ana"].id,
                                 partner_id=partner.id, expected_revenue=Decimal("9200"))
     services.qualify(session, lead)
-    services.log_message(session, kind="call", lead_id=lead.id, body="Asked for a quote by Friday")
+    chatter.log_message(session, chatter.ref_of(session, lead), kind="call", text="Asked for a quote by Friday")
+    chatter.schedule_activity(session, chatter.ref_of(session, lead), kind="meeting", summary="Visit the showroom",
+                              due_date=lead.created_at.date(), user_id=crm["ana"].id)
     session.commit()
     client = web.client()
     client.login("ana")
     page = client.get(f"/contacts/partners/{partner.id}").get_data(as_text=True)
     assert "Chairs for 40" in page and "9,200.00" in page
-    assert "Timeline" in page and "Asked for a quote by Friday" in page
+    assert "Timeline" in page and "Asked for a quote by Friday" in page and "Visit the showroom" in page
     outsider = web.client()
     web.db.user("viewer", groups=["contacts.group_user"])
     outsider.login("viewer")
@@ -360,8 +363,8 @@ def test_pipeline_cards_show_partner_revenue_owner_and_the_next_activity_marked_
     for lead_id, summary, due in ((late_id, "Call back", today - dt.timedelta(days=2)),
                                   (late_id, "Send the quote", today + dt.timedelta(days=5)),
                                   (soon_id, "Visit", today + dt.timedelta(days=1))):
-        services.schedule_activity(session, kind="call", summary=summary, due_date=due, user_id=crm["ana"].id,
-                                   lead_id=lead_id)
+        chatter.schedule_activity(session, chatter.record_of(session, "crm_lead", lead_id), kind="call",
+                                  summary=summary, due_date=due, user_id=crm["ana"].id)
     session.commit()
     client = web.client()
     client.login("ana")

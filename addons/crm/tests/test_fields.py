@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from addons.crm import capture, services
 from addons.crm.importing import LeadImport
-from addons.crm.models import OPPORTUNITY, Lead, LostReason, Message, Stage, StageChange, Team
+from addons.crm.models import OPPORTUNITY, Lead, LostReason, Stage, StageChange, Team
+from core.chatter.models import Message
 from core.errors import ValidationError
 from core.imports import ImportFileError, read_file, run_import
 from core.testing import ADMIN_PASSWORD, finish_task
@@ -164,8 +165,8 @@ def test_a_note_too_long_for_the_timeline_is_refused_before_the_lead_is_lost(db)
     session.add(reason)
     lead = services.create_lead(session, db.main_company.id, name="Shelving")
     with pytest.raises(ValidationError) as error:
-        services.mark_lost(session, lead, lost_reason_id=reason.id, note=HUGE)
-    assert error.value.field == "body" and "At most 20000 characters" in str(error.value)
+        services.mark_lost(session, lead, lost_reason_id=reason.id, note=HUGE + "x")
+    assert error.value.field == "body" and "At most 100000 characters" in str(error.value)
     assert lead.state == "open"
 
 
@@ -282,10 +283,11 @@ def test_a_mail_is_cut_to_the_fields_rather_than_lost(db):
     session.flush()
     mail = EmailMessage()
     mail["From"] = Address("Lucía " * 40, addr_spec="lucia@example.es")
-    mail["Subject"] = "Presupuesto " * 30
-    mail.set_content("Necesito estanterías. " * 2000)
+    mail["Subject"] = "Presupuesto " * 100
+    mail.set_content("Necesito estanterías. " * 5000)
     result = capture.from_email(session, team, mail.as_bytes())
     lead = session.get(Lead, result.lead_id)
     assert (len(lead.name), len(lead.contact_name), len(lead.description)) == (255, 120, 20_000)
     message = session.scalars(select(Message).where(Message.kind == "email_in")).one()
-    assert (len(message.subject), len(message.body)) == (255, 20_000)
+    assert (message.res_model, message.res_id) == ("crm_lead", lead.id)
+    assert (len(message.subject), len(message.body)) == (998, 100_000)

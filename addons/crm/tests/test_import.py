@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from addons.crm import automation
 from addons.crm.importing import LeadImport
-from addons.crm.models import Lead, Message
+from addons.crm.models import Lead
+from core.chatter.models import Message
 from core.catalog import Catalog
 from core.cli import Context, cli
 from core.errors import AccessDenied
@@ -164,7 +165,8 @@ def test_imported_leads_are_audited_announced_and_their_rules_queued_in_batches(
     audited = system.execute(select(AuditLog.record_id, AuditLog.action, AuditLog.user_id)
                              .where(AuditLog.table_name == "crm_lead")).all()
     assert sorted(audited) == [(lead_id, "create", session.info["actor"].user_id) for lead_id in ids]
-    created = system.execute(select(Message.lead_id, Message.kind, Message.body, Message.author_id)).all()
+    created = system.execute(select(Message.res_id, Message.kind, Message.body, Message.author_id)
+                             .where(Message.res_model == "crm_lead")).all()
     assert sorted(created) == [(lead_id, "system", "Lead created (import).", session.info["actor"].user_id)
                                for lead_id in ids]
     jobs = system.scalars(select(JobRecord).where(JobRecord.name == "crm.new_lead").order_by(JobRecord.id)).all()

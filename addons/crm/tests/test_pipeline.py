@@ -7,7 +7,9 @@ from sqlalchemy import select
 
 from addons.contacts.services import create_partner
 from addons.crm import services
-from addons.crm.models import LEAD, LOST, OPEN, OPPORTUNITY, WON, Lead, LostReason, Message, Stage, StageChange, Team
+from addons.crm.models import LEAD, LOST, OPEN, OPPORTUNITY, WON, Lead, LostReason, Stage, StageChange, Team
+from core.chatter import services as chatter
+from core.chatter.models import Message
 from core.errors import AccessDenied, ValidationError
 
 SALES, MANAGER, READONLY = "crm.group_salesperson", "crm.group_manager", "crm.group_readonly"
@@ -38,8 +40,9 @@ def test_a_lead_becomes_a_won_opportunity_and_every_step_is_on_the_timeline(db_c
                                 .where(StageChange.lead_id == lead.id).order_by(StageChange.id)).all()
     stages = pipeline["stages"]
     assert moves == [(None, stages["New"]), (stages["New"], stages["Proposal"]), (stages["Proposal"], stages["Won"])]
-    messages, _pending = services.timeline(session, lead)
-    assert [m.kind for m in messages].count("stage") == 3
+    messages = chatter.read_chatter(session, chatter.ref_of(session, lead)).messages
+    assert [m.kind for m in messages].count("tracking") == 3
+    assert "New → Proposal" in [m.body for m in messages]
     assert messages[0].body == "Won."
 
 
@@ -124,7 +127,7 @@ def test_salespeople_see_their_teams_deals_but_change_only_their_own(db_copy, pi
         services.create_lead(reader, pipeline["company"], name="Not allowed")
 
 
-def test_activities_are_scheduled_completed_and_land_on_the_timelines(db_copy, pipeline):
+def test_activities_and_emails_of_a_lead_are_in_its_core_chatter_and_mark_it_active(db_copy, pipeline):
     db = db_copy
     session = db.as_user(pipeline["ana"])
     system = db.system()
@@ -132,22 +135,20 @@ def test_activities_are_scheduled_completed_and_land_on_the_timelines(db_copy, p
     system.commit()
     lead = new_lead(session, pipeline, pipeline["ana"], partner_id=partner.id)
     services.qualify(session, lead)
-    activity = services.schedule_activity(session, kind="call", summary="Call Giulia", lead_id=lead.id,
-                                          user_id=pipeline["ana"].id, due_date=dt.date(2026, 1, 5))
-    messages, pending = services.timeline(session, lead)
-    assert pending == [activity]
-    services.complete_activity(session, activity, feedback="Wants a quote by Friday")
-    with pytest.raises(ValidationError, match="already done"):
-        services.complete_activity(session, activity)
-    services.log_message(session, kind="email_in", lead_id=lead.id, subject="Re: quote", body="Here are the sizes")
+    ref = chatter.ref_of(session, lead)
+    activity = chatter.schedule_activity(session, ref, kind="call", summary="Call Giulia",
+                                         user_id=pipeline["ana"].id, due_date=dt.date(2026, 1, 5))
+    assert chatter.read_chatter(session, ref).activities == [activity]
+    chatter.finish_activity(session, activity.id, "Wants a quote by Friday")
+    with pytest.raises(ValidationError, match="already closed"):
+        chatter.finish_activity(session, activity.id)
+    assert lead.last_activity_at is None  # a stage change or a system line is no activity
+    chatter.log_message(session, ref, kind="email_in", subject="Re: quote", text="Here are the sizes\n<b>30 cm</b>")
     session.commit()
-    messages, pending = services.timeline(session, lead)
-    assert pending == []
-    assert [(m.kind, m.body.split("\n")[0]) for m in messages[:2]] == [("email_in", "Here are the sizes"),
-                                                                        ("call", "Call Giulia")]
-    assert lead.last_activity_at is not None
-    by_partner, _ = services.timeline(session, partner)
-    assert {m.kind for m in by_partner} >= {"call", "email_in", "stage"}
+    found = chatter.read_chatter(session, ref)
+    assert found.activities == [] and [a.feedback for a in found.closed_activities] == ["Wants a quote by Friday"]
+    assert (found.messages[0].kind, found.messages[0].body) == ("email_in", "Here are the sizes<br>&lt;b&gt;30 cm&lt;/b&gt;")
+    assert lead.last_activity_at == found.messages[0].at
 
 
 def test_bad_lead_input_is_refused_with_the_field(db_copy, pipeline):

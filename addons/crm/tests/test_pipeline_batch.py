@@ -4,7 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from addons.crm import services
-from addons.crm.models import LEAD, OPEN, OPPORTUNITY, WON, Lead, Message, StageChange
+from addons.crm.models import LEAD, OPEN, OPPORTUNITY, WON, Lead, StageChange
+from core.chatter.models import Message
 from core.errors import AccessDenied, ValidationError
 from core.models import AuditLog, JobRecord
 
@@ -25,16 +26,15 @@ def _history(session, leads: list[Lead], after_audit: int) -> list[dict]:
         row = session.execute(select(Lead.__table__).where(Lead.id == lead.id)).one()._asdict()
         moves = session.execute(select(StageChange.from_stage_id, StageChange.to_stage_id, StageChange.user_id)
                                 .where(StageChange.lead_id == lead.id).order_by(StageChange.id)).all()
-        messages = session.scalars(select(Message).where(Message.lead_id == lead.id).order_by(Message.id)).all()
+        messages = session.scalars(select(Message).where(Message.res_model == "crm_lead", Message.res_id == lead.id)
+                                   .order_by(Message.id)).all()
         audit = session.execute(
             select(AuditLog.table_name, AuditLog.action, AuditLog.user_id, AuditLog.changes).where(
-                AuditLog.id > after_audit,
-                ((AuditLog.table_name == "crm_lead") & (AuditLog.record_id == lead.id))
-                | ((AuditLog.table_name == "crm_message") & AuditLog.record_id.in_([m.id for m in messages])))
+                AuditLog.id > after_audit, AuditLog.table_name == "crm_lead", AuditLog.record_id == lead.id)
             .order_by(AuditLog.table_name, AuditLog.id)).all()
         found.append({
             "lead": plain(row), "moves": [tuple(move) for move in moves],
-            "messages": [(m.kind, m.body, m.partner_id, m.author_id, m.subject) for m in messages],
+            "messages": [(m.kind, m.body, m.company_id, m.author_id, m.subject) for m in messages],
             "audit": [(table, action, user, plain({key: tuple(value) for key, value in changes.items()}))
                       for table, action, user, changes in audit]})
     return found
@@ -74,8 +74,9 @@ def test_batches_write_exactly_what_the_services_write_one_by_one(db_copy, pipel
     assert singly[0]["moves"] == [(None, pipeline["stages"]["New"], pipeline["ana"].id),
                                   (pipeline["stages"]["New"], proposal, pipeline["ana"].id),
                                   (proposal, pipeline["stages"]["Won"], pipeline["ana"].id)]
-    assert [kind for kind, *_ in singly[0]["messages"]] == ["system", "stage", "system", "stage", "stage", "system"]
-    assert [action for _table, action, *_ in singly[0]["audit"]] == ["update"] * 3 + ["create"] * 5
+    assert [kind for kind, *_ in singly[0]["messages"]] == ["system", "tracking", "system", "tracking", "tracking",
+                                                            "system"]
+    assert [action for _table, action, *_ in singly[0]["audit"]] == ["update"] * 3  # the chatter is not audited
     assert all(lead.state == WON and lead.kind == OPPORTUNITY for lead in many)
 
 
