@@ -70,8 +70,9 @@ class EmailResult:
     created: bool
 
 
-def from_email(session: Session, team: Team, raw: bytes) -> EmailResult:
-    """Turn a received email into a new lead, or add it to the sender's open lead."""
+def from_email(session: Session, team: Team, raw: bytes, *, log: bool = True) -> EmailResult:
+    """Turn a received email into a new lead, or add it to the sender's open lead; with ``log`` False the caller
+    puts the message on the lead's timeline (incoming mail does, with its attachments)."""
     if not raw:
         raise ValidationError(_l("The message is empty."))
     if len(raw) > MAX_EMAIL_BYTES:
@@ -89,13 +90,15 @@ def from_email(session: Session, team: Team, raw: bytes) -> EmailResult:
                            Lead.state == OPEN).order_by(Lead.id.desc())
     ).first()
     if existing is not None:
-        _log(session, existing, subject, body)
+        if log:
+            _log(session, existing, subject, body)
         return EmailResult(existing.id, False)
     lead = services.create_lead(session, team.company_id, team_id=team.id, source="email",
                                 name=_fit(Lead, "name", subject), contact_name=_fit(Lead, "contact_name",
                                                                                    sender.display_name),
                                 email=sender.addr_spec, description=_fit(Lead, "description", body))
-    _log(session, lead, subject, body)
+    if log:
+        _log(session, lead, subject, body)
     return EmailResult(lead.id, True)
 
 

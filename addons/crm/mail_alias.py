@@ -24,7 +24,7 @@ def create_lead(session: Session, company_id: int, mail: IncomingMail) -> Create
                            .order_by(Team.id)).first()
     if team is None:
         raise ValidationError(_l("The company has no active sales team to give the lead to."))
-    result = capture.from_email(session, team, mail.raw)
+    result = capture.from_email(session, team, mail.raw, log=False)  # the core posts it, attachments kept
     return Created(session.get(Lead, result.lead_id), result.created)
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 revision = '59342f2b3df6'
 down_revision = None
 branch_labels = ('hr_accounting',)
-depends_on = ['4d76cd7361dc', 'a3a3e6568916', '059f6a942285']
+depends_on = ['4d76cd7361dc', '0d3754d7d5db', '059f6a942285']
 
 
 def upgrade() -> None:
