@@ -1,6 +1,7 @@
 """Who sees and books whose time.
 
-- employee: reads their attendances (checking in and out through the services) and books their own timesheet;
+- employee: reads their attendances (their check-ins and check-outs are written by the services, which check
+  them: the data layer refuses them any change of their own) and books their own timesheet;
 - team manager: reads the attendances of their team, and reads and books their team's timesheets;
 - HR officer: every attendance and timesheet of their companies, corrects attendances, keeps the activities and
   the kiosk badges.
@@ -13,7 +14,7 @@ from .security import EMPLOYEE, MANAGER, OFFICER, _grant, _team_ids, my_employee
 from .time_models import Attendance, KioskBadge, TimesheetLine, WorkActivity
 
 ACCESS = (
-    _grant(Attendance, EMPLOYEE, "rcw"),
+    _grant(Attendance, EMPLOYEE, "r"),
     _grant(TimesheetLine, EMPLOYEE, "rcwd"),
     _grant(WorkActivity, EMPLOYEE, "r"),
     *(_grant(model, OFFICER, "rcwd") for model in (Attendance, TimesheetLine, WorkActivity, KioskBadge)),
