@@ -39,9 +39,14 @@ class Encrypted(TypeDecorator):
         return Decimal(text) if isinstance(self.plain_type, Numeric) else text
 
 
+def is_encrypted(column) -> bool:
+    """Whether ``column`` holds tokens: SQL can neither compare, group, sort nor sum its values."""
+    return isinstance(getattr(column, "type", None), Encrypted)
+
+
 def encrypted_columns(models: Iterable[type]) -> list:
     """The encrypted columns of ``models``' tables."""
-    return [column for model in models for column in model.__table__.columns if isinstance(column.type, Encrypted)]
+    return [column for model in models for column in model.__table__.columns if is_encrypted(column)]
 
 
 def _stored(value):

@@ -121,6 +121,10 @@ class EmployeePrivate(Base):
     private_phone: Mapped[str | None] = mapped_column(Encrypted(String(40)), info=field(
         _l("Private phone"), format="phone"))
     private_address: Mapped[str | None] = mapped_column(Encrypted(String(255)), info=field(_l("Private address")))
+    emergency_contact: Mapped[str | None] = mapped_column(Encrypted(String(120)), info=field(
+        _l("Emergency contact"), help=_l("Whom to call if something happens to you at work.")))
+    emergency_phone: Mapped[str | None] = mapped_column(Encrypted(String(40)), info=field(
+        _l("Emergency phone"), format="phone"))
 
 
 class WorkingSchedule(CompanyMixin, TimestampMixin, Base):

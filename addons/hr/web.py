@@ -110,3 +110,7 @@ def _month(raw: str | None) -> dt.date:
         return dt.datetime.strptime(raw or "", "%Y-%m").date()
     except ValueError:
         return dt.date.today().replace(day=1)
+
+
+from . import people_pages  # noqa: E402,F401  (the org chart, My profile, My team)
+from .reports import web as reports_web  # noqa: E402,F401  (the reports page)

@@ -16,6 +16,7 @@ from flask_babel import format_date, gettext, lazy_gettext as _l
 from sqlalchemy import inspect, or_, select
 
 from core.bounds import short
+from core.encrypted_columns import is_encrypted
 from core.fields import Field, clean_one, name_column
 from core.fields.cleaning import Problem
 from core.fields.declare import spec_of
@@ -53,15 +54,16 @@ class Refused(ValueError):
 
 
 def readable_fields(view) -> dict[str, Field]:
-    """The fields of ``view`` the user may read and filter by: the model's own (not internal), when records were
-    made and changed, and the extension fields of addons whose records the user may read (``view.fields()``);
+    """The fields of ``view`` the user may read and filter by: the model's own (not internal, not encrypted: SQL
+    sees only their random tokens), when records were made and changed, and the extension fields of addons whose records the user may read (``view.fields()``);
     a relation only when the user may read the related model."""
     registry, actor = current_registry(), current_actor()
     found = {}
     for name, spec in view.fields().items():
         if spec.kind not in FILTER_KINDS or (spec.automatic and name not in TIMESTAMPS):
             continue
-        if spec.column is not None and (spec.column.primary_key or spec_of(spec.column.info).internal):
+        if spec.column is not None and (spec.column.primary_key or spec_of(spec.column.info).internal
+                                        or is_encrypted(spec.column)):
             continue
         if spec.target is not None and not registry.can(actor, spec.target, "read"):
             continue

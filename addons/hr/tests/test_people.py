@@ -148,3 +148,15 @@ def test_the_employee_pages_show_private_fields_to_officers_only(web):
     assert "Dora" in own and "87654321X" not in own
     form = dora.get(f"/hr/employees/{employee_id}/edit").get_data(as_text=True)
     assert 'name="work_phone"' in form and 'name="department_id"' not in form
+
+
+def test_a_manager_reads_the_people_of_the_departments_under_theirs(db):
+    users, people, direction, sales = _staff(db)
+    session = db.system()
+    update_department(session, session.get(type(direction), direction.id), manager_id=people["carla"].id)
+    session.commit()
+    carla = db.user("carla-manager", groups=["hr.group_manager"])
+    session.get(Employee, people["carla"].id).user_id = carla.id
+    session.commit()
+    team = db.as_user(carla)
+    assert sorted(e.name for e in team.scalars(select(Employee))) == ["Ana", "Bruno", "Carla"]
