@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask_babel import gettext
 from sqlalchemy import select
@@ -16,6 +18,7 @@ from sqlalchemy import select
 from core.db import utcnow
 from core.errors import ValidationError
 from core.fields import clean
+from core.sessions import system_rows
 
 from .models import Employee
 from .security import OFFICER
@@ -39,25 +42,42 @@ def my_employee(session, actor) -> Employee:
 
 
 def check_in(session, employee: Employee, at: dt.datetime | None = None) -> Attendance:
-    if open_attendance(session, employee.id) is not None:
-        raise ValidationError(gettext("%(employee)s is already checked in: check out first.",
-                                      employee=employee.name))
-    attendance = Attendance(company_id=employee.company_id, employee_id=employee.id, check_in=at or utcnow())
-    session.add(attendance)
-    session.flush()
+    with _punching(session, employee) as system:
+        if open_attendance(system, employee.id) is not None:
+            raise ValidationError(gettext("%(employee)s is already checked in: check out first.",
+                                          employee=employee.name))
+        attendance = Attendance(company_id=employee.company_id, employee_id=employee.id, check_in=at or utcnow())
+        system.add(attendance)
+        system.flush()
     return attendance
 
 
 def check_out(session, employee: Employee, at: dt.datetime | None = None) -> Attendance:
-    attendance = open_attendance(session, employee.id)
-    if attendance is None:
-        raise ValidationError(gettext("%(employee)s is not checked in: check in first.", employee=employee.name))
-    at = at or utcnow()
-    if at < attendance.check_in:
-        raise ValidationError(gettext("A check-out cannot come before the check-in."), "check_out")
-    attendance.check_out = at
-    session.flush()
+    with _punching(session, employee) as system:
+        attendance = open_attendance(system, employee.id)
+        if attendance is None:
+            raise ValidationError(gettext("%(employee)s is not checked in: check in first.",
+                                          employee=employee.name))
+        at = at or utcnow()
+        if at < attendance.check_in:
+            raise ValidationError(gettext("A check-out cannot come before the check-in."), "check_out")
+        attendance.check_out = at
+        system.flush()
     return attendance
+
+
+@contextmanager
+def _punching(session, employee: Employee) -> Iterator:
+    """Employees only read their attendances (the data layer refuses them any other change): their check-in and
+    check-out are written by the system after the checks above, in their transaction and under their name in the
+    audit log. Checking in someone else is for HR."""
+    actor = session.info.get("actor")
+    if actor is not None and employee.user_id != actor.user_id and not actor.in_group(OFFICER):
+        raise ValidationError(gettext("You check in and out for yourself only."))
+    with system_rows(session) as system:
+        if actor is not None:
+            system.info["user_id"] = actor.user_id
+        yield system
 
 
 def toggle(session, employee: Employee, at: dt.datetime | None = None) -> Attendance:

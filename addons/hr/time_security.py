@@ -1,6 +1,7 @@
 """Who sees and books whose time.
 
-- employee: reads their attendances (checking in and out through the services) and books their own timesheet;
+- employee: reads their attendances (their check-ins and check-outs are written by the services, which check
+  them: the data layer refuses them any change of their own) and books their own timesheet;
 - team manager: reads the attendances of their team, and reads and books their team's timesheets;
 - HR officer: every attendance and timesheet of their companies, corrects attendances, keeps the activities and
   the kiosk badges.
@@ -9,11 +10,11 @@ from sqlalchemy import true
 
 from core import RecordRule
 
-from .security import EMPLOYEE, MANAGER, OFFICER, grant, team_ids, my_employee_ids
+from .security import EMPLOYEE, MANAGER, OFFICER, grant, my_employee_ids, team_ids
 from .time_models import Attendance, KioskBadge, TimesheetLine, WorkActivity
 
 ACCESS = (
-    grant(Attendance, EMPLOYEE, "rcw"),
+    grant(Attendance, EMPLOYEE, "r"),
     grant(TimesheetLine, EMPLOYEE, "rcwd"),
     grant(WorkActivity, EMPLOYEE, "r"),
     *(grant(model, OFFICER, "rcwd") for model in (Attendance, TimesheetLine, WorkActivity, KioskBadge)),

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from addons.hr import attendance
 from addons.hr.time_models import Attendance
-from core.errors import ValidationError
+from core.errors import AccessDenied, ValidationError
 from core.models import AuditLog, User
 
 from .conftest import make_team
@@ -40,6 +40,22 @@ def test_checking_in_twice_out_while_out_and_out_before_in_are_refused(db, team)
     assert [(a.check_in, a.check_out) for a in db.system().scalars(select(Attendance))] == [
         (NINE, NINE + dt.timedelta(hours=8, minutes=30))]
     assert str(done.hours) == "8.50"
+
+
+def test_an_employee_punches_only_through_the_service_and_is_named_in_the_audit_log(db, team):
+    session, actor = _as(db, team, "bruno")
+    attendance.check_in(session, _me(session, actor), NINE)
+    session.commit()
+    own = session.scalars(select(Attendance)).one()
+    own.check_in = NINE - dt.timedelta(hours=3)  # an earlier start, written past the service
+    with pytest.raises(AccessDenied):
+        session.flush()
+    session.rollback()
+    with pytest.raises(ValidationError, match="You check in and out for yourself only."):
+        attendance.check_in(session, team["people"]["carla"], NINE)
+    logged = db.system().scalars(select(AuditLog).where(AuditLog.table_name == "hr_attendance")).one()
+    assert (logged.action, logged.user_id) == ("create", team["users"]["bruno"].id)
+    assert db.system().get(Attendance, own.id).check_in == NINE
 
 
 def test_an_employee_reads_their_own_attendance_a_manager_their_team_an_officer_all(db, team):

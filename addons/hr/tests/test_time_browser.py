@@ -64,6 +64,9 @@ def test_checking_in_with_the_button_and_filling_the_week_in_the_grid(hr_server,
     expect(page.locator(".hr-punch-state")).to_contain_text("Checked in since")
     assert query(hr_server["database"], "SELECT count(*) FROM hr_attendance WHERE check_out IS NULL") == [(1,)]
     shot(page, "hr-my-attendance-1366")
+    page.goto(hr_server["url"] + "/hr/attendances/")
+    expect(page.locator("table")).to_contain_text("Lucía Fernández")
+    shot(page, "hr-attendances-1366")
 
     page.goto(hr_server["url"] + "/hr/timesheet?week=2026-03-09")
     page.fill("input[aria-label='Proyecto web, Monday, March 9, 2026']", "6")
