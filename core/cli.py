@@ -451,6 +451,60 @@ def restore(state: Context, file: str, yes: bool) -> None:
 
 
 @cli.group(cls=BottegaGroup)
+def mail() -> None:
+    """Incoming mail from a mail server (docs/incoming-mail.md)."""
+
+
+@mail.command()
+@click.option("--to", "recipients", multiple=True, metavar="ADDRESS",
+              help="The envelope recipient (Postfix: ${original_recipient}); repeat for several. "
+                   "Default: the message's Delivered-To, To and Cc.")
+@pass_state
+def receive(state: Context, recipients: tuple[str, ...]) -> None:
+    """Receive one message from standard input, as a mail server's pipe delivers it.
+
+    Exits 0 when delivered, 65 when the message is refused (unreadable, too large, refused by the alias's
+    addon), 67 when no alias takes it, 75 when the database is unavailable (the server tries again later);
+    the reason is one line on stderr.
+    """
+    from core.mail_in.receiver import EX_OK, Receiver, outcome_of
+
+    try:
+        receiver = Receiver(state.config, state.catalog)
+        outcome = receiver.receive(receiver.read(sys.stdin.buffer), recipients)
+    except Exception as error:  # the configuration, or a message over the limit: still one line and a status
+        outcome = outcome_of(error)
+    else:
+        receiver.close()
+    click.echo(f"{'delivered' if outcome.status == EX_OK else 'refused'}: {outcome.reason}", err=True)
+    sys.exit(outcome.status)
+
+
+@mail.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8024, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@pass_state
+def lmtp(state: Context, host: str, port: int) -> None:
+    """Listen for LMTP deliveries (Postfix: mailbox_transport or a transport map) until stopped."""
+    import threading
+
+    from core.mail_in.lmtp import lmtp_controller
+    from core.mail_in.receiver import Receiver
+
+    receiver = Receiver(state.config, state.catalog)
+    controller = lmtp_controller(receiver, host, port)
+    controller.start()
+    click.echo(f"Receiving mail over LMTP on {host}:{port}; stop with Ctrl+C or SIGTERM.")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        controller.stop()
+        receiver.close()
+
+
+@cli.group(cls=BottegaGroup)
 def keys() -> None:
     """The keys of encrypted fields ([security] encryption_keys, newest first)."""
 

@@ -57,6 +57,8 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
         "timeout": (int, 30),
         "retries": (int, 5),
         "retry_delay": (int, 300),
+        # the largest message `bottega mail receive` / `bottega mail lmtp` accept, in MB as sent (base64 and all)
+        "incoming_max_mb": (int, 30),
     },
     "attachments": {
         "folder": (str, "instance/attachments"),
@@ -79,6 +81,7 @@ INT_RANGES: dict[tuple[str, str], tuple[int, int | None]] = {
     ("mail", "timeout"): (1, None),  # seconds
     ("mail", "retries"): (0, None),
     ("mail", "retry_delay"): (0, None),  # seconds
+    ("mail", "incoming_max_mb"): (1, 2048),
     ("attachments", "max_mb"): (1, 1024),
     ("server", "trusted_proxies"): (0, 10),  # reverse proxies in front of the app whose headers are believed
     ("security", "session_idle_minutes"): (1, None),

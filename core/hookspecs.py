@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from core.web.smart_buttons import SmartButton
     from core.security.declarations import Group, ModelAccess, RecordRule
     from core.jobs import Job
+    from core.mail_in.targets import AliasTarget
     from core.web.dashboard import Section, Tile
     from core.web.panels import LineNote, Panel, RecordButton
     from core.web.views import ModelView
@@ -477,6 +478,22 @@ def mail_attachments(session: Session, actor: Actor, record: object) -> Iterable
     :param actor: the user writing the email
     :param record: the record the email is written from
     :return: :class:`core.chatter.composer.Document` instances (file name, content type, ``make``)
+    """
+
+
+@hookspec
+def mail_alias_targets() -> Iterable[AliasTarget]:
+    """Offer what mail to an alias can create (CRM: a lead from mail to the sales address).
+
+    Called when mail arrives at an alias (:mod:`core.mail_in`) and when an
+    administrator chooses an alias's target in *Settings → Mail aliases*. The
+    target's ``create(session, company_id, mail)`` makes the record in a system
+    session, inside the transaction that receives the message, and returns a
+    :class:`core.mail_in.targets.Created`; the core then posts the message, its
+    attachments and its row in *Received mail*. A ValidationError refuses the
+    message and nothing is written.
+
+    :return: :class:`core.mail_in.targets.AliasTarget` instances (key, label, create)
     """
 
 

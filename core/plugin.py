@@ -19,10 +19,11 @@ def register_models():
                              User, UserTask)
 
     from core.chatter.models import Activity, Attachment, Follower, MailTemplate, Message
+    from core.mail_in.models import MailAlias, ReceivedMail
 
     return (Company, User, Group, AddonState, AuditLog, Sequence, Credential, RecoveryCode, LoginSession, JobRecord,
             Mail, MailAttachment, SecurityEvent, RateLimitCounter, ConfigIntent, UserTask, SavedFilter,
-            Message, Activity, Follower, Attachment, MailTemplate)
+            Message, Activity, Follower, Attachment, MailTemplate, MailAlias, ReceivedMail)
 
 
 @hookimpl
@@ -42,6 +43,7 @@ def register_model_access():
                              Mail, MailAttachment, RateLimitCounter, RecoveryCode, SavedFilter, SecurityEvent, Sequence,
                              User, UserTask)
     from core.chatter.models import Activity, Attachment, Follower, MailTemplate, Message
+    from core.mail_in.models import MailAlias, ReceivedMail
     from core.security import ModelAccess
 
     return (
@@ -70,6 +72,8 @@ def register_model_access():
         ModelAccess(JobRecord, ADMIN_GROUP, read=True, write=True),  # jobs and mails are written by core.jobs
         ModelAccess(Mail, ADMIN_GROUP, read=True, write=True),  # and core.mail for any service; admins retry
         ModelAccess(MailAttachment, ADMIN_GROUP, read=True),
+        ModelAccess(MailAlias, ADMIN_GROUP, read=True, create=True, write=True, delete=True),
+        ModelAccess(ReceivedMail, ADMIN_GROUP, read=True),  # written by core.mail_in in a system session
         ModelAccess(UserTask, USER_GROUP, read=True),  # written by core.tasks; each user sees their own
         ModelAccess(SavedFilter, USER_GROUP, read=True, create=True, write=True, delete=True),
     )
@@ -120,6 +124,7 @@ def register_menu_items():
 
     from core.chatter.models import MailTemplate
     from core.menus import MenuItem
+    from core.mail_in.models import MailAlias, ReceivedMail
     from core.models import Company, Group, JobRecord, Mail, SecurityEvent, User
 
     return (
@@ -137,6 +142,10 @@ def register_menu_items():
                  model=Mail, group=ADMIN_GROUP, sequence=60),
         MenuItem(id="core.mail_templates", label=_l("Mail templates"), parent="core.settings",
                  endpoint="core.mail_template_list", model=MailTemplate, group=ADMIN_GROUP, sequence=65),
+        MenuItem(id="core.mail_aliases", label=_l("Mail aliases"), parent="core.settings",
+                 endpoint="core.mail_alias_list", model=MailAlias, group=ADMIN_GROUP, sequence=66),
+        MenuItem(id="core.received_mail", label=_l("Received mail"), parent="core.settings",
+                 endpoint="core.received_mail_list", model=ReceivedMail, group=ADMIN_GROUP, sequence=67),
         MenuItem(id="core.security_log", label=_l("Security log"), parent="core.settings",
                  endpoint="core.security_log", model=SecurityEvent, group=ADMIN_GROUP, sequence=70),
     )
@@ -162,8 +171,9 @@ def register_jobs():
 @hookimpl
 def register_views():
     from core.web.admin import core_views
+    from core.web.mail_in_pages import mail_in_views
 
-    return core_views()
+    return core_views() + mail_in_views()
 
 
 @hookimpl

@@ -3,7 +3,9 @@
 New leads: ``leads_created`` enqueues ``crm.new_lead`` (one job for up to
 :data:`LEADS_PER_JOB` leads) after the creating transaction commits; the job
 runs the company's active rules on each lead in sequence order: classify by
-keywords, assign by country or in turn within a team, acknowledge by email.
+keywords, assign by country or in turn within a team, acknowledge by email
+(``Auto-Submitted: auto-replied``, and never a lead made from mail a program
+sent, such as another auto-reply or a bounce: two responders would loop).
 Periodically, ``crm.inactivity`` schedules a follow-up for opportunities
 without activity for N days and ``crm.activity_reminders`` mails assignees
 their due activities. A rule only ever acts once per lead, so
@@ -22,6 +24,7 @@ from sqlalchemy.orm import Session
 from core.db import utcnow
 from core.errors import ValidationError
 from core.fields import clean
+from core.mail_in.receive import created_by_automatic_mail
 from core.models import User
 
 from .models import CATEGORIES, OPEN, OPPORTUNITY, Activity, Lead, Rule, Unsubscribe, team_members
@@ -146,12 +149,13 @@ def run_new_lead_rules(session: Session, lead: Lead, rules: list[Rule] | None = 
                 lead.user_id, lead.team_id = user.id, rule.team_id
                 done.append(f"{rule.name}: {user.login}")
         elif rule.action == "acknowledge" and lead.email and not is_unsubscribed(session, lead.company_id,
-                                                                                   lead.email):
+                                                                                   lead.email) \
+                and not created_by_automatic_mail(session, Lead.__tablename__, lead.id):
             from core.mail import queue_mail
 
             text = rule.parameters["body"].replace("{name}", lead.contact_name or lead.name)
             queue_mail(session, to=lead.email, subject=rule.parameters["subject"], text=text,
-                       reference=f"crm.lead:{lead.id}")
+                       reference=f"crm.lead:{lead.id}", auto_submitted="auto-replied")
             from .services import log_message
 
             log_message(session, kind="email_out", lead_id=lead.id, subject=rule.parameters["subject"], body=text)

@@ -77,6 +77,13 @@ def register_commands(cli):
 
 
 @hookimpl
+def mail_alias_targets():
+    from .mail_alias import targets
+
+    return targets()
+
+
+@hookimpl
 def dashboard_tiles(session, actor):
     from . import dashboard
 

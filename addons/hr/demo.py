@@ -1,5 +1,6 @@
 """Demo people for `bottega demo`: a small company's departments, positions, schedules, employees (the admin among
-them, for self-service) with their private data, and their contracts."""
+them, for self-service) with their private data, and their contracts; last week's attendances and timesheets, and
+the admin's kiosk badge (0001, PIN 1234)."""
 import datetime as dt
 from decimal import Decimal
 
@@ -58,6 +59,7 @@ def load(session, company) -> None:
     update_department(session, departments["Dirección"], manager_id=employees["Lucía Fernández"].id)
     update_department(session, departments["Ventas"], manager_id=employees["Marco Bianchi"].id)
     _leave(session, company, employees, start.year)
+    _time(session, company, employees)
     session.flush()
 
 
@@ -78,3 +80,24 @@ def _leave(session, company, employees: dict, year: int) -> None:
     leaves.approve(session, admin, carmen)
     leaves.request_leave(session, admin, employee_id=employees["Javier López"].id, leave_type_id=vacation.id,
                          date_from=summer + dt.timedelta(days=14), date_to=summer + dt.timedelta(days=18))
+
+
+def _time(session, company, employees: dict) -> None:
+    """Activities; last week's attendances of the full-time people, and their timesheets of that week."""
+    from . import attendance, kiosk, timesheets
+    from .time_models import WorkActivity
+
+    activities = [create_company_record(session, WorkActivity, company.id, {"name": name})
+                  for name in ("Proyecto web", "Soporte a clientes", "Formación")]
+    monday = timesheets.monday_of(dt.date.today()) - dt.timedelta(days=7)
+    for offset, name in enumerate(("Lucía Fernández", "Marco Bianchi", "Carmen Ruiz")):
+        employee = employees[name]
+        cells = {}
+        for day in range(5):
+            start = dt.datetime.combine(monday + dt.timedelta(days=day), dt.time(7, 5 * offset + day))
+            attendance.check_in(session, employee, start)
+            attendance.check_out(session, employee, start + dt.timedelta(hours=8, minutes=15 * (day % 3)))
+            cells[activities[day % 2].id, monday + dt.timedelta(days=day)] = Decimal(6)
+            cells[activities[2].id, monday + dt.timedelta(days=day)] = Decimal(2)
+        timesheets.save_week(session, employee, monday, cells)
+    kiosk.set_badge(session, employees["Lucía Fernández"], "0001", "1234")

@@ -6,9 +6,10 @@ from core import hookimpl
 def register_models():
     from .models import (Contract, Department, Employee, EmployeePrivate, JobPosition, LeaveAllocation, LeaveRequest,
                          LeaveType, PublicHoliday, WorkingSchedule)
+    from .time_models import Attendance, KioskBadge, TimesheetLine, WorkActivity
 
     return (Department, JobPosition, Employee, EmployeePrivate, WorkingSchedule, Contract, PublicHoliday, LeaveType,
-            LeaveAllocation, LeaveRequest)
+            LeaveAllocation, LeaveRequest, Attendance, WorkActivity, TimesheetLine, KioskBadge)
 
 
 @hookimpl
@@ -29,34 +30,36 @@ def register_groups():
 
 @hookimpl
 def register_model_access():
-    from .security import ACCESS
+    from . import security, time_security
 
-    return ACCESS
+    return security.ACCESS + time_security.ACCESS
 
 
 @hookimpl
 def register_record_rules():
-    from .security import RULES
+    from . import security, time_security
 
-    return RULES
+    return security.RULES + time_security.RULES
 
 
 @hookimpl
 def register_menu_items():
-    from .menus import MENU
+    from . import menus, time_menus
 
-    return MENU
+    return menus.MENU + time_menus.MENU
 
 
 @hookimpl
 def register_views():
+    from .time_views import time_views
     from .views import hr_views
 
-    return hr_views()
+    return hr_views() + time_views()
 
 
 @hookimpl
 def register_blueprints():
+    from . import kiosk_web, time_web  # noqa: F401 (their routes join the blueprint)
     from .web import blueprint
 
     return (blueprint,)
@@ -64,9 +67,11 @@ def register_blueprints():
 
 @hookimpl
 def record_buttons(session, actor, record):
+    from .kiosk_web import badge_buttons
     from .web import contract_buttons, leave_buttons
 
-    return [*contract_buttons(session, actor, record), *leave_buttons(session, actor, record)]
+    return [*contract_buttons(session, actor, record), *leave_buttons(session, actor, record),
+            *badge_buttons(session, actor, record)]
 
 
 @hookimpl

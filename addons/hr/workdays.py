@@ -3,6 +3,7 @@ region (from the maintained ``holidays`` package, not typed by hand) and the com
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from functools import lru_cache
 
 import holidays
@@ -17,6 +18,8 @@ from .models import DRAFT, Contract, Employee, PublicHoliday
 
 #: the longest request counted day by day
 MAX_DAYS = 366
+#: the hours of a working day under a contract without a schedule
+FULL_DAY = Decimal(8)
 
 
 @lru_cache(maxsize=256)
@@ -39,18 +42,23 @@ def country_of(session, employee: Employee) -> str | None:
     return employee.country_code or session.get(Company, employee.company_id).country_code
 
 
-def holidays_between(session, employee: Employee, start: dt.date, end: dt.date) -> set[dt.date]:
-    """The public holidays (national, regional and the company's own) from ``start`` to ``end``."""
-    country = country_of(session, employee)
+def national_holidays(country: str | None, region: str | None, start: dt.date, end: dt.date) -> set[dt.date]:
+    """The country's public holidays (and the region's, when the package knows it) from ``start`` to ``end``."""
     days: set[dt.date] = set()
     if country in holidays.list_supported_countries():
-        region = employee.region if employee.region in holidays.list_supported_countries()[country] else None
+        region = region if region in holidays.list_supported_countries()[country] else None
         for year in range(start.year, end.year + 1):
             days |= _national(country, region, year)
+    return {day for day in days if start <= day <= end}
+
+
+def holidays_between(session, employee: Employee, start: dt.date, end: dt.date) -> set[dt.date]:
+    """The public holidays (national, regional and the company's own) from ``start`` to ``end``."""
+    days = national_holidays(country_of(session, employee), employee.region, start, end)
     own = session.scalars(select(PublicHoliday.date).where(
         PublicHoliday.company_id == employee.company_id, PublicHoliday.date.between(start, end),
         or_(PublicHoliday.region.is_(None), PublicHoliday.region == employee.region)))
-    return {day for day in days if start <= day <= end} | set(own)
+    return days | set(own)
 
 
 def working_days(session, employee: Employee, start: dt.date, end: dt.date) -> list[dt.date]:
@@ -71,13 +79,23 @@ def _working_days(session, employee: Employee, start: dt.date, end: dt.date) -> 
     off = holidays_between(session, employee, start, end)
     days, day = [], start
     while day <= end:
-        contract = next((c for c in contracts if c.date_start <= day and (c.date_end is None or c.date_end >= day)),
-                        None)
+        contract = covering(contracts, day)
         if contract is None:
             raise ValidationError(gettext("%(employee)s has no contract on %(date)s.", employee=employee.name,
                                           date=day.isoformat()), "date_from")
-        worked = contract.schedule.hours_on(day) > 0 if contract.schedule is not None else day.weekday() < 5
-        if worked and day not in off:
+        if scheduled_hours(contract, day) > 0 and day not in off:
             days.append(day)
         day += dt.timedelta(days=1)
     return days
+
+
+def covering(contracts, day: dt.date) -> Contract | None:
+    """The contract among ``contracts`` that runs on ``day``."""
+    return next((c for c in contracts if c.date_start <= day and (c.date_end is None or c.date_end >= day)), None)
+
+
+def scheduled_hours(contract: Contract, day: dt.date) -> Decimal:
+    """The hours ``contract``'s schedule plans on ``day`` (no schedule: a full day from Monday to Friday)."""
+    if contract.schedule is not None:
+        return contract.schedule.hours_on(day)
+    return FULL_DAY if day.weekday() < 5 else Decimal(0)

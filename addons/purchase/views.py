@@ -40,6 +40,8 @@ class OrderView(ModelView):
     importable = False  # lines and states: no flat file fits
     record_template = "purchase/order_record.html"
     form_template = "purchase/order_form.html"
+    previews = True
+    taxed_totals = False
     money_fields = ("amount_total",)
     status_field = "state"
     line_fields = ("product_id", "description", "quantity", "uom_id", "unit_price", "expected_date")
@@ -69,6 +71,11 @@ class OrderView(ModelView):
         from .web.order_form import save
 
         return save(session, actor, None, values)
+
+    def preview(self, session, actor, record, values):
+        from .web.order_form import preview
+
+        return preview(session, actor, record, values)
 
     def update(self, session, actor, record, values):
         from .web.order_form import save

@@ -13,8 +13,8 @@ from core.languages import LANGUAGES
 from core.models.company import CompanyMixin
 from core.models.user import User
 
-NOTE, COMMENT, EMAIL = "note", "comment", "email"
-MESSAGE_KINDS = (NOTE, COMMENT, EMAIL)
+NOTE, COMMENT, EMAIL, EMAIL_IN = "note", "comment", "email", "email_in"
+MESSAGE_KINDS = (NOTE, COMMENT, EMAIL, EMAIL_IN)
 OPEN, DONE, CANCELLED = "open", "done", "cancelled"
 ACTIVITY_STATES = (OPEN, DONE, CANCELLED)
 ACTIVITY_KINDS = ("call", "email", "meeting", "task")
@@ -28,10 +28,11 @@ class RecordLink:
 
 
 class Message(RecordLink, CompanyMixin, Base):
-    """A message on a record's timeline: an internal note, a message to followers, or an email sent.
+    """A message on a record's timeline: an internal note, a message to followers, an email sent or received.
 
     ``body`` is HTML already cleaned by :func:`core.chatter.sanitize.clean_html`.
-    ``message_id`` is the Message-ID of a sent email, for replies to thread into it.
+    ``message_id`` is the Message-ID of an email sent or received, for replies to thread into it;
+    ``sender`` the address a received email came from (:mod:`core.mail_in`).
     """
 
     __tablename__ = "core_message"
@@ -44,6 +45,7 @@ class Message(RecordLink, CompanyMixin, Base):
     subject: Mapped[str | None] = mapped_column(String(998))
     body: Mapped[str] = mapped_column(Text, default="")
     recipients: Mapped[str | None] = mapped_column(Text)
+    sender: Mapped[str | None] = mapped_column(String(255))
     message_id: Mapped[str | None] = mapped_column(String(255), index=True)
     mail_id: Mapped[int | None] = mapped_column(ForeignKey("core_mail.id", ondelete="SET NULL"))
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -27,6 +27,7 @@ from core.sessions import system_rows
 
 MAX_SUBJECT = 998
 MAX_REFERENCE = 255
+AUTO_SUBMITTED = (None, "auto-replied", "auto-generated")
 _LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 ADDRESS_RE = re.compile(rf"{_LOCAL}@{_LABEL}(?:\.{_LABEL})+")
@@ -127,7 +128,7 @@ def _check(subject, text, html, reference) -> str:
 
 def queue_mail(session: Session, *, to: str | Iterable[str], subject: str, text: str, html: str | None = None,
                reference: str | None = None, attachments: Iterable[Attachment] = (),
-               message_id: str | None = None) -> Mail:
+               message_id: str | None = None, auto_submitted: str | None = None) -> Mail:
     """Put a mail in the outbox and enqueue ``core.send_mail``; it leaves when ``session`` commits.
 
     ``to`` is an address, ``Name <address>``, several separated by commas, or
@@ -137,13 +138,18 @@ def queue_mail(session: Session, *, to: str | Iterable[str], subject: str, text:
     ``attachments`` (:class:`Attachment`) are kept with the mail in the outbox.
     ``message_id`` fixes the mail's Message-ID now (see :func:`new_message_id`), for the caller to store
     it (a record's timeline, for replies to thread into); by default the sending job gives one.
+    ``auto_submitted`` (``auto-replied`` for an automatic answer, ``auto-generated`` for a notification) goes
+    out as the ``Auto-Submitted`` header (RFC 3834), so that auto-responders do not answer it.
     """
     recipients = parse_recipients(to)
     subject = _check(subject, text, html, reference)
     files = _check_attachments(attachments)
+    if auto_submitted not in AUTO_SUBMITTED:
+        raise ValidationError(_l("Auto-Submitted is one of %(values)s.", values=", ".join(AUTO_SUBMITTED[1:])),
+                              "auto_submitted")
     with system_rows(session) as system:
         mail = Mail(state=QUEUED, to=", ".join(recipients), subject=subject, text=text, html=html or None,
-                    reference=reference, attempts=0, message_id=message_id,
+                    reference=reference, attempts=0, message_id=message_id, auto_submitted=auto_submitted,
                     attachments=[MailAttachment(filename=f.filename, content_type=f.content_type, data=f.data)
                                  for f in files])
         system.add(mail)
@@ -184,6 +190,8 @@ def _message(config: Config, mail: Mail) -> EmailMessage:
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = mail.message_id
+    if mail.auto_submitted:
+        message["Auto-Submitted"] = mail.auto_submitted
     message.set_content(mail.text)
     if mail.html:
         message.add_alternative(mail.html, subtype="html")

@@ -16,7 +16,9 @@ class Mail(TimestampMixin, Base):
 
     ``to`` holds the recipients' addresses separated by ", ". ``reference`` is
     free for the addon that queued it (e.g. ``crm.campaign_recipient:42``) to
-    find its mails again; ``job_id`` is the job that sends it.
+    find its mails again; ``job_id`` is the job that sends it. ``auto_submitted``
+    (``auto-replied``, ``auto-generated``) marks mail no person wrote, so that
+    the other side's auto-responders do not answer it.
     """
 
     __tablename__ = "core_mail"
@@ -31,6 +33,7 @@ class Mail(TimestampMixin, Base):
     html: Mapped[str | None] = mapped_column(Text)
     reference: Mapped[str | None] = mapped_column(String(255), index=True)
     message_id: Mapped[str | None] = mapped_column(String(255))
+    auto_submitted: Mapped[str | None] = mapped_column(String(32))  # the Auto-Submitted header of automatic mail
     attempts: Mapped[int] = mapped_column(default=0)
     reason: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[dt.datetime | None]

@@ -56,15 +56,23 @@ class DocumentPreview:
 
 def document_preview(currency: str, lines, taxes, *, untaxed: Decimal, tax: Decimal, total: Decimal,
                      filled: tuple[str, ...]) -> DocumentPreview:
-    """The preview of what a service computed: its ``lines`` (with ``subtotal``, ``total``, ``taxes`` and the
-    ``filled`` attributes the form's inputs show) and ``taxes`` (each with ``tax``, ``base`` and ``amount``)."""
+    """The preview of what a service computed: its ``lines`` (with ``subtotal``, and ``total`` and ``taxes`` when
+    taxed, and the ``filled`` attributes the form's inputs show) and ``taxes`` (each with ``tax``, ``base`` and
+    ``amount``)."""
     return DocumentPreview(
         currency=currency,
-        lines=[PreviewLine(line.subtotal, line.total, {**{name: getattr(line, name) for name in filled},
-                                                       "tax_ids": [item.id for item in line.taxes]})
+        lines=[PreviewLine(line.subtotal, getattr(line, "total", line.subtotal), _filled(line, filled))
                for line in lines],
         taxes=[PreviewTax(item.tax.name, item.base, item.amount) for item in taxes],
         untaxed=untaxed, tax=tax, total=total)
+
+
+def _filled(line, names: tuple[str, ...]) -> dict:
+    """The ``names`` a line's inputs show, and its taxes' ids when the document's lines are taxed."""
+    values = {name: getattr(line, name) for name in names}
+    if hasattr(line, "taxes"):
+        values["tax_ids"] = [item.id for item in line.taxes]
+    return values
 
 
 def plain(value: Decimal) -> str:

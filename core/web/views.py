@@ -188,6 +188,8 @@ class ModelView:
     kanban_fields: tuple[str, ...] | None = None
     #: whether the form shows its totals live (``/preview``): such a view implements :meth:`preview`
     previews = False
+    #: whether those totals have taxes (an invoice, a quotation) or are one total (a purchase request)
+    taxed_totals = True
     #: decimal fields shown as money: in the record's ``currency_code`` when it has one, else its company's
     money_fields: tuple[str, ...] = ()
     #: the field whose values the record page's status bar shows in order (None: the kanban's ``stage_field``);

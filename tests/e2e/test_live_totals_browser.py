@@ -1,5 +1,5 @@
 """Live totals in a real browser (core.web.previews, document_totals.js): typing quantities and prices on an
-invoice and a quotation updates each line's subtotal and the totals, a letter in a quantity is marked next to
+invoice, a quotation and a purchase request updates each line's subtotal and the totals, a letter in a quantity is marked next to
 it, choosing a product fills its line at once, adding and removing lines counts, and what is saved is what was
 shown. Screenshots at 1366 and 390 px go to ``$BOTTEGA_E2E_SHOTS`` (default: test-artifacts/)."""
 from __future__ import annotations
@@ -20,17 +20,20 @@ from .conftest import ARTIFACTS, bottega_run, spanish_database
 from .test_browser import log_in
 
 SHOTS = Path(os.environ.get("BOTTEGA_E2E_SHOTS") or ARTIFACTS)
-ADDONS = ["contacts", "products", "accounting", "sales"]
+ADDONS = ["contacts", "products", "accounting", "sales", "purchase"]
 
 
 @pytest.fixture(scope="module")
 def documents_server(databases, tmp_path_factory):
-    """``url``, ``database``, and the ids of a draft ``invoice`` and a draft ``quote`` to edit."""
+    """``url``, ``database``, and the ids of a draft ``invoice``, a draft ``quote`` and a ``request`` (for
+    quotation, to a supplier) to edit."""
     from addons.accounting.models import ProductAccounting, Tax
     from addons.accounting.services.books import partner_accounts
     from addons.accounting.services.invoices import create_invoice
     from addons.contacts.services import create_partner
     from addons.products.services import create_product
+    from addons.purchase.services.orders import create_order
+    from addons.purchase.services.prices import create_supplier_price
     from addons.sales.services.quotes import create_quote
 
     url, engine, registry = spanish_database(databases, "Taller Bottega S.L.", ADDONS)
@@ -48,8 +51,13 @@ def documents_server(databases, tmp_path_factory):
             {"description": "Transporte", "unit_price": Decimal(30), "tax_ids": [iva21.id]}])
         quote = create_quote(session, company.id, partner_id=customer.id, lines=[
             {"product_id": drill.id, "quantity": Decimal(1)}])
+        supplier = create_partner(session, company.id, name="Ferretería Ruiz S.L.", is_company=True)
+        create_supplier_price(session, company.id, product_id=tiles.id, supplier_id=supplier.id,
+                              price=Decimal("5.25"), lead_time=5)
+        request = create_order(session, company.id, partner_id=supplier.id, lines=[
+            {"product_id": drill.id, "quantity": Decimal(1), "unit_price": Decimal(70)}])
         session.commit()
-        ids = {"invoice": invoice.id, "quote": quote.id}
+        ids = {"invoice": invoice.id, "quote": quote.id, "request": request.id}
     engine.dispose()
     with bottega_run(url, ADDONS, tmp_path_factory.mktemp("e2e-live-totals")) as base:
         yield {"url": base, "database": url, **ids}
@@ -152,3 +160,25 @@ def test_a_quote_prices_a_chosen_product_from_the_list_and_totals_as_typed(docum
     page.click("button:has-text('Save')")
     expect(page.locator(".flash-success")).to_have_text("Saved.")
     expect(page.locator("main")).to_contain_text("€455.57")
+
+
+def test_a_purchase_request_prices_a_chosen_product_from_the_supplier_and_totals_as_typed(documents_server, browser):
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    log_in(page, documents_server)
+    page.goto(f"{documents_server['url']}/purchase/orders/{documents_server['request']}/edit")
+    expect(total(page, "total")).to_have_text("€70.00")  # as saved
+    expect(total(page, "tax")).to_have_count(0)  # a request has no taxes: only its total
+
+    page.fill("#lines-0-quantity", "2")
+    expect(subtotal(page, 0)).to_have_text("€140.00")
+    page.select_option("#lines-1-product_id", label="[AZ-01] Azulejos pintados a mano")
+    expect(page.locator("#lines-1-unit_price")).to_have_value("5.25")
+    page.fill("#lines-1-quantity", "10")
+    expect(subtotal(page, 1)).to_have_text("€52.50")
+    expect(total(page, "total")).to_have_text("€192.50")
+    snap(page, "request-1366")
+    on_phone(browser, page, "request-390", "€140.00")
+
+    page.click("button:has-text('Save')")
+    expect(page.locator(".flash-success")).to_have_text("Saved.")
+    expect(page.locator("main")).to_contain_text("€192.50")

@@ -155,6 +155,7 @@ def test_a_web_lead_is_assigned_classified_and_acknowledged_by_the_real_queue_an
             wait_for(lambda: mail_states() == ["sent"])  # recorded once the server has accepted the mail
             assert [m["Subject"] for m in inbox.messages] == ["Gracias"]
             assert inbox.messages[0].get_content().strip() == "Hola Lucía, le respondemos pronto."
+            assert inbox.messages[0]["Auto-Submitted"] == "auto-replied"  # no auto-responder answers it back
             with actor_session(factory, registry, None) as session:
                 lead = session.get(Lead, lead_id)
                 assert (lead.category, lead.user_id) == ("quote_request", admin.id)

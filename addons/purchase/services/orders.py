@@ -67,9 +67,10 @@ def _require_state(order: PurchaseOrder, states: Iterable[str], message) -> None
         raise ValidationError(str(message), "state")
 
 
-def create_order(session: Session, company_id: int, *, partner_id: int, date_order: dt.date | None = None,
-                 currency_code: str | None = None, lines: Iterable[Mapping] = (), **values) -> PurchaseOrder:
-    """A request for quotation to a supplier, with its lines priced from the supplier's prices."""
+def new_order(session: Session, company_id: int, *, partner_id: int, date_order: dt.date | None = None,
+              currency_code: str | None = None, lines: Iterable[Mapping] = (), **values) -> PurchaseOrder:
+    """The checked, priced and computed request :func:`create_order` stores, not added to the session (the
+    form's live totals show it as saving would store it)."""
     header = clean(PurchaseOrder, {"partner_id": partner_id, "date_order": date_order or dt.date.today(),
                                    "currency_code": currency_code or currency.company_currency(session, company_id),
                                    **_header_values(values)}, session=session)
@@ -77,10 +78,18 @@ def create_order(session: Session, company_id: int, *, partner_id: int, date_ord
     actor = session.info.get("actor")
     order = PurchaseOrder(company_id=company_id, state=DRAFT, user_id=actor.user_id if actor else None, **header)
     order.partner = partner
+    order.lines = each_line(lines, partial(_make_line, session, order))
+    _compute(order)
+    return order
+
+
+def create_order(session: Session, company_id: int, *, partner_id: int, date_order: dt.date | None = None,
+                 currency_code: str | None = None, lines: Iterable[Mapping] = (), **values) -> PurchaseOrder:
+    """A request for quotation to a supplier, with its lines priced from the supplier's prices."""
     with session.begin_nested():
+        order = new_order(session, company_id, partner_id=partner_id, date_order=date_order,
+                          currency_code=currency_code, lines=lines, **values)
         session.add(order)
-        order.lines = each_line(lines, partial(_make_line, session, order))
-        _compute(order)
         session.flush()
     return order
 

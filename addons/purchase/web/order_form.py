@@ -14,8 +14,9 @@ from wtforms.validators import Length, NumberRange, Optional
 from addons.products.models import Product, Uom
 from core.fields import field_of
 from core.web.forms import build_form_class, select_choices, within_dates
-from core.web.lines import filled, with_lines
+from core.web.lines import filled, given, optional_int, with_lines
 from core.web.pickers import LocaleDateField
+from core.web.previews import DocumentPreview, document_preview
 
 from ..models import OrderLine
 
@@ -26,24 +27,18 @@ def _label(name: str):
     return field_of(OrderLine, name).label
 
 
-def _optional_int(value):
-    if value in (None, ""):
-        return None
-    return value if isinstance(value, int) else int(value)
-
-
 def _line_form_class(session):
     products = session.scalars(select(Product).where(Product.active.is_(True)).order_by(Product.code)).all()
     units = session.scalars(select(Uom).where(Uom.active.is_(True)).order_by(Uom.category_id, Uom.factor)).all()
 
     class LineForm(Form):
         product_id = SelectField(_label("product_id"), choices=select_choices(
-            [("", ""), *((p.id, p.display_name) for p in products)]), coerce=_optional_int)
+            [("", ""), *((p.id, p.display_name) for p in products)]), coerce=optional_int)
         description = StringField(_label("description"), [Optional(), Length(max=255)])
         quantity = DecimalField(_label("quantity"), [Optional(), NumberRange(min=-LIMIT, max=LIMIT)],
                                 default=Decimal(1), places=None)
         uom_id = SelectField(_label("uom_id"), choices=select_choices(
-            [("", ""), *((u.id, u.display_name) for u in units)]), coerce=_optional_int)
+            [("", ""), *((u.id, u.display_name) for u in units)]), coerce=optional_int)
         unit_price = DecimalField(_label("unit_price"), [Optional(), NumberRange(min=-LIMIT, max=LIMIT)],
                                   places=None)
         expected_date = LocaleDateField(_label("expected_date"), [Optional(), within_dates])
@@ -63,9 +58,21 @@ def save(session, actor, order, values: dict):
     default (quantity 1, the product's purchase unit, the supplier's price, the date from the lead time)."""
     from ..services.orders import create_order, update_order
 
-    lines = values.pop("lines", None)
-    if lines is not None:
-        lines = [{key: value for key, value in line.items() if value not in (None, "")} for line in lines]
+    lines = given(values.pop("lines", None))
     if order is None:
         return create_order(session, actor.company_id, lines=lines or (), **values)
     return update_order(session, order, lines=lines, **values)
+
+
+def preview(session, actor, order, values: dict) -> DocumentPreview:
+    """What saving the form's ``values`` would store, as the order service builds it in memory: the lines with
+    the supplier's price, the product's purchase unit and description, their subtotals and the total (a
+    request has no taxes: they are the invoice's)."""
+    from ..services.orders import new_order
+
+    lines = given(values.pop("lines", None))
+    company_id = order.company_id if order is not None else actor.company_id
+    request = new_order(session, company_id, lines=lines or (), **values)
+    return document_preview(request.currency_code, request.lines, (), untaxed=request.amount_total,
+                            tax=Decimal(0), total=request.amount_total,
+                            filled=("description", "unit_price", "uom_id"))

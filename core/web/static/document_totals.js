@@ -141,9 +141,11 @@
       if (!seen.has(row)) row.querySelector("[data-line-subtotal]").textContent = "";
     });
     ["untaxed", "tax", "total"].forEach((name) => {
-      panel.querySelector(`[data-total="${name}"]`).textContent = answer[name].display;
+      const cell = panel.querySelector(`[data-total="${name}"]`);
+      if (cell) cell.textContent = answer[name].display; // a document without taxes shows only its total
     });
     const rows = panel.querySelector("[data-tax-rows]");
+    if (!rows) return;
     const template = panel.querySelector("template[data-tax-row]");
     const onBase = panel.querySelector("[data-text-on-base]").textContent;
     rows.replaceChildren(...answer.taxes.map((tax) => {

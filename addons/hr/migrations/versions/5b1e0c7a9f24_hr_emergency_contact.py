@@ -1,7 +1,7 @@
 """hr: an employee's emergency contact and phone (encrypted, edited in My profile)
 
 Revision ID: 5b1e0c7a9f24
-Revises: 0d3754d7d5db
+Revises: 103528368669
 Create Date: 2026-12-04 13:45:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '5b1e0c7a9f24'
-down_revision = '0d3754d7d5db'
+down_revision = '103528368669'
 branch_labels = None
 depends_on = None
 
