@@ -58,6 +58,9 @@ def test_the_org_chart_and_my_profile(hr_server, browser, shot, size):
     if size == "phone":
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
     shot(page, f"hr-my-profile-{size}")
+    page.locator("#me-work ~ p a", has_text="My team").click()
+    expect(page.locator("table.records")).to_contain_text("Carmen Ruiz")  # in Ventas, under Lucía's Dirección
+    shot(page, f"hr-my-team-{size}")
     page.close()
 
 
