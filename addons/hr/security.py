@@ -34,17 +34,17 @@ GROUPS = (
 )
 
 
-def grant(model, group, letters):
+def _grant(model, group, letters):
     return ModelAccess(model, group, read="r" in letters, create="c" in letters, write="w" in letters,
                        delete="d" in letters)
 
 
 ACCESS = (
-    grant(Employee, EMPLOYEE, "rw"),
-    grant(LeaveRequest, EMPLOYEE, "rcw"),
-    *(grant(model, EMPLOYEE, "r")
+    _grant(Employee, EMPLOYEE, "rw"),
+    _grant(LeaveRequest, EMPLOYEE, "rcw"),
+    *(_grant(model, EMPLOYEE, "r")
       for model in (Department, JobPosition, WorkingSchedule, LeaveType, LeaveAllocation, PublicHoliday)),
-    *(grant(model, OFFICER, "rcwd")
+    *(_grant(model, OFFICER, "rcwd")
       for model in (Employee, EmployeePrivate, Department, JobPosition, WorkingSchedule, Contract, LeaveType,
                     LeaveAllocation, LeaveRequest, PublicHoliday)),
 )
@@ -76,7 +76,7 @@ def _team(actor):
                Employee.department_id.in_(managed_departments(actor)))
 
 
-def team_ids(actor):
+def _team_ids(actor):
     return select(Employee.id).where(_team(actor))
 
 
@@ -96,7 +96,7 @@ RULES = (
     *(rule for model in (LeaveRequest, LeaveAllocation) for rule in (
         RecordRule(model, "own", lambda actor, model=model: model.employee_id.in_(my_employee_ids(actor)),
                    groups=(EMPLOYEE,)),
-        RecordRule(model, "own team's", lambda actor, model=model: model.employee_id.in_(team_ids(actor)),
+        RecordRule(model, "own team's", lambda actor, model=model: model.employee_id.in_(_team_ids(actor)),
                    groups=(MANAGER,), operations=("read", "write")),
         RecordRule(model, "all", lambda actor: true(), groups=(OFFICER,)))),
 )

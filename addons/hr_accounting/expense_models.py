@@ -8,9 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from addons.accounting.models import Account, Move, Payment
 from addons.accounting.models.ledger import EXPENSE, active_account
-from addons.contacts.models import Partner
 from addons.hr.expenses.models import ExpenseCategory, ExpenseClaim
-from addons.hr.models import Employee
 from core import Base
 from core.fields import Extension, field
 
@@ -27,7 +25,6 @@ class ExpenseCategoryAccount(Base):
         _l("Expense account"), domain=active_account(EXPENSE), domain_message=_l("Choose an active expense account."),
         help=_l("Where its expenses are booked; empty: the company's default expense account.")))
 
-    category: Mapped[ExpenseCategory] = relationship()
     account: Mapped[Account | None] = relationship()
 
 
@@ -40,9 +37,6 @@ class EmployeePartner(Base):
     company_id: Mapped[int] = mapped_column(ForeignKey("core_company.id"), index=True, info=field(internal=True))
     partner_id: Mapped[int] = mapped_column(ForeignKey("contacts_partner.id"), index=True, info=field(
         _l("Partner in the ledger"), readonly=True))
-
-    employee: Mapped[Employee] = relationship()
-    partner: Mapped[Partner] = relationship()
 
 
 class ClaimPosting(Base):
@@ -57,7 +51,6 @@ class ClaimPosting(Base):
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("accounting_payment.id"), index=True, info=field(
         _l("Reimbursement payment"), readonly=True))
 
-    claim: Mapped[ExpenseClaim] = relationship()
     move: Mapped[Move] = relationship()
     payment: Mapped[Payment | None] = relationship()
 

@@ -1,6 +1,7 @@
 """Who sees and writes the bridge's expense records: HR officers and accountants (posting a claim and paying it
 back needs both: the claim is HR's, the entry accounting's); auditors read them."""
-from addons.hr.security import OFFICER, grant
+from addons.hr.security import OFFICER
+from core import ModelAccess
 
 from .expense_models import ClaimPosting, EmployeePartner, ExpenseCategoryAccount
 
@@ -8,7 +9,7 @@ ACCOUNTANT = "accounting.group_accountant"
 AUDITOR = "accounting.group_auditor"
 
 EXPENSE_ACCESS = (
-    *(grant(model, group, "rcwd") for model in (ExpenseCategoryAccount, EmployeePartner, ClaimPosting)
-      for group in (OFFICER, ACCOUNTANT)),
-    *(grant(model, AUDITOR, "r") for model in (ExpenseCategoryAccount, EmployeePartner, ClaimPosting)),
+    *(ModelAccess(model, group, read=True, create=True, write=True, delete=True)
+      for model in (ExpenseCategoryAccount, EmployeePartner, ClaimPosting) for group in (OFFICER, ACCOUNTANT)),
+    *(ModelAccess(model, AUDITOR, read=True) for model in (ExpenseCategoryAccount, EmployeePartner, ClaimPosting)),
 )

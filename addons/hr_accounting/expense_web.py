@@ -55,11 +55,12 @@ class PayForm(FlaskForm):
 def pay_expense(claim_id: int):
     """The button opens the form asking when and from which journal; the form pays the claim back."""
     claim = record_or_404(ExpenseClaim, claim_id)
-    form = PayForm()
+    opening = "date" not in request.form  # the button, not the form: show the defaults (today, the first bank)
+    form = PayForm(formdata=None) if opening else PayForm()
     form.journal_id.choices = select_choices((journal.id, journal.display_name) for journal in db().scalars(
         select(Journal).where(Journal.company_id == claim.company_id, Journal.kind.in_((BANK, CASH)),
                               Journal.active.is_(True)).order_by(Journal.id)))
-    if "date" not in request.form:
+    if opening:
         return render_template("hr_accounting/pay_expense.html", claim=claim, form=form)
     if form.validate():
         outcome = run_service(lambda session: expenses.reimburse_claim(

@@ -30,7 +30,7 @@ from addons.accounting.services.ledger import LineSpec, create_move, post_move
 from addons.accounting.services.payments import register_payment
 from addons.contacts.models import Partner
 from addons.hr.expenses.models import APPROVED, POSTED, REIMBURSED, ExpenseClaim, ExpenseLine
-from addons.hr.expenses.services import set_reimbursed
+from addons.hr.expenses.services import set_reimbursed, state_label
 from addons.hr.models import Employee
 from core.errors import ValidationError
 from core.models import Company
@@ -50,7 +50,7 @@ def post_claim(session: Session, claim: ExpenseClaim, *, date: dt.date | None = 
     """Post an approved claim as one balanced entry dated ``date`` (default: the claim's date)."""
     if claim.state != APPROVED:
         raise ValidationError(gettext("Only an approved claim is posted; this one is %(state)s.",
-                                      state=_state(claim)))
+                                      state=state_label(claim)))
     if not has_books(session, claim.company_id):
         raise ValidationError(gettext("Set up the books of this company before posting expense claims."))
     date = date or claim.date
@@ -94,7 +94,7 @@ def reimburse_claim(session: Session, claim: ExpenseClaim, *, date: dt.date, jou
     reconciles the employee's payable and the claim is reimbursed."""
     if claim.state != POSTED:
         raise ValidationError(gettext("Only a posted claim is reimbursed by payment; this one is %(state)s.",
-                                      state=_state(claim)))
+                                      state=state_label(claim)))
     posting = session.get(ClaimPosting, claim.id)
     payable = _payable_line(session, posting)
     with session.begin_nested():
@@ -108,12 +108,6 @@ def reimburse_claim(session: Session, claim: ExpenseClaim, *, date: dt.date, jou
 def _payable_line(session: Session, posting: ClaimPosting) -> MoveLine:
     return session.scalars(select(MoveLine).join(Account, Account.id == MoveLine.account_id).where(
         MoveLine.move_id == posting.move_id, MoveLine.credit > 0, Account.reconcile.is_(True))).one()
-
-
-def _state(claim: ExpenseClaim) -> str:
-    from core.fields import field_of
-
-    return str(dict(field_of(ExpenseClaim, "state").choices)[claim.state]).lower()
 
 
 # --- the employee in the ledger ---------------------------------------------------------------------------------

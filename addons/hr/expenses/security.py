@@ -2,16 +2,18 @@
 (of their companies). The lines follow their claim."""
 from sqlalchemy import select, true
 
-from core import RecordRule
+from core import ModelAccess, RecordRule
 
-from ..security import EMPLOYEE, MANAGER, OFFICER, grant, my_employee_ids, team_ids
+from ..security import EMPLOYEE, MANAGER, OFFICER, my_employee_ids
+from ..security import _team_ids as team_ids
 from .models import ExpenseCategory, ExpenseClaim, ExpenseLine
 
 ACCESS = (
-    grant(ExpenseCategory, EMPLOYEE, "r"),
-    grant(ExpenseClaim, EMPLOYEE, "rcw"),
-    grant(ExpenseLine, EMPLOYEE, "rcwd"),
-    *(grant(model, OFFICER, "rcwd") for model in (ExpenseCategory, ExpenseClaim, ExpenseLine)),
+    ModelAccess(ExpenseCategory, EMPLOYEE, read=True),
+    ModelAccess(ExpenseClaim, EMPLOYEE, read=True, create=True, write=True),
+    ModelAccess(ExpenseLine, EMPLOYEE, read=True, create=True, write=True, delete=True),
+    *(ModelAccess(model, OFFICER, read=True, create=True, write=True, delete=True)
+      for model in (ExpenseCategory, ExpenseClaim, ExpenseLine)),
 )
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from core.chatter.models import Attachment
 from core.db import utcnow
 from core.errors import ValidationError, each_line
-from core.fields import clean
+from core.fields import clean, field_of
 from core.models import Company
 from core.sessions import system_rows
 
@@ -175,13 +175,12 @@ def refuse_claim(session, actor, claim: ExpenseClaim, *, reason: str) -> Expense
 def _may_decide(session, actor, claim: ExpenseClaim) -> None:
     if claim.state != SUBMITTED:
         raise ValidationError(gettext("Only a submitted claim is approved or refused; this one is %(state)s.",
-                                      state=_state_label(claim)))
+                                      state=state_label(claim)))
     check_approver(session, actor, claim.employee)
 
 
-def _state_label(claim: ExpenseClaim) -> str:
-    from core.fields import field_of
-
+def state_label(claim: ExpenseClaim) -> str:
+    """The claim's state as the user reads it (lower case, inside a sentence)."""
     return str(dict(field_of(ExpenseClaim, "state").choices)[claim.state]).lower()
 
 
@@ -202,7 +201,7 @@ def mark_reimbursed(session, actor, claim: ExpenseClaim, *, date: dt.date, refer
                                       "payment."))
     if claim.state != APPROVED:
         raise ValidationError(gettext("Only an approved claim is reimbursed; this one is %(state)s.",
-                                      state=_state_label(claim)))
+                                      state=state_label(claim)))
     if date is None:
         raise ValidationError(gettext("Say when the claim was reimbursed."), "date")
     _not_after_today(date, today, "date")

@@ -89,9 +89,9 @@ def refuse_expense(claim_id: int):
 def reimburse_expense(claim_id: int):
     """The button opens the form asking when and with which transfer; the form marks the claim reimbursed."""
     claim = record_or_404(ExpenseClaim, claim_id)
+    if "date" not in request.form:  # the button, not the form: show today's date to start from
+        return _decision_page(claim, ReimburseForm(formdata=None), gettext("Mark reimbursed"))
     form = ReimburseForm()
-    if "date" not in request.form:
-        return _decision_page(claim, form, gettext("Mark reimbursed"))
     if form.validate():
         outcome = run_service(lambda session: services.mark_reimbursed(
             session, current_actor(), claim, date=form.date.data, reference=form.reference.data),
