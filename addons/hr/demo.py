@@ -1,5 +1,5 @@
 """Demo people for `bottega demo`: a small company's departments, positions, schedules, employees (the admin among
-them, for self-service) with their private data, and their contracts."""
+them, for self-service) with their private data, their contracts, and January's payroll."""
 import datetime as dt
 from decimal import Decimal
 
@@ -10,6 +10,7 @@ from core.models import User
 from core.security import load_actor
 
 from . import leaves
+from .payroll import demo as payroll_demo
 from .models import (BY_HR, FIXED_TERM, PERMANENT, WEEKDAYS, EmployeePrivate, JobPosition, LeaveType,
                      WorkingSchedule)
 from .services import create_company_record, create_contract, create_department, create_employee, start_contract, \
@@ -58,6 +59,7 @@ def load(session, company) -> None:
     update_department(session, departments["Dirección"], manager_id=employees["Lucía Fernández"].id)
     update_department(session, departments["Ventas"], manager_id=employees["Marco Bianchi"].id)
     _leave(session, company, employees, start.year)
+    payroll_demo.load(session, company)
     session.flush()
 
 

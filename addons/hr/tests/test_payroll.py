@@ -310,8 +310,26 @@ def test_another_employees_pay_is_not_read_by_url_pdf_export_or_report(web):
     assert ana.get("/hr/payroll-cost").status_code == 403
     assert ana.get("/hr/payslip-batches/").status_code == 403
     assert ana.get("/hr/contracts/").status_code == 403
+    manager = web.client()
+    manager.login(web.db.user("payroll-main", groups=[PAYROLL]).login)
+    exported = manager.get("/hr/payroll-cost?year=2026&format=csv").get_data(as_text=True).lstrip("\ufeff")
+    header, sales = exported.splitlines()
+    assert header.startswith("Department,2026-01,") and header.endswith(",Total")
+    cost = sum(system.get(Payslip, slip_id).employer_cost for slip_id in slips.values())
+    assert sales.split(",")[0] == "Sales" and sales.split(",")[3] == sales.split(",")[-1] == str(cost)
     elsewhere = web.db.company("Otra S.L.")
     other_manager = web.client()
     other_manager.login(web.db.user("payroll-otra", groups=[PAYROLL], companies=[elsewhere]).login)
     assert other_manager.get(f"/hr/payslips/{slips['Ana']}").status_code == 404
     assert "Ana" not in other_manager.get("/hr/payslips/export.csv").get_data(as_text=True)
+
+
+def test_the_demo_computes_januarys_payroll(db):
+    from addons.hr import demo
+
+    session = db.system()
+    company = session.get(type(db.main_company), db.main_company.id)
+    demo.load(session, company)
+    batch = session.scalars(select(PayslipBatch)).one()
+    assert batch.month == dt.date(dt.date.today().year, 1, 1) and batch.state == COMPUTED
+    assert session.scalar(select(func.count()).select_from(Payslip).where(Payslip.batch_id == batch.id)) == 4
