@@ -1,6 +1,6 @@
 """Demo people for `bottega demo`: a small company's departments, positions, schedules, employees (the admin among
-them, for self-service) with their private data, and their contracts; last week's attendances and timesheets, and
-the admin's kiosk badge (0001, PIN 1234)."""
+them, for self-service) with their private data, their contracts, last week's attendances and timesheets, the
+admin's kiosk badge (0001, PIN 1234), expense claims, and January's payroll."""
 import datetime as dt
 from decimal import Decimal
 
@@ -12,6 +12,7 @@ from core.security import load_actor
 
 from . import leaves
 from .expenses import demo as expenses
+from .payroll import demo as payroll_demo
 from .models import (BY_HR, FIXED_TERM, PERMANENT, WEEKDAYS, EmployeePrivate, JobPosition, LeaveType,
                      WorkingSchedule)
 from .services import create_company_record, create_contract, create_department, create_employee, start_contract, \
@@ -63,6 +64,7 @@ def load(session, company) -> None:
     _time(session, company, employees)
     admin = load_actor(session, session.info["registry"], employees["Lucía Fernández"].user_id)
     expenses.load(session, company, admin, employees)
+    payroll_demo.load(session, company)
     session.flush()
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from core.fields import Field, fields_of
 from core.models import AuditLog, User
 
-from .context import db, system_session
+from .context import can, db, system_session
 from .forms import display_name
 
 #: entries shown, newest first
@@ -50,7 +50,7 @@ def record_history(view, record_id: int) -> list[dict]:
 
 def _related_names(fields: dict[str, Field], entries: list) -> dict[tuple, str]:
     """(target model, id text) -> the record's name, for the related records the entries name: one query per
-    target model, as the user (what their rules hide is left out)."""
+    target model, as the user (what their rules hide, and models they may not read, are left out)."""
     wanted: dict[type, set[int]] = defaultdict(set)
     for entry in entries:
         for name, values in entry.changes.items():
@@ -59,6 +59,8 @@ def _related_names(fields: dict[str, Field], entries: list) -> dict[tuple, str]:
                 wanted[found.target].update(int(v) for v in values if isinstance(v, str) and v.isdigit())
     names = {}
     for target, ids in wanted.items():
+        if not can(target, "read"):
+            continue
         for record in db().scalars(select(target).where(target.id.in_(sorted(ids)))):
             names[target, str(record.id)] = display_name(record)
     return names

@@ -78,6 +78,12 @@ def test_a_batch_is_run_a_payslip_opened_and_its_pdf_downloaded(payroll_server, 
     assert download.value.suggested_filename == "2026-03-Ana_Pérez.pdf"
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
     download.value.save_as(SHOTS / "payroll-payslip.pdf")
+    manager.goto(f"{base}/hr/payroll-cost?year=2026")
+    expect(manager.locator("tfoot tr")).to_contain_text("5,617.95")  # 3,135.60 + 2,482.35
+    snap(manager, "cost")
+    manager.goto(f"{base}/hr/payroll-structures/examples")
+    expect(manager.get_by_text("Example — have it checked by your adviser")).to_be_visible()
+    snap(manager, "examples")
 
     employee = browser.new_page(viewport={"width": 1366, "height": 768})
     log_in(employee, payroll_server, login="ana", password=USER_PASSWORD)

@@ -1,13 +1,15 @@
 """The payroll pages over the generic views: every save goes through the payroll services."""
 from __future__ import annotations
 
+from flask import has_request_context
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from core.errors import ValidationError
+from core.web.context import current_actor
 from core.web.views import Filter, ModelView
 
-from ..security import my_employee_ids
+from ..security import PAYROLL, my_employee_ids
 from . import batches, rules
 from .models import DRAFT, PayrollRate, PayrollStructure, Payslip, PayslipBatch, PayslipInput, SalaryRule
 
@@ -40,6 +42,12 @@ class PayslipView(ModelView):
 
     @property
     def record_fields(self) -> tuple[str, ...]:
+        """An employee reading their own payslip sees neither the contract, nor the structure, nor the batch
+        (records of payroll managers)."""
+        actor = current_actor() if has_request_context() else None
+        if actor is not None and not actor.in_group(PAYROLL):
+            return ("employee_id", "month", "date_from", "date_to", "kind", "reverses_id", "department_id", "gross",
+                    "net", "state")
         return ("employee_id", "month", "date_from", "date_to", "kind", "reverses_id", "batch_id", "contract_id",
                 "structure_id", "department_id", "gross", "net", "employer_cost", "state")
 

@@ -109,17 +109,17 @@ def load_example_structure():
                           success=gettext("Example loaded: have it checked by your adviser."))
     if outcome.ok:
         return redirect(url_for("hr.payroll_structure_view", record_id=outcome.result.id))
-    return redirect(url_for("hr.payroll_examples"))
+    return redirect(url_for("hr.example_structures"))
 
 
 @blueprint.route("/payroll-structures/examples")
-def payroll_examples():
+def example_structures():
     require(PayrollStructure, "create")
     return render_template("hr/payroll_examples.html", examples=EXAMPLES)
 
 
 @blueprint.route("/payroll-cost")
-def payroll_cost():
+def cost_by_department_page():
     require(PayslipBatch, "read")
     year = request.args.get("year", type=int) or dt.date.today().year
     table = cost_by_department(db(), current_actor().company_id, year=year)

@@ -285,3 +285,51 @@ def test_a_confirmed_commission_becomes_a_payslip_input_once(payroll, commission
     ana_april = session.scalars(select(Payslip).where(Payslip.employee_id == staff["Ana"][0].id,
                                                       Payslip.batch_id == april.id)).one()
     assert _lines(ana_april)["COMM"] == Decimal("0.00")
+
+
+def test_another_employees_pay_is_not_read_by_url_pdf_export_or_report(web):
+    company_id = web.db.main_company.id
+    system = web.db.system()
+    staff = _people(web.db, system, company_id, ("Ana", "3000.00", dt.date(2025, 1, 1), None, "Sales"),
+                    ("Bruno", "2000.00", dt.date(2025, 1, 1), None, "Sales"))
+    structure = load_example(system, company_id, country="ES", year=2026)
+    batch = create_batch(system, company_id, month=MARCH, structure_id=structure.id)
+    compute_batch(system, batch)
+    post_batch(system, batch)
+    system.commit()
+    slips = {p.employee.name: p.id for p in system.scalars(select(Payslip))}
+    ana = web.client()
+    ana.login(staff["Ana"][1].login)
+    own = ana.get(f"/hr/payslips/{slips['Ana']}")
+    assert own.status_code == 200, own.get_data(as_text=True)[-3000:]
+    assert ana.get(f"/hr/payslips/{slips['Ana']}/pdf").data.startswith(b"%PDF")
+    assert ana.get(f"/hr/payslips/{slips['Bruno']}").status_code == 404
+    assert ana.get(f"/hr/payslips/{slips['Bruno']}/pdf").status_code == 404
+    exported = ana.get("/hr/payslips/export.csv").get_data(as_text=True)
+    assert "2026-03/Ana" in exported and "Bruno" not in exported
+    assert ana.get("/hr/payroll-cost").status_code == 403
+    assert ana.get("/hr/payslip-batches/").status_code == 403
+    assert ana.get("/hr/contracts/").status_code == 403
+    manager = web.client()
+    manager.login(web.db.user("payroll-main", groups=[PAYROLL]).login)
+    exported = manager.get("/hr/payroll-cost?year=2026&format=csv").get_data(as_text=True).lstrip("\ufeff")
+    header, sales = exported.splitlines()
+    assert header.startswith("Department,2026-01,") and header.endswith(",Total")
+    cost = sum(system.get(Payslip, slip_id).employer_cost for slip_id in slips.values())
+    assert sales.split(",")[0] == "Sales" and sales.split(",")[3] == sales.split(",")[-1] == str(cost)
+    elsewhere = web.db.company("Otra S.L.")
+    other_manager = web.client()
+    other_manager.login(web.db.user("payroll-otra", groups=[PAYROLL], companies=[elsewhere]).login)
+    assert other_manager.get(f"/hr/payslips/{slips['Ana']}").status_code == 404
+    assert "Ana" not in other_manager.get("/hr/payslips/export.csv").get_data(as_text=True)
+
+
+def test_the_demo_computes_januarys_payroll(db):
+    from addons.hr import demo
+
+    session = db.system()
+    company = session.get(type(db.main_company), db.main_company.id)
+    demo.load(session, company)
+    batch = session.scalars(select(PayslipBatch)).one()
+    assert batch.month == dt.date(dt.date.today().year, 1, 1) and batch.state == COMPUTED
+    assert session.scalar(select(func.count()).select_from(Payslip).where(Payslip.batch_id == batch.id)) == 4
