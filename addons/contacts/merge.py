@@ -16,6 +16,7 @@ from sqlalchemy import exists, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.audit import audited, write_audit
+from core.chatter.services import move_chatter
 from core.errors import ValidationError
 from core.fields import fields_of
 from core.registry import CORE
@@ -95,7 +96,8 @@ def merge_partners(session: Session, source: Partner, target: Partner) -> MergeR
     2. gives ``target`` the values it lacks (email, phone, address...) and the source's tags;
     3. re-points every foreign key to ``source`` held by an installed addon's table to ``target``
        (Core UPDATEs on the session's connection, each changed row written to the audit log);
-       a row that would then clash with one of the target's (the same tag twice) is dropped;
+       a row that would then clash with one of the target's (the same tag twice) is dropped; the source's
+       chatter (messages, activities, followers, attachments) moves to the target too;
     4. calls the ``partners_merged(session, source, target)`` hook;
     5. archives ``source`` and logs the merge on ``target`` (field ``merged``).
     """
@@ -130,6 +132,9 @@ def merge_partners(session: Session, source: Partner, target: Partner) -> MergeR
         if model is not None and audited(model) and column.key not in _hidden(model):
             field = _attribute_name(model, column)
             audit_entries += [(model, record_id, "update", {field: (source.id, target.id)}) for record_id in ids]
+    moved = move_chatter(session, Partner.__tablename__, source.id, target.id)
+    if moved:
+        result.repointed["chatter"] = moved
     audit_entries.append((Partner, target.id, "update", {MERGED_FIELD: (None, f"{source.name} (#{source.id})")}))
     write_audit(session, audit_entries)
     # what the ORM holds about the re-pointed rows is stale now

@@ -135,7 +135,7 @@ class Lead(CompanyMixin, TimestampMixin, Base):
     """
 
     __tablename__ = "crm_lead"
-    __audit_exclude__ = ("import_hash",)
+    __audit_exclude__ = ("import_hash", "last_activity_at")  # a file line's hash; bookkeeping of the chatter
     __table_args__ = (
         Index("ix_crm_lead_pipeline", "company_id", "kind", "state", "stage_id"),
         Index("ix_crm_lead_email", "email"),

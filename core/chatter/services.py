@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from core.bulk import ID_CHUNK
@@ -305,6 +305,25 @@ def attachment_for_reading(session: Session, attachment_id: int) -> Attachment:
         raise RecordNotFound(_l("There is no such attachment."))
     record_of(session, attachment.res_model, attachment.res_id)
     return attachment
+
+
+# --- merging -----------------------------------------------------------------------
+
+
+def move_chatter(session: Session, res_model: str, source_id: int, target_id: int) -> int:
+    """Give the record ``target_id`` the whole chatter of ``source_id`` (merged into it); returns how many rows
+    moved. A follower of both stays once. Core statements on the session's connection, for the merge service
+    that has checked the user may write both records."""
+    connection = session.connection()
+    followers = Follower.__table__
+    of_target = select(followers.c.user_id).where(followers.c.res_model == res_model, followers.c.res_id == target_id)
+    connection.execute(delete(followers).where(followers.c.res_model == res_model, followers.c.res_id == source_id,
+                                               followers.c.user_id.in_(of_target)))
+    moved = 0
+    for table in (Message.__table__, Activity.__table__, followers, Attachment.__table__):
+        moved += connection.execute(update(table).where(table.c.res_model == res_model, table.c.res_id == source_id)
+                                    .values(res_id=target_id)).rowcount
+    return moved
 
 
 # --- reading -----------------------------------------------------------------------

@@ -213,3 +213,27 @@ def test_a_message_logged_by_an_addon_is_plain_text_and_announced(setup):
         with pytest.raises(ValidationError) as refused:
             services.log_message(session, ref, kind=kind, text=text)
         assert refused.value.field == field
+
+
+def test_a_merged_partners_chatter_moves_to_the_partner_it_was_merged_into(setup):
+    from addons.contacts.merge import merge_partners
+
+    db, clerk, _outsider, ours, _theirs = setup
+    session = db.as_user(clerk)
+    twin = Partner(name="Ours (twin)", company_id=ours.company_id)
+    session.add(twin)
+    session.flush()
+    source, target = (services.record_of(session, "contacts_partner", twin.id),
+                      services.record_of(session, "contacts_partner", ours.id))
+    services.post_message(session, source, "Met at the fair")
+    services.schedule_activity(session, source, kind="call", summary="Call the twin", due_date=dt.date.today(),
+                               user_id=clerk.id)
+    services.follow(session, source)
+    services.follow(session, target)
+    result = merge_partners(session, session.get(Partner, twin.id), session.get(Partner, ours.id))
+    session.commit()
+    assert result.repointed["chatter"] == 2  # the follower of both stays once
+    found = services.read_chatter(session, services.record_of(session, "contacts_partner", ours.id))
+    assert [m.body for m in found.messages] == ["Met at the fair"]
+    assert [a.summary for a in found.activities] == ["Call the twin"] and len(found.followers) == 1
+    assert session.scalar(select(func.count(Message.id)).where(Message.res_id == twin.id)) == 0
