@@ -10,14 +10,14 @@ from sqlalchemy import true
 
 from core import RecordRule
 
-from .security import EMPLOYEE, MANAGER, OFFICER, grant, my_employee_ids, team_ids
+from .security import EMPLOYEE, MANAGER, OFFICER, _grant, _team_ids, my_employee_ids
 from .time_models import Attendance, KioskBadge, TimesheetLine, WorkActivity
 
 ACCESS = (
-    grant(Attendance, EMPLOYEE, "r"),
-    grant(TimesheetLine, EMPLOYEE, "rcwd"),
-    grant(WorkActivity, EMPLOYEE, "r"),
-    *(grant(model, OFFICER, "rcwd") for model in (Attendance, TimesheetLine, WorkActivity, KioskBadge)),
+    _grant(Attendance, EMPLOYEE, "r"),
+    _grant(TimesheetLine, EMPLOYEE, "rcwd"),
+    _grant(WorkActivity, EMPLOYEE, "r"),
+    *(_grant(model, OFFICER, "rcwd") for model in (Attendance, TimesheetLine, WorkActivity, KioskBadge)),
 )
 
 
@@ -31,8 +31,8 @@ def _all(model):
 
 RULES = (
     _own(Attendance), _own(TimesheetLine), _all(Attendance), _all(TimesheetLine),
-    RecordRule(Attendance, "own team's", lambda actor: Attendance.employee_id.in_(team_ids(actor)),
+    RecordRule(Attendance, "own team's", lambda actor: Attendance.employee_id.in_(_team_ids(actor)),
                groups=(MANAGER,), operations=("read",)),
-    RecordRule(TimesheetLine, "own team's", lambda actor: TimesheetLine.employee_id.in_(team_ids(actor)),
+    RecordRule(TimesheetLine, "own team's", lambda actor: TimesheetLine.employee_id.in_(_team_ids(actor)),
                groups=(MANAGER,)),
 )

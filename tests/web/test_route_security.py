@@ -41,7 +41,9 @@ def test_only_the_expected_pages_are_public(web):
     assert public == {"auth.login", "auth.two_factor", "web.language", "web.health", "crm.capture_form",
                       "crm.inbound_email", "crm.unsubscribe",
                       # a customer's answer to a quotation: the signed link in the mail is the only key
-                      "sales.public_quote", "sales.public_quote_pdf", "sales.public_accept", "sales.public_decline"}
+                      "sales.public_quote", "sales.public_quote_pdf", "sales.public_accept", "sales.public_decline",
+                      # the entrance tablet: opened by an HR officer (who is logged out) or a signed link; badge + PIN
+                      "hr.kiosk_page", "hr.kiosk_punch"}
 
 
 def test_anonymous_visitors_are_sent_to_login_everywhere_but_public_pages(web):

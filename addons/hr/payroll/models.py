@@ -131,8 +131,8 @@ class Payslip(CompanyMixin, TimestampMixin, Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("hr_department.id"), index=True, info=field(
         _l("Department"), readonly=True))
     month: Mapped[dt.date] = mapped_column(info=field(_l("Month"), listed=True))
-    date_from: Mapped[dt.date] = mapped_column(info=field(_l("From"), readonly=True))
-    date_to: Mapped[dt.date] = mapped_column(info=field(_l("To"), readonly=True))
+    date_from: Mapped[dt.date] = mapped_column(info=field(_l("First day"), readonly=True))
+    date_to: Mapped[dt.date] = mapped_column(info=field(_l("Last day"), readonly=True))
     kind: Mapped[str] = mapped_column(String(10), default=NORMAL, info=field(
         _l("Kind"), choices=KINDS, readonly=True, listed=True))
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("hr_payslip.id"), info=field(
