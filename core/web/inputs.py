@@ -132,6 +132,17 @@ def date_arg(name: str, default: dt.date | None = None) -> dt.date | None:
     return user_date(raw, name) if raw else default
 
 
+def year_arg(name: str = "year") -> int:
+    """The year in query field ``name``, from 2000 to 2100 (this year when it is absent or empty)."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return dt.date.today().year
+    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+        raise ValidationError(gettext("Year: write a year from 2000 to 2100, like %(year)s.",
+                                      year=dt.date.today().year), name)
+    return int(raw)
+
+
 def user_date(raw: str, name: str) -> dt.date:
     """The date ``raw`` means as the user's language writes it (31/12/2026 in es and it), or in ISO form;
     a :class:`ValidationError` naming field ``name`` and showing the form to use when it is none."""

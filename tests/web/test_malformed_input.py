@@ -52,7 +52,8 @@ ARGUMENT_TABLES = {"invoice_id": "accounting_invoice", "payment_id": "accounting
                    "product_id": "products_product", "core.job_retry": "core_job",
                    "core.mail_requeue": "core_mail", "core.company_logo": "core_company",
                    "commission_id": "sales_commission_statement", "contract_id": "hr_contract", "leave_id": "hr_leave",
-                   "employee_id": "hr_employee",
+                   "employee_id": "hr_employee", "claim_id": "hr_expense_claim", "batch_id": "hr_payslip_batch",
+                   "payslip_id": "hr_payslip",
                    "task_id": "core_user_task", "res_id": "contacts_partner", "attachment_id": "core_attachment"}
 #: arguments naming records the sweep must not act on (its own login session): an id no record has
 UNUSED_IDS = {"session_id": 2**31 - 1}

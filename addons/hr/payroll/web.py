@@ -11,6 +11,7 @@ from flask_babel import format_currency, gettext
 from core.web.actions import run_service
 from core.web.context import current_actor, db, record_or_404, require
 from core.web.exports import export_response
+from core.web.inputs import year_arg
 from core.models import Company
 from core.web.panels import Panel, RecordButton
 
@@ -121,7 +122,7 @@ def example_structures():
 @blueprint.route("/payroll-cost")
 def cost_by_department_page():
     require(PayslipBatch, "read")
-    year = request.args.get("year", type=int) or dt.date.today().year
+    year = year_arg()
     table = cost_by_department(db(), current_actor().company_id, year=year)
     if request.args.get("format") == "csv":
         header = [gettext("Department"), *(f"{year}-{month:02d}" for month in table.months), gettext("Total")]

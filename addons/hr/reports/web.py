@@ -3,16 +3,15 @@ and absence read the contracts (HR officers); leave balances are also a manager'
 has their own balances in My profile."""
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from flask import abort, request
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from core import reports
 from core.errors import ValidationError
 from core.web.context import can, current_actor, db, require
+from core.web.inputs import year_arg
 from core.web.report_pages import download, render_report
 
 from ..models import Contract, LeaveAllocation
@@ -41,16 +40,6 @@ CHOICES = (
 BY_KEY = {choice.key: choice for choice in CHOICES}
 
 
-def _year() -> int:
-    raw = request.args.get("year", "").strip()
-    if not raw:
-        return dt.date.today().year
-    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
-        raise ValidationError(gettext("Year: write a year from 2000 to 2100, like %(year)s.",
-                                      year=dt.date.today().year))
-    return int(raw)
-
-
 def _choice(key: str | None) -> ReportChoice:
     """The report asked (the first the user may read when none is); 403 for who is neither a manager nor in HR,
     or may not read the report's records."""
@@ -72,8 +61,8 @@ def reports_page():
         return {"chart": chart(choice.kind, *choice.series(report)) if report is not None else None,
                 "choices": [option for option in CHOICES if can(option.model, "read")]}
 
-    return render_report("hr/reports.html", lambda: {"year": _year()}, lambda asked: choice.compute(db(), asked["year"]),
-                         more, choice=choice)
+    return render_report("hr/reports.html", lambda: {"year": year_arg()},
+                         lambda asked: choice.compute(db(), asked["year"]), more, choice=choice)
 
 
 @blueprint.route("/reports/export.<fmt>")
@@ -82,7 +71,7 @@ def reports_export(fmt: str):
     if fmt not in reports.MIMETYPES:
         abort(404)
     try:
-        year = _year()
+        year = year_arg()
     except ValidationError as refused:
         abort(422, str(refused))
     return download(*reports.export(choice.compute(db(), year), fmt))
