@@ -6,15 +6,16 @@ import datetime as dt
 import io
 
 from flask import flash, redirect, render_template, request, send_file, url_for
-from flask_babel import format_currency, gettext
+from flask_babel import format_currency, format_date, gettext
 
+from core.models import Company
 from core.web.actions import run_service
 from core.web.context import current_actor, db, record_or_404, require
 from core.web.exports import export_response
 from core.web.inputs import year_arg
-from core.models import Company
 from core.web.panels import Panel, RecordButton
 
+from ..reports.chart import chart
 from ..web import blueprint
 from . import batches
 from .documents import payslip_filename, payslip_pdf
@@ -129,5 +130,8 @@ def cost_by_department_page():
         lines = [[name or gettext("No department"), *(str(cells.get(month, "")) for month in table.months),
                   str(table.total(name))] for name, cells in table.rows.items()]
         return export_response("csv", f"payroll-cost-{year}", gettext("Payroll cost"), header, lines)
-    return render_template("hr/payroll_cost.html", table=table, year=year,
-                           labels={month: dt.date(year, month, 1) for month in table.months})
+    labels = {month: dt.date(year, month, 1) for month in table.months}
+    figure = chart("bar", [format_date(labels[month], "MMM") for month in table.months],
+                   {name or gettext("No department"): [cells.get(month) for month in table.months]
+                    for name, cells in table.rows.items()})
+    return render_template("hr/payroll_cost.html", table=table, year=year, labels=labels, figure=figure)

@@ -312,6 +312,8 @@ def test_another_employees_pay_is_not_read_by_url_pdf_export_or_report(web):
     assert ana.get("/hr/contracts/").status_code == 403
     manager = web.client()
     manager.login(web.db.user("payroll-main", groups=[PAYROLL]).login)
+    page = manager.get("/hr/payroll-cost?year=2026").get_data(as_text=True)
+    assert '<figure class="graph graph-bar">' in page and "<title id=\"chart-title\">Payroll cost by department" in page
     exported = manager.get("/hr/payroll-cost?year=2026&format=csv").get_data(as_text=True).lstrip("\ufeff")
     header, sales = exported.splitlines()
     assert header.startswith("Department,2026-01,") and header.endswith(",Total")
