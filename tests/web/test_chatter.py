@@ -48,6 +48,10 @@ def test_a_note_and_an_activity_appear_on_the_records_timeline(web, clerk, partn
     assert "<b>twice</b>" in html and "alert(" not in html
     assert "Call back" in html and "Late" in html
     assert count(web, Activity) == 1
+    button = html[html.index('class="smart-button"'):]
+    assert button.startswith(f'class="smart-button" href="{page}#planned-activities"><strong>1</strong> '
+                             '<span>Activities</span>')
+    assert 'id="planned-activities"' in html
 
 
 def test_another_companys_chatter_is_not_found(web, clerk, partners):
