@@ -24,7 +24,9 @@ from core.models import User
 
 from .models import (
     ACTIVITY_KINDS,
+    CALL,
     CANCELLED,
+    CHAT,
     COMMENT,
     DONE,
     MESSAGE_KINDS,
@@ -91,8 +93,9 @@ def _link(ref: RecordRef) -> dict:
 
 
 def post_message(session: Session, ref: RecordRef, body: str, *, kind: str = NOTE) -> Message:
-    """A note (internal) or a message on the record's timeline; the body is cleaned of scripts and styles."""
-    if kind not in (NOTE, COMMENT):
+    """A note (internal), a message, or a call or chat had elsewhere, on the record's timeline; the body is
+    cleaned of scripts and styles."""
+    if kind not in (NOTE, COMMENT, CALL, CHAT):
         raise ValidationError(_l("Unknown kind of message."), "kind")
     if not isinstance(body, str) or not body.strip():
         raise ValidationError(_l("Write something first."), "body")

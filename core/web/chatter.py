@@ -40,6 +40,9 @@ ACTIVITY_LABELS = {"call": _l("Call"), "email": _l("Email"), "meeting": _l("Meet
 #: the badge of a message on the timeline (a message to followers has none; an email shows its recipients)
 MESSAGE_LABELS = {"note": _l("Note"), "email": _l("Email"), "email_in": _l("Email received"), "call": _l("Call"), "chat": _l("Chat"),
                   "tracking": _l("Change"), "system": _l("System")}
+#: what the composer says once a note, a call or a chat is on the timeline
+LOGGED = {"note": lambda: gettext("Note logged."), "call": lambda: gettext("Call logged."),
+          "chat": lambda: gettext("Chat logged.")}
 DUE_LABELS = {services.OVERDUE: _l("Late"), services.TODAY: _l("Due today"), services.PLANNED: _l("Planned")}
 
 
@@ -99,7 +102,7 @@ def post(res_model: str, res_id: int):
     ref = _ref(res_model, res_id)
     kind = request.form.get("kind", "note")
     run_service(lambda session: services.post_message(session, ref, request.form.get("body", ""), kind=kind),
-                success=gettext("Note logged.") if kind == "note" else gettext("Message posted."))
+                success=LOGGED[kind]() if kind in LOGGED else gettext("Message posted."))
     return _back()
 
 

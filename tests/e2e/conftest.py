@@ -45,10 +45,10 @@ def server(databases, tmp_path_factory):
 
 
 @contextmanager
-def server_process(command, port, log: Path, env=None, timeout=60):
+def server_process(command, port, log: Path, env=None, timeout=60, cwd=ROOT):
     """Run a server ``command`` listening on ``port``; yield its base URL once ``/health`` answers."""
     with log.open("wb") as output:  # a file, not a pipe nobody reads: the server's log never blocks it
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     try:
@@ -108,12 +108,14 @@ def bottega_run(url: str, addons: list[str], folder: Path):
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory):
-    """``bottega demo`` itself (every addon, demonstration data), as a newcomer starts it; its base URL."""
+    """``bottega demo`` itself (every addon, demonstration data), as a newcomer starts it; its base URL. It runs
+    in a folder of its own (the demo writes ``instance/`` where it is started): each pytest-xdist worker has its
+    own session, so two demos may start at once, and they must not share a database and its key."""
     folder = tmp_path_factory.mktemp("demo")
     port = free_port()
     command = [sys.executable, "-c", "from core.cli import main; main()", "demo", "--port", str(port)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    with server_process(command, port, folder / "demo.log", env=env, timeout=300) as base:
+    with server_process(command, port, folder / "demo.log", env=env, timeout=300, cwd=folder) as base:
         yield base
 
 

@@ -52,6 +52,15 @@ def test_a_note_and_an_activity_appear_on_the_records_timeline(web, clerk, partn
     assert button.startswith(f'class="smart-button" href="{page}#planned-activities"><strong>1</strong> '
                              '<span>Activities</span>')
     assert 'id="planned-activities"' in html
+    logged = clerk.post(f"/chatter/contacts_partner/{ours.id}/message",
+                        {"kind": "call", "body": "Asked for the price list", "next": page}, follow_redirects=True)
+    assert "Call logged." in logged.get_data(as_text=True)
+    call = web.db.factory().scalars(select(Message).where(Message.kind == "call")).one()
+    assert call.body == "Asked for the price list"
+    refused = clerk.post(f"/chatter/contacts_partner/{ours.id}/message",
+                         {"kind": "tracking", "body": "Stage changed", "next": page}, follow_redirects=True)
+    assert "Unknown kind of message." in refused.get_data(as_text=True)
+    assert count(web, Message) == 2  # the first note and the call
 
 
 def test_another_companys_chatter_is_not_found(web, clerk, partners):
