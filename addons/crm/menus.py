@@ -1,7 +1,6 @@
 from flask_babel import lazy_gettext as _l
 
 from core import MenuItem
-from core.chatter.models import Activity
 
 from .models import Campaign, Lead, LostReason, Rule, Segment, Stage, Team
 from .security import MANAGER
@@ -14,7 +13,7 @@ MENU = (
              endpoint="crm.opportunity_list", model=Lead, sequence=2),
     MenuItem(id="crm.leads", label=_l("Leads"), parent="crm.root", endpoint="crm.lead_list", model=Lead, sequence=3),
     MenuItem(id="crm.activities", label=_l("My activities"), parent="crm.root", endpoint="chatter.my_activities",
-             model=Activity, sequence=4),
+             model=Lead, sequence=4),  # in CRM for who uses CRM; the user menu has it for all
     MenuItem(id="crm.reports", label=_l("Reports"), parent="crm.root", endpoint="crm.report_page", model=Lead,
              sequence=5),
     MenuItem(id="crm.marketing", label=_l("Marketing"), parent="crm.root", sequence=6, group=MANAGER),

@@ -32,6 +32,7 @@ class EmployeePartner(Base):
     """The partner that stands for an employee in the ledger: what the company owes them is on its payable."""
 
     __tablename__ = "hr_accounting_employee_partner"
+    __audit__ = False  # a link the system writes with the first posting, whose entry is audited
 
     employee_id: Mapped[int] = mapped_column(ForeignKey("hr_employee.id", ondelete="CASCADE"), primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("core_company.id"), index=True, info=field(internal=True))
@@ -43,6 +44,7 @@ class ClaimPosting(Base):
     """A posted claim's journal entry, and the payment that reimbursed it."""
 
     __tablename__ = "hr_accounting_claim_posting"
+    __audit__ = False  # written by the system with the entry and the payment, which are audited
 
     claim_id: Mapped[int] = mapped_column(ForeignKey("hr_expense_claim.id", ondelete="CASCADE"), primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("core_company.id"), index=True, info=field(internal=True))

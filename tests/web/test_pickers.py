@@ -5,8 +5,9 @@ from sqlalchemy import select
 
 from addons.contacts.models import Partner, Tag
 from addons.contacts.services import create_partner, create_tag
-from addons.crm.models import Activity, Lead
-from addons.crm.services import create_lead
+from addons.crm.models import Lead
+from addons.hr.models import Employee, LeaveRequest
+from addons.hr.services import create_department, create_employee, update_department
 
 TAGS = "/options/contacts_partner/tags"
 PARENTS = "/options/contacts_partner/parent_id"
@@ -40,23 +41,29 @@ def test_options_match_the_search_term_within_the_users_companies(web, clerk):
 
 
 def test_options_follow_record_rules_and_a_crafted_id_is_refused_on_submit(web):
-    ana = web.db.user("ana", groups=["crm.group_salesperson"])
-    bea = web.db.user("bea", groups=["crm.group_salesperson"])
+    """A team manager reads their team's employees only (an HR record rule, not a company one): the leave form's
+    employee picker offers those, and a crafted id of someone outside the team is refused."""
     session = web.db.system()
-    mine = create_lead(session, web.db.main_company.id, name="Ana's lead", user_id=ana.id)
-    theirs = create_lead(session, web.db.main_company.id, name="Bea's lead", user_id=bea.id)
+    company_id = web.db.main_company.id
+    boss = web.db.user("boss", groups=["hr.group_manager"])
+    sales = create_department(session, company_id, name="Sales")
+    create_employee(session, company_id, name="Boss Bianchi", user_id=boss.id, department_id=sales.id)
+    eva = create_employee(session, company_id, name="Eva Ruiz", department_id=sales.id)
+    other = create_employee(session, company_id, name="Eugenio Otero")
+    update_department(session, sales, manager_id=session.scalar(select(Employee.id).where(
+        Employee.user_id == boss.id)))
     session.commit()
     client = web.client()
-    client.login("ana")
-    assert labels(client.get("/options/crm_activity/lead_id.json?q=lead")) == ["Ana's lead"]
-    assert labels(client.get(f"/options/crm_activity/lead_id.json?ids={theirs.id}&ids={mine.id}")) == ["Ana's lead"]
-    page = client.get("/crm/activities/new").get_data(as_text=True)
-    assert "Bea&#39;s lead" not in page and "Bea's lead" not in page  # nor in the plain select without script
-    response = client.post("/crm/activities/new", {"lead_id": str(theirs.id), "summary": "Call", "kind": "call",
-                                                    "due_date": "2026-12-31"})
+    client.login("boss")
+    assert labels(client.get("/options/hr_leave/employee_id.json?q=i")) == ["Boss Bianchi", "Eva Ruiz"]
+    assert labels(client.get(f"/options/hr_leave/employee_id.json?ids={other.id}&ids={eva.id}")) == ["Eva Ruiz"]
+    page = client.get("/hr/leaves/new").get_data(as_text=True)
+    assert "Eugenio Otero" not in page  # nor in the plain select without script
+    response = client.post("/hr/leaves/new", {"employee_id": str(other.id), "date_from": "2026-12-28",
+                                              "date_to": "2026-12-29", "reason": ""})
     assert response.status_code == 422
     assert "This record does not exist or you may not use it." in response.get_data(as_text=True)
-    assert web.db.system().scalars(select(Activity).where(Activity.lead_id == theirs.id)).all() == []
+    assert web.db.system().scalars(select(LeaveRequest).where(LeaveRequest.employee_id == other.id)).all() == []
 
 
 def test_a_tag_of_another_company_is_refused_on_submit(web, clerk):
@@ -77,7 +84,6 @@ def test_the_form_offers_creating_only_to_who_may_create(web, clerk):
     reader = web.client()
     reader.login("reader")
     reader.get("/crm/leads/")
-    assert reader.get("/options/crm_activity/lead_id.json").status_code == 200
     assert reader.post_json("/options/contacts_partner/tags/create", {"name": "X"}).status_code == 403
 
 

@@ -76,7 +76,7 @@ class ExpenseLine(CompanyMixin, Base):
     __table_args__ = (CheckConstraint("amount > 0", "amount_positive"),)
 
     id: Mapped[intpk]
-    claim_id: Mapped[int] = mapped_column(ForeignKey("hr_expense_claim.id", ondelete="CASCADE"), index=True,
+    claim_id: Mapped[int] = mapped_column(ForeignKey("hr_expense_claim.id"), index=True,
                                           info=field(_l("Claim"), internal=True))
     sequence: Mapped[int] = mapped_column(default=10, info=field(_l("Sequence")))
     category_id: Mapped[int] = mapped_column(ForeignKey("hr_expense_category.id"), index=True, info=field(

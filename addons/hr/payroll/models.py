@@ -51,7 +51,7 @@ class PayrollStructure(CompanyMixin, TimestampMixin, Base):
     active: Mapped[bool] = mapped_column(default=True, info=field(_l("Active")))
 
     rules: Mapped[list[SalaryRule]] = relationship(order_by="SalaryRule.sequence, SalaryRule.id",
-                                                   back_populates="structure")
+                                                   back_populates="structure", cascade="all, delete-orphan")
 
 
 class SalaryRule(CompanyMixin, TimestampMixin, Base):
@@ -61,7 +61,7 @@ class SalaryRule(CompanyMixin, TimestampMixin, Base):
     __table_args__ = (UniqueConstraint("structure_id", "code"),)
 
     id: Mapped[intpk]
-    structure_id: Mapped[int] = mapped_column(ForeignKey("hr_payroll_structure.id", ondelete="CASCADE"),
+    structure_id: Mapped[int] = mapped_column(ForeignKey("hr_payroll_structure.id"),
                                               index=True, info=field(_l("Structure"), listed=True))
     sequence: Mapped[int] = mapped_column(default=10, info=field(_l("Order"), listed=True, minimum=0,
                                                                  maximum=100_000))
@@ -151,7 +151,7 @@ class Payslip(CompanyMixin, TimestampMixin, Base):
     contract: Mapped[Contract] = relationship()
     structure: Mapped[PayrollStructure] = relationship()
     lines: Mapped[list[PayslipLine]] = relationship(order_by="PayslipLine.sequence, PayslipLine.id",
-                                                    back_populates="payslip")
+                                                    back_populates="payslip", cascade="all, delete-orphan")
 
 
 class PayslipLine(CompanyMixin, Base):
@@ -161,7 +161,7 @@ class PayslipLine(CompanyMixin, Base):
     __audit__ = False  # written and deleted only with their payslip, whose own row is audited
 
     id: Mapped[intpk]
-    payslip_id: Mapped[int] = mapped_column(ForeignKey("hr_payslip.id", ondelete="CASCADE"), index=True,
+    payslip_id: Mapped[int] = mapped_column(ForeignKey("hr_payslip.id"), index=True,
                                             info=field(_l("Payslip"), listed=True))
     sequence: Mapped[int] = mapped_column(info=field(_l("Order")))
     code: Mapped[str] = mapped_column(String(30), info=field(_l("Code"), listed=True))

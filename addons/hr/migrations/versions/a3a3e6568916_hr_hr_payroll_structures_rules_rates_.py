@@ -81,7 +81,7 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['company_id'], ['core_company.id'], name=op.f('fk_hr_salary_rule_company_id_core_company')),
-    sa.ForeignKeyConstraint(['structure_id'], ['hr_payroll_structure.id'], name=op.f('fk_hr_salary_rule_structure_id_hr_payroll_structure'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['structure_id'], ['hr_payroll_structure.id'], name=op.f('fk_hr_salary_rule_structure_id_hr_payroll_structure')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_hr_salary_rule')),
     sa.UniqueConstraint('structure_id', 'code', name=op.f('uq_hr_salary_rule_structure_id_code'))
     )
@@ -158,7 +158,7 @@ def upgrade() -> None:
     sa.Column('amount', sa.Numeric(precision=18, scale=2), nullable=False),
     sa.Column('company_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['company_id'], ['core_company.id'], name=op.f('fk_hr_payslip_line_company_id_core_company')),
-    sa.ForeignKeyConstraint(['payslip_id'], ['hr_payslip.id'], name=op.f('fk_hr_payslip_line_payslip_id_hr_payslip'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['payslip_id'], ['hr_payslip.id'], name=op.f('fk_hr_payslip_line_payslip_id_hr_payslip')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_hr_payslip_line'))
     )
     with op.batch_alter_table('hr_payslip_line', schema=None) as batch_op:

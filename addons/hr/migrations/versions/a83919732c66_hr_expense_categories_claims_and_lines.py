@@ -67,7 +67,7 @@ def upgrade() -> None:
     sa.Column('company_id', sa.Integer(), nullable=False),
     sa.CheckConstraint('amount > 0', name=op.f('ck_hr_expense_line_amount_positive')),
     sa.ForeignKeyConstraint(['category_id'], ['hr_expense_category.id'], name=op.f('fk_hr_expense_line_category_id_hr_expense_category')),
-    sa.ForeignKeyConstraint(['claim_id'], ['hr_expense_claim.id'], name=op.f('fk_hr_expense_line_claim_id_hr_expense_claim'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['claim_id'], ['hr_expense_claim.id'], name=op.f('fk_hr_expense_line_claim_id_hr_expense_claim')),
     sa.ForeignKeyConstraint(['company_id'], ['core_company.id'], name=op.f('fk_hr_expense_line_company_id_core_company')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_hr_expense_line'))
     )
