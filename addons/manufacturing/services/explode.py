@@ -94,12 +94,14 @@ class Explosion:
 
 
 def explode(session: Session, product: Product, quantity: Decimal, *, on: dt.date | None = None,
-            kits_only: bool = False) -> Explosion:
+            kits_only: bool = False, bom_id: int | None = None) -> Explosion:
     """What making ``quantity`` of ``product`` (its own unit) takes on ``on`` (default today), down every
     level of bills; with ``kits_only``, only kits are opened (what a production order consumes: its bill's
-    components, kits replaced by theirs). A product without a valid bill explodes to nothing."""
+    components, kits replaced by theirs); ``bom_id``: the top bill to use instead of the one valid on the date.
+    A product without a valid bill explodes to nothing."""
     on = on or dt.date.today()
-    top = valid_boms(session, [product.id], on=on).get(product.id)
+    top = _given_bom(session, bom_id) if bom_id is not None else valid_boms(session, [product.id], on=on).get(
+        product.id)
     explosion = Explosion(product.id, Decimal(quantity), top)
     if top is None:
         return explosion
@@ -146,6 +148,14 @@ def valid_boms(session: Session, product_ids: Iterable[int], *, on: dt.date) -> 
             made = convert(row.quantity, units[row.uom_id], units[row.own_uom_id])
             found[product_id] = ValidBom(row.id, product_id, row.kind, made)
     return found
+
+
+def _given_bom(session: Session, bom_id: int) -> ValidBom:
+    row = session.execute(select(Bom.id, Bom.product_id, Bom.kind, Bom.quantity, Bom.uom_id,
+                                 Product.uom_id.label("own_uom_id"))
+                          .join(Product, Product.id == Bom.product_id).where(Bom.id == bom_id)).one()
+    units = _units(session, {row.uom_id, row.own_uom_id})
+    return ValidBom(row.id, row.product_id, row.kind, convert(row.quantity, units[row.uom_id], units[row.own_uom_id]))
 
 
 @dataclass(frozen=True)
