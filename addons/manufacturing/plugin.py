@@ -21,3 +21,13 @@ def register_model_access():
     from .security import ACCESS
 
     return ACCESS
+
+
+@hookimpl
+def stock_kit_components(session, product_ids, date):
+    from core.sessions import system_rows
+
+    from .services.kits import kit_components
+
+    with system_rows(session) as system:  # a stock clerk delivers kits without the right to read bills
+        return kit_components(system, product_ids, on=date)
