@@ -688,6 +688,27 @@ def sales_delivery_source(session: Session, line: object) -> str | None:
 
 
 @hookspec
+def stock_kit_components(session: Session, company_id: int, product_ids: list[int], date: dt.date
+                         ) -> Mapping[int, list[tuple[int, Decimal]]] | None:
+    """Say which products are kits (never in stock: moved as their components) and what one unit of each holds.
+
+    Called by stock's ``create_moves`` once per batch of new moves, with the
+    products they move: a move of a kit is replaced by a move of each of its
+    components, for the kit's quantity times the component's quantity, from
+    and to the same locations (so a kit's delivery delivers its components).
+    ``manufacturing`` answers for the products whose bill valid on ``date`` is
+    a kit.
+
+    :param session: the session creating the moves
+    :param company_id: the company of the moves
+    :param product_ids: the products the moves would move
+    :param date: the day the moves are created
+    :return: kit product id -> [(component product id, quantity per unit of the kit, in the component's own
+        unit)], for the kits among ``product_ids``; None or empty when there are none
+    """
+
+
+@hookspec
 def stock_moves_done(session: Session, move_ids: list[int]) -> None:
     """React to stock moves being done (the stock moved, the quants changed, the moves valued).
 
