@@ -167,7 +167,7 @@ def register_menu_items():
                  endpoint="core.received_mail_list", model=ReceivedMail, group=ADMIN_GROUP, sequence=67),
         MenuItem(id="core.security_log", label=_l("Security log"), parent="core.settings",
                  endpoint="core.security_log", model=SecurityEvent, group=ADMIN_GROUP, sequence=70),
-        MenuItem(id="core.webhooks", label=_l("Webhooks"), parent="core.settings", endpoint="webhooks.subscription_list",
+        MenuItem(id="core.webhooks", label=_l("Webhooks"), parent="core.settings", endpoint="core.webhook_list",
                  model=WebhookSubscription, group=ADMIN_GROUP, sequence=68),
     )
 
@@ -194,8 +194,28 @@ def register_jobs():
 def register_views():
     from core.web.admin import core_views
     from core.web.mail_in_pages import mail_in_views
+    from core.web.webhook_pages import webhook_views
 
-    return core_views() + mail_in_views()
+    return core_views() + mail_in_views() + webhook_views()
+
+
+@hookimpl
+def record_smart_buttons(model):
+    from flask_babel import lazy_gettext as _l
+
+    from core.models.webhook import WebhookSubscription
+    from core.web.smart_buttons import SmartButton
+
+    if model is WebhookSubscription:
+        return (SmartButton(WebhookSubscription, _l("Deliveries"), "core.webhook_delivery_list", "subscription_id"),)
+    return ()
+
+
+@hookimpl
+def record_buttons(record):
+    from core.web.webhook_pages import delivery_buttons
+
+    return delivery_buttons(record)
 
 
 @hookimpl

@@ -13,6 +13,8 @@ from core.fields import field
 
 PENDING, DELIVERED, FAILED, CANCELLED = "pending", "delivered", "failed", "cancelled"
 DELIVERY_STATES = (PENDING, DELIVERED, FAILED, CANCELLED)
+STATE_CHOICES = ((PENDING, _l("Pending")), (DELIVERED, _l("Delivered")), (FAILED, _l("Failed")),
+                 (CANCELLED, _l("Cancelled")))
 SECRET_LENGTH = 64
 
 
@@ -49,7 +51,8 @@ class WebhookDelivery(TimestampMixin, Base):
     ``pending`` until it is answered with a 2xx (``delivered``), refused for
     good or out of attempts (``failed``), or its subscription was disabled
     before it went (``cancelled``). ``uid`` is the ``Bottega-Delivery`` header;
-    ``event_id`` the event's id in the body (the same in a replay). The row is
+    ``event_id`` the event's id in the body (the same in a replay);
+    ``history`` lists the attempts. The row is
     bookkeeping, written by core.webhooks only (not audited, like the jobs).
     """
 
@@ -58,21 +61,27 @@ class WebhookDelivery(TimestampMixin, Base):
     __table_args__ = (Index("ix_core_webhook_delivery_subscription_id_id", "subscription_id", "id"),)
 
     id: Mapped[intpk]
-    subscription_id: Mapped[int] = mapped_column(ForeignKey("core_webhook.id", ondelete="CASCADE"))
-    uid: Mapped[str] = mapped_column(String(36), unique=True)
-    event: Mapped[str] = mapped_column(String(128))
-    event_id: Mapped[str] = mapped_column(String(36))
-    record_table: Mapped[str] = mapped_column(String(128))
-    record_id: Mapped[int]
-    body: Mapped[str] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(16), default=PENDING)
-    attempts: Mapped[int] = mapped_column(default=0)
-    response_status: Mapped[int | None]
-    last_error: Mapped[str | None] = mapped_column(Text)
-    last_attempt_at: Mapped[dt.datetime | None]
-    next_attempt_at: Mapped[dt.datetime | None]
-    finished_at: Mapped[dt.datetime | None]
-    replay_of_id: Mapped[int | None] = mapped_column(ForeignKey("core_webhook_delivery.id", ondelete="SET NULL"))
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("core_webhook.id", ondelete="CASCADE"),
+                                                 info=field(_l("Webhook"), readonly=True))
+    uid: Mapped[str] = mapped_column(String(36), unique=True, info=field(_l("Delivery id"), readonly=True))
+    event: Mapped[str] = mapped_column(String(128), info=field(_l("Event"), readonly=True, listed=True))
+    event_id: Mapped[str] = mapped_column(String(36), info=field(_l("Event id"), readonly=True))
+    record_table: Mapped[str] = mapped_column(String(128), info=field(_l("Record table"), readonly=True))
+    record_id: Mapped[int] = mapped_column(info=field(_l("Record id"), readonly=True))
+    body: Mapped[str] = mapped_column(Text, info=field(_l("Body"), readonly=True))
+    state: Mapped[str] = mapped_column(String(16), default=PENDING, info=field(_l("Status"), readonly=True, listed=True,
+                                                                               choices=STATE_CHOICES))
+    attempts: Mapped[int] = mapped_column(default=0, info=field(_l("Attempts"), readonly=True, listed=True))
+    response_status: Mapped[int | None] = mapped_column(info=field(_l("Response code"), readonly=True, listed=True))
+    last_error: Mapped[str | None] = mapped_column(Text, info=field(_l("Error"), readonly=True, listed=True))
+    last_attempt_at: Mapped[dt.datetime | None] = mapped_column(info=field(_l("Last attempt"), readonly=True,
+                                                                           listed=True))
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(info=field(_l("Next attempt"), readonly=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(info=field(_l("Finished"), readonly=True))
+    #: one ``{"at", "status", "error"}`` per attempt, oldest first (``at`` in ISO 8601, UTC)
+    history: Mapped[list[dict]] = mapped_column(JSON, default=list, info=field(_l("Attempts made"), readonly=True))
+    replay_of_id: Mapped[int | None] = mapped_column(ForeignKey("core_webhook_delivery.id", ondelete="SET NULL"),
+                                                     info=field(_l("Replay of"), readonly=True))
 
     subscription = relationship(WebhookSubscription)
 

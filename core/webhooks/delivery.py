@@ -31,7 +31,7 @@ from core.jobs import JobContext
 from core.jobs.sending import enqueue_later
 from core.models.webhook import CANCELLED, DELIVERED, FAILED, PENDING, WebhookDelivery
 
-from .publish import DELIVER_JOB
+from .publishing import DELIVER_JOB
 from .signing import HEADER, signature_header
 from .targets import check_target
 
@@ -132,6 +132,8 @@ def record_outcome(session, delivery: WebhookDelivery, outcome: Outcome, setting
     delivery.response_status = outcome.status
     delivery.last_error = outcome.error
     delivery.next_attempt_at = None
+    delivery.history = [*delivery.history, {"at": now.isoformat(timespec="seconds") + "Z", "status": outcome.status,
+                                            "error": outcome.error}]
     if outcome.delivered:
         delivery.state, delivery.finished_at = DELIVERED, now
     elif outcome.retry and delivery.attempts < settings.attempts:

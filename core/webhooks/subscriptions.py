@@ -20,7 +20,7 @@ from core.sessions import system_rows
 
 from .events import events_of
 from .payloads import body_json, owner_payloads
-from .publish import queue_delivery
+from .publishing import queue_delivery
 from .targets import check_target
 
 SECRET_PREFIX = "whsec_"

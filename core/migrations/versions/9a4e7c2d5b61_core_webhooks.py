@@ -50,6 +50,7 @@ def upgrade() -> None:
     sa.Column('last_attempt_at', sa.DateTime(), nullable=True),
     sa.Column('next_attempt_at', sa.DateTime(), nullable=True),
     sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.Column('history', sa.JSON(), nullable=False),
     sa.Column('replay_of_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
