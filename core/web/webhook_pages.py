@@ -20,6 +20,7 @@ from core.webhooks.subscriptions import create_subscription, replay_delivery, up
 
 from .actions import run_service
 from .context import current_registry, record_or_404, require, state
+from .forms import select_choices
 from .panels import RecordButton
 from .views import ModelView
 
@@ -45,7 +46,7 @@ class WebhookView(ModelView):
 
     def form_class(self, session, record=None):
         base = super().form_class(session, record)
-        events = EventsField(_l("Events"), choices=event_choices(),
+        events = EventsField(_l("Events"), choices=select_choices(event_choices()),
                              description=_l("A delivery is sent each time one of these happens."))
         return type("WebhookForm", (base,), {"events": events})
 
