@@ -63,5 +63,5 @@ def partner_panels(session, actor, registry, partner):
         Panel(title=_l("CRM"), lines=lines or ((str(_l("No open opportunity")), ""),), sequence=10),
         Panel(title=_l("Timeline"), sequence=11, lines=tuple(
             (f"{format_datetime(m.at, 'short')} · {MESSAGE_LABELS.get(m.kind, MESSAGE)}",
-             (m.subject or Markup(m.body).striptags())[:80]) for m in messages) or ((str(_l("Nothing yet.")), ""),)),
+             (m.subject or Markup(m.shown_body).striptags())[:80]) for m in messages) or ((str(_l("Nothing yet.")), ""),)),
     )

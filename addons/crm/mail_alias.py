@@ -1,4 +1,4 @@
-"""Mail to an alias whose target is ``crm.lead`` becomes a lead, through the same capture as the inbound-email URL.
+"""Mail to an alias whose target is ``crm.lead``, or posted to a team's inbound-email URL, becomes a lead.
 
 :func:`addons.crm.capture.from_email` makes the lead (or adds the message to
 the sender's open lead), so the field checks and the rules for new leads
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
 from core.mail_in.parsing import IncomingMail
+from core.mail_in.receive import Destination
 from core.mail_in.targets import AliasTarget, Created
 
 from . import capture
@@ -24,9 +25,24 @@ def create_lead(session: Session, company_id: int, mail: IncomingMail) -> Create
                            .order_by(Team.id)).first()
     if team is None:
         raise ValidationError(_l("The company has no active sales team to give the lead to."))
+    return _lead_for(session, team, mail)
+
+
+def _lead_for(session: Session, team: Team, mail: IncomingMail) -> Created:
     result = capture.from_email(session, team, mail.raw, log=False)  # the core posts it, attachments kept
     return Created(session.get(Lead, result.lead_id), result.created)
 
 
 def targets() -> tuple[AliasTarget, ...]:
     return (AliasTarget("crm.lead", _l("Lead"), create_lead),)
+
+
+def team_destination(team: Team) -> Destination:
+    """Mail a gateway posts to the team's inbound-email URL: received like mail to an alias (threaded by its
+    references, logged in *Received mail*, attachments kept), made into a lead of that team."""
+    team_id = team.id
+
+    def create(session: Session, _company_id: int, mail: IncomingMail) -> Created:
+        return _lead_for(session, session.get(Team, team_id), mail)
+
+    return Destination(team.company_id, team.name, create)

@@ -12,14 +12,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from addons.contacts.models import Partner
 from core import Base, CompanyMixin, TimestampMixin, intpk, str120
 from core.fields import field
+from core.stored_text import N_
 from core.models import User
 
 LEAD, OPPORTUNITY = "lead", "opportunity"
 OPEN, WON, LOST = "open", "won", "lost"
 KINDS = ((LEAD, _l("Lead")), (OPPORTUNITY, _l("Opportunity")))
 STATES = ((OPEN, _l("Open")), (WON, _l("Won")), (LOST, _l("Lost")))
-SOURCES = (("manual", _l("Manual")), ("web", _l("Web form")), ("email", _l("Email")), ("import", _l("Import")),
-           ("campaign", _l("Campaign")))
+#: where a lead came from; its name is also written, untranslated, in the lead's "Lead created" line
+SOURCE_NAMES = {"manual": N_("Manual"), "web": N_("Web form"), "email": N_("Email"), "import": N_("Import"),
+                "campaign": N_("Campaign")}
+SOURCES = tuple((source, _l(name)) for source, name in SOURCE_NAMES.items())
 #: an opportunity's priority, shown as 0 to 3 stars (stored as the digit, so it sorts as it reads)
 PRIORITIES = (("0", _l("Normal")), ("1", _l("Good")), ("2", _l("Very good")), ("3", _l("Excellent")))
 CATEGORIES = (("complaint", _l("Complaint")), ("question", _l("Question")), ("quote_request", _l("Quote request")))

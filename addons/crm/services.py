@@ -30,9 +30,11 @@ from core.db import utcnow
 from core.errors import ValidationError
 from core.fields import clean
 from core.sessions import system_rows
+from core.stored_text import N_, Sentence
 from core.transaction_cache import cached
 
-from .models import LEAD, LEAD_TABLE, LOST, OPEN, OPPORTUNITY, WON, Lead, LostReason, Stage, StageChange
+from .models import (LEAD, LEAD_TABLE, LOST, OPEN, OPPORTUNITY, SOURCE_NAMES, WON, Lead, LostReason, Stage,
+                     StageChange)
 
 HUNDRED = Decimal(100)
 
@@ -109,8 +111,9 @@ def _announce(session: Session, company_id: int, lead_ids: list[int], source: st
     from . import automation
 
     now, author = utcnow(), _actor_id(session)
+    created = Sentence(N_("Lead created (%(source)s)."), source=Sentence(SOURCE_NAMES.get(source, source)))
     insert_rows(session, Message, [message_row(LEAD_TABLE, lead_id, company_id, kind=SYSTEM, author_id=author, at=now,
-                                               text=f"Lead created ({source}).") for lead_id in lead_ids])
+                                               text=created) for lead_id in lead_ids])
     automation.leads_created(session, lead_ids)
     registry = session.info.get("registry")
     if registry is not None:  # a plain session (demo data) has no addons to tell
@@ -171,7 +174,7 @@ def _qualifying(session: Session, leads: list[Lead], links: dict) -> list[_Chang
         first = first_stage(session, lead.company_id, team_id=change.get("team_id"))
         if first is not None:
             change.move(first)
-        change.log(SYSTEM, "Qualified as an opportunity.")
+        change.log(SYSTEM, Sentence(N_("Qualified as an opportunity.")))
         changes.append(change)
     return changes
 
@@ -313,7 +316,7 @@ def reopen(session: Session, lead: Lead) -> Lead:
             change.move(first)
     stage = change.related.get("stage", lead.stage)
     change.set(probability=stage.probability if stage else Decimal(10))
-    change.log(SYSTEM, "Reopened.")
+    change.log(SYSTEM, Sentence(N_("Reopened.")))
     _apply(session, [change])
     session.flush()
     return lead
@@ -359,9 +362,9 @@ class _Change:
 
     def close(self, state: str, reason: str = "") -> None:
         self.set(state=state, closed_at=self.now, probability=HUNDRED if state == WON else Decimal(0))
-        self.log(SYSTEM, "Won." if state == WON else f"Lost: {reason}")
+        self.log(SYSTEM, Sentence(N_("Won.")) if state == WON else Sentence(N_("Lost: %(reason)s"), reason=reason))
 
-    def log(self, kind: str, text: str) -> None:
+    def log(self, kind: str, text: str | Sentence) -> None:
         """A line on the lead's timeline in the core chatter."""
         self.messages.append(message_row(LEAD_TABLE, self.lead.id, self.lead.company_id, kind=kind, text=text,
                                          author_id=self.author, at=self.now))

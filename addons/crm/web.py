@@ -6,14 +6,19 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from core.db import utcnow
+from core.mail_in.models import CREATED
+from core.mail_in.parsing import UnreadableMail
+from core.mail_in.receive import MessageRefused, UnknownRecipient, deliver
 from core.web.actions import run_service
-from core.web.context import can, csrf_exempt, db, public, record_or_404, require, system_session
+from core.web.chatter import store as attachment_store
+from core.web.context import can, csrf_exempt, db, new_system_session, public, record_or_404, require, system_session
 from core.web.inputs import accepts_json, id_arg, json_object
 from core.web.limiter import limiter
 
 from addons.contacts.matching import REASONS as MATCH_REASONS
 
 from . import campaigns, capture, reports, services
+from .mail_alias import team_destination
 from .models import Campaign, Lead, LostReason, Recipient, Team
 
 blueprint = Blueprint("crm", __name__)  # mounted at /crm, with the generic views (core.web.app)
@@ -138,15 +143,15 @@ def capture_form(key: str):
 @csrf_exempt
 @public
 def inbound_email(key: str):
-    """A mail gateway posts a raw RFC 5322 message here; it becomes a lead or joins one."""
+    """A mail gateway posts a raw RFC 5322 message here: received as mail to an alias is, into the team's leads."""
     system = system_session()
     team = system.scalars(select(Team).where(Team.capture_key == key, Team.active.is_(True))).first()
     if team is None:
         abort(404)
-    body = request.get_data(cache=False)
-    outcome = run_service(lambda session: capture.from_email(session, team, body), session=system,
-                          flash_errors=False)
-    if not outcome.ok:
-        return jsonify(error=str(outcome.error)), 422
-    return jsonify(ok=True, lead=outcome.result.lead_id, created=outcome.result.created), 201
+    try:
+        delivery = deliver(new_system_session, attachment_store(), request.get_data(cache=False),
+                           destination=team_destination(team))
+    except (UnreadableMail, UnknownRecipient, MessageRefused) as refusal:
+        return jsonify(error=str(refusal)), 422
+    return jsonify(ok=True, lead=delivery.res_id, created=delivery.outcome == CREATED), 201
 

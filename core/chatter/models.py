@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from markupsafe import escape
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -12,6 +13,7 @@ from core.fields import field
 from core.languages import LANGUAGES
 from core.models.company import CompanyMixin
 from core.models.user import User
+from core.stored_text import shown
 
 NOTE, COMMENT, EMAIL = "note", "comment", "email"
 #: logged by the application or an addon rather than typed in the composer: an email received, a call or a chat
@@ -38,6 +40,8 @@ class Message(RecordLink, CompanyMixin, Base):
     ``body`` is HTML already cleaned by :func:`core.chatter.sanitize.clean_html`.
     ``message_id`` is the Message-ID of an email sent or received, for replies to thread into it;
     ``sender`` the address a received email came from (:mod:`core.mail_in`).
+    A line the system writes has ``params`` (maybe empty): its ``body`` is then the English message id,
+    translated for each reader (:attr:`shown_body`, :mod:`core.stored_text`).
     """
 
     __tablename__ = "core_message"
@@ -49,6 +53,7 @@ class Message(RecordLink, CompanyMixin, Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id", ondelete="SET NULL"))
     subject: Mapped[str | None] = mapped_column(String(998))
     body: Mapped[str] = mapped_column(Text, default="")
+    params: Mapped[dict | None] = mapped_column(JSON)
     recipients: Mapped[str | None] = mapped_column(Text)
     sender: Mapped[str | None] = mapped_column(String(255))
     message_id: Mapped[str | None] = mapped_column(String(255), index=True)
@@ -56,6 +61,13 @@ class Message(RecordLink, CompanyMixin, Base):
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User | None] = relationship()
+
+    @property
+    def shown_body(self) -> str:
+        """The body as HTML, in the reader's language when the system wrote it."""
+        if self.params is None:
+            return self.body
+        return str(escape(shown({"msgid": self.body, "params": self.params})))
 
 
 class Activity(RecordLink, CompanyMixin, TimestampMixin, Base):

@@ -21,6 +21,7 @@ from core.db import utcnow
 from core.bounds import fits_id
 from core.errors import RecordNotFound, ValidationError
 from core.models import User
+from core.stored_text import Sentence
 
 from .models import (
     ACTIVITY_KINDS,
@@ -111,12 +112,18 @@ def post_message(session: Session, ref: RecordRef, body: str, *, kind: str = NOT
     return message
 
 
-def message_row(res_model: str, res_id: int, company_id: int, *, kind: str, text: str | None,
+def message_row(res_model: str, res_id: int, company_id: int, *, kind: str, text: str | Sentence | None,
                 subject: str | None = None, author_id: int | None = None, at: dt.datetime | None = None) -> dict:
-    """The values of a message an addon logs (plain ``text``, shown as typed), checked: for a batch written
-    set-wise (:func:`core.bulk.insert_rows`); :func:`log_message` writes one. ValidationError naming the field."""
+    """The values of a message an addon logs (plain ``text``, shown as typed; a :class:`Sentence`, shown in
+    each reader's language), checked: for a batch written set-wise (:func:`core.bulk.insert_rows`);
+    :func:`log_message` writes one. ValidationError naming the field."""
     if kind not in MESSAGE_KINDS:
         raise ValidationError(_l("Unknown kind of message."), "kind")
+    if isinstance(text, Sentence):
+        stored = text.stored()
+        return {"res_model": res_model, "res_id": res_id, "company_id": company_id, "kind": kind,
+                "body": stored["msgid"], "params": stored["params"], "subject": subject, "author_id": author_id,
+                "at": at or utcnow()}
     text, subject = (text or "").strip(), (subject or "").strip() or None
     if not text and not subject:
         raise ValidationError(_l("Write something first."), "body")
@@ -125,10 +132,11 @@ def message_row(res_model: str, res_id: int, company_id: int, *, kind: str, text
     if subject is not None and len(subject) > MAX_SUBJECT:
         raise ValidationError(_l("At most %(count)s characters.", count=MAX_SUBJECT), "subject")
     return {"res_model": res_model, "res_id": res_id, "company_id": company_id, "kind": kind,
-            "body": text_as_html(text), "subject": subject, "author_id": author_id, "at": at or utcnow()}
+            "body": text_as_html(text), "params": None, "subject": subject, "author_id": author_id,
+            "at": at or utcnow()}
 
 
-def log_message(session: Session, ref: RecordRef, *, kind: str, text: str | None, subject: str | None = None,
+def log_message(session: Session, ref: RecordRef, *, kind: str, text: str | Sentence | None, subject: str | None = None,
                 at: dt.datetime | None = None) -> Message:
     """Put what an addon logs on the record's timeline (an email received, a call, a change), by the acting
     user; the installed addons hear of it (``chatter_logged``)."""

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
-from flask_babel import lazy_gettext as _l
 
 from core.config import Config
 from core.errors import ValidationError
+from core.stored_text import N_, Sentence
 
 #: what may be attached, as read from the bytes
 ALLOWED_TYPES = frozenset({
@@ -57,13 +57,13 @@ class AttachmentStore:
         """The cleaned file name and the content type read from ``data``; ValidationError when refused."""
         name = os.path.basename((filename or "").replace("\\", "/")).strip()
         if not name or len(name) > MAX_NAME or any(ch in name for ch in "\r\n\x00"):
-            raise ValidationError(_l("An attachment needs a file name of at most %(count)s characters.",
-                                     count=MAX_NAME), "file")
+            raise ValidationError(Sentence(N_("An attachment needs a file name of at most %(count)s characters."),
+                                           count=MAX_NAME), "file")
         if not data:
-            raise ValidationError(_l("%(name)s is empty.", name=name), "file")
+            raise ValidationError(Sentence(N_("%(name)s is empty."), name=name), "file")
         if len(data) > self.max_bytes:
-            raise ValidationError(_l("%(name)s is larger than %(size)s MB, the most an attachment may be.",
-                                     name=name, size=self.max_mb), "file")
+            raise ValidationError(Sentence(N_("%(name)s is larger than %(size)s MB, the most an attachment may be."),
+                                           name=name, size=self.max_mb), "file")
         return name, _content_type(name, data)
 
     def write(self, data: bytes) -> str:
@@ -89,16 +89,16 @@ def _content_type(name: str, data: bytes) -> str:
     if kind is None:
         if extension in TEXT_TYPES and _is_text(data):
             return TEXT_TYPES[extension]
-        raise ValidationError(_l("The content of %(name)s is not a type that can be attached (documents, images, "
-                                 "spreadsheets, plain text).", name=name), "file")
+        raise ValidationError(Sentence(N_("The content of %(name)s is not a type that can be attached (documents, "
+                                          "images, spreadsheets, plain text)."), name=name), "file")
     sniffed = SAME_TYPES.get(kind.mime, kind.mime)
     if sniffed not in ALLOWED_TYPES:
-        raise ValidationError(_l("%(name)s holds %(type)s content, which cannot be attached (documents, images, "
-                                 "spreadsheets, plain text).", name=name, type=kind.mime), "file")
+        raise ValidationError(Sentence(N_("%(name)s holds %(type)s content, which cannot be attached (documents, "
+                                          "images, spreadsheets, plain text)."), name=name, type=kind.mime), "file")
     named = mimetypes.guess_type(name, strict=False)[0]
     if named is not None and SAME_TYPES.get(named, named) != sniffed and sniffed != "application/zip":
-        raise ValidationError(_l("%(name)s is named as %(named)s but holds %(type)s content; rename it or attach "
-                                 "the right file.", name=name, named=named, type=sniffed), "file")
+        raise ValidationError(Sentence(N_("%(name)s is named as %(named)s but holds %(type)s content; rename it or "
+                                          "attach the right file."), name=name, named=named, type=sniffed), "file")
     return sniffed
 
 

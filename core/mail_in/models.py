@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, TimestampMixin, intpk, utcnow
@@ -60,7 +60,8 @@ class ReceivedMail(Base):
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow, info=field(_l("Received"), listed=True))
     outcome: Mapped[str] = mapped_column(String(16), info=field(_l("Outcome"), listed=True, choices=(
         (THREADED, _l("threaded")), (CREATED, _l("created")), (REJECTED, _l("rejected")))))
-    reason: Mapped[str | None] = mapped_column(Text, info=field(_l("Reason"), listed=True))
+    #: why attachments were not kept, or why the message was refused: stored sentences (:mod:`core.stored_text`)
+    reasons: Mapped[list | None] = mapped_column(JSON, info=field(_l("Reason"), listed=True))
     automatic: Mapped[bool] = mapped_column(Boolean, default=False, info=field(
         _l("Automatic"), help=_l("Sent by a program (an auto-reply, a bounce): never answered automatically.")))
     res_model: Mapped[str | None] = mapped_column(String(64), info=field(_l("Record type")))

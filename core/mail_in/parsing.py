@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 
-from flask_babel import lazy_gettext as _l
 
 from core.chatter.sanitize import clean_html, text_as_html
 from core.errors import BottegaError
+from core.stored_text import N_, Sentence
 
 MAX_BODY = 100_000
 MAX_SUBJECT = 998
@@ -76,13 +76,13 @@ def fallback_message_id(raw: bytes) -> str:
 def parse(raw: bytes) -> IncomingMail:
     """Read ``raw`` (an RFC 5322 message as delivered); :class:`UnreadableMail` when it cannot be received."""
     if not raw or not raw.strip():
-        raise UnreadableMail(_l("The message is empty."))
+        raise UnreadableMail(Sentence(N_("The message is empty.")))
     try:
         message = email.message_from_bytes(raw, policy=email.policy.default)
     except Exception as error:  # the parser raises many kinds on garbage; the sender gets one clear answer
-        raise UnreadableMail(_l("This is not an email message: %(reason)s", reason=str(error))) from None
+        raise UnreadableMail(Sentence(N_("This is not an email message: %(reason)s"), reason=str(error))) from None
     if not isinstance(message, EmailMessage) or not message.keys():
-        raise UnreadableMail(_l("This is not an email message: it has no headers."))
+        raise UnreadableMail(Sentence(N_("This is not an email message: it has no headers.")))
     sender_name, sender = _sender(message)
     text, body = _body(message)
     ids = _message_ids(_raw(message, "message-id"))
@@ -130,7 +130,7 @@ def _addresses(message: EmailMessage, name: str) -> list[tuple[str, str]]:
 def _sender(message: EmailMessage) -> tuple[str, str]:
     found = _addresses(message, "from")
     if not found:
-        raise UnreadableMail(_l("The message has no readable sender address (From)."))
+        raise UnreadableMail(Sentence(N_("The message has no readable sender address (From).")))
     return found[0]
 
 

@@ -23,10 +23,11 @@ from core.chatter.services import RecordRef, attach, record_of, ref_of
 from core.chatter.storage import AttachmentStore
 from core.db import utcnow
 from core.errors import BottegaError, RecordNotFound, ValidationError
+from core.stored_text import N_, Sentence, kept, message_of
 
 from .models import CREATED, REJECTED, THREADED, MailAlias, ReceivedMail
 from .parsing import IncomingMail, UnreadableMail, fallback_message_id, parse
-from .targets import alias_targets
+from .targets import Created, alias_targets
 
 DUPLICATE = "duplicate"
 
@@ -37,6 +38,17 @@ class UnknownRecipient(BottegaError):
 
 class MessageRefused(BottegaError):
     """The alias's addon refused to make a record of the message (the reason says why)."""
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a message that answers no thread goes: a company, the address it came to (named when the message is
+    refused), and ``create(session, company_id, mail)`` making the record (see
+    :class:`~core.mail_in.targets.AliasTarget`): an alias's target, or an addon's own intake (CRM's inbound URL)."""
+
+    company_id: int
+    address: str
+    create: Callable[[Session, int, IncomingMail], Created]
 
 
 @dataclass(frozen=True)
@@ -51,8 +63,9 @@ class Delivery:
 
 
 def deliver(open_session: Callable[[], Session], store: AttachmentStore, raw: bytes,
-            recipients: Sequence[str] = ()) -> Delivery:
-    """Receive ``raw`` for ``recipients`` (the envelope's; else the message's own To, Cc, Delivered-To).
+            recipients: Sequence[str] = (), destination: Destination | None = None) -> Delivery:
+    """Receive ``raw`` for ``recipients`` (the envelope's; else the message's own To, Cc, Delivered-To), or for
+    ``destination`` instead of the alias among them.
 
     ``open_session`` opens a system session. Raises :class:`UnreadableMail`,
     :class:`UnknownRecipient` or :class:`MessageRefused` with the reason.
@@ -60,13 +73,13 @@ def deliver(open_session: Callable[[], Session], store: AttachmentStore, raw: by
     try:
         mail = parse(raw)
     except UnreadableMail as refusal:
-        _record_refusal(open_session, fallback_message_id(raw), recipients, str(refusal))
+        _record_refusal(open_session, fallback_message_id(raw), recipients, message_of(refusal))
         raise
     written: list[str] = []
     session = open_session()
     try:
         try:
-            delivery = _receive(session, store, mail, recipients, written)
+            delivery = _receive(session, store, mail, recipients, destination, written)
             session.commit()
             return delivery
         except BaseException:
@@ -80,7 +93,7 @@ def deliver(open_session: Callable[[], Session], store: AttachmentStore, raw: by
             raise
         return earlier
     except MessageRefused as refusal:
-        _record_refusal(open_session, mail.message_id, recipients or mail.recipients, str(refusal), mail)
+        _record_refusal(open_session, mail.message_id, recipients or mail.recipients, message_of(refusal), mail)
         raise
     finally:
         session.close()
@@ -99,25 +112,27 @@ def _earlier(session: Session, message_id: str) -> Delivery | None:
 
 
 def _receive(session: Session, store: AttachmentStore, mail: IncomingMail, recipients: Sequence[str],
-             written: list[str]) -> Delivery:
-    alias = find_alias(session, recipients or mail.recipients)
-    ref, outcome = thread_of(session, mail, alias), THREADED
-    if ref is None and alias is None:  # even for a message received before: this address is no alias
+             destination: Destination | None, written: list[str]) -> Delivery:
+    if destination is None:
+        alias = find_alias(session, recipients or mail.recipients)
+        destination = alias_destination(alias) if alias is not None else None
+    ref, outcome = thread_of(session, mail, destination.company_id if destination else None), THREADED
+    if ref is None and destination is None:  # even for a message received before: this address is no alias
         addressed = ", ".join(recipients or mail.recipients) or "-"
-        raise UnknownRecipient(_l("No mail alias takes mail for %(address)s.", address=addressed))
+        raise UnknownRecipient(Sentence(N_("No mail alias takes mail for %(address)s."), address=addressed))
     row = _received(session, mail.message_id)
     if row is not None and row.outcome != REJECTED:
         return Delivery(DUPLICATE, row.res_model, row.res_id)
     if ref is None:
-        ref, outcome = _create(session, mail, alias)
+        ref, outcome = _create(session, mail, destination)
     dropped = _post(session, store, ref, mail, written)
     row = row or ReceivedMail(message_id=mail.message_id)
     _fill(row, mail, recipients or mail.recipients)
-    row.outcome, row.reason = outcome, "; ".join(dropped) or None
+    row.outcome, row.reasons = outcome, [kept(reason) for reason in dropped] or None
     row.res_model, row.res_id = ref.res_model, ref.res_id
     session.add(row)
     session.flush()
-    return Delivery(outcome, ref.res_model, ref.res_id, tuple(dropped))
+    return Delivery(outcome, ref.res_model, ref.res_id, tuple(str(reason) for reason in dropped))
 
 
 def find_alias(session: Session, addresses: Sequence[str]) -> MailAlias | None:
@@ -132,12 +147,27 @@ def find_alias(session: Session, addresses: Sequence[str]) -> MailAlias | None:
     return None
 
 
-def thread_of(session: Session, mail: IncomingMail, alias: MailAlias | None) -> RecordRef | None:
+def alias_destination(alias: MailAlias) -> Destination:
+    """Mail to ``alias``: its company, made into what its target (an installed addon's) creates."""
+    address, target_key = alias.address, alias.target
+
+    def create(session: Session, company_id: int, mail: IncomingMail) -> Created:
+        target = alias_targets(session.info["registry"]).get(target_key)
+        if target is None:
+            raise UnknownRecipient(Sentence(N_("The alias %(address)s creates %(target)s, which no installed addon "
+                                               "offers."), address=address, target=target_key))
+        return target.create(session, company_id, mail)
+
+    return Destination(alias.company_id, address, create)
+
+
+def thread_of(session: Session, mail: IncomingMail, company_id: int | None) -> RecordRef | None:
     """The record whose sent or received message ``mail`` answers, the most recent reference first.
 
-    A record of another company than the alias the message came to is never
-    the thread: a reference copied from elsewhere must not put a message (and
-    its attachments) on a record its sender's company does not own.
+    A record of another company than ``company_id`` (the alias's the message
+    came to) is never the thread: a reference copied from elsewhere must not
+    put a message (and its attachments) on a record its sender's company does
+    not own.
     """
     if not mail.references:
         return None
@@ -145,7 +175,7 @@ def thread_of(session: Session, mail: IncomingMail, alias: MailAlias | None) -> 
         select(Message).where(Message.message_id.in_(mail.references)).order_by(Message.id))}
     for reference in mail.references:
         message = known.get(reference)
-        if message is None or (alias is not None and message.company_id != alias.company_id):
+        if message is None or (company_id is not None and message.company_id != company_id):
             continue
         try:
             return record_of(session, message.res_model, message.res_id)
@@ -154,28 +184,24 @@ def thread_of(session: Session, mail: IncomingMail, alias: MailAlias | None) -> 
     return None
 
 
-def _create(session: Session, mail: IncomingMail, alias: MailAlias) -> tuple[RecordRef, str]:
-    target = alias_targets(session.info["registry"]).get(alias.target)
-    if target is None:
-        raise UnknownRecipient(_l("The alias %(address)s creates %(target)s, which no installed addon offers.",
-                                  address=alias.address, target=alias.target))
+def _create(session: Session, mail: IncomingMail, destination: Destination) -> tuple[RecordRef, str]:
     try:
-        created = target.create(session, alias.company_id, mail)
+        created = destination.create(session, destination.company_id, mail)
     except ValidationError as error:
-        raise MessageRefused(_l("%(address)s does not take this message: %(reason)s", address=alias.address,
-                                reason=str(error))) from None
+        raise MessageRefused(Sentence(N_("%(address)s does not take this message: %(reason)s"),
+                                      address=destination.address, reason=message_of(error))) from None
     return ref_of(session, created.record), CREATED if created.created else THREADED
 
 
 def _post(session: Session, store: AttachmentStore, ref: RecordRef, mail: IncomingMail,
-          written: list[str]) -> list[str]:
+          written: list[str]) -> list:
     """The message on the record's chatter, with the attachments that may be kept; returns why others were not."""
     dropped = []
     for attachment in mail.attachments:
         try:
             written.append(attach(session, store, ref, attachment.filename, attachment.data).storage_key)
         except ValidationError as refusal:
-            dropped.append(str(refusal))
+            dropped.append(message_of(refusal))
     body = mail.body
     if dropped:
         heading = _l("Attachments not kept:")
@@ -195,7 +221,7 @@ def _fill(row: ReceivedMail, mail: IncomingMail | None, recipients: Sequence[str
             mail.automatic
 
 
-def _record_refusal(open_session: Callable[[], Session], message_id: str, recipients: Sequence[str], reason: str,
+def _record_refusal(open_session: Callable[[], Session], message_id: str, recipients: Sequence[str], reason,
                     mail: IncomingMail | None = None) -> None:
     """Log a refused message in *Received mail* (again, when it was refused before), in its own transaction."""
     with open_session() as session:
@@ -204,7 +230,7 @@ def _record_refusal(open_session: Callable[[], Session], message_id: str, recipi
             return
         row = row or ReceivedMail(message_id=message_id)
         _fill(row, mail, recipients)
-        row.outcome, row.reason, row.res_model, row.res_id = REJECTED, reason, None, None
+        row.outcome, row.reasons, row.res_model, row.res_id = REJECTED, [kept(reason)], None, None
         session.add(row)
         session.commit()
 

@@ -53,10 +53,16 @@ def open_sessions() -> list:
 def system_session():
     """An unrestricted session for the request, for work done on the user's behalf after a check."""
     if "system_db" not in g:
-        from core.security import actor_session
-
-        g.system_db = actor_session(state().session_factory, state().registry, None)
+        g.system_db = new_system_session()
     return g.system_db
+
+
+def new_system_session():
+    """A new unrestricted session, apart from the request's: for work that commits and closes its own sessions
+    (a message received through :func:`core.mail_in.receive.deliver`)."""
+    from core.security import actor_session
+
+    return actor_session(state().session_factory, state().registry, None)
 
 
 def can(model, operation: str) -> bool:

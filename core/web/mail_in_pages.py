@@ -13,6 +13,7 @@ from wtforms.validators import InputRequired
 from core.mail_in.aliases import check_alias
 from core.mail_in.models import MailAlias, ReceivedMail
 from core.mail_in.targets import alias_targets
+from core.stored_text import shown
 
 from .context import current_registry
 from .forms import select_choices
@@ -44,6 +45,11 @@ class MailAliasView(ModelView):
 class ReceivedMailView(ModelView):
     importable = False
 
+    def display(self, record, field: str) -> str:
+        if field == "reasons":  # sentences kept untranslated, shown in the reader's language
+            return shown(record.reasons)
+        return super().display(record, field)
+
 
 def mail_in_views() -> tuple[ModelView, ...]:
     return (
@@ -53,6 +59,6 @@ def mail_in_views() -> tuple[ModelView, ...]:
                       form_fields=("local_part", "domain", "target", "active")),
         ReceivedMailView(ReceivedMail, name="received_mail", slug="received-mail", label=_l("Received mail"),
                          label_plural=_l("Received mail"), search_fields=("sender", "subject", "message_id"),
-                         list_columns=("received_at", "sender", "recipients", "subject", "outcome", "reason"),
+                         list_columns=("received_at", "sender", "recipients", "subject", "outcome", "reasons"),
                          default_order="received_at"),
     )

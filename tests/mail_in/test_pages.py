@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.mail_in.models import REJECTED, MailAlias, ReceivedMail
+from core.stored_text import N_, Sentence
 from core.testing import ADMIN_PASSWORD
 
 
@@ -12,7 +13,8 @@ def test_an_administrator_adds_an_alias_and_reads_the_received_mail(web):
     with web.db.factory() as session:
         session.add(ReceivedMail(message_id="<x1@customer.es>", sender="ana@customer.es",
                                  recipients="nobody@example.com", subject="<b>Chairs</b>", outcome=REJECTED,
-                                 reason="No mail alias takes mail for nobody@example.com."))
+                                 reasons=[{"msgid": "No mail alias takes mail for %(address)s.",
+                                           "params": {"address": "nobody@example.com"}}]))
         session.commit()
     admin = web.client()
     admin.login("admin", ADMIN_PASSWORD)
@@ -37,6 +39,20 @@ def test_an_administrator_adds_an_alias_and_reads_the_received_mail(web):
     assert "ana@customer.es" in received and "No mail alias takes mail for nobody@example.com." in received
     assert "&lt;b&gt;Chairs&lt;/b&gt;" in received and "<b>Chairs</b>" not in received
     assert admin.get("/settings/received-mail/new").status_code in (403, 404)
+
+
+def test_received_mail_reasons_read_in_the_administrators_language(web):
+    """A reason is kept as a sentence and its values: an Italian administrator reads it in Italian."""
+    with web.db.factory() as session:
+        session.add(ReceivedMail(message_id="<x2@customer.es>", sender="ana@customer.es", outcome=REJECTED,
+                                 reasons=[Sentence(N_("No mail alias takes mail for %(address)s."),
+                                                   address="nobody@example.com").stored(), "an older reason"]))
+        session.commit()
+    web.db.user("paola", groups=["core.group_admin"], lang="it")
+    paola = web.client()
+    paola.login("paola")
+    received = paola.get("/settings/received-mail/").get_data(as_text=True)
+    assert "Nessun alias di posta riceve posta per nobody@example.com.; an older reason" in received
 
 
 def test_other_users_get_403(web):

@@ -16,6 +16,7 @@ from core.mail_in.models import CREATED, REJECTED, THREADED, MailAlias, Received
 from core.mail_in.parsing import UnreadableMail
 from core.mail_in.receive import DUPLICATE, UnknownRecipient, deliver
 from core.models import Mail
+from core.stored_text import shown
 from core.testing import web_config
 
 from .messages import PDF, WINDOWS_PROGRAM, message, raw
@@ -150,7 +151,9 @@ def test_a_20_mb_attachment_is_kept_and_a_program_renamed_pdf_is_dropped_with_th
         assert session.scalars(select(Attachment.filename)).all() == ["plans.pdf"]
         body = session.scalars(select(Message.body).where(Message.kind == EMAIL_IN)).one()
         assert "Attachments not kept:" in body and "invoice.pdf holds application/x-msdownload" in body
-        assert session.scalars(select(ReceivedMail.reason)).one() == delivery.dropped[0]
+        kept = session.scalars(select(ReceivedMail)).one()
+        assert kept.reasons[0]["msgid"].startswith("%(name)s holds %(type)s content")
+        assert shown(kept.reasons) == delivery.dropped[0]
     assert len(files(store)) == 1 and files(store)[0].stat().st_size == len(big)
 
 
@@ -231,7 +234,7 @@ def test_a_message_the_lead_capture_refuses_is_rejected_with_its_reason_and_noth
     with sales.system() as session:
         row = session.scalars(select(ReceivedMail)).one()
         assert (row.outcome, row.sender) == (REJECTED, "ana@customer.es")
-        assert "sales@example.com does not take this message" in row.reason
+        assert "sales@example.com does not take this message" in shown(row.reasons)
     assert {k: v for k, v in counts(sales).items() if k != "ReceivedMail"} == {
         k: v for k, v in before.items() if k != "ReceivedMail"}
 

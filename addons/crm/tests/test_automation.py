@@ -1,13 +1,12 @@
 """Automation rules: validation, what each rule does to a new lead, reminders, and the real queue end to end."""
 import datetime as dt
-from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from addons.crm import automation, capture, services
-from addons.crm.models import OPPORTUNITY, Lead, Rule, Team, Unsubscribe
+from addons.crm.models import OPPORTUNITY, Lead, Team, Unsubscribe
 from core.catalog import Catalog
 from core.chatter import services as chatter
 from core.chatter.models import Activity, Message

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from addons.crm import capture
 from addons.crm.models import Lead, Team
-from core.chatter.models import Message
+from core.chatter.models import Attachment, Message
+from core.mail_in.models import ReceivedMail
 from core.errors import ValidationError
 
 
@@ -130,14 +131,26 @@ def test_the_public_form_endpoint_works_without_login_or_csrf_and_refuses_unknow
 
 
 def test_the_inbound_email_endpoint_takes_raw_messages(web, web_team):
+    """Posted mail is received as mail to an alias is: the lead, its message and attachment on the timeline once,
+    a row in Received mail; a reply joins the lead; garbage is refused and logged as rejected."""
     team = web_team
     client = web.client()
-    response = client.client.post(f"/crm/inbound-email/{team.capture_key}", data=mail(),
+    response = client.client.post(f"/crm/inbound-email/{team.capture_key}", data=mail(attachment=b"%PDF-1.4 plano"),
                                   content_type="message/rfc822")
     assert response.status_code == 201 and response.get_json()["created"] is True
+    lead_id = response.get_json()["lead"]
+    again = client.client.post(f"/crm/inbound-email/{team.capture_key}", data=mail(body="Y 10 mesas."),
+                               content_type="message/rfc822")
+    assert again.status_code == 201 and again.get_json() == {"ok": True, "lead": lead_id, "created": False}
     broken = client.client.post(f"/crm/inbound-email/{team.capture_key}", data=b"garbage",
                                 content_type="message/rfc822")
-    assert broken.status_code == 422
+    assert broken.status_code == 422 and "not an email message" in broken.get_json()["error"]
+    session = web.db.system()
+    received = session.scalars(select(ReceivedMail).order_by(ReceivedMail.id)).all()
+    assert [(row.outcome, row.res_id) for row in received] == [("created", lead_id), ("threaded", lead_id),
+                                                                 ("rejected", None)]
+    emails = session.scalars(select(Message).where(Message.kind == "email_in", Message.res_id == lead_id)).all()
+    assert len(emails) == 2 and session.scalars(select(Attachment.filename)).all() == ["plano.pdf"]
 
 
 @pytest.mark.parametrize("body, field", [

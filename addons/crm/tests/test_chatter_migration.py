@@ -1,7 +1,5 @@
 """Upgrading a database where CRM kept its own timeline (revision 5c1e7a3f9b20): messages and activities move to
 the core chatter, linked to their lead or partner, and come back on a downgrade."""
-import datetime as dt
-
 from sqlalchemy import select, text
 
 from addons.contacts.models import Partner

@@ -58,6 +58,24 @@ def test_an_italian_salesperson_sees_the_lead_fields_and_choices_in_italian(web)
     assert "Expected closing" not in form and "Quote request" not in form
 
 
+def test_the_lines_the_system_writes_on_a_lead_read_in_each_readers_language(web):
+    session = web.db.system()
+    lead = services.create_lead(session, web.db.main_company.id, name="Shelving", email="ana@example.es",
+                                source="web")
+    services.mark_won(session, lead)
+    session.commit()
+    web.db.user("giulia", groups=["crm.group_manager"], lang="it")
+    web.db.user("lucia", groups=["crm.group_manager"], lang="es")
+    pages = {}
+    for login in ("giulia", "lucia"):
+        client = web.client()
+        client.login(login)
+        pages[login] = client.get(f"/crm/opportunities/{lead.id}").get_data(as_text=True)
+    assert "Lead creato (Modulo web)." in pages["giulia"] and "Vinta." in pages["giulia"]
+    assert "Iniciativa creada (Formulario web)." in pages["lucia"] and "Ganada." in pages["lucia"]
+    assert "Lead created" not in pages["giulia"] + pages["lucia"]
+
+
 @pytest.mark.parametrize("field, value", [("category", "gossip"), ("source", "carrier pigeon")])
 def test_a_choice_outside_the_list_sent_by_the_lead_form_is_a_field_error(web, admin, field, value):
     admin.get("/crm/leads/new")

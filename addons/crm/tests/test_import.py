@@ -165,10 +165,9 @@ def test_imported_leads_are_audited_announced_and_their_rules_queued_in_batches(
     audited = system.execute(select(AuditLog.record_id, AuditLog.action, AuditLog.user_id)
                              .where(AuditLog.table_name == "crm_lead")).all()
     assert sorted(audited) == [(lead_id, "create", session.info["actor"].user_id) for lead_id in ids]
-    created = system.execute(select(Message.res_id, Message.kind, Message.body, Message.author_id)
-                             .where(Message.res_model == "crm_lead")).all()
-    assert sorted(created) == [(lead_id, "system", "Lead created (import).", session.info["actor"].user_id)
-                               for lead_id in ids]
+    created = system.scalars(select(Message).where(Message.res_model == "crm_lead")).all()
+    assert sorted((m.res_id, m.kind, m.shown_body, m.author_id) for m in created) == [
+        (lead_id, "system", "Lead created (Import).", session.info["actor"].user_id) for lead_id in ids]
     jobs = system.scalars(select(JobRecord).where(JobRecord.name == "crm.new_lead").order_by(JobRecord.id)).all()
     assert [job.arguments["lead_ids"] for job in jobs] == [ids[0:4], ids[4:8], ids[8:10]]
     automation.save_rule(system, db_copy.main_company.id, name="Quotes", action="classify",
