@@ -14,16 +14,16 @@ USER_GROUP = "core.group_user"
 
 @hookimpl
 def register_models():
-    from core.models import (AddonState, AuditLog, Company, ConfigIntent, Credential, Group, JobRecord, LoginSession,
-                             Mail, MailAttachment, RateLimitCounter, RecoveryCode, SavedFilter, SecurityEvent, Sequence,
-                             User, UserTask)
+    from core.models import (AddonState, ApiKey, AuditLog, Company, ConfigIntent, Credential, Group,
+                             IdempotentRequest, JobRecord, LoginSession, Mail, MailAttachment, RateLimitCounter,
+                             RecoveryCode, SavedFilter, SecurityEvent, Sequence, User, UserTask)
 
     from core.chatter.models import Activity, Attachment, Follower, MailTemplate, Message
     from core.mail_in.models import MailAlias, ReceivedMail
 
     return (Company, User, Group, AddonState, AuditLog, Sequence, Credential, RecoveryCode, LoginSession, JobRecord,
             Mail, MailAttachment, SecurityEvent, RateLimitCounter, ConfigIntent, UserTask, SavedFilter,
-            Message, Activity, Follower, Attachment, MailTemplate, MailAlias, ReceivedMail)
+            Message, Activity, Follower, Attachment, MailTemplate, MailAlias, ReceivedMail, ApiKey, IdempotentRequest)
 
 
 @hookimpl
@@ -39,9 +39,9 @@ def register_groups():
 
 @hookimpl
 def register_model_access():
-    from core.models import (AddonState, AuditLog, Company, ConfigIntent, Credential, Group, JobRecord, LoginSession,
-                             Mail, MailAttachment, RateLimitCounter, RecoveryCode, SavedFilter, SecurityEvent, Sequence,
-                             User, UserTask)
+    from core.models import (AddonState, ApiKey, AuditLog, Company, ConfigIntent, Credential, Group,
+                             IdempotentRequest, JobRecord, LoginSession, Mail, MailAttachment, RateLimitCounter,
+                             RecoveryCode, SavedFilter, SecurityEvent, Sequence, User, UserTask)
     from core.chatter.models import Activity, Attachment, Follower, MailTemplate, Message
     from core.mail_in.models import MailAlias, ReceivedMail
     from core.security import ModelAccess
@@ -76,6 +76,8 @@ def register_model_access():
         ModelAccess(ReceivedMail, ADMIN_GROUP, read=True),  # written by core.mail_in in a system session
         ModelAccess(UserTask, USER_GROUP, read=True),  # written by core.tasks; each user sees their own
         ModelAccess(SavedFilter, USER_GROUP, read=True, create=True, write=True, delete=True),
+        ModelAccess(ApiKey, ADMIN_GROUP),  # no rights: only core.api.keys, after its own checks
+        ModelAccess(IdempotentRequest, ADMIN_GROUP),  # no rights: only core.api.idempotency
     )
 
 

@@ -20,7 +20,11 @@ HIDDEN_KINDS = frozenset({"binary"})
 
 def readable_fields(session: Session, model: type) -> dict[str, Field]:
     """``model``'s fields the session's actor may read, in declaration order, the extensions' last."""
-    registry, actor = session.info.get("registry"), session.info.get("actor")
+    return fields_for(session.info.get("registry"), session.info.get("actor"), model)
+
+
+def fields_for(registry, actor, model: type) -> dict[str, Field]:
+    """``model``'s fields ``actor`` (None: the system, who reads all) may read with ``registry``'s addons."""
     own = {name: found for name, found in fields_of(model).items() if _shown(found)}
     added = {name: found for extension in extensions_of(registry, model, actor)
              for name, found in extension.fields.items() if _shown(found)}
