@@ -151,3 +151,10 @@ def record_smart_buttons(model):
         return []
     return [SmartButton(Partner, _l("Invoices"), "accounting.invoice_list", "partner_id", 30),
             SmartButton(Partner, _l("Bills"), "accounting.bill_list", "partner_id", 35)]
+
+
+@hookimpl
+def register_api_actions():
+    from .api import api_actions
+
+    return api_actions()

@@ -123,3 +123,10 @@ def chatter_logged(session, message):
     from .services import lead_touched
 
     lead_touched(session, message)
+
+
+@hookimpl
+def register_api_actions():
+    from .api import api_actions
+
+    return api_actions()

@@ -110,3 +110,10 @@ def record_smart_buttons(model):
     if model is not Partner:
         return []
     return [SmartButton(Partner, _l("Quotations and orders"), "sales.order_list", "partner_id", 20)]
+
+
+@hookimpl
+def register_api_actions():
+    from .api import api_actions
+
+    return api_actions()

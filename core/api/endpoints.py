@@ -161,8 +161,7 @@ def _check_names(resource: Resource, fields, expand) -> None:
 def _save(resource: Resource, record) -> dict:
     view = resource.view
     fields = writable_fields(view)
-    model = input_model(resource.schema_name + ("Update" if record else "Create"), fields,
-                        partial=record is not None, lines=line_fields(view))
+    model = input_model(resource.schema_name + ("Update" if record else "Create"), fields, lines=line_fields(view))
     given = _validated(model, _body())
     values = {**_current_values(view, record, fields), **given} if record is not None else given
     saved = view.save(g.db, g.actor, record, values)

@@ -77,8 +77,8 @@ def _models(registry, resource: Resource):
                      if found.readonly is not True})
     lines = line_fields(view)
     return (output_model(resource.schema_name, shown),
-            input_model(f"{resource.schema_name}Create", editable, partial=False, lines=lines),
-            input_model(f"{resource.schema_name}Update", editable, partial=True, lines=lines))
+            input_model(f"{resource.schema_name}Create", editable, lines=lines),
+            input_model(f"{resource.schema_name}Update", editable, lines=lines))
 
 
 def _paths(resource: Resource, record, page, create, update, actions) -> dict:

@@ -1,11 +1,13 @@
 """Pydantic models built from the field layer: the API validates bodies with them, and the OpenAPI document
 takes their JSON Schema (2020-12, as OpenAPI 3.1 uses).
 
-- :func:`input_model`: what a create (``partial=False``) or a PATCH (``partial=True``) accepts: the fields the
-  UI's form edits (:attr:`core.web.views.ModelView.form_fields`), each typed, bounded, of its choices and
-  lengths, and, for a document with lines, ``lines`` (a list of objects of the view's ``line_fields``);
-  ``extra="forbid"``, so an unknown field is refused by name. The field layer's own cleaning (formats, related
-  records the user may see, read-only rules) then runs in the services, as for a form.
+- :func:`input_model`: what a create or a PATCH accepts: the fields the UI's form edits
+  (:attr:`core.web.views.ModelView.form_fields`), each typed, bounded, of its choices and lengths, and, for a
+  document with lines, ``lines`` (a list of objects of the view's ``line_fields``); ``extra="forbid"``, so an
+  unknown field is refused by name. Whether a field must be given is left to the field layer's cleaning and
+  the services, as for a form: a service fills some required columns itself (an invoice's journal, a line's
+  account), so the column alone cannot say. That cleaning (required values, formats, related records the user
+  may see, read-only rules) then names each wrong field.
 - :func:`output_model`: a record as :mod:`core.api.payloads` writes it.
 """
 from __future__ import annotations
@@ -67,17 +69,12 @@ def output_type(found: Field):
     return kind if found.kind == "many2many" or found.name == "id" else kind | None
 
 
-def input_model(name: str, fields: dict[str, Field], *, partial: bool, lines: dict[str, Field] | None = None):
-    """The body a create (or, ``partial``, a PATCH) takes: ``fields``, and ``lines`` of ``lines``' fields."""
-    definitions = {}
-    for field_name, found in fields.items():
-        kind = input_type(found)
-        if partial or not found.required:
-            definitions[field_name] = (kind | None, Spec(None, description=_text(found.help)))
-        else:
-            definitions[field_name] = (kind, Spec(..., description=_text(found.help)))
+def input_model(name: str, fields: dict[str, Field], *, lines: dict[str, Field] | None = None):
+    """The body a create or a PATCH takes: ``fields``, and ``lines`` of ``lines``' fields."""
+    definitions = {field_name: (input_type(found) | None, Spec(None, description=_text(found.help)))
+                   for field_name, found in fields.items()}
     if lines:
-        line = input_model(f"{name}Line", lines, partial=False)
+        line = input_model(f"{name}Line", lines)
         definitions["lines"] = (Annotated[list[line], Spec(max_length=MAX_LINES)] | None, None)
     return create_model(name, __config__=ConfigDict(extra="forbid"), **definitions)
 
