@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from flask import Blueprint
     from sqlalchemy.orm import Session
 
+    from core.api.actions import ApiAction
     from core.availability import Availability
     from core.chatter.composer import Document
     from core.chatter.models import Message
@@ -211,6 +212,23 @@ def register_views() -> Iterable[ModelView]:
     ``_view``, ``_new``, ``_edit``, ...
 
     :return: :class:`core.web.views.ModelView` instances
+    """
+
+
+@hookspec
+def register_api_actions() -> Iterable[ApiAction]:
+    """Return the business actions of this addon's models that the JSON API offers.
+
+    Called on each API request that runs or documents an action. Each
+    :class:`core.api.actions.ApiAction` becomes ``POST
+    /api/v1/<addon>/<slug>/<id>/actions/<name>`` on every resource of its
+    model, and an operation of the OpenAPI document; it exists only while
+    the addon is installed. ``run(session, actor, record, **params)`` calls
+    the addon's service in the key user's session (its refusals become
+    problem responses and nothing is written); ``params`` is a pydantic model
+    of the body, or None for an action that takes none.
+
+    :return: :class:`core.api.actions.ApiAction` instances
     """
 
 

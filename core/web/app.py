@@ -28,7 +28,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core import encrypted_columns
+from core import api, encrypted_columns
 from core.catalog import Catalog
 from core.config import Config
 from core.errors import AccessDenied, AddonError
@@ -92,6 +92,7 @@ def build_app(state: WebState) -> Flask:
                       task_pages.blueprint, palette.blueprint, chatter.blueprint, webhook_pages.blueprint):
         app.register_blueprint(blueprint)
     _register_addon_blueprints(app, state.registry)
+    api.init_app(app, csrf)
     for endpoint, function in app.view_functions.items():
         if getattr(function, CSRF_EXEMPT_ATTRIBUTE, False):
             if not getattr(function, PUBLIC_ATTRIBUTE, False):
@@ -230,7 +231,7 @@ def _authenticate():
     state = web_state()
     g.actor = None
     g.db = None
-    if _is_static(request.endpoint):
+    if _is_static(request.endpoint) or request.blueprint == "api":  # the API takes keys (core.api.auth)
         return None
     if session.get("user_id") is not None:
         login = _logged_in(state)
