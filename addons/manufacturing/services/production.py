@@ -88,7 +88,7 @@ def create_production(session: Session, company_id: int, **values) -> Production
     product = session.get(Product, values["product_id"])
     if product.company_id != company_id:
         raise ValidationError(gettext("Choose a product of this company."), "product_id")
-    values.setdefault("scheduled_date", dt.date.today())
+    values["scheduled_date"] = values.get("scheduled_date") or dt.date.today()
     values["bom_id"] = _bom_for(session, product, values.get("bom_id"), values["scheduled_date"]).id
     values["location_id"] = _location(session, warehouse, values.get("location_id"))
     production = Production(company_id=company_id, state=DRAFT, quantity_done=ZERO, **values)
