@@ -3,6 +3,7 @@ operations and by-products as records of their own), production orders (their pa
 components, the operations and the cost report)."""
 from __future__ import annotations
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 
 from core.web.context import can, db
@@ -44,6 +45,19 @@ class BomPartView(ModelView):
 
     importable = False
     part = ""
+
+    def form_class(self, session, record=None):
+        """The generic form, its bill preset from ``?bom_id=`` (the bill page's "Add an operation")."""
+        base = super().form_class(session, record)
+
+        class PartForm(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                preset = request.args.get("bom_id", type=int)
+                if record is None and not self.is_submitted() and preset:
+                    self.bom_id.data = preset
+
+        return PartForm
 
     def create(self, session, actor, values):
         return boms.add_part(session, session.get(m.Bom, values.pop("bom_id")), self.part, values)
