@@ -131,3 +131,14 @@ def test_an_order_that_consumed_components_is_not_cancelled_one_that_did_not_giv
     reserved = shop.session.scalar(select(func.coalesce(func.sum(StockMove.reserved), 0)).join(
         ProductionMove, ProductionMove.move_id == StockMove.id).where(ProductionMove.production_id == other.id))
     assert reserved == 0
+
+
+def test_closing_an_order_early_consumes_its_share_and_releases_the_rest(shop, tables):
+    production = order(shop, tables.table, 4)
+    produce(shop.session, production, quantity=D(1), close=True)
+    assert (production.state, production.quantity_done) == (DONE, 1)
+    assert [line.quantity_consumed for line in production.components] == [4, 1, 8]
+    assert (shop.on_hand(tables.leg), shop.on_hand(tables.table)) == (16, 1)
+    reserved = shop.session.scalar(select(func.coalesce(func.sum(StockMove.reserved), 0)).join(
+        ProductionMove, ProductionMove.move_id == StockMove.id).where(ProductionMove.production_id == production.id))
+    assert reserved == 0
