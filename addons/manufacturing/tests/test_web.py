@@ -7,6 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from addons.manufacturing.models import Bom, Production
+from addons.manufacturing.services.boms import create_bom
+from addons.manufacturing.services.production import create_production
 from addons.manufacturing.services.workcentres import create_workcentre
 from addons.products.services import create_product
 from addons.stock.services.setup import create_warehouse
@@ -74,3 +76,18 @@ def test_a_stock_user_sees_no_manufacturing(web):
     client.login("mozo")
     assert "<span>Manufacturing</span>" not in client.get("/").get_data(as_text=True)
     assert client.get("/manufacturing/productions/").status_code == 403
+
+
+def test_the_orders_kanban_opens_and_a_drop_does_not_change_an_order_s_state(web, plant):
+    session = plant.session
+    create_bom(session, web.db.main_company.id, product_id=plant.table.id,
+               lines=[{"product_id": plant.leg.id, "quantity": Decimal(4)}])
+    production = create_production(session, web.db.main_company.id, product_id=plant.table.id, quantity=Decimal(1),
+                                   warehouse_id=plant.warehouse.id)
+    session.commit()
+    board = plant.client.get("/manufacturing/productions/kanban")
+    assert board.status_code == 200 and "Draft" in board.get_data(as_text=True)
+    dropped = plant.client.post_json(f"/manufacturing/productions/{production.id}/stage", {"stage": "done"})
+    assert dropped.status_code in (403, 422)
+    session.rollback()
+    assert session.get(Production, production.id).state == "draft"
