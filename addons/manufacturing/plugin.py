@@ -31,3 +31,38 @@ def stock_kit_components(session, product_ids, date):
 
     with system_rows(session) as system:  # a stock clerk delivers kits without the right to read bills
         return kit_components(system, product_ids, on=date)
+
+
+@hookimpl
+def register_menu_items():
+    from .menus import MENU
+
+    return MENU
+
+
+@hookimpl
+def register_views():
+    from .views import manufacturing_views
+
+    return manufacturing_views()
+
+
+@hookimpl
+def register_blueprints():
+    from .web import blueprint
+
+    return (blueprint,)
+
+
+@hookimpl
+def after_install(session):
+    from .services.setup import set_up_missing_companies
+
+    set_up_missing_companies(session)
+
+
+@hookimpl
+def load_demo_data(session, company):
+    from . import demo
+
+    demo.load(session, company)
