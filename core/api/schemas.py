@@ -39,7 +39,7 @@ def input_type(found: Field):
     if found.kind in ("text", "longtext"):
         kind = Annotated[StrictStr, Spec(max_length=found.length)] if found.length else StrictStr
     elif found.kind == "int":
-        kind = Annotated[StrictInt, Spec(ge=-2 ** 31, le=2 ** 31 - 1, **bounds)]
+        kind = Annotated[StrictInt, Spec(**{"ge": -2 ** 31, "le": 2 ** 31 - 1, **bounds})]
     elif found.kind == "decimal":
         kind = Annotated[Decimal, Spec(allow_inf_nan=False, max_digits=_digits(found), decimal_places=found.places,
                                        **bounds)]
