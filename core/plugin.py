@@ -225,3 +225,10 @@ def register_blueprints():
     from core.web.admin import blueprint
 
     return (blueprint,)
+
+
+@hookimpl
+def record_buttons(session, actor, record):
+    from core.web.api_key_pages import key_buttons
+
+    return key_buttons(actor, record)

@@ -8,6 +8,7 @@ nothing written otherwise.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from flask import Blueprint, g, jsonify, request
@@ -163,20 +164,42 @@ def _save(resource: Resource, record) -> dict:
     fields = writable_fields(view)
     model = input_model(resource.schema_name + ("Update" if record else "Create"), fields, lines=line_fields(view))
     given = _validated(model, _body())
-    values = {**_current_values(view, record, fields), **given} if record is not None else given
+    lines = line_fields(view)
+    values = _current_values(view, record, fields, lines) if record is not None else _empty_form(fields, lines)
+    values.update(given)
     saved = view.save(g.db, g.actor, record, values)
     g.db.flush()
     return payloads(g.db, [saved])[0]
 
 
-def _current_values(view, record, fields: dict) -> dict:
-    """What the UI's form holds for ``record`` (its editable fields), so a PATCH changes only what it names."""
+def _empty_form(fields: dict, lines: dict | None) -> dict:
+    """What the UI's new-record form sends for fields left alone: each default, unticked boxes, else nothing;
+    no lines."""
+    def empty(found):
+        if found.default is not None:
+            return found.default
+        return {"bool": False, "many2many": []}.get(found.kind)
+
+    values = {name: empty(found) for name, found in fields.items()}
+    return {**values, "lines": []} if lines else values
+
+
+def _current_values(view, record, fields: dict, lines: dict | None) -> dict:
+    """What the UI's form holds for ``record`` (its editable fields and lines), so a PATCH changes only what it
+    names."""
     values = extension_values(g.db, view.extensions("create", "write"), record)
-    for name, found in fields.items():
-        if found.model is view.model:
-            value = getattr(record, name)
-            values[name] = [item.id for item in value] if found.kind == "many2many" else value
-    return {name: value for name, value in values.items() if name in fields and not fields[name].is_readonly(record)}
+    values.update({name: _form_value(record, name, found) for name, found in fields.items()
+                   if found.model is view.model})
+    values = {name: value for name, value in values.items() if name in fields and not fields[name].is_readonly(record)}
+    if lines:
+        values["lines"] = [{name: _form_value(line, name, found) for name, found in lines.items()}
+                           for line in record.lines]
+    return values
+
+
+def _form_value(record, name: str, found):
+    value = getattr(record, name)
+    return [item.id for item in value] if found.kind == "many2many" else value
 
 
 def _body(allow_empty: bool = False) -> dict:
@@ -197,12 +220,18 @@ def _no_body() -> dict:
 
 
 def _validated(model, body: dict) -> dict:
+    """``body`` checked by ``model``: the values given, date-times as the naive UTC the database keeps."""
     try:
-        return model.model_validate(body).model_dump(exclude_unset=True)
+        values = model.model_validate(body).model_dump(exclude_unset=True)
     except PydanticError as error:
         problems = [(".".join(str(part) for part in problem["loc"]) or "body", problem["msg"])
                     for problem in error.errors(include_url=False, include_input=False)]
         raise ApiProblem(422, gettext("Some fields are wrong; nothing was saved."), problems) from None
+    for line in [values, *(values.get("lines") or ())]:
+        for name, value in line.items():
+            if isinstance(value, dt.datetime) and value.tzinfo is not None:
+                line[name] = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return values
 
 
 def _idempotent(work, status: int):

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from core.db import utcnow
 from core.errors import AccessDenied, ValidationError
 from core.models import ApiKey, User
+from core.plugin_manager import CORE
 from core.security.actor import ADMIN_GROUP
 from core.security.events import log_event
 from core.sessions import system_rows
@@ -36,7 +37,8 @@ OPERATIONS = ("read", "write")
 
 def scope_choices(registry) -> list[str]:
     """Every scope a key may hold with the installed addons: ``read``, ``write``, then per addon."""
-    return [*OPERATIONS, *(f"{addon}:{operation}" for addon in registry.installed for operation in OPERATIONS)]
+    return [*OPERATIONS, *(f"{addon}:{operation}" for addon in (CORE, *registry.installed)
+                           for operation in OPERATIONS)]
 
 
 def create_key(session: Session, user: User, *, name: str, scopes, expires_at: dt.datetime | None = None

@@ -156,7 +156,7 @@ def _cursor(raw: str, sort: str, errors: dict) -> tuple | None:
 
 def _typed(found, value, errors: dict):
     """A cursor's value back to the sort field's type (JSON has no dates nor decimals)."""
-    parse = {"date": dt.date.fromisoformat, "datetime": dt.datetime.fromisoformat, "decimal": Decimal}.get(
+    parse = {"date": dt.date.fromisoformat, "datetime": _utc, "decimal": Decimal}.get(
         found.kind if found is not None else None)
     if value is None or parse is None:
         return value
@@ -165,6 +165,12 @@ def _typed(found, value, errors: dict):
     except (ValueError, TypeError, InvalidOperation):
         errors["cursor"] = gettext("This cursor is not one this list gave, or the sort changed since.")
         return None
+
+
+def _utc(value: str) -> dt.datetime:
+    """A date-time of a cursor (written with its UTC offset) as the naive UTC the database keeps."""
+    moment = dt.datetime.fromisoformat(value)
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _names(args, key: str) -> list[str] | None:

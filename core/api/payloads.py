@@ -11,7 +11,7 @@ side records, a relation only when they may read its model), and every related r
 record rules and companies. Values:
 
 - ``Decimal`` (money, quantities) as a string (``"121.00"``): JSON numbers lose digits;
-- dates and date-times in ISO 8601 (``"2026-03-31"``, ``"2026-03-31T09:30:00"``);
+- dates and date-times in ISO 8601 (``"2026-03-31"``, ``"2026-03-31T09:30:00+00:00"``: stored in UTC);
 - a many-to-one field as ``{"id": 7, "display_name": "Acme"}`` (``null`` when empty); a related record the
   user may not see by their record rules gives ``{"id": 7, "display_name": null}``, nothing more;
 - a many-to-many field as a list of those;
@@ -72,7 +72,9 @@ def plain(value):
     """A stored value as JSON carries it (Decimal as a string, dates in ISO 8601)."""
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc).isoformat()
+    if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     return value
 

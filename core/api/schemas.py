@@ -39,7 +39,7 @@ def input_type(found: Field):
     if found.kind in ("text", "longtext"):
         kind = Annotated[StrictStr, Spec(max_length=found.length)] if found.length else StrictStr
     elif found.kind == "int":
-        kind = Annotated[StrictInt, Spec(ge=-2 ** 31, le=2 ** 31 - 1, **bounds)]
+        kind = Annotated[StrictInt, Spec(**{"ge": -2 ** 31, "le": 2 ** 31 - 1, **bounds})]
     elif found.kind == "decimal":
         kind = Annotated[Decimal, Spec(allow_inf_nan=False, max_digits=_digits(found), decimal_places=found.places,
                                        **bounds)]
@@ -71,12 +71,20 @@ def output_type(found: Field):
 
 def input_model(name: str, fields: dict[str, Field], *, lines: dict[str, Field] | None = None):
     """The body a create or a PATCH takes: ``fields``, and ``lines`` of ``lines``' fields."""
-    definitions = {field_name: (input_type(found) | None, Spec(None, description=_text(found.help)))
+    definitions = {field_name: (_nullable(found), Spec(None, description=_text(found.help)))
                    for field_name, found in fields.items()}
     if lines:
         line = input_model(f"{name}Line", lines)
-        definitions["lines"] = (Annotated[list[line], Spec(max_length=MAX_LINES)] | None, None)
+        definitions["lines"] = (Annotated[list[line], Spec(max_length=MAX_LINES)], None)
     return create_model(name, __config__=ConfigDict(extra="forbid"), **definitions)
+
+
+def _nullable(found: Field):
+    """A field may be sent empty (null) when its column takes none; may be left out always (the form's default)."""
+    kind = input_type(found)
+    if found.kind == "many2many" or (found.column is not None and not found.column.nullable):
+        return kind
+    return kind | None
 
 
 def output_model(name: str, fields: dict[str, Field]):
