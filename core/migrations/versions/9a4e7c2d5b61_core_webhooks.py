@@ -1,7 +1,7 @@
 """core: webhook subscriptions and their delivery log
 
 Revision ID: 9a4e7c2d5b61
-Revises: 3c8e1f5a7b20
+Revises: 6d2b9e4f1a37
 Create Date: 2026-12-04 17:20:00.000000
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '9a4e7c2d5b61'
-down_revision = '3c8e1f5a7b20'
+down_revision = '6d2b9e4f1a37'
 branch_labels = None
 depends_on = None
 
