@@ -69,6 +69,15 @@ class WebhookView(ModelView):
 class DeliveryView(ModelView):
     importable = False
 
+    def title(self, record) -> str:
+        return f"{record.event} #{record.id}"
+
+    def display(self, record, field: str) -> str:
+        if field == "history":  # one line per attempt: when, the answer's code, what went wrong
+            return "\n".join(" ".join(str(part) for part in (entry["at"], entry["status"] or "—", entry["error"] or "")
+                                       ).strip() for entry in record.history)
+        return super().display(record, field)
+
 
 def webhook_views() -> tuple[ModelView, ...]:
     return (
