@@ -5,8 +5,9 @@ from core import hookimpl
 @hookimpl
 def register_models():
     from .models import ALL
+    from .planning.models import ALL as PLANNING
 
-    return ALL
+    return (*ALL, *PLANNING)
 
 
 @hookimpl
@@ -18,9 +19,10 @@ def register_groups():
 
 @hookimpl
 def register_model_access():
+    from .planning.security import ACCESS as PLANNING
     from .security import ACCESS
 
-    return ACCESS
+    return (*ACCESS, *PLANNING)
 
 
 @hookimpl
@@ -66,3 +68,13 @@ def load_demo_data(session, company):
     from . import demo
 
     demo.load(session, company)
+
+
+@hookimpl
+def register_extensions():
+    from addons.products.models import Product
+    from core.fields import Extension
+
+    from .planning.models import ProductPlanning
+
+    return (Extension(Product, ProductPlanning),)

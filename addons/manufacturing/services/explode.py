@@ -225,3 +225,10 @@ def components_of(session: Session, product_ids: Iterable[int]) -> dict[int, set
                 .where(Bom.product_id.in_(ids[first:first + ID_CHUNK]))).all():
             found[product_id].add(component_id)
     return found
+
+
+def bom_components(session: Session, bom_ids: Iterable[int]) -> dict[int, list[tuple[int, Decimal]]]:
+    """bill id -> [(component id, quantity in its own unit, scrap included, for the bill's quantity)]: one
+    query per chunk of bills, for planning a whole level of bills at once."""
+    return {bom_id: [(line.product_id, line.quantity) for line in lines]
+            for bom_id, lines in _components(session, list(bom_ids)).items()}
