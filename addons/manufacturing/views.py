@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import request
 from flask_babel import lazy_gettext as _l
 
+from core.errors import ValidationError
 from core.web.context import can, db
 from core.web.lines import given
 from core.web.views import Filter, ModelView
@@ -60,7 +61,11 @@ class BomPartView(ModelView):
         return PartForm
 
     def create(self, session, actor, values):
-        return boms.add_part(session, session.get(m.Bom, values.pop("bom_id")), self.part, values)
+        bom_id = values.pop("bom_id", None)
+        bom = session.get(m.Bom, bom_id) if bom_id is not None else None
+        if bom is None:
+            raise ValidationError(_l("Choose the bill of materials."), "bom_id")
+        return boms.add_part(session, bom, self.part, values)
 
 
 class ProductionView(ModelView):

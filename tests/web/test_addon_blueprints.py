@@ -18,7 +18,8 @@ from core.testing import web_config
 from core.web.app import WebState, build_app
 
 MANIFEST = AddonManifest(name="twopages", version="1.0.0", summary="Test: an addon's blueprints", plugin=__name__)
-CORE_BLUEPRINTS = {"auth", "reauth", "login_sessions", "web", "core", "chatter", "palette", "tasks"}
+CORE_BLUEPRINTS = {"auth", "reauth", "login_sessions", "web", "core", "chatter", "palette", "tasks", "api", "api_keys",
+                   "webhooks"}
 PAGES: list[Blueprint] = []
 
 
