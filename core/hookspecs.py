@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from flask import Blueprint
     from sqlalchemy.orm import Session
 
+    from core.api.actions import ApiAction
     from core.availability import Availability
     from core.chatter.composer import Document
     from core.chatter.models import Message
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from core.fields import Extension
     from core.menus import MenuItem
     from core.models import Company
+    from core.planning import Demand, Source, Supply
     from core.security import Actor
     from core.web.smart_buttons import SmartButton
     from core.security.declarations import Group, ModelAccess, RecordRule
@@ -211,6 +213,23 @@ def register_views() -> Iterable[ModelView]:
     ``_view``, ``_new``, ``_edit``, ...
 
     :return: :class:`core.web.views.ModelView` instances
+    """
+
+
+@hookspec
+def register_api_actions() -> Iterable[ApiAction]:
+    """Return the business actions of this addon's models that the JSON API offers.
+
+    Called on each API request that runs or documents an action. Each
+    :class:`core.api.actions.ApiAction` becomes ``POST
+    /api/v1/<addon>/<slug>/<id>/actions/<name>`` on every resource of its
+    model, and an operation of the OpenAPI document; it exists only while
+    the addon is installed. ``run(session, actor, record, **params)`` calls
+    the addon's service in the key user's session (its refusals become
+    problem responses and nothing is written); ``params`` is a pydantic model
+    of the body, or None for an action that takes none.
+
+    :return: :class:`core.api.actions.ApiAction` instances
     """
 
 
@@ -760,6 +779,27 @@ def sales_delivery_source(session: Session, line: object) -> str | None:
 
 
 @hookspec
+def stock_kit_components(session: Session, company_id: int, product_ids: list[int], date: dt.date
+                         ) -> Mapping[int, list[tuple[int, Decimal]]] | None:
+    """Say which products are kits (never in stock: moved as their components) and what one unit of each holds.
+
+    Called by stock's ``create_moves`` once per batch of new moves, with the
+    products they move: a move of a kit is replaced by a move of each of its
+    components, for the kit's quantity times the component's quantity, from
+    and to the same locations (so a kit's delivery delivers its components).
+    ``manufacturing`` answers for the products whose bill valid on ``date`` is
+    a kit.
+
+    :param session: the session creating the moves
+    :param company_id: the company of the moves
+    :param product_ids: the products the moves would move
+    :param date: the day the moves are created
+    :return: kit product id -> [(component product id, quantity per unit of the kit, in the component's own
+        unit)], for the kits among ``product_ids``; None or empty when there are none
+    """
+
+
+@hookspec
 def stock_moves_done(session: Session, move_ids: list[int]) -> None:
     """React to stock moves being done (the stock moved, the quants changed, the moves valued).
 
@@ -805,4 +845,70 @@ def payslips_posted(session: Session, payslips: list) -> None:
     :param session: the session posting (a payroll manager's)
     :param payslips: the ``hr.Payslip`` records posted, with their lines
     :return: nothing
+    """
+
+
+# --- Requirements planning (manufacturing) ---
+
+
+@hookspec
+def manufacturing_demands(session: Session, company_id: int) -> Iterable[Demand]:
+    """Return the open demands another addon knows of, for manufacturing's requirements run to plan for.
+
+    Called once per requirements run, in the planner's transaction, with the
+    planner's session. The ``manufacturing_sales`` bridge answers the
+    undelivered quantities of the company's confirmed sales orders.
+
+    :param session: the session of the planner running the requirements
+    :param company_id: the company planned
+    :return: ``core.planning.Demand`` rows (product, date, quantity in the product's own unit, origin)
+    """
+
+
+@hookspec
+def manufacturing_supply(session: Session, company_id: int, product_ids: list[int]) -> Iterable[Supply]:
+    """Return what is already ordered of ``product_ids`` but not yet counted by stock as incoming.
+
+    Called by the requirements run once per level of the bills, with the
+    planner's session. The ``manufacturing_purchase`` bridge answers the
+    company's draft and sent purchase orders (a confirmed order's receipt is
+    stock's incoming already), so a confirmed buy proposal is not proposed
+    again by the next run.
+
+    :param session: the session of the planner
+    :param company_id: the company planned
+    :param product_ids: the products of the level being planned
+    :return: ``core.planning.Supply`` rows (product, expected date, quantity in the product's own unit)
+    """
+
+
+@hookspec
+def manufacturing_sources(session: Session, company_id: int, product_ids: list[int]) -> Mapping[int, Source]:
+    """Say where the products the requirements run would buy are bought, and how long buying takes.
+
+    Called by the requirements run once per level of the bills, for the
+    level's products that have no bill to make them. The
+    ``manufacturing_purchase`` bridge answers each product's preferred
+    supplier and that supplier's lead time.
+
+    :param session: the session of the planner
+    :param company_id: the company planned
+    :param product_ids: the products to buy
+    :return: product id -> ``core.planning.Source`` (supplier id, lead time in days), for those it knows
+    """
+
+
+@hookspec
+def manufacturing_buy(session: Session, proposals: list) -> Iterable[object]:
+    """Order what a planner confirmed buying: make draft purchase orders (requests for quotation).
+
+    Called when a manufacturing manager confirms buy proposals of the
+    requirements run, in their transaction, with their session. The
+    ``manufacturing_purchase`` bridge groups them by supplier into draft
+    purchase orders. Without an implementation, buy proposals cannot be
+    confirmed (the page says so).
+
+    :param session: the session of the manager confirming
+    :param proposals: the ``manufacturing.Proposal`` records (kind ``buy``: product, quantity, supplier, dates)
+    :return: the records created (shown to the user by their display name)
     """

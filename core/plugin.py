@@ -14,9 +14,9 @@ USER_GROUP = "core.group_user"
 
 @hookimpl
 def register_models():
-    from core.models import (AddonState, AuditLog, Company, ConfigIntent, Credential, Group, JobRecord, LoginSession,
-                             Mail, MailAttachment, RateLimitCounter, RecoveryCode, SavedFilter, SecurityEvent, Sequence,
-                             User, UserTask)
+    from core.models import (AddonState, ApiKey, AuditLog, Company, ConfigIntent, Credential, Group,
+                             IdempotentRequest, JobRecord, LoginSession, Mail, MailAttachment, RateLimitCounter,
+                             RecoveryCode, SavedFilter, SecurityEvent, Sequence, User, UserTask)
 
     from core.chatter.models import Activity, Attachment, Follower, MailTemplate, Message
     from core.mail_in.models import MailAlias, ReceivedMail
@@ -25,7 +25,7 @@ def register_models():
     return (Company, User, Group, AddonState, AuditLog, Sequence, Credential, RecoveryCode, LoginSession, JobRecord,
             Mail, MailAttachment, SecurityEvent, RateLimitCounter, ConfigIntent, UserTask, SavedFilter,
             Message, Activity, Follower, Attachment, MailTemplate, MailAlias, ReceivedMail,
-            WebhookSubscription, WebhookDelivery)
+            WebhookSubscription, WebhookDelivery, ApiKey, IdempotentRequest)
 
 
 @hookimpl
@@ -41,9 +41,9 @@ def register_groups():
 
 @hookimpl
 def register_model_access():
-    from core.models import (AddonState, AuditLog, Company, ConfigIntent, Credential, Group, JobRecord, LoginSession,
-                             Mail, MailAttachment, RateLimitCounter, RecoveryCode, SavedFilter, SecurityEvent, Sequence,
-                             User, UserTask)
+    from core.models import (AddonState, ApiKey, AuditLog, Company, ConfigIntent, Credential, Group,
+                             IdempotentRequest, JobRecord, LoginSession, Mail, MailAttachment, RateLimitCounter,
+                             RecoveryCode, SavedFilter, SecurityEvent, Sequence, User, UserTask)
     from core.chatter.models import Activity, Attachment, Follower, MailTemplate, Message
     from core.mail_in.models import MailAlias, ReceivedMail
     from core.models.webhook import WebhookDelivery, WebhookSubscription
@@ -81,6 +81,8 @@ def register_model_access():
         ModelAccess(SavedFilter, USER_GROUP, read=True, create=True, write=True, delete=True),
         ModelAccess(WebhookSubscription, ADMIN_GROUP, read=True, create=True, write=True),
         ModelAccess(WebhookDelivery, ADMIN_GROUP, read=True),  # written by core.webhooks as the system
+        ModelAccess(ApiKey, ADMIN_GROUP),  # no rights: only core.api.keys, after its own checks
+        ModelAccess(IdempotentRequest, ADMIN_GROUP),  # no rights: only core.api.idempotency
     )
 
 
@@ -223,3 +225,10 @@ def register_blueprints():
     from core.web.admin import blueprint
 
     return (blueprint,)
+
+
+@hookimpl
+def record_buttons(session, actor, record):
+    from core.web.api_key_pages import key_buttons
+
+    return key_buttons(actor, record)

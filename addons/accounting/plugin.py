@@ -177,3 +177,10 @@ def invoice_paid(session, invoice):
     from core.webhooks import publish
 
     publish(session, "accounting.invoice_paid", [invoice.id])
+
+
+@hookimpl
+def register_api_actions():
+    from .api import api_actions
+
+    return api_actions()

@@ -141,3 +141,10 @@ def leads_created(session, lead_ids):
     from core.webhooks import publish
 
     publish(session, "crm.lead_created", lead_ids)
+
+
+@hookimpl
+def register_api_actions():
+    from .api import api_actions
+
+    return api_actions()

@@ -5,9 +5,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import case, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
+from addons.contacts.models import Partner
 from core.chatter.models import OPEN as TO_DO
 from core.chatter.models import Activity
 from core.models import User
@@ -119,9 +120,15 @@ def campaign_effectiveness(session: Session) -> list[CampaignRow]:
 
 
 def overdue_activities(session: Session, today: dt.date) -> list[tuple[str, int]]:
-    """Open activities past due on the leads and opportunities the user may read, by assignee."""
+    """Open activities past due on the leads, opportunities and partners the user may read, by assignee.
+
+    The record rules of both models apply to their outer joins (an activity on a record the user may not read
+    joins nothing and is not counted).
+    """
     return [tuple(row) for row in session.execute(
         select(User.name, func.count(Activity.id)).join(User, User.id == Activity.user_id)
-        .join(Lead, (Activity.res_model == LEAD_TABLE) & (Activity.res_id == Lead.id))
-        .where(Activity.state == TO_DO, Activity.due_date < today).group_by(User.id, User.name).order_by(User.name)
+        .outerjoin(Lead, (Activity.res_model == LEAD_TABLE) & (Activity.res_id == Lead.id))
+        .outerjoin(Partner, (Activity.res_model == Partner.__tablename__) & (Activity.res_id == Partner.id))
+        .where(Activity.state == TO_DO, Activity.due_date < today, or_(Lead.id.is_not(None), Partner.id.is_not(None)))
+        .group_by(User.id, User.name).order_by(User.name)
     )]

@@ -145,3 +145,10 @@ def leave_approved(session, leave):
     from core.webhooks import publish
 
     publish(session, "hr.leave_approved", [leave.id])
+
+
+@hookimpl
+def register_api_actions():
+    from .api import api_actions
+
+    return api_actions()

@@ -92,3 +92,10 @@ def purchase_order_confirmed(session, order):
     from core.webhooks import publish
 
     publish(session, "purchase.order_confirmed", [order.id])
+
+
+@hookimpl
+def register_api_actions():
+    from .api import api_actions
+
+    return api_actions()

@@ -128,3 +128,10 @@ def sales_order_confirmed(session, order):
     from core.webhooks import publish
 
     publish(session, "sales.order_confirmed", [order.id])
+
+
+@hookimpl
+def register_api_actions():
+    from .api import api_actions
+
+    return api_actions()

@@ -1,4 +1,5 @@
 """The CRM in the browser's place: pipeline kanban, lead actions, access by URL, reports."""
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -88,6 +89,25 @@ def test_the_reports_page_shows_the_pipeline_computed_in_sql(web, crm):
     page = client.get("/crm/reports").get_data(as_text=True)
     assert "3,500.50" in page  # 1000 + 2500.50, both in New
     assert "350.05" in page  # weighted at New's 10 %
+
+
+def test_overdue_activities_count_those_on_leads_and_partners_the_user_may_read(web, crm):
+    """Ana's late call on her opportunity and on a customer count; one on Bea's opportunity (hidden from Ana) does
+    not, nor one still to come."""
+    ana_s, bea_s = opportunity(web, crm, crm["ana"], name="Ana's"), opportunity(web, crm, crm["bea"], name="Bea's")
+    system = web.db.system()
+    partner = create_partner(system, crm["company"], name="Rossi Arredamenti S.r.l.", is_company=True)
+    late, soon = dt.date.today() - dt.timedelta(days=3), dt.date.today() + dt.timedelta(days=3)
+    records = [(system.get(Lead, ana_s), late), (system.get(Lead, bea_s), late), (partner, late), (partner, soon)]
+    for record, due in records:
+        chatter.schedule_activity(system, chatter.ref_of(system, record), kind="call", summary="Call back",
+                                  due_date=due, user_id=crm["ana"].id)
+    system.commit()
+    client = web.client()
+    client.login("ana")
+    page = client.get("/crm/reports").get_data(as_text=True)
+    overdue = page.split("Overdue activities")[1].split("</table>")[0]
+    assert "<td>Ana</td><td class=\"number\">2</td>" in overdue.replace("\n", ""), overdue
 
 
 def test_the_partner_page_shows_open_opportunities_and_the_timeline_from_crm(web, crm):

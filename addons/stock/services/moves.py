@@ -49,6 +49,7 @@ from ..models import Location, Lot, StockMove, Transfer
 from ..models.moves import CANCELLED, DONE, DRAFT, READY, WAITING
 from ..valuation.services import value_done_moves
 from . import capacity
+from .kits import kit_rows
 from .lots import serials_held_twice
 from .quants import apply_changes, held_locations, lock_quants, quants_below
 from .rules import ProductRule, number, product_rules
@@ -82,7 +83,8 @@ def create_moves(session: Session, company_id: int, lines: Sequence[Mapping], *,
                  transfer: Transfer | None = None) -> list[int]:
     """Draft moves from ``lines`` (product_id, quantity, optional uom_id (default: the product's unit),
     source_location_id, dest_location_id (default: the transfer's), lot_id, unit_cost (what a receipt costs,
-    per unit of the product's unit)); return their ids, in order."""
+    per unit of the product's unit)); return their ids, in order. A kit's line becomes a move per component
+    (:mod:`.kits`)."""
     rows = []
     for line in lines:
         row = {"company_id": company_id, "product_id": line.get("product_id"), "state": DRAFT,
@@ -93,6 +95,10 @@ def create_moves(session: Session, company_id: int, lines: Sequence[Mapping], *,
                "return_of_id": line.get("return_of_id"), "unit_cost": line.get("unit_cost")}
         rows.append(row)
     _check_lines(session, company_id, rows)
+    components = kit_rows(session, company_id, rows)
+    if components is not None:
+        rows = components
+        _check_lines(session, company_id, rows)
     with collector_paused(), session.begin_nested():
         return insert_rows(session, StockMove, rows)
 
