@@ -214,13 +214,6 @@ def record_smart_buttons(model):
 
 
 @hookimpl
-def record_buttons(record):
-    from core.web.webhook_pages import delivery_buttons
-
-    return delivery_buttons(record)
-
-
-@hookimpl
 def register_blueprints():
     from core.web.admin import blueprint
 
@@ -230,5 +223,6 @@ def register_blueprints():
 @hookimpl
 def record_buttons(session, actor, record):
     from core.web.api_key_pages import key_buttons
+    from core.web.webhook_pages import delivery_buttons
 
-    return key_buttons(actor, record)
+    return [*key_buttons(actor, record), *delivery_buttons(record)]

@@ -2,25 +2,21 @@
 
 The owner's companies are narrowed to the subscription's company, and the
 record is read through a session acting as them: their model access and
-record rules decide whether it is there at all. Nothing is sent for a record
-they may not read.
-
-The record's values are its fields as the field layer declares them
-(:func:`core.fields.fields_of`): a relation as the related record's id,
-to-many relations as sorted lists of ids, binary fields left out.
+record rules decide whether it is there at all, and the API's serializer
+(:func:`core.api.payloads.payloads`) which of its fields they may read and how
+each is written (the same JSON a client reading it through the API gets).
+Nothing is sent for a record they may not read.
 """
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import json
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.api.payloads import payloads
 from core.errors import AccessDenied
-from core.fields import fields_of
 from core.security import load_actor
 from core.sessions import rows_as, system_rows
 
@@ -36,33 +32,12 @@ def owner_payloads(session: Session, owner_id: int, company_id: int, model: type
     if not registry.can(actor, model, "read"):
         return {}
     with rows_as(session, actor) as owner:
-        records = owner.scalars(select(model).where(model.id.in_(sorted(set(ids))))).all()
-        return {record.id: record_values(record) for record in records}
-
-
-def record_values(record) -> dict:
-    values = {"id": record.id}
-    for name, found in fields_of(type(record)).items():
-        if found.kind == "binary":
-            continue
-        value = getattr(record, name)
-        values[name] = sorted(related.id for related in value) if found.kind == "many2many" else value
-    return values
-
-
-def _plain(value):
-    if isinstance(value, Decimal):
-        return str(value)  # exact: amounts are never floats
-    if isinstance(value, dt.datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat().replace("+00:00", "Z")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    raise TypeError(f"{type(value).__name__} is not JSON")
+        records = owner.scalars(select(model).where(model.id.in_(sorted(set(ids)))).order_by(model.id)).all()
+        return {record.id: values for record, values in zip(records, payloads(owner, records))}
 
 
 def body_json(event_id: str, event: str, created_at: dt.datetime, company_id: int, data: dict) -> str:
-    """The body of a delivery: the event's id, name and time, the company, and the record's values."""
-    return json.dumps({"id": event_id, "event": event, "created_at": created_at, "company_id": company_id,
-                       "data": data}, default=_plain, separators=(",", ":"), ensure_ascii=False)
+    """The body of a delivery: the event's id, name and time (UTC), the company, and the record's values."""
+    moment = created_at.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    return json.dumps({"id": event_id, "event": event, "created_at": moment, "company_id": company_id,
+                       "data": data}, separators=(",", ":"), ensure_ascii=False)

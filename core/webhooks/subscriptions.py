@@ -5,6 +5,7 @@ rule apply); ``allow_private`` is ``[webhooks] allow_private_targets``.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 
@@ -100,7 +101,7 @@ def replay_delivery(session: Session, delivery: WebhookDelivery) -> int:
     if payload is None:
         raise ValidationError(_l("The record of this delivery is gone, or its owner may no longer read it: nothing "
                                  "was queued."))
-    created = json.loads(delivery.body)["created_at"]
+    created = dt.datetime.fromisoformat(json.loads(delivery.body)["created_at"].removesuffix("Z"))
     body = body_json(delivery.event_id, delivery.event, created, subscription.company_id, payload)
     return queue_delivery(session, subscription.id, delivery.event, delivery.event_id, model, delivery.record_id,
                           body, replay_of_id=delivery.id)

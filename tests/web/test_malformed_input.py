@@ -54,7 +54,8 @@ ARGUMENT_TABLES = {"invoice_id": "accounting_invoice", "payment_id": "accounting
                    "commission_id": "sales_commission_statement", "contract_id": "hr_contract", "leave_id": "hr_leave",
                    "employee_id": "hr_employee", "claim_id": "hr_expense_claim", "batch_id": "hr_payslip_batch",
                    "payslip_id": "hr_payslip",
-                   "task_id": "core_user_task", "res_id": "contacts_partner", "attachment_id": "core_attachment"}
+                   "task_id": "core_user_task", "res_id": "contacts_partner", "attachment_id": "core_attachment",
+                   "delivery_id": "core_webhook_delivery"}
 #: arguments naming records the sweep must not act on (its own login session): an id no record has
 UNUSED_IDS = {"session_id": 2**31 - 1}
 #: routes that would end the sweep's own session or change the installed addons

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from addons.crm.security import MANAGER
 from addons.crm.services import create_lead
 from core.models import JobRecord
-from core.models.webhook import DELIVERED, FAILED, WebhookDelivery
+from core.jobs import Worker, default_queue
+from core.models.webhook import CANCELLED, DELIVERED, FAILED, WebhookDelivery, WebhookSubscription
 from core.webhooks import verify_signature
 from core.webhooks.subscriptions import replay_delivery
 
@@ -142,3 +143,18 @@ def test_a_replay_is_a_new_delivery_of_the_same_event_read_again(db_copy, worker
     bodies = [json.loads(request.body) for request in requests]
     assert [body["id"] for body in bodies] == [first.event_id, first.event_id]
     assert [body["data"]["name"] for body in bodies] == ["Again", "Again, renamed"]
+
+
+def test_a_delivery_whose_subscription_was_disabled_meanwhile_is_cancelled(db_copy, catalog, webhook_config, receiver):
+    subscription, _secret = subscribe(db_copy, receiver.url)
+    new_lead(db_copy, "Too late")  # queued while no worker runs
+    session = db_copy.system()
+    session.get(WebhookSubscription, subscription.id).active = False
+    session.commit()
+    worker = Worker(webhook_config, catalog, db_copy.engine, default_queue()).start(workers=1, periodic=False)
+    try:
+        [delivery] = settled(db_copy)
+    finally:
+        worker.stop()
+    assert (delivery.state, delivery.attempts, receiver.requests) == (CANCELLED, 0, [])
+    assert delivery.last_error == "the subscription was disabled before this delivery was sent"
