@@ -29,6 +29,7 @@ from addons.stock.models import Location, Quant, ReorderRule, StockMove, Transfe
 from addons.stock.models.locations import HELD
 from addons.stock.reports.forecast import PENDING
 from core.bulk import ID_CHUNK
+from core.sessions import system_rows
 
 from ..models import COMPONENT, CONFIRMED, DRAFT, PROGRESS, Bom, Production, ProductionMove
 from ..services.explode import bom_components
@@ -68,7 +69,8 @@ def level_figures(session: Session, company_id: int, product_ids: Iterable[int],
         _stock(session, figures, company_id, ids, held)
         _incoming(session, figures, company_id, ids, held, today)
         _productions(session, figures, company_id, ids, today)
-        _rules(session, figures, company_id, ids)
+        with system_rows(session) as system:  # the stock managers keep the rules; every planner follows them
+            _rules(system, figures, company_id, ids)
         figures.produce_days.update(session.execute(
             select(ProductPlanning.product_id, ProductPlanning.produce_days)
             .where(ProductPlanning.product_id.in_(ids))).all())

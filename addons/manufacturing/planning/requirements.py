@@ -58,7 +58,8 @@ def run_requirements(session: Session, company_id: int, *, today: dt.date | None
     today = today or dt.date.today()
     with session.begin_nested():
         state = lock_planning(session, company_id)
-        warehouse_id = default_warehouse(session, company_id).id
+        with system_rows(session) as system:  # a company without one gets its main warehouse, as stock does
+            warehouse_id = default_warehouse(system, company_id).id
         gross = _independent_demands(session, company_id, today)
         demand_count = sum(len(rows) for rows in gross.values())
         levels = low_level_codes(session, set(gross) | _other_roots(session, company_id))
@@ -101,7 +102,8 @@ def _other_roots(session: Session, company_id: int) -> set[int]:
     """Products planned without a demand of their own: those with an active reorder rule or a draft order."""
     rules = select(ReorderRule.product_id).where(ReorderRule.company_id == company_id, ReorderRule.active.is_(True))
     drafts = select(Production.product_id).where(Production.company_id == company_id, Production.state == DRAFT)
-    return set(session.scalars(rules.union(drafts)))
+    with system_rows(session) as system:  # the stock managers keep the rules; every planner follows them
+        return set(system.scalars(rules.union(drafts)))
 
 
 def low_level_codes(session: Session, roots: set[int]) -> dict[int, int]:

@@ -121,18 +121,6 @@ def test_a_proposal_confirmed_twice_is_refused_and_nothing_is_half_written(shop,
     assert shop.session.scalar(select(func.count()).select_from(Production)) == 1
 
 
-def test_buying_without_purchase_is_refused_naming_the_products(shop, chairs):
-    create_forecast(shop.session, shop.company_id, product_id=chairs.leg.id, date=TODAY, quantity=D(4))
-    run_requirements(shop.session, shop.company_id, today=TODAY)
-    leg = proposals(shop)["LEG", BUY]
-    registry = shop.session.info["registry"]
-    if registry.hook.manufacturing_buy.get_hookimpls():
-        pytest.skip("purchase is installed: buying is tested with the bridge")
-    with pytest.raises(ValidationError, match="buying needs the purchase addon"):
-        confirm_proposals(shop.session, proposal_ids=[leg.id])
-    assert leg.state == PROPOSED
-
-
 @pytest.mark.parametrize("values, field, message", [
     ({"quantity": D(-3)}, "quantity", "at least"),
     ({"product_id": 987654}, "product_id", ""),
