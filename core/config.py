@@ -70,6 +70,15 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
         "redis_url": (str, "redis://127.0.0.1:6379/0"),
         "files_path": (str, "instance/task-files"),
     },
+    "webhooks": {
+        # seconds a target has to answer one delivery attempt
+        "timeout": (int, 10),
+        # attempts of one delivery, the first included; the n-th retry waits retry_delay * 2**(n-1) seconds
+        "attempts": (int, 6),
+        "retry_delay": (int, 30),
+        # targets on loopback, private, link-local or reserved addresses are refused unless this is true
+        "allow_private_targets": (bool, False),
+    },
 }
 CHOICES = {("jobs", "backend"): ("sqlite", "redis")}
 RATELIMIT_SCHEMES = ("memory", "redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster")
@@ -87,6 +96,9 @@ INT_RANGES: dict[tuple[str, str], tuple[int, int | None]] = {
     ("security", "session_idle_minutes"): (1, None),
     ("security", "reauth_minutes"): (1, None),
     ("security", "log_retention_days"): (1, None),
+    ("webhooks", "timeout"): (1, 300),
+    ("webhooks", "attempts"): (1, 20),
+    ("webhooks", "retry_delay"): (1, None),
 }
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list of names"}
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from flask import Blueprint
     from sqlalchemy.orm import Session
 
+    from core.api.actions import ApiAction
     from core.availability import Availability
     from core.chatter.composer import Document
     from core.chatter.models import Message
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from core.web.dashboard import Section, Tile
     from core.web.panels import LineNote, Panel, RecordButton
     from core.web.views import ModelView
+    from core.webhooks import WebhookEvent
 
 
 # --- Registration: called once when the registry of installed addons is built ---
@@ -151,6 +153,23 @@ def register_jobs() -> Iterable[Job]:
     """
 
 
+@hookspec
+def register_webhook_events() -> Iterable[WebhookEvent]:
+    """Return the business events this addon publishes to webhook subscribers.
+
+    Called when the webhook catalogue of the installed addons is built (the
+    subscription form's choices, and each :func:`core.webhooks.publish`).
+    Names are namespaced ``<addon>.<event>``; each event names the model of
+    the record it is about. Publish one with
+    ``core.webhooks.publish(session, "<addon>.<event>", ids)`` inside the
+    business transaction, from the service or from this addon's
+    implementation of the matching business hook (``invoice_posted``, ...).
+    An uninstalled addon's events are neither offered nor published.
+
+    :return: :class:`core.webhooks.WebhookEvent` declarations
+    """
+
+
 # --- Lifecycle: called while an addon is installed or upgraded ---
 
 
@@ -194,6 +213,23 @@ def register_views() -> Iterable[ModelView]:
     ``_view``, ``_new``, ``_edit``, ...
 
     :return: :class:`core.web.views.ModelView` instances
+    """
+
+
+@hookspec
+def register_api_actions() -> Iterable[ApiAction]:
+    """Return the business actions of this addon's models that the JSON API offers.
+
+    Called on each API request that runs or documents an action. Each
+    :class:`core.api.actions.ApiAction` becomes ``POST
+    /api/v1/<addon>/<slug>/<id>/actions/<name>`` on every resource of its
+    model, and an operation of the OpenAPI document; it exists only while
+    the addon is installed. ``run(session, actor, record, **params)`` calls
+    the addon's service in the key user's session (its refusals become
+    problem responses and nothing is written); ``params`` is a pydantic model
+    of the body, or None for an action that takes none.
+
+    :return: :class:`core.api.actions.ApiAction` instances
     """
 
 
@@ -594,6 +630,60 @@ def purchase_order_confirmed(session: Session, order: object) -> None:
 
     :param session: the session that confirmed the order
     :param order: the ``purchase.PurchaseOrder`` just confirmed, with its lines
+    :return: nothing
+    """
+
+
+@hookspec
+def leads_created(session: Session, lead_ids: list[int]) -> None:
+    """React to new leads or opportunities (a form, an import, mail to an alias, a capture form).
+
+    Called by crm's lead creation services in their transaction, once per
+    batch, after the leads are flushed, with the session that created them.
+
+    :param session: the session that created the leads
+    :param lead_ids: the ids of the ``crm.Lead`` records created
+    :return: nothing
+    """
+
+
+@hookspec
+def sales_order_confirmed(session: Session, order: object) -> None:
+    """React to a quotation being confirmed into a sales order (by a salesperson, or accepted by the customer).
+
+    Called by sales' confirmation service in its transaction, once per order,
+    after ``sales_orders_changed`` told the addons of the change.
+
+    :param session: the session that confirmed the order (the system's for the customer's public page)
+    :param order: the ``sales.SaleOrder`` just confirmed (state ``confirmed``, numbered)
+    :return: nothing
+    """
+
+
+@hookspec
+def stock_below_minimum(session: Session, line_ids: list[int]) -> None:
+    """React to products whose forecast fell below their reorder rule's minimum since the last evaluation.
+
+    Called by stock's replenishment evaluation (the nightly job, or a manager
+    asking for it) in its transaction, with the new replenishment lines of the
+    rules that were not below their minimum at the previous evaluation (a rule
+    still below is not announced again).
+
+    :param session: the session that evaluated the rules
+    :param line_ids: the ids of the ``stock.ReplenishmentLine`` records of those rules
+    :return: nothing
+    """
+
+
+@hookspec
+def leave_approved(session: Session, leave: object) -> None:
+    """React to a leave request being approved.
+
+    Called by HR's approval service in its transaction, with the session of
+    the approver, after the decision is recorded.
+
+    :param session: the session of the user who approved
+    :param leave: the ``hr.LeaveRequest`` now approved
     :return: nothing
     """
 

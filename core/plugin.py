@@ -14,16 +14,18 @@ USER_GROUP = "core.group_user"
 
 @hookimpl
 def register_models():
-    from core.models import (AddonState, AuditLog, Company, ConfigIntent, Credential, Group, JobRecord, LoginSession,
-                             Mail, MailAttachment, RateLimitCounter, RecoveryCode, SavedFilter, SecurityEvent, Sequence,
-                             User, UserTask)
+    from core.models import (AddonState, ApiKey, AuditLog, Company, ConfigIntent, Credential, Group,
+                             IdempotentRequest, JobRecord, LoginSession, Mail, MailAttachment, RateLimitCounter,
+                             RecoveryCode, SavedFilter, SecurityEvent, Sequence, User, UserTask)
 
     from core.chatter.models import Activity, Attachment, Follower, MailTemplate, Message
     from core.mail_in.models import MailAlias, ReceivedMail
+    from core.models.webhook import WebhookDelivery, WebhookSubscription
 
     return (Company, User, Group, AddonState, AuditLog, Sequence, Credential, RecoveryCode, LoginSession, JobRecord,
             Mail, MailAttachment, SecurityEvent, RateLimitCounter, ConfigIntent, UserTask, SavedFilter,
-            Message, Activity, Follower, Attachment, MailTemplate, MailAlias, ReceivedMail)
+            Message, Activity, Follower, Attachment, MailTemplate, MailAlias, ReceivedMail,
+            WebhookSubscription, WebhookDelivery, ApiKey, IdempotentRequest)
 
 
 @hookimpl
@@ -39,11 +41,12 @@ def register_groups():
 
 @hookimpl
 def register_model_access():
-    from core.models import (AddonState, AuditLog, Company, ConfigIntent, Credential, Group, JobRecord, LoginSession,
-                             Mail, MailAttachment, RateLimitCounter, RecoveryCode, SavedFilter, SecurityEvent, Sequence,
-                             User, UserTask)
+    from core.models import (AddonState, ApiKey, AuditLog, Company, ConfigIntent, Credential, Group,
+                             IdempotentRequest, JobRecord, LoginSession, Mail, MailAttachment, RateLimitCounter,
+                             RecoveryCode, SavedFilter, SecurityEvent, Sequence, User, UserTask)
     from core.chatter.models import Activity, Attachment, Follower, MailTemplate, Message
     from core.mail_in.models import MailAlias, ReceivedMail
+    from core.models.webhook import WebhookDelivery, WebhookSubscription
     from core.security import ModelAccess
 
     return (
@@ -76,12 +79,17 @@ def register_model_access():
         ModelAccess(ReceivedMail, ADMIN_GROUP, read=True),  # written by core.mail_in in a system session
         ModelAccess(UserTask, USER_GROUP, read=True),  # written by core.tasks; each user sees their own
         ModelAccess(SavedFilter, USER_GROUP, read=True, create=True, write=True, delete=True),
+        ModelAccess(WebhookSubscription, ADMIN_GROUP, read=True, create=True, write=True),
+        ModelAccess(WebhookDelivery, ADMIN_GROUP, read=True),  # written by core.webhooks as the system
+        ModelAccess(ApiKey, ADMIN_GROUP),  # no rights: only core.api.keys, after its own checks
+        ModelAccess(IdempotentRequest, ADMIN_GROUP),  # no rights: only core.api.idempotency
     )
 
 
 @hookimpl
 def register_record_rules():
     from core.models import Company, SavedFilter, User, UserTask
+    from core.models.webhook import WebhookDelivery, WebhookSubscription
     from core.security import RecordRule
 
     from core.chatter.models import Activity, Follower
@@ -105,7 +113,19 @@ def register_record_rules():
         RecordRule(User, "users of my companies", _shares_a_company, groups=(USER_GROUP,)),
         RecordRule(User, "all users", lambda actor: User.id.is_not(None), groups=(ADMIN_GROUP,)),
         RecordRule(UserTask, "own tasks", lambda actor: UserTask.user_id == actor.user_id, groups=(USER_GROUP,)),
+        RecordRule(WebhookSubscription, "webhooks of my companies",
+                   lambda actor: WebhookSubscription.company_id.in_(sorted(actor.company_ids))),
+        RecordRule(WebhookDelivery, "webhook deliveries of my companies", _deliveries_of_my_companies),
     )
+
+
+def _deliveries_of_my_companies(actor):
+    from sqlalchemy import select
+
+    from core.models.webhook import WebhookDelivery, WebhookSubscription
+
+    mine = select(WebhookSubscription.id).where(WebhookSubscription.company_id.in_(sorted(actor.company_ids)))
+    return WebhookDelivery.subscription_id.in_(mine)
 
 
 def _shares_a_company(actor):
@@ -126,6 +146,7 @@ def register_menu_items():
     from core.menus import MenuItem
     from core.mail_in.models import MailAlias, ReceivedMail
     from core.models import Company, Group, JobRecord, Mail, SecurityEvent, User
+    from core.models.webhook import WebhookSubscription
 
     return (
         MenuItem(id="core.settings", label=_l("Settings"), sequence=900, group=ADMIN_GROUP, icon="cog-6-tooth"),
@@ -148,6 +169,8 @@ def register_menu_items():
                  endpoint="core.received_mail_list", model=ReceivedMail, group=ADMIN_GROUP, sequence=67),
         MenuItem(id="core.security_log", label=_l("Security log"), parent="core.settings",
                  endpoint="core.security_log", model=SecurityEvent, group=ADMIN_GROUP, sequence=70),
+        MenuItem(id="core.webhooks", label=_l("Webhooks"), parent="core.settings", endpoint="core.webhook_list",
+                 model=WebhookSubscription, group=ADMIN_GROUP, sequence=68),
     )
 
 
@@ -165,15 +188,36 @@ def register_jobs():
                 schedule=crontab(minute="27", hour="3")),
             Job("core.refresh_statistics", "core.jobs.maintenance:refresh_statistics_job", retries=0,
                 schedule=crontab(minute="37", hour="3")),
-            Job("core.run_task", "core.tasks.service:run_task", retries=0, timeout=3600))
+            Job("core.run_task", "core.tasks.service:run_task", retries=0, timeout=3600),
+            Job("core.webhook_deliver", "core.webhooks.delivery:deliver_job", retries=2, retry_delay=60, timeout=120))
 
 
 @hookimpl
 def register_views():
     from core.web.admin import core_views
     from core.web.mail_in_pages import mail_in_views
+    from core.web.webhook_pages import webhook_views
 
-    return core_views() + mail_in_views()
+    return core_views() + mail_in_views() + webhook_views()
+
+
+@hookimpl
+def record_smart_buttons(model):
+    from flask_babel import lazy_gettext as _l
+
+    from core.models.webhook import WebhookSubscription
+    from core.web.smart_buttons import SmartButton
+
+    if model is WebhookSubscription:
+        return (SmartButton(WebhookSubscription, _l("Deliveries"), "core.webhook_delivery_list", "subscription_id"),)
+    return ()
+
+
+@hookimpl
+def record_buttons(record):
+    from core.web.webhook_pages import delivery_buttons
+
+    return delivery_buttons(record)
 
 
 @hookimpl
@@ -181,3 +225,10 @@ def register_blueprints():
     from core.web.admin import blueprint
 
     return (blueprint,)
+
+
+@hookimpl
+def record_buttons(session, actor, record):
+    from core.web.api_key_pages import key_buttons
+
+    return key_buttons(actor, record)

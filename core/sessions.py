@@ -85,17 +85,29 @@ def system_rows(session: Session) -> Iterator[Session]:
         yield session
         session.flush()
         return
+    with rows_as(session, None) as system:
+        yield system
+
+
+@contextmanager
+def rows_as(session: Session, actor) -> Iterator[Session]:
+    """A session acting as ``actor`` (None: the system) on ``session``'s connection, in a savepoint.
+
+    It sees what ``session`` has flushed, and what it writes commits or rolls
+    back with ``session``; access, record rules and the audit apply as to any
+    session of ``actor`` (e.g. reading a record as another user would see it).
+    """
     connection = session.connection()
     cached = session.info.get(_SYSTEM_FACTORY)
     if cached is None or cached[0] is not connection:  # one factory per connection, not one per call
         cached = (connection, make_session_factory(connection))
         session.info[_SYSTEM_FACTORY] = cached
-    system = actor_session(cached[1], session.info["registry"], None)
+    other = actor_session(cached[1], session.info["registry"], actor)
     try:
-        yield system
-        system.commit()
+        yield other
+        other.commit()
     except BaseException:
-        system.rollback()
+        other.rollback()
         raise
     finally:
-        system.close()
+        other.close()

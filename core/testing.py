@@ -495,3 +495,27 @@ def finish_task(client: WebClient, response, timeout: float = 300) -> str:
         assert time.monotonic() < deadline, f"{task_url} did not finish within {timeout} s"
         time.sleep(0.05)
     return client.get(task_url).get_data(as_text=True)
+
+
+def subscribe_webhook(data: TestData, session: Session, events, url: str = "http://127.0.0.1:9/hook"):
+    """A webhook subscription to ``events`` owned by ``session``'s user in their current company (tests of an
+    addon's events: the deliveries written are what :func:`published` reads; nothing is sent without a worker)."""
+    from core.models.webhook import WebhookSubscription
+    from core.webhooks.subscriptions import new_secret
+
+    actor = session.info["actor"]
+    with data.factory() as system:
+        subscription = WebhookSubscription(company_id=actor.company_id, owner_id=actor.user_id, name="Test hook",
+                                           url=url, events=list(events), secret=new_secret())
+        system.add(subscription)
+        system.commit()
+        return subscription
+
+
+def published(data: TestData, event: str) -> list[int]:
+    """The record ids of the webhook deliveries written for ``event``, in order."""
+    from core.models.webhook import WebhookDelivery
+
+    with data.factory() as system:
+        return list(system.scalars(select(WebhookDelivery.record_id).where(WebhookDelivery.event == event)
+                                   .order_by(WebhookDelivery.id)))

@@ -281,7 +281,8 @@ def test_a_job_declaration_is_checked():
 def test_only_installed_addons_jobs_exist(job_catalog):
     assert set(jobs_of(build_registry(job_catalog, []))) == {"core.send_mail", "core.clean_jobs",
                                                              "core.security_housekeeping",
-                                                             "core.refresh_statistics", "core.run_task"}
+                                                             "core.refresh_statistics", "core.run_task",
+                                                             "core.webhook_deliver"}
     installed = jobs_of(build_registry(job_catalog, ["jobtest"]))
     assert {"jobtest.record", "jobtest.tick"} <= set(installed)
     assert installed["jobtest.flaky"].retries == 3 and installed["jobtest.flaky"].retry_delay == 1
@@ -335,7 +336,8 @@ def test_unknown_names_and_bad_arguments_are_clear_errors_and_write_nothing(sqli
     with env.session() as session:
         with pytest.raises(JobError, match=r"unknown job 'jobtest.nope': no installed addon declares it \(known: "
                                            r"core.clean_jobs, core.refresh_statistics, core.run_task, "
-                                           r"core.security_housekeeping, core.send_mail, jobtest.broken"):
+                                           r"core.security_housekeeping, core.send_mail, core.webhook_deliver, "
+                                           r"jobtest.broken"):
             enqueue(session, "jobtest.nope")
         with pytest.raises(JobError, match="arguments must be JSON values"):
             enqueue(session, "jobtest.record", token=object())

@@ -151,3 +151,36 @@ def record_smart_buttons(model):
         return []
     return [SmartButton(Partner, _l("Invoices"), "accounting.invoice_list", "partner_id", 30),
             SmartButton(Partner, _l("Bills"), "accounting.bill_list", "partner_id", 35)]
+
+
+@hookimpl
+def register_webhook_events():
+    from flask_babel import lazy_gettext as _l
+
+    from core.webhooks import WebhookEvent
+
+    from .models import Invoice
+
+    return (WebhookEvent("accounting.invoice_posted", _l("Invoice posted"), Invoice),
+            WebhookEvent("accounting.invoice_paid", _l("Invoice paid"), Invoice))
+
+
+@hookimpl
+def invoice_posted(session, invoice):
+    from core.webhooks import publish
+
+    publish(session, "accounting.invoice_posted", [invoice.id])
+
+
+@hookimpl
+def invoice_paid(session, invoice):
+    from core.webhooks import publish
+
+    publish(session, "accounting.invoice_paid", [invoice.id])
+
+
+@hookimpl
+def register_api_actions():
+    from .api import api_actions
+
+    return api_actions()

@@ -123,3 +123,28 @@ def chatter_logged(session, message):
     from .services import lead_touched
 
     lead_touched(session, message)
+
+
+@hookimpl
+def register_webhook_events():
+    from flask_babel import lazy_gettext as _l
+
+    from core.webhooks import WebhookEvent
+
+    from .models import Lead
+
+    return (WebhookEvent("crm.lead_created", _l("Lead created"), Lead),)
+
+
+@hookimpl
+def leads_created(session, lead_ids):
+    from core.webhooks import publish
+
+    publish(session, "crm.lead_created", lead_ids)
+
+
+@hookimpl
+def register_api_actions():
+    from .api import api_actions
+
+    return api_actions()

@@ -106,7 +106,8 @@ def create_leads(session: Session, company_id: int, rows: list[dict], *, source:
 
 
 def _announce(session: Session, company_id: int, lead_ids: list[int], source: str) -> None:
-    """The follow-up of new leads: "Lead created" on each timeline, the new-lead rules."""
+    """The follow-up of new leads: "Lead created" on each timeline, the new-lead rules, the ``leads_created``
+    hook."""
     from . import automation
 
     now, author = utcnow(), _actor_id(session)
@@ -114,6 +115,9 @@ def _announce(session: Session, company_id: int, lead_ids: list[int], source: st
     insert_rows(session, Message, [message_row(LEAD_TABLE, lead_id, company_id, kind=SYSTEM, author_id=author, at=now,
                                                text=created) for lead_id in lead_ids])
     automation.leads_created(session, lead_ids)
+    registry = session.info.get("registry")
+    if registry is not None:  # a plain session (demo data) has no addons to tell
+        registry.hook.leads_created(session=session, lead_ids=list(lead_ids))
 
 
 def update_lead(session: Session, lead: Lead, **values) -> Lead:

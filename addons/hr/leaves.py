@@ -98,6 +98,9 @@ def approve(session, actor, leave: LeaveRequest) -> LeaveRequest:
     record_decision(leave, actor, APPROVED)
     session.flush()
     _notify_employee(session, leave)
+    registry = session.info.get("registry")
+    if registry is not None:
+        registry.hook.leave_approved(session=session, leave=leave)
     return leave
 
 

@@ -127,3 +127,28 @@ def load_demo_data(session, company):
     from . import demo
 
     demo.load(session, company)
+
+
+@hookimpl
+def register_webhook_events():
+    from flask_babel import lazy_gettext as _l
+
+    from core.webhooks import WebhookEvent
+
+    from .models import LeaveRequest
+
+    return (WebhookEvent("hr.leave_approved", _l("Leave approved"), LeaveRequest),)
+
+
+@hookimpl
+def leave_approved(session, leave):
+    from core.webhooks import publish
+
+    publish(session, "hr.leave_approved", [leave.id])
+
+
+@hookimpl
+def register_api_actions():
+    from .api import api_actions
+
+    return api_actions()

@@ -36,6 +36,41 @@ def stock_kit_components(session, product_ids, date):
 
 
 @hookimpl
+def register_menu_items():
+    from .menus import MENU
+
+    return MENU
+
+
+@hookimpl
+def register_views():
+    from .views import manufacturing_views
+
+    return manufacturing_views()
+
+
+@hookimpl
+def register_blueprints():
+    from .web import blueprint
+
+    return (blueprint,)
+
+
+@hookimpl
+def after_install(session):
+    from .services.setup import set_up_missing_companies
+
+    set_up_missing_companies(session)
+
+
+@hookimpl
+def load_demo_data(session, company):
+    from . import demo
+
+    demo.load(session, company)
+
+
+@hookimpl
 def register_extensions():
     from addons.products.models import Product
     from core.fields import Extension

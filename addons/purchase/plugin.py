@@ -74,3 +74,28 @@ def load_demo_data(session, company):
     from . import demo
 
     demo.load(session, company)
+
+
+@hookimpl
+def register_webhook_events():
+    from flask_babel import lazy_gettext as _l
+
+    from core.webhooks import WebhookEvent
+
+    from .models import PurchaseOrder
+
+    return (WebhookEvent("purchase.order_confirmed", _l("Purchase order confirmed"), PurchaseOrder),)
+
+
+@hookimpl
+def purchase_order_confirmed(session, order):
+    from core.webhooks import publish
+
+    publish(session, "purchase.order_confirmed", [order.id])
+
+
+@hookimpl
+def register_api_actions():
+    from .api import api_actions
+
+    return api_actions()

@@ -110,3 +110,28 @@ def record_smart_buttons(model):
     if model is not Partner:
         return []
     return [SmartButton(Partner, _l("Quotations and orders"), "sales.order_list", "partner_id", 20)]
+
+
+@hookimpl
+def register_webhook_events():
+    from flask_babel import lazy_gettext as _l
+
+    from core.webhooks import WebhookEvent
+
+    from .models import SaleOrder
+
+    return (WebhookEvent("sales.order_confirmed", _l("Sales order confirmed"), SaleOrder),)
+
+
+@hookimpl
+def sales_order_confirmed(session, order):
+    from core.webhooks import publish
+
+    publish(session, "sales.order_confirmed", [order.id])
+
+
+@hookimpl
+def register_api_actions():
+    from .api import api_actions
+
+    return api_actions()

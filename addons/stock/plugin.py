@@ -109,3 +109,21 @@ def load_demo_data(session, company):
     from . import demo
 
     demo.load(session, company)
+
+
+@hookimpl
+def register_webhook_events():
+    from flask_babel import lazy_gettext as _l
+
+    from core.webhooks import WebhookEvent
+
+    from .models import ReplenishmentLine
+
+    return (WebhookEvent("stock.below_minimum", _l("Stock below minimum"), ReplenishmentLine),)
+
+
+@hookimpl
+def stock_below_minimum(session, line_ids):
+    from core.webhooks import publish
+
+    publish(session, "stock.below_minimum", line_ids)

@@ -30,7 +30,7 @@ _EXPORTS = {
     **dict.fromkeys(("DONE", "FAILED", "JOB_STATES", "QUEUED", "RUNNING", "JobRecord"), "core.models.job"),
     **dict.fromkeys(("Job", "JobContext", "JobError"), ".declarations"),
     **dict.fromkeys(("JobQueue", "import_huey", "jobs_of", "make_huey", "queue_for_config"), ".queue"),
-    **dict.fromkeys(("enqueue", "queue_for", "retry_job"), ".sending"),
+    **dict.fromkeys(("enqueue", "enqueue_later", "queue_for", "retry_job"), ".sending"),
     **dict.fromkeys(("configure", "default_queue", "use_queue"), ".target"),
     "Worker": ".worker",
 }

@@ -110,12 +110,13 @@ class JobQueue:
         overrides = self.overrides.get(job.name)
         return dataclasses.replace(job, **overrides) if overrides else job
 
-    def send(self, job_id: int, job: Job, retries: int | None = None) -> None:
+    def send(self, job_id: int, job: Job, retries: int | None = None, delay: float | None = None) -> None:
         """Hand a recorded job to huey (call only once its row is committed).
 
-        ``retries``: how many more times huey may try it after this run (default: all the job's retries).
+        ``retries``: how many more times huey may try it after this run (default: all the job's retries);
+        ``delay``: seconds to wait before it runs (huey keeps it in its schedule until then).
         """
-        self.huey.enqueue(self._signature(job_id, job, retries))
+        self.huey.enqueue(self._signature(job_id, job, retries, delay))
 
     def send_all(self, jobs: list[tuple[int, Job]]) -> list[tuple[int, Job, Exception]]:
         """Hand the jobs one transaction committed to huey; returns those that could not be sent, with why.
@@ -145,9 +146,11 @@ class JobQueue:
                 unsent.append((job_id, job, exc))
         return unsent
 
-    def _signature(self, job_id: int, job: Job, retries: int | None = None):
+    def _signature(self, job_id: int, job: Job, retries: int | None = None, delay: float | None = None):
         job = self.settings_for(job)
-        return self._task.s(job_id, retries=job.retries if retries is None else retries, retry_delay=job.retry_delay)
+        later = {"delay": delay} if delay else {}
+        return self._task.s(job_id, retries=job.retries if retries is None else retries, retry_delay=job.retry_delay,
+                            **later)
 
     def _run(self, job_id: int, task=None):
         if self.executor is None:

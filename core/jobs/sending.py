@@ -69,7 +69,8 @@ def job_named(registry: Registry, name: str) -> Job:
 # --- writing job rows in the caller's transaction -------------------------------------
 
 
-def add_job(session: Session, system: Session, name: str, arguments: dict[str, Any]) -> JobRecord:
+def add_job(session: Session, system: Session, name: str, arguments: dict[str, Any],
+            delay: float | None = None) -> JobRecord:
     """Record job ``name`` with ``system`` and send it when ``session`` commits; see :func:`enqueue`."""
     job = job_named(registry_of(session), name)
     try:
@@ -80,7 +81,7 @@ def add_job(session: Session, system: Session, name: str, arguments: dict[str, A
     record = JobRecord(name=name, arguments=dict(arguments), state=QUEUED, attempts=0)
     system.add(record)
     system.flush()
-    send_on_commit(session, record.id, job)
+    send_on_commit(session, record.id, job, delay)
     return record
 
 
@@ -93,6 +94,12 @@ def enqueue(session: Session, name: str, /, **arguments: Any) -> JobRecord:
     """
     with system_rows(session) as system:
         return add_job(session, system, name, arguments)
+
+
+def enqueue_later(session: Session, delay: float, name: str, /, **arguments: Any) -> JobRecord:
+    """Like :func:`enqueue`, but the job runs ``delay`` seconds after ``session`` commits (a retry's backoff)."""
+    with system_rows(session) as system:
+        return add_job(session, system, name, arguments, delay)
 
 
 def retry_job(session: Session, job_id: int) -> JobRecord:
@@ -113,9 +120,9 @@ def retry_job(session: Session, job_id: int) -> JobRecord:
 # --- sending on commit ------------------------------------------------------------------
 
 
-def send_on_commit(session: Session, job_id: int, job: Job) -> None:
+def send_on_commit(session: Session, job_id: int, job: Job, delay: float | None = None) -> None:
     transaction = session.get_nested_transaction() or session.get_transaction()
-    session.info.setdefault(_PENDING, []).append((queue_for(session), job_id, job, transaction))
+    session.info.setdefault(_PENDING, []).append((queue_for(session), job_id, job, transaction, delay))
 
 
 @event.listens_for(Session, "after_commit")
@@ -124,13 +131,21 @@ def _send_pending(session: Session) -> None:
         return
     pending = session.info.pop(_PENDING, None)
     by_queue: dict[int, tuple[JobQueue, list[tuple[int, Job]]]] = {}
-    for queue, job_id, job, _transaction in pending or ():
-        by_queue.setdefault(id(queue), (queue, []))[1].append((job_id, job))
-    failed: list[tuple[int, str]] = []
+    unsent: list[tuple[int, Job, Exception]] = []
+    for queue, job_id, job, _transaction, delay in pending or ():
+        if not delay:
+            by_queue.setdefault(id(queue), (queue, []))[1].append((job_id, job))
+            continue
+        try:  # a delayed job goes to huey's schedule on its own
+            queue.send(job_id, job, delay=delay)
+        except Exception as exc:
+            unsent.append((job_id, job, exc))
     for queue, jobs in by_queue.values():
-        for job_id, job, exc in queue.send_all(jobs):  # the rows are committed: make them visible as failed
-            log.error("job %s (%s) could not be sent to the job queue", job_id, job.name, exc_info=exc)
-            failed.append((job_id, f"could not be sent to the job queue: {type(exc).__name__}: {exc}"[:MAX_ERROR]))
+        unsent += queue.send_all(jobs)
+    failed: list[tuple[int, str]] = []
+    for job_id, job, exc in unsent:  # the rows are committed: make them visible as failed
+        log.error("job %s (%s) could not be sent to the job queue", job_id, job.name, exc_info=exc)
+        failed.append((job_id, f"could not be sent to the job queue: {type(exc).__name__}: {exc}"[:MAX_ERROR]))
     if failed:
         _mark_unsent(session, failed)
 

@@ -1,6 +1,7 @@
 """The core's own tables: companies, users, groups, addon state, audit and security logs, sequences, jobs, outbox,
-config intents, users' long tasks, saved list filters."""
+config intents, users' long tasks, saved list filters, API keys."""
 from .addon import AddonState
+from .api import ApiKey, IdempotentRequest
 from .audit import AuditLog
 from .company import Company, CompanyMixin
 from .config_intent import ConfigIntent
@@ -14,12 +15,14 @@ from .user import Credential, Group, LoginSession, RecoveryCode, User, user_comp
 
 __all__ = [
     "AddonState",
+    "ApiKey",
     "AuditLog",
     "Company",
     "Credential",
     "CompanyMixin",
     "ConfigIntent",
     "Group",
+    "IdempotentRequest",
     "LoginSession",
     "JobRecord",
     "Mail",

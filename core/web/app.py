@@ -28,7 +28,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core import encrypted_columns
+from core import api, encrypted_columns
 from core.catalog import Catalog
 from core.config import Config
 from core.errors import AccessDenied, AddonError
@@ -40,8 +40,8 @@ from core.security.actor import actor_of, allowed_companies
 from core.security.throttle import LoginPolicy
 from core.sessions import make_session_factory
 
-from . import (analysis_pages, auth, chatter, enrolment, errors, i18n, login_sessions, palette, reauth,
-               saved_filter_pages, shell, task_pages)
+from . import (analysis_pages, api_key_pages, auth, chatter, enrolment, errors, i18n, login_sessions, palette,
+               reauth, saved_filter_pages, shell, task_pages, webhook_pages)
 from .context import CSRF_EXEMPT_ATTRIBUTE, PUBLIC_ATTRIBUTE
 from .limiter import limiter, storage_uri
 from .pickers import date_input, picker_texts
@@ -88,10 +88,12 @@ def build_app(state: WebState) -> Flask:
                                   date_input=date_input,
                                   search_options=analysis_pages.search_options,
                                   saved_filter_options=saved_filter_pages.Options)
-    for blueprint in (auth.blueprint, reauth.blueprint, login_sessions.blueprint, shell.blueprint,
-                      task_pages.blueprint, palette.blueprint, chatter.blueprint):
+    for blueprint in (auth.blueprint, reauth.blueprint, login_sessions.blueprint, api_key_pages.blueprint,
+                      shell.blueprint, task_pages.blueprint, palette.blueprint, chatter.blueprint,
+                      webhook_pages.blueprint):
         app.register_blueprint(blueprint)
     _register_addon_blueprints(app, state.registry)
+    api.init_app(app, csrf)
     for endpoint, function in app.view_functions.items():
         if getattr(function, CSRF_EXEMPT_ATTRIBUTE, False):
             if not getattr(function, PUBLIC_ATTRIBUTE, False):
@@ -230,7 +232,7 @@ def _authenticate():
     state = web_state()
     g.actor = None
     g.db = None
-    if _is_static(request.endpoint):
+    if _is_static(request.endpoint) or request.blueprint == "api":  # the API takes keys (core.api.auth)
         return None
     if session.get("user_id") is not None:
         login = _logged_in(state)

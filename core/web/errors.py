@@ -37,6 +37,10 @@ def _messages() -> dict[int, tuple[str, str]]:
 
 
 def render_error(code: int, detail: str | None = None, field: str | None = None):
+    from core.api.errors import http_problem, is_api_request
+
+    if is_api_request():  # no such API route, a method it does not take: a problem, not a page
+        return http_problem(code, detail)
     title, message = _messages().get(code, (str(code), ""))
     if request.is_json or request.accept_mimetypes.best == "application/json" or request.path.endswith(".json"):
         return jsonify(error=detail or message, **({"field": field} if field else {})), code

@@ -52,6 +52,23 @@ def test_a_note_is_sanitised_and_shown_on_the_records_chatter(setup):
         services.post_message(session, ref, "<script>alert(1)</script>")
 
 
+def test_a_message_once_posted_is_neither_changed_nor_deleted_by_its_author(setup):
+    """The timeline is a history in itself (so messages are not audited): nobody may rewrite or remove a line."""
+    db, clerk, _outsider, ours, _theirs = setup
+    session = db.as_user(clerk)
+    message = services.post_message(session, services.record_of(session, "contacts_partner", ours.id), "Called")
+    session.commit()
+    message.body = "Never called"
+    with pytest.raises(AccessDenied):
+        session.flush()
+    session.rollback()
+    session.delete(session.get(Message, message.id))
+    with pytest.raises(AccessDenied):
+        session.flush()
+    session.rollback()
+    assert db.system().scalars(select(Message.body).where(Message.id == message.id)).one() == "Called"
+
+
 def test_another_companys_record_chatter_is_neither_read_nor_written(setup):
     db, clerk, outsider, ours, theirs = setup
     theirs_session = db.as_user(outsider)

@@ -13,6 +13,7 @@ from addons.accounting.services.payments import register_payment
 from addons.accounting.services.reconcile import open_lines
 from addons.accounting.tests.conftest import ledger_problems
 from core.errors import ValidationError
+from core.testing import published, subscribe_webhook
 
 YEAR = dt.date.today().year
 DAY = dt.date(YEAR, 3, 15)
@@ -96,3 +97,10 @@ def test_a_batch_pays_its_zero_invoices_and_bills_and_leaves_the_others_unpaid(b
     assert sorted(paid) == sorted([zero_invoice.number, zero_bill.number, *(d.number for d in drafts)])
     assert accountant.scalar(select(func.count(Reconciliation.id))) == 0
     assert ledger_problems(accountant.connection()) == {}
+
+
+def test_posting_a_zero_invoice_publishes_posted_then_paid_to_webhooks(db, books, accountant):
+    subscribe_webhook(db, accountant, ["accounting.invoice_posted", "accounting.invoice_paid"])
+    gratis = post_invoice(accountant, create_invoice(accountant, partner_id=books.partner().id, date=DAY,
+                                                     lines=free(books)))
+    assert published(db, "accounting.invoice_posted") == published(db, "accounting.invoice_paid") == [gratis.id]

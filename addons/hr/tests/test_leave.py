@@ -9,6 +9,7 @@ from addons.hr.models import (APPROVED, BY_HR, CANCELLED, REFUSED, LeaveAllocati
                               PublicHoliday, WorkingSchedule)
 from addons.hr.services import create_company_record, create_contract, create_employee, start_contract, update_employee
 from core.errors import ValidationError
+from core.testing import published, subscribe_webhook
 from core.models import Company, Mail, User
 
 OFFICER = "hr.group_officer"
@@ -213,3 +214,13 @@ def test_a_request_changes_while_it_waits_and_not_once_decided(db, staff):
                               date_to=dt.date(YEAR, 3, 20))
     bruno.rollback()
     assert db.system().get(LeaveRequest, leave.id).date_to == dt.date(YEAR, 3, 13)
+
+
+def test_approving_a_leave_publishes_it_to_webhooks(db, staff):
+    ana = db.as_user(staff["users"]["ana"])
+    subscribe_webhook(db, ana, ["hr.leave_approved"])
+    approved, refused = (_ask(db, staff, "bruno", dt.date(YEAR, 3, day), dt.date(YEAR, 3, day)) for day in (9, 10))
+    leaves.approve(ana, ana.info["actor"], ana.get(LeaveRequest, approved.id))
+    leaves.refuse(ana, ana.info["actor"], ana.get(LeaveRequest, refused.id), reason="Busy week")
+    ana.commit()
+    assert published(db, "hr.leave_approved") == [approved.id]

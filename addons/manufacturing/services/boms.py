@@ -43,25 +43,34 @@ def create_bom(session: Session, company_id: int, *, lines: Iterable[Mapping] = 
     return bom
 
 
+#: what each part of a bill is made of (a service's lines, a form's rows)
+PART_FIELDS = {"lines": ("product_id", "quantity", "uom_id", "scrap_percent", "sequence"),
+               "byproducts": ("product_id", "quantity", "uom_id", "cost_share"),
+               "operations": ("name", "workcentre_id", "minutes", "sequence")}
+
+
 def update_bom(session: Session, bom: Bom, *, lines: Iterable[Mapping] | None = None,
                byproducts: Iterable[Mapping] | None = None, operations: Iterable[Mapping] | None = None,
                **values) -> Bom:
     """Change a bill's header; each of ``lines``, ``byproducts``, ``operations`` given replaces the bill's."""
+    given = {"lines": lines, "byproducts": byproducts, "operations": operations}
+    parts = {part: _current(bom, part) if given[part] is None else list(given[part]) for part in PART_FIELDS}
     with session.begin_nested():
         _set_header(session, bom, values)
-        _set_children(session, bom,
-                      [_as_values(line, ("product_id", "quantity", "uom_id", "scrap_percent", "sequence"))
-                       for line in bom.lines] if lines is None else list(lines),
-                      [_as_values(line, ("product_id", "quantity", "uom_id", "cost_share"))
-                       for line in bom.byproducts] if byproducts is None else list(byproducts),
-                      [_as_values(line, ("name", "workcentre_id", "minutes", "sequence"))
-                       for line in bom.operations] if operations is None else list(operations))
+        _set_children(session, bom, parts["lines"], parts["byproducts"], parts["operations"])
         session.flush()
     return bom
 
 
-def _as_values(record, names) -> dict:
-    return {name: getattr(record, name) for name in names}
+def add_part(session: Session, bom: Bom, part: str, values: Mapping):
+    """Add one component, by-product or operation (``part``: a key of :data:`PART_FIELDS`) to a bill, with the
+    bill's checks; return it."""
+    update_bom(session, bom, **{part: [*_current(bom, part), dict(values)]})
+    return getattr(bom, part)[-1]
+
+
+def _current(bom: Bom, part: str) -> list[dict]:
+    return [{name: getattr(record, name) for name in PART_FIELDS[part]} for record in getattr(bom, part)]
 
 
 def _set_header(session: Session, bom: Bom, values: Mapping) -> None:

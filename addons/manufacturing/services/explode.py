@@ -100,18 +100,19 @@ def explode(session: Session, product: Product, quantity: Decimal, *, on: dt.dat
     components, kits replaced by theirs); ``bom_id``: the top bill to use instead of the one valid on the date.
     A product without a valid bill explodes to nothing."""
     on = on or dt.date.today()
-    top = _given_bom(session, bom_id) if bom_id is not None else valid_boms(session, [product.id], on=on).get(
-        product.id)
+    units = all_units(session)
+    top = _given_bom(session, bom_id, units) if bom_id is not None else valid_boms(
+        session, [product.id], on=on, units=units).get(product.id)
     explosion = Explosion(product.id, Decimal(quantity), top)
     if top is None:
         return explosion
     level, frontier = 0, [(top, Decimal(quantity), (product.id,))]
     while frontier:
         explosion.operations += _operations(session, frontier, level)
-        components = _components(session, [bom.id for bom, _quantity, _path in frontier])
+        components = _components(session, [bom.id for bom, _quantity, _path in frontier], units)
         children = [(line, bom, needed, path) for bom, needed, path in frontier for line in components[bom.id]]
         wanted = {line.product_id for line, _bom, _needed, _path in children}
-        boms = {product_id: bom for product_id, bom in valid_boms(session, wanted, on=on).items()
+        boms = {product_id: bom for product_id, bom in valid_boms(session, wanted, on=on, units=units).items()
                 if not kits_only or bom.kind == KIT}
         level += 1
         frontier = []
@@ -126,8 +127,11 @@ def explode(session: Session, product: Product, quantity: Decimal, *, on: dt.dat
     return explosion
 
 
-def valid_boms(session: Session, product_ids: Iterable[int], *, on: dt.date) -> dict[int, ValidBom]:
-    """product id -> its bill valid on ``on`` (see the module's docstring), for the products that have one."""
+def valid_boms(session: Session, product_ids: Iterable[int], *, on: dt.date,
+               units: dict[int, Uom] | None = None) -> dict[int, ValidBom]:
+    """product id -> its bill valid on ``on`` (see the module's docstring), for the products that have one;
+    ``units``: :func:`all_units`, when the caller has them already."""
+    units = units if units is not None else all_units(session)
     ids = sorted(set(product_ids))
     found: dict[int, ValidBom] = {}
     for first in range(0, len(ids), ID_CHUNK):
@@ -138,7 +142,6 @@ def valid_boms(session: Session, product_ids: Iterable[int], *, on: dt.date) -> 
             .where(Bom.product_id.in_(ids[first:first + ID_CHUNK]), Bom.active.is_(True),
                    or_(Bom.valid_from.is_(None), Bom.valid_from <= on),
                    or_(Bom.valid_to.is_(None), Bom.valid_to >= on))).all()
-        units = _units(session, {row.uom_id for row in rows} | {row.own_uom_id for row in rows})
         best = {}
         for row in rows:
             rank = (row.valid_from or dt.date.min, row.version)
@@ -150,11 +153,10 @@ def valid_boms(session: Session, product_ids: Iterable[int], *, on: dt.date) -> 
     return found
 
 
-def _given_bom(session: Session, bom_id: int) -> ValidBom:
+def _given_bom(session: Session, bom_id: int, units: dict[int, Uom]) -> ValidBom:
     row = session.execute(select(Bom.id, Bom.product_id, Bom.kind, Bom.quantity, Bom.uom_id,
                                  Product.uom_id.label("own_uom_id"))
                           .join(Product, Product.id == Bom.product_id).where(Bom.id == bom_id)).one()
-    units = _units(session, {row.uom_id, row.own_uom_id})
     return ValidBom(row.id, row.product_id, row.kind, convert(row.quantity, units[row.uom_id], units[row.own_uom_id]))
 
 
@@ -164,7 +166,7 @@ class _Component:
     quantity: Decimal  # in the component's own unit, scrap included, for the bill's quantity
 
 
-def _components(session: Session, bom_ids: list[int]) -> dict[int, list[_Component]]:
+def _components(session: Session, bom_ids: list[int], units: dict[int, Uom]) -> dict[int, list[_Component]]:
     """bill id -> its components in their own units, scrap included (one query per chunk of bills)."""
     ids = sorted(set(bom_ids))
     by_bom: dict[int, list[_Component]] = defaultdict(list)
@@ -175,7 +177,6 @@ def _components(session: Session, bom_ids: list[int]) -> dict[int, list[_Compone
             .join(Product, Product.id == BomLine.product_id)
             .where(BomLine.bom_id.in_(ids[first:first + ID_CHUNK]))
             .order_by(BomLine.bom_id, BomLine.sequence, BomLine.id)).all()
-        units = _units(session, {row.uom_id for row in rows} | {row.own_uom_id for row in rows})
         for row in rows:
             quantity = convert(row.quantity, units[row.uom_id], units[row.own_uom_id])
             by_bom[row.bom_id].append(_Component(row.product_id, quantity * (HUNDRED + row.scrap_percent) / HUNDRED))
@@ -200,10 +201,9 @@ def _operations(session: Session, frontier: list, level: int) -> list[ExplodedOp
     return found
 
 
-def _units(session: Session, ids: set[int]) -> dict[int, Uom]:
-    if not ids:
-        return {}
-    return {unit.id: unit for unit in session.scalars(select(Uom).where(Uom.id.in_(ids)))}
+def all_units(session: Session) -> dict[int, Uom]:
+    """unit id -> unit, every unit (a short table: one query, instead of one per level)."""
+    return {unit.id: unit for unit in session.scalars(select(Uom))}
 
 
 def cycle_error(session: Session, chain: tuple[int, ...]) -> ValidationError:

@@ -11,9 +11,9 @@ installed), linked to the order by :class:`ProductionMove`.
   a component counted in whole units is rounded up), the operations (minutes
   for the quantity, plus the work centre's setup) and the planned unit cost,
   and reserves the components.
-- Producing a part consumes the components in proportion (the last part, or
-  one that closes the order, consumes what is left of the plan), plus any
-  ``extra`` consumption; the finished goods enter stock at what the
+- Producing a part consumes the components in proportion (the last part
+  consumes what is left of the plan; one that closes the order early, its
+  share, the rest released), plus any ``extra`` consumption; the finished goods enter stock at what the
   consumption was valued at (each component under its own method) plus the
   operations' minutes at the work centres' hourly cost, less the by-products'
   cost shares. What remains stays reserved for the next part.
@@ -88,7 +88,7 @@ def create_production(session: Session, company_id: int, **values) -> Production
     product = session.get(Product, values["product_id"])
     if product.company_id != company_id:
         raise ValidationError(gettext("Choose a product of this company."), "product_id")
-    values.setdefault("scheduled_date", dt.date.today())
+    values["scheduled_date"] = values.get("scheduled_date") or dt.date.today()
     values["bom_id"] = _bom_for(session, product, values.get("bom_id"), values["scheduled_date"]).id
     values["location_id"] = _location(session, warehouse, values.get("location_id"))
     production = Production(company_id=company_id, state=DRAFT, quantity_done=ZERO, **values)
@@ -230,10 +230,11 @@ def produce(session: Session, production: Production, *, quantity: Decimal, extr
     left = production.quantity - production.quantity_done
     if quantity > left:
         raise ValidationError(gettext("Only %(left)s are left to produce.", left=number(left)), "quantity")
-    last = close or quantity == left
+    finishing = quantity == left  # the last part consumes what is left of the plan
+    last = close or finishing
     stamp = date or utcnow()
     with session.begin_nested():
-        needs = _needs(session, production, quantity, last, extra)
+        needs = _needs(session, production, quantity, finishing, extra)
         opened = _open_components(session, production)
         _check_available(session, production, quantity, needs, opened)
         stock_moves.cancel(session, opened)

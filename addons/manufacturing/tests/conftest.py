@@ -65,3 +65,19 @@ class Workshop:
 def shop(db) -> Workshop:
     user = db.user("jefa", groups=[MANAGER, "stock.group_manager", "products.group_manager"])
     return Workshop(db.as_user(user), db.main_company.id)
+
+
+@pytest.fixture
+def tables(shop):
+    """A table of 4 legs (FIFO), a top (moving average) and 8 screws (last purchase price), assembled in 30
+    minutes at 60.00 an hour with 15 minutes' setup."""
+    leg, top, screw = (shop.product("LEG", method="fifo"), shop.product("TOP", method="average"),
+                       shop.product("SCREW", method="last"))
+    table = shop.product("TABLE", method="fifo")
+    for product, quantity, cost in ((leg, 10, "5"), (leg, 10, "6"), (top, 3, "40"), (top, 3, "50"),
+                                    (screw, 100, "0.10"), (screw, 100, "0.20")):
+        shop.receive(product, quantity, cost)
+    bench = shop.workcentre("BENCH", hourly_cost="60", setup_minutes="15")
+    bom = shop.bom(table, (leg, 4), (top, 1), (screw, 8),
+                   operations=[{"name": "Assemble", "workcentre_id": bench.id, "minutes": D(30)}])
+    return type("Tables", (), {"table": table, "leg": leg, "top": top, "screw": screw, "bom": bom, "bench": bench})

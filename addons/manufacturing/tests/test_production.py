@@ -27,22 +27,6 @@ def stock_value(shop, product=None) -> Decimal:
     return D(shop.session.scalar(query))
 
 
-@pytest.fixture
-def tables(shop):
-    """A table of 4 legs (FIFO), a top (moving average) and 8 screws (last purchase price), assembled in 30
-    minutes at 60.00 an hour with 15 minutes' setup."""
-    leg, top, screw = (shop.product("LEG", method="fifo"), shop.product("TOP", method="average"),
-                       shop.product("SCREW", method="last"))
-    table = shop.product("TABLE", method="fifo")
-    for product, quantity, cost in ((leg, 10, "5"), (leg, 10, "6"), (top, 3, "40"), (top, 3, "50"),
-                                    (screw, 100, "0.10"), (screw, 100, "0.20")):
-        shop.receive(product, quantity, cost)
-    bench = shop.workcentre("BENCH", hourly_cost="60", setup_minutes="15")
-    bom = shop.bom(table, (leg, 4), (top, 1), (screw, 8),
-                   operations=[{"name": "Assemble", "workcentre_id": bench.id, "minutes": D(30)}])
-    return type("Tables", (), {"table": table, "leg": leg, "top": top, "screw": screw, "bom": bom, "bench": bench})
-
-
 def order(shop, product, quantity):
     production = create_production(shop.session, shop.company_id, product_id=product.id, quantity=D(quantity),
                                    warehouse_id=shop.warehouse.id)
@@ -146,4 +130,15 @@ def test_an_order_that_consumed_components_is_not_cancelled_one_that_did_not_giv
     assert other.state == CANCELLED
     reserved = shop.session.scalar(select(func.coalesce(func.sum(StockMove.reserved), 0)).join(
         ProductionMove, ProductionMove.move_id == StockMove.id).where(ProductionMove.production_id == other.id))
+    assert reserved == 0
+
+
+def test_closing_an_order_early_consumes_its_share_and_releases_the_rest(shop, tables):
+    production = order(shop, tables.table, 4)
+    produce(shop.session, production, quantity=D(1), close=True)
+    assert (production.state, production.quantity_done) == (DONE, 1)
+    assert [line.quantity_consumed for line in production.components] == [4, 1, 8]
+    assert (shop.on_hand(tables.leg), shop.on_hand(tables.table)) == (16, 1)
+    reserved = shop.session.scalar(select(func.coalesce(func.sum(StockMove.reserved), 0)).join(
+        ProductionMove, ProductionMove.move_id == StockMove.id).where(ProductionMove.production_id == production.id))
     assert reserved == 0

@@ -28,6 +28,7 @@ from addons.purchase.services.orders import (
 from addons.purchase.services.prices import create_supplier_price
 from addons.purchase.services.settings import set_approval_amount
 from core.errors import AccessDenied, ValidationError
+from core.testing import published, subscribe_webhook
 
 DAY = dt.date(2026, 6, 15)
 
@@ -219,3 +220,11 @@ def test_another_company_s_supplier_is_refused(shop):
 
 
 MANAGER_GROUP = "purchase.group_manager"
+
+
+def test_confirming_an_order_publishes_it_to_webhooks(db, shop, prices):
+    subscribe_webhook(db, shop.buyer, ["purchase.order_confirmed"])
+    order = rfq(shop, {"product_id": shop.bolts.id, "quantity": 100})
+    assert published(db, "purchase.order_confirmed") == []
+    confirm_order(shop.buyer, order)
+    assert published(db, "purchase.order_confirmed") == [order.id]

@@ -314,6 +314,9 @@ def confirm_quote(session: Session, order: SaleOrder, *, today: dt.date | None =
         order.confirmed_at = utcnow()
         session.flush()
         announce_changed(session, [order])
+        registry = session.info.get("registry")
+        if registry is not None:
+            registry.hook.sales_order_confirmed(session=session, order=order)
     return order
 
 

@@ -15,6 +15,7 @@ from addons.sales.services.quotes import confirm_quote, create_quote, update_quo
 from addons.sales.services.settings import sales_settings, update_settings
 from core.audit import AuditLog
 from core.errors import AccessDenied, ValidationError
+from core.testing import published, subscribe_webhook
 from core.web.i18n import money
 
 TODAY = dt.date.today()
@@ -275,3 +276,11 @@ def test_an_approval_for_the_margin_does_not_cover_a_credit_problem(shop):
     shop.ana.expire_all()
     with pytest.raises(ApprovalRequired, match="overdue"):
         confirm_quote(shop.ana, shop.ana.get(type(order), order.id))
+
+
+def test_confirming_a_quote_publishes_it_to_webhooks(shop):
+    subscribe_webhook(shop.db, shop.ana, ["sales.order_confirmed"])
+    order = quote(shop)
+    assert published(shop.db, "sales.order_confirmed") == []
+    confirm_quote(shop.ana, order)
+    assert published(shop.db, "sales.order_confirmed") == [order.id]

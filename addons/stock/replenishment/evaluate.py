@@ -95,14 +95,17 @@ def rule_forecasts(session: Session, *, company_ids: list[int] | None = None,
 def evaluate_rules(session: Session, *, company_ids: Iterable[int] | None = None,
                    today: dt.date | None = None) -> list[int]:
     """Replace the replenishment lines of ``company_ids`` (None: every company the session sees) with one line
-    per active rule below its minimum; return the new lines' ids."""
+    per active rule below its minimum; return the new lines' ids. The rules that were not below at the previous
+    evaluation are announced (``stock_below_minimum``)."""
     today = today or dt.date.today()
     company_ids = None if company_ids is None else sorted(set(company_ids))
     forecasts = rule_forecasts(session, company_ids=company_ids, today=today)
     stale = select(ReplenishmentLine)
     if company_ids is not None:
         stale = stale.where(ReplenishmentLine.company_id.in_(company_ids))
-    for line in session.scalars(stale).all():
+    stale_lines = session.scalars(stale).all()
+    already_below = {line.rule_id for line in stale_lines}
+    for line in stale_lines:
         session.delete(line)
     session.flush()
     rules = session.scalars(select(ReorderRule).where(ReorderRule.id.in_(sorted(forecasts)))).all() \
@@ -116,7 +119,12 @@ def evaluate_rules(session: Session, *, company_ids: Iterable[int] | None = None
                          "warehouse_id": rule.warehouse_id, "forecast": forecast, "min_quantity": rule.min_quantity,
                          "max_quantity": rule.max_quantity, "quantity": quantity,
                          "date_needed": today + dt.timedelta(days=rule.lead_days), "computed_at": now})
-    return insert_rows(session, ReplenishmentLine, rows)
+    ids = insert_rows(session, ReplenishmentLine, rows)
+    fallen = [line_id for line_id, row in zip(ids, rows) if row["rule_id"] not in already_below]
+    registry = session.info.get("registry")
+    if fallen and registry is not None:
+        registry.hook.stock_below_minimum(session=session, line_ids=fallen)
+    return ids
 
 
 def ordering_available(session: Session) -> bool:

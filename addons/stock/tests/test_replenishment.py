@@ -27,6 +27,7 @@ from addons.stock.replenishment import (
 from core import hookimpl, hookspecs
 from core.availability import Availability
 from core.errors import AccessDenied, ValidationError
+from core.testing import published, subscribe_webhook
 
 from .test_reports import TODAY, Books
 
@@ -179,3 +180,13 @@ def test_ordering_the_list_goes_to_the_addons_implementing_the_hook(books, monke
     with pytest.raises(ValidationError) as error:
         order_lines(books.session, line_ids=[])
     assert error.value.field == "line_ids"
+
+
+def test_a_rule_newly_below_its_minimum_is_published_once(db, books):
+    madrid = books.shop.warehouse
+    subscribe_webhook(db, books.session, ["stock.below_minimum"])
+    rule(books, books.paint, madrid, 10, 20)
+    first = evaluate_rules(books.session, company_ids=[books.company_id])
+    assert published(db, "stock.below_minimum") == first != []
+    evaluate_rules(books.session, company_ids=[books.company_id])  # still below: not announced again
+    assert published(db, "stock.below_minimum") == first
