@@ -36,7 +36,7 @@ from core.db import utcnow
 from core.sessions import system_rows
 
 from ..models import DRAFT, KIT, Production
-from ..services.explode import bom_components, components_of, cycle_error, valid_boms
+from ..services.explode import all_units, bom_components, components_of, cycle_error, valid_boms
 from .figures import chunks, level_figures
 from .lock import lock_planning
 from .models import BUY, MAKE, PROPOSED, Forecast, Proposal
@@ -63,10 +63,11 @@ def run_requirements(session: Session, company_id: int, *, today: dt.date | None
         gross = _independent_demands(session, company_id, today)
         demand_count = sum(len(rows) for rows in gross.values())
         levels = low_level_codes(session, set(gross) | _other_roots(session, company_id))
-        rows = []
+        rows, units = [], all_units(session)
         for level in range(max(levels.values(), default=-1) + 1):
             ids = [product_id for product_id, found in levels.items() if found == level]
-            rows += _plan_level(session, company_id, ids, level, gross, today=today, warehouse_id=warehouse_id)
+            rows += _plan_level(session, company_id, ids, level, gross, today=today, warehouse_id=warehouse_id,
+                                units=units)
         _replace_open_proposals(session, company_id, rows)
         state.last_run_at, state.last_run_by_id = utcnow(), session.info["actor"].user_id if session.info.get(
             "actor") else None
@@ -122,15 +123,15 @@ def low_level_codes(session: Session, roots: set[int]) -> dict[int, int]:
 
 
 def _plan_level(session: Session, company_id: int, ids: list[int], level: int, gross: dict[int, list], *,
-                today: dt.date, warehouse_id: int) -> list[dict]:
+                today: dt.date, warehouse_id: int, units: dict) -> list[dict]:
     """Net every product of the level; return its proposal rows and add its components' demands to ``gross``."""
     if not ids:
         return []
-    figures = level_figures(session, company_id, ids, today=today)
+    figures = level_figures(session, company_id, ids, today=today, units=units)
     for component_id, day, quantity, origin in figures.draft_components:
         gross[component_id].append((day, quantity, origin))
-    boms = valid_boms(session, ids, on=today)
-    components = bom_components(session, {bom.id for bom in boms.values()})
+    boms = valid_boms(session, ids, on=today, units=units)
+    components = bom_components(session, {bom.id for bom in boms.values()}, units)
     sources = _sources(session, company_id, [product_id for product_id in ids if product_id not in boms])
     codes, whole = _products(session, ids)
     now, rows = utcnow(), []
