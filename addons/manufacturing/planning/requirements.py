@@ -44,6 +44,7 @@ from .netting import net
 
 PLACES = Decimal("0.0001")
 DEEPEST = 100
+BUCKET_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,10 @@ class RunSummary:
     levels: int
 
 
-def run_requirements(session: Session, company_id: int, *, today: dt.date | None = None) -> RunSummary:
-    """Plan the company (see the module's docstring); return how many demands, proposals and levels."""
+def run_requirements(session: Session, company_id: int, *, today: dt.date | None = None,
+                     bucket_days: int = BUCKET_DAYS) -> RunSummary:
+    """Plan the company (see the module's docstring); return how many demands, proposals and levels. A
+    product's shortfalls within ``bucket_days`` of a proposal are added to it (:mod:`.netting`)."""
     today = today or dt.date.today()
     with session.begin_nested():
         state = lock_planning(session, company_id)
@@ -67,7 +70,7 @@ def run_requirements(session: Session, company_id: int, *, today: dt.date | None
         for level in range(max(levels.values(), default=-1) + 1):
             ids = [product_id for product_id, found in levels.items() if found == level]
             rows += _plan_level(session, company_id, ids, level, gross, today=today, warehouse_id=warehouse_id,
-                                units=units)
+                                units=units, bucket_days=bucket_days)
         _replace_open_proposals(session, company_id, rows)
         state.last_run_at, state.last_run_by_id = utcnow(), session.info["actor"].user_id if session.info.get(
             "actor") else None
@@ -85,6 +88,9 @@ def _replace_open_proposals(session: Session, company_id: int, rows: list[dict])
     with system_rows(session) as system:
         system.execute(delete(Proposal).where(Proposal.company_id == company_id, Proposal.state == PROPOSED))
     insert_rows(session, Proposal, rows)
+    for record in list(session.identity_map.values()):  # loaded proposals may be gone, their ids reused
+        if isinstance(record, Proposal):
+            session.expire(record)
 
 
 def _independent_demands(session: Session, company_id: int, today: dt.date) -> dict[int, list]:
@@ -123,7 +129,7 @@ def low_level_codes(session: Session, roots: set[int]) -> dict[int, int]:
 
 
 def _plan_level(session: Session, company_id: int, ids: list[int], level: int, gross: dict[int, list], *,
-                today: dt.date, warehouse_id: int, units: dict) -> list[dict]:
+                today: dt.date, warehouse_id: int, units: dict, bucket_days: int) -> list[dict]:
     """Net every product of the level; return its proposal rows and add its components' demands to ``gross``."""
     if not ids:
         return []
@@ -144,7 +150,8 @@ def _plan_level(session: Session, company_id: int, ids: list[int], level: int, g
                     gross[component_id].append((day, per_kit * quantity / bom.quantity, origin))
             continue
         orders = net(figures.available.get(product_id, Decimal(0)), demands, figures.supplies.get(product_id, ()),
-                     today=today, rule=figures.rules.get(product_id), rule_origin=gettext("Reorder rule"))
+                     today=today, rule=figures.rules.get(product_id), rule_origin=gettext("Reorder rule"),
+                     bucket_days=bucket_days)
         source = sources.get(product_id)
         lead = figures.produce_days.get(product_id, 0) if bom is not None else (source.lead_days if source else 0)
         for order in orders:
