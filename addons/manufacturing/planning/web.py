@@ -57,9 +57,17 @@ def planning_confirm():
     outcome = run_service(lambda session: confirm_proposals(session, proposal_ids=(
         open_ids(session, company_id) if request.form.get("all") == "1" else id_args("proposal_ids", Proposal.id))))
     if outcome.ok:
-        flash(gettext("Created: %(records)s.", records=", ".join(display_name(record) for record in outcome.result))
+        flash(gettext("Created: %(records)s.", records=", ".join(_named(record) for record in outcome.result))
               if outcome.result else gettext("Nothing was created."), "success")
     return redirect(url_for("manufacturing.planning"))
+
+
+def _named(record) -> str:
+    """A created record as the message names it (a draft production order has no reference yet)."""
+    if isinstance(record, Production) and not record.name:
+        return gettext("a draft production order of %(quantity)s %(product)s", product=record.product.display_name,
+                       quantity=f"{record.quantity.normalize():f}")
+    return display_name(record)
 
 
 @blueprint.route("/planning/discard", methods=["POST"])
