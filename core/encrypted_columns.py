@@ -18,14 +18,20 @@ ROTATE_BATCH = 500
 
 
 class Encrypted(TypeDecorator):
-    """A value stored as a Fernet token (text); ``plain_type`` is the type of the value itself."""
+    """A value stored as a Fernet token (text); ``plain_type`` is the type of the value itself.
+
+    ``keys_once_used``: the keys are demanded once the column holds a value, not as soon as it is installed
+    (a core feature few installations use, such as a webhook's signing secret, must not make every installation
+    configure a key: storing the first value without one is refused with the same message).
+    """
 
     impl = Text
     cache_ok = True
 
-    def __init__(self, plain_type):
+    def __init__(self, plain_type, *, keys_once_used: bool = False):
         super().__init__()
         self.plain_type = plain_type
+        self.keys_once_used = keys_once_used
 
     def process_bind_param(self, value, dialect):
         if value is None:
@@ -55,11 +61,11 @@ def _stored(value):
 
 
 def check_keys(connection, models: Iterable[type]) -> None:
-    """Refuse to go on when ``models`` have encrypted columns and the keys are missing or do not decrypt them."""
+    """Refuse to go on when ``models`` have encrypted columns and the keys are missing or do not decrypt them
+    (a column whose keys are demanded once used: only when it holds a value)."""
     columns = encrypted_columns(models)
-    if not columns:
-        return
-    keyring()
+    if any(not column.type.keys_once_used for column in columns):
+        keyring()
     for column in columns:
         token = connection.execute(select(_stored(column)).where(column.isnot(None)).limit(1)).scalar()
         if token is not None:

@@ -59,6 +59,38 @@ def test_start_up_refuses_a_missing_or_wrong_key_and_names_the_column(databases,
         engine.dispose()
 
 
+def test_a_webhook_secret_demands_the_keys_once_one_is_stored(databases, catalog, keys):
+    """Every installation has the webhooks' table: it starts without a key until a subscription exists; subscribing
+    without a key is refused with the reason and writes nothing."""
+    from core.models.webhook import WebhookSubscription
+    from core.security import actor_session
+    from core.webhooks.subscriptions import create_subscription
+
+    engine = initialized_database(databases.new(), catalog, ["crm"])
+    try:
+        registry = Lifecycle(engine, catalog).registry()
+        test_keys = encryption._keys
+        keys.use_keys([])
+        with engine.connect() as connection:
+            encrypted_columns.check_keys(connection, registry.models)  # nothing stored: nothing to say
+        factory = make_session_factory(engine)
+        values = {"name": "Shop", "url": "http://127.0.0.1:9/hook", "events": ["crm.lead_created"], "owner_id": 1}
+        with actor_session(factory, registry, None) as session:
+            with pytest.raises(ConfigError, match="encryption_keys is empty"):
+                create_subscription(session, 1, values, allow_private=True)
+            session.rollback()
+            assert session.scalars(select(WebhookSubscription)).all() == []
+        encryption._keys = test_keys
+        with actor_session(factory, registry, None) as session:
+            create_subscription(session, 1, values, allow_private=True)
+            session.commit()
+        keys.use_keys([])
+        with engine.connect() as connection, pytest.raises(ConfigError, match=r"encryption_keys is empty"):
+            encrypted_columns.check_keys(connection, registry.models)
+    finally:
+        engine.dispose()
+
+
 def test_rotation_re_encrypts_every_value_with_the_first_key(databases, catalog, keys):
     old = os.environ[keys.ENV_NAME]
     engine = initialized_database(databases.new(), catalog, ["hr"])

@@ -36,8 +36,8 @@ class WebhookSubscription(TimestampMixin, Base):
     url: Mapped[str] = mapped_column(String(2000), info=field(_l("Target URL"), listed=True))
     events: Mapped[list[str]] = mapped_column(JSON, default=list, info=field(_l("Events")))
     active: Mapped[bool] = mapped_column(default=True, info=field(_l("Active"), listed=True))
-    secret: Mapped[str] = mapped_column(Encrypted(String(SECRET_LENGTH)), info=field(_l("Signing secret"),
-                                                                                     internal=True))
+    secret: Mapped[str] = mapped_column(Encrypted(String(SECRET_LENGTH), keys_once_used=True),
+                                        info=field(_l("Signing secret"), internal=True))
 
     owner = relationship("User", lazy="joined")
 

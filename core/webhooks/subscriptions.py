@@ -11,6 +11,7 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from core.encryption import keyring
 from core.errors import ValidationError
 from core.fields import clean
 from core.models import User
@@ -34,6 +35,7 @@ def create_subscription(session: Session, company_id: int, values: dict, *,
                         allow_private: bool) -> tuple[WebhookSubscription, str]:
     """A new subscription of ``company_id``; returns it and its signing secret (to be shown this once)."""
     values = _checked(session, {"active": True, **values, "company_id": company_id}, None, allow_private)
+    keyring()  # the secret is kept encrypted: without a key, say so before anything is written
     secret = new_secret()
     subscription = WebhookSubscription(**values, secret=secret)
     session.add(subscription)
