@@ -38,19 +38,22 @@ def stock_kit_components(session, product_ids, date):
 @hookimpl
 def register_menu_items():
     from .menus import MENU
+    from .planning.menus import MENU as PLANNING
 
-    return MENU
+    return (*MENU, *PLANNING)
 
 
 @hookimpl
 def register_views():
+    from .planning.views import planning_views
     from .views import manufacturing_views
 
-    return manufacturing_views()
+    return (*manufacturing_views(), *planning_views())
 
 
 @hookimpl
 def register_blueprints():
+    from .planning import web as planning_pages  # noqa: F401  (its routes join the blueprint)
     from .web import blueprint
 
     return (blueprint,)

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from flask_babel import format_decimal
 
-from .pivot import Formatter, Pivot
+from .pivot import Formatter, Header, Pivot
 
 CHARTS = ("bar", "line", "pie")
 COLOURS = 8
@@ -153,3 +153,25 @@ def _pies(chart: Chart) -> None:
             chart.shapes.append(Shape("path", f"s{n % COLOURS}", title,
                                       d=f"M{centre_x:.1f},{centre_y:.1f} L{start[0]:.1f},{start[1]:.1f} "
                                         f"A{radius:.1f},{radius:.1f} 0 {large} 1 {end[0]:.1f},{end[1]:.1f} Z"))
+
+
+class Numbers:
+    """Shows a figure as a number in the user's locale (what the charts' tooltips say)."""
+
+    def text(self, amounts: dict) -> str:
+        return " · ".join(format_decimal(value) for _currency, value in sorted(amounts.items()))
+
+
+def series_chart(kind: str, categories: list[str], series: dict[str, list]) -> Chart | None:
+    """A report's figures as a chart: ``kind`` (bar, line, pie) of ``series`` (label -> one value or None per
+    category); None with nothing to draw."""
+    if not categories or not series:
+        return None
+    pivot = Pivot([Header(category, ()) for category in categories], [Header(label, ()) for label in series])
+    for column, values in enumerate(series.values()):
+        for row, value in enumerate(values):
+            if value is not None:
+                pivot.cells[(row, column)] = {"": Decimal(value)}
+                total = pivot.column_totals.setdefault(column, {"": Decimal(0)})
+                total[""] += Decimal(value)
+    return build_chart(kind, pivot, Numbers())

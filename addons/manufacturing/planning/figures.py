@@ -29,6 +29,7 @@ from addons.stock.models import Location, Quant, ReorderRule, StockMove, Transfe
 from addons.stock.models.locations import HELD
 from addons.stock.reports.forecast import PENDING
 from core.bulk import ID_CHUNK
+from core.sessions import system_rows
 
 from ..models import COMPONENT, CONFIRMED, DRAFT, PROGRESS, Bom, Production, ProductionMove
 from ..services.explode import bom_components
@@ -61,14 +62,16 @@ def _day(value, today: dt.date) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])  # SQLite: text
 
 
-def level_figures(session: Session, company_id: int, product_ids: Iterable[int], *, today: dt.date) -> LevelFigures:
+def level_figures(session: Session, company_id: int, product_ids: Iterable[int], *, today: dt.date,
+                  units: dict) -> LevelFigures:
     figures = LevelFigures()
     held = select(Location.id).where(Location.company_id == company_id, Location.kind.in_(HELD))
     for ids in chunks(product_ids):
         _stock(session, figures, company_id, ids, held)
         _incoming(session, figures, company_id, ids, held, today)
-        _productions(session, figures, company_id, ids, today)
-        _rules(session, figures, company_id, ids)
+        _productions(session, figures, company_id, ids, today, units)
+        with system_rows(session) as system:  # the stock managers keep the rules; every planner follows them
+            _rules(system, figures, company_id, ids)
         figures.produce_days.update(session.execute(
             select(ProductPlanning.product_id, ProductPlanning.produce_days)
             .where(ProductPlanning.product_id.in_(ids))).all())
@@ -109,7 +112,7 @@ def _incoming(session, figures, company_id, ids, held, today) -> None:
             figures.demands[product_id].append((_day(when, today), short, name or ""))
 
 
-def _productions(session, figures, company_id, ids, today) -> None:
+def _productions(session, figures, company_id, ids, today, units) -> None:
     drafts = []
     for product_id, when, quantity, done, state, bom_id, name in session.execute(
             select(Production.product_id, Production.scheduled_date, Production.quantity, Production.quantity_done,
@@ -120,15 +123,15 @@ def _productions(session, figures, company_id, ids, today) -> None:
             figures.supplies[product_id].append((_day(when, today), left))
         if state == DRAFT and bom_id is not None:
             drafts.append((bom_id, _day(when, today), left, name))
-    figures.draft_components += _draft_components(session, drafts)
+    figures.draft_components += _draft_components(session, drafts, units)
 
 
-def _draft_components(session, drafts) -> list[tuple[int, dt.date, Decimal, str]]:
+def _draft_components(session, drafts, units) -> list[tuple[int, dt.date, Decimal, str]]:
     """(component id, date, quantity, origin) the draft production orders will consume."""
     if not drafts:
         return []
     made = dict(session.execute(select(Bom.id, Bom.quantity).where(Bom.id.in_({bom_id for bom_id, *_ in drafts}))).all())
-    components = bom_components(session, made)
+    components = bom_components(session, made, units)
     found = []
     for bom_id, day, left, name in drafts:
         for component_id, quantity in components.get(bom_id, ()):

@@ -6,8 +6,10 @@ supply adds on its date (before the demands of that date), each demand takes
 away. Whenever the projection falls below the floor (the reorder rule's
 minimum, else zero), an order is proposed for that date: up to the rule's
 maximum in multiples of its multiple, as stock's replenishment list would
-ask (``suggested_quantity``), else exactly the shortfall; shortfalls of one
-day make one order.
+ask (``suggested_quantity``), else exactly the shortfall. Shortfalls within
+``bucket_days`` of an order are added to it (one order covers a period: a
+week by default), so a product wanted a little every day is not proposed
+every day.
 """
 from __future__ import annotations
 
@@ -47,7 +49,7 @@ class Order:
 
 def net(available: Decimal, demands: Iterable[tuple[dt.date, Decimal, str]],
         supplies: Iterable[tuple[dt.date, Decimal]], *, today: dt.date, rule: Rule | None = None,
-        rule_origin: str = "") -> list[Order]:
+        rule_origin: str = "", bucket_days: int = 1) -> list[Order]:
     """The orders keeping the projected stock at the floor or above; dates before ``today`` count as today."""
     events = sorted([(max(day, today), 0, quantity, "") for day, quantity in supplies]
                     + [(max(day, today), 1, -quantity, origin) for day, quantity, origin in demands],
@@ -65,7 +67,7 @@ def net(available: Decimal, demands: Iterable[tuple[dt.date, Decimal, str]],
             order = _order(day, projected, rule, waiting + ([rule_origin] if rule is not None else []))
             projected += order.quantity
             waiting = []
-            if orders and orders[-1].date == day:  # one order per day
+            if orders and (day - orders[-1].date).days < bucket_days:  # one order per period
                 orders[-1].quantity += order.quantity
                 orders[-1].origins += order.origins
             else:

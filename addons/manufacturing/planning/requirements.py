@@ -25,18 +25,17 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
 from flask_babel import gettext
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from addons.products.models import Product, Uom
 from addons.stock.models import ReorderRule
 from addons.stock.services.setup import default_warehouse
-from core.bulk import insert_rows
 from core.db import utcnow
 from core.sessions import system_rows
 
 from ..models import DRAFT, KIT, Production
-from ..services.explode import bom_components, components_of, cycle_error, valid_boms
+from ..services.explode import all_units, bom_components, components_of, cycle_error, valid_boms
 from .figures import chunks, level_figures
 from .lock import lock_planning
 from .models import BUY, MAKE, PROPOSED, Forecast, Proposal
@@ -44,6 +43,7 @@ from .netting import net
 
 PLACES = Decimal("0.0001")
 DEEPEST = 100
+BUCKET_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -53,19 +53,23 @@ class RunSummary:
     levels: int
 
 
-def run_requirements(session: Session, company_id: int, *, today: dt.date | None = None) -> RunSummary:
-    """Plan the company (see the module's docstring); return how many demands, proposals and levels."""
+def run_requirements(session: Session, company_id: int, *, today: dt.date | None = None,
+                     bucket_days: int = BUCKET_DAYS) -> RunSummary:
+    """Plan the company (see the module's docstring); return how many demands, proposals and levels. A
+    product's shortfalls within ``bucket_days`` of a proposal are added to it (:mod:`.netting`)."""
     today = today or dt.date.today()
     with session.begin_nested():
         state = lock_planning(session, company_id)
-        warehouse_id = default_warehouse(session, company_id).id
+        with system_rows(session) as system:  # a company without one gets its main warehouse, as stock does
+            warehouse_id = default_warehouse(system, company_id).id
         gross = _independent_demands(session, company_id, today)
         demand_count = sum(len(rows) for rows in gross.values())
         levels = low_level_codes(session, set(gross) | _other_roots(session, company_id))
-        rows = []
+        rows, units = [], all_units(session)
         for level in range(max(levels.values(), default=-1) + 1):
             ids = [product_id for product_id, found in levels.items() if found == level]
-            rows += _plan_level(session, company_id, ids, level, gross, today=today, warehouse_id=warehouse_id)
+            rows += _plan_level(session, company_id, ids, level, gross, today=today, warehouse_id=warehouse_id,
+                                units=units, bucket_days=bucket_days)
         _replace_open_proposals(session, company_id, rows)
         state.last_run_at, state.last_run_by_id = utcnow(), session.info["actor"].user_id if session.info.get(
             "actor") else None
@@ -75,14 +79,21 @@ def run_requirements(session: Session, company_id: int, *, today: dt.date | None
 
 
 def _replace_open_proposals(session: Session, company_id: int, rows: list[dict]) -> None:
-    """Delete the company's open proposals (one statement, once the user's right to delete them is checked),
-    then insert ``rows`` (one batch)."""
+    """Delete the company's open proposals and insert ``rows``: one statement each, once the user's right to
+    delete and create proposals is checked. Proposals are not audited and their ids are not needed, so the rows
+    go straight to the driver's executemany (``core.bulk.insert_rows`` returns ids in order, which costs
+    PostgreSQL seconds for a hundred thousand rows)."""
     actor = session.info.get("actor")
     if actor is not None:
-        session.info["registry"].require(actor, Proposal, "delete")
+        for operation in ("delete", "create"):
+            session.info["registry"].require(actor, Proposal, operation)
     with system_rows(session) as system:
         system.execute(delete(Proposal).where(Proposal.company_id == company_id, Proposal.state == PROPOSED))
-    insert_rows(session, Proposal, rows)
+        if rows:
+            system.connection().execute(insert(Proposal.__table__), rows)
+    for record in list(session.identity_map.values()):  # loaded proposals may be gone, their ids reused
+        if isinstance(record, Proposal):
+            session.expire(record)
 
 
 def _independent_demands(session: Session, company_id: int, today: dt.date) -> dict[int, list]:
@@ -101,7 +112,8 @@ def _other_roots(session: Session, company_id: int) -> set[int]:
     """Products planned without a demand of their own: those with an active reorder rule or a draft order."""
     rules = select(ReorderRule.product_id).where(ReorderRule.company_id == company_id, ReorderRule.active.is_(True))
     drafts = select(Production.product_id).where(Production.company_id == company_id, Production.state == DRAFT)
-    return set(session.scalars(rules.union(drafts)))
+    with system_rows(session) as system:  # the stock managers keep the rules; every planner follows them
+        return set(system.scalars(rules.union(drafts)))
 
 
 def low_level_codes(session: Session, roots: set[int]) -> dict[int, int]:
@@ -120,15 +132,15 @@ def low_level_codes(session: Session, roots: set[int]) -> dict[int, int]:
 
 
 def _plan_level(session: Session, company_id: int, ids: list[int], level: int, gross: dict[int, list], *,
-                today: dt.date, warehouse_id: int) -> list[dict]:
+                today: dt.date, warehouse_id: int, units: dict, bucket_days: int) -> list[dict]:
     """Net every product of the level; return its proposal rows and add its components' demands to ``gross``."""
     if not ids:
         return []
-    figures = level_figures(session, company_id, ids, today=today)
+    figures = level_figures(session, company_id, ids, today=today, units=units)
     for component_id, day, quantity, origin in figures.draft_components:
         gross[component_id].append((day, quantity, origin))
-    boms = valid_boms(session, ids, on=today)
-    components = bom_components(session, {bom.id for bom in boms.values()})
+    boms = valid_boms(session, ids, on=today, units=units)
+    components = bom_components(session, {bom.id for bom in boms.values()}, units)
     sources = _sources(session, company_id, [product_id for product_id in ids if product_id not in boms])
     codes, whole = _products(session, ids)
     now, rows = utcnow(), []
@@ -141,7 +153,8 @@ def _plan_level(session: Session, company_id: int, ids: list[int], level: int, g
                     gross[component_id].append((day, per_kit * quantity / bom.quantity, origin))
             continue
         orders = net(figures.available.get(product_id, Decimal(0)), demands, figures.supplies.get(product_id, ()),
-                     today=today, rule=figures.rules.get(product_id), rule_origin=gettext("Reorder rule"))
+                     today=today, rule=figures.rules.get(product_id), rule_origin=gettext("Reorder rule"),
+                     bucket_days=bucket_days)
         source = sources.get(product_id)
         lead = figures.produce_days.get(product_id, 0) if bom is not None else (source.lead_days if source else 0)
         for order in orders:

@@ -227,8 +227,10 @@ def components_of(session: Session, product_ids: Iterable[int]) -> dict[int, set
     return found
 
 
-def bom_components(session: Session, bom_ids: Iterable[int]) -> dict[int, list[tuple[int, Decimal]]]:
+def bom_components(session: Session, bom_ids: Iterable[int], units: dict[int, Uom] | None = None
+                   ) -> dict[int, list[tuple[int, Decimal]]]:
     """bill id -> [(component id, quantity in its own unit, scrap included, for the bill's quantity)]: one
     query per chunk of bills, for planning a whole level of bills at once."""
+    units = units if units is not None else all_units(session)
     return {bom_id: [(line.product_id, line.quantity) for line in lines]
-            for bom_id, lines in _components(session, list(bom_ids)).items()}
+            for bom_id, lines in _components(session, list(bom_ids), units).items()}

@@ -49,7 +49,7 @@ def test_netting_through_the_levels_against_stock(shop, chairs):
                     quantity=D(5))
     create_forecast(shop.session, shop.company_id, product_id=chairs.stool.id, date=TODAY + dt.timedelta(days=12),
                     quantity=D(2))
-    summary = run_requirements(shop.session, shop.company_id, today=TODAY)
+    summary = run_requirements(shop.session, shop.company_id, today=TODAY, bucket_days=1)
     rows = shop.session.scalars(select(Proposal).order_by(Proposal.date_needed, Proposal.id)).all()
     assert summary.demands == 2 and summary.proposals == len(rows)
     # each product once per date it runs short: 5 chairs (day 10) take 5 seats, less the one on hand, 20 legs,
@@ -59,6 +59,10 @@ def test_netting_through_the_levels_against_stock(shop, chairs):
         ("LEG", BUY, 10): 10, ("LEG", BUY, 12): 6, ("SCREW", BUY, 10): 26, ("SCREW", BUY, 12): 6}
     found = proposals(shop)
     assert "CHAIR" in found["SEAT", MAKE].origin and "Forecast" in found["CHAIR", MAKE].origin
+    run_requirements(shop.session, shop.company_id, today=TODAY)  # a week's shortfalls make one proposal
+    assert {(row.product.code, (row.date_needed - TODAY).days): row.quantity for row in shop.session.scalars(
+        select(Proposal).where(Proposal.kind == BUY, Proposal.state == PROPOSED))} == {
+        ("BOARD", 10): 4, ("LEG", 10): 16, ("SCREW", 10): 32}
 
 
 def test_lead_times_move_the_start_and_the_components_dates(shop, chairs):
@@ -119,18 +123,6 @@ def test_a_proposal_confirmed_twice_is_refused_and_nothing_is_half_written(shop,
     assert str(error.value) == "Already confirmed: [CHAIR] Product CHAIR × 2. Nothing was changed."
     assert seat.state == PROPOSED
     assert shop.session.scalar(select(func.count()).select_from(Production)) == 1
-
-
-def test_buying_without_purchase_is_refused_naming_the_products(shop, chairs):
-    create_forecast(shop.session, shop.company_id, product_id=chairs.leg.id, date=TODAY, quantity=D(4))
-    run_requirements(shop.session, shop.company_id, today=TODAY)
-    leg = proposals(shop)["LEG", BUY]
-    registry = shop.session.info["registry"]
-    if registry.hook.manufacturing_buy.get_hookimpls():
-        pytest.skip("purchase is installed: buying is tested with the bridge")
-    with pytest.raises(ValidationError, match="buying needs the purchase addon"):
-        confirm_proposals(shop.session, proposal_ids=[leg.id])
-    assert leg.state == PROPOSED
 
 
 @pytest.mark.parametrize("values, field, message", [
