@@ -90,7 +90,8 @@ def fill(engine) -> int:
                 children = products(sum(counts), Decimal("1.25"))
                 spans = [sum(counts[:i]) for i in range(len(level) + 1)]
                 parts = {parent: children[spans[i]:spans[i + 1]] for i, parent in enumerate(level)}
-            bom_ids = connection.execute(insert(Bom.__table__).returning(Bom.__table__.c.id, Bom.__table__.c.product_id),
+            bills = Bom.__table__
+            bom_ids = connection.execute(insert(bills).returning(bills.c.id, bills.c.product_id),
                                          [{**stamps, "product_id": parent, "kind": "normal", "quantity": Decimal(1),
                                            "uom_id": unit, "version": 1, "active": True} for parent in level]).all()
             boms = {product_id: bom_id for bom_id, product_id in bom_ids}

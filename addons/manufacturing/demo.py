@@ -56,7 +56,9 @@ def load(session, company) -> None:
 
 
 def _bills(session, company_id: int, products: dict, lathe, bench) -> None:
-    line = lambda code, quantity, **more: {"product_id": products[code].id, "quantity": D(quantity), **more}  # noqa: E731
+    def line(code, quantity, **more):
+        return {"product_id": products[code].id, "quantity": D(quantity), **more}
+
     create_bom(session, company_id, product_id=products["MF-LEG"].id, quantity=D(4),
                lines=[line("MF-WOOD", "6", scrap_percent=D(5))],
                operations=[{"name": "Tornear", "workcentre_id": lathe.id, "minutes": D(60)}])

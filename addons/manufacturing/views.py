@@ -7,6 +7,7 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 
 from core.errors import ValidationError
+from core.models import Company
 from core.web.context import can, db
 from core.web.lines import given
 from core.web.views import Filter, ModelView
@@ -80,7 +81,9 @@ class ProductionView(ModelView):
         return record.state == m.DRAFT
 
     def record_context(self, record) -> dict:
-        return {"can_produce": can(m.Production, "write"), "report": reports.cost_report(db(), record)}
+        company = db().get(Company, record.company_id)
+        return {"can_produce": can(m.Production, "write"), "report": reports.cost_report(db(), record),
+                "currency": company.currency_code}
 
 
 def manufacturing_views() -> tuple[ModelView, ...]:

@@ -25,6 +25,13 @@ def _decimal(name: str) -> Decimal:
         raise ValidationError(gettext("Give the quantity as a number."), name) from None
 
 
+def _product_id(name: str) -> int:
+    try:
+        return int(request.form.get(name, ""))
+    except ValueError:
+        raise ValidationError(gettext("Choose a component."), name) from None
+
+
 def _act(production_id: int, action, success: str):
     """Run ``action(session, production)`` on an order the user may see, then go back to its page."""
     production = record_or_404(Production, production_id)
@@ -40,7 +47,11 @@ def confirm(production_id: int):
 @blueprint.route("/productions/<int:production_id>/produce", methods=["POST"])
 def produce(production_id: int):
     def action(session, production):
-        services.produce(session, production, quantity=_decimal("quantity"), close=request.form.get("close") == "1")
+        extra = []
+        if request.form.get("extra_product_id"):
+            extra = [{"product_id": _product_id("extra_product_id"), "quantity": _decimal("extra_quantity")}]
+        services.produce(session, production, quantity=_decimal("quantity"), extra=extra,
+                         close=request.form.get("close") == "1")
 
     return _act(production_id, action, gettext("Produced."))
 
@@ -48,11 +59,7 @@ def produce(production_id: int):
 @blueprint.route("/productions/<int:production_id>/scrap", methods=["POST"])
 def scrap(production_id: int):
     def action(session, production):
-        try:
-            product_id = int(request.form.get("product_id", ""))
-        except ValueError:
-            raise ValidationError(gettext("Choose the component to scrap."), "product_id") from None
-        services.scrap(session, production, product_id=product_id, quantity=_decimal("quantity"))
+        services.scrap(session, production, product_id=_product_id("product_id"), quantity=_decimal("quantity"))
 
     return _act(production_id, action, gettext("Scrapped."))
 

@@ -131,7 +131,6 @@ def valid_boms(session: Session, product_ids: Iterable[int], *, on: dt.date,
                units: dict[int, Uom] | None = None) -> dict[int, ValidBom]:
     """product id -> its bill valid on ``on`` (see the module's docstring), for the products that have one;
     ``units``: :func:`all_units`, when the caller has them already."""
-    units = units if units is not None else all_units(session)
     ids = sorted(set(product_ids))
     found: dict[int, ValidBom] = {}
     for first in range(0, len(ids), ID_CHUNK):
@@ -142,6 +141,8 @@ def valid_boms(session: Session, product_ids: Iterable[int], *, on: dt.date,
             .where(Bom.product_id.in_(ids[first:first + ID_CHUNK]), Bom.active.is_(True),
                    or_(Bom.valid_from.is_(None), Bom.valid_from <= on),
                    or_(Bom.valid_to.is_(None), Bom.valid_to >= on))).all()
+        if rows and units is None:
+            units = all_units(session)
         best = {}
         for row in rows:
             rank = (row.valid_from or dt.date.min, row.version)

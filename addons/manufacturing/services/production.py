@@ -352,8 +352,9 @@ def _put_away(session: Session, production: Production, quantity: Decimal, total
     costs = {product_id: round6(total * shares[product_id] / HUNDRED / amount)
              for product_id, amount in byproducts.items()}
     kept = HUNDRED - sum(shares.values(), ZERO)
+    unit_cost = round6(total * kept / HUNDRED / quantity)
     finished = _new_moves(session, production, {production.product_id: quantity}, role=FINISHED,
-                          into_production=False, costs={production.product_id: round6(total * kept / HUNDRED / quantity)})
+                          into_production=False, costs={production.product_id: unit_cost})
     extra = _new_moves(session, production, byproducts, role=BYPRODUCT, into_production=False, costs=costs)
     stock_moves.done(session, [session.get(StockMove, move_id) for move_id in (*finished, *extra)], date=stamp)
 

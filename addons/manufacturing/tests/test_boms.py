@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from addons.manufacturing.models import Bom, BomLine
 from addons.manufacturing.services.boms import update_bom
@@ -71,3 +71,30 @@ def test_a_component_unit_that_does_not_convert_is_refused_naming_the_component_
                                 "Unit.")
     assert error.value.field == "lines-0-uom_id"
     assert shop.session.scalar(select(func.count()).select_from(Bom).where(Bom.product_id == table.id)) == 0
+
+
+def _statements_to_explode(shop, width: int) -> int:
+    """Statements sent to explode a 3-level bill whose every assembly has ``width`` sub-assemblies."""
+    top = shop.product(f"TOP{width}")
+    level = [top]
+    for depth in range(3):
+        children = []
+        for parent in level:
+            made = [shop.product(f"W{width}-{depth}-{parent.id}-{n}") for n in range(width)]
+            shop.bom(parent, *((child, 1) for child in made))
+            children += made
+        level = children
+    engine = shop.session.connection().engine
+    sent = []
+    listener = lambda *args: sent.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        explosion = explode(shop.session, top, D(1))
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert len(explosion.leaves()) == width ** 3
+    return len(sent)
+
+
+def test_explosion_sends_a_few_statements_per_level_whatever_the_width(shop):
+    assert _statements_to_explode(shop, 2) == _statements_to_explode(shop, 4)

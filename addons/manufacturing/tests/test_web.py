@@ -4,13 +4,14 @@ stock user sees no Manufacturing menu."""
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from addons.manufacturing.models import Bom, Production
 from addons.manufacturing.services.boms import create_bom
 from addons.manufacturing.services.production import create_production
 from addons.manufacturing.services.workcentres import create_workcentre
 from addons.products.services import create_product
+from addons.stock.models import Quant
 from addons.stock.services.setup import create_warehouse
 from addons.stock.services.transfers import create_transfer, process_transfer
 
@@ -89,5 +90,30 @@ def test_the_orders_kanban_opens_and_a_drop_does_not_change_an_order_s_state(web
     assert board.status_code == 200 and "Draft" in board.get_data(as_text=True)
     dropped = plant.client.post_json(f"/manufacturing/productions/{production.id}/stage", {"stage": "done"})
     assert dropped.status_code in (403, 422)
-    session.rollback()
-    assert session.get(Production, production.id).state == "draft"
+    assert web.db.system().get(Production, production.id).state == "draft"
+
+
+def test_scrap_and_extra_consumption_from_the_order_page(web, plant):
+    session = plant.session
+    company_id = web.db.main_company.id
+    create_bom(session, company_id, product_id=plant.table.id,
+               lines=[{"product_id": plant.leg.id, "quantity": Decimal(2)}])
+    production = create_production(session, company_id, product_id=plant.table.id, quantity=Decimal(2),
+                                   warehouse_id=plant.warehouse.id)
+    production_id = production.id
+    session.commit()
+    url = f"/manufacturing/productions/{production_id}"
+    plant.client.post(url + "/confirm")
+    page = plant.client.get(url).get_data(as_text=True)
+    assert 'name="extra_product_id"' in page and "Quantity to scrap" in page
+    refused = plant.client.post(url + "/scrap", {"product_id": "x", "quantity": "1"},
+                                follow_redirects=True).get_data(as_text=True)
+    assert "Choose a component." in refused
+    plant.client.post(url + "/scrap", {"product_id": plant.leg.id, "quantity": "1"})
+    plant.client.post(url + "/produce", {"quantity": "2", "extra_product_id": plant.leg.id, "extra_quantity": "1"})
+    session = web.db.system()
+    production = session.get(Production, production_id)
+    assert production.state == "done"
+    assert [(line.quantity, line.quantity_consumed) for line in production.components] == [(4, 5)]
+    on_hand = session.execute(select(func.sum(Quant.quantity)).where(Quant.product_id == plant.leg.id)).scalar()
+    assert on_hand == 8 - 1 - 5
