@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import request
 from flask_babel import lazy_gettext as _l
 
+from core.bounds import fits_id
 from core.errors import ValidationError
 from core.models import Company
 from core.web.context import can, db
@@ -56,7 +57,7 @@ class BomPartView(ModelView):
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
                 preset = request.args.get("bom_id", type=int)
-                if record is None and not self.is_submitted() and preset:
+                if record is None and not self.is_submitted() and preset and fits_id(preset):
                     self.bom_id.data = preset
 
         return PartForm

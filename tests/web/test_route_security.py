@@ -9,7 +9,18 @@ from core.web.context import PUBLIC_ATTRIBUTE
 from core.models import Company
 
 ANY_LOGGED_IN_USER = {"web.home", "auth.account", "auth.enable_two_factor", "reauth.confirm", "login_sessions.listing",
-                      "login_sessions.end", "login_sessions.end_others", "palette.search"}
+                      "login_sessions.end", "login_sessions.end_others", "palette.search",
+                      # a user's own API keys (another user's key is refused by core.api.keys: tests/api)
+                      "api_keys.own_keys", "api_keys.revoke"}
+
+
+#: the API's description, readable without a key (what it tells is what the installed addons offer)
+API_PUBLIC = {"api.openapi_document", "api.documentation"}
+
+
+def is_api(rule) -> bool:
+    """The JSON API: a key in the Authorization header or a 401 problem, never a session cookie or a login page."""
+    return rule.endpoint.startswith("api.") and rule.endpoint not in API_PUBLIC
 
 
 def concrete_url(rule: Rule, record_id: int) -> str:
@@ -49,10 +60,13 @@ def test_only_the_expected_pages_are_public(web):
 def test_anonymous_visitors_are_sent_to_login_everywhere_but_public_pages(web):
     client = web.client()
     for rule in routes(web.app):
-        if is_public(web.app, rule):
+        if is_public(web.app, rule) or rule.endpoint in API_PUBLIC:
             continue
         url = concrete_url(rule, 1)
-        if "GET" in rule.methods:
+        if is_api(rule):
+            response = client.client.open(url, method=sorted(rule.methods - {"HEAD", "OPTIONS"})[0])
+            assert response.status_code == 401 and response.mimetype == "application/problem+json", url
+        elif "GET" in rule.methods:
             response = client.get(url)
             assert response.status_code == 302, url
             assert response.headers["Location"].startswith("/login?next="), url
@@ -70,7 +84,11 @@ def test_a_user_without_access_gets_403_on_every_page_of_every_model(web):
         function = web.app.view_functions[rule.endpoint]
         url = concrete_url(rule, 1)
         if rule.endpoint in ANY_LOGGED_IN_USER or rule.endpoint.startswith("auth.") or is_public(web.app, rule) \
-                or rule.endpoint == "web.switch_company":
+                or rule.endpoint in API_PUBLIC or rule.endpoint == "web.switch_company":
+            continue
+        if is_api(rule):  # the session cookie is not a key
+            response = client.client.open(url, method=sorted(rule.methods - {"HEAD", "OPTIONS"})[0])
+            assert response.status_code == 401, (url, response.status_code)
             continue
         if "GET" in rule.methods:
             response = client.get(url)
