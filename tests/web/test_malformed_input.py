@@ -54,7 +54,10 @@ ARGUMENT_TABLES = {"invoice_id": "accounting_invoice", "payment_id": "accounting
                    "commission_id": "sales_commission_statement", "contract_id": "hr_contract", "leave_id": "hr_leave",
                    "employee_id": "hr_employee", "claim_id": "hr_expense_claim", "batch_id": "hr_payslip_batch",
                    "payslip_id": "hr_payslip",
-                   "task_id": "core_user_task", "res_id": "contacts_partner", "attachment_id": "core_attachment"}
+                   "task_id": "core_user_task", "res_id": "contacts_partner", "attachment_id": "core_attachment",
+                   "key_id": "core_api_key", "user_id": "core_user",
+                   **{f"api.{name}": "contacts_partner" for name in ("read_record", "update_record",
+                                                                    "delete_record", "run_action")}}
 #: arguments naming records the sweep must not act on (its own login session): an id no record has
 UNUSED_IDS = {"session_id": 2**31 - 1}
 #: routes that would end the sweep's own session or change the installed addons
@@ -122,7 +125,8 @@ def url_for_rule(app, rule: Rule, ids: dict[str, int], huge: int | None = None) 
     function = app.view_functions[rule.endpoint]
     view = getattr(function, "model_view", None)
     values = {"fmt": "csv", "table": "contacts_partner", "field": "parent_id", "key": CAPTURE_KEY, "token": "not-a-token",
-              "name": "contacts", "action": "upgrade", "kind": "out_invoice", "res_model": "contacts_partner"}
+              "name": "contacts", "action": "upgrade", "kind": "out_invoice", "res_model": "contacts_partner",
+              "addon": "contacts", "slug": "partners"}
     for argument in INT_ARGUMENT.findall(rule.rule):
         if argument in UNUSED_IDS:
             values[argument] = huge if huge is not None else UNUSED_IDS[argument]

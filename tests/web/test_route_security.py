@@ -9,14 +9,16 @@ from core.web.context import PUBLIC_ATTRIBUTE
 from core.models import Company
 
 ANY_LOGGED_IN_USER = {"web.home", "auth.account", "auth.enable_two_factor", "reauth.confirm", "login_sessions.listing",
-                      "login_sessions.end", "login_sessions.end_others", "palette.search"}
+                      "login_sessions.end", "login_sessions.end_others", "palette.search", "api_keys.own_keys",
+                      "api_keys.revoke"}
 
 
 def concrete_url(rule: Rule, record_id: int) -> str:
     values = {}
     for argument in rule.arguments:
         values[argument] = {"fmt": "csv", "table": "contacts_partner", "field": "parent_id", "name": "contacts",
-                            "action": "upgrade", "key": "not-a-key", "token": "not-a-token"}.get(argument, record_id)
+                            "action": "upgrade", "key": "not-a-key", "token": "not-a-token", "addon": "contacts",
+                            "slug": "partners"}.get(argument, record_id)
     path = rule.rule
     for key, value in values.items():
         path = re.sub(rf"<(?:\w+:)?{key}>", str(value), path)
@@ -43,7 +45,9 @@ def test_only_the_expected_pages_are_public(web):
                       # a customer's answer to a quotation: the signed link in the mail is the only key
                       "sales.public_quote", "sales.public_quote_pdf", "sales.public_accept", "sales.public_decline",
                       # the entrance tablet: opened by an HR officer (who is logged out) or a signed link; badge + PIN
-                      "hr.kiosk_page", "hr.kiosk_punch"}
+                      "hr.kiosk_page", "hr.kiosk_punch",
+                      # the JSON API's OpenAPI document and its page describe the API, not any record
+                      "api.openapi_document", "api.documentation"}
 
 
 def test_anonymous_visitors_are_sent_to_login_everywhere_but_public_pages(web):
@@ -52,6 +56,10 @@ def test_anonymous_visitors_are_sent_to_login_everywhere_but_public_pages(web):
         if is_public(web.app, rule):
             continue
         url = concrete_url(rule, 1)
+        if rule.endpoint.startswith("api."):  # the JSON API takes keys: without one, a 401 problem
+            method = next(iter(rule.methods - {"HEAD", "OPTIONS"}))
+            assert client.client.open(url, method=method).status_code == 401, url
+            continue
         if "GET" in rule.methods:
             response = client.get(url)
             assert response.status_code == 302, url
@@ -71,6 +79,10 @@ def test_a_user_without_access_gets_403_on_every_page_of_every_model(web):
         url = concrete_url(rule, 1)
         if rule.endpoint in ANY_LOGGED_IN_USER or rule.endpoint.startswith("auth.") or is_public(web.app, rule) \
                 or rule.endpoint == "web.switch_company":
+            continue
+        if rule.endpoint.startswith("api."):  # a session cookie is no API key
+            method = next(iter(rule.methods - {"HEAD", "OPTIONS"}))
+            assert client.client.open(url, method=method).status_code == 401, url
             continue
         if "GET" in rule.methods:
             response = client.get(url)
