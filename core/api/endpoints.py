@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext
 from pydantic import ValidationError as PydanticError
 
 from core.bounds import fits_id
 from core.errors import ValidationError
 from core.fields import extension_values
-from core.web.context import current_registry
+from core.web.context import PUBLIC_ATTRIBUTE, current_registry, public as mark_public
 from core.web.inputs import accepts_json, json_object
 from sqlalchemy import inspect
 
@@ -42,20 +42,15 @@ def _before():
     if (request.content_length or 0) > MAX_BODY:
         raise ApiProblem(413, gettext("The body is larger than the %(size)s KB the API takes; nothing was saved.",
                                       size=MAX_BODY // 1024))
-    if getattr(blueprint_views.get(request.endpoint or ""), "public", False):
-        return
-    authenticate()
-
-
-blueprint_views: dict = {}
+    if not getattr(current_app.view_functions.get(request.endpoint or ""), PUBLIC_ATTRIBUTE, False):
+        authenticate()
 
 
 def route(rule: str, methods: tuple[str, ...], public: bool = False):
+    """Add an API view; ``public`` ones (the API's description) need no key."""
     def register(function):
-        function.public = public
-        wrapped = accepts_json(function)
+        wrapped = accepts_json(mark_public(function) if public else function)
         blueprint.add_url_rule(rule, function.__name__, wrapped, methods=list(methods))
-        blueprint_views[f"api.{function.__name__}"] = function
         return function
     return register
 

@@ -56,14 +56,26 @@ def input_type(found: Field):
     elif found.kind == "many2many":
         kind = Annotated[list[Annotated[StrictInt, Spec(ge=1, le=2 ** 31 - 1)]], Spec(max_length=MAX_LINES)]
     else:
-        kind = Any
+        kind = json_type(found)
     return kind
+
+
+def json_type(found: Field):
+    """A JSON field's shape, as its model's annotation says it (``Mapped[dict]``: an object)."""
+    written = str(getattr(found.model, "__annotations__", {}).get(found.name, ""))
+    if "dict" in written:
+        return dict[str, Any]
+    if "list" in written:
+        return list[Any]
+    return Any
 
 
 def output_type(found: Field):
     """The JSON type of ``found`` in an answer (see :mod:`core.api.payloads`)."""
     kind = {"text": str, "longtext": str, "int": int, "decimal": str, "bool": bool, "date": dt.date,
-            "datetime": dt.datetime, "many2one": Related, "many2many": list[Related]}.get(found.kind, Any)
+            "datetime": dt.datetime, "many2one": Related, "many2many": list[Related]}.get(found.kind)
+    if found.kind == "json":
+        kind = json_type(found)
     if found.kind == "choice":
         kind = Literal[tuple(value for value, _label in found.choices)]
     return kind if found.kind == "many2many" or found.name == "id" else kind | None
@@ -88,7 +100,10 @@ def _nullable(found: Field):
 
 
 def output_model(name: str, fields: dict[str, Field]):
-    definitions = {field_name: (output_type(found), Spec(..., title=_text(found.label)))
+    """A record as answered: only ``id`` is always there (``fields=`` narrows, and a user sees only the fields
+    they may read)."""
+    definitions = {field_name: (output_type(found), Spec(... if field_name == "id" else None,
+                                                         title=_text(found.label)))
                    for field_name, found in fields.items()}
     return create_model(name, **definitions)
 

@@ -17,7 +17,7 @@ from core.testing import TestData, web_config
 
 from .conftest import make_key
 
-EXAMPLES = 4
+EXAMPLES = 8
 
 
 @pytest.fixture(scope="module")
