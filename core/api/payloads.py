@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from sqlalchemy import inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from core.fields import Field
 from core.web.pickers import display_name
@@ -51,13 +51,14 @@ def payloads(session: Session, records: Sequence, fields: Iterable[str] | None =
     readable = readable_fields(session, model)
     chosen = readable if fields is None else {name: readable[name] for name in ("id", *fields) if name in readable}
     expanded = {name for name in expand if name in chosen and chosen[name].is_relation}
-    sides = _load_related(session, model, records, chosen)
+    sides, related = _load_related(session, model, records, chosen)
     rows = []
     for record in records:
         row = {}
         for name, found in chosen.items():
             value = _stored(model, record, found, sides)
-            row[name] = _related(session, found, value, name in expanded) if found.is_relation else plain(value)
+            row[name] = _related(session, found, value, name in expanded, related) if found.is_relation \
+                else plain(value)
         rows.append(row)
     return rows
 
@@ -87,12 +88,12 @@ def _stored(model: type, record, found: Field, sides: dict[type, dict]):
     return getattr(side, found.name) if side is not None else None
 
 
-def _related(session: Session, found: Field, value, expanded: bool):
+def _related(session: Session, found: Field, value, expanded: bool, loaded: dict[type, dict]):
     if found.kind == "many2many":
         return [_one(session, found, item, expanded) for item in value or ()]
     if value is None:
         return None
-    related = session.get(found.target, value)
+    related = loaded.get(found.target, {}).get(value)
     if related is None:
         return {"id": value, "display_name": None}
     return _one(session, found, related, expanded)
@@ -106,9 +107,14 @@ def _one(session: Session, found: Field, related, expanded: bool) -> dict:
             else display_name(related)}
 
 
-def _load_related(session: Session, model: type, records: Sequence, chosen: dict[str, Field]) -> dict[type, dict]:
-    """The records' side rows by side model and record id, and their many-to-one targets put in the session: one
-    SELECT per model, through the session's rules."""
+def _load_related(session: Session, model: type, records: Sequence,
+                  chosen: dict[str, Field]) -> tuple[dict[type, dict], dict[type, dict]]:
+    """The records' side rows by side model and record id, and their many-to-one targets by model and id (those
+    the user may read), their many-to-many collections loaded: one SELECT per model, through the session's rules.
+
+    The rows are returned, not only put in the session: its identity map holds them weakly, so a row nobody
+    keeps may be gone (and read again, one SELECT each) by the time it is shown.
+    """
     ids = [record.id for record in records]
     sides: dict[type, dict] = {}
     for name in chosen:
@@ -121,9 +127,12 @@ def _load_related(session: Session, model: type, records: Sequence, chosen: dict
     for found in chosen.values():
         if found.kind == "many2one":
             targets[found.target] |= {_stored(model, record, found, sides) for record in records} - {None}
+    related: dict[type, dict] = {}
     for target, keys in targets.items():
-        missing = [key for key in keys if session.identity_map.get(inspect(target).identity_key_from_primary_key(
-            (key,))) is None]
-        if missing:
-            session.scalars(select(target).where(inspect(target).primary_key[0].in_(missing))).all()
-    return sides
+        key = inspect(target).primary_key[0]
+        related[target] = {getattr(row, key.key): row for row in session.scalars(select(target).where(key.in_(keys)))}
+    collections = [getattr(model, found.name) for found in chosen.values()
+                   if found.kind == "many2many" and found.model is model]
+    if collections:
+        session.scalars(select(model).where(model.id.in_(ids)).options(*map(selectinload, collections))).all()
+    return sides, related
