@@ -85,10 +85,10 @@ class Partner(CompanyMixin, TimestampMixin, Base):
     # Normalized match keys, derived from the fields above whenever a partner is written (.matching): never
     # set directly. The name without accents, case, punctuation or legal form, its first three letters (the
     # block whose names are compared for near-identical ones), the email in lower case, the tax id's key.
-    match_name: Mapped[str | None] = mapped_column(String(120))
-    match_block: Mapped[str | None] = mapped_column(String(3))
-    match_email: Mapped[str | None] = mapped_column(String(255))
-    match_vat: Mapped[str | None] = mapped_column(String(48))
+    match_name: Mapped[str | None] = mapped_column(String(120), info=field(internal=True))
+    match_block: Mapped[str | None] = mapped_column(String(3), info=field(internal=True))
+    match_email: Mapped[str | None] = mapped_column(String(255), info=field(internal=True))
+    match_vat: Mapped[str | None] = mapped_column(String(48), info=field(internal=True))
 
     parent: Mapped[Partner | None] = relationship(remote_side="Partner.id")
     salesperson: Mapped[User | None] = relationship()

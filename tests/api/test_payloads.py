@@ -58,3 +58,36 @@ def test_a_page_reads_each_side_table_once(db):
     records = [accountant.get(Partner, p.id) for p in made]
     assert [row["credit_limit"] for row in payloads(accountant, records, fields=["credit_limit"])] == [
         None, "7.00", None]
+
+
+def test_a_pages_statements_do_not_grow_with_its_rows(db):
+    """Parents, companies and tags of a page are read once per model, whatever the number of rows."""
+    from sqlalchemy import event
+
+    system = db.system()
+    company = db.main_company
+    tag = Tag(company_id=company.id, name="VIP")
+    parent = Partner(company_id=company.id, name="Group", is_company=True)
+    system.add_all([tag, parent])
+    system.flush()
+    system.add_all([Partner(company_id=company.id, name=f"P{n}", parent_id=parent.id, tags=[tag]) for n in range(30)])
+    system.commit()
+    clerk = db.as_user(db.user("clerk", groups=[CONTACTS_USER]))
+    statements = []
+    engine = clerk.get_bind()
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    counts = []
+    for size in (3, 30):
+        records = clerk.query(Partner).filter(Partner.parent_id == parent.id).limit(size).all()
+        event.listen(engine, "before_cursor_execute", listen)
+        try:
+            statements.clear()
+            shown = payloads(clerk, records)
+            counts.append(len(statements))
+        finally:
+            event.remove(engine, "before_cursor_execute", listen)
+        clerk.expunge_all()
+        assert [row["tags"][0]["display_name"] for row in shown] == ["VIP"] * size
+        assert {row["parent_id"]["display_name"] for row in shown} == {"Group"}
+        assert not [name for name in shown[0] if name.startswith("match_")]  # derived keys: never shown
+    assert counts[0] == counts[1], counts
