@@ -30,6 +30,7 @@ from addons.sales.models import CONFIRMED, SaleOrder, SaleOrderLine
 from addons.stock.models import StockMove, Transfer, Warehouse
 from addons.stock.models.moves import CANCELLED, DELIVERY, DONE
 from addons.stock.services import documents
+from addons.stock.services.kits import fold_kits
 from addons.stock.services import moves as move_services
 from addons.stock.services.setup import default_warehouse
 from addons.stock.services.transfers import confirm_transfer, create_transfer
@@ -151,6 +152,9 @@ def recount(session: Session, order_ids) -> None:
         SaleOrderLine.optional.is_(False))
         .options(selectinload(SaleOrderLine.product).selectinload(Product.uom), selectinload(SaleOrderLine.uom))
         .order_by(SaleOrderLine.order_id, SaleOrderLine.sequence, SaleOrderLine.id))
+    lines = lines.all()
+    for company_id in {line.company_id for line in lines}:  # a kit is delivered as its components
+        fold_kits(session, company_id, net, {line.product_id for line in lines if line.company_id == company_id})
     warehouse_of = _warehouse_of_lines(session, order_ids)
     changes = documents.spread(lines, net, unit_of=lambda line: line.uom or line.product.uom,
                                done_of=lambda line: line.qty_delivered,

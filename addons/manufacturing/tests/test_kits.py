@@ -46,3 +46,51 @@ def test_a_stock_clerk_without_manufacturing_rights_delivers_a_kit(shop, db):
                                lines=[{"product_id": box.id, "quantity": D(2)}])
     process_transfer(clerk, delivery)
     assert [(move.product_id, move.quantity, move.state) for move in delivery.moves] == [(item.id, 4, "done")]
+
+
+def test_a_kit_sold_counts_as_delivered_by_the_sets_its_components_make_up(db_copy):
+    """Sales counts a kit's line delivered from its components' moves: 2 patios ordered, the components of one and
+    a half delivered at first (1 set), then the rest (2); kits inside the kit (the cushion) are made up first."""
+    from sqlalchemy import select
+
+    from addons.contacts.services import create_partner
+    from addons.manufacturing.security import MANAGER
+    from addons.sales.services.quotes import confirm_quote, create_quote
+    from addons.sales_stock.models import SaleDelivery, SaleWarehouse
+    from addons.stock.models import Transfer
+
+    from .conftest import Workshop
+
+    db = db_copy
+    shop = Workshop(db.as_user(db.user("jefa", groups=[MANAGER, "stock.group_manager", "products.group_manager"])),
+                    db.main_company.id)
+    chair, cushion, cover, foam = (shop.product("CHAIR"), shop.product("CUSHION"), shop.product("COVER"),
+                                   shop.product("FOAM", uom="kg"))
+    patio = shop.product("PATIO")
+    shop.bom(cushion, (cover, 1), {"product_id": foam.id, "quantity": D(300), "uom_id": shop.unit("g")}, kind="kit")
+    shop.bom(patio, (chair, 4), (cushion, 4), kind="kit")
+    for product, quantity in ((chair, 8), (cover, 8), (foam, 5)):
+        shop.receive(product, quantity, "3")
+    shop.session.commit()
+    system = db.system()
+    customer = create_partner(system, shop.company_id, name="Jardines S.L.", is_company=True)
+    order = create_quote(system, shop.company_id, partner_id=customer.id, lines=[
+        {"product_id": patio.id, "quantity": D(2), "unit_price": D(250)}])
+    system.add(SaleWarehouse(order_id=order.id, warehouse_id=shop.warehouse.id))
+    confirm_quote(system, order)
+    system.commit()
+
+    def delivery():
+        return system.scalars(select(Transfer).join(SaleDelivery, SaleDelivery.transfer_id == Transfer.id)
+                              .where(SaleDelivery.order_id == order.id)).one()
+
+    first = delivery()
+    backorder, _warnings = process_transfer(system, first, quantities={
+        move.id: D(6) if move.product_id == chair.id else move.quantity for move in first.moves})  # 1 whole patio
+    system.commit()
+    system.expire_all()
+    assert order.lines[0].qty_delivered == 1
+    process_transfer(system, backorder)  # the 2 chairs left
+    system.commit()
+    system.expire_all()
+    assert order.lines[0].qty_delivered == 2
