@@ -2,7 +2,8 @@
 ends.
 
 PostgreSQL: ``SELECT ... FOR UPDATE NOWAIT`` on the row, so a second planner
-is refused at once while the first one's run is open. SQLite: the lock is the
+is refused at once while the first one's run is open (and within
+``BUSY_WAIT`` when the first run of a company has just made its row). SQLite: the lock is the
 database's write lock, taken before the first write (``core.db``: BEGIN
 IMMEDIATE); the second planner waits for the first to finish (up to the busy
 timeout) and is refused with the same message when it cannot get it.
@@ -17,6 +18,8 @@ from sqlalchemy.orm import Session
 from core.errors import ValidationError
 
 from .models import PlanningState
+
+BUSY_WAIT = "2s"
 
 
 def busy_error() -> ValidationError:
@@ -39,11 +42,16 @@ def lock_planning(session: Session, company_id: int) -> PlanningState:
         from sqlalchemy.dialects.sqlite import insert
     try:
         with session.begin_nested():
+            if postgresql:  # a first run whose row is not committed yet makes the insert wait: not for long
+                connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_WAIT}'")
             connection.execute(insert(PlanningState.__table__)
                                .values(company_id=company_id, proposals=0, demands=0)
                                .on_conflict_do_nothing(index_elements=["company_id"]))
-            return session.scalars(select(PlanningState).where(PlanningState.company_id == company_id)
+            state = session.scalars(select(PlanningState).where(PlanningState.company_id == company_id)
                                    .with_for_update(nowait=postgresql)
                                    .execution_options(populate_existing=True)).one()
+            if postgresql:
+                connection.exec_driver_sql("SET LOCAL lock_timeout TO DEFAULT")
+            return state
     except OperationalError as error:
         raise busy_error() from error

@@ -98,3 +98,9 @@ def test_a_manufacturing_user_reads_but_may_not_run_nor_confirm(plant):
     assert client.post("/manufacturing/planning/confirm", {"all": "1"}).status_code == 403
     assert client.get("/manufacturing/load").status_code == 200
     assert client.get("/manufacturing/dashboard").status_code == 200
+
+
+def test_the_load_refuses_a_start_date_past_the_calendar_and_shows_its_last_days(plant):
+    assert plant.client.get("/manufacturing/load?start=9999-12-31").status_code == 400
+    assert plant.client.get("/manufacturing/load?start=not-a-date").status_code == 400
+    assert plant.client.get("/manufacturing/load?start=9990-12-31").status_code == 200
