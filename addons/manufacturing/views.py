@@ -57,7 +57,7 @@ class BomPartView(ModelView):
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
                 preset = request.args.get("bom_id", type=int)
-                if record is None and not self.is_submitted() and preset and fits_id(preset):
+                if record is None and not self.is_submitted() and preset and fits_id(m.Bom.id, preset):
                     self.bom_id.data = preset
 
         return PartForm
