@@ -154,7 +154,8 @@ def recount(session: Session, order_ids) -> None:
         .order_by(SaleOrderLine.order_id, SaleOrderLine.sequence, SaleOrderLine.id))
     lines = lines.all()
     for company_id in {line.company_id for line in lines}:  # a kit is delivered as its components
-        fold_kits(session, company_id, net, {line.product_id for line in lines if line.company_id == company_id})
+        fold_kits(session, company_id=company_id, net=net,
+                  product_ids={line.product_id for line in lines if line.company_id == company_id})
     warehouse_of = _warehouse_of_lines(session, order_ids)
     changes = documents.spread(lines, net, unit_of=lambda line: line.uom or line.product.uom,
                                done_of=lambda line: line.qty_delivered,

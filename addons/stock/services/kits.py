@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 PLACES = Decimal("0.0001")
 
 
-def kits_of(session: Session, company_id: int, product_ids) -> dict[int, list[tuple[int, Decimal]]]:
+def kits_of(session: Session, *, company_id: int, product_ids) -> dict[int, list[tuple[int, Decimal]]]:
     """The kits among ``product_ids`` today, each with its components and their quantity per kit (the
     ``stock_kit_components`` hook's answers)."""
     kits: dict = {}
@@ -20,14 +20,14 @@ def kits_of(session: Session, company_id: int, product_ids) -> dict[int, list[tu
     return kits
 
 
-def fold_kits(session: Session, company_id: int, net: dict[tuple, Decimal], product_ids) -> None:
+def fold_kits(session: Session, *, company_id: int, net: dict[tuple, Decimal], product_ids) -> None:
     """Count the kits among ``product_ids`` in ``net`` (quantities keyed by tuples that end with the product, as
     :func:`~addons.stock.services.documents.net_done` gives): a kit moved as its components counts as many whole
     sets as they make up, which are taken from the components' own counts. Kits inside kits are made up first."""
     kits, asked = {}, set()
     wanted = set(product_ids)
     while wanted - asked:  # the kits inside kits, level by level
-        found = kits_of(session, company_id, wanted - asked)
+        found = kits_of(session, company_id=company_id, product_ids=wanted - asked)
         asked |= wanted
         kits.update(found)
         wanted = {component for components in found.values() for component, _per_unit in components}
@@ -56,7 +56,7 @@ def _fold(net: dict[tuple, Decimal], kit: int, components: list[tuple[int, Decim
 def kit_rows(session: Session, company_id: int, rows: list[dict]) -> list[dict] | None:
     """``rows`` (checked move rows, with ``product_quantity``) with each kit's row replaced by a row per
     component; None when no row moves a kit."""
-    kits = kits_of(session, company_id, {row["product_id"] for row in rows})
+    kits = kits_of(session, company_id=company_id, product_ids={row["product_id"] for row in rows})
     if not any(row["product_id"] in kits for row in rows):
         return None
     opened = []
