@@ -13,23 +13,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from addons.products.models import Product
+from addons.stock.valuation.engine import round6
 from core.bulk import ID_CHUNK
 
 from ..models import WorkCentre
 from .explode import explode
 
 SIXTY = Decimal(60)
-SIX = Decimal("0.000001")
-
-
-def round6(amount: Decimal) -> Decimal:
-    return amount.quantize(SIX, rounding=ROUND_HALF_UP)
 
 
 @dataclass
